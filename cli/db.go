@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+func (a *app) dbCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "db", Short: "Database administration (local mode)"}
+	migrate := &cobra.Command{Use: "migrate", Short: "Manage schema migrations"}
+	localOnly := func() error {
+		if a.server != "" {
+			return usagef("db commands work on a database (--db), not through --server")
+		}
+		return nil
+	}
+	up := &cobra.Command{
+		Use:   "up",
+		Short: "Apply all pending migrations",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := localOnly(); err != nil {
+				return err
+			}
+			db, err := a.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			n, err := db.Migrate(cmd.Context())
+			if err != nil {
+				return err
+			}
+			v, _ := db.SchemaVersion(cmd.Context())
+			return a.printer().emit(map[string]any{"applied": n, "version": v}, func() any {
+				return fmt.Sprintf("applied %d migration(s); schema version %d\n", n, v)
+			})
+		},
+	}
+	down := &cobra.Command{
+		Use:   "down",
+		Short: "Revert the newest migration",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := localOnly(); err != nil {
+				return err
+			}
+			db, err := a.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			v, err := db.MigrateDown(cmd.Context())
+			if err != nil {
+				return err
+			}
+			now, _ := db.SchemaVersion(cmd.Context())
+			return a.printer().emit(map[string]any{"reverted": v, "version": now}, func() any {
+				if v == 0 {
+					return "nothing to revert\n"
+				}
+				return fmt.Sprintf("reverted migration %d; schema version %d\n", v, now)
+			})
+		},
+	}
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show which migrations are applied",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := localOnly(); err != nil {
+				return err
+			}
+			db, err := a.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			sts, err := db.MigrationStatuses(cmd.Context())
+			if err != nil {
+				return err
+			}
+			cur, _ := db.SchemaVersion(cmd.Context())
+			if cur > sqlstore.LatestVersion() {
+				return db.CheckSchema(cmd.Context())
+			}
+			return a.printer().emit(sts, func() any {
+				t := table{header: []string{"VERSION", "NAME", "APPLIED"}}
+				for _, s := range sts {
+					at := "pending"
+					if s.AppliedAt != nil {
+						at = s.AppliedAt.Format("2006-01-02T15:04:05Z")
+					}
+					t.rows = append(t.rows, []string{fmt.Sprint(s.Version), s.Name, at})
+				}
+				return t
+			})
+		},
+	}
+	migrate.AddCommand(up, down, status)
+	cmd.AddCommand(migrate)
+	return cmd
+}

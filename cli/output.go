@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"text/tabwriter"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Output formats.
+var outputFormats = []string{"table", "json", "yaml", "ndjson"}
+
+// printer writes results in the chosen format. Table output is for people; the
+// other formats carry the full objects with their snake_case field names.
+type printer struct {
+	w      io.Writer
+	format string
+}
+
+// table describes how to show a value as a table: column headers and rows.
+type table struct {
+	header []string
+	rows   [][]string
+}
+
+// kv describes a single object for table output as ordered key/value pairs.
+type kv [][2]string
+
+// emit prints v (a single object or a slice). tbl renders it for table output.
+func (p *printer) emit(v any, tbl func() any) error {
+	switch p.format {
+	case "json":
+		enc := json.NewEncoder(p.w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(v)
+	case "ndjson":
+		rv := reflect.ValueOf(v)
+		if rv.Kind() == reflect.Slice {
+			for i := 0; i < rv.Len(); i++ {
+				if err := writeLine(p.w, rv.Index(i).Interface()); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return writeLine(p.w, v)
+	case "yaml":
+		// Through JSON so that YAML uses the same field names and omissions.
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		var generic any
+		if err := json.Unmarshal(raw, &generic); err != nil {
+			return err
+		}
+		enc := yaml.NewEncoder(p.w)
+		enc.SetIndent(2)
+		if err := enc.Encode(generic); err != nil {
+			return err
+		}
+		return enc.Close()
+	}
+	if tbl == nil {
+		return writeLine(p.w, v)
+	}
+	switch t := tbl().(type) {
+	case table:
+		tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.Join(t.header, "\t"))
+		for _, r := range t.rows {
+			fmt.Fprintln(tw, strings.Join(r, "\t"))
+		}
+		return tw.Flush()
+	case kv:
+		tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+		for _, pair := range t {
+			fmt.Fprintf(tw, "%s:\t%s\n", pair[0], pair[1])
+		}
+		return tw.Flush()
+	case string:
+		_, err := io.WriteString(p.w, t)
+		return err
+	}
+	return fmt.Errorf("no table form")
+}
+
+func writeLine(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// compactJSON renders a value on one line for table cells.
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

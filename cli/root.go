@@ -1,0 +1,224 @@
+// Package cli is the `unet` command tree (cobra). Every command talks only to the
+// unet.Service interfaces, so local mode (a database) and remote mode (a μNet
+// server) share all command code and print the same output.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// DefaultDatabaseURL is used when neither --db nor UNET_DATABASE_URL is set.
+const DefaultDatabaseURL = "sqlite://./unet.db"
+
+// Env is the outside world a command run sees; tests substitute it.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads environment variables (os.Getenv by default).
+	Getenv func(string) string
+	// StdoutIsTerminal selects table output by default.
+	StdoutIsTerminal bool
+}
+
+// app holds the state of one command run: global flags and the opened service.
+type app struct {
+	env     Env
+	dbURL   string
+	server  string
+	output  string
+	noColor bool
+	verbose int
+
+	svc unet.Service
+	db  *sqlstore.DB
+}
+
+// Run executes the unet command line args and returns the exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	a := &app{env: env}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if a.svc != nil {
+		a.svc.Close()
+	}
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
+			strings.HasPrefix(err.Error(), "unknown shorthand flag") {
+			err = &usageError{msg: err.Error()}
+		}
+		printError(env.Stderr, err)
+		return exitCode(err)
+	}
+	return ExitOK
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "unet",
+		Short: "μNet: network source of truth and configuration compliance",
+		Long: `μNet keeps the desired state of a network (nodes, links, locations), checks it
+against policies, renders configuration from templates and tracks every change.
+
+It works locally against a database (--db, SQLite by default) or remotely
+against a μNet server (--server).`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return a.resolveGlobals(cmd)
+		},
+	}
+	root.CompletionOptions.HiddenDefaultCmd = false
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.dbURL, "db", "", "database URL: sqlite:///path/unet.db or postgres://user:pass@host/db (env UNET_DATABASE_URL; default "+DefaultDatabaseURL+")")
+	pf.StringVar(&a.server, "server", "", "URL of a μNet server to work against instead of a database (env UNET_SERVER)")
+	pf.StringVarP(&a.output, "output", "o", "", "output format: table|json|yaml|ndjson (default: table on a terminal, json otherwise)")
+	pf.BoolVar(&a.noColor, "no-color", false, "disable colours (also NO_COLOR)")
+	pf.CountVarP(&a.verbose, "verbose", "v", "more detail on stderr (repeatable)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{msg: err.Error()}
+	})
+	root.AddCommand(
+		a.nodesCommand(),
+		a.locationsCommand(),
+		a.linksCommand(),
+		a.vendorsCommand(),
+		a.changesCommand(),
+		a.importCommand(),
+		a.exportCommand(),
+		a.demoCommand(),
+		a.dbCommand(),
+		a.versionCommand(),
+	)
+	for _, c := range root.Commands() {
+		wrapArgs(c)
+	}
+	return root
+}
+
+// wrapArgs makes argument-count errors usage errors (exit 64).
+func wrapArgs(c *cobra.Command) {
+	if c.Args != nil {
+		orig := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := orig(cmd, args); err != nil {
+				return &usageError{msg: err.Error()}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		wrapArgs(sub)
+	}
+}
+
+func (a *app) resolveGlobals(cmd *cobra.Command) error {
+	if a.dbURL == "" {
+		a.dbURL = a.env.Getenv("UNET_DATABASE_URL")
+	}
+	if a.dbURL == "" {
+		a.dbURL = DefaultDatabaseURL
+	}
+	if a.server == "" {
+		a.server = a.env.Getenv("UNET_SERVER")
+	}
+	if a.env.Getenv("NO_COLOR") != "" {
+		a.noColor = true
+	}
+	if a.output == "" {
+		a.output = "json"
+		if a.env.StdoutIsTerminal {
+			a.output = "table"
+		}
+	}
+	for _, f := range outputFormats {
+		if a.output == f {
+			return nil
+		}
+	}
+	return usagef("unknown output format %q (want table, json, yaml or ndjson)", a.output)
+}
+
+// actor names who runs the command, for the change log.
+func (a *app) actor() string {
+	if v := a.env.Getenv("UNET_ACTOR"); v != "" {
+		return v
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown"
+}
+
+// service opens the backend on first use: the server when --server is set, the
+// database otherwise (migrated to the current schema).
+func (a *app) service(ctx context.Context) (unet.Service, error) {
+	if a.svc != nil {
+		return a.svc, nil
+	}
+	if a.server != "" {
+		svc, err := openRemote(ctx, a.server, a.actor())
+		if err != nil {
+			return nil, err
+		}
+		a.svc = svc
+		return svc, nil
+	}
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.db = db
+	a.svc = service.New(db)
+	return a.svc, nil
+}
+
+// openRemote is replaced by the HTTP client once remote mode is available.
+var openRemote = func(ctx context.Context, url, actor string) (unet.Service, error) {
+	return nil, unet.Errorf(unet.EUNAVAILABLE, "remote mode is not available in this build (server %s)", url)
+}
+
+func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, a.dbURL)
+	if err != nil {
+		var ue *unet.Error
+		if errors.As(err, &ue) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+func (a *app) printer() *printer { return &printer{w: a.env.Stdout, format: a.output} }
+
+// ctx returns the command context with the actor attached.
+func (a *app) ctx(cmd *cobra.Command) context.Context {
+	return unet.WithActor(cmd.Context(), a.actor())
+}

@@ -1,0 +1,126 @@
+package configtree
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"runtime"
+	"testing"
+)
+
+// Benchmark inputs: the ~480 KB IOS sample and the 18k-line IOS-XR
+// conformance file.
+var benchInputs = []struct {
+	name, path, dialect string
+}{
+	{"ios_sample_05", configsDir + "/ios/sample_05.ios", DialectIOS},
+	{"iosxr_full", conformanceDir + "/cisco_iosxr/iosxr_full.conf", DialectIOSXR},
+}
+
+func loadBench(b *testing.B, path string) []byte {
+	b.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatalf("benchmark input missing (shared/ lives beside the repository): %v", err)
+	}
+	return data
+}
+
+// reportAllocsPerMB adds an allocs/MB metric.
+func reportAllocsPerMB(b *testing.B, size int, run func()) {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	run()
+	runtime.ReadMemStats(&m1)
+	perOp := float64(m1.Mallocs-m0.Mallocs) / float64(b.N)
+	b.ReportMetric(perOp/(float64(size)/1e6), "allocs/MB")
+}
+
+// BenchmarkBaselineLineScan is the plain one-pass reference: split the same
+// bytes into lines with bufio.Scanner and count them.
+func BenchmarkBaselineLineScan(b *testing.B) {
+	for _, in := range benchInputs {
+		data := loadBench(b, in.path)
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			n := 0
+			for b.Loop() {
+				sc := bufio.NewScanner(bytes.NewReader(data))
+				for sc.Scan() {
+					n++
+				}
+			}
+			_ = n
+		})
+	}
+}
+
+// BenchmarkBaselineByteLoop counts newlines with a byte-at-a-time loop.
+func BenchmarkBaselineByteLoop(b *testing.B) {
+	for _, in := range benchInputs {
+		data := loadBench(b, in.path)
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			n := 0
+			for b.Loop() {
+				for _, c := range data {
+					if c == '\n' {
+						n++
+					}
+				}
+			}
+			_ = n
+		})
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	for _, in := range benchInputs {
+		data := loadBench(b, in.path)
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			reportAllocsPerMB(b, len(data), func() {
+				for b.Loop() {
+					if _, err := Parse(bytes.NewReader(data), in.dialect); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+func BenchmarkSlice(b *testing.B) {
+	exprs := []struct{ name, expr string }{
+		{"interfaces", "interface .*||.*"},
+		{"acl_deny", `ip(v4)? access-list .*||.*deny.*`},
+	}
+	for _, in := range benchInputs {
+		data := loadBench(b, in.path)
+		for _, e := range exprs {
+			m := MustParseMatch(e.expr)
+			b.Run(in.name+"/"+e.name, func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				reportAllocsPerMB(b, len(data), func() {
+					for b.Loop() {
+						if _, err := Slice(io.Discard, bytes.NewReader(data), SliceOptions{Dialect: in.dialect}, m); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+func BenchmarkParseMatch(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseMatch(`router bgp .*||neighbor 10\..*||address-family ipv4.*`); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package configtree
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Dialect names accepted by Parse, NewScanner and the slicing helpers.
+const (
+	DialectAuto     = "auto"
+	DialectIOS      = "ios"
+	DialectNXOS     = "nxos"
+	DialectEOS      = "eos"
+	DialectIOSXR    = "iosxr"
+	DialectJunos    = "junos"
+	DialectJunosSet = "junos-set"
+	DialectFlat     = "flat"
+)
+
+// aliases maps accepted alternative spellings to canonical dialect names.
+var aliases = map[string]string{
+	"iosxe":     DialectIOS,
+	"ios-xe":    DialectIOS,
+	"cisco_ios": DialectIOS,
+	"asa":       DialectIOS,
+	"nx-os":     DialectNXOS,
+	"ios-xr":    DialectIOSXR,
+	"xr":        DialectIOSXR,
+	"arista":    DialectEOS,
+	"junos_set": DialectJunosSet,
+	"set":       DialectJunosSet,
+	"generic":   DialectAuto,
+	"":          DialectAuto,
+}
+
+var canonical = []string{DialectAuto, DialectEOS, DialectFlat, DialectIOS, DialectIOSXR, DialectJunos, DialectJunosSet, DialectNXOS}
+
+// Dialects lists the canonical dialect names, sorted, "auto" included.
+func Dialects() []string {
+	return append([]string(nil), canonical...)
+}
+
+// DialectAliases lists the accepted alternative names and the dialect each
+// one stands for.
+func DialectAliases() map[string]string {
+	out := make(map[string]string, len(aliases))
+	for k, v := range aliases {
+		if k != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// NormalizeDialect returns the canonical name of a dialect or alias
+// (case-insensitive), or an error listing the valid names.
+func NormalizeDialect(name string) (string, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if a, ok := aliases[n]; ok {
+		return a, nil
+	}
+	for _, c := range canonical {
+		if c == n {
+			return c, nil
+		}
+	}
+	names := append(Dialects(), "iosxe", "generic")
+	sort.Strings(names)
+	return "", fmt.Errorf("unknown dialect %q (valid: %s)", name, strings.Join(names, ", "))
+}
+
+// usesWordPaths reports whether a dialect matches levels against groups of
+// words of the statement path (JunOS) rather than against whole statements.
+func usesWordPaths(dialect string) bool {
+	return dialect == DialectJunos || dialect == DialectJunosSet
+}

@@ -1,0 +1,58 @@
+package unet
+
+import "context"
+
+// List is one page of a list call. Next is the cursor of the following page ("" at
+// the end); Total is the number of matching objects when known (-1 otherwise).
+type List[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
+	Total int    `json:"total"`
+}
+
+// Patch is a JSON merge patch (RFC 7396) of an object's JSON form: a key sets a
+// field, a nested object merges (custom_data), null clears.
+type Patch map[string]any
+
+// WriteOptions qualify a mutation: the expected current version (optimistic
+// concurrency; 0 = do not check) and the reason recorded in the change log.
+type WriteOptions struct {
+	IfVersion int
+	Reason    string
+}
+
+// DeleteOptions qualify a delete.
+type DeleteOptions struct {
+	IfVersion int
+	Reason    string
+	// Cascade deletes dependent objects (a node's links) instead of refusing.
+	Cascade bool
+}
+
+// Service is everything the CLI needs; the local implementation (database) and
+// the remote one (HTTP client) both provide it.
+type Service interface {
+	NodeService
+	LocationService
+	LinkService
+	VendorService
+	ChangeService
+	ImportService
+	// Close releases the underlying resources.
+	Close() error
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that records actor as the author of mutations.
+func WithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// ActorFrom returns the actor recorded in ctx, or "unknown".
+func ActorFrom(ctx context.Context) string {
+	if a, ok := ctx.Value(actorKey{}).(string); ok && a != "" {
+		return a
+	}
+	return "unknown"
+}

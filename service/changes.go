@@ -1,0 +1,56 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// GetChange returns one change record.
+func (s *Service) GetChange(ctx context.Context, id string) (*unet.Change, error) {
+	return s.db.Reader().GetChange(ctx, id)
+}
+
+// ListChanges lists the change log, newest first. Object is KIND/NAME,
+// KIND/ID or a bare object ID; deleted objects are found by their recorded name.
+func (s *Service) ListChanges(ctx context.Context, f unet.ChangeFilter) (*unet.List[unet.Change], error) {
+	r := s.db.Reader()
+	q := sqlstore.ChangeQuery{ChangeFilter: f}
+	if f.Object != "" {
+		kind, ref, ok := strings.Cut(f.Object, "/")
+		if !ok {
+			q.ObjectID = f.Object
+		} else {
+			q.Kind = strings.ToLower(kind)
+			switch q.Kind {
+			case unet.KindNode:
+				q.ObjectName = ref
+				if n, err := r.FindNode(ctx, ref); err == nil {
+					q.ObjectID, q.ObjectName = n.ID, ""
+				}
+			case unet.KindLocation:
+				q.ObjectName = ref
+				if l, err := r.FindLocation(ctx, ref); err == nil {
+					q.ObjectID, q.ObjectName = l.ID, ""
+				}
+			case unet.KindLink:
+				q.ObjectName = ref
+				if l, err := r.FindLink(ctx, ref); err == nil {
+					q.ObjectID, q.ObjectName = l.ID, ""
+				}
+			case unet.KindVendor:
+				q.ObjectID = strings.ToLower(ref)
+			default:
+				return nil, unet.Errorf(unet.EINVALID, "unknown object kind %q in %q (use node/, link/, location/ or vendor/)", kind, f.Object)
+			}
+			// An object's change rows may predate a rename: match the ID or the
+			// ref as a recorded name.
+			if q.ObjectID != "" && q.Kind != unet.KindVendor {
+				q.ObjectName = ref
+			}
+		}
+	}
+	return r.ListChanges(ctx, q)
+}

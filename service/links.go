@@ -1,0 +1,191 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// linkLabel names a link for messages and the change log: its name, else its A
+// end (which identifies it, an interface having at most one link).
+func linkLabel(l *unet.Link) string {
+	if l.Name != "" {
+		return l.Name
+	}
+	a := l.ANode
+	if a == "" {
+		a = l.ANodeID
+	}
+	return a + ":" + l.AInterface
+}
+
+func linkUnchanged(a, b *unet.Link) bool {
+	ca, cb := *a, *b
+	ma, mb := ca.Meta, cb.Meta
+	ca.Meta, cb.Meta = unet.Meta{}, unet.Meta{}
+	return sameIntent(ma, mb, ca, cb)
+}
+
+// prepareLink normalizes and validates a link, resolving node references (ID,
+// FQDN or name in ANodeID/ZNodeID) and checking that its interfaces are free.
+func (s *Service) prepareLink(ctx context.Context, r sqlstore.Reader, l *unet.Link) error {
+	l.Normalize()
+	var fe []unet.FieldError
+	resolve := func(ref *string, name *string, field string) {
+		if *ref == "" {
+			return
+		}
+		n, err := r.FindNode(ctx, *ref)
+		if err != nil {
+			fe = append(fe, unet.FieldError{Field: field, Message: fmt.Sprintf("unknown node %q", *ref)})
+			return
+		}
+		*ref, *name = n.ID, n.FQDN
+	}
+	resolve(&l.ANodeID, &l.ANode, "a_node")
+	resolve(&l.ZNodeID, &l.ZNode, "z_node")
+	if len(fe) > 0 {
+		return unet.Invalid("invalid link", fe...)
+	}
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	for _, end := range []struct{ node, name, iface string }{{l.ANodeID, l.ANode, l.AInterface}, {l.ZNodeID, l.ZNode, l.ZInterface}} {
+		if end.node == "" {
+			continue
+		}
+		other, err := r.LinkAt(ctx, end.node, end.iface)
+		if err != nil {
+			return err
+		}
+		if other != "" && other != l.ID {
+			ol, err := r.GetLink(ctx, other)
+			if err != nil {
+				return err
+			}
+			return unet.Errorf(unet.ECONFLICT, "interface %s:%s is already used by link %s", end.name, end.iface, linkLabel(ol))
+		}
+	}
+	if l.Name != "" {
+		if other, err := r.FindLink(ctx, l.Name); err == nil && other.ID != l.ID && other.Name == l.Name {
+			return unet.Errorf(unet.ECONFLICT, "link %s already exists (id %s)", l.Name, other.ID)
+		}
+	}
+	return nil
+}
+
+// CreateLink validates and stores a new link.
+func (s *Service) CreateLink(ctx context.Context, l *unet.Link, o unet.WriteOptions) (*unet.Link, error) {
+	l = unet.CloneJSON(l)
+	m := s.mutation(ctx, o.Reason)
+	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.createLink(ctx, tx, l, m) })
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func (s *Service) createLink(ctx context.Context, tx *sqlstore.Tx, l *unet.Link, m mutation) error {
+	l.ID = ""
+	if err := s.prepareLink(ctx, tx.Reader(), l); err != nil {
+		return err
+	}
+	l.ID = newID()
+	l.Version = 1
+	l.CreatedAt, l.UpdatedAt = m.now, m.now
+	if err := tx.InsertLink(ctx, l); err != nil {
+		return err
+	}
+	return m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpCreate, nil, l)
+}
+
+// GetLink returns a link by ID, name or NODE:INTERFACE.
+func (s *Service) GetLink(ctx context.Context, ref string) (*unet.Link, error) {
+	return s.db.Reader().FindLink(ctx, ref)
+}
+
+// ListLinks returns a page of links, optionally those of one node.
+func (s *Service) ListLinks(ctx context.Context, f unet.LinkFilter) (*unet.List[unet.Link], error) {
+	r := s.db.Reader()
+	nodeID := ""
+	if f.Node != "" {
+		n, err := r.FindNode(ctx, f.Node)
+		if err != nil {
+			return nil, err
+		}
+		nodeID = n.ID
+	}
+	return r.ListLinks(ctx, f, nodeID)
+}
+
+// UpdateLink applies a merge patch to a link. Node ends may be given by
+// reference under "a_node"/"z_node" or "a_node_id"/"z_node_id".
+func (s *Service) UpdateLink(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Link, error) {
+	var out *unet.Link
+	m := s.mutation(ctx, o.Reason)
+	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		cur, err := tx.Reader().FindLink(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion("link", linkLabel(cur), cur.Version, o.IfVersion); err != nil {
+			return err
+		}
+		p = aliasKey(aliasKey(p, "a_node", "a_node_id"), "z_node", "z_node_id")
+		next, err := applyPatch(cur, p, "link")
+		if err != nil {
+			return err
+		}
+		out, err = s.updateLink(ctx, tx, cur, next, m)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) updateLink(ctx context.Context, tx *sqlstore.Tx, cur, next *unet.Link, m mutation) (*unet.Link, error) {
+	next.ID = cur.ID
+	if err := s.prepareLink(ctx, tx.Reader(), next); err != nil {
+		return nil, err
+	}
+	if err := unet.CheckLifecycleTransition(cur.Lifecycle, next.Lifecycle); err != nil {
+		return nil, err
+	}
+	next.CreatedAt, next.Version, next.UpdatedAt = cur.CreatedAt, cur.Version, cur.UpdatedAt
+	if linkUnchanged(cur, next) {
+		return cur, nil
+	}
+	next.Version = cur.Version + 1
+	next.UpdatedAt = m.now
+	if err := tx.UpdateLink(ctx, next, cur.Version); err != nil {
+		return nil, err
+	}
+	return next, m.record(ctx, tx, unet.KindLink, next.ID, linkLabel(next), unet.OpUpdate, cur, next)
+}
+
+// DeleteLink deletes a link.
+func (s *Service) DeleteLink(ctx context.Context, ref string, o unet.DeleteOptions) error {
+	m := s.mutation(ctx, o.Reason)
+	return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		l, err := tx.Reader().FindLink(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion("link", linkLabel(l), l.Version, o.IfVersion); err != nil {
+			return err
+		}
+		if err := tx.DeleteLink(ctx, l); err != nil {
+			return err
+		}
+		return m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpDelete, l, nil)
+	})
+}
+
+// splitEndpoint parses NODE:INTERFACE (the interface may itself contain ':' on
+// some platforms, so the node is what precedes the first ':').
+func splitEndpoint(s string) (node, iface string, ok bool) {
+	node, iface, ok = strings.Cut(s, ":")
+	return node, iface, ok && node != "" && iface != ""
+}

@@ -1,0 +1,109 @@
+// Package service implements μNet's service interfaces on a sqlstore database:
+// it is the one place where the business rules live — validation, lifecycle
+// transitions, referential rules, optimistic concurrency and the change log,
+// written in the same transaction as every mutation.
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// Service implements unet.Service in-process.
+type Service struct {
+	db  *sqlstore.DB
+	now func() time.Time
+}
+
+var _ unet.Service = (*Service)(nil)
+
+// New returns a service over db. The caller keeps ownership of db unless it
+// calls Close.
+func New(db *sqlstore.DB) *Service {
+	return &Service{db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// DB returns the underlying database.
+func (s *Service) DB() *sqlstore.DB { return s.db }
+
+// Close closes the database.
+func (s *Service) Close() error { return s.db.Close() }
+
+func newID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString()
+	}
+	return id.String()
+}
+
+// mutation carries what every change row of one command shares.
+type mutation struct {
+	actor  string
+	reason string
+	batch  string
+	now    time.Time
+}
+
+func (s *Service) mutation(ctx context.Context, reason string) mutation {
+	return mutation{actor: unet.ActorFrom(ctx), reason: reason, batch: newID(), now: s.now()}
+}
+
+// record appends one change row for an object.
+func (m mutation) record(ctx context.Context, tx *sqlstore.Tx, kind, id, name, op string, before, after any) error {
+	return tx.InsertChange(ctx, &unet.Change{
+		ID:         newID(),
+		Time:       m.now,
+		Actor:      m.actor,
+		ObjectKind: kind,
+		ObjectID:   id,
+		ObjectName: name,
+		Op:         op,
+		Before:     image(before),
+		After:      image(after),
+		Reason:     m.reason,
+		Batch:      m.batch,
+	})
+}
+
+// image is the JSON of an object for the change log; nil becomes JSON null.
+func image(v any) json.RawMessage {
+	if v == nil {
+		return json.RawMessage("null")
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return json.RawMessage("null")
+	}
+	return b
+}
+
+// checkVersion refuses a write that names a stale version.
+func checkVersion(kind, name string, current, want int) error {
+	if want != 0 && want != current {
+		return unet.Errorf(unet.ECONFLICT, "%s %s is at version %d, not %d: someone changed it; reload and retry", kind, name, current, want)
+	}
+	return nil
+}
+
+// sameIntent reports whether two objects are equal once their bookkeeping
+// fields (version, timestamps) are ignored: an update that changes nothing is
+// not written and leaves no change row.
+func sameIntent(a, b unet.Meta, ja, jb any) bool {
+	a.Version, a.CreatedAt, a.UpdatedAt = 0, time.Time{}, time.Time{}
+	b.Version, b.CreatedAt, b.UpdatedAt = 0, time.Time{}, time.Time{}
+	ma, _ := json.Marshal(a)
+	mb, _ := json.Marshal(b)
+	if string(ma) != string(mb) {
+		return false
+	}
+	xa, _ := json.Marshal(ja)
+	xb, _ := json.Marshal(jb)
+	return string(xa) == string(xb)
+}

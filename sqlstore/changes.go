@@ -1,0 +1,130 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/unet-dev/unet"
+)
+
+const changeCols = `id, time, actor, object_kind, object_id, object_name, op, before_json, after_json, reason, batch`
+
+func scanChange(s rowScanner) (*unet.Change, error) {
+	c := &unet.Change{}
+	var at string
+	var before, after sql.NullString
+	if err := s.Scan(&c.ID, &at, &c.Actor, &c.ObjectKind, &c.ObjectID, &c.ObjectName, &c.Op, &before, &after, &c.Reason, &c.Batch); err != nil {
+		return nil, err
+	}
+	c.Time = parseTime(at)
+	c.Before = rawOrNull(before)
+	c.After = rawOrNull(after)
+	return c, nil
+}
+
+func rawOrNull(s sql.NullString) json.RawMessage {
+	if !s.Valid || s.String == "" {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(s.String)
+}
+
+func rawArg(m json.RawMessage) any {
+	if len(m) == 0 || string(m) == "null" {
+		return nil
+	}
+	return string(m)
+}
+
+// InsertChange appends a record to the change log (inside the mutation's
+// transaction, so both commit or neither does).
+func (tx *Tx) InsertChange(ctx context.Context, c *unet.Change) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO changes (`+changeCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		c.ID, fmtTime(c.Time), c.Actor, c.ObjectKind, c.ObjectID, c.ObjectName, c.Op, rawArg(c.Before), rawArg(c.After), c.Reason, c.Batch)
+	if err != nil {
+		return fmt.Errorf("append change: %w", err)
+	}
+	return nil
+}
+
+// GetChange returns one change record.
+func (r Reader) GetChange(ctx context.Context, id string) (*unet.Change, error) {
+	c, err := scanChange(r.q.QueryRowContext(ctx, `SELECT `+changeCols+` FROM changes WHERE id = $1`, id))
+	return c, notFound(err, "change", id)
+}
+
+// ChangeQuery is a resolved change filter.
+type ChangeQuery struct {
+	unet.ChangeFilter
+	Kind     string
+	ObjectID string
+	// ObjectName matches the recorded name when the object is gone.
+	ObjectName string
+}
+
+// ListChanges returns change records, newest first.
+func (r Reader) ListChanges(ctx context.Context, f ChangeQuery) (*unet.List[unet.Change], error) {
+	var w where
+	if f.Kind != "" {
+		w.add("object_kind = ?", f.Kind)
+	}
+	switch {
+	case f.ObjectID != "" && f.ObjectName != "":
+		w.add("(object_id = ? OR object_name = ?)", f.ObjectID, f.ObjectName)
+	case f.ObjectID != "":
+		w.add("object_id = ?", f.ObjectID)
+	case f.ObjectName != "":
+		w.add("object_name = ?", f.ObjectName)
+	}
+	if f.Actor != "" {
+		w.add("actor = ?", f.Actor)
+	}
+	if !f.Since.IsZero() {
+		w.add("time >= ?", fmtTime(f.Since))
+	}
+	total, err := r.count(ctx, "changes", w)
+	if err != nil {
+		return nil, fmt.Errorf("count changes: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if limit > MaxLimit {
+		limit = MaxLimit
+	}
+	if f.Cursor != "" {
+		_, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		w.add("id < ?", id)
+	}
+	tail := fmt.Sprintf(" ORDER BY id DESC LIMIT %d", limit+1)
+	if f.Offset > 0 {
+		tail += fmt.Sprintf(" OFFSET %d", f.Offset)
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT `+changeCols+` FROM changes`+w.String()+tail, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list changes: %w", err)
+	}
+	defer rows.Close()
+	out := &unet.List[unet.Change]{Items: []unet.Change{}, Total: total}
+	for rows.Next() {
+		c, err := scanChange(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		out.Next = encodeCursor("", out.Items[limit-1].ID)
+	}
+	return out, nil
+}

@@ -1,0 +1,218 @@
+// Package sqlstore stores μNet's data in SQLite (embedded, pure Go) or
+// PostgreSQL, with the same hand-written SQL for both engines, embedded versioned
+// migrations, and transactions that retry when SQLite is busy.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/unet-dev/unet"
+)
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is an open database of either engine.
+type DB struct {
+	sql    *sql.DB
+	engine string
+	url    string
+}
+
+// ParseURL splits a database URL into the engine and the driver's data source.
+// Accepted: sqlite:///abs/path.db, sqlite://./rel.db, sqlite:rel.db, a bare file
+// path, postgres://… and postgresql://….
+func ParseURL(raw string) (engine, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		return Postgres, raw, nil
+	case strings.HasPrefix(raw, "sqlite://"):
+		return SQLite, strings.TrimPrefix(raw, "sqlite://"), nil
+	case strings.HasPrefix(raw, "sqlite:"):
+		return SQLite, strings.TrimPrefix(raw, "sqlite:"), nil
+	case strings.Contains(raw, "://"):
+		return "", "", unet.Errorf(unet.EINVALID, "unsupported database URL %q: use sqlite:///path/unet.db or postgres://user:pass@host/db", raw)
+	case raw == "":
+		return "", "", unet.Errorf(unet.EINVALID, "empty database URL")
+	default:
+		return SQLite, raw, nil
+	}
+}
+
+// Open opens the database named by rawURL. It does not migrate; call Migrate or
+// CheckSchema.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	engine, dsn, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	var db *sql.DB
+	switch engine {
+	case SQLite:
+		path := dsn
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if path == "" {
+			return nil, unet.Errorf(unet.EINVALID, "database URL %q names no file", rawURL)
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if _, err := os.Stat(dir); err != nil {
+				return nil, unet.Errorf(unet.EUNAVAILABLE, "database directory %s: %v", dir, err)
+			}
+		}
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(15000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		// Write transactions take the write lock at BEGIN, so two writers queue on
+		// busy_timeout instead of failing on a lock upgrade.
+		q.Add("_txlock", "immediate")
+		db, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+		db.SetConnMaxIdleTime(time.Minute)
+	case Postgres:
+		db, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach database %s: %v", redactURL(rawURL), err), Err: err}
+	}
+	return &DB{sql: db, engine: engine, url: rawURL}, nil
+}
+
+// redactURL hides a password in a database URL.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Engine returns SQLite or Postgres.
+func (db *DB) Engine() string { return db.engine }
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// SQL returns the underlying pool, for tests and tools.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Tx is one write transaction.
+type Tx struct {
+	tx     *sql.Tx
+	engine string
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Reader runs read queries, inside a transaction or directly on the pool.
+type Reader struct {
+	q queryer
+}
+
+// Reader returns a reader on the pool (outside any transaction).
+func (db *DB) Reader() Reader { return Reader{q: db.sql} }
+
+// Reader returns a reader that sees the transaction's writes.
+func (tx *Tx) Reader() Reader { return Reader{q: tx.tx} }
+
+// WithTx runs fn in a write transaction and commits it when fn returns nil. A
+// SQLite "busy" failure (another process holding the lock past the busy timeout)
+// is retried a few times with backoff before it surfaces as "unavailable".
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = db.withTxOnce(ctx, fn)
+		if err == nil || !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(50<<attempt) * time.Millisecond):
+		}
+	}
+	return &unet.Error{Code: unet.EUNAVAILABLE, Message: "database is busy; try again", Err: err}
+}
+
+func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	tx := &Tx{tx: stx, engine: db.engine}
+	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func isBusy(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ue *unet.Error
+	if errors.As(err, &ue) && ue.Code != unet.EINTERNAL {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked") ||
+		strings.Contains(s, "(5)") && strings.Contains(s, "locked")
+}
+
+// timeFormat is how timestamps are stored: fixed width so text order is time order.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t.UTC()
+}

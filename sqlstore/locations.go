@@ -1,0 +1,145 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/unet-dev/unet"
+)
+
+const locationCols = metaCols + `, name, type, COALESCE(parent_id, ''), path, description, address, lifecycle`
+
+func scanLocation(s rowScanner) (*unet.Location, error) {
+	l := &unet.Location{}
+	var ms metaScan
+	dest := append(ms.dest(&l.Meta), &l.Name, &l.Type, &l.ParentID, &l.Path, &l.Description, &l.Address, &l.Lifecycle)
+	if err := s.Scan(dest...); err != nil {
+		return nil, err
+	}
+	return l, ms.finish(&l.Meta)
+}
+
+// FindLocation resolves a location reference: an ID or a path.
+func (r Reader) FindLocation(ctx context.Context, ref string) (*unet.Location, error) {
+	l, err := scanLocation(r.q.QueryRowContext(ctx, `SELECT `+locationCols+` FROM locations WHERE id = $1 OR path = $1`, ref))
+	return l, notFound(err, "location", ref)
+}
+
+// ListLocations returns one page of locations ordered by path.
+func (r Reader) ListLocations(ctx context.Context, f unet.LocationFilter, parentID string) (*unet.List[unet.Location], error) {
+	var w where
+	if f.Type != "" {
+		w.add("type = ?", f.Type)
+	}
+	if parentID != "" {
+		w.add("parent_id = ?", parentID)
+	}
+	total, err := r.count(ctx, "locations", w)
+	if err != nil {
+		return nil, fmt.Errorf("count locations: %w", err)
+	}
+	tail, limit, err := pageClause(&w, f.Page, "path", "id")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT `+locationCols+` FROM locations`+w.String()+tail, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list locations: %w", err)
+	}
+	defer rows.Close()
+	out := &unet.List[unet.Location]{Items: []unet.Location{}, Total: total}
+	for rows.Next() {
+		l, err := scanLocation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		last := out.Items[limit-1]
+		out.Next = encodeCursor(last.Path, last.ID)
+	}
+	return out, nil
+}
+
+// LocationDescendants returns every location below the one with the given path,
+// ordered by path.
+func (r Reader) LocationDescendants(ctx context.Context, path string) ([]unet.Location, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+locationCols+` FROM locations WHERE path LIKE $1 ESCAPE '\' ORDER BY path`, escapeLike(path)+"/%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []unet.Location
+	for rows.Next() {
+		l, err := scanLocation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *l)
+	}
+	return out, rows.Err()
+}
+
+// LocationDependents names (up to limit) the child locations and nodes that
+// keep a location from being deleted.
+func (r Reader) LocationDependents(ctx context.Context, id string, limit int) (children, nodes []string, err error) {
+	q := func(query string) ([]string, error) {
+		rows, err := r.q.QueryContext(ctx, query+fmt.Sprintf(" LIMIT %d", limit), id)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, rows.Err()
+	}
+	if children, err = q(`SELECT path FROM locations WHERE parent_id = $1 ORDER BY path`); err != nil {
+		return nil, nil, err
+	}
+	nodes, err = q(`SELECT fqdn FROM nodes WHERE location_id = $1 ORDER BY fqdn`)
+	return children, nodes, err
+}
+
+func locationArgs(l *unet.Location) []any {
+	return []any{l.ID, marshalJSON(l.CustomData), marshalJSON(l.Tags), l.Version, fmtTime(l.CreatedAt), fmtTime(l.UpdatedAt),
+		l.Name, l.Type, nullable(l.ParentID), l.Path, l.Description, l.Address, l.Lifecycle}
+}
+
+// InsertLocation stores a new location.
+func (tx *Tx) InsertLocation(ctx context.Context, l *unet.Location) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO locations (id, custom_data, tags, version, created_at, updated_at,
+		name, type, parent_id, path, description, address, lifecycle) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+		locationArgs(l)...)
+	return constraintError(err, "location", l.Path)
+}
+
+// UpdateLocation writes l if its stored version is still prevVersion.
+func (tx *Tx) UpdateLocation(ctx context.Context, l *unet.Location, prevVersion int) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE locations SET custom_data=$2, tags=$3, version=$4, created_at=$5,
+		updated_at=$6, name=$7, type=$8, parent_id=$9, path=$10, description=$11, address=$12, lifecycle=$13
+		WHERE id=$1 AND version=$14`, append(locationArgs(l), prevVersion)...)
+	if err != nil {
+		return constraintError(err, "location", l.Path)
+	}
+	return checkOneRow(res, "location", l.Path, prevVersion)
+}
+
+// DeleteLocation removes a location if its version is unchanged.
+func (tx *Tx) DeleteLocation(ctx context.Context, l *unet.Location) error {
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM locations WHERE id=$1 AND version=$2`, l.ID, l.Version)
+	if err != nil {
+		return constraintError(err, "location", l.Path)
+	}
+	return checkOneRow(res, "location", l.Path, l.Version)
+}

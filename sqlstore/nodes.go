@@ -1,0 +1,164 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/unet-dev/unet"
+)
+
+const nodeCols = metaCols + `, name, domain, fqdn, vendor, model, role, device_type, platform, mgmt_ip,
+	software_version, serial_number, asset_tag, COALESCE(location_id, ''), lifecycle, environment, snmp_profile`
+
+func scanNode(s rowScanner) (*unet.Node, error) {
+	n := &unet.Node{}
+	var ms metaScan
+	dest := append(ms.dest(&n.Meta), &n.Name, &n.Domain, &n.FQDN, &n.Vendor, &n.Model, &n.Role, &n.DeviceType,
+		&n.Platform, &n.MgmtIP, &n.SoftwareVersion, &n.SerialNumber, &n.AssetTag, &n.LocationID, &n.Lifecycle,
+		&n.Environment, &n.SNMPProfile)
+	if err := s.Scan(dest...); err != nil {
+		return nil, err
+	}
+	return n, ms.finish(&n.Meta)
+}
+
+// GetNode returns the node with the given ID.
+func (r Reader) GetNode(ctx context.Context, id string) (*unet.Node, error) {
+	n, err := scanNode(r.q.QueryRowContext(ctx, `SELECT `+nodeCols+` FROM nodes WHERE id = $1`, id))
+	return n, notFound(err, "node", id)
+}
+
+// FindNode resolves a node reference: an ID, an FQDN or a name. A bare name
+// shared by nodes of several domains is ambiguous.
+func (r Reader) FindNode(ctx context.Context, ref string) (*unet.Node, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+nodeCols+` FROM nodes WHERE id = $1 OR fqdn = $1 OR name = $1 ORDER BY id`, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var byName []*unet.Node
+	for rows.Next() {
+		n, err := scanNode(rows)
+		if err != nil {
+			return nil, err
+		}
+		if n.ID == ref || n.FQDN == ref {
+			return n, nil
+		}
+		byName = append(byName, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	switch len(byName) {
+	case 0:
+		return nil, unet.Errorf(unet.ENOTFOUND, "node %q not found", ref)
+	case 1:
+		return byName[0], nil
+	}
+	return nil, unet.Errorf(unet.EINVALID, "node name %q is ambiguous (%d nodes in different domains): use the FQDN", ref, len(byName))
+}
+
+// NodeQuery is a resolved node filter (location already expanded to a path).
+type NodeQuery struct {
+	unet.NodeFilter
+	LocationPath string
+}
+
+// ListNodes returns one page of nodes ordered by FQDN.
+func (r Reader) ListNodes(ctx context.Context, f NodeQuery) (*unet.List[unet.Node], error) {
+	var w where
+	if f.Vendor != "" {
+		w.add("vendor = ?", f.Vendor)
+	}
+	if f.Role != "" {
+		w.add("role = ?", f.Role)
+	}
+	if f.Platform != "" {
+		w.add("platform = ?", f.Platform)
+	}
+	if f.Lifecycle != "" {
+		w.add("lifecycle = ?", f.Lifecycle)
+	}
+	if f.Tag != "" {
+		// Tags are validated to hold no quotes, so the quoted form is exact.
+		w.add("tags LIKE ? ESCAPE '\\'", `%"`+escapeLike(f.Tag)+`"%`)
+	}
+	if f.LocationPath != "" {
+		w.add("location_id IN (SELECT id FROM locations WHERE path = ? OR path LIKE ? ESCAPE '\\')", f.LocationPath, escapeLike(f.LocationPath)+"/%")
+	}
+	total, err := r.count(ctx, "nodes", w)
+	if err != nil {
+		return nil, fmt.Errorf("count nodes: %w", err)
+	}
+	tail, limit, err := pageClause(&w, f.Page, "fqdn", "id")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT `+nodeCols+` FROM nodes`+w.String()+tail, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list nodes: %w", err)
+	}
+	defer rows.Close()
+	out := &unet.List[unet.Node]{Items: []unet.Node{}, Total: total}
+	for rows.Next() {
+		n, err := scanNode(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		last := out.Items[limit-1]
+		out.Next = encodeCursor(last.FQDN, last.ID)
+	}
+	return out, nil
+}
+
+// escapeLike makes s literal inside a LIKE pattern written with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func nodeArgs(n *unet.Node) []any {
+	return []any{n.ID, marshalJSON(n.CustomData), marshalJSON(n.Tags), n.Version, fmtTime(n.CreatedAt), fmtTime(n.UpdatedAt),
+		n.Name, n.Domain, n.FQDN, n.Vendor, n.Model, n.Role, n.DeviceType, n.Platform, n.MgmtIP,
+		n.SoftwareVersion, n.SerialNumber, n.AssetTag, nullable(n.LocationID), n.Lifecycle, n.Environment, n.SNMPProfile}
+}
+
+// InsertNode stores a new node.
+func (tx *Tx) InsertNode(ctx context.Context, n *unet.Node) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO nodes (id, custom_data, tags, version, created_at, updated_at,
+		name, domain, fqdn, vendor, model, role, device_type, platform, mgmt_ip, software_version, serial_number,
+		asset_tag, location_id, lifecycle, environment, snmp_profile)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`, nodeArgs(n)...)
+	return constraintError(err, "node", n.FQDN)
+}
+
+// UpdateNode writes n if its stored version is still prevVersion; otherwise it
+// returns a conflict (somebody else updated the node first).
+func (tx *Tx) UpdateNode(ctx context.Context, n *unet.Node, prevVersion int) error {
+	args := append(nodeArgs(n), prevVersion)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE nodes SET custom_data=$2, tags=$3, version=$4, created_at=$5, updated_at=$6,
+		name=$7, domain=$8, fqdn=$9, vendor=$10, model=$11, role=$12, device_type=$13, platform=$14, mgmt_ip=$15,
+		software_version=$16, serial_number=$17, asset_tag=$18, location_id=$19, lifecycle=$20, environment=$21,
+		snmp_profile=$22 WHERE id=$1 AND version=$23`, args...)
+	if err != nil {
+		return constraintError(err, "node", n.FQDN)
+	}
+	return checkOneRow(res, "node", n.FQDN, prevVersion)
+}
+
+// DeleteNode removes a node if its version is still prevVersion.
+func (tx *Tx) DeleteNode(ctx context.Context, n *unet.Node) error {
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM nodes WHERE id=$1 AND version=$2`, n.ID, n.Version)
+	if err != nil {
+		return constraintError(err, "node", n.FQDN)
+	}
+	return checkOneRow(res, "node", n.FQDN, n.Version)
+}

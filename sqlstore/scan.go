@@ -1,0 +1,155 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/unet-dev/unet"
+)
+
+// rowScanner is what *sql.Row and *sql.Rows offer.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+func marshalJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
+
+// metaCols are the columns of unet.Meta, in scan order.
+const metaCols = "id, custom_data, tags, version, created_at, updated_at"
+
+// metaScan collects the text forms of Meta while scanning and decodes them after.
+type metaScan struct {
+	custom, tags, created, updated string
+}
+
+func (ms *metaScan) dest(m *unet.Meta) []any {
+	return []any{&m.ID, &ms.custom, &ms.tags, &m.Version, &ms.created, &ms.updated}
+}
+
+func (ms *metaScan) finish(m *unet.Meta) error {
+	m.CreatedAt = parseTime(ms.created)
+	m.UpdatedAt = parseTime(ms.updated)
+	if err := json.Unmarshal([]byte(ms.custom), &m.CustomData); err != nil {
+		return fmt.Errorf("decode custom_data of %s: %w", m.ID, err)
+	}
+	if err := json.Unmarshal([]byte(ms.tags), &m.Tags); err != nil {
+		return fmt.Errorf("decode tags of %s: %w", m.ID, err)
+	}
+	if m.CustomData == nil {
+		m.CustomData = map[string]any{}
+	}
+	if m.Tags == nil {
+		m.Tags = []string{}
+	}
+	return nil
+}
+
+// nullable turns "" into SQL NULL (for optional foreign keys).
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// notFound converts sql.ErrNoRows into a not_found error.
+func notFound(err error, kind, ref string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return unet.Errorf(unet.ENOTFOUND, "%s %q not found", kind, ref)
+	}
+	return err
+}
+
+// where builds a WHERE clause with numbered placeholders.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	// Placeholders in cond are written as ? and numbered here.
+	for _, a := range args {
+		w.args = append(w.args, a)
+		cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(w.args)), 1)
+	}
+	w.conds = append(w.conds, cond)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// Cursors are opaque to clients: base64 of the sort key and the ID of the last
+// row of the previous page.
+func encodeCursor(key, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(key + "\x00" + id))
+}
+
+func decodeCursor(c string) (key, id string, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", "", unet.Errorf(unet.EINVALID, "bad cursor %q", c)
+	}
+	key, id, ok := strings.Cut(string(b), "\x00")
+	if !ok {
+		return "", "", unet.Errorf(unet.EINVALID, "bad cursor %q", c)
+	}
+	return key, id, nil
+}
+
+// DefaultLimit and MaxLimit bound list pages.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+)
+
+// pageClause applies keyset (cursor) or offset pagination ordered by sortCol, id.
+// It returns the SQL tail (ORDER/LIMIT/OFFSET) and the effective limit.
+func pageClause(w *where, p unet.Page, sortCol, idCol string) (string, int, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if limit > MaxLimit {
+		limit = MaxLimit
+	}
+	if p.Offset < 0 {
+		return "", 0, unet.Errorf(unet.EINVALID, "offset must not be negative")
+	}
+	if p.Cursor != "" {
+		if p.Offset != 0 {
+			return "", 0, unet.Errorf(unet.EINVALID, "use either cursor or offset, not both")
+		}
+		key, id, err := decodeCursor(p.Cursor)
+		if err != nil {
+			return "", 0, err
+		}
+		w.add(fmt.Sprintf("(%s > ? OR (%s = ? AND %s > ?))", sortCol, sortCol, idCol), key, key, id)
+	}
+	tail := fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", sortCol, idCol, limit+1)
+	if p.Offset > 0 {
+		tail += fmt.Sprintf(" OFFSET %d", p.Offset)
+	}
+	return tail, limit, nil
+}
+
+func (r Reader) count(ctx context.Context, table string, w where) (int, error) {
+	// The cursor condition (if any) is not part of the total.
+	var n int
+	err := r.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+w.String(), w.args...).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,121 @@
+package templates
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// pythonJinja is the reference renderer: Debian's python3-jinja2.
+const (
+	python       = "/usr/bin/python3"
+	jinja2Render = "../../shared/peers/jinja2_render.py"
+)
+
+// conformanceCorpus is a template root and the context all its templates
+// are rendered with.
+type conformanceCorpus struct {
+	root    string
+	context string
+}
+
+var conformanceCorpora = []conformanceCorpus{
+	{root: "../../shared/conformance/jinja/templates", context: "../../shared/conformance/jinja/context.json"},
+	{root: "../../shared/conformance/jinja/bench", context: "../../shared/conformance/jinja/context.json"},
+	{root: "testdata/conformance/templates", context: "testdata/conformance/context.json"},
+}
+
+// knownDifferences lists templates of the corpora whose μNet output differs
+// from Jinja2 for a reason that cannot be fixed outside the gonja library.
+// The test fails when one of them starts to conform, so the list stays true.
+var knownDifferences = map[string]string{}
+
+// requireJinja2 fails the test when the Python reference is not installed.
+func requireJinja2(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(python); err != nil {
+		t.Fatalf("%s not found: the Jinja conformance test needs Python Jinja2 (apt-get install -y python3-jinja2)", python)
+	}
+	out, err := exec.Command(python, "-c", "import jinja2").CombinedOutput()
+	if err != nil {
+		t.Fatalf("python3 cannot import jinja2 (%v: %s): apt-get install -y python3-jinja2", err, out)
+	}
+}
+
+// renderJinja2 renders name with Python Jinja2.
+func renderJinja2(t testing.TB, root, name, contextFile string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(python, jinja2Render, "--trim-blocks", "--lstrip-blocks", "--strict", root, name, contextFile)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", &exec.ExitError{Stderr: stderr.Bytes()}
+	}
+	return stdout.String(), nil
+}
+
+func loadContext(t testing.TB, file string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars, err := DecodeJSONContext(data)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return vars
+}
+
+func TestJinjaConformance(t *testing.T) {
+	requireJinja2(t)
+	total, same, known := 0, 0, 0
+	for _, corpus := range conformanceCorpora {
+		env, err := NewDir(corpus.root, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = env.Close() })
+		vars := loadContext(t, corpus.context)
+		var names []string
+		err = fs.WalkDir(os.DirFS(corpus.root), ".", func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".j2") {
+				names = append(names, p)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			id := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(corpus.root)), filepath.Base(corpus.root), name))
+			total++
+			want, perr := renderJinja2(t, corpus.root, name, corpus.context)
+			got, gerr := env.Render(context.Background(), name, vars)
+			if perr != nil {
+				t.Errorf("%s: Jinja2 fails on a corpus template: %s", id, perr.(*exec.ExitError).Stderr)
+				continue
+			}
+			reason, isKnown := knownDifferences[id]
+			switch {
+			case gerr == nil && got == want && isKnown:
+				t.Errorf("%s: now identical to Jinja2; remove it from knownDifferences", id)
+			case gerr == nil && got == want:
+				same++
+			case isKnown:
+				known++
+				t.Logf("%s: known difference: %s", id, reason)
+			case gerr != nil:
+				t.Errorf("%s: μNet fails where Jinja2 renders: %v", id, gerr)
+			default:
+				t.Errorf("%s: output differs from Jinja2\n--- jinja2\n%s\n--- unet\n%s\n---", id, want, got)
+			}
+		}
+	}
+	t.Logf("Jinja conformance: %d templates, %d byte-identical, %d known differences", total, same, known)
+}
