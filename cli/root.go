@@ -118,8 +118,17 @@ against a μNet server (--server).`,
 	return root
 }
 
-// wrapArgs makes argument-count errors usage errors (exit 64).
+// wrapArgs makes argument-count errors usage errors (exit 64), and makes a
+// group command given an unknown subcommand fail instead of printing help.
 func wrapArgs(c *cobra.Command) {
+	if !c.Runnable() && c.HasSubCommands() {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		}
+	}
 	if c.Args != nil {
 		orig := c.Args
 		c.Args = func(cmd *cobra.Command, args []string) error {
@@ -197,11 +206,6 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	a.db = db
 	a.svc = service.New(db)
 	return a.svc, nil
-}
-
-// openRemote is replaced by the HTTP client once remote mode is available.
-var openRemote = func(ctx context.Context, url, actor string) (unet.Service, error) {
-	return nil, unet.Errorf(unet.EUNAVAILABLE, "remote mode is not available in this build (server %s)", url)
 }
 
 func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {

@@ -57,7 +57,9 @@ func (s *Service) Import(ctx context.Context, b *unet.Bundle, o unet.ImportOptio
 	report := &unet.ImportReport{DryRun: o.DryRun, Actions: []unet.ImportAction{}}
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		*report = unet.ImportReport{DryRun: o.DryRun, Actions: []unet.ImportAction{}}
-		im := &importer{s: s, tx: tx, m: s.mutation(ctx, o.Reason), report: report}
+		m := s.mutation(ctx, o.Reason)
+		m.cache = newRefCache()
+		im := &importer{s: s, tx: tx, m: m, report: report}
 		im.run(ctx, b)
 		if len(im.errs) > 0 {
 			return unet.Invalid("import failed: nothing was written", im.errs...)
@@ -178,8 +180,8 @@ func (im *importer) node(ctx context.Context, rec *unet.NodeRecord) {
 	n.Tags, n.CustomData = rec.Tags, rec.CustomData
 	probe := *n
 	probe.Normalize()
-	cur, err := im.tx.Reader().FindNode(ctx, probe.FQDN)
-	if err != nil || cur.FQDN != probe.FQDN {
+	cur, err := im.tx.Reader().NodeByFQDN(ctx, probe.FQDN)
+	if err != nil {
 		if err := im.s.createNode(ctx, im.tx, n, im.m); err != nil {
 			im.fail(rec.Source, err)
 			return
@@ -205,8 +207,8 @@ func (im *importer) link(ctx context.Context, rec *unet.LinkRecord) {
 	r := im.tx.Reader()
 	// Natural key: the A end (an interface belongs to at most one link).
 	var cur *unet.Link
-	if a, err := r.FindNode(ctx, rec.ANode); err == nil {
-		if id, err := r.LinkAt(ctx, a.ID, rec.AInterface); err == nil && id != "" {
+	if aID, _, err := r.NodeKey(ctx, rec.ANode); err == nil {
+		if id, err := r.LinkAt(ctx, aID, rec.AInterface); err == nil && id != "" {
 			cur, _ = r.GetLink(ctx, id)
 		}
 	}

@@ -38,12 +38,12 @@ func (s *Service) prepareLink(ctx context.Context, r sqlstore.Reader, l *unet.Li
 		if *ref == "" {
 			return
 		}
-		n, err := r.FindNode(ctx, *ref)
+		id, fqdn, err := r.NodeKey(ctx, *ref)
 		if err != nil {
 			fe = append(fe, unet.FieldError{Field: field, Message: fmt.Sprintf("unknown node %q", *ref)})
 			return
 		}
-		*ref, *name = n.ID, n.FQDN
+		*ref, *name = id, fqdn
 	}
 	resolve(&l.ANodeID, &l.ANode, "a_node")
 	resolve(&l.ZNodeID, &l.ZNode, "z_node")

@@ -25,22 +25,26 @@ func nodeUnchanged(a, b *unet.Node) bool {
 
 // resolveNodeRefs checks the vendor and turns a location reference (ID or path)
 // into an ID. Problems are field errors.
-func (s *Service) resolveNodeRefs(ctx context.Context, r sqlstore.Reader, n *unet.Node) []unet.FieldError {
+func (s *Service) resolveNodeRefs(ctx context.Context, r sqlstore.Reader, n *unet.Node, cache *refCache) []unet.FieldError {
 	var fe []unet.FieldError
-	if n.Vendor != "" {
+	if n.Vendor != "" && !cache.vendor(n.Vendor) {
 		if _, err := r.GetVendor(ctx, n.Vendor); err != nil {
 			if unet.ErrorCode(err) == unet.ENOTFOUND {
 				fe = append(fe, unet.FieldError{Field: "vendor", Message: fmt.Sprintf("unknown vendor %q (see `unet vendors list`; add one with `unet vendors add`)", n.Vendor)})
 			} else {
 				fe = append(fe, unet.FieldError{Field: "vendor", Message: err.Error()})
 			}
+		} else {
+			cache.addVendor(n.Vendor)
 		}
 	}
 	if n.LocationID != "" {
-		loc, err := r.FindLocation(ctx, n.LocationID)
-		if err != nil {
+		if id, ok := cache.location(n.LocationID); ok {
+			n.LocationID = id
+		} else if loc, err := r.FindLocation(ctx, n.LocationID); err != nil {
 			fe = append(fe, unet.FieldError{Field: "location", Message: fmt.Sprintf("unknown location %q", n.LocationID)})
 		} else {
+			cache.addLocation(n.LocationID, loc.ID)
 			n.LocationID = loc.ID
 		}
 	}
@@ -48,13 +52,13 @@ func (s *Service) resolveNodeRefs(ctx context.Context, r sqlstore.Reader, n *une
 }
 
 // prepareNode normalizes, validates and resolves a node's references.
-func (s *Service) prepareNode(ctx context.Context, r sqlstore.Reader, n *unet.Node) error {
+func (s *Service) prepareNode(ctx context.Context, r sqlstore.Reader, n *unet.Node, cache *refCache) error {
 	n.Normalize()
 	var fe []unet.FieldError
 	if err := n.Validate(); err != nil {
 		fe = append(fe, unet.ErrorFields(err)...)
 	}
-	fe = append(fe, s.resolveNodeRefs(ctx, r, n)...)
+	fe = append(fe, s.resolveNodeRefs(ctx, r, n, cache)...)
 	if len(fe) > 0 {
 		return unet.Invalid("invalid node", fe...)
 	}
@@ -76,10 +80,10 @@ func (s *Service) CreateNode(ctx context.Context, n *unet.Node, o unet.WriteOpti
 
 func (s *Service) createNode(ctx context.Context, tx *sqlstore.Tx, n *unet.Node, m mutation) error {
 	r := tx.Reader()
-	if err := s.prepareNode(ctx, r, n); err != nil {
+	if err := s.prepareNode(ctx, r, n, m.cache); err != nil {
 		return err
 	}
-	if existing, err := r.FindNode(ctx, n.FQDN); err == nil && existing.FQDN == n.FQDN {
+	if existing, err := r.NodeByFQDN(ctx, n.FQDN); err == nil {
 		return unet.Errorf(unet.ECONFLICT, "node %s already exists (id %s)", n.FQDN, existing.ID)
 	}
 	n.ID = newID()
@@ -156,7 +160,7 @@ func aliasKey(p unet.Patch, from, to string) unet.Patch {
 // updateNode validates next against cur and writes it (unless nothing changed).
 func (s *Service) updateNode(ctx context.Context, tx *sqlstore.Tx, cur, next *unet.Node, m mutation) (*unet.Node, error) {
 	r := tx.Reader()
-	if err := s.prepareNode(ctx, r, next); err != nil {
+	if err := s.prepareNode(ctx, r, next, m.cache); err != nil {
 		return nil, err
 	}
 	if err := unet.CheckLifecycleTransition(cur.Lifecycle, next.Lifecycle); err != nil {
@@ -167,7 +171,7 @@ func (s *Service) updateNode(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 		return cur, nil
 	}
 	if next.FQDN != cur.FQDN {
-		if other, err := r.FindNode(ctx, next.FQDN); err == nil && other.ID != cur.ID && other.FQDN == next.FQDN {
+		if other, err := r.NodeByFQDN(ctx, next.FQDN); err == nil && other.ID != cur.ID {
 			return nil, unet.Errorf(unet.ECONFLICT, "node %s already exists (id %s)", next.FQDN, other.ID)
 		}
 	}

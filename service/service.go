@@ -49,6 +49,42 @@ type mutation struct {
 	reason string
 	batch  string
 	now    time.Time
+	// cache remembers references resolved during one multi-object command
+	// (an import); nil for single-object commands.
+	cache *refCache
+}
+
+// refCache remembers vendor names known to exist and location references
+// already resolved, within one transaction.
+type refCache struct {
+	vendors   map[string]bool
+	locations map[string]string
+}
+
+func newRefCache() *refCache {
+	return &refCache{vendors: map[string]bool{}, locations: map[string]string{}}
+}
+
+func (c *refCache) vendor(name string) bool { return c != nil && c.vendors[name] }
+
+func (c *refCache) addVendor(name string) {
+	if c != nil {
+		c.vendors[name] = true
+	}
+}
+
+func (c *refCache) location(ref string) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	id, ok := c.locations[ref]
+	return id, ok
+}
+
+func (c *refCache) addLocation(ref, id string) {
+	if c != nil {
+		c.locations[ref] = id
+	}
 }
 
 func (s *Service) mutation(ctx context.Context, reason string) mutation {

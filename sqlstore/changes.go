@@ -41,7 +41,7 @@ func rawArg(m json.RawMessage) any {
 // InsertChange appends a record to the change log (inside the mutation's
 // transaction, so both commit or neither does).
 func (tx *Tx) InsertChange(ctx context.Context, c *unet.Change) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO changes (`+changeCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO changes (`+changeCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
 		c.ID, fmtTime(c.Time), c.Actor, c.ObjectKind, c.ObjectID, c.ObjectName, c.Op, rawArg(c.Before), rawArg(c.After), c.Reason, c.Batch)
 	if err != nil {
 		return fmt.Errorf("append change: %w", err)

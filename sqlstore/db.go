@@ -135,6 +135,7 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 // Tx is one write transaction.
 type Tx struct {
 	tx     *sql.Tx
+	q      *stmtCache
 	engine string
 }
 
@@ -154,7 +155,7 @@ type Reader struct {
 func (db *DB) Reader() Reader { return Reader{q: db.sql} }
 
 // Reader returns a reader that sees the transaction's writes.
-func (tx *Tx) Reader() Reader { return Reader{q: tx.tx} }
+func (tx *Tx) Reader() Reader { return Reader{q: tx.q} }
 
 // WithTx runs fn in a write transaction and commits it when fn returns nil. A
 // SQLite "busy" failure (another process holding the lock past the busy timeout)
@@ -180,7 +181,8 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{tx: stx, engine: db.engine}
+	tx := &Tx{tx: stx, q: newStmtCache(stx), engine: db.engine}
+	defer tx.q.close()
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err

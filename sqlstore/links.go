@@ -136,7 +136,7 @@ func linkArgs(l *unet.Link) []any {
 }
 
 func (tx *Tx) writeEndpoints(ctx context.Context, l *unet.Link) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM link_endpoints WHERE link_id = $1`, l.ID); err != nil {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM link_endpoints WHERE link_id = $1`, l.ID); err != nil {
 		return err
 	}
 	ends := [][2]string{{l.ANodeID, l.AInterface}}
@@ -144,7 +144,7 @@ func (tx *Tx) writeEndpoints(ctx context.Context, l *unet.Link) error {
 		ends = append(ends, [2]string{l.ZNodeID, l.ZInterface})
 	}
 	for _, e := range ends {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO link_endpoints (node_id, iface_key, link_id) VALUES ($1, $2, $3)`,
+		_, err := tx.q.ExecContext(ctx, `INSERT INTO link_endpoints (node_id, iface_key, link_id) VALUES ($1, $2, $3)`,
 			e[0], IfaceKey(e[1]), l.ID)
 		if err != nil {
 			return constraintError(err, "link", e[1])
@@ -155,7 +155,7 @@ func (tx *Tx) writeEndpoints(ctx context.Context, l *unet.Link) error {
 
 // InsertLink stores a new link and claims its interfaces.
 func (tx *Tx) InsertLink(ctx context.Context, l *unet.Link) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO links (id, custom_data, tags, version, created_at, updated_at, name,
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO links (id, custom_data, tags, version, created_at, updated_at, name,
 		a_node_id, a_interface, z_node_id, z_interface, role, bandwidth_bps, circuit_id, provider, description, lifecycle)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`, linkArgs(l)...)
 	if err != nil {
@@ -166,7 +166,7 @@ func (tx *Tx) InsertLink(ctx context.Context, l *unet.Link) error {
 
 // UpdateLink writes l if its stored version is still prevVersion.
 func (tx *Tx) UpdateLink(ctx context.Context, l *unet.Link, prevVersion int) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE links SET custom_data=$2, tags=$3, version=$4, created_at=$5,
+	res, err := tx.q.ExecContext(ctx, `UPDATE links SET custom_data=$2, tags=$3, version=$4, created_at=$5,
 		updated_at=$6, name=$7, a_node_id=$8, a_interface=$9, z_node_id=$10, z_interface=$11, role=$12,
 		bandwidth_bps=$13, circuit_id=$14, provider=$15, description=$16, lifecycle=$17 WHERE id=$1 AND version=$18`,
 		append(linkArgs(l), prevVersion)...)
@@ -181,10 +181,10 @@ func (tx *Tx) UpdateLink(ctx context.Context, l *unet.Link, prevVersion int) err
 
 // DeleteLink removes a link (its endpoints go with it).
 func (tx *Tx) DeleteLink(ctx context.Context, l *unet.Link) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM link_endpoints WHERE link_id = $1`, l.ID); err != nil {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM link_endpoints WHERE link_id = $1`, l.ID); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM links WHERE id=$1 AND version=$2`, l.ID, l.Version)
+	res, err := tx.q.ExecContext(ctx, `DELETE FROM links WHERE id=$1 AND version=$2`, l.ID, l.Version)
 	if err != nil {
 		return constraintError(err, "link", l.Name)
 	}

@@ -118,7 +118,7 @@ func locationArgs(l *unet.Location) []any {
 
 // InsertLocation stores a new location.
 func (tx *Tx) InsertLocation(ctx context.Context, l *unet.Location) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO locations (id, custom_data, tags, version, created_at, updated_at,
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO locations (id, custom_data, tags, version, created_at, updated_at,
 		name, type, parent_id, path, description, address, lifecycle) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
 		locationArgs(l)...)
 	return constraintError(err, "location", l.Path)
@@ -126,7 +126,7 @@ func (tx *Tx) InsertLocation(ctx context.Context, l *unet.Location) error {
 
 // UpdateLocation writes l if its stored version is still prevVersion.
 func (tx *Tx) UpdateLocation(ctx context.Context, l *unet.Location, prevVersion int) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE locations SET custom_data=$2, tags=$3, version=$4, created_at=$5,
+	res, err := tx.q.ExecContext(ctx, `UPDATE locations SET custom_data=$2, tags=$3, version=$4, created_at=$5,
 		updated_at=$6, name=$7, type=$8, parent_id=$9, path=$10, description=$11, address=$12, lifecycle=$13
 		WHERE id=$1 AND version=$14`, append(locationArgs(l), prevVersion)...)
 	if err != nil {
@@ -137,7 +137,7 @@ func (tx *Tx) UpdateLocation(ctx context.Context, l *unet.Location, prevVersion 
 
 // DeleteLocation removes a location if its version is unchanged.
 func (tx *Tx) DeleteLocation(ctx context.Context, l *unet.Location) error {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM locations WHERE id=$1 AND version=$2`, l.ID, l.Version)
+	res, err := tx.q.ExecContext(ctx, `DELETE FROM locations WHERE id=$1 AND version=$2`, l.ID, l.Version)
 	if err != nil {
 		return constraintError(err, "location", l.Path)
 	}

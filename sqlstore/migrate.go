@@ -138,7 +138,7 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 	latest := LatestVersion()
 	switch {
 	case v > latest:
-		return unet.Errorf(unet.EUNAVAILABLE, "database schema version %d is newer than this unet supports (%d): upgrade unet", v, latest)
+		return unet.Errorf(unet.ECONFLICT, "database schema version %d is newer than this unet supports (%d): upgrade unet", v, latest)
 	case v < latest:
 		return unet.Errorf(unet.EUNAVAILABLE, "database schema version %d is behind this unet (%d): run `unet db migrate up`", v, latest)
 	}
@@ -158,7 +158,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	for v := range applied {
 		if v > LatestVersion() {
-			return 0, unet.Errorf(unet.EUNAVAILABLE, "database schema version %d is newer than this unet supports (%d): upgrade unet", v, LatestVersion())
+			return 0, unet.Errorf(unet.ECONFLICT, "database schema version %d is newer than this unet supports (%d): upgrade unet", v, LatestVersion())
 		}
 	}
 	n := 0

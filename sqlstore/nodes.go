@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -29,10 +31,20 @@ func (r Reader) GetNode(ctx context.Context, id string) (*unet.Node, error) {
 	return n, notFound(err, "node", id)
 }
 
-// FindNode resolves a node reference: an ID, an FQDN or a name. A bare name
-// shared by nodes of several domains is ambiguous.
+// FindNode resolves a node reference: an FQDN, an ID or a name (tried in that
+// order, each an indexed lookup). A bare name shared by nodes of several domains
+// is ambiguous.
 func (r Reader) FindNode(ctx context.Context, ref string) (*unet.Node, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT `+nodeCols+` FROM nodes WHERE id = $1 OR fqdn = $1 OR name = $1 ORDER BY id`, ref)
+	for _, col := range []string{"fqdn", "id"} {
+		n, err := scanNode(r.q.QueryRowContext(ctx, `SELECT `+nodeCols+` FROM nodes WHERE `+col+` = $1`, ref))
+		if err == nil {
+			return n, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT `+nodeCols+` FROM nodes WHERE name = $1 LIMIT 2`, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -42,9 +54,6 @@ func (r Reader) FindNode(ctx context.Context, ref string) (*unet.Node, error) {
 		n, err := scanNode(rows)
 		if err != nil {
 			return nil, err
-		}
-		if n.ID == ref || n.FQDN == ref {
-			return n, nil
 		}
 		byName = append(byName, n)
 	}
@@ -57,7 +66,32 @@ func (r Reader) FindNode(ctx context.Context, ref string) (*unet.Node, error) {
 	case 1:
 		return byName[0], nil
 	}
-	return nil, unet.Errorf(unet.EINVALID, "node name %q is ambiguous (%d nodes in different domains): use the FQDN", ref, len(byName))
+	return nil, unet.Errorf(unet.EINVALID, "node name %q is ambiguous (nodes in several domains): use the FQDN", ref)
+}
+
+// NodeByFQDN returns the node with exactly this FQDN.
+func (r Reader) NodeByFQDN(ctx context.Context, fqdn string) (*unet.Node, error) {
+	n, err := scanNode(r.q.QueryRowContext(ctx, `SELECT `+nodeCols+` FROM nodes WHERE fqdn = $1`, fqdn))
+	return n, notFound(err, "node", fqdn)
+}
+
+// NodeKey resolves a node reference like FindNode but reads only the ID and
+// FQDN (for link ends, where the rest of the node is not needed).
+func (r Reader) NodeKey(ctx context.Context, ref string) (id, fqdn string, err error) {
+	for _, col := range []string{"fqdn", "id"} {
+		err = r.q.QueryRowContext(ctx, `SELECT id, fqdn FROM nodes WHERE `+col+` = $1`, ref).Scan(&id, &fqdn)
+		if err == nil {
+			return id, fqdn, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return "", "", err
+		}
+	}
+	n, err := r.FindNode(ctx, ref)
+	if err != nil {
+		return "", "", err
+	}
+	return n.ID, n.FQDN, nil
 }
 
 // NodeQuery is a resolved node filter (location already expanded to a path).
@@ -133,7 +167,7 @@ func nodeArgs(n *unet.Node) []any {
 
 // InsertNode stores a new node.
 func (tx *Tx) InsertNode(ctx context.Context, n *unet.Node) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO nodes (id, custom_data, tags, version, created_at, updated_at,
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO nodes (id, custom_data, tags, version, created_at, updated_at,
 		name, domain, fqdn, vendor, model, role, device_type, platform, mgmt_ip, software_version, serial_number,
 		asset_tag, location_id, lifecycle, environment, snmp_profile)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`, nodeArgs(n)...)
@@ -144,7 +178,7 @@ func (tx *Tx) InsertNode(ctx context.Context, n *unet.Node) error {
 // returns a conflict (somebody else updated the node first).
 func (tx *Tx) UpdateNode(ctx context.Context, n *unet.Node, prevVersion int) error {
 	args := append(nodeArgs(n), prevVersion)
-	res, err := tx.tx.ExecContext(ctx, `UPDATE nodes SET custom_data=$2, tags=$3, version=$4, created_at=$5, updated_at=$6,
+	res, err := tx.q.ExecContext(ctx, `UPDATE nodes SET custom_data=$2, tags=$3, version=$4, created_at=$5, updated_at=$6,
 		name=$7, domain=$8, fqdn=$9, vendor=$10, model=$11, role=$12, device_type=$13, platform=$14, mgmt_ip=$15,
 		software_version=$16, serial_number=$17, asset_tag=$18, location_id=$19, lifecycle=$20, environment=$21,
 		snmp_profile=$22 WHERE id=$1 AND version=$23`, args...)
@@ -156,7 +190,7 @@ func (tx *Tx) UpdateNode(ctx context.Context, n *unet.Node, prevVersion int) err
 
 // DeleteNode removes a node if its version is still prevVersion.
 func (tx *Tx) DeleteNode(ctx context.Context, n *unet.Node) error {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM nodes WHERE id=$1 AND version=$2`, n.ID, n.Version)
+	res, err := tx.q.ExecContext(ctx, `DELETE FROM nodes WHERE id=$1 AND version=$2`, n.ID, n.Version)
 	if err != nil {
 		return constraintError(err, "node", n.FQDN)
 	}

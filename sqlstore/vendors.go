@@ -34,13 +34,13 @@ func (r Reader) GetVendor(ctx context.Context, name string) (*unet.Vendor, error
 
 // InsertVendor adds a vendor to the registry.
 func (tx *Tx) InsertVendor(ctx context.Context, v *unet.Vendor) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO vendors (name, display_name, created_at) VALUES ($1, $2, $3)`,
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO vendors (name, display_name, created_at) VALUES ($1, $2, $3)`,
 		v.Name, v.DisplayName, fmtTime(time.Now()))
 	return constraintError(err, "vendor", v.Name)
 }
 
 // UpdateVendor changes a vendor's display name.
 func (tx *Tx) UpdateVendor(ctx context.Context, v *unet.Vendor) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE vendors SET display_name = $2 WHERE name = $1`, v.Name, v.DisplayName)
+	_, err := tx.q.ExecContext(ctx, `UPDATE vendors SET display_name = $2 WHERE name = $1`, v.Name, v.DisplayName)
 	return err
 }

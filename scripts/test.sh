@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# μNet's test suite: static checks, every Go test (against real SQLite,
+# PostgreSQL, snmpd, Git and Python Jinja2), then a short run of every fuzz target.
+# Missing Debian packages are installed when running as root; a PostgreSQL
+# cluster is started by the tests themselves unless UNET_TEST_POSTGRES is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v git >/dev/null || need+=(git)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v snmpd >/dev/null || need+=(snmpd)
+command -v snmpget >/dev/null || need+=(snmp)
+command -v snmpsimd >/dev/null || command -v snmpsim-command-responder >/dev/null || need+=(snmpsim)
+/usr/bin/python3 -c 'import jinja2' 2>/dev/null || need+=(python3-jinja2)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing: ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "missing Debian packages: ${need[*]} (apt-get install -y ${need[*]})" >&2
+    exit 1
+  fi
+fi
+
+echo "== go vet"
+go vet ./...
+echo "== staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.7.0 ./...
+
+echo "== go test"
+go test -count=1 -timeout 20m ./...
+
+echo "== fuzz (short runs)"
+fuzztime=${UNET_FUZZTIME:-5s}
+for f in $(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do
+  pkg=./$(dirname "${f#./}")
+  for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //'); do
+    echo "fuzz $pkg $target"
+    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/unet-fuzz.log 2>&1 || { cat /tmp/unet-fuzz.log; exit 1; }
+  done
+done
+echo "all tests passed"
