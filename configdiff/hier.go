@@ -69,7 +69,7 @@ var orderedSections = regexp.MustCompile(`^(ip(v6)? access-list |mac access-list
 // never reports its children.
 func Hierarchical(fromLabel, toLabel string, a, b *configtree.Tree) *HierDiff {
 	d := &HierDiff{From: fromLabel, To: toLabel, Dialect: b.Dialect, Changes: []Change{}}
-	diffLists(d, nil, nil, a.Statements, b.Statements, false)
+	diffLists(d, []string{}, []string{}, a.Statements, b.Statements, false)
 	d.Equal = len(d.Changes) == 0
 	for _, c := range d.Changes {
 		switch c.Op {

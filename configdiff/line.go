@@ -2,8 +2,6 @@ package configdiff
 
 import (
 	"strings"
-
-	"github.com/aymanbagabas/go-udiff"
 )
 
 // DefaultContext is the number of unchanged lines shown around a change.
@@ -73,55 +71,91 @@ func Lines(fromLabel, toLabel, a, b string, context int) *LineDiff {
 	if d.Equal {
 		return d
 	}
-	edits := udiff.Lines(a, b)
-	u, err := udiff.ToUnifiedDiff(fromLabel, toLabel, a, edits, context)
-	if err != nil {
-		// Edits computed from a itself always apply; keep a whole-file
-		// replacement as a safe fallback.
-		u = wholeReplacement(a, b)
+	al, bl := splitLines(a), splitLines(b)
+	ms := matchLines(al, bl)
+	// Turn the matches into a script of operations, then cut hunks.
+	type step struct {
+		op   string
+		i, j int // line indexes in a and b (the next ones for inserts/deletes)
 	}
-	for _, h := range u.Hunks {
-		hk := Hunk{FromLine: h.FromLine, ToLine: h.ToLine}
-		for _, l := range h.Lines {
-			text := strings.TrimSuffix(l.Content, "\n")
-			switch l.Kind {
-			case udiff.Delete:
-				hk.Lines = append(hk.Lines, HunkLine{OpDelete, text})
-				hk.FromCount++
+	var script []step
+	i, j := 0, 0
+	emitUntil := func(ti, tj int) {
+		for ; i < ti; i++ {
+			script = append(script, step{OpDelete, i, j})
+		}
+		for ; j < tj; j++ {
+			script = append(script, step{OpInsert, i, j})
+		}
+	}
+	for _, m := range ms {
+		emitUntil(m.i, m.j)
+		script = append(script, step{OpEqual, i, j})
+		i, j = i+1, j+1
+	}
+	emitUntil(len(al), len(bl))
+
+	for k := 0; k < len(script); {
+		if script[k].op == OpEqual {
+			k++
+			continue
+		}
+		// A hunk starts context lines before this change and extends while
+		// the next change is at most 2*context equal lines away.
+		start := max(0, k-context)
+		for start < k && script[start].op != OpEqual {
+			start++
+		}
+		end := k
+		for {
+			for end < len(script) && script[end].op != OpEqual {
+				end++
+			}
+			eq := end
+			for eq < len(script) && script[eq].op == OpEqual {
+				eq++
+			}
+			if eq < len(script) && eq-end <= 2*context {
+				end = eq
+				continue
+			}
+			end = min(end+context, eq)
+			break
+		}
+		h := Hunk{FromLine: script[start].i + 1, ToLine: script[start].j + 1}
+		for _, st := range script[start:end] {
+			switch st.op {
+			case OpDelete:
+				h.Lines = append(h.Lines, HunkLine{OpDelete, al[st.i]})
+				h.FromCount++
 				d.Stats.Removed++
-			case udiff.Insert:
-				hk.Lines = append(hk.Lines, HunkLine{OpInsert, text})
-				hk.ToCount++
+			case OpInsert:
+				h.Lines = append(h.Lines, HunkLine{OpInsert, bl[st.j]})
+				h.ToCount++
 				d.Stats.Added++
 			default:
-				hk.Lines = append(hk.Lines, HunkLine{OpEqual, text})
-				hk.FromCount++
-				hk.ToCount++
+				h.Lines = append(h.Lines, HunkLine{OpEqual, al[st.i]})
+				h.FromCount++
+				h.ToCount++
 			}
 		}
-		if hk.FromCount == 0 {
-			hk.FromLine--
+		if h.FromCount == 0 {
+			h.FromLine--
 		}
-		if hk.ToCount == 0 {
-			hk.ToLine--
+		if h.ToCount == 0 {
+			h.ToLine--
 		}
-		d.Hunks = append(d.Hunks, hk)
+		d.Hunks = append(d.Hunks, h)
+		k = end
 	}
 	d.Stats.Hunks = len(d.Hunks)
 	return d
 }
 
-func wholeReplacement(a, b string) udiff.UnifiedDiff {
-	h := &udiff.Hunk{FromLine: 1, ToLine: 1}
-	for _, l := range strings.SplitAfter(a, "\n") {
-		if l != "" {
-			h.Lines = append(h.Lines, udiff.Line{Kind: udiff.Delete, Content: l})
-		}
+// splitLines splits newline-terminated text into lines without the newline.
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
 	}
-	for _, l := range strings.SplitAfter(b, "\n") {
-		if l != "" {
-			h.Lines = append(h.Lines, udiff.Line{Kind: udiff.Insert, Content: l})
-		}
-	}
-	return udiff.UnifiedDiff{Hunks: []*udiff.Hunk{h}}
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }

@@ -1,7 +1,6 @@
 package configtree
 
 import (
-	"io"
 	"strings"
 	"testing"
 )
@@ -47,8 +46,16 @@ func FuzzParse(f *testing.F) {
 		if again.Len() != tree.Len() {
 			t.Fatalf("statement count %d became %d after emit+parse\n%q", tree.Len(), again.Len(), emitted)
 		}
-		if _, err := Slice(io.Discard, strings.NewReader(src), SliceOptions{Dialect: tree.Dialect}, MustParseMatch("*||.*")); err != nil {
-			t.Fatalf("slice failed after parse succeeded: %v", err)
+		for _, e := range []string{"*||.*", "[a-m].*||[^ ]*", "b.*||*||*"} {
+			m := MustParseMatch(e)
+			streamed, err := SliceString(src, tree.Dialect, m)
+			if err != nil {
+				t.Fatalf("slice failed after parse succeeded: %v", err)
+			}
+			sub, _ := SliceTree(tree, m)
+			if sub.String() != streamed {
+				t.Fatalf("%q: streaming slice %q differs from tree slice %q", e, streamed, sub.String())
+			}
 		}
 	})
 }

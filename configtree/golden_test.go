@@ -3,8 +3,8 @@ package configtree
 import (
 	"bytes"
 	"crypto/sha256"
-	"fmt"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"

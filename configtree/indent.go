@@ -18,6 +18,8 @@ type indentSource struct {
 	body    []byte
 	pending *Event // an event produced ahead of time (banner body)
 	held    Event
+	saved   []byte // a line read ahead by skipDescendants
+	hasLine bool
 }
 
 func newIndentSource(lr *lineReader, dialect string) *indentSource {
@@ -44,9 +46,14 @@ func (s *indentSource) next() (Event, error) {
 		return ev, nil
 	}
 	for {
-		line, err := s.lr.next()
-		if err != nil {
-			return Event{}, err
+		var line []byte
+		if s.hasLine {
+			line, s.hasLine = s.saved, false
+		} else {
+			var err error
+			if line, err = s.lr.next(); err != nil {
+				return Event{}, err
+			}
 		}
 		ind := indentOf(line)
 		content := line[ind:]
@@ -96,7 +103,6 @@ func (s *indentSource) banner(ev *Event) error {
 		if len(f) != 2 || !bytes.Equal(f[0], []byte("banner")) {
 			return nil
 		}
-		delim = nil
 	} else {
 		var rest []byte
 		if bytes.HasPrefix(content, []byte("vacant-message")) {
@@ -150,6 +156,9 @@ func (s *indentSource) banner(ev *Event) error {
 		}
 		s.body = append(s.body, '\n')
 		s.body = append(s.body, line...)
+		if len(s.body) > MaxLineLength {
+			return fmt.Errorf("line %d: banner is longer than %d bytes (is its closing delimiter missing?)", start, MaxLineLength)
+		}
 		if delim == nil && string(bytes.TrimSpace(line)) == "EOF" || delim != nil && bytes.Contains(line, delim) {
 			break
 		}
@@ -160,4 +169,37 @@ func (s *indentSource) banner(ev *Event) error {
 	s.held = Event{Kind: EventStatement, Text: body, Key: body, Line: bodyStart, Depth: ev.Depth + 1}
 	s.pending = &s.held
 	return nil
+}
+
+// skipDescendants consumes, without producing events, the lines that belong
+// to the statement returned last: lines indented deeper than it, blank lines
+// and comments. It stops before anything else, and before a nested banner
+// (its body may start in column 0 and must be parsed).
+func (s *indentSource) skipDescendants() error {
+	if s.pending != nil || s.hasLine || len(s.stack) == 0 {
+		return nil
+	}
+	base := s.stack[len(s.stack)-1]
+	for {
+		line, err := s.lr.next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		ind := indentOf(line)
+		if ind == len(line) {
+			continue
+		}
+		c := line[ind:]
+		if c[0] == '!' {
+			continue
+		}
+		if ind > base && !(c[0] == 'b' && bytes.HasPrefix(c, []byte("banner ")) || c[0] == 'v' && bytes.HasPrefix(c, []byte("vacant-message"))) {
+			continue
+		}
+		s.saved, s.hasLine = line, true
+		return nil
+	}
 }

@@ -177,6 +177,9 @@ func (s *junosSource) scanLine(line []byte) error {
 			i++
 		}
 	}
+	if len(s.buf) > MaxLineLength {
+		return fmt.Errorf("line %d: statement is longer than %d bytes (is a \";\" or a quote missing?)", s.bufLine, MaxLineLength)
+	}
 	if s.inQuote {
 		return nil
 	}

@@ -7,7 +7,8 @@ import (
 	"io"
 )
 
-// MaxLineLength is the longest physical line accepted in a configuration.
+// MaxLineLength is the longest physical line accepted in a configuration,
+// and the largest banner body or multi-line JunOS statement.
 const MaxLineLength = 1 << 20
 
 // lineReader yields physical lines without their line terminator and without

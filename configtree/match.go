@@ -22,12 +22,12 @@ type Match struct {
 type levelKind uint8
 
 const (
-	levelAny    levelKind = iota // "*"
-	levelExact                   // a literal: byte equality
-	levelPrefix                  // a literal followed by ".*": prefix test
-	levelContains                // [literal] ".*" literal ".*": prefix and substring tests
-	levelSuffix                  // [literal] ".*" literal: prefix and suffix tests
-	levelRegex                   // anything else: literal-prefix check, then the regex
+	levelAny      levelKind = iota // "*"
+	levelExact                     // a literal: byte equality
+	levelPrefix                    // a literal followed by ".*": prefix test
+	levelContains                  // [literal] ".*" literal ".*": prefix and substring tests
+	levelSuffix                    // [literal] ".*" literal: prefix and suffix tests
+	levelRegex                     // anything else: literal-prefix check, then the regex
 )
 
 type level struct {

@@ -84,6 +84,8 @@ func TestParseErrors(t *testing.T) {
 		{"unclosed block", "junos", "system {\n  ntp {\n", "line 2: block is not closed"},
 		{"unterminated quote", "junos", "system {\n  description \"abc\n}\n", "quoted string is not terminated"},
 		{"unknown dialect", "cisco", "x", "unknown dialect \"cisco\""},
+		{"huge banner", "ios", "banner motd ^C\n" + strings.Repeat("text line\n", 120000), "line 1: banner is longer than"},
+		{"huge junos statement", "junos", strings.Repeat("word\n", 250000), "line 1: statement is longer than"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

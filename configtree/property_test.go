@@ -249,6 +249,10 @@ func TestDetect(t *testing.T) {
 	if err != nil || tree.Dialect != DialectJunosSet || tree.Detection == nil {
 		t.Fatalf("auto parse: %v %+v", err, tree)
 	}
+	tree, err = ParseString("set system host-name r\n", "junos")
+	if err != nil || tree.Dialect != DialectJunosSet || tree.Detection == nil {
+		t.Errorf("set-format junos input: %v %+v", err, tree)
+	}
 	if tr, _ := ParseString("x\n", "generic"); tr.Detection == nil {
 		t.Error("generic does not detect")
 	}

@@ -15,7 +15,8 @@ type Scanner struct {
 
 // NewScanner returns a Scanner for r in the given dialect. With "auto" (or
 // "generic") the dialect is detected from the first DetectSampleSize bytes;
-// Detection tells what was chosen.
+// Detection tells what was chosen. "junos" input that is in set format is
+// read as "junos-set" (and reported in Detection).
 func NewScanner(r io.Reader, dialect string) (*Scanner, error) {
 	d, err := NormalizeDialect(dialect)
 	if err != nil {
@@ -23,14 +24,22 @@ func NewScanner(r io.Reader, dialect string) (*Scanner, error) {
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	s := &Scanner{dialect: d}
-	if d == DialectAuto {
+	if d == DialectAuto || d == DialectJunos {
 		sample, err := br.Peek(DetectSampleSize)
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 			return nil, err
 		}
 		det := Detect(sample)
-		s.detection = &det
-		s.dialect = det.Dialect
+		switch {
+		case d == DialectAuto:
+			s.detection = &det
+			s.dialect = det.Dialect
+		case det.Dialect == DialectJunosSet:
+			// JunOS devices show either rendering; both slice the same way.
+			det.Reason = "junos input in set format: " + det.Reason
+			s.detection = &det
+			s.dialect = DialectJunosSet
+		}
 	}
 	lr := newLineReader(br)
 	switch s.dialect {

@@ -58,7 +58,6 @@ type slicer struct {
 	stack   []frame
 	res     SliceResult
 	entries int
-	scratch []string
 	// mark, when set, receives the ordinal of every selected statement
 	// instead of output being written.
 	mark    func(ordinal int)
@@ -68,6 +67,15 @@ type slicer struct {
 	// of them is context, as the "inactive:" ancestor is in curly format.
 	setAncestors map[string]struct{}
 	setFormat    bool
+	// skip, when the source supports it, discards the descendants of a
+	// statement that can neither be selected nor lead to a selection.
+	skip descendantSkipper
+}
+
+// descendantSkipper is implemented by sources that can discard the
+// descendants of the statement they returned last without parsing them.
+type descendantSkipper interface {
+	skipDescendants() error
 }
 
 // Slice reads a configuration from r and writes the statements selected by
@@ -89,7 +97,8 @@ func Slice(w io.Writer, r io.Reader, opts SliceOptions, ms ...*Match) (*SliceRes
 	}
 	s := newSlicer(w, sc.Dialect(), opts.JSON, ms)
 	s.res.Detection = sc.Detection()
-	if err := s.run(sc.Next); err != nil {
+	s.skip, _ = sc.src.(descendantSkipper)
+	if err := s.run(sc.src.next); err != nil {
 		return nil, err
 	}
 	return &s.res, nil
@@ -126,7 +135,11 @@ func (s *slicer) run(next func() (Event, error)) error {
 			s.close(ev)
 			continue
 		}
-		s.statement(ev)
+		if !s.statement(ev) && s.skip != nil {
+			if err := s.skip.skipDescendants(); err != nil {
+				return err
+			}
+		}
 	}
 	if s.out == nil {
 		return nil
@@ -140,7 +153,9 @@ func (s *slicer) run(next func() (Event, error)) error {
 	return s.out.Flush()
 }
 
-func (s *slicer) statement(ev Event) {
+// statement processes one statement and reports whether its descendants
+// matter (false: they can be skipped).
+func (s *slicer) statement(ev Event) bool {
 	d := ev.Depth
 	s.stack = s.stack[:d]
 	ord := s.ordinal
@@ -150,7 +165,7 @@ func (s *slicer) statement(ev Event) {
 	if d > 0 {
 		parent = &s.stack[d-1]
 		if !parent.live {
-			return
+			return false
 		}
 	}
 	f.line = ev.Line
@@ -196,7 +211,7 @@ func (s *slicer) statement(ev Event) {
 		f.live = true
 	}
 	if !f.live {
-		return
+		return false
 	}
 	f.text = append(f.text[:0], ev.Text...)
 	f.key = append(f.key[:0], ev.Key...)
@@ -211,6 +226,7 @@ func (s *slicer) statement(ev Event) {
 			}
 		}
 	}
+	return true
 }
 
 // push adds a frame to the ancestor path, reusing the text buffers of a

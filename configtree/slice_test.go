@@ -178,3 +178,31 @@ func TestSliceStreamingMemory(t *testing.T) {
 		t.Errorf("heap grew by %d MiB while streaming 50 MiB", grown>>20)
 	}
 }
+
+// TestSliceSkipsDeadSubtrees checks the fast path that discards the
+// descendants of unselectable statements: nested banners, comments, blank
+// lines and IOS-XR block ends must still be handled.
+func TestSliceSkipsDeadSubtrees(t *testing.T) {
+	src := "line con 0\n vacant-message ^C\nHello\nhostname fake\n^C\n exec-timeout 0\n!\n\nhostname r\nroute-policy X\n  pass\n  !\nend-policy\ninterface Gi1\n   deep\n shallow\n"
+	tests := []struct{ expr, want string }{
+		{"hostname .*", "hostname r\n"},
+		{"interface .*||shallow", "interface Gi1\n shallow\n"},
+		{"route-policy .*", "route-policy X\n  pass\nend-policy\n"},
+		{"line .*||exec-timeout .*", "line con 0\n exec-timeout 0\n"},
+	}
+	for _, tc := range tests {
+		for _, d := range []string{DialectIOS, DialectIOSXR} {
+			got, err := SliceString(src, d, MustParseMatch(tc.expr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.want
+			if d == DialectIOS && strings.HasPrefix(tc.expr, "route-policy") {
+				want = "route-policy X\n  pass\n" // "end-policy" is a top-level statement in IOS
+			}
+			if got != want {
+				t.Errorf("%s %q: got %q want %q", d, tc.expr, got, want)
+			}
+		}
+	}
+}

@@ -18,12 +18,6 @@ const (
 	rootCustom // the target object's custom_data
 )
 
-// fieldUse records a field reference found in a rule.
-type fieldUse struct {
-	ref  *FieldRef
-	root root
-}
-
 // checker validates one rule at a time and collects positioned errors.
 type checker struct {
 	file *File

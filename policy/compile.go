@@ -7,6 +7,7 @@ import (
 // Program is a compiled, checked set of rules ready for evaluation. It is
 // immutable and safe for concurrent use.
 type Program struct {
+	nslots    int
 	rules     []*compiledRule
 	byKind    map[ObjectKind][]*compiledRule
 	templates []string
@@ -16,6 +17,66 @@ type compiledRule struct {
 	info    RuleInfo
 	when    cond
 	actions []action
+	guard   *guard
+}
+
+// guard is a cheap pre-test of a rule: the first conjunct of its condition
+// when that is a string field compared with string constants. A string
+// value outside the set, a missing field or null make the rule not
+// applicable without evaluating anything else, exactly as the full
+// evaluation would (and without warnings, as none would arise).
+type guard struct {
+	field *fieldOp
+	one   string
+	set   map[string]struct{}
+}
+
+func (g *guard) rejects(e *env) bool {
+	v, ok := g.field.value(e)
+	if !ok || v == nil {
+		return true
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		return false
+	}
+	if g.set != nil {
+		_, in := g.set[s]
+		return !in
+	}
+	return s != g.one
+}
+
+// makeGuard finds the guard of a compiled condition, if any.
+func makeGuard(c cond) *guard {
+	for {
+		a, isAnd := c.(*andCond)
+		if !isAnd {
+			break
+		}
+		c = a.a
+	}
+	cc, isCmp := c.(*cmpCond)
+	if !isCmp {
+		return nil
+	}
+	f, isField := cc.x.(*fieldOp)
+	if !isField || f.slot < 0 {
+		return nil
+	}
+	switch cc.op {
+	case OpEq, OpIs:
+		if k, isConst := cc.y.(constOp); isConst {
+			if s, isStr := k.v.(string); isStr {
+				return &guard{field: f, one: s}
+			}
+		}
+	case OpIn:
+		if cc.strSet != nil {
+			return &guard{field: f, set: cc.strSet}
+		}
+	}
+	return nil
 }
 
 // Compile checks and compiles parsed files into a Program. Rules run in
@@ -31,8 +92,9 @@ func Compile(files ...*File) (*Program, error) {
 
 type ruleCompiler struct {
 	*checker
-	kind ObjectKind
-	ok   bool
+	kind  ObjectKind
+	ok    bool
+	slots map[string]int // field value cache slots shared by all rules
 }
 
 func compile(files []*File) (*Program, ErrorList) {
@@ -43,6 +105,7 @@ func compile(files []*File) (*Program, ErrorList) {
 		pos  Pos
 	}
 	seen := map[string]firstDef{}
+	slots := map[string]int{}
 	for _, f := range files {
 		c := &checker{file: f}
 		for _, r := range f.Rules {
@@ -59,7 +122,7 @@ func compile(files []*File) (*Program, ErrorList) {
 			}
 			fields := collectFields(r)
 			kind, kindOK := c.ruleKind(r, fields)
-			rc := &ruleCompiler{checker: c, kind: kind, ok: kindOK}
+			rc := &ruleCompiler{checker: c, kind: kind, ok: kindOK, slots: slots}
 			before := len(c.errs)
 			for _, fr := range fields {
 				rc.checkField(fr)
@@ -78,6 +141,7 @@ func compile(files []*File) (*Program, ErrorList) {
 				Text: "WHEN " + ExprString(r.When) + " THEN " + actionString(r.Then),
 			}}
 			cr.when = rc.cond(r.When)
+			cr.guard = makeGuard(cr.when)
 			rc.actions(r.Then, &cr.actions)
 			if !rc.ok {
 				continue
@@ -92,6 +156,7 @@ func compile(files []*File) (*Program, ErrorList) {
 		}
 		errs = append(errs, c.errs...)
 	}
+	prog.nslots = len(slots)
 	errs.sort()
 	return prog, errs
 }
@@ -119,8 +184,25 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-// resolve maps a checked field reference onto an evaluation root.
+// resolve maps a checked field reference onto an evaluation root and a
+// value cache slot. Rules of different kinds may share a slot: the cache
+// is per evaluated object.
 func (rc *ruleCompiler) resolve(f *FieldRef) *fieldOp {
+	op := rc.resolveRoot(f)
+	op.slot = -1
+	if len(op.path) > 0 {
+		key := string(rc.kind) + "\x00" + itoa(int(op.root)) + "\x00" + strings.Join(f.Path[len(f.Path)-len(op.path):], "\x00")
+		n, ok := rc.slots[key]
+		if !ok {
+			n = len(rc.slots)
+			rc.slots[key] = n
+		}
+		op.slot = n
+	}
+	return op
+}
+
+func (rc *ruleCompiler) resolveRoot(f *FieldRef) *fieldOp {
 	p := f.Path
 	op := &fieldOp{text: f.String()}
 	switch p[0] {

@@ -45,6 +45,12 @@ type env struct {
 	verCache    map[string]any
 	owned       []uintptr // identities of maps created by this evaluation
 	run         ruleRun
+	// Field values are cached in slots for the object being evaluated.
+	// A slot is valid when its generation equals baseGen (gen for
+	// custom_data fields, which a SET invalidates by bumping gen).
+	slots   []slotVal
+	gen     uint64
+	baseGen uint64
 	ev          *Evaluation
 	rule        *RuleInfo
 }
@@ -114,6 +120,7 @@ func (e *env) set(path []string, v any) string {
 		cur = next
 	}
 	cur[path[len(path)-1]] = v
+	e.gen++
 	return ""
 }
 
@@ -162,7 +169,12 @@ func joinPath(p []string) string {
 }
 
 // reset prepares the env for a new object.
-func (e *env) reset(kind ObjectKind, in *Input, ev *Evaluation, opts EvalOptions) {
+func (e *env) reset(nslots int, kind ObjectKind, in *Input, ev *Evaluation, opts EvalOptions) {
+	if len(e.slots) < nslots {
+		e.slots = make([]slotVal, nslots)
+	}
+	e.gen++
+	e.baseGen = e.gen
 	e.roots = [numRoots]any{}
 	e.present = [numRoots]bool{}
 	e.customOwned = false
@@ -220,7 +232,7 @@ func (p *Program) Templates() []string { return append([]string(nil), p.template
 // Select returns a program with only the rules for which keep is true.
 // Dropped rules no longer contribute SETs to later rules.
 func (p *Program) Select(keep func(RuleInfo) bool) *Program {
-	q := &Program{byKind: map[ObjectKind][]*compiledRule{}}
+	q := &Program{nslots: p.nslots, byKind: map[ObjectKind][]*compiledRule{}}
 	for _, r := range p.rules {
 		if keep(r.info) {
 			q.rules = append(q.rules, r)
@@ -266,7 +278,7 @@ func (p *Program) evaluateInto(e *env, kind ObjectKind, in *Input, ev *Evaluatio
 	if cap(ev.Results) < len(rules) {
 		ev.Results = make([]RuleResult, 0, len(rules))
 	}
-	e.reset(kind, in, ev, opts)
+	e.reset(p.nslots, kind, in, ev, opts)
 	if !e.present[e.targetRoot] {
 		for _, r := range rules {
 			ev.Results = append(ev.Results, RuleResult{Rule: &r.info, Status: StatusError, Message: "no " + string(kind) + " in the input"})
@@ -275,17 +287,21 @@ func (p *Program) evaluateInto(e *env, kind ObjectKind, in *Input, ev *Evaluatio
 		return
 	}
 	for _, r := range rules {
-		ev.Results = append(ev.Results, r.run(e))
+		ev.Results = append(ev.Results, RuleResult{Rule: &r.info})
+		r.run(e, &ev.Results[len(ev.Results)-1])
 	}
 	ev.CustomData, _ = e.roots[rootCustom].(map[string]any)
 }
 
-func (r *compiledRule) run(e *env) RuleResult {
+func (r *compiledRule) run(e *env, res *RuleResult) {
+	if r.guard != nil && !e.explain && r.guard.rejects(e) {
+		res.Status = StatusNotApplicable
+		return
+	}
 	e.rule = &r.info
 	e.warnings = nil
 	e.trace = nil
 	e.phase = "when"
-	res := RuleResult{Rule: &r.info}
 	if !r.when.eval(e) {
 		res.Status = StatusNotApplicable
 	} else {
@@ -309,7 +325,6 @@ func (r *compiledRule) run(e *env) RuleResult {
 	res.Warnings = e.warnings
 	res.Explain = e.trace
 	e.warnings, e.trace = nil, nil
-	return res
 }
 
 // EvaluateEach evaluates many objects of one kind in parallel over all

@@ -335,3 +335,17 @@ func TestEvaluateAllMatchesEvaluate(t *testing.T) {
 		}
 	}
 }
+
+func TestSelect(t *testing.T) {
+	p := mustProgram(t, `RULE "a" WHEN node.role == "core" THEN SET custom_data.x TO 1
+RULE "b" WHEN custom_data.x == 1 THEN APPLY "b.j2"
+RULE "c" WHEN node.vendor == "cisco" THEN APPLY "c.j2"`)
+	q := p.Select(func(r RuleInfo) bool { return r.ID != "a" })
+	ev := q.EvalNode(Input{Node: testNode()})
+	if len(ev.Results) != 2 || ev.Results[0].Status != StatusNotApplicable || !reflect.DeepEqual(ev.Templates, []string{"c.j2"}) {
+		t.Fatalf("selected evaluation: %+v %v", ev.Results, ev.Templates)
+	}
+	if got := q.Templates(); !reflect.DeepEqual(got, []string{"b.j2", "c.j2"}) {
+		t.Fatalf("templates %v", got)
+	}
+}

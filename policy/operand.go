@@ -17,9 +17,34 @@ type fieldOp struct {
 	path   []pathSeg
 	text   string
 	target bool // the root is the rule's target object
+	slot   int  // index of the per-evaluation value cache, -1 for none
+}
+
+// slotVal caches one field value for one object (see env.gen).
+type slotVal struct {
+	gen uint64
+	v   any
+	ok  bool
 }
 
 func (f *fieldOp) value(e *env) (any, bool) {
+	if f.slot < 0 {
+		return f.lookup(e)
+	}
+	s := &e.slots[f.slot]
+	g := e.baseGen
+	if f.root == rootCustom {
+		g = e.gen
+	}
+	if s.gen == g {
+		return s.v, s.ok
+	}
+	v, ok := f.lookup(e)
+	s.gen, s.v, s.ok = g, v, ok
+	return v, ok
+}
+
+func (f *fieldOp) lookup(e *env) (any, bool) {
 	if !e.present[f.root] {
 		return nil, false
 	}

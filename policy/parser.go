@@ -428,4 +428,3 @@ func (p *parser) parseAction() Action {
 	p.errorExpected("an action (ASSERT, SET, APPLY or '{')")
 	return nil
 }
-

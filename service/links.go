@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/sqlstore"
@@ -181,11 +180,4 @@ func (s *Service) DeleteLink(ctx context.Context, ref string, o unet.DeleteOptio
 		}
 		return m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpDelete, l, nil)
 	})
-}
-
-// splitEndpoint parses NODE:INTERFACE (the interface may itself contain ':' on
-// some platforms, so the node is what precedes the first ':').
-func splitEndpoint(s string) (node, iface string, ok bool) {
-	node, iface, ok = strings.Cut(s, ":")
-	return node, iface, ok && node != "" && iface != ""
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -254,16 +256,27 @@ func (s *Scheduler) sync(asg []Assignment, now time.Time) {
 }
 
 // takeDue marks due targets (all targets when all is set) in flight and
-// returns them.
+// returns them, most overdue first.
 func (s *Scheduler) takeDue(now time.Time, all bool) []Assignment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var due []Assignment
+	var states []*targetState
 	for _, st := range s.states {
 		if !st.inflight && (all || !st.next.After(now)) {
 			st.inflight = true
-			due = append(due, st.asg)
+			states = append(states, st)
 		}
+	}
+	// Most overdue first, so a long queue serves the longest waiting.
+	slices.SortFunc(states, func(a, b *targetState) int {
+		if c := a.next.Compare(b.next); c != 0 {
+			return c
+		}
+		return strings.Compare(a.asg.Target.ID, b.asg.Target.ID)
+	})
+	due := make([]Assignment, len(states))
+	for i, st := range states {
+		due[i] = st.asg
 	}
 	return due
 }

@@ -241,7 +241,7 @@ func TestSchedulerCancelMidCycle(t *testing.T) {
 	defer cancel()
 	var ok atomic.Int64
 	sink := &batchSink{}
-	s := NewScheduler(src, sink, Options{Concurrency: 4, Jitter: -1, Tick: 10 * time.Millisecond, Deadline: time.Minute,
+	s := NewScheduler(src, sink, Options{Concurrency: 16, Jitter: -1, Tick: 10 * time.Millisecond, Deadline: time.Minute,
 		OnOutcome: func(o Outcome) {
 			if o.Err == nil && ok.Add(1) == 3 {
 				time.AfterFunc(100*time.Millisecond, cancel)

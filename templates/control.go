@@ -33,6 +33,7 @@ func (e *Env) newControlStructures() *exec.ControlStructureSet {
 	set["import"] = guardParser(e.importParser)
 	set["from"] = guardParser(e.fromParser)
 	set["extends"] = guardParser(e.extendsParser)
+	set["call"] = guardParser(callParser)
 	return exec.NewControlStructureSet(set)
 }
 
@@ -59,6 +60,13 @@ func guardParser(orig parser.ControlStructureParser) parser.ControlStructurePars
 			}
 		case *controlStructures.MacroControlStructure:
 			if c.Macro != nil && c.Wrapper != nil {
+				// Jinja2 macros accept extra arguments as varargs and kwargs.
+				if c.VarArgsName == "" {
+					c.VarArgsName = "varargs"
+				}
+				if c.KwArgsName == "" {
+					c.KwArgsName = "kwargs"
+				}
 				w := c.Wrapper
 				w.Nodes = append([]nodes.Node{checkpoint(enterName, c.Location, at)}, w.Nodes...)
 				w.Nodes = append(w.Nodes, checkpoint(leaveName, c.Location, at))
@@ -68,10 +76,10 @@ func guardParser(orig parser.ControlStructureParser) parser.ControlStructurePars
 	}
 }
 
-// checkpoint builds the node {{ fn() }} positioned at the first non-nil
-// token, which renders nothing unless the render must stop.
-func checkpoint(fn string, pos ...*tokens.Token) nodes.Node {
-	tok := &tokens.Token{Type: tokens.Name, Val: fn}
+// checkpoint builds the node {{ __unet_state.NAME }} positioned at the
+// first non-nil token, which renders nothing unless the render must stop.
+func checkpoint(name string, pos ...*tokens.Token) nodes.Node {
+	tok := &tokens.Token{Type: tokens.Name, Val: stateName}
 	for _, p := range pos {
 		if p != nil {
 			tok.Line, tok.Col, tok.Pos = p.Line, p.Col, p.Pos
@@ -81,7 +89,7 @@ func checkpoint(fn string, pos ...*tokens.Token) nodes.Node {
 	return &nodes.Output{
 		Start:      tok,
 		End:        tok,
-		Expression: &nodes.Call{Location: tok, Func: &nodes.Name{Name: tok}, Kwargs: map[string]nodes.Expression{}},
+		Expression: &nodes.GetAttribute{Location: tok, Node: &nodes.Name{Name: tok}, Attribute: name},
 	}
 }
 

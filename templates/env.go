@@ -90,12 +90,14 @@ func New(fsys fs.FS, opts Options) *Env {
 
 	globals := exec.EmptyContext().Update(builtins.GlobalFunctions).Update(builtins.GlobalVariables)
 	globals.Set("range", rangeFunction)
+	globals.Set("none", nil)
+	globals.Set("None", nil)
 	e.genv = &exec.Environment{
 		Context:           globals,
 		Filters:           newFilterSet(),
 		Tests:             newTestSet(),
 		ControlStructures: e.newControlStructures(),
-		Methods:           builtins.Methods,
+		Methods:           newMethods(),
 	}
 	return e
 }
@@ -138,7 +140,6 @@ func (e *Env) Render(ctx context.Context, name string, vars map[string]any) (str
 	st := &renderState{ctx: ctx, maxDepth: e.opts.MaxDepth, maxOutput: e.opts.MaxOutput}
 	data := make(map[string]any, len(vars)+4)
 	maps.Copy(data, vars)
-	st.bind(data)
 	data[stateName] = st
 	w := &limitedWriter{st: st}
 	if err := execute(tpl, w, data); err != nil {

@@ -8,16 +8,16 @@ import (
 
 func TestRenderErrorsArePositioned(t *testing.T) {
 	files := map[string]string{
-		"undef.j2":      "hostname {{ node.name }}\nntp server {{ ntp_server }}\n",
-		"undef-attr.j2": "hostname {{ node.name }}\n\nip domain-name {{ node.domain }}\n",
-		"undef-loop.j2": "a\n{% for i in [1, 2] %}\n{{ i }} {{ nope }}\n{% endfor %}\n",
-		"syntax.j2":     "hostname x\n{{ 1 + }}\n",
-		"syntax-for.j2": "a\nb\n{% for i in %}\n{% endfor %}\n",
-		"unclosed.j2":   "a\n{% if x %}\nb\n",
+		"undef.j2":       "hostname {{ node.name }}\nntp server {{ ntp_server }}\n",
+		"undef-attr.j2":  "hostname {{ node.name }}\n\nip domain-name {{ node.domain }}\n",
+		"undef-loop.j2":  "a\n{% for i in [1, 2] %}\n{{ i }} {{ nope }}\n{% endfor %}\n",
+		"syntax.j2":      "hostname x\n{{ 1 + }}\n",
+		"syntax-for.j2":  "a\nb\n{% for i in %}\n{% endfor %}\n",
+		"unclosed.j2":    "a\n{% if x %}\nb\n",
 		"inc-missing.j2": "a\n{% include 'missing.j2' %}\n",
-		"inc-bad.j2":    "first\n{% include 'undef.j2' %}\n",
-		"filter.j2":     "{{ 'x' | nosuch }}\n",
-		"badip.j2":      "\n{{ 'not-an-ip' | network }}\n",
+		"inc-bad.j2":     "first\n{% include 'undef.j2' %}\n",
+		"filter.j2":      "{{ 'x' | nosuch }}\n",
+		"badip.j2":       "\n{{ 'not-an-ip' | network }}\n",
 	}
 	tests := []struct {
 		name string

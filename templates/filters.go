@@ -220,7 +220,11 @@ func vlanText(in *exec.Value) string {
 func newFilterSet() *exec.FilterSet {
 	set := exec.NewFilterSet(map[string]exec.FilterFunction{})
 	set.Update(builtins.Filters)
-	for name, fn := range networkFilters() {
+	fns := networkFilters()
+	for name, fn := range builtinFixes() {
+		fns[name] = fn
+	}
+	for name, fn := range fns {
 		f := adapt(name, fn)
 		if set.Exists(name) {
 			_ = set.Replace(name, f)

@@ -9,13 +9,14 @@ import (
 	"github.com/nikolalohinski/gonja/v2/exec"
 )
 
-// Names of the hidden functions the environment inserts into parsed
-// templates: a checkpoint at every loop iteration and around every macro
-// body. They are bound per render to that render's renderState.
+// Checkpoints the environment inserts into parsed templates: at every loop
+// iteration ("tick") and around every macro body ("enter", "leave"). They
+// read an attribute of the render state bound to the hidden context
+// variable stateName, which runs the check without any reflection.
 const (
-	tickName  = "__unet_tick"
-	enterName = "__unet_enter"
-	leaveName = "__unet_leave"
+	tickName  = "tick"
+	enterName = "enter"
+	leaveName = "leave"
 )
 
 // maxRange bounds range(): the number of items one call may produce, as in
@@ -48,24 +49,24 @@ func (s *renderState) check() error {
 	return nil
 }
 
-// bind adds the checkpoint functions of this render to the render context.
-func (s *renderState) bind(data map[string]any) {
-	data[tickName] = func(*exec.VarArgs) *exec.Value {
-		if err := s.check(); err != nil {
-			return exec.AsValue(err)
-		}
-		return exec.AsValue("")
-	}
-	data[enterName] = func(*exec.VarArgs) *exec.Value {
-		if err := s.enter(); err != nil {
-			return exec.AsValue(err)
-		}
-		return exec.AsValue("")
-	}
-	data[leaveName] = func(*exec.VarArgs) *exec.Value {
+// GetAttribute runs the checkpoint name; it renders nothing unless the
+// render must stop, in which case the value is the error.
+func (s *renderState) GetAttribute(name string) (*exec.Value, bool) {
+	var err error
+	switch name {
+	case tickName:
+		err = s.check()
+	case enterName:
+		err = s.enter()
+	case leaveName:
 		s.leave()
-		return exec.AsValue("")
+	default:
+		return nil, false
 	}
+	if err != nil {
+		return exec.AsValue(err), true
+	}
+	return exec.AsValue(""), true
 }
 
 // enter counts one level of macro call or include nesting.

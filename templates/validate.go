@@ -125,7 +125,7 @@ func (e *Env) checkTemplateRef(ref string) error {
 		if isEscapeError(err) {
 			return fmt.Errorf("symlink points outside the template root: %w", ErrOutsideRoot)
 		}
-		return fmt.Errorf("no such template in the root: %w", ErrNotFound)
+		return fmt.Errorf("%w in the template root", ErrNotFound)
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ path and ignores pure reordering where the device does not care about order
 Exit status: 0 equal, 2 different, 1 error.`,
 		Example: `  unet config diff intended.cfg running.cfg
   unet config diff --hierarchical --format json a.conf b.conf`,
-		Args:          cobra.ExactArgs(2),
+		Args:          usageArgs(cobra.ExactArgs(2)),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -112,6 +112,7 @@ Exit status: 0 equal, 2 different, 1 error.`,
 	f.IntVar(&context, "context", configdiff.DefaultContext, "unchanged lines shown around each change")
 	f.StringVar(&color, "color", "auto", "colour output: auto (terminal and no NO_COLOR), always or never")
 	f.IntVar(&width, "width", 160, "total width of side-by-side output")
+	cmd.SetFlagErrorFunc(flagError)
 	return cmd
 }
 

@@ -6,6 +6,8 @@ package configcmd
 import (
 	"errors"
 	"fmt"
+
+	"github.com/spf13/cobra"
 )
 
 // Exit codes used by the commands.
@@ -65,4 +67,19 @@ func usageError(format string, args ...any) error {
 
 func failure(err error) error {
 	return &CodeError{Code: ExitError, Err: err}
+}
+
+// usageArgs turns an argument-count error into a usage error.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &CodeError{Code: ExitUsage, Err: err}
+		}
+		return nil
+	}
+}
+
+// flagError turns a flag parsing error into a usage error.
+func flagError(_ *cobra.Command, err error) error {
+	return &CodeError{Code: ExitUsage, Err: err}
 }

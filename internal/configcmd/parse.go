@@ -22,7 +22,7 @@ statement is {"line": text as written, "parents": [ancestor texts],
 "lineno": N, "depth": D}; block-closing lines ("}", "end-policy") carry
 "close": true. Without --json the statements are printed with their line
 numbers.`,
-		Args:          cobra.ExactArgs(1),
+		Args:          usageArgs(cobra.ExactArgs(1)),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -49,6 +49,7 @@ numbers.`,
 	}
 	cmd.Flags().StringVar(&dialect, "dialect", "auto", "configuration dialect: auto, ios, iosxe, nxos, eos, iosxr, junos, junos-set, flat")
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	cmd.SetFlagErrorFunc(flagError)
 	return cmd
 }
 

@@ -32,7 +32,7 @@ Several -m expressions select the union of their slices.
 Dialects: auto (default), ios (iosxe), nxos, eos, iosxr, junos, junos-set, flat.`,
 		Example: `  config-slicer -m 'interface .*||.*' running.cfg
   unet config slice -m 'system||ntp' --dialect junos router.conf --json`,
-		Args:          cobra.MaximumNArgs(1),
+		Args:          usageArgs(cobra.MaximumNArgs(1)),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -78,5 +78,6 @@ Dialects: auto (default), ios (iosxe), nxos, eos, iosxr, junos, junos-set, flat.
 	f.IntVar(&context, "context", 0, "also print N sibling statements before and after each match")
 	f.BoolVar(&jsonOut, "json", false, "print statements as JSON with line numbers, depth and parents")
 	f.BoolVar(&failOnEmpty, "fail-on-empty", false, "exit 1 when nothing matched")
+	cmd.SetFlagErrorFunc(flagError)
 	return cmd
 }
