@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/unet-dev/unet/cli"
+	"github.com/unet-dev/unet/sqlstore"
 )
 
 // runner runs the real command tree in-process against one database.
@@ -308,13 +310,13 @@ func TestDryRunAndIdempotentImport(t *testing.T) {
 
 func TestDBMigrateCommands(t *testing.T) {
 	r := newRunner(t)
-	if out := r.ok("db", "migrate", "up", "-o", "table"); !strings.Contains(out, "schema version 1") {
+	if out := r.ok("db", "migrate", "up", "-o", "table"); !strings.Contains(out, fmt.Sprintf("schema version %d", sqlstore.LatestVersion())) {
 		t.Fatalf("up: %s", out)
 	}
 	if out := r.ok("db", "migrate", "status", "-o", "table"); !strings.Contains(out, "inventory") || strings.Contains(out, "pending") {
 		t.Fatalf("status: %s", out)
 	}
-	if out := r.ok("db", "migrate", "down", "-o", "table"); !strings.Contains(out, "schema version 0") {
+	if out := r.ok("db", "migrate", "down", "-o", "table"); !strings.Contains(out, fmt.Sprintf("schema version %d", sqlstore.LatestVersion()-1)) {
 		t.Fatalf("down: %s", out)
 	}
 	if out := r.ok("db", "migrate", "status", "-o", "table"); !strings.Contains(out, "pending") {
@@ -322,7 +324,7 @@ func TestDBMigrateCommands(t *testing.T) {
 	}
 	r.ok("db", "migrate", "up")
 	r.ok("demo")
-	if out := r.ok("version", "-o", "table"); !strings.Contains(out, "schema 1") {
+	if out := r.ok("version", "-o", "table"); !strings.Contains(out, fmt.Sprintf("schema %d", sqlstore.LatestVersion())) {
 		t.Fatalf("version: %s", out)
 	}
 }

@@ -186,9 +186,11 @@ func (a *app) nodesCommand() *cobra.Command {
 	lfl.StringVar(&lf.Tag, "tag", "", "only nodes with this tag")
 	pageFlags(lfl, &lf.Page)
 
+	var withEval bool
+	var evalPath string
 	show := &cobra.Command{
-		Use:   "show NAME|FQDN|ID",
-		Short: "Show a node",
+		Use:   "show NAME|FQDN|ID [--eval]",
+		Short: "Show a node (--eval: with its policy results and assigned templates)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			svc, err := a.service(cmd.Context())
@@ -199,9 +201,29 @@ func (a *app) nodesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.showNode(cmd, svc, n)
+			if !withEval {
+				return a.showNode(cmd, svc, n)
+			}
+			rep, err := a.evaluate(cmd, evalFlags{path: evalPath, nodes: []string{n.ID}})
+			if err != nil {
+				return err
+			}
+			tmpl := rep.Templates[n.FQDN]
+			if tmpl == nil {
+				tmpl = []string{}
+			}
+			if a.output != "table" {
+				return a.printer().emit(map[string]any{"node": n, "results": rep.Results, "templates": tmpl}, nil)
+			}
+			if err := a.showNode(cmd, svc, n); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stdout, "\ntemplates: %s\n\n", dash(strings.Join(tmpl, ", ")))
+			return a.printer().emit(rep.Results, func() any { return resultsTable(rep.Results, false) })
 		},
 	}
+	show.Flags().BoolVar(&withEval, "eval", false, "also evaluate policies for the node")
+	show.Flags().StringVar(&evalPath, "path", "", "policy directory for --eval (env UNET_POLICY_PATH; default ./policies)")
 
 	var upFlags nodeFlags
 	var sets []string

@@ -111,6 +111,7 @@ against a μNet server (--server).`,
 		a.demoCommand(),
 		a.dbCommand(),
 		a.versionCommand(),
+		a.policyCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

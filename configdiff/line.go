@@ -78,7 +78,7 @@ func Lines(fromLabel, toLabel, a, b string, context int) *LineDiff {
 		op   string
 		i, j int // line indexes in a and b (the next ones for inserts/deletes)
 	}
-	var script []step
+	script := make([]step, 0, len(al)+len(bl)-len(ms))
 	i, j := 0, 0
 	emitUntil := func(ti, tj int) {
 		for ; i < ti; i++ {

@@ -1,5 +1,6 @@
 // Package examples embeds μNet's demo dataset: the inventory loaded by
-// `unet demo` and `unet serve --demo`.
+// `unet demo` and `unet serve --demo`, and the demo policies used when no policy
+// directory is configured.
 package examples
 
 import (
@@ -10,12 +11,21 @@ import (
 //go:embed inventory/*.yaml
 var inventory embed.FS
 
+//go:embed policies
+var policies embed.FS
+
+func sub(fsys embed.FS, dir string) fs.FS {
+	s, err := fs.Sub(fsys, dir)
+	if err != nil {
+		// Only an invalid directory name fails, and these are constants.
+		return fsys
+	}
+	return s
+}
+
 // Inventory returns the demo inventory files (locations.yaml, nodes.yaml,
 // links.yaml) at the root of the returned file system.
-func Inventory() fs.FS {
-	sub, err := fs.Sub(inventory, "inventory")
-	if err != nil {
-		panic(err) // the embedded directory is part of the build
-	}
-	return sub
-}
+func Inventory() fs.FS { return sub(inventory, "inventory") }
+
+// Policies returns the demo rule files (*.rules, and rule tests under tests/).
+func Policies() fs.FS { return sub(policies, "policies") }

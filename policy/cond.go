@@ -162,13 +162,14 @@ func (c *cmpCond) test(e *env) (bool, any) {
 				return false, xv
 			}
 			return strings.Contains(x, s), xv
-		case map[string]any:
+		case map[string]any, map[string]string:
 			s, isStr := yv.(string)
 			if !isStr {
 				c.mismatch(e, xv, yv)
 				return false, xv
 			}
-			_, has := x[s]
+			m, _ := asMap(x)
+			_, has := m[s]
 			return has, xv
 		}
 		l, isList := listElems(xv)

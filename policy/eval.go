@@ -51,8 +51,8 @@ type env struct {
 	slots   []slotVal
 	gen     uint64
 	baseGen uint64
-	ev          *Evaluation
-	rule        *RuleInfo
+	ev      *Evaluation
+	rule    *RuleInfo
 }
 
 func (e *env) warn(msg string) {
@@ -275,6 +275,12 @@ func (p *Program) evaluateInto(e *env, kind ObjectKind, in *Input, ev *Evaluatio
 	ev.Results = ev.Results[:0]
 	ev.Sets = ev.Sets[:0]
 	ev.Templates = ev.Templates[:0]
+	if ev.Sets == nil {
+		ev.Sets = []SetOp{}
+	}
+	if ev.Templates == nil {
+		ev.Templates = []string{}
+	}
 	if cap(ev.Results) < len(rules) {
 		ev.Results = make([]RuleResult, 0, len(rules))
 	}

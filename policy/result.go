@@ -1,5 +1,10 @@
 package policy
 
+import (
+	"fmt"
+	"strings"
+)
+
 // ObjectKind is the kind of object a rule targets.
 type ObjectKind string
 
@@ -169,4 +174,28 @@ func (ev *Evaluation) Counts() map[Status]int {
 		m[ev.Results[i].Status]++
 	}
 	return m
+}
+
+// ParseSeverity parses a severity name (case-insensitive).
+func ParseSeverity(s string) (Severity, bool) {
+	for _, n := range severityNames {
+		if strings.EqualFold(s, n) {
+			return Severity(n), true
+		}
+	}
+	return "", false
+}
+
+// ExplainText renders an explain trace, one sub-condition per line,
+// indented by depth: `node.vendor == "cisco" → true (actual "cisco")`.
+func ExplainText(steps []ExplainStep) string {
+	var b strings.Builder
+	for _, s := range steps {
+		b.WriteString(strings.Repeat("  ", s.Depth))
+		if s.Phase == "assert" {
+			b.WriteString("ASSERT ")
+		}
+		fmt.Fprintf(&b, "%s → %t (actual %s)\n", s.Expr, s.Result, valueText(s.Actual))
+	}
+	return b.String()
 }

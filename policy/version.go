@@ -117,33 +117,29 @@ func (v Version) Compare(w Version) int {
 	return 0
 }
 
+// rank orders component classes: pre-release words, letters glued to the
+// version, numbers, letters introduced by '-'. A fixed class order keeps
+// the comparison a total order (transitive) for any input.
+func (p vpart) rank() int {
+	switch {
+	case p.kind == vPre:
+		return 0
+	case p.kind == vAlpha && !p.dash:
+		return 1
+	case p.kind == vNum:
+		return 2
+	}
+	return 3
+}
+
 func comparePart(a, b vpart) int {
-	if a.kind == b.kind {
-		if a.kind == vNum {
-			if len(a.text) != len(b.text) {
-				return cmpInt(len(a.text), len(b.text))
-			}
-		}
-		return strings.Compare(a.text, b.text)
+	if ra, rb := a.rank(), b.rank(); ra != rb {
+		return cmpInt(ra, rb)
 	}
-	// Pre-release words sort below everything else.
-	if a.kind == vPre {
-		return -1
+	if a.kind == vNum && len(a.text) != len(b.text) {
+		return cmpInt(len(a.text), len(b.text))
 	}
-	if b.kind == vPre {
-		return 1
-	}
-	// Number against letters.
-	if a.kind == vNum {
-		if b.dash {
-			return -1
-		}
-		return 1
-	}
-	if a.dash {
-		return 1
-	}
-	return -1
+	return strings.Compare(a.text, b.text)
 }
 
 func cmpInt(a, b int) int {

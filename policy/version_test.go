@@ -88,6 +88,27 @@ func TestCompareVersions(t *testing.T) {
 	}
 }
 
+// TestVersionOrderIsTotal checks transitivity and antisymmetry over every
+// triple of the versions of the table test and some odd strings.
+func TestVersionOrderIsTotal(t *testing.T) {
+	vs := []string{"15.2(7)E3", "15.2(7)E10", "17.9.4", "17.9.4a", "17.10.1", "9.3(10)",
+		"4.28.3M", "4.28.3.1M", "21.4R3", "21.4R3-S5", "20.4R3.8", "20.4R3-S4",
+		"1.0.0-rc.1", "1.0.0", "1-a", "1.5", "1b", "1-b", "1a", "", "x", "1.0.0-alpha", "v2"}
+	for _, a := range vs {
+		for _, b := range vs {
+			ab := CompareVersions(a, b)
+			if ab != -CompareVersions(b, a) {
+				t.Fatalf("%q vs %q not antisymmetric", a, b)
+			}
+			for _, c := range vs {
+				if ab <= 0 && CompareVersions(b, c) <= 0 && CompareVersions(a, c) > 0 {
+					t.Fatalf("not transitive: %q <= %q <= %q but %q > %q", a, b, c, a, c)
+				}
+			}
+		}
+	}
+}
+
 func FuzzCompareVersions(f *testing.F) {
 	for _, s := range []string{"15.2(7)E3", "17.9.4a", "21.4R3-S5.4", "1.0.0-rc.1", "4.31.2F", ""} {
 		f.Add(s, "17.9.4")

@@ -19,6 +19,8 @@ import (
 type Service struct {
 	db  *sqlstore.DB
 	now func() time.Time
+	// policySource supplies rules when a request carries none.
+	policySource PolicySource
 }
 
 var _ unet.Service = (*Service)(nil)

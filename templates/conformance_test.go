@@ -37,12 +37,9 @@ var conformanceCorpora = []conformanceCorpus{
 var knownDifferences = map[string]string{
 	"conformance/known/none.j2": "none prints as an empty string (Jinja2: None) and default() also replaces none " +
 		"(Jinja2: only undefined); gonja has a single nil value for both, so this cannot be told apart outside the library",
-	"conformance/known/recursive_loop_depth.j2": "inside a recursive loop gonja binds loop to the recursion function only, " +
-		"so loop.depth, loop.index and the other loop attributes are undefined there",
-	"conformance/known/loop_depth_nested.j2": "gonja increments loop.depth for plain nested loops; Jinja2 only for recursive loops",
-	"conformance/known/set_tuple.j2":         "gonja's set statement does not unpack tuples ({% set a, b = 1, 2 %} is a syntax error)",
-	"conformance/known/tuple_repr.j2":        "lists of pairs print as Go values, not as Python tuples ('[('a', 1)]')",
-	"conformance/known/power.j2":             "the ** operator always returns a float in gonja (1024.0); Jinja2 keeps integers",
+	"conformance/known/set_tuple.j2":  "gonja's set statement does not unpack tuples ({% set a, b = 1, 2 %} is a syntax error)",
+	"conformance/known/tuple_repr.j2": "lists of pairs print as Go values, not as Python tuples ('[('a', 1)]')",
+	"conformance/known/power.j2":      "the ** operator always returns a float in gonja (1024.0); Jinja2 keeps integers",
 }
 
 // requireJinja2 fails the test when the Python reference is not installed.

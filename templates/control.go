@@ -34,6 +34,7 @@ func (e *Env) newControlStructures() *exec.ControlStructureSet {
 	set["from"] = guardParser(e.fromParser)
 	set["extends"] = guardParser(e.extendsParser)
 	set["call"] = guardParser(callParser)
+	set["for"] = guardParser(forParser)
 	return exec.NewControlStructureSet(set)
 }
 
@@ -54,10 +55,6 @@ func guardParser(orig parser.ControlStructureParser) parser.ControlStructurePars
 			return nil, &posError{line: at.Line, col: at.Col, err: err}
 		}
 		switch c := cs.(type) {
-		case *controlStructures.ForControlStructure:
-			if c.BodyWrapper != nil {
-				c.BodyWrapper.Nodes = append([]nodes.Node{checkpoint(tickName, c.BodyWrapper.Location, at)}, c.BodyWrapper.Nodes...)
-			}
 		case *controlStructures.MacroControlStructure:
 			if c.Macro != nil && c.Wrapper != nil {
 				// Jinja2 macros accept extra arguments as varargs and kwargs.
@@ -76,21 +73,57 @@ func guardParser(orig parser.ControlStructureParser) parser.ControlStructurePars
 	}
 }
 
-// checkpoint builds the node {{ __unet_state.NAME }} positioned at the
-// first non-nil token, which renders nothing unless the render must stop.
-func checkpoint(name string, pos ...*tokens.Token) nodes.Node {
-	tok := &tokens.Token{Type: tokens.Name, Val: stateName}
+// checkpoint builds a hidden statement positioned at the first non-nil
+// token that runs a check of the render state (see checkpointStmt).
+func checkpoint(kind string, pos ...*tokens.Token) nodes.Node {
+	tok := &tokens.Token{Type: tokens.Name, Val: "checkpoint"}
 	for _, p := range pos {
 		if p != nil {
 			tok.Line, tok.Col, tok.Pos = p.Line, p.Col, p.Pos
 			break
 		}
 	}
-	return &nodes.Output{
-		Start:      tok,
-		End:        tok,
-		Expression: &nodes.GetAttribute{Location: tok, Node: &nodes.Name{Name: tok}, Attribute: name},
+	return &nodes.ControlStructureBlock{Location: tok, Name: "checkpoint", ControlStructure: &checkpointStmt{location: tok, kind: kind}}
+}
+
+// checkpointStmt is inserted at the start of every loop body ("tick") and
+// around every macro body ("enter", "leave"). It renders nothing; it stops
+// the render when the time limit is reached, when nesting is too deep, or
+// when the text being built (also a macro's or a call block's output, which
+// is collected in memory before it reaches the render output) exceeds the
+// output size limit.
+type checkpointStmt struct {
+	location *tokens.Token
+	kind     string
+}
+
+// Position returns the position of the statement.
+func (c *checkpointStmt) Position() *tokens.Token { return c.location }
+
+// String describes the statement.
+func (c *checkpointStmt) String() string { return "checkpoint " + c.kind }
+
+// Execute runs the check.
+func (c *checkpointStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) error {
+	st := stateOf(r)
+	if st == nil {
+		return nil
 	}
+	switch c.kind {
+	case enterName:
+		return st.enter()
+	case leaveName:
+		st.leave()
+		return nil
+	}
+	if err := st.check(); err != nil {
+		return err
+	}
+	if l, ok := r.Output.(interface{ Len() int }); ok && l.Len() > st.maxOutput {
+		st.limit = fmt.Errorf("output larger than %d bytes: %w", st.maxOutput, ErrOutputLimit)
+		return st.limit
+	}
+	return nil
 }
 
 // stateOf returns the render state bound to a renderer's context.

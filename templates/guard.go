@@ -9,10 +9,9 @@ import (
 	"github.com/nikolalohinski/gonja/v2/exec"
 )
 
-// Checkpoints the environment inserts into parsed templates: at every loop
-// iteration ("tick") and around every macro body ("enter", "leave"). They
-// read an attribute of the render state bound to the hidden context
-// variable stateName, which runs the check without any reflection.
+// Kinds of checkpoints the environment inserts into parsed templates: at
+// every loop iteration ("tick") and around every macro body ("enter",
+// "leave").
 const (
 	tickName  = "tick"
 	enterName = "enter"
@@ -47,26 +46,6 @@ func (s *renderState) check() error {
 		return s.limit
 	}
 	return nil
-}
-
-// GetAttribute runs the checkpoint name; it renders nothing unless the
-// render must stop, in which case the value is the error.
-func (s *renderState) GetAttribute(name string) (*exec.Value, bool) {
-	var err error
-	switch name {
-	case tickName:
-		err = s.check()
-	case enterName:
-		err = s.enter()
-	case leaveName:
-		s.leave()
-	default:
-		return nil, false
-	}
-	if err != nil {
-		return exec.AsValue(err), true
-	}
-	return exec.AsValue(""), true
 }
 
 // enter counts one level of macro call or include nesting.

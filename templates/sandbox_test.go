@@ -124,8 +124,10 @@ func TestSandboxLimits(t *testing.T) {
 			Options{Timeout: 200 * time.Millisecond}, ErrTimeLimit, "time limit"},
 		{"exponential macro", "{% macro f(n) %}{% if n > 0 %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(60) }}",
 			Options{Timeout: 200 * time.Millisecond}, ErrTimeLimit, ""},
-		{"huge output", "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx{% endfor %}{% endfor %}",
-			Options{MaxOutput: 1 << 20}, ErrOutputLimit, "1048576 bytes"},
+		{"huge output", "{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}",
+			Options{MaxOutput: 1 << 16, Timeout: time.Minute}, ErrOutputLimit, "65536 bytes"},
+		{"huge output from a macro", "{% macro m() %}{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}{% endmacro %}{{ m() }}",
+			Options{MaxOutput: 1 << 16, Timeout: time.Minute}, ErrOutputLimit, "65536 bytes"},
 		{"huge range", "{% for i in range(10000000000) %}{% endfor %}", Options{}, nil, "more than the 100000 allowed"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,337 @@
+package configdiff
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/unet-dev/unet/configtree"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+func readTree(t testing.TB, path, dialect string) *configtree.Tree {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr, err := configtree.Parse(f, dialect)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return tr
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs:\n%s", path, got)
+	}
+}
+
+// applyHunks rebuilds one side of a diff from the other and the hunks.
+func applyHunks(t *testing.T, a string, d *LineDiff) string {
+	t.Helper()
+	lines := strings.SplitAfter(withNewline(a), "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	var out []string
+	next := 0 // next line of a to copy (0-based)
+	for _, h := range d.Hunks {
+		start := h.FromLine - 1
+		if h.FromCount == 0 {
+			start = h.FromLine
+		}
+		out = append(out, lines[next:start]...)
+		next = start
+		for _, l := range h.Lines {
+			switch l.Op {
+			case OpEqual:
+				if strings.TrimSuffix(lines[next], "\n") != l.Text {
+					t.Fatalf("context mismatch at line %d: %q vs %q", next+1, lines[next], l.Text)
+				}
+				out = append(out, lines[next])
+				next++
+			case OpDelete:
+				next++
+			case OpInsert:
+				out = append(out, l.Text+"\n")
+			}
+		}
+	}
+	out = append(out, lines[next:]...)
+	return strings.Join(out, "")
+}
+
+func TestLinesApplyRoundTrip(t *testing.T) {
+	pairs := [][2]string{
+		{"testdata/running.ios", "testdata/intended.ios"},
+		{"../../shared/configs/ios/sample_01.ios", "../../shared/configs/ios/sample_08.ios"},
+		{"../../shared/configs/iosxr/sample_05.iosxr", "../../shared/configs/iosxr/sample_07.iosxr"},
+		{"../../shared/configs/eos/dc1-leaf1a.cfg", "../../shared/configs/eos/dc1-spine1.cfg"},
+	}
+	for _, p := range pairs {
+		a, err := os.ReadFile(p[0])
+		if err != nil {
+			t.Fatalf("%v (shared/configs lives beside the repository)", err)
+		}
+		b, _ := os.ReadFile(p[1])
+		for _, ctx := range []int{0, 1, 3, 10} {
+			d := Lines("a", "b", string(a), string(b), ctx)
+			if d.Equal {
+				t.Fatalf("%v reported equal", p)
+			}
+			if got := applyHunks(t, string(a), d); got != withNewline(string(b)) {
+				t.Errorf("%v context %d: applying the hunks does not rebuild b", p, ctx)
+			}
+			for _, h := range d.Hunks {
+				n := 0
+				for _, l := range h.Lines {
+					if l.Op == OpEqual {
+						n++
+					} else {
+						n = 0
+					}
+					if n > 2*ctx+1 && ctx > 0 {
+						t.Errorf("%v: more than %d context lines in a row", p, 2*ctx)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestUnifiedMatchesGNUDiff compares the change counts with GNU diff -u on
+// the same inputs.
+func TestUnifiedMatchesGNUDiff(t *testing.T) {
+	diffPath, err := exec.LookPath("diff")
+	if err != nil {
+		t.Fatal("GNU diff is needed for this test: apt-get install -y diffutils")
+	}
+	a, b := "testdata/running.ios", "testdata/intended.ios"
+	out, _ := exec.Command(diffPath, "-u", a, b).Output()
+	var gnuAdd, gnuDel int
+	for _, l := range strings.Split(string(out), "\n") {
+		switch {
+		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+		case strings.HasPrefix(l, "+"):
+			gnuAdd++
+		case strings.HasPrefix(l, "-"):
+			gnuDel++
+		}
+	}
+	ab, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	d := Lines(a, b, string(ab), string(bb), 3)
+	if d.Stats.Added != gnuAdd || d.Stats.Removed != gnuDel {
+		t.Errorf("stats +%d -%d, GNU diff +%d -%d", d.Stats.Added, d.Stats.Removed, gnuAdd, gnuDel)
+	}
+	// The hunk headers of GNU diff and ours agree on this input.
+	var gnuHeads, ours []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "@@") {
+			gnuHeads = append(gnuHeads, l)
+		}
+	}
+	for _, l := range strings.Split(d.Unified(), "\n") {
+		if strings.HasPrefix(l, "@@") {
+			ours = append(ours, l)
+		}
+	}
+	if strings.Join(gnuHeads, "\n") != strings.Join(ours, "\n") {
+		t.Errorf("hunk headers differ:\nGNU:\n%s\nours:\n%s", strings.Join(gnuHeads, "\n"), strings.Join(ours, "\n"))
+	}
+}
+
+func TestLinesEqualAndStats(t *testing.T) {
+	if !Equal("a\nb\n", "a\nb") || Equal("a\n", "b\n") {
+		t.Error("Equal is wrong")
+	}
+	d := Lines("a", "b", "x\n", "x", 3)
+	if !d.Equal || d.Unified() != "" || len(d.Hunks) != 0 {
+		t.Errorf("equal texts: %+v", d)
+	}
+	d = Lines("a", "b", "", "x\ny\n", 3)
+	if d.Stats.Added != 2 || d.Stats.Removed != 0 || d.Unified() != "--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n" {
+		t.Errorf("from empty: %q", d.Unified())
+	}
+	d = Lines("a", "b", "1\n2\n3\n", "1\n2\n3\n4\n", 0)
+	if got := d.Unified(); got != "--- a\n+++ b\n@@ -3,0 +4 @@\n+4\n" {
+		t.Errorf("append with no context: %q", got)
+	}
+	var s bytes.Buffer
+	_ = d.WriteStats(&s)
+	if s.String() != "1 lines added, 0 removed in 1 hunks\n" {
+		t.Errorf("stats: %q", s.String())
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	a, _ := os.ReadFile("testdata/running.ios")
+	b, _ := os.ReadFile("testdata/intended.ios")
+	d := Lines("running.ios", "intended.ios", string(a), string(b), 2)
+	checkGolden(t, "unified.golden", d.Unified())
+	var sbs bytes.Buffer
+	if err := d.WriteSideBySide(&sbs, RenderOptions{Width: 90}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "side-by-side.golden", sbs.String())
+	js, _ := json.MarshalIndent(d, "", "  ")
+	checkGolden(t, "lines.json.golden", string(js)+"\n")
+
+	var col bytes.Buffer
+	_ = d.WriteUnified(&col, RenderOptions{Color: true})
+	if !strings.Contains(col.String(), ansiRed) || !strings.Contains(col.String(), ansiGreen) {
+		t.Error("colour output has no colours")
+	}
+	if strings.Contains(d.Unified(), "\x1b[") {
+		t.Error("plain output has escape codes")
+	}
+}
+
+func TestHierarchicalGolden(t *testing.T) {
+	a := readTree(t, "testdata/running.ios", "ios")
+	b := readTree(t, "testdata/intended.ios", "ios")
+	d := Hierarchical("running.ios", "intended.ios", a, b)
+	js, _ := json.MarshalIndent(d, "", "  ")
+	checkGolden(t, "hier.json.golden", string(js)+"\n")
+	var txt bytes.Buffer
+	if err := d.WriteText(&txt, RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "hier.golden", txt.String())
+}
+
+func TestHierarchicalCases(t *testing.T) {
+	tests := []struct {
+		name, dialect, a, b string
+		want                []string // "op path|key[|old]"
+	}{
+		{"reordered top level is equal", "ios", "hostname r\nntp server 1\nntp server 2\n", "ntp server 2\nntp server 1\nhostname r\n", nil},
+		{"moved section reports nothing", "ios", "interface Gi1\n shutdown\nrouter bgp 1\n neighbor x remote-as 1\n", "router bgp 1\n neighbor x remote-as 1\ninterface Gi1\n shutdown\n", nil},
+		{"changed value", "ios", "hostname a\n", "hostname b\n", []string{"changed |hostname b|hostname a"}},
+		{"changed ip address", "ios", "interface Gi1\n ip address 10.0.0.1 255.0.0.0\n ip ospf cost 10\n", "interface Gi1\n ip address 10.0.0.2 255.0.0.0\n ip ospf cost 10\n",
+			[]string{"changed interface Gi1|ip address 10.0.0.2 255.0.0.0|ip address 10.0.0.1 255.0.0.0"}},
+		{"unrelated leaves are not a change", "ios", "interface Gi1\n ip address 10.0.0.1 255.0.0.0\n", "interface Gi1\n ip ospf cost 10\n",
+			[]string{"removed interface Gi1|ip address 10.0.0.1 255.0.0.0", "added interface Gi1|ip ospf cost 10"}},
+		{"sections are added and removed whole", "ios", "interface Gi1\n shutdown\n", "interface Gi2\n shutdown\n",
+			[]string{"removed |interface Gi1", "added |interface Gi2"}},
+		{"acl order matters", "ios", "ip access-list extended X\n permit a\n deny b\n", "ip access-list extended X\n deny b\n permit a\n",
+			[]string{"removed ip access-list extended X|permit a", "added ip access-list extended X|permit a"}},
+		{"numbered acl order matters", "ios", "access-list 1 permit a\naccess-list 1 deny b\nhostname r\n", "hostname r\naccess-list 1 deny b\naccess-list 1 permit a\n",
+			[]string{"removed |access-list 1 permit a", "added |access-list 1 permit a"}},
+		{"junos keys ignore terminators", "junos", "system {\n    host-name r;\n}\n", "system { host-name r; }\n", nil},
+		{"junos changed leaf", "junos", "system {\n    host-name a;\n}\n", "system {\n    host-name b;\n}\n", []string{"changed system|host-name b|host-name a"}},
+		{"duplicates count", "flat", "a\na\n", "a\n", []string{"removed |a"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := configtree.ParseString(tc.a, tc.dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := configtree.ParseString(tc.b, tc.dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := Hierarchical("a", "b", a, b)
+			var got []string
+			for _, c := range d.Changes {
+				s := c.Op + " " + strings.Join(c.Path, " > ") + "|" + c.Key
+				if c.OldKey != "" {
+					s += "|" + c.OldKey
+				}
+				got = append(got, s)
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			if d.Equal != (len(tc.want) == 0) {
+				t.Errorf("Equal = %v", d.Equal)
+			}
+		})
+	}
+}
+
+// corpusTrees parses the shared sample configurations grouped by dialect.
+func corpusTrees(t *testing.T) map[string][]*configtree.Tree {
+	t.Helper()
+	out := map[string][]*configtree.Tree{}
+	for _, d := range []string{"ios", "nxos", "eos", "iosxr", "junos"} {
+		files, _ := filepath.Glob(filepath.Join("../../shared/configs", d, "*"))
+		if len(files) == 0 {
+			t.Fatalf("no sample configurations for %s (shared/configs lives beside the repository)", d)
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			out[d] = append(out[d], readTree(t, f, d))
+		}
+	}
+	return out
+}
+
+// TestHierarchicalProperties: a configuration compared with itself is
+// equal, and diff(A, B) mirrors diff(B, A).
+func TestHierarchicalProperties(t *testing.T) {
+	for d, trees := range corpusTrees(t) {
+		for i, a := range trees {
+			if self := Hierarchical("a", "a", a, a); !self.Equal || len(self.Changes) != 0 {
+				t.Errorf("%s #%d: self diff has %d changes", d, i, len(self.Changes))
+			}
+			for j, b := range trees {
+				if i == j {
+					continue
+				}
+				ab := Hierarchical("a", "b", a, b)
+				ba := Hierarchical("b", "a", b, a)
+				if x, y := canonical(ab, false), canonical(ba, true); x != y {
+					t.Errorf("%s #%d vs #%d: diff is not symmetric\nA→B:\n%s\nB→A mirrored:\n%s", d, i, j, x, y)
+				}
+				if ab.Stats.Added != ba.Stats.Removed || ab.Stats.Changed != ba.Stats.Changed {
+					t.Errorf("%s #%d vs #%d: stats %+v vs %+v", d, i, j, ab.Stats, ba.Stats)
+				}
+			}
+		}
+	}
+}
+
+// canonical renders changes order-independently; mirror swaps the sides.
+func canonical(d *HierDiff, mirror bool) string {
+	var out []string
+	for _, c := range d.Changes {
+		op, key, old := c.Op, c.Key, c.OldKey
+		if mirror {
+			switch op {
+			case ChangeAdded:
+				op = ChangeRemoved
+			case ChangeRemoved:
+				op = ChangeAdded
+			case ChangeChanged:
+				key, old = old, key
+			}
+		}
+		out = append(out, op+"|"+strings.Join(c.Path, ">")+"|"+key+"|"+old)
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,426 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// PolicySource supplies the rules when a request carries none (the server's
+// configured policy directory, later a Git snapshot).
+type PolicySource func(ctx context.Context) (files []unet.PolicyFile, source string, err error)
+
+// SetPolicySource configures where rules come from when a request has none.
+func (s *Service) SetPolicySource(src PolicySource) { s.policySource = src }
+
+// compilePolicies parses and compiles rule files; syntax and checker errors are
+// returned as one invalid error whose field errors carry file:line:col.
+func compilePolicies(files []unet.PolicyFile) (*policy.Program, error) {
+	var parsed []*policy.File
+	var errs policy.ErrorList
+	for _, f := range files {
+		pf, err := policy.ParseFile(f.Name, []byte(f.Content))
+		if err != nil {
+			if el, ok := err.(policy.ErrorList); ok {
+				errs = append(errs, el...)
+				continue
+			}
+			return nil, unet.Invalid("policy parse error", unet.FieldError{File: f.Name, Message: err.Error()})
+		}
+		parsed = append(parsed, pf)
+	}
+	if len(errs) == 0 {
+		prog, err := policy.Compile(parsed...)
+		if err == nil {
+			return prog, nil
+		}
+		el, ok := err.(policy.ErrorList)
+		if !ok {
+			return nil, unet.Invalid("policy error", unet.FieldError{Message: err.Error()})
+		}
+		errs = el
+	}
+	return nil, PolicyErrors(errs)
+}
+
+// PolicyErrors converts positioned policy errors into an invalid error; the
+// field of each is "line:col" and the message carries the source line.
+func PolicyErrors(errs policy.ErrorList) error {
+	fe := make([]unet.FieldError, 0, len(errs))
+	for _, e := range errs {
+		fe = append(fe, unet.FieldError{File: e.File, Field: fmt.Sprintf("%d:%d", e.Line, e.Col), Message: e.Msg})
+	}
+	return &unet.Error{Code: unet.EINVALID, Message: "policy errors", Fields: fe, Err: errs}
+}
+
+func (s *Service) rules(ctx context.Context, files []unet.PolicyFile, source string) (*policy.Program, string, error) {
+	if len(files) == 0 {
+		if s.policySource == nil {
+			return nil, "", unet.Errorf(unet.EINVALID, "no policy files given and no policy source configured")
+		}
+		var err error
+		files, source, err = s.policySource(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	prog, err := compilePolicies(files)
+	return prog, source, err
+}
+
+// objectMap turns an object into the generic map policies see: its JSON form
+// without empty strings, so an unset field is missing (IS NULL holds).
+func objectMap(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	for k, x := range m {
+		if s, ok := x.(string); ok && s == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// inventory is a read snapshot of what evaluations need.
+type inventory struct {
+	nodes     []unet.Node
+	locations map[string]*unet.Location // by ID
+	links     []unet.Link
+	nodeMaps  map[string]map[string]any
+}
+
+func (s *Service) loadInventory(ctx context.Context, withLinks bool) (*inventory, error) {
+	r := s.db.Reader()
+	inv := &inventory{locations: map[string]*unet.Location{}, nodeMaps: map[string]map[string]any{}}
+	if err := eachPage(func(p unet.Page) (*unet.List[unet.Location], error) {
+		return r.ListLocations(ctx, unet.LocationFilter{Page: p}, "")
+	}, func(l unet.Location) { inv.locations[l.ID] = &l }); err != nil {
+		return nil, err
+	}
+	if err := eachPage(func(p unet.Page) (*unet.List[unet.Node], error) {
+		return r.ListNodes(ctx, sqlstore.NodeQuery{NodeFilter: unet.NodeFilter{Page: p}})
+	}, func(n unet.Node) { inv.nodes = append(inv.nodes, n) }); err != nil {
+		return nil, err
+	}
+	if withLinks {
+		if err := eachPage(func(p unet.Page) (*unet.List[unet.Link], error) {
+			return r.ListLinks(ctx, unet.LinkFilter{Page: p}, "")
+		}, func(l unet.Link) { inv.links = append(inv.links, l) }); err != nil {
+			return nil, err
+		}
+	}
+	for i := range inv.nodes {
+		inv.nodeMaps[inv.nodes[i].ID] = objectMap(&inv.nodes[i])
+	}
+	return inv, nil
+}
+
+// locationMap is a location as policies see it, with "ancestors" (names, root
+// first).
+func (inv *inventory) locationMap(id string) map[string]any {
+	l := inv.locations[id]
+	if l == nil {
+		return nil
+	}
+	m := objectMap(l)
+	var anc []any
+	for p := inv.locations[l.ParentID]; p != nil; p = inv.locations[p.ParentID] {
+		anc = append([]any{p.Name}, anc...)
+	}
+	if anc == nil {
+		anc = []any{}
+	}
+	m["ancestors"] = anc
+	return m
+}
+
+func (inv *inventory) nodeInput(n *unet.Node) policy.Input {
+	return policy.Input{Node: inv.nodeMaps[n.ID], Location: inv.locationMap(n.LocationID)}
+}
+
+func (inv *inventory) linkInput(l *unet.Link) policy.Input {
+	m := objectMap(l)
+	m["a"] = map[string]any{"node": inv.nodeMaps[l.ANodeID], "interface": l.AInterface}
+	if l.ZNodeID != "" {
+		m["z"] = map[string]any{"node": inv.nodeMaps[l.ZNodeID], "interface": l.ZInterface}
+	}
+	return policy.Input{Link: m}
+}
+
+func toResult(r policy.Result, source string) unet.PolicyResult {
+	out := unet.PolicyResult{ObjectKind: string(r.ObjectKind), ObjectID: r.ObjectID, ObjectName: r.ObjectName,
+		Rule: r.Rule, Severity: string(r.Severity), Status: string(r.Status), Expected: r.Expected, Actual: r.Actual,
+		Message: r.Message, File: r.File, Line: r.Line, Warnings: r.Warnings, Source: source}
+	if len(r.Explain) > 0 {
+		out.Explain = r.Explain
+	}
+	return out
+}
+
+// EvaluatePolicies evaluates rules over the inventory (or the selected nodes),
+// returns every result, and with req.Store keeps them and their history.
+func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalRequest) (*unet.PolicyEvalReport, error) {
+	prog, source, err := s.rules(ctx, req.Files, req.Source)
+	if err != nil {
+		return nil, err
+	}
+	if req.Source != "" {
+		source = req.Source
+	}
+	inv, err := s.loadInventory(ctx, len(req.Nodes) == 0)
+	if err != nil {
+		return nil, err
+	}
+	nodes := inv.nodes
+	if len(req.Nodes) > 0 {
+		nodes = nil
+		for _, ref := range req.Nodes {
+			n, err := s.db.Reader().FindNode(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			nodes = append(nodes, *n)
+		}
+	}
+	rep := &unet.PolicyEvalReport{Results: []unet.PolicyResult{}, Templates: map[string][]string{}, Sets: map[string][]unet.PolicySet{}}
+	opts := policy.EvalOptions{Explain: req.Explain}
+	keep := func(r policy.Result) bool { return req.Rule == "" || r.Rule == req.Rule }
+	var mu sync.Mutex
+	collect := func(ev *policy.Evaluation, name string, isNode bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range ev.AllResults() {
+			if keep(r) {
+				// Objects are named as everywhere else: node FQDN, link label,
+				// location path.
+				r.ObjectName = name
+				rep.Results = append(rep.Results, toResult(r, source))
+			}
+		}
+		if isNode {
+			if len(ev.Templates) > 0 {
+				rep.Templates[name] = append([]string(nil), ev.Templates...)
+			}
+			for _, op := range ev.Sets {
+				rep.Sets[name] = append(rep.Sets[name], unet.PolicySet{Rule: op.Rule, Path: op.Path, Value: op.Value, File: op.File, Line: op.Line})
+			}
+		}
+	}
+	inputs := make([]policy.Input, len(nodes))
+	for i := range nodes {
+		inputs[i] = inv.nodeInput(&nodes[i])
+	}
+	prog.EvaluateEach(policy.KindNode, inputs, opts, func(i int, ev *policy.Evaluation) {
+		collect(ev, nodes[i].FQDN, true)
+	})
+	if len(req.Nodes) == 0 {
+		linkInputs := make([]policy.Input, len(inv.links))
+		for i := range inv.links {
+			linkInputs[i] = inv.linkInput(&inv.links[i])
+		}
+		prog.EvaluateEach(policy.KindLink, linkInputs, opts, func(i int, ev *policy.Evaluation) {
+			collect(ev, linkLabel(&inv.links[i]), false)
+		})
+		ids := make([]string, 0, len(inv.locations))
+		for id := range inv.locations {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return inv.locations[ids[i]].Path < inv.locations[ids[j]].Path })
+		locInputs := make([]policy.Input, len(ids))
+		for i, id := range ids {
+			locInputs[i] = policy.Input{Location: inv.locationMap(id)}
+		}
+		prog.EvaluateEach(policy.KindLocation, locInputs, opts, func(i int, ev *policy.Evaluation) {
+			collect(ev, inv.locations[ids[i]].Path, false)
+		})
+	}
+	sortResults(rep.Results)
+	if req.Store {
+		full := len(req.Nodes) == 0 && req.Rule == ""
+		n, err := s.storeResults(ctx, rep.Results, full)
+		if err != nil {
+			return nil, err
+		}
+		rep.Changed = n
+	}
+	return rep, nil
+}
+
+// sortResults orders results by object kind, object name, then rule order of
+// appearance is kept by a stable sort.
+func sortResults(rs []unet.PolicyResult) {
+	kindRank := map[string]int{unet.KindNode: 0, unet.KindLink: 1, unet.KindLocation: 2}
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].ObjectKind != rs[j].ObjectKind {
+			return kindRank[rs[i].ObjectKind] < kindRank[rs[j].ObjectKind]
+		}
+		if rs[i].ObjectName != rs[j].ObjectName {
+			return rs[i].ObjectName < rs[j].ObjectName
+		}
+		return false
+	})
+}
+
+// storeResults upserts results whose content changed and appends a history row
+// for every status change. With full, results of rules or objects that no longer
+// exist are removed (history records the move to "").
+func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult, full bool) (int, error) {
+	now := s.now()
+	changed := 0
+	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		changed = 0
+		stored, err := tx.Reader().StoredResults(ctx)
+		if err != nil {
+			return err
+		}
+		seen := make(map[sqlstore.ResultKey]bool, len(results))
+		for i := range results {
+			r := &results[i]
+			k := sqlstore.ResultKey{Kind: r.ObjectKind, ObjectID: r.ObjectID, Rule: r.Rule}
+			seen[k] = true
+			old, had := stored[k]
+			since := now
+			if had && old.Status == r.Status {
+				since = old.Since
+			}
+			if had && old.Digest == sqlstore.ResultDigest(r) {
+				continue
+			}
+			if !had || old.Status != r.Status {
+				changed++
+				from := ""
+				if had {
+					from = old.Status
+				}
+				if err := tx.InsertComplianceChange(ctx, &unet.ComplianceChange{ID: newID(), Time: now, ObjectKind: r.ObjectKind,
+					ObjectID: r.ObjectID, ObjectName: r.ObjectName, Rule: r.Rule, Severity: r.Severity, From: from, To: r.Status, Source: r.Source}); err != nil {
+					return err
+				}
+			}
+			if err := tx.UpsertPolicyResult(ctx, r, now, since); err != nil {
+				return err
+			}
+		}
+		if full {
+			for k, old := range stored {
+				if seen[k] {
+					continue
+				}
+				changed++
+				if err := tx.InsertComplianceChange(ctx, &unet.ComplianceChange{ID: newID(), Time: now, ObjectKind: k.Kind,
+					ObjectID: k.ObjectID, ObjectName: old.Name, Rule: k.Rule, Severity: old.Severity, From: old.Status, To: ""}); err != nil {
+					return err
+				}
+				if err := tx.DeletePolicyResult(ctx, k); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.TouchPolicyResults(ctx, now)
+	})
+	return changed, err
+}
+
+// ListPolicyResults returns stored results.
+func (s *Service) ListPolicyResults(ctx context.Context, f unet.PolicyResultFilter) (*unet.List[unet.PolicyResult], error) {
+	q := sqlstore.PolicyResultQuery{PolicyResultFilter: f}
+	if f.Node != "" {
+		n, err := s.db.Reader().FindNode(ctx, f.Node)
+		if err != nil {
+			return nil, err
+		}
+		q.ObjectID = n.ID
+	}
+	return s.db.Reader().ListPolicyResults(ctx, q)
+}
+
+// ListComplianceHistory returns compliance state changes, newest first.
+func (s *Service) ListComplianceHistory(ctx context.Context, f unet.ComplianceHistoryFilter) (*unet.List[unet.ComplianceChange], error) {
+	q := sqlstore.HistoryQuery{ComplianceHistoryFilter: f}
+	if f.Node != "" {
+		n, err := s.db.Reader().FindNode(ctx, f.Node)
+		if err != nil {
+			return nil, err
+		}
+		q.ObjectID = n.ID
+	}
+	return s.db.Reader().ListComplianceHistory(ctx, q)
+}
+
+// ApplyPolicies evaluates the rules and writes the custom_data their SETs
+// produce into the nodes, as one batch of tracked changes.
+func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest) (*unet.PolicyApplyReport, error) {
+	prog, _, err := s.rules(ctx, req.Files, req.Source)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.loadInventory(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	type pending struct {
+		node   unet.Node
+		custom map[string]any
+	}
+	var todo []pending
+	for i := range inv.nodes {
+		n := &inv.nodes[i]
+		ev := prog.EvalNode(inv.nodeInput(n))
+		if len(ev.Sets) == 0 {
+			continue
+		}
+		cd := ev.CustomData
+		b1, _ := json.Marshal(cd)
+		b2, _ := json.Marshal(n.CustomData)
+		if string(b1) == string(b2) {
+			continue
+		}
+		var cp map[string]any
+		_ = json.Unmarshal(b1, &cp)
+		todo = append(todo, pending{node: *n, custom: cp})
+	}
+	reason := req.Reason
+	if reason == "" {
+		reason = "policy apply"
+	}
+	m := s.mutation(ctx, reason)
+	rep := &unet.PolicyApplyReport{Batch: m.batch, Updated: []string{}, DryRun: req.DryRun}
+	for _, p := range todo {
+		rep.Updated = append(rep.Updated, p.node.FQDN)
+	}
+	if req.DryRun || len(todo) == 0 {
+		if len(todo) == 0 {
+			rep.Batch = ""
+		}
+		return rep, nil
+	}
+	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		for _, p := range todo {
+			cur, err := tx.Reader().GetNode(ctx, p.node.ID)
+			if err != nil {
+				return err
+			}
+			if cur.Version != p.node.Version {
+				return unet.Errorf(unet.ECONFLICT, "node %s changed while policies were evaluated; run apply again", cur.FQDN)
+			}
+			next := *cur
+			next.CustomData = p.custom
+			if _, err := s.updateNode(ctx, tx, cur, &next, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+

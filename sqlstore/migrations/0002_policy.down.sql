@@ -1,0 +1,2 @@
+DROP TABLE compliance_history;
+DROP TABLE policy_results;

@@ -1,0 +1,244 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/unet-dev/unet"
+)
+
+// ResultKey identifies one stored policy result.
+type ResultKey struct {
+	Kind, ObjectID, Rule string
+}
+
+// StoredResult is what is kept of a result to detect changes.
+type StoredResult struct {
+	Status   string
+	Since    time.Time
+	Severity string
+	Name     string
+	// Digest is the JSON of the fields that matter for "did it change".
+	Digest string
+}
+
+// ResultDigest is the comparison form of a result.
+func ResultDigest(r *unet.PolicyResult) string {
+	return marshalJSON([]any{r.Status, r.Severity, r.Expected, r.Actual, r.Message, r.File, r.Line, r.Source, r.ObjectName})
+}
+
+// StoredResults loads the stored results of the given object kinds.
+func (r Reader) StoredResults(ctx context.Context) (map[ResultKey]StoredResult, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT object_kind, object_id, rule, object_name, severity, status,
+		expected_json, actual_json, message, file, line, source, since FROM policy_results`)
+	if err != nil {
+		return nil, fmt.Errorf("read policy results: %w", err)
+	}
+	defer rows.Close()
+	out := map[ResultKey]StoredResult{}
+	for rows.Next() {
+		var res unet.PolicyResult
+		var exp, act sql.NullString
+		var since string
+		if err := rows.Scan(&res.ObjectKind, &res.ObjectID, &res.Rule, &res.ObjectName, &res.Severity, &res.Status,
+			&exp, &act, &res.Message, &res.File, &res.Line, &res.Source, &since); err != nil {
+			return nil, err
+		}
+		res.Expected = decodeAny(exp)
+		res.Actual = decodeAny(act)
+		out[ResultKey{res.ObjectKind, res.ObjectID, res.Rule}] = StoredResult{Status: res.Status, Since: parseTime(since),
+			Severity: res.Severity, Name: res.ObjectName, Digest: ResultDigest(&res)}
+	}
+	return out, rows.Err()
+}
+
+func decodeAny(s sql.NullString) any {
+	if !s.Valid {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal([]byte(s.String), &v); err != nil {
+		return s.String
+	}
+	return v
+}
+
+func anyArg(v any) any {
+	if v == nil {
+		return nil
+	}
+	return marshalJSON(v)
+}
+
+// UpsertPolicyResult stores a result.
+func (tx *Tx) UpsertPolicyResult(ctx context.Context, res *unet.PolicyResult, at, since time.Time) error {
+	args := []any{res.ObjectKind, res.ObjectID, res.Rule, res.ObjectName, res.Severity, res.Status, anyArg(res.Expected),
+		anyArg(res.Actual), res.Message, res.File, res.Line, res.Source, fmtTime(at), fmtTime(since)}
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
+		status, expected_json, actual_json, message, file, line, source, evaluated_at, since)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+		ON CONFLICT (object_kind, object_id, rule) DO UPDATE SET object_name = excluded.object_name,
+		severity = excluded.severity, status = excluded.status, expected_json = excluded.expected_json,
+		actual_json = excluded.actual_json, message = excluded.message, file = excluded.file, line = excluded.line,
+		source = excluded.source, evaluated_at = excluded.evaluated_at, since = excluded.since`, args...)
+	if err != nil {
+		return fmt.Errorf("store policy result: %w", err)
+	}
+	return nil
+}
+
+// TouchPolicyResults records that unchanged results were re-evaluated.
+func (tx *Tx) TouchPolicyResults(ctx context.Context, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `UPDATE policy_results SET evaluated_at = $1 WHERE evaluated_at < $1`, fmtTime(at))
+	return err
+}
+
+// DeletePolicyResult removes a result whose rule or object went away.
+func (tx *Tx) DeletePolicyResult(ctx context.Context, k ResultKey) error {
+	_, err := tx.q.ExecContext(ctx, `DELETE FROM policy_results WHERE object_kind = $1 AND object_id = $2 AND rule = $3`, k.Kind, k.ObjectID, k.Rule)
+	return err
+}
+
+// InsertComplianceChange appends a compliance history row.
+func (tx *Tx) InsertComplianceChange(ctx context.Context, c *unet.ComplianceChange) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO compliance_history (id, time, object_kind, object_id, object_name, rule,
+		severity, from_status, to_status, source) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+		c.ID, fmtTime(c.Time), c.ObjectKind, c.ObjectID, c.ObjectName, c.Rule, c.Severity, c.From, c.To, c.Source)
+	if err != nil {
+		return fmt.Errorf("append compliance history: %w", err)
+	}
+	return nil
+}
+
+// PolicyResultQuery is a resolved result filter.
+type PolicyResultQuery struct {
+	unet.PolicyResultFilter
+	ObjectID string
+}
+
+// ListPolicyResults returns stored results ordered by object name and rule.
+func (r Reader) ListPolicyResults(ctx context.Context, f PolicyResultQuery) (*unet.List[unet.PolicyResult], error) {
+	var w where
+	if f.ObjectID != "" {
+		w.add("object_id = ?", f.ObjectID)
+	}
+	if f.Kind != "" {
+		w.add("object_kind = ?", f.Kind)
+	}
+	if f.Rule != "" {
+		w.add("rule = ?", f.Rule)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	if f.Severity != "" {
+		w.add("severity = ?", f.Severity)
+	}
+	total, err := r.count(ctx, "policy_results", w)
+	if err != nil {
+		return nil, err
+	}
+	const sortKey = "(object_name || '\x01' || rule)"
+	tail, limit, err := pageClause(&w, f.Page, sortKey, "object_kind || object_id")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT object_kind, object_id, rule, object_name, severity, status,
+		expected_json, actual_json, message, file, line, source, evaluated_at, since FROM policy_results`+w.String()+tail, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list policy results: %w", err)
+	}
+	defer rows.Close()
+	out := &unet.List[unet.PolicyResult]{Items: []unet.PolicyResult{}, Total: total}
+	for rows.Next() {
+		var res unet.PolicyResult
+		var exp, act sql.NullString
+		var at, since string
+		if err := rows.Scan(&res.ObjectKind, &res.ObjectID, &res.Rule, &res.ObjectName, &res.Severity, &res.Status,
+			&exp, &act, &res.Message, &res.File, &res.Line, &res.Source, &at, &since); err != nil {
+			return nil, err
+		}
+		res.Expected, res.Actual = decodeAny(exp), decodeAny(act)
+		ta, ts := parseTime(at), parseTime(since)
+		res.EvaluatedAt, res.Since = &ta, &ts
+		out.Items = append(out.Items, res)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		last := out.Items[limit-1]
+		out.Next = encodeCursor(last.ObjectName+"\x01"+last.Rule, last.ObjectKind+last.ObjectID)
+	}
+	return out, nil
+}
+
+// HistoryQuery is a resolved compliance history filter.
+type HistoryQuery struct {
+	unet.ComplianceHistoryFilter
+	ObjectID string
+}
+
+// ListComplianceHistory returns history rows, newest first.
+func (r Reader) ListComplianceHistory(ctx context.Context, f HistoryQuery) (*unet.List[unet.ComplianceChange], error) {
+	var w where
+	if f.ObjectID != "" {
+		w.add("object_id = ?", f.ObjectID)
+	}
+	if f.Rule != "" {
+		w.add("rule = ?", f.Rule)
+	}
+	if !f.Since.IsZero() {
+		w.add("time >= ?", fmtTime(f.Since))
+	}
+	total, err := r.count(ctx, "compliance_history", w)
+	if err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if limit > MaxLimit {
+		limit = MaxLimit
+	}
+	if f.Cursor != "" {
+		_, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		w.add("id < ?", id)
+	}
+	tail := fmt.Sprintf(" ORDER BY id DESC LIMIT %d", limit+1)
+	if f.Offset > 0 {
+		tail += fmt.Sprintf(" OFFSET %d", f.Offset)
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT id, time, object_kind, object_id, object_name, rule, severity,
+		from_status, to_status, source FROM compliance_history`+w.String()+tail, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := &unet.List[unet.ComplianceChange]{Items: []unet.ComplianceChange{}, Total: total}
+	for rows.Next() {
+		var c unet.ComplianceChange
+		var at string
+		if err := rows.Scan(&c.ID, &at, &c.ObjectKind, &c.ObjectID, &c.ObjectName, &c.Rule, &c.Severity, &c.From, &c.To, &c.Source); err != nil {
+			return nil, err
+		}
+		c.Time = parseTime(at)
+		out.Items = append(out.Items, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		out.Next = encodeCursor("", out.Items[limit-1].ID)
+	}
+	return out, nil
+}

@@ -1,0 +1,130 @@
+package templates
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/nikolalohinski/gonja/v2/exec"
+	"github.com/nikolalohinski/gonja/v2/nodes"
+	"github.com/nikolalohinski/gonja/v2/parser"
+	"github.com/nikolalohinski/gonja/v2/tokens"
+)
+
+// callerKey is the context slot through which gonja's macros receive the
+// caller() of a {% call %} block.
+const callerKey = "__gonja_caller__"
+
+// callParam is a parameter of a call block: {% call(item, sep=', ') m() %}.
+type callParam struct {
+	name string
+	def  nodes.Expression // nil when the parameter has no default
+}
+
+// callStmt is {% call[(params)] macro(args) %}body{% endcall %}: the body
+// is available inside the macro as caller(args...).
+type callStmt struct {
+	location *tokens.Token
+	params   []callParam
+	call     *nodes.Call
+	body     *nodes.Wrapper
+}
+
+// Position returns the position of the statement.
+func (c *callStmt) Position() *tokens.Token { return c.location }
+
+// String describes the statement.
+func (c *callStmt) String() string { return fmt.Sprintf("call at line %d", c.location.Line) }
+
+// Execute calls the macro with the body bound as caller().
+func (c *callStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) error {
+	callerFn := func(va *exec.VarArgs) *exec.Value {
+		if len(va.Args) > len(c.params) {
+			return exec.AsValue(fmt.Errorf("caller() takes %d arguments, %d given", len(c.params), len(va.Args)))
+		}
+		var buf bytes.Buffer
+		sub := r.Inherit()
+		sub.Output = &buf
+		for i, p := range c.params {
+			var v *exec.Value
+			switch {
+			case i < len(va.Args):
+				v = va.Args[i]
+			case va.KwArgs[p.name] != nil:
+				v = va.KwArgs[p.name]
+			case p.def != nil:
+				v = r.Eval(p.def)
+			default:
+				return exec.AsValue(fmt.Errorf("caller() missing argument %q", p.name))
+			}
+			if v.IsError() {
+				return v
+			}
+			sub.Environment.Context.Set(p.name, v)
+		}
+		if err := sub.ExecuteWrapper(c.body); err != nil {
+			return exec.AsValue(err)
+		}
+		return exec.AsSafeValue(buf.String())
+	}
+	r.Environment.Context.Set(callerKey, callerFn)
+	result := r.Eval(c.call)
+	r.Environment.Context.Set(callerKey, nil)
+	if result.IsError() {
+		return result
+	}
+	_, err := writeOutput(r, result.String())
+	return err
+}
+
+// writeOutput writes s to the renderer's output.
+func writeOutput(r *exec.Renderer, s string) (int, error) {
+	return r.Output.Write([]byte(s))
+}
+
+func callParser(p *parser.Parser, args *parser.Parser) (nodes.ControlStructure, error) {
+	c := &callStmt{location: p.Current()}
+	if args.Match(tokens.LeftParenthesis) != nil {
+		for args.Match(tokens.RightParenthesis) == nil {
+			name := args.Match(tokens.Name)
+			if name == nil {
+				return nil, args.Error("expected a parameter name in call(...)", args.Current())
+			}
+			param := callParam{name: name.Val}
+			if args.Match(tokens.Assign) != nil {
+				def, err := args.ParseExpression()
+				if err != nil {
+					return nil, err
+				}
+				param.def = def
+			}
+			c.params = append(c.params, param)
+			if args.Match(tokens.Comma) == nil {
+				if args.Match(tokens.RightParenthesis) == nil {
+					return nil, args.Error("expected ',' or ')' in call(...)", args.Current())
+				}
+				break
+			}
+		}
+	}
+	expr, err := args.ParseExpression()
+	if err != nil {
+		return nil, err
+	}
+	call, ok := expr.(*nodes.Call)
+	if !ok {
+		return nil, args.Error("expected a macro call after call", args.Current())
+	}
+	c.call = call
+	if !args.End() {
+		return nil, args.Error("malformed call statement", args.Current())
+	}
+	body, endargs, err := p.WrapUntil("endcall")
+	if err != nil {
+		return nil, err
+	}
+	if !endargs.End() {
+		return nil, endargs.Error("endcall takes no arguments", endargs.Current())
+	}
+	c.body = body
+	return c, nil
+}
