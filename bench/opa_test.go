@@ -130,3 +130,48 @@ func BenchmarkOPAParsedInput10kNodes100Rules(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/inventory")
 }
+
+// TestOPAViolationsAgree checks the violations-only Rego against μNet's
+// failing rules.
+func TestOPAViolationsAgree(t *testing.T) {
+	p := unetProgram(t)
+	q, err := PrepareOPAQuery(context.Background(), RegoViolationsSource(workload.Specs()), "data.unet.fail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range workload.Nodes(500, 2) {
+		ev := p.EvalNode(policy.Input{Node: n})
+		rs, err := q.Eval(context.Background(), rego.EvalInput(map[string]any{"node": n}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, v := range rs[0].Expressions[0].Value.([]any) {
+			got[v.(string)] = true
+		}
+		for _, r := range ev.Results {
+			if (r.Status == policy.StatusFail) != got[r.Rule.ID] {
+				t.Fatalf("node %d rule %s: μNet %s, OPA fail=%v", i, r.Rule.ID, r.Status, got[r.Rule.ID])
+			}
+		}
+	}
+}
+
+// BenchmarkOPAViolationsOnly10kNodes100Rules is OPA computing only the
+// failing rule ids, all cores.
+func BenchmarkOPAViolationsOnly10kNodes100Rules(b *testing.B) {
+	q, err := PrepareOPAQuery(context.Background(), RegoViolationsSource(workload.Specs()), "data.unet.fail")
+	if err != nil {
+		b.Fatal(err)
+	}
+	nodes := workload.Nodes(numNodes, 1)
+	ctx := context.Background()
+	for b.Loop() {
+		parallel(len(nodes), func(i int) {
+			if _, err := q.Eval(ctx, rego.EvalInput(map[string]any{"node": nodes[i]})); err != nil {
+				b.Error(err)
+			}
+		})
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/inventory")
+}

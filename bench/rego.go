@@ -41,6 +41,23 @@ func RegoSource(specs []workload.RuleSpec) string {
 	return b.String()
 }
 
+// RegoViolationsSource renders the rules in the usual Rego style that
+// computes only the failing rule ids (data.unet.fail), the cheapest form
+// for OPA; μNet always computes every status.
+func RegoViolationsSource(specs []workload.RuleSpec) string {
+	var b strings.Builder
+	b.WriteString("package unet\n\n")
+	for i, r := range specs {
+		when, assert := regoRule(r)
+		if assert == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "assert_%d if {\n\t%s\n}\n", i, strings.Join(assert, "\n\t"))
+		fmt.Fprintf(&b, "fail contains %q if {\n\t%s\n\tnot assert_%d\n}\n\n", r.ID, strings.Join(when, "\n\t"), i)
+	}
+	return b.String()
+}
+
 func regoSet(l []string) string {
 	q := make([]string, len(l))
 	for i, s := range l {
@@ -97,8 +114,13 @@ var versionGTE = rego.Function2(&rego.Function{
 // PrepareOPA compiles the Rego module and prepares the query that returns
 // the status object for one input node.
 func PrepareOPA(ctx context.Context, module string) (rego.PreparedEvalQuery, error) {
+	return PrepareOPAQuery(ctx, module, "data.unet.status")
+}
+
+// PrepareOPAQuery compiles the Rego module and prepares a query.
+func PrepareOPAQuery(ctx context.Context, module, query string) (rego.PreparedEvalQuery, error) {
 	return rego.New(
-		rego.Query("data.unet.status"),
+		rego.Query(query),
 		rego.Module("unet.rego", module),
 		versionGTE,
 	).PrepareForEval(ctx)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/internal/configcmd"
 )
 
 // Exit codes (SPEC §10.1).
@@ -48,6 +49,10 @@ func exitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
+	var ce *configcmd.CodeError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return ExitUsage
@@ -65,6 +70,13 @@ func exitCode(err error) int {
 
 // printError writes err for humans: the message, then one line per field error.
 func printError(w io.Writer, err error) {
+	var ce *configcmd.CodeError
+	if errors.As(err, &ce) {
+		if ce.Err != nil {
+			fmt.Fprintln(w, "error: "+configcmd.Message(err))
+		}
+		return
+	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Msg != "" {

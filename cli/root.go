@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/internal/configcmd"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 )
@@ -41,6 +42,11 @@ type app struct {
 	output  string
 	noColor bool
 	verbose int
+
+	// outFile is set when a command that writes text takes -o FILE.
+	outFile string
+	// outputSet records that -o was given explicitly.
+	outputSet bool
 
 	svc unet.Service
 	db  *sqlstore.DB
@@ -112,6 +118,8 @@ against a μNet server (--server).`,
 		a.dbCommand(),
 		a.versionCommand(),
 		a.policyCommand(),
+		configcmd.NewConfigCommand(),
+		a.templateCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
@@ -157,6 +165,7 @@ func (a *app) resolveGlobals(cmd *cobra.Command) error {
 	if a.env.Getenv("NO_COLOR") != "" {
 		a.noColor = true
 	}
+	a.outputSet = a.output != ""
 	if a.output == "" {
 		a.output = "json"
 		if a.env.StdoutIsTerminal {
@@ -167,6 +176,11 @@ func (a *app) resolveGlobals(cmd *cobra.Command) error {
 		if a.output == f {
 			return nil
 		}
+	}
+	if cmd.Annotations["output-file"] == "true" {
+		// -o FILE on commands that produce text (template render).
+		a.outFile, a.output = a.output, "text"
+		return nil
 	}
 	return usagef("unknown output format %q (want table, json, yaml or ndjson)", a.output)
 }

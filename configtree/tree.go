@@ -47,14 +47,18 @@ func Parse(r io.Reader, dialect string) (*Tree, error) {
 		return nil, err
 	}
 	t := &Tree{Dialect: sc.Dialect(), Detection: sc.Detection()}
-	var path []*Statement
-	var pool []Statement // statements are allocated in blocks
+	var (
+		path  []*Statement
+		pool  []Statement // statements are allocated in blocks
+		arena textArena   // and their texts in shared strings
+	)
 	for {
 		ev, err := sc.Next()
-		if errors.Is(err, io.EOF) {
-			return t, nil
-		}
 		if err != nil {
+			if errors.Is(err, io.EOF) {
+				arena.flush()
+				return t, nil
+			}
 			return nil, err
 		}
 		if ev.Depth > len(path) {
@@ -73,8 +77,8 @@ func Parse(r io.Reader, dialect string) (*Tree, error) {
 		}
 		st := &pool[0]
 		pool = pool[1:]
-		*st = Statement{Text: string(ev.Text), Line: ev.Line, Depth: ev.Depth}
-		st.Key = keyOf(st.Text, ev)
+		st.Line, st.Depth = ev.Line, ev.Depth
+		arena.add(st, ev)
 		path = path[:ev.Depth]
 		if ev.Depth == 0 {
 			t.Statements = append(t.Statements, st)
@@ -86,13 +90,42 @@ func Parse(r io.Reader, dialect string) (*Tree, error) {
 	}
 }
 
-// keyOf returns the key of an event as a string sharing memory with text
-// when the key is a suffix of it.
-func keyOf(text string, ev Event) string {
-	if n := len(ev.Key); n <= len(text) && bytes.Equal(ev.Key, ev.Text[len(ev.Text)-n:]) {
-		return text[len(text)-n:]
+// textArena gathers statement texts in one buffer and turns each 32 KiB of
+// them into a single string, so a statement costs no allocation of its own.
+type textArena struct {
+	buf     []byte
+	pending []pendingText
+}
+
+type pendingText struct {
+	st                           *Statement
+	start, end, keyStart, keyEnd int
+}
+
+func (a *textArena) add(st *Statement, ev Event) {
+	p := pendingText{st: st, start: len(a.buf)}
+	a.buf = append(a.buf, ev.Text...)
+	p.end = len(a.buf)
+	if n := len(ev.Key); n <= len(ev.Text) && bytes.Equal(ev.Key, ev.Text[len(ev.Text)-n:]) {
+		p.keyStart, p.keyEnd = p.end-n, p.end
+	} else {
+		p.keyStart = len(a.buf)
+		a.buf = append(a.buf, ev.Key...)
+		p.keyEnd = len(a.buf)
 	}
-	return string(ev.Key)
+	a.pending = append(a.pending, p)
+	if len(a.buf) >= 32<<10 {
+		a.flush()
+	}
+}
+
+func (a *textArena) flush() {
+	s := string(a.buf)
+	for _, p := range a.pending {
+		p.st.Text = s[p.start:p.end]
+		p.st.Key = s[p.keyStart:p.keyEnd]
+	}
+	a.buf, a.pending = a.buf[:0], a.pending[:0]
 }
 
 // ParseString parses a configuration held in a string.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/sqlstore"
+	"github.com/unet-dev/unet/templates"
 )
 
 // Service implements unet.Service in-process.
@@ -21,6 +22,8 @@ type Service struct {
 	now func() time.Time
 	// policySource supplies rules when a request carries none.
 	policySource PolicySource
+	// templates renders node configuration; nil until a source is set.
+	templates *templates.Env
 }
 
 var _ unet.Service = (*Service)(nil)

@@ -3,7 +3,6 @@ package templates
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"testing"
 )
@@ -75,5 +74,39 @@ func BenchmarkRenderAccessSwitchJinja2(b *testing.B) {
 		}
 	}
 	b.ReportMetric(us, "python-µs/op")
-	_ = os.Stdout
+}
+
+// BenchmarkParseAccessSwitch measures a cold render: a new environment
+// (empty template cache) per iteration, so the template is read, lexed and
+// parsed every time.
+func BenchmarkParseAccessSwitch(b *testing.B) {
+	vars := loadContext(b, benchContext)
+	b.ReportAllocs()
+	for b.Loop() {
+		env, err := NewDir(benchRoot, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := env.Render(context.Background(), "access-switch.j2", vars); err != nil {
+			b.Fatal(err)
+		}
+		_ = env.Close()
+	}
+}
+
+// BenchmarkRenderDemoBase renders a demo base template, which includes six
+// slice templates.
+func BenchmarkRenderDemoBase(b *testing.B) {
+	env, err := NewDir(examplesRoot, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer env.Close()
+	vars := loadContext(b, "testdata/examples/ios.json")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := env.Render(context.Background(), "ios/base.j2", vars); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

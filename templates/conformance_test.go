@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -79,9 +80,19 @@ func loadContext(t testing.TB, file string) map[string]any {
 	return vars
 }
 
+// conformanceCase is one template of a corpus with both renders.
+type conformanceCase struct {
+	corpus    conformanceCorpus
+	name, id  string
+	want      string
+	jinja2Err error
+	env       *Env
+	vars      map[string]any
+}
+
 func TestJinjaConformance(t *testing.T) {
 	requireJinja2(t)
-	total, same, known := 0, 0, 0
+	var cases []*conformanceCase
 	for _, corpus := range conformanceCorpora {
 		env, err := NewDir(corpus.root, Options{})
 		if err != nil {
@@ -89,40 +100,49 @@ func TestJinjaConformance(t *testing.T) {
 		}
 		t.Cleanup(func() { _ = env.Close() })
 		vars := loadContext(t, corpus.context)
-		var names []string
 		err = fs.WalkDir(os.DirFS(corpus.root), ".", func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".j2") {
-				names = append(names, p)
+				id := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(corpus.root)), filepath.Base(corpus.root), p))
+				cases = append(cases, &conformanceCase{corpus: corpus, name: p, id: id, env: env, vars: vars})
 			}
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range names {
-			id := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(corpus.root)), filepath.Base(corpus.root), name))
-			total++
-			want, perr := renderJinja2(t, corpus.root, name, corpus.context)
-			got, gerr := env.Render(context.Background(), name, vars)
-			if perr != nil {
-				t.Errorf("%s: Jinja2 fails on a corpus template: %s", id, perr.(*exec.ExitError).Stderr)
-				continue
-			}
-			reason, isKnown := knownDifferences[id]
-			switch {
-			case gerr == nil && got == want && isKnown:
-				t.Errorf("%s: now identical to Jinja2; remove it from knownDifferences", id)
-			case gerr == nil && got == want:
-				same++
-			case isKnown:
-				known++
-				t.Logf("%s: known difference: %s", id, reason)
-			case gerr != nil:
-				t.Errorf("%s: μNet fails where Jinja2 renders: %v", id, gerr)
-			default:
-				t.Errorf("%s: output differs from Jinja2\n--- jinja2\n%s\n--- unet\n%s\n---", id, want, got)
-			}
+	}
+	// Python starts slowly: run the reference renders two at a time.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for _, c := range cases {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			c.want, c.jinja2Err = renderJinja2(t, c.corpus.root, c.name, c.corpus.context)
+		})
+	}
+	wg.Wait()
+	same, known := 0, 0
+	for _, c := range cases {
+		got, gerr := c.env.Render(context.Background(), c.name, c.vars)
+		if c.jinja2Err != nil {
+			t.Errorf("%s: Jinja2 fails on a corpus template: %s", c.id, c.jinja2Err.(*exec.ExitError).Stderr)
+			continue
+		}
+		reason, isKnown := knownDifferences[c.id]
+		switch {
+		case gerr == nil && got == c.want && isKnown:
+			t.Errorf("%s: now identical to Jinja2; remove it from knownDifferences", c.id)
+		case gerr == nil && got == c.want:
+			same++
+		case isKnown:
+			known++
+			t.Logf("%s: known difference: %s", c.id, reason)
+		case gerr != nil:
+			t.Errorf("%s: μNet fails where Jinja2 renders: %v", c.id, gerr)
+		default:
+			t.Errorf("%s: output differs from Jinja2\n--- jinja2\n%s\n--- unet\n%s\n---", c.id, c.want, got)
 		}
 	}
-	t.Logf("Jinja conformance: %d templates, %d byte-identical, %d known differences", total, same, known)
+	t.Logf("Jinja conformance: %d templates, %d byte-identical, %d known differences", len(cases), same, known)
 }

@@ -92,6 +92,7 @@ func New(fsys fs.FS, opts Options) *Env {
 	globals.Set("range", rangeFunction)
 	globals.Set("none", nil)
 	globals.Set("None", nil)
+	globals.Set(lookupName, lookupFunction)
 	e.genv = &exec.Environment{
 		Context:           globals,
 		Filters:           newFilterSet(),
@@ -194,6 +195,7 @@ func (e *Env) parse(clean string) (tpl *exec.Template, err error) {
 	if err != nil {
 		return nil, parseError(clean, err)
 	}
+	optimizeDefaults(tpl.Root())
 	return tpl, nil
 }
 

@@ -129,3 +129,19 @@ func (e *Env) checkTemplateRef(ref string) error {
 	}
 	return nil
 }
+
+// Validate checks every template of a template root given as a file
+// system, with the default options. See Env.Validate.
+func Validate(fsys fs.FS) []*Error {
+	return New(fsys, Options{}).Validate()
+}
+
+// ValidateDir checks every template under directory dir. See Env.Validate.
+func ValidateDir(dir string) ([]*Error, error) {
+	env, err := NewDir(dir, Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer env.Close()
+	return env.Validate(), nil
+}

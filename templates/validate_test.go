@@ -81,3 +81,16 @@ func TestList(t *testing.T) {
 		t.Errorf("list %+v", list)
 	}
 }
+
+func TestValidateDir(t *testing.T) {
+	errs, err := ValidateDir("../../shared/conformance/jinja/templates")
+	if err != nil || len(errs) != 0 {
+		t.Fatalf("seed corpus: %v %v", errs, err)
+	}
+	if _, err := ValidateDir("testdata/does-not-exist"); err == nil {
+		t.Fatal("missing directory: no error")
+	}
+	if errs := Validate(mapFS(map[string]string{"a.j2": "{% if %}"})); len(errs) != 1 || errs[0].Line != 1 {
+		t.Fatalf("got %v", errs)
+	}
+}

@@ -1,0 +1,371 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/examples"
+	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/templates"
+)
+
+// templateService returns the backend's template service. In local mode the
+// template source is --path, else UNET_TEMPLATE_PATH, else ./templates when it
+// exists, else the built-in demo templates (with a note on stderr).
+func (a *app) templateService(cmd *cobra.Command, path string) (unet.TemplateService, error) {
+	svc, err := a.service(cmd.Context())
+	if err != nil {
+		return nil, err
+	}
+	if local, ok := svc.(*service.Service); ok {
+		env, err := a.templateEnv(path)
+		if err != nil {
+			return nil, err
+		}
+		local.SetTemplateEnv(env)
+	} else if path != "" {
+		return nil, usagef("--path names a local template directory; a server renders from its own template source")
+	}
+	ts, ok := svc.(unet.TemplateService)
+	if !ok {
+		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not render templates")
+	}
+	return ts, nil
+}
+
+func (a *app) templateEnv(path string) (*templates.Env, error) {
+	if path == "" {
+		path = a.env.Getenv("UNET_TEMPLATE_PATH")
+	}
+	if path == "" {
+		if st, err := os.Stat("templates"); err == nil && st.IsDir() {
+			path = "templates"
+		}
+	}
+	if path == "" {
+		fmt.Fprintln(a.env.Stderr, "note: no template directory given (--path, UNET_TEMPLATE_PATH or ./templates): using the built-in demo templates")
+		return templates.New(examples.Templates(), templates.Options{}), nil
+	}
+	env, err := templates.NewDir(path, templates.Options{})
+	if err != nil {
+		return nil, unet.Errorf(unet.EINVALID, "template path %s: %v", path, err)
+	}
+	return env, nil
+}
+
+func (a *app) templateCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "template", Aliases: []string{"templates"}, Short: "List, validate, render and diff configuration templates"}
+	cmd.AddCommand(a.templateListCommand(), a.templateValidateCommand(), a.templateRenderCommand(), a.templateDiffCommand())
+	return cmd
+}
+
+func (a *app) templateListCommand() *cobra.Command {
+	var path string
+	cmd := &cobra.Command{
+		Use:   "list [--path DIR]",
+		Short: "List templates and the configuration slices they own",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ts, err := a.templateService(cmd, path)
+			if err != nil {
+				return err
+			}
+			list, err := ts.ListTemplates(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return a.printer().emit(list, func() any {
+				t := table{header: []string{"TEMPLATE", "KIND", "OWNS"}}
+				for _, ti := range list {
+					kind := "template"
+					if ti.Partial {
+						kind = "partial"
+					}
+					t.rows = append(t.rows, []string{ti.Name, kind, dash(strings.Join(ti.Headers, " | "))})
+				}
+				return t
+			})
+		},
+	}
+	cmd.Flags().StringVar(&path, "path", "", "template directory (env UNET_TEMPLATE_PATH; default ./templates)")
+	return cmd
+}
+
+func (a *app) templateValidateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate [PATH]",
+		Short: "Check every template: syntax, includes, template-match headers, unknown filters (exit 66 on errors)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := ""
+			if len(args) == 1 {
+				path = args[0]
+			}
+			ts, err := a.templateService(cmd, path)
+			if err != nil {
+				return err
+			}
+			errs, err := ts.ValidateTemplates(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if len(errs) > 0 {
+				return unet.Invalid(fmt.Sprintf("%d template error(s)", len(errs)), errs...)
+			}
+			list, err := ts.ListTemplates(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return a.printer().emit(map[string]any{"templates": len(list), "errors": []any{}}, func() any {
+				return fmt.Sprintf("ok: %d template(s)\n", len(list))
+			})
+		},
+	}
+}
+
+type renderFlags struct {
+	path       string
+	policyPath string
+	templates  []string
+	vars       []string
+	varsFile   string
+}
+
+func (f *renderFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.path, "path", "", "template directory (env UNET_TEMPLATE_PATH; default ./templates)")
+	cmd.Flags().StringVar(&f.policyPath, "policy-path", "", "policy directory whose APPLYs choose the templates (env UNET_POLICY_PATH)")
+	cmd.Flags().StringArrayVarP(&f.templates, "template", "t", nil, "template to render (repeatable; default: those assigned by policy APPLY)")
+	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "user variable k=v, visible as vars.k (repeatable)")
+	cmd.Flags().StringVar(&f.varsFile, "vars", "", "YAML or JSON file of user variables")
+}
+
+// request builds the template request of a node.
+func (a *app) templateRequest(node string, f renderFlags) (unet.TemplateRequest, error) {
+	req := unet.TemplateRequest{Node: node, Templates: f.templates, Vars: map[string]any{}}
+	if f.varsFile != "" {
+		data, err := os.ReadFile(f.varsFile)
+		if err != nil {
+			return req, unet.Errorf(unet.EINVALID, "read --vars: %v", err)
+		}
+		if err := yaml.Unmarshal(data, &req.Vars); err != nil {
+			return req, unet.Invalid("bad --vars file", unet.FieldError{File: f.varsFile, Message: err.Error()})
+		}
+		if req.Vars == nil {
+			req.Vars = map[string]any{}
+		}
+	}
+	for _, kv := range f.vars {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return req, usagef("--var %q: want k=v", kv)
+		}
+		req.Vars[k] = v
+	}
+	files, _, err := a.policyFilesQuiet(f.policyPath)
+	if err != nil {
+		return req, err
+	}
+	req.PolicyFiles = files
+	return req, nil
+}
+
+// policyFilesQuiet is policyFiles without the note about built-in policies when
+// explicit templates make policies irrelevant to the choice of templates.
+func (a *app) policyFilesQuiet(path string) ([]unet.PolicyFile, string, error) {
+	return a.policyFiles(path)
+}
+
+func (a *app) templateRenderCommand() *cobra.Command {
+	var f renderFlags
+	var contextFile, root string
+	cmd := &cobra.Command{
+		Use:   "render NODE [-t TEMPLATE]... [--var k=v]... [--vars FILE] [-o FILE]\n  unet template render --context FILE.json [--root DIR] TEMPLATE",
+		Short: "Render a node's templates (or any template with an explicit JSON context)",
+		Long: `Render the templates of a node — by default those assigned by policy APPLY,
+in order — with the node's effective data, location, links and user variables.
+-o FILE writes the rendered text to FILE; -o json prints each template's part.
+
+With --context FILE.json, render one TEMPLATE of --root DIR (default: the
+template path) with that JSON object as the whole context: no inventory needed.`,
+		Annotations: map[string]string{"output-file": "true"},
+		Args:        cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if contextFile != "" {
+				return a.renderWithContext(cmd, contextFile, root, f.path, args[0])
+			}
+			ts, err := a.templateService(cmd, f.path)
+			if err != nil {
+				return err
+			}
+			req, err := a.templateRequest(args[0], f)
+			if err != nil {
+				return err
+			}
+			res, err := ts.RenderNode(a.ctx(cmd), req)
+			if err != nil {
+				return err
+			}
+			var text strings.Builder
+			for _, p := range res.Parts {
+				text.WriteString(p.Output)
+				if !strings.HasSuffix(p.Output, "\n") {
+					text.WriteString("\n")
+				}
+			}
+			return a.emitRendered(res, text.String())
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&contextFile, "context", "", "render TEMPLATE with this JSON file as the context (no inventory)")
+	cmd.Flags().StringVar(&root, "root", "", "template root for --context (default: the template path)")
+	return cmd
+}
+
+// emitRendered prints rendered text, writes it to the -o FILE, or prints the
+// structured result for -o json|yaml|ndjson.
+func (a *app) emitRendered(structured any, text string) error {
+	if a.outFile != "" {
+		if err := os.WriteFile(a.outFile, []byte(text), 0o644); err != nil {
+			return unet.Errorf(unet.EINVALID, "write %s: %v", a.outFile, err)
+		}
+		fmt.Fprintf(a.env.Stderr, "wrote %s (%d bytes)\n", a.outFile, len(text))
+		return nil
+	}
+	if !a.outputSet || a.output == "table" || a.output == "text" {
+		// Rendered configuration is text unless a structured format is asked for.
+		_, err := io.WriteString(a.env.Stdout, text)
+		return err
+	}
+	return a.printer().emit(structured, nil)
+}
+
+func (a *app) renderWithContext(cmd *cobra.Command, contextFile, root, path, name string) error {
+	data, err := os.ReadFile(contextFile)
+	if err != nil {
+		return unet.Errorf(unet.EINVALID, "read --context: %v", err)
+	}
+	vars, err := templates.DecodeJSONContext(data)
+	if err != nil {
+		return unet.Invalid("bad --context file", unet.FieldError{File: contextFile, Message: err.Error()})
+	}
+	if root == "" {
+		root = path
+	}
+	env, err := a.templateEnv(root)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	out, err := env.Render(cmd.Context(), name, vars)
+	if err != nil {
+		return templateCLIError(name, err)
+	}
+	if !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	return a.emitRendered(unet.RenderedTemplate{Template: name, Headers: []string{}, Output: out}, out)
+}
+
+func templateCLIError(name string, err error) error {
+	if te, ok := err.(*templates.Error); ok {
+		field := ""
+		if te.Line > 0 {
+			field = fmt.Sprint(te.Line)
+		}
+		return unet.Invalid("template error", unet.FieldError{File: te.Template, Field: field, Message: te.Msg})
+	}
+	return unet.Invalid("template error", unet.FieldError{File: name, Message: err.Error()})
+}
+
+func (a *app) templateDiffCommand() *cobra.Command {
+	var f renderFlags
+	var runningPath string
+	var ctxLines int
+	cmd := &cobra.Command{
+		Use:   "diff NODE --running FILE|- [-t TEMPLATE]...",
+		Short: "Render each template, slice the running config by its header, diff (exit 0 same, 2 different, 1 error)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runningPath == "" {
+				return usagef("--running FILE|- is required")
+			}
+			var running []byte
+			var err error
+			if runningPath == "-" {
+				running, err = io.ReadAll(io.LimitReader(a.env.Stdin, 256<<20))
+			} else {
+				running, err = os.ReadFile(runningPath)
+			}
+			if err != nil {
+				return unet.Errorf(unet.EINVALID, "read running configuration: %v", err)
+			}
+			ts, err := a.templateService(cmd, f.path)
+			if err != nil {
+				return err
+			}
+			req, err := a.templateRequest(args[0], f)
+			if err != nil {
+				return err
+			}
+			res, err := ts.DiffNode(a.ctx(cmd), unet.TemplateDiffRequest{TemplateRequest: req, Running: string(running), Context: ctxLines})
+			if err != nil {
+				if unet.ErrorCode(err) == unet.EINVALID {
+					// Diff commands follow diff(1): any error is exit 1.
+					printError(a.env.Stderr, err)
+					return &ExitError{Code: ExitFailure}
+				}
+				return err
+			}
+			if err := a.printer().emit(res, func() any { return diffText(res) }); err != nil {
+				return err
+			}
+			if !res.Equal {
+				return &ExitError{Code: ExitDifferent}
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&runningPath, "running", "", "running configuration file, or - for stdin")
+	cmd.Flags().IntVar(&ctxLines, "context", 3, "unchanged lines around each change")
+	return cmd
+}
+
+func diffText(res *unet.TemplateDiffResult) string {
+	var b strings.Builder
+	for _, d := range res.Templates {
+		switch {
+		case !d.Owned:
+			fmt.Fprintf(&b, "== %s: rendered only (no template-match header)\n", d.Template)
+		case d.Equal:
+			fmt.Fprintf(&b, "== %s: no difference\n", d.Template)
+		default:
+			fmt.Fprintf(&b, "== %s: %d line(s) missing from running, %d extra in running\n", d.Template, d.Added, d.Removed)
+			b.WriteString(d.Diff)
+			if !strings.HasSuffix(d.Diff, "\n") {
+				b.WriteString("\n")
+			}
+		}
+	}
+	if res.Equal {
+		fmt.Fprintf(&b, "%s: running configuration matches intent\n", res.Node)
+	} else {
+		fmt.Fprintf(&b, "%s: running configuration differs from intent\n", res.Node)
+	}
+	return b.String()
+}
+
+// demoRunning lists the embedded demo running configurations.
+func demoRunning() []string {
+	names, _ := fs.Glob(examples.Running(), "*.cfg")
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,336 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+	"unicode/utf8"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/configdiff"
+	"github.com/unet-dev/unet/configtree"
+	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/templates"
+)
+
+// SetTemplateRoot sets the template source the service renders from.
+func (s *Service) SetTemplateRoot(fsys fs.FS, opts templates.Options) {
+	s.templates = templates.New(fsys, opts)
+}
+
+// SetTemplateEnv sets the template environment the service renders with.
+func (s *Service) SetTemplateEnv(env *templates.Env) { s.templates = env }
+
+func (s *Service) templateEnv() (*templates.Env, error) {
+	if s.templates == nil {
+		return nil, unet.Errorf(unet.EINVALID, "no template source configured (--path, UNET_TEMPLATE_PATH or ./templates)")
+	}
+	return s.templates, nil
+}
+
+// ListTemplates lists the templates of the source with their headers.
+func (s *Service) ListTemplates(ctx context.Context) ([]unet.TemplateInfo, error) {
+	env, err := s.templateEnv()
+	if err != nil {
+		return nil, err
+	}
+	list, err := env.List()
+	if err != nil {
+		return nil, unet.Errorf(unet.EINVALID, "list templates: %v", err)
+	}
+	out := make([]unet.TemplateInfo, 0, len(list))
+	for _, t := range list {
+		out = append(out, unet.TemplateInfo{Name: t.Name, Partial: t.Partial, Headers: headerExprs(t.Headers)})
+	}
+	return out, nil
+}
+
+func headerExprs(hs []templates.Header) []string {
+	out := make([]string, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, h.Expr)
+	}
+	return out
+}
+
+// ValidateTemplates checks every template: syntax, includes, headers, filters.
+func (s *Service) ValidateTemplates(ctx context.Context) ([]unet.FieldError, error) {
+	env, err := s.templateEnv()
+	if err != nil {
+		return nil, err
+	}
+	errs := env.Validate()
+	out := make([]unet.FieldError, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, templateFieldError(e))
+	}
+	return out, nil
+}
+
+func templateFieldError(e *templates.Error) unet.FieldError {
+	field := ""
+	if e.Line > 0 {
+		field = fmt.Sprint(e.Line)
+		if e.Col > 0 {
+			field += fmt.Sprintf(":%d", e.Col)
+		}
+	}
+	return unet.FieldError{File: e.Template, Field: field, Message: e.Msg}
+}
+
+// renderInput is what one node's rendering needs.
+type renderInput struct {
+	node      *unet.Node
+	context   map[string]any
+	templates []string
+}
+
+// fullMap is an object's JSON form as a generic map (empty strings kept: a
+// template reading node.model gets "" rather than an undefined error).
+func fullMap(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+// renderContext builds the template context of a node (SPEC §4.1): the
+// effective node after policy, its location with ancestors, its links with the
+// peer of each, user vars, and unet metadata.
+func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (*renderInput, error) {
+	r := s.db.Reader()
+	node, err := r.FindNode(ctx, req.Node)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.loadInventory(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	in := &renderInput{node: node, templates: req.Templates}
+	nodeMap := fullMap(node)
+	if len(req.PolicyFiles) > 0 || s.policySource != nil {
+		prog, _, err := s.rules(ctx, req.PolicyFiles, "")
+		if err != nil {
+			return nil, err
+		}
+		ev := prog.Evaluate(policy.KindNode, inv.nodeInput(node), policy.EvalOptions{})
+		if ev.CustomData != nil {
+			b, _ := json.Marshal(ev.CustomData)
+			var cd map[string]any
+			_ = json.Unmarshal(b, &cd)
+			nodeMap["custom_data"] = cd
+		}
+		if len(in.templates) == 0 {
+			in.templates = append([]string(nil), ev.Templates...)
+		}
+	}
+	if len(in.templates) == 0 {
+		return nil, unet.Errorf(unet.EINVALID, "no templates for node %s: no policy APPLY assigns one; name them with -t TEMPLATE", node.FQDN)
+	}
+	var location any
+	if l := inv.locations[node.LocationID]; l != nil {
+		lm := fullMap(l)
+		anc := []any{}
+		for p := inv.locations[l.ParentID]; p != nil; p = inv.locations[p.ParentID] {
+			anc = append([]any{fullMap(p)}, anc...)
+		}
+		lm["ancestors"] = anc
+		location = lm
+	}
+	links := []any{}
+	byID := make(map[string]*unet.Node, len(inv.nodes))
+	for j := range inv.nodes {
+		byID[inv.nodes[j].ID] = &inv.nodes[j]
+	}
+	for i := range inv.links {
+		l := inv.links[i]
+		switch {
+		case l.ANodeID == node.ID:
+		case l.ZNodeID == node.ID:
+			// Orient every link from the node: a_* is the node's end.
+			l.ANodeID, l.ZNodeID = l.ZNodeID, l.ANodeID
+			l.AInterface, l.ZInterface = l.ZInterface, l.AInterface
+			l.ANode, l.ZNode = l.ZNode, l.ANode
+		default:
+			continue
+		}
+		lm := fullMap(&l)
+		if p := byID[l.ZNodeID]; p != nil {
+			lm["peer"] = fullMap(p)
+		} else {
+			// An external circuit: the peer is the provider's side.
+			name := l.Provider
+			if name == "" {
+				name = "external"
+			}
+			lm["peer"] = map[string]any{"name": name, "fqdn": name, "external": true}
+			if l.ZInterface == "" {
+				lm["z_interface"] = l.CircuitID
+			}
+		}
+		links = append(links, lm)
+	}
+	vars := req.Vars
+	if vars == nil {
+		vars = map[string]any{}
+	}
+	in.context = map[string]any{
+		"node":     nodeMap,
+		"location": location,
+		"links":    links,
+		"vars":     vars,
+		"unet":     map[string]any{"generated_at": s.now().Format(time.RFC3339)},
+	}
+	return in, nil
+}
+
+// renderAll renders the input's templates in order.
+func (s *Service) renderAll(ctx context.Context, in *renderInput) (*unet.RenderResult, []templates.TemplateInfo, error) {
+	env, err := s.templateEnv()
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &unet.RenderResult{Node: in.node.FQDN, Parts: []unet.RenderedTemplate{}}
+	var infos []templates.TemplateInfo
+	for _, name := range in.templates {
+		info, err := env.Template(name)
+		if err != nil {
+			return nil, nil, templateError(name, err)
+		}
+		meta := in.context["unet"].(map[string]any)
+		meta["template"] = name
+		out, err := env.Render(ctx, name, in.context)
+		if err != nil {
+			return nil, nil, templateError(name, err)
+		}
+		res.Parts = append(res.Parts, unet.RenderedTemplate{Template: name, Headers: headerExprs(info.Headers), Output: out})
+		infos = append(infos, info)
+	}
+	return res, infos, nil
+}
+
+// templateError turns a template problem into an invalid error naming the
+// template and line.
+func templateError(name string, err error) error {
+	var te *templates.Error
+	if errors.As(err, &te) {
+		return unet.Invalid("template error", templateFieldError(te))
+	}
+	if errors.Is(err, templates.ErrNotFound) {
+		return unet.Invalid("template error", unet.FieldError{File: name, Message: "template not found"})
+	}
+	return unet.Invalid("template error", unet.FieldError{File: name, Message: err.Error()})
+}
+
+// RenderNode renders a node's templates (by default those APPLY'd by policy).
+func (s *Service) RenderNode(ctx context.Context, req unet.TemplateRequest) (*unet.RenderResult, error) {
+	in, err := s.renderContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	res, _, err := s.renderAll(ctx, in)
+	return res, err
+}
+
+// dialectFamily groups dialects whose configurations look alike.
+func dialectFamily(d string) string {
+	switch d {
+	case "junos", "junos-set":
+		return "junos"
+	case "flat":
+		return "flat"
+	}
+	return "indented"
+}
+
+// checkRunning refuses running configurations that cannot be compared: empty,
+// binary, or obviously of another dialect than the node's platform.
+func checkRunning(running []byte, dialect, node string) error {
+	if len(bytes.TrimSpace(running)) == 0 {
+		return unet.Invalid("bad running configuration", unet.FieldError{Field: "running", Message: "is empty"})
+	}
+	if bytes.IndexByte(running, 0) >= 0 || !utf8.Valid(running) {
+		return unet.Invalid("bad running configuration", unet.FieldError{Field: "running", Message: "is binary data, not a text configuration"})
+	}
+	det := configtree.Detect(running)
+	if dialectFamily(det.Dialect) != dialectFamily(dialect) && dialectFamily(det.Dialect) != "flat" {
+		return unet.Invalid("bad running configuration", unet.FieldError{Field: "running",
+			Message: fmt.Sprintf("looks like %s (%s), but node %s has platform dialect %s", det.Dialect, det.Reason, node, dialect)})
+	}
+	return nil
+}
+
+// platformDialect maps a node platform to a configtree dialect.
+func platformDialect(platform string) (string, error) {
+	switch platform {
+	case "", "generic":
+		return "auto", nil
+	}
+	return configtree.NormalizeDialect(platform)
+}
+
+// DiffNode renders the node's templates, slices the running configuration by
+// each template's headers with the node's dialect, and diffs each slice.
+func (s *Service) DiffNode(ctx context.Context, req unet.TemplateDiffRequest) (*unet.TemplateDiffResult, error) {
+	in, err := s.renderContext(ctx, req.TemplateRequest)
+	if err != nil {
+		return nil, err
+	}
+	dialect, err := platformDialect(in.node.Platform)
+	if err != nil {
+		return nil, unet.Invalid("node platform", unet.FieldError{Field: "platform", Message: err.Error()})
+	}
+	running := []byte(req.Running)
+	if dialect == "auto" {
+		dialect = configtree.Detect(running).Dialect
+	}
+	if err := checkRunning(running, dialect, in.node.FQDN); err != nil {
+		return nil, err
+	}
+	rendered, infos, err := s.renderAll(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	ctxLines := req.Context
+	if ctxLines <= 0 {
+		ctxLines = 3
+	}
+	out := &unet.TemplateDiffResult{Node: in.node.FQDN, Dialect: dialect, Equal: true, Templates: []unet.TemplateDiff{}}
+	for i, part := range rendered.Parts {
+		d := unet.TemplateDiff{Template: part.Template, Headers: part.Headers, Intended: part.Output, Equal: true}
+		var ms []*configtree.Match
+		for _, h := range infos[i].Headers {
+			if h.Match == nil {
+				return nil, unet.Invalid("template error", unet.FieldError{File: part.Template, Field: fmt.Sprint(h.Line), Message: "template-match header does not compile: " + h.Expr})
+			}
+			ms = append(ms, h.Match)
+		}
+		if len(ms) > 0 {
+			d.Owned = true
+			runSlice, err := configtree.SliceText(running, dialect, ms...)
+			if err != nil {
+				return nil, unet.Invalid("bad running configuration", unet.FieldError{Field: "running", Message: err.Error()})
+			}
+			intended, err := configtree.SliceText([]byte(part.Output), dialect, ms...)
+			if err != nil {
+				return nil, unet.Invalid("template output", unet.FieldError{File: part.Template, Message: "rendered output does not parse as " + dialect + ": " + err.Error()})
+			}
+			d.Intended, d.Running = intended, runSlice
+			ld := configdiff.Lines("running", "intended", runSlice, intended, ctxLines)
+			d.Equal = ld.Equal
+			d.Added, d.Removed = ld.Stats.Added, ld.Stats.Removed
+			if !ld.Equal {
+				d.Diff = ld.Unified()
+				out.Equal = false
+			}
+		}
+		out.Templates = append(out.Templates, d)
+	}
+	return out, nil
+}
+
