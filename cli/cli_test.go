@@ -32,9 +32,14 @@ type result struct {
 
 func (r *runner) run(args ...string) result {
 	r.t.Helper()
+	return r.runStdin("", args...)
+}
+
+func (r *runner) runStdin(stdin string, args ...string) result {
+	r.t.Helper()
 	var out, errb bytes.Buffer
 	code := cli.Run(context.Background(), append([]string{"--db", r.db}, args...), cli.Env{
-		Stdout: &out, Stderr: &errb,
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string { return r.env[k] },
 	})
 	return result{out.String(), errb.String(), code}

@@ -149,27 +149,13 @@ func (f *renderFlags) register(cmd *cobra.Command) {
 
 // request builds the template request of a node.
 func (a *app) templateRequest(node string, f renderFlags) (unet.TemplateRequest, error) {
-	req := unet.TemplateRequest{Node: node, Templates: f.templates, Vars: map[string]any{}}
-	if f.varsFile != "" {
-		data, err := os.ReadFile(f.varsFile)
-		if err != nil {
-			return req, unet.Errorf(unet.EINVALID, "read --vars: %v", err)
-		}
-		if err := yaml.Unmarshal(data, &req.Vars); err != nil {
-			return req, unet.Invalid("bad --vars file", unet.FieldError{File: f.varsFile, Message: err.Error()})
-		}
-		if req.Vars == nil {
-			req.Vars = map[string]any{}
-		}
+	req := unet.TemplateRequest{Node: node, Templates: f.templates}
+	vars, err := a.userVars(f)
+	if err != nil {
+		return req, err
 	}
-	for _, kv := range f.vars {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return req, usagef("--var %q: want k=v", kv)
-		}
-		req.Vars[k] = v
-	}
-	files, _, err := a.policyFilesQuiet(f.policyPath)
+	req.Vars = vars
+	files, _, err := a.policyFiles(f.policyPath)
 	if err != nil {
 		return req, err
 	}
@@ -177,10 +163,29 @@ func (a *app) templateRequest(node string, f renderFlags) (unet.TemplateRequest,
 	return req, nil
 }
 
-// policyFilesQuiet is policyFiles without the note about built-in policies when
-// explicit templates make policies irrelevant to the choice of templates.
-func (a *app) policyFilesQuiet(path string) ([]unet.PolicyFile, string, error) {
-	return a.policyFiles(path)
+// userVars reads --vars FILE (YAML or JSON) and then --var k=v pairs.
+func (a *app) userVars(f renderFlags) (map[string]any, error) {
+	vars := map[string]any{}
+	if f.varsFile != "" {
+		data, err := os.ReadFile(f.varsFile)
+		if err != nil {
+			return nil, unet.Errorf(unet.EINVALID, "read --vars: %v", err)
+		}
+		if err := yaml.Unmarshal(data, &vars); err != nil {
+			return nil, unet.Invalid("bad --vars file", unet.FieldError{File: f.varsFile, Message: err.Error()})
+		}
+		if vars == nil {
+			vars = map[string]any{}
+		}
+	}
+	for _, kv := range f.vars {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usagef("--var %q: want k=v", kv)
+		}
+		vars[k] = v
+	}
+	return vars, nil
 }
 
 func (a *app) templateRenderCommand() *cobra.Command {
@@ -199,7 +204,7 @@ template path) with that JSON object as the whole context: no inventory needed.`
 		Args:        cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if contextFile != "" {
-				return a.renderWithContext(cmd, contextFile, root, f.path, args[0])
+				return a.renderWithContext(cmd, contextFile, root, args[0], f)
 			}
 			ts, err := a.templateService(cmd, f.path)
 			if err != nil {
@@ -247,7 +252,7 @@ func (a *app) emitRendered(structured any, text string) error {
 	return a.printer().emit(structured, nil)
 }
 
-func (a *app) renderWithContext(cmd *cobra.Command, contextFile, root, path, name string) error {
+func (a *app) renderWithContext(cmd *cobra.Command, contextFile, root, name string, f renderFlags) error {
 	data, err := os.ReadFile(contextFile)
 	if err != nil {
 		return unet.Errorf(unet.EINVALID, "read --context: %v", err)
@@ -256,8 +261,23 @@ func (a *app) renderWithContext(cmd *cobra.Command, contextFile, root, path, nam
 	if err != nil {
 		return unet.Invalid("bad --context file", unet.FieldError{File: contextFile, Message: err.Error()})
 	}
+	if len(f.vars) > 0 || f.varsFile != "" {
+		// --var/--vars add to the context's "vars", as for a node.
+		user, err := a.userVars(f)
+		if err != nil {
+			return err
+		}
+		merged, _ := vars["vars"].(map[string]any)
+		if merged == nil {
+			merged = map[string]any{}
+		}
+		for k, v := range user {
+			merged[k] = v
+		}
+		vars["vars"] = merged
+	}
 	if root == "" {
-		root = path
+		root = f.path
 	}
 	env, err := a.templateEnv(root)
 	if err != nil {
@@ -305,7 +325,8 @@ func (a *app) templateDiffCommand() *cobra.Command {
 				running, err = os.ReadFile(runningPath)
 			}
 			if err != nil {
-				return unet.Errorf(unet.EINVALID, "read running configuration: %v", err)
+				printError(a.env.Stderr, unet.Errorf(unet.EINVALID, "read running configuration: %v", err))
+				return &ExitError{Code: ExitFailure}
 			}
 			ts, err := a.templateService(cmd, f.path)
 			if err != nil {
