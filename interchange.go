@@ -33,6 +33,7 @@ type LocationRecord struct {
 	Description string         `json:"description,omitempty" yaml:"description,omitempty"`
 	Address     string         `json:"address,omitempty" yaml:"address,omitempty"`
 	Lifecycle   string         `json:"lifecycle,omitempty" yaml:"lifecycle,omitempty"`
+	SNMPProfile string         `json:"snmp_profile,omitempty" yaml:"snmp_profile,omitempty"`
 	Tags        []string       `json:"tags,omitempty" yaml:"tags,omitempty"`
 	CustomData  map[string]any `json:"custom_data,omitempty" yaml:"custom_data,omitempty"`
 	Source      *Origin        `json:"source,omitempty" yaml:"-"`

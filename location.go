@@ -15,6 +15,8 @@ type Location struct {
 	Description string `json:"description"`
 	Address     string `json:"address"`
 	Lifecycle   string `json:"lifecycle"`
+	// SNMPProfile is inherited by the nodes below that name none.
+	SNMPProfile string `json:"snmp_profile"`
 }
 
 // LocationTypes are the accepted location types.

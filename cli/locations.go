@@ -11,7 +11,7 @@ import (
 )
 
 type locationFlags struct {
-	name, typ, parent, address, description, lifecycle, customData string
+	name, typ, parent, address, description, lifecycle, customData, snmpProfile string
 	tags                                                           []string
 }
 
@@ -24,6 +24,7 @@ func (f *locationFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.lifecycle, "lifecycle", "", "planned|implementing|live|decommissioned (default live)")
 	fs.StringArrayVar(&f.tags, "tag", nil, "tag (repeatable)")
 	fs.StringVar(&f.customData, "custom-data", "", "custom data as a JSON object")
+	fs.StringVar(&f.snmpProfile, "snmp-profile", "", "SNMP profile inherited by the nodes below that name none")
 }
 
 func (f *locationFlags) patch(fs *pflag.FlagSet) (unet.Patch, error) {
@@ -33,7 +34,7 @@ func (f *locationFlags) patch(fs *pflag.FlagSet) (unet.Patch, error) {
 		val   *string
 	}{"name": {"name", &f.name}, "type": {"type", &f.typ}, "parent": {"parent", &f.parent},
 		"address": {"address", &f.address}, "description": {"description", &f.description},
-		"lifecycle": {"lifecycle", &f.lifecycle}} {
+		"lifecycle": {"lifecycle", &f.lifecycle}, "snmp-profile": {"snmp_profile", &f.snmpProfile}} {
 		if fs.Changed(flag) {
 			p[s.field] = *s.val
 		}
@@ -62,7 +63,7 @@ func (a *app) locationsCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			l := &unet.Location{Name: af.name, Type: af.typ, ParentID: af.parent, Address: af.address,
-				Description: af.description, Lifecycle: af.lifecycle}
+				Description: af.description, Lifecycle: af.lifecycle, SNMPProfile: af.snmpProfile}
 			l.Tags = af.tags
 			if af.customData != "" {
 				m, err := parseCustomData(af.customData)
@@ -180,6 +181,7 @@ func (a *app) showLocation(l *unet.Location) error {
 		return kv{
 			{"id", l.ID}, {"name", l.Name}, {"type", l.Type}, {"path", l.Path}, {"parent_id", dash(l.ParentID)},
 			{"description", dash(l.Description)}, {"address", dash(l.Address)}, {"lifecycle", l.Lifecycle},
+			{"snmp_profile", dash(l.SNMPProfile)},
 			{"tags", dash(strings.Join(l.Tags, ", "))}, {"custom_data", compactJSON(l.CustomData)},
 			{"version", strconv.Itoa(l.Version)},
 		}

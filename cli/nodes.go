@@ -264,6 +264,7 @@ func (a *app) nodesCommand() *cobra.Command {
 		return svc.DeleteNode(a.ctx(cmd), ref, o)
 	})
 	cmd.AddCommand(add, list, show, update, del)
+	cmd.AddCommand(a.nodeStateCommands()...)
 	return cmd
 }
 

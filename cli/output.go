@@ -117,3 +117,6 @@ func dash(s string) string {
 	}
 	return s
 }
+
+// stringsBuilder is a strings.Builder usable as the printer's writer.
+type stringsBuilder = strings.Builder

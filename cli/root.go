@@ -120,6 +120,7 @@ against a μNet server (--server).`,
 		a.policyCommand(),
 		configcmd.NewConfigCommand(),
 		a.templateCommand(),
+		a.snmpCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -237,9 +238,9 @@ func TestHierarchicalCases(t *testing.T) {
 		{"sections are added and removed whole", "ios", "interface Gi1\n shutdown\n", "interface Gi2\n shutdown\n",
 			[]string{"removed |interface Gi1", "added |interface Gi2"}},
 		{"acl order matters", "ios", "ip access-list extended X\n permit a\n deny b\n", "ip access-list extended X\n deny b\n permit a\n",
-			[]string{"removed ip access-list extended X|permit a", "added ip access-list extended X|permit a"}},
+			[]string{"removed ip access-list extended X|deny b", "added ip access-list extended X|deny b"}},
 		{"numbered acl order matters", "ios", "access-list 1 permit a\naccess-list 1 deny b\nhostname r\n", "hostname r\naccess-list 1 deny b\naccess-list 1 permit a\n",
-			[]string{"removed |access-list 1 permit a", "added |access-list 1 permit a"}},
+			[]string{"removed |access-list 1 deny b", "added |access-list 1 deny b"}},
 		{"junos keys ignore terminators", "junos", "system {\n    host-name r;\n}\n", "system { host-name r; }\n", nil},
 		{"junos changed leaf", "junos", "system {\n    host-name a;\n}\n", "system {\n    host-name b;\n}\n", []string{"changed system|host-name b|host-name a"}},
 		{"duplicates count", "flat", "a\na\n", "a\n", []string{"removed |a"}},
@@ -334,4 +335,32 @@ func canonical(d *HierDiff, mirror bool) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, "\n")
+}
+
+// TestLinesMinimalOnLargeInputs: scattered changes in a large configuration
+// are reported line by line, not as a wholesale replacement.
+func TestLinesMinimalOnLargeInputs(t *testing.T) {
+	var a, b strings.Builder
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&a, "line %d\n", i)
+		if i%100 == 0 {
+			fmt.Fprintf(&b, "LINE %d\n", i)
+		} else {
+			fmt.Fprintf(&b, "line %d\n", i)
+		}
+	}
+	d := Lines("a", "b", a.String(), b.String(), 3)
+	if d.Stats.Added != 200 || d.Stats.Removed != 200 || d.Stats.Hunks != 200 {
+		t.Errorf("stats = %+v, want 200 added, 200 removed, 200 hunks", d.Stats)
+	}
+	// Repeated lines (no unique anchors) are still aligned.
+	rep := strings.Repeat(" no shutdown\n!\n", 500)
+	d = Lines("a", "b", rep, rep+" shutdown\n", 1)
+	if d.Stats.Added != 1 || d.Stats.Removed != 0 {
+		t.Errorf("repeated lines: %+v", d.Stats)
+	}
+	d = Lines("a", "b", "x\ny\nz\n"+rep, "y\nz\nw\n"+rep, 0)
+	if d.Stats.Added != 1 || d.Stats.Removed != 1 {
+		t.Errorf("small edit before repeated lines: %+v", d.Stats)
+	}
 }

@@ -243,7 +243,13 @@ func lcsPairs(as, bs []*configtree.Statement) []pair {
 				mid = append(mid, pair{off + i, off + j})
 				i++
 				j++
-			case t[i+1][j] >= t[i][j+1]:
+			case t[i+1][j] > t[i][j+1]:
+				i++
+			case t[i+1][j] < t[i][j+1]:
+				j++
+			case as[i].Key < bs[j].Key:
+				// Both skips keep the longest subsequence: decide on content,
+				// not on direction, so diff(a, b) mirrors diff(b, a).
 				i++
 			default:
 				j++

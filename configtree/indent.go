@@ -14,6 +14,7 @@ import (
 type indentSource struct {
 	lr      *lineReader
 	dialect string
+	xr      bool  // IOS-XR block ends
 	stack   []int // indentation of the open statement path
 	body    []byte
 	pending *Event // an event produced ahead of time (banner body)
@@ -23,7 +24,7 @@ type indentSource struct {
 }
 
 func newIndentSource(lr *lineReader, dialect string) *indentSource {
-	return &indentSource{lr: lr, dialect: dialect}
+	return &indentSource{lr: lr, dialect: dialect, xr: dialect == DialectIOSXR}
 }
 
 func (s *indentSource) isComment(content []byte) bool {
@@ -60,20 +61,23 @@ func (s *indentSource) next() (Event, error) {
 		if s.isComment(content) {
 			continue
 		}
-		if s.dialect == DialectIOSXR && ind == 0 && len(s.stack) > 0 && isXRBlockEnd(content) {
+		if s.xr && ind == 0 && len(s.stack) > 0 && content[0] == 'e' && isXRBlockEnd(content) {
 			s.stack = s.stack[:0]
 			return Event{Kind: EventClose, Text: line, Key: content, Line: s.lr.line, Depth: 0}, nil
 		}
 		// "exit-address-family" and friends end the block opened by the
 		// sibling just before them: they are its last child.
-		exit := bytes.HasPrefix(content, []byte("exit-"))
+		exit := content[0] == 'e' && bytes.HasPrefix(content, []byte("exit-"))
 		for len(s.stack) > 0 && (s.stack[len(s.stack)-1] > ind || !exit && s.stack[len(s.stack)-1] == ind) {
 			s.stack = s.stack[:len(s.stack)-1]
 		}
 		depth := len(s.stack)
+		if depth >= MaxDepth {
+			return Event{}, fmt.Errorf("line %d: statements nested deeper than %d", s.lr.line, MaxDepth)
+		}
 		s.stack = append(s.stack, ind)
 		ev := Event{Kind: EventStatement, Text: line, Key: content, Line: s.lr.line, Depth: depth}
-		if bytes.HasPrefix(content, []byte("banner ")) || bytes.HasPrefix(content, []byte("vacant-message")) {
+		if c := content[0]; (c == 'b' || c == 'v') && (bytes.HasPrefix(content, []byte("banner ")) || bytes.HasPrefix(content, []byte("vacant-message"))) {
 			if err := s.banner(&ev); err != nil {
 				return Event{}, err
 			}

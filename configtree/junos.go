@@ -154,6 +154,9 @@ func (s *junosSource) scanLine(line []byte) error {
 			s.push(EventStatement, s.buf, s.bufLine, s.depth)
 			s.buf = s.buf[:0]
 			s.depth++
+			if s.depth > MaxDepth {
+				return fmt.Errorf("line %d: blocks nested deeper than %d", lineNo, MaxDepth)
+			}
 			s.opened = append(s.opened, s.bufLine)
 			i++
 		case c == '}':

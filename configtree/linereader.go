@@ -11,6 +11,9 @@ import (
 // and the largest banner body or multi-line JunOS statement.
 const MaxLineLength = 1 << 20
 
+// MaxDepth is the deepest statement nesting accepted.
+const MaxDepth = 1000
+
 // lineReader yields physical lines without their line terminator and without
 // trailing whitespace. The returned slice is valid until the next call.
 type lineReader struct {

@@ -57,9 +57,9 @@ func ParseMatch(expr string) (*Match, error) {
 	parts, cols := splitLevels(expr)
 	m := &Match{expr: expr}
 	for i, p := range parts {
-		lead := len(p) - len(strings.TrimLeft(p, " \t"))
+		pad := len(p) - len(strings.TrimLeft(p, " \t"))
 		src := strings.TrimSpace(p)
-		col := cols[i] + lead
+		col := cols[i] + pad
 		if src == "" {
 			return nil, &MatchError{Expr: expr, Level: i + 1, Column: cols[i], Msg: "empty level (use * to match any statement)"}
 		}

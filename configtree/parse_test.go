@@ -84,6 +84,14 @@ func TestParseErrors(t *testing.T) {
 		{"unclosed block", "junos", "system {\n  ntp {\n", "line 2: block is not closed"},
 		{"unterminated quote", "junos", "system {\n  description \"abc\n}\n", "quoted string is not terminated"},
 		{"unknown dialect", "cisco", "x", "unknown dialect \"cisco\""},
+		{"too deep junos", "junos", strings.Repeat("a {\n", MaxDepth+1), "nested deeper than"},
+		{"too deep indentation", "ios", func() string {
+			var b strings.Builder
+			for i := 0; i <= MaxDepth; i++ {
+				b.WriteString(strings.Repeat(" ", i) + "x\n")
+			}
+			return b.String()
+		}(), "nested deeper than"},
 		{"huge banner", "ios", "banner motd ^C\n" + strings.Repeat("text line\n", 120000), "line 1: banner is longer than"},
 		{"huge junos statement", "junos", strings.Repeat("word\n", 250000), "line 1: statement is longer than"},
 	}

@@ -55,6 +55,8 @@ type slicer struct {
 	words   bool
 	json    bool
 	out     *bufio.Writer
+	enc     *json.Encoder // JSON output, HTML characters left as they are
+	jbuf    bytes.Buffer
 	stack   []frame
 	res     SliceResult
 	entries int
@@ -292,12 +294,17 @@ func (s *slicer) emit(depth int, text []byte, line int, closing bool) {
 	for i := 0; i < depth; i++ {
 		parents[i] = string(s.stack[i].text)
 	}
-	b, _ := json.Marshal(Entry{Line: string(text), Parents: parents, LineNo: line, Depth: depth, Close: closing})
+	if s.enc == nil {
+		s.enc = json.NewEncoder(&s.jbuf)
+		s.enc.SetEscapeHTML(false)
+	}
+	s.jbuf.Reset()
+	_ = s.enc.Encode(Entry{Line: string(text), Parents: parents, LineNo: line, Depth: depth, Close: closing})
 	if s.entries > 0 {
 		s.out.WriteString(",")
 	}
 	s.out.WriteString("\n  ")
-	s.out.Write(b)
+	s.out.Write(bytes.TrimSuffix(s.jbuf.Bytes(), []byte("\n")))
 	s.entries++
 }
 

@@ -76,7 +76,7 @@ func columns(kind string) []string {
 	case "vendors":
 		return []string{"name", "display_name"}
 	case "locations":
-		return []string{"name", "type", "parent", "description", "address", "lifecycle", "tags", "custom_data"}
+		return []string{"name", "type", "parent", "description", "address", "lifecycle", "snmp_profile", "tags", "custom_data"}
 	case "nodes":
 		return []string{"name", "domain", "vendor", "model", "role", "device_type", "platform", "mgmt_ip",
 			"software_version", "serial_number", "asset_tag", "location", "lifecycle", "environment", "snmp_profile",

@@ -230,8 +230,8 @@ func (c *checker) checkSetTarget(f *FieldRef, kind ObjectKind) ([]string, bool) 
 	return nil, false
 }
 
-// Check parses nothing: it validates parsed files (field names, functions,
-// regexes, SET targets, duplicate rule ids) and returns every problem.
+// Check validates parsed files (field names, functions, regexes, SET
+// targets, duplicate rule ids, rule targets) and returns every problem.
 func Check(files ...*File) ErrorList {
 	_, errs := compile(files)
 	return errs

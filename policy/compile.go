@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -112,7 +113,7 @@ func compile(files []*File) (*Program, ErrorList) {
 			id := r.Name
 			idPos := r.NamePos
 			if id == "" {
-				id = f.Name + ":" + itoa(r.Index)
+				id = f.Name + ":" + strconv.Itoa(r.Index)
 				idPos = r.Pos
 			}
 			if first, dup := seen[id]; dup {
@@ -161,20 +162,6 @@ func compile(files []*File) (*Program, ErrorList) {
 	return prog, errs
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
-}
-
 func appendUnique(list []string, s string) []string {
 	for _, x := range list {
 		if x == s {
@@ -191,7 +178,7 @@ func (rc *ruleCompiler) resolve(f *FieldRef) *fieldOp {
 	op := rc.resolveRoot(f)
 	op.slot = -1
 	if len(op.path) > 0 {
-		key := string(rc.kind) + "\x00" + itoa(int(op.root)) + "\x00" + strings.Join(f.Path[len(f.Path)-len(op.path):], "\x00")
+		key := string(rc.kind) + "\x00" + strconv.Itoa(int(op.root)) + "\x00" + strings.Join(f.Path[len(f.Path)-len(op.path):], "\x00")
 		n, ok := rc.slots[key]
 		if !ok {
 			n = len(rc.slots)

@@ -72,7 +72,7 @@ func (l ErrorList) Err() error {
 	return l
 }
 
-// sortErrors orders errors by file and position.
+// sort orders the errors by file and position.
 func (l ErrorList) sort() {
 	sort.SliceStable(l, func(i, j int) bool {
 		if l[i].File != l[j].File {

@@ -52,6 +52,8 @@ func TestSyntaxErrorPositions(t *testing.T) {
 		{"unterminated front matter", "---\nid: x\nWHEN node.role == \"a\" THEN APPLY \"x\"", 1, 1, "unterminated front matter"},
 		{"invalid front matter", "---\nid: [x\n---\nWHEN node.role == \"a\" THEN APPLY \"x\"", 2, 1, "invalid front matter"},
 		{"bad front matter target", "---\ntarget: device\n---\n", 2, 1, `invalid front matter target "device"`},
+		{"nesting too deep", "WHEN " + strings.Repeat("(", 300) + "node.x == 1", 1, 206, "nesting deeper than 200 levels"},
+		{"lists nested too deep", "WHEN node.tags IN " + strings.Repeat("[", 300), 1, 218, "nesting deeper than 200 levels"},
 		{"invalid UTF-8", "WHEN node.name == \xff THEN APPLY \"x\"", 1, 19, "invalid UTF-8"},
 	}
 	for _, tc := range tests {

@@ -3,7 +3,9 @@ package policy
 import (
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Input holds the objects one evaluation sees. Maps use the snake_case
@@ -112,7 +114,7 @@ func (e *env) set(path []string, v any) string {
 	}
 	cur := e.roots[rootCustom].(map[string]any)
 	for i, k := range path[:len(path)-1] {
-		next, errMsg := e.ownedCopy(cur[k], "custom_data."+joinPath(path[:i+1]))
+		next, errMsg := e.ownedCopy(cur[k], "custom_data."+strings.Join(path[:i+1], "."))
 		if errMsg != "" {
 			return errMsg
 		}
@@ -155,17 +157,6 @@ func (e *env) ownedCopy(v any, name string) (map[string]any, string) {
 func (e *env) own(m map[string]any) map[string]any {
 	e.owned = append(e.owned, reflect.ValueOf(m).Pointer())
 	return m
-}
-
-func joinPath(p []string) string {
-	s := ""
-	for i, k := range p {
-		if i > 0 {
-			s += "."
-		}
-		s += k
-	}
-	return s
 }
 
 // reset prepares the env for a new object.
@@ -351,18 +342,10 @@ func (p *Program) EvaluateEach(kind ObjectKind, inputs []Input, opts EvalOptions
 		return
 	}
 	const chunk = 64
-	var next int64
-	var mu sync.Mutex
+	var next atomic.Int64
 	claim := func() (int, int) {
-		mu.Lock()
-		defer mu.Unlock()
-		lo := int(next)
-		if lo >= len(inputs) {
-			return lo, lo
-		}
-		hi := min(lo+chunk, len(inputs))
-		next = int64(hi)
-		return lo, hi
+		hi := int(next.Add(chunk))
+		return min(hi-chunk, len(inputs)), min(hi, len(inputs))
 	}
 	var wg sync.WaitGroup
 	for range workers {
@@ -389,6 +372,15 @@ func (p *Program) EvaluateEach(kind ObjectKind, inputs []Input, opts EvalOptions
 // one Evaluation per input, in input order.
 func (p *Program) EvaluateAll(kind ObjectKind, inputs []Input, opts EvalOptions) []*Evaluation {
 	out := make([]*Evaluation, len(inputs))
+	// One slab for all evaluations and one for all results: a million
+	// results are two allocations, not ten thousand.
+	k := len(p.byKind[kind])
+	evs := make([]Evaluation, len(inputs))
+	slab := make([]RuleResult, len(inputs)*k)
+	for i := range evs {
+		evs[i].Results = slab[i*k : i*k : (i+1)*k]
+		out[i] = &evs[i]
+	}
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	per := (len(inputs) + workers - 1) / max(workers, 1)
@@ -399,9 +391,7 @@ func (p *Program) EvaluateAll(kind ObjectKind, inputs []Input, opts EvalOptions)
 			defer wg.Done()
 			e := &env{}
 			for i := lo; i < hi; i++ {
-				ev := &Evaluation{}
-				p.evaluateInto(e, kind, &inputs[i], ev, opts)
-				out[i] = ev
+				p.evaluateInto(e, kind, &inputs[i], out[i], opts)
 			}
 		}()
 	}

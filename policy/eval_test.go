@@ -285,6 +285,20 @@ func TestExplain(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("trace = %q, want %q", got, want)
 	}
+	text := ExplainText(ev.Results[0].Explain)
+	wantText := "  node.vendor == \"cisco\" → true (actual \"cisco\")\n" +
+		"    node.role == \"edge\" → false (actual \"core\")\n" +
+		"    node.tags CONTAINS \"pci\" → true (actual [\"pci\",\"campus\"])\n" +
+		"ASSERT node.mgmt_ip IS NOT NULL → true (actual \"10.0.0.1\")\n"
+	if text != wantText {
+		t.Errorf("ExplainText =\n%s\nwant\n%s", text, wantText)
+	}
+	if s, ok := ParseSeverity("HIGH"); !ok || s != SeverityHigh || s.Rank() != 3 {
+		t.Errorf("ParseSeverity(HIGH) = %q, %v", s, ok)
+	}
+	if _, ok := ParseSeverity("urgent"); ok {
+		t.Error("ParseSeverity accepted urgent")
+	}
 	if ev := p.EvalNode(Input{Node: testNode()}); ev.Results[0].Explain != nil {
 		t.Error("trace recorded without Explain")
 	}

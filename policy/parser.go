@@ -23,8 +23,25 @@ type parser struct {
 	ahead   *token
 	lastEnd int
 	bad     bool // an error was reported in the current rule
+	depth   int  // nesting of parentheses, NOT, lists, calls and blocks
 	errs    ErrorList
 }
+
+// maxDepth bounds nesting so that hostile input cannot exhaust the stack.
+const maxDepth = 200
+
+// enter records one more level of nesting; it reports an error and
+// returns false past maxDepth. Every successful enter needs a leave.
+func (p *parser) enter() bool {
+	p.depth++
+	if p.depth > maxDepth {
+		p.errorAt(p.tok.pos, "nesting deeper than %d levels", maxDepth)
+		return false
+	}
+	return true
+}
+
+func (p *parser) leave() { p.depth-- }
 
 func (p *parser) next() {
 	p.lastEnd = p.tok.end
@@ -108,6 +125,7 @@ func (p *parser) parseFile() *File {
 	for p.tok.kind != tokEOF {
 		startOff := p.tok.pos.Offset
 		p.bad = false
+		p.depth = 0
 		r := p.parseRule()
 		if !p.bad {
 			r.Index = len(f.Rules) + 1
@@ -208,6 +226,10 @@ func (p *parser) parseAnd() Expr {
 }
 
 func (p *parser) parseNot() Expr {
+	if !p.enter() {
+		return nil
+	}
+	defer p.leave()
 	switch p.tok.kind {
 	case tokNot:
 		pos := p.tok.pos
@@ -274,6 +296,10 @@ func (p *parser) parseComparison() Expr {
 const expectValue = "a value (string, number, true, false, null, list, regex, field or function call)"
 
 func (p *parser) parseOperand() Operand {
+	if !p.enter() {
+		return nil
+	}
+	defer p.leave()
 	t := p.tok
 	switch t.kind {
 	case tokString:
@@ -369,6 +395,10 @@ func (p *parser) parseField() *FieldRef {
 }
 
 func (p *parser) parseAction() Action {
+	if !p.enter() {
+		return nil
+	}
+	defer p.leave()
 	t := p.tok
 	switch t.kind {
 	case tokAssert:

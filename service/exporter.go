@@ -25,7 +25,7 @@ func (s *Service) Export(ctx context.Context) (*unet.Bundle, error) {
 	}, func(l unet.Location) {
 		paths[l.ID] = l.Path
 		b.Locations = append(b.Locations, unet.LocationRecord{Name: l.Name, Type: l.Type, Parent: paths[l.ParentID],
-			Description: l.Description, Address: l.Address, Lifecycle: l.Lifecycle, Tags: nilIfEmpty(l.Tags), CustomData: nilIfEmptyMap(l.CustomData)})
+			Description: l.Description, Address: l.Address, Lifecycle: l.Lifecycle, SNMPProfile: l.SNMPProfile, Tags: nilIfEmpty(l.Tags), CustomData: nilIfEmptyMap(l.CustomData)})
 	}); err != nil {
 		return nil, err
 	}

@@ -138,7 +138,7 @@ func (im *importer) vendor(ctx context.Context, rec *unet.VendorRecord) {
 
 func (im *importer) location(ctx context.Context, rec *unet.LocationRecord) {
 	l := &unet.Location{Name: rec.Name, Type: rec.Type, ParentID: rec.Parent, Description: rec.Description,
-		Address: rec.Address, Lifecycle: rec.Lifecycle}
+		Address: rec.Address, Lifecycle: rec.Lifecycle, SNMPProfile: rec.SNMPProfile}
 	l.Tags, l.CustomData = rec.Tags, rec.CustomData
 	r := im.tx.Reader()
 	path := rec.Name
@@ -156,7 +156,7 @@ func (im *importer) location(ctx context.Context, rec *unet.LocationRecord) {
 	}
 	next := *cur
 	next.Name, next.Type, next.ParentID, next.Description, next.Address = l.Name, l.Type, l.ParentID, l.Description, l.Address
-	next.Lifecycle, next.Tags, next.CustomData = l.Lifecycle, l.Tags, l.CustomData
+	next.Lifecycle, next.Tags, next.CustomData, next.SNMPProfile = l.Lifecycle, l.Tags, l.CustomData, l.SNMPProfile
 	out, err := im.s.updateLocation(ctx, im.tx, cur, &next, im.m)
 	if err != nil {
 		im.fail(rec.Source, err)

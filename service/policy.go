@@ -94,6 +94,9 @@ type inventory struct {
 	locations map[string]*unet.Location // by ID
 	links     []unet.Link
 	nodeMaps  map[string]map[string]any
+	// statuses and interfaces are the polled state, by node ID.
+	statuses   map[string]map[string]any
+	interfaces map[string][]any
 }
 
 func (s *Service) loadInventory(ctx context.Context, withLinks bool) (*inventory, error) {
@@ -119,7 +122,40 @@ func (s *Service) loadInventory(ctx context.Context, withLinks bool) (*inventory
 	for i := range inv.nodes {
 		inv.nodeMaps[inv.nodes[i].ID] = objectMap(&inv.nodes[i])
 	}
+	if err := s.loadDerived(ctx, inv); err != nil {
+		return nil, err
+	}
 	return inv, nil
+}
+
+// loadDerived adds the polled state that policies see as status.* and
+// interfaces.
+func (s *Service) loadDerived(ctx context.Context, inv *inventory) error {
+	r := s.db.Reader()
+	sts, err := r.ListNodeStatuses(ctx)
+	if err != nil {
+		return err
+	}
+	inv.statuses = make(map[string]map[string]any, len(sts))
+	for i := range sts {
+		inv.statuses[sts[i].NodeID] = fullMap(&sts[i])
+	}
+	all, err := r.AllInterfaces(ctx)
+	if err != nil {
+		return err
+	}
+	inv.interfaces = make(map[string][]any, len(all))
+	for id, docs := range all {
+		list := make([]any, 0, len(docs))
+		for _, d := range docs {
+			var m map[string]any
+			if json.Unmarshal(d, &m) == nil {
+				list = append(list, m)
+			}
+		}
+		inv.interfaces[id] = list
+	}
+	return nil
 }
 
 // locationMap is a location as policies see it, with "ancestors" (names, root
@@ -142,7 +178,11 @@ func (inv *inventory) locationMap(id string) map[string]any {
 }
 
 func (inv *inventory) nodeInput(n *unet.Node) policy.Input {
-	return policy.Input{Node: inv.nodeMaps[n.ID], Location: inv.locationMap(n.LocationID)}
+	in := policy.Input{Node: inv.nodeMaps[n.ID], Location: inv.locationMap(n.LocationID), Status: inv.statuses[n.ID]}
+	if ifs, ok := inv.interfaces[n.ID]; ok {
+		in.Interfaces = ifs
+	}
+	return in
 }
 
 func (inv *inventory) linkInput(l *unet.Link) policy.Input {

@@ -186,6 +186,12 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 		"vars":     vars,
 		"unet":     map[string]any{"generated_at": s.now().Format(time.RFC3339)},
 	}
+	if st := inv.statuses[node.ID]; st != nil {
+		in.context["status"] = st
+	}
+	if ifs, ok := inv.interfaces[node.ID]; ok {
+		in.context["interfaces"] = ifs
+	}
 	return in, nil
 }
 

@@ -27,12 +27,12 @@ const (
 	oidJnxOperatingMemory = ".1.3.6.1.4.1.2636.3.1.13.1.15" // installed memory, MiB
 
 	// HOST-RESOURCES-MIB (Arista EOS, net-snmp on Linux, many others).
-	oidHrProcessorLoad       = ".1.3.6.1.2.1.25.3.3.1.2"
-	oidHrStorageType         = ".1.3.6.1.2.1.25.2.3.1.2"
-	oidHrStorageAllocUnits   = ".1.3.6.1.2.1.25.2.3.1.4"
-	oidHrStorageSize         = ".1.3.6.1.2.1.25.2.3.1.5"
-	oidHrStorageUsed         = ".1.3.6.1.2.1.25.2.3.1.6"
-	oidHrStorageRAM          = ".1.3.6.1.2.1.25.2.1.2"
+	oidHrProcessorLoad     = ".1.3.6.1.2.1.25.3.3.1.2"
+	oidHrStorageType       = ".1.3.6.1.2.1.25.2.3.1.2"
+	oidHrStorageAllocUnits = ".1.3.6.1.2.1.25.2.3.1.4"
+	oidHrStorageSize       = ".1.3.6.1.2.1.25.2.3.1.5"
+	oidHrStorageUsed       = ".1.3.6.1.2.1.25.2.3.1.6"
+	oidHrStorageRAM        = ".1.3.6.1.2.1.25.2.1.2"
 )
 
 // Columns of ifTable (ifEntry) and ifXTable (ifXEntry) that are polled.

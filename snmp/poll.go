@@ -93,14 +93,14 @@ type collector struct {
 // needed to choose between 32- and 64-bit objects.
 type ifRow struct {
 	Interface
-	lastChange                     uint64
-	hasLastChange                  bool
-	speed, highSpeed               uint64
-	hasHighSpeed                   bool
-	in32, out32, inU32, outU32     uint64
-	hcIn, hcOut, hcInU, hcOutU     uint64
-	hasHCIn, hasHCOut, hasHCInU    bool
-	hasHCOutU                      bool
+	lastChange                  uint64
+	hasLastChange               bool
+	speed, highSpeed            uint64
+	hasHighSpeed                bool
+	in32, out32, inU32, outU32  uint64
+	hcIn, hcOut, hcInU, hcOutU  uint64
+	hasHCIn, hasHCOut, hasHCInU bool
+	hasHCOutU                   bool
 }
 
 func newCollector(started time.Time) *collector {

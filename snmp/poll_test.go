@@ -17,7 +17,7 @@ import (
 // environment variable set for the test.
 func v2cProfile(t *testing.T, community string) Profile {
 	t.Setenv("UNET_TEST_SNMP_COMMUNITY", community)
-	return Profile{Name: "lab-v2c", Version: V2c, CommunityRef: "env:UNET_TEST_SNMP_COMMUNITY", Timeout: time.Second}
+	return Profile{Name: "lab-v2c", Version: V2c, CommunityRef: "env:UNET_TEST_SNMP_COMMUNITY", Timeout: time.Second, Retries: 1}
 }
 
 // v3Profile returns a v3 profile for a test agent user, with keys stored in
@@ -34,7 +34,7 @@ func v3Profile(t *testing.T, u testutil.SNMPUser) Profile {
 	auth := map[string]AuthProto{"SHA": AuthSHA, "SHA-256": AuthSHA256, "SHA-512": AuthSHA512}
 	priv := map[string]PrivProto{"AES": PrivAES, "AES-192": PrivAES192, "AES-256": PrivAES256}
 	p := Profile{Name: "lab-" + u.Name, Version: V3, User: u.Name, AuthProto: auth[u.AuthProto],
-		AuthKeyRef: write("auth", u.AuthKey), Timeout: time.Second}
+		AuthKeyRef: write("auth", u.AuthKey), Timeout: time.Second, Retries: 1}
 	if u.PrivProto != "" {
 		p.PrivProto = priv[u.PrivProto]
 		p.PrivKeyRef = write("priv", u.PrivKey)

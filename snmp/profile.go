@@ -52,7 +52,8 @@ const (
 	PrivAES256 PrivProto = "aes256"
 )
 
-// Defaults applied by Profile.WithDefaults.
+// Defaults applied by Profile.WithDefaults, and DefaultRetries for front
+// ends to offer.
 const (
 	DefaultPort           = 161
 	DefaultTimeout        = 2 * time.Second
@@ -81,9 +82,9 @@ type Profile struct {
 	Port uint16 `json:"port,omitempty"`
 	// Timeout bounds one request/response exchange (0 means 2s).
 	Timeout time.Duration `json:"timeout,omitempty"`
-	// Retries is how many times a request is re-sent after a timeout.
-	// A negative value means none; 0 means the default of 1.
-	Retries int `json:"retries,omitempty"`
+	// Retries is how many times a request is re-sent after a timeout
+	// (0: never). Front ends default it to DefaultRetries.
+	Retries int `json:"retries"`
 	// MaxRepetitions is the GETBULK max-repetitions per table column
 	// (0 means 25). Lower it for agents that struggle with large responses.
 	MaxRepetitions int `json:"max_repetitions,omitempty"`
@@ -104,19 +105,14 @@ func (p Profile) SecurityLevel() string {
 	}
 }
 
-// WithDefaults returns the profile with zero fields set to their defaults.
+// WithDefaults returns the profile with zero port, timeout and
+// max-repetitions set to their defaults. Retries is taken as is.
 func (p Profile) WithDefaults() Profile {
 	if p.Port == 0 {
 		p.Port = DefaultPort
 	}
 	if p.Timeout == 0 {
 		p.Timeout = DefaultTimeout
-	}
-	switch {
-	case p.Retries == 0:
-		p.Retries = DefaultRetries
-	case p.Retries < 0:
-		p.Retries = 0
 	}
 	if p.MaxRepetitions == 0 {
 		p.MaxRepetitions = DefaultMaxRepetitions
@@ -230,8 +226,8 @@ func (p Profile) Validate() error {
 	} else if p.Timeout > 5*time.Minute {
 		add("timeout", "%s is longer than the 5m maximum", p.Timeout)
 	}
-	if p.Retries > 10 {
-		add("retries", "%d is more than the maximum of 10", p.Retries)
+	if p.Retries < 0 || p.Retries > 10 {
+		add("retries", "%d is outside 0..10", p.Retries)
 	}
 	if p.MaxRepetitions < 0 || p.MaxRepetitions > 1000 {
 		add("max_repetitions", "%d is outside 0..1000", p.MaxRepetitions)

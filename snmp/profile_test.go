@@ -43,7 +43,8 @@ func TestProfileValidate(t *testing.T) {
 		{"bad key ref", with(v3, func(p *Profile) { p.AuthKeyRef = "vault:x" }), "authPriv", []string{"auth_key_ref: invalid secret reference"}},
 		{"negative timeout", with(v2, func(p *Profile) { p.Timeout = -time.Second }), "", []string{"timeout: must not be negative"}},
 		{"huge timeout", with(v2, func(p *Profile) { p.Timeout = time.Hour }), "", []string{"timeout: 1h0m0s is longer"}},
-		{"too many retries", with(v2, func(p *Profile) { p.Retries = 11 }), "", []string{"retries: 11"}},
+		{"too many retries", with(v2, func(p *Profile) { p.Retries = 11 }), "", []string{"retries: 11 is outside"}},
+		{"negative retries", with(v2, func(p *Profile) { p.Retries = -1 }), "", []string{"retries: -1 is outside"}},
 		{"bad repetitions", with(v2, func(p *Profile) { p.MaxRepetitions = 5000 }), "", []string{"max_repetitions"}},
 		{"several errors", Profile{Version: V3}, "noAuthNoPriv", []string{"name: is required", "user: is required"}},
 	}
@@ -76,18 +77,15 @@ func TestProfileValidate(t *testing.T) {
 }
 
 func TestProfileDefaultsAndJSON(t *testing.T) {
-	p := Profile{Name: "x", Version: V2c, CommunityRef: "env:C", Retries: -1}.WithDefaults()
-	if p.Port != 161 || p.Timeout != DefaultTimeout || p.Retries != 0 || p.MaxRepetitions != DefaultMaxRepetitions {
+	p := Profile{Name: "x", Version: V2c, CommunityRef: "env:C", Retries: 3}.WithDefaults()
+	if p.Port != 161 || p.Timeout != DefaultTimeout || p.Retries != 3 || p.MaxRepetitions != DefaultMaxRepetitions {
 		t.Errorf("defaults: %+v", p)
-	}
-	if p := (Profile{}).WithDefaults(); p.Retries != DefaultRetries {
-		t.Errorf("default retries %d", p.Retries)
 	}
 	js, err := json.Marshal(Profile{Name: "core", Version: V3, User: "u", AuthProto: AuthSHA, AuthKeyRef: "env:K"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"name":"core","version":"3","user":"u","auth_proto":"sha","auth_key_ref":"env:K"}`
+	want := `{"name":"core","version":"3","user":"u","auth_proto":"sha","auth_key_ref":"env:K","retries":0}`
 	if string(js) != want {
 		t.Errorf("json %s\nwant %s", js, want)
 	}

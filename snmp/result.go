@@ -7,7 +7,7 @@ type System struct {
 	Descr    string `json:"descr"`
 	ObjectID string `json:"object_id"`
 	// UpTime is sysUpTime: time since the agent (re)started.
-	UpTime   time.Duration `json:"uptime"`
+	UpTime   time.Duration `json:"uptime_ns"`
 	Name     string        `json:"name"`
 	Contact  string        `json:"contact"`
 	Location string        `json:"location"`
@@ -56,7 +56,7 @@ type PollResult struct {
 	// Time is when the poll started (UTC).
 	Time time.Time `json:"time"`
 	// Duration is how long the poll took.
-	Duration time.Duration `json:"duration"`
+	Duration time.Duration `json:"duration_ns"`
 	// Requests is the number of SNMP requests answered during the poll.
 	Requests int    `json:"requests"`
 	System   System `json:"system"`

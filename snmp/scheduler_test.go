@@ -56,7 +56,7 @@ func (s *batchSink) all() []Batch {
 func fastProfile(t *testing.T, community string) Profile {
 	p := v2cProfile(t, community)
 	p.Timeout = 100 * time.Millisecond
-	p.Retries = -1
+	p.Retries = 0
 	return p
 }
 

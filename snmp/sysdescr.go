@@ -47,7 +47,9 @@ var (
 var descrParsers = []descrParser{
 	{PlatformIOSXR, func(s string) bool { return strings.Contains(s, "IOS XR") || strings.Contains(s, "IOS-XR") }, reVersion},
 	{PlatformNXOS, func(s string) bool { return strings.Contains(s, "NX-OS") }, reVersion},
-	{PlatformEOS, func(s string) bool { return strings.Contains(s, "EOS version") || strings.HasPrefix(s, "Arista Networks EOS") }, reEOSVersion},
+	{PlatformEOS, func(s string) bool {
+		return strings.Contains(s, "EOS version") || strings.HasPrefix(s, "Arista Networks EOS")
+	}, reEOSVersion},
 	{PlatformJunOS, func(s string) bool { return strings.Contains(s, "JUNOS") }, reJunOS},
 	{PlatformIOS, func(s string) bool {
 		return strings.Contains(s, "Cisco IOS") || strings.Contains(s, "IOS (tm)") ||

@@ -69,11 +69,11 @@ func VendorFromObjectID(objectID string) (uint32, string) {
 // routing engine on Juniper, the first processor and storage entry in
 // HOST-RESOURCES-MIB (which is physical memory on EOS and net-snmp).
 type vendorValues struct {
-	ciscoCPU, ciscoMemUsedKiB, ciscoMemFreeKiB   optUint
-	ciscoPoolUsed, ciscoPoolFree                 optUint
-	jnxCPU, jnxBufferPct, jnxMemoryMiB           optUint
-	hrLoad, hrAllocUnits, hrSize, hrUsed         optUint
-	hrStorageIsRAM                               bool
+	ciscoCPU, ciscoMemUsedKiB, ciscoMemFreeKiB optUint
+	ciscoPoolUsed, ciscoPoolFree               optUint
+	jnxCPU, jnxBufferPct, jnxMemoryMiB         optUint
+	hrLoad, hrAllocUnits, hrSize, hrUsed       optUint
+	hrStorageIsRAM                             bool
 }
 
 type optUint struct {

@@ -7,12 +7,12 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-const locationCols = metaCols + `, name, type, COALESCE(parent_id, ''), path, description, address, lifecycle`
+const locationCols = metaCols + `, name, type, COALESCE(parent_id, ''), path, description, address, lifecycle, snmp_profile`
 
 func scanLocation(s rowScanner) (*unet.Location, error) {
 	l := &unet.Location{}
 	var ms metaScan
-	dest := append(ms.dest(&l.Meta), &l.Name, &l.Type, &l.ParentID, &l.Path, &l.Description, &l.Address, &l.Lifecycle)
+	dest := append(ms.dest(&l.Meta), &l.Name, &l.Type, &l.ParentID, &l.Path, &l.Description, &l.Address, &l.Lifecycle, &l.SNMPProfile)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -113,13 +113,13 @@ func (r Reader) LocationDependents(ctx context.Context, id string, limit int) (c
 
 func locationArgs(l *unet.Location) []any {
 	return []any{l.ID, marshalJSON(l.CustomData), marshalJSON(l.Tags), l.Version, fmtTime(l.CreatedAt), fmtTime(l.UpdatedAt),
-		l.Name, l.Type, nullable(l.ParentID), l.Path, l.Description, l.Address, l.Lifecycle}
+		l.Name, l.Type, nullable(l.ParentID), l.Path, l.Description, l.Address, l.Lifecycle, l.SNMPProfile}
 }
 
 // InsertLocation stores a new location.
 func (tx *Tx) InsertLocation(ctx context.Context, l *unet.Location) error {
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO locations (id, custom_data, tags, version, created_at, updated_at,
-		name, type, parent_id, path, description, address, lifecycle) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+		name, type, parent_id, path, description, address, lifecycle, snmp_profile) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
 		locationArgs(l)...)
 	return constraintError(err, "location", l.Path)
 }
@@ -127,8 +127,8 @@ func (tx *Tx) InsertLocation(ctx context.Context, l *unet.Location) error {
 // UpdateLocation writes l if its stored version is still prevVersion.
 func (tx *Tx) UpdateLocation(ctx context.Context, l *unet.Location, prevVersion int) error {
 	res, err := tx.q.ExecContext(ctx, `UPDATE locations SET custom_data=$2, tags=$3, version=$4, created_at=$5,
-		updated_at=$6, name=$7, type=$8, parent_id=$9, path=$10, description=$11, address=$12, lifecycle=$13
-		WHERE id=$1 AND version=$14`, append(locationArgs(l), prevVersion)...)
+		updated_at=$6, name=$7, type=$8, parent_id=$9, path=$10, description=$11, address=$12, lifecycle=$13,
+		snmp_profile=$14 WHERE id=$1 AND version=$15`, append(locationArgs(l), prevVersion)...)
 	if err != nil {
 		return constraintError(err, "location", l.Path)
 	}

@@ -38,7 +38,6 @@ var conformanceCorpora = []conformanceCorpus{
 var knownDifferences = map[string]string{
 	"conformance/known/none.j2": "none prints as an empty string (Jinja2: None) and default() also replaces none " +
 		"(Jinja2: only undefined); gonja has a single nil value for both, so this cannot be told apart outside the library",
-	"conformance/known/set_tuple.j2":  "gonja's set statement does not unpack tuples ({% set a, b = 1, 2 %} is a syntax error)",
 	"conformance/known/tuple_repr.j2": "lists of pairs print as Go values, not as Python tuples ('[('a', 1)]')",
 	"conformance/known/power.j2":      "the ** operator always returns a float in gonja (1024.0); Jinja2 keeps integers",
 }

@@ -3,6 +3,7 @@ package templates
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
 	"github.com/nikolalohinski/gonja/v2/nodes"
@@ -72,13 +73,8 @@ func (c *callStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) err
 	if result.IsError() {
 		return result
 	}
-	_, err := writeOutput(r, result.String())
+	_, err := io.WriteString(r.Output, result.String())
 	return err
-}
-
-// writeOutput writes s to the renderer's output.
-func writeOutput(r *exec.Renderer, s string) (int, error) {
-	return r.Output.Write([]byte(s))
 }
 
 func callParser(p *parser.Parser, args *parser.Parser) (nodes.ControlStructure, error) {

@@ -130,7 +130,9 @@ func (f *forStmt) run(r *exec.Renderer, obj *exec.Value, depth int) error {
 		sub := r.Inherit()
 		f.bind(sub.Environment.Context, it)
 		sub.Environment.Context.Set("loop", loopVar)
-		if err := sub.ExecuteWrapper(f.body); err != nil {
+		// sub already has a context of its own: walk the body in it
+		// rather than through ExecuteWrapper, which would add another.
+		if err := nodes.Walk(sub, f.body); err != nil {
 			var brk *controlStructures.LoopBreakError
 			var cont *controlStructures.LoopContinueError
 			switch {

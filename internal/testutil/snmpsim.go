@@ -162,7 +162,7 @@ func StartSNMPSim(tb testing.TB, n, ifaces, maxVarbinds int) *SNMPSim {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	args := []string{"--data-dir=" + data, "--cache-dir=" + cache, "--v2c-arch", "--logging-method=stderr",
+	args := []string{"--data-dir=" + data, "--cache-dir=" + cache, "--v2c-arch", "--logging-method=null",
 		fmt.Sprintf("--agent-udpv4-endpoint=127.0.0.1:%d", port)}
 	if maxVarbinds > 0 {
 		args = append(args, fmt.Sprintf("--max-varbinds=%d", maxVarbinds))
