@@ -94,6 +94,9 @@ type inventory struct {
 	locations map[string]*unet.Location // by ID
 	links     []unet.Link
 	nodeMaps  map[string]map[string]any
+	// byID and linksOf index nodes and links (see indexLinks).
+	byID    map[string]*unet.Node
+	linksOf map[string][]int
 	// statuses and interfaces are the polled state, by node ID.
 	statuses   map[string]map[string]any
 	interfaces map[string][]any
@@ -156,6 +159,25 @@ func (s *Service) loadDerived(ctx context.Context, inv *inventory) error {
 		inv.interfaces[id] = list
 	}
 	return nil
+}
+
+// indexLinks builds the node and per-node link indexes once.
+func (inv *inventory) indexLinks() {
+	if inv.byID != nil {
+		return
+	}
+	inv.byID = make(map[string]*unet.Node, len(inv.nodes))
+	for i := range inv.nodes {
+		inv.byID[inv.nodes[i].ID] = &inv.nodes[i]
+	}
+	inv.linksOf = map[string][]int{}
+	for i := range inv.links {
+		l := &inv.links[i]
+		inv.linksOf[l.ANodeID] = append(inv.linksOf[l.ANodeID], i)
+		if l.ZNodeID != "" && l.ZNodeID != l.ANodeID {
+			inv.linksOf[l.ZNodeID] = append(inv.linksOf[l.ZNodeID], i)
+		}
+	}
 }
 
 // locationMap is a location as policies see it, with "ancestors" (names, root

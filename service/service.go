@@ -6,6 +6,7 @@ package service
 
 import (
 	"context"
+	"sync"
 	"encoding/json"
 	"time"
 
@@ -24,6 +25,10 @@ type Service struct {
 	policySource PolicySource
 	// templates renders node configuration; nil until a source is set.
 	templates *templates.Env
+	// infos caches the compiled headers of infoEnv's templates.
+	infoMu  sync.Mutex
+	infoEnv *templates.Env
+	infos   map[string]templates.TemplateInfo
 }
 
 var _ unet.Service = (*Service)(nil)

@@ -102,8 +102,7 @@ func fullMap(v any) map[string]any {
 // effective node after policy, its location with ancestors, its links with the
 // peer of each, user vars, and unet metadata.
 func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (*renderInput, error) {
-	r := s.db.Reader()
-	node, err := r.FindNode(ctx, req.Node)
+	node, err := s.db.Reader().FindNode(ctx, req.Node)
 	if err != nil {
 		return nil, err
 	}
@@ -111,13 +110,21 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 	if err != nil {
 		return nil, err
 	}
-	in := &renderInput{node: node, templates: req.Templates}
-	nodeMap := fullMap(node)
+	var prog *policy.Program
 	if len(req.PolicyFiles) > 0 || s.policySource != nil {
-		prog, _, err := s.rules(ctx, req.PolicyFiles, "")
-		if err != nil {
+		if prog, _, err = s.rules(ctx, req.PolicyFiles, ""); err != nil {
 			return nil, err
 		}
+	}
+	return s.nodeRenderInput(inv, prog, node, req)
+}
+
+// nodeRenderInput builds one node's render context from a loaded inventory and
+// an optional compiled policy program.
+func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *unet.Node, req unet.TemplateRequest) (*renderInput, error) {
+	in := &renderInput{node: node, templates: req.Templates}
+	nodeMap := fullMap(node)
+	if prog != nil {
 		ev := prog.Evaluate(policy.KindNode, inv.nodeInput(node), policy.EvalOptions{})
 		if ev.CustomData != nil {
 			b, _ := json.Marshal(ev.CustomData)
@@ -143,24 +150,17 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 		location = lm
 	}
 	links := []any{}
-	byID := make(map[string]*unet.Node, len(inv.nodes))
-	for j := range inv.nodes {
-		byID[inv.nodes[j].ID] = &inv.nodes[j]
-	}
-	for i := range inv.links {
+	inv.indexLinks()
+	for _, i := range inv.linksOf[node.ID] {
 		l := inv.links[i]
-		switch {
-		case l.ANodeID == node.ID:
-		case l.ZNodeID == node.ID:
+		if l.ANodeID != node.ID {
 			// Orient every link from the node: a_* is the node's end.
 			l.ANodeID, l.ZNodeID = l.ZNodeID, l.ANodeID
 			l.AInterface, l.ZInterface = l.ZInterface, l.AInterface
 			l.ANode, l.ZNode = l.ZNode, l.ANode
-		default:
-			continue
 		}
 		lm := fullMap(&l)
-		if p := byID[l.ZNodeID]; p != nil {
+		if p := inv.byID[l.ZNodeID]; p != nil {
 			lm["peer"] = fullMap(p)
 		} else {
 			// An external circuit: the peer is the provider's side.
@@ -204,7 +204,7 @@ func (s *Service) renderAll(ctx context.Context, in *renderInput) (*unet.RenderR
 	res := &unet.RenderResult{Node: in.node.FQDN, Parts: []unet.RenderedTemplate{}}
 	var infos []templates.TemplateInfo
 	for _, name := range in.templates {
-		info, err := env.Template(name)
+		info, err := s.templateInfo(env, name)
 		if err != nil {
 			return nil, nil, templateError(name, err)
 		}
@@ -220,6 +220,23 @@ func (s *Service) renderAll(ctx context.Context, in *renderInput) (*unet.RenderR
 	return res, infos, nil
 }
 
+// templateInfo returns a template's headers, compiled once per environment.
+func (s *Service) templateInfo(env *templates.Env, name string) (templates.TemplateInfo, error) {
+	s.infoMu.Lock()
+	defer s.infoMu.Unlock()
+	if s.infoEnv != env {
+		s.infoEnv, s.infos = env, map[string]templates.TemplateInfo{}
+	}
+	if info, ok := s.infos[name]; ok {
+		return info, nil
+	}
+	info, err := env.Template(name)
+	if err == nil {
+		s.infos[name] = info
+	}
+	return info, err
+}
+
 // templateError turns a template problem into an invalid error naming the
 // template and line.
 func templateError(name string, err error) error {
@@ -231,6 +248,50 @@ func templateError(name string, err error) error {
 		return unet.Invalid("template error", unet.FieldError{File: name, Message: "template not found"})
 	}
 	return unet.Invalid("template error", unet.FieldError{File: name, Message: err.Error()})
+}
+
+// RenderNodes renders the templates of many nodes (all nodes when refs is
+// empty) with one inventory load and one policy compilation. Nodes without
+// assigned templates are skipped; the first render error stops the run.
+func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.TemplateRequest) ([]unet.RenderResult, error) {
+	inv, err := s.loadInventory(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	prog, _, err := s.rules(ctx, req.PolicyFiles, "")
+	if err != nil {
+		return nil, err
+	}
+	var nodes []*unet.Node
+	if len(refs) == 0 {
+		for i := range inv.nodes {
+			nodes = append(nodes, &inv.nodes[i])
+		}
+	} else {
+		for _, ref := range refs {
+			n, err := s.db.Reader().FindNode(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			nodes = append(nodes, n)
+		}
+	}
+	out := make([]unet.RenderResult, 0, len(nodes))
+	for _, n := range nodes {
+		in, err := s.nodeRenderInput(inv, prog, n, req)
+		if err != nil {
+			if unet.ErrorCode(err) == unet.EINVALID && len(req.Templates) == 0 && len(refs) == 0 {
+				continue
+			}
+			return nil, err
+		}
+		res, _, err := s.renderAll(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *res)
+	}
+	return out, nil
 }
 
 // RenderNode renders a node's templates (by default those APPLY'd by policy).
