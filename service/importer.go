@@ -207,7 +207,7 @@ func (im *importer) link(ctx context.Context, rec *unet.LinkRecord) {
 	r := im.tx.Reader()
 	// Natural key: the A end (an interface belongs to at most one link).
 	var cur *unet.Link
-	if aID, _, err := r.NodeKey(ctx, rec.ANode); err == nil {
+	if aID, _, err := im.m.cache.nodeKey(ctx, r, rec.ANode); err == nil {
 		if id, err := r.LinkAt(ctx, aID, rec.AInterface); err == nil && id != "" {
 			cur, _ = r.GetLink(ctx, id)
 		}

@@ -30,14 +30,14 @@ func linkUnchanged(a, b *unet.Link) bool {
 
 // prepareLink normalizes and validates a link, resolving node references (ID,
 // FQDN or name in ANodeID/ZNodeID) and checking that its interfaces are free.
-func (s *Service) prepareLink(ctx context.Context, r sqlstore.Reader, l *unet.Link) error {
+func (s *Service) prepareLink(ctx context.Context, r sqlstore.Reader, l *unet.Link, cache *refCache) error {
 	l.Normalize()
 	var fe []unet.FieldError
 	resolve := func(ref *string, name *string, field string) {
 		if *ref == "" {
 			return
 		}
-		id, fqdn, err := r.NodeKey(ctx, *ref)
+		id, fqdn, err := cache.nodeKey(ctx, r, *ref)
 		if err != nil {
 			fe = append(fe, unet.FieldError{Field: field, Message: fmt.Sprintf("unknown node %q", *ref)})
 			return
@@ -89,7 +89,7 @@ func (s *Service) CreateLink(ctx context.Context, l *unet.Link, o unet.WriteOpti
 
 func (s *Service) createLink(ctx context.Context, tx *sqlstore.Tx, l *unet.Link, m mutation) error {
 	l.ID = ""
-	if err := s.prepareLink(ctx, tx.Reader(), l); err != nil {
+	if err := s.prepareLink(ctx, tx.Reader(), l, m.cache); err != nil {
 		return err
 	}
 	l.ID = newID()
@@ -146,7 +146,7 @@ func (s *Service) UpdateLink(ctx context.Context, ref string, p unet.Patch, o un
 
 func (s *Service) updateLink(ctx context.Context, tx *sqlstore.Tx, cur, next *unet.Link, m mutation) (*unet.Link, error) {
 	next.ID = cur.ID
-	if err := s.prepareLink(ctx, tx.Reader(), next); err != nil {
+	if err := s.prepareLink(ctx, tx.Reader(), next, m.cache); err != nil {
 		return nil, err
 	}
 	if err := unet.CheckLifecycleTransition(cur.Lifecycle, next.Lifecycle); err != nil {

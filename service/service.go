@@ -69,10 +69,25 @@ type mutation struct {
 type refCache struct {
 	vendors   map[string]bool
 	locations map[string]string
+	nodes     map[string][2]string // ref → {id, fqdn}
 }
 
 func newRefCache() *refCache {
-	return &refCache{vendors: map[string]bool{}, locations: map[string]string{}}
+	return &refCache{vendors: map[string]bool{}, locations: map[string]string{}, nodes: map[string][2]string{}}
+}
+
+// nodeKey resolves a node reference through the cache.
+func (c *refCache) nodeKey(ctx context.Context, r sqlstore.Reader, ref string) (id, fqdn string, err error) {
+	if c != nil {
+		if k, ok := c.nodes[ref]; ok {
+			return k[0], k[1], nil
+		}
+	}
+	id, fqdn, err = r.NodeKey(ctx, ref)
+	if err == nil && c != nil {
+		c.nodes[ref] = [2]string{id, fqdn}
+	}
+	return id, fqdn, err
 }
 
 func (c *refCache) vendor(name string) bool { return c != nil && c.vendors[name] }

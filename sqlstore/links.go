@@ -135,9 +135,11 @@ func linkArgs(l *unet.Link) []any {
 		l.Provider, l.Description, l.Lifecycle}
 }
 
-func (tx *Tx) writeEndpoints(ctx context.Context, l *unet.Link) error {
-	if _, err := tx.q.ExecContext(ctx, `DELETE FROM link_endpoints WHERE link_id = $1`, l.ID); err != nil {
-		return err
+func (tx *Tx) writeEndpoints(ctx context.Context, l *unet.Link, replace bool) error {
+	if replace {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM link_endpoints WHERE link_id = $1`, l.ID); err != nil {
+			return err
+		}
 	}
 	ends := [][2]string{{l.ANodeID, l.AInterface}}
 	if l.ZNodeID != "" {
@@ -161,7 +163,7 @@ func (tx *Tx) InsertLink(ctx context.Context, l *unet.Link) error {
 	if err != nil {
 		return constraintError(err, "link", l.Name)
 	}
-	return tx.writeEndpoints(ctx, l)
+	return tx.writeEndpoints(ctx, l, false)
 }
 
 // UpdateLink writes l if its stored version is still prevVersion.
@@ -176,7 +178,7 @@ func (tx *Tx) UpdateLink(ctx context.Context, l *unet.Link, prevVersion int) err
 	if err := checkOneRow(res, "link", l.Name, prevVersion); err != nil {
 		return err
 	}
-	return tx.writeEndpoints(ctx, l)
+	return tx.writeEndpoints(ctx, l, true)
 }
 
 // DeleteLink removes a link (its endpoints go with it).
