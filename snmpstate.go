@@ -19,7 +19,7 @@ type SNMPProfile struct {
 	PrivKeyRef     string    `json:"priv_key_ref,omitempty"`
 	Port           int       `json:"port,omitempty"`
 	Timeout        string    `json:"timeout,omitempty"`  // Go duration, e.g. "2s"
-	Retries        int       `json:"retries,omitempty"`  // re-sends after a timeout
+	Retries        int       `json:"retries"`            // re-sends after a timeout (0: never)
 	Interval       string    `json:"interval,omitempty"` // poll interval override, e.g. "5m"
 	MaxRepetitions int       `json:"max_repetitions,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/snmp"
 )
 
 func (a *app) snmpService(cmd *cobra.Command) (unet.SNMPService, error) {
@@ -55,7 +56,7 @@ func (a *app) snmpCommand() *cobra.Command {
 	f.StringVar(&p.PrivKeyRef, "priv-key", "", "SNMPv3 privacy key as a secret reference")
 	f.IntVar(&p.Port, "port", 0, "UDP port (default 161)")
 	f.StringVar(&p.Timeout, "timeout", "", "per-request timeout, e.g. 2s")
-	f.IntVar(&p.Retries, "retries", 0, "re-sends after a timeout (default 1)")
+	f.IntVar(&p.Retries, "retries", snmp.DefaultRetries, "re-sends after a timeout (0: never)")
 	f.StringVar(&p.Interval, "interval", "", "poll interval for nodes using this profile, e.g. 5m (default: the server's)")
 	f.StringVar(&reason, "reason", "", "reason recorded in the change log")
 

@@ -53,7 +53,7 @@ RULE "sysname" WHEN status.reachable == true THEN ASSERT status.system.name == "
 			}
 		}
 		// A profile with the wrong community: an error, a stored failure, history.
-		ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "wrong", Version: "2c", CommunityRef: "env:UNET_NO_SUCH_VAR", Port: int(agent.Port), Timeout: "300ms", Retries: -1}, unet.WriteOptions{})).v(t)
+		ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "wrong", Version: "2c", CommunityRef: "env:UNET_NO_SUCH_VAR", Port: int(agent.Port), Timeout: "300ms", Retries: 0}, unet.WriteOptions{})).v(t)
 		st, err = svc.PollNode(ctx, "agent", "wrong")
 		if err == nil || st == nil || st.Reachable || st.ConsecutiveFailures != 1 || !strings.Contains(st.Error, "UNET_NO_SUCH_VAR") {
 			t.Fatalf("failed poll: %+v %v", st, err)
@@ -90,8 +90,8 @@ func TestSchedulerWritesBatches(t *testing.T) {
 	t.Setenv("UNET_TEST_COMMUNITY", agent.Community)
 	svc := newService(t, "sqlite")
 	ctx := actx()
-	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "default", Version: "2c", CommunityRef: "env:UNET_TEST_COMMUNITY", Port: int(agent.Port), Timeout: "500ms", Retries: -1}, unet.WriteOptions{})).v(t)
-	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "silent", Version: "2c", CommunityRef: "env:UNET_TEST_COMMUNITY", Port: int(silentPort), Timeout: "500ms", Retries: -1}, unet.WriteOptions{})).v(t)
+	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "default", Version: "2c", CommunityRef: "env:UNET_TEST_COMMUNITY", Port: int(agent.Port), Timeout: "500ms", Retries: 0}, unet.WriteOptions{})).v(t)
+	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "silent", Version: "2c", CommunityRef: "env:UNET_TEST_COMMUNITY", Port: int(silentPort), Timeout: "500ms", Retries: 0}, unet.WriteOptions{})).v(t)
 	ok(svc.CreateNode(ctx, &unet.Node{Name: "up", Vendor: "generic", MgmtIP: agent.Host, Lifecycle: "live"}, unet.WriteOptions{})).v(t)
 	ok(svc.CreateNode(ctx, &unet.Node{Name: "mute", Vendor: "generic", MgmtIP: silentHost, Lifecycle: "live", SNMPProfile: "silent"}, unet.WriteOptions{})).v(t)
 	ok(svc.CreateNode(ctx, &unet.Node{Name: "planned", Vendor: "generic", MgmtIP: agent.Host}, unet.WriteOptions{})).v(t)
