@@ -12,7 +12,7 @@ import (
 
 type linkFlags struct {
 	a, z, role, bandwidth, circuit, provider, name, description, lifecycle, customData string
-	tags                                                                              []string
+	tags                                                                               []string
 }
 
 func (f *linkFlags) register(fs *pflag.FlagSet) {

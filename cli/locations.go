@@ -12,7 +12,7 @@ import (
 
 type locationFlags struct {
 	name, typ, parent, address, description, lifecycle, customData, snmpProfile string
-	tags                                                           []string
+	tags                                                                        []string
 }
 
 func (f *locationFlags) register(fs *pflag.FlagSet) {

@@ -1,7 +1,5 @@
 package policy
 
-import "strings"
-
 // action is a compiled action; blocks are flattened at compile time.
 type action interface {
 	run(e *env, rr *ruleRun)
@@ -96,7 +94,9 @@ func valueOrNull(o operand, e *env) any {
 
 // setAction is SET custom_data.<path> TO <value>.
 type setAction struct {
-	path      []string
+	path     []string
+	pathText string // path joined with '.'
+
 	value     operand
 	text      string
 	valueText string
@@ -115,7 +115,7 @@ func (a *setAction) run(e *env, rr *ruleRun) {
 		return
 	}
 	e.ev.Sets = append(e.ev.Sets, SetOp{
-		Rule: e.rule.ID, Path: strings.Join(a.path, "."), Value: v,
+		Rule: e.rule.ID, Path: a.pathText, Value: v,
 		File: e.rule.File, Line: a.line,
 	})
 }

@@ -359,7 +359,7 @@ func (rc *ruleCompiler) actions(a Action, out *[]action) {
 			rc.ok = false
 			return
 		}
-		*out = append(*out, &setAction{path: path, value: rc.operand(x.Value), text: x.Field.String(), valueText: OperandString(x.Value), line: x.SetPos.Line})
+		*out = append(*out, &setAction{path: path, pathText: strings.Join(path, "."), value: rc.operand(x.Value), text: x.Field.String(), valueText: OperandString(x.Value), line: x.SetPos.Line})
 	case *ApplyAction:
 		if strings.TrimSpace(x.Template) == "" {
 			rc.errorf(x.ApplyPos, "APPLY needs a template path, got an empty string")

@@ -124,6 +124,19 @@ func TestCheckErrorPositions(t *testing.T) {
 	}
 }
 
+func TestByteOrderMark(t *testing.T) {
+	for _, src := range []string{"\ufeffWHEN true THEN APPLY \"x\"", "\ufeff---\nid: a\n---\nWHEN true THEN APPLY \"x\""} {
+		f, err := ParseFile("bom.rules", []byte(src))
+		if err != nil || len(f.Rules) != 1 {
+			t.Fatalf("%q: %v", src, err)
+		}
+	}
+	_, err := ParseFile("bom.rules", []byte("\ufeffWHEN x =="))
+	if list, ok := err.(ErrorList); !ok || list[0].Col != 10 {
+		t.Fatalf("err = %v, want column 10", err)
+	}
+}
+
 func TestErrorPretty(t *testing.T) {
 	_, err := ParseFile("site/a.rules", []byte("RULE \"x\"\nWHEN node.role IN [\"a\" \"b\"]\nTHEN APPLY \"x\""))
 	got := err.(ErrorList).Pretty()

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"maps"
 	"reflect"
 	"runtime"
 	"strings"
@@ -139,11 +140,7 @@ func (e *env) ownedCopy(v any, name string) (map[string]any, string) {
 				return m, ""
 			}
 		}
-		c := make(map[string]any, len(m)+1)
-		for k, x := range m {
-			c[k] = x
-		}
-		return e.own(c), ""
+		return e.own(maps.Clone(m)), ""
 	case map[string]string:
 		c := make(map[string]any, len(m)+1)
 		for k, x := range m {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func testNode() map[string]any {
@@ -266,6 +267,30 @@ func TestNodeRuleSeesLocation(t *testing.T) {
 	}
 }
 
+func TestEvaluationWarnings(t *testing.T) {
+	p := mustProgram(t, `RULE "a" WHEN custom_data.count == "3" THEN APPLY "x"
+RULE "b" WHEN node.name > 1 OR len(custom_data.count) > 0 THEN APPLY "y"`)
+	got := p.EvalNode(Input{Node: testNode()}).Warnings()
+	want := []string{
+		`a: type mismatch: custom_data.count (number) == "3" (string)`,
+		`b: type mismatch: node.name (string) > 1 (number)`,
+		`b: type mismatch: len() of number in len(custom_data.count)`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings =\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestTimestamps(t *testing.T) {
+	p := mustProgram(t, `RULE "old" WHEN node.updated_at < "2025-01-01T00:00:00Z" AND node.created_at == "2024-03-01T10:00:00Z" THEN APPLY "x"`)
+	n := testNode()
+	n["created_at"] = time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
+	n["updated_at"] = time.Date(2024, 6, 1, 12, 0, 0, 0, time.FixedZone("CEST", 7200))
+	if r := p.EvalNode(Input{Node: n}).Results[0]; r.Status != StatusPass || len(r.Warnings) > 0 {
+		t.Fatalf("result %+v", r)
+	}
+}
+
 func TestMissingTargetIsAnError(t *testing.T) {
 	p := mustProgram(t, `WHEN true THEN APPLY "x"`)
 	ev := p.EvalNode(Input{})
@@ -361,5 +386,30 @@ RULE "c" WHEN node.vendor == "cisco" THEN APPLY "c.j2"`)
 	}
 	if got := q.Templates(); !reflect.DeepEqual(got, []string{"b.j2", "c.j2"}) {
 		t.Fatalf("templates %v", got)
+	}
+}
+
+func TestObjectMap(t *testing.T) {
+	type node struct {
+		Name       string         `json:"name"`
+		Version    int            `json:"version"`
+		Tags       []string       `json:"tags"`
+		CustomData map[string]any `json:"custom_data"`
+		UpdatedAt  time.Time      `json:"updated_at"`
+	}
+	m, err := ObjectMap(node{Name: "lon-core-01", Version: 3, Tags: []string{"pci"},
+		CustomData: map[string]any{"ntp_servers": []string{"a", "b"}}, UpdatedAt: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustProgram(t, `RULE "r" WHEN node.version >= 3 AND node.tags CONTAINS "pci" AND len(custom_data.ntp_servers) == 2 AND node.updated_at < "2025" THEN APPLY "x"`)
+	if r := p.EvalNode(Input{Node: m}).Results[0]; r.Status != StatusPass || len(r.Warnings) > 0 {
+		t.Fatalf("result %+v", r)
+	}
+	if _, err := ObjectMap(func() {}); err == nil {
+		t.Error("no error for a function")
+	}
+	if _, err := ObjectMap([]int{1}); err == nil {
+		t.Error("no error for a list")
 	}
 }

@@ -89,12 +89,32 @@ func FormatFile(f *File) []byte {
 		}
 	}
 
+	// End-of-line comments stay on their line until one of them runs to the
+	// end of the line; the others move to their own lines before the next
+	// line, where a second formatting pass puts them too.
+	for i, g := range groups {
+		for j, c := range g.trailing {
+			if strings.HasPrefix(c.Text, "/*") && !strings.Contains(c.Text, "\n") {
+				continue
+			}
+			rest := g.trailing[j+1:]
+			g.trailing = g.trailing[:j+1]
+			if i+1 < len(groups) {
+				groups[i+1].leading = append(append([]Comment(nil), rest...), groups[i+1].leading...)
+			} else {
+				tail = append(append([]Comment(nil), rest...), tail...)
+			}
+			break
+		}
+	}
+
 	var b strings.Builder
 	if fm := f.FrontMatter; fm != nil {
 		b.WriteString(strings.TrimRight(f.Source[:fm.End], "\r\n"))
 		b.WriteByte('\n')
 	}
-	wrote := b.Len() > 0
+	// The first rule or comment follows the front matter directly.
+	wrote := false
 	blankBefore := func(off int) bool { return blankLineBefore(f.Source, off) }
 	for _, g := range groups {
 		pad := strings.Repeat(" ", g.indent)

@@ -13,14 +13,18 @@ var yamlLineRe = regexp.MustCompile(`line (\d+)`)
 // parseFrontMatter parses an optional YAML block delimited by '---' lines at
 // the very top of the file. It returns nil when there is none.
 func parseFrontMatter(file, src string) (*FrontMatter, *Error) {
-	first, _, found := strings.Cut(src, "\n")
+	bom := 0
+	if strings.HasPrefix(src, utf8BOM) {
+		bom = len(utf8BOM)
+	}
+	first, _, found := strings.Cut(src[bom:], "\n")
 	if strings.TrimRight(first, " \t\r") != "---" {
 		return nil, nil
 	}
 	if !found {
 		return nil, newError(file, src, Pos{Line: 1, Col: 1}, "unterminated front matter, expected a closing '---' line")
 	}
-	bodyStart := len(first) + 1
+	bodyStart := bom + len(first) + 1
 	off := bodyStart
 	for off <= len(src) {
 		line, _, more := strings.Cut(src[off:], "\n")

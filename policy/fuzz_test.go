@@ -39,6 +39,9 @@ func FuzzParse(f *testing.F) {
 		if a, b := dumpFile(file, false), dumpFile(file2, false); a != b {
 			t.Fatalf("formatting changed the tree\n--- input\n%q\n--- output\n%s\n--- before\n%s\n--- after\n%s", src, out, a, b)
 		}
+		if len(file2.Comments) != len(file.Comments) {
+			t.Fatalf("formatting lost comments: %d before, %d after\n--- input\n%q\n--- output\n%s", len(file.Comments), len(file2.Comments), src, out)
+		}
 		if out2 := FormatFile(file2); string(out2) != string(out) {
 			t.Fatalf("formatting not idempotent\n--- input\n%q\n--- once\n%s\n--- twice\n%s", src, out, out2)
 		}

@@ -30,8 +30,13 @@ type lexer struct {
 }
 
 func newLexer(src string, start Pos) *lexer {
+	if start.Offset == 0 && strings.HasPrefix(src, utf8BOM) {
+		start.Offset = len(utf8BOM) // an editor's byte order mark is not text
+	}
 	return &lexer{src: src, off: start.Offset, line: start.Line, col: start.Col, prev: tokIllegal}
 }
+
+const utf8BOM = "\ufeff"
 
 func (l *lexer) pos() Pos { return Pos{Offset: l.off, Line: l.line, Col: l.col} }
 

@@ -199,3 +199,15 @@ func ExplainText(steps []ExplainStep) string {
 	}
 	return b.String()
 }
+
+// Warnings lists every type-mismatch warning of the evaluation as
+// "<rule id>: <warning>", in rule order.
+func (ev *Evaluation) Warnings() []string {
+	var out []string
+	for i := range ev.Results {
+		for _, w := range ev.Results[i].Warnings {
+			out = append(out, ev.Results[i].Rule.ID+": "+w)
+		}
+	}
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -102,11 +103,23 @@ func toNumber(v any) (float64, bool) {
 	return 0, false
 }
 
+// timeText turns a time.Time into its RFC 3339 UTC text, the form in
+// which timestamps (created_at, updated_at, last poll) compare with string
+// literals; other values are returned unchanged.
+func timeText(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return v
+}
+
 // typeName names the type of a value for warnings.
 func typeName(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
+	case time.Time:
+		return "string"
 	case bool:
 		return "boolean"
 	case string:
@@ -149,6 +162,7 @@ func listElems(v any) ([]any, bool) {
 // the two values have different types (a type mismatch). null equals only
 // null and is comparable with everything.
 func equalValues(a, b any) (equal, comparable bool) {
+	a, b = timeText(a), timeText(b)
 	if a == nil || b == nil {
 		return a == nil && b == nil, true
 	}
@@ -233,6 +247,7 @@ func asMap(v any) (map[string]any, bool) {
 // versions component-wise; a string compared with a version is parsed as
 // a version.
 func orderValues(a, b any) (c int, ok bool) {
+	a, b = timeText(a), timeText(b)
 	switch x := a.(type) {
 	case string:
 		switch y := b.(type) {

@@ -485,4 +485,3 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 	}
 	return rep, nil
 }
-

@@ -6,8 +6,8 @@ package service
 
 import (
 	"context"
-	"sync"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"

@@ -286,7 +286,9 @@ func (s *Service) SNMPTargets(ctx context.Context) ([]snmp.Assignment, error) {
 // statusSource adapts the service to snmp.TargetSource.
 type statusSource struct{ s *Service }
 
-func (ss statusSource) Targets(ctx context.Context) ([]snmp.Assignment, error) { return ss.s.SNMPTargets(ctx) }
+func (ss statusSource) Targets(ctx context.Context) ([]snmp.Assignment, error) {
+	return ss.s.SNMPTargets(ctx)
+}
 
 // statusSink writes each poll cycle as one transaction and prunes history.
 type statusSink struct {

@@ -400,4 +400,3 @@ func (s *Service) DiffNode(ctx context.Context, req unet.TemplateDiffRequest) (*
 	}
 	return out, nil
 }
-

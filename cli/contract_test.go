@@ -1,0 +1,400 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/unet-dev/unet/httpapi"
+	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// contractMode runs CLI commands either against a database (local mode) or
+// against a real server on a random loopback port (remote mode).
+type contractMode struct {
+	name   string
+	global []string // --db … or --server …
+	target string   // what the outputs name as the target (database or server URL)
+	dir    string   // a private directory for exports
+}
+
+// contractOut is one command's observable behaviour.
+type contractOut struct {
+	stdout, stderr string
+	code           int
+}
+
+func (m *contractMode) run(t *testing.T, args ...string) contractOut {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
+		if k == "UNET_ACTOR" {
+			return "alice"
+		}
+		return ""
+	}}
+	code := Run(context.Background(), append(append([]string{}, m.global...), args...), env)
+	return contractOut{stdout: out.String(), stderr: errb.String(), code: code}
+}
+
+// startContractServer serves a fresh SQLite database over HTTP on loopback.
+func startContractServer(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "remote.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := httpapi.New(service.New(db), httpapi.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		hs.Close()
+		db.Close()
+	})
+	return hs.URL
+}
+
+// normalizer replaces what legitimately differs between two runs: object
+// IDs (numbered by first appearance, so equal IDs stay equal), timestamps,
+// and the names of the target and the private directory.
+type normalizer struct {
+	ids map[string]string
+}
+
+var (
+	uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	timeRE = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z`)
+)
+
+func (n *normalizer) apply(m *contractMode, s string) string {
+	s = strings.ReplaceAll(s, m.dir, "<dir>")
+	s = strings.ReplaceAll(s, m.target, "<target>")
+	s = uuidRE.ReplaceAllStringFunc(s, func(id string) string {
+		if v, ok := n.ids[id]; ok {
+			return v
+		}
+		v := fmt.Sprintf("<id%d>", len(n.ids)+1)
+		n.ids[id] = v
+		return v
+	})
+	return timeRE.ReplaceAllString(s, "<time>")
+}
+
+// contractScenario is the CLI session both modes run. {dir} is the mode's
+// private directory, {file} and {bad} shared input files, {change} the ID of
+// the newest change of that mode.
+func contractScenario() [][]string {
+	lines := []string{
+		"vendors list",
+		"vendors add mikrotik --display-name MikroTik --reason new-vendor",
+		"vendors add mikrotik",
+		"vendors add 'Bad Name!'",
+		"vendors list -o table",
+		"locations add --name Europe --type region",
+		"locations add --name London --type site --parent Europe --address '1 Main St' --custom-data {\"floor\":3}",
+		"locations add --name London --type site --parent Europe",
+		"locations add --name Moon --type planet",
+		"locations add --name Paris --type site --parent Asia",
+		"locations list",
+		"locations list --parent Europe -o table",
+		"locations list --type site -o ndjson",
+		"locations show Europe/London",
+		"locations show Europe/London -o table",
+		"locations show Nowhere",
+		"locations update Europe/London --description HQ --reason describe",
+		"locations update Europe/London --set description=again --if-version 1",
+		"locations update Europe/London --set colour=red",
+		"nodes add --name lon-core-01 --vendor cisco --platform iosxe --mgmt-ip 10.0.0.1 --location Europe/London --role core --tag core --tag lon",
+		"nodes add --name lon-core-02 --vendor Cisco --domain example.net --mgmt-ip 2001:db8::2 --location Europe/London -o yaml",
+		"nodes add --name lon-core-01 --vendor cisco",
+		"nodes add --name -bad --vendor nope --mgmt-ip 300.1.1.1 --platform vms",
+		"nodes add --name x --vendor cisco --custom-data [1]",
+		"nodes add --name x --vendor cisco --location Atlantis",
+		"nodes list",
+		"nodes list -o table",
+		"nodes list --vendor cisco --limit 1",
+		"nodes list --location Europe -o ndjson",
+		"nodes list --location Atlantis",
+		"nodes list --tag lon -o table",
+		"nodes list --limit 1 --offset 1",
+		"nodes show lon-core-01 -o table",
+		"nodes show lon-core-02.example.net -o yaml",
+		"nodes show ghost",
+		"nodes update lon-core-01 --set software_version=17.9.4 --set custom_data.owner=noc --reason upgrade",
+		"nodes update lon-core-01 --set custom_data.owner=null --set tags=core",
+		"nodes update lon-core-01 --set colour=red",
+		"nodes update lon-core-01 --set version=9",
+		"nodes update lon-core-01 --lifecycle live -o table",
+		"nodes update lon-core-01 --lifecycle implementing",
+		"nodes update lon-core-01 --role spine --if-version 1",
+		"nodes update lon-core-01 --role spine --if-version 5",
+		"nodes update lon-core-01",
+		"links add --a lon-core-01:Gi0/0/1 --z lon-core-02.example.net:Gi0/0/1 --role backbone --bandwidth 10G --name core-link",
+		"links add --a lon-core-01:Gi0/0/1 --z lon-core-02.example.net:Gi0/0/2",
+		"links add --a lon-core-01:Gi0/0/9 --role internet --provider ACME --circuit-id C-1",
+		"links add --a ghost:Gi0/0/1",
+		"links add --a lon-core-01:Gi0/0/3 --z lon-core-01:Gi0/0/3",
+		"links add --a lon-core-01:Gi0/0/4 --bandwidth fast",
+		"links list -o table",
+		"links list --node lon-core-01",
+		"links list --role internet -o table",
+		"links show core-link",
+		"links show lon-core-01:Gi0/0/9 -o table",
+		"links show lon-core-02.example.net:Gi0/0/1",
+		"links update core-link --description 'core pair' --bandwidth 40G",
+		"links update core-link --if-version 1 --description stale",
+		"links delete lon-core-01:Gi0/0/9",
+		"links delete lon-core-01:Gi0/0/9",
+		"nodes delete lon-core-02.example.net",
+		"locations delete Europe",
+		"locations delete Europe/London",
+		"changes list -o table",
+		"changes list --object node/lon-core-01",
+		"changes list --actor alice --limit 3 -o table",
+		"changes list --object planet/x",
+		"changes list --since 2000-01-01T00:00:00Z --limit 2",
+		"changes show {change}",
+		"changes show {change} -o table",
+		"changes show 00000000-0000-0000-0000-000000000000",
+		"import {file} --dry-run -o table",
+		"import {file} --reason bulk",
+		"import {file} -o table",
+		"import {bad}",
+		"nodes list -o table",
+		"export {dir}/yaml --format yaml",
+		"export {dir}/csv --format csv -o table",
+		"nodes delete lon-core-02.example.net --cascade --reason retire",
+		"nodes delete lon-core-01 --if-version 1",
+		"nodes delete lon-core-01 -o table",
+		"nodes delete lon-core-01",
+		"demo -o table",
+		"demo",
+		"nodes list --vendor arista --role leaf -o table",
+		"locations list -o table",
+		"links list --node fra-spine-01",
+		"changes list --limit 5",
+		"export {dir}/json --format json",
+	}
+	out := make([][]string, len(lines))
+	for i, l := range lines {
+		out[i] = splitArgs(l)
+	}
+	return out
+}
+
+// splitArgs splits a command line at spaces; '…' quotes a word with spaces.
+func splitArgs(line string) []string {
+	var args []string
+	var cur strings.Builder
+	quoted, inWord := false, false
+	for _, r := range line {
+		switch {
+		case r == '\'':
+			quoted = !quoted
+			inWord = true
+		case r == ' ' && !quoted:
+			if inWord {
+				args = append(args, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inWord {
+		args = append(args, cur.String())
+	}
+	return args
+}
+
+func writeContractInputs(t *testing.T) (file, bad string) {
+	t.Helper()
+	dir := t.TempDir()
+	file = filepath.Join(dir, "inventory.yaml")
+	bad = filepath.Join(dir, "broken.json")
+	inv := `vendors:
+  - name: zte
+    display_name: ZTE
+locations:
+  - name: Asia
+    type: region
+  - name: Tokyo
+    type: site
+    parent: Asia
+nodes:
+  - name: tyo-edge-01
+    vendor: zte
+    location: Asia/Tokyo
+    mgmt_ip: 10.9.0.1
+    tags: [edge]
+    custom_data: {rack: A1, units: 2}
+  - name: lon-core-01
+    vendor: cisco
+    platform: iosxe
+    location: Europe/London
+    software_version: 17.12.1
+links:
+  - a_node: tyo-edge-01
+    a_interface: xe-0/0/0
+    z_node: lon-core-01
+    z_interface: Te1/0/1
+    role: backbone
+`
+	broken := `{"nodes": [
+  {"name": "ok-1", "vendor": "cisco"},
+  {"name": "bad one", "vendor": "nobody", "mgmt_ip": "1.2.3"},
+  {"name": "ok-2", "vendor": "cisco", "location": "Mars"}
+], "links": [{"a_node": "ghost", "a_interface": "e0"}]}`
+	if err := os.WriteFile(file, []byte(inv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file, bad
+}
+
+// newestChange returns the ID of the newest change of a mode.
+func newestChange(t *testing.T, m *contractMode) string {
+	t.Helper()
+	o := m.run(t, "changes", "list", "--limit", "1", "-o", "json")
+	var cs []struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &cs); err != nil || len(cs) != 1 {
+		t.Fatalf("%s: changes list: %v %q", m.name, err, o.stdout)
+	}
+	return cs[0].ID
+}
+
+// TestLocalAndRemoteModesAgree runs the same CLI session against a local
+// database and against a server, and requires identical stdout, stderr and
+// exit codes once IDs, timestamps and target names are normalised.
+func TestLocalAndRemoteModesAgree(t *testing.T) {
+	file, bad := writeContractInputs(t)
+	local := &contractMode{name: "local", dir: t.TempDir()}
+	local.target = "sqlite://" + filepath.Join(t.TempDir(), "local.db")
+	local.global = []string{"--db", local.target}
+	remote := &contractMode{name: "remote", dir: t.TempDir()}
+	remote.target = startContractServer(t)
+	remote.global = []string{"--server", remote.target}
+
+	nl, nr := &normalizer{ids: map[string]string{}}, &normalizer{ids: map[string]string{}}
+	codes := map[int]int{}
+	for _, step := range contractScenario() {
+		argsFor := func(m *contractMode) []string {
+			out := make([]string, len(step))
+			for i, a := range step {
+				a = strings.ReplaceAll(a, "{dir}", m.dir)
+				a = strings.ReplaceAll(a, "{file}", file)
+				a = strings.ReplaceAll(a, "{bad}", bad)
+				if strings.Contains(a, "{change}") {
+					a = strings.ReplaceAll(a, "{change}", newestChange(t, m))
+				}
+				out[i] = a
+			}
+			return out
+		}
+		lo := local.run(t, argsFor(local)...)
+		ro := remote.run(t, argsFor(remote)...)
+		codes[lo.code]++
+		cmd := strings.Join(step, " ")
+		if testing.Verbose() {
+			t.Logf("unet %s -> %d\n%s%s", cmd, lo.code, firstLines(lo.stdout, 3), firstLines(lo.stderr, 3))
+		}
+		if lo.code != ro.code {
+			t.Errorf("unet %s: exit %d locally, %d remotely\nlocal stderr: %s\nremote stderr: %s", cmd, lo.code, ro.code, lo.stderr, ro.stderr)
+		}
+		if a, b := nl.apply(local, lo.stdout), nr.apply(remote, ro.stdout); a != b {
+			t.Errorf("unet %s: stdout differs\n--- local\n%s\n--- remote\n%s", cmd, a, b)
+		}
+		if a, b := nl.apply(local, lo.stderr), nr.apply(remote, ro.stderr); a != b {
+			t.Errorf("unet %s: stderr differs\n--- local\n%s\n--- remote\n%s", cmd, a, b)
+		}
+	}
+	// The scenario exercises success, failures, validation and usage errors.
+	for _, code := range []int{ExitOK, ExitFailure, ExitInvalid, ExitUsage} {
+		if codes[code] == 0 {
+			t.Errorf("the scenario never exits %d: %v", code, codes)
+		}
+	}
+	// Exports of both modes are the same files, byte for byte.
+	for _, format := range []string{"yaml", "csv", "json"} {
+		lf, _ := filepath.Glob(filepath.Join(local.dir, format, "*"))
+		rf, _ := filepath.Glob(filepath.Join(remote.dir, format, "*"))
+		if len(lf) == 0 || len(lf) != len(rf) {
+			t.Fatalf("%s export: %d local files, %d remote files", format, len(lf), len(rf))
+		}
+		for i := range lf {
+			a, _ := os.ReadFile(lf[i])
+			b, _ := os.ReadFile(rf[i])
+			if filepath.Base(lf[i]) != filepath.Base(rf[i]) || !bytes.Equal(a, b) {
+				t.Errorf("%s export differs: %s", format, filepath.Base(lf[i]))
+			}
+		}
+	}
+	// The change logs are identical too: same actors, operations, objects,
+	// reasons and before/after images.
+	la := local.run(t, "changes", "list", "--limit", "0", "-o", "json")
+	ra := remote.run(t, "changes", "list", "--limit", "0", "-o", "json")
+	if a, b := nl.apply(local, la.stdout), nr.apply(remote, ra.stdout); a != b || la.code != 0 {
+		t.Errorf("change logs differ\n--- local\n%s\n--- remote\n%s", a, b)
+	}
+	if !strings.Contains(la.stdout, `"actor": "alice"`) {
+		t.Errorf("the change log does not name the actor: %.300s", la.stdout)
+	}
+}
+
+func TestRemoteServerUnreachable(t *testing.T) {
+	url := "http://127.0.0.1:1"
+	for _, args := range [][]string{{"nodes", "list"}, {"nodes", "show", "x"}, {"vendors", "add", "x"}} {
+		var out, errb bytes.Buffer
+		code := Run(context.Background(), append([]string{"--server", url}, args...), Env{Stdout: &out, Stderr: &errb,
+			Getenv: func(string) string { return "" }})
+		if code != ExitUnreachable || !strings.Contains(errb.String(), url) || out.Len() != 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
+		}
+	}
+	var errb bytes.Buffer
+	code := Run(context.Background(), []string{"--server", "ftp://x", "nodes", "list"}, Env{Stdout: &bytes.Buffer{}, Stderr: &errb,
+		Getenv: func(string) string { return "" }})
+	if code != ExitUsage || !strings.Contains(errb.String(), "http://host:port") {
+		t.Errorf("bad server URL: exit %d, stderr %q", code, errb.String())
+	}
+	// UNET_SERVER selects remote mode too.
+	errb.Reset()
+	code = Run(context.Background(), []string{"nodes", "list"}, Env{Stdout: &bytes.Buffer{}, Stderr: &errb,
+		Getenv: func(k string) string {
+			if k == "UNET_SERVER" {
+				return url
+			}
+			return ""
+		}})
+	if code != ExitUnreachable || !strings.Contains(errb.String(), url) {
+		t.Errorf("UNET_SERVER: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	if len(lines) > n {
+		lines = append(lines[:n], "…\n")
+	}
+	return strings.Join(lines, "")
+}

@@ -1,0 +1,266 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/httpapi"
+	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// DefaultListen is where `unet serve` listens unless told otherwise.
+const DefaultListen = "127.0.0.1:8080"
+
+// DemoDatabaseURL is the database of `unet serve --demo` when none is named.
+const DemoDatabaseURL = "sqlite://./unet-demo.db"
+
+// serveConfig is the [server], [database] and [log] part of the TOML config
+// file. Values from the file are overridden by UNET_* variables, which are
+// overridden by flags.
+type serveConfig struct {
+	Server struct {
+		Listen          string   `toml:"listen"`
+		AuthMode        string   `toml:"auth_mode"`
+		MaxBodyBytes    int64    `toml:"max_body_bytes"`
+		MaxImportBytes  int64    `toml:"max_import_bytes"`
+		RequireIfMatch  bool     `toml:"require_if_match"`
+		AccessLog       *bool    `toml:"access_log"`
+		ReadTimeout     duration `toml:"read_timeout"`
+		WriteTimeout    duration `toml:"write_timeout"`
+		ShutdownTimeout duration `toml:"shutdown_timeout"`
+	} `toml:"server"`
+	Database struct {
+		URL     string `toml:"url"`
+		Migrate *bool  `toml:"migrate"`
+	} `toml:"database"`
+	Log struct {
+		Format string `toml:"format"` // text or json
+		Level  string `toml:"level"`  // debug, info, warn, error
+	} `toml:"log"`
+}
+
+// duration reads "30s"-style values from TOML.
+type duration time.Duration
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 30s or 2m", string(b))
+	}
+	*d = duration(v)
+	return nil
+}
+
+func loadServeConfig(path string) (*serveConfig, error) {
+	cfg := &serveConfig{}
+	if path == "" {
+		return cfg, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, unet.Errorf(unet.EINVALID, "config file: %v", err)
+	}
+	defer f.Close()
+	dec := toml.NewDecoder(f).DisallowUnknownFields()
+	if err := dec.Decode(cfg); err != nil {
+		var missing *toml.StrictMissingError
+		if errors.As(err, &missing) {
+			var fe []unet.FieldError
+			for _, e := range missing.Errors {
+				row, _ := e.Position()
+				fe = append(fe, unet.FieldError{File: path, Record: row, Field: strings.Join(e.Key(), "."), Message: "unknown key"})
+			}
+			return nil, unet.Invalid("config file "+path+" has unknown keys", fe...)
+		}
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return nil, unet.Errorf(unet.EINVALID, "config file %s:%d:%d: %v", path, row, col, err)
+		}
+		return nil, unet.Errorf(unet.EINVALID, "config file %s: %v", path, err)
+	}
+	return cfg, nil
+}
+
+// serveFlags are the flags of `unet serve`.
+type serveFlags struct {
+	listen, config, authMode, logFormat string
+	demo, noMigrate, requireIfMatch     bool
+}
+
+func (a *app) serveCommand() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve [--listen ADDR] [--db URL] [--config FILE] [--demo]",
+		Short: "Run the μNet HTTP API server",
+		Long: `Serve the REST API (under /api/v1, described at /api/v1/openapi.json) over the
+database, with /healthz and /readyz for probes. The database is migrated on
+start unless --no-migrate. --demo loads the demo dataset first (into
+` + DemoDatabaseURL + ` unless --db names another database).
+
+Auth mode none (the only mode so far) is refused on anything but a loopback
+address. SIGINT/SIGTERM stop the server gracefully: no new connections,
+in-flight requests finish, then the database is closed.
+
+Precedence: config file < environment (UNET_LISTEN, UNET_DATABASE_URL,
+UNET_AUTH_MODE) < flags.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.serve(cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", "", "address to listen on, HOST:PORT (env UNET_LISTEN; default "+DefaultListen+")")
+	fl.StringVar(&f.config, "config", "", "TOML config file (env UNET_CONFIG)")
+	fl.BoolVar(&f.demo, "demo", false, "load the demo dataset before serving (default database "+DemoDatabaseURL+")")
+	fl.BoolVar(&f.noMigrate, "no-migrate", false, "do not migrate the database on start (/readyz answers 503 until it is)")
+	fl.StringVar(&f.authMode, "auth-mode", "", "authentication mode: none (env UNET_AUTH_MODE)")
+	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json")
+	fl.BoolVar(&f.requireIfMatch, "require-if-match", false, "answer 428 to PATCH/DELETE without If-Match")
+	return cmd
+}
+
+// pick returns the first non-empty value.
+func pick(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
+	if a.server != "" {
+		return usagef("serve runs a server over a database (--db); it does not work through --server")
+	}
+	cfg, err := loadServeConfig(pick(f.config, a.env.Getenv("UNET_CONFIG")))
+	if err != nil {
+		return err
+	}
+	listen := pick(f.listen, a.env.Getenv("UNET_LISTEN"), cfg.Server.Listen, DefaultListen)
+	mode := pick(f.authMode, a.env.Getenv("UNET_AUTH_MODE"), cfg.Server.AuthMode, "none")
+	dbURL := cfg.Database.URL
+	if cmd.Flags().Changed("db") || a.env.Getenv("UNET_DATABASE_URL") != "" {
+		dbURL = a.dbURL
+	}
+	if dbURL == "" {
+		dbURL = DefaultDatabaseURL
+		if f.demo {
+			dbURL = DemoDatabaseURL
+		}
+	}
+	var auth httpapi.Authorizer
+	switch mode {
+	case "none":
+		auth = httpapi.NoAuth{}
+	default:
+		return usagef("unknown auth mode %q (this build supports: none)", mode)
+	}
+	if err := httpapi.CheckListenAddr(listen, auth); err != nil {
+		return usagef("%v", err)
+	}
+	logger, err := a.serveLogger(pick(f.logFormat, cfg.Log.Format, "text"), pick(cfg.Log.Level, "info"))
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	db, err := sqlstore.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			logger.Error("close database", slog.Any("error", err))
+		} else {
+			logger.Info("database closed")
+		}
+	}()
+	migrate := !f.noMigrate && (cfg.Database.Migrate == nil || *cfg.Database.Migrate)
+	if migrate {
+		n, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			logger.Info("database migrated", slog.Int("applied", n))
+		}
+	} else if err := db.CheckSchema(ctx); err != nil {
+		logger.Warn("database schema is not current; /readyz answers 503 until it is", slog.Any("reason", err))
+	}
+	svc := service.New(db)
+	if f.demo {
+		b, err := demoBundle()
+		if err != nil {
+			return err
+		}
+		rep, err := svc.Import(unet.WithActor(ctx, a.actor()), b, unet.ImportOptions{Reason: "demo dataset"})
+		if err != nil {
+			return err
+		}
+		logger.Info("demo dataset loaded", slog.Int("locations", len(b.Locations)), slog.Int("nodes", len(b.Nodes)),
+			slog.Int("links", len(b.Links)), slog.Int("created", rep.Created), slog.Int("updated", rep.Updated))
+	}
+	readyFile := ""
+	if engine, dsn, err := sqlstore.ParseURL(dbURL); err == nil && engine == sqlstore.SQLite {
+		readyFile, _, _ = strings.Cut(dsn, "?")
+	}
+	opts := httpapi.Options{
+		Authorizer:      auth,
+		Logger:          logger,
+		AccessLog:       cfg.Server.AccessLog == nil || *cfg.Server.AccessLog,
+		Ready:           httpapi.DatabaseReady(db, readyFile),
+		MaxBodyBytes:    cfg.Server.MaxBodyBytes,
+		MaxImportBytes:  cfg.Server.MaxImportBytes,
+		RequireIfMatch:  f.requireIfMatch || cfg.Server.RequireIfMatch,
+		ReadTimeout:     time.Duration(cfg.Server.ReadTimeout),
+		WriteTimeout:    time.Duration(cfg.Server.WriteTimeout),
+		ShutdownTimeout: time.Duration(cfg.Server.ShutdownTimeout),
+	}
+	srv, err := httpapi.New(svc, opts)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return unet.Errorf(unet.EUNAVAILABLE, "cannot listen on %s: %v", listen, err)
+	}
+	logger.Info("serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("auth_mode", mode),
+		slog.String("database", dbURL))
+	if err := srv.Serve(ctx, ln); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("server stopped")
+	return nil
+}
+
+// serveLogger builds the server's structured logger on stderr.
+func (a *app) serveLogger(format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, usagef("unknown log level %q (want debug, info, warn or error)", level)
+	}
+	if a.verbose > 0 {
+		lv = slog.LevelDebug
+	}
+	o := &slog.HandlerOptions{Level: lv}
+	var w io.Writer = a.env.Stderr
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, o)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, o)), nil
+	}
+	return nil, usagef("unknown log format %q (want text or json)", format)
+}

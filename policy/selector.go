@@ -1,0 +1,63 @@
+package policy
+
+// Selector is a standalone condition of the policy language, such as the
+// node selector of a canary ("node.role == \"leaf\" AND location.path
+// CONTAINS \"Frankfurt\""). It is safe for concurrent use.
+type Selector struct {
+	text  string
+	kind  ObjectKind
+	cond  cond
+	slots int
+}
+
+// ParseSelector parses and checks a condition. Errors are positioned in a
+// pseudo-file named "selector".
+func ParseSelector(src string) (*Selector, error) {
+	const name = "selector"
+	p := &parser{file: name, src: src}
+	p.lx = newLexer(src, Pos{Line: 1, Col: 1})
+	p.next()
+	x := p.parseOr()
+	if !p.bad && p.tok.kind != tokEOF {
+		p.errorExpected("AND, OR or end of selector")
+	}
+	if p.bad {
+		return nil, p.errs
+	}
+	f := &File{Name: name, Source: src}
+	c := &checker{file: f}
+	r := &Rule{When: x, Then: &ApplyAction{}}
+	fields := collectFields(r)
+	kind, _ := c.ruleKind(r, fields)
+	rc := &ruleCompiler{checker: c, kind: kind, ok: true, slots: map[string]int{}}
+	for _, fr := range fields {
+		rc.checkField(fr)
+	}
+	if len(c.errs) > 0 {
+		return nil, c.errs
+	}
+	s := &Selector{text: ExprString(x), kind: kind, cond: rc.cond(x)}
+	if len(c.errs) > 0 {
+		return nil, c.errs
+	}
+	s.slots = len(rc.slots)
+	return s, nil
+}
+
+// String returns the canonical text of the selector.
+func (s *Selector) String() string { return s.text }
+
+// Kind is the kind of object the selector applies to.
+func (s *Selector) Kind() ObjectKind { return s.kind }
+
+// Match reports whether the object of the selector's kind in the input
+// satisfies the condition, with any type-mismatch warnings.
+func (s *Selector) Match(in Input) (bool, []string) {
+	e := &env{}
+	e.reset(s.slots, s.kind, &in, &Evaluation{}, EvalOptions{})
+	if !e.present[e.targetRoot] {
+		return false, nil
+	}
+	ok := s.cond.eval(e)
+	return ok, e.warnings
+}
