@@ -36,10 +36,8 @@ func (a *app) policyFiles(path string) ([]unet.PolicyFile, string, error) {
 	if path == "" {
 		path = a.env.Getenv("UNET_POLICY_PATH")
 	}
-	if path == "" {
-		if st, err := os.Stat("policies"); err == nil && st.IsDir() {
-			path = "policies"
-		}
+	if path == "" && dirHas("policies", ".rules") {
+		path = "policies"
 	}
 	if path == "" {
 		fmt.Fprintln(a.env.Stderr, "note: no policy directory given (--path, UNET_POLICY_PATH or ./policies): using the built-in demo policies")

@@ -3,9 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"sort"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -45,10 +44,8 @@ func (a *app) templateEnv(path string) (*templates.Env, error) {
 	if path == "" {
 		path = a.env.Getenv("UNET_TEMPLATE_PATH")
 	}
-	if path == "" {
-		if st, err := os.Stat("templates"); err == nil && st.IsDir() {
-			path = "templates"
-		}
+	if path == "" && dirHas("templates", ".j2") {
+		path = "templates"
 	}
 	if path == "" {
 		fmt.Fprintln(a.env.Stderr, "note: no template directory given (--path, UNET_TEMPLATE_PATH or ./templates): using the built-in demo templates")
@@ -384,9 +381,14 @@ func diffText(res *unet.TemplateDiffResult) string {
 	return b.String()
 }
 
-// demoRunning lists the embedded demo running configurations.
-func demoRunning() []string {
-	names, _ := fs.Glob(examples.Running(), "*.cfg")
-	sort.Strings(names)
-	return names
+// dirHas reports whether dir holds a file with the extension at its top level
+// or one level down (a directory of Go sources named "templates" is not a
+// template source).
+func dirHas(dir, ext string) bool {
+	for _, pattern := range []string{"*" + ext, "*/*" + ext} {
+		if m, _ := filepath.Glob(filepath.Join(dir, pattern)); len(m) > 0 {
+			return true
+		}
+	}
+	return false
 }
