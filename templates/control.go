@@ -14,7 +14,7 @@ import (
 // gonjaStatements lists the statements of gonja the environment uses as
 // they are (apart from positioned errors and checkpoints).
 var gonjaStatements = []string{
-	"autoescape", "block", "filter", "if", "macro", "raw", "with", "do", "break", "continue",
+	"autoescape", "filter", "if", "macro", "raw", "with", "do", "break", "continue",
 }
 
 // newControlStructures builds the statement set of an environment: gonja's
@@ -38,6 +38,7 @@ func (e *Env) newControlStructures() *exec.ControlStructureSet {
 	set["call"] = guardParser(callParser)
 	set["for"] = guardParser(forParser)
 	set["set"] = guardParser(e.setParser)
+	set["block"] = guardParser(e.blockParser)
 	return exec.NewControlStructureSet(set)
 }
 
@@ -68,8 +69,8 @@ func guardParser(orig parser.ControlStructureParser) parser.ControlStructurePars
 					c.KwArgsName = "kwargs"
 				}
 				w := c.Wrapper
-				w.Nodes = append([]nodes.Node{checkpoint(enterName, c.Location, at)}, w.Nodes...)
-				w.Nodes = append(w.Nodes, checkpoint(leaveName, c.Location, at))
+				w.Nodes = append([]nodes.Node{macroCheckpoint(enterName, c.Name, c.Location, at)}, w.Nodes...)
+				w.Nodes = append(w.Nodes, macroCheckpoint(leaveName, c.Name, c.Location, at))
 			}
 		}
 		return cs, nil
@@ -79,6 +80,11 @@ func guardParser(orig parser.ControlStructureParser) parser.ControlStructurePars
 // checkpoint builds a hidden statement positioned at the first non-nil
 // token that runs a check of the render state (see checkpointStmt).
 func checkpoint(kind string, pos ...*tokens.Token) nodes.Node {
+	return macroCheckpoint(kind, "", pos...)
+}
+
+// macroCheckpoint is a checkpoint at the start or end of macro's body.
+func macroCheckpoint(kind, macro string, pos ...*tokens.Token) nodes.Node {
 	tok := &tokens.Token{Type: tokens.Name, Val: "checkpoint"}
 	for _, p := range pos {
 		if p != nil {
@@ -86,7 +92,7 @@ func checkpoint(kind string, pos ...*tokens.Token) nodes.Node {
 			break
 		}
 	}
-	return &nodes.ControlStructureBlock{Location: tok, Name: "checkpoint", ControlStructure: &checkpointStmt{location: tok, kind: kind}}
+	return &nodes.ControlStructureBlock{Location: tok, Name: "checkpoint", ControlStructure: &checkpointStmt{location: tok, kind: kind, macro: macro}}
 }
 
 // checkpointStmt is inserted at the start of every loop body ("tick") and
@@ -98,6 +104,7 @@ func checkpoint(kind string, pos ...*tokens.Token) nodes.Node {
 type checkpointStmt struct {
 	location *tokens.Token
 	kind     string
+	macro    string // for "enter": the macro whose body starts
 }
 
 // Position returns the position of the statement.
@@ -114,6 +121,10 @@ func (c *checkpointStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBloc
 	}
 	switch c.kind {
 	case enterName:
+		if p := st.caller; p != nil && p.macro == c.macro {
+			r.Environment.Context.Set("caller", p.fn)
+			st.caller = nil
+		}
 		return st.enter()
 	case leaveName:
 		st.leave()
@@ -137,4 +148,19 @@ func stateOf(r *exec.Renderer) *renderState {
 	}
 	st, _ := v.(*renderState)
 	return st
+}
+
+// blockParser accepts Jinja2's {% block name scoped %} and delegates to
+// gonja's block statement, whose blocks always see the enclosing scope
+// (what "scoped" asks for).
+func (e *Env) blockParser(p *parser.Parser, args *parser.Parser) (nodes.ControlStructure, error) {
+	var toks []*tokens.Token
+	for !args.End() {
+		toks = append(toks, args.Next())
+	}
+	if n := len(toks); n == 2 && toks[1].Type == tokens.Name && toks[1].Val == "scoped" {
+		toks = toks[:1]
+	}
+	orig, _ := builtins.ControlStructures.Get("block")
+	return orig(p, parser.NewParser(p.Template.Identifier, tokens.NewStream(toks), p.Config, p.Loader, e.genv.ControlStructures))
 }

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -11,9 +12,24 @@ import (
 	"github.com/nikolalohinski/gonja/v2/tokens"
 )
 
-// callerKey is the context slot through which gonja's macros receive the
-// caller() of a {% call %} block.
-const callerKey = "__gonja_caller__"
+// pendingCaller is the caller() of a call block, waiting for the body of
+// the macro it calls to start.
+type pendingCaller struct {
+	macro string
+	fn    func(*exec.VarArgs) *exec.Value
+}
+
+// calleeName returns the macro name of a call expression: m for m(...)
+// and lib.m(...).
+func calleeName(fn nodes.Node) string {
+	switch f := fn.(type) {
+	case *nodes.Name:
+		return f.Name.Val
+	case *nodes.GetAttribute:
+		return f.Attribute
+	}
+	return ""
+}
 
 // callParam is a parameter of a call block: {% call(item, sep=', ') m() %}.
 type callParam struct {
@@ -67,9 +83,16 @@ func (c *callStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) err
 		}
 		return exec.AsSafeValue(buf.String())
 	}
-	r.Environment.Context.Set(callerKey, callerFn)
+	// The macro body picks the caller up when it starts (see
+	// checkpointStmt): gonja's own slot lives in the context of the call
+	// site, which a macro defined in an enclosing scope cannot see.
+	st := stateOf(r)
+	if st == nil {
+		return errors.New("call: no render state")
+	}
+	st.caller = &pendingCaller{macro: calleeName(c.call.Func), fn: callerFn}
 	result := r.Eval(c.call)
-	r.Environment.Context.Set(callerKey, nil)
+	st.caller = nil
 	if result.IsError() {
 		return result
 	}

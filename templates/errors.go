@@ -38,11 +38,11 @@ var (
 // Error is a positioned template error: the template name relative to the
 // root, the 1-based line (0 when unknown) and column, and a message.
 type Error struct {
-	Template string // slash-separated name relative to the template root
-	Line     int    // 1-based line, 0 when unknown
-	Col      int    // 1-based column, 0 when unknown
-	Msg      string // human-readable message
-	Err      error  // classification sentinel or underlying cause, may be nil
+	Template string `json:"template"`         // slash-separated name relative to the template root
+	Line     int    `json:"line,omitempty"`   // 1-based line, 0 when unknown
+	Col      int    `json:"column,omitempty"` // 1-based column, 0 when unknown
+	Msg      string `json:"message"`          // human-readable message
+	Err      error  `json:"-"`                // classification sentinel or underlying cause, may be nil
 }
 
 // Error formats the error as "name:line:col: message", leaving out unknown
@@ -171,7 +171,16 @@ func renderError(name string, err error, st *renderState) *Error {
 	return e
 }
 
-var unknownFilterRe = regexp.MustCompile(`filter '([^']*)' not found`)
+var (
+	unknownFilterRe = regexp.MustCompile(`filter '([^']*)' not found`)
+	// ownStmtRe matches the descriptions of μNet's statements ("for at
+	// line 3", "include('x.j2') at line 4").
+	ownStmtRe = regexp.MustCompile(`^(for|call|set|include|import|extends)(\(.*\))? at line \d+$`)
+	// invalidCallRe matches gonja's prefix of every filter error.
+	invalidCallRe = regexp.MustCompile(`^invalid call to filter '([^']*)'$`)
+	// gonjaCallRe matches gonja's description of a call node.
+	gonjaCallRe = regexp.MustCompile(`^call\(.*\)$`)
+)
 
 // trimGonjaContext drops the parts of a gonja error chain that describe
 // internal nodes ("Unable to render expression at line 3",
@@ -185,13 +194,18 @@ func trimGonjaContext(msg string) string {
 		case strings.HasPrefix(p, "Unable to render expression at line"),
 			strings.HasPrefix(p, "Unable to execute controlStructure at line"),
 			strings.HasPrefix(p, "unable to evaluate filter"),
-			strings.HasPrefix(p, "invalid call to filter '"),
 			strings.HasPrefix(p, "filtered_expression("),
 			strings.Contains(p, "ControlStructure("),
 			strings.Contains(p, "Token["),
-			strings.HasPrefix(p, "include(") && strings.Contains(p, ") at line"),
-			strings.HasPrefix(p, "import(") && strings.Contains(p, ") at line"):
+			ownStmtRe.MatchString(p),
+			gonjaCallRe.MatchString(p):
 			continue
+		}
+		if m := invalidCallRe.FindStringSubmatch(p); m != nil {
+			p = "filter " + m[1]
+		}
+		if len(keep) > 0 && keep[len(keep)-1] == p {
+			continue // "filter x" from gonja and from μNet's own filter errors
 		}
 		keep = append(keep, p)
 	}

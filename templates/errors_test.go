@@ -56,3 +56,19 @@ func TestRenderErrorsArePositioned(t *testing.T) {
 		})
 	}
 }
+
+func TestErrorMessagesDropInternals(t *testing.T) {
+	src := "{% macro row(cells) %}\n{% for c in cells %}{{ c.nope }}{% endfor %}{% endmacro %}\n{% for v in [1] %}\n{% call row([{'a': 1}]) %}x{% endcall %}\n{% endfor %}"
+	_, err := renderString(t, src, nil)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	want := `t.j2:2: undefined attribute or item "nope" of c`
+	if err.Error() != want {
+		t.Errorf("got %q, want %q", err, want)
+	}
+	_, err = renderString(t, "{% for v in [1] %}\n{{ v | int(base='x', nope=1) }}{% endfor %}", nil)
+	if want := "t.j2:2: filter int: received 1 unexpected keyword argument: 'nope'"; err == nil || err.Error() != want {
+		t.Errorf("got %q, want %q", err, want)
+	}
+}

@@ -57,7 +57,7 @@ func FuzzTemplate(f *testing.F) {
 		env := New(mapFS(map[string]string{
 			"t.j2":     src,
 			"other.j2": "{% macro m() %}m{% endmacro %}{% block b %}B{% endblock %}",
-		}), Options{Timeout: 200 * time.Millisecond, MaxOutput: 1 << 16})
+		}), Options{Timeout: 50 * time.Millisecond, MaxOutput: 1 << 16})
 		_ = env.Validate()
 		_, _ = env.Render(context.Background(), "t.j2", map[string]any{"node": map[string]any{"name": "r1"}, "x": 1})
 	})

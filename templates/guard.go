@@ -29,7 +29,8 @@ type renderState struct {
 	maxDepth  int
 	maxOutput int
 	depth     int
-	limit     error // the limit that stopped the render, if any
+	limit     error          // the limit that stopped the render, if any
+	caller    *pendingCaller // caller() of the call block being evaluated
 }
 
 // check reports a time limit or cancellation of the render.

@@ -14,9 +14,9 @@ const headerKey = "template-match:"
 // Header is a template-match header: {# template-match: EXPR #}. It
 // declares the slice of the device configuration a template owns.
 type Header struct {
-	Expr  string            // the match expression, trimmed
-	Line  int               // 1-based line of the comment in the template source
-	Match *configtree.Match // compiled expression; nil from ParseHeaders
+	Expr  string            `json:"expr"` // the match expression, trimmed
+	Line  int               `json:"line"` // 1-based line of the comment in the template source
+	Match *configtree.Match `json:"-"`    // compiled expression; nil from ParseHeaders
 }
 
 // ParseHeaders extracts the template-match headers of a template source, in

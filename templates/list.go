@@ -56,6 +56,9 @@ func (e *Env) List() ([]TemplateInfo, error) {
 			return err
 		}
 		hs, _ := compileHeaders(name, src)
+		if hs == nil {
+			hs = []Header{}
+		}
 		out = append(out, TemplateInfo{Name: name, Partial: strings.HasPrefix(path.Base(name), "_"), Headers: hs})
 		return nil
 	})
@@ -81,6 +84,9 @@ func (e *Env) Template(name string) (TemplateInfo, error) {
 	hs, errs := compileHeaders(clean, src)
 	if len(errs) > 0 {
 		return TemplateInfo{}, errs[0]
+	}
+	if hs == nil {
+		hs = []Header{}
 	}
 	return TemplateInfo{Name: clean, Partial: strings.HasPrefix(path.Base(clean), "_"), Headers: hs}, nil
 }
