@@ -223,7 +223,7 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	a.svc = service.New(db)
 	if a.verbose > 0 {
 		v, _ := db.SchemaVersion(ctx)
-		fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %d)\n", db.Engine(), a.dbURL, v)
+		fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %d)\n", db.Engine(), sqlstore.RedactURL(a.dbURL), v)
 	}
 	return a.svc, nil
 }

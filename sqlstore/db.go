@@ -103,13 +103,13 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach database %s: %v", redactURL(rawURL), err), Err: err}
+		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach database %s: %v", RedactURL(rawURL), err), Err: err}
 	}
 	return &DB{sql: db, engine: engine, url: rawURL}, nil
 }
 
-// redactURL hides a password in a database URL.
-func redactURL(raw string) string {
+// RedactURL hides a password in a database URL.
+func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
 		return raw
