@@ -94,12 +94,14 @@ func splitIfName(name string) (string, string) {
 // lookupIfType finds the interface type of a name on a platform.
 func lookupIfType(platform, name string) (ifType, string, bool, error) {
 	p := strings.ToLower(platform)
-	if p == "junos" || p == "juniper_junos" {
+	// JunOS names have one form; "generic" devices (firewalls, load balancers,
+	// servers) follow no vendor convention: names are kept as written.
+	if p == "junos" || p == "juniper_junos" || p == "generic" {
 		return ifType{}, "", false, nil
 	}
 	table, ok := ifTable(p)
 	if !ok {
-		return ifType{}, "", false, fmt.Errorf("unknown platform %q (known: eos, ios, iosxe, iosxr, junos, nxos)", platform)
+		return ifType{}, "", false, fmt.Errorf("unknown platform %q (known: eos, generic, ios, iosxe, iosxr, junos, nxos)", platform)
 	}
 	typ, rest := splitIfName(name)
 	key := strings.ToLower(typ)
