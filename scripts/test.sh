@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v git >/dev/null || need+=(git)
+command -v ssh >/dev/null || need+=(openssh-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v snmpd >/dev/null || need+=(snmpd)
 command -v snmpget >/dev/null || need+=(snmp)
