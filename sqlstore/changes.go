@@ -84,47 +84,5 @@ func (r Reader) ListChanges(ctx context.Context, f ChangeQuery) (*unet.List[unet
 	if !f.Since.IsZero() {
 		w.add("time >= ?", fmtTime(f.Since))
 	}
-	total, err := r.count(ctx, "changes", w)
-	if err != nil {
-		return nil, fmt.Errorf("count changes: %w", err)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	if limit > MaxLimit {
-		limit = MaxLimit
-	}
-	if f.Cursor != "" {
-		_, id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, err
-		}
-		w.add("id < ?", id)
-	}
-	tail := fmt.Sprintf(" ORDER BY id DESC LIMIT %d", limit+1)
-	if f.Offset > 0 {
-		tail += fmt.Sprintf(" OFFSET %d", f.Offset)
-	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+changeCols+` FROM changes`+w.String()+tail, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list changes: %w", err)
-	}
-	defer rows.Close()
-	out := &unet.List[unet.Change]{Items: []unet.Change{}, Total: total}
-	for rows.Next() {
-		c, err := scanChange(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		out.Next = encodeCursor("", out.Items[limit-1].ID)
-	}
-	return out, nil
+	return listNewest(ctx, r, "changes", changeCols, w, f.Page, scanChange, func(c *unet.Change) string { return c.ID })
 }

@@ -2,17 +2,19 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/unet-dev/unet"
 )
 
 // Links are read with their endpoint node names joined in.
-const linkSelect = `SELECT l.id, l.custom_data, l.tags, l.version, l.created_at, l.updated_at, l.name,
+const (
+	linkColumns = `l.id, l.custom_data, l.tags, l.version, l.created_at, l.updated_at, l.name,
 	l.a_node_id, l.a_interface, COALESCE(l.z_node_id, ''), l.z_interface, l.role, l.bandwidth_bps, l.circuit_id,
-	l.provider, l.description, l.lifecycle, a.fqdn, COALESCE(z.fqdn, '')
-	FROM links l JOIN nodes a ON a.id = l.a_node_id LEFT JOIN nodes z ON z.id = l.z_node_id`
+	l.provider, l.description, l.lifecycle, a.fqdn, COALESCE(z.fqdn, '')`
+	linkFrom   = `links l JOIN nodes a ON a.id = l.a_node_id LEFT JOIN nodes z ON z.id = l.z_node_id`
+	linkSelect = `SELECT ` + linkColumns + ` FROM ` + linkFrom
+)
 
 func scanLink(s rowScanner) (*unet.Link, error) {
 	l := &unet.Link{}
@@ -78,55 +80,13 @@ func (r Reader) ListLinks(ctx context.Context, f unet.LinkFilter, nodeID string)
 	if f.Role != "" {
 		w.add("l.role = ?", f.Role)
 	}
-	var total int
-	if err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM links l`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, fmt.Errorf("count links: %w", err)
-	}
-	const sortKey = "(a.fqdn || ':' || l.a_interface)"
-	tail, limit, err := pageClause(&w, f.Page, sortKey, "l.id")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := r.q.QueryContext(ctx, linkSelect+w.String()+tail, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list links: %w", err)
-	}
-	defer rows.Close()
-	out := &unet.List[unet.Link]{Items: []unet.Link{}, Total: total}
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		last := out.Items[limit-1]
-		out.Next = encodeCursor(last.ANode+":"+last.AInterface, last.ID)
-	}
-	return out, nil
+	return listPage(ctx, r, pageQuery[unet.Link]{from: linkFrom, columns: linkColumns, sortCol: "(a.fqdn || ':' || l.a_interface)",
+		idCol: "l.id", scan: scanLink, cursor: func(l *unet.Link) (string, string) { return l.ANode + ":" + l.AInterface, l.ID }}, w, f.Page)
 }
 
 // NodeLinkIDs returns the IDs of the links attached to a node.
 func (r Reader) NodeLinkIDs(ctx context.Context, nodeID string) ([]string, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT id FROM links WHERE a_node_id = $1 OR z_node_id = $1 ORDER BY id`, nodeID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryStrings(ctx, r, `SELECT id FROM links WHERE a_node_id = $1 OR z_node_id = $1 ORDER BY id`, nodeID)
 }
 
 func linkArgs(l *unet.Link) []any {

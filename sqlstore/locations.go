@@ -34,80 +34,24 @@ func (r Reader) ListLocations(ctx context.Context, f unet.LocationFilter, parent
 	if parentID != "" {
 		w.add("parent_id = ?", parentID)
 	}
-	total, err := r.count(ctx, "locations", w)
-	if err != nil {
-		return nil, fmt.Errorf("count locations: %w", err)
-	}
-	tail, limit, err := pageClause(&w, f.Page, "path", "id")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+locationCols+` FROM locations`+w.String()+tail, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list locations: %w", err)
-	}
-	defer rows.Close()
-	out := &unet.List[unet.Location]{Items: []unet.Location{}, Total: total}
-	for rows.Next() {
-		l, err := scanLocation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		last := out.Items[limit-1]
-		out.Next = encodeCursor(last.Path, last.ID)
-	}
-	return out, nil
+	return listPage(ctx, r, pageQuery[unet.Location]{from: "locations", columns: locationCols, sortCol: "path", idCol: "id",
+		scan: scanLocation, cursor: func(l *unet.Location) (string, string) { return l.Path, l.ID }}, w, f.Page)
 }
 
 // LocationDescendants returns every location below the one with the given path,
 // ordered by path.
 func (r Reader) LocationDescendants(ctx context.Context, path string) ([]unet.Location, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT `+locationCols+` FROM locations WHERE path LIKE $1 ESCAPE '\' ORDER BY path`, escapeLike(path)+"/%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []unet.Location
-	for rows.Next() {
-		l, err := scanLocation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *l)
-	}
-	return out, rows.Err()
+	return queryItems(ctx, r, `SELECT `+locationCols+` FROM locations WHERE path LIKE $1 ESCAPE '\' ORDER BY path`,
+		[]any{escapeLike(path) + "/%"}, scanLocation)
 }
 
 // LocationDependents names (up to limit) the child locations and nodes that
 // keep a location from being deleted.
 func (r Reader) LocationDependents(ctx context.Context, id string, limit int) (children, nodes []string, err error) {
-	q := func(query string) ([]string, error) {
-		rows, err := r.q.QueryContext(ctx, query+fmt.Sprintf(" LIMIT %d", limit), id)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				return nil, err
-			}
-			out = append(out, s)
-		}
-		return out, rows.Err()
-	}
-	if children, err = q(`SELECT path FROM locations WHERE parent_id = $1 ORDER BY path`); err != nil {
+	if children, err = queryStrings(ctx, r, fmt.Sprintf(`SELECT path FROM locations WHERE parent_id = $1 ORDER BY path LIMIT %d`, limit), id); err != nil {
 		return nil, nil, err
 	}
-	nodes, err = q(`SELECT fqdn FROM nodes WHERE location_id = $1 ORDER BY fqdn`)
+	nodes, err = queryStrings(ctx, r, fmt.Sprintf(`SELECT fqdn FROM nodes WHERE location_id = $1 ORDER BY fqdn LIMIT %d`, limit), id)
 	return children, nodes, err
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/unet-dev/unet"
@@ -122,36 +121,8 @@ func (r Reader) ListNodes(ctx context.Context, f NodeQuery) (*unet.List[unet.Nod
 	if f.LocationPath != "" {
 		w.add("location_id IN (SELECT id FROM locations WHERE path = ? OR path LIKE ? ESCAPE '\\')", f.LocationPath, escapeLike(f.LocationPath)+"/%")
 	}
-	total, err := r.count(ctx, "nodes", w)
-	if err != nil {
-		return nil, fmt.Errorf("count nodes: %w", err)
-	}
-	tail, limit, err := pageClause(&w, f.Page, "fqdn", "id")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+nodeCols+` FROM nodes`+w.String()+tail, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list nodes: %w", err)
-	}
-	defer rows.Close()
-	out := &unet.List[unet.Node]{Items: []unet.Node{}, Total: total}
-	for rows.Next() {
-		n, err := scanNode(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		last := out.Items[limit-1]
-		out.Next = encodeCursor(last.FQDN, last.ID)
-	}
-	return out, nil
+	return listPage(ctx, r, pageQuery[unet.Node]{from: "nodes", columns: nodeCols, sortCol: "fqdn", idCol: "id", scan: scanNode,
+		cursor: func(n *unet.Node) (string, string) { return n.FQDN, n.ID }}, w, f.Page)
 }
 
 // escapeLike makes s literal inside a LIKE pattern written with ESCAPE '\'.

@@ -137,44 +137,28 @@ func (r Reader) ListPolicyResults(ctx context.Context, f PolicyResultQuery) (*un
 	if f.Severity != "" {
 		w.add("severity = ?", f.Severity)
 	}
-	total, err := r.count(ctx, "policy_results", w)
-	if err != nil {
+	return listPage(ctx, r, pageQuery[unet.PolicyResult]{from: "policy_results", columns: resultCols,
+		sortCol: "(object_name || '\x01' || rule)", idCol: "object_kind || object_id", scan: scanResult,
+		cursor: func(res *unet.PolicyResult) (string, string) {
+			return res.ObjectName + "\x01" + res.Rule, res.ObjectKind + res.ObjectID
+		}}, w, f.Page)
+}
+
+const resultCols = `object_kind, object_id, rule, object_name, severity, status, expected_json, actual_json, message,
+	file, line, source, evaluated_at, since`
+
+func scanResult(s rowScanner) (*unet.PolicyResult, error) {
+	var res unet.PolicyResult
+	var exp, act sql.NullString
+	var at, since string
+	if err := s.Scan(&res.ObjectKind, &res.ObjectID, &res.Rule, &res.ObjectName, &res.Severity, &res.Status,
+		&exp, &act, &res.Message, &res.File, &res.Line, &res.Source, &at, &since); err != nil {
 		return nil, err
 	}
-	const sortKey = "(object_name || '\x01' || rule)"
-	tail, limit, err := pageClause(&w, f.Page, sortKey, "object_kind || object_id")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := r.q.QueryContext(ctx, `SELECT object_kind, object_id, rule, object_name, severity, status,
-		expected_json, actual_json, message, file, line, source, evaluated_at, since FROM policy_results`+w.String()+tail, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list policy results: %w", err)
-	}
-	defer rows.Close()
-	out := &unet.List[unet.PolicyResult]{Items: []unet.PolicyResult{}, Total: total}
-	for rows.Next() {
-		var res unet.PolicyResult
-		var exp, act sql.NullString
-		var at, since string
-		if err := rows.Scan(&res.ObjectKind, &res.ObjectID, &res.Rule, &res.ObjectName, &res.Severity, &res.Status,
-			&exp, &act, &res.Message, &res.File, &res.Line, &res.Source, &at, &since); err != nil {
-			return nil, err
-		}
-		res.Expected, res.Actual = decodeAny(exp), decodeAny(act)
-		ta, ts := parseTime(at), parseTime(since)
-		res.EvaluatedAt, res.Since = &ta, &ts
-		out.Items = append(out.Items, res)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		last := out.Items[limit-1]
-		out.Next = encodeCursor(last.ObjectName+"\x01"+last.Rule, last.ObjectKind+last.ObjectID)
-	}
-	return out, nil
+	res.Expected, res.Actual = decodeAny(exp), decodeAny(act)
+	ta, ts := parseTime(at), parseTime(since)
+	res.EvaluatedAt, res.Since = &ta, &ts
+	return &res, nil
 }
 
 // HistoryQuery is a resolved compliance history filter.
@@ -195,50 +179,14 @@ func (r Reader) ListComplianceHistory(ctx context.Context, f HistoryQuery) (*une
 	if !f.Since.IsZero() {
 		w.add("time >= ?", fmtTime(f.Since))
 	}
-	total, err := r.count(ctx, "compliance_history", w)
-	if err != nil {
-		return nil, err
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	if limit > MaxLimit {
-		limit = MaxLimit
-	}
-	if f.Cursor != "" {
-		_, id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, err
-		}
-		w.add("id < ?", id)
-	}
-	tail := fmt.Sprintf(" ORDER BY id DESC LIMIT %d", limit+1)
-	if f.Offset > 0 {
-		tail += fmt.Sprintf(" OFFSET %d", f.Offset)
-	}
-	rows, err := r.q.QueryContext(ctx, `SELECT id, time, object_kind, object_id, object_name, rule, severity,
-		from_status, to_status, source FROM compliance_history`+w.String()+tail, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := &unet.List[unet.ComplianceChange]{Items: []unet.ComplianceChange{}, Total: total}
-	for rows.Next() {
+	return listNewest(ctx, r, "compliance_history", `id, time, object_kind, object_id, object_name, rule, severity,
+		from_status, to_status, source`, w, f.Page, func(s rowScanner) (*unet.ComplianceChange, error) {
 		var c unet.ComplianceChange
 		var at string
-		if err := rows.Scan(&c.ID, &at, &c.ObjectKind, &c.ObjectID, &c.ObjectName, &c.Rule, &c.Severity, &c.From, &c.To, &c.Source); err != nil {
+		if err := s.Scan(&c.ID, &at, &c.ObjectKind, &c.ObjectID, &c.ObjectName, &c.Rule, &c.Severity, &c.From, &c.To, &c.Source); err != nil {
 			return nil, err
 		}
 		c.Time = parseTime(at)
-		out.Items = append(out.Items, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		out.Next = encodeCursor("", out.Items[limit-1].ID)
-	}
-	return out, nil
+		return &c, nil
+	}, func(c *unet.ComplianceChange) string { return c.ID })
 }

@@ -39,20 +39,7 @@ func (r Reader) GetSNMPProfile(ctx context.Context, name string) (*unet.SNMPProf
 
 // ListSNMPProfiles returns every profile ordered by name.
 func (r Reader) ListSNMPProfiles(ctx context.Context) ([]unet.SNMPProfile, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT `+profileCols+` FROM snmp_profiles ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []unet.SNMPProfile{}
-	for rows.Next() {
-		p, err := scanProfile(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+	return queryItems(ctx, r, `SELECT `+profileCols+` FROM snmp_profiles ORDER BY name`, nil, scanProfile)
 }
 
 // InsertSNMPProfile stores a new profile.
@@ -74,21 +61,8 @@ func (tx *Tx) DeleteSNMPProfile(ctx context.Context, name string) error {
 // SNMPProfileUsers names (up to limit) the nodes and locations that name a
 // profile.
 func (r Reader) SNMPProfileUsers(ctx context.Context, name string, limit int) ([]string, error) {
-	rows, err := r.q.QueryContext(ctx, fmt.Sprintf(`SELECT 'node ' || fqdn FROM nodes WHERE snmp_profile = $1
+	return queryStrings(ctx, r, fmt.Sprintf(`SELECT 'node ' || fqdn FROM nodes WHERE snmp_profile = $1
 		UNION ALL SELECT 'location ' || path FROM locations WHERE snmp_profile = $1 LIMIT %d`, limit), name)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 func optTime(s string) *time.Time {
