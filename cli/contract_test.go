@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/unet-dev/unet/httpapi"
+	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 )
@@ -45,11 +46,11 @@ func (m *contractMode) run(t *testing.T, args ...string) contractOut {
 	return contractOut{stdout: out.String(), stderr: errb.String(), code: code}
 }
 
-// startContractServer serves a fresh SQLite database over HTTP on loopback.
-func startContractServer(t *testing.T) string {
+// startContractServer serves a fresh database over HTTP on loopback.
+func startContractServer(t *testing.T, dbURL string) string {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "remote.db"))
+	db, err := sqlstore.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,12 +288,31 @@ func newestChange(t *testing.T, m *contractMode) string {
 // database and against a server, and requires identical stdout, stderr and
 // exit codes once IDs, timestamps and target names are normalised.
 func TestLocalAndRemoteModesAgree(t *testing.T) {
+	runContract(t, "sqlite://"+filepath.Join(t.TempDir(), "remote.db"))
+}
+
+// TestLocalSQLiteAndRemotePostgresAgree runs the session against a local
+// SQLite file and a server over PostgreSQL: the engine behind the server does
+// not show either.
+func TestLocalSQLiteAndRemotePostgresAgree(t *testing.T) {
+	if os.Getenv(testutil.PostgresEnv) == "" {
+		url, stop, err := testutil.StartPostgres()
+		if err != nil {
+			t.Fatalf("cannot start PostgreSQL (apt-get install -y postgresql, or set %s): %v", testutil.PostgresEnv, err)
+		}
+		t.Cleanup(stop)
+		t.Setenv(testutil.PostgresEnv, url)
+	}
+	runContract(t, testutil.NewPostgresDB(t))
+}
+
+func runContract(t *testing.T, remoteDB string) {
 	file, bad := writeContractInputs(t)
 	local := &contractMode{name: "local", dir: t.TempDir()}
 	local.target = "sqlite://" + filepath.Join(t.TempDir(), "local.db")
 	local.global = []string{"--db", local.target}
 	remote := &contractMode{name: "remote", dir: t.TempDir()}
-	remote.target = startContractServer(t)
+	remote.target = startContractServer(t, remoteDB)
 	remote.global = []string{"--server", remote.target}
 
 	nl, nr := &normalizer{ids: map[string]string{}}, &normalizer{ids: map[string]string{}}

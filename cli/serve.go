@@ -35,6 +35,7 @@ type serveConfig struct {
 		MaxBodyBytes    int64    `toml:"max_body_bytes"`
 		MaxImportBytes  int64    `toml:"max_import_bytes"`
 		RequireIfMatch  bool     `toml:"require_if_match"`
+		MaxInFlight     int      `toml:"max_in_flight"`
 		AccessLog       *bool    `toml:"access_log"`
 		ReadTimeout     duration `toml:"read_timeout"`
 		WriteTimeout    duration `toml:"write_timeout"`
@@ -224,6 +225,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		MaxBodyBytes:    cfg.Server.MaxBodyBytes,
 		MaxImportBytes:  cfg.Server.MaxImportBytes,
 		RequireIfMatch:  f.requireIfMatch || cfg.Server.RequireIfMatch,
+		MaxInFlight:     cfg.Server.MaxInFlight,
 		ReadTimeout:     time.Duration(cfg.Server.ReadTimeout),
 		WriteTimeout:    time.Duration(cfg.Server.WriteTimeout),
 		ShutdownTimeout: time.Duration(cfg.Server.ShutdownTimeout),

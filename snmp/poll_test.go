@@ -243,3 +243,33 @@ func TestPollContextDeadline(t *testing.T) {
 		t.Fatalf("poll ignored the context deadline: took %s", d)
 	}
 }
+
+// An agent that caps its GETBULK responses (here snmpsimd limited to 46
+// variables) still yields every row, and the poller asks for no more rows
+// than the agent returns.
+func TestPollCappedAgent(t *testing.T) {
+	sim := testutil.StartSNMPSim(t, 1, 48, 46)
+	t.Setenv("UNET_TEST_SIM_COMMUNITY", testutil.SimCommunity(1))
+	p := Profile{Name: "sim", Version: V2c, CommunityRef: "env:UNET_TEST_SIM_COMMUNITY", Timeout: 5 * time.Second, Retries: 1}
+	res, err := Poll(context.Background(), Target{ID: "sim", Host: sim.Host, Port: sim.Port}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Interfaces) != 48 || res.Vendor != "cisco" || res.Platform != PlatformIOS || res.Version != "15.2(7)E3" {
+		t.Fatalf("%d interfaces, vendor %q platform %q version %q", len(res.Interfaces), res.Vendor, res.Platform, res.Version)
+	}
+	last := res.Interfaces[47]
+	want := Interface{Index: 48, Name: "Gi1/0/48", Descr: "GigabitEthernet1/0/48", Alias: "uplink 48", Type: 6, MTU: 1500,
+		Speed: 1_000_000_000, MAC: "00:00:5e:00:53:30", AdminStatus: "up", OperStatus: "down",
+		InOctets: 48_000_000, OutOctets: 96_000_000, InUcastPkts: 480_000, OutUcastPkts: 960_000, HighCapacity: true,
+		LastChange: res.Time.Add(-(123456789 - 1000) * 10 * time.Millisecond).Truncate(10 * time.Millisecond)}
+	if last != want {
+		t.Errorf("interface 48:\n got %+v\nwant %+v", last, want)
+	}
+	// 22 columns x 48 rows = 1056 variables, at most 46 (2 rows) per
+	// response: 24 requests and the first.
+	if res.Requests > 30 {
+		t.Errorf("%d requests for 1056 variables at 46 per response", res.Requests)
+	}
+	t.Logf("%d requests", res.Requests)
+}

@@ -139,6 +139,7 @@ func BenchmarkScaleVsNetSNMP(b *testing.B) {
 	par := envInt("UNET_SNMP_SCALE_NETSNMP_PARALLEL", 16)
 	conc := envInt("UNET_SNMP_SCALE_CONCURRENCY", 16)
 	reps := envInt("UNET_SNMP_SCALE_MAX_REPETITIONS", DefaultMaxRepetitions)
+	netReps := envInt("UNET_SNMP_SCALE_NETSNMP_MAX_REPETITIONS", reps)
 	if _, err := exec.LookPath("snmpbulkwalk"); err != nil {
 		b.Fatalf("snmpbulkwalk (net-snmp) is required: install it with `apt-get install -y snmp`")
 	}
@@ -154,13 +155,13 @@ func BenchmarkScaleVsNetSNMP(b *testing.B) {
 		b.Setenv("UNET_SCALE_COMMUNITY_"+strconv.Itoa(i+1), testutil.SimCommunity(i+1))
 	}
 	// Warm the simulator's indexes so neither side pays for it.
-	netSNMPWalk(b, sim, min(n, 4), 1, reps)
+	netSNMPWalk(b, sim, min(n, 4), 1, netReps)
 
 	for b.Loop() {
 		sim0 := procCPU(sim.PID())
 		child0 := rusage(syscall.RUSAGE_CHILDREN)
 		start := time.Now()
-		vars := netSNMPWalk(b, sim, n, par, reps)
+		vars := netSNMPWalk(b, sim, n, par, netReps)
 		netWall := time.Since(start)
 		netCPU := rusage(syscall.RUSAGE_CHILDREN) - child0
 		sim1 := procCPU(sim.PID())
@@ -199,9 +200,9 @@ func BenchmarkScaleVsNetSNMP(b *testing.B) {
 		b.ReportMetric((sim2 - sim1).Seconds(), "sim-cpu-unet-s")
 		b.Logf("%d devices x %d interfaces on snmpsimd %s (--max-varbinds=%d)", n, scaleIfaces, sim.Addr(), maxVarbinds)
 		b.Logf("net-snmp snmpbulkwalk -Cr%d, %d parallel: %s wall, %s CPU (children), %d variables, simulator CPU %s",
-			reps, par, netWall.Round(time.Millisecond), netCPU.Round(time.Millisecond), vars, (sim1 - sim0))
-		b.Logf("unet Scheduler.PollAll, concurrency %d:     %s wall, %s CPU (process), %d requests, %d devices stored (%d bytes JSON), simulator CPU %s",
-			conc, unetWall.Round(time.Millisecond), unetCPU.Round(time.Millisecond), requests, sink.outcomes, sink.bytes, (sim2 - sim1))
+			netReps, par, netWall.Round(time.Millisecond), netCPU.Round(time.Millisecond), vars, (sim1 - sim0))
+		b.Logf("unet Scheduler.PollAll, max-repetitions %d, concurrency %d: %s wall, %s CPU (process), %d requests, %d devices stored (%d bytes JSON), simulator CPU %s",
+			reps, conc, unetWall.Round(time.Millisecond), unetCPU.Round(time.Millisecond), requests, sink.outcomes, sink.bytes, (sim2 - sim1))
 		b.Logf("ratio unet/net-snmp wall time: %.3f", unetWall.Seconds()/netWall.Seconds())
 	}
 }

@@ -22,6 +22,10 @@ type column struct {
 	set  func(index string, v gosnmp.SnmpPDU)
 }
 
+// minRowsPerRequest is the fewest rows per column a capped agent should
+// return per request before the walk narrows to fewer columns.
+const minRowsPerRequest = 4
+
 // walker issues GETBULK requests on one session and counts them.
 type walker struct {
 	g        *gosnmp.GoSNMP
@@ -40,9 +44,10 @@ type columnState struct {
 // to its end. All columns advance together: each request carries the last
 // OID seen for each unfinished column, so a table of R rows and C columns
 // costs about R/reps requests instead of C*R/reps. Responses truncated by
-// the agent are handled (the columns that got nothing are asked again), a
-// tooBig answer halves the repetitions, and a column that does not advance
-// is an error, never a loop.
+// the agent are handled (the columns that got nothing are asked again, and
+// later requests ask for only as many rows as the agent returned), a tooBig
+// answer halves the repetitions, and a column that does not advance is an
+// error, never a loop.
 func (w *walker) bulk(scalars []scalar, cols []column) error {
 	states := make([]*columnState, len(cols))
 	for i := range cols {
@@ -51,6 +56,7 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 	active := states
 	first := len(scalars) > 0
 	reps := max(w.reps, 1)
+	maxCols := gosnmp.MaxOids
 	for first || len(active) > 0 {
 		nr := 0
 		oids := make([]string, 0, gosnmp.MaxOids)
@@ -60,7 +66,7 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 			}
 			nr = len(scalars)
 		}
-		n := min(len(active), gosnmp.MaxOids-nr)
+		n := min(len(active), gosnmp.MaxOids-nr, maxCols)
 		batch := active[:n]
 		for _, c := range batch {
 			oids = append(oids, c.last)
@@ -100,6 +106,16 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 		}
 		if len(vars) == 0 {
 			return fmt.Errorf("%w: empty GETBULK response while walking %s", ErrProtocol, batch[0].col.base)
+		}
+		if len(vars) < n*r {
+			// The agent capped its response (packet size or a limit on
+			// variables). Ask for no more than it returns, so it does not
+			// build what it then drops, and when the cap leaves room for
+			// only a few rows of every column, walk fewer columns at a time:
+			// the same number of responses, from smaller requests.
+			capped := len(vars)
+			maxCols = max(1, min(n, capped/minRowsPerRequest))
+			reps = max(1, capped/maxCols)
 		}
 		ended := make([]bool, n)
 		for k, v := range vars {

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"context"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -147,9 +146,3 @@ func pageClause(w *where, p unet.Page, sortCol, idCol string) (string, int, erro
 	return tail, limit, nil
 }
 
-func (r Reader) count(ctx context.Context, table string, w where) (int, error) {
-	// The cursor condition (if any) is not part of the total.
-	var n int
-	err := r.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+w.String(), w.args...).Scan(&n)
-	return n, err
-}
