@@ -258,6 +258,9 @@ func (a *app) serveLogger(format, level string) (*slog.Logger, error) {
 	}
 	o := &slog.HandlerOptions{Level: lv}
 	var w io.Writer = a.env.Stderr
+	if w == nil {
+		w = io.Discard
+	}
 	switch format {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, o)), nil

@@ -42,12 +42,14 @@ func (s *Service) ListChanges(ctx context.Context, f unet.ChangeFilter) (*unet.L
 				}
 			case unet.KindVendor:
 				q.ObjectID = strings.ToLower(ref)
+			case unet.KindGitSource, "snmp_profile":
+				q.ObjectID = ref
 			default:
-				return nil, unet.Errorf(unet.EINVALID, "unknown object kind %q in %q (use node/, link/, location/ or vendor/)", kind, f.Object)
+				return nil, unet.Errorf(unet.EINVALID, "unknown object kind %q in %q (use node/, link/, location/, vendor/, snmp_profile/ or git_source/)", kind, f.Object)
 			}
 			// An object's change rows may predate a rename: match the ID or the
 			// ref as a recorded name.
-			if q.ObjectID != "" && q.Kind != unet.KindVendor {
+			if q.ObjectID != "" && (q.Kind == unet.KindNode || q.Kind == unet.KindLocation || q.Kind == unet.KindLink) {
 				q.ObjectName = ref
 			}
 		}

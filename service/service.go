@@ -29,6 +29,8 @@ type Service struct {
 	infoMu  sync.Mutex
 	infoEnv *templates.Env
 	infos   map[string]templates.TemplateInfo
+	// git holds the Git syncer and its data directory.
+	git gitState
 }
 
 var _ unet.Service = (*Service)(nil)

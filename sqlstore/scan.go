@@ -145,4 +145,3 @@ func pageClause(w *where, p unet.Page, sortCol, idCol string) (string, int, erro
 	}
 	return tail, limit, nil
 }
-

@@ -1,0 +1,812 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/gitsync"
+	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/secret"
+	"github.com/unet-dev/unet/sqlstore"
+	"github.com/unet-dev/unet/templates"
+)
+
+var _ unet.GitService = (*Service)(nil)
+
+// gitState is the Git integration of one Service: the data directory and the
+// Syncer working in it (created on first use).
+type gitState struct {
+	mu      sync.Mutex
+	dataDir string
+	syncer  *gitsync.Syncer
+}
+
+func (s *Service) gitState() *gitState { return &s.git }
+
+// SetGitDataDir sets the directory holding the Git mirrors and snapshots of
+// the sources. The default is a unet-data directory beside a SQLite database
+// file, or ./unet-data with PostgreSQL. One directory must be used by one
+// process at a time.
+func (s *Service) SetGitDataDir(dir string) {
+	g := s.gitState()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if dir != g.dataDir {
+		g.dataDir, g.syncer = dir, nil
+	}
+}
+
+// GitDataDir returns the directory SetGitDataDir set, or the default.
+func (s *Service) GitDataDir() string {
+	g := s.gitState()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return s.gitDataDirLocked(g)
+}
+
+func (s *Service) gitDataDirLocked(g *gitState) string {
+	if g.dataDir != "" {
+		return g.dataDir
+	}
+	if p := s.db.SQLitePath(); p != "" {
+		return filepath.Join(filepath.Dir(p), "unet-data")
+	}
+	return "unet-data"
+}
+
+// syncer returns the Syncer of the service, creating it on first use.
+func (s *Service) syncer() (*gitsync.Syncer, error) {
+	g := s.gitState()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.syncer != nil {
+		return g.syncer, nil
+	}
+	sy, err := gitsync.New(gitsync.Options{
+		DataDir: s.gitDataDirLocked(g),
+		Validators: map[gitsync.Kind]gitsync.Validator{
+			gitsync.KindPolicies:  validatePolicySnapshot,
+			gitsync.KindTemplates: validateTemplateSnapshot,
+		},
+		Store:   gitStore{s: s},
+		Secrets: resolveSecret,
+		Now:     s.now,
+	})
+	if err != nil {
+		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("Git data directory: %v", err), Err: err}
+	}
+	g.syncer = sy
+	return sy, nil
+}
+
+func resolveSecret(ctx context.Context, ref string) (string, error) {
+	v, err := secret.Resolve(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	return v.Reveal(), nil
+}
+
+// validatePolicySnapshot parses and checks every *.rules file of a snapshot.
+func validatePolicySnapshot(_ context.Context, dir string) []gitsync.ValidationError {
+	set, err := policy.LoadDir(dir)
+	var errs policy.ErrorList
+	if err != nil {
+		el, ok := err.(policy.ErrorList)
+		if !ok {
+			return []gitsync.ValidationError{{Message: err.Error()}}
+		}
+		errs = el
+	}
+	if len(errs) == 0 {
+		if _, err := policy.Compile(set.Files...); err != nil {
+			el, ok := err.(policy.ErrorList)
+			if !ok {
+				return []gitsync.ValidationError{{Message: err.Error()}}
+			}
+			errs = el
+		}
+	}
+	out := make([]gitsync.ValidationError, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, gitsync.ValidationError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg})
+	}
+	return out
+}
+
+// validateTemplateSnapshot checks every template of a snapshot: syntax,
+// includes, headers and filters.
+func validateTemplateSnapshot(_ context.Context, dir string) []gitsync.ValidationError {
+	errs, err := templates.ValidateDir(dir)
+	if err != nil {
+		return []gitsync.ValidationError{{Message: err.Error()}}
+	}
+	out := make([]gitsync.ValidationError, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, gitsync.ValidationError{File: e.Template, Line: e.Line, Column: e.Col, Message: e.Msg})
+	}
+	return out
+}
+
+// toGitsync converts a stored source into the syncer's form.
+func toGitsync(src *unet.GitSource) gitsync.Source {
+	interval, _ := time.ParseDuration(src.Interval)
+	gs := gitsync.Source{Name: src.Name, URL: src.URL, Branch: src.Branch, Tag: src.Tag, Commit: src.Commit, Path: src.Path,
+		Kind: gitsync.Kind(src.Kind), Environments: src.Environments, Interval: interval, WebhookSecretRef: src.WebhookSecretRef}
+	if a := src.Auth; a != nil {
+		gs.Auth = &gitsync.Auth{Username: a.Username, PasswordRef: a.PasswordRef, TokenRef: a.TokenRef, SSHKeyRef: a.SSHKeyRef,
+			SSHPassphraseRef: a.SSHPassphraseRef, KnownHosts: a.KnownHosts}
+	}
+	return gs
+}
+
+// validateGitSource checks a source: the syncer's rules, the interval and the
+// syntax of every secret reference.
+func validateGitSource(src *unet.GitSource) error {
+	var fe []unet.FieldError
+	if src.Interval != "" {
+		if d, err := time.ParseDuration(src.Interval); err != nil || d < 0 {
+			fe = append(fe, unet.FieldError{Field: "interval", Message: fmt.Sprintf("%q is not a duration such as 5m", src.Interval)})
+		}
+	}
+	refs := map[string]string{"webhook_secret_ref": src.WebhookSecretRef}
+	if a := src.Auth; a != nil {
+		refs["auth.token_ref"], refs["auth.password_ref"] = a.TokenRef, a.PasswordRef
+		refs["auth.ssh_key_ref"], refs["auth.ssh_passphrase_ref"] = a.SSHKeyRef, a.SSHPassphraseRef
+	}
+	fields := make([]string, 0, len(refs))
+	for f := range refs {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		if ref := refs[f]; ref != "" {
+			if _, err := secret.ParseRef(ref); err != nil {
+				fe = append(fe, unet.FieldError{Field: f, Message: fmt.Sprintf("%v (use a secret reference such as env:NAME or file:/path)", err)})
+			}
+		}
+	}
+	if len(fe) == 0 {
+		if err := toGitsync(src).Validate(); err != nil {
+			fe = append(fe, unet.FieldError{Message: err.Error()})
+		}
+	}
+	if len(fe) > 0 {
+		return unet.Invalid("invalid Git source", fe...)
+	}
+	return nil
+}
+
+// AddGitSource stores a new source; it is fetched by the first sync.
+func (s *Service) AddGitSource(ctx context.Context, src *unet.GitSource, o unet.WriteOptions) (*unet.GitSource, error) {
+	src = unet.CloneJSON(src)
+	src.Pinned = nil
+	if src.Kind == "" {
+		src.Kind = unet.GitKindBoth
+	}
+	if src.Auth != nil && *src.Auth == (unet.GitAuth{}) {
+		src.Auth = nil
+	}
+	if len(src.Environments) == 0 {
+		src.Environments = nil
+	}
+	if err := validateGitSource(src); err != nil {
+		return nil, err
+	}
+	if src.Interval != "" {
+		d, _ := time.ParseDuration(src.Interval)
+		src.Interval = d.Truncate(time.Second).String()
+	}
+	m := s.mutation(ctx, o.Reason)
+	src.CreatedAt, src.UpdatedAt = m.now, m.now
+	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		if _, err := tx.Reader().GetGitSource(ctx, src.Name); err == nil {
+			return unet.Errorf(unet.ECONFLICT, "Git source %s already exists", src.Name)
+		}
+		if err := tx.InsertGitSource(ctx, src); err != nil {
+			return err
+		}
+		return m.record(ctx, tx, unet.KindGitSource, src.Name, src.Name, unet.OpCreate, nil, src)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// ListGitSources lists the sources with their pinned environments.
+func (s *Service) ListGitSources(ctx context.Context) ([]unet.GitSource, error) {
+	r := s.db.Reader()
+	list, err := r.ListGitSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states, err := r.GitStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		var st gitsync.State
+		if doc := states[list[i].Name]; doc != "" {
+			_ = json.Unmarshal([]byte(doc), &st)
+		}
+		list[i].Pinned = pinnedOf(st)
+	}
+	return list, nil
+}
+
+// GetGitSource returns one source with its pinned environments.
+func (s *Service) GetGitSource(ctx context.Context, name string) (*unet.GitSource, error) {
+	r := s.db.Reader()
+	src, err := r.GetGitSource(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := loadGitState(ctx, r, name)
+	if err != nil {
+		return nil, err
+	}
+	src.Pinned = pinnedOf(st)
+	return src, nil
+}
+
+func pinnedOf(st gitsync.State) map[string]string {
+	var out map[string]string
+	for name, es := range st.Environments {
+		if es.Pinned {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[name] = es.Commit
+		}
+	}
+	return out
+}
+
+// RemoveGitSource deletes a source with its state and history, then its local
+// mirror and snapshots.
+func (s *Service) RemoveGitSource(ctx context.Context, name string, o unet.DeleteOptions) error {
+	m := s.mutation(ctx, o.Reason)
+	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		src, err := tx.Reader().GetGitSource(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteGitSource(ctx, name); err != nil {
+			return err
+		}
+		return m.record(ctx, tx, unet.KindGitSource, name, name, unet.OpDelete, src, nil)
+	})
+	if err != nil {
+		return err
+	}
+	dir := s.GitDataDir()
+	// The layout of the data directory is documented in docs/git.md; leftovers
+	// are harmless, so failures to remove them are ignored.
+	_ = os.RemoveAll(filepath.Join(dir, "repos", name+".git"))
+	_ = removeReadOnlyTree(filepath.Join(dir, "snapshots", name))
+	return nil
+}
+
+// removeReadOnlyTree removes a tree whose directories may be read-only
+// (snapshots are).
+func removeReadOnlyTree(root string) error {
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			_ = os.Chmod(p, 0o755)
+		}
+		return nil
+	})
+	return os.RemoveAll(root)
+}
+
+// gitSources returns the named source, or all when name is empty.
+func (s *Service) gitSources(ctx context.Context, name string) ([]unet.GitSource, error) {
+	if name == "" {
+		return s.db.Reader().ListGitSources(ctx)
+	}
+	src, err := s.db.Reader().GetGitSource(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return []unet.GitSource{*src}, nil
+}
+
+// SyncGitSource fetches one source (all when name is empty) and activates each
+// environment's new commit when it passes validation. Rejected commits are in
+// the results and make the error an invalid one listing file:line; the
+// previous snapshots stay active.
+func (s *Service) SyncGitSource(ctx context.Context, name, trigger string) ([]unet.GitSyncResult, error) {
+	srcs, err := s.gitSources(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	sy, err := s.syncer()
+	if err != nil {
+		return nil, err
+	}
+	if trigger == "" {
+		trigger = string(gitsync.TriggerManual)
+	}
+	ctx = withGitTrigger(ctx, trigger)
+	out := make([]unet.GitSyncResult, 0, len(srcs))
+	var rejected []unet.FieldError
+	var rejectedSources []string
+	var firstErr error
+	for i := range srcs {
+		res, err := sy.Sync(ctx, toGitsync(&srcs[i]), gitsync.SyncOptions{Trigger: gitsync.Trigger(trigger)})
+		r := syncResult(res)
+		if r.Source == "" {
+			r.Source, r.Trigger = srcs[i].Name, trigger
+		}
+		if err != nil {
+			r.Error = err.Error()
+			if firstErr == nil {
+				firstErr = gitError(err)
+			}
+		}
+		for _, e := range r.Environments {
+			if len(e.Errors) == 0 {
+				continue
+			}
+			rejectedSources = append(rejectedSources, fmt.Sprintf("%s (%s, commit %s)", e.Source, e.Environment, shortHash(e.Commit)))
+			for _, v := range e.Errors {
+				rejected = append(rejected, unet.FieldError{Message: v.String()})
+			}
+		}
+		out = append(out, r)
+	}
+	if len(rejected) > 0 {
+		return out, &unet.Error{Code: unet.EINVALID, Fields: rejected,
+			Message: "validation failed for " + strings.Join(rejectedSources, ", ") + "; the previous snapshot stays active"}
+	}
+	return out, firstErr
+}
+
+// isCommitID reports whether s looks like a full or abbreviated commit id.
+func isCommitID(s string) bool {
+	if len(s) < 4 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// gitError converts gitsync errors into μNet errors with a code.
+func gitError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ue *unet.Error
+	if errors.As(err, &ue) {
+		return err
+	}
+	var rej *gitsync.RejectedError
+	var re *gitsync.RemoteError
+	code := ""
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.As(err, &rej):
+		fe := make([]unet.FieldError, 0, len(rej.Errors))
+		for _, v := range rej.Errors {
+			fe = append(fe, unet.FieldError{Message: toValidationError(v).String()})
+		}
+		return &unet.Error{Code: unet.EINVALID, Message: fmt.Sprintf("commit %s failed validation; nothing changed", shortHash(rej.Commit)), Fields: fe, Err: err}
+	case errors.Is(err, gitsync.ErrConflict):
+		code = unet.ECONFLICT
+	case errors.Is(err, gitsync.ErrNoActive):
+		return &unet.Error{Code: unet.ECONFLICT, Message: err.Error() + ": run `unet git sync` first", Err: err}
+	case errors.Is(err, gitsync.ErrNotFound):
+		code = unet.ENOTFOUND
+	case errors.Is(err, gitsync.ErrBusy):
+		code = unet.EUNAVAILABLE
+	case errors.As(err, &re):
+		code = unet.EUNAVAILABLE
+		if re.Op == "push" && !re.Retryable {
+			code = unet.EFORBIDDEN
+		}
+	default:
+		return unet.Internal(err)
+	}
+	return &unet.Error{Code: code, Message: err.Error(), Err: err}
+}
+
+func toValidationError(v gitsync.ValidationError) unet.GitValidationError {
+	return unet.GitValidationError{File: v.File, Line: v.Line, Column: v.Column, Message: v.Message}
+}
+
+func toValidationErrors(vs []gitsync.ValidationError) []unet.GitValidationError {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make([]unet.GitValidationError, len(vs))
+	for i, v := range vs {
+		out[i] = toValidationError(v)
+	}
+	return out
+}
+
+func toFileChanges(fs []gitsync.FileChange) []unet.GitFileChange {
+	out := make([]unet.GitFileChange, len(fs))
+	for i, f := range fs {
+		out[i] = unet.GitFileChange{Path: f.Path, Change: string(f.Change), Hash: f.Hash, OldHash: f.OldHash}
+	}
+	return out
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func syncEntry(e gitsync.HistoryEntry) unet.GitSyncEntry {
+	out := unet.GitSyncEntry{Source: e.Source, Environment: e.Environment, Trigger: string(e.Trigger), Outcome: string(e.Outcome),
+		Commit: e.Commit, Message: e.Message, Author: e.Author, CommitTime: optTime(e.CommitTime), Previous: e.Previous,
+		SyncedAt: e.SyncedAt.UTC(), Forced: e.Forced, Error: e.Error, Errors: toValidationErrors(e.Errors)}
+	if len(e.Files) > 0 {
+		out.Files = toFileChanges(e.Files)
+	}
+	return out
+}
+
+func syncResult(r gitsync.Result) unet.GitSyncResult {
+	out := unet.GitSyncResult{Source: r.Source, Trigger: string(r.Trigger), Started: r.Started.UTC(), Finished: r.Finished.UTC(),
+		Environments: make([]unet.GitSyncEntry, 0, len(r.Environments))}
+	for _, e := range r.Environments {
+		out.Environments = append(out.Environments, syncEntry(e))
+	}
+	return out
+}
+
+// GitStatus returns the status of one source (all when name is empty): the
+// active commit of each environment, last attempt, success and error, the
+// next scheduled run and the files of the last activation.
+func (s *Service) GitStatus(ctx context.Context, name string) ([]unet.GitStatus, error) {
+	srcs, err := s.gitSources(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]unet.GitStatus, 0, len(srcs))
+	for i := range srcs {
+		st, err := loadGitState(ctx, s.db.Reader(), srcs[i].Name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s.gitStatus(&srcs[i], st))
+	}
+	return out, nil
+}
+
+func (s *Service) gitStatus(src *unet.GitSource, st gitsync.State) unet.GitStatus {
+	gs := toGitsync(src)
+	out := unet.GitStatus{Name: src.Name, URL: src.URL, Kind: src.Kind, Branch: gs.Environment(gitsync.DefaultEnvironment).Branch(),
+		LastAttempt: optTime(st.LastAttempt), LastSuccess: optTime(st.LastSuccess), LastError: st.LastError, Files: []unet.GitFileChange{}}
+	for _, env := range gs.EnvironmentList() {
+		es := st.Environments[env.Name]
+		e := unet.GitEnvStatus{Name: env.Name, Branch: env.Branch(), ActiveCommit: es.Commit, ActiveMessage: es.Message,
+			ActiveAuthor: es.Author, CommitTime: optTime(es.CommitTime), ActivatedAt: optTime(es.ActivatedAt), Pinned: es.Pinned,
+			Tip: es.Tip, Rejected: es.Rejected, Errors: toValidationErrors(es.RejectedErrors), LastAttempt: optTime(es.LastAttempt),
+			LastSuccess: optTime(es.LastSuccess), LastError: es.LastError, Files: toFileChanges(es.Files)}
+		if env.Name == gitsync.DefaultEnvironment {
+			out.ActiveCommit, out.ActiveMessage, out.ActiveAuthor = e.ActiveCommit, e.ActiveMessage, e.ActiveAuthor
+			out.ActiveTime, out.ActivatedAt, out.Pinned, out.Files = e.CommitTime, e.ActivatedAt, e.Pinned, e.Files
+		}
+		if out.LastError == "" && e.LastError != "" {
+			out.LastError, out.Errors = e.LastError, e.Errors
+			if env.Name != gitsync.DefaultEnvironment {
+				out.LastError = env.Name + ": " + e.LastError
+			}
+		}
+		out.Environments = append(out.Environments, e)
+	}
+	if d, err := time.ParseDuration(src.Interval); err == nil && d > 0 {
+		next := s.now()
+		if !st.LastAttempt.IsZero() {
+			next = st.LastAttempt.Add(d).UTC()
+		}
+		out.NextRun = &next
+	}
+	return out
+}
+
+// GitLog returns the sync history of a source, newest first.
+func (s *Service) GitLog(ctx context.Context, name string, limit int) ([]unet.GitSyncEntry, error) {
+	if _, err := s.db.Reader().GetGitSource(ctx, name); err != nil {
+		return nil, err
+	}
+	hist, err := gitStore{s: s}.History(ctx, name, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]unet.GitSyncEntry, 0, len(hist))
+	for _, e := range hist {
+		out = append(out, syncEntry(e))
+	}
+	return out, nil
+}
+
+// checkEnv refuses an environment name the source does not define.
+func checkEnv(src *unet.GitSource, env string) error {
+	if env == "" || env == gitsync.DefaultEnvironment {
+		return nil
+	}
+	if _, ok := src.Environments[env]; !ok {
+		names := []string{gitsync.DefaultEnvironment}
+		for n := range src.Environments {
+			names = append(names, n)
+		}
+		sort.Strings(names[1:])
+		return unet.Errorf(unet.EINVALID, "Git source %s has no environment %q (it has %s)", src.Name, env, strings.Join(names, ", "))
+	}
+	return nil
+}
+
+// PinGitSource activates commit (full or abbreviated) in environment env
+// (default: the default environment) and stops it following its branch. The
+// commit must pass validation.
+func (s *Service) PinGitSource(ctx context.Context, name, env, commit string) (*unet.GitSyncEntry, error) {
+	src, err := s.db.Reader().GetGitSource(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEnv(src, env); err != nil {
+		return nil, err
+	}
+	if !isCommitID(commit) {
+		return nil, unet.Errorf(unet.EINVALID, "%q is not a commit id: give a full or abbreviated (4+ hex digits) commit", commit)
+	}
+	sy, err := s.syncer()
+	if err != nil {
+		return nil, err
+	}
+	e, err := sy.Pin(withGitTrigger(ctx, string(gitsync.TriggerPin)), toGitsync(src), env, commit)
+	if err != nil {
+		return nil, gitError(err)
+	}
+	out := syncEntry(e)
+	return &out, nil
+}
+
+// UnpinGitSource makes environment env follow its branch again and syncs it.
+func (s *Service) UnpinGitSource(ctx context.Context, name, env string) (*unet.GitSyncResult, error) {
+	src, err := s.db.Reader().GetGitSource(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEnv(src, env); err != nil {
+		return nil, err
+	}
+	sy, err := s.syncer()
+	if err != nil {
+		return nil, err
+	}
+	res, err := sy.Unpin(withGitTrigger(ctx, string(gitsync.TriggerUnpin)), toGitsync(src), env)
+	out := syncResult(res)
+	if err != nil {
+		out.Error = err.Error()
+		return &out, gitError(err)
+	}
+	return &out, nil
+}
+
+// PromoteGitSource moves environment to's branch to environment from's active
+// commit and pushes it (fast-forward, or a merge commit when the changed files
+// are disjoint; prefer "source" or "target" resolves files both sides
+// changed). A conflict returns the result listing the files and a conflict
+// error; nothing is pushed. A push is recorded in the change log, and the
+// activation that follows too.
+func (s *Service) PromoteGitSource(ctx context.Context, name, from, to, prefer string) (*unet.GitPromoteResult, error) {
+	src, err := s.db.Reader().GetGitSource(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if from == "" || to == "" {
+		return nil, unet.Errorf(unet.EINVALID, "promotion needs a source and a target environment")
+	}
+	for _, env := range []string{from, to} {
+		if err := checkEnv(src, env); err != nil {
+			return nil, err
+		}
+	}
+	switch gitsync.Prefer(prefer) {
+	case gitsync.PreferNone, gitsync.PreferSource, gitsync.PreferTarget:
+	default:
+		return nil, unet.Errorf(unet.EINVALID, "prefer %q: use source or target", prefer)
+	}
+	sy, err := s.syncer()
+	if err != nil {
+		return nil, err
+	}
+	actor := unet.ActorFrom(ctx)
+	email := actor
+	if !strings.Contains(email, "@") {
+		email += "@localhost"
+	}
+	res, perr := sy.Promote(withGitTrigger(ctx, string(gitsync.TriggerPromote)), toGitsync(src), from, to,
+		gitsync.PromoteOptions{Prefer: gitsync.Prefer(prefer), AuthorName: actor, AuthorEmail: email})
+	out := promoteResult(res)
+	if res.TargetAfter != "" {
+		m := s.mutation(ctx, "git promote "+from+" → "+to)
+		before := map[string]any{"environment": to, "branch": res.Branch, "commit": res.TargetBefore}
+		if err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			return m.record(ctx, tx, unet.KindGitSource, name, name, unet.OpPromote, before, out)
+		}); err != nil && perr == nil {
+			perr = err
+		}
+	}
+	if perr != nil {
+		if errors.Is(perr, gitsync.ErrConflict) {
+			fe := make([]unet.FieldError, 0, len(out.Conflicts))
+			for _, c := range out.Conflicts {
+				fe = append(fe, unet.FieldError{File: c.Path, Message: fmt.Sprintf("changed on both sides: source %s, target %s",
+					orAbsent(c.SourceHash), orAbsent(c.TargetHash))})
+			}
+			return out, &unet.Error{Code: unet.ECONFLICT, Fields: fe, Err: perr, Message: fmt.Sprintf(
+				"cannot promote %s from %s to %s: both changed the same files; nothing was pushed (use --prefer source|target, or merge in Git and retry)",
+				name, from, to)}
+		}
+		return out, gitError(perr)
+	}
+	return out, nil
+}
+
+func orAbsent(s string) string {
+	if s == "" {
+		return "(absent)"
+	}
+	return s
+}
+
+func promoteResult(r gitsync.PromoteResult) *unet.GitPromoteResult {
+	out := &unet.GitPromoteResult{Source: r.Source, From: r.From, To: r.To, Branch: r.Branch, Kind: string(r.Kind), Commit: r.Commit,
+		TargetBefore: r.TargetBefore, TargetAfter: r.TargetAfter}
+	for _, c := range r.Conflicts {
+		out.Conflicts = append(out.Conflicts, unet.GitConflict{Path: c.Path, SourceHash: c.SourceHash, TargetHash: c.TargetHash, BaseHash: c.BaseHash})
+	}
+	if r.Activation != nil {
+		e := syncEntry(*r.Activation)
+		out.Activation = &e
+	}
+	return out
+}
+
+// ActiveSnapshots returns the active snapshot of environment env of every
+// source holding kind (policies or templates), in source name order, held
+// until the caller releases them: a render or evaluation that uses them sees
+// one consistent version even while a sync activates another. Sources with no
+// active snapshot yet are left out.
+func (s *Service) ActiveSnapshots(ctx context.Context, kind, env string) ([]gitsync.Snapshot, error) {
+	srcs, err := s.db.Reader().ListGitSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var matching []unet.GitSource
+	for _, src := range srcs {
+		if src.Kind == kind || src.Kind == unet.GitKindBoth {
+			matching = append(matching, src)
+		}
+	}
+	if len(matching) == 0 {
+		return nil, unet.Errorf(unet.ENOTFOUND, "no Git source holds %s (add one with `unet git sources add`)", kind)
+	}
+	sy, err := s.syncer()
+	if err != nil {
+		return nil, err
+	}
+	var out []gitsync.Snapshot
+	for i := range matching {
+		snap, err := sy.Active(ctx, toGitsync(&matching[i]), env)
+		if errors.Is(err, gitsync.ErrNoActive) {
+			continue
+		}
+		if err != nil {
+			for _, o := range out {
+				o.Release()
+			}
+			return nil, gitError(err)
+		}
+		out = append(out, snap)
+	}
+	if len(out) == 0 {
+		return nil, unet.Errorf(unet.ENOTFOUND, "no Git source of %s has an active snapshot for environment %q yet (run `unet git sync`)", kind, env)
+	}
+	return out, nil
+}
+
+// ActivePolicyFiles returns the rule files of the active snapshots of
+// environment env (a node's environment; one the sources do not define uses
+// their default one) and a label "git:NAME@COMMIT" naming where they come
+// from. With several policy sources, file names are prefixed with the source
+// name and the labels joined by commas.
+func (s *Service) ActivePolicyFiles(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
+	snaps, err := s.ActiveSnapshots(ctx, unet.GitKindPolicies, env)
+	if err != nil {
+		return nil, "", err
+	}
+	defer func() {
+		for _, sn := range snaps {
+			sn.Release()
+		}
+	}()
+	var files []unet.PolicyFile
+	labels := make([]string, 0, len(snaps))
+	for _, sn := range snaps {
+		labels = append(labels, "git:"+sn.Source+"@"+sn.Commit)
+		var names []string
+		err := filepath.WalkDir(sn.Dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(p, ".rules") {
+				names = append(names, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, "", fmt.Errorf("read snapshot of %s: %w", sn.Source, err)
+		}
+		sort.Strings(names)
+		for _, p := range names {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return nil, "", fmt.Errorf("read snapshot of %s: %w", sn.Source, err)
+			}
+			rel, _ := filepath.Rel(sn.Dir, p)
+			name := filepath.ToSlash(rel)
+			if len(snaps) > 1 {
+				name = sn.Source + "/" + name
+			}
+			files = append(files, unet.PolicyFile{Name: name, Content: string(data)})
+		}
+	}
+	return files, strings.Join(labels, ","), nil
+}
+
+// ActiveTemplateDir returns the directory of the active template snapshot of
+// environment env. Snapshot directories are immutable; an inactive one is
+// removed only after several newer activations, so a render started now sees
+// a complete tree (use ActiveSnapshots to hold it explicitly).
+func (s *Service) ActiveTemplateDir(ctx context.Context, env string) (string, error) {
+	snaps, err := s.ActiveSnapshots(ctx, unet.GitKindTemplates, env)
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		for _, sn := range snaps {
+			sn.Release()
+		}
+	}()
+	if len(snaps) > 1 {
+		names := make([]string, len(snaps))
+		for i, sn := range snaps {
+			names[i] = sn.Source
+		}
+		return "", unet.Errorf(unet.ECONFLICT, "several Git sources hold templates (%s): keep one", strings.Join(names, ", "))
+	}
+	return snaps[0].Dir, nil
+}

@@ -1,0 +1,136 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/gitsync"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// gitTriggerKey carries the trigger of a Git operation to the state store,
+// which records it as the reason of the change rows.
+type gitTriggerKey struct{}
+
+func withGitTrigger(ctx context.Context, trigger string) context.Context {
+	return context.WithValue(ctx, gitTriggerKey{}, trigger)
+}
+
+// gitStore keeps the gitsync state and history in the database. Activations,
+// pins and unpins are appended to the change log in the transaction that
+// saves the new state.
+type gitStore struct{ s *Service }
+
+var _ gitsync.StateStore = gitStore{}
+
+// LoadState implements gitsync.StateStore.
+func (g gitStore) LoadState(ctx context.Context, source string) (gitsync.State, error) {
+	return loadGitState(ctx, g.s.db.Reader(), source)
+}
+
+func loadGitState(ctx context.Context, r sqlstore.Reader, source string) (gitsync.State, error) {
+	var st gitsync.State
+	doc, err := r.GitState(ctx, source)
+	if err != nil || doc == "" {
+		return st, err
+	}
+	if err := json.Unmarshal([]byte(doc), &st); err != nil {
+		return st, fmt.Errorf("git state of %s: %w", source, err)
+	}
+	return st, nil
+}
+
+// SaveState implements gitsync.StateStore.
+func (g gitStore) SaveState(ctx context.Context, source string, st gitsync.State) error {
+	doc, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	reason := "git"
+	if t, ok := ctx.Value(gitTriggerKey{}).(string); ok && t != "" {
+		reason = "git " + t
+	}
+	m := g.s.mutation(ctx, reason)
+	return g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		prev, err := loadGitState(ctx, tx.Reader(), source)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutGitState(ctx, source, string(doc), m.now); err != nil {
+			return err
+		}
+		names := make([]string, 0, len(st.Environments))
+		for name := range st.Environments {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			old, cur := prev.Environments[name], st.Environments[name]
+			var op string
+			switch {
+			case cur.Pinned && !old.Pinned:
+				op = unet.OpPin
+			case cur.Commit != old.Commit && cur.Commit != "":
+				op = unet.OpActivate
+			case old.Pinned && !cur.Pinned:
+				op = unet.OpUnpin
+			default:
+				continue
+			}
+			var before any
+			if old.Commit != "" {
+				before = envImage(name, old)
+			}
+			if err := m.record(ctx, tx, unet.KindGitSource, source, source, op, before, envImage(name, cur)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// envImage is an environment's active snapshot as the change log shows it.
+func envImage(name string, es gitsync.EnvState) map[string]any {
+	img := map[string]any{"environment": name, "commit": es.Commit, "message": es.Message, "author": es.Author, "pinned": es.Pinned}
+	if !es.CommitTime.IsZero() {
+		img["commit_time"] = es.CommitTime
+	}
+	if len(es.Files) > 0 {
+		img["files"] = es.Files
+	}
+	return img
+}
+
+// AppendHistory implements gitsync.StateStore.
+func (g gitStore) AppendHistory(ctx context.Context, source string, entries ...gitsync.HistoryEntry) error {
+	rows := make([]sqlstore.GitHistoryRow, 0, len(entries))
+	for _, e := range entries {
+		doc, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, sqlstore.GitHistoryRow{ID: newID(), Source: source, Environment: e.Environment, Trigger: string(e.Trigger),
+			Outcome: string(e.Outcome), Commit: e.Commit, SyncedAt: e.SyncedAt, Entry: string(doc)})
+	}
+	return g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return tx.InsertGitHistory(ctx, rows...) })
+}
+
+// History implements gitsync.StateStore.
+func (g gitStore) History(ctx context.Context, source string, limit int) ([]gitsync.HistoryEntry, error) {
+	docs, err := g.s.db.Reader().GitHistory(ctx, source, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]gitsync.HistoryEntry, 0, len(docs))
+	for _, d := range docs {
+		var e gitsync.HistoryEntry
+		if err := json.Unmarshal([]byte(d), &e); err != nil {
+			return nil, fmt.Errorf("git history of %s: %w", source, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
