@@ -131,6 +131,9 @@ type PolicyApplyReport struct {
 
 // PolicyService evaluates policies against the inventory and keeps results.
 type PolicyService interface {
+	// ValidatePolicies parses and checks rule files; the problems come back as
+	// field errors (File, Field "line:col", Message), nil when all is valid.
+	ValidatePolicies(ctx context.Context, files []PolicyFile) ([]FieldError, error)
 	EvaluatePolicies(ctx context.Context, req PolicyEvalRequest) (*PolicyEvalReport, error)
 	ApplyPolicies(ctx context.Context, req PolicyApplyRequest) (*PolicyApplyReport, error)
 	ListPolicyResults(ctx context.Context, f PolicyResultFilter) (*List[PolicyResult], error)

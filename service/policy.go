@@ -59,6 +59,17 @@ func PolicyErrors(errs policy.ErrorList) error {
 	return &unet.Error{Code: unet.EINVALID, Message: "policy errors", Fields: fe, Err: errs}
 }
 
+// ValidatePolicies parses and checks rule files without evaluating them.
+func (s *Service) ValidatePolicies(ctx context.Context, files []unet.PolicyFile) ([]unet.FieldError, error) {
+	if _, err := compilePolicies(files); err != nil {
+		if unet.ErrorCode(err) == unet.EINVALID {
+			return unet.ErrorFields(err), nil
+		}
+		return nil, err
+	}
+	return nil, nil
+}
+
 func (s *Service) rules(ctx context.Context, files []unet.PolicyFile, source string) (*policy.Program, string, error) {
 	if len(files) == 0 {
 		if s.policySource == nil {
