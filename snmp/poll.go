@@ -175,11 +175,11 @@ func (c *collector) columns() []column {
 		col(colIfPhysAddress, func(r *ifRow, v gosnmp.SnmpPDU) { r.MAC = asMAC(v) }),
 		col(colIfAdminStatus, func(r *ifRow, v gosnmp.SnmpPDU) {
 			n, _ := asInt(v)
-			r.AdminStatus = statusName(adminStatus, n)
+			r.AdminStatus = adminStatusName(n)
 		}),
 		col(colIfOperStatus, func(r *ifRow, v gosnmp.SnmpPDU) {
 			n, _ := asInt(v)
-			r.OperStatus = statusName(operStatus, n)
+			r.OperStatus = operStatusName(n)
 		}),
 		col(colIfLastChange, func(r *ifRow, v gosnmp.SnmpPDU) { r.lastChange, r.hasLastChange = asUint64(v) }),
 		col(colIfInOctets, u64(func(r *ifRow) *uint64 { return &r.in32 })),

@@ -27,17 +27,28 @@ func (c *recordingConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// usmStatsPrefix is the BER encoding of 1.3.6.1.6.3.15.1.1 (usmStats).
-var usmStatsPrefix = []byte{0x06, 0x0a, 0x2b, 0x06, 0x01, 0x06, 0x03, 0x0f, 0x01, 0x01}
+// usmStatsPrefix is the BER encoding of 1.3.6.1.6.3.15.1.1 (usmStats) as
+// the OID of a variable binding: tag 06, length 10, then the sub-identifiers.
+const usmStatsPrefix = "\x06\x0a\x2b\x06\x01\x06\x03\x0f\x01\x01"
 
-// usmReportErrors maps the usmStats object in a Report PDU to gosnmp's error.
-var usmReportErrors = map[byte]error{
-	1: gosnmp.ErrUnknownSecurityLevel,
-	2: gosnmp.ErrNotInTimeWindow,
-	3: gosnmp.ErrUnknownUsername,
-	4: gosnmp.ErrUnknownEngineID,
-	5: gosnmp.ErrWrongDigest,
-	6: gosnmp.ErrDecryption,
+// usmReportError maps the usmStats object of a Report PDU
+// (1.3.6.1.6.3.15.1.1.n.0) to gosnmp's error for it.
+func usmReportError(n byte) error {
+	switch n {
+	case 1:
+		return gosnmp.ErrUnknownSecurityLevel
+	case 2:
+		return gosnmp.ErrNotInTimeWindow
+	case 3:
+		return gosnmp.ErrUnknownUsername
+	case 4:
+		return gosnmp.ErrUnknownEngineID
+	case 5:
+		return gosnmp.ErrWrongDigest
+	case 6:
+		return gosnmp.ErrDecryption
+	}
+	return gosnmp.ErrUnknownReportPDU
 }
 
 // diagnoseAuth turns gosnmp's generic "not authentic" error into the USM
@@ -46,12 +57,9 @@ func diagnoseAuth(err error, conn *recordingConn) error {
 	if err == nil || conn == nil || !strings.Contains(err.Error(), "not authentic") {
 		return err
 	}
-	i := bytes.Index(conn.last, usmStatsPrefix)
+	i := bytes.Index(conn.last, []byte(usmStatsPrefix))
 	if i < 0 || i+len(usmStatsPrefix)+1 >= len(conn.last) || conn.last[i+len(usmStatsPrefix)+1] != 0 {
 		return &PollError{Kind: KindAuth, Op: "poll", Err: err, Hint: "the agent's answer failed authentication: check auth_proto and the auth key"}
 	}
-	if known, ok := usmReportErrors[conn.last[i+len(usmStatsPrefix)]]; ok {
-		return known
-	}
-	return gosnmp.ErrUnknownReportPDU
+	return usmReportError(conn.last[i+len(usmStatsPrefix)])
 }

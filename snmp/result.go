@@ -78,18 +78,37 @@ type PollResult struct {
 	Interfaces  []Interface `json:"interfaces"`
 }
 
-var adminStatus = map[int]string{1: "up", 2: "down", 3: "testing"}
-
-var operStatus = map[int]string{
-	1: "up", 2: "down", 3: "testing", 4: "unknown",
-	5: "dormant", 6: "notPresent", 7: "lowerLayerDown",
+// adminStatusName names an ifAdminStatus value.
+func adminStatusName(v int) string {
+	switch v {
+	case 1:
+		return "up"
+	case 2:
+		return "down"
+	case 3:
+		return "testing"
+	case 0:
+		return ""
+	}
+	return "unknown"
 }
 
-func statusName(m map[int]string, v int) string {
-	if s, ok := m[v]; ok {
-		return s
-	}
-	if v == 0 {
+// operStatusName names an ifOperStatus value.
+func operStatusName(v int) string {
+	switch v {
+	case 1:
+		return "up"
+	case 2:
+		return "down"
+	case 3:
+		return "testing"
+	case 5:
+		return "dormant"
+	case 6:
+		return "notPresent"
+	case 7:
+		return "lowerLayerDown"
+	case 0:
 		return ""
 	}
 	return "unknown"

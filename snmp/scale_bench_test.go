@@ -42,7 +42,7 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// cpuTimes reads user+system CPU time of a process from /proc.
+// procCPU reads the user+system CPU time of a process from /proc.
 func procCPU(pid int) time.Duration {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {

@@ -38,22 +38,36 @@ func (t Target) addr(p Profile) string {
 	return net.JoinHostPort(t.Host, strconv.Itoa(int(port)))
 }
 
-var authProtos = map[AuthProto]gosnmp.SnmpV3AuthProtocol{
-	AuthNone:   gosnmp.NoAuth,
-	AuthMD5:    gosnmp.MD5,
-	AuthSHA:    gosnmp.SHA,
-	AuthSHA224: gosnmp.SHA224,
-	AuthSHA256: gosnmp.SHA256,
-	AuthSHA384: gosnmp.SHA384,
-	AuthSHA512: gosnmp.SHA512,
+func gosnmpAuth(p AuthProto) gosnmp.SnmpV3AuthProtocol {
+	switch p {
+	case AuthMD5:
+		return gosnmp.MD5
+	case AuthSHA:
+		return gosnmp.SHA
+	case AuthSHA224:
+		return gosnmp.SHA224
+	case AuthSHA256:
+		return gosnmp.SHA256
+	case AuthSHA384:
+		return gosnmp.SHA384
+	case AuthSHA512:
+		return gosnmp.SHA512
+	}
+	return gosnmp.NoAuth
 }
 
-var privProtos = map[PrivProto]gosnmp.SnmpV3PrivProtocol{
-	PrivNone:   gosnmp.NoPriv,
-	PrivDES:    gosnmp.DES,
-	PrivAES:    gosnmp.AES,
-	PrivAES192: gosnmp.AES192,
-	PrivAES256: gosnmp.AES256,
+func gosnmpPriv(p PrivProto) gosnmp.SnmpV3PrivProtocol {
+	switch p {
+	case PrivDES:
+		return gosnmp.DES
+	case PrivAES:
+		return gosnmp.AES
+	case PrivAES192:
+		return gosnmp.AES192
+	case PrivAES256:
+		return gosnmp.AES256
+	}
+	return gosnmp.NoPriv
 }
 
 // newSession resolves the profile's credentials and returns an unconnected
@@ -88,8 +102,8 @@ func newSession(ctx context.Context, t Target, p Profile) (*gosnmp.GoSNMP, error
 	case V3:
 		usm := &gosnmp.UsmSecurityParameters{
 			UserName:               p.User,
-			AuthenticationProtocol: authProtos[p.AuthProto],
-			PrivacyProtocol:        privProtos[p.PrivProto],
+			AuthenticationProtocol: gosnmpAuth(p.AuthProto),
+			PrivacyProtocol:        gosnmpPriv(p.PrivProto),
 		}
 		g.MsgFlags = gosnmp.NoAuthNoPriv
 		if p.AuthProto != AuthNone {

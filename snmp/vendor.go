@@ -7,39 +7,65 @@ import (
 	"github.com/gosnmp/gosnmp"
 )
 
-// vendors maps IANA private enterprise numbers to vendor names.
-var vendors = map[uint32]string{
-	9:     "cisco",
-	11:    "hp",
-	43:    "3com",
-	674:   "dell",
-	1916:  "extreme",
-	1991:  "brocade",
-	2011:  "huawei",
-	2636:  "juniper",
-	3375:  "f5",
-	4526:  "netgear",
-	4874:  "juniper",
-	6027:  "dell",
-	6486:  "nokia",
-	6527:  "nokia",
-	6876:  "vmware",
-	8072:  "net-snmp",
-	12356: "fortinet",
-	14823: "aruba",
-	14988: "mikrotik",
-	25461: "paloaltonetworks",
-	25506: "h3c",
-	30065: "arista",
-	41112: "ubiquiti",
-	47196: "hpe",
-	12325: "freebsd",
-	2620:  "checkpoint",
-}
-
 // VendorName returns the vendor for an IANA private enterprise number, or ""
 // when it is not known.
-func VendorName(enterprise uint32) string { return vendors[enterprise] }
+func VendorName(enterprise uint32) string {
+	switch enterprise {
+	case 9:
+		return "cisco"
+	case 11:
+		return "hp"
+	case 43:
+		return "3com"
+	case 674:
+		return "dell"
+	case 1916:
+		return "extreme"
+	case 1991:
+		return "brocade"
+	case 2011:
+		return "huawei"
+	case 2620:
+		return "checkpoint"
+	case 2636:
+		return "juniper"
+	case 3375:
+		return "f5"
+	case 4526:
+		return "netgear"
+	case 4874:
+		return "juniper"
+	case 6027:
+		return "dell"
+	case 6486:
+		return "nokia"
+	case 6527:
+		return "nokia"
+	case 6876:
+		return "vmware"
+	case 8072:
+		return "net-snmp"
+	case 12325:
+		return "freebsd"
+	case 12356:
+		return "fortinet"
+	case 14823:
+		return "aruba"
+	case 14988:
+		return "mikrotik"
+	case 25461:
+		return "paloaltonetworks"
+	case 25506:
+		return "h3c"
+	case 30065:
+		return "arista"
+	case 41112:
+		return "ubiquiti"
+	case 47196:
+		return "hpe"
+	}
+	return ""
+}
 
 // enterpriseNumber extracts the private enterprise number from a
 // sysObjectID (1.3.6.1.4.1.N...); 0 when the OID is not under enterprises.

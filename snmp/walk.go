@@ -44,10 +44,11 @@ type columnState struct {
 // to its end. All columns advance together: each request carries the last
 // OID seen for each unfinished column, so a table of R rows and C columns
 // costs about R/reps requests instead of C*R/reps. Responses truncated by
-// the agent are handled (the columns that got nothing are asked again, and
-// later requests ask for only as many rows as the agent returned), a tooBig
-// answer halves the repetitions, and a column that does not advance is an
-// error, never a loop.
+// the agent are handled: the columns that got nothing are asked again, and
+// later requests ask for no more variables than the agent returned, over
+// fewer columns at a time when its cap leaves fewer than minRowsPerRequest
+// rows per column. A tooBig answer halves the request, and a column that
+// does not advance is an error, never a loop.
 func (w *walker) bulk(scalars []scalar, cols []column) error {
 	states := make([]*columnState, len(cols))
 	for i := range cols {
@@ -56,7 +57,9 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 	active := states
 	first := len(scalars) > 0
 	reps := max(w.reps, 1)
-	maxCols := gosnmp.MaxOids
+	// budget is how many variables the agent returns per response, known
+	// once it has capped one (packet size or a limit on variables).
+	budget := 0
 	for first || len(active) > 0 {
 		nr := 0
 		oids := make([]string, 0, gosnmp.MaxOids)
@@ -66,22 +69,30 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 			}
 			nr = len(scalars)
 		}
-		n := min(len(active), gosnmp.MaxOids-nr, maxCols)
+		n := min(len(active), gosnmp.MaxOids-nr)
+		r := reps
+		if budget > 0 {
+			// Within the agent's cap, keep at least minRowsPerRequest rows
+			// per column: the same number of responses, from smaller
+			// requests, and no rows built by the agent only to be dropped.
+			n = min(n, max(1, budget/minRowsPerRequest))
+			r = max(1, budget/max(n, 1))
+		}
+		if n == 0 {
+			r = 0
+		}
 		batch := active[:n]
 		for _, c := range batch {
 			oids = append(oids, c.last)
-		}
-		r := reps
-		if n == 0 {
-			r = 0
 		}
 		pkt, err := w.g.GetBulk(oids, uint8(nr), uint32(r))
 		if err != nil {
 			return err
 		}
 		w.requests++
-		if pkt.Error == gosnmp.TooBig && r > 1 {
+		if pkt.Error == gosnmp.TooBig && n*r > 1 {
 			reps = max(r/2, 1)
+			budget = max(n*r/2, 1)
 			continue
 		}
 		if pkt.Error != gosnmp.NoError {
@@ -108,14 +119,7 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 			return fmt.Errorf("%w: empty GETBULK response while walking %s", ErrProtocol, batch[0].col.base)
 		}
 		if len(vars) < n*r {
-			// The agent capped its response (packet size or a limit on
-			// variables). Ask for no more than it returns, so it does not
-			// build what it then drops, and when the cap leaves room for
-			// only a few rows of every column, walk fewer columns at a time:
-			// the same number of responses, from smaller requests.
-			capped := len(vars)
-			maxCols = max(1, min(n, capped/minRowsPerRequest))
-			reps = max(1, capped/maxCols)
+			budget = len(vars)
 		}
 		ended := make([]bool, n)
 		for k, v := range vars {
