@@ -12,10 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/httpapi"
 	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
+	"github.com/unet-dev/unet/templates"
 )
 
 // contractMode runs CLI commands either against a database (local mode) or
@@ -57,7 +59,9 @@ func startContractServer(t *testing.T, dbURL string) string {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := httpapi.New(service.New(db), httpapi.Options{})
+	svc := service.New(db)
+	svc.SetTemplateEnv(templates.New(examples.Templates(), templates.Options{}))
+	srv, err := httpapi.New(svc, httpapi.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,6 +193,30 @@ func contractScenario() [][]string {
 		"links list --node fra-spine-01",
 		"changes list --limit 5",
 		"export {dir}/json --format json",
+		// Policies, templates and SNMP through the same interfaces.
+		"policy eval -o table",
+		"policy eval --store --node lon-acc-07",
+		"policy eval --store",
+		"policy results --status fail -o table",
+		"policy history --node lon-acc-05 -o table",
+		"policy report --by vendor -o table",
+		"nodes show lon-acc-07 --eval -o table",
+		"policy apply --dry-run -o table",
+		"template list -o table",
+		"template validate -o table",
+		"template render fra-leaf-01",
+		"template render fra-leaf-01 -t eos/ntp.j2 -o json",
+		"template render nyc-fw-01",
+		"template diff lon-dist-01 --running ../examples/running/lon-dist-01.cfg -o table",
+		"template diff lon-acc-11 --running ../examples/running/lon-acc-11.cfg",
+		"template diff lon-acc-11 --running {dir}/missing.cfg",
+		"snmp profile add lab --version 2c --community env:UNET_TEST_COMMUNITY --timeout 1s",
+		"snmp profile add bad --version 3 --user u --auth-proto rot13",
+		"snmp profile list -o table",
+		"snmp profile show lab",
+		"nodes status lon-acc-01",
+		"nodes drift",
+		"snmp profile delete lab",
 	}
 	out := make([][]string, len(lines))
 	for i, l := range lines {

@@ -40,7 +40,9 @@ func (a *app) policyFiles(path string) ([]unet.PolicyFile, string, error) {
 		path = "policies"
 	}
 	if path == "" {
-		fmt.Fprintln(a.env.Stderr, "note: no policy directory given (--path, UNET_POLICY_PATH or ./policies): using the built-in demo policies")
+		if a.verbose > 0 {
+			fmt.Fprintln(a.env.Stderr, "note: no policy directory given (--path, UNET_POLICY_PATH or ./policies): using the built-in demo policies")
+		}
 		files, err := readRuleFiles(examples.Policies())
 		return files, "builtin:demo", err
 	}

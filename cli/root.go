@@ -121,6 +121,7 @@ against a μNet server (--server).`,
 		configcmd.NewConfigCommand(),
 		a.templateCommand(),
 		a.snmpCommand(),
+		a.serveCommand(),
 		a.gitCommand(),
 	)
 	for _, c := range root.Commands() {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -98,6 +99,7 @@ func loadServeConfig(path string) (*serveConfig, error) {
 type serveFlags struct {
 	listen, config, authMode, logFormat string
 	demo, noMigrate, requireIfMatch     bool
+	jobs                                jobFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -129,6 +131,7 @@ UNET_AUTH_MODE) < flags.`,
 	fl.StringVar(&f.authMode, "auth-mode", "", "authentication mode: none (env UNET_AUTH_MODE)")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json")
 	fl.BoolVar(&f.requireIfMatch, "require-if-match", false, "answer 428 to PATCH/DELETE without If-Match")
+	f.jobs.register(fl)
 	return cmd
 }
 
@@ -201,6 +204,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		logger.Warn("database schema is not current; /readyz answers 503 until it is", slog.Any("reason", err))
 	}
 	svc := service.New(db)
+	if err := a.configureSources(svc, f.jobs); err != nil {
+		return err
+	}
 	if f.demo {
 		b, err := demoBundle()
 		if err != nil {
@@ -240,8 +246,13 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	logger.Info("serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("auth_mode", mode),
 		slog.String("database", dbURL))
-	if err := srv.Serve(ctx, ln); err != nil {
-		return fmt.Errorf("serve: %w", err)
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	waitJobs := startJobs(jobsCtx, svc, f.jobs, logger)
+	serveErr := srv.Serve(ctx, ln)
+	stopJobs()
+	waitJobs()
+	if serveErr != nil {
+		return fmt.Errorf("serve: %w", serveErr)
 	}
 	logger.Info("server stopped")
 	return nil

@@ -40,6 +40,15 @@ func (a *app) templateService(cmd *cobra.Command, path string) (unet.TemplateSer
 	return ts, nil
 }
 
+// templateEnvQuiet is templateEnv without the note about the built-in
+// templates (for the server, which logs its sources).
+func (a *app) templateEnvQuiet(path string) (*templates.Env, error) {
+	if path == "" {
+		return templates.New(examples.Templates(), templates.Options{}), nil
+	}
+	return a.templateEnv(path)
+}
+
 func (a *app) templateEnv(path string) (*templates.Env, error) {
 	if path == "" {
 		path = a.env.Getenv("UNET_TEMPLATE_PATH")
@@ -48,7 +57,9 @@ func (a *app) templateEnv(path string) (*templates.Env, error) {
 		path = "templates"
 	}
 	if path == "" {
-		fmt.Fprintln(a.env.Stderr, "note: no template directory given (--path, UNET_TEMPLATE_PATH or ./templates): using the built-in demo templates")
+		if a.verbose > 0 {
+			fmt.Fprintln(a.env.Stderr, "note: no template directory given (--path, UNET_TEMPLATE_PATH or ./templates): using the built-in demo templates")
+		}
 		return templates.New(examples.Templates(), templates.Options{}), nil
 	}
 	env, err := templates.NewDir(path, templates.Options{})

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/examples"
+	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/snmp"
+)
+
+// jobFlags configure the server's background work.
+type jobFlags struct {
+	policies, templates string
+	evalInterval        time.Duration
+	snmpInterval        time.Duration
+	snmpConcurrency     int
+	historyRetention    time.Duration
+	noSNMP              bool
+}
+
+func (f *jobFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.policies, "policies", "", "policy directory evaluated by the server (env UNET_POLICY_PATH; default: the built-in demo policies)")
+	fs.StringVar(&f.templates, "templates", "", "template directory rendered by the server (env UNET_TEMPLATE_PATH; default: the built-in demo templates)")
+	fs.DurationVar(&f.evalInterval, "eval-interval", 5*time.Minute, "re-evaluate and store policy results this often (0: never); inventory changes trigger an evaluation within 10s")
+	fs.DurationVar(&f.snmpInterval, "snmp-interval", 15*time.Minute, "default SNMP poll interval of live nodes with a management address")
+	fs.IntVar(&f.snmpConcurrency, "snmp-concurrency", snmp.DefaultConcurrency, "SNMP polls in flight at most")
+	fs.DurationVar(&f.historyRetention, "status-retention", 30*24*time.Hour, "keep SNMP status history this long (0: forever)")
+	fs.BoolVar(&f.noSNMP, "no-snmp", false, "do not poll devices")
+}
+
+// configureSources points the service at the server's policies and templates.
+func (a *app) configureSources(svc *service.Service, f jobFlags) error {
+	polPath := pick(f.policies, a.env.Getenv("UNET_POLICY_PATH"))
+	svc.SetPolicySource(func(ctx context.Context) ([]unet.PolicyFile, string, error) {
+		if polPath == "" {
+			files, err := readRuleFiles(examples.Policies())
+			return files, "builtin:demo", err
+		}
+		return a.policyFiles(polPath)
+	})
+	env, err := a.templateEnvQuiet(pick(f.templates, a.env.Getenv("UNET_TEMPLATE_PATH")))
+	if err != nil {
+		return err
+	}
+	svc.SetTemplateEnv(env)
+	return nil
+}
+
+// startJobs runs the background work of the server until ctx ends: policy
+// re-evaluation (on a schedule and soon after inventory changes) and SNMP
+// polling. The returned function waits for them to stop.
+func startJobs(ctx context.Context, svc *service.Service, f jobFlags, logger *slog.Logger) func() {
+	var wg sync.WaitGroup
+	if f.evalInterval > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			evaluateLoop(ctx, svc, f.evalInterval, 10*time.Second, logger)
+		}()
+	}
+	if !f.noSNMP {
+		sched := svc.NewPollScheduler(snmp.Options{Interval: f.snmpInterval, Concurrency: f.snmpConcurrency, Logger: logger}, f.historyRetention)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := sched.Run(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("SNMP scheduler stopped", slog.Any("error", err))
+			}
+		}()
+	}
+	return wg.Wait
+}
+
+// evaluateLoop stores policy results every interval, and within check of the
+// latest inventory change.
+func evaluateLoop(ctx context.Context, svc *service.Service, interval, check time.Duration, logger *slog.Logger) {
+	lastChange := "-"
+	var lastEval time.Time
+	tick := time.NewTicker(check)
+	defer tick.Stop()
+	for {
+		latest := ""
+		if l, err := svc.ListChanges(ctx, unet.ChangeFilter{Page: unet.Page{Limit: 1}}); err == nil && len(l.Items) > 0 {
+			latest = l.Items[0].ID
+		}
+		if latest != lastChange || time.Since(lastEval) >= interval {
+			start := time.Now()
+			rep, err := svc.EvaluatePolicies(unet.WithActor(ctx, "unet-server"), unet.PolicyEvalRequest{Store: true})
+			switch {
+			case err != nil && ctx.Err() == nil:
+				logger.Error("policy evaluation failed", slog.Any("error", err))
+			case err == nil:
+				logger.Info("policies evaluated", slog.Int("results", len(rep.Results)), slog.Int("changed", rep.Changed),
+					slog.Duration("took", time.Since(start)))
+			}
+			lastChange, lastEval = latest, time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/httpapi"
+	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// benchHandler is the API handler over a SQLite file holding n nodes.
+func benchHandler(b *testing.B, n int) (http.Handler, *unet.Node) {
+	h, node, _ := benchSetup(b, n)
+	return h, node
+}
+
+func benchSetup(b *testing.B, n int) (http.Handler, *unet.Node, unet.Service) {
+	b.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	svc := service.New(db)
+	if _, err := svc.Import(ctx, bundle(n), unet.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	node, err := svc.GetNode(ctx, "node-00042")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := httpapi.New(svc, httpapi.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv.Handler(), node, svc
+}
+
+// BenchmarkServiceGetNode is the same read without HTTP: the difference to
+// BenchmarkGetNode is the API layer's own cost.
+func BenchmarkServiceGetNode(b *testing.B) {
+	_, n, svc := benchSetup(b, 1000)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := svc.GetNode(ctx, n.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func benchGet(b *testing.B, h http.Handler, path string) {
+	req := httptest.NewRequest("GET", path, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				b.Fatalf("%s: %d %s", path, w.Code, w.Body)
+			}
+		}
+	})
+}
+
+// The in-process cost of the API's hot read paths (no network), over SQLite.
+func BenchmarkGetNode(b *testing.B) {
+	h, n := benchHandler(b, 1000)
+	benchGet(b, h, "/api/v1/nodes/"+n.ID)
+}
+
+func BenchmarkListNodes100(b *testing.B) {
+	h, _ := benchHandler(b, 1000)
+	benchGet(b, h, "/api/v1/nodes?limit=100")
+}
+
+func BenchmarkHealthz(b *testing.B) {
+	h, _ := benchHandler(b, 50)
+	benchGet(b, h, "/healthz")
+}

@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/unet-dev/unet"
+)
+
+func (s *Server) listVendors(w http.ResponseWriter, r *http.Request) error {
+	vs, err := s.svc.ListVendors(r.Context())
+	if err != nil {
+		return err
+	}
+	if vs == nil {
+		vs = []unet.Vendor{}
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.Vendor]{Items: vs, Total: len(vs)})
+	return nil
+}
+
+func (s *Server) createVendor(w http.ResponseWriter, r *http.Request) error {
+	var v unet.Vendor
+	if err := decodeBody(r, &v); err != nil {
+		return err
+	}
+	out, err := s.svc.CreateVendor(r.Context(), &v, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	p, err := page(q)
+	if err != nil {
+		return err
+	}
+	f := unet.ChangeFilter{Object: q.Get("object"), Actor: q.Get("actor"), Page: p}
+	if v := q.Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return statusError(http.StatusBadRequest, unet.EINVALID, "query parameter since must be an RFC 3339 time such as 2026-01-02T15:04:05Z, not "+v)
+		}
+		f.Since = t
+	}
+	l, err := s.svc.ListChanges(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) getChange(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.GetChange(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) importInventory(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	dry, err := boolParam(q, "dry_run")
+	if err != nil {
+		return err
+	}
+	var b unet.Bundle
+	if err := decodeBody(r, &b); err != nil {
+		return err
+	}
+	rep, err := s.svc.Import(r.Context(), &b, unet.ImportOptions{DryRun: dry, Reason: q.Get("reason")})
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) exportInventory(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.svc.Export(r.Context())
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, b)
+	return nil
+}
+
+func (s *Server) openapiDoc(w http.ResponseWriter, r *http.Request) error {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "public, max-age=300")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(s.openapi)
+	return nil
+}

@@ -1,0 +1,342 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/unet-dev/unet"
+)
+
+func (s *Server) policyService() (unet.PolicyService, error) {
+	if ps, ok := s.svc.(unet.PolicyService); ok {
+		return ps, nil
+	}
+	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not evaluate policies")
+}
+
+func (s *Server) templateService() (unet.TemplateService, error) {
+	if ts, ok := s.svc.(unet.TemplateService); ok {
+		return ts, nil
+	}
+	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not render templates")
+}
+
+func (s *Server) snmpService() (unet.SNMPService, error) {
+	if ss, ok := s.svc.(unet.SNMPService); ok {
+		return ss, nil
+	}
+	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not poll SNMP")
+}
+
+func (s *Server) evaluatePolicies(w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.policyService()
+	if err != nil {
+		return err
+	}
+	var req unet.PolicyEvalRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	rep, err := ps.EvaluatePolicies(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.policyService()
+	if err != nil {
+		return err
+	}
+	var req unet.PolicyApplyRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	rep, err := ps.ApplyPolicies(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+// validatePolicies compiles the files without evaluating: positioned errors
+// come back in the report (200), not as a problem.
+func (s *Server) validatePolicies(w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.policyService()
+	if err != nil {
+		return err
+	}
+	var req PolicyValidateRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if len(req.Files) == 0 {
+		return statusError(http.StatusBadRequest, unet.EINVALID, "no files to validate", unet.FieldError{Field: "files", Message: "is required"})
+	}
+	errs, err := ps.ValidatePolicies(r.Context(), req.Files)
+	if err != nil {
+		return err
+	}
+	if errs == nil {
+		errs = []unet.FieldError{}
+	}
+	rep := ValidationReport{Valid: len(errs) == 0, Errors: errs}
+	s.writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) listPolicyResults(w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.policyService()
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	p, err := page(q)
+	if err != nil {
+		return err
+	}
+	l, err := ps.ListPolicyResults(r.Context(), unet.PolicyResultFilter{Node: q.Get("node"), Rule: q.Get("rule"),
+		Status: q.Get("status"), Severity: q.Get("severity"), Kind: q.Get("kind"), Page: p})
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func timeParam(q map[string][]string, name string) (time.Time, error) {
+	v := ""
+	if vs := q[name]; len(vs) > 0 {
+		v = vs[0]
+	}
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return t, statusError(http.StatusBadRequest, unet.EINVALID, "query parameter "+name+" must be an RFC 3339 time such as 2026-01-02T15:04:05Z, not "+v)
+	}
+	return t, nil
+}
+
+func (s *Server) listComplianceHistory(w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.policyService()
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	p, err := page(q)
+	if err != nil {
+		return err
+	}
+	since, err := timeParam(q, "since")
+	if err != nil {
+		return err
+	}
+	l, err := ps.ListComplianceHistory(r.Context(), unet.ComplianceHistoryFilter{Node: q.Get("node"), Rule: q.Get("rule"), Since: since, Page: p})
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.templateService()
+	if err != nil {
+		return err
+	}
+	list, err := ts.ListTemplates(r.Context())
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.TemplateInfo]{Items: list, Total: len(list)})
+	return nil
+}
+
+func (s *Server) validateTemplates(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.templateService()
+	if err != nil {
+		return err
+	}
+	errs, err := ts.ValidateTemplates(r.Context())
+	if err != nil {
+		return err
+	}
+	if errs == nil {
+		errs = []unet.FieldError{}
+	}
+	s.writeJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs})
+	return nil
+}
+
+func (s *Server) renderNodeGet(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, unet.TemplateRequest{Templates: r.URL.Query()["template"]})
+}
+
+func (s *Server) renderNodePost(w http.ResponseWriter, r *http.Request) error {
+	var req unet.TemplateRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	return s.render(w, r, req)
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, req unet.TemplateRequest) error {
+	ts, err := s.templateService()
+	if err != nil {
+		return err
+	}
+	req.Node = r.PathValue("ref")
+	res, err := ts.RenderNode(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.templateService()
+	if err != nil {
+		return err
+	}
+	var req unet.TemplateDiffRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	req.Node = r.PathValue("ref")
+	res, err := ts.DiffNode(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) listSNMPProfiles(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	ps, err := ss.ListSNMPProfiles(r.Context())
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.SNMPProfile]{Items: ps, Total: len(ps)})
+	return nil
+}
+
+func (s *Server) createSNMPProfile(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	var p unet.SNMPProfile
+	if err := decodeBody(r, &p); err != nil {
+		return err
+	}
+	out, err := ss.CreateSNMPProfile(r.Context(), &p, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) getSNMPProfile(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	p, err := ss.GetSNMPProfile(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) deleteSNMPProfile(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	if err := ss.DeleteSNMPProfile(r.Context(), r.PathValue("name"), unet.DeleteOptions{Reason: r.URL.Query().Get("reason")}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) pollNode(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	st, err := ss.PollNode(r.Context(), r.PathValue("ref"), r.URL.Query().Get("profile"))
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) getNodeStatus(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	st, err := ss.GetNodeStatus(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) listNodeInterfaces(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	ifs, err := ss.ListNodeInterfaces(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.InterfaceStatus]{Items: ifs, Total: len(ifs)})
+	return nil
+}
+
+func (s *Server) listNodeHistory(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	since, err := timeParam(r.URL.Query(), "since")
+	if err != nil {
+		return err
+	}
+	hs, err := ss.ListNodeHistory(r.Context(), r.PathValue("ref"), since)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.StatusSnapshot]{Items: hs, Total: len(hs)})
+	return nil
+}
+
+func (s *Server) listDrift(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.snmpService()
+	if err != nil {
+		return err
+	}
+	ds, err := ss.ListDrift(r.Context())
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.DriftEntry]{Items: ds, Total: len(ds)})
+	return nil
+}

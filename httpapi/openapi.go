@@ -1,0 +1,165 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strconv"
+)
+
+// apiDescription is the top of the OpenAPI document: the conventions every
+// route shares.
+const apiDescription = `μNet's REST API: the network inventory (nodes, links, locations, vendors),
+its change log, and whole-inventory import/export.
+
+Errors are RFC 9457 application/problem+json documents with a stable "code"
+(invalid, not_found, conflict, unauthorized, forbidden, unavailable, internal)
+and, for validation failures, "errors": [{field, message, file, record}].
+Statuses: 400 malformed request (bad JSON, unknown field, bad parameter),
+404 not found, 405 method not allowed, 409 conflict, 412 If-Match is stale,
+413 body too large, 415 not JSON, 422 validation failed, 428 If-Match required
+(only when the server is configured so), 503 unavailable, 500 internal.
+
+Lists answer {"items": [...], "next": CURSOR, "total": N}; pass next back as
+cursor for the following page. Single objects carry ETag: "VERSION"; send it
+as If-Match on PATCH and DELETE to refuse lost updates. X-Request-ID is
+accepted or generated, and echoed. In auth mode none, X-Unet-Actor names the
+author recorded in the change log.`
+
+// buildOpenAPI renders the OpenAPI 3 document of the route table.
+func buildOpenAPI(table []Route) ([]byte, error) {
+	g := &schemaGen{comps: map[string]any{}}
+	problem := g.schema(reflect.TypeFor[Problem]())
+	paths := map[string]any{}
+	for _, rt := range table {
+		item, _ := paths[rt.Path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[rt.Path] = item
+		}
+		item[lower(rt.Method)] = operation(g, rt)
+	}
+	doc := map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{
+			"title":       "μNet API",
+			"version":     "1",
+			"description": apiDescription,
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"schemas": g.comps,
+			"responses": map[string]any{
+				"Problem": map[string]any{
+					"description": "an error (RFC 9457 problem document)",
+					"content":     map[string]any{ProblemContentType: map[string]any{"schema": problem}},
+				},
+			},
+			"headers": map[string]any{
+				"RequestID": map[string]any{"description": "the request ID (echoed or generated)", "schema": map[string]any{"type": "string"}},
+				"ETag":      map[string]any{"description": "the object's version as an entity tag, e.g. \"3\"", "schema": map[string]any{"type": "string"}},
+			},
+		},
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func paramSchema(typ string) map[string]any {
+	switch typ {
+	case "integer":
+		return map[string]any{"type": "integer"}
+	case "boolean":
+		return map[string]any{"type": "boolean"}
+	case "date-time":
+		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	return map[string]any{"type": "string"}
+}
+
+func operation(g *schemaGen, rt Route) map[string]any {
+	op := map[string]any{
+		"operationId":  rt.OperationID,
+		"summary":      rt.Summary,
+		"tags":         []string{rt.Tag},
+		"x-permission": string(rt.Permission),
+	}
+	var params []any
+	for _, p := range rt.PathParams {
+		params = append(params, map[string]any{"name": p.Name, "in": "path", "required": true,
+			"description": p.Description, "schema": paramSchema(p.Type)})
+	}
+	for _, p := range rt.Query {
+		params = append(params, map[string]any{"name": p.Name, "in": "query",
+			"description": p.Description, "schema": paramSchema(p.Type)})
+	}
+	if rt.Conditional {
+		params = append(params, map[string]any{"name": "If-Match", "in": "header",
+			"description": "the ETag of the version this write applies to; stale: 412; absent: unconditional write (428 when the server requires it)",
+			"schema":      map[string]any{"type": "string"}})
+	}
+	if rt.ETag && rt.Method == http.MethodGet {
+		params = append(params, map[string]any{"name": "If-None-Match", "in": "header",
+			"description": "answer 304 when the object is still at this ETag", "schema": map[string]any{"type": "string"}})
+	}
+	params = append(params,
+		map[string]any{"name": RequestIDHeader, "in": "header", "description": "request ID to use (printable ASCII, at most 128 characters)",
+			"schema": map[string]any{"type": "string"}})
+	if rt.Permission != PermPublic {
+		params = append(params, map[string]any{"name": ActorHeader, "in": "header",
+			"description": "auth mode none: the actor recorded in the change log", "schema": map[string]any{"type": "string"}})
+	}
+	op["parameters"] = params
+	if rt.Body != nil {
+		ct := "application/json"
+		content := map[string]any{ct: map[string]any{"schema": g.schema(reflect.TypeOf(rt.Body))}}
+		if rt.Method == http.MethodPatch {
+			content["application/merge-patch+json"] = content[ct]
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": content}
+	}
+	headers := map[string]any{"X-Request-ID": map[string]any{"$ref": "#/components/headers/RequestID"}}
+	if rt.ETag {
+		headers["ETag"] = map[string]any{"$ref": "#/components/headers/ETag"}
+	}
+	ok := map[string]any{"description": http.StatusText(rt.Status), "headers": headers}
+	if rt.Result != nil {
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.Result))}}
+	}
+	problem := map[string]any{"$ref": "#/components/responses/Problem"}
+	responses := map[string]any{strconv.Itoa(rt.Status): ok, "default": problem}
+	if rt.ETag && rt.Method == http.MethodGet {
+		responses["304"] = map[string]any{"description": "Not Modified"}
+	}
+	responses["400"] = problem
+	if len(rt.PathParams) > 0 {
+		responses["404"] = problem
+	}
+	if rt.Body != nil {
+		for _, st := range []string{"413", "415", "422"} {
+			responses[st] = problem
+		}
+	}
+	if rt.Method != http.MethodGet {
+		responses["409"] = problem
+	}
+	if rt.Conditional {
+		responses["412"] = problem
+		responses["428"] = problem
+	}
+	if rt.Path == "/readyz" {
+		responses["503"] = map[string]any{"description": "not ready: the reason is in the body",
+			"content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeFor[Health]())}}}
+	}
+	op["responses"] = responses
+	return op
+}

@@ -1,0 +1,156 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/unet-dev/unet"
+)
+
+// BasePath is the prefix of every API route.
+const BasePath = "/api/v1"
+
+// Route is one entry of the route table: everything the mux, the authorizer
+// and the OpenAPI document need to know about an endpoint.
+type Route struct {
+	Method      string
+	Path        string // full pattern with {name} wildcards, e.g. /api/v1/nodes/{ref}
+	Permission  Permission
+	OperationID string
+	Summary     string
+	Tag         string
+	// PathParams describes the {name} wildcards of Path.
+	PathParams []Param
+	// Query lists the accepted query parameters; any other is refused with 400.
+	Query []Param
+	// Body is a value of the request body type (nil: the route takes no body).
+	Body any
+	// BodyLimit overrides the server's body size limit for this route.
+	BodyLimit int64
+	// Status is the status of a successful answer; Result a value of its body
+	// type (nil: no body).
+	Status int
+	Result any
+	// ETag marks success answers that carry an ETag; Conditional marks routes
+	// that honour If-Match.
+	ETag        bool
+	Conditional bool
+	// Long marks routes that may run for long (import, export): they get the
+	// server's long-request deadlines instead of the normal ones.
+	Long bool
+
+	handle handlerFunc
+}
+
+// Param is a path or query parameter.
+type Param struct {
+	Name        string
+	Type        string // string, integer, boolean or date-time
+	Description string
+}
+
+// handlerFunc serves one request; a returned error is answered as problem+json.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func refParam(what string) []Param {
+	return []Param{{Name: "ref", Type: "string", Description: what + " (URL-escaped: '/' as %2F)"}}
+}
+
+func pageParams() []Param {
+	return []Param{
+		{Name: "limit", Type: "integer", Description: "page size (default 100, at most 10000)"},
+		{Name: "offset", Type: "integer", Description: "skip this many results (not with cursor)"},
+		{Name: "cursor", Type: "string", Description: "continue after this cursor: the `next` of the previous page"},
+	}
+}
+
+func reasonParam() Param {
+	return Param{Name: "reason", Type: "string", Description: "reason recorded in the change log"}
+}
+
+// routes builds the route table. It is the single place where endpoints and
+// their permissions are declared.
+func (s *Server) routes() []Route {
+	rs := []Route{
+		{Method: http.MethodGet, Path: "/healthz", Permission: PermPublic, OperationID: "healthz", Tag: "operations",
+			Summary: "Liveness: the process answers", Status: http.StatusOK, Result: Health{}, handle: s.healthz},
+		{Method: http.MethodGet, Path: "/readyz", Permission: PermPublic, OperationID: "readyz", Tag: "operations",
+			Summary: "Readiness: the database is reachable and migrated (503 with the reason otherwise)",
+			Status:  http.StatusOK, Result: Health{}, handle: s.readyz},
+		{Method: http.MethodGet, Path: BasePath + "/openapi.json", Permission: PermPublic, OperationID: "getOpenAPI",
+			Tag: "operations", Summary: "This API's OpenAPI 3 document", Status: http.StatusOK, Result: map[string]any{},
+			handle: s.openapiDoc},
+	}
+	rs = append(rs, crudRoutes(s, crud[unet.Node, unet.NodeFilter]{
+		kind: "node", plural: "nodes", read: PermNodesRead, write: PermNodesWrite,
+		ref:    "node ID, name or FQDN",
+		create: s.svc.CreateNode, get: s.svc.GetNode, list: s.svc.ListNodes, update: s.svc.UpdateNode, del: s.svc.DeleteNode,
+		version: func(n *unet.Node) int { return n.Version }, id: func(n *unet.Node) string { return n.ID },
+		filter: nodeFilter, filterParams: []Param{
+			{Name: "vendor", Type: "string", Description: "only this vendor"},
+			{Name: "role", Type: "string", Description: "only this role"},
+			{Name: "platform", Type: "string", Description: "only this platform"},
+			{Name: "location", Type: "string", Description: "only nodes in this location (path or ID) or below it"},
+			{Name: "lifecycle", Type: "string", Description: "only this lifecycle"},
+			{Name: "tag", Type: "string", Description: "only nodes with this tag"},
+		},
+		deleteParams: []Param{{Name: "cascade", Type: "boolean", Description: "also delete the node's links"}},
+	})...)
+	rs = append(rs, crudRoutes(s, crud[unet.Location, unet.LocationFilter]{
+		kind: "location", plural: "locations", read: PermLocationsRead, write: PermLocationsWrite,
+		ref:    "location ID or path",
+		create: s.svc.CreateLocation, get: s.svc.GetLocation, list: s.svc.ListLocations, update: s.svc.UpdateLocation,
+		del:     s.svc.DeleteLocation,
+		version: func(l *unet.Location) int { return l.Version }, id: func(l *unet.Location) string { return l.ID },
+		filter: locationFilter, filterParams: []Param{
+			{Name: "type", Type: "string", Description: "only this location type"},
+			{Name: "parent", Type: "string", Description: "only direct children of this location (path or ID)"},
+		},
+	})...)
+	rs = append(rs, crudRoutes(s, crud[unet.Link, unet.LinkFilter]{
+		kind: "link", plural: "links", read: PermLinksRead, write: PermLinksWrite,
+		ref:    "link ID, name or NODE:INTERFACE of either end",
+		create: s.svc.CreateLink, get: s.svc.GetLink, list: s.svc.ListLinks, update: s.svc.UpdateLink, del: s.svc.DeleteLink,
+		version: func(l *unet.Link) int { return l.Version }, id: func(l *unet.Link) string { return l.ID },
+		filter: linkFilter, filterParams: []Param{
+			{Name: "node", Type: "string", Description: "only links of this node (either end)"},
+			{Name: "role", Type: "string", Description: "only this role"},
+		},
+	})...)
+	rs = append(rs,
+		Route{Method: http.MethodGet, Path: BasePath + "/vendors", Permission: PermVendorsRead, OperationID: "listVendors",
+			Tag: "vendors", Summary: "List the vendor registry (not paginated)", Status: http.StatusOK,
+			Result: unet.List[unet.Vendor]{}, handle: s.listVendors},
+		Route{Method: http.MethodPost, Path: BasePath + "/vendors", Permission: PermVendorsWrite, OperationID: "createVendor",
+			Tag: "vendors", Summary: "Add a vendor", Query: []Param{reasonParam()}, Body: unet.Vendor{},
+			Status: http.StatusCreated, Result: unet.Vendor{}, handle: s.createVendor},
+		Route{Method: http.MethodGet, Path: BasePath + "/changes", Permission: PermChangesRead, OperationID: "listChanges",
+			Tag: "changes", Summary: "List the change log, newest first",
+			Query: append([]Param{
+				{Name: "object", Type: "string", Description: "only changes of this object: KIND/NAME, KIND/ID or an ID"},
+				{Name: "actor", Type: "string", Description: "only changes by this actor"},
+				{Name: "since", Type: "date-time", Description: "only changes at or after this time (RFC 3339)"},
+			}, pageParams()...),
+			Status: http.StatusOK, Result: unet.List[unet.Change]{}, handle: s.listChanges},
+		Route{Method: http.MethodGet, Path: BasePath + "/changes/{id}", Permission: PermChangesRead, OperationID: "getChange",
+			Tag: "changes", Summary: "Show one change with its before and after images",
+			PathParams: []Param{{Name: "id", Type: "string", Description: "change ID"}},
+			Status:     http.StatusOK, Result: unet.Change{}, handle: s.getChange},
+		Route{Method: http.MethodPost, Path: BasePath + "/import", Permission: PermInventoryImport, OperationID: "importInventory",
+			Tag: "inventory", Summary: "Upsert a whole inventory by natural keys, in one transaction (all or nothing)",
+			Query: []Param{{Name: "dry_run", Type: "boolean", Description: "report what would change, write nothing"}, reasonParam()},
+			Body:  unet.Bundle{}, BodyLimit: s.opts.MaxImportBytes, Long: true,
+			Status: http.StatusOK, Result: unet.ImportReport{}, handle: s.importInventory},
+		Route{Method: http.MethodGet, Path: BasePath + "/export", Permission: PermInventoryExport, OperationID: "exportInventory",
+			Tag: "inventory", Summary: "The whole inventory in interchange (by-name) form, ready for import",
+			Long: true, Status: http.StatusOK, Result: unet.Bundle{}, handle: s.exportInventory},
+	)
+	rs = append(rs, s.engineRoutes()...)
+	return rs
+}
+
+// Routes returns a copy of the route table.
+func (s *Server) Routes() []Route {
+	out := make([]Route, len(s.table))
+	copy(out, s.table)
+	return out
+}

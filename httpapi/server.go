@@ -1,0 +1,367 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/unet-dev/unet"
+)
+
+// Options configure a Server. Zero values take the defaults named below.
+type Options struct {
+	// Authorizer checks each route's permission (default NoAuth).
+	Authorizer Authorizer
+	// Logger receives access and error logs (default: discarded).
+	Logger *slog.Logger
+	// AccessLog logs one line per request at Info level.
+	AccessLog bool
+	// Ready is the readiness probe behind /readyz (default: always ready).
+	Ready func(context.Context) error
+	// MaxBodyBytes limits request bodies (default 1 MiB); MaxImportBytes
+	// limits the body of an import (default 64 MiB).
+	MaxBodyBytes   int64
+	MaxImportBytes int64
+	// RequireIfMatch answers writes without If-Match with 428.
+	RequireIfMatch bool
+	// MaxInFlight bounds the API requests served at once (default 4 per CPU,
+	// at least 8); the others wait in arrival order. Health probes, the API
+	// document and long routes (import, export) are not counted. Waiting here,
+	// first come first served, keeps tail latency low under overload, where
+	// waiting for a database connection would serve waiters in random order.
+	MaxInFlight int
+	// Timeouts of the HTTP server (defaults 5 s, 30 s, 60 s, 120 s); long
+	// routes (import, export) get LongRequestTimeout (default 10 min) to read
+	// and to write; ShutdownTimeout bounds the graceful shutdown (default 15 s).
+	ReadHeaderTimeout  time.Duration
+	ReadTimeout        time.Duration
+	WriteTimeout       time.Duration
+	IdleTimeout        time.Duration
+	LongRequestTimeout time.Duration
+	ShutdownTimeout    time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.Authorizer == nil {
+		o.Authorizer = NoAuth{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.ReadHeaderTimeout, 5*time.Second)
+	def(&o.ReadTimeout, 30*time.Second)
+	def(&o.WriteTimeout, 60*time.Second)
+	def(&o.IdleTimeout, 120*time.Second)
+	def(&o.LongRequestTimeout, 10*time.Minute)
+	def(&o.ShutdownTimeout, 15*time.Second)
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = max(8, 4*runtime.GOMAXPROCS(0))
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.MaxImportBytes <= 0 {
+		o.MaxImportBytes = 64 << 20
+	}
+}
+
+// Server is the HTTP API over a unet.Service.
+type Server struct {
+	svc     unet.Service
+	opts    Options
+	log     *slog.Logger
+	table   []Route
+	mux     *http.ServeMux
+	openapi []byte
+
+	slots     chan struct{} // MaxInFlight admission tokens
+	bufs      sync.Pool
+	reqSeq    atomic.Uint64
+	reqPrefix string
+}
+
+// New builds the server: the route table, the mux and the OpenAPI document.
+// It fails when a route declares no permission.
+func New(svc unet.Service, o Options) (*Server, error) {
+	if svc == nil {
+		return nil, errors.New("httpapi.New: no service")
+	}
+	o.defaults()
+	s := &Server{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxInFlight)}
+	s.bufs.New = func() any { return new(bytes.Buffer) }
+	var p [6]byte
+	_, _ = rand.Read(p[:])
+	s.reqPrefix = hex.EncodeToString(p[:]) + "-"
+	s.table = s.routes()
+	if err := s.register(s.table); err != nil {
+		return nil, err
+	}
+	doc, err := buildOpenAPI(s.table)
+	if err != nil {
+		return nil, fmt.Errorf("build OpenAPI document: %w", err)
+	}
+	s.openapi = doc
+	return s, nil
+}
+
+// register installs the routes on the mux, each behind the middleware.
+func (s *Server) register(table []Route) error {
+	seen := map[string]bool{}
+	for _, rt := range table {
+		key := rt.Method + " " + rt.Path
+		if rt.Permission == "" {
+			return fmt.Errorf("route %s declares no permission", key)
+		}
+		if rt.handle == nil {
+			return fmt.Errorf("route %s has no handler", key)
+		}
+		if seen[key] {
+			return fmt.Errorf("route %s is declared twice", key)
+		}
+		seen[key] = true
+		s.mux.Handle(key, s.wrap(rt))
+	}
+	s.mux.Handle("/", s.base(s.noRoute))
+	return nil
+}
+
+// Handler returns the root handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// OpenAPI returns the OpenAPI 3 document (JSON) generated from the route table.
+func (s *Server) OpenAPI() []byte { return s.openapi }
+
+// RequestIDHeader carries the request ID: accepted from the client when it is
+// sane, generated otherwise, echoed in every answer and in problem documents.
+const RequestIDHeader = "X-Request-ID"
+
+func (s *Server) requestID(r *http.Request) string {
+	if id := r.Header.Get(RequestIDHeader); id != "" && len(id) <= 128 && printableASCII(id) {
+		return id
+	}
+	return s.reqPrefix + strconv.FormatUint(s.reqSeq.Add(1), 36)
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// statusWriter remembers the status for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// base is the middleware every request passes: request ID, security headers,
+// panic recovery, access log, and problem+json for returned errors.
+func (s *Server) base(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		w := &statusWriter{ResponseWriter: rw}
+		id := s.requestID(r)
+		hd := w.Header()
+		hd.Set(RequestIDHeader, id)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Cache-Control", "no-store")
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.writeProblem(w, r, fmt.Errorf("panic: %v", v))
+			}
+			if s.opts.AccessLog {
+				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),
+					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", w.status),
+					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
+			}
+		}()
+		if err := h(w, r); err != nil {
+			s.writeProblem(w, r, err)
+		}
+	})
+}
+
+// wrap puts a route's own checks in front of its handler: admission (one of
+// MaxInFlight slots, first come first served), deadlines, body limit,
+// accepted query parameters and the permission.
+func (s *Server) wrap(rt Route) http.Handler {
+	allowed := map[string]bool{}
+	for _, p := range rt.Query {
+		allowed[p.Name] = true
+	}
+	limit := s.opts.MaxBodyBytes
+	if rt.BodyLimit > 0 {
+		limit = rt.BodyLimit
+	}
+	admit := rt.Permission != PermPublic && !rt.Long
+	return s.base(func(w http.ResponseWriter, r *http.Request) error {
+		if admit {
+			select {
+			case s.slots <- struct{}{}:
+				defer func() { <-s.slots }()
+			case <-r.Context().Done():
+				return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE, "request abandoned while waiting for the server")
+			}
+		}
+		if rt.Long {
+			rc := http.NewResponseController(w)
+			deadline := time.Now().Add(s.opts.LongRequestTimeout)
+			_ = rc.SetReadDeadline(deadline)
+			_ = rc.SetWriteDeadline(deadline)
+		}
+		if r.ContentLength > limit {
+			return statusError(http.StatusRequestEntityTooLarge, unet.EINVALID,
+				fmt.Sprintf("request body is larger than %d bytes", limit))
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.URL.RawQuery != "" {
+			for k := range r.URL.Query() {
+				if !allowed[k] {
+					return statusError(http.StatusBadRequest, unet.EINVALID, unknownParam(k, rt.Query))
+				}
+			}
+		}
+		actor, err := s.opts.Authorizer.Authorize(r, rt.Permission)
+		if err != nil {
+			return err
+		}
+		r = r.WithContext(unet.WithActor(r.Context(), actor))
+		return rt.handle(w, r)
+	})
+}
+
+func unknownParam(k string, accepted []Param) string {
+	if len(accepted) == 0 {
+		return fmt.Sprintf("unknown query parameter %q: this route takes none", k)
+	}
+	names := make([]string, len(accepted))
+	for i, p := range accepted {
+		names[i] = p.Name
+	}
+	return fmt.Sprintf("unknown query parameter %q (accepted: %s)", k, strings.Join(names, ", "))
+}
+
+// noRoute answers requests no route matches: 405 with Allow when the path
+// exists for other methods, 404 otherwise.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) error {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return &httpError{status: http.StatusMethodNotAllowed, err: unet.Errorf(unet.EINVALID,
+			"method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", "))}
+	}
+	return statusError(http.StatusNotFound, unet.ENOTFOUND, "no such API route: "+r.Method+" "+r.URL.Path)
+}
+
+// writeJSON answers with v as JSON.
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	s.writeBody(w, status, "application/json", v)
+}
+
+// writeBody encodes v into a pooled buffer first, so that an encoding failure
+// still becomes a proper error answer and Content-Length is known.
+func (s *Server) writeBody(w http.ResponseWriter, status int, contentType string, v any) {
+	buf := s.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			s.bufs.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		s.log.Error("encode response", slog.Any("error", err))
+		buf.Reset()
+		buf.WriteString(`{"type":"about:blank","title":"Internal Server Error","status":500,"code":"internal","detail":"internal error (response encoding)"}` + "\n")
+		contentType, status = ProblemContentType, http.StatusInternalServerError
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// Serve answers on ln until ctx is done, then shuts down gracefully: it stops
+// accepting, lets in-flight requests finish (bounded by ShutdownTimeout) and
+// returns. Closing the service is left to the caller.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
+		ReadTimeout:       s.opts.ReadTimeout,
+		WriteTimeout:      s.opts.WriteTimeout,
+		IdleTimeout:       s.opts.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing in-flight requests", slog.Duration("timeout", s.opts.ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		_ = hs.Close()
+		err = fmt.Errorf("graceful shutdown timed out after %s; remaining connections closed", s.opts.ShutdownTimeout)
+	}
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
