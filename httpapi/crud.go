@@ -27,6 +27,12 @@ type crud[T any, F any] struct {
 	filter       func(q url.Values) (F, error)
 	filterParams []Param
 	deleteParams []Param
+
+	// getParams and getResult extend the single-object GET: extra query
+	// parameters, and the answer built from the object (nil: the object).
+	getParams []Param
+	getResult func(r *http.Request, out *T) (any, error)
+	getSchema any
 }
 
 func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
@@ -67,8 +73,8 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 				return nil
 			}},
 		{Method: http.MethodGet, Path: item, Permission: c.read, OperationID: "get" + title, Tag: c.plural,
-			Summary: "Show a " + c.kind + " (ETag: its version; If-None-Match answers 304)", PathParams: ref,
-			Status: http.StatusOK, Result: zero, ETag: true, handle: func(w http.ResponseWriter, r *http.Request) error {
+			Summary: "Show a " + c.kind + " (ETag: its version; If-None-Match answers 304)", PathParams: ref, Query: c.getParams,
+			Status: http.StatusOK, Result: getSchema(zero, c.getSchema), ETag: true, handle: func(w http.ResponseWriter, r *http.Request) error {
 				out, err := c.get(r.Context(), r.PathValue("ref"))
 				if err != nil {
 					return err
@@ -79,7 +85,13 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 					w.WriteHeader(http.StatusNotModified)
 					return nil
 				}
-				s.writeJSON(w, http.StatusOK, out)
+				var answer any = out
+				if c.getResult != nil {
+					if answer, err = c.getResult(r, out); err != nil {
+						return err
+					}
+				}
+				s.writeJSON(w, http.StatusOK, answer)
 				return nil
 			}},
 		{Method: http.MethodPatch, Path: item, Permission: c.write, OperationID: "update" + title, Tag: c.plural,
@@ -150,6 +162,14 @@ func upperFirst(s string) string {
 		b[0] -= 'a' - 'A'
 	}
 	return string(b)
+}
+
+// getSchema is the documented answer of a GET: the object, or its extension.
+func getSchema(zero, ext any) any {
+	if ext != nil {
+		return ext
+	}
+	return zero
 }
 
 // Filters: the same as the CLI's list flags.

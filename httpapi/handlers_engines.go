@@ -28,6 +28,35 @@ func (s *Server) snmpService() (unet.SNMPService, error) {
 	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not poll SNMP")
 }
 
+// NodeWithEval is a node, and with ?eval=true its policy results and the
+// templates its policies assign.
+type NodeWithEval struct {
+	unet.Node
+	Results   []unet.PolicyResult `json:"results,omitempty"`
+	Templates []string            `json:"templates,omitempty"`
+}
+
+// nodeWithEval answers GET /nodes/{ref}?eval=true.
+func (s *Server) nodeWithEval(r *http.Request, n *unet.Node) (any, error) {
+	eval, err := boolParam(r.URL.Query(), "eval")
+	if err != nil || !eval {
+		return n, err
+	}
+	ps, err := s.policyService()
+	if err != nil {
+		return nil, err
+	}
+	rep, err := ps.EvaluatePolicies(r.Context(), unet.PolicyEvalRequest{Nodes: []string{n.ID}})
+	if err != nil {
+		return nil, err
+	}
+	tmpl := rep.Templates[n.FQDN]
+	if tmpl == nil {
+		tmpl = []string{}
+	}
+	return NodeWithEval{Node: *n, Results: rep.Results, Templates: tmpl}, nil
+}
+
 func (s *Server) evaluatePolicies(w http.ResponseWriter, r *http.Request) error {
 	ps, err := s.policyService()
 	if err != nil {

@@ -94,6 +94,9 @@ func (s *Server) routes() []Route {
 			{Name: "tag", Type: "string", Description: "only nodes with this tag"},
 		},
 		deleteParams: []Param{{Name: "cascade", Type: "boolean", Description: "also delete the node's links"}},
+		getParams: []Param{{Name: "eval", Type: "boolean",
+			Description: "also evaluate the server's policies for the node: adds results and templates"}},
+		getResult: s.nodeWithEval, getSchema: NodeWithEval{},
 	})...)
 	rs = append(rs, crudRoutes(s, crud[unet.Location, unet.LocationFilter]{
 		kind: "location", plural: "locations", read: PermLocationsRead, write: PermLocationsWrite,
