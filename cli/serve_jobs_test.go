@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// TestServerReevaluatesAfterInventoryChanges runs the server's evaluation loop:
+// results are stored at start, and a change to the inventory is reflected in
+// the stored results (and compliance history) without waiting for the
+// interval.
+func TestServerReevaluatesAfterInventoryChanges(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "u.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(db)
+	actor := unet.WithActor(ctx, "t")
+	if _, err := svc.CreateNode(actor, &unet.Node{Name: "r1", Vendor: "cisco", Platform: "iosxe", SoftwareVersion: "17.3.1"}, unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	svc.SetPolicySource(func(context.Context) ([]unet.PolicyFile, string, error) {
+		return []unet.PolicyFile{{Name: "v.rules", Content: `RULE "min" WHEN node.platform == "iosxe" THEN ASSERT version(node.software_version) >= version("17.9.4")`}}, "test", nil
+	})
+	loopCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		evaluateLoop(loopCtx, svc, time.Hour, 50*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		close(done)
+	}()
+	defer func() { stop(); <-done }()
+
+	status := func() string {
+		l, err := svc.ListPolicyResults(ctx, unet.PolicyResultFilter{Node: "r1", Rule: "min"})
+		if err != nil || len(l.Items) == 0 {
+			return ""
+		}
+		return l.Items[0].Status
+	}
+	waitFor := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			if status() == want {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("stored status is %q, want %q", status(), want)
+	}
+	waitFor(unet.StatusFail)
+	if _, err := svc.UpdateNode(actor, "r1", unet.Patch{"software_version": "17.12.1"}, unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(unet.StatusPass)
+	h, err := svc.ListComplianceHistory(ctx, unet.ComplianceHistoryFilter{Node: "r1"})
+	if err != nil || h.Total != 2 || h.Items[0].To != unet.StatusPass {
+		t.Fatalf("history: %+v %v", h, err)
+	}
+}
