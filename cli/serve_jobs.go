@@ -12,6 +12,7 @@ import (
 	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/snmp"
+	"github.com/unet-dev/unet/templates"
 )
 
 // jobFlags configure the server's background work.
@@ -34,21 +35,50 @@ func (f *jobFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noSNMP, "no-snmp", false, "do not poll devices")
 }
 
-// configureSources points the service at the server's policies and templates.
+// configureSources points the service at the server's policies and templates:
+// the directories given (--policies/--templates or the environment), else the
+// active Git snapshot of each node's environment when a Git source provides
+// them, else the built-in demo content.
 func (a *app) configureSources(svc *service.Service, f jobFlags) error {
 	polPath := pick(f.policies, a.env.Getenv("UNET_POLICY_PATH"))
-	svc.SetPolicySource(func(ctx context.Context) ([]unet.PolicyFile, string, error) {
-		if polPath == "" {
-			files, err := readRuleFiles(examples.Policies())
-			return files, "builtin:demo", err
+	svc.SetPolicySource(func(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
+		if polPath != "" {
+			return a.policyFiles(polPath)
 		}
-		return a.policyFiles(polPath)
+		if files, src, err := svc.ActivePolicyFiles(ctx, env); err == nil && len(files) > 0 {
+			return files, src, nil
+		}
+		files, err := readRuleFiles(examples.Policies())
+		return files, "builtin:demo", err
 	})
-	env, err := a.templateEnvQuiet(pick(f.templates, a.env.Getenv("UNET_TEMPLATE_PATH")))
-	if err != nil {
-		return err
+	if tplPath := pick(f.templates, a.env.Getenv("UNET_TEMPLATE_PATH")); tplPath != "" {
+		env, err := a.templateEnv(tplPath)
+		if err != nil {
+			return err
+		}
+		svc.SetTemplateEnv(env)
+		return nil
 	}
-	svc.SetTemplateEnv(env)
+	demo := templates.New(examples.Templates(), templates.Options{})
+	var mu sync.Mutex
+	byDir := map[string]*templates.Env{}
+	svc.SetTemplateSource(func(ctx context.Context, env string) (*templates.Env, error) {
+		dir, err := svc.ActiveTemplateDir(ctx, env)
+		if err != nil || dir == "" {
+			return demo, nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if e, ok := byDir[dir]; ok {
+			return e, nil
+		}
+		e, err := templates.NewDir(dir, templates.Options{})
+		if err != nil {
+			return nil, err
+		}
+		byDir[dir] = e
+		return e, nil
+	})
 	return nil
 }
 

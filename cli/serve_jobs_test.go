@@ -32,7 +32,7 @@ func TestServerReevaluatesAfterInventoryChanges(t *testing.T) {
 	if _, err := svc.CreateNode(actor, &unet.Node{Name: "r1", Vendor: "cisco", Platform: "iosxe", SoftwareVersion: "17.3.1"}, unet.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	svc.SetPolicySource(func(context.Context) ([]unet.PolicyFile, string, error) {
+	svc.SetPolicySource(func(context.Context, string) ([]unet.PolicyFile, string, error) {
 		return []unet.PolicyFile{{Name: "v.rules", Content: `RULE "min" WHEN node.platform == "iosxe" THEN ASSERT version(node.software_version) >= version("17.9.4")`}}, "test", nil
 	})
 	loopCtx, stop := context.WithCancel(ctx)

@@ -40,15 +40,6 @@ func (a *app) templateService(cmd *cobra.Command, path string) (unet.TemplateSer
 	return ts, nil
 }
 
-// templateEnvQuiet is templateEnv without the note about the built-in
-// templates (for the server, which logs its sources).
-func (a *app) templateEnvQuiet(path string) (*templates.Env, error) {
-	if path == "" {
-		return templates.New(examples.Templates(), templates.Options{}), nil
-	}
-	return a.templateEnv(path)
-}
-
 func (a *app) templateEnv(path string) (*templates.Env, error) {
 	if path == "" {
 		path = a.env.Getenv("UNET_TEMPLATE_PATH")

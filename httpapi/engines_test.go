@@ -34,7 +34,7 @@ func demoServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	ts.svc.SetTemplateEnv(templates.New(examples.Templates(), templates.Options{}))
-	ts.svc.SetPolicySource(func(ctx context.Context) ([]unet.PolicyFile, string, error) {
+	ts.svc.SetPolicySource(func(ctx context.Context, _ string) ([]unet.PolicyFile, string, error) {
 		var files []unet.PolicyFile
 		err := fs.WalkDir(examples.Policies(), ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rules") {

@@ -12,9 +12,10 @@ import (
 	"github.com/unet-dev/unet/sqlstore"
 )
 
-// PolicySource supplies the rules when a request carries none (the server's
-// configured policy directory, later a Git snapshot).
-type PolicySource func(ctx context.Context) (files []unet.PolicyFile, source string, err error)
+// PolicySource supplies the rules of an environment when a request carries none
+// (the server's policy directory, or the active Git snapshot of that
+// environment).
+type PolicySource func(ctx context.Context, env string) (files []unet.PolicyFile, source string, err error)
 
 // SetPolicySource configures where rules come from when a request has none.
 func (s *Service) SetPolicySource(src PolicySource) { s.policySource = src }
@@ -70,13 +71,16 @@ func (s *Service) ValidatePolicies(ctx context.Context, files []unet.PolicyFile)
 	return nil, nil
 }
 
-func (s *Service) rules(ctx context.Context, files []unet.PolicyFile, source string) (*policy.Program, string, error) {
+func (s *Service) rules(ctx context.Context, files []unet.PolicyFile, source, env string) (*policy.Program, string, error) {
 	if len(files) == 0 {
 		if s.policySource == nil {
 			return nil, "", unet.Errorf(unet.EINVALID, "no policy files given and no policy source configured")
 		}
+		if env == "" {
+			env = unet.DefaultEnvironment
+		}
 		var err error
-		files, source, err = s.policySource(ctx)
+		files, source, err = s.policySource(ctx, env)
 		if err != nil {
 			return nil, "", err
 		}
@@ -240,13 +244,36 @@ func toResult(r policy.Result, source string) unet.PolicyResult {
 // EvaluatePolicies evaluates rules over the inventory (or the selected nodes),
 // returns every result, and with req.Store keeps them and their history.
 func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalRequest) (*unet.PolicyEvalReport, error) {
-	prog, source, err := s.rules(ctx, req.Files, req.Source)
+	// Rules given in the request apply to every node; otherwise each node is
+	// evaluated with the rules of its environment (links and locations with
+	// those of the default environment).
+	type envProgram struct {
+		prog   *policy.Program
+		source string
+	}
+	programs := map[string]envProgram{}
+	programFor := func(env string) (envProgram, error) {
+		if len(req.Files) > 0 || env == "" {
+			env = unet.DefaultEnvironment
+		}
+		if ep, ok := programs[env]; ok {
+			return ep, nil
+		}
+		prog, source, err := s.rules(ctx, req.Files, req.Source, env)
+		if err != nil {
+			return envProgram{}, err
+		}
+		if req.Source != "" {
+			source = req.Source
+		}
+		programs[env] = envProgram{prog, source}
+		return programs[env], nil
+	}
+	base, err := programFor(unet.DefaultEnvironment)
 	if err != nil {
 		return nil, err
 	}
-	if req.Source != "" {
-		source = req.Source
-	}
+	prog, source := base.prog, base.source
 	inv, err := s.loadInventory(ctx, len(req.Nodes) == 0)
 	if err != nil {
 		return nil, err
@@ -266,7 +293,7 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 	opts := policy.EvalOptions{Explain: req.Explain}
 	keep := func(r policy.Result) bool { return req.Rule == "" || r.Rule == req.Rule }
 	var mu sync.Mutex
-	collect := func(ev *policy.Evaluation, name string, isNode bool) {
+	collect := func(ev *policy.Evaluation, name, source string, isNode bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, r := range ev.AllResults() {
@@ -286,20 +313,40 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			}
 		}
 	}
-	inputs := make([]policy.Input, len(nodes))
+	byEnv := map[string][]int{}
+	var envs []string
 	for i := range nodes {
-		inputs[i] = inv.nodeInput(&nodes[i])
+		env := nodes[i].Environment
+		if len(req.Files) > 0 {
+			env = unet.DefaultEnvironment
+		}
+		if _, ok := byEnv[env]; !ok {
+			envs = append(envs, env)
+		}
+		byEnv[env] = append(byEnv[env], i)
 	}
-	prog.EvaluateEach(policy.KindNode, inputs, opts, func(i int, ev *policy.Evaluation) {
-		collect(ev, nodes[i].FQDN, true)
-	})
+	sort.Strings(envs)
+	for _, env := range envs {
+		ep, err := programFor(env)
+		if err != nil {
+			return nil, err
+		}
+		idx := byEnv[env]
+		inputs := make([]policy.Input, len(idx))
+		for j, i := range idx {
+			inputs[j] = inv.nodeInput(&nodes[i])
+		}
+		ep.prog.EvaluateEach(policy.KindNode, inputs, opts, func(j int, ev *policy.Evaluation) {
+			collect(ev, nodes[idx[j]].FQDN, ep.source, true)
+		})
+	}
 	if len(req.Nodes) == 0 {
 		linkInputs := make([]policy.Input, len(inv.links))
 		for i := range inv.links {
 			linkInputs[i] = inv.linkInput(&inv.links[i])
 		}
 		prog.EvaluateEach(policy.KindLink, linkInputs, opts, func(i int, ev *policy.Evaluation) {
-			collect(ev, linkLabel(&inv.links[i]), false)
+			collect(ev, linkLabel(&inv.links[i]), source, false)
 		})
 		ids := make([]string, 0, len(inv.locations))
 		for id := range inv.locations {
@@ -311,7 +358,7 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			locInputs[i] = policy.Input{Location: inv.locationMap(id)}
 		}
 		prog.EvaluateEach(policy.KindLocation, locInputs, opts, func(i int, ev *policy.Evaluation) {
-			collect(ev, inv.locations[ids[i]].Path, false)
+			collect(ev, inv.locations[ids[i]].Path, source, false)
 		})
 	}
 	sortResults(rep.Results)
@@ -430,10 +477,7 @@ func (s *Service) ListComplianceHistory(ctx context.Context, f unet.ComplianceHi
 // ApplyPolicies evaluates the rules and writes the custom_data their SETs
 // produce into the nodes, as one batch of tracked changes.
 func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest) (*unet.PolicyApplyReport, error) {
-	prog, _, err := s.rules(ctx, req.Files, req.Source)
-	if err != nil {
-		return nil, err
-	}
+	programs := map[string]*policy.Program{}
 	inv, err := s.loadInventory(ctx, false)
 	if err != nil {
 		return nil, err
@@ -445,6 +489,13 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 	var todo []pending
 	for i := range inv.nodes {
 		n := &inv.nodes[i]
+		prog := programs[n.Environment]
+		if prog == nil {
+			if prog, _, err = s.rules(ctx, req.Files, req.Source, n.Environment); err != nil {
+				return nil, err
+			}
+			programs[n.Environment] = prog
+		}
 		ev := prog.EvalNode(inv.nodeInput(n))
 		if len(ev.Sets) == 0 {
 			continue

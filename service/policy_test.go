@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/unet-dev/unet"
@@ -91,4 +92,25 @@ RULE "rack" WHEN location.type == "rack" THEN ASSERT location.description IS NOT
 			t.Fatalf("positioned error: %+v", f)
 		}
 	})
+}
+
+// TestPolicySourcePerEnvironment: without rules in the request, each node is
+// evaluated with the rules of its own environment.
+func TestPolicySourcePerEnvironment(t *testing.T) {
+	svc := newService(t, "sqlite")
+	ctx := actx()
+	ok(svc.CreateNode(ctx, &unet.Node{Name: "prod1", Vendor: "cisco", Model: "A"}, unet.WriteOptions{})).v(t)
+	ok(svc.CreateNode(ctx, &unet.Node{Name: "stage1", Vendor: "cisco", Model: "A", Environment: "staging"}, unet.WriteOptions{})).v(t)
+	svc.SetPolicySource(func(_ context.Context, env string) ([]unet.PolicyFile, string, error) {
+		model := map[string]string{"production": "A", "staging": "B"}[env]
+		return []unet.PolicyFile{{Name: "m.rules", Content: `RULE "model" WHEN node.vendor == "cisco" THEN ASSERT node.model == "` + model + `"`}}, "src:" + env, nil
+	})
+	rep := ok(svc.EvaluatePolicies(ctx, unet.PolicyEvalRequest{})).v(t)
+	got := map[string]string{}
+	for _, r := range rep.Results {
+		got[r.ObjectName] = r.Status + " " + r.Source
+	}
+	if got["prod1"] != "pass src:production" || got["stage1"] != "fail src:staging" {
+		t.Fatalf("per-environment results: %v", got)
+	}
 }

@@ -24,7 +24,9 @@ type Service struct {
 	// policySource supplies rules when a request carries none.
 	policySource PolicySource
 	// templates renders node configuration; nil until a source is set.
-	templates *templates.Env
+	// templateSource, when set, picks templates per node environment.
+	templates      *templates.Env
+	templateSource TemplateSource
 	// infos caches the compiled headers of infoEnv's templates.
 	infoMu  sync.Mutex
 	infoEnv *templates.Env

@@ -25,7 +25,22 @@ func (s *Service) SetTemplateRoot(fsys fs.FS, opts templates.Options) {
 // SetTemplateEnv sets the template environment the service renders with.
 func (s *Service) SetTemplateEnv(env *templates.Env) { s.templates = env }
 
-func (s *Service) templateEnv() (*templates.Env, error) {
+// TemplateSource returns the template environment of a policy/template
+// environment (e.g. the active Git snapshot of its branch).
+type TemplateSource func(ctx context.Context, env string) (*templates.Env, error)
+
+// SetTemplateSource makes rendering pick templates per node environment; it
+// takes precedence over SetTemplateEnv.
+func (s *Service) SetTemplateSource(src TemplateSource) { s.templateSource = src }
+
+// templateEnv returns the templates of an environment ("" = the default one).
+func (s *Service) templateEnv(ctx context.Context, env string) (*templates.Env, error) {
+	if s.templateSource != nil {
+		if env == "" {
+			env = unet.DefaultEnvironment
+		}
+		return s.templateSource(ctx, env)
+	}
 	if s.templates == nil {
 		return nil, unet.Errorf(unet.EINVALID, "no template source configured (--path, UNET_TEMPLATE_PATH or ./templates)")
 	}
@@ -34,7 +49,7 @@ func (s *Service) templateEnv() (*templates.Env, error) {
 
 // ListTemplates lists the templates of the source with their headers.
 func (s *Service) ListTemplates(ctx context.Context) ([]unet.TemplateInfo, error) {
-	env, err := s.templateEnv()
+	env, err := s.templateEnv(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +74,7 @@ func headerExprs(hs []templates.Header) []string {
 
 // ValidateTemplates checks every template: syntax, includes, headers, filters.
 func (s *Service) ValidateTemplates(ctx context.Context) ([]unet.FieldError, error) {
-	env, err := s.templateEnv()
+	env, err := s.templateEnv(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +127,7 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 	}
 	var prog *policy.Program
 	if len(req.PolicyFiles) > 0 || s.policySource != nil {
-		if prog, _, err = s.rules(ctx, req.PolicyFiles, ""); err != nil {
+		if prog, _, err = s.rules(ctx, req.PolicyFiles, "", node.Environment); err != nil {
 			return nil, err
 		}
 	}
@@ -197,7 +212,7 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 
 // renderAll renders the input's templates in order.
 func (s *Service) renderAll(ctx context.Context, in *renderInput) (*unet.RenderResult, []templates.TemplateInfo, error) {
-	env, err := s.templateEnv()
+	env, err := s.templateEnv(ctx, in.node.Environment)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -258,10 +273,7 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 	if err != nil {
 		return nil, err
 	}
-	prog, _, err := s.rules(ctx, req.PolicyFiles, "")
-	if err != nil {
-		return nil, err
-	}
+	programs := map[string]*policy.Program{}
 	var nodes []*unet.Node
 	if len(refs) == 0 {
 		for i := range inv.nodes {
@@ -278,6 +290,13 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 	}
 	out := make([]unet.RenderResult, 0, len(nodes))
 	for _, n := range nodes {
+		prog := programs[n.Environment]
+		if prog == nil {
+			if prog, _, err = s.rules(ctx, req.PolicyFiles, "", n.Environment); err != nil {
+				return nil, err
+			}
+			programs[n.Environment] = prog
+		}
 		in, err := s.nodeRenderInput(inv, prog, n, req)
 		if err != nil {
 			if unet.ErrorCode(err) == unet.EINVALID && len(req.Templates) == 0 && len(refs) == 0 {
