@@ -250,3 +250,30 @@ type GitService interface {
 	// conflicts.
 	PromoteGitSource(ctx context.Context, name, from, to, prefer string) (*GitPromoteResult, error)
 }
+
+// GitExportRequest writes the inventory into a Git source (inventory as code).
+type GitExportRequest struct {
+	Source string `json:"source"`
+	// Environment whose branch receives the commit ("" = the source's own).
+	Environment string `json:"environment,omitempty"`
+	// Dir is the directory (below the source's sub-directory) the export
+	// replaces; default "inventory".
+	Dir     string `json:"dir,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// GitExportResult is the commit an export made.
+type GitExportResult struct {
+	Source  string `json:"source"`
+	Branch  string `json:"branch"`
+	Commit  string `json:"commit"`
+	Parent  string `json:"parent"`
+	Changed bool   `json:"changed"`
+	Files   int    `json:"files"`
+}
+
+// GitExporter writes the inventory into a Git source as import-format files,
+// commits with the actor as author and pushes.
+type GitExporter interface {
+	ExportInventoryToGit(ctx context.Context, req GitExportRequest) (*GitExportResult, error)
+}

@@ -54,7 +54,7 @@ node's environment picks the one that evaluates and renders it.`,
 	svc := func(cmd *cobra.Command) (unet.GitService, error) { return a.gitService(cmd, dataDir) }
 	pin := a.gitPinCommands(svc)
 	cmd.AddCommand(a.gitSourcesCommand(svc), a.gitSyncCommand(svc), a.gitStatusCommand(svc), a.gitLogCommand(svc),
-		pin[0], pin[1], a.gitPromoteCommand(svc))
+		pin[0], pin[1], a.gitPromoteCommand(svc), a.gitExportCommand(svc))
 	return cmd
 }
 
