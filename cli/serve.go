@@ -248,9 +248,11 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		slog.String("database", dbURL))
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := startJobs(jobsCtx, svc, f.jobs, logger)
+	waitGit := startGitJobs(jobsCtx, svc, logger)
 	serveErr := srv.Serve(ctx, ln)
 	stopJobs()
 	waitJobs()
+	waitGit()
 	if serveErr != nil {
 		return fmt.Errorf("serve: %w", serveErr)
 	}

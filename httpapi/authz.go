@@ -11,7 +11,8 @@ import (
 type Permission string
 
 // Permissions of the API. PermPublic marks routes that need no
-// identity at all (health probes, the API description).
+// identity at all (health probes, the API description, and the Git webhook
+// receiver, which authenticates each delivery by its signature instead).
 const (
 	PermPublic          Permission = "public"
 	PermNodesRead       Permission = "nodes:read"
@@ -36,6 +37,10 @@ const (
 	PermSNMPRead          Permission = "snmp:read"
 	PermSNMPWrite         Permission = "snmp:write"
 	PermSNMPPoll          Permission = "snmp:poll"
+	PermGitRead           Permission = "git:read"
+	PermGitWrite          Permission = "git:write"
+	PermGitSync           Permission = "git:sync"
+	PermGitPromote        Permission = "git:promote"
 )
 
 // Permissions lists every permission a route may require: the vocabulary the
@@ -44,7 +49,8 @@ func Permissions() []Permission {
 	return []Permission{PermPublic, PermNodesRead, PermNodesWrite, PermLinksRead, PermLinksWrite, PermLocationsRead,
 		PermLocationsWrite, PermVendorsRead, PermVendorsWrite, PermChangesRead, PermInventoryImport, PermInventoryExport,
 		PermPoliciesRead, PermPoliciesValidate, PermPoliciesEvaluate, PermPoliciesApply, PermTemplatesRead,
-		PermTemplatesValidate, PermTemplatesRender, PermSNMPRead, PermSNMPWrite, PermSNMPPoll}
+		PermTemplatesValidate, PermTemplatesRender, PermSNMPRead, PermSNMPWrite, PermSNMPPoll,
+		PermGitRead, PermGitWrite, PermGitSync, PermGitPromote}
 }
 
 // Authorizer decides whether a request may exercise a permission. It returns

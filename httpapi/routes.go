@@ -148,6 +148,7 @@ func (s *Server) routes() []Route {
 			Long: true, Status: http.StatusOK, Result: unet.Bundle{}, handle: s.exportInventory},
 	)
 	rs = append(rs, s.engineRoutes()...)
+	rs = append(rs, s.gitRoutes()...)
 	return rs
 }
 

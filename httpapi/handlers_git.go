@@ -1,0 +1,359 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/gitsync/webhook"
+	"github.com/unet-dev/unet/secret"
+)
+
+// Triggers the API records in a source's history.
+const (
+	// TriggerAPI marks syncs requested through the sync routes.
+	TriggerAPI = "api"
+	// TriggerWebhook marks syncs queued by a webhook delivery.
+	TriggerWebhook = "webhook"
+)
+
+func (s *Server) gitService() (unet.GitService, error) {
+	if gs, ok := s.svc.(unet.GitService); ok {
+		return gs, nil
+	}
+	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not manage Git sources")
+}
+
+// GitProblem is the problem document of a Git operation that failed after
+// doing part of its work (a sync whose commit was rejected, a promotion that
+// stopped on conflicting files): the problem, plus in Result what the
+// operation did, shaped like the route's success answer.
+type GitProblem struct {
+	Problem
+	Result any `json:"result,omitempty"`
+}
+
+// writeGitResult answers with result when err is nil; otherwise with a
+// problem document carrying result as its "result" member, so that a client
+// sees both what happened and why it failed. Internal errors are answered as
+// plain problems.
+func (s *Server) writeGitResult(w http.ResponseWriter, r *http.Request, result any, err error) error {
+	if err == nil {
+		s.writeJSON(w, http.StatusOK, result)
+		return nil
+	}
+	var ue *unet.Error
+	status := StatusOf(err)
+	if result == nil || status == http.StatusInternalServerError || !errors.As(err, &ue) {
+		return err
+	}
+	p := GitProblem{Problem: Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Instance: r.URL.Path,
+		RequestID: w.Header().Get(RequestIDHeader), Code: ue.Code, Detail: ue.Message, Errors: ue.Fields}, Result: result}
+	if p.Detail == "" && ue.Err != nil && len(ue.Fields) == 0 {
+		p.Detail = ue.Err.Error()
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	s.writeBody(w, status, ProblemContentType, p)
+	return nil
+}
+
+func (s *Server) listGitSources(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	list, err := gs.ListGitSources(r.Context())
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []unet.GitSource{}
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.GitSource]{Items: list, Total: len(list)})
+	return nil
+}
+
+func (s *Server) createGitSource(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	var src unet.GitSource
+	if err := decodeBody(r, &src); err != nil {
+		return err
+	}
+	out, err := gs.AddGitSource(r.Context(), &src, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", BasePath+"/git/sources/"+url.PathEscape(out.Name))
+	s.writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) getGitSource(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	src, err := gs.GetGitSource(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, src)
+	return nil
+}
+
+func (s *Server) deleteGitSource(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	if err := gs.RemoveGitSource(r.Context(), r.PathValue("name"), unet.DeleteOptions{Reason: r.URL.Query().Get("reason")}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listGitStatus(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	sts, err := gs.GitStatus(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	if sts == nil {
+		sts = []unet.GitStatus{}
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.GitStatus]{Items: sts, Total: len(sts)})
+	return nil
+}
+
+func (s *Server) getGitStatus(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	name := r.PathValue("name")
+	sts, err := gs.GitStatus(r.Context(), name)
+	if err != nil {
+		return err
+	}
+	if len(sts) != 1 {
+		return unet.Errorf(unet.ENOTFOUND, "Git source %s not found", name)
+	}
+	s.writeJSON(w, http.StatusOK, sts[0])
+	return nil
+}
+
+func (s *Server) listGitHistory(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(r.URL.Query(), "limit")
+	if err != nil {
+		return err
+	}
+	if limit < 0 {
+		return statusError(http.StatusBadRequest, unet.EINVALID, "limit must not be negative")
+	}
+	log, err := gs.GitLog(r.Context(), r.PathValue("name"), limit)
+	if err != nil {
+		return err
+	}
+	if log == nil {
+		log = []unet.GitSyncEntry{}
+	}
+	s.writeJSON(w, http.StatusOK, unet.List[unet.GitSyncEntry]{Items: log, Total: len(log)})
+	return nil
+}
+
+// syncTrigger reads the trigger query parameter: api (default) or manual,
+// which the CLI sends so that a remote sync is recorded as a local one is.
+// Other triggers (schedule, webhook, ...) belong to the server.
+func syncTrigger(q url.Values) (string, error) {
+	switch t := q.Get("trigger"); t {
+	case "":
+		return TriggerAPI, nil
+	case TriggerAPI, "manual":
+		return t, nil
+	default:
+		return "", statusError(http.StatusBadRequest, unet.EINVALID, fmt.Sprintf("trigger %q: use api or manual", t))
+	}
+}
+
+func (s *Server) syncGitSources(w http.ResponseWriter, r *http.Request) error {
+	return s.syncGit(w, r, "")
+}
+
+func (s *Server) syncGitSource(w http.ResponseWriter, r *http.Request) error {
+	return s.syncGit(w, r, r.PathValue("name"))
+}
+
+// syncGit syncs one source (all when name is empty). A rejected commit or an
+// unreachable remote is answered as a problem (422, 503) whose result member
+// holds the report.
+func (s *Server) syncGit(w http.ResponseWriter, r *http.Request, name string) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	trigger, err := syncTrigger(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	res, err := gs.SyncGitSource(r.Context(), name, trigger)
+	var rep any
+	if res != nil {
+		rep = GitSyncReport{Results: res}
+	}
+	return s.writeGitResult(w, r, rep, err)
+}
+
+func (s *Server) pinGitSource(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	var req GitPinRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if req.Commit == "" {
+		return statusError(http.StatusBadRequest, unet.EINVALID, "no commit to pin", unet.FieldError{Field: "commit", Message: "is required"})
+	}
+	e, err := gs.PinGitSource(r.Context(), r.PathValue("name"), req.Env, req.Commit)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+func (s *Server) unpinGitSource(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	var req GitUnpinRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	res, err := gs.UnpinGitSource(r.Context(), r.PathValue("name"), req.Env)
+	var out any
+	if res != nil {
+		out = res
+	}
+	return s.writeGitResult(w, r, out, err)
+}
+
+func (s *Server) promoteGitSource(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	var req GitPromoteRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	res, err := gs.PromoteGitSource(r.Context(), r.PathValue("name"), req.From, req.To, req.Prefer)
+	var out any
+	if res != nil {
+		out = res
+	}
+	return s.writeGitResult(w, r, out, err)
+}
+
+// webhookRefused is the answer to a delivery that cannot be authenticated.
+func webhookRefused(msg string) error {
+	return statusError(http.StatusUnauthorized, unet.EUNAUTHORIZED, msg)
+}
+
+// gitWebhook receives a webhook delivery for a source: it verifies the
+// signature with the source's webhook secret (401 when unsigned, badly
+// signed, or when the source does not exist or has no webhook secret), drops
+// deliveries whose id was seen before (200, duplicate), and otherwise starts
+// a sync in the background (202, queued).
+func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request, dedup *webhook.Dedup) error {
+	gs, err := s.gitService()
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return bodyError(err)
+	}
+	name := r.PathValue("source")
+	// An unknown source and a source without a secret get the same answer,
+	// so that an unauthenticated caller learns nothing about source names.
+	refused := fmt.Sprintf("webhook deliveries for %q are not accepted: no such Git source, or it has no webhook secret", name)
+	src, err := gs.GetGitSource(r.Context(), name)
+	if err != nil {
+		if unet.ErrorCode(err) == unet.ENOTFOUND {
+			return webhookRefused(refused)
+		}
+		return err
+	}
+	if src.WebhookSecretRef == "" {
+		return webhookRefused(refused)
+	}
+	sec, err := secret.Resolve(r.Context(), src.WebhookSecretRef)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "webhook secret cannot be resolved", slog.String("source", name), slog.Any("error", err))
+		return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE,
+			fmt.Sprintf("the webhook secret of Git source %s cannot be resolved on the server", name))
+	}
+	provider, err := webhook.Verify(r.Header, body, []byte(sec.Reveal()))
+	switch {
+	case errors.Is(err, webhook.ErrNoSecret):
+		return webhookRefused(refused)
+	case errors.Is(err, webhook.ErrUnsigned):
+		return webhookRefused("webhook delivery is not signed: send X-Hub-Signature-256, X-Gitlab-Token or an HMAC-SHA256 signature header")
+	case err != nil:
+		return webhookRefused("webhook signature does not match the secret of Git source " + name)
+	}
+	delivery := webhook.DeliveryID(r.Header)
+	ans := GitWebhookAnswer{Source: name, Provider: string(provider), Delivery: delivery}
+	if dedup.Seen(delivery, time.Now()) {
+		ans.Duplicate = true
+		s.log.InfoContext(r.Context(), "duplicate webhook delivery ignored", slog.String("source", name), slog.String("delivery", delivery))
+		s.writeJSON(w, http.StatusOK, ans)
+		return nil
+	}
+	ans.Queued = true
+	ctx := unet.WithActor(context.WithoutCancel(r.Context()), "webhook:"+string(provider))
+	go s.webhookSync(ctx, gs, name, delivery)
+	s.writeJSON(w, http.StatusAccepted, ans)
+	return nil
+}
+
+// webhookSync runs the sync a delivery queued, bounded by WebhookSyncTimeout,
+// and logs its outcome.
+func (s *Server) webhookSync(ctx context.Context, gs unet.GitService, name, delivery string) {
+	ctx, cancel := context.WithTimeout(ctx, WebhookSyncTimeout)
+	defer cancel()
+	res, err := gs.SyncGitSource(ctx, name, TriggerWebhook)
+	attrs := []any{slog.String("source", name), slog.String("delivery", delivery)}
+	for _, r := range res {
+		for _, e := range r.Environments {
+			attrs = append(attrs, slog.String("env:"+e.Environment, e.Outcome+" "+e.Commit))
+		}
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "webhook sync failed", append(attrs, slog.Any("error", err))...)
+		return
+	}
+	s.log.InfoContext(ctx, "webhook sync done", attrs...)
+}

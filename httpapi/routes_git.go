@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/gitsync/webhook"
+)
+
+// GitSyncReport is the answer of the sync routes: one result per source.
+type GitSyncReport struct {
+	Results []unet.GitSyncResult `json:"results"`
+}
+
+// GitPinRequest is the body of the pin route: the commit (full or abbreviated)
+// to activate in environment Env (default: the source's default one).
+type GitPinRequest struct {
+	Env    string `json:"env,omitempty"`
+	Commit string `json:"commit"`
+}
+
+// GitUnpinRequest is the body of the unpin route.
+type GitUnpinRequest struct {
+	Env string `json:"env,omitempty"`
+}
+
+// GitPromoteRequest is the body of the promote route: environment To's branch
+// moves to environment From's active commit; Prefer (source or target)
+// resolves files both sides changed.
+type GitPromoteRequest struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Prefer string `json:"prefer,omitempty"`
+}
+
+// GitWebhookAnswer is the answer to a webhook delivery: Queued when a sync of
+// Source was started, Duplicate when the delivery id was seen before (nothing
+// is done).
+type GitWebhookAnswer struct {
+	Queued    bool   `json:"queued"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+	Source    string `json:"source"`
+	Provider  string `json:"provider"`
+	Delivery  string `json:"delivery,omitempty"`
+}
+
+// Limits of the webhook receiver.
+const (
+	// WebhookBodyLimit bounds a delivery's body (GitHub sends at most 25 MB).
+	WebhookBodyLimit = 25 << 20
+	// WebhookSyncTimeout bounds the sync a delivery starts.
+	WebhookSyncTimeout = 10 * time.Minute
+)
+
+func gitSourceParam() []Param {
+	return []Param{{Name: "name", Type: "string", Description: "Git source name"}}
+}
+
+// gitRoutes are the routes of Git sources: configuration, sync, status,
+// history, pinning, promotion and the webhook receiver.
+func (s *Server) gitRoutes() []Route {
+	// Delivery ids seen by this server's webhook receiver, so that a retried
+	// or replayed delivery syncs once.
+	dedup := webhook.NewDedup(0, 0)
+	src := gitSourceParam()
+	return []Route{
+		{Method: http.MethodGet, Path: BasePath + "/git/sources", Permission: PermGitRead, OperationID: "listGitSources",
+			Tag: "git", Summary: "Git sources of policies and templates (secret references, never secret values)",
+			Status: http.StatusOK, Result: unet.List[unet.GitSource]{}, handle: s.listGitSources},
+		{Method: http.MethodPost, Path: BasePath + "/git/sources", Permission: PermGitWrite, OperationID: "createGitSource",
+			Tag: "git", Summary: "Add a Git source; the first sync fetches it", Query: []Param{reasonParam()},
+			Body: unet.GitSource{}, Status: http.StatusCreated, Result: unet.GitSource{}, handle: s.createGitSource},
+		{Method: http.MethodGet, Path: BasePath + "/git/sources/{name}", Permission: PermGitRead, OperationID: "getGitSource",
+			Tag: "git", Summary: "Show a Git source with its pinned environments", PathParams: src,
+			Status: http.StatusOK, Result: unet.GitSource{}, handle: s.getGitSource},
+		{Method: http.MethodDelete, Path: BasePath + "/git/sources/{name}", Permission: PermGitWrite, OperationID: "deleteGitSource",
+			Tag: "git", Summary: "Remove a Git source with its state, history, mirror and snapshots", PathParams: src,
+			Query: []Param{reasonParam()}, Status: http.StatusNoContent, handle: s.deleteGitSource},
+		{Method: http.MethodGet, Path: BasePath + "/git/status", Permission: PermGitRead, OperationID: "listGitStatus",
+			Tag: "git", Summary: "Status of every Git source",
+			Status: http.StatusOK, Result: unet.List[unet.GitStatus]{}, handle: s.listGitStatus},
+		{Method: http.MethodGet, Path: BasePath + "/git/sources/{name}/status", Permission: PermGitRead, OperationID: "getGitStatus",
+			Tag: "git", Summary: "Active commit of every environment, last attempt, success and error, next run, files of the last activation",
+			PathParams: src, Status: http.StatusOK, Result: unet.GitStatus{}, handle: s.getGitStatus},
+		{Method: http.MethodGet, Path: BasePath + "/git/sources/{name}/history", Permission: PermGitRead, OperationID: "listGitHistory",
+			Tag: "git", Summary: "Sync history of a Git source, newest first", PathParams: src,
+			Query:  []Param{{Name: "limit", Type: "integer", Description: "at most this many entries (default and 0: all)"}},
+			Status: http.StatusOK, Result: unet.List[unet.GitSyncEntry]{}, handle: s.listGitHistory},
+		{Method: http.MethodPost, Path: BasePath + "/git/sync", Permission: PermGitSync, OperationID: "syncGitSources",
+			Tag: "git", Summary: "Sync every Git source: fetch, validate new commits, activate those that pass",
+			Query: []Param{gitTriggerParam()}, Long: true, Status: http.StatusOK, Result: GitSyncReport{}, handle: s.syncGitSources},
+		{Method: http.MethodPost, Path: BasePath + "/git/sources/{name}/sync", Permission: PermGitSync, OperationID: "syncGitSource",
+			Tag: "git", Summary: "Sync a Git source: fetch, validate new commits, activate those that pass", PathParams: src,
+			Query: []Param{gitTriggerParam()}, Long: true, Status: http.StatusOK, Result: GitSyncReport{}, handle: s.syncGitSource},
+		{Method: http.MethodPost, Path: BasePath + "/git/sources/{name}/pin", Permission: PermGitWrite, OperationID: "pinGitSource",
+			Tag: "git", Summary: "Activate an earlier commit (it must validate) and stop following the branch", PathParams: src,
+			Body: GitPinRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitSyncEntry{}, handle: s.pinGitSource},
+		{Method: http.MethodPost, Path: BasePath + "/git/sources/{name}/unpin", Permission: PermGitWrite, OperationID: "unpinGitSource",
+			Tag: "git", Summary: "Follow the branch again and sync at once", PathParams: src,
+			Body: GitUnpinRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitSyncResult{}, handle: s.unpinGitSource},
+		{Method: http.MethodPost, Path: BasePath + "/git/sources/{name}/promote", Permission: PermGitPromote, OperationID: "promoteGitSource",
+			Tag: "git", Summary: "Move an environment's branch to another's validated commit and push it", PathParams: src,
+			Body: GitPromoteRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitPromoteResult{}, handle: s.promoteGitSource},
+		{Method: http.MethodPost, Path: BasePath + "/git/webhooks/{source}", Permission: PermPublic, OperationID: "receiveGitWebhook",
+			Tag: "git", Summary: "Webhook receiver: a delivery signed with the source's webhook secret queues a sync (401 when unsigned or badly signed)",
+			PathParams: []Param{{Name: "source", Type: "string", Description: "Git source name"}},
+			Body:       map[string]any{}, BodyLimit: WebhookBodyLimit, Status: http.StatusAccepted, Result: GitWebhookAnswer{},
+			handle: func(w http.ResponseWriter, r *http.Request) error { return s.gitWebhook(w, r, dedup) }},
+	}
+}
+
+func gitTriggerParam() Param {
+	return Param{Name: "trigger", Type: "string", Description: "trigger recorded in the history: api (default) or manual"}
+}
