@@ -80,13 +80,14 @@ type call struct {
 	out     any // decoded from a 2xx JSON answer; nil: body ignored
 }
 
-// do performs a call and maps every failure to a *unet.Error.
-func (c *Client) do(ctx context.Context, k call) error {
+// send builds and performs the request of a call; a transport failure is an
+// unavailable *unet.Error naming the server.
+func (c *Client) send(ctx context.Context, k call) (*http.Response, error) {
 	var body io.Reader
 	if k.body != nil {
 		b, err := json.Marshal(k.body)
 		if err != nil {
-			return unet.Internal(fmt.Errorf("encode request: %w", err))
+			return nil, unet.Internal(fmt.Errorf("encode request: %w", err))
 		}
 		body = bytes.NewReader(b)
 	}
@@ -96,7 +97,7 @@ func (c *Client) do(ctx context.Context, k call) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, k.method, target, body)
 	if err != nil {
-		return unet.Errorf(unet.EINVALID, "bad request to %s: %v", c.base, err)
+		return nil, unet.Errorf(unet.EINVALID, "bad request to %s: %v", c.base, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if k.body != nil {
@@ -113,14 +114,23 @@ func (c *Client) do(ctx context.Context, k call) error {
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
 		cause := err
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			cause = ue.Err
 		}
-		return &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach μNet server %s: %v", c.base, cause), Err: err}
+		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach μNet server %s: %v", c.base, cause), Err: err}
+	}
+	return resp, nil
+}
+
+// do performs a call and maps every failure to a *unet.Error.
+func (c *Client) do(ctx context.Context, k call) error {
+	resp, err := c.send(ctx, k)
+	if err != nil {
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 400 {

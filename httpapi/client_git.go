@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -126,42 +125,9 @@ func (c *Client) PromoteGitSource(ctx context.Context, name, from, to, prefer st
 // success body or from the "result" member of a problem document (see
 // GitProblem). got reports whether out was filled; err is the call's error.
 func (c *Client) doGit(ctx context.Context, k call, out any) (got bool, err error) {
-	var body io.Reader
-	if k.body != nil {
-		b, err := json.Marshal(k.body)
-		if err != nil {
-			return false, unet.Internal(fmt.Errorf("encode request: %w", err))
-		}
-		body = bytes.NewReader(b)
-	}
-	target := c.base + k.path
-	if len(k.query) > 0 {
-		target += "?" + k.query.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, k.method, target, body)
+	resp, err := c.send(ctx, k)
 	if err != nil {
-		return false, unet.Errorf(unet.EINVALID, "bad request to %s: %v", c.base, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if k.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if actor := unet.ActorFrom(ctx); actor != "unknown" {
-		req.Header.Set(ActorHeader, actor)
-	} else if c.actor != "" {
-		req.Header.Set(ActorHeader, c.actor)
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		cause := err
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			cause = ue.Err
-		}
-		return false, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach μNet server %s: %v", c.base, cause), Err: err}
+		return false, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
