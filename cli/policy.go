@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -218,7 +219,12 @@ func resultsTable(rs []unet.PolicyResult, explain bool) any {
 	var b strings.Builder
 	for _, r := range rs {
 		fmt.Fprintf(&b, "%s/%s %s: %s\n", r.ObjectKind, r.ObjectName, r.Rule, r.Status)
-		if steps, ok := r.Explain.([]policy.ExplainStep); ok {
+		// Locally the trace is typed; from a server it arrives as JSON.
+		var steps []policy.ExplainStep
+		if b, err := json.Marshal(r.Explain); err == nil {
+			_ = json.Unmarshal(b, &steps)
+		}
+		{
 			for _, s := range steps {
 				fmt.Fprintf(&b, "  %s%s %-5s %s → %v (actual %s)\n", strings.Repeat("  ", s.Depth), s.Phase, "", s.Expr, s.Result, valueText(s.Actual))
 			}

@@ -278,6 +278,12 @@ func (s *Service) SNMPTargets(ctx context.Context) ([]snmp.Assignment, error) {
 		if d, err := time.ParseDuration(p.Interval); err == nil {
 			t.Interval = d
 		}
+		// A node overrides its profile's interval with custom_data.snmp_interval.
+		if v, ok := n.CustomData["snmp_interval"].(string); ok {
+			if d, err := time.ParseDuration(v); err == nil && d > 0 {
+				t.Interval = d
+			}
+		}
 		out = append(out, snmp.Assignment{Target: t, Profile: toSNMPProfile(p)})
 	}
 	return out, nil

@@ -101,6 +101,13 @@ func TestSchedulerWritesBatches(t *testing.T) {
 	if len(targets) != 2 {
 		t.Fatalf("targets: %+v", targets)
 	}
+	// Interval overrides: the profile's, then the node's custom_data.snmp_interval.
+	ok(svc.UpdateNode(ctx, "mute", unet.Patch{"custom_data": map[string]any{"snmp_interval": "90s"}}, unet.WriteOptions{})).v(t)
+	for _, a := range ok(svc.SNMPTargets(ctx)).v(t) {
+		if a.Target.Name == "mute" && a.Target.Interval != 90*time.Second {
+			t.Fatalf("node interval override: %v", a.Target.Interval)
+		}
+	}
 	sched := svc.NewPollScheduler(snmp.Options{Interval: time.Hour, Jitter: -1, Tick: 50 * time.Millisecond, Deadline: 3 * time.Second}, 24*time.Hour)
 	runCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
