@@ -7,25 +7,43 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-func (s *Server) policyService() (unet.PolicyService, error) {
-	if ps, ok := s.svc.(unet.PolicyService); ok {
-		return ps, nil
+// engine returns the server's service as the interface of an engine (policies,
+// templates, SNMP), or 501 when the service lacks it.
+func engine[T any](s *Server, what string) (T, error) {
+	e, ok := s.svc.(T)
+	if !ok {
+		return e, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not "+what)
 	}
-	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not evaluate policies")
+	return e, nil
+}
+
+func (s *Server) policyService() (unet.PolicyService, error) {
+	return engine[unet.PolicyService](s, "evaluate policies")
 }
 
 func (s *Server) templateService() (unet.TemplateService, error) {
-	if ts, ok := s.svc.(unet.TemplateService); ok {
-		return ts, nil
-	}
-	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not render templates")
+	return engine[unet.TemplateService](s, "render templates")
 }
 
 func (s *Server) snmpService() (unet.SNMPService, error) {
-	if ss, ok := s.svc.(unet.SNMPService); ok {
-		return ss, nil
+	return engine[unet.SNMPService](s, "poll SNMP")
+}
+
+// reply writes v with status, or returns err for a problem answer.
+func reply[T any](s *Server, w http.ResponseWriter, status int, v T, err error) error {
+	if err != nil {
+		return err
 	}
-	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not poll SNMP")
+	s.writeJSON(w, status, v)
+	return nil
+}
+
+// listOf wraps a whole (unpaginated) result in the list shape.
+func listOf[T any](items []T, err error) (unet.List[T], error) {
+	if items == nil {
+		items = []T{}
+	}
+	return unet.List[T]{Items: items, Total: len(items)}, err
 }
 
 // NodeWithEval is a node, and with ?eval=true its policy results and the
@@ -67,11 +85,7 @@ func (s *Server) evaluatePolicies(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	rep, err := ps.EvaluatePolicies(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, rep)
-	return nil
+	return reply(s, w, http.StatusOK, rep, err)
 }
 
 func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
@@ -84,11 +98,7 @@ func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rep, err := ps.ApplyPolicies(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, rep)
-	return nil
+	return reply(s, w, http.StatusOK, rep, err)
 }
 
 // validatePolicies compiles the files without evaluating: positioned errors
@@ -166,11 +176,7 @@ func (s *Server) listComplianceHistory(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	l, err := ps.ListComplianceHistory(r.Context(), unet.ComplianceHistoryFilter{Node: q.Get("node"), Rule: q.Get("rule"), Since: since, Page: p})
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, l)
-	return nil
+	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) error {
@@ -178,12 +184,8 @@ func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := ts.ListTemplates(r.Context())
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, unet.List[unet.TemplateInfo]{Items: list, Total: len(list)})
-	return nil
+	l, err := listOf(ts.ListTemplates(r.Context()))
+	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) validateTemplates(w http.ResponseWriter, r *http.Request) error {
@@ -221,11 +223,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, req unet.Templat
 	}
 	req.Node = r.PathValue("ref")
 	res, err := ts.RenderNode(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, res)
-	return nil
+	return reply(s, w, http.StatusOK, res, err)
 }
 
 func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {
@@ -239,11 +237,7 @@ func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {
 	}
 	req.Node = r.PathValue("ref")
 	res, err := ts.DiffNode(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, res)
-	return nil
+	return reply(s, w, http.StatusOK, res, err)
 }
 
 func (s *Server) listSNMPProfiles(w http.ResponseWriter, r *http.Request) error {
@@ -251,12 +245,8 @@ func (s *Server) listSNMPProfiles(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	ps, err := ss.ListSNMPProfiles(r.Context())
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, unet.List[unet.SNMPProfile]{Items: ps, Total: len(ps)})
-	return nil
+	l, err := listOf(ss.ListSNMPProfiles(r.Context()))
+	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) createSNMPProfile(w http.ResponseWriter, r *http.Request) error {
@@ -269,11 +259,7 @@ func (s *Server) createSNMPProfile(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	out, err := ss.CreateSNMPProfile(r.Context(), &p, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusCreated, out)
-	return nil
+	return reply(s, w, http.StatusCreated, out, err)
 }
 
 func (s *Server) getSNMPProfile(w http.ResponseWriter, r *http.Request) error {
@@ -282,11 +268,7 @@ func (s *Server) getSNMPProfile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, err := ss.GetSNMPProfile(r.Context(), r.PathValue("name"))
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, p)
-	return nil
+	return reply(s, w, http.StatusOK, p, err)
 }
 
 func (s *Server) deleteSNMPProfile(w http.ResponseWriter, r *http.Request) error {
@@ -307,11 +289,7 @@ func (s *Server) pollNode(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st, err := ss.PollNode(r.Context(), r.PathValue("ref"), r.URL.Query().Get("profile"))
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, st)
-	return nil
+	return reply(s, w, http.StatusOK, st, err)
 }
 
 func (s *Server) getNodeStatus(w http.ResponseWriter, r *http.Request) error {
@@ -320,11 +298,7 @@ func (s *Server) getNodeStatus(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st, err := ss.GetNodeStatus(r.Context(), r.PathValue("ref"))
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, st)
-	return nil
+	return reply(s, w, http.StatusOK, st, err)
 }
 
 func (s *Server) listNodeInterfaces(w http.ResponseWriter, r *http.Request) error {
@@ -332,12 +306,8 @@ func (s *Server) listNodeInterfaces(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	ifs, err := ss.ListNodeInterfaces(r.Context(), r.PathValue("ref"))
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, unet.List[unet.InterfaceStatus]{Items: ifs, Total: len(ifs)})
-	return nil
+	l, err := listOf(ss.ListNodeInterfaces(r.Context(), r.PathValue("ref")))
+	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) listNodeHistory(w http.ResponseWriter, r *http.Request) error {
@@ -349,12 +319,8 @@ func (s *Server) listNodeHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hs, err := ss.ListNodeHistory(r.Context(), r.PathValue("ref"), since)
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, unet.List[unet.StatusSnapshot]{Items: hs, Total: len(hs)})
-	return nil
+	l, err := listOf(ss.ListNodeHistory(r.Context(), r.PathValue("ref"), since))
+	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) listDrift(w http.ResponseWriter, r *http.Request) error {
@@ -362,10 +328,6 @@ func (s *Server) listDrift(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ds, err := ss.ListDrift(r.Context())
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, unet.List[unet.DriftEntry]{Items: ds, Total: len(ds)})
-	return nil
+	l, err := listOf(ss.ListDrift(r.Context()))
+	return reply(s, w, http.StatusOK, l, err)
 }
