@@ -46,16 +46,28 @@ func decodeJSON(file, kind string, data []byte) (map[string][]rawRecord, []unet.
 		return nil, jsonSyntax(file, data, err)
 	}
 	out := map[string][]rawRecord{}
+	// Lines are counted incrementally: records come in offset order.
+	line, counted := 1, int64(0)
+	lineAt := func(off int64) int {
+		if off > int64(len(data)) {
+			off = int64(len(data))
+		}
+		if off > counted {
+			line += bytes.Count(data[counted:off], []byte("\n"))
+			counted = off
+		}
+		return line
+	}
 	readList := func() ([]rawRecord, []unet.FieldError) {
 		var recs []rawRecord
 		for dec.More() {
-			off := dec.InputOffset()
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
 				return nil, jsonSyntax(file, data, err)
 			}
-			l, _ := lineCol(data, off+int64(len(raw))-int64(len(bytes.TrimLeft(raw, " \t\r\n"))))
-			recs = append(recs, rawRecord{json: raw, line: l})
+			// The record starts where its bytes begin, before the decoder's
+			// current offset (just past it).
+			recs = append(recs, rawRecord{json: raw, line: lineAt(dec.InputOffset() - int64(len(raw)))})
 		}
 		if _, err := dec.Token(); err != nil {
 			return nil, jsonSyntax(file, data, err)

@@ -29,6 +29,7 @@ const (
 // DB is an open database of either engine.
 type DB struct {
 	sql    *sql.DB
+	reads  *poolCache
 	engine string
 	url    string
 }
@@ -105,7 +106,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		db.Close()
 		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach database %s: %v", RedactURL(rawURL), err), Err: err}
 	}
-	return &DB{sql: db, engine: engine, url: rawURL}, nil
+	return &DB{sql: db, reads: newPoolCache(db), engine: engine, url: rawURL}, nil
 }
 
 // RedactURL hides a password in a database URL.
@@ -124,7 +125,10 @@ func RedactURL(raw string) string {
 func (db *DB) Engine() string { return db.engine }
 
 // Close closes the connection pool.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.reads.close()
+	return db.sql.Close()
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
@@ -152,7 +156,7 @@ type Reader struct {
 }
 
 // Reader returns a reader on the pool (outside any transaction).
-func (db *DB) Reader() Reader { return Reader{q: db.sql} }
+func (db *DB) Reader() Reader { return Reader{q: db.reads} }
 
 // Reader returns a reader that sees the transaction's writes.
 func (tx *Tx) Reader() Reader { return Reader{q: tx.q} }

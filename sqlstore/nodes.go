@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/unet-dev/unet"
 )
 
@@ -34,7 +36,7 @@ func (r Reader) GetNode(ctx context.Context, id string) (*unet.Node, error) {
 // order, each an indexed lookup). A bare name shared by nodes of several domains
 // is ambiguous.
 func (r Reader) FindNode(ctx context.Context, ref string) (*unet.Node, error) {
-	for _, col := range []string{"fqdn", "id"} {
+	for _, col := range refColumns(ref) {
 		n, err := scanNode(r.q.QueryRowContext(ctx, `SELECT `+nodeCols+` FROM nodes WHERE `+col+` = $1`, ref))
 		if err == nil {
 			return n, nil
@@ -68,6 +70,15 @@ func (r Reader) FindNode(ctx context.Context, ref string) (*unet.Node, error) {
 	return nil, unet.Errorf(unet.EINVALID, "node name %q is ambiguous (nodes in several domains): use the FQDN", ref)
 }
 
+// refColumns orders the unique columns a node reference is tried against: a
+// UUID is most likely an ID, anything else an FQDN.
+func refColumns(ref string) []string {
+	if _, err := uuid.Parse(ref); err == nil && len(ref) == 36 {
+		return []string{"id", "fqdn"}
+	}
+	return []string{"fqdn", "id"}
+}
+
 // NodeByFQDN returns the node with exactly this FQDN.
 func (r Reader) NodeByFQDN(ctx context.Context, fqdn string) (*unet.Node, error) {
 	n, err := scanNode(r.q.QueryRowContext(ctx, `SELECT `+nodeCols+` FROM nodes WHERE fqdn = $1`, fqdn))
@@ -77,7 +88,7 @@ func (r Reader) NodeByFQDN(ctx context.Context, fqdn string) (*unet.Node, error)
 // NodeKey resolves a node reference like FindNode but reads only the ID and
 // FQDN (for link ends, where the rest of the node is not needed).
 func (r Reader) NodeKey(ctx context.Context, ref string) (id, fqdn string, err error) {
-	for _, col := range []string{"fqdn", "id"} {
+	for _, col := range refColumns(ref) {
 		err = r.q.QueryRowContext(ctx, `SELECT id, fqdn FROM nodes WHERE `+col+` = $1`, ref).Scan(&id, &fqdn)
 		if err == nil {
 			return id, fqdn, nil
