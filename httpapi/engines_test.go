@@ -112,6 +112,10 @@ func TestTemplateRoutes(t *testing.T) {
 	if len(res.Parts) != 1 || !strings.HasPrefix(res.Parts[0].Output, "hostname fra-leaf-01") {
 		t.Fatalf("render: %+v", res)
 	}
+	text := ts.send(t, http.MethodGet, "/api/v1/nodes/fra-leaf-01/render", nil, "Accept", "text/plain")
+	if text.status != 200 || !strings.HasPrefix(text.header.Get("Content-Type"), "text/plain") || string(text.body) != res.Parts[0].Output+"\n" {
+		t.Fatalf("text render: %d %q", text.status, text.body)
+	}
 	running, err := os.ReadFile("../examples/running/lon-dist-01.cfg")
 	if err != nil {
 		t.Fatal(err)

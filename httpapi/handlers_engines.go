@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/unet-dev/unet"
@@ -223,7 +225,39 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, req unet.Templat
 	}
 	req.Node = r.PathValue("ref")
 	res, err := ts.RenderNode(r.Context(), req)
-	return reply(s, w, http.StatusOK, res, err)
+	if err != nil {
+		return err
+	}
+	if wantsText(r) {
+		// The configuration itself: the parts in order, each ending a line.
+		var b strings.Builder
+		for _, p := range res.Parts {
+			b.WriteString(p.Output)
+			if !strings.HasSuffix(p.Output, "\n") {
+				b.WriteString("\n")
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, b.String())
+		return nil
+	}
+	s.writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// wantsText reports whether the client prefers text/plain over JSON.
+func wantsText(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch mt {
+		case "text/plain":
+			return true
+		case "application/json", "*/*":
+			return false
+		}
+	}
+	return false
 }
 
 func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {

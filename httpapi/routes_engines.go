@@ -58,7 +58,7 @@ func (s *Server) engineRoutes() []Route {
 			Tag: "templates", Summary: "Check every template: syntax, includes, headers, filters",
 			Status: http.StatusOK, Result: ValidationReport{}, handle: s.validateTemplates},
 		{Method: http.MethodGet, Path: BasePath + "/nodes/{ref}/render", Permission: PermTemplatesRender, OperationID: "renderNode",
-			Tag: "templates", Summary: "Render a node's templates (default: those assigned by policy APPLY)", PathParams: nodeRef(),
+			Tag: "templates", Summary: "Render a node's templates (default: those assigned by policy APPLY); Accept: text/plain answers the configuration text", PathParams: nodeRef(),
 			Query:  []Param{{Name: "template", Type: "string", Description: "template to render (repeatable)"}},
 			Status: http.StatusOK, Result: unet.RenderResult{}, handle: s.renderNodeGet},
 		{Method: http.MethodPost, Path: BasePath + "/nodes/{ref}/render", Permission: PermTemplatesRender, OperationID: "renderNodeWith",
