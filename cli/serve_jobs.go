@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sync"
 	"time"
@@ -107,34 +108,121 @@ func startJobs(ctx context.Context, svc *service.Service, f jobFlags, logger *sl
 	return wg.Wait
 }
 
-// evaluateLoop stores policy results every interval, and within check of the
-// latest inventory change.
+// evaluateLoop stores policy results every interval and soon (within check)
+// after the inventory or the policies change. An activation of an environment's
+// Git snapshot re-evaluates only the nodes of that environment; any other change
+// re-evaluates everything.
 func evaluateLoop(ctx context.Context, svc *service.Service, interval, check time.Duration, logger *slog.Logger) {
-	lastChange := "-"
+	lastChange := ""
 	var lastEval time.Time
 	tick := time.NewTicker(check)
 	defer tick.Stop()
 	for {
-		latest := ""
-		if l, err := svc.ListChanges(ctx, unet.ChangeFilter{Page: unet.Page{Limit: 1}}); err == nil && len(l.Items) > 0 {
-			latest = l.Items[0].ID
+		latest, changes, complete := changesSince(ctx, svc, lastChange)
+		var nodes []string
+		run := false
+		switch {
+		case lastEval.IsZero() || time.Since(lastEval) >= interval:
+			run = true
+		case latest != lastChange:
+			envs, all := affectedEnvironments(ctx, svc, changes)
+			if all || !complete {
+				run = true
+			} else if len(envs) > 0 {
+				nodes = nodesIn(ctx, svc, envs)
+				run = len(nodes) > 0
+			}
 		}
-		if latest != lastChange || time.Since(lastEval) >= interval {
+		if run {
 			start := time.Now()
-			rep, err := svc.EvaluatePolicies(unet.WithActor(ctx, "unet-server"), unet.PolicyEvalRequest{Store: true})
+			rep, err := svc.EvaluatePolicies(unet.WithActor(ctx, "unet-server"), unet.PolicyEvalRequest{Store: true, Nodes: nodes})
 			switch {
 			case err != nil && ctx.Err() == nil:
 				logger.Error("policy evaluation failed", slog.Any("error", err))
 			case err == nil:
 				logger.Info("policies evaluated", slog.Int("results", len(rep.Results)), slog.Int("changed", rep.Changed),
-					slog.Duration("took", time.Since(start)))
+					slog.Int("nodes", len(nodes)), slog.Duration("took", time.Since(start)))
 			}
-			lastChange, lastEval = latest, time.Now()
+			if nodes == nil {
+				lastEval = time.Now()
+			}
 		}
+		lastChange = latest
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// changesSince returns the newest change ID and the changes after since
+// (newest first); complete is false when since was not among the last 200.
+func changesSince(ctx context.Context, svc *service.Service, since string) (latest string, changes []unet.Change, complete bool) {
+	l, err := svc.ListChanges(ctx, unet.ChangeFilter{Page: unet.Page{Limit: 200}})
+	if err != nil || len(l.Items) == 0 {
+		return since, nil, true
+	}
+	for _, c := range l.Items {
+		if c.ID == since {
+			return l.Items[0].ID, changes, true
+		}
+		changes = append(changes, c)
+	}
+	return l.Items[0].ID, changes, since == "" && l.Next == ""
+}
+
+// affectedEnvironments names the node environments whose rules changed, or
+// all=true when a change may affect every result (inventory edits, a source's
+// default branch, a removed source).
+func affectedEnvironments(ctx context.Context, svc *service.Service, changes []unet.Change) (envs map[string]bool, all bool) {
+	envs = map[string]bool{}
+	for _, c := range changes {
+		if c.ObjectKind != unet.KindGitSource {
+			return nil, true
+		}
+		switch c.Op {
+		case "activate", "pin", "unpin":
+		case "export", "promote":
+			continue
+		default:
+			return nil, true
+		}
+		src, err := svc.GetGitSource(ctx, c.ObjectID)
+		if err != nil {
+			return nil, true
+		}
+		if src.Kind == "templates" {
+			continue
+		}
+		var after struct {
+			Environment string `json:"environment"`
+		}
+		if json.Unmarshal(c.After, &after) != nil || after.Environment == "" || after.Environment == "default" {
+			return nil, true
+		}
+		envs[after.Environment] = true
+	}
+	return envs, false
+}
+
+// nodesIn returns the IDs of the nodes of the given environments.
+func nodesIn(ctx context.Context, svc *service.Service, envs map[string]bool) []string {
+	var ids []string
+	p := unet.Page{Limit: 1000}
+	for {
+		l, err := svc.ListNodes(ctx, unet.NodeFilter{Page: p})
+		if err != nil {
+			return nil
+		}
+		for _, n := range l.Items {
+			if envs[n.Environment] {
+				ids = append(ids, n.ID)
+			}
+		}
+		if l.Next == "" {
+			return ids
+		}
+		p.Cursor = l.Next
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 )
@@ -69,5 +70,80 @@ func TestServerReevaluatesAfterInventoryChanges(t *testing.T) {
 	h, err := svc.ListComplianceHistory(ctx, unet.ComplianceHistoryFilter{Node: "r1"})
 	if err != nil || h.Total != 2 || h.Items[0].To != unet.StatusPass {
 		t.Fatalf("history: %+v %v", h, err)
+	}
+}
+
+// TestServerReevaluatesOnlyTheActivatedEnvironment: a new policy commit on the
+// staging branch re-evaluates the staging nodes only.
+func TestServerReevaluatesOnlyTheActivatedEnvironment(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "u.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(db)
+	svc.SetGitDataDir(t.TempDir())
+	actor := unet.WithActor(ctx, "t")
+	for _, n := range []unet.Node{{Name: "prod1", Vendor: "cisco", Model: "A"}, {Name: "stage1", Vendor: "cisco", Model: "A", Environment: "staging"}} {
+		n := n
+		if _, err := svc.CreateNode(actor, &n, unet.WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repo := testutil.NewGitRepo(t, "rules")
+	rule := func(model string) map[string]string {
+		return map[string]string{"m.rules": `RULE "model" WHEN node.vendor == "cisco" THEN ASSERT node.model == "` + model + `"` + "\n"}
+	}
+	repo.Commit("main", "A", rule("A"))
+	repo.Branch("staging", "main")
+	if _, err := svc.AddGitSource(actor, &unet.GitSource{Name: "rules", URL: repo.URL(), Branch: "main", Kind: "policies",
+		Environments: map[string]string{"staging": "staging", "production": "main"}}, unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SyncGitSource(actor, "rules", "manual"); err != nil {
+		t.Fatal(err)
+	}
+	svc.SetPolicySource(func(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
+		return svc.ActivePolicyFiles(ctx, env)
+	})
+	loopCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		evaluateLoop(loopCtx, svc, time.Hour, 50*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		close(done)
+	}()
+	defer func() { stop(); <-done }()
+	result := func(node string) unet.PolicyResult {
+		l, err := svc.ListPolicyResults(ctx, unet.PolicyResultFilter{Node: node, Rule: "model"})
+		if err != nil || len(l.Items) == 0 {
+			return unet.PolicyResult{}
+		}
+		return l.Items[0]
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for result("prod1").Status != unet.StatusPass || result("stage1").Status != unet.StatusPass {
+		if time.Now().After(deadline) {
+			t.Fatalf("first evaluation: %+v %+v", result("prod1"), result("stage1"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	prodAt := *result("prod1").EvaluatedAt
+	repo.Commit("staging", "B", rule("B"))
+	if _, err := svc.SyncGitSource(actor, "rules", "manual"); err != nil {
+		t.Fatal(err)
+	}
+	for result("stage1").Status != unet.StatusFail {
+		if time.Now().After(deadline) {
+			t.Fatalf("staging was not re-evaluated: %+v", result("stage1"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if p := result("prod1"); p.Status != unet.StatusPass || !p.EvaluatedAt.Equal(prodAt) {
+		t.Fatalf("production was re-evaluated: %+v (before %v)", p, prodAt)
 	}
 }

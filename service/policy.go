@@ -401,6 +401,7 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 			return err
 		}
 		seen := make(map[sqlstore.ResultKey]bool, len(results))
+		var unchanged []sqlstore.ResultKey
 		for i := range results {
 			r := &results[i]
 			k := sqlstore.ResultKey{Kind: r.ObjectKind, ObjectID: r.ObjectID, Rule: r.Rule}
@@ -411,6 +412,7 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 				since = old.Since
 			}
 			if had && old.Digest == sqlstore.ResultDigest(r) {
+				unchanged = append(unchanged, k)
 				continue
 			}
 			if !had || old.Status != r.Status {
@@ -443,7 +445,16 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 				}
 			}
 		}
-		return tx.TouchPolicyResults(ctx, now)
+		if full {
+			return tx.TouchPolicyResults(ctx, now)
+		}
+		// A partial evaluation touches only what it evaluated.
+		for _, k := range unchanged {
+			if err := tx.TouchPolicyResult(ctx, k, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return changed, err
 }

@@ -96,6 +96,13 @@ func (tx *Tx) TouchPolicyResults(ctx context.Context, at time.Time) error {
 	return err
 }
 
+// TouchPolicyResult records that one unchanged result was re-evaluated.
+func (tx *Tx) TouchPolicyResult(ctx context.Context, k ResultKey, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `UPDATE policy_results SET evaluated_at = $1 WHERE object_kind = $2 AND object_id = $3 AND rule = $4`,
+		fmtTime(at), k.Kind, k.ObjectID, k.Rule)
+	return err
+}
+
 // DeletePolicyResult removes a result whose rule or object went away.
 func (tx *Tx) DeletePolicyResult(ctx context.Context, k ResultKey) error {
 	_, err := tx.q.ExecContext(ctx, `DELETE FROM policy_results WHERE object_kind = $1 AND object_id = $2 AND rule = $3`, k.Kind, k.ObjectID, k.Rule)
