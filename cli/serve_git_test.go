@@ -3,15 +3,12 @@ package cli
 import (
 	"context"
 	"net"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/gitsync"
 	"github.com/unet-dev/unet/internal/testutil"
-	"github.com/unet-dev/unet/service"
-	"github.com/unet-dev/unet/sqlstore"
 )
 
 func scheduleRule(id string) string {
@@ -49,15 +46,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // interval is left alone, and cancelling stops everything.
 func TestGitScheduleSyncsRetriesAndStops(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "unet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(db)
+	svc := newLocalService(t)
 	repo := testutil.NewGitRepo(t, "net")
 	c1 := repo.Commit("main", "baseline", map[string]string{"base.rules": scheduleRule("base")})
 	add := func(src unet.GitSource) {
@@ -128,15 +117,7 @@ func TestGitScheduleSyncsRetriesAndStops(t *testing.T) {
 // stops when its context is cancelled.
 func TestGitJobsStartAndStop(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "unet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(db)
+	svc := newLocalService(t)
 	repo := testutil.NewGitRepo(t, "net")
 	c1 := repo.Commit("main", "baseline", map[string]string{"base.rules": scheduleRule("base")})
 	if _, err := svc.AddGitSource(ctx, &unet.GitSource{Name: "net", URL: repo.URL(), Kind: unet.GitKindPolicies, Interval: "5m"}, unet.WriteOptions{}); err != nil {

@@ -20,15 +20,7 @@ import (
 // interval.
 func TestServerReevaluatesAfterInventoryChanges(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "u.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(db)
+	svc := newLocalService(t)
 	actor := unet.WithActor(ctx, "t")
 	if _, err := svc.CreateNode(actor, &unet.Node{Name: "r1", Vendor: "cisco", Platform: "iosxe", SoftwareVersion: "17.3.1"}, unet.WriteOptions{}); err != nil {
 		t.Fatal(err)
@@ -77,15 +69,7 @@ func TestServerReevaluatesAfterInventoryChanges(t *testing.T) {
 // staging branch re-evaluates the staging nodes only.
 func TestServerReevaluatesOnlyTheActivatedEnvironment(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "u.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(db)
+	svc := newLocalService(t)
 	svc.SetGitDataDir(t.TempDir())
 	actor := unet.WithActor(ctx, "t")
 	for _, n := range []unet.Node{{Name: "prod1", Vendor: "cisco", Model: "A"}, {Name: "stage1", Vendor: "cisco", Model: "A", Environment: "staging"}} {
@@ -146,4 +130,20 @@ func TestServerReevaluatesOnlyTheActivatedEnvironment(t *testing.T) {
 	if p := result("prod1"); p.Status != unet.StatusPass || !p.EvaluatedAt.Equal(prodAt) {
 		t.Fatalf("production was re-evaluated: %+v (before %v)", p, prodAt)
 	}
+}
+
+// newLocalService is a service over a fresh, migrated SQLite database that is
+// closed when the test ends.
+func newLocalService(t *testing.T) *service.Service {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "unet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return service.New(db)
 }
