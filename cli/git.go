@@ -274,11 +274,7 @@ are listed with file:line, and the exit code is 66.`,
 			if err != nil {
 				return err
 			}
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			}
-			res, err := gs.SyncGitSource(a.ctx(cmd), name, "manual")
+			res, err := gs.SyncGitSource(a.ctx(cmd), optionalArg(args), "manual")
 			if res != nil {
 				if perr := a.printer().emit(res, func() any { return syncTable(res) }); perr != nil && err == nil {
 					err = perr
@@ -319,11 +315,7 @@ func (a *app) gitStatusCommand(svc gitServiceFunc) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			}
-			sts, err := gs.GitStatus(cmd.Context(), name)
+			sts, err := gs.GitStatus(cmd.Context(), optionalArg(args))
 			if err != nil {
 				return err
 			}
@@ -498,4 +490,12 @@ func promoteKV(r *unet.GitPromoteResult) kv {
 		out = append(out, [2]string{"activation", e.Outcome + " " + shortCommit(e.Commit)})
 	}
 	return out
+}
+
+// optionalArg is the single optional argument of a command, or "".
+func optionalArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return ""
 }

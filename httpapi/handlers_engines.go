@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -38,6 +39,17 @@ func reply[T any](s *Server, w http.ResponseWriter, status int, v T, err error) 
 	}
 	s.writeJSON(w, status, v)
 	return nil
+}
+
+// decodeAndReply decodes the request body into a B, calls fn with it and
+// answers fn's result with 200.
+func decodeAndReply[B, R any](s *Server, w http.ResponseWriter, r *http.Request, fn func(context.Context, B) (R, error)) error {
+	var b B
+	if err := decodeBody(r, &b); err != nil {
+		return err
+	}
+	res, err := fn(r.Context(), b)
+	return reply(s, w, http.StatusOK, res, err)
 }
 
 // listOf wraps a whole (unpaginated) result in the list shape.
@@ -82,12 +94,7 @@ func (s *Server) evaluatePolicies(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var req unet.PolicyEvalRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	rep, err := ps.EvaluatePolicies(r.Context(), req)
-	return reply(s, w, http.StatusOK, rep, err)
+	return decodeAndReply(s, w, r, ps.EvaluatePolicies)
 }
 
 func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
@@ -95,12 +102,7 @@ func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req unet.PolicyApplyRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	rep, err := ps.ApplyPolicies(r.Context(), req)
-	return reply(s, w, http.StatusOK, rep, err)
+	return decodeAndReply(s, w, r, ps.ApplyPolicies)
 }
 
 // validatePolicies compiles the files without evaluating: positioned errors
