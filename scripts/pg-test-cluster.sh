@@ -12,7 +12,8 @@ if [ -z "$bindir" ]; then
   exit 1
 fi
 run_as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which the unprivileged user can always enter.
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 case "$cmd" in
 start)
