@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/unet-dev/unet"
@@ -72,4 +73,24 @@ func TestSiteOverrideTargetsNodes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPolicyWarningsPositioned: the service reports the ambiguous-target
+// warning with file and line:col, nothing for a plain site override, and an
+// invalid error for rules that do not compile.
+func TestPolicyWarningsPositioned(t *testing.T) {
+	svc := newService(t, "sqlite")
+	ctx := actx()
+	w := ok(svc.PolicyWarnings(ctx, []unet.PolicyFile{{Name: "sites.rules", Content: "RULE \"contact\"\nWHEN location.type == \"site\"\nTHEN ASSERT custom_data.contact IS NOT NULL\n"}})).v(t)
+	if len(w) != 1 || w[0].File != "sites.rules" || w[0].Field != "3:13" || !strings.HasPrefix(w[0].Message, "custom_data.contact is ambiguous") {
+		t.Fatalf("warnings: %+v", w)
+	}
+	if w := ok(svc.PolicyWarnings(ctx, siteOverrideRules)).v(t); len(w) != 0 {
+		t.Fatalf("site override warnings: %+v", w)
+	}
+	_, err := svc.PolicyWarnings(ctx, []unet.PolicyFile{{Name: "mixed.rules", Content: `WHEN location.name == "lon" THEN { SET location.custom_data.a TO 1; SET custom_data.b TO 2 }`}})
+	mustCode(t, err, unet.EINVALID)
+	if f := unet.ErrorFields(err); len(f) != 1 || f[0].Field != "1:73" || !strings.Contains(f[0].Message, "rule writes both its location") {
+		t.Fatalf("mixed writes: %+v", f)
+	}
 }
