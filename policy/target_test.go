@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -180,5 +182,39 @@ func TestAmbiguousRuleWarningPretty(t *testing.T) {
 	}
 	if ev := p.EvalNode(Input{Node: testNode(), Location: map[string]any{"type": "site"}}); ev.Results[0].Status != StatusFail {
 		t.Fatalf("node at a site without a contact: %+v", ev.Results[0])
+	}
+}
+
+// TestRunTestsSiteOverride: rule tests of a site override are node cases
+// with a location; the node at the site gets the override, the others the
+// global value.
+func TestRunTestsSiteOverride(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"00-global.rules": `RULE "default-tier" WHEN node.vendor IS NOT NULL THEN SET custom_data.tier TO "silver"`,
+		"50-sites.rules":  `RULE "lon-tier" WHEN location.name == "lon" THEN SET custom_data.tier TO "gold"`,
+		"cases.yaml": `cases:
+  - name: a node at lon gets gold
+    node: {name: lon-core-01, vendor: cisco}
+    location: {name: lon, path: EMEA/lon}
+    expect: {default-tier: pass, lon-tier: pass}
+    custom_data: {tier: gold}
+  - name: a node at par keeps silver
+    node: {name: par-core-01, vendor: cisco}
+    location: {name: par, path: EMEA/par}
+    expect: {lon-tier: not_applicable}
+    custom_data: {tier: silver}
+`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report, err := RunTests(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Passed != 2 || !report.OK() {
+		t.Fatalf("report:\n%s", report)
 	}
 }
