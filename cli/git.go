@@ -13,10 +13,6 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// gitDataDirSetter is implemented by the local service, whose Git mirrors and
-// snapshots live in a data directory.
-type gitDataDirSetter interface{ SetGitDataDir(dir string) }
-
 func (a *app) gitService(cmd *cobra.Command, dataDir string) (unet.GitService, error) {
 	if dataDir == "" {
 		dataDir = a.env.Getenv("UNET_DATA_DIR")
@@ -28,14 +24,12 @@ func (a *app) gitService(cmd *cobra.Command, dataDir string) (unet.GitService, e
 	if err != nil {
 		return nil, err
 	}
-	gs, ok := svc.(unet.GitService)
-	if !ok {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not manage Git sources")
+	// The local service keeps its Git mirrors and snapshots in a data
+	// directory; a server keeps its own.
+	if a.local != nil && dataDir != "" {
+		a.local.SetGitDataDir(dataDir)
 	}
-	if d, ok := svc.(gitDataDirSetter); ok && dataDir != "" {
-		d.SetGitDataDir(dataDir)
-	}
-	return gs, nil
+	return svc, nil
 }
 
 func (a *app) gitCommand() *cobra.Command {

@@ -11,16 +11,9 @@ import (
 	"github.com/unet-dev/unet/snmp"
 )
 
+// snmpService returns the backend's SNMP service.
 func (a *app) snmpService(cmd *cobra.Command) (unet.SNMPService, error) {
-	svc, err := a.service(cmd.Context())
-	if err != nil {
-		return nil, err
-	}
-	ss, ok := svc.(unet.SNMPService)
-	if !ok {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not poll SNMP")
-	}
-	return ss, nil
+	return a.service(cmd.Context())
 }
 
 func (a *app) snmpCommand() *cobra.Command {

@@ -14,8 +14,6 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-var _ unet.GitService = (*Client)(nil)
-
 func gitSourcePath(name string) string {
 	return BasePath + "/git/sources/" + url.PathEscape(name)
 }
@@ -119,6 +117,13 @@ func (c *Client) PromoteGitSource(ctx context.Context, name, from, to, prefer st
 		return nil, err
 	}
 	return &res, err
+}
+
+// ExportInventoryToGit commits the server's inventory into a Git source as
+// the actor and pushes it.
+func (c *Client) ExportInventoryToGit(ctx context.Context, req unet.GitExportRequest) (*unet.GitExportResult, error) {
+	return fetch[unet.GitExportResult](ctx, c, call{method: http.MethodPost, path: gitSourcePath(req.Source) + "/export",
+		body: GitExportRequest{Env: req.Environment, Dir: req.Dir, Message: req.Message}})
 }
 
 // doGit performs a call whose answer is decoded into out, either from a

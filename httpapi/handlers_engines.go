@@ -10,27 +10,14 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// engine returns the server's service as the interface of an engine (policies,
-// templates, SNMP), or 501 when the service lacks it.
-func engine[T any](s *Server, what string) (T, error) {
-	e, ok := s.svc.(T)
-	if !ok {
-		return e, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not "+what)
-	}
-	return e, nil
-}
+// The engine services are parts of unet.Service, which every backend
+// implements in full; these accessors keep the handlers' shape.
 
-func (s *Server) policyService() (unet.PolicyService, error) {
-	return engine[unet.PolicyService](s, "evaluate policies")
-}
+func (s *Server) policyService() (unet.PolicyService, error) { return s.svc, nil }
 
-func (s *Server) templateService() (unet.TemplateService, error) {
-	return engine[unet.TemplateService](s, "render templates")
-}
+func (s *Server) templateService() (unet.TemplateService, error) { return s.svc, nil }
 
-func (s *Server) snmpService() (unet.SNMPService, error) {
-	return engine[unet.SNMPService](s, "poll SNMP")
-}
+func (s *Server) snmpService() (unet.SNMPService, error) { return s.svc, nil }
 
 // reply writes v with status, or returns err for a problem answer.
 func reply[T any](s *Server, w http.ResponseWriter, status int, v T, err error) error {

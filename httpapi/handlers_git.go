@@ -23,12 +23,7 @@ const (
 	TriggerWebhook = "webhook"
 )
 
-func (s *Server) gitService() (unet.GitService, error) {
-	if gs, ok := s.svc.(unet.GitService); ok {
-		return gs, nil
-	}
-	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not manage Git sources")
-}
+func (s *Server) gitService() (unet.GitService, error) { return s.svc, nil }
 
 // GitProblem is the problem document of a Git operation that failed after
 // doing part of its work (a sync whose commit was rejected, a promotion that
