@@ -54,8 +54,14 @@ func TestResourceCommandSurface(t *testing.T) {
 		}
 		describeCommand(&b, c)
 	}
-	got := b.String()
-	path := filepath.Join("testdata", "resource_commands.golden")
+	checkGolden(t, "resource_commands.golden", b.String())
+}
+
+// checkGolden compares got with testdata/name, rewriting the file with
+// -update, and reports the first line that differs.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
@@ -66,21 +72,23 @@ func TestResourceCommandSurface(t *testing.T) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test -run TestResourceCommandSurface -update to create it)", err)
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
 	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) || i < len(wl); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("command surface differs from %s at line %d (run with -update if the change is intended):\n got: %q\nwant: %q", path, i+1, g, w)
-			}
+	if got == string(want) {
+		return
+	}
+	gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(gl) || i < len(wl); i++ {
+		var g, w string
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if g != w {
+			t.Fatalf("%s differs at line %d (run go test -run %s -update if the change is intended):\n got: %q\nwant: %q",
+				path, i+1, t.Name(), g, w)
 		}
 	}
 }
