@@ -19,7 +19,11 @@ func (a *app) changesCommand() *cobra.Command {
 	return resourceCommand(a, &resource[unet.Change, unet.ChangeFilter]{
 		kind: "change", use: "changes", aliases: []string{"change"}, short: "Read the change log",
 		print: func(_ *cobra.Command, _ unet.Service, c *unet.Change) error {
-			return a.printer().emit(c, func() any { return changeText(c) })
+			text, err := changeText(c)
+			if err != nil {
+				return err
+			}
+			return a.printer().emit(c, func() any { return text })
 		},
 		list: &listSpec[unet.Change, unet.ChangeFilter]{use: "list [--object KIND/NAME|ID] [--since RFC3339] [--limit N]",
 			short: "List changes, newest first",
@@ -51,17 +55,23 @@ func (a *app) changesCommand() *cobra.Command {
 }
 
 // changeText renders a change for people: header lines, then the fields that
-// differ between before and after.
-func changeText(c *unet.Change) string {
+// differ between before and after. An image that is not a JSON object is an
+// internal error: the change log is the audit trail and must not look empty.
+func changeText(c *unet.Change) (string, error) {
+	before, err := changeImage(c, "before", c.Before)
+	if err != nil {
+		return "", err
+	}
+	after, err := changeImage(c, "after", c.After)
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "change:  %s\ntime:    %s\nactor:   %s\nop:      %s\nobject:  %s/%s (%s)\n", c.ID,
 		c.Time.Format(time.RFC3339), c.Actor, c.Op, c.ObjectKind, c.ObjectName, c.ObjectID)
 	if c.Reason != "" {
 		fmt.Fprintf(&b, "reason:  %s\n", c.Reason)
 	}
-	var before, after map[string]any
-	_ = json.Unmarshal(c.Before, &before)
-	_ = json.Unmarshal(c.After, &after)
 	keys := map[string]bool{}
 	for k := range before {
 		keys[k] = true
@@ -92,13 +102,30 @@ func changeText(c *unet.Change) string {
 			fmt.Fprintf(&b, "+ %s: %s\n", k, aj)
 		}
 	}
-	return b.String()
+	return b.String(), nil
 }
 
+// changeImage decodes the before or after image of a change: nil when the
+// change has none (a create has no before, a delete no after).
+func changeImage(c *unet.Change, which string, raw json.RawMessage) (map[string]any, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, unet.Internal(fmt.Errorf("change %s: unreadable %s image: %w", c.ID, which, err))
+	}
+	return m, nil
+}
+
+// oneLine writes a decoded JSON value on one line, without HTML escaping.
 func oneLine(v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		// Values decoded from JSON always encode; show anything else as Go does.
+		return fmt.Sprint(v)
+	}
 	return strings.TrimSpace(buf.String())
 }

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/unet-dev/unet/sqlstore"
 )
 
 // resourceScenario exercises every command the resource tables build, with
@@ -108,4 +111,37 @@ func TestResourceCommandOutputs(t *testing.T) {
 		b.WriteString("\n")
 	}
 	checkGolden(t, "resource_outputs.golden", b.String())
+}
+
+// TestChangeShowRefusesUnreadableImages: a change whose stored before/after
+// image is not JSON is reported as an internal error, in table output as in
+// JSON output, instead of being shown as a change without differences.
+func TestChangeShowRefusesUnreadableImages(t *testing.T) {
+	m := &contractMode{name: "local", dir: t.TempDir()}
+	file := filepath.Join(t.TempDir(), "unet.db")
+	m.target = "sqlite://" + file
+	m.global = []string{"--db", m.target}
+	if o := m.run(t, "vendors", "add", "acme"); o.code != ExitOK {
+		t.Fatalf("vendors add: %d %s", o.code, o.stderr)
+	}
+	id := newestChange(t, m)
+	if o := m.run(t, "changes", "show", id, "-o", "table"); o.code != ExitOK || !strings.Contains(o.stdout, "+ name: \"acme\"") {
+		t.Fatalf("changes show of a readable change: %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	db, err := sqlstore.Open(context.Background(), m.target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`UPDATE changes SET after_json = '{"name": "acme"' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"table", "json"} {
+		o := m.run(t, "changes", "show", id, "-o", format)
+		if o.code != ExitFailure || !strings.Contains(o.stderr, "internal error") {
+			t.Errorf("changes show -o %s of an unreadable change: exit %d\nstdout: %s\nstderr: %s", format, o.code, o.stdout, o.stderr)
+		}
+	}
 }
