@@ -145,7 +145,7 @@ func (c *Client) doGit(ctx context.Context, k call, out any) (got bool, err erro
 		}
 		return true, nil
 	}
-	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == ProblemContentType {
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil && mt == ProblemContentType {
 		var p struct {
 			Result json.RawMessage `json:"result"`
 		}
