@@ -15,7 +15,7 @@ import (
 func nodeFields() []field[unet.Node] {
 	return append([]field[unet.Node]{
 		textField("name", "name", "node name ([A-Za-z0-9][A-Za-z0-9._-]*)", func(n *unet.Node) *string { return &n.Name }),
-		textField("vendor", "vendor", "vendor (see `unet vendors list`)", func(n *unet.Node) *string { return &n.Vendor }),
+		textField("vendor", "vendor", "vendor name (see \"unet vendors list\")", func(n *unet.Node) *string { return &n.Vendor }),
 		textField("domain", "domain", "DNS domain (name.domain is the FQDN)", func(n *unet.Node) *string { return &n.Domain }),
 		textField("model", "model", "hardware model", func(n *unet.Node) *string { return &n.Model }),
 		textField("role", "role", "role slug: core, spine, leaf, access, border, …", func(n *unet.Node) *string { return &n.Role }),
