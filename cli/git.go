@@ -338,9 +338,7 @@ func statusText(sts []unet.GitStatus) string {
 			t.rows = append(t.rows, []string{e.Name, dash(e.Branch), shortCommit(e.ActiveCommit), strconv.FormatBool(e.Pinned),
 				fmtTimePtr(e.ActivatedAt), dash(e.LastError)})
 		}
-		var tb stringsBuilder
-		_ = (&printer{w: &tb, format: "table"}).emit(nil, func() any { return t })
-		b.WriteString(tb.String())
+		b.WriteString(tableText(t))
 		if len(st.Files) > 0 {
 			b.WriteString("files of the last activation:\n")
 			for _, f := range st.Files {
