@@ -19,15 +19,7 @@ import (
 
 // policyService returns the backend's policy service.
 func (a *app) policyService(cmd *cobra.Command) (unet.PolicyService, error) {
-	svc, err := a.service(cmd.Context())
-	if err != nil {
-		return nil, err
-	}
-	ps, ok := svc.(unet.PolicyService)
-	if !ok {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not evaluate policies")
-	}
-	return ps, nil
+	return a.service(cmd.Context())
 }
 
 // policyFiles reads the rule files to evaluate: --path, else UNET_POLICY_PATH,

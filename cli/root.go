@@ -50,6 +50,9 @@ type app struct {
 
 	svc unet.Service
 	db  *sqlstore.DB
+	// local is svc in local mode (nil with --server): the commands that
+	// configure where local mode finds templates and Git data use it.
+	local *service.Service
 }
 
 // Run executes the unet command line args and returns the exit code.
@@ -222,7 +225,8 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		return nil, err
 	}
 	a.db = db
-	a.svc = service.New(db)
+	a.local = service.New(db)
+	a.svc = a.local
 	if a.verbose > 0 {
 		v, _ := db.SchemaVersion(ctx)
 		fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %d)\n", db.Engine(), sqlstore.RedactURL(a.dbURL), v)
