@@ -41,6 +41,11 @@ func classify(err error) errClass {
 	if errors.As(err, &ue) && ue.Code != unet.EINTERNAL {
 		return errOther
 	}
+	return driverClass(err)
+}
+
+// driverClass classifies the driver error in err's chain.
+func driverClass(err error) errClass {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff { // the primary code of an extended one
@@ -61,9 +66,9 @@ func classify(err error) errClass {
 	return errOther
 }
 
-// IsBusy reports whether err is a lock wait that ran out: SQLite busy or
-// locked, PostgreSQL lock_not_available or a statement timeout.
-func IsBusy(err error) bool { return classify(err) == errLockWait }
+// IsBusy reports whether err is, or was caused by, a lock wait that ran out:
+// SQLite busy or locked, PostgreSQL lock_not_available or a statement timeout.
+func IsBusy(err error) bool { return err != nil && driverClass(err) == errLockWait }
 
 // lockError is the "unavailable" error of a write that waited too long for a
 // lock held by someone else.
