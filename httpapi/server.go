@@ -52,11 +52,11 @@ type Options struct {
 	IdleTimeout        time.Duration
 	LongRequestTimeout time.Duration
 	ShutdownTimeout    time.Duration
-	// RequestTimeout is the deadline of a request's work (default: 90% of
-	// WriteTimeout, and of LongRequestTimeout for long routes), shorter than
-	// the write timeout so that a request that runs out of time is still
-	// answered (503) before the connection's deadline: a client must not see a
-	// timeout for a write that then commits.
+	// RequestTimeout is the deadline of a request's work (default 90% of
+	// WriteTimeout; long routes get 90% of LongRequestTimeout). Keep it below
+	// the write timeout: a request that runs out of time is then still
+	// answered (503) before the connection's deadline, and a client never sees
+	// a timeout for a write that commits afterwards.
 	RequestTimeout time.Duration
 }
 

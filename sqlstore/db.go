@@ -126,8 +126,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 		// The first connection (Ping) created the file if it was missing:
 		// remember which file that is.
 		if out.file, err = openedFile(file); err != nil {
-			db.Close()
-			return nil, err
+			return nil, errors.Join(err, db.Close())
 		}
 	}
 	return out, nil
@@ -209,11 +208,12 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 		if ctx.Err() != nil {
 			return contextError(ctx, err)
 		}
+		pause := backoff(attempt)
 		switch classify(err) {
 		case errTransient:
-			// Another transaction won a race: run again at once, briefly jittered.
+			// Another transaction won a race: run again after a short pause.
 		case errLockWait:
-			if time.Now().Add(backoff(attempt)).After(budget) {
+			if time.Now().Add(pause).After(budget) {
 				db.writes.blocked(err)
 				return lockError(db.engine, db.lockTimeout, err)
 			}
@@ -223,7 +223,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 		select {
 		case <-ctx.Done():
 			return contextError(ctx, err)
-		case <-time.After(backoff(attempt)):
+		case <-time.After(pause):
 		}
 	}
 	if classify(err) == errLockWait {
