@@ -402,3 +402,27 @@ func waitForLockWaiter(t *testing.T, ls *liveServer, engine string) {
 	}
 	t.Fatal("the write never waited for the lock")
 }
+
+// TestRequestDeadlineAnswers503: a write still waiting when the request's
+// deadline comes (here the lock timeout is longer than the deadline) is
+// answered 503 with Retry-After, logged as a warning rather than an internal
+// error, and never commits.
+func TestRequestDeadlineAnswers503(t *testing.T) {
+	ls := startLive(t, sqlstore.SQLite, sqlstore.Options{LockTimeout: 30 * time.Second},
+		httpapi.Options{WriteTimeout: 10 * time.Second, RequestTimeout: 500 * time.Millisecond})
+	if a := mustDo(t, "POST", ls.url+"/api/v1/nodes", map[string]any{"name": "slow", "vendor": "cisco", "role": "access"}); a.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", a.status, a.body)
+	}
+	release := holdLock(t, ls, sqlstore.SQLite)
+	a := mustDo(t, "PATCH", ls.url+"/api/v1/nodes/slow", map[string]any{"role": "core"})
+	wantUnavailable(t, "patch past the deadline", a, "deadline")
+	release()
+	var n unet.Node
+	mustDo(t, "GET", ls.url+"/api/v1/nodes/slow", nil).decode(t, &n)
+	if n.Role != "access" {
+		t.Fatalf("the write answered 503 was committed: role %q", n.Role)
+	}
+	if logs := ls.logs.String(); strings.Contains(logs, "level=ERROR") {
+		t.Fatalf("a request deadline was logged as an error:\n%s", logs)
+	}
+}
