@@ -307,9 +307,10 @@ func (a *app) serveLogger(format, level string) (*slog.Logger, error) {
 	return nil, usagef("unknown log format %q (want text or json)", format)
 }
 
-// checkServeTimeouts refuses an unknown SQLite sync mode, and a lock timeout that is not shorter than the
-// request deadline (90% of the write timeout): a write waiting that long for
-// a lock could commit after its client gave up on a timeout.
+// checkServeTimeouts refuses an unknown SQLite sync mode, and a lock timeout
+// that is not shorter than the request deadline (90% of the write timeout): a
+// write waiting that long for a lock could commit after its client gave up on
+// a timeout.
 func checkServeTimeouts(cfg *serveConfig, o sqlstore.Options) error {
 	switch strings.ToLower(o.Sync) {
 	case "", sqlstore.SyncFull, sqlstore.SyncNormal:
