@@ -426,3 +426,18 @@ func TestRequestDeadlineAnswers503(t *testing.T) {
 		t.Fatalf("a request deadline was logged as an error:\n%s", logs)
 	}
 }
+
+// TestWritesRefusedWhenWriteAheadLogRemoved: removing only the -wal file while
+// the server runs would send commits into an unlinked log, lost at the next
+// start; writes answer 503 instead.
+func TestWritesRefusedWhenWriteAheadLogRemoved(t *testing.T) {
+	ts := startServer(t, httpapi.Options{})
+	if a := ts.send(t, "POST", "/api/v1/nodes", map[string]any{"name": "w1", "vendor": "cisco"}); a.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", a.status, a.body)
+	}
+	if err := os.Remove(ts.file + "-wal"); err != nil {
+		t.Fatal(err)
+	}
+	a := ts.send(t, "POST", "/api/v1/nodes", map[string]any{"name": "w2", "vendor": "cisco"})
+	wantUnavailable(t, "create after removing the log", a, "write-ahead log")
+}

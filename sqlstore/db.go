@@ -251,7 +251,7 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 		return rollback(stx, err)
 	}
 	// Checked again at the last moment: the file may have gone while fn ran.
-	if err := db.checkFile(); err != nil {
+	if err := db.checkFileInTx(); err != nil {
 		return rollback(stx, err)
 	}
 	if err := stx.Commit(); err != nil {

@@ -40,12 +40,40 @@ func (f *dbFile) check() error {
 	return nil
 }
 
+// checkWAL fails when the write-ahead log is missing while a transaction is
+// open. SQLite keeps the -wal file from the first connection's open to the
+// last one's close, so inside a transaction it must exist; if it was removed,
+// commits would go to the unlinked log and be lost at the next start.
+func (f *dbFile) checkWAL() error {
+	wal := f.path + "-wal"
+	_, err := os.Stat(wal)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("the write-ahead log %s is gone (removed while open): writes are refused; restart", wal), Err: err}
+	case err != nil:
+		return &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("write-ahead log %s: %v", wal, err), Err: err}
+	}
+	return nil
+}
+
 // checkFile is nil for PostgreSQL and for a SQLite file still in place.
 func (db *DB) checkFile() error {
 	if db.file == nil {
 		return nil
 	}
 	return db.file.check()
+}
+
+// checkFileInTx is checkFile for a transaction about to commit: the
+// write-ahead log must be in place too.
+func (db *DB) checkFileInTx() error {
+	if db.file == nil {
+		return nil
+	}
+	if err := db.file.check(); err != nil {
+		return err
+	}
+	return db.file.checkWAL()
 }
 
 // File returns the path of the SQLite file, "" for PostgreSQL.
