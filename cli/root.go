@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/user"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -234,8 +235,12 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	return a.svc, nil
 }
 
+// localLockTimeout is how long a local command waits for a lock someone else
+// holds (a server's import, say): no client deadline is at stake here.
+const localLockTimeout = 30 * time.Second
+
 func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, a.dbURL)
+	db, err := sqlstore.OpenWith(ctx, a.dbURL, sqlstore.Options{LockTimeout: localLockTimeout})
 	if err != nil {
 		var ue *unet.Error
 		if errors.As(err, &ue) {
