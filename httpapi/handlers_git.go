@@ -281,6 +281,12 @@ func webhookRefused(msg string) error {
 	return statusError(http.StatusUnauthorized, unet.EUNAUTHORIZED, msg)
 }
 
+// secretResolver is implemented by the local service: it resolves secret
+// references through the operator's allow-list.
+type secretResolver interface {
+	ResolveSecret(ctx context.Context, ref string) (secret.Secret, error)
+}
+
 // gitWebhook receives a webhook delivery for a source: it verifies the
 // signature with the source's webhook secret (401 when unsigned, badly
 // signed, or when the source does not exist or has no webhook secret), drops
@@ -309,7 +315,11 @@ func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request, dedup *webho
 	if src.WebhookSecretRef == "" {
 		return webhookRefused(refused)
 	}
-	sec, err := secret.Resolve(r.Context(), src.WebhookSecretRef)
+	sr, ok := gs.(secretResolver)
+	if !ok {
+		return webhookRefused(refused)
+	}
+	sec, err := sr.ResolveSecret(r.Context(), src.WebhookSecretRef)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "webhook secret cannot be resolved", slog.String("source", name), slog.Any("error", err))
 		return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE,

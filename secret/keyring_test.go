@@ -1,0 +1,89 @@
+package secret
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseKeyForms(t *testing.T) {
+	raw := bytes.Repeat([]byte{0xA5}, KeySize)
+	forms := map[string][]byte{
+		"hex":        []byte(hex.EncodeToString(raw)),
+		"base64":     []byte(base64.StdEncoding.EncodeToString(raw) + "\n"),
+		"raw base64": []byte(base64.RawURLEncoding.EncodeToString(raw)),
+		"raw bytes":  raw,
+	}
+	var id string
+	for name, m := range forms {
+		k, err := ParseKey(m)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if id == "" {
+			id = k.ID()
+		} else if k.ID() != id {
+			t.Errorf("%s: key id %s differs from %s", name, k.ID(), id)
+		}
+	}
+	for _, bad := range [][]byte{[]byte("short"), bytes.Repeat([]byte{1}, 31), []byte(strings.Repeat("z", 64))} {
+		if _, err := ParseKey(bad); err == nil {
+			t.Errorf("ParseKey(%q) accepted", bad)
+		}
+	}
+}
+
+func TestSealOpen(t *testing.T) {
+	k1, _ := ParseKey(bytes.Repeat([]byte{1}, KeySize))
+	k2, _ := ParseKey(bytes.Repeat([]byte{2}, KeySize))
+	s, err := k1.Seal("snmp", "public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(s.Ciphertext, []byte("public")) || s.KeyID != k1.ID() {
+		t.Fatalf("sealed value %+v", s)
+	}
+	v, err := k1.Open("snmp", s)
+	if err != nil || v.Reveal() != "public" {
+		t.Fatalf("Open = %q, %v", v.Reveal(), err)
+	}
+	if _, err := k2.Open("snmp", s); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), k1.ID()) {
+		t.Errorf("Open with another key = %v", err)
+	}
+	if _, err := k1.Open("other", s); !errors.Is(err, ErrWrongKey) {
+		t.Errorf("Open under another name = %v", err)
+	}
+	s.Ciphertext[0] ^= 1
+	if _, err := k1.Open("snmp", s); !errors.Is(err, ErrWrongKey) {
+		t.Errorf("Open of altered value = %v", err)
+	}
+}
+
+func TestLoadKey(t *testing.T) {
+	dir := t.TempDir()
+	raw := append(bytes.Repeat([]byte{7}, KeySize-1), '\n')
+	p := filepath.Join(dir, "raw.key")
+	if err := os.WriteFile(p, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadKey(context.Background(), "file:"+p, nil); err != nil {
+		t.Fatalf("raw key ending in a newline byte: %v", err)
+	}
+	env := func(string) (string, bool) { return hex.EncodeToString(bytes.Repeat([]byte{3}, KeySize)), true }
+	if _, err := LoadKey(context.Background(), "env:K", env); err != nil {
+		t.Fatalf("env key: %v", err)
+	}
+	literal := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, KeySize))
+	for _, ref := range []string{literal, "db:key"} {
+		_, err := LoadKey(context.Background(), ref, env)
+		if !errors.Is(err, ErrInvalidRef) || strings.Contains(err.Error(), literal) {
+			t.Errorf("LoadKey(%q) = %v", ref, err)
+		}
+	}
+}
