@@ -2,8 +2,8 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/base64"
 	"database/sql"
+	"encoding/base64"
 	"fmt"
 
 	"github.com/unet-dev/unet"
