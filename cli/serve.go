@@ -50,6 +50,9 @@ type serveConfig struct {
 		Format string `toml:"format"` // text or json
 		Level  string `toml:"level"`  // debug, info, warn, error
 	} `toml:"log"`
+	// DataDir is the data directory (Git mirrors and snapshots, secrets/).
+	DataDir string        `toml:"data_dir"`
+	Secrets secretsConfig `toml:"secrets"`
 }
 
 // duration reads "30s"-style values from TOML.
@@ -149,7 +152,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if a.server != "" {
 		return usagef("serve runs a server over a database (--db); it does not work through --server")
 	}
-	cfg, err := loadServeConfig(pick(f.config, a.env.Getenv("UNET_CONFIG")))
+	cfg, err := loadServeConfig(pick(f.config, a.configPath()))
 	if err != nil {
 		return err
 	}
@@ -204,6 +207,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		logger.Warn("database schema is not current; /readyz answers 503 until it is", slog.Any("reason", err))
 	}
 	svc := service.New(db)
+	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
+		return err
+	}
 	if err := a.configureSources(svc, f.jobs); err != nil {
 		return err
 	}

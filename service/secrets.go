@@ -17,41 +17,57 @@ var _ unet.SecretService = (*Service)(nil)
 // maxSecretSize bounds a stored secret: credentials are short.
 const maxSecretSize = 64 << 10
 
-// secretsState is the secret configuration of a Service: the allow-list
-// resolver for client references and the key of stored secrets.
-type secretsState struct {
-	mu       sync.Mutex
-	resolver *secret.Resolver
-	key      *secret.Key
+// SecretsConfig is the secret configuration of a Service.
+type SecretsConfig struct {
+	// Allow is the operator's allow-list of references (see
+	// secret.Options.Allow); nil means secret.DefaultAllow of the data
+	// directory, following SetGitDataDir.
+	Allow []string
+	// Deny lists references refused even when allowed; secret.DefaultDeny
+	// is always added.
+	Deny []string
+	// Key encrypts and decrypts the secrets stored in the database; nil:
+	// stored secrets can be neither set nor read.
+	Key *secret.Key
+	// LookupEnv reads environment variables (default os.LookupEnv).
+	LookupEnv func(string) (string, bool)
 }
 
-// SetSecrets configures how secret references are checked and resolved:
-// r holds the operator's allow-list (nil: the default allow-list, see
-// secret.DefaultAllow, computed from the data directory), key encrypts and
-// decrypts the secrets stored in the database (nil: stored secrets cannot
-// be set or read).
-func (s *Service) SetSecrets(r *secret.Resolver, key *secret.Key) {
+// secretsState is the secret configuration of a Service.
+type secretsState struct {
+	mu  sync.Mutex
+	cfg SecretsConfig
+}
+
+// SetSecrets configures how secret references are checked and resolved and
+// the key of stored secrets. It fails on a malformed pattern.
+func (s *Service) SetSecrets(cfg SecretsConfig) error {
+	if _, err := secret.NewResolver(secret.Options{Allow: cfg.Allow, Deny: cfg.Deny}); err != nil {
+		return unet.Errorf(unet.EINVALID, "%v", err)
+	}
 	s.sec.mu.Lock()
 	defer s.sec.mu.Unlock()
-	s.sec.resolver, s.sec.key = r, key
+	s.sec.cfg = cfg
+	return nil
 }
 
 // Secrets returns the resolver the service checks and resolves references
 // with, able to read db:NAME references when a key is configured.
 func (s *Service) Secrets() *secret.Resolver {
 	s.sec.mu.Lock()
-	r := s.sec.resolver
+	cfg := s.sec.cfg
 	s.sec.mu.Unlock()
-	if r == nil {
-		var err error
-		r, err = secret.NewResolver(secret.Options{Allow: secret.DefaultAllow(s.GitDataDir()), Deny: secret.DefaultDeny()})
-		if err != nil {
-			// The default patterns are well-formed; an error here means a
-			// data directory whose path cannot be a pattern.
-			r = nil
-		}
+	if cfg.Allow == nil {
+		cfg.Allow = secret.DefaultAllow(s.GitDataDir())
 	}
-	return r.WithDB(s.lookupSecret)
+	r, err := secret.NewResolver(secret.Options{Allow: cfg.Allow, Deny: append(secret.DefaultDeny(), cfg.Deny...),
+		LookupEnv: cfg.LookupEnv, DB: s.lookupSecret})
+	if err != nil {
+		// SetSecrets checked the patterns; only a data directory whose path
+		// cannot be a pattern gets here, and a nil resolver refuses all.
+		return nil
+	}
+	return r
 }
 
 // ResolveSecret resolves a secret reference through the allow-list (for
@@ -81,10 +97,10 @@ func (s *Service) checkRefs(fields []string, refs map[string]string) []unet.Fiel
 func (s *Service) secretsKey() (*secret.Key, error) {
 	s.sec.mu.Lock()
 	defer s.sec.mu.Unlock()
-	if s.sec.key == nil {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "no secrets key is configured: give --secrets-key env:NAME or file:PATH (or UNET_SECRETS_KEY, or key in the [secrets] section of the config file)")
+	if s.sec.cfg.Key == nil {
+		return nil, unet.Errorf(unet.EINVALID, "no secrets key is configured: give --secrets-key env:NAME or file:PATH (or UNET_SECRETS_KEY, or key in the [secrets] section of the config file)")
 	}
-	return s.sec.key, nil
+	return s.sec.cfg.Key, nil
 }
 
 // lookupSecret reads and decrypts a stored secret (db:NAME).
@@ -105,6 +121,10 @@ func (s *Service) lookupSecret(ctx context.Context, name string) (secret.Secret,
 
 // SetSecret stores value under name, encrypted with the secrets key.
 func (s *Service) SetSecret(ctx context.Context, name string, value []byte, o unet.WriteOptions) (*unet.SecretInfo, error) {
+	key, err := s.secretsKey()
+	if err != nil {
+		return nil, err
+	}
 	if !secret.ValidName(name) {
 		return nil, unet.Invalid("invalid secret", unet.FieldError{Field: "name", Message: "use letters, digits, '.', '_' and '-' (at most 128), not starting with '.' or '-'"})
 	}
@@ -113,10 +133,6 @@ func (s *Service) SetSecret(ctx context.Context, name string, value []byte, o un
 	}
 	if len(value) > maxSecretSize {
 		return nil, unet.Invalid("invalid secret", unet.FieldError{Field: "value", Message: fmt.Sprintf("is longer than %d bytes", maxSecretSize)})
-	}
-	key, err := s.secretsKey()
-	if err != nil {
-		return nil, err
 	}
 	sealed, err := key.Seal(name, secret.Secret(value))
 	if err != nil {
@@ -230,7 +246,7 @@ func (s *Service) RotateSecretsKey(ctx context.Context, newKey *secret.Key, o un
 		return nil, err
 	}
 	s.sec.mu.Lock()
-	s.sec.key = newKey
+	s.sec.cfg.Key = newKey
 	s.sec.mu.Unlock()
 	return res, nil
 }
