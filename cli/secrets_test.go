@@ -74,6 +74,9 @@ func TestStoredSecretsRoundTrip(t *testing.T) {
 		t.Fatalf("second rotation: %s", again)
 	}
 
+	if ch := r.ok("changes", "list", "--object", "secret/snmp-ro", "-o", "json"); !strings.Contains(ch, "lab community") {
+		t.Fatalf("change log of the secret: %s", ch)
+	}
 	r.ok("secrets", "remove", "snmp-ro")
 	r.fails(68, []string{"no stored secret snmp-ro"}, "snmp", "poll", "agent")
 	r.fails(1, []string{"not found"}, "secrets", "remove", "snmp-ro")
