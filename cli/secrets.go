@@ -18,12 +18,26 @@ import (
 // maxSecretInput bounds what `secrets set` reads from stdin.
 const maxSecretInput = 64 << 10
 
-// localSecrets returns the local service for the secrets commands. Stored
-// secrets are managed on the database directly: setting one needs the
-// secrets key, which lives with the operator, not with API clients.
-func (a *app) localSecrets(ctx context.Context) (*service.Service, error) {
+// secretService returns the backend of set, list and remove: the database
+// (with the secrets key) or a server (which encrypts with its own key).
+func (a *app) secretService(ctx context.Context) (unet.SecretService, error) {
+	svc, err := a.service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ss, ok := svc.(unet.SecretService)
+	if !ok {
+		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not store secrets")
+	}
+	return ss, nil
+}
+
+// localSecrets returns the local service for rotate-key and allowed: key
+// rotation needs both keys and the database, the allow-list is the
+// configuration of the process that resolves references.
+func (a *app) localSecrets(ctx context.Context, what string) (*service.Service, error) {
 	if a.server != "" {
-		return nil, usagef("secrets commands work on the database (--db) with the secrets key (--secrets-key), not through --server")
+		return nil, usagef("secrets %s works on the database (--db) with the secrets key (--secrets-key), not through --server", what)
 	}
 	svc, err := a.service(ctx)
 	if err != nil {
@@ -44,7 +58,8 @@ func (a *app) secretsCommand() *cobra.Command {
 (--secrets-key env:NAME or file:PATH, UNET_SECRETS_KEY, or key in the [secrets]
 section of the config file) and referenced as db:NAME by SNMP profiles and Git
 sources. Values go in through stdin and never come out: no command and no API
-answer shows them.`,
+answer shows them. With --server, set, list and remove work on the server,
+which encrypts with its own key.`,
 	}
 	var reason string
 	set := &cobra.Command{
@@ -54,7 +69,7 @@ answer shows them.`,
   unet snmp profile add default --version 2c --community db:snmp-ro`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.localSecrets(cmd.Context())
+			svc, err := a.secretService(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -77,7 +92,7 @@ answer shows them.`,
 		Short: "List stored secrets: names, key ids, who set them and when (never values)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.localSecrets(cmd.Context())
+			svc, err := a.secretService(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -103,7 +118,7 @@ answer shows them.`,
 		Short:   "Remove a stored secret (references to it fail from then on)",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.localSecrets(cmd.Context())
+			svc, err := a.secretService(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -130,7 +145,7 @@ configured key is OLD" instead of using a wrong value.`,
 			if newKey == "" {
 				return usagef("--new-key is required (env:NAME or file:PATH)")
 			}
-			svc, err := a.localSecrets(cmd.Context())
+			svc, err := a.localSecrets(cmd.Context(), "rotate-key")
 			if err != nil {
 				return err
 			}
@@ -157,7 +172,7 @@ configured key is OLD" instead of using a wrong value.`,
 		Short: "Show the allow-list of secret references, or check one reference against it",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.localSecrets(cmd.Context())
+			svc, err := a.localSecrets(cmd.Context(), "allowed")
 			if err != nil {
 				return err
 			}

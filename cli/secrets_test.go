@@ -89,7 +89,7 @@ func TestStoredSecretsRoundTrip(t *testing.T) {
 }
 
 // The key is given by reference; a literal key on the command line is
-// refused without being repeated, and secrets commands are local only.
+// refused without being repeated; key rotation is local only.
 func TestSecretsKeyIsAReference(t *testing.T) {
 	r := newRunner(t)
 	literal := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32))
@@ -97,7 +97,7 @@ func TestSecretsKeyIsAReference(t *testing.T) {
 	if strings.Contains(res.stderr, literal) {
 		t.Fatalf("the literal key is echoed: %s", res.stderr)
 	}
-	r.fails(64, []string{"not through --server"}, "--server", "http://127.0.0.1:9", "secrets", "list")
+	r.fails(64, []string{"not through --server"}, "--server", "http://127.0.0.1:9", "secrets", "rotate-key", "--new-key", "env:UNET_K")
 	r.fails(66, []string{"not a secret reference"}, "secrets", "allowed", "s3cr3t")
 	if out := r.ok("secrets", "allowed", "-o", "table"); !strings.Contains(out, "env:UNET_*") || !strings.Contains(out, "secrets/*") {
 		t.Fatalf("default allow-list: %s", out)

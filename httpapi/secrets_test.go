@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"net/http"
@@ -14,6 +15,9 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/httpapi"
+	"github.com/unet-dev/unet/internal/testutil"
+	"github.com/unet-dev/unet/secret"
+	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 )
 
@@ -159,6 +163,73 @@ func TestSecretRefsRefusedWhenResolved(t *testing.T) {
 	for _, h := range gitAuth {
 		if h != "" {
 			t.Errorf("the Git server received credentials: %q", h)
+		}
+	}
+}
+
+// Stored secrets over the API: set is write-only, the value never appears
+// in any answer (set, list, change log, profile, poll), a db: reference
+// polls a real agent, and remove makes the reference fail.
+func TestStoredSecretsOverAPI(t *testing.T) {
+	agent := testutil.StartSNMPD(t)
+	ts := startServer(t, httpapi.Options{})
+	c := ts.client(t, "api-tester")
+	ctx := context.Background()
+
+	if _, err := c.SetSecret(ctx, "snmp-ro", []byte(agent.Community), unet.WriteOptions{}); unet.ErrorCode(err) != unet.EINVALID ||
+		!strings.Contains(err.Error(), "no secrets key") {
+		t.Fatalf("set without a key: %v", err)
+	}
+	key, err := secret.ParseKey(bytes.Repeat([]byte{4}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.svc.SetSecrets(service.SecretsConfig{Key: key}); err != nil {
+		t.Fatal(err)
+	}
+	var answers []answer
+	set := ts.send(t, http.MethodPost, "/api/v1/secrets?reason=lab", map[string]string{"name": "snmp-ro", "value": agent.Community})
+	if set.status != http.StatusOK || !strings.Contains(string(set.body), `"key_id":"`+key.ID()+`"`) {
+		t.Fatalf("set: %d %s", set.status, set.body)
+	}
+	answers = append(answers, set)
+	info, err := c.SetSecret(ctx, "snmp-ro", []byte(agent.Community), unet.WriteOptions{Reason: "again"})
+	if err != nil || info.UpdatedBy != "api-tester" || info.Name != "snmp-ro" {
+		t.Fatalf("set through the client: %+v %v", info, err)
+	}
+	list, err := c.ListSecrets(ctx)
+	if err != nil || len(list) != 1 || list[0].Name != "snmp-ro" {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	if _, err := c.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "lab", Version: "2c", CommunityRef: "db:snmp-ro", Port: int(agent.Port), Timeout: "1s"},
+		unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if a := ts.send(t, http.MethodPost, "/api/v1/nodes", map[string]any{"name": "agent", "vendor": "generic", "mgmt_ip": agent.Host,
+		"snmp_profile": "lab", "lifecycle": "live"}); a.status != http.StatusCreated {
+		t.Fatalf("create node: %d %s", a.status, a.body)
+	}
+	poll := ts.send(t, http.MethodPost, "/api/v1/nodes/agent/poll", nil)
+	if poll.status != http.StatusOK || !strings.Contains(string(poll.body), `"reachable":true`) {
+		t.Fatalf("poll through db:snmp-ro: %d %s", poll.status, poll.body)
+	}
+	answers = append(answers, poll, ts.send(t, http.MethodGet, "/api/v1/secrets", nil), ts.send(t, http.MethodGet, "/api/v1/changes", nil),
+		ts.send(t, http.MethodGet, "/api/v1/snmp/profiles", nil), ts.send(t, http.MethodGet, "/api/v1/export", nil))
+
+	if err := c.RemoveSecret(ctx, "snmp-ro", unet.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	gone := ts.send(t, http.MethodPost, "/api/v1/nodes/agent/poll", nil)
+	if gone.status < 400 || !strings.Contains(string(gone.body), "no stored secret snmp-ro") {
+		t.Fatalf("poll after remove: %d %s", gone.status, gone.body)
+	}
+	if a := ts.send(t, http.MethodDelete, "/api/v1/secrets/snmp-ro", nil); a.status != http.StatusNotFound {
+		t.Fatalf("second remove: %d %s", a.status, a.body)
+	}
+	answers = append(answers, gone)
+	for i, a := range answers {
+		if strings.Contains(string(a.body), agent.Community) {
+			t.Errorf("answer %d shows the stored value: %s", i, a.body)
 		}
 	}
 }
