@@ -54,6 +54,8 @@ func TestSecretRefsRefusedWhenStored(t *testing.T) {
 		{"/git/sources", map[string]any{"name": "leak", "url": "https://git.example.net/x.git", "webhook_secret_ref": "hook-s3cr3t"}, "webhook_secret_ref", "hook-s3cr3t"},
 		{"/git/sources", map[string]any{"name": "leak", "url": "https://deploy:pa55w0rd@git.example.net/x.git"}, "url", "pa55w0rd"},
 		{"/git/sources", map[string]any{"name": "leak", "url": "https://ghp_t0ken@git.example.net/x.git"}, "url", "ghp_t0ken"},
+		{"/git/sources", map[string]any{"name": "leak", "url": "https://deploy:pa ss%zz@git.example.net/x.git"}, "url", "pa ss"},
+		{"/git/sources", map[string]any{"name": "leak", "url": "ssh://git:pa55w0rd@git.example.net/x.git"}, "url", "pa55w0rd"},
 	} {
 		a := ts.send(t, http.MethodPost, "/api/v1"+tt.path, tt.body)
 		if a.status != http.StatusUnprocessableEntity {
@@ -75,6 +77,11 @@ func TestSecretRefsRefusedWhenStored(t *testing.T) {
 			t.Errorf("POST %s: the answer does not point at --token-ref: %s", tt.path, a.body)
 		}
 	}
+	// An ssh login in the URL is not a secret.
+	if a := ts.send(t, http.MethodPost, "/api/v1/git/sources", map[string]any{"name": "login", "url": "ssh://git@git.example.net/x.git"}); a.status != http.StatusCreated {
+		t.Errorf("ssh URL with a login: %d %s", a.status, a.body)
+	}
+	ts.send(t, http.MethodDelete, "/api/v1/git/sources/login", nil)
 	for _, list := range []string{"/snmp/profiles", "/git/sources"} {
 		if a := ts.send(t, http.MethodGet, "/api/v1"+list, nil); !strings.Contains(string(a.body), `"total":0`) {
 			t.Errorf("GET %s after refusals: %s", list, a.body)

@@ -110,6 +110,5 @@ func DefaultAllow(dataDir string) []string {
 // database URL carries a password, the secrets key variable names the
 // master key).
 func DefaultDeny() []string {
-	return []string{"env:UNET_DATABASE_URL", "env:UNET_CONFIG", "env:UNET_SERVER*", "env:UNET_SECRETS_KEY*",
-		"env:UNET_DATA_DIR", "env:UNET_TEST_POSTGRES"}
+	return []string{"env:UNET_DATABASE_URL", "env:UNET_CONFIG", "env:UNET_SERVER*", "env:UNET_SECRETS_KEY*", "env:UNET_DATA_DIR"}
 }

@@ -192,17 +192,27 @@ func (s *Service) validateGitSource(src *unet.GitSource) error {
 // credentials (https://user:token@host/...), or "". The message never
 // repeats the URL: it holds a password.
 func urlCredentials(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	const ssh = "ssh"
+	scheme, hasUser, hasPw := "", false, false
+	if u, err := url.Parse(raw); err == nil {
+		scheme, hasUser = u.Scheme, u.User != nil
+		if hasUser {
+			_, hasPw = u.User.Password()
+		}
+	} else if sch, rest, ok := strings.Cut(raw, "://"); ok {
+		// Unparsable, but it may still carry user:password@ before the host.
+		authority, _, _ := strings.Cut(rest, "/")
+		if userinfo, _, ok := strings.Cut(authority, "@"); ok {
+			scheme, hasUser, hasPw = sch, true, strings.Contains(userinfo, ":")
+		}
+	}
+	if !hasUser {
 		return ""
 	}
-	switch u.Scheme {
-	case "ssh", "git+ssh", "ssh+git":
-		// ssh://git@host/repo names the login, not a secret; a password
-		// in an ssh URL is refused like any other.
-		if _, hasPw := u.User.Password(); !hasPw {
-			return ""
-		}
+	// ssh://git@host/repo names the login, not a secret; a password in an
+	// ssh URL is refused like any other.
+	if strings.Contains(scheme, ssh) && !hasPw {
+		return ""
 	}
 	return "must not embed credentials (user:password@host): give the token as a secret reference with --token-ref env:NAME, file:PATH or db:NAME (auth.token_ref in the API), and a user name with --username"
 }
