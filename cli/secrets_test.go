@@ -121,3 +121,40 @@ func TestSecretsAllowListFromConfig(t *testing.T) {
 	delete(r.env, "UNET_CONFIG")
 	r.fails(66, []string{"outside the allow-list"}, "snmp", "profile", "add", "y", "--version", "2c", "--community", "env:SNMP_RO")
 }
+
+// A rotation without downtime: processes get the new key with the old one
+// as a previous key, values sealed before still resolve, new ones are
+// sealed with the new key, and rotate-key moves the rest.
+func TestSecretsKeyRolloverWithPreviousKeys(t *testing.T) {
+	r := newRunner(t)
+	oldKey, newKey := keyFile(t, 5), keyFile(t, 6)
+	r.env["UNET_SECRETS_KEY"] = oldKey
+	if res := r.runStdin("v1", "secrets", "set", "a"); res.code != 0 {
+		t.Fatalf("set a: %s", res.stderr)
+	}
+	cfg := filepath.Join(t.TempDir(), "unet.toml")
+	if err := os.WriteFile(cfg, []byte("[secrets]\nkey = \""+newKey+"\"\nprevious_keys = [\""+oldKey+"\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	delete(r.env, "UNET_SECRETS_KEY")
+	r.env["UNET_CONFIG"] = cfg
+	if res := r.runStdin("v2", "secrets", "set", "b"); res.code != 0 {
+		t.Fatalf("set b: %s", res.stderr)
+	}
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.ok("secrets", "list", "-o", "json")), &list); err != nil || len(list) != 2 || list[0]["key_id"] == list[1]["key_id"] {
+		t.Fatalf("two keys in use: %v %v", list, err)
+	}
+	r.ok("snmp", "profile", "add", "p", "--version", "2c", "--community", "db:a")
+	rot := r.ok("secrets", "rotate-key", "--new-key", newKey, "-o", "json")
+	if !strings.Contains(rot, `"reencrypted": 1`) || !strings.Contains(rot, `"unchanged": 1`) {
+		t.Fatalf("rotation: %s", rot)
+	}
+	if err := json.Unmarshal([]byte(r.ok("secrets", "list", "-o", "json")), &list); err != nil || list[0]["key_id"] != list[1]["key_id"] {
+		t.Fatalf("one key after the rotation: %v %v", list, err)
+	}
+	// The old key alone no longer opens anything.
+	delete(r.env, "UNET_CONFIG")
+	r.env["UNET_SECRETS_KEY"] = oldKey
+	r.fails(66, []string{"nothing was re-encrypted"}, "secrets", "rotate-key", "--new-key", keyFile(t, 7))
+}

@@ -22,6 +22,9 @@ type secretsConfig struct {
 	// Key references the key of the secrets stored in the database
 	// (env:NAME or file:PATH); --secrets-key and UNET_SECRETS_KEY win.
 	Key string `toml:"key"`
+	// PreviousKeys reference keys that still decrypt values sealed before
+	// a rotation (while every process moves to the new key).
+	PreviousKeys []string `toml:"previous_keys"`
 }
 
 // configPath is the config file every command reads: --config, else
@@ -68,7 +71,22 @@ func (a *app) configureSecrets(ctx context.Context, svc *service.Service, cfg *s
 			deny = append(deny, r.String())
 		}
 	}
-	if err := svc.SetSecrets(service.SecretsConfig{Allow: cfg.Secrets.Allow, Deny: deny, Key: key, LookupEnv: a.lookupEnv}); err != nil {
+	var previous []*secret.Key
+	for _, ref := range cfg.Secrets.PreviousKeys {
+		k, err := secret.LoadKey(ctx, ref, a.lookupEnv)
+		if err != nil {
+			return &unet.Error{Code: unet.EINVALID, Message: "[secrets] previous_keys: " + err.Error(), Err: err}
+		}
+		previous = append(previous, k)
+		if r, err := secret.ParseRef(ref); err == nil {
+			deny = append(deny, r.String())
+		}
+	}
+	if key == nil && len(previous) > 0 {
+		return unet.Errorf(unet.EINVALID, "[secrets] previous_keys needs a current key (--secrets-key, UNET_SECRETS_KEY or [secrets] key)")
+	}
+	if err := svc.SetSecrets(service.SecretsConfig{Allow: cfg.Secrets.Allow, Deny: deny, Key: key, PreviousKeys: previous,
+		LookupEnv: a.lookupEnv}); err != nil {
 		return fmt.Errorf("config file [secrets]: %w", err)
 	}
 	return nil

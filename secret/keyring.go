@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 )
 
@@ -143,4 +144,63 @@ func (k *Key) Open(name string, s Sealed) (Secret, error) {
 		return "", fmt.Errorf("%w: secret %s does not decrypt with key %s (altered or copied from another name)", ErrWrongKey, name, k.id)
 	}
 	return Secret(pt), nil
+}
+
+// Keyring is the primary secrets key, which seals every new value, and
+// previous keys that still open values sealed before a rotation. Running
+// servers with the new key as primary and the old one as previous lets a
+// rotation happen without a moment in which some process cannot read the
+// stored secrets.
+type Keyring struct {
+	primary *Key
+	byID    map[string]*Key
+}
+
+// NewKeyring returns a keyring sealing with primary and opening with
+// primary or any of previous.
+func NewKeyring(primary *Key, previous ...*Key) *Keyring {
+	kr := &Keyring{primary: primary, byID: map[string]*Key{}}
+	for _, k := range previous {
+		if k != nil {
+			kr.byID[k.id] = k
+		}
+	}
+	if primary != nil {
+		kr.byID[primary.id] = primary
+	}
+	return kr
+}
+
+// Primary returns the key new values are sealed with.
+func (kr *Keyring) Primary() *Key { return kr.primary }
+
+// Seal encrypts value for name with the primary key.
+func (kr *Keyring) Seal(name string, value Secret) (Sealed, error) {
+	if kr.primary == nil {
+		return Sealed{}, fmt.Errorf("seal secret %s: no primary key", name)
+	}
+	return kr.primary.Seal(name, value)
+}
+
+// Open decrypts a sealed value with the key that sealed it, when the
+// keyring holds it; otherwise it fails with ErrWrongKey naming the ids.
+func (kr *Keyring) Open(name string, s Sealed) (Secret, error) {
+	if k := kr.byID[s.KeyID]; k != nil {
+		return k.Open(name, s)
+	}
+	have := "none"
+	if kr.primary != nil {
+		have = kr.primary.id
+	}
+	var prev []string
+	for id := range kr.byID {
+		if kr.primary == nil || id != kr.primary.id {
+			prev = append(prev, id)
+		}
+	}
+	if len(prev) > 0 {
+		sort.Strings(prev)
+		have += " (previous: " + strings.Join(prev, ", ") + ")"
+	}
+	return "", fmt.Errorf("%w: secret %s was encrypted with key %s, the configured key is %s", ErrWrongKey, name, s.KeyID, have)
 }

@@ -87,3 +87,27 @@ func TestLoadKey(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyring(t *testing.T) {
+	oldK, _ := ParseKey(bytes.Repeat([]byte{1}, KeySize))
+	newK, _ := ParseKey(bytes.Repeat([]byte{2}, KeySize))
+	otherK, _ := ParseKey(bytes.Repeat([]byte{3}, KeySize))
+	before, err := oldK.Seal("snmp", "public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr := NewKeyring(newK, oldK)
+	if v, err := kr.Open("snmp", before); err != nil || v.Reveal() != "public" {
+		t.Fatalf("open with a previous key: %q %v", v.Reveal(), err)
+	}
+	after, err := kr.Seal("snmp", "public")
+	if err != nil || after.KeyID != newK.ID() {
+		t.Fatalf("seal uses the primary key: %+v %v", after, err)
+	}
+	stray, _ := otherK.Seal("snmp", "public")
+	_, err = kr.Open("snmp", stray)
+	if !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), otherK.ID()) ||
+		!strings.Contains(err.Error(), "is "+newK.ID()+" (previous: "+oldK.ID()+")") {
+		t.Fatalf("open with an unknown key: %v", err)
+	}
+}

@@ -29,6 +29,9 @@ type SecretsConfig struct {
 	// Key encrypts and decrypts the secrets stored in the database; nil:
 	// stored secrets can be neither set nor read.
 	Key *secret.Key
+	// PreviousKeys still decrypt values sealed before a key rotation (new
+	// values are always sealed with Key).
+	PreviousKeys []*secret.Key
 	// LookupEnv reads environment variables (default os.LookupEnv).
 	LookupEnv func(string) (string, bool)
 }
@@ -94,13 +97,13 @@ func (s *Service) checkRefs(fields []string, refs map[string]string) []unet.Fiel
 	return fe
 }
 
-func (s *Service) secretsKey() (*secret.Key, error) {
+func (s *Service) secretsKey() (*secret.Keyring, error) {
 	s.sec.mu.Lock()
 	defer s.sec.mu.Unlock()
 	if s.sec.cfg.Key == nil {
 		return nil, unet.Errorf(unet.EINVALID, "no secrets key is configured: give --secrets-key env:NAME or file:PATH (or UNET_SECRETS_KEY, or key in the [secrets] section of the config file)")
 	}
-	return s.sec.cfg.Key, nil
+	return secret.NewKeyring(s.sec.cfg.Key, s.sec.cfg.PreviousKeys...), nil
 }
 
 // lookupSecret reads and decrypts a stored secret (db:NAME).
@@ -194,8 +197,9 @@ func (s *Service) RemoveSecret(ctx context.Context, name string, o unet.DeleteOp
 
 // RotateSecretsKey re-encrypts every stored secret under newKey in one
 // transaction: either every value moves to the new key or none does. Values
-// already under newKey are left alone, so an interrupted rotation can be run
-// again. The service keeps using newKey afterwards.
+// are opened with the configured key or a previous one; values already
+// under newKey are left alone, so the rotation can be run again. The
+// service seals with newKey afterwards.
 func (s *Service) RotateSecretsKey(ctx context.Context, newKey *secret.Key, o unet.WriteOptions) (*unet.SecretRotation, error) {
 	if newKey == nil {
 		return nil, unet.Errorf(unet.EINVALID, "no new secrets key given (--new-key env:NAME or file:PATH)")
@@ -204,7 +208,7 @@ func (s *Service) RotateSecretsKey(ctx context.Context, newKey *secret.Key, o un
 	if err != nil {
 		return nil, err
 	}
-	res := &unet.SecretRotation{OldKeyID: old.ID(), NewKeyID: newKey.ID()}
+	res := &unet.SecretRotation{OldKeyID: old.Primary().ID(), NewKeyID: newKey.ID()}
 	m := s.mutation(ctx, o.Reason)
 	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		list, err := tx.Reader().ListSecrets(ctx)
@@ -236,16 +240,19 @@ func (s *Service) RotateSecretsKey(ctx context.Context, newKey *secret.Key, o un
 		}
 		if len(wrong) > 0 {
 			return &unet.Error{Code: unet.EINVALID, Err: secret.ErrWrongKey, Message: fmt.Sprintf(
-				"nothing was re-encrypted: the current key %s cannot decrypt %s; give the key these were stored with as --secrets-key",
-				old.ID(), strings.Join(wrong, ", "))}
+				"nothing was re-encrypted: the current key %s cannot decrypt %s; give the key these were stored with as --secrets-key (or in [secrets] previous_keys)",
+				old.Primary().ID(), strings.Join(wrong, ", "))}
 		}
 		return m.record(ctx, tx, unet.KindSecret, "*", "secrets key", unet.OpUpdate,
-			map[string]string{"key_id": old.ID()}, map[string]any{"key_id": newKey.ID(), "reencrypted": res.Reencrypted})
+			map[string]string{"key_id": old.Primary().ID()}, map[string]any{"key_id": newKey.ID(), "reencrypted": res.Reencrypted})
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.sec.mu.Lock()
+	if s.sec.cfg.Key != nil && s.sec.cfg.Key.ID() != newKey.ID() {
+		s.sec.cfg.PreviousKeys = append([]*secret.Key{s.sec.cfg.Key}, s.sec.cfg.PreviousKeys...)
+	}
 	s.sec.cfg.Key = newKey
 	s.sec.mu.Unlock()
 	return res, nil
