@@ -120,6 +120,20 @@ func TestSecretsAllowListFromConfig(t *testing.T) {
 	r.fails(66, []string{"outside the allow-list"}, "snmp", "profile", "add", "x", "--version", "2c", "--community", "file:/etc/hostname")
 	delete(r.env, "UNET_CONFIG")
 	r.fails(66, []string{"outside the allow-list"}, "snmp", "profile", "add", "y", "--version", "2c", "--community", "env:SNMP_RO")
+
+	// Without an allow key the default follows the data directory: data_dir
+	// of the file, overridden by UNET_DATA_DIR.
+	if err := os.WriteFile(cfg, []byte("data_dir = \""+filepath.Join(dir, "data")+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := r.ok("--config", cfg, "secrets", "allowed", "-o", "table"); !strings.Contains(out, "file:"+filepath.Join(dir, "data", "secrets")+"/*") {
+		t.Fatalf("default allow-list with data_dir: %s", out)
+	}
+	r.env["UNET_DATA_DIR"] = filepath.Join(dir, "env-data")
+	if out := r.ok("--config", cfg, "secrets", "allowed", "-o", "table"); !strings.Contains(out, "file:"+filepath.Join(dir, "env-data", "secrets")+"/*") {
+		t.Fatalf("default allow-list with UNET_DATA_DIR: %s", out)
+	}
+	r.ok("--config", cfg, "secrets", "allowed", "file:"+filepath.Join(dir, "env-data", "secrets", "community"))
 }
 
 // A rotation without downtime: processes get the new key with the old one
