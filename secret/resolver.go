@@ -105,7 +105,7 @@ func (r *Resolver) check(ref string) (Ref, error) {
 			ErrNotAllowed, p, r.allowText())
 	}
 	if matchAny(r.deny, p.Scheme, p.Name) {
-		return Ref{}, fmt.Errorf("%w: %s holds μNet's own configuration or keys and is never handed out", ErrNotAllowed, p)
+		return Ref{}, fmt.Errorf("%w: %s is on the deny-list (which always holds μNet's own configuration and keys) and is never handed out", ErrNotAllowed, p)
 	}
 	return p, nil
 }
@@ -147,7 +147,7 @@ func (r *Resolver) Resolve(ctx context.Context, ref string) (Secret, error) {
 			return "", fmt.Errorf("resolve secret %s: %w", p, err)
 		}
 		if matchAny(r.deny, SchemeFile, real) || r.deniedFile(real) {
-			return "", fmt.Errorf("%w: %s holds μNet's own keys and is never handed out", ErrNotAllowed, p)
+			return "", fmt.Errorf("%w: %s leads to a file on the deny-list (which always holds μNet's own keys) and is never handed out", ErrNotAllowed, p)
 		}
 		if real != p.Name && !matchAny(r.allow, SchemeFile, real) {
 			return "", fmt.Errorf("%w: %s is a symbolic link to a path outside the allow-list", ErrNotAllowed, p)

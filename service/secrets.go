@@ -46,7 +46,7 @@ type secretsState struct {
 // the key of stored secrets. It fails on a malformed pattern.
 func (s *Service) SetSecrets(cfg SecretsConfig) error {
 	if _, err := secret.NewResolver(secret.Options{Allow: cfg.Allow, Deny: cfg.Deny}); err != nil {
-		return unet.Errorf(unet.EINVALID, "%v", err)
+		return &unet.Error{Code: unet.EINVALID, Message: err.Error(), Err: err}
 	}
 	s.sec.mu.Lock()
 	defer s.sec.mu.Unlock()
