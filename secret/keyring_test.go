@@ -111,3 +111,26 @@ func TestKeyring(t *testing.T) {
 		t.Fatalf("open with an unknown key: %v", err)
 	}
 }
+
+func FuzzParseKey(f *testing.F) {
+	f.Add([]byte(hex.EncodeToString(bytes.Repeat([]byte{1}, KeySize))))
+	f.Add([]byte(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{2}, KeySize))))
+	f.Add(bytes.Repeat([]byte{3}, KeySize))
+	f.Add([]byte("short"))
+	f.Fuzz(func(t *testing.T, material []byte) {
+		k, err := ParseKey(material)
+		if err != nil {
+			if strings.Contains(err.Error(), string(material)) && len(material) > 8 {
+				t.Fatalf("error repeats the key material: %v", err)
+			}
+			return
+		}
+		s, err := k.Seal("n", "v")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := k.Open("n", s); err != nil || v.Reveal() != "v" {
+			t.Fatalf("round trip: %q %v", v.Reveal(), err)
+		}
+	})
+}

@@ -255,3 +255,21 @@ func FuzzParseRef(f *testing.F) {
 		}
 	})
 }
+
+func FuzzAllowPattern(f *testing.F) {
+	for _, s := range []string{"env:UNET_*", "file:/etc/unet/secrets/*", "db:*", "file:/a/../b/*", "x:*", "env:", "file:/**x*"} {
+		f.Add(s, "UNET_X")
+	}
+	f.Fuzz(func(t *testing.T, pat, name string) {
+		p, err := parsePattern(pat)
+		if err != nil {
+			return
+		}
+		if !strings.Contains(p.name, "*") && p.match(p.scheme, name) != (p.name == name) {
+			t.Fatalf("pattern %q without '*' matched %q", pat, name)
+		}
+		if !p.match(p.scheme, p.name) {
+			t.Fatalf("pattern %q does not match its own text", pat)
+		}
+	})
+}
