@@ -29,7 +29,7 @@ const (
 	OpPromote = "promote"
 )
 
-// GitAuth holds the credentials of a Git source as secret references (env:NAME,
+// GitAuth holds the credentials of a Git source as secret references (env:NAME, db:NAME,
 // file:/path), never as values. KnownHosts holds public host keys, which are
 // not secret.
 type GitAuth struct {

@@ -46,6 +46,7 @@ type Service interface {
 	TemplateService
 	SNMPService
 	GitService
+	SecretService
 	// Close releases the underlying resources.
 	Close() error
 }

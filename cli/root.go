@@ -43,6 +43,9 @@ type app struct {
 	output  string
 	noColor bool
 	verbose int
+	// config is --config; secretsKey is --secrets-key (a reference).
+	config     string
+	secretsKey string
 
 	// outFile is set when a command that writes text takes -o FILE.
 	outFile string
@@ -107,6 +110,8 @@ against a μNet server (--server).`,
 	pf.StringVarP(&a.output, "output", "o", "", "output format: table|json|yaml|ndjson (default: table on a terminal, json otherwise)")
 	pf.BoolVar(&a.noColor, "no-color", false, "disable colours (also NO_COLOR)")
 	pf.CountVarP(&a.verbose, "verbose", "v", "more detail on stderr (repeatable)")
+	pf.StringVar(&a.config, "config", "", "TOML config file, e.g. for its [secrets] section (env UNET_CONFIG)")
+	pf.StringVar(&a.secretsKey, "secrets-key", "", "key of the secrets stored in the database, as a reference: env:NAME or file:PATH (env UNET_SECRETS_KEY)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
@@ -127,6 +132,7 @@ against a μNet server (--server).`,
 		a.snmpCommand(),
 		a.serveCommand(),
 		a.gitCommand(),
+		a.secretsCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
@@ -225,9 +231,19 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		db.Close()
 		return nil, err
 	}
+	cfg, err := loadServeConfig(a.configPath())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	svc := service.New(db)
+	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.db = db
-	a.local = service.New(db)
-	a.svc = a.local
+	a.local = svc
+	a.svc = svc
 	if a.verbose > 0 {
 		v, _ := db.SchemaVersion(ctx)
 		fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %d)\n", db.Engine(), sqlstore.RedactURL(a.dbURL), v)

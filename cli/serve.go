@@ -52,6 +52,9 @@ type serveConfig struct {
 		Format string `toml:"format"` // text or json
 		Level  string `toml:"level"`  // debug, info, warn, error
 	} `toml:"log"`
+	// DataDir is the data directory (Git mirrors and snapshots, secrets/).
+	DataDir string        `toml:"data_dir"`
+	Secrets secretsConfig `toml:"secrets"`
 }
 
 // duration reads "30s"-style values from TOML.
@@ -153,7 +156,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if a.server != "" {
 		return usagef("serve runs a server over a database (--db); it does not work through --server")
 	}
-	cfg, err := loadServeConfig(pick(f.config, a.env.Getenv("UNET_CONFIG")))
+	cfg, err := loadServeConfig(pick(f.config, a.configPath()))
 	if err != nil {
 		return err
 	}
@@ -236,6 +239,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		logger.Warn("database schema is not current; /readyz answers 503 until it is", slog.Any("reason", err))
 	}
 	svc := service.New(db)
+	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
+		return err
+	}
 	if err := a.configureSources(svc, f.jobs); err != nil {
 		return err
 	}
@@ -263,6 +269,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		ReadTimeout:     time.Duration(cfg.Server.ReadTimeout),
 		WriteTimeout:    time.Duration(cfg.Server.WriteTimeout),
 		ShutdownTimeout: time.Duration(cfg.Server.ShutdownTimeout),
+		Secrets:         svc,
 	}
 	srv, err := httpapi.New(svc, opts)
 	if err != nil {

@@ -25,7 +25,7 @@ func (a *app) snmpCommand() *cobra.Command {
 	var reason string
 	add := &cobra.Command{
 		Use:   "add NAME --version 2c|3 [--community REF] [--user U --auth-proto P --auth-key REF [--priv-proto P --priv-key REF]]",
-		Short: "Add a profile; REF is a secret reference such as env:SNMP_COMMUNITY or file:/etc/unet/snmp.key",
+		Short: "Add a profile; REF is a secret reference such as env:UNET_SNMP_COMMUNITY, file:/PATH or db:NAME",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ss, err := a.snmpService(cmd)
@@ -42,7 +42,7 @@ func (a *app) snmpCommand() *cobra.Command {
 	}
 	f := add.Flags()
 	f.StringVar(&p.Version, "version", "2c", "SNMP version: 2c or 3")
-	f.StringVar(&p.CommunityRef, "community", "", "v2c community as a secret reference (env:NAME, file:/path)")
+	f.StringVar(&p.CommunityRef, "community", "", "v2c community as a secret reference (env:NAME, file:/path, db:NAME)")
 	f.StringVar(&p.User, "user", "", "SNMPv3 user")
 	f.StringVar(&p.AuthProto, "auth-proto", "", "SNMPv3 authentication: md5|sha|sha224|sha256|sha384|sha512")
 	f.StringVar(&p.AuthKeyRef, "auth-key", "", "SNMPv3 authentication key as a secret reference")

@@ -230,6 +230,14 @@ func webhookRefused(msg string) error {
 	return statusError(http.StatusUnauthorized, unet.EUNAUTHORIZED, msg)
 }
 
+// SecretResolver resolves secret references through the operator's
+// allow-list; the in-process service implements it. The server needs it for
+// one thing: the webhook secret of a Git source, which it must read to verify
+// a delivery's signature.
+type SecretResolver interface {
+	ResolveSecret(ctx context.Context, ref string) (secret.Secret, error)
+}
+
 // gitWebhook receives a webhook delivery for a source: it verifies the
 // signature with the source's webhook secret (401 when unsigned, badly
 // signed, or when the source does not exist or has no webhook secret), drops
@@ -254,7 +262,10 @@ func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request, dedup *webho
 	if src.WebhookSecretRef == "" {
 		return webhookRefused(refused)
 	}
-	sec, err := secret.Resolve(r.Context(), src.WebhookSecretRef)
+	if s.opts.Secrets == nil {
+		return webhookRefused(refused)
+	}
+	sec, err := s.opts.Secrets.ResolveSecret(r.Context(), src.WebhookSecretRef)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "webhook secret cannot be resolved", slog.String("source", name), slog.Any("error", err))
 		return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE,

@@ -58,6 +58,10 @@ type Options struct {
 	// answered (503) before the connection's deadline, and a client never sees
 	// a timeout for a write that commits afterwards.
 	RequestTimeout time.Duration
+	// Secrets resolves the webhook secrets of Git sources (usually the same
+	// in-process service the server serves). Without it every webhook
+	// delivery is refused.
+	Secrets SecretResolver
 }
 
 func (o *Options) defaults() {

@@ -34,6 +34,8 @@ type Service struct {
 	infos   map[string]templates.TemplateInfo
 	// git holds the Git syncer and its data directory.
 	git gitState
+	// sec holds the secret allow-list and the key of stored secrets.
+	sec secretsState
 }
 
 var _ unet.Service = (*Service)(nil)

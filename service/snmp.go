@@ -61,6 +61,10 @@ func (s *Service) CreateSNMPProfile(ctx context.Context, p *unet.SNMPProfile, o 
 	if err := validateProfile(p); err != nil {
 		return nil, err
 	}
+	if fe := s.checkRefs([]string{"community_ref", "auth_key_ref", "priv_key_ref"},
+		map[string]string{"community_ref": p.CommunityRef, "auth_key_ref": p.AuthKeyRef, "priv_key_ref": p.PrivKeyRef}); len(fe) > 0 {
+		return nil, unet.Invalid("invalid SNMP profile", fe...)
+	}
 	m := s.mutation(ctx, o.Reason)
 	p.CreatedAt, p.UpdatedAt = m.now, m.now
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
@@ -148,7 +152,7 @@ func (s *Service) PollNode(ctx context.Context, ref, profile string) (*unet.Node
 	}
 	target := snmp.Target{ID: n.ID, Name: n.FQDN, Host: n.MgmtIP}
 	start := s.now()
-	res, perr := snmp.Poll(ctx, target, toSNMPProfile(p))
+	res, perr := snmp.Poll(ctx, s.Secrets(), target, toSNMPProfile(p))
 	prev, _ := r.GetNodeStatus(ctx, n.ID)
 	w := statusWrite(n.ID, n.FQDN, profile, start, res, perr, prev, nil)
 	if err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
@@ -330,5 +334,6 @@ func (ss statusSink) WriteBatch(ctx context.Context, b snmp.Batch) error {
 // NewPollScheduler returns a scheduler that polls the inventory's live nodes
 // and stores their derived state, keeping history for retention (0: forever).
 func (s *Service) NewPollScheduler(opts snmp.Options, retention time.Duration) *snmp.Scheduler {
+	opts.Secrets = s.Secrets()
 	return snmp.NewScheduler(statusSource{s}, statusSink{s: s, retention: retention}, opts)
 }
