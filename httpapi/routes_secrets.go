@@ -33,7 +33,6 @@ func (s *Server) secretRoutes() []Route {
 	}
 }
 
-
 func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) error {
 	list, err := listOf(s.svc.ListSecrets(r.Context()))
 	return reply(s, w, http.StatusOK, list, err)
