@@ -2,6 +2,9 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,5 +61,40 @@ func TestTableOutputEscapesControlCharacters(t *testing.T) {
 	}
 	if out := r.ok("nodes", "show", "leaf1", "-o", "json"); !strings.Contains(out, `\u001b[2J`) {
 		t.Errorf("JSON output lost the exact value: %s", out)
+	}
+}
+
+// TestCSVExportNeutralisesFormulas: a value a spreadsheet would run is
+// exported behind a quote, and importing the export gives the value back.
+func TestCSVExportNeutralisesFormulas(t *testing.T) {
+	src := newRunner(t)
+	formula := `=cmd|' /C calc'!A0`
+	src.ok("locations", "add", "--name", "DC1", "--type", "site", "--description", "-48V DC feed")
+	src.ok("nodes", "add", "--name", "leaf1", "--vendor", "cisco", "--model", formula, "--location", "DC1")
+	src.ok("nodes", "update", "leaf1", "--set", "asset_tag='A-1")
+	dir := t.TempDir()
+	src.ok("export", dir, "--format", "csv")
+	data, err := os.ReadFile(filepath.Join(dir, "nodes.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `,'=cmd|' /C calc'!A0,`) || !strings.Contains(string(data), "''A-1") {
+		t.Fatalf("nodes.csv does not neutralise the cells:\n%s", data)
+	}
+	dst := newRunner(t)
+	dst.ok("import", dir)
+	var n map[string]any
+	if err := json.Unmarshal([]byte(dst.ok("nodes", "show", "leaf1", "-o", "json")), &n); err != nil {
+		t.Fatal(err)
+	}
+	if n["model"] != formula || n["asset_tag"] != "'A-1" {
+		t.Fatalf("imported model %q, asset_tag %q", n["model"], n["asset_tag"])
+	}
+	var l map[string]any
+	if err := json.Unmarshal([]byte(dst.ok("locations", "show", "DC1", "-o", "json")), &l); err != nil {
+		t.Fatal(err)
+	}
+	if l["description"] != "-48V DC feed" {
+		t.Fatalf("imported description %q", l["description"])
 	}
 }
