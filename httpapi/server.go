@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -279,7 +280,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if r.URL.RawQuery != "" {
-			for k := range r.URL.Query() {
+			query, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				return statusError(http.StatusBadRequest, unet.EINVALID, "malformed query string: "+err.Error())
+			}
+			for k := range query {
 				if !allowed[k] {
 					return statusError(http.StatusBadRequest, unet.EINVALID, unknownParam(k, rt.Query))
 				}
@@ -369,7 +374,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(problemListener{Listener: ln, s: s}) }()
 	select {
 	case err := <-errc:
 		return err

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/gitsync"
@@ -158,6 +159,11 @@ func toGitsync(src *unet.GitSource) gitsync.Source {
 // allow-list.
 func (s *Service) validateGitSource(src *unet.GitSource) error {
 	var fe []unet.FieldError
+	if n := utf8.RuneCountInString(src.Name); n > unet.MaxNameLen {
+		fe = append(fe, unet.FieldError{Field: "name", Message: fmt.Sprintf("is %d characters long; the limit is %d", n, unet.MaxNameLen)})
+	} else if _, i := unet.ControlChar(src.Name); i >= 0 || !utf8.ValidString(src.Name) {
+		fe = append(fe, unet.FieldError{Field: "name", Message: "must be valid UTF-8 without control characters (tab, newline, ESC, …)"})
+	}
 	if src.Interval != "" {
 		if d, err := time.ParseDuration(src.Interval); err != nil || d < 0 {
 			fe = append(fe, unet.FieldError{Field: "interval", Message: fmt.Sprintf("%q is not a duration such as 5m", src.Interval)})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/snmp"
@@ -24,8 +25,13 @@ func toSNMPProfile(p *unet.SNMPProfile) snmp.Profile {
 // validateProfile checks a profile with the poller's rules and ours.
 func validateProfile(p *unet.SNMPProfile) error {
 	var fe []unet.FieldError
-	if p.Name == "" || strings.ContainsAny(p.Name, " /") {
+	switch _, ctl := unet.ControlChar(p.Name); {
+	case p.Name == "" || strings.ContainsAny(p.Name, " /"):
 		fe = append(fe, unet.FieldError{Field: "name", Message: "is required and may not contain spaces or '/'"})
+	case utf8.RuneCountInString(p.Name) > unet.MaxKeyLen:
+		fe = append(fe, unet.FieldError{Field: "name", Message: fmt.Sprintf("is %d characters long; the limit is %d", utf8.RuneCountInString(p.Name), unet.MaxKeyLen)})
+	case ctl >= 0 || !utf8.ValidString(p.Name):
+		fe = append(fe, unet.FieldError{Field: "name", Message: "must be valid UTF-8 without control characters (tab, newline, ESC, …)"})
 	}
 	if p.Port < 0 || p.Port > 65535 {
 		fe = append(fe, unet.FieldError{Field: "port", Message: "must be 0..65535"})
