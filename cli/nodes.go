@@ -223,6 +223,7 @@ func (a *app) nodesCommand() *cobra.Command {
 		},
 	}
 	show.Flags().BoolVar(&withEval, "eval", false, "also evaluate policies for the node")
+	a.addDemoFlag(show)
 	show.Flags().StringVar(&evalPath, "path", "", "policy directory for --eval (env UNET_POLICY_PATH; default ./policies)")
 
 	var upFlags nodeFlags

@@ -48,8 +48,21 @@ type app struct {
 	// outputSet records that -o was given explicitly.
 	outputSet bool
 
+	// useDemo is --demo of the commands that read policies or templates.
+	useDemo bool
+	// mayCreate lets the command create a SQLite database file that does not
+	// exist (db migrate up, demo, import); every other command refuses.
+	mayCreate bool
+
 	svc unet.Service
 	db  *sqlstore.DB
+}
+
+// addDemoFlag adds --demo to commands that read policies or templates.
+func (a *app) addDemoFlag(cmds ...*cobra.Command) {
+	for _, c := range cmds {
+		c.Flags().BoolVar(&a.useDemo, "demo", false, "use the built-in demo policies and templates when no directory is given")
+	}
 }
 
 // Run executes the unet command line args and returns the exit code.
@@ -76,7 +89,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 			err = &usageError{msg: err.Error()}
 		}
 		printError(env.Stderr, err)
-		return exitCode(err)
+		return exitCode(err, a.server != "")
 	}
 	return ExitOK
 }
@@ -222,7 +235,9 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		return nil, err
 	}
 	a.db = db
-	a.svc = service.New(db)
+	local := service.New(db)
+	local.SetDemo(a.useDemo)
+	a.svc = local
 	if a.verbose > 0 {
 		v, _ := db.SchemaVersion(ctx)
 		fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %d)\n", db.Engine(), sqlstore.RedactURL(a.dbURL), v)
@@ -231,6 +246,11 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 }
 
 func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
+	if !a.mayCreate {
+		if err := missingSQLite(a.dbURL); err != nil {
+			return nil, err
+		}
+	}
 	db, err := sqlstore.Open(ctx, a.dbURL)
 	if err != nil {
 		var ue *unet.Error

@@ -180,6 +180,13 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
+	migrate := !f.noMigrate && (cfg.Database.Migrate == nil || *cfg.Database.Migrate)
+	if !migrate {
+		// Without migration the server cannot start a new database.
+		if err := missingSQLite(dbURL); err != nil {
+			return err
+		}
+	}
 	db, err := sqlstore.Open(ctx, dbURL)
 	if err != nil {
 		return err
@@ -191,7 +198,6 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 			logger.Info("database closed")
 		}
 	}()
-	migrate := !f.noMigrate && (cfg.Database.Migrate == nil || *cfg.Database.Migrate)
 	if migrate {
 		n, err := db.Migrate(ctx)
 		if err != nil {
@@ -214,6 +220,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		}
 		rep, err := svc.Import(unet.WithActor(ctx, a.actor()), b, unet.ImportOptions{Reason: "demo dataset"})
 		if err != nil {
+			return err
+		}
+		if err := svc.MarkDemo(ctx); err != nil {
 			return err
 		}
 		logger.Info("demo dataset loaded", slog.Int("locations", len(b.Locations)), slog.Int("nodes", len(b.Nodes)),

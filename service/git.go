@@ -622,7 +622,7 @@ func (s *Service) ActiveSnapshots(ctx context.Context, kind, env string) ([]gits
 		}
 	}
 	if len(matching) == 0 {
-		return nil, unet.Errorf(unet.ENOTFOUND, "no Git source holds %s (add one with `unet git sources add`)", kind)
+		return nil, &unet.Error{Code: unet.ENOTFOUND, Message: fmt.Sprintf("no Git source holds %s (add one with `unet git sources add`)", kind), Err: errNoGitSource}
 	}
 	sy, err := s.syncer()
 	if err != nil {

@@ -33,6 +33,8 @@ type Service struct {
 	infos   map[string]templates.TemplateInfo
 	// git holds the Git syncer and its data directory.
 	git gitState
+	// demo holds the demo switch and the default template sources.
+	demo demoState
 }
 
 var _ unet.Service = (*Service)(nil)
