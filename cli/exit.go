@@ -15,6 +15,7 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/internal/configcmd"
 	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/sqlstore"
 )
 
 // Exit codes of every unet command (SPEC §10.1; docs/cli.md has the table).
@@ -146,6 +147,17 @@ func exitCode(err error, remote bool) int {
 		}
 	}
 	return ExitFailure
+}
+
+// corruptDatabase is the error of a database file that SQLite cannot use.
+func corruptDatabase(dbURL string, err error) error {
+	cause := err
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		cause = se
+	}
+	return &unet.Error{Code: unet.EUNAVAILABLE, Err: err,
+		Message: fmt.Sprintf("%s is not a usable μNet database (damaged, not a SQLite file, or unreadable): %v", sqlstore.RedactURL(dbURL), cause)}
 }
 
 // isListenError reports a failure to listen on an address.

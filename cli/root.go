@@ -232,6 +232,9 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
+		if isCorruptDatabase(err) {
+			return nil, corruptDatabase(a.dbURL, err)
+		}
 		return nil, err
 	}
 	a.db = db
@@ -253,6 +256,9 @@ func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
 	}
 	db, err := sqlstore.Open(ctx, a.dbURL)
 	if err != nil {
+		if isCorruptDatabase(err) {
+			return nil, corruptDatabase(a.dbURL, err)
+		}
 		var ue *unet.Error
 		if errors.As(err, &ue) {
 			return nil, err

@@ -251,7 +251,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		return unet.Errorf(unet.EUNAVAILABLE, "cannot listen on %s: %v", listen, err)
+		return &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot listen on %s: %v", listen, err), Err: err}
 	}
 	logger.Info("serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("auth_mode", mode),
 		slog.String("database", dbURL))
