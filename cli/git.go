@@ -319,12 +319,23 @@ func (a *app) gitStatusCommand(svc gitServiceFunc) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.printer().emit(sts, func() any { return statusText(sts) })
+			if a.output != "table" {
+				return a.printer().emit(sts, nil)
+			}
+			srcs, err := gs.ListGitSources(cmd.Context())
+			if err != nil {
+				return err
+			}
+			byName := make(map[string]unet.GitSource, len(srcs))
+			for _, s := range srcs {
+				byName[s.Name] = s
+			}
+			return a.printer().emit(sts, func() any { return statusText(sts, byName) })
 		},
 	}
 }
 
-func statusText(sts []unet.GitStatus) string {
+func statusText(sts []unet.GitStatus, srcs map[string]unet.GitSource) string {
 	var b strings.Builder
 	for i, st := range sts {
 		if i > 0 {
@@ -347,6 +358,7 @@ func statusText(sts []unet.GitStatus) string {
 		var tb stringsBuilder
 		_ = (&printer{w: &tb, format: "table"}).emit(nil, func() any { return t })
 		b.WriteString(tb.String())
+		b.WriteString(defaultEnvNote(st, srcs[st.Name]))
 		if len(st.Files) > 0 {
 			b.WriteString("files of the last activation:\n")
 			for _, f := range st.Files {
@@ -355,6 +367,24 @@ func statusText(sts []unet.GitStatus) string {
 		}
 	}
 	return b.String()
+}
+
+// defaultEnvNote explains the implicit "default" environment of a source.
+func defaultEnvNote(st unet.GitStatus, src unet.GitSource) string {
+	follows := "the remote's default branch (HEAD), as the source names no --branch, --tag or --commit"
+	switch {
+	case src.Branch != "":
+		follows = "branch " + src.Branch
+	case src.Tag != "":
+		follows = "tag " + src.Tag
+	case src.Commit != "":
+		follows = "commit " + shortCommit(src.Commit)
+	}
+	others := "every node"
+	if len(st.Environments) > 1 {
+		others = "nodes whose environment is not listed above"
+	}
+	return fmt.Sprintf("note: environment \"default\" is the source's own line, %s; it serves %s\n", follows, others)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -97,9 +97,22 @@ func resolveSecret(ctx context.Context, ref string) (string, error) {
 	return v.Reveal(), nil
 }
 
-// validatePolicySnapshot parses and checks every *.rules file of a snapshot.
+// kindRoot returns where a snapshot keeps kind (policies or templates): its
+// policies/ or templates/ sub-directory when it has one, else the snapshot
+// directory itself. prefix is the sub-directory with a slash ("" for the
+// snapshot itself), for file names relative to the snapshot.
+func kindRoot(dir, kind string) (root, prefix string) {
+	if st, err := os.Stat(filepath.Join(dir, kind)); err == nil && st.IsDir() {
+		return filepath.Join(dir, kind), kind + "/"
+	}
+	return dir, ""
+}
+
+// validatePolicySnapshot parses and checks every *.rules file of a snapshot
+// (of its policies/ directory when it has one).
 func validatePolicySnapshot(_ context.Context, dir string) []gitsync.ValidationError {
-	set, err := policy.LoadDir(dir)
+	root, prefix := kindRoot(dir, unet.GitKindPolicies)
+	set, err := policy.LoadDir(root)
 	var errs policy.ErrorList
 	if err != nil {
 		el, ok := err.(policy.ErrorList)
@@ -119,21 +132,31 @@ func validatePolicySnapshot(_ context.Context, dir string) []gitsync.ValidationE
 	}
 	out := make([]gitsync.ValidationError, 0, len(errs))
 	for _, e := range errs {
-		out = append(out, gitsync.ValidationError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg})
+		out = append(out, gitsync.ValidationError{File: prefixed(prefix, e.File), Line: e.Line, Column: e.Col, Message: e.Msg})
 	}
 	return out
 }
 
-// validateTemplateSnapshot checks every template of a snapshot: syntax,
-// includes, headers and filters.
+// prefixed puts a relative file name under prefix.
+func prefixed(prefix, name string) string {
+	if name == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return prefix + name
+}
+
+// validateTemplateSnapshot checks every template of a snapshot (of its
+// templates/ directory when it has one): syntax, includes, headers and
+// filters.
 func validateTemplateSnapshot(_ context.Context, dir string) []gitsync.ValidationError {
-	errs, err := templates.ValidateDir(dir)
+	root, prefix := kindRoot(dir, unet.GitKindTemplates)
+	errs, err := templates.ValidateDir(root)
 	if err != nil {
 		return []gitsync.ValidationError{{Message: err.Error()}}
 	}
 	out := make([]gitsync.ValidationError, 0, len(errs))
 	for _, e := range errs {
-		out = append(out, gitsync.ValidationError{File: e.Template, Line: e.Line, Column: e.Col, Message: e.Msg})
+		out = append(out, gitsync.ValidationError{File: prefixed(prefix, e.Template), Line: e.Line, Column: e.Col, Message: e.Msg})
 	}
 	return out
 }
@@ -667,8 +690,9 @@ func (s *Service) ActivePolicyFiles(ctx context.Context, env string) ([]unet.Pol
 	labels := make([]string, 0, len(snaps))
 	for _, sn := range snaps {
 		labels = append(labels, "git:"+sn.Source+"@"+sn.Commit)
+		root, _ := kindRoot(sn.Dir, unet.GitKindPolicies)
 		var names []string
-		err := filepath.WalkDir(sn.Dir, func(p string, d fs.DirEntry, err error) error {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -686,7 +710,7 @@ func (s *Service) ActivePolicyFiles(ctx context.Context, env string) ([]unet.Pol
 			if err != nil {
 				return nil, "", fmt.Errorf("read snapshot of %s: %w", sn.Source, err)
 			}
-			rel, _ := filepath.Rel(sn.Dir, p)
+			rel, _ := filepath.Rel(root, p)
 			name := filepath.ToSlash(rel)
 			if len(snaps) > 1 {
 				name = sn.Source + "/" + name
@@ -718,5 +742,6 @@ func (s *Service) ActiveTemplateDir(ctx context.Context, env string) (string, er
 		}
 		return "", unet.Errorf(unet.ECONFLICT, "several Git sources hold templates (%s): keep one", strings.Join(names, ", "))
 	}
-	return snaps[0].Dir, nil
+	root, _ := kindRoot(snaps[0].Dir, unet.GitKindTemplates)
+	return root, nil
 }
