@@ -311,6 +311,9 @@ func templateCLIError(name string, err error) error {
 		field := ""
 		if te.Line > 0 {
 			field = fmt.Sprint(te.Line)
+			if te.Col > 0 {
+				field += fmt.Sprintf(":%d", te.Col)
+			}
 		}
 		return unet.Invalid("template error", unet.FieldError{File: te.Template, Field: field, Message: te.Msg})
 	}
