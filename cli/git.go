@@ -123,6 +123,8 @@ func (a *app) gitSourcesCommand(svc gitServiceFunc) *cobra.Command {
 	f.StringVar(&src.Tag, "tag", "", "tag the default environment follows")
 	f.StringVar(&src.Commit, "commit", "", "fixed commit of the default environment")
 	f.StringVar(&src.Path, "path", "", "sub-directory of the repository holding the files")
+	f.StringVar(&src.PoliciesDir, "policies-dir", "", "directory below --path holding the *.rules files (default: policies/ when present, else --path)")
+	f.StringVar(&src.TemplatesDir, "templates-dir", "", "directory below --path holding the templates (default: templates/ when present, else --path)")
 	f.StringVar(&src.Kind, "kind", unet.GitKindBoth, "what the source holds: policies, templates or both")
 	f.StringVar(&authRef, "auth", "", "HTTPS token (or, with --username, password) as a secret reference (env:NAME, file:/path)")
 	f.StringVar(&auth.Username, "username", "", "HTTPS basic-auth user name, or the SSH login")
@@ -225,7 +227,8 @@ func gitEnvList(s *unet.GitSource) string {
 }
 
 func gitSourceKV(s *unet.GitSource) kv {
-	out := kv{{"name", s.Name}, {"url", s.URL}, {"ref", gitRef(s)}, {"path", dash(s.Path)}, {"kind", s.Kind},
+	out := kv{{"name", s.Name}, {"url", s.URL}, {"ref", gitRef(s)}, {"path", dash(s.Path)},
+		{"policies_dir", dash(s.PoliciesDir)}, {"templates_dir", dash(s.TemplatesDir)}, {"kind", s.Kind},
 		{"environments", dash(gitEnvList(s))}, {"interval", dash(s.Interval)}, {"webhook_secret", dash(s.WebhookSecretRef)}}
 	if c, ok := s.Pinned["default"]; ok {
 		out = append(out, [2]string{"pinned", shortCommit(c)})

@@ -67,3 +67,31 @@ func TestGitRepositoryWithSubfolders(t *testing.T) {
 	repo.Commit("main", "broken", map[string]string{"templates/generic/hostname.j2": "hostname {{ node.name \n"})
 	r.fails(66, []string{"templates/generic/hostname.j2"}, "git", "sync")
 }
+
+// TestGitSourceDirs: --policies-dir and --templates-dir name where a
+// repository keeps its files; a directory missing from a commit rejects it.
+func TestGitSourceDirs(t *testing.T) {
+	r := newRunner(t)
+	r.ok("nodes", "add", "--name", "edge1", "--vendor", "generic", "--lifecycle", "live")
+	repo := testutil.NewGitRepo(t, "intent")
+	repo.Commit("main", "layout", map[string]string{
+		"net/rules/base.rules":        gitRule("base") + "\nRULE \"tpl\"\nWHEN node.vendor == \"generic\"\nTHEN APPLY \"generic/hostname.j2\"\n",
+		"net/tpl/generic/hostname.j2": "hostname {{ node.name }}\n",
+	})
+	r.fails(66, []string{"policies_dir"}, "git", "sources", "add", "bad", "--url", repo.URL(), "--policies-dir", "../up")
+	r.ok("git", "sources", "add", "intent", "--url", repo.URL(), "--branch", "main", "--kind", "both",
+		"--policies-dir", "net/rules", "--templates-dir", "net/tpl/")
+	if out := r.ok("git", "sources", "show", "intent", "-o", "table"); !strings.Contains(out, "net/rules") || !strings.Contains(out, "net/tpl") {
+		t.Fatalf("show: %s", out)
+	}
+	r.ok("git", "sync")
+	if out := r.ok("template", "render", "edge1"); !strings.Contains(out, "hostname edge1") {
+		t.Fatalf("render: %s", out)
+	}
+	var rs []map[string]any
+	if err := json.Unmarshal([]byte(r.ok("policy", "eval")), &rs); err != nil || len(rs) == 0 || rs[0]["file"] != "base.rules" {
+		t.Fatalf("eval: %v %v", rs, err)
+	}
+	repo.Commit("main", "moved", map[string]string{"other/base.rules": gitRule("base")}, "net/rules/base.rules")
+	r.fails(66, []string{"net/rules", "not in the commit"}, "git", "sync")
+}

@@ -1,1 +1,0 @@
-DROP TABLE unet_settings;
