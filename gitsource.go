@@ -232,8 +232,10 @@ type GitPromoteResult struct {
 
 // GitService manages Git sources of policies and templates: their
 // configuration, syncs (validate before activate), status and history,
-// pinning and promotion between environments (SPEC §6).
+// pinning and promotion between environments (SPEC §6), and the export of the
+// inventory into a source.
 type GitService interface {
+	GitExporter
 	AddGitSource(ctx context.Context, src *GitSource, o WriteOptions) (*GitSource, error)
 	ListGitSources(ctx context.Context) ([]GitSource, error)
 	GetGitSource(ctx context.Context, name string) (*GitSource, error)

@@ -337,10 +337,7 @@ func runContract(t *testing.T, remoteDB string) {
 	file, bad := writeContractInputs(t)
 	local := &contractMode{name: "local", dir: t.TempDir()}
 	local.target = "sqlite://" + filepath.Join(t.TempDir(), "local.db")
-	if code := Run(context.Background(), []string{"--db", local.target, "db", "migrate", "up"}, Env{Stdout: io.Discard, Stderr: io.Discard,
-		Getenv: func(string) string { return "" }}); code != 0 {
-		t.Fatalf("create %s: exit %d", local.target, code)
-	}
+	createLocalDB(t, local.target)
 	local.global = []string{"--db", local.target}
 	remote := &contractMode{name: "remote", dir: t.TempDir()}
 	remote.target = startContractServer(t, remoteDB)
@@ -448,4 +445,14 @@ func firstLines(s string, n int) string {
 		lines = append(lines[:n], "…\n")
 	}
 	return strings.Join(lines, "")
+}
+
+// createLocalDB creates an empty, migrated database: commands other than db
+// migrate up, demo and import refuse a SQLite file that does not exist.
+func createLocalDB(t *testing.T, url string) {
+	t.Helper()
+	if code := Run(context.Background(), []string{"--db", url, "db", "migrate", "up"}, Env{Stdout: io.Discard, Stderr: io.Discard,
+		Getenv: func(string) string { return "" }}); code != 0 {
+		t.Fatalf("create %s: exit %d", url, code)
+	}
 }

@@ -13,10 +13,6 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// gitDataDirSetter is implemented by the local service, whose Git mirrors and
-// snapshots live in a data directory.
-type gitDataDirSetter interface{ SetGitDataDir(dir string) }
-
 func (a *app) gitService(cmd *cobra.Command, dataDir string) (unet.GitService, error) {
 	if dataDir == "" {
 		dataDir = a.env.Getenv("UNET_DATA_DIR")
@@ -28,14 +24,12 @@ func (a *app) gitService(cmd *cobra.Command, dataDir string) (unet.GitService, e
 	if err != nil {
 		return nil, err
 	}
-	gs, ok := svc.(unet.GitService)
-	if !ok {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not manage Git sources")
+	// The local service keeps its Git mirrors and snapshots in a data
+	// directory; a server keeps its own.
+	if a.local != nil && dataDir != "" {
+		a.local.SetGitDataDir(dataDir)
 	}
-	if d, ok := svc.(gitDataDirSetter); ok && dataDir != "" {
-		d.SetGitDataDir(dataDir)
-	}
-	return gs, nil
+	return svc, nil
 }
 
 func (a *app) gitCommand() *cobra.Command {
@@ -358,9 +352,7 @@ func statusText(sts []unet.GitStatus, srcs map[string]unet.GitSource) string {
 			t.rows = append(t.rows, []string{e.Name, dash(e.Branch), shortCommit(e.ActiveCommit), strconv.FormatBool(e.Pinned),
 				fmtTimePtr(e.ActivatedAt), dash(e.LastError)})
 		}
-		var tb stringsBuilder
-		_ = (&printer{w: &tb, format: "table"}).emit(nil, func() any { return t })
-		b.WriteString(tb.String())
+		b.WriteString(tableText(t))
 		b.WriteString(defaultEnvNote(st, srcs[st.Name]))
 		if len(st.Files) > 0 {
 			b.WriteString("files of the last activation:\n")

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/user"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -56,6 +57,9 @@ type app struct {
 
 	svc unet.Service
 	db  *sqlstore.DB
+	// local is svc in local mode (nil with --server): the commands that
+	// configure where local mode finds templates and Git data use it.
+	local *service.Service
 }
 
 // addDemoFlag adds --demo to commands that read policies or templates.
@@ -238,9 +242,9 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		return nil, err
 	}
 	a.db = db
-	local := service.New(db)
-	local.SetDemo(a.useDemo)
-	a.svc = local
+	a.local = service.New(db)
+	a.local.SetDemo(a.useDemo)
+	a.svc = a.local
 	if a.verbose > 0 {
 		v, _ := db.SchemaVersion(ctx)
 		fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %d)\n", db.Engine(), sqlstore.RedactURL(a.dbURL), v)
@@ -248,13 +252,17 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	return a.svc, nil
 }
 
+// localLockTimeout is how long a local command waits for a lock someone else
+// holds (a server's import, say): no client deadline is at stake here.
+const localLockTimeout = 30 * time.Second
+
 func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
 	if !a.mayCreate {
 		if err := missingSQLite(a.dbURL); err != nil {
 			return nil, err
 		}
 	}
-	db, err := sqlstore.Open(ctx, a.dbURL)
+	db, err := sqlstore.OpenWith(ctx, a.dbURL, sqlstore.Options{LockTimeout: localLockTimeout})
 	if err != nil {
 		if isCorruptDatabase(err) {
 			return nil, corruptDatabase(a.dbURL, err)

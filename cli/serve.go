@@ -43,8 +43,10 @@ type serveConfig struct {
 		ShutdownTimeout duration `toml:"shutdown_timeout"`
 	} `toml:"server"`
 	Database struct {
-		URL     string `toml:"url"`
-		Migrate *bool  `toml:"migrate"`
+		URL         string   `toml:"url"`
+		Migrate     *bool    `toml:"migrate"`
+		SQLiteSync  string   `toml:"sqlite_sync"`  // full (default) or normal
+		LockTimeout duration `toml:"lock_timeout"` // default 5s
 	} `toml:"database"`
 	Log struct {
 		Format string `toml:"format"` // text or json
@@ -98,6 +100,7 @@ func loadServeConfig(path string) (*serveConfig, error) {
 // serveFlags are the flags of `unet serve`.
 type serveFlags struct {
 	listen, config, authMode, logFormat string
+	sqliteSync                          string
 	demo, noMigrate, requireIfMatch     bool
 	jobs                                jobFlags
 }
@@ -131,6 +134,7 @@ UNET_AUTH_MODE) < flags.`,
 	fl.StringVar(&f.authMode, "auth-mode", "", "authentication mode: none (env UNET_AUTH_MODE)")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json")
 	fl.BoolVar(&f.requireIfMatch, "require-if-match", false, "answer 428 to PATCH/DELETE without If-Match")
+	fl.StringVar(&f.sqliteSync, "sqlite-sync", "", "SQLite durability: full (default: every acknowledged write survives a power loss) or normal (faster; the last writes before a power loss may be lost)")
 	f.jobs.register(fl)
 	return cmd
 }
@@ -179,7 +183,21 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
+	dbOpts := sqlstore.Options{Sync: pick(f.sqliteSync, cfg.Database.SQLiteSync), LockTimeout: time.Duration(cfg.Database.LockTimeout)}
+	if err := checkServeTimeouts(cfg, dbOpts); err != nil {
+		return err
+	}
+	// The port first: a port in use is reported before any data is touched.
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot listen on %s: %v", listen, err), Err: err}
+	}
+	defer func() {
+		// Serve closes it; this is for the returns before.
+		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			logger.Warn("close listener", slog.Any("error", err))
+		}
+	}()
 	migrate := !f.noMigrate && (cfg.Database.Migrate == nil || *cfg.Database.Migrate)
 	if !migrate {
 		// Without migration the server cannot start a new database.
@@ -187,7 +205,22 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 			return err
 		}
 	}
-	db, err := sqlstore.Open(ctx, dbURL)
+	readyFile := ""
+	if engine, dsn, err := sqlstore.ParseURL(dbURL); err == nil && engine == sqlstore.SQLite {
+		readyFile, _, _ = strings.Cut(dsn, "?")
+		lock, err := sqlstore.LockServer(readyFile)
+		if err != nil {
+			// Another server holds the file: retry once it has stopped.
+			return WithExitCode(ExitUnavailable, err)
+		}
+		defer func() {
+			if err := lock.Release(); err != nil {
+				logger.Warn("release the server lock", slog.Any("error", err))
+			}
+		}()
+	}
+	ctx := cmd.Context()
+	db, err := sqlstore.OpenWith(ctx, dbURL, dbOpts)
 	if err != nil {
 		return err
 	}
@@ -228,10 +261,6 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		logger.Info("demo dataset loaded", slog.Int("locations", len(b.Locations)), slog.Int("nodes", len(b.Nodes)),
 			slog.Int("links", len(b.Links)), slog.Int("created", rep.Created), slog.Int("updated", rep.Updated))
 	}
-	readyFile := ""
-	if engine, dsn, err := sqlstore.ParseURL(dbURL); err == nil && engine == sqlstore.SQLite {
-		readyFile, _, _ = strings.Cut(dsn, "?")
-	}
 	opts := httpapi.Options{
 		Authorizer:      auth,
 		Logger:          logger,
@@ -248,10 +277,6 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	srv, err := httpapi.New(svc, opts)
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot listen on %s: %v", listen, err), Err: err}
 	}
 	logger.Info("serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("auth_mode", mode),
 		slog.String("database", dbURL))
@@ -290,4 +315,28 @@ func (a *app) serveLogger(format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, o)), nil
 	}
 	return nil, usagef("unknown log format %q (want text or json)", format)
+}
+
+// checkServeTimeouts refuses an unknown SQLite sync mode, and a lock timeout
+// that is not shorter than the request deadline (90% of the write timeout): a
+// write waiting that long for a lock could commit after its client gave up on
+// a timeout.
+func checkServeTimeouts(cfg *serveConfig, o sqlstore.Options) error {
+	switch strings.ToLower(o.Sync) {
+	case "", sqlstore.SyncFull, sqlstore.SyncNormal:
+	default:
+		return usagef("unknown SQLite sync mode %q (want full or normal)", o.Sync)
+	}
+	lock := o.LockTimeout
+	if lock == 0 {
+		lock = sqlstore.DefaultLockTimeout
+	}
+	write := time.Duration(cfg.Server.WriteTimeout)
+	if write <= 0 {
+		write = 60 * time.Second
+	}
+	if deadline := write * 9 / 10; lock >= deadline {
+		return usagef("database.lock_timeout %s must be shorter than the request deadline %s (90%% of server.write_timeout %s)", lock, deadline, write)
+	}
+	return nil
 }
