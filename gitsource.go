@@ -59,6 +59,11 @@ type GitSource struct {
 	Commit string `json:"commit,omitempty"`
 	// Path is an optional sub-directory of the repository.
 	Path string `json:"path,omitempty"`
+	// PoliciesDir and TemplatesDir name the directories (below Path) holding
+	// the rules and the templates; empty: a policies/ or templates/
+	// sub-directory when there is one, else Path itself.
+	PoliciesDir  string `json:"policies_dir,omitempty"`
+	TemplatesDir string `json:"templates_dir,omitempty"`
 	// Kind is policies, templates or both.
 	Kind string   `json:"kind"`
 	Auth *GitAuth `json:"auth,omitempty"`

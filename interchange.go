@@ -1,6 +1,9 @@
 package unet
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Bundle is the by-name interchange form of an inventory: what import reads and
 // export writes. Objects refer to each other by name or path, never by ID, so
@@ -16,6 +19,23 @@ type Bundle struct {
 type Origin struct {
 	File   string `json:"file,omitempty" yaml:"file,omitempty"`
 	Record int    `json:"record,omitempty" yaml:"record,omitempty"`
+	// Line is the 1-based line where the record starts (YAML files).
+	Line int `json:"line,omitempty" yaml:"line,omitempty"`
+	// FieldLines maps a top-level field of the record to its line.
+	FieldLines map[string]int `json:"-" yaml:"-"`
+}
+
+// LineOf returns the line of a field of the record, else the record's line
+// (0 when unknown).
+func (o *Origin) LineOf(field string) int {
+	if o == nil {
+		return 0
+	}
+	top, _, _ := strings.Cut(field, ".")
+	if l := o.FieldLines[top]; l > 0 {
+		return l
+	}
+	return o.Line
 }
 
 // VendorRecord is a vendor in interchange form.

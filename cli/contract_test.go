@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -12,12 +13,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/httpapi"
 	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
-	"github.com/unet-dev/unet/templates"
 )
 
 // contractMode runs CLI commands either against a database (local mode) or
@@ -60,7 +59,7 @@ func startContractServer(t *testing.T, dbURL string) string {
 		t.Fatal(err)
 	}
 	svc := service.New(db)
-	svc.SetTemplateEnv(templates.New(examples.Templates(), templates.Options{}))
+	svc.SetDemo(true) // as `unet serve --demo`: the demo policies and templates
 	srv, err := httpapi.New(svc, httpapi.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -338,6 +337,7 @@ func runContract(t *testing.T, remoteDB string) {
 	file, bad := writeContractInputs(t)
 	local := &contractMode{name: "local", dir: t.TempDir()}
 	local.target = "sqlite://" + filepath.Join(t.TempDir(), "local.db")
+	createLocalDB(t, local.target)
 	local.global = []string{"--db", local.target}
 	remote := &contractMode{name: "remote", dir: t.TempDir()}
 	remote.target = startContractServer(t, remoteDB)
@@ -445,4 +445,14 @@ func firstLines(s string, n int) string {
 		lines = append(lines[:n], "…\n")
 	}
 	return strings.Join(lines, "")
+}
+
+// createLocalDB creates an empty, migrated database: commands other than db
+// migrate up, demo and import refuse a SQLite file that does not exist.
+func createLocalDB(t *testing.T, url string) {
+	t.Helper()
+	if code := Run(context.Background(), []string{"--db", url, "db", "migrate", "up"}, Env{Stdout: io.Discard, Stderr: io.Discard,
+		Getenv: func(string) string { return "" }}); code != 0 {
+		t.Fatalf("create %s: exit %d", url, code)
+	}
 }

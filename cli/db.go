@@ -1,12 +1,36 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/sqlstore"
 )
+
+// missingSQLite returns a not_found error when dbURL names a SQLite file that
+// does not exist, so that a mistyped --db fails instead of creating an empty
+// database. Only `db migrate up`, `demo`, `import` and `serve` (with
+// migration) create a database.
+func missingSQLite(dbURL string) error {
+	engine, dsn, err := sqlstore.ParseURL(dbURL)
+	if err != nil || engine != sqlstore.SQLite {
+		return nil
+	}
+	path, _, _ := strings.Cut(dsn, "?")
+	if path == "" || path == ":memory:" {
+		return nil
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return unet.Errorf(unet.ENOTFOUND, "no μNet database at %s; create one with `unet db migrate up` or `unet demo`", path)
+	}
+	return nil
+}
 
 func (a *app) dbCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "db", Short: "Database administration (local mode)"}
@@ -25,6 +49,7 @@ func (a *app) dbCommand() *cobra.Command {
 			if err := localOnly(); err != nil {
 				return err
 			}
+			a.mayCreate = true
 			db, err := a.openDB(cmd.Context())
 			if err != nil {
 				return err

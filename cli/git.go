@@ -117,6 +117,8 @@ func (a *app) gitSourcesCommand(svc gitServiceFunc) *cobra.Command {
 	f.StringVar(&src.Tag, "tag", "", "tag the default environment follows")
 	f.StringVar(&src.Commit, "commit", "", "fixed commit of the default environment")
 	f.StringVar(&src.Path, "path", "", "sub-directory of the repository holding the files")
+	f.StringVar(&src.PoliciesDir, "policies-dir", "", "directory below --path holding the *.rules files (default: policies/ when present, else --path)")
+	f.StringVar(&src.TemplatesDir, "templates-dir", "", "directory below --path holding the templates (default: templates/ when present, else --path)")
 	f.StringVar(&src.Kind, "kind", unet.GitKindBoth, "what the source holds: policies, templates or both")
 	f.StringVar(&authRef, "auth", "", "HTTPS token (or, with --username, password) as a secret reference (env:NAME, file:/path, db:NAME)")
 	f.StringVar(&authRef, "token-ref", "", "same as --auth")
@@ -220,7 +222,8 @@ func gitEnvList(s *unet.GitSource) string {
 }
 
 func gitSourceKV(s *unet.GitSource) kv {
-	out := kv{{"name", s.Name}, {"url", s.URL}, {"ref", gitRef(s)}, {"path", dash(s.Path)}, {"kind", s.Kind},
+	out := kv{{"name", s.Name}, {"url", s.URL}, {"ref", gitRef(s)}, {"path", dash(s.Path)},
+		{"policies_dir", dash(s.PoliciesDir)}, {"templates_dir", dash(s.TemplatesDir)}, {"kind", s.Kind},
 		{"environments", dash(gitEnvList(s))}, {"interval", dash(s.Interval)}, {"webhook_secret", dash(s.WebhookSecretRef)}}
 	if c, ok := s.Pinned["default"]; ok {
 		out = append(out, [2]string{"pinned", shortCommit(c)})
@@ -314,12 +317,23 @@ func (a *app) gitStatusCommand(svc gitServiceFunc) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.printer().emit(sts, func() any { return statusText(sts) })
+			if a.output != "table" {
+				return a.printer().emit(sts, nil)
+			}
+			srcs, err := gs.ListGitSources(cmd.Context())
+			if err != nil {
+				return err
+			}
+			byName := make(map[string]unet.GitSource, len(srcs))
+			for _, s := range srcs {
+				byName[s.Name] = s
+			}
+			return a.printer().emit(sts, func() any { return statusText(sts, byName) })
 		},
 	}
 }
 
-func statusText(sts []unet.GitStatus) string {
+func statusText(sts []unet.GitStatus, srcs map[string]unet.GitSource) string {
 	var b strings.Builder
 	for i, st := range sts {
 		if i > 0 {
@@ -340,6 +354,7 @@ func statusText(sts []unet.GitStatus) string {
 				fmtTimePtr(e.ActivatedAt), dash(e.LastError)})
 		}
 		b.WriteString(tableText(t))
+		b.WriteString(defaultEnvNote(st, srcs[st.Name]))
 		if len(st.Files) > 0 {
 			b.WriteString("files of the last activation:\n")
 			for _, f := range st.Files {
@@ -348,6 +363,24 @@ func statusText(sts []unet.GitStatus) string {
 		}
 	}
 	return b.String()
+}
+
+// defaultEnvNote explains the implicit "default" environment of a source.
+func defaultEnvNote(st unet.GitStatus, src unet.GitSource) string {
+	follows := "the remote's default branch (HEAD), as the source names no --branch, --tag or --commit"
+	switch {
+	case src.Branch != "":
+		follows = "branch " + src.Branch
+	case src.Tag != "":
+		follows = "tag " + src.Tag
+	case src.Commit != "":
+		follows = "commit " + shortCommit(src.Commit)
+	}
+	others := "every node"
+	if len(st.Environments) > 1 {
+		others = "nodes whose environment is not listed above"
+	}
+	return fmt.Sprintf("note: environment \"default\" is the source's own line, %s; it serves %s\n", follows, others)
 }
 
 func firstNonEmpty(s ...string) string {

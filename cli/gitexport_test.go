@@ -51,3 +51,25 @@ func TestGitExportInventoryAsCode(t *testing.T) {
 		t.Fatalf("the export imports %d nodes, want 51", n)
 	}
 }
+
+// TestGitExportWithoutBranch: a source added without --branch follows the
+// remote's default branch, and export commits there; an environment that
+// follows a tag is refused with what to pass instead.
+func TestGitExportWithoutBranch(t *testing.T) {
+	r := newRunner(t)
+	r.ok("demo")
+	repo := testutil.NewGitRepo(t, "intent")
+	repo.Commit("main", "policies", map[string]string{"base.rules": gitRule("base")})
+	repo.Git("tag", "v1", "main")
+	repo.Git("push", "-q", "origin", "v1")
+	r.ok("git", "sources", "add", "intent", "--url", repo.URL(), "--kind", "policies")
+	r.ok("git", "sources", "add", "frozen", "--url", repo.URL(), "--kind", "policies", "--tag", "v1")
+	var res map[string]any
+	if err := json.Unmarshal([]byte(r.ok("git", "export", "intent")), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res["branch"] != "main" || res["changed"] != true || res["commit"] != repo.Head("main") {
+		t.Fatalf("export: %v (head %s)", res, repo.Head("main"))
+	}
+	r.fails(66, []string{"frozen", "follows no branch", "--branch"}, "git", "export", "frozen")
+}

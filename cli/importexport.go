@@ -11,6 +11,7 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/inventoryfile"
+	"github.com/unet-dev/unet/service"
 )
 
 func (a *app) importCommand() *cobra.Command {
@@ -37,6 +38,9 @@ Every bad record is reported with its file, record number and field.`,
 }
 
 func (a *app) runImport(cmd *cobra.Command, b *unet.Bundle, o unet.ImportOptions) error {
+	// An import writes a whole inventory, so it may start a new database; a
+	// dry run only reads.
+	a.mayCreate = !o.DryRun
 	svc, err := a.service(cmd.Context())
 	if err != nil {
 		return err
@@ -142,6 +146,7 @@ func (a *app) demoCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			a.mayCreate = true
 			svc, err := a.service(cmd.Context())
 			if err != nil {
 				return err
@@ -149,6 +154,13 @@ func (a *app) demoCommand() *cobra.Command {
 			rep, err := svc.Import(a.ctx(cmd), b, unet.ImportOptions{Reason: "demo dataset"})
 			if err != nil {
 				return err
+			}
+			if local, ok := svc.(*service.Service); ok {
+				// A demo database evaluates and renders the demo content
+				// when nothing else provides policies or templates.
+				if err := local.MarkDemo(cmd.Context()); err != nil {
+					return err
+				}
 			}
 			where := a.dbURL
 			if a.server != "" {

@@ -60,6 +60,7 @@ func (a *app) nodesCommand() *cobra.Command {
 			flags: func(fs *pflag.FlagSet) {
 				fs.BoolVar(&withEval, "eval", false, "also evaluate policies for the node")
 				fs.StringVar(&evalPath, "path", "", "policy directory for --eval (env UNET_POLICY_PATH; default ./policies)")
+				fs.BoolVar(&a.useDemo, "demo", false, "use the built-in demo policies and templates when no directory is given")
 			},
 			run: func(cmd *cobra.Command, svc unet.Service, n *unet.Node) error {
 				if !withEval {

@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/unet-dev/unet"
-	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/service"
 )
 
 // policyService returns the backend's policy service.
@@ -23,8 +23,11 @@ func (a *app) policyService(cmd *cobra.Command) (unet.PolicyService, error) {
 }
 
 // policyFiles reads the rule files to evaluate: --path, else UNET_POLICY_PATH,
-// else ./policies when it exists, else the built-in demo policies (with a note
-// on stderr). It returns the files in lexical path order and a source label.
+// else ./policies when it exists, else the built-in demo policies with --demo.
+// It returns the files in lexical path order and a source label. With none of
+// these it returns no files: the backend then uses its own source (the
+// active Git snapshot, or the demo policies of a demo database) or fails
+// naming the ways to provide rules.
 func (a *app) policyFiles(path string) ([]unet.PolicyFile, string, error) {
 	if path == "" {
 		path = a.env.Getenv("UNET_POLICY_PATH")
@@ -33,11 +36,11 @@ func (a *app) policyFiles(path string) ([]unet.PolicyFile, string, error) {
 		path = "policies"
 	}
 	if path == "" {
-		if a.verbose > 0 {
-			fmt.Fprintln(a.env.Stderr, "note: no policy directory given (--path, UNET_POLICY_PATH or ./policies): using the built-in demo policies")
+		if !a.useDemo {
+			return nil, "", nil
 		}
-		files, err := readRuleFiles(examples.Policies())
-		return files, "builtin:demo", err
+		files, err := service.DemoPolicies()
+		return files, service.DemoSource, err
 	}
 	st, err := os.Stat(path)
 	if err != nil {
@@ -78,6 +81,47 @@ func readRuleFiles(fsys fs.FS) ([]unet.PolicyFile, error) {
 	return files, err
 }
 
+// noPolicyFiles is the error of a command that needs rule files and got none.
+func noPolicyFiles() error {
+	return usagef("no policy files: pass PATH, set UNET_POLICY_PATH or create ./policies (--demo checks the built-in demo policies)")
+}
+
+// checkPolicyFiles parses and checks rule files and returns their rule count.
+// Errors are printed the same way by every command (file:line:col, the line,
+// a caret; or the error list with -o json|yaml|ndjson) and exit 65.
+func (a *app) checkPolicyFiles(files []unet.PolicyFile) (int, error) {
+	var parsed []*policy.File
+	var errs policy.ErrorList
+	for _, f := range files {
+		pf, err := policy.ParseFile(f.Name, []byte(f.Content))
+		var el policy.ErrorList
+		if errors.As(err, &el) {
+			errs = append(errs, el...)
+			continue
+		} else if err != nil {
+			return 0, unet.Invalid("policy parse error", unet.FieldError{File: f.Name, Message: err.Error()})
+		}
+		parsed = append(parsed, pf)
+	}
+	if len(errs) == 0 {
+		errs = policy.Check(parsed...)
+	}
+	if len(errs) > 0 {
+		if a.output == "json" || a.output == "yaml" || a.output == "ndjson" {
+			if err := a.printer().emit(errs, nil); err != nil {
+				return 0, err
+			}
+			return 0, &ExitError{Code: ExitPolicyParse}
+		}
+		return 0, exitPolicy(errs, func(s string) { fmt.Fprint(a.env.Stderr, s) })
+	}
+	rules := 0
+	for _, f := range parsed {
+		rules += len(f.Rules)
+	}
+	return rules, nil
+}
+
 // exitPolicy marks policy parse errors (exit 65).
 func exitPolicy(errs policy.ErrorList, w func(string)) error {
 	w(errs.Pretty())
@@ -86,8 +130,10 @@ func exitPolicy(errs policy.ErrorList, w func(string)) error {
 
 func (a *app) policyCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "policy", Aliases: []string{"policies"}, Short: "Validate, evaluate, test and format policy rules"}
-	cmd.AddCommand(a.policyValidateCommand(), a.policyEvalCommand(), a.policyReportCommand(), a.policyTestCommand(),
-		a.policyFmtCommand(), a.policyApplyCommand(), a.policyResultsCommand(), a.policyHistoryCommand())
+	validate, eval, report, apply := a.policyValidateCommand(), a.policyEvalCommand(), a.policyReportCommand(), a.policyApplyCommand()
+	a.addDemoFlag(validate, eval, report, apply)
+	cmd.AddCommand(validate, eval, report, a.policyTestCommand(),
+		a.policyFmtCommand(), apply, a.policyResultsCommand(), a.policyHistoryCommand())
 	return cmd
 }
 
@@ -106,6 +152,9 @@ custom_data.<path>) are printed the same way; --strict makes them fail too.`,
 				files, _, err := a.policyFiles("")
 				if err != nil {
 					return err
+				}
+				if len(files) == 0 {
+					return noPolicyFiles()
 				}
 				all = files
 			}
@@ -216,6 +265,12 @@ func (a *app) evaluate(cmd *cobra.Command, f evalFlags) (*unet.PolicyEvalReport,
 	files, source, err := a.policyFiles(f.path)
 	if err != nil {
 		return nil, err
+	}
+	if len(files) > 0 {
+		// Parse errors in local files exit 65 as with `policy validate`.
+		if _, err := a.checkPolicyFiles(files); err != nil {
+			return nil, err
+		}
 	}
 	ps, err := a.policyService(cmd)
 	if err != nil {
@@ -480,6 +535,11 @@ func (a *app) policyApplyCommand() *cobra.Command {
 			files, source, err := a.policyFiles(path)
 			if err != nil {
 				return err
+			}
+			if len(files) > 0 {
+				if _, err := a.checkPolicyFiles(files); err != nil {
+					return err
+				}
 			}
 			ps, err := a.policyService(cmd)
 			if err != nil {

@@ -94,6 +94,7 @@ func TestResourceCommandOutputs(t *testing.T) {
 	m := &contractMode{name: "local", dir: t.TempDir()}
 	m.target = "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
 	m.global = []string{"--db", m.target}
+	createLocalDB(t, m.target)
 	n := &normalizer{ids: map[string]string{}}
 	var b strings.Builder
 	for _, line := range resourceScenario {
@@ -121,6 +122,7 @@ func TestChangeShowRefusesUnreadableImages(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "unet.db")
 	m.target = "sqlite://" + file
 	m.global = []string{"--db", m.target}
+	createLocalDB(t, m.target)
 	if o := m.run(t, "vendors", "add", "acme"); o.code != ExitOK {
 		t.Fatalf("vendors add: %d %s", o.code, o.stderr)
 	}
@@ -140,7 +142,7 @@ func TestChangeShowRefusesUnreadableImages(t *testing.T) {
 	}
 	for _, format := range []string{"table", "json"} {
 		o := m.run(t, "changes", "show", id, "-o", format)
-		if o.code != ExitFailure || !strings.Contains(o.stderr, "internal error") {
+		if o.code != ExitInternal || !strings.Contains(o.stderr, "internal error") {
 			t.Errorf("changes show -o %s of an unreadable change: exit %d\nstdout: %s\nstderr: %s", format, o.code, o.stdout, o.stderr)
 		}
 	}

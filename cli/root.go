@@ -52,11 +52,24 @@ type app struct {
 	// outputSet records that -o was given explicitly.
 	outputSet bool
 
+	// useDemo is --demo of the commands that read policies or templates.
+	useDemo bool
+	// mayCreate lets the command create a SQLite database file that does not
+	// exist (db migrate up, demo, import); every other command refuses.
+	mayCreate bool
+
 	svc unet.Service
 	db  *sqlstore.DB
 	// local is svc in local mode (nil with --server): the commands that
 	// configure where local mode finds templates and Git data use it.
 	local *service.Service
+}
+
+// addDemoFlag adds --demo to commands that read policies or templates.
+func (a *app) addDemoFlag(cmds ...*cobra.Command) {
+	for _, c := range cmds {
+		c.Flags().BoolVar(&a.useDemo, "demo", false, "use the built-in demo policies and templates when no directory is given")
+	}
 }
 
 // Run executes the unet command line args and returns the exit code.
@@ -83,7 +96,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 			err = &usageError{msg: err.Error()}
 		}
 		printError(env.Stderr, err)
-		return exitCode(err)
+		return exitCode(err, a.server != "")
 	}
 	return ExitOK
 }
@@ -229,6 +242,9 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
+		if isCorruptDatabase(err) {
+			return nil, corruptDatabase(a.dbURL, err)
+		}
 		return nil, err
 	}
 	cfg, err := loadServeConfig(a.configPath())
@@ -243,6 +259,7 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	}
 	a.db = db
 	a.local = svc
+	a.local.SetDemo(a.useDemo)
 	a.svc = svc
 	if a.verbose > 0 {
 		v, _ := db.SchemaVersion(ctx)
@@ -256,8 +273,16 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 const localLockTimeout = 30 * time.Second
 
 func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
+	if !a.mayCreate {
+		if err := missingSQLite(a.dbURL); err != nil {
+			return nil, err
+		}
+	}
 	db, err := sqlstore.OpenWith(ctx, a.dbURL, sqlstore.Options{LockTimeout: localLockTimeout})
 	if err != nil {
+		if isCorruptDatabase(err) {
+			return nil, corruptDatabase(a.dbURL, err)
+		}
 		var ue *unet.Error
 		if errors.As(err, &ue) {
 			return nil, err

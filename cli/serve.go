@@ -193,7 +193,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	// The port first: a port in use is reported before any data is touched.
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		return unet.Errorf(unet.EUNAVAILABLE, "cannot listen on %s: %v", listen, err)
+		return &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot listen on %s: %v", listen, err), Err: err}
 	}
 	defer func() {
 		// Serve closes it; this is for the returns before.
@@ -201,12 +201,20 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 			logger.Warn("close listener", slog.Any("error", err))
 		}
 	}()
+	migrate := !f.noMigrate && (cfg.Database.Migrate == nil || *cfg.Database.Migrate)
+	if !migrate {
+		// Without migration the server cannot start a new database.
+		if err := missingSQLite(dbURL); err != nil {
+			return err
+		}
+	}
 	readyFile := ""
 	if engine, dsn, err := sqlstore.ParseURL(dbURL); err == nil && engine == sqlstore.SQLite {
 		readyFile, _, _ = strings.Cut(dsn, "?")
 		lock, err := sqlstore.LockServer(readyFile)
 		if err != nil {
-			return err
+			// Another server holds the file: retry once it has stopped.
+			return WithExitCode(ExitUnavailable, err)
 		}
 		defer func() {
 			if err := lock.Release(); err != nil {
@@ -226,7 +234,6 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 			logger.Info("database closed")
 		}
 	}()
-	migrate := !f.noMigrate && (cfg.Database.Migrate == nil || *cfg.Database.Migrate)
 	if migrate {
 		n, err := db.Migrate(ctx)
 		if err != nil {
@@ -252,6 +259,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		}
 		rep, err := svc.Import(unet.WithActor(ctx, a.actor()), b, unet.ImportOptions{Reason: "demo dataset"})
 		if err != nil {
+			return err
+		}
+		if err := svc.MarkDemo(ctx); err != nil {
 			return err
 		}
 		logger.Info("demo dataset loaded", slog.Int("locations", len(b.Locations)), slog.Int("nodes", len(b.Nodes)),

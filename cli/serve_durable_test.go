@@ -23,7 +23,7 @@ func TestServeRefusesSecondServerOnSameSQLiteFile(t *testing.T) {
 	defer cancel()
 	var errb bytes.Buffer
 	code := runServeCLI(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--db", file}, Env{Stdout: io.Discard, Stderr: &errb})
-	if code == ExitOK || !strings.Contains(errb.String(), "is already served by process "+strconv.Itoa(os.Getpid())) ||
+	if code != ExitUnavailable || !strings.Contains(errb.String(), "is already served by process "+strconv.Itoa(os.Getpid())) ||
 		!strings.Contains(errb.String(), "one server per SQLite database") {
 		t.Fatalf("second server on the same file: exit %d, %s", code, errb.String())
 	}
@@ -48,7 +48,7 @@ func TestServePortInUseBeforeLoadingData(t *testing.T) {
 	var errb bytes.Buffer
 	code := runServeCLI(context.Background(), []string{"serve", "--demo", "--listen", ln.Addr().String(), "--db", "sqlite://" + file},
 		Env{Stdout: io.Discard, Stderr: &errb})
-	if code != ExitUnreachable || !strings.Contains(errb.String(), "cannot listen on "+ln.Addr().String()) {
+	if code != ExitListen || !strings.Contains(errb.String(), "cannot listen on "+ln.Addr().String()) {
 		t.Fatalf("port in use: exit %d, %s", code, errb.String())
 	}
 	if strings.Contains(errb.String(), "demo dataset loaded") || strings.Contains(errb.String(), "migrated") {

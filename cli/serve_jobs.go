@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -10,10 +11,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/unet-dev/unet"
-	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/snmp"
-	"github.com/unet-dev/unet/templates"
 )
 
 // jobFlags configure the server's background work.
@@ -27,8 +26,8 @@ type jobFlags struct {
 }
 
 func (f *jobFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.policies, "policies", "", "policy directory evaluated by the server (env UNET_POLICY_PATH; default: the built-in demo policies)")
-	fs.StringVar(&f.templates, "templates", "", "template directory rendered by the server (env UNET_TEMPLATE_PATH; default: the built-in demo templates)")
+	fs.StringVar(&f.policies, "policies", "", "policy directory evaluated by the server (env UNET_POLICY_PATH; default: the active Git snapshot, or the demo policies in a demo database)")
+	fs.StringVar(&f.templates, "templates", "", "template directory rendered by the server (env UNET_TEMPLATE_PATH; default: the active Git snapshot, or the demo templates in a demo database)")
 	fs.DurationVar(&f.evalInterval, "eval-interval", 5*time.Minute, "re-evaluate and store policy results this often (0: never); inventory changes trigger an evaluation within 10s")
 	fs.DurationVar(&f.snmpInterval, "snmp-interval", 15*time.Minute, "default SNMP poll interval of live nodes with a management address")
 	fs.IntVar(&f.snmpConcurrency, "snmp-concurrency", snmp.DefaultConcurrency, "SNMP polls in flight at most")
@@ -37,49 +36,24 @@ func (f *jobFlags) register(fs *pflag.FlagSet) {
 }
 
 // configureSources points the service at the server's policies and templates:
-// the directories given (--policies/--templates or the environment), else the
-// active Git snapshot of each node's environment when a Git source provides
-// them, else the built-in demo content.
+// the directories given (--policies/--templates or the environment).
+// Without them the service uses the active Git snapshot of each node's
+// environment, the built-in demo content in a demo database, or fails naming
+// the ways to provide them; a failing Git lookup is an error, never a reason
+// to fall back to the demo content.
 func (a *app) configureSources(svc *service.Service, f jobFlags) error {
-	polPath := pick(f.policies, a.env.Getenv("UNET_POLICY_PATH"))
-	svc.SetPolicySource(func(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
-		if polPath != "" {
+	if polPath := pick(f.policies, a.env.Getenv("UNET_POLICY_PATH")); polPath != "" {
+		svc.SetPolicySource(func(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
 			return a.policyFiles(polPath)
-		}
-		if files, src, err := svc.ActivePolicyFiles(ctx, env); err == nil && len(files) > 0 {
-			return files, src, nil
-		}
-		files, err := readRuleFiles(examples.Policies())
-		return files, "builtin:demo", err
-	})
+		})
+	}
 	if tplPath := pick(f.templates, a.env.Getenv("UNET_TEMPLATE_PATH")); tplPath != "" {
 		env, err := a.templateEnv(tplPath)
 		if err != nil {
 			return err
 		}
 		svc.SetTemplateEnv(env)
-		return nil
 	}
-	demo := templates.New(examples.Templates(), templates.Options{})
-	var mu sync.Mutex
-	byDir := map[string]*templates.Env{}
-	svc.SetTemplateSource(func(ctx context.Context, env string) (*templates.Env, error) {
-		dir, err := svc.ActiveTemplateDir(ctx, env)
-		if err != nil || dir == "" {
-			return demo, nil
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if e, ok := byDir[dir]; ok {
-			return e, nil
-		}
-		e, err := templates.NewDir(dir, templates.Options{})
-		if err != nil {
-			return nil, err
-		}
-		byDir[dir] = e
-		return e, nil
-	})
 	return nil
 }
 
@@ -115,6 +89,7 @@ func startJobs(ctx context.Context, svc *service.Service, f jobFlags, logger *sl
 func evaluateLoop(ctx context.Context, svc *service.Service, interval, check time.Duration, logger *slog.Logger) {
 	lastChange := ""
 	var lastEval time.Time
+	warnedNoPolicies := false
 	tick := time.NewTicker(check)
 	defer tick.Stop()
 	for {
@@ -137,6 +112,11 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 			start := time.Now()
 			rep, err := svc.EvaluatePolicies(unet.WithActor(ctx, "unet-server"), unet.PolicyEvalRequest{Store: true, Nodes: nodes})
 			switch {
+			case errors.Is(err, service.ErrNoPolicies):
+				if !warnedNoPolicies {
+					logger.Warn("policies are not evaluated", slog.Any("reason", err))
+					warnedNoPolicies = true
+				}
 			case err != nil && ctx.Err() == nil:
 				logger.Error("policy evaluation failed", slog.Any("error", err))
 			case err == nil:

@@ -50,7 +50,7 @@ func runServeCLI(ctx context.Context, args []string, env Env) int {
 	root.SetErr(env.Stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
 		printError(env.Stderr, err)
-		return exitCode(err)
+		return exitCode(err, false)
 	}
 	return ExitOK
 }

@@ -17,7 +17,9 @@ import (
 
 // templateService returns the backend's template service. In local mode the
 // template source is --path, else UNET_TEMPLATE_PATH, else ./templates when it
-// exists, else the built-in demo templates (with a note on stderr).
+// exists; otherwise the service's own: the active Git snapshot, the demo
+// templates with --demo or in a demo database, or an error naming the ways to
+// provide templates.
 func (a *app) templateService(cmd *cobra.Command, path string) (unet.TemplateService, error) {
 	svc, err := a.service(cmd.Context())
 	if err != nil {
@@ -28,13 +30,19 @@ func (a *app) templateService(cmd *cobra.Command, path string) (unet.TemplateSer
 		if err != nil {
 			return nil, err
 		}
-		a.local.SetTemplateEnv(env)
+		if env != nil {
+			a.local.SetTemplateEnv(env)
+		}
 	} else if path != "" {
 		return nil, usagef("--path names a local template directory; a server renders from its own template source")
+	} else if a.useDemo {
+		return nil, usagef("--demo selects the local demo templates; a server renders from its own template source (start it with `unet serve --demo`)")
 	}
 	return svc, nil
 }
 
+// templateEnv opens the template directory given by path, UNET_TEMPLATE_PATH or
+// ./templates; it returns nil when none is given.
 func (a *app) templateEnv(path string) (*templates.Env, error) {
 	if path == "" {
 		path = a.env.Getenv("UNET_TEMPLATE_PATH")
@@ -43,10 +51,7 @@ func (a *app) templateEnv(path string) (*templates.Env, error) {
 		path = "templates"
 	}
 	if path == "" {
-		if a.verbose > 0 {
-			fmt.Fprintln(a.env.Stderr, "note: no template directory given (--path, UNET_TEMPLATE_PATH or ./templates): using the built-in demo templates")
-		}
-		return templates.New(examples.Templates(), templates.Options{}), nil
+		return nil, nil
 	}
 	env, err := templates.NewDir(path, templates.Options{})
 	if err != nil {
@@ -57,7 +62,9 @@ func (a *app) templateEnv(path string) (*templates.Env, error) {
 
 func (a *app) templateCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "template", Aliases: []string{"templates"}, Short: "List, validate, render and diff configuration templates"}
-	cmd.AddCommand(a.templateListCommand(), a.templateValidateCommand(), a.templateRenderCommand(), a.templateDiffCommand())
+	subs := []*cobra.Command{a.templateListCommand(), a.templateValidateCommand(), a.templateRenderCommand(), a.templateDiffCommand()}
+	a.addDemoFlag(subs...)
+	cmd.AddCommand(subs...)
 	return cmd
 }
 
@@ -277,6 +284,12 @@ func (a *app) renderWithContext(cmd *cobra.Command, contextFile, root, name stri
 	if err != nil {
 		return err
 	}
+	if env == nil {
+		if !a.useDemo {
+			return usagef("no templates: pass --root DIR or --path DIR, set UNET_TEMPLATE_PATH or create ./templates (--demo renders the built-in demo templates)")
+		}
+		env = templates.New(examples.Templates(), templates.Options{})
+	}
 	defer env.Close()
 	out, err := env.Render(cmd.Context(), name, vars)
 	if err != nil {
@@ -293,6 +306,9 @@ func templateCLIError(name string, err error) error {
 		field := ""
 		if te.Line > 0 {
 			field = fmt.Sprint(te.Line)
+			if te.Col > 0 {
+				field += fmt.Sprintf(":%d", te.Col)
+			}
 		}
 		return unet.Invalid("template error", unet.FieldError{File: te.Template, Field: field, Message: te.Msg})
 	}

@@ -49,6 +49,9 @@ var (
 	ErrRejected = errors.New("commit failed validation")
 	// ErrNotFound means a commit or branch does not exist in the repository.
 	ErrNotFound = errors.New("not found")
+	// ErrNoBranch means an operation that writes (export) was asked to
+	// commit to an environment that follows a tag or a fixed commit.
+	ErrNoBranch = errors.New("follows no branch")
 )
 
 // RemoteError is a failure to talk to a source's remote (fetch or push).

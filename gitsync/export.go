@@ -51,8 +51,9 @@ func (s *Syncer) Export(ctx context.Context, src Source, files map[string][]byte
 	}
 	env := src.Environment(envName)
 	res.Branch = env.Branch()
-	if res.Branch == "" {
-		return res, fmt.Errorf("export %s: environment %s follows no branch", src.Name, envName)
+	if res.Branch == "" && (env.Ref != "" || env.Commit != "") {
+		return res, fmt.Errorf("export %s: environment %s %w (it follows a tag or a commit): pass --env for an environment that follows a branch, or export through a source added with --branch",
+			src.Name, envName, ErrNoBranch)
 	}
 	if strings.Trim(path.Clean("/"+opts.Dir), "/") == "" {
 		return res, fmt.Errorf("export %s: name the directory the export replaces (e.g. inventory)", src.Name)
@@ -69,6 +70,12 @@ func (s *Syncer) Export(ctx context.Context, src Source, files map[string][]byte
 	}
 	if err := s.fetch(ctx, m); err != nil {
 		return res, err
+	}
+	if res.Branch == "" {
+		// The environment follows the remote's default branch: commit there.
+		if res.Branch, err = m.defaultBranch(); err != nil {
+			return res, fmt.Errorf("export %s: %w", src.Name, err)
+		}
 	}
 	current := map[string]treeFile{}
 	var parents []plumbing.Hash

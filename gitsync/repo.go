@@ -113,6 +113,21 @@ func (s *Syncer) recordRemoteHead(ctx context.Context, m *mirror, auth transport
 	return nil
 }
 
+// defaultBranch returns the name of the remote's default branch, as recorded
+// by fetch for sources that follow it.
+func (m *mirror) defaultBranch() (string, error) {
+	ref, err := m.repo.Reference("refs/remotes/origin/HEAD", false)
+	if err != nil || ref.Type() != plumbing.SymbolicReference {
+		return "", fmt.Errorf("the remote's default branch is unknown (an empty repository?): add the source with --branch: %w", ErrNoBranch)
+	}
+	name := ref.Target().String()
+	prefix := "refs/remotes/" + remoteName + "/"
+	if !strings.HasPrefix(name, prefix) {
+		return "", fmt.Errorf("the remote's HEAD is not a branch (%s): add the source with --branch: %w", name, ErrNoBranch)
+	}
+	return strings.TrimPrefix(name, prefix), nil
+}
+
 // tip returns the commit env follows in the mirror.
 func (m *mirror) tip(env Environment) (*object.Commit, error) {
 	switch {

@@ -98,7 +98,10 @@ func (s *Syncer) syncLocked(ctx context.Context, src Source, opts SyncOptions) (
 		}
 		return res, err
 	}
-	st.LastSuccess, st.LastError = now, ""
+	st.LastError = ""
+	// The sync succeeds when every environment it covered is current; a
+	// rejected or failed environment leaves the last success where it was.
+	succeeded := true
 	var firstErr error
 	for _, env := range src.EnvironmentList() {
 		if len(opts.Environments) > 0 && !slices.Contains(opts.Environments, env.Name) {
@@ -112,6 +115,9 @@ func (s *Syncer) syncLocked(ctx context.Context, src Source, opts SyncOptions) (
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
+		if entry.Outcome == OutcomeRejected || entry.Outcome == OutcomeFailed || len(entry.Errors) > 0 {
+			succeeded = false
+		}
 		// Persist after each environment: this is the atomic activation.
 		if err := s.store.SaveState(ctx, src.Name, st); err != nil {
 			return res, fmt.Errorf("activate %s/%s: %w", src.Name, env.Name, err)
@@ -120,6 +126,12 @@ func (s *Syncer) syncLocked(ctx context.Context, src Source, opts SyncOptions) (
 			if err := s.store.AppendHistory(ctx, src.Name, entry); err != nil {
 				return res, err
 			}
+		}
+	}
+	if succeeded {
+		st.LastSuccess = now
+		if err := s.store.SaveState(ctx, src.Name, st); err != nil {
+			return res, fmt.Errorf("record sync of %s: %w", src.Name, err)
 		}
 	}
 	s.prune(src.Name, st)

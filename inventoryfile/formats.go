@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -128,7 +129,7 @@ func isKind(k string) bool {
 func decodeYAML(file, kind string, data []byte) (map[string][]rawRecord, []unet.FieldError) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, []unet.FieldError{{File: file, Message: strings.TrimPrefix(err.Error(), "yaml: ")}}
+		return nil, []unet.FieldError{{File: file, Message: yamlErrorMessage(err)}}
 	}
 	out := map[string][]rawRecord{}
 	if len(doc.Content) == 0 {
@@ -152,7 +153,7 @@ func decodeYAML(file, kind string, data []byte) (map[string][]rawRecord, []unet.
 				errs = append(errs, unet.FieldError{File: file, Record: i + 1, Message: fmt.Sprintf("line %d: %v", item.Line, err)})
 				continue
 			}
-			recs = append(recs, rawRecord{json: j, line: item.Line})
+			recs = append(recs, rawRecord{json: j, line: item.Line, fields: keyLines(item)})
 		}
 		return recs, errs
 	}
@@ -183,6 +184,33 @@ func decodeYAML(file, kind string, data []byte) (map[string][]rawRecord, []unet.
 		return nil, []unet.FieldError{{File: file, Message: "the file must hold " + want}}
 	}
 	return out, nil
+}
+
+// keyLines maps the keys of a YAML mapping to their lines.
+func keyLines(n *yaml.Node) map[string]int {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out[n.Content[i].Value] = n.Content[i].Line
+	}
+	return out
+}
+
+// yamlParserErrorRe matches the errors of yaml.v3's parser (as opposed to its
+// scanner). yaml.v3 reports their line counting from 0 (the line where the
+// construct that failed starts), or no line when that is the first line.
+var yamlParserErrorRe = regexp.MustCompile(`^(?:line (\d+): )?((?:did not find expected|found undefined tag handle|found incompatible YAML document|found duplicate %).*)$`)
+
+// yamlErrorMessage returns a YAML syntax error with its real 1-based line.
+func yamlErrorMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlParserErrorRe.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf("line %d: %s", line+1, m[2])
+	}
+	return msg
 }
 
 // jsonable converts YAML-decoded values (which may have non-string map keys)

@@ -147,13 +147,15 @@ func Decode(name string, data []byte, b *unet.Bundle) []unet.FieldError {
 type rawRecord struct {
 	json []byte
 	line int
+	// fields maps top-level keys to their lines (YAML).
+	fields map[string]int
 }
 
 // addRecords strictly decodes each record into its type.
 func addRecords(file, kind string, recs []rawRecord, b *unet.Bundle) []unet.FieldError {
 	var errs []unet.FieldError
 	for i, r := range recs {
-		src := &unet.Origin{File: file, Record: i + 1}
+		src := &unet.Origin{File: file, Record: i + 1, Line: r.line, FieldLines: r.fields}
 		var err error
 		switch kind {
 		case "vendors":
@@ -184,8 +186,8 @@ func addRecords(file, kind string, recs []rawRecord, b *unet.Bundle) []unet.Fiel
 		if err != nil {
 			fe := decodeFieldError(err)
 			fe.File, fe.Record = file, i+1
-			if r.line > 0 {
-				fe.Message += fmt.Sprintf(" (line %d)", r.line)
+			if line := src.LineOf(fe.Field); line > 0 {
+				fe.Message += fmt.Sprintf(" (line %d)", line)
 			}
 			errs = append(errs, fe)
 		}

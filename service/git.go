@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -101,9 +102,51 @@ func (s *Service) resolveGitSecret(ctx context.Context, ref string) (string, err
 	return v.Reveal(), nil
 }
 
-// validatePolicySnapshot parses and checks every *.rules file of a snapshot.
-func validatePolicySnapshot(_ context.Context, dir string) []gitsync.ValidationError {
-	set, err := policy.LoadDir(dir)
+// sourceDirsKey carries the PoliciesDir and TemplatesDir of the source a
+// snapshot validator is checking.
+type sourceDirsKey struct{}
+
+// withSourceDirs tells the snapshot validators where src keeps its files.
+func withSourceDirs(ctx context.Context, src *unet.GitSource) context.Context {
+	return context.WithValue(ctx, sourceDirsKey{}, [2]string{src.PoliciesDir, src.TemplatesDir})
+}
+
+// sourceDir returns the configured directory of kind of the source in ctx.
+func sourceDir(ctx context.Context, kind string) string {
+	dirs, _ := ctx.Value(sourceDirsKey{}).([2]string)
+	if kind == unet.GitKindPolicies {
+		return dirs[0]
+	}
+	return dirs[1]
+}
+
+// kindRoot returns where a snapshot keeps kind (policies or templates): the
+// configured sub-directory (--policies-dir, --templates-dir) when sub is set,
+// else its policies/ or templates/ sub-directory when it has one, else the
+// snapshot directory itself. prefix is the sub-directory with a slash (""
+// for the snapshot itself), for file names relative to the snapshot.
+func kindRoot(dir, kind, sub string) (root, prefix string, err error) {
+	if sub != "" {
+		root = filepath.Join(dir, filepath.FromSlash(sub))
+		if st, err := os.Stat(root); err != nil || !st.IsDir() {
+			return "", "", fmt.Errorf("directory %s (the source's %s directory) is not in the commit", sub, kind)
+		}
+		return root, strings.TrimSuffix(sub, "/") + "/", nil
+	}
+	if st, err := os.Stat(filepath.Join(dir, kind)); err == nil && st.IsDir() {
+		return filepath.Join(dir, kind), kind + "/", nil
+	}
+	return dir, "", nil
+}
+
+// validatePolicySnapshot parses and checks every *.rules file of a snapshot
+// (of its policies directory, see kindRoot).
+func validatePolicySnapshot(ctx context.Context, dir string) []gitsync.ValidationError {
+	root, prefix, err := kindRoot(dir, unet.GitKindPolicies, sourceDir(ctx, unet.GitKindPolicies))
+	if err != nil {
+		return []gitsync.ValidationError{{Message: err.Error()}}
+	}
+	set, err := policy.LoadDir(root)
 	var errs policy.ErrorList
 	if err != nil {
 		el, ok := err.(policy.ErrorList)
@@ -123,21 +166,33 @@ func validatePolicySnapshot(_ context.Context, dir string) []gitsync.ValidationE
 	}
 	out := make([]gitsync.ValidationError, 0, len(errs))
 	for _, e := range errs {
-		out = append(out, gitsync.ValidationError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg})
+		out = append(out, gitsync.ValidationError{File: prefixed(prefix, e.File), Line: e.Line, Column: e.Col, Message: e.Msg})
 	}
 	return out
 }
 
-// validateTemplateSnapshot checks every template of a snapshot: syntax,
-// includes, headers and filters.
-func validateTemplateSnapshot(_ context.Context, dir string) []gitsync.ValidationError {
-	errs, err := templates.ValidateDir(dir)
+// prefixed puts a relative file name under prefix.
+func prefixed(prefix, name string) string {
+	if name == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return prefix + name
+}
+
+// validateTemplateSnapshot checks every template of a snapshot (of its
+// templates directory, see kindRoot): syntax, includes, headers and filters.
+func validateTemplateSnapshot(ctx context.Context, dir string) []gitsync.ValidationError {
+	root, prefix, err := kindRoot(dir, unet.GitKindTemplates, sourceDir(ctx, unet.GitKindTemplates))
+	if err != nil {
+		return []gitsync.ValidationError{{Message: err.Error()}}
+	}
+	errs, err := templates.ValidateDir(root)
 	if err != nil {
 		return []gitsync.ValidationError{{Message: err.Error()}}
 	}
 	out := make([]gitsync.ValidationError, 0, len(errs))
 	for _, e := range errs {
-		out = append(out, gitsync.ValidationError{File: e.Template, Line: e.Line, Column: e.Col, Message: e.Msg})
+		out = append(out, gitsync.ValidationError{File: prefixed(prefix, e.Template), Line: e.Line, Column: e.Col, Message: e.Msg})
 	}
 	return out
 }
@@ -183,6 +238,22 @@ func (s *Service) validateGitSource(src *unet.GitSource) error {
 	}
 	sort.Strings(fields)
 	fe = append(fe, s.checkRefs(fields, refs)...)
+	for field, dir := range map[string]string{"policies_dir": src.PoliciesDir, "templates_dir": src.TemplatesDir} {
+		if dir == "" {
+			continue
+		}
+		clean := path.Clean(strings.ReplaceAll(dir, "\\", "/"))
+		if clean == "." || strings.HasPrefix(clean, "/") || clean == ".." || strings.HasPrefix(clean, "../") {
+			fe = append(fe, unet.FieldError{Field: field, Message: fmt.Sprintf("%q must be a sub-directory inside the repository", dir)})
+			continue
+		}
+		if field == "policies_dir" {
+			src.PoliciesDir = clean
+		} else {
+			src.TemplatesDir = clean
+		}
+	}
+	sort.Slice(fe, func(i, j int) bool { return fe[i].Field < fe[j].Field })
 	if len(fe) == 0 {
 		if err := toGitsync(src).Validate(); err != nil {
 			fe = append(fe, unet.FieldError{Message: err.Error()})
@@ -380,7 +451,7 @@ func (s *Service) SyncGitSource(ctx context.Context, name, trigger string) ([]un
 	var rejectedSources []string
 	var firstErr error
 	for i := range srcs {
-		res, err := sy.Sync(ctx, toGitsync(&srcs[i]), gitsync.SyncOptions{Trigger: gitsync.Trigger(trigger)})
+		res, err := sy.Sync(withSourceDirs(ctx, &srcs[i]), toGitsync(&srcs[i]), gitsync.SyncOptions{Trigger: gitsync.Trigger(trigger)})
 		r := syncResult(res)
 		if r.Source == "" {
 			r.Source, r.Trigger = srcs[i].Name, trigger
@@ -530,7 +601,7 @@ func (s *Service) PinGitSource(ctx context.Context, name, env, commit string) (*
 	if err != nil {
 		return nil, err
 	}
-	e, err := sy.Pin(withGitTrigger(ctx, string(gitsync.TriggerPin)), toGitsync(src), env, commit)
+	e, err := sy.Pin(withSourceDirs(withGitTrigger(ctx, string(gitsync.TriggerPin)), src), toGitsync(src), env, commit)
 	if err != nil {
 		return nil, gitError(err)
 	}
@@ -551,7 +622,7 @@ func (s *Service) UnpinGitSource(ctx context.Context, name, env string) (*unet.G
 	if err != nil {
 		return nil, err
 	}
-	res, err := sy.Unpin(withGitTrigger(ctx, string(gitsync.TriggerUnpin)), toGitsync(src), env)
+	res, err := sy.Unpin(withSourceDirs(withGitTrigger(ctx, string(gitsync.TriggerUnpin)), src), toGitsync(src), env)
 	out := syncResult(res)
 	if err != nil {
 		out.Error = err.Error()
@@ -593,7 +664,7 @@ func (s *Service) PromoteGitSource(ctx context.Context, name, from, to, prefer s
 	if !strings.Contains(email, "@") {
 		email += "@localhost"
 	}
-	res, perr := sy.Promote(withGitTrigger(ctx, string(gitsync.TriggerPromote)), toGitsync(src), from, to,
+	res, perr := sy.Promote(withSourceDirs(withGitTrigger(ctx, string(gitsync.TriggerPromote)), src), toGitsync(src), from, to,
 		gitsync.PromoteOptions{Prefer: gitsync.Prefer(prefer), AuthorName: actor, AuthorEmail: email})
 	out := promoteResult(res)
 	if res.TargetAfter != "" {
@@ -658,7 +729,7 @@ func (s *Service) ActiveSnapshots(ctx context.Context, kind, env string) ([]gits
 		}
 	}
 	if len(matching) == 0 {
-		return nil, unet.Errorf(unet.ENOTFOUND, "no Git source holds %s (add one with `unet git sources add`)", kind)
+		return nil, &unet.Error{Code: unet.ENOTFOUND, Message: fmt.Sprintf("no Git source holds %s (add one with `unet git sources add`)", kind), Err: errNoGitSource}
 	}
 	sy, err := s.syncer()
 	if err != nil {
@@ -703,8 +774,16 @@ func (s *Service) ActivePolicyFiles(ctx context.Context, env string) ([]unet.Pol
 	labels := make([]string, 0, len(snaps))
 	for _, sn := range snaps {
 		labels = append(labels, "git:"+sn.Source+"@"+sn.Commit)
+		src, err := s.db.Reader().GetGitSource(ctx, sn.Source)
+		if err != nil {
+			return nil, "", err
+		}
+		root, _, err := kindRoot(sn.Dir, unet.GitKindPolicies, src.PoliciesDir)
+		if err != nil {
+			return nil, "", unet.Errorf(unet.EUNAVAILABLE, "Git source %s: %v", sn.Source, err)
+		}
 		var names []string
-		err := filepath.WalkDir(sn.Dir, func(p string, d fs.DirEntry, err error) error {
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -722,7 +801,7 @@ func (s *Service) ActivePolicyFiles(ctx context.Context, env string) ([]unet.Pol
 			if err != nil {
 				return nil, "", fmt.Errorf("read snapshot of %s: %w", sn.Source, err)
 			}
-			rel, _ := filepath.Rel(sn.Dir, p)
+			rel, _ := filepath.Rel(root, p)
 			name := filepath.ToSlash(rel)
 			if len(snaps) > 1 {
 				name = sn.Source + "/" + name
@@ -754,5 +833,13 @@ func (s *Service) ActiveTemplateDir(ctx context.Context, env string) (string, er
 		}
 		return "", unet.Errorf(unet.ECONFLICT, "several Git sources hold templates (%s): keep one", strings.Join(names, ", "))
 	}
-	return snaps[0].Dir, nil
+	src, err := s.db.Reader().GetGitSource(ctx, snaps[0].Source)
+	if err != nil {
+		return "", err
+	}
+	root, _, err := kindRoot(snaps[0].Dir, unet.GitKindTemplates, src.TemplatesDir)
+	if err != nil {
+		return "", unet.Errorf(unet.EUNAVAILABLE, "Git source %s: %v", snaps[0].Source, err)
+	}
+	return root, nil
 }

@@ -37,6 +37,8 @@ func gitError(err error) error {
 		return &unet.Error{Code: unet.ECONFLICT, Message: err.Error() + ": run `unet git sync` first", Err: err}
 	case errors.Is(err, gitsync.ErrNotFound):
 		code = unet.ENOTFOUND
+	case errors.Is(err, gitsync.ErrNoBranch):
+		code = unet.EINVALID
 	case errors.Is(err, gitsync.ErrBusy):
 		code = unet.EUNAVAILABLE
 	case errors.As(err, &re):

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -34,6 +35,9 @@ func (im *importer) fail(src *unet.Origin, err error) {
 	for _, f := range fields {
 		if src != nil {
 			f.File, f.Record = src.File, src.Record
+			if line := src.LineOf(f.Field); line > 0 {
+				f.Message += fmt.Sprintf(" (line %d)", line)
+			}
 		}
 		im.errs = append(im.errs, f)
 	}

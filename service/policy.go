@@ -94,14 +94,15 @@ func (s *Service) PolicyWarnings(ctx context.Context, files []unet.PolicyFile) (
 
 func (s *Service) rules(ctx context.Context, files []unet.PolicyFile, source, env string) (*policy.Program, string, error) {
 	if len(files) == 0 {
-		if s.policySource == nil {
-			return nil, "", unet.Errorf(unet.EINVALID, "no policy files given and no policy source configured")
-		}
 		if env == "" {
 			env = unet.DefaultEnvironment
 		}
+		src := s.policySource
+		if src == nil {
+			src = s.defaultPolicies
+		}
 		var err error
-		files, source, err = s.policySource(ctx, env)
+		files, source, err = src(ctx, env)
 		if err != nil {
 			return nil, "", err
 		}

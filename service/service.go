@@ -36,6 +36,8 @@ type Service struct {
 	git gitState
 	// sec holds the secret allow-list and the key of stored secrets.
 	sec secretsState
+	// demo holds the demo switch and the default template sources.
+	demo demoState
 }
 
 var _ unet.Service = (*Service)(nil)

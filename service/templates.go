@@ -42,7 +42,10 @@ func (s *Service) templateEnv(ctx context.Context, env string) (*templates.Env, 
 		return s.templateSource(ctx, env)
 	}
 	if s.templates == nil {
-		return nil, unet.Errorf(unet.EINVALID, "no template source configured (--path, UNET_TEMPLATE_PATH or ./templates)")
+		if env == "" {
+			env = unet.DefaultEnvironment
+		}
+		return s.defaultTemplates(ctx, env)
 	}
 	return s.templates, nil
 }
@@ -125,11 +128,9 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 	if err != nil {
 		return nil, err
 	}
-	var prog *policy.Program
-	if len(req.PolicyFiles) > 0 || s.policySource != nil {
-		if prog, _, err = s.rules(ctx, req.PolicyFiles, "", node.Environment); err != nil {
-			return nil, err
-		}
+	prog, err := s.optionalRules(ctx, req.PolicyFiles, node.Environment)
+	if err != nil {
+		return nil, err
 	}
 	return s.nodeRenderInput(inv, prog, node, req)
 }
@@ -292,7 +293,7 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 	for _, n := range nodes {
 		prog := programs[n.Environment]
 		if prog == nil {
-			if prog, _, err = s.rules(ctx, req.PolicyFiles, "", n.Environment); err != nil {
+			if prog, err = s.optionalRules(ctx, req.PolicyFiles, n.Environment); err != nil {
 				return nil, err
 			}
 			programs[n.Environment] = prog

@@ -13,14 +13,14 @@ import (
 )
 
 const gitSourceCols = `name, url, branch, tag, commit_id, path, kind, auth, webhook_secret_ref, interval_s,
-	environments, created_at, updated_at`
+	environments, created_at, updated_at, policies_dir, templates_dir`
 
 func scanGitSource(s rowScanner) (*unet.GitSource, error) {
 	src := &unet.GitSource{}
 	var auth, envs, created, updated string
 	var intervalS int64
 	if err := s.Scan(&src.Name, &src.URL, &src.Branch, &src.Tag, &src.Commit, &src.Path, &src.Kind, &auth,
-		&src.WebhookSecretRef, &intervalS, &envs, &created, &updated); err != nil {
+		&src.WebhookSecretRef, &intervalS, &envs, &created, &updated, &src.PoliciesDir, &src.TemplatesDir); err != nil {
 		return nil, err
 	}
 	if auth != "" {
@@ -77,9 +77,9 @@ func (tx *Tx) InsertGitSource(ctx context.Context, src *unet.GitSource) error {
 		envs = marshalJSON(src.Environments)
 	}
 	interval, _ := time.ParseDuration(src.Interval)
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO git_sources (`+gitSourceCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO git_sources (`+gitSourceCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
 		src.Name, src.URL, src.Branch, src.Tag, src.Commit, src.Path, src.Kind, auth, src.WebhookSecretRef,
-		int64(interval/time.Second), envs, fmtTime(src.CreatedAt), fmtTime(src.UpdatedAt))
+		int64(interval/time.Second), envs, fmtTime(src.CreatedAt), fmtTime(src.UpdatedAt), src.PoliciesDir, src.TemplatesDir)
 	return constraintError(err, "Git source", src.Name)
 }
 

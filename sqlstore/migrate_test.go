@@ -53,8 +53,9 @@ func TestMigrationsBothEngines(t *testing.T) {
 				t.Fatalf("empty database must report pending migrations: %v", err)
 			}
 			for round := 0; round < 2; round++ {
+				ms, _ := sqlstore.Migrations()
 				n, err := db.Migrate(ctx)
-				if err != nil || n != sqlstore.LatestVersion() {
+				if err != nil || n != len(ms) {
 					t.Fatalf("migrate up: %d %v", n, err)
 				}
 				if n, _ := db.Migrate(ctx); n != 0 {
@@ -63,9 +64,9 @@ func TestMigrationsBothEngines(t *testing.T) {
 				if err := db.CheckSchema(ctx); err != nil {
 					t.Fatal(err)
 				}
-				for v := sqlstore.LatestVersion(); v > 0; v-- {
+				for i := len(ms) - 1; i >= 0; i-- {
 					got, err := db.MigrateDown(ctx)
-					if err != nil || got != v {
+					if v := ms[i].Version; err != nil || got != v {
 						t.Fatalf("down: %d %v", got, err)
 					}
 				}

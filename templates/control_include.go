@@ -82,7 +82,7 @@ func (s *includeStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) 
 		Methods:           r.Environment.Methods,
 	}
 	if err := exec.NewRenderer(sub, r.Output, r.Config.Inherit(), &sandboxLoader{env: s.env}, tpl).Execute(); err != nil {
-		return renderError(name, err, st)
+		return s.env.locate(renderError(name, err, st), err.Error())
 	}
 	return nil
 }
@@ -285,7 +285,7 @@ func (e *Env) extendsParser(p *parser.Parser, args *parser.Parser) (nodes.Contro
 	}
 	parent, err := p.Extend(clean)
 	if err != nil {
-		return nil, parseError(clean, err)
+		return nil, e.locate(parseError(clean, err), err.Error())
 	}
 	p.Template.Parent = parent
 	return &extendsStmt{location: tok, name: clean}, nil

@@ -144,7 +144,7 @@ func (e *Env) Render(ctx context.Context, name string, vars map[string]any) (str
 	data[stateName] = st
 	w := &limitedWriter{st: st}
 	if err := execute(tpl, w, data); err != nil {
-		return "", renderError(clean, err, st)
+		return "", e.locate(renderError(clean, err, st), err.Error())
 	}
 	return w.buf.String(), nil
 }
@@ -193,7 +193,7 @@ func (e *Env) parse(clean string) (tpl *exec.Template, err error) {
 	}()
 	tpl, err = exec.NewTemplate(clean, e.cfg, &sandboxLoader{env: e}, e.genv)
 	if err != nil {
-		return nil, parseError(clean, err)
+		return nil, e.locate(parseError(clean, err), err.Error())
 	}
 	optimizeDefaults(tpl.Root())
 	return tpl, nil

@@ -102,6 +102,9 @@ func parseError(name string, err error) *Error {
 	var se *parser.SyntaxError
 	if errors.As(err, &se) {
 		msg := se.Message
+		if m := unknownTagRe.FindStringSubmatch(msg); m != nil {
+			return &Error{Template: name, Line: se.Line, Col: se.Column, Msg: fmt.Sprintf("unknown tag %q, or no open block for it to end", m[1]), Err: ErrSyntax}
+		}
 		if se.Raw != "" {
 			msg += fmt.Sprintf(" (near %q)", se.Raw)
 		}
@@ -126,6 +129,8 @@ func classify(err error, fallback error) error {
 }
 
 var (
+	// unknownTagRe matches the engine's message for an unknown or unopened tag.
+	unknownTagRe  = regexp.MustCompile(`^ControlStructure '([^']*)' not found`)
 	syntaxPosRe   = regexp.MustCompile(`\(Line: (\d+) Col: \d+`)
 	renderLineRe  = regexp.MustCompile(`at line (\d+)`)
 	undefNameRe   = regexp.MustCompile(`Unable to evaluate name "([^"]*)"`)

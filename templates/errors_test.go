@@ -24,16 +24,16 @@ func TestRenderErrorsArePositioned(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"undef.j2", `undef.j2:2: undefined variable "ntp_server"`, ErrUndefined},
-		{"undef-attr.j2", `undef-attr.j2:3: undefined attribute or item "domain" of node`, ErrUndefined},
-		{"undef-loop.j2", `undef-loop.j2:3: undefined variable "nope"`, ErrUndefined},
+		{"undef.j2", `undef.j2:2:15: undefined variable "ntp_server"`, ErrUndefined},
+		{"undef-attr.j2", `undef-attr.j2:3:19: undefined attribute or item "domain" of node`, ErrUndefined},
+		{"undef-loop.j2", `undef-loop.j2:3:12: undefined variable "nope"`, ErrUndefined},
 		{"syntax.j2", `syntax.j2:2:8: expected either a number, string, keyword or identifier. (near "}}")`, ErrSyntax},
 		{"syntax-for.j2", `syntax-for.j2:3:8: expected either a number, string, keyword or identifier.`, ErrSyntax},
 		{"unclosed.j2", `unclosed.j2:3:2: Unexpected EOF, expected tag elif or else or endif.`, ErrSyntax},
-		{"inc-missing.j2", `inc-missing.j2:2: include "missing.j2": template not found`, ErrNotFound},
-		{"inc-bad.j2", `undef.j2:2: undefined variable "ntp_server"`, ErrUndefined},
-		{"filter.j2", `filter.j2:1: unknown filter "nosuch"`, ErrUnknownFilter},
-		{"badip.j2", `badip.j2:2: filter network: "not-an-ip" is not an IP address or prefix`, nil},
+		{"inc-missing.j2", `inc-missing.j2:2:13: include "missing.j2": template not found`, ErrNotFound},
+		{"inc-bad.j2", `undef.j2:2:15: undefined variable "ntp_server"`, ErrUndefined},
+		{"filter.j2", `filter.j2:1:10: unknown filter "nosuch"`, ErrUnknownFilter},
+		{"badip.j2", `badip.j2:2:18: filter network: "not-an-ip" is not an IP address or prefix`, nil},
 		{"nosuch.j2", `nosuch.j2: template "nosuch.j2": template not found`, ErrNotFound},
 	}
 	env := New(mapFS(files), Options{})
@@ -63,12 +63,12 @@ func TestErrorMessagesDropInternals(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	want := `t.j2:2: undefined attribute or item "nope" of c`
+	want := `t.j2:2:24: undefined attribute or item "nope" of c`
 	if err.Error() != want {
 		t.Errorf("got %q, want %q", err, want)
 	}
 	_, err = renderString(t, "{% for v in [1] %}\n{{ v | int(base='x', nope=1) }}{% endfor %}", nil)
-	if want := "t.j2:2: filter int: received 1 unexpected keyword argument: 'nope'"; err == nil || err.Error() != want {
+	if want := "t.j2:2:8: filter int: received 1 unexpected keyword argument: 'nope'"; err == nil || err.Error() != want {
 		t.Errorf("got %q, want %q", err, want)
 	}
 }

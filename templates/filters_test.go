@@ -113,8 +113,8 @@ func TestNetworkFilterErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("rendered %q, want error containing %q", out, tt.want)
 			}
-			if !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "t.j2:1: ") {
-				t.Errorf("error %q, want t.j2:1: ... %q", err, tt.want)
+			if !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "t.j2:1:") {
+				t.Errorf("error %q, want t.j2:1:COL: ... %q", err, tt.want)
 			}
 		})
 	}
