@@ -56,7 +56,7 @@ func TestStoredSecretsRoundTrip(t *testing.T) {
 
 	// The wrong key is named as such, not taken for a wrong community.
 	r.env["UNET_SECRETS_KEY"] = otherKey
-	res = r.fails(68, []string{"wrong secrets key", "encrypted with key"}, "snmp", "poll", "agent")
+	res = r.fails(75, []string{"wrong secrets key", "encrypted with key"}, "snmp", "poll", "agent")
 	outputs = append(outputs, res.stdout, res.stderr)
 	res = r.fails(66, []string{"nothing was re-encrypted", "snmp-ro"}, "secrets", "rotate-key", "--new-key", newKey)
 	outputs = append(outputs, res.stdout, res.stderr)
