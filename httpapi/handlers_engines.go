@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +53,20 @@ func decodeAndReply[B, R any](s *Server, w http.ResponseWriter, r *http.Request,
 	return reply(s, w, http.StatusOK, res, err)
 }
 
+// decodeAndStream is decodeAndReply for engine routes: the answer is
+// streamed and capped by writeEngineJSON.
+func decodeAndStream[B, R any](s *Server, w http.ResponseWriter, r *http.Request, fn func(context.Context, B) (R, error)) error {
+	var b B
+	if err := decodeBody(r, &b); err != nil {
+		return err
+	}
+	res, err := fn(r.Context(), b)
+	if err != nil {
+		return err
+	}
+	return s.writeEngineJSON(w, http.StatusOK, res)
+}
+
 // listOf wraps a whole (unpaginated) result in the list shape.
 func listOf[T any](items []T, err error) (unet.List[T], error) {
 	if items == nil {
@@ -94,7 +109,7 @@ func (s *Server) evaluatePolicies(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return decodeAndReply(s, w, r, ps.EvaluatePolicies)
+	return decodeAndStream(s, w, r, ps.EvaluatePolicies)
 }
 
 func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
@@ -102,7 +117,7 @@ func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return decodeAndReply(s, w, r, ps.ApplyPolicies)
+	return decodeAndStream(s, w, r, ps.ApplyPolicies)
 }
 
 // validatePolicies compiles the files without evaluating: positioned errors
@@ -126,9 +141,7 @@ func (s *Server) validatePolicies(w http.ResponseWriter, r *http.Request) error 
 	if errs == nil {
 		errs = []unet.FieldError{}
 	}
-	rep := ValidationReport{Valid: len(errs) == 0, Errors: errs}
-	s.writeJSON(w, http.StatusOK, rep)
-	return nil
+	return s.writeEngineJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs})
 }
 
 func (s *Server) listPolicyResults(w http.ResponseWriter, r *http.Request) error {
@@ -204,8 +217,7 @@ func (s *Server) validateTemplates(w http.ResponseWriter, r *http.Request) error
 	if errs == nil {
 		errs = []unet.FieldError{}
 	}
-	s.writeJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs})
-	return nil
+	return s.writeEngineJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs})
 }
 
 func (s *Server) renderNodeGet(w http.ResponseWriter, r *http.Request) error {
@@ -231,21 +243,32 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, req unet.Templat
 		return err
 	}
 	if wantsText(r) {
-		// The configuration itself: the parts in order, each ending a line.
-		var b strings.Builder
+		// The configuration itself: the parts in order, each ending a line,
+		// written one by one.
+		size := int64(0)
 		for _, p := range res.Parts {
-			b.WriteString(p.Output)
+			size += int64(len(p.Output))
 			if !strings.HasSuffix(p.Output, "\n") {
-				b.WriteString("\n")
+				size++
 			}
 		}
+		if size > s.opts.MaxEngineResponseBytes {
+			return s.responseTooLarge()
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 		w.WriteHeader(http.StatusOK)
-		_, _ = io.WriteString(w, b.String())
+		for _, p := range res.Parts {
+			if !strings.HasSuffix(p.Output, "\n") {
+				p.Output += "\n"
+			}
+			if _, err := io.WriteString(w, p.Output); err != nil {
+				return nil // the client went away; nothing more to say
+			}
+		}
 		return nil
 	}
-	s.writeJSON(w, http.StatusOK, res)
-	return nil
+	return s.writeEngineJSON(w, http.StatusOK, res)
 }
 
 // wantsText reports whether the client prefers text/plain over JSON.
@@ -273,7 +296,10 @@ func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {
 	}
 	req.Node = r.PathValue("ref")
 	res, err := ts.DiffNode(r.Context(), req)
-	return reply(s, w, http.StatusOK, res, err)
+	if err != nil {
+		return err
+	}
+	return s.writeEngineJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) listSNMPProfiles(w http.ResponseWriter, r *http.Request) error {
