@@ -48,7 +48,7 @@ type Options struct {
 	// (default GOMAXPROCS, at least 2); one more is answered 503 with
 	// Retry-After at once, before its body is read. MaxEngineTextBytes bounds
 	// an engine request's body, rules, variables and running configuration
-	// included (default 4 MiB). MaxEngineResponseBytes bounds an engine
+	// included (default 2 MiB). MaxEngineResponseBytes bounds an engine
 	// answer (default 128 MiB): a larger one is refused with 422 before any
 	// byte of it is sent; the others are streamed, never held in a buffer.
 	MaxEngineConcurrency   int
@@ -93,7 +93,7 @@ func (o *Options) defaults() {
 		o.MaxEngineConcurrency = max(2, runtime.GOMAXPROCS(0))
 	}
 	if o.MaxEngineTextBytes <= 0 {
-		o.MaxEngineTextBytes = 4 << 20
+		o.MaxEngineTextBytes = 2 << 20
 	}
 	if o.MaxEngineResponseBytes <= 0 {
 		o.MaxEngineResponseBytes = 128 << 20
