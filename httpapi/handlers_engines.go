@@ -43,19 +43,8 @@ func reply[T any](s *Server, w http.ResponseWriter, status int, v T, err error) 
 }
 
 // decodeAndReply decodes the request body into a B, calls fn with it and
-// answers fn's result with 200.
+// answers fn's result with 200, streamed and capped by writeEngineJSON.
 func decodeAndReply[B, R any](s *Server, w http.ResponseWriter, r *http.Request, fn func(context.Context, B) (R, error)) error {
-	var b B
-	if err := decodeBody(r, &b); err != nil {
-		return err
-	}
-	res, err := fn(r.Context(), b)
-	return reply(s, w, http.StatusOK, res, err)
-}
-
-// decodeAndStream is decodeAndReply for engine routes: the answer is
-// streamed and capped by writeEngineJSON.
-func decodeAndStream[B, R any](s *Server, w http.ResponseWriter, r *http.Request, fn func(context.Context, B) (R, error)) error {
 	var b B
 	if err := decodeBody(r, &b); err != nil {
 		return err
@@ -109,7 +98,7 @@ func (s *Server) evaluatePolicies(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return decodeAndStream(s, w, r, ps.EvaluatePolicies)
+	return decodeAndReply(s, w, r, ps.EvaluatePolicies)
 }
 
 func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
@@ -117,7 +106,7 @@ func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return decodeAndStream(s, w, r, ps.ApplyPolicies)
+	return decodeAndReply(s, w, r, ps.ApplyPolicies)
 }
 
 // validatePolicies compiles the files without evaluating: positioned errors
