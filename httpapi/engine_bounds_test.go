@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,41 +30,13 @@ func evalBody(n int) map[string]any {
 // Retry-After at once; when they end, engine requests are served again.
 func TestEngineConcurrencyLimit(t *testing.T) {
 	ts := demoServerWith(t, httpapi.Options{MaxEngineConcurrency: 2})
-	held := make([]*io.PipeWriter, 2)
-	done := make(chan int, len(held))
-	// Registered after the server's clean-up, so run before it: a failing
-	// test does not leave the server waiting for these bodies.
-	t.Cleanup(func() {
-		for _, pw := range held {
-			if pw != nil {
-				_ = pw.CloseWithError(io.ErrUnexpectedEOF)
-			}
-		}
-	})
-	for i := range held {
-		pr, pw := io.Pipe()
-		held[i] = pw
-		go func() {
-			req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/policies/evaluate", pr)
-			req.Header.Set("Content-Type", "application/json")
-			resp, err := ts.Client().Do(req)
-			if err != nil {
-				done <- 0
-				return
-			}
-			resp.Body.Close()
-			done <- resp.StatusCode
-		}()
-		if _, err := pw.Write([]byte(`{"files":`)); err != nil {
-			t.Fatal(err)
-		}
-	}
 	small := evalBody(1)
 	var a answer
-	waitFor(t, "an engine request refused for lack of a slot", func() bool {
-		a = ts.send(t, http.MethodPost, "/api/v1/policies/evaluate", small)
-		return a.status != http.StatusOK
+	// The probe takes a slot only for an instant: its body is not JSON.
+	held := holdSlots(t, ts, 2, "/api/v1/policies/evaluate", `{"files":`, nil, func() bool {
+		return ts.send(t, http.MethodPost, "/api/v1/policies/validate", "{").status == http.StatusServiceUnavailable
 	})
+	a = ts.send(t, http.MethodPost, "/api/v1/policies/evaluate", small)
 	if p := a.problem(t); a.status != http.StatusServiceUnavailable || p.Code != unet.EUNAVAILABLE ||
 		a.header.Get("Retry-After") == "" || !strings.Contains(p.Detail, "max_engine_concurrency") {
 		t.Fatalf("evaluate over the limit: %d %v %s", a.status, a.header, a.body)
@@ -89,13 +60,8 @@ func TestEngineConcurrencyLimit(t *testing.T) {
 	if a := ts.send(t, http.MethodGet, "/api/v1/nodes/fra-leaf-01", nil); a.status != http.StatusOK {
 		t.Fatalf("node read with every engine slot taken: %d", a.status)
 	}
-	for _, pw := range held {
-		if err := pw.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for range held {
-		if st := <-done; st != http.StatusBadRequest {
+	for _, h := range held {
+		if st := h.release(); st != http.StatusBadRequest {
 			t.Fatalf("held request: %d, want 400 (its body ended early)", st)
 		}
 	}

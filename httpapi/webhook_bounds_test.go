@@ -122,40 +122,8 @@ func TestWebhookConcurrencyLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	const path = "/api/v1/git/webhooks/net"
-	sig := webhook.HeaderGitHubSignature
-	held := make([]*io.PipeWriter, 2)
-	done := make(chan answer, len(held))
-	// Registered after the server's clean-up, so run before it: a failing
-	// test does not leave the server waiting for these bodies.
-	t.Cleanup(func() {
-		for _, pw := range held {
-			if pw != nil {
-				_ = pw.CloseWithError(io.ErrUnexpectedEOF)
-			}
-		}
-	})
-	for i := range held {
-		pr, pw := io.Pipe()
-		held[i] = pw
-		go func() {
-			req, _ := http.NewRequest(http.MethodPost, ts.URL+path, pr)
-			req.Header.Set(sig, "sha256="+strings.Repeat("ab", 32))
-			resp, err := ts.Client().Do(req)
-			if err != nil {
-				done <- answer{}
-				return
-			}
-			data, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			done <- answer{status: resp.StatusCode, body: data}
-		}()
-		if _, err := pw.Write([]byte(`{"partial":`)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Once both are inside the receiver, the next delivery is refused.
 	var a answer
-	waitFor(t, "a delivery refused for lack of a slot", func() bool {
+	held := holdSlots(t, ts, 2, path, `{"partial":`, []string{webhook.HeaderGitHubSignature, "sha256=" + strings.Repeat("ab", 32)}, func() bool {
 		a = ts.send(t, http.MethodPost, path, []byte(`{}`))
 		return a.status != http.StatusUnauthorized
 	})
@@ -163,14 +131,9 @@ func TestWebhookConcurrencyLimit(t *testing.T) {
 		a.header.Get("Retry-After") == "" || !strings.Contains(p.Detail, "max_webhook_concurrency") {
 		t.Fatalf("delivery over the limit: %d %v %s", a.status, a.header, a.body)
 	}
-	for _, pw := range held {
-		if err := pw.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for range held {
-		if a := <-done; a.status != http.StatusUnauthorized {
-			t.Fatalf("held delivery: %d %s", a.status, a.body)
+	for _, h := range held {
+		if st := h.release(); st != http.StatusUnauthorized {
+			t.Fatalf("held delivery: %d, want 401", st)
 		}
 	}
 	if a := ts.send(t, http.MethodPost, path, []byte(`{}`)); a.status != http.StatusUnauthorized {
