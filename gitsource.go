@@ -29,7 +29,7 @@ const (
 	OpPromote = "promote"
 )
 
-// GitAuth holds the credentials of a Git source as secret references (env:NAME,
+// GitAuth holds the credentials of a Git source as secret references (env:NAME, db:NAME,
 // file:/path), never as values. KnownHosts holds public host keys, which are
 // not secret.
 type GitAuth struct {
@@ -227,8 +227,10 @@ type GitPromoteResult struct {
 
 // GitService manages Git sources of policies and templates: their
 // configuration, syncs (validate before activate), status and history,
-// pinning and promotion between environments (SPEC §6).
+// pinning and promotion between environments (SPEC §6), and the export of the
+// inventory into a source.
 type GitService interface {
+	GitExporter
 	AddGitSource(ctx context.Context, src *GitSource, o WriteOptions) (*GitSource, error)
 	ListGitSources(ctx context.Context) ([]GitSource, error)
 	GetGitSource(ctx context.Context, name string) (*GitSource, error)

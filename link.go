@@ -44,25 +44,31 @@ func (l *Link) Normalize() {
 // Validate checks the fields of l that need no database.
 func (l *Link) Validate() error {
 	var fe fieldErrors
+	fe.checkText("name", l.Name, MaxNameLen)
 	if l.ANodeID == "" {
 		fe.add("a_node", "is required")
 	}
 	if l.AInterface == "" {
 		fe.add("a_interface", "is required")
 	}
+	aOK := fe.checkText("a_interface", l.AInterface, MaxNameLen)
+	zOK := fe.checkText("z_interface", l.ZInterface, MaxNameLen)
 	if (l.ZNodeID == "") != (l.ZInterface == "") {
 		fe.add("z_interface", "z node and z interface must both be set, or both be empty for an external circuit")
 	}
-	if l.ZNodeID != "" && l.ANodeID == l.ZNodeID && strings.EqualFold(l.AInterface, l.ZInterface) {
+	if aOK && zOK && l.ZNodeID != "" && l.ANodeID == l.ZNodeID && strings.EqualFold(l.AInterface, l.ZInterface) {
 		fe.add("z_interface", "a link cannot connect interface %s to itself", l.AInterface)
 	}
-	if l.Role != "" && !contains(LinkRoles, l.Role) {
+	if fe.checkText("role", l.Role, MaxKeyLen) && l.Role != "" && !contains(LinkRoles, l.Role) {
 		fe.add("role", "%q is not one of %s", l.Role, strings.Join(LinkRoles, ", "))
 	}
 	if l.BandwidthBPS < 0 {
 		fe.add("bandwidth_bps", "must not be negative")
 	}
-	if !ValidLifecycle(l.Lifecycle) {
+	fe.checkText("circuit_id", l.CircuitID, MaxAttrLen)
+	fe.checkText("provider", l.Provider, MaxAttrLen)
+	fe.checkText("description", l.Description, MaxTextLen)
+	if fe.checkText("lifecycle", l.Lifecycle, MaxKeyLen) && !ValidLifecycle(l.Lifecycle) {
 		fe.add("lifecycle", "%q is not one of %s", l.Lifecycle, strings.Join(Lifecycles(), ", "))
 	}
 	l.Meta.validate(&fe)

@@ -38,21 +38,23 @@ func (l *Location) Validate() error {
 	switch {
 	case l.Name == "":
 		fe.add("name", "is required")
+	case !fe.checkText("name", l.Name, MaxNameLen):
 	case strings.Contains(l.Name, "/"):
 		fe.add("name", "%q must not contain '/' (it separates path levels)", l.Name)
-	case len(l.Name) > 128:
-		fe.add("name", "is longer than 128 characters")
 	}
-	if !contains(LocationTypes, l.Type) {
+	if fe.checkText("type", l.Type, MaxKeyLen) && !contains(LocationTypes, l.Type) {
 		if l.Type == "" {
 			fe.add("type", "is required (one of %s)", strings.Join(LocationTypes, ", "))
 		} else {
 			fe.add("type", "%q is not one of %s", l.Type, strings.Join(LocationTypes, ", "))
 		}
 	}
-	if !ValidLifecycle(l.Lifecycle) {
+	fe.checkText("description", l.Description, MaxTextLen)
+	fe.checkText("address", l.Address, MaxTextLen)
+	if fe.checkText("lifecycle", l.Lifecycle, MaxKeyLen) && !ValidLifecycle(l.Lifecycle) {
 		fe.add("lifecycle", "%q is not one of %s", l.Lifecycle, strings.Join(Lifecycles(), ", "))
 	}
+	fe.checkText("snmp_profile", l.SNMPProfile, MaxKeyLen)
 	l.Meta.validate(&fe)
 	return fe.err("location")
 }

@@ -85,37 +85,43 @@ func (n *Node) Validate() error {
 	switch {
 	case n.Name == "":
 		fe.add("name", "is required")
-	case len(n.Name) > 128:
-		fe.add("name", "is longer than 128 characters")
+	case !fe.checkText("name", n.Name, MaxNameLen):
 	case !nodeNameRE.MatchString(n.Name):
 		fe.add("name", "%q must start with a letter or digit and contain only letters, digits, '.', '_' and '-'", n.Name)
 	}
-	if n.Domain != "" && !domainRE.MatchString(n.Domain) {
+	if fe.checkText("domain", n.Domain, MaxDomainLen) && n.Domain != "" && !domainRE.MatchString(n.Domain) {
 		fe.add("domain", "%q is not a valid DNS domain", n.Domain)
 	}
 	if n.Vendor == "" {
 		fe.add("vendor", "is required")
+	} else {
+		fe.checkText("vendor", n.Vendor, MaxKeyLen)
 	}
-	if n.Role != "" && !slugRE.MatchString(n.Role) {
+	fe.checkText("model", n.Model, MaxAttrLen)
+	if fe.checkText("role", n.Role, MaxKeyLen) && n.Role != "" && !slugRE.MatchString(n.Role) {
 		fe.add("role", "%q must be a lowercase slug (letters, digits, '-', '_')", n.Role)
 	}
-	if n.DeviceType != "" && !contains(DeviceTypes, n.DeviceType) {
+	if fe.checkText("device_type", n.DeviceType, MaxKeyLen) && n.DeviceType != "" && !contains(DeviceTypes, n.DeviceType) {
 		fe.add("device_type", "%q is not one of %s", n.DeviceType, strings.Join(DeviceTypes, ", "))
 	}
-	if n.Platform != "" && !contains(Platforms, n.Platform) {
+	if fe.checkText("platform", n.Platform, MaxKeyLen) && n.Platform != "" && !contains(Platforms, n.Platform) {
 		fe.add("platform", "%q is not one of %s", n.Platform, strings.Join(Platforms, ", "))
 	}
-	if n.MgmtIP != "" {
+	if fe.checkText("mgmt_ip", n.MgmtIP, MaxKeyLen) && n.MgmtIP != "" {
 		if _, err := netip.ParseAddr(n.MgmtIP); err != nil {
 			fe.add("mgmt_ip", "%q is not a valid IPv4 or IPv6 address", n.MgmtIP)
 		}
 	}
-	if !ValidLifecycle(n.Lifecycle) {
+	fe.checkText("software_version", n.SoftwareVersion, MaxAttrLen)
+	fe.checkText("serial_number", n.SerialNumber, MaxAttrLen)
+	fe.checkText("asset_tag", n.AssetTag, MaxAttrLen)
+	if fe.checkText("lifecycle", n.Lifecycle, MaxKeyLen) && !ValidLifecycle(n.Lifecycle) {
 		fe.add("lifecycle", "%q is not one of %s", n.Lifecycle, strings.Join(Lifecycles(), ", "))
 	}
-	if !envRE.MatchString(n.Environment) {
+	if fe.checkText("environment", n.Environment, MaxKeyLen) && !envRE.MatchString(n.Environment) {
 		fe.add("environment", "%q must be a lowercase name", n.Environment)
 	}
+	fe.checkText("snmp_profile", n.SNMPProfile, MaxKeyLen)
 	n.Meta.validate(&fe)
 	return fe.err("node")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"time"
+	"unicode/utf8"
 )
 
 // Meta holds the fields every stored object has (SPEC §1.1).
@@ -61,8 +62,22 @@ func CheckLifecycleTransition(from, to string) error {
 var tagRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/+-]*$`)
 
 func (m *Meta) validate(fe *fieldErrors) {
+	m.validateTags(fe)
+	fe.checkCustomData(m.CustomData)
+}
+
+// validateTags checks the number of tags and each tag's length and pattern.
+func (m *Meta) validateTags(fe *fieldErrors) {
+	if len(m.Tags) > MaxTags {
+		fe.add("tags", "has %d tags; the limit is %d", len(m.Tags), MaxTags)
+		return
+	}
 	seen := map[string]bool{}
 	for _, t := range m.Tags {
+		if n := utf8.RuneCountInString(t); n > MaxTagLen {
+			fe.add("tags", "a tag is %d characters long; the limit is %d", n, MaxTagLen)
+			continue
+		}
 		if !tagRE.MatchString(t) {
 			fe.add("tags", "tag %q must match %s", t, tagRE.String())
 		}

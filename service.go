@@ -29,8 +29,12 @@ type DeleteOptions struct {
 	Cascade bool
 }
 
-// Service is everything the CLI needs; the local implementation (database) and
-// the remote one (HTTP client) both provide it.
+// Service is everything a backend offers: the inventory, the change log,
+// import, the engines (policies, templates, SNMP) and Git sources with the
+// inventory export into them. The local implementation (service.Service over
+// a database) and the remote one (httpapi.Client) both provide all of it, and
+// each asserts so at compile time, so the CLI and the HTTP server work through
+// this one interface and never discover capabilities at run time.
 type Service interface {
 	NodeService
 	LocationService
@@ -38,6 +42,11 @@ type Service interface {
 	VendorService
 	ChangeService
 	ImportService
+	PolicyService
+	TemplateService
+	SNMPService
+	GitService
+	SecretService
 	// Close releases the underlying resources.
 	Close() error
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // SNMPProfile is a named set of SNMP connection parameters. Credentials are
-// secret references (env:NAME, file:/path), resolved only when polling; they
+// secret references (env:NAME, file:/path, db:NAME), resolved only when polling; they
 // are never stored as values.
 type SNMPProfile struct {
 	Name           string    `json:"name"`

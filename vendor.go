@@ -35,14 +35,17 @@ func (v *Vendor) Normalize() {
 	}
 }
 
-// Validate checks the vendor key.
+// Validate checks the vendor key and display name.
 func (v *Vendor) Validate() error {
 	var fe fieldErrors
-	if v.Name == "" {
+	switch {
+	case v.Name == "":
 		fe.add("name", "is required")
-	} else if !vendorRE.MatchString(v.Name) {
+	case !fe.checkText("name", v.Name, MaxKeyLen):
+	case !vendorRE.MatchString(v.Name):
 		fe.add("name", "%q must be a lowercase key (letters, digits, '-', '_')", v.Name)
 	}
+	fe.checkText("display_name", v.DisplayName, MaxNameLen)
 	return fe.err("vendor")
 }
 

@@ -9,84 +9,69 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/unet-dev/unet"
 )
 
 func (a *app) changesCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "changes", Aliases: []string{"change"}, Short: "Read the change log"}
-	var f unet.ChangeFilter
 	var since string
-	list := &cobra.Command{
-		Use:   "list [--object KIND/NAME|ID] [--since RFC3339] [--limit N]",
-		Short: "List changes, newest first",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if since != "" {
+	return resourceCommand(a, &resource[unet.Change, unet.ChangeFilter]{
+		kind: "change", use: "changes", aliases: []string{"change"}, short: "Read the change log",
+		print: func(_ *cobra.Command, _ unet.Service, c *unet.Change) error {
+			text, err := changeText(c)
+			if err != nil {
+				return err
+			}
+			return a.printer().emit(c, func() any { return text })
+		},
+		list: &listSpec[unet.Change, unet.ChangeFilter]{use: "list [--object KIND/NAME|ID] [--since RFC3339] [--limit N]",
+			short: "List changes, newest first",
+			flags: func(fs *pflag.FlagSet, f *unet.ChangeFilter) {
+				fs.StringVar(&f.Object, "object", "", "only changes of this object: KIND/NAME (node/leaf1, location/Campus/HQ) or an ID")
+				fs.StringVar(&f.Actor, "actor", "", "only changes by this actor")
+				fs.StringVar(&since, "since", "", "only changes at or after this time (RFC 3339)")
+			},
+			prepare: func(f *unet.ChangeFilter) error {
+				if since == "" {
+					return nil
+				}
 				t, err := time.Parse(time.RFC3339, since)
 				if err != nil {
 					return usagef("--since %q: want an RFC 3339 time such as 2026-01-02T15:04:05Z", since)
 				}
 				f.Since = t
-			}
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			changes, err := collect(f.Page, func(p unet.Page) (*unet.List[unet.Change], error) {
-				ff := f
-				ff.Page = p
-				return svc.ListChanges(cmd.Context(), ff)
-			})
-			if err != nil {
-				return err
-			}
-			return a.printer().emit(changes, func() any {
-				t := table{header: []string{"ID", "TIME", "ACTOR", "OP", "OBJECT", "REASON"}}
-				for _, c := range changes {
-					t.rows = append(t.rows, []string{c.ID, c.Time.Format(time.RFC3339), c.Actor, c.Op, c.ObjectKind + "/" + c.ObjectName, dash(c.Reason)})
-				}
-				return t
-			})
+				return nil
+			},
+			page:   func(f *unet.ChangeFilter) *unet.Page { return &f.Page },
+			paged:  unet.Service.ListChanges,
+			header: []string{"ID", "TIME", "ACTOR", "OP", "OBJECT", "REASON"},
+			row: func(c unet.Change) []string {
+				return []string{c.ID, c.Time.Format(time.RFC3339), c.Actor, c.Op, c.ObjectKind + "/" + c.ObjectName, dash(c.Reason)}
+			},
 		},
-	}
-	list.Flags().StringVar(&f.Object, "object", "", "only changes of this object: KIND/NAME (node/leaf1, location/Campus/HQ) or an ID")
-	list.Flags().StringVar(&f.Actor, "actor", "", "only changes by this actor")
-	list.Flags().StringVar(&since, "since", "", "only changes at or after this time (RFC 3339)")
-	pageFlags(list.Flags(), &f.Page)
-
-	show := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show a change with its before and after",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			c, err := svc.GetChange(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return a.printer().emit(c, func() any { return changeText(c) })
-		},
-	}
-	cmd.AddCommand(list, show)
-	return cmd
+		show: &showSpec[unet.Change]{use: "show ID", short: "Show a change with its before and after", get: unet.Service.GetChange},
+	})
 }
 
 // changeText renders a change for people: header lines, then the fields that
-// differ between before and after.
-func changeText(c *unet.Change) string {
+// differ between before and after. An image that is not a JSON object is an
+// internal error: the change log is the audit trail and must not look empty.
+func changeText(c *unet.Change) (string, error) {
+	before, err := changeImage(c, "before", c.Before)
+	if err != nil {
+		return "", err
+	}
+	after, err := changeImage(c, "after", c.After)
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "change:  %s\ntime:    %s\nactor:   %s\nop:      %s\nobject:  %s/%s (%s)\n", c.ID,
 		c.Time.Format(time.RFC3339), c.Actor, c.Op, c.ObjectKind, c.ObjectName, c.ObjectID)
 	if c.Reason != "" {
 		fmt.Fprintf(&b, "reason:  %s\n", c.Reason)
 	}
-	var before, after map[string]any
-	_ = json.Unmarshal(c.Before, &before)
-	_ = json.Unmarshal(c.After, &after)
 	keys := map[string]bool{}
 	for k := range before {
 		keys[k] = true
@@ -117,13 +102,30 @@ func changeText(c *unet.Change) string {
 			fmt.Fprintf(&b, "+ %s: %s\n", k, aj)
 		}
 	}
-	return b.String()
+	return b.String(), nil
 }
 
+// changeImage decodes the before or after image of a change: nil when the
+// change has none (a create has no before, a delete no after).
+func changeImage(c *unet.Change, which string, raw json.RawMessage) (map[string]any, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, unet.Internal(fmt.Errorf("change %s: unreadable %s image: %w", c.ID, which, err))
+	}
+	return m, nil
+}
+
+// oneLine writes a decoded JSON value on one line, without HTML escaping.
 func oneLine(v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		// Values decoded from JSON always encode; show anything else as Go does.
+		return fmt.Sprint(v)
+	}
 	return strings.TrimSpace(buf.String())
 }

@@ -13,10 +13,6 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// gitDataDirSetter is implemented by the local service, whose Git mirrors and
-// snapshots live in a data directory.
-type gitDataDirSetter interface{ SetGitDataDir(dir string) }
-
 func (a *app) gitService(cmd *cobra.Command, dataDir string) (unet.GitService, error) {
 	if dataDir == "" {
 		dataDir = a.env.Getenv("UNET_DATA_DIR")
@@ -28,14 +24,12 @@ func (a *app) gitService(cmd *cobra.Command, dataDir string) (unet.GitService, e
 	if err != nil {
 		return nil, err
 	}
-	gs, ok := svc.(unet.GitService)
-	if !ok {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not manage Git sources")
+	// The local service keeps its Git mirrors and snapshots in a data
+	// directory; a server keeps its own.
+	if a.local != nil && dataDir != "" {
+		a.local.SetGitDataDir(dataDir)
 	}
-	if d, ok := svc.(gitDataDirSetter); ok && dataDir != "" {
-		d.SetGitDataDir(dataDir)
-	}
-	return gs, nil
+	return svc, nil
 }
 
 func (a *app) gitCommand() *cobra.Command {
@@ -124,7 +118,8 @@ func (a *app) gitSourcesCommand(svc gitServiceFunc) *cobra.Command {
 	f.StringVar(&src.Commit, "commit", "", "fixed commit of the default environment")
 	f.StringVar(&src.Path, "path", "", "sub-directory of the repository holding the files")
 	f.StringVar(&src.Kind, "kind", unet.GitKindBoth, "what the source holds: policies, templates or both")
-	f.StringVar(&authRef, "auth", "", "HTTPS token (or, with --username, password) as a secret reference (env:NAME, file:/path)")
+	f.StringVar(&authRef, "auth", "", "HTTPS token (or, with --username, password) as a secret reference (env:NAME, file:/path, db:NAME)")
+	f.StringVar(&authRef, "token-ref", "", "same as --auth")
 	f.StringVar(&auth.Username, "username", "", "HTTPS basic-auth user name, or the SSH login")
 	f.StringVar(&auth.SSHKeyRef, "ssh-key", "", "SSH private key as a secret reference")
 	f.StringVar(&auth.SSHPassphraseRef, "ssh-passphrase", "", "passphrase of the SSH key as a secret reference")
@@ -344,9 +339,7 @@ func statusText(sts []unet.GitStatus) string {
 			t.rows = append(t.rows, []string{e.Name, dash(e.Branch), shortCommit(e.ActiveCommit), strconv.FormatBool(e.Pinned),
 				fmtTimePtr(e.ActivatedAt), dash(e.LastError)})
 		}
-		var tb stringsBuilder
-		_ = (&printer{w: &tb, format: "table"}).emit(nil, func() any { return t })
-		b.WriteString(tb.String())
+		b.WriteString(tableText(t))
 		if len(st.Files) > 0 {
 			b.WriteString("files of the last activation:\n")
 			for _, f := range st.Files {

@@ -20,12 +20,8 @@ func (a *app) gitExportCommand(svc func(*cobra.Command) (unet.GitService, error)
 			if err != nil {
 				return err
 			}
-			ex, ok := gs.(unet.GitExporter)
-			if !ok {
-				return unet.Errorf(unet.EUNAVAILABLE, "this backend does not export to Git")
-			}
 			req.Source = args[0]
-			res, err := ex.ExportInventoryToGit(a.ctx(cmd), req)
+			res, err := gs.ExportInventoryToGit(a.ctx(cmd), req)
 			if err != nil {
 				return err
 			}

@@ -10,23 +10,56 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-type linkFlags struct {
-	a, z, role, bandwidth, circuit, provider, name, description, lifecycle, customData string
-	tags                                                                               []string
+// linkFields are the flags of `links add` and `links update`.
+func linkFields() []field[unet.Link] {
+	return append([]field[unet.Link]{
+		endpointField("a", "A end as NODE:INTERFACE", "a_node", "a_interface", true,
+			func(l *unet.Link) (*string, *string) { return &l.ANodeID, &l.AInterface }),
+		endpointField("z", "Z end as NODE:INTERFACE (omit for an external circuit)", "z_node", "z_interface", false,
+			func(l *unet.Link) (*string, *string) { return &l.ZNodeID, &l.ZInterface }),
+		textField("role", "role", "backbone|access|internet|peering|management|other", func(l *unet.Link) *string { return &l.Role }),
+		valueField("bandwidth", "bandwidth_bps", "bandwidth: 10G, 100M, 1.5G or bits per second", parseBandwidthFlag,
+			func(l *unet.Link) *int64 { return &l.BandwidthBPS }),
+		textField("circuit-id", "circuit_id", "provider circuit ID", func(l *unet.Link) *string { return &l.CircuitID }),
+		textField("provider", "provider", "provider", func(l *unet.Link) *string { return &l.Provider }),
+		textField("name", "name", "link name (optional, unique)", func(l *unet.Link) *string { return &l.Name }),
+		textField("description", "description", "description", func(l *unet.Link) *string { return &l.Description }),
+		textField("lifecycle", "lifecycle", "planned|implementing|live|decommissioned", func(l *unet.Link) *string { return &l.Lifecycle }),
+	}, metaFields(func(l *unet.Link) *unet.Meta { return &l.Meta })...)
 }
 
-func (f *linkFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.a, "a", "", "A end as NODE:INTERFACE")
-	fs.StringVar(&f.z, "z", "", "Z end as NODE:INTERFACE (omit for an external circuit)")
-	fs.StringVar(&f.role, "role", "", "backbone|access|internet|peering|management|other")
-	fs.StringVar(&f.bandwidth, "bandwidth", "", "bandwidth: 10G, 100M, 1.5G or bits per second")
-	fs.StringVar(&f.circuit, "circuit-id", "", "provider circuit ID")
-	fs.StringVar(&f.provider, "provider", "", "provider")
-	fs.StringVar(&f.name, "name", "", "link name (optional, unique)")
-	fs.StringVar(&f.description, "description", "", "description")
-	fs.StringVar(&f.lifecycle, "lifecycle", "", "planned|implementing|live|decommissioned")
-	fs.StringArrayVar(&f.tags, "tag", nil, "tag (repeatable)")
-	fs.StringVar(&f.customData, "custom-data", "", "custom data as a JSON object")
+// endpointField is a link end given as NODE:INTERFACE: at is the pair of
+// members it sets, nodeKey and ifaceKey the patch keys. An empty optional end
+// is an external circuit (update clears it).
+func endpointField(flag, usage, nodeKey, ifaceKey string, required bool, at func(l *unet.Link) (*string, *string)) field[unet.Link] {
+	return field[unet.Link]{flag: flag, usage: usage,
+		set: func(l *unet.Link, f flagValue) error {
+			if f.text == "" {
+				if required {
+					return unet.Invalid("invalid link", unet.FieldError{Field: flag, Message: "is required (--" + flag + " NODE:INTERFACE)"})
+				}
+				return nil
+			}
+			node, iface, err := endpoint(flag, f.text)
+			if err != nil {
+				return err
+			}
+			n, i := at(l)
+			*n, *i = node, iface
+			return nil
+		},
+		patch: func(p unet.Patch, f flagValue) error {
+			var node, iface string
+			if f.text != "" || required {
+				var err error
+				if node, iface, err = endpoint(flag, f.text); err != nil {
+					return err
+				}
+			}
+			p[nodeKey], p[ifaceKey] = node, iface
+			return nil
+		},
+	}
 }
 
 // endpoint splits NODE:INTERFACE at the first colon.
@@ -38,204 +71,52 @@ func endpoint(flag, s string) (node, iface string, err error) {
 	return node, iface, nil
 }
 
-func (f *linkFlags) patch(fs *pflag.FlagSet) (unet.Patch, error) {
-	p := unet.Patch{}
-	for flag, s := range map[string]struct {
-		field string
-		val   *string
-	}{"role": {"role", &f.role}, "circuit-id": {"circuit_id", &f.circuit}, "provider": {"provider", &f.provider},
-		"name": {"name", &f.name}, "description": {"description", &f.description}, "lifecycle": {"lifecycle", &f.lifecycle}} {
-		if fs.Changed(flag) {
-			p[s.field] = *s.val
-		}
+// parseBandwidthFlag reads a --bandwidth value: 10G, 100M, 1.5G or bits per
+// second.
+func parseBandwidthFlag(s string) (int64, error) {
+	bps, err := ParseBandwidth(s)
+	if err != nil {
+		return 0, unet.Invalid("invalid --bandwidth", unet.FieldError{Field: "bandwidth_bps", Message: err.Error()})
 	}
-	if fs.Changed("a") {
-		n, i, err := endpoint("a", f.a)
-		if err != nil {
-			return nil, err
-		}
-		p["a_node"], p["a_interface"] = n, i
-	}
-	if fs.Changed("z") {
-		if f.z == "" {
-			p["z_node"], p["z_interface"] = "", ""
-		} else {
-			n, i, err := endpoint("z", f.z)
-			if err != nil {
-				return nil, err
-			}
-			p["z_node"], p["z_interface"] = n, i
-		}
-	}
-	if fs.Changed("bandwidth") {
-		bps, err := ParseBandwidth(f.bandwidth)
-		if err != nil {
-			return nil, unet.Invalid("invalid --bandwidth", unet.FieldError{Field: "bandwidth_bps", Message: err.Error()})
-		}
-		p["bandwidth_bps"] = bps
-	}
-	if fs.Changed("tag") {
-		p["tags"] = f.tags
-	}
-	if fs.Changed("custom-data") {
-		m, err := parseCustomData(f.customData)
-		if err != nil {
-			return nil, err
-		}
-		p["custom_data"] = m
-	}
-	return p, nil
+	return bps, nil
 }
 
 func (a *app) linksCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "links", Aliases: []string{"link"}, Short: "Manage links between node interfaces"}
-
-	var af linkFlags
-	var reason string
-	add := &cobra.Command{
-		Use:   "add --a NODE:IFACE [--z NODE:IFACE] [flags]",
-		Short: "Add a link",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if af.a == "" {
-				return unet.Invalid("invalid link", unet.FieldError{Field: "a", Message: "is required (--a NODE:INTERFACE)"})
-			}
-			l := &unet.Link{Role: af.role, CircuitID: af.circuit, Provider: af.provider, Name: af.name,
-				Description: af.description, Lifecycle: af.lifecycle}
-			var err error
-			if l.ANodeID, l.AInterface, err = endpoint("a", af.a); err != nil {
-				return err
-			}
-			if af.z != "" {
-				if l.ZNodeID, l.ZInterface, err = endpoint("z", af.z); err != nil {
-					return err
-				}
-			}
-			if l.BandwidthBPS, err = ParseBandwidth(af.bandwidth); err != nil {
-				return unet.Invalid("invalid --bandwidth", unet.FieldError{Field: "bandwidth_bps", Message: err.Error()})
-			}
-			l.Tags = af.tags
-			if af.customData != "" {
-				if l.CustomData, err = parseCustomData(af.customData); err != nil {
-					return err
-				}
-			}
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out, err := svc.CreateLink(a.ctx(cmd), l, unet.WriteOptions{Reason: reason})
-			if err != nil {
-				return err
-			}
-			return a.showLink(out)
+	return resourceCommand(a, &resource[unet.Link, unet.LinkFilter]{
+		kind: "link", use: "links", aliases: []string{"link"}, short: "Manage links between node interfaces",
+		ref: "NAME|ID|NODE:IFACE", fields: linkFields(), print: a.showLink,
+		add: &addSpec[unet.Link]{use: "add --a NODE:IFACE [--z NODE:IFACE] [flags]", short: "Add a link", create: unet.Service.CreateLink},
+		list: &listSpec[unet.Link, unet.LinkFilter]{use: "list [--node NAME]", short: "List links",
+			flags: func(fs *pflag.FlagSet, f *unet.LinkFilter) {
+				fs.StringVar(&f.Node, "node", "", "only links of this node")
+				fs.StringVar(&f.Role, "role", "", "only this role")
+			},
+			page:   func(f *unet.LinkFilter) *unet.Page { return &f.Page },
+			paged:  unet.Service.ListLinks,
+			header: []string{"NAME", "A", "Z", "ROLE", "BANDWIDTH", "LIFECYCLE"},
+			row: func(l unet.Link) []string {
+				return []string{dash(l.Name), l.ANode + ":" + l.AInterface, zEnd(l), dash(l.Role), FormatBandwidth(l.BandwidthBPS), l.Lifecycle}
+			},
 		},
-	}
-	af.register(add.Flags())
-	add.Flags().StringVar(&reason, "reason", "", "reason recorded in the change log")
-
-	var lf unet.LinkFilter
-	list := &cobra.Command{
-		Use:   "list [--node NAME]",
-		Short: "List links",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			links, err := collect(lf.Page, func(p unet.Page) (*unet.List[unet.Link], error) {
-				f := lf
-				f.Page = p
-				return svc.ListLinks(cmd.Context(), f)
-			})
-			if err != nil {
-				return err
-			}
-			return a.printer().emit(links, func() any {
-				t := table{header: []string{"NAME", "A", "Z", "ROLE", "BANDWIDTH", "LIFECYCLE"}}
-				for _, l := range links {
-					z := "(external)"
-					if l.ZNode != "" {
-						z = l.ZNode + ":" + l.ZInterface
-					}
-					t.rows = append(t.rows, []string{dash(l.Name), l.ANode + ":" + l.AInterface, z, dash(l.Role), FormatBandwidth(l.BandwidthBPS), l.Lifecycle})
-				}
-				return t
-			})
-		},
-	}
-	list.Flags().StringVar(&lf.Node, "node", "", "only links of this node")
-	list.Flags().StringVar(&lf.Role, "role", "", "only this role")
-	pageFlags(list.Flags(), &lf.Page)
-
-	show := &cobra.Command{
-		Use:   "show NAME|ID|NODE:IFACE",
-		Short: "Show a link",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			l, err := svc.GetLink(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return a.showLink(l)
-		},
-	}
-
-	var uf linkFlags
-	var sets []string
-	var ifVersion int
-	var upReason string
-	update := &cobra.Command{
-		Use:   "update NAME|ID|NODE:IFACE [--set field=value]... [flags]",
-		Short: "Update a link",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := uf.patch(cmd.Flags())
-			if err != nil {
-				return err
-			}
-			if p, err = mergePatches(p, sets); err != nil {
-				return err
-			}
-			if len(p) == 0 {
-				return usagef("nothing to update: give --set field=value or field flags")
-			}
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			l, err := svc.UpdateLink(a.ctx(cmd), args[0], p, unet.WriteOptions{IfVersion: ifVersion, Reason: upReason})
-			if err != nil {
-				return err
-			}
-			return a.showLink(l)
-		},
-	}
-	uf.register(update.Flags())
-	update.Flags().StringArrayVar(&sets, "set", nil, "field=value (repeatable)")
-	update.Flags().IntVar(&ifVersion, "if-version", 0, "refuse the update unless the link is at this version")
-	update.Flags().StringVar(&upReason, "reason", "", "reason recorded in the change log")
-
-	del := a.deleteCommand("link", "NAME|ID|NODE:IFACE", false, func(cmd *cobra.Command, svc unet.Service, ref string, o unet.DeleteOptions) error {
-		return svc.DeleteLink(a.ctx(cmd), ref, o)
+		show:   &showSpec[unet.Link]{short: "Show a link", get: unet.Service.GetLink},
+		update: &updateSpec[unet.Link]{short: "Update a link", update: unet.Service.UpdateLink},
+		del:    &deleteSpec{del: unet.Service.DeleteLink},
 	})
-	cmd.AddCommand(add, list, show, update, del)
-	return cmd
 }
 
-func (a *app) showLink(l *unet.Link) error {
+// zEnd shows a link's Z end, "(external)" for an external circuit.
+func zEnd(l unet.Link) string {
+	if l.ZNode == "" {
+		return "(external)"
+	}
+	return l.ZNode + ":" + l.ZInterface
+}
+
+// showLink prints one link.
+func (a *app) showLink(_ *cobra.Command, _ unet.Service, l *unet.Link) error {
 	return a.printer().emit(l, func() any {
-		z := "(external)"
-		if l.ZNode != "" {
-			z = l.ZNode + ":" + l.ZInterface
-		}
 		return kv{
-			{"id", l.ID}, {"name", dash(l.Name)}, {"a", l.ANode + ":" + l.AInterface}, {"z", z},
+			{"id", l.ID}, {"name", dash(l.Name)}, {"a", l.ANode + ":" + l.AInterface}, {"z", zEnd(*l)},
 			{"role", dash(l.Role)}, {"bandwidth", FormatBandwidth(l.BandwidthBPS)}, {"circuit_id", dash(l.CircuitID)},
 			{"provider", dash(l.Provider)}, {"description", dash(l.Description)}, {"lifecycle", l.Lifecycle},
 			{"tags", dash(strings.Join(l.Tags, ", "))}, {"custom_data", compactJSON(l.CustomData)},

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,260 +11,91 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// nodeFlags are the field flags shared by `nodes add` and `nodes update`.
-type nodeFlags struct {
-	name, vendor, domain, model, role, deviceType, platform, mgmtIP string
-	softwareVersion, serial, assetTag, location, lifecycle, env     string
-	snmpProfile, customData                                         string
-	tags                                                            []string
-}
-
-func (f *nodeFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.name, "name", "", "node name ([A-Za-z0-9][A-Za-z0-9._-]*)")
-	fs.StringVar(&f.vendor, "vendor", "", "vendor (see `unet vendors list`)")
-	fs.StringVar(&f.domain, "domain", "", "DNS domain (name.domain is the FQDN)")
-	fs.StringVar(&f.model, "model", "", "hardware model")
-	fs.StringVar(&f.role, "role", "", "role slug: core, spine, leaf, access, border, …")
-	fs.StringVar(&f.deviceType, "device-type", "", "router|switch|firewall|loadbalancer|wireless|server|other")
-	fs.StringVar(&f.platform, "platform", "", "config dialect: ios|iosxe|nxos|eos|iosxr|junos|generic")
-	fs.StringVar(&f.mgmtIP, "mgmt-ip", "", "management IPv4 or IPv6 address")
-	fs.StringVar(&f.softwareVersion, "software-version", "", "desired software version")
-	fs.StringVar(&f.serial, "serial", "", "serial number")
-	fs.StringVar(&f.assetTag, "asset-tag", "", "asset tag")
-	fs.StringVar(&f.location, "location", "", "location path or ID")
-	fs.StringVar(&f.lifecycle, "lifecycle", "", "planned|implementing|live|decommissioned")
-	fs.StringVar(&f.env, "environment", "", "policy/template environment (default production)")
-	fs.StringVar(&f.snmpProfile, "snmp-profile", "", "SNMP profile name")
-	fs.StringArrayVar(&f.tags, "tag", nil, "tag (repeatable)")
-	fs.StringVar(&f.customData, "custom-data", "", "custom data as a JSON object")
-}
-
-// parseCustomData reads a --custom-data value: it must be a JSON object.
-func parseCustomData(s string) (map[string]any, error) {
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err != nil || m == nil {
-		msg := "must be a JSON object, e.g. '{\"rack\": \"A1\"}'"
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-		return nil, unet.Invalid("invalid --custom-data", unet.FieldError{Field: "custom_data", Message: msg})
-	}
-	return m, nil
-}
-
-func (f *nodeFlags) node() (*unet.Node, error) {
-	n := &unet.Node{Name: f.name, Vendor: f.vendor, Domain: f.domain, Model: f.model, Role: f.role,
-		DeviceType: f.deviceType, Platform: f.platform, MgmtIP: f.mgmtIP, SoftwareVersion: f.softwareVersion,
-		SerialNumber: f.serial, AssetTag: f.assetTag, LocationID: f.location, Lifecycle: f.lifecycle,
-		Environment: f.env, SNMPProfile: f.snmpProfile}
-	n.Tags = f.tags
-	if f.customData != "" {
-		m, err := parseCustomData(f.customData)
-		if err != nil {
-			return nil, err
-		}
-		n.CustomData = m
-	}
-	return n, nil
-}
-
-// patch collects the flags that were given into a merge patch.
-func (f *nodeFlags) patch(fs *pflag.FlagSet) (unet.Patch, error) {
-	p := unet.Patch{}
-	str := map[string]struct {
-		field string
-		val   *string
-	}{
-		"name": {"name", &f.name}, "vendor": {"vendor", &f.vendor}, "domain": {"domain", &f.domain},
-		"model": {"model", &f.model}, "role": {"role", &f.role}, "device-type": {"device_type", &f.deviceType},
-		"platform": {"platform", &f.platform}, "mgmt-ip": {"mgmt_ip", &f.mgmtIP},
-		"software-version": {"software_version", &f.softwareVersion}, "serial": {"serial_number", &f.serial},
-		"asset-tag": {"asset_tag", &f.assetTag}, "location": {"location", &f.location},
-		"lifecycle": {"lifecycle", &f.lifecycle}, "environment": {"environment", &f.env},
-		"snmp-profile": {"snmp_profile", &f.snmpProfile},
-	}
-	for flag, s := range str {
-		if fs.Changed(flag) {
-			p[s.field] = *s.val
-		}
-	}
-	if fs.Changed("tag") {
-		p["tags"] = f.tags
-	}
-	if fs.Changed("custom-data") {
-		m, err := parseCustomData(f.customData)
-		if err != nil {
-			return nil, err
-		}
-		p["custom_data"] = m
-	}
-	return p, nil
-}
-
-// mergePatches adds --set expressions to a flag patch; --set wins on conflicts.
-func mergePatches(flags unet.Patch, sets []string) (unet.Patch, error) {
-	sp, err := ParseSet(sets)
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range sp {
-		if m, ok := v.(map[string]any); ok {
-			if base, ok := flags[k].(map[string]any); ok {
-				for kk, vv := range m {
-					base[kk] = vv
-				}
-				continue
-			}
-		}
-		flags[k] = v
-	}
-	return flags, nil
+// nodeFields are the flags of `nodes add` and `nodes update`.
+func nodeFields() []field[unet.Node] {
+	return append([]field[unet.Node]{
+		textField("name", "name", "node name ([A-Za-z0-9][A-Za-z0-9._-]*)", func(n *unet.Node) *string { return &n.Name }),
+		textField("vendor", "vendor", "vendor name (see \"unet vendors list\")", func(n *unet.Node) *string { return &n.Vendor }),
+		textField("domain", "domain", "DNS domain (name.domain is the FQDN)", func(n *unet.Node) *string { return &n.Domain }),
+		textField("model", "model", "hardware model", func(n *unet.Node) *string { return &n.Model }),
+		textField("role", "role", "role slug: core, spine, leaf, access, border, …", func(n *unet.Node) *string { return &n.Role }),
+		textField("device-type", "device_type", "router|switch|firewall|loadbalancer|wireless|server|other", func(n *unet.Node) *string { return &n.DeviceType }),
+		textField("platform", "platform", "config dialect: ios|iosxe|nxos|eos|iosxr|junos|generic", func(n *unet.Node) *string { return &n.Platform }),
+		textField("mgmt-ip", "mgmt_ip", "management IPv4 or IPv6 address", func(n *unet.Node) *string { return &n.MgmtIP }),
+		textField("software-version", "software_version", "desired software version", func(n *unet.Node) *string { return &n.SoftwareVersion }),
+		textField("serial", "serial_number", "serial number", func(n *unet.Node) *string { return &n.SerialNumber }),
+		textField("asset-tag", "asset_tag", "asset tag", func(n *unet.Node) *string { return &n.AssetTag }),
+		textField("location", "location", "location path or ID", func(n *unet.Node) *string { return &n.LocationID }),
+		textField("lifecycle", "lifecycle", "planned|implementing|live|decommissioned", func(n *unet.Node) *string { return &n.Lifecycle }),
+		textField("environment", "environment", "policy/template environment (default production)", func(n *unet.Node) *string { return &n.Environment }),
+		textField("snmp-profile", "snmp_profile", "SNMP profile name", func(n *unet.Node) *string { return &n.SNMPProfile }),
+	}, metaFields(func(n *unet.Node) *unet.Meta { return &n.Meta })...)
 }
 
 func (a *app) nodesCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "nodes", Aliases: []string{"node"}, Short: "Manage nodes (devices)"}
-
-	var addFlags nodeFlags
-	var reason string
-	add := &cobra.Command{
-		Use:   "add --name N --vendor V [flags]",
-		Short: "Add a node",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			n, err := addFlags.node()
-			if err != nil {
-				return err
-			}
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out, err := svc.CreateNode(a.ctx(cmd), n, unet.WriteOptions{Reason: reason})
-			if err != nil {
-				return err
-			}
-			return a.showNode(cmd, svc, out)
-		},
-	}
-	addFlags.register(add.Flags())
-	add.Flags().StringVar(&reason, "reason", "", "reason recorded in the change log")
-
-	var lf unet.NodeFilter
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List nodes",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			nodes, err := collect(lf.Page, func(p unet.Page) (*unet.List[unet.Node], error) {
-				f := lf
-				f.Page = p
-				return svc.ListNodes(cmd.Context(), f)
-			})
-			if err != nil {
-				return err
-			}
-			return a.printer().emit(nodes, func() any {
-				t := table{header: []string{"NAME", "VENDOR", "MODEL", "ROLE", "PLATFORM", "MGMT IP", "VERSION", "LIFECYCLE"}}
-				for _, n := range nodes {
-					t.rows = append(t.rows, []string{n.FQDN, n.Vendor, dash(n.Model), dash(n.Role), dash(n.Platform), dash(n.MgmtIP), dash(n.SoftwareVersion), n.Lifecycle})
-				}
-				return t
-			})
-		},
-	}
-	lfl := list.Flags()
-	lfl.StringVar(&lf.Vendor, "vendor", "", "only this vendor")
-	lfl.StringVar(&lf.Role, "role", "", "only this role")
-	lfl.StringVar(&lf.Platform, "platform", "", "only this platform")
-	lfl.StringVar(&lf.Location, "location", "", "only nodes in this location (path or ID) or below it")
-	lfl.StringVar(&lf.Lifecycle, "lifecycle", "", "only this lifecycle")
-	lfl.StringVar(&lf.Tag, "tag", "", "only nodes with this tag")
-	pageFlags(lfl, &lf.Page)
-
 	var withEval bool
 	var evalPath string
-	show := &cobra.Command{
-		Use:   "show NAME|FQDN|ID [--eval]",
-		Short: "Show a node (--eval: with its policy results and assigned templates)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			n, err := svc.GetNode(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			if !withEval {
-				return a.showNode(cmd, svc, n)
-			}
-			rep, err := a.evaluate(cmd, evalFlags{path: evalPath, nodes: []string{n.ID}})
-			if err != nil {
-				return err
-			}
-			tmpl := rep.Templates[n.FQDN]
-			if tmpl == nil {
-				tmpl = []string{}
-			}
-			if a.output != "table" {
-				return a.printer().emit(map[string]any{"node": n, "results": rep.Results, "templates": tmpl}, nil)
-			}
-			if err := a.showNode(cmd, svc, n); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.env.Stdout, "\ntemplates: %s\n\n", dash(strings.Join(tmpl, ", ")))
-			return a.printer().emit(rep.Results, func() any { return resultsTable(rep.Results, false) })
+	cmd := resourceCommand(a, &resource[unet.Node, unet.NodeFilter]{
+		kind: "node", use: "nodes", aliases: []string{"node"}, short: "Manage nodes (devices)",
+		ref: "NAME|FQDN|ID", fields: nodeFields(), print: a.showNode,
+		add: &addSpec[unet.Node]{use: "add --name N --vendor V [flags]", short: "Add a node", create: unet.Service.CreateNode},
+		list: &listSpec[unet.Node, unet.NodeFilter]{use: "list", short: "List nodes",
+			flags: func(fs *pflag.FlagSet, f *unet.NodeFilter) {
+				fs.StringVar(&f.Vendor, "vendor", "", "only this vendor")
+				fs.StringVar(&f.Role, "role", "", "only this role")
+				fs.StringVar(&f.Platform, "platform", "", "only this platform")
+				fs.StringVar(&f.Location, "location", "", "only nodes in this location (path or ID) or below it")
+				fs.StringVar(&f.Lifecycle, "lifecycle", "", "only this lifecycle")
+				fs.StringVar(&f.Tag, "tag", "", "only nodes with this tag")
+			},
+			page:   func(f *unet.NodeFilter) *unet.Page { return &f.Page },
+			paged:  unet.Service.ListNodes,
+			header: []string{"NAME", "VENDOR", "MODEL", "ROLE", "PLATFORM", "MGMT IP", "VERSION", "LIFECYCLE"},
+			row: func(n unet.Node) []string {
+				return []string{n.FQDN, n.Vendor, dash(n.Model), dash(n.Role), dash(n.Platform), dash(n.MgmtIP), dash(n.SoftwareVersion), n.Lifecycle}
+			},
 		},
-	}
-	show.Flags().BoolVar(&withEval, "eval", false, "also evaluate policies for the node")
-	show.Flags().StringVar(&evalPath, "path", "", "policy directory for --eval (env UNET_POLICY_PATH; default ./policies)")
-
-	var upFlags nodeFlags
-	var sets []string
-	var ifVersion int
-	var upReason string
-	update := &cobra.Command{
-		Use:   "update NAME|FQDN|ID [--set field=value]... [flags]",
-		Short: "Update a node",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := upFlags.patch(cmd.Flags())
-			if err != nil {
-				return err
-			}
-			if p, err = mergePatches(p, sets); err != nil {
-				return err
-			}
-			if len(p) == 0 {
-				return usagef("nothing to update: give --set field=value or field flags")
-			}
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			n, err := svc.UpdateNode(a.ctx(cmd), args[0], p, unet.WriteOptions{IfVersion: ifVersion, Reason: upReason})
-			if err != nil {
-				return err
-			}
-			return a.showNode(cmd, svc, n)
+		show: &showSpec[unet.Node]{use: "show NAME|FQDN|ID [--eval]",
+			short: "Show a node (--eval: with its policy results and assigned templates)", get: unet.Service.GetNode,
+			flags: func(fs *pflag.FlagSet) {
+				fs.BoolVar(&withEval, "eval", false, "also evaluate policies for the node")
+				fs.StringVar(&evalPath, "path", "", "policy directory for --eval (env UNET_POLICY_PATH; default ./policies)")
+			},
+			run: func(cmd *cobra.Command, svc unet.Service, n *unet.Node) error {
+				if !withEval {
+					return a.showNode(cmd, svc, n)
+				}
+				return a.showNodeEval(cmd, svc, n, evalPath)
+			},
 		},
-	}
-	upFlags.register(update.Flags())
-	update.Flags().StringArrayVar(&sets, "set", nil, "field=value (repeatable; custom_data.a.b=JSON for nested data)")
-	update.Flags().IntVar(&ifVersion, "if-version", 0, "refuse the update unless the node is at this version")
-	update.Flags().StringVar(&upReason, "reason", "", "reason recorded in the change log")
-
-	del := a.deleteCommand("node", "NAME|FQDN|ID", true, func(cmd *cobra.Command, svc unet.Service, ref string, o unet.DeleteOptions) error {
-		return svc.DeleteNode(a.ctx(cmd), ref, o)
+		update: &updateSpec[unet.Node]{short: "Update a node", update: unet.Service.UpdateNode},
+		del:    &deleteSpec{del: unet.Service.DeleteNode, cascade: "also delete the node's links"},
 	})
-	cmd.AddCommand(add, list, show, update, del)
 	cmd.AddCommand(a.nodeStateCommands()...)
 	return cmd
+}
+
+// showNodeEval prints a node with its policy results and the templates its
+// policies assign (nodes show --eval).
+func (a *app) showNodeEval(cmd *cobra.Command, svc unet.Service, n *unet.Node, evalPath string) error {
+	rep, err := a.evaluate(cmd, evalFlags{path: evalPath, nodes: []string{n.ID}})
+	if err != nil {
+		return err
+	}
+	tmpl := rep.Templates[n.FQDN]
+	if tmpl == nil {
+		tmpl = []string{}
+	}
+	if a.output != "table" {
+		return a.printer().emit(map[string]any{"node": n, "results": rep.Results, "templates": tmpl}, nil)
+	}
+	if err := a.showNode(cmd, svc, n); err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(a.env.Stdout, "\ntemplates: %s\n\n", dash(strings.Join(tmpl, ", "))); err != nil {
+		return err
+	}
+	return a.printer().emit(rep.Results, func() any { return resultsTable(rep.Results, false) })
 }
 
 // showNode prints one node; table output resolves its location path.
@@ -289,62 +119,4 @@ func (a *app) showNode(cmd *cobra.Command, svc unet.Service, n *unet.Node) error
 			{"updated_at", n.UpdatedAt.Format("2006-01-02T15:04:05Z")},
 		}
 	})
-}
-
-// deleteCommand builds the `delete REF` command of a kind.
-func (a *app) deleteCommand(kind, refUsage string, cascade bool, do func(*cobra.Command, unet.Service, string, unet.DeleteOptions) error) *cobra.Command {
-	var o unet.DeleteOptions
-	cmd := &cobra.Command{
-		Use:   "delete " + refUsage,
-		Short: "Delete a " + kind,
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if err := do(cmd, svc, args[0], o); err != nil {
-				return err
-			}
-			if a.output == "table" {
-				fmt.Fprintf(a.env.Stdout, "deleted %s %s\n", kind, args[0])
-				return nil
-			}
-			return a.printer().emit(map[string]any{"deleted": kind, "ref": args[0]}, nil)
-		},
-	}
-	cmd.Flags().IntVar(&o.IfVersion, "if-version", 0, "refuse unless the "+kind+" is at this version")
-	cmd.Flags().StringVar(&o.Reason, "reason", "", "reason recorded in the change log")
-	if cascade {
-		cmd.Flags().BoolVar(&o.Cascade, "cascade", false, "also delete the node's links")
-	}
-	return cmd
-}
-
-// pageFlags registers --limit/--offset/--cursor.
-func pageFlags(fs *pflag.FlagSet, p *unet.Page) {
-	fs.IntVar(&p.Limit, "limit", 0, "at most N results (default: all)")
-	fs.IntVar(&p.Offset, "offset", 0, "skip the first N results")
-	fs.StringVar(&p.Cursor, "cursor", "", "continue after this cursor (from a previous page)")
-}
-
-// collect walks pages until limit items (0 = all) were gathered.
-func collect[T any](p unet.Page, list func(unet.Page) (*unet.List[T], error)) ([]T, error) {
-	want := p.Limit
-	out := []T{}
-	page := unet.Page{Offset: p.Offset, Cursor: p.Cursor, Limit: 1000}
-	for {
-		if want > 0 && want-len(out) < page.Limit {
-			page.Limit = want - len(out)
-		}
-		l, err := list(page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l.Items...)
-		if l.Next == "" || (want > 0 && len(out) >= want) {
-			return out, nil
-		}
-		page = unet.Page{Cursor: l.Next, Limit: page.Limit}
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -75,13 +76,17 @@ func (p *printer) emit(v any, tbl func() any) error {
 		tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, strings.Join(t.header, "\t"))
 		for _, r := range t.rows {
-			fmt.Fprintln(tw, strings.Join(r, "\t"))
+			cells := make([]string, len(r))
+			for i, c := range r {
+				cells[i] = escapeCell(c)
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		}
 		return tw.Flush()
 	case kv:
 		tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
 		for _, pair := range t {
-			fmt.Fprintf(tw, "%s:\t%s\n", pair[0], pair[1])
+			fmt.Fprintf(tw, "%s:\t%s\n", escapeCell(pair[0]), escapeCell(pair[1]))
 		}
 		return tw.Flush()
 	case string:
@@ -109,6 +114,58 @@ func compactJSON(v any) string {
 		return ""
 	}
 	return string(b)
+}
+
+// escapeCell makes a table cell safe for a terminal: control characters (C0
+// such as tab, newline and ESC, DEL, C1), Unicode bidirectional controls
+// and bytes that are not UTF-8 are shown as Go escapes (ESC as \x1b, U+202E
+// as \u202e), so that a stored value can neither move the cursor, recolour or
+// retitle the terminal, break the columns, forge a line nor reorder the text
+// around it. Values are otherwise shown as they are; the json, yaml and
+// ndjson formats carry them exactly.
+func escapeCell(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r < 0x80 && unsafeRune(r):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func needsEscape(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if unsafeRune(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// unsafeRune reports control characters and bidirectional controls.
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 func dash(s string) string {

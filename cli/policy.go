@@ -19,15 +19,7 @@ import (
 
 // policyService returns the backend's policy service.
 func (a *app) policyService(cmd *cobra.Command) (unet.PolicyService, error) {
-	svc, err := a.service(cmd.Context())
-	if err != nil {
-		return nil, err
-	}
-	ps, ok := svc.(unet.PolicyService)
-	if !ok {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not evaluate policies")
-	}
-	return ps, nil
+	return a.service(cmd.Context())
 }
 
 // policyFiles reads the rule files to evaluate: --path, else UNET_POLICY_PATH,
@@ -100,9 +92,14 @@ func (a *app) policyCommand() *cobra.Command {
 }
 
 func (a *app) policyValidateCommand() *cobra.Command {
-	return &cobra.Command{
+	var strict bool
+	cmd := &cobra.Command{
 		Use:   "validate [PATH...]",
 		Short: "Check rule files: every error with file:line:col, the line, a caret and what was expected",
+		Long: `Check rule files: every error with file:line:col, the line, a caret and what
+was expected (exit 65). Warnings (rules whose meaning may not be the intended
+one, such as a rule that reads only location fields and the short form
+custom_data.<path>) are printed the same way; --strict makes them fail too.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var all []unet.PolicyFile
 			if len(args) == 0 {
@@ -139,25 +136,46 @@ func (a *app) policyValidateCommand() *cobra.Command {
 				}
 				parsed = append(parsed, pf)
 			}
+			var warns policy.ErrorList
 			if len(errs) == 0 {
-				errs = policy.Check(parsed...)
+				errs, warns = policy.Vet(parsed...)
 			}
 			rules := 0
 			for _, f := range parsed {
 				rules += len(f.Rules)
 			}
-			if len(errs) > 0 {
-				if a.output == "json" || a.output == "yaml" || a.output == "ndjson" {
-					_ = a.printer().emit(errs, nil)
+			structured := a.output == "json" || a.output == "yaml" || a.output == "ndjson"
+			if len(errs) > 0 || (strict && len(warns) > 0) {
+				found := append(append(policy.ErrorList{}, errs...), warns...)
+				if structured {
+					if err := a.printer().emit(found, nil); err != nil {
+						return err
+					}
 					return &ExitError{Code: ExitPolicyParse}
 				}
-				return exitPolicy(errs, func(s string) { fmt.Fprint(a.env.Stderr, s) })
+				fmt.Fprint(a.env.Stderr, found.Pretty())
+				msg := fmt.Sprintf("%d policy error(s)", len(errs))
+				if len(warns) > 0 {
+					msg += fmt.Sprintf(", %d warning(s)", len(warns))
+				}
+				return &ExitError{Code: ExitPolicyParse, Msg: msg}
 			}
-			return a.printer().emit(map[string]any{"files": len(all), "rules": rules, "errors": []any{}}, func() any {
+			if !structured {
+				fmt.Fprint(a.env.Stderr, warns.Pretty())
+			}
+			if warns == nil {
+				warns = policy.ErrorList{}
+			}
+			return a.printer().emit(map[string]any{"files": len(all), "rules": rules, "errors": []any{}, "warnings": warns}, func() any {
+				if len(warns) > 0 {
+					return fmt.Sprintf("ok: %d file(s), %d rule(s), %d warning(s)\n", len(all), rules, len(warns))
+				}
 				return fmt.Sprintf("ok: %d file(s), %d rule(s)\n", len(all), rules)
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors (exit 65)")
+	return cmd
 }
 
 type evalFlags struct {

@@ -42,6 +42,46 @@ func TestPolicyValidateErrors(t *testing.T) {
 	}
 }
 
+// TestPolicyValidateTargetWarnings: validate prints the ambiguous-target
+// warning with its position, line and caret and still succeeds (--strict
+// fails), lists it in JSON, and reports a rule writing both a location and
+// its nodes as an error.
+func TestPolicyValidateTargetWarnings(t *testing.T) {
+	r := newRunner(t)
+	dir := writeRules(t, map[string]string{"a.rules": "RULE \"contact\"\nWHEN location.type == \"site\"\nTHEN ASSERT custom_data.contact IS NOT NULL\n"})
+	res := r.run("policy", "validate", dir, "-o", "table")
+	if res.code != 0 || res.stdout != "ok: 1 file(s), 1 rule(s), 1 warning(s)\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{"a.rules:3:13: warning: custom_data.contact is ambiguous", "write node.custom_data.contact", " 3 | THEN ASSERT custom_data.contact IS NOT NULL\n   |             ^\n"} {
+		if !strings.Contains(res.stderr, want) {
+			t.Fatalf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+	}
+	var rep struct {
+		Errors   []map[string]any `json:"errors"`
+		Warnings []struct {
+			Line, Col int
+			Warning   bool
+			Message   string
+		} `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(r.ok("policy", "validate", dir, "-o", "json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 0 || len(rep.Warnings) != 1 || rep.Warnings[0].Line != 3 || rep.Warnings[0].Col != 13 || !rep.Warnings[0].Warning {
+		t.Fatalf("json report: %+v", rep)
+	}
+	r.fails(65, []string{"a.rules:3:13: warning:", "0 policy error(s), 1 warning(s)"}, "policy", "validate", "--strict", dir, "-o", "table")
+
+	override := writeRules(t, map[string]string{"b.rules": "WHEN location.name == \"lon\" THEN SET custom_data.tier TO \"gold\"\n"})
+	if res := r.run("policy", "validate", "--strict", override, "-o", "table"); res.code != 0 || res.stderr != "" || res.stdout != "ok: 1 file(s), 1 rule(s)\n" {
+		t.Fatalf("site override: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
+	}
+	mixed := writeRules(t, map[string]string{"c.rules": "WHEN location.name == \"lon\"\nTHEN { SET location.custom_data.a TO 1; SET custom_data.b TO 2 }\n"})
+	r.fails(65, []string{"c.rules:2:45: rule writes both its location (SET location.custom_data.a at 2:12) and its nodes (SET custom_data.b at 2:45)", "1 policy error(s)"}, "policy", "validate", mixed, "-o", "table")
+}
+
 func TestPolicyEvalJSONShapeAndStore(t *testing.T) {
 	r := newRunner(t)
 	r.ok("locations", "add", "--name", "DC", "--type", "site")

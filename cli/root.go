@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/user"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -42,6 +43,9 @@ type app struct {
 	output  string
 	noColor bool
 	verbose int
+	// config is --config; secretsKey is --secrets-key (a reference).
+	config     string
+	secretsKey string
 
 	// outFile is set when a command that writes text takes -o FILE.
 	outFile string
@@ -50,6 +54,9 @@ type app struct {
 
 	svc unet.Service
 	db  *sqlstore.DB
+	// local is svc in local mode (nil with --server): the commands that
+	// configure where local mode finds templates and Git data use it.
+	local *service.Service
 }
 
 // Run executes the unet command line args and returns the exit code.
@@ -103,6 +110,8 @@ against a μNet server (--server).`,
 	pf.StringVarP(&a.output, "output", "o", "", "output format: table|json|yaml|ndjson (default: table on a terminal, json otherwise)")
 	pf.BoolVar(&a.noColor, "no-color", false, "disable colours (also NO_COLOR)")
 	pf.CountVarP(&a.verbose, "verbose", "v", "more detail on stderr (repeatable)")
+	pf.StringVar(&a.config, "config", "", "TOML config file, e.g. for its [secrets] section (env UNET_CONFIG)")
+	pf.StringVar(&a.secretsKey, "secrets-key", "", "key of the secrets stored in the database, as a reference: env:NAME or file:PATH (env UNET_SECRETS_KEY)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
@@ -123,6 +132,7 @@ against a μNet server (--server).`,
 		a.snmpCommand(),
 		a.serveCommand(),
 		a.gitCommand(),
+		a.secretsCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
@@ -221,8 +231,19 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		db.Close()
 		return nil, err
 	}
+	cfg, err := loadServeConfig(a.configPath())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	svc := service.New(db)
+	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.db = db
-	a.svc = service.New(db)
+	a.local = svc
+	a.svc = svc
 	if a.verbose > 0 {
 		v, _ := db.SchemaVersion(ctx)
 		fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %d)\n", db.Engine(), sqlstore.RedactURL(a.dbURL), v)
@@ -230,8 +251,12 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	return a.svc, nil
 }
 
+// localLockTimeout is how long a local command waits for a lock someone else
+// holds (a server's import, say): no client deadline is at stake here.
+const localLockTimeout = 30 * time.Second
+
 func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, a.dbURL)
+	db, err := sqlstore.OpenWith(ctx, a.dbURL, sqlstore.Options{LockTimeout: localLockTimeout})
 	if err != nil {
 		var ue *unet.Error
 		if errors.As(err, &ue) {

@@ -49,13 +49,18 @@ type serveConfig struct {
 		MaxWebhookConcurrency  int   `toml:"max_webhook_concurrency"`
 	} `toml:"server"`
 	Database struct {
-		URL     string `toml:"url"`
-		Migrate *bool  `toml:"migrate"`
+		URL         string   `toml:"url"`
+		Migrate     *bool    `toml:"migrate"`
+		SQLiteSync  string   `toml:"sqlite_sync"`  // full (default) or normal
+		LockTimeout duration `toml:"lock_timeout"` // default 5s
 	} `toml:"database"`
 	Log struct {
 		Format string `toml:"format"` // text or json
 		Level  string `toml:"level"`  // debug, info, warn, error
 	} `toml:"log"`
+	// DataDir is the data directory (Git mirrors and snapshots, secrets/).
+	DataDir string        `toml:"data_dir"`
+	Secrets secretsConfig `toml:"secrets"`
 }
 
 // duration reads "30s"-style values from TOML.
@@ -104,6 +109,7 @@ func loadServeConfig(path string) (*serveConfig, error) {
 // serveFlags are the flags of `unet serve`.
 type serveFlags struct {
 	listen, config, authMode, logFormat string
+	sqliteSync                          string
 	demo, noMigrate, requireIfMatch     bool
 	jobs                                jobFlags
 }
@@ -137,6 +143,7 @@ UNET_AUTH_MODE) < flags.`,
 	fl.StringVar(&f.authMode, "auth-mode", "", "authentication mode: none (env UNET_AUTH_MODE)")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json")
 	fl.BoolVar(&f.requireIfMatch, "require-if-match", false, "answer 428 to PATCH/DELETE without If-Match")
+	fl.StringVar(&f.sqliteSync, "sqlite-sync", "", "SQLite durability: full (default: every acknowledged write survives a power loss) or normal (faster; the last writes before a power loss may be lost)")
 	f.jobs.register(fl)
 	return cmd
 }
@@ -155,7 +162,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if a.server != "" {
 		return usagef("serve runs a server over a database (--db); it does not work through --server")
 	}
-	cfg, err := loadServeConfig(pick(f.config, a.env.Getenv("UNET_CONFIG")))
+	cfg, err := loadServeConfig(pick(f.config, a.configPath()))
 	if err != nil {
 		return err
 	}
@@ -185,8 +192,36 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	dbOpts := sqlstore.Options{Sync: pick(f.sqliteSync, cfg.Database.SQLiteSync), LockTimeout: time.Duration(cfg.Database.LockTimeout)}
+	if err := checkServeTimeouts(cfg, dbOpts); err != nil {
+		return err
+	}
+	// The port first: a port in use is reported before any data is touched.
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return unet.Errorf(unet.EUNAVAILABLE, "cannot listen on %s: %v", listen, err)
+	}
+	defer func() {
+		// Serve closes it; this is for the returns before.
+		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			logger.Warn("close listener", slog.Any("error", err))
+		}
+	}()
+	readyFile := ""
+	if engine, dsn, err := sqlstore.ParseURL(dbURL); err == nil && engine == sqlstore.SQLite {
+		readyFile, _, _ = strings.Cut(dsn, "?")
+		lock, err := sqlstore.LockServer(readyFile)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := lock.Release(); err != nil {
+				logger.Warn("release the server lock", slog.Any("error", err))
+			}
+		}()
+	}
 	ctx := cmd.Context()
-	db, err := sqlstore.Open(ctx, dbURL)
+	db, err := sqlstore.OpenWith(ctx, dbURL, dbOpts)
 	if err != nil {
 		return err
 	}
@@ -210,6 +245,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		logger.Warn("database schema is not current; /readyz answers 503 until it is", slog.Any("reason", err))
 	}
 	svc := service.New(db)
+	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
+		return err
+	}
 	if err := a.configureSources(svc, f.jobs); err != nil {
 		return err
 	}
@@ -225,10 +263,6 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		logger.Info("demo dataset loaded", slog.Int("locations", len(b.Locations)), slog.Int("nodes", len(b.Nodes)),
 			slog.Int("links", len(b.Links)), slog.Int("created", rep.Created), slog.Int("updated", rep.Updated))
 	}
-	readyFile := ""
-	if engine, dsn, err := sqlstore.ParseURL(dbURL); err == nil && engine == sqlstore.SQLite {
-		readyFile, _, _ = strings.Cut(dsn, "?")
-	}
 	opts := httpapi.Options{
 		Authorizer:      auth,
 		Logger:          logger,
@@ -241,6 +275,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		ReadTimeout:     time.Duration(cfg.Server.ReadTimeout),
 		WriteTimeout:    time.Duration(cfg.Server.WriteTimeout),
 		ShutdownTimeout: time.Duration(cfg.Server.ShutdownTimeout),
+		Secrets:         svc,
 	}
 	opts.MaxEngineConcurrency = cfg.Server.MaxEngineConcurrency
 	opts.MaxEngineTextBytes = cfg.Server.MaxEngineTextBytes
@@ -249,10 +284,6 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	srv, err := httpapi.New(svc, opts)
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return unet.Errorf(unet.EUNAVAILABLE, "cannot listen on %s: %v", listen, err)
 	}
 	logger.Info("serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("auth_mode", mode),
 		slog.String("database", dbURL))
@@ -291,4 +322,28 @@ func (a *app) serveLogger(format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, o)), nil
 	}
 	return nil, usagef("unknown log format %q (want text or json)", format)
+}
+
+// checkServeTimeouts refuses an unknown SQLite sync mode, and a lock timeout
+// that is not shorter than the request deadline (90% of the write timeout): a
+// write waiting that long for a lock could commit after its client gave up on
+// a timeout.
+func checkServeTimeouts(cfg *serveConfig, o sqlstore.Options) error {
+	switch strings.ToLower(o.Sync) {
+	case "", sqlstore.SyncFull, sqlstore.SyncNormal:
+	default:
+		return usagef("unknown SQLite sync mode %q (want full or normal)", o.Sync)
+	}
+	lock := o.LockTimeout
+	if lock == 0 {
+		lock = sqlstore.DefaultLockTimeout
+	}
+	write := time.Duration(cfg.Server.WriteTimeout)
+	if write <= 0 {
+		write = 60 * time.Second
+	}
+	if deadline := write * 9 / 10; lock >= deadline {
+		return usagef("database.lock_timeout %s must be shorter than the request deadline %s (90%% of server.write_timeout %s)", lock, deadline, write)
+	}
+	return nil
 }

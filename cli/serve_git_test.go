@@ -74,7 +74,11 @@ func TestGitScheduleSyncsRetriesAndStops(t *testing.T) {
 
 	eventually(t, "the first scheduled sync", func() bool { return status("net").ActiveCommit == c1 })
 	c2 := repo.Commit("main", "second", map[string]string{"second.rules": scheduleRule("second")})
-	eventually(t, "the next scheduled sync", func() bool { return status("net").ActiveCommit == c2 })
+	// The state is saved before the history entry is appended: wait for both.
+	eventually(t, "the next scheduled sync", func() bool {
+		l, err := svc.GitLog(ctx, "net", 0)
+		return err == nil && len(l) == 2 && status("net").ActiveCommit == c2
+	})
 	log, err := svc.GitLog(ctx, "net", 0)
 	if err != nil || len(log) != 2 || log[0].Commit != c2 || log[0].Trigger != string(gitsync.TriggerSchedule) {
 		t.Fatalf("history: %v %+v", err, log)

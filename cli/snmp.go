@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -11,16 +12,9 @@ import (
 	"github.com/unet-dev/unet/snmp"
 )
 
+// snmpService returns the backend's SNMP service.
 func (a *app) snmpService(cmd *cobra.Command) (unet.SNMPService, error) {
-	svc, err := a.service(cmd.Context())
-	if err != nil {
-		return nil, err
-	}
-	ss, ok := svc.(unet.SNMPService)
-	if !ok {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not poll SNMP")
-	}
-	return ss, nil
+	return a.service(cmd.Context())
 }
 
 func (a *app) snmpCommand() *cobra.Command {
@@ -31,7 +25,7 @@ func (a *app) snmpCommand() *cobra.Command {
 	var reason string
 	add := &cobra.Command{
 		Use:   "add NAME --version 2c|3 [--community REF] [--user U --auth-proto P --auth-key REF [--priv-proto P --priv-key REF]]",
-		Short: "Add a profile; REF is a secret reference such as env:SNMP_COMMUNITY or file:/etc/unet/snmp.key",
+		Short: "Add a profile; REF is a secret reference such as env:UNET_SNMP_COMMUNITY, file:/PATH or db:NAME",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ss, err := a.snmpService(cmd)
@@ -48,7 +42,7 @@ func (a *app) snmpCommand() *cobra.Command {
 	}
 	f := add.Flags()
 	f.StringVar(&p.Version, "version", "2c", "SNMP version: 2c or 3")
-	f.StringVar(&p.CommunityRef, "community", "", "v2c community as a secret reference (env:NAME, file:/path)")
+	f.StringVar(&p.CommunityRef, "community", "", "v2c community as a secret reference (env:NAME, file:/path, db:NAME)")
 	f.StringVar(&p.User, "user", "", "SNMPv3 user")
 	f.StringVar(&p.AuthProto, "auth-proto", "", "SNMPv3 authentication: md5|sha|sha224|sha256|sha384|sha512")
 	f.StringVar(&p.AuthKeyRef, "auth-key", "", "SNMPv3 authentication key as a secret reference")
@@ -148,7 +142,10 @@ func (a *app) snmpCommand() *cobra.Command {
 			st, err := ss.PollNode(a.ctx(cmd), args[0], pollProfile)
 			if err != nil {
 				if st != nil {
-					_ = a.printer().emit(st, func() any { return statusKV(st) })
+					// What the node answered before the failure, then the failure.
+					if perr := a.printer().emit(st, func() any { return statusKV(st) }); perr != nil {
+						return errors.Join(err, perr)
+					}
 				}
 				return err
 			}
@@ -193,20 +190,21 @@ func statusKV(st *unet.NodeStatus) kv {
 	return out
 }
 
-func kvText(k kv) string {
-	var p printer
+// tableText renders a table or kv as the table output format does. It has
+// no error to return: table output fails only when its writer does, and a
+// strings.Builder never fails.
+func tableText(v any) string {
 	var b stringsBuilder
-	p.w, p.format = &b, "table"
-	_ = p.emit(nil, func() any { return k })
+	p := printer{w: &b, format: "table"}
+	if err := p.emit(nil, func() any { return v }); err != nil {
+		return err.Error()
+	}
 	return b.String()
 }
 
-func interfacesText(ifs []unet.InterfaceStatus) string {
-	var b stringsBuilder
-	p := printer{w: &b, format: "table"}
-	_ = p.emit(nil, func() any { return interfacesTable(ifs) })
-	return b.String()
-}
+func kvText(k kv) string { return tableText(k) }
+
+func interfacesText(ifs []unet.InterfaceStatus) string { return tableText(interfacesTable(ifs)) }
 
 func interfacesTable(ifs []unet.InterfaceStatus) table {
 	t := table{header: []string{"INDEX", "NAME", "ALIAS", "ADMIN", "OPER", "SPEED", "MTU", "MAC", "IN ERR", "OUT ERR"}}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/examples"
-	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/templates"
 )
 
@@ -24,20 +23,16 @@ func (a *app) templateService(cmd *cobra.Command, path string) (unet.TemplateSer
 	if err != nil {
 		return nil, err
 	}
-	if local, ok := svc.(*service.Service); ok {
+	if a.local != nil {
 		env, err := a.templateEnv(path)
 		if err != nil {
 			return nil, err
 		}
-		local.SetTemplateEnv(env)
+		a.local.SetTemplateEnv(env)
 	} else if path != "" {
 		return nil, usagef("--path names a local template directory; a server renders from its own template source")
 	}
-	ts, ok := svc.(unet.TemplateService)
-	if !ok {
-		return nil, unet.Errorf(unet.EUNAVAILABLE, "this backend does not render templates")
-	}
-	return ts, nil
+	return svc, nil
 }
 
 func (a *app) templateEnv(path string) (*templates.Env, error) {

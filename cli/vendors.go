@@ -7,48 +7,20 @@ import (
 )
 
 func (a *app) vendorsCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "vendors", Aliases: []string{"vendor"}, Short: "Manage the vendor registry"}
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List vendors",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			vs, err := svc.ListVendors(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return a.printer().emit(vs, func() any {
-				t := table{header: []string{"NAME", "DISPLAY NAME"}}
-				for _, v := range vs {
-					t.rows = append(t.rows, []string{v.Name, v.DisplayName})
-				}
-				return t
-			})
+	return resourceCommand(a, &resource[unet.Vendor, struct{}]{
+		kind: "vendor", use: "vendors", aliases: []string{"vendor"}, short: "Manage the vendor registry",
+		fields: []field[unet.Vendor]{
+			textField("display-name", "display_name", "display name (default: the name)", func(v *unet.Vendor) *string { return &v.DisplayName }),
 		},
-	}
-	var display, reason string
-	add := &cobra.Command{
-		Use:   "add NAME [--display-name D]",
-		Short: "Add a vendor",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			v, err := svc.CreateVendor(a.ctx(cmd), &unet.Vendor{Name: args[0], DisplayName: display}, unet.WriteOptions{Reason: reason})
-			if err != nil {
-				return err
-			}
+		print: func(_ *cobra.Command, _ unet.Service, v *unet.Vendor) error {
 			return a.printer().emit(v, func() any { return kv{{"name", v.Name}, {"display_name", v.DisplayName}} })
 		},
-	}
-	add.Flags().StringVar(&display, "display-name", "", "display name (default: the name)")
-	add.Flags().StringVar(&reason, "reason", "", "reason recorded in the change log")
-	cmd.AddCommand(list, add)
-	return cmd
+		add: &addSpec[unet.Vendor]{use: "add NAME [--display-name D]", short: "Add a vendor",
+			name: func(v *unet.Vendor, arg string) { v.Name = arg }, create: unet.Service.CreateVendor},
+		list: &listSpec[unet.Vendor, struct{}]{use: "list", short: "List vendors",
+			all:    unet.Service.ListVendors,
+			header: []string{"NAME", "DISPLAY NAME"},
+			row:    func(v unet.Vendor) []string { return []string{v.Name, v.DisplayName} },
+		},
+	})
 }

@@ -11,6 +11,8 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/unet-dev/unet/secret"
 )
 
 // SecretResolver returns the value a secret reference stands for. μNet
@@ -37,11 +39,11 @@ func (s *Syncer) authMethod(ctx context.Context, src Source) (transport.AuthMeth
 			return "", nil
 		}
 		if s.secrets == nil {
-			return "", fmt.Errorf("%w: source %s references secret %q but no secret resolver is configured", errSecret, src.Name, ref)
+			return "", fmt.Errorf("%w: source %s references secret %s but no secret resolver is configured", errSecret, src.Name, secret.Describe(ref))
 		}
 		v, err := s.secrets(ctx, ref)
 		if err != nil {
-			return "", fmt.Errorf("%w: resolve secret %q of source %s: %v", errSecret, ref, src.Name, err)
+			return "", fmt.Errorf("%w: resolve secret %s of source %s: %v", errSecret, secret.Describe(ref), src.Name, err)
 		}
 		return v, nil
 	}

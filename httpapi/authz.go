@@ -41,6 +41,8 @@ const (
 	PermGitWrite          Permission = "git:write"
 	PermGitSync           Permission = "git:sync"
 	PermGitPromote        Permission = "git:promote"
+	PermSecretsRead       Permission = "secrets:read"
+	PermSecretsWrite      Permission = "secrets:write"
 )
 
 // Permissions lists every permission a route may require: the vocabulary the
@@ -50,7 +52,7 @@ func Permissions() []Permission {
 		PermLocationsWrite, PermVendorsRead, PermVendorsWrite, PermChangesRead, PermInventoryImport, PermInventoryExport,
 		PermPoliciesRead, PermPoliciesValidate, PermPoliciesEvaluate, PermPoliciesApply, PermTemplatesRead,
 		PermTemplatesValidate, PermTemplatesRender, PermSNMPRead, PermSNMPWrite, PermSNMPPoll,
-		PermGitRead, PermGitWrite, PermGitSync, PermGitPromote}
+		PermGitRead, PermGitWrite, PermGitSync, PermGitPromote, PermSecretsRead, PermSecretsWrite}
 }
 
 // Authorizer decides whether a request may exercise a permission. It returns

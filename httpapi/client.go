@@ -137,6 +137,8 @@ func (c *Client) do(ctx context.Context, k call) error {
 		return c.problem(resp)
 	}
 	if k.out == nil || resp.StatusCode == http.StatusNoContent {
+		// The call succeeded; the body is drained only so that the
+		// connection can be reused, and a failure to drain changes nothing.
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil
 	}
@@ -148,9 +150,12 @@ func (c *Client) do(ctx context.Context, k call) error {
 
 // problem turns an error answer back into the *unet.Error the server had.
 func (c *Client) problem(resp *http.Response) error {
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if mt == ProblemContentType || mt == "application/json" {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return &unet.Error{Code: codeOfStatus(resp.StatusCode),
+			Message: fmt.Sprintf("μNet server %s answered %s with an unreadable body: %v", c.base, resp.Status, err), Err: err}
+	}
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil && (mt == ProblemContentType || mt == "application/json") {
 		var p Problem
 		if json.Unmarshal(data, &p) == nil && (p.Code != "" || p.Detail != "") {
 			code := p.Code

@@ -14,8 +14,6 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-var _ unet.GitService = (*Client)(nil)
-
 func gitSourcePath(name string) string {
 	return BasePath + "/git/sources/" + url.PathEscape(name)
 }
@@ -121,6 +119,13 @@ func (c *Client) PromoteGitSource(ctx context.Context, name, from, to, prefer st
 	return &res, err
 }
 
+// ExportInventoryToGit commits the server's inventory into a Git source as
+// the actor and pushes it.
+func (c *Client) ExportInventoryToGit(ctx context.Context, req unet.GitExportRequest) (*unet.GitExportResult, error) {
+	return fetch[unet.GitExportResult](ctx, c, call{method: http.MethodPost, path: gitSourcePath(req.Source) + "/export",
+		body: GitExportRequest{Env: req.Environment, Dir: req.Dir, Message: req.Message}})
+}
+
 // doGit performs a call whose answer is decoded into out, either from a
 // success body or from the "result" member of a problem document (see
 // GitProblem). got reports whether out was filled; err is the call's error.
@@ -140,7 +145,7 @@ func (c *Client) doGit(ctx context.Context, k call, out any) (got bool, err erro
 		}
 		return true, nil
 	}
-	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == ProblemContentType {
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil && mt == ProblemContentType {
 		var p struct {
 			Result json.RawMessage `json:"result"`
 		}

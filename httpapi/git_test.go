@@ -19,6 +19,7 @@ import (
 	"github.com/unet-dev/unet/gitsync/webhook"
 	"github.com/unet-dev/unet/httpapi"
 	"github.com/unet-dev/unet/internal/testutil"
+	"github.com/unet-dev/unet/service"
 )
 
 func gitRule(id string) string {
@@ -28,9 +29,15 @@ func gitRule(id string) string {
 const brokenRule = "RULE \"broken\"\nWHEN node.role ==\nTHEN ASSERT true\n"
 
 // secretFile writes value into a file and returns its secret reference.
-func secretFile(t *testing.T, value string) string {
+// secretFile writes value into the secrets/ directory of the service's data
+// directory, which the default allow-list admits, and returns its reference.
+func secretFile(t *testing.T, svc *service.Service, value string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "webhook-secret")
+	dir := filepath.Join(svc.GitDataDir(), "secrets")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "webhook-secret")
 	if err := os.WriteFile(p, []byte(value+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -319,9 +326,9 @@ func TestGitWebhooks(t *testing.T) {
 	c1 := repo.Commit("main", "baseline", map[string]string{"base.rules": gitRule("base")})
 	const sec = "s3cret-webhook"
 	for _, src := range []unet.GitSource{
-		{Name: "net", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: secretFile(t, sec)},
+		{Name: "net", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: secretFile(t, ts.svc, sec)},
 		{Name: "open", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies},
-		{Name: "lost", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: "file:" + filepath.Join(t.TempDir(), "missing")},
+		{Name: "lost", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: "file:" + filepath.Join(ts.svc.GitDataDir(), "secrets", "missing")},
 	} {
 		if _, err := ts.svc.AddGitSource(ctx, &src, unet.WriteOptions{}); err != nil {
 			t.Fatal(err)

@@ -11,28 +11,6 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// engine returns the server's service as the interface of an engine (policies,
-// templates, SNMP), or 501 when the service lacks it.
-func engine[T any](s *Server, what string) (T, error) {
-	e, ok := s.svc.(T)
-	if !ok {
-		return e, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not "+what)
-	}
-	return e, nil
-}
-
-func (s *Server) policyService() (unet.PolicyService, error) {
-	return engine[unet.PolicyService](s, "evaluate policies")
-}
-
-func (s *Server) templateService() (unet.TemplateService, error) {
-	return engine[unet.TemplateService](s, "render templates")
-}
-
-func (s *Server) snmpService() (unet.SNMPService, error) {
-	return engine[unet.SNMPService](s, "poll SNMP")
-}
-
 // reply writes v with status, or returns err for a problem answer.
 func reply[T any](s *Server, w http.ResponseWriter, status int, v T, err error) error {
 	if err != nil {
@@ -78,11 +56,7 @@ func (s *Server) nodeWithEval(r *http.Request, n *unet.Node) (any, error) {
 	if err != nil || !eval {
 		return n, err
 	}
-	ps, err := s.policyService()
-	if err != nil {
-		return nil, err
-	}
-	rep, err := ps.EvaluatePolicies(r.Context(), unet.PolicyEvalRequest{Nodes: []string{n.ID}})
+	rep, err := s.svc.EvaluatePolicies(r.Context(), unet.PolicyEvalRequest{Nodes: []string{n.ID}})
 	if err != nil {
 		return nil, err
 	}
@@ -94,28 +68,16 @@ func (s *Server) nodeWithEval(r *http.Request, n *unet.Node) (any, error) {
 }
 
 func (s *Server) evaluatePolicies(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.policyService()
-	if err != nil {
-		return err
-	}
-	return decodeAndReply(s, w, r, ps.EvaluatePolicies)
+	return decodeAndReply(s, w, r, s.svc.EvaluatePolicies)
 }
 
 func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.policyService()
-	if err != nil {
-		return err
-	}
-	return decodeAndReply(s, w, r, ps.ApplyPolicies)
+	return decodeAndReply(s, w, r, s.svc.ApplyPolicies)
 }
 
 // validatePolicies compiles the files without evaluating: positioned errors
 // come back in the report (200), not as a problem.
 func (s *Server) validatePolicies(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.policyService()
-	if err != nil {
-		return err
-	}
 	var req PolicyValidateRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
@@ -123,7 +85,7 @@ func (s *Server) validatePolicies(w http.ResponseWriter, r *http.Request) error 
 	if len(req.Files) == 0 {
 		return statusError(http.StatusBadRequest, unet.EINVALID, "no files to validate", unet.FieldError{Field: "files", Message: "is required"})
 	}
-	errs, err := ps.ValidatePolicies(r.Context(), req.Files)
+	errs, err := s.svc.ValidatePolicies(r.Context(), req.Files)
 	if err != nil {
 		return err
 	}
@@ -134,16 +96,12 @@ func (s *Server) validatePolicies(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) listPolicyResults(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.policyService()
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query()
 	p, err := page(q)
 	if err != nil {
 		return err
 	}
-	l, err := ps.ListPolicyResults(r.Context(), unet.PolicyResultFilter{Node: q.Get("node"), Rule: q.Get("rule"),
+	l, err := s.svc.ListPolicyResults(r.Context(), unet.PolicyResultFilter{Node: q.Get("node"), Rule: q.Get("rule"),
 		Status: q.Get("status"), Severity: q.Get("severity"), Kind: q.Get("kind"), Page: p})
 	if err != nil {
 		return err
@@ -168,10 +126,6 @@ func timeParam(q map[string][]string, name string) (time.Time, error) {
 }
 
 func (s *Server) listComplianceHistory(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.policyService()
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query()
 	p, err := page(q)
 	if err != nil {
@@ -181,25 +135,17 @@ func (s *Server) listComplianceHistory(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	l, err := ps.ListComplianceHistory(r.Context(), unet.ComplianceHistoryFilter{Node: q.Get("node"), Rule: q.Get("rule"), Since: since, Page: p})
+	l, err := s.svc.ListComplianceHistory(r.Context(), unet.ComplianceHistoryFilter{Node: q.Get("node"), Rule: q.Get("rule"), Since: since, Page: p})
 	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.templateService()
-	if err != nil {
-		return err
-	}
-	l, err := listOf(ts.ListTemplates(r.Context()))
+	l, err := listOf(s.svc.ListTemplates(r.Context()))
 	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) validateTemplates(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.templateService()
-	if err != nil {
-		return err
-	}
-	errs, err := ts.ValidateTemplates(r.Context())
+	errs, err := s.svc.ValidateTemplates(r.Context())
 	if err != nil {
 		return err
 	}
@@ -222,12 +168,8 @@ func (s *Server) renderNodePost(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, req unet.TemplateRequest) error {
-	ts, err := s.templateService()
-	if err != nil {
-		return err
-	}
 	req.Node = r.PathValue("ref")
-	res, err := ts.RenderNode(r.Context(), req)
+	res, err := s.svc.RenderNode(r.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -275,16 +217,12 @@ func wantsText(r *http.Request) bool {
 }
 
 func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.templateService()
-	if err != nil {
-		return err
-	}
 	var req unet.TemplateDiffRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
 	req.Node = r.PathValue("ref")
-	res, err := ts.DiffNode(r.Context(), req)
+	res, err := s.svc.DiffNode(r.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -292,42 +230,26 @@ func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listSNMPProfiles(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
-	l, err := listOf(ss.ListSNMPProfiles(r.Context()))
+	l, err := listOf(s.svc.ListSNMPProfiles(r.Context()))
 	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) createSNMPProfile(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
 	var p unet.SNMPProfile
 	if err := decodeBody(r, &p); err != nil {
 		return err
 	}
-	out, err := ss.CreateSNMPProfile(r.Context(), &p, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
+	out, err := s.svc.CreateSNMPProfile(r.Context(), &p, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
 	return reply(s, w, http.StatusCreated, out, err)
 }
 
 func (s *Server) getSNMPProfile(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
-	p, err := ss.GetSNMPProfile(r.Context(), r.PathValue("name"))
+	p, err := s.svc.GetSNMPProfile(r.Context(), r.PathValue("name"))
 	return reply(s, w, http.StatusOK, p, err)
 }
 
 func (s *Server) deleteSNMPProfile(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
-	if err := ss.DeleteSNMPProfile(r.Context(), r.PathValue("name"), unet.DeleteOptions{Reason: r.URL.Query().Get("reason")}); err != nil {
+	if err := s.svc.DeleteSNMPProfile(r.Context(), r.PathValue("name"), unet.DeleteOptions{Reason: r.URL.Query().Get("reason")}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -335,50 +257,30 @@ func (s *Server) deleteSNMPProfile(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) pollNode(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
-	st, err := ss.PollNode(r.Context(), r.PathValue("ref"), r.URL.Query().Get("profile"))
+	st, err := s.svc.PollNode(r.Context(), r.PathValue("ref"), r.URL.Query().Get("profile"))
 	return reply(s, w, http.StatusOK, st, err)
 }
 
 func (s *Server) getNodeStatus(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
-	st, err := ss.GetNodeStatus(r.Context(), r.PathValue("ref"))
+	st, err := s.svc.GetNodeStatus(r.Context(), r.PathValue("ref"))
 	return reply(s, w, http.StatusOK, st, err)
 }
 
 func (s *Server) listNodeInterfaces(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
-	l, err := listOf(ss.ListNodeInterfaces(r.Context(), r.PathValue("ref")))
+	l, err := listOf(s.svc.ListNodeInterfaces(r.Context(), r.PathValue("ref")))
 	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) listNodeHistory(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
 	since, err := timeParam(r.URL.Query(), "since")
 	if err != nil {
 		return err
 	}
-	l, err := listOf(ss.ListNodeHistory(r.Context(), r.PathValue("ref"), since))
+	l, err := listOf(s.svc.ListNodeHistory(r.Context(), r.PathValue("ref"), since))
 	return reply(s, w, http.StatusOK, l, err)
 }
 
 func (s *Server) listDrift(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.snmpService()
-	if err != nil {
-		return err
-	}
-	l, err := listOf(ss.ListDrift(r.Context()))
+	l, err := listOf(s.svc.ListDrift(r.Context()))
 	return reply(s, w, http.StatusOK, l, err)
 }

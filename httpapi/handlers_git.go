@@ -23,13 +23,6 @@ const (
 	TriggerWebhook = "webhook"
 )
 
-func (s *Server) gitService() (unet.GitService, error) {
-	if gs, ok := s.svc.(unet.GitService); ok {
-		return gs, nil
-	}
-	return nil, statusError(http.StatusNotImplemented, unet.EUNAVAILABLE, "this server does not manage Git sources")
-}
-
 // GitProblem is the problem document of a Git operation that failed after
 // doing part of its work (a sync whose commit was rejected, a promotion that
 // stopped on conflicting files): the problem, plus in Result what the
@@ -66,11 +59,7 @@ func (s *Server) writeGitResult(w http.ResponseWriter, r *http.Request, result a
 }
 
 func (s *Server) listGitSources(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
-	list, err := gs.ListGitSources(r.Context())
+	list, err := s.svc.ListGitSources(r.Context())
 	if err != nil {
 		return err
 	}
@@ -82,15 +71,11 @@ func (s *Server) listGitSources(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createGitSource(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
 	var src unet.GitSource
 	if err := decodeBody(r, &src); err != nil {
 		return err
 	}
-	out, err := gs.AddGitSource(r.Context(), &src, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
+	out, err := s.svc.AddGitSource(r.Context(), &src, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
 	if err != nil {
 		return err
 	}
@@ -100,11 +85,7 @@ func (s *Server) createGitSource(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getGitSource(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
-	src, err := gs.GetGitSource(r.Context(), r.PathValue("name"))
+	src, err := s.svc.GetGitSource(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -113,11 +94,7 @@ func (s *Server) getGitSource(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteGitSource(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
-	if err := gs.RemoveGitSource(r.Context(), r.PathValue("name"), unet.DeleteOptions{Reason: r.URL.Query().Get("reason")}); err != nil {
+	if err := s.svc.RemoveGitSource(r.Context(), r.PathValue("name"), unet.DeleteOptions{Reason: r.URL.Query().Get("reason")}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -125,11 +102,7 @@ func (s *Server) deleteGitSource(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listGitStatus(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
-	sts, err := gs.GitStatus(r.Context(), "")
+	sts, err := s.svc.GitStatus(r.Context(), "")
 	if err != nil {
 		return err
 	}
@@ -141,12 +114,8 @@ func (s *Server) listGitStatus(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getGitStatus(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
 	name := r.PathValue("name")
-	sts, err := gs.GitStatus(r.Context(), name)
+	sts, err := s.svc.GitStatus(r.Context(), name)
 	if err != nil {
 		return err
 	}
@@ -158,10 +127,6 @@ func (s *Server) getGitStatus(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listGitHistory(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
 	limit, err := intParam(r.URL.Query(), "limit")
 	if err != nil {
 		return err
@@ -169,7 +134,7 @@ func (s *Server) listGitHistory(w http.ResponseWriter, r *http.Request) error {
 	if limit < 0 {
 		return statusError(http.StatusBadRequest, unet.EINVALID, "limit must not be negative")
 	}
-	log, err := gs.GitLog(r.Context(), r.PathValue("name"), limit)
+	log, err := s.svc.GitLog(r.Context(), r.PathValue("name"), limit)
 	if err != nil {
 		return err
 	}
@@ -206,15 +171,11 @@ func (s *Server) syncGitSource(w http.ResponseWriter, r *http.Request) error {
 // unreachable remote is answered as a problem (422, 503) whose result member
 // holds the report.
 func (s *Server) syncGit(w http.ResponseWriter, r *http.Request, name string) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
 	trigger, err := syncTrigger(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	res, err := gs.SyncGitSource(r.Context(), name, trigger)
+	res, err := s.svc.SyncGitSource(r.Context(), name, trigger)
 	var rep any
 	if res != nil {
 		rep = GitSyncReport{Results: res}
@@ -223,10 +184,6 @@ func (s *Server) syncGit(w http.ResponseWriter, r *http.Request, name string) er
 }
 
 func (s *Server) pinGitSource(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
 	var req GitPinRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
@@ -234,7 +191,7 @@ func (s *Server) pinGitSource(w http.ResponseWriter, r *http.Request) error {
 	if req.Commit == "" {
 		return statusError(http.StatusBadRequest, unet.EINVALID, "no commit to pin", unet.FieldError{Field: "commit", Message: "is required"})
 	}
-	e, err := gs.PinGitSource(r.Context(), r.PathValue("name"), req.Env, req.Commit)
+	e, err := s.svc.PinGitSource(r.Context(), r.PathValue("name"), req.Env, req.Commit)
 	if err != nil {
 		return err
 	}
@@ -243,15 +200,11 @@ func (s *Server) pinGitSource(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) unpinGitSource(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
 	var req GitUnpinRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
-	res, err := gs.UnpinGitSource(r.Context(), r.PathValue("name"), req.Env)
+	res, err := s.svc.UnpinGitSource(r.Context(), r.PathValue("name"), req.Env)
 	var out any
 	if res != nil {
 		out = res
@@ -260,15 +213,11 @@ func (s *Server) unpinGitSource(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) promoteGitSource(w http.ResponseWriter, r *http.Request) error {
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
 	var req GitPromoteRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
-	res, err := gs.PromoteGitSource(r.Context(), r.PathValue("name"), req.From, req.To, req.Prefer)
+	res, err := s.svc.PromoteGitSource(r.Context(), r.PathValue("name"), req.From, req.To, req.Prefer)
 	var out any
 	if res != nil {
 		out = res
@@ -281,15 +230,24 @@ func webhookRefused(msg string) error {
 	return statusError(http.StatusUnauthorized, unet.EUNAUTHORIZED, msg)
 }
 
+// SecretResolver resolves secret references through the operator's
+// allow-list; the in-process service implements it. The server needs it for
+// one thing: the webhook secret of a Git source, which it must read to verify
+// a delivery's signature.
+type SecretResolver interface {
+	ResolveSecret(ctx context.Context, ref string) (secret.Secret, error)
+}
+
 // gitWebhook receives a webhook delivery for a source. In order, each step
 // before any work of the next: a slot among MaxWebhookConcurrency (503 with
 // Retry-After when none is free); the source, looked up before a byte of the
-// body is read (404 when it does not exist or has no webhook secret); the
-// signature scheme from the headers (401 when unsigned or when a GitLab token
-// does not match); the body, streamed through the HMAC and a digest, never
-// held in memory (413 over WebhookBodyLimit, 401 when the HMAC does not
-// match); de-duplication by delivery id and by body digest (200, duplicate);
-// and last the sync, coalesced per source (202, queued).
+// body is read (404 when it does not exist or has no webhook secret, or when
+// the server has no secret resolver); the signature scheme from the headers
+// (401 when unsigned or when a GitLab token does not match); the body,
+// streamed through the HMAC and a digest, never held in memory (413 over
+// WebhookBodyLimit, 401 when the HMAC does not match); de-duplication by
+// delivery id and by body digest (200, duplicate); and last the sync,
+// coalesced per source (202, queued).
 func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request) error {
 	wr := s.webhooks
 	if !wr.tryAcquire() {
@@ -298,22 +256,18 @@ func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request) error {
 			fmt.Sprintf("the server is already handling %d webhook deliveries (max_webhook_concurrency); retry later", cap(wr.slots)))
 	}
 	defer wr.release()
-	gs, err := s.gitService()
-	if err != nil {
-		return err
-	}
 	name := r.PathValue("source")
 	// An unknown source and a source without a secret get the same answer,
 	// so that a caller learns nothing more than that no receiver is there.
-	src, err := gs.GetGitSource(r.Context(), name)
+	src, err := s.svc.GetGitSource(r.Context(), name)
 	if err != nil && unet.ErrorCode(err) != unet.ENOTFOUND {
 		return err
 	}
-	if err != nil || src.WebhookSecretRef == "" {
+	if err != nil || src.WebhookSecretRef == "" || s.opts.Secrets == nil {
 		return statusError(http.StatusNotFound, unet.ENOTFOUND,
 			fmt.Sprintf("no webhook receiver for %q: no such Git source, or it has no webhook secret", name))
 	}
-	sec, err := secret.Resolve(r.Context(), src.WebhookSecretRef)
+	sec, err := s.opts.Secrets.ResolveSecret(r.Context(), src.WebhookSecretRef)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "webhook secret cannot be resolved", slog.String("source", name), slog.Any("error", err))
 		return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE,
@@ -343,17 +297,17 @@ func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	ans.Queued = true
 	ctx := unet.WithActor(s.bgCtx, "webhook:"+string(provider))
-	ans.Sync = wr.syncs.request(ctx, name, func(ctx context.Context) { s.webhookSync(ctx, gs, name, delivery) })
+	ans.Sync = wr.syncs.request(ctx, name, func(ctx context.Context) { s.webhookSync(ctx, name, delivery) })
 	s.writeJSON(w, http.StatusAccepted, ans)
 	return nil
 }
 
 // webhookSync runs the sync a delivery queued, bounded by WebhookSyncTimeout,
 // and logs its outcome.
-func (s *Server) webhookSync(ctx context.Context, gs unet.GitService, name, delivery string) {
+func (s *Server) webhookSync(ctx context.Context, name, delivery string) {
 	ctx, cancel := context.WithTimeout(ctx, WebhookSyncTimeout)
 	defer cancel()
-	res, err := gs.SyncGitSource(ctx, name, TriggerWebhook)
+	res, err := s.svc.SyncGitSource(ctx, name, TriggerWebhook)
 	attrs := []any{slog.String("source", name), slog.String("delivery", delivery)}
 	for _, r := range res {
 		for _, e := range r.Environments {

@@ -42,8 +42,9 @@ type Database interface {
 	CheckSchema(ctx context.Context) error
 }
 
-// DatabaseReady returns a readiness probe: the database answers and its schema
-// is the one this binary expects. For a file database (file != ""), the file
+// DatabaseReady returns a readiness probe: the database answers, its schema
+// is the one this binary expects, and writes are not blocked (when db can
+// tell, see sqlstore.DB.CheckWrites). For a file database (file != ""), the file
 // must also still be the one that was opened: a removed or replaced SQLite
 // file leaves the open connections working on a file nobody else sees.
 func DatabaseReady(db Database, file string) func(context.Context) error {
@@ -67,6 +68,17 @@ func DatabaseReady(db Database, file string) func(context.Context) error {
 		if err := db.CheckSchema(ctx); err != nil {
 			return err
 		}
+		if wc, ok := db.(writeChecker); ok {
+			if err := wc.CheckWrites(ctx); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
+}
+
+// writeChecker is a Database that also knows whether writes can be made
+// (sqlstore.DB: not blocked by a lock someone else holds, file still in place).
+type writeChecker interface {
+	CheckWrites(ctx context.Context) error
 }

@@ -39,6 +39,9 @@ func startServer(t testing.TB, o httpapi.Options) *testServer {
 		t.Fatal(err)
 	}
 	svc := service.New(db)
+	if o.Secrets == nil {
+		o.Secrets = svc
+	}
 	if o.Ready == nil {
 		o.Ready = httpapi.DatabaseReady(db, file)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/unet-dev/unet/httpapi"
+	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 )
@@ -23,7 +24,7 @@ func TestMain(m *testing.M) {
 	if file := os.Getenv(serverEnv); file != "" {
 		os.Exit(runServerProcess(file))
 	}
-	os.Exit(m.Run())
+	os.Exit(testutil.PostgresMain(m))
 }
 
 // runServerProcess serves like `unet serve` does: migrate, listen on a random

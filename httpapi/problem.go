@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -40,6 +41,18 @@ func statusError(status int, code, msg string, fields ...unet.FieldError) error 
 	return &httpError{status: status, err: &unet.Error{Code: code, Message: msg, Fields: fields}}
 }
 
+// StatusClientClosedRequest is the status of a request whose client went
+// away before the answer (nginx's 499): it appears in the access log only,
+// since no answer is sent.
+const StatusClientClosedRequest = 499
+
+// clientGone reports whether a handler failed because its client
+// disconnected: the request's context was cancelled (not timed out) and the
+// error is that cancellation.
+func clientGone(r *http.Request, err error) bool {
+	return errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled)
+}
+
 // StatusOf maps a μNet error to its HTTP status:
 //
 //	invalid       400, or 422 when the error carries field errors (the request
@@ -51,6 +64,8 @@ func statusError(status int, code, msg string, fields ...unet.FieldError) error 
 //	forbidden     403
 //	unavailable   503
 //	internal      500 (and any error that is not a *unet.Error)
+//
+// A request that ran out of its deadline (RequestTimeout) is 503 too.
 func StatusOf(err error) int {
 	var he *httpError
 	if errors.As(err, &he) {
@@ -58,6 +73,9 @@ func StatusOf(err error) int {
 	}
 	var ue *unet.Error
 	if !errors.As(err, &ue) {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return http.StatusServiceUnavailable
+		}
 		return http.StatusInternalServerError
 	}
 	switch ue.Code {
@@ -106,7 +124,12 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Instance: r.URL.Path,
 		RequestID: w.Header().Get(RequestIDHeader)}
 	var ue *unet.Error
-	if errors.As(err, &ue) && status != http.StatusInternalServerError {
+	if !errors.As(err, &ue) && errors.Is(err, context.DeadlineExceeded) {
+		ue = &unet.Error{Code: unet.EUNAVAILABLE, Message: "the request did not finish in time; try again", Err: err}
+		s.log.WarnContext(r.Context(), "request deadline exceeded", slog.String("request_id", p.RequestID),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	if ue != nil && status != http.StatusInternalServerError {
 		p.Code = ue.Code
 		p.Detail = ue.Message
 		if p.Detail == "" && ue.Err != nil && len(ue.Fields) == 0 {

@@ -149,6 +149,7 @@ func (s *Server) routes() []Route {
 	)
 	rs = append(rs, s.engineRoutes()...)
 	rs = append(rs, s.gitRoutes()...)
+	rs = append(rs, s.secretRoutes()...)
 	return rs
 }
 

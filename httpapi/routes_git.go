@@ -33,6 +33,15 @@ type GitPromoteRequest struct {
 	Prefer string `json:"prefer,omitempty"`
 }
 
+// GitExportRequest is the body of the export route: the environment whose
+// branch receives the commit (default: the source's own), the directory the
+// export replaces (default inventory) and the commit message.
+type GitExportRequest struct {
+	Env     string `json:"env,omitempty"`
+	Dir     string `json:"dir,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
 // GitWebhookAnswer is the answer to a webhook delivery: Queued when a sync of
 // Source will cover it, Duplicate when the delivery id or the same body was
 // seen before (nothing is done). Sync says how the delivery was queued:
@@ -101,6 +110,9 @@ func (s *Server) gitRoutes() []Route {
 		{Method: http.MethodPost, Path: BasePath + "/git/sources/{name}/promote", Permission: PermGitPromote, OperationID: "promoteGitSource",
 			Tag: "git", Summary: "Move an environment's branch to another's validated commit and push it", PathParams: src,
 			Body: GitPromoteRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitPromoteResult{}, handle: s.promoteGitSource},
+		{Method: http.MethodPost, Path: BasePath + "/git/sources/{name}/export", Permission: PermGitWrite, OperationID: "exportInventoryToGit",
+			Tag: "git", Summary: "Commit the inventory (import format, YAML) into the source as the actor and push it; also needs inventory:export",
+			PathParams: src, Body: GitExportRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitExportResult{}, handle: s.exportInventoryToGit},
 		{Method: http.MethodPost, Path: BasePath + "/git/webhooks/{source}", Permission: PermPublic, OperationID: "receiveGitWebhook",
 			Tag: "git", Summary: "Webhook receiver: a delivery signed with the source's webhook secret queues a sync (404 without a receiver, 401 when unsigned or badly signed, 503 when busy)",
 			PathParams: []Param{{Name: "source", Type: "string", Description: "Git source name"}},

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -66,6 +67,16 @@ type Options struct {
 	IdleTimeout        time.Duration
 	LongRequestTimeout time.Duration
 	ShutdownTimeout    time.Duration
+	// RequestTimeout is the deadline of a request's work (default 90% of
+	// WriteTimeout; long routes get 90% of LongRequestTimeout). Keep it below
+	// the write timeout: a request that runs out of time is then still
+	// answered (503) before the connection's deadline, and a client never sees
+	// a timeout for a write that commits afterwards.
+	RequestTimeout time.Duration
+	// Secrets resolves the webhook secrets of Git sources (usually the same
+	// in-process service the server serves). Without it every webhook
+	// delivery is refused.
+	Secrets SecretResolver
 }
 
 func (o *Options) defaults() {
@@ -86,6 +97,7 @@ func (o *Options) defaults() {
 	def(&o.IdleTimeout, 120*time.Second)
 	def(&o.LongRequestTimeout, 10*time.Minute)
 	def(&o.ShutdownTimeout, 15*time.Second)
+	def(&o.RequestTimeout, o.WriteTimeout*9/10)
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = max(8, 4*runtime.GOMAXPROCS(0))
 	}
@@ -252,6 +264,13 @@ func (s *Server) base(h handlerFunc) http.Handler {
 			}
 		}()
 		if err := h(w, r); err != nil {
+			if clientGone(r, err) {
+				// Nobody is left to answer: not a server error.
+				w.status = StatusClientClosedRequest
+				s.log.LogAttrs(r.Context(), slog.LevelDebug, "client closed request", slog.String("request_id", id),
+					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+				return
+			}
 			s.writeProblem(w, r, err)
 		}
 	})
@@ -276,22 +295,31 @@ func (s *Server) wrap(rt Route) http.Handler {
 			case s.slots <- struct{}{}:
 				defer func() { <-s.slots }()
 			case <-r.Context().Done():
-				return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE, "request abandoned while waiting for the server")
+				return fmt.Errorf("request abandoned while waiting for the server: %w", r.Context().Err())
 			}
 		}
+		work := s.opts.RequestTimeout
 		if rt.Long {
 			rc := http.NewResponseController(w)
 			deadline := time.Now().Add(s.opts.LongRequestTimeout)
 			_ = rc.SetReadDeadline(deadline)
 			_ = rc.SetWriteDeadline(deadline)
+			work = s.opts.LongRequestTimeout * 9 / 10
 		}
+		ctx, cancel := context.WithTimeout(r.Context(), work)
+		defer cancel()
+		r = r.WithContext(ctx)
 		if r.ContentLength > limit {
 			return statusError(http.StatusRequestEntityTooLarge, unet.EINVALID,
 				fmt.Sprintf("request body is larger than %d bytes", limit))
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if r.URL.RawQuery != "" {
-			for k := range r.URL.Query() {
+			query, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				return statusError(http.StatusBadRequest, unet.EINVALID, "malformed query string: "+err.Error())
+			}
+			for k := range query {
 				if !allowed[k] {
 					return statusError(http.StatusBadRequest, unet.EINVALID, unknownParam(k, rt.Query))
 				}
@@ -381,7 +409,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(problemListener{Listener: ln, s: s}) }()
 	select {
 	case err := <-errc:
 		return err

@@ -79,7 +79,7 @@ func TestWebhookRefusedBeforeTheBodyIsRead(t *testing.T) {
 	ts := startServer(t, httpapi.Options{})
 	ctx := context.Background()
 	for _, src := range []unet.GitSource{
-		{Name: "net", URL: "file:///nonexistent/net.git", Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: secretFile(t, "s3cret")},
+		{Name: "net", URL: "file:///nonexistent/net.git", Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: secretFile(t, ts.svc, "s3cret")},
 		{Name: "open", URL: "file:///nonexistent/net.git", Branch: "main", Kind: unet.GitKindPolicies},
 	} {
 		if _, err := ts.svc.AddGitSource(ctx, &src, unet.WriteOptions{}); err != nil {
@@ -118,7 +118,7 @@ func TestWebhookRefusedBeforeTheBodyIsRead(t *testing.T) {
 func TestWebhookConcurrencyLimit(t *testing.T) {
 	ts := startServer(t, httpapi.Options{MaxWebhookConcurrency: 2})
 	if _, err := ts.svc.AddGitSource(context.Background(), &unet.GitSource{Name: "net", URL: "file:///nonexistent/net.git",
-		Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: secretFile(t, "s3cret")}, unet.WriteOptions{}); err != nil {
+		Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: secretFile(t, ts.svc, "s3cret")}, unet.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	const path = "/api/v1/git/webhooks/net"
@@ -203,10 +203,10 @@ func TestWebhookSyncsCoalescedAndReplaysIgnored(t *testing.T) {
 	svc := service.New(db)
 	const sec = "s3cret-webhook"
 	if _, err := svc.AddGitSource(ctx, &unet.GitSource{Name: "net", URL: git.url, Branch: "main", Kind: unet.GitKindPolicies,
-		WebhookSecretRef: secretFile(t, sec)}, unet.WriteOptions{}); err != nil {
+		WebhookSecretRef: secretFile(t, svc, sec)}, unet.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	api, err := httpapi.New(svc, httpapi.Options{ShutdownTimeout: 5 * time.Minute})
+	api, err := httpapi.New(svc, httpapi.Options{Secrets: svc, ShutdownTimeout: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -217,7 +217,8 @@ var (
 )
 
 // decodeCSV reads a header row of field names and one record per row. Tags are
-// separated by ';', custom_data is a JSON object, empty cells are omitted.
+// separated by ';', custom_data is a JSON object, empty cells are omitted, and
+// one leading quote of a cell is removed (see neutraliseCell).
 func decodeCSV(file string, data []byte) ([]rawRecord, []unet.FieldError) {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = 0
@@ -246,6 +247,7 @@ func decodeCSV(file string, data []byte) ([]rawRecord, []unet.FieldError) {
 		obj := map[string]any{}
 		for i, cell := range row {
 			col := header[i]
+			cell = restoreCell(cell)
 			if cell == "" {
 				continue
 			}

@@ -121,7 +121,7 @@ func Encode(kind, format string, b *unet.Bundle) ([]byte, error) {
 		for _, r := range recs {
 			row := make([]string, len(cols))
 			for i, c := range cols {
-				row[i] = csvCell(r[c])
+				row[i] = neutraliseCell(csvCell(r[c]))
 			}
 			if err := w.Write(row); err != nil {
 				return nil, err

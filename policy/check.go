@@ -20,12 +20,21 @@ const (
 
 // checker validates one rule at a time and collects positioned errors.
 type checker struct {
-	file *File
-	errs ErrorList
+	file  *File
+	errs  ErrorList
+	warns ErrorList
 }
 
 func (c *checker) errorf(pos Pos, format string, args ...any) {
 	c.errs = append(c.errs, newError(c.file.Name, c.file.Source, pos, format, args...))
+}
+
+// warnf records a finding that does not stop the rule from compiling: the
+// rule has a defined meaning that may not be the one its author intended.
+func (c *checker) warnf(pos Pos, format string, args ...any) {
+	w := newError(c.file.Name, c.file.Source, pos, format, args...)
+	w.Warning = true
+	c.warns = append(c.warns, w)
 }
 
 // checkField validates a field reference against the schema and returns
@@ -161,61 +170,6 @@ func collectFields(r *Rule) []*FieldRef {
 	return out
 }
 
-// ruleKind decides whether a rule targets nodes, links or locations: rules
-// with link fields target links, rules whose only fields are location
-// fields target locations, all others target nodes. custom_data alone does
-// not decide; the file's front matter target (default node) does.
-func (c *checker) ruleKind(r *Rule, fields []*FieldRef) (ObjectKind, bool) {
-	var link, nodeish, loc *FieldRef
-	for _, f := range fields {
-		switch f.Path[0] {
-		case "link":
-			if link == nil {
-				link = f
-			}
-		case "node", "status", "interfaces":
-			if nodeish == nil {
-				nodeish = f
-			}
-		case "location":
-			if loc == nil {
-				loc = f
-			}
-		}
-	}
-	kind := KindNode
-	decided := true
-	switch {
-	case link != nil:
-		other := nodeish
-		if other == nil {
-			other = loc
-		}
-		if other != nil {
-			c.errorf(other.FieldPos, "rule mixes link fields with %s: a link rule reaches nodes through link.a.node and link.z.node", other)
-			return KindLink, false
-		}
-		kind = KindLink
-	case nodeish != nil:
-		kind = KindNode
-	case loc != nil:
-		kind = KindLocation
-	default:
-		decided = false
-	}
-	if fm := c.file.FrontMatter; fm != nil && fm.Target != "" {
-		want := ObjectKind(fm.Target)
-		if !decided {
-			return want, true
-		}
-		if want != kind {
-			c.errorf(r.Pos, "rule targets %ss but the file's front matter declares target %s", kind, want)
-			return kind, false
-		}
-	}
-	return kind, true
-}
-
 // checkSetTarget validates a SET field for a rule of the given kind and
 // returns the custom_data path below the object.
 func (c *checker) checkSetTarget(f *FieldRef, kind ObjectKind) ([]string, bool) {
@@ -235,6 +189,13 @@ func (c *checker) checkSetTarget(f *FieldRef, kind ObjectKind) ([]string, bool) 
 func Check(files ...*File) ErrorList {
 	_, errs := compile(files)
 	return errs
+}
+
+// Vet is Check that also returns the warnings: rules that compile but whose
+// meaning may not be what their author intended (see Program.Warnings).
+func Vet(files ...*File) (errs, warnings ErrorList) {
+	p, errs := compile(files)
+	return errs, p.warnings
 }
 
 func duplicateMsg(id string, first Pos, file string) string {

@@ -12,7 +12,14 @@ type Program struct {
 	rules     []*compiledRule
 	byKind    map[ObjectKind][]*compiledRule
 	templates []string
+	warnings  ErrorList
 }
+
+// Warnings returns the checker's warnings about the compiled rules, each
+// positioned like an error and marked Warning: a rule that reads only
+// location fields and the short form custom_data.<path> without writing
+// anything is evaluated for nodes, which may not be what was meant.
+func (p *Program) Warnings() ErrorList { return append(ErrorList(nil), p.warnings...) }
 
 type compiledRule struct {
 	info    RuleInfo
@@ -93,9 +100,11 @@ func Compile(files ...*File) (*Program, error) {
 
 type ruleCompiler struct {
 	*checker
-	kind  ObjectKind
-	ok    bool
-	slots map[string]int // field value cache slots shared by all rules
+	kind ObjectKind
+	ok   bool
+	// kindOK is false when deciding the rule's target failed (reported).
+	kindOK bool
+	slots  map[string]int // field value cache slots shared by all rules
 }
 
 func compile(files []*File) (*Program, ErrorList) {
@@ -123,7 +132,7 @@ func compile(files []*File) (*Program, ErrorList) {
 			}
 			fields := collectFields(r)
 			kind, kindOK := c.ruleKind(r, fields)
-			rc := &ruleCompiler{checker: c, kind: kind, ok: kindOK, slots: slots}
+			rc := &ruleCompiler{checker: c, kind: kind, ok: kindOK, kindOK: kindOK, slots: slots}
 			before := len(c.errs)
 			for _, fr := range fields {
 				rc.checkField(fr)
@@ -156,9 +165,11 @@ func compile(files []*File) (*Program, ErrorList) {
 			}
 		}
 		errs = append(errs, c.errs...)
+		prog.warnings = append(prog.warnings, c.warns...)
 	}
 	prog.nslots = len(slots)
 	errs.sort()
+	prog.warnings.sort()
 	return prog, errs
 }
 
@@ -354,6 +365,12 @@ func (rc *ruleCompiler) actions(a Action, out *[]action) {
 	case *AssertAction:
 		*out = append(*out, rc.assertion(x))
 	case *SetAction:
+		if !rc.kindOK {
+			// The rule has no target to check the SET against; the
+			// reason is already reported.
+			rc.ok = false
+			return
+		}
 		path, ok := rc.checkSetTarget(x.Field, rc.kind)
 		if !ok {
 			rc.ok = false

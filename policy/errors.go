@@ -16,10 +16,17 @@ type Error struct {
 	Msg string `json:"message"`
 	// Source is the text of the offending line.
 	Source string `json:"source"`
+	// Warning marks a checker warning: the rule compiles and runs, but its
+	// meaning may not be what was intended.
+	Warning bool `json:"warning,omitempty"`
 }
 
-// Error formats the error as file:line:col: message.
+// Error formats the error as file:line:col: message, with "warning: "
+// before the message of a warning.
 func (e *Error) Error() string {
+	if e.Warning {
+		return fmt.Sprintf("%s:%d:%d: warning: %s", e.File, e.Line, e.Col, e.Msg)
+	}
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
 

@@ -11,6 +11,9 @@ func FuzzParse(f *testing.F) {
 	f.Add(`RULE "x" SEVERITY high WHEN node.vendor == "cisco" THEN ASSERT version(node.software_version) >= version("17.9.4")`)
 	f.Add(`WHEN node.role IN ["core", "spine"] AND custom_data.maintenance IS NULL THEN { SET custom_data.monitoring.tier TO "gold"; APPLY "cisco/ntp.j2" }`)
 	f.Add("---\nid: x\n---\n# c\nWHEN node.name =~ /^a\\/b/i THEN APPLY 'x' // t\n")
+	f.Add(`WHEN location.name == "lon" THEN SET custom_data.tier TO "gold"`)
+	f.Add(`WHEN location.type == "site" THEN ASSERT custom_data.contact IS NOT NULL`)
+	f.Add(`WHEN location.type == "site" THEN { SET location.custom_data.a TO 1; SET custom_data.b TO 2 }`)
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := ParseFile("f.rules", []byte(src))
 		if err != nil {
@@ -25,6 +28,13 @@ func FuzzParse(f *testing.F) {
 				_ = e.Pretty()
 			}
 			return
+		}
+		_, warns := Vet(file)
+		for _, w := range warns {
+			if w.Line < 1 || w.Col < 1 || !w.Warning {
+				t.Fatalf("bad warning %v", w)
+			}
+			_ = w.Pretty()
 		}
 		if p, err := Compile(file); err == nil {
 			p.EvalNode(Input{Node: testNode(), Location: map[string]any{"path": "a/b"}})

@@ -26,10 +26,10 @@ func ParseSelector(src string) (*Selector, error) {
 	}
 	f := &File{Name: name, Source: src}
 	c := &checker{file: f}
-	r := &Rule{When: x, Then: &ApplyAction{}}
+	r := &Rule{When: x}
 	fields := collectFields(r)
 	kind, _ := c.ruleKind(r, fields)
-	rc := &ruleCompiler{checker: c, kind: kind, ok: true, slots: map[string]int{}}
+	rc := &ruleCompiler{checker: c, kind: kind, ok: true, kindOK: true, slots: map[string]int{}}
 	for _, fr := range fields {
 		rc.checkField(fr)
 	}

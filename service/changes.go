@@ -42,10 +42,10 @@ func (s *Service) ListChanges(ctx context.Context, f unet.ChangeFilter) (*unet.L
 				}
 			case unet.KindVendor:
 				q.ObjectID = strings.ToLower(ref)
-			case unet.KindGitSource, "snmp_profile":
+			case unet.KindGitSource, "snmp_profile", unet.KindSecret:
 				q.ObjectID = ref
 			default:
-				return nil, unet.Errorf(unet.EINVALID, "unknown object kind %q in %q (use node/, link/, location/, vendor/, snmp_profile/ or git_source/)", kind, f.Object)
+				return nil, unet.Errorf(unet.EINVALID, "unknown object kind %q in %q (use node/, link/, location/, vendor/, snmp_profile/, git_source/ or secret/)", kind, f.Object)
 			}
 			// An object's change rows may predate a rename: match the ID or the
 			// ref as a recorded name.

@@ -6,17 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/gitsync"
 	"github.com/unet-dev/unet/policy"
-	"github.com/unet-dev/unet/secret"
 	"github.com/unet-dev/unet/sqlstore"
 	"github.com/unet-dev/unet/templates"
 )
@@ -79,7 +80,7 @@ func (s *Service) syncer() (*gitsync.Syncer, error) {
 			gitsync.KindTemplates: validateTemplateSnapshot,
 		},
 		Store:   gitStore{s: s},
-		Secrets: resolveSecret,
+		Secrets: s.resolveGitSecret,
 		Now:     s.now,
 	})
 	if err != nil {
@@ -89,8 +90,11 @@ func (s *Service) syncer() (*gitsync.Syncer, error) {
 	return sy, nil
 }
 
-func resolveSecret(ctx context.Context, ref string) (string, error) {
-	v, err := secret.Resolve(ctx, ref)
+// resolveGitSecret resolves the credentials of a source through the
+// allow-list, at every use: a reference stored before the allow-list was
+// narrowed is refused too.
+func (s *Service) resolveGitSecret(ctx context.Context, ref string) (string, error) {
+	v, err := s.Secrets().Resolve(ctx, ref)
 	if err != nil {
 		return "", err
 	}
@@ -150,14 +154,23 @@ func toGitsync(src *unet.GitSource) gitsync.Source {
 	return gs
 }
 
-// validateGitSource checks a source: the syncer's rules, the interval and the
-// syntax of every secret reference.
-func validateGitSource(src *unet.GitSource) error {
+// validateGitSource checks a source: the syncer's rules, the interval, the
+// URL (no embedded credentials) and every secret reference against the
+// allow-list.
+func (s *Service) validateGitSource(src *unet.GitSource) error {
 	var fe []unet.FieldError
+	if n := utf8.RuneCountInString(src.Name); n > unet.MaxNameLen {
+		fe = append(fe, unet.FieldError{Field: "name", Message: fmt.Sprintf("is %d characters long; the limit is %d", n, unet.MaxNameLen)})
+	} else if _, i := unet.ControlChar(src.Name); i >= 0 || !utf8.ValidString(src.Name) {
+		fe = append(fe, unet.FieldError{Field: "name", Message: "must be valid UTF-8 without control characters (tab, newline, ESC, …)"})
+	}
 	if src.Interval != "" {
 		if d, err := time.ParseDuration(src.Interval); err != nil || d < 0 {
 			fe = append(fe, unet.FieldError{Field: "interval", Message: fmt.Sprintf("%q is not a duration such as 5m", src.Interval)})
 		}
+	}
+	if msg := urlCredentials(src.URL); msg != "" {
+		fe = append(fe, unet.FieldError{Field: "url", Message: msg})
 	}
 	refs := map[string]string{"webhook_secret_ref": src.WebhookSecretRef}
 	if a := src.Auth; a != nil {
@@ -169,13 +182,7 @@ func validateGitSource(src *unet.GitSource) error {
 		fields = append(fields, f)
 	}
 	sort.Strings(fields)
-	for _, f := range fields {
-		if ref := refs[f]; ref != "" {
-			if _, err := secret.ParseRef(ref); err != nil {
-				fe = append(fe, unet.FieldError{Field: f, Message: fmt.Sprintf("%v (use a secret reference such as env:NAME or file:/path)", err)})
-			}
-		}
-	}
+	fe = append(fe, s.checkRefs(fields, refs)...)
 	if len(fe) == 0 {
 		if err := toGitsync(src).Validate(); err != nil {
 			fe = append(fe, unet.FieldError{Message: err.Error()})
@@ -185,6 +192,35 @@ func validateGitSource(src *unet.GitSource) error {
 		return unet.Invalid("invalid Git source", fe...)
 	}
 	return nil
+}
+
+// urlCredentials returns why a source URL is refused when it embeds
+// credentials (https://user:token@host/...), or "". The message never
+// repeats the URL: it holds a password.
+func urlCredentials(raw string) string {
+	const ssh = "ssh"
+	scheme, hasUser, hasPw := "", false, false
+	if u, err := url.Parse(raw); err == nil {
+		scheme, hasUser = u.Scheme, u.User != nil
+		if hasUser {
+			_, hasPw = u.User.Password()
+		}
+	} else if sch, rest, ok := strings.Cut(raw, "://"); ok {
+		// Unparsable, but it may still carry user:password@ before the host.
+		authority, _, _ := strings.Cut(rest, "/")
+		if userinfo, _, ok := strings.Cut(authority, "@"); ok {
+			scheme, hasUser, hasPw = sch, true, strings.Contains(userinfo, ":")
+		}
+	}
+	if !hasUser {
+		return ""
+	}
+	// ssh://git@host/repo names the login, not a secret; a password in an
+	// ssh URL is refused like any other.
+	if strings.Contains(scheme, ssh) && !hasPw {
+		return ""
+	}
+	return "must not embed credentials (user:password@host): give the token as a secret reference with --token-ref env:NAME, file:PATH or db:NAME (auth.token_ref in the API), and a user name with --username"
 }
 
 // AddGitSource stores a new source; it is fetched by the first sync.
@@ -200,7 +236,7 @@ func (s *Service) AddGitSource(ctx context.Context, src *unet.GitSource, o unet.
 	if len(src.Environments) == 0 {
 		src.Environments = nil
 	}
-	if err := validateGitSource(src); err != nil {
+	if err := s.validateGitSource(src); err != nil {
 		return nil, err
 	}
 	if src.Interval != "" {

@@ -125,21 +125,23 @@ func (s *Service) ListLinks(ctx context.Context, f unet.LinkFilter) (*unet.List[
 func (s *Service) UpdateLink(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Link, error) {
 	var out *unet.Link
 	m := s.mutation(ctx, o.Reason)
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-		cur, err := tx.Reader().FindLink(ctx, ref)
-		if err != nil {
+	p = aliasKey(aliasKey(p, "a_node", "a_node_id"), "z_node", "z_node_id")
+	err := unconditional(o.IfVersion, func(lock bool) error {
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			cur, err := readForWrite(ctx, tx, lock, sqlstore.TableLinks, ref, tx.Reader().FindLink, linkID)
+			if err != nil {
+				return err
+			}
+			if err := checkVersion("link", linkLabel(cur), cur.Version, o.IfVersion); err != nil {
+				return err
+			}
+			next, err := applyPatch(cur, p, "link")
+			if err != nil {
+				return err
+			}
+			out, err = s.updateLink(ctx, tx, cur, next, m)
 			return err
-		}
-		if err := checkVersion("link", linkLabel(cur), cur.Version, o.IfVersion); err != nil {
-			return err
-		}
-		p = aliasKey(aliasKey(p, "a_node", "a_node_id"), "z_node", "z_node_id")
-		next, err := applyPatch(cur, p, "link")
-		if err != nil {
-			return err
-		}
-		out, err = s.updateLink(ctx, tx, cur, next, m)
-		return err
+		})
 	})
 	return out, err
 }
@@ -167,17 +169,21 @@ func (s *Service) updateLink(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 // DeleteLink deletes a link.
 func (s *Service) DeleteLink(ctx context.Context, ref string, o unet.DeleteOptions) error {
 	m := s.mutation(ctx, o.Reason)
-	return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-		l, err := tx.Reader().FindLink(ctx, ref)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion("link", linkLabel(l), l.Version, o.IfVersion); err != nil {
-			return err
-		}
-		if err := tx.DeleteLink(ctx, l); err != nil {
-			return err
-		}
-		return m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpDelete, l, nil)
+	return unconditional(o.IfVersion, func(lock bool) error {
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			l, err := readForWrite(ctx, tx, lock, sqlstore.TableLinks, ref, tx.Reader().FindLink, linkID)
+			if err != nil {
+				return err
+			}
+			if err := checkVersion("link", linkLabel(l), l.Version, o.IfVersion); err != nil {
+				return err
+			}
+			if err := tx.DeleteLink(ctx, l); err != nil {
+				return err
+			}
+			return m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpDelete, l, nil)
+		})
 	})
 }
+
+func linkID(l *unet.Link) string { return l.ID }

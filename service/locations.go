@@ -96,20 +96,22 @@ func (s *Service) ListLocations(ctx context.Context, f unet.LocationFilter) (*un
 func (s *Service) UpdateLocation(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Location, error) {
 	var out *unet.Location
 	m := s.mutation(ctx, o.Reason)
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-		cur, err := tx.Reader().FindLocation(ctx, ref)
-		if err != nil {
+	err := unconditional(o.IfVersion, func(lock bool) error {
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			cur, err := readForWrite(ctx, tx, lock, sqlstore.TableLocations, ref, tx.Reader().FindLocation, locationID)
+			if err != nil {
+				return err
+			}
+			if err := checkVersion("location", cur.Path, cur.Version, o.IfVersion); err != nil {
+				return err
+			}
+			next, err := applyPatch(cur, aliasKey(p, "parent", "parent_id"), "location")
+			if err != nil {
+				return err
+			}
+			out, err = s.updateLocation(ctx, tx, cur, next, m)
 			return err
-		}
-		if err := checkVersion("location", cur.Path, cur.Version, o.IfVersion); err != nil {
-			return err
-		}
-		next, err := applyPatch(cur, aliasKey(p, "parent", "parent_id"), "location")
-		if err != nil {
-			return err
-		}
-		out, err = s.updateLocation(ctx, tx, cur, next, m)
-		return err
+		})
 	})
 	return out, err
 }
@@ -168,32 +170,38 @@ func (s *Service) updateLocation(ctx context.Context, tx *sqlstore.Tx, cur, next
 // otherwise the error names them.
 func (s *Service) DeleteLocation(ctx context.Context, ref string, o unet.DeleteOptions) error {
 	m := s.mutation(ctx, o.Reason)
-	return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-		r := tx.Reader()
-		l, err := r.FindLocation(ctx, ref)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion("location", l.Path, l.Version, o.IfVersion); err != nil {
-			return err
-		}
-		children, nodes, err := r.LocationDependents(ctx, l.ID, 10)
-		if err != nil {
-			return err
-		}
-		if len(children) > 0 || len(nodes) > 0 {
-			var parts []string
-			if len(children) > 0 {
-				parts = append(parts, "child locations: "+strings.Join(children, ", "))
-			}
-			if len(nodes) > 0 {
-				parts = append(parts, "nodes: "+strings.Join(nodes, ", "))
-			}
-			return unet.Errorf(unet.ECONFLICT, "location %s is not empty (%s)", l.Path, strings.Join(parts, "; "))
-		}
-		if err := tx.DeleteLocation(ctx, l); err != nil {
-			return err
-		}
-		return m.record(ctx, tx, unet.KindLocation, l.ID, l.Path, unet.OpDelete, l, nil)
+	return unconditional(o.IfVersion, func(lock bool) error {
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.deleteLocation(ctx, tx, lock, ref, o, m) })
 	})
 }
+
+func (s *Service) deleteLocation(ctx context.Context, tx *sqlstore.Tx, lock bool, ref string, o unet.DeleteOptions, m mutation) error {
+	r := tx.Reader()
+	l, err := readForWrite(ctx, tx, lock, sqlstore.TableLocations, ref, r.FindLocation, locationID)
+	if err != nil {
+		return err
+	}
+	if err := checkVersion("location", l.Path, l.Version, o.IfVersion); err != nil {
+		return err
+	}
+	children, nodes, err := r.LocationDependents(ctx, l.ID, 10)
+	if err != nil {
+		return err
+	}
+	if len(children) > 0 || len(nodes) > 0 {
+		var parts []string
+		if len(children) > 0 {
+			parts = append(parts, "child locations: "+strings.Join(children, ", "))
+		}
+		if len(nodes) > 0 {
+			parts = append(parts, "nodes: "+strings.Join(nodes, ", "))
+		}
+		return unet.Errorf(unet.ECONFLICT, "location %s is not empty (%s)", l.Path, strings.Join(parts, "; "))
+	}
+	if err := tx.DeleteLocation(ctx, l); err != nil {
+		return err
+	}
+	return m.record(ctx, tx, unet.KindLocation, l.ID, l.Path, unet.OpDelete, l, nil)
+}
+
+func locationID(l *unet.Location) string { return l.ID }

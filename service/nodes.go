@@ -120,21 +120,23 @@ func (s *Service) ListNodes(ctx context.Context, f unet.NodeFilter) (*unet.List[
 func (s *Service) UpdateNode(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Node, error) {
 	var out *unet.Node
 	m := s.mutation(ctx, o.Reason)
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-		cur, err := tx.Reader().FindNode(ctx, ref)
-		if err != nil {
+	p = aliasKey(p, "location", "location_id")
+	err := unconditional(o.IfVersion, func(lock bool) error {
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			cur, err := readForWrite(ctx, tx, lock, sqlstore.TableNodes, ref, tx.Reader().FindNode, nodeID)
+			if err != nil {
+				return err
+			}
+			if err := checkVersion("node", cur.FQDN, cur.Version, o.IfVersion); err != nil {
+				return err
+			}
+			next, err := applyPatch(cur, p, "node")
+			if err != nil {
+				return err
+			}
+			out, err = s.updateNode(ctx, tx, cur, next, m)
 			return err
-		}
-		if err := checkVersion("node", cur.FQDN, cur.Version, o.IfVersion); err != nil {
-			return err
-		}
-		p = aliasKey(p, "location", "location_id")
-		next, err := applyPatch(cur, p, "node")
-		if err != nil {
-			return err
-		}
-		out, err = s.updateNode(ctx, tx, cur, next, m)
-		return err
+		})
 	})
 	return out, err
 }
@@ -187,43 +189,49 @@ func (s *Service) updateNode(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 // which deletes its links first (each recorded in the change log).
 func (s *Service) DeleteNode(ctx context.Context, ref string, o unet.DeleteOptions) error {
 	m := s.mutation(ctx, o.Reason)
-	return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-		r := tx.Reader()
-		n, err := r.FindNode(ctx, ref)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion("node", n.FQDN, n.Version, o.IfVersion); err != nil {
-			return err
-		}
-		linkIDs, err := r.NodeLinkIDs(ctx, n.ID)
-		if err != nil {
-			return err
-		}
-		if len(linkIDs) > 0 && !o.Cascade {
-			names := make([]string, 0, len(linkIDs))
-			for _, id := range linkIDs {
-				if l, err := r.GetLink(ctx, id); err == nil {
-					names = append(names, linkLabel(l))
-				}
-			}
-			return unet.Errorf(unet.ECONFLICT, "node %s has %d link(s): %s; delete them first or use --cascade", n.FQDN, len(linkIDs), strings.Join(names, ", "))
-		}
-		for _, id := range linkIDs {
-			l, err := r.GetLink(ctx, id)
-			if err != nil {
-				return err
-			}
-			if err := tx.DeleteLink(ctx, l); err != nil {
-				return err
-			}
-			if err := m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpDelete, l, nil); err != nil {
-				return err
-			}
-		}
-		if err := tx.DeleteNode(ctx, n); err != nil {
-			return err
-		}
-		return m.record(ctx, tx, unet.KindNode, n.ID, n.FQDN, unet.OpDelete, n, nil)
+	return unconditional(o.IfVersion, func(lock bool) error {
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.deleteNode(ctx, tx, lock, ref, o, m) })
 	})
 }
+
+func (s *Service) deleteNode(ctx context.Context, tx *sqlstore.Tx, lock bool, ref string, o unet.DeleteOptions, m mutation) error {
+	r := tx.Reader()
+	n, err := readForWrite(ctx, tx, lock, sqlstore.TableNodes, ref, r.FindNode, nodeID)
+	if err != nil {
+		return err
+	}
+	if err := checkVersion("node", n.FQDN, n.Version, o.IfVersion); err != nil {
+		return err
+	}
+	linkIDs, err := r.NodeLinkIDs(ctx, n.ID)
+	if err != nil {
+		return err
+	}
+	if len(linkIDs) > 0 && !o.Cascade {
+		names := make([]string, 0, len(linkIDs))
+		for _, id := range linkIDs {
+			if l, err := r.GetLink(ctx, id); err == nil {
+				names = append(names, linkLabel(l))
+			}
+		}
+		return unet.Errorf(unet.ECONFLICT, "node %s has %d link(s): %s; delete them first or use --cascade", n.FQDN, len(linkIDs), strings.Join(names, ", "))
+	}
+	for _, id := range linkIDs {
+		l, err := r.GetLink(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteLink(ctx, l); err != nil {
+			return err
+		}
+		if err := m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpDelete, l, nil); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteNode(ctx, n); err != nil {
+		return err
+	}
+	return m.record(ctx, tx, unet.KindNode, n.ID, n.FQDN, unet.OpDelete, n, nil)
+}
+
+func nodeID(n *unet.Node) string { return n.ID }

@@ -2,12 +2,14 @@ package service
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/sqlstore"
 )
 
 // readOnlyFields may not be patched: they are assigned or computed by μNet.
@@ -120,4 +122,37 @@ func mergeValue(target, patch any) any {
 		tm[k] = mergeValue(tm[k], v)
 	}
 	return tm
+}
+
+// raceAttempts bounds the runs of an unconditional write that lost a
+// version race (see unconditional).
+const raceAttempts = 3
+
+// unconditional runs a read-modify-write transaction, write(lock). A write
+// that names no version (no If-Match) is unconditional by the API's contract:
+// when its transaction lost a race to a concurrent writer of the same row
+// (possible under PostgreSQL's read committed isolation), it is run again
+// with lock set, reading the row under a row lock so that the next run cannot
+// lose. A write that names a version reports the conflict instead.
+func unconditional(ifVersion int, write func(lock bool) error) error {
+	err := write(false)
+	for attempt := 1; attempt < raceAttempts && ifVersion == 0 && sqlstore.IsVersionRace(err); attempt++ {
+		err = write(true)
+	}
+	return err
+}
+
+// readForWrite reads the object ref with find; with lock, it then locks the
+// object's row in table and reads it again, now current and stable until the
+// transaction ends.
+func readForWrite[T any](ctx context.Context, tx *sqlstore.Tx, lock bool, table, ref string,
+	find func(context.Context, string) (*T, error), id func(*T) string) (*T, error) {
+	cur, err := find(ctx, ref)
+	if err != nil || !lock {
+		return cur, err
+	}
+	if err := tx.LockRow(ctx, table, id(cur)); err != nil {
+		return nil, err
+	}
+	return find(ctx, id(cur))
 }

@@ -71,6 +71,27 @@ func (s *Service) ValidatePolicies(ctx context.Context, files []unet.PolicyFile)
 	return nil, nil
 }
 
+// PolicyWarnings compiles rule files and returns the checker's warnings
+// (rules that run but may not mean what was intended, such as a rule that
+// reads only location fields and the short form custom_data.<path>) as
+// field errors like those of ValidatePolicies: File, Field "line:col" and
+// Message. Files that do not compile are an invalid error.
+func (s *Service) PolicyWarnings(ctx context.Context, files []unet.PolicyFile) ([]unet.FieldError, error) {
+	prog, err := compilePolicies(files)
+	if err != nil {
+		return nil, err
+	}
+	warns := prog.Warnings()
+	if len(warns) == 0 {
+		return nil, nil
+	}
+	fe := make([]unet.FieldError, 0, len(warns))
+	for _, w := range warns {
+		fe = append(fe, unet.FieldError{File: w.File, Field: fmt.Sprintf("%d:%d", w.Line, w.Col), Message: w.Msg})
+	}
+	return fe, nil
+}
+
 func (s *Service) rules(ctx context.Context, files []unet.PolicyFile, source, env string) (*policy.Program, string, error) {
 	if len(files) == 0 {
 		if s.policySource == nil {

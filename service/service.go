@@ -5,6 +5,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"sync"
@@ -33,6 +34,8 @@ type Service struct {
 	infos   map[string]templates.TemplateInfo
 	// git holds the Git syncer and its data directory.
 	git gitState
+	// sec holds the secret allow-list and the key of stored secrets.
+	sec secretsState
 }
 
 var _ unet.Service = (*Service)(nil)
@@ -163,12 +166,17 @@ func checkVersion(kind, name string, current, want int) error {
 func sameIntent(a, b unet.Meta, ja, jb any) bool {
 	a.Version, a.CreatedAt, a.UpdatedAt = 0, time.Time{}, time.Time{}
 	b.Version, b.CreatedAt, b.UpdatedAt = 0, time.Time{}, time.Time{}
-	ma, _ := json.Marshal(a)
-	mb, _ := json.Marshal(b)
-	if string(ma) != string(mb) {
+	return sameJSON(a, b) && sameJSON(ja, jb)
+}
+
+// sameJSON reports whether x and y have the same JSON form. A value that does
+// not encode is never the same as anything, so the write it guards goes ahead
+// (and fails there with the encoding error).
+func sameJSON(x, y any) bool {
+	bx, err := json.Marshal(x)
+	if err != nil {
 		return false
 	}
-	xa, _ := json.Marshal(ja)
-	xb, _ := json.Marshal(jb)
-	return string(xa) == string(xb)
+	by, err := json.Marshal(y)
+	return err == nil && bytes.Equal(bx, by)
 }

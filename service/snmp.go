@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/snmp"
@@ -24,8 +25,13 @@ func toSNMPProfile(p *unet.SNMPProfile) snmp.Profile {
 // validateProfile checks a profile with the poller's rules and ours.
 func validateProfile(p *unet.SNMPProfile) error {
 	var fe []unet.FieldError
-	if p.Name == "" || strings.ContainsAny(p.Name, " /") {
+	switch _, ctl := unet.ControlChar(p.Name); {
+	case p.Name == "" || strings.ContainsAny(p.Name, " /"):
 		fe = append(fe, unet.FieldError{Field: "name", Message: "is required and may not contain spaces or '/'"})
+	case utf8.RuneCountInString(p.Name) > unet.MaxKeyLen:
+		fe = append(fe, unet.FieldError{Field: "name", Message: fmt.Sprintf("is %d characters long; the limit is %d", utf8.RuneCountInString(p.Name), unet.MaxKeyLen)})
+	case ctl >= 0 || !utf8.ValidString(p.Name):
+		fe = append(fe, unet.FieldError{Field: "name", Message: "must be valid UTF-8 without control characters (tab, newline, ESC, …)"})
 	}
 	if p.Port < 0 || p.Port > 65535 {
 		fe = append(fe, unet.FieldError{Field: "port", Message: "must be 0..65535"})
@@ -60,6 +66,10 @@ func (s *Service) CreateSNMPProfile(ctx context.Context, p *unet.SNMPProfile, o 
 	p.Version = strings.TrimPrefix(strings.ToLower(p.Version), "v")
 	if err := validateProfile(p); err != nil {
 		return nil, err
+	}
+	if fe := s.checkRefs([]string{"community_ref", "auth_key_ref", "priv_key_ref"},
+		map[string]string{"community_ref": p.CommunityRef, "auth_key_ref": p.AuthKeyRef, "priv_key_ref": p.PrivKeyRef}); len(fe) > 0 {
+		return nil, unet.Invalid("invalid SNMP profile", fe...)
 	}
 	m := s.mutation(ctx, o.Reason)
 	p.CreatedAt, p.UpdatedAt = m.now, m.now
@@ -148,7 +158,7 @@ func (s *Service) PollNode(ctx context.Context, ref, profile string) (*unet.Node
 	}
 	target := snmp.Target{ID: n.ID, Name: n.FQDN, Host: n.MgmtIP}
 	start := s.now()
-	res, perr := snmp.Poll(ctx, target, toSNMPProfile(p))
+	res, perr := snmp.Poll(ctx, s.Secrets(), target, toSNMPProfile(p))
 	prev, _ := r.GetNodeStatus(ctx, n.ID)
 	w := statusWrite(n.ID, n.FQDN, profile, start, res, perr, prev, nil)
 	if err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
@@ -330,5 +340,6 @@ func (ss statusSink) WriteBatch(ctx context.Context, b snmp.Batch) error {
 // NewPollScheduler returns a scheduler that polls the inventory's live nodes
 // and stores their derived state, keeping history for retention (0: forever).
 func (s *Service) NewPollScheduler(opts snmp.Options, retention time.Duration) *snmp.Scheduler {
+	opts.Secrets = s.Secrets()
 	return snmp.NewScheduler(statusSource{s}, statusSink{s: s, retention: retention}, opts)
 }

@@ -30,7 +30,7 @@ func BenchmarkPollSNMPD(b *testing.B) {
 	target := Target{ID: "bench", Host: agent.Host, Port: agent.Port}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Poll(context.Background(), target, p); err != nil {
+		if _, err := Poll(context.Background(), testSecrets, target, p); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -21,7 +21,7 @@ func TestPollResultGolden(t *testing.T) {
 	sim := testutil.StartSNMPSim(t, 1, 4, 1024)
 	t.Setenv("UNET_TEST_SIM_COMMUNITY", testutil.SimCommunity(1))
 	p := Profile{Name: "sim", Version: V2c, CommunityRef: "env:UNET_TEST_SIM_COMMUNITY", Timeout: 5 * time.Second, Retries: 1}
-	res, err := Poll(context.Background(), Target{ID: "sim-1", Host: sim.Host, Port: sim.Port}, p)
+	res, err := Poll(context.Background(), testSecrets, Target{ID: "sim-1", Host: sim.Host, Port: sim.Port}, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,17 +12,24 @@ import (
 	"github.com/unet-dev/unet/secret"
 )
 
+// SecretResolver turns the secret references of profiles and targets into
+// values; μNet passes its allow-list resolver (*secret.Resolver).
+type SecretResolver interface {
+	Resolve(ctx context.Context, ref string) (secret.Secret, error)
+}
+
 // Poll reads the system group, the interface tables and the known vendor
 // CPU/memory objects of one agent, and derives vendor, platform and software
 // version. Credentials are resolved from the profile's secret references
-// now, and never appear in errors. Each request is bounded by the profile's
+// now, through secrets (nil refuses every reference), and never appear in
+// errors. Each request is bounded by the profile's
 // timeout and retries; ctx bounds the whole poll.
 //
 // All of it costs one GETBULK for the system group, vendor objects and the
 // first rows of every interface column, then one GETBULK per
 // MaxRepetitions rows. Errors are *PollError values that match ErrConfig,
 // ErrTimeout, ErrAuth, ErrUnreachable or ErrProtocol with errors.Is.
-func Poll(ctx context.Context, target Target, profile Profile) (*PollResult, error) {
+func Poll(ctx context.Context, secrets SecretResolver, target Target, profile Profile) (*PollResult, error) {
 	p := profile.WithDefaults()
 	addr := target.addr(p)
 	if err := p.Validate(); err != nil {
@@ -36,7 +43,7 @@ func Poll(ctx context.Context, target Target, profile Profile) (*PollResult, err
 			return nil, &PollError{Addr: addr, Op: "check target", Kind: KindConfig, Err: err}
 		}
 	}
-	g, err := newSession(ctx, target, p)
+	g, err := newSession(ctx, secrets, target, p)
 	if err != nil {
 		return nil, &PollError{Addr: addr, Op: "resolve credentials", Kind: KindConfig, Err: err}
 	}

@@ -48,7 +48,7 @@ func agentTarget(a *testutil.SNMPD) Target {
 
 func TestPollV2cSystemAndInterfaces(t *testing.T) {
 	agent := testutil.StartSNMPD(t)
-	res, err := Poll(context.Background(), agentTarget(agent), v2cProfile(t, agent.Community))
+	res, err := Poll(context.Background(), testSecrets, agentTarget(agent), v2cProfile(t, agent.Community))
 	if err != nil {
 		t.Fatalf("Poll: %v", err)
 	}
@@ -119,7 +119,7 @@ func TestPollMaxRepetitionsDoNotChangeResult(t *testing.T) {
 	for _, reps := range []int{100, 1, 2, 3, 25} {
 		p := base
 		p.MaxRepetitions = reps
-		res, err := Poll(context.Background(), agentTarget(agent), p)
+		res, err := Poll(context.Background(), testSecrets, agentTarget(agent), p)
 		if err != nil {
 			t.Fatalf("reps %d: %v", reps, err)
 		}
@@ -142,7 +142,7 @@ func TestPollV3(t *testing.T) {
 	for _, u := range agent.Users {
 		t.Run(u.Name, func(t *testing.T) {
 			p := v3Profile(t, u)
-			res, err := Poll(context.Background(), agentTarget(agent), p)
+			res, err := Poll(context.Background(), testSecrets, agentTarget(agent), p)
 			if err != nil {
 				t.Fatalf("Poll %s (%s): %v", u.Name, p.SecurityLevel(), err)
 			}
@@ -199,7 +199,7 @@ func TestPollErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			res, err := Poll(context.Background(), tt.target, tt.profile)
+			res, err := Poll(context.Background(), testSecrets, tt.target, tt.profile)
 			if err == nil {
 				t.Fatalf("Poll succeeded: %v", res)
 			}
@@ -235,7 +235,7 @@ func TestPollContextDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := Poll(ctx, Target{Host: host, Port: port}, p)
+	_, err := Poll(ctx, testSecrets, Target{Host: host, Port: port}, p)
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("want ErrTimeout, got %v", err)
 	}
@@ -251,7 +251,7 @@ func TestPollCappedAgent(t *testing.T) {
 	sim := testutil.StartSNMPSim(t, 1, 48, 46)
 	t.Setenv("UNET_TEST_SIM_COMMUNITY", testutil.SimCommunity(1))
 	p := Profile{Name: "sim", Version: V2c, CommunityRef: "env:UNET_TEST_SIM_COMMUNITY", Timeout: 5 * time.Second, Retries: 1}
-	res, err := Poll(context.Background(), Target{ID: "sim", Host: sim.Host, Port: sim.Port}, p)
+	res, err := Poll(context.Background(), testSecrets, Target{ID: "sim", Host: sim.Host, Port: sim.Port}, p)
 	if err != nil {
 		t.Fatal(err)
 	}

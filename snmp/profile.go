@@ -171,7 +171,7 @@ func (p Profile) Validate() error {
 	switch p.Version {
 	case V2c:
 		if p.CommunityRef == "" {
-			add("community_ref", "is required for version 2c (a secret reference such as env:SNMP_COMMUNITY)")
+			add("community_ref", "is required for version 2c (a secret reference such as env:UNET_SNMP_COMMUNITY)")
 		} else {
 			checkRef("community_ref", p.CommunityRef)
 		}

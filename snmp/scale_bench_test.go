@@ -168,7 +168,7 @@ func BenchmarkScaleVsNetSNMP(b *testing.B) {
 
 		runtime.GC()
 		sink := &jsonSink{}
-		sched := NewScheduler(src, sink, Options{Concurrency: conc, Deadline: 5 * time.Minute})
+		sched := NewScheduler(src, sink, Options{Secrets: testSecrets, Concurrency: conc, Deadline: 5 * time.Minute})
 		self0 := rusage(syscall.RUSAGE_SELF)
 		start = time.Now()
 		batch, err := sched.PollAll(context.Background())

@@ -103,6 +103,9 @@ type Options struct {
 	FlushTimeout time.Duration
 	// Logger receives cycle summaries and sink errors (default: discard).
 	Logger *slog.Logger
+	// Secrets resolves the credentials of every poll; nil refuses them, so
+	// every poll fails with a configuration error.
+	Secrets SecretResolver
 	// OnOutcome, when set, is called as soon as each poll finishes, from
 	// the polling goroutine (for metrics); it must be quick and safe for
 	// concurrent use.
@@ -365,7 +368,7 @@ func (s *Scheduler) pollOne(ctx context.Context, a Assignment) (Outcome, bool) {
 	pctx, cancel := context.WithTimeout(ctx, s.opt.Deadline)
 	defer cancel()
 	start := time.Now()
-	res, err := Poll(pctx, a.Target, a.Profile)
+	res, err := Poll(pctx, s.opt.Secrets, a.Target, a.Profile)
 	o := Outcome{Target: a.Target, Profile: a.Profile.Name, Result: res, Err: err,
 		Attempted: start.UTC(), Duration: time.Since(start)}
 	if err != nil && (ctx.Err() != nil || errors.Is(err, context.Canceled)) {

@@ -79,7 +79,7 @@ func TestSchedulerPollAll(t *testing.T) {
 	}
 	src.asg = append(src.asg, Assignment{Target: Target{ID: "silent", Host: silentHost, Port: silentPort}, Profile: p})
 	sink := &batchSink{}
-	s := NewScheduler(src, sink, Options{Concurrency: 3})
+	s := NewScheduler(src, sink, Options{Secrets: testSecrets, Concurrency: 3})
 	b, err := s.PollAll(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func TestSchedulerSlowTargetDoesNotDelayOthers(t *testing.T) {
 	var okDone atomic.Int64
 	var lastOK atomic.Int64
 	start := time.Now()
-	s := NewScheduler(src, &batchSink{}, Options{Concurrency: 2, Deadline: 500 * time.Millisecond, OnOutcome: func(o Outcome) {
+	s := NewScheduler(src, &batchSink{}, Options{Secrets: testSecrets, Concurrency: 2, Deadline: 500 * time.Millisecond, OnOutcome: func(o Outcome) {
 		if o.Err == nil {
 			okDone.Add(1)
 			lastOK.Store(int64(time.Since(start)))
@@ -155,7 +155,7 @@ func TestSchedulerAgentStopsMidCycle(t *testing.T) {
 	}
 	var paused atomic.Bool
 	sink := &batchSink{}
-	s := NewScheduler(src, sink, Options{Concurrency: 1, OnOutcome: func(o Outcome) {
+	s := NewScheduler(src, sink, Options{Secrets: testSecrets, Concurrency: 1, OnOutcome: func(o Outcome) {
 		if o.Target.Port == bAgent.Port && o.Err == nil && paused.CompareAndSwap(false, true) {
 			bAgent.Pause(t)
 		}
@@ -200,7 +200,7 @@ func TestSchedulerTargetRemovedMidCycle(t *testing.T) {
 	}
 	var once sync.Once
 	sink := &batchSink{}
-	s := NewScheduler(src, sink, Options{Concurrency: 1, OnOutcome: func(Outcome) {
+	s := NewScheduler(src, sink, Options{Secrets: testSecrets, Concurrency: 1, OnOutcome: func(Outcome) {
 		once.Do(func() {
 			src.remove("n2")
 			src.mu.Lock()
@@ -241,7 +241,7 @@ func TestSchedulerCancelMidCycle(t *testing.T) {
 	defer cancel()
 	var ok atomic.Int64
 	sink := &batchSink{}
-	s := NewScheduler(src, sink, Options{Concurrency: 16, Jitter: -1, Tick: 10 * time.Millisecond, Deadline: time.Minute,
+	s := NewScheduler(src, sink, Options{Secrets: testSecrets, Concurrency: 16, Jitter: -1, Tick: 10 * time.Millisecond, Deadline: time.Minute,
 		OnOutcome: func(o Outcome) {
 			if o.Err == nil && ok.Add(1) == 3 {
 				time.AfterFunc(100*time.Millisecond, cancel)
@@ -284,7 +284,7 @@ func TestSchedulerRunIntervalAndBackoff(t *testing.T) {
 	}}
 	sink := &batchSink{}
 	const interval = 200 * time.Millisecond
-	s := NewScheduler(src, sink, Options{Interval: interval, Jitter: -1, Tick: 5 * time.Millisecond,
+	s := NewScheduler(src, sink, Options{Secrets: testSecrets, Interval: interval, Jitter: -1, Tick: 5 * time.Millisecond,
 		MaxBackoff: 4 * interval, Refresh: 50 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 1700*time.Millisecond)
 	defer cancel()

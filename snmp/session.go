@@ -2,13 +2,13 @@ package snmp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"time"
 
 	"github.com/gosnmp/gosnmp"
-	"github.com/unet-dev/unet/secret"
 )
 
 // Target is one device to poll.
@@ -70,9 +70,12 @@ func gosnmpPriv(p PrivProto) gosnmp.SnmpV3PrivProtocol {
 	return gosnmp.NoPriv
 }
 
-// newSession resolves the profile's credentials and returns an unconnected
-// gosnmp session bound to ctx. p must have its defaults applied.
-func newSession(ctx context.Context, t Target, p Profile) (*gosnmp.GoSNMP, error) {
+// newSession resolves the profile's credentials with secrets and returns an
+// unconnected gosnmp session bound to ctx. p must have its defaults applied.
+func newSession(ctx context.Context, secrets SecretResolver, t Target, p Profile) (*gosnmp.GoSNMP, error) {
+	if secrets == nil {
+		return nil, errors.New("no secret resolver is configured")
+	}
 	port := t.Port
 	if port == 0 {
 		port = p.Port
@@ -93,7 +96,7 @@ func newSession(ctx context.Context, t Target, p Profile) (*gosnmp.GoSNMP, error
 		if t.CommunityRef != "" {
 			ref = t.CommunityRef
 		}
-		c, err := secret.Resolve(ctx, ref)
+		c, err := secrets.Resolve(ctx, ref)
 		if err != nil {
 			return nil, fmt.Errorf("community: %w", err)
 		}
@@ -107,7 +110,7 @@ func newSession(ctx context.Context, t Target, p Profile) (*gosnmp.GoSNMP, error
 		}
 		g.MsgFlags = gosnmp.NoAuthNoPriv
 		if p.AuthProto != AuthNone {
-			k, err := secret.Resolve(ctx, p.AuthKeyRef)
+			k, err := secrets.Resolve(ctx, p.AuthKeyRef)
 			if err != nil {
 				return nil, fmt.Errorf("auth key: %w", err)
 			}
@@ -115,7 +118,7 @@ func newSession(ctx context.Context, t Target, p Profile) (*gosnmp.GoSNMP, error
 			g.MsgFlags = gosnmp.AuthNoPriv
 		}
 		if p.PrivProto != PrivNone {
-			k, err := secret.Resolve(ctx, p.PrivKeyRef)
+			k, err := secrets.Resolve(ctx, p.PrivKeyRef)
 			if err != nil {
 				return nil, fmt.Errorf("privacy key: %w", err)
 			}

@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -45,6 +47,16 @@ func afterColon(s, marker string) string {
 	return rest
 }
 
+// errVersionRace is the cause of the conflict of a write whose row changed
+// between the read and the write of its transaction.
+var errVersionRace = errors.New("version changed under the transaction")
+
+// IsVersionRace reports whether err is the conflict of a conditional UPDATE
+// or DELETE that found its row at another version than the one its
+// transaction had read: a concurrent transaction committed in between (under
+// PostgreSQL's read committed isolation; SQLite serializes writers).
+func IsVersionRace(err error) bool { return errors.Is(err, errVersionRace) }
+
 // checkOneRow turns "no row updated" into a version conflict.
 func checkOneRow(res sql.Result, kind, name string, version int) error {
 	n, err := res.RowsAffected()
@@ -52,7 +64,41 @@ func checkOneRow(res sql.Result, kind, name string, version int) error {
 		return err
 	}
 	if n == 0 {
-		return unet.Errorf(unet.ECONFLICT, "%s %s was changed or deleted by someone else (expected version %d): reload and retry", kind, name, version)
+		return &unet.Error{Code: unet.ECONFLICT, Err: errVersionRace,
+			Message: fmt.Sprintf("%s %s was changed or deleted by someone else (expected version %d): reload and retry", kind, name, version)}
 	}
 	return nil
+}
+
+// Lockable tables, for LockRow.
+const (
+	TableNodes     = "nodes"
+	TableLinks     = "links"
+	TableLocations = "locations"
+)
+
+// LockRow locks the row id of table until the transaction ends, so that no
+// concurrent transaction changes it between a read and a write of this one.
+// It is needed for PostgreSQL only (SQLite transactions hold the database's
+// write lock from their start) and takes PostgreSQL's FOR NO KEY UPDATE lock,
+// the one an UPDATE takes, which leaves foreign-key checks of other rows free.
+func (tx *Tx) LockRow(ctx context.Context, table, id string) error {
+	switch table {
+	case TableNodes, TableLinks, TableLocations:
+	default:
+		return unet.Internal(fmt.Errorf("LockRow: unknown table %q", table))
+	}
+	if tx.engine != Postgres {
+		return nil
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT 1 FROM `+table+` WHERE id=$1 FOR NO KEY UPDATE`, id)
+	if err != nil {
+		return fmt.Errorf("lock %s row %s: %w", table, id, err)
+	}
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		return errors.Join(fmt.Errorf("lock %s row %s: %w", table, id, err), rows.Close())
+	}
+	return rows.Close()
 }

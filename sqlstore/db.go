@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,10 +29,13 @@ const (
 
 // DB is an open database of either engine.
 type DB struct {
-	sql    *sql.DB
-	reads  *poolCache
-	engine string
-	url    string
+	sql         *sql.DB
+	reads       *poolCache
+	engine      string
+	url         string
+	lockTimeout time.Duration
+	file        *dbFile // the SQLite file as opened; nil for PostgreSQL
+	writes      writeState
 }
 
 // ParseURL splits a database URL into the engine and the driver's data source.
@@ -54,14 +58,24 @@ func ParseURL(raw string) (engine, dsn string, err error) {
 	}
 }
 
-// Open opens the database named by rawURL. It does not migrate; call Migrate or
-// CheckSchema.
+// Open opens the database named by rawURL with the default Options. It does
+// not migrate; call Migrate or CheckSchema.
 func Open(ctx context.Context, rawURL string) (*DB, error) {
+	return OpenWith(ctx, rawURL, Options{})
+}
+
+// OpenWith opens the database named by rawURL with o. It does not migrate;
+// call Migrate or CheckSchema.
+func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
+	if err := o.defaults(); err != nil {
+		return nil, err
+	}
 	engine, dsn, err := ParseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
 	var db *sql.DB
+	var file string
 	switch engine {
 	case SQLite:
 		path := dsn
@@ -76,11 +90,12 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 				return nil, unet.Errorf(unet.EUNAVAILABLE, "database directory %s: %v", dir, err)
 			}
 		}
+		file = path
 		q := url.Values{}
-		q.Add("_pragma", "busy_timeout(15000)")
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.LockTimeout.Milliseconds()))
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "synchronous("+strings.ToUpper(o.Sync)+")")
 		// Write transactions take the write lock at BEGIN, so two writers queue on
 		// busy_timeout instead of failing on a lock upgrade.
 		q.Add("_txlock", "immediate")
@@ -92,7 +107,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(time.Minute)
 	case Postgres:
-		db, err = sql.Open("pgx", dsn)
+		db, err = sql.Open("pgx", withLockTimeout(dsn, o.LockTimeout))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -106,7 +121,15 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		db.Close()
 		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach database %s: %v", RedactURL(rawURL), err), Err: err}
 	}
-	return &DB{sql: db, reads: newPoolCache(db), engine: engine, url: rawURL}, nil
+	out := &DB{sql: db, reads: newPoolCache(db), engine: engine, url: rawURL, lockTimeout: o.LockTimeout}
+	if file != "" {
+		// The first connection (Ping) created the file if it was missing:
+		// remember which file that is.
+		if out.file, err = openedFile(file); err != nil {
+			return nil, errors.Join(err, db.Close())
+		}
+	}
+	return out, nil
 }
 
 // RedactURL hides a password in a database URL.
@@ -161,23 +184,60 @@ func (db *DB) Reader() Reader { return Reader{q: db.reads} }
 // Reader returns a reader that sees the transaction's writes.
 func (tx *Tx) Reader() Reader { return Reader{q: tx.q} }
 
-// WithTx runs fn in a write transaction and commits it when fn returns nil. A
-// SQLite "busy" failure (another process holding the lock past the busy timeout)
-// is retried a few times with backoff before it surfaces as "unavailable".
+// WithTx runs fn in a write transaction and commits it when fn returns nil.
+//
+// Waiting for the write lock (SQLite's busy timeout, PostgreSQL's
+// lock_timeout) is bounded by Options.LockTimeout: a lock held longer by
+// someone else fails the write as "unavailable" instead of letting it commit
+// after the caller gave up. A lock failure that came back at once is retried
+// within that budget, and so are PostgreSQL serialization failures and
+// deadlocks. A SQLite file removed or replaced since Open fails every write
+// as "unavailable": a commit into an unlinked file would be lost.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	budget := time.Now().Add(db.lockTimeout)
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
+		if err = db.checkFile(); err != nil {
+			return err
+		}
 		err = db.withTxOnce(ctx, fn)
-		if err == nil || !isBusy(err) {
+		if err == nil {
+			db.writes.succeeded()
+			return nil
+		}
+		if ctx.Err() != nil {
+			return contextError(ctx, err)
+		}
+		pause := backoff(attempt)
+		switch classify(err) {
+		case errTransient:
+			// Another transaction won a race: run again after a short pause.
+		case errLockWait:
+			if time.Now().Add(pause).After(budget) {
+				db.writes.blocked(err)
+				return lockError(db.engine, db.lockTimeout, err)
+			}
+		default:
 			return err
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(50<<attempt) * time.Millisecond):
+			return contextError(ctx, err)
+		case <-time.After(pause):
 		}
 	}
-	return &unet.Error{Code: unet.EUNAVAILABLE, Message: "database is busy; try again", Err: err}
+	if classify(err) == errLockWait {
+		db.writes.blocked(err)
+		return lockError(db.engine, db.lockTimeout, err)
+	}
+	return &unet.Error{Code: unet.EUNAVAILABLE, Message: "the database kept refusing the transaction as conflicting with concurrent ones; try again", Err: err}
+}
+
+// backoff is the pause before attempt+1: 10 ms, 20 ms, 40 ms, … plus up to
+// half of it again at random, so that losers of a race do not meet again.
+func backoff(attempt int) time.Duration {
+	d := time.Duration(10<<attempt) * time.Millisecond
+	return d + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
 func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
@@ -188,8 +248,11 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	tx := &Tx{tx: stx, q: newStmtCache(stx), engine: db.engine}
 	defer tx.q.close()
 	if err := fn(tx); err != nil {
-		_ = stx.Rollback()
-		return err
+		return rollback(stx, err)
+	}
+	// Checked again at the last moment: the file may have gone while fn ran.
+	if err := db.checkFileInTx(); err != nil {
+		return rollback(stx, err)
 	}
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -197,17 +260,13 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-func isBusy(err error) bool {
-	if err == nil {
-		return false
+// rollback ends stx after err; a failed rollback is added to err (a rollback
+// after a cancelled context has nothing left to undo and is not reported).
+func rollback(stx *sql.Tx, err error) error {
+	if rerr := stx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) && !errors.Is(rerr, context.Canceled) && !errors.Is(rerr, context.DeadlineExceeded) {
+		return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
 	}
-	var ue *unet.Error
-	if errors.As(err, &ue) && ue.Code != unet.EINTERNAL {
-		return false
-	}
-	s := err.Error()
-	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked") ||
-		strings.Contains(s, "(5)") && strings.Contains(s, "locked")
+	return err
 }
 
 // timeFormat is how timestamps are stored: fixed width so text order is time order.
