@@ -65,7 +65,13 @@ func run(bin, config string, posts int, postBytes int64, evals, sets int) error 
 	defer srv.stop()
 	fmt.Printf("server pid %d at %s, RSS after start %s\n", srv.cmd.Process.Pid, srv.base, mib(srv.status("VmRSS")))
 
-	secretFile := filepath.Join(dir, "webhook-secret")
+	// The default allow-list of secret references admits files below the
+	// server's data directory (unet-data in its working directory).
+	secrets := filepath.Join(dir, "unet-data", "secrets")
+	if err := os.MkdirAll(secrets, 0o700); err != nil {
+		return err
+	}
+	secretFile := filepath.Join(secrets, "webhook-secret")
 	if err := os.WriteFile(secretFile, []byte("memload-secret\n"), 0o600); err != nil {
 		return err
 	}
