@@ -41,6 +41,12 @@ type serveConfig struct {
 		ReadTimeout     duration `toml:"read_timeout"`
 		WriteTimeout    duration `toml:"write_timeout"`
 		ShutdownTimeout duration `toml:"shutdown_timeout"`
+
+		// Engine and webhook limits (see httpapi.Options).
+		MaxEngineConcurrency   int   `toml:"max_engine_concurrency"`
+		MaxEngineTextBytes     int64 `toml:"max_engine_text_bytes"`
+		MaxEngineResponseBytes int64 `toml:"max_engine_response_bytes"`
+		MaxWebhookConcurrency  int   `toml:"max_webhook_concurrency"`
 	} `toml:"server"`
 	Database struct {
 		URL         string   `toml:"url"`
@@ -281,6 +287,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		ShutdownTimeout: time.Duration(cfg.Server.ShutdownTimeout),
 		Secrets:         svc,
 	}
+	opts.MaxEngineConcurrency = cfg.Server.MaxEngineConcurrency
+	opts.MaxEngineTextBytes = cfg.Server.MaxEngineTextBytes
+	opts.MaxEngineResponseBytes = cfg.Server.MaxEngineResponseBytes
+	opts.MaxWebhookConcurrency = cfg.Server.MaxWebhookConcurrency
 	srv, err := httpapi.New(svc, opts)
 	if err != nil {
 		return err

@@ -19,7 +19,13 @@ import (
 // templates as its sources.
 func demoServer(t *testing.T) *testServer {
 	t.Helper()
-	ts := startServer(t, httpapi.Options{})
+	return demoServerWith(t, httpapi.Options{})
+}
+
+// demoServerWith is demoServer with options o.
+func demoServerWith(t *testing.T, o httpapi.Options) *testServer {
+	t.Helper()
+	ts := startServer(t, o)
 	b := &unet.Bundle{}
 	for _, name := range []string{"locations.yaml", "nodes.yaml", "links.yaml"} {
 		data, err := fs.ReadFile(examples.Inventory(), name)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,14 +21,17 @@ func reply[T any](s *Server, w http.ResponseWriter, status int, v T, err error) 
 }
 
 // decodeAndReply decodes the request body into a B, calls fn with it and
-// answers fn's result with 200.
+// answers fn's result with 200, streamed and capped by writeEngineJSON.
 func decodeAndReply[B, R any](s *Server, w http.ResponseWriter, r *http.Request, fn func(context.Context, B) (R, error)) error {
 	var b B
 	if err := decodeBody(r, &b); err != nil {
 		return err
 	}
 	res, err := fn(r.Context(), b)
-	return reply(s, w, http.StatusOK, res, err)
+	if err != nil {
+		return err
+	}
+	return s.writeEngineJSON(w, http.StatusOK, res)
 }
 
 // listOf wraps a whole (unpaginated) result in the list shape.
@@ -88,9 +92,7 @@ func (s *Server) validatePolicies(w http.ResponseWriter, r *http.Request) error 
 	if errs == nil {
 		errs = []unet.FieldError{}
 	}
-	rep := ValidationReport{Valid: len(errs) == 0, Errors: errs}
-	s.writeJSON(w, http.StatusOK, rep)
-	return nil
+	return s.writeEngineJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs})
 }
 
 func (s *Server) listPolicyResults(w http.ResponseWriter, r *http.Request) error {
@@ -150,8 +152,7 @@ func (s *Server) validateTemplates(w http.ResponseWriter, r *http.Request) error
 	if errs == nil {
 		errs = []unet.FieldError{}
 	}
-	s.writeJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs})
-	return nil
+	return s.writeEngineJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs})
 }
 
 func (s *Server) renderNodeGet(w http.ResponseWriter, r *http.Request) error {
@@ -173,21 +174,32 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, req unet.Templat
 		return err
 	}
 	if wantsText(r) {
-		// The configuration itself: the parts in order, each ending a line.
-		var b strings.Builder
+		// The configuration itself: the parts in order, each ending a line,
+		// written one by one.
+		size := int64(0)
 		for _, p := range res.Parts {
-			b.WriteString(p.Output)
+			size += int64(len(p.Output))
 			if !strings.HasSuffix(p.Output, "\n") {
-				b.WriteString("\n")
+				size++
 			}
 		}
+		if size > s.opts.MaxEngineResponseBytes {
+			return s.responseTooLarge()
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 		w.WriteHeader(http.StatusOK)
-		_, _ = io.WriteString(w, b.String())
+		for _, p := range res.Parts {
+			if !strings.HasSuffix(p.Output, "\n") {
+				p.Output += "\n"
+			}
+			if _, err := io.WriteString(w, p.Output); err != nil {
+				return nil // the client went away; nothing more to say
+			}
+		}
 		return nil
 	}
-	s.writeJSON(w, http.StatusOK, res)
-	return nil
+	return s.writeEngineJSON(w, http.StatusOK, res)
 }
 
 // wantsText reports whether the client prefers text/plain over JSON.
@@ -211,7 +223,10 @@ func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {
 	}
 	req.Node = r.PathValue("ref")
 	res, err := s.svc.DiffNode(r.Context(), req)
-	return reply(s, w, http.StatusOK, res, err)
+	if err != nil {
+		return err
+	}
+	return s.writeEngineJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) listSNMPProfiles(w http.ResponseWriter, r *http.Request) error {

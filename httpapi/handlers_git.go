@@ -238,32 +238,34 @@ type SecretResolver interface {
 	ResolveSecret(ctx context.Context, ref string) (secret.Secret, error)
 }
 
-// gitWebhook receives a webhook delivery for a source: it verifies the
-// signature with the source's webhook secret (401 when unsigned, badly
-// signed, or when the source does not exist or has no webhook secret), drops
-// deliveries whose id was seen before (200, duplicate), and otherwise starts
-// a sync in the background (202, queued).
-func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request, dedup *webhook.Dedup) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return bodyError(err)
+// gitWebhook receives a webhook delivery for a source. In order, each step
+// before any work of the next: a slot among MaxWebhookConcurrency (503 with
+// Retry-After when none is free); the source, looked up before a byte of the
+// body is read (404 when it does not exist or has no webhook secret, or when
+// the server has no secret resolver); the signature scheme from the headers
+// (401 when unsigned or when a GitLab token does not match); the body,
+// streamed through the HMAC and a digest, never held in memory (413 over
+// WebhookBodyLimit, 401 when the HMAC does not match); de-duplication by
+// delivery id and by body digest (200, duplicate); and last the sync,
+// coalesced per source (202, queued).
+func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request) error {
+	wr := s.webhooks
+	if !wr.tryAcquire() {
+		w.Header().Set("Retry-After", "1")
+		return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE,
+			fmt.Sprintf("the server is already handling %d webhook deliveries (max_webhook_concurrency); retry later", cap(wr.slots)))
 	}
+	defer wr.release()
 	name := r.PathValue("source")
 	// An unknown source and a source without a secret get the same answer,
-	// so that an unauthenticated caller learns nothing about source names.
-	refused := fmt.Sprintf("webhook deliveries for %q are not accepted: no such Git source, or it has no webhook secret", name)
+	// so that a caller learns nothing more than that no receiver is there.
 	src, err := s.svc.GetGitSource(r.Context(), name)
-	if err != nil {
-		if unet.ErrorCode(err) == unet.ENOTFOUND {
-			return webhookRefused(refused)
-		}
+	if err != nil && unet.ErrorCode(err) != unet.ENOTFOUND {
 		return err
 	}
-	if src.WebhookSecretRef == "" {
-		return webhookRefused(refused)
-	}
-	if s.opts.Secrets == nil {
-		return webhookRefused(refused)
+	if err != nil || src.WebhookSecretRef == "" || s.opts.Secrets == nil {
+		return statusError(http.StatusNotFound, unet.ENOTFOUND,
+			fmt.Sprintf("no webhook receiver for %q: no such Git source, or it has no webhook secret", name))
 	}
 	sec, err := s.opts.Secrets.ResolveSecret(r.Context(), src.WebhookSecretRef)
 	if err != nil {
@@ -271,26 +273,31 @@ func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request, dedup *webho
 		return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE,
 			fmt.Sprintf("the webhook secret of Git source %s cannot be resolved on the server", name))
 	}
-	provider, err := webhook.Verify(r.Header, body, []byte(sec.Reveal()))
+	v, err := webhook.NewVerifier(r.Header, []byte(sec.Reveal()))
+	if err == nil {
+		if _, err = io.Copy(v, r.Body); err != nil {
+			return bodyError(err)
+		}
+		err = v.Verify()
+	}
 	switch {
-	case errors.Is(err, webhook.ErrNoSecret):
-		return webhookRefused(refused)
 	case errors.Is(err, webhook.ErrUnsigned):
 		return webhookRefused("webhook delivery is not signed: send X-Hub-Signature-256, X-Gitlab-Token or an HMAC-SHA256 signature header")
 	case err != nil:
 		return webhookRefused("webhook signature does not match the secret of Git source " + name)
 	}
+	provider := v.Provider()
 	delivery := webhook.DeliveryID(r.Header)
 	ans := GitWebhookAnswer{Source: name, Provider: string(provider), Delivery: delivery}
-	if dedup.Seen(delivery, time.Now()) {
+	if wr.duplicate(name, delivery, v.Digest(), time.Now()) {
 		ans.Duplicate = true
 		s.log.InfoContext(r.Context(), "duplicate webhook delivery ignored", slog.String("source", name), slog.String("delivery", delivery))
 		s.writeJSON(w, http.StatusOK, ans)
 		return nil
 	}
 	ans.Queued = true
-	ctx := unet.WithActor(context.WithoutCancel(r.Context()), "webhook:"+string(provider))
-	go s.webhookSync(ctx, name, delivery)
+	ctx := unet.WithActor(s.bgCtx, "webhook:"+string(provider))
+	ans.Sync = wr.syncs.request(ctx, name, func(ctx context.Context) { s.webhookSync(ctx, name, delivery) })
 	s.writeJSON(w, http.StatusAccepted, ans)
 	return nil
 }

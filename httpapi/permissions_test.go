@@ -121,7 +121,7 @@ func TestAuthorizerIsConsultedWithTheTable(t *testing.T) {
 		want := http.StatusForbidden
 		switch {
 		case r.OperationID == "receiveGitWebhook":
-			want = http.StatusUnauthorized // public, but an unsigned delivery is refused
+			want = http.StatusNotFound // public, but source {source} does not exist
 		case r.Permission == PermPublic:
 			want = http.StatusOK
 		}

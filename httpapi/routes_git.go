@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/unet-dev/unet"
-	"github.com/unet-dev/unet/gitsync/webhook"
 )
 
 // GitSyncReport is the answer of the sync routes: one result per source.
@@ -44,11 +43,14 @@ type GitExportRequest struct {
 }
 
 // GitWebhookAnswer is the answer to a webhook delivery: Queued when a sync of
-// Source was started, Duplicate when the delivery id was seen before (nothing
-// is done).
+// Source will cover it, Duplicate when the delivery id or the same body was
+// seen before (nothing is done). Sync says how the delivery was queued:
+// "started" (no sync was running), "pending" (one runs; another follows it)
+// or "coalesced" (one runs and another is already pending).
 type GitWebhookAnswer struct {
 	Queued    bool   `json:"queued"`
 	Duplicate bool   `json:"duplicate,omitempty"`
+	Sync      string `json:"sync,omitempty"`
 	Source    string `json:"source"`
 	Provider  string `json:"provider"`
 	Delivery  string `json:"delivery,omitempty"`
@@ -69,9 +71,6 @@ func gitSourceParam() []Param {
 // gitRoutes are the routes of Git sources: configuration, sync, status,
 // history, pinning, promotion and the webhook receiver.
 func (s *Server) gitRoutes() []Route {
-	// Delivery ids seen by this server's webhook receiver, so that a retried
-	// or replayed delivery syncs once.
-	dedup := webhook.NewDedup(0, 0)
 	src := gitSourceParam()
 	return []Route{
 		{Method: http.MethodGet, Path: BasePath + "/git/sources", Permission: PermGitRead, OperationID: "listGitSources",
@@ -115,10 +114,10 @@ func (s *Server) gitRoutes() []Route {
 			Tag: "git", Summary: "Commit the inventory (import format, YAML) into the source as the actor and push it; also needs inventory:export",
 			PathParams: src, Body: GitExportRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitExportResult{}, handle: s.exportInventoryToGit},
 		{Method: http.MethodPost, Path: BasePath + "/git/webhooks/{source}", Permission: PermPublic, OperationID: "receiveGitWebhook",
-			Tag: "git", Summary: "Webhook receiver: a delivery signed with the source's webhook secret queues a sync (401 when unsigned or badly signed)",
+			Tag: "git", Summary: "Webhook receiver: a delivery signed with the source's webhook secret queues a sync (404 without a receiver, 401 when unsigned or badly signed, 503 when busy)",
 			PathParams: []Param{{Name: "source", Type: "string", Description: "Git source name"}},
 			Body:       map[string]any{}, BodyLimit: WebhookBodyLimit, Status: http.StatusAccepted, Result: GitWebhookAnswer{},
-			handle: func(w http.ResponseWriter, r *http.Request) error { return s.gitWebhook(w, r, dedup) }},
+			handle: s.gitWebhook},
 	}
 }
 

@@ -44,6 +44,20 @@ type Options struct {
 	// first come first served, keeps tail latency low under overload, where
 	// waiting for a database connection would serve waiters in random order.
 	MaxInFlight int
+	// MaxEngineConcurrency bounds the engine requests (policy evaluate, apply
+	// and validate, template validate, render and diff) running at once
+	// (default GOMAXPROCS, at least 2); one more is answered 503 with
+	// Retry-After at once, before its body is read. MaxEngineTextBytes bounds
+	// an engine request's body, rules, variables and running configuration
+	// included (default 2 MiB). MaxEngineResponseBytes bounds an engine
+	// answer (default 128 MiB): a larger one is refused with 422 before any
+	// byte of it is sent; the others are streamed, never held in a buffer.
+	MaxEngineConcurrency   int
+	MaxEngineTextBytes     int64
+	MaxEngineResponseBytes int64
+	// MaxWebhookConcurrency bounds the webhook deliveries handled at once
+	// (default 16); one more is answered 503 with Retry-After at once.
+	MaxWebhookConcurrency int
 	// Timeouts of the HTTP server (defaults 5 s, 30 s, 60 s, 120 s); long
 	// routes (import, export) get LongRequestTimeout (default 10 min) to read
 	// and to write; ShutdownTimeout bounds the graceful shutdown (default 15 s).
@@ -87,6 +101,18 @@ func (o *Options) defaults() {
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = max(8, 4*runtime.GOMAXPROCS(0))
 	}
+	if o.MaxEngineConcurrency <= 0 {
+		o.MaxEngineConcurrency = max(2, runtime.GOMAXPROCS(0))
+	}
+	if o.MaxEngineTextBytes <= 0 {
+		o.MaxEngineTextBytes = 2 << 20
+	}
+	if o.MaxEngineResponseBytes <= 0 {
+		o.MaxEngineResponseBytes = 128 << 20
+	}
+	if o.MaxWebhookConcurrency <= 0 {
+		o.MaxWebhookConcurrency = 16
+	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = 1 << 20
 	}
@@ -105,9 +131,16 @@ type Server struct {
 	openapi []byte
 
 	slots     chan struct{} // MaxInFlight admission tokens
+	engines   chan struct{} // MaxEngineConcurrency tokens
+	webhooks  *webhookReceiver
 	bufs      sync.Pool
 	reqSeq    atomic.Uint64
 	reqPrefix string
+
+	// bgCtx is the context of background work (webhook syncs); Serve
+	// cancels it when the drain at shutdown times out.
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
 }
 
 // New builds the server: the route table, the mux and the OpenAPI document.
@@ -117,7 +150,9 @@ func New(svc unet.Service, o Options) (*Server, error) {
 		return nil, errors.New("httpapi.New: no service")
 	}
 	o.defaults()
-	s := &Server{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxInFlight)}
+	s := &Server{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxInFlight),
+		engines: make(chan struct{}, o.MaxEngineConcurrency), webhooks: newWebhookReceiver(o.MaxWebhookConcurrency)}
+	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	var p [6]byte
 	_, _ = rand.Read(p[:])
@@ -388,6 +423,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		_ = hs.Close()
 		err = fmt.Errorf("graceful shutdown timed out after %s; remaining connections closed", s.opts.ShutdownTimeout)
 	}
+	// Webhook syncs running or pending finish within the same bound; the
+	// caller closes the service only after that.
+	if werr := s.webhooks.syncs.wait(sctx); werr != nil {
+		s.bgCancel()
+		_ = s.webhooks.syncs.wait(context.Background())
+		if err == nil {
+			err = fmt.Errorf("graceful shutdown timed out after %s; webhook syncs cancelled", s.opts.ShutdownTimeout)
+		}
+	}
+	s.bgCancel()
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}

@@ -59,12 +59,19 @@ Dialects: auto (default), ios (iosxe), nxos, eos, iosxr, junos, junos-set, flat.
 				return err
 			}
 			defer in.Close()
-			res, err := configtree.Slice(cmd.OutOrStdout(), in, configtree.SliceOptions{Dialect: dialect, JSON: jsonOut, Context: context}, ms...)
+			// The slice goes to a spool first: the slicer stops at the first
+			// error, and then nothing at all is written.
+			out := &spool{}
+			defer out.Close()
+			res, err := configtree.Slice(out, in, configtree.SliceOptions{Dialect: dialect, JSON: jsonOut, Context: context}, ms...)
 			if err != nil {
 				return failure(fmtInputErr(label, err))
 			}
 			if res.Detection != nil {
 				note(cmd, "%s: dialect %s (%s)", label, res.Detection.Dialect, res.Detection.Reason)
+			}
+			if _, err := out.WriteTo(cmd.OutOrStdout()); err != nil {
+				return failure(err)
 			}
 			if failOnEmpty && res.Matched == 0 {
 				return failure(errNoMatch)
