@@ -32,12 +32,6 @@ const banner = `****************************************************************
 *  monitored; disconnect now if you are not authorised.           *
 *******************************************************************`
 
-// mask returns the dotted-decimal mask of a prefix length.
-func mask(bits int) string {
-	m := uint32(0xffffffff) << (32 - bits)
-	return fmt.Sprintf("%d.%d.%d.%d", m>>24, m>>16&0xff, m>>8&0xff, m&0xff)
-}
-
 // wildcard returns the inverse (wildcard) mask of a prefix length.
 func wildcard(bits int) string {
 	m := ^(uint32(0xffffffff) << (32 - bits))
