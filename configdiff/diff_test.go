@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/unet-dev/unet/configtree"
+	"github.com/unet-dev/unet/internal/sampleconfigs"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -87,16 +88,14 @@ func applyHunks(t *testing.T, a string, d *LineDiff) string {
 func TestLinesApplyRoundTrip(t *testing.T) {
 	pairs := [][2]string{
 		{"testdata/running.ios", "testdata/intended.ios"},
-		{"../../shared/configs/ios/sample_01.ios", "../../shared/configs/ios/sample_08.ios"},
-		{"../../shared/configs/iosxr/sample_05.iosxr", "../../shared/configs/iosxr/sample_07.iosxr"},
-		{"../../shared/configs/eos/dc1-leaf1a.cfg", "../../shared/configs/eos/dc1-spine1.cfg"},
+		{"generated/ios/branch-1.ios", "generated/ios/campus-core.ios"},
+		{"generated/iosxr/pe-1.iosxr", "generated/iosxr/pe-2.iosxr"},
+		{"generated/nxos/leaf-1.nxos", "generated/nxos/leaf-2.nxos"},
+		{"generated/junos/access-1.junos", "generated/junos/access-2.junos"},
+		{"../testdata/configs/eos/dc1-leaf1a.cfg", "../testdata/configs/eos/dc1-spine1.cfg"},
 	}
 	for _, p := range pairs {
-		a, err := os.ReadFile(p[0])
-		if err != nil {
-			t.Fatalf("%v (shared/configs lives beside the repository)", err)
-		}
-		b, _ := os.ReadFile(p[1])
+		a, b := readSample(t, p[0]), readSample(t, p[1])
 		for _, ctx := range []int{0, 1, 3, 10} {
 			d := Lines("a", "b", string(a), string(b), ctx)
 			if d.Equal {
@@ -274,21 +273,52 @@ func TestHierarchicalCases(t *testing.T) {
 	}
 }
 
-// corpusTrees parses the shared sample configurations grouped by dialect.
+// corpusTrees parses the sample configurations grouped by dialect: the
+// EOS files of ../testdata/configs and the generated IOS, NX-OS, IOS-XR
+// and JunOS configurations.
 func corpusTrees(t *testing.T) map[string][]*configtree.Tree {
 	t.Helper()
 	out := map[string][]*configtree.Tree{}
-	for _, d := range []string{"ios", "nxos", "eos", "iosxr", "junos"} {
-		files, _ := filepath.Glob(filepath.Join("../../shared/configs", d, "*"))
-		if len(files) == 0 {
-			t.Fatalf("no sample configurations for %s (shared/configs lives beside the repository)", d)
+	files, _ := filepath.Glob(filepath.Join("../testdata/configs/eos", "*.cfg"))
+	if len(files) == 0 {
+		t.Fatal("no EOS sample configurations in ../testdata/configs/eos")
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		out["eos"] = append(out["eos"], readTree(t, f, "eos"))
+	}
+	for _, s := range sampleconfigs.All() {
+		tr, err := configtree.ParseString(s.Text, s.Dialect)
+		if err != nil {
+			t.Fatalf("%s: %v", s.Path(), err)
 		}
-		sort.Strings(files)
-		for _, f := range files {
-			out[d] = append(out[d], readTree(t, f, d))
+		out[s.Dir] = append(out[s.Dir], tr)
+	}
+	for _, d := range []string{"ios", "nxos", "iosxr", "junos"} {
+		if len(out[d]) < 2 {
+			t.Fatalf("fewer than two %s samples", d)
 		}
 	}
 	return out
+}
+
+// readSample returns a file, or for "generated/DIR/NAME" the generated
+// sample configuration of that name.
+func readSample(t *testing.T, name string) []byte {
+	t.Helper()
+	if rest, ok := strings.CutPrefix(name, "generated/"); ok {
+		for _, s := range sampleconfigs.All() {
+			if s.Path() == rest {
+				return []byte(s.Text)
+			}
+		}
+		t.Fatalf("no generated sample %s", rest)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 // TestHierarchicalProperties: a configuration compared with itself is

@@ -8,22 +8,29 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/unet-dev/unet/internal/sampleconfigs"
 )
 
-// Benchmark inputs: the ~480 KB IOS sample and the 18k-line IOS-XR
-// conformance file.
+// Benchmark inputs: a generated ~490 KB, 15k-line IOS configuration and
+// the 18k-line IOS-XR conformance file.
 var benchInputs = []struct {
 	name, path, dialect string
 }{
-	{"ios_sample_05", configsDir + "/ios/sample_05.ios", DialectIOS},
+	{"ios_large", "", DialectIOS},
 	{"iosxr_full", conformanceDir + "/cisco_iosxr/iosxr_full.conf", DialectIOSXR},
 }
 
+// loadBench returns a benchmark input: the file at path, or the generated
+// large IOS configuration when path is empty.
 func loadBench(b *testing.B, path string) []byte {
 	b.Helper()
+	if path == "" {
+		return []byte(sampleconfigs.LargeIOS())
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		b.Fatalf("benchmark input missing (shared/ lives beside the repository): %v", err)
+		b.Fatalf("benchmark input missing: %v", err)
 	}
 	return data
 }

@@ -10,9 +10,6 @@ import (
 	"testing"
 )
 
-// conformanceDir is the external parser corpus, beside the repository.
-const conformanceDir = "../../shared/conformance/parser"
-
 // conformanceDialects maps corpus folders to dialects.
 var conformanceDialects = map[string]string{
 	"cisco_ios":     DialectIOS,
@@ -128,7 +125,7 @@ func equalStrings(a, b []string) bool {
 func TestConformance(t *testing.T) {
 	folders, err := os.ReadDir(conformanceDir)
 	if err != nil {
-		t.Fatalf("conformance corpus not found at %s (it lives beside the repository as shared/conformance): %v", conformanceDir, err)
+		t.Fatalf("conformance corpus not found at %s: %v", conformanceDir, err)
 	}
 	perDialect := map[string][2]int{}
 	var names []string

@@ -14,27 +14,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
 
-const configsDir = "../../shared/configs"
-
-// sharedConfigs lists the shared sample configurations with their dialect.
-func sharedConfigs(t testing.TB) map[string]string {
-	t.Helper()
-	dialects := map[string]string{"ios": DialectIOS, "nxos": DialectNXOS, "eos": DialectEOS, "iosxr": DialectIOSXR, "junos": DialectJunos}
-	out := map[string]string{}
-	for dir, d := range dialects {
-		files, err := filepath.Glob(filepath.Join(configsDir, dir, "*"))
-		if err != nil || len(files) == 0 {
-			t.Fatalf("no sample configurations in %s (shared/configs lives beside the repository): %v", filepath.Join(configsDir, dir), err)
-		}
-		for _, f := range files {
-			if !strings.HasSuffix(f, ".md") {
-				out[f] = d
-			}
-		}
-	}
-	return out
-}
-
 // goldenExpressions are realistic slices per dialect.
 var goldenExpressions = map[string][]string{
 	DialectIOS: {
@@ -79,14 +58,11 @@ func goldenName(expr string) string {
 	return strings.Trim(unsafeName.ReplaceAllString(expr, "_"), "_")
 }
 
-// TestGoldenSlices slices every shared sample configuration with realistic
+// TestGoldenSlices slices every sample configuration with realistic
 // expressions and compares with testdata/golden (go test -update rewrites).
 func TestGoldenSlices(t *testing.T) {
-	for path, dialect := range sharedConfigs(t) {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for path, dialect := range sampleConfigs(t) {
+		src := readConfig(t, path)
 		for _, expr := range goldenExpressions[dialect] {
 			m := MustParseMatch(expr)
 			got, err := SliceText(src, dialect, m)

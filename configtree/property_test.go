@@ -10,10 +10,10 @@ import (
 )
 
 // corpus returns every configuration available to property tests: the
-// shared samples, the conformance corpus and the local fixtures.
+// sample configurations, the conformance corpus and the local fixtures.
 func corpus(t testing.TB) map[string]string {
 	t.Helper()
-	out := sharedConfigs(t)
+	out := sampleConfigs(t)
 	for folder, d := range conformanceDialects {
 		files, _ := filepath.Glob(filepath.Join(conformanceDir, folder, "*.conf"))
 		for _, f := range files {
@@ -41,7 +41,7 @@ func sortedKeys(m map[string]string) []string {
 func TestSliceAllReturnsEverything(t *testing.T) {
 	c := corpus(t)
 	for _, path := range sortedKeys(c) {
-		src, _ := os.ReadFile(path)
+		src := readConfig(t, path)
 		tree, err := Parse(bytes.NewReader(src), c[path])
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
@@ -65,7 +65,7 @@ func TestSliceIdempotent(t *testing.T) {
 	c := corpus(t)
 	for _, path := range sortedKeys(c) {
 		d := c[path]
-		src, _ := os.ReadFile(path)
+		src := readConfig(t, path)
 		exprs := append([]string{"*||*", "interface .*||.*", "router .*||.*||.*"}, goldenExpressions[d]...)
 		for _, e := range exprs {
 			m := MustParseMatch(e)
@@ -89,7 +89,7 @@ func TestSliceIdempotent(t *testing.T) {
 func TestParseEmitParse(t *testing.T) {
 	c := corpus(t)
 	for _, path := range sortedKeys(c) {
-		src, _ := os.ReadFile(path)
+		src := readConfig(t, path)
 		t1, err := Parse(bytes.NewReader(src), c[path])
 		if err != nil {
 			t.Fatal(err)
@@ -128,7 +128,7 @@ func TestSliceMatchesTreeSelection(t *testing.T) {
 	c := corpus(t)
 	for _, path := range sortedKeys(c) {
 		d := c[path]
-		src, _ := os.ReadFile(path)
+		src := readConfig(t, path)
 		tree, err := Parse(bytes.NewReader(src), d)
 		if err != nil {
 			t.Fatal(err)
@@ -151,7 +151,13 @@ func TestSliceMatchesTreeSelection(t *testing.T) {
 // configuration in the curly-brace and the set rendering of a JunOS
 // configuration (compared as set commands).
 func TestJunosSetEquivalence(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(configsDir, "junos", "*.junos"))
+	var files []string
+	for key, d := range sampleConfigs(t) {
+		if d == DialectJunos {
+			files = append(files, key)
+		}
+	}
+	sort.Strings(files)
 	files = append(files, filepath.Join("testdata", "fixtures", "core.junos.cfg"))
 	exprs := []string{
 		"*", "system", "system||ntp", "system||ntp||server 192\\.0\\.2\\.10", "interfaces||ge-.*",
@@ -161,10 +167,7 @@ func TestJunosSetEquivalence(t *testing.T) {
 		"interfaces||.*||unit||0",
 	}
 	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		src := readConfig(t, f)
 		tree, err := Parse(bytes.NewReader(src), DialectJunos)
 		if err != nil {
 			t.Fatal(err)
@@ -223,8 +226,8 @@ func containsAll(have, want []string) bool {
 
 func TestDetect(t *testing.T) {
 	want := map[string]string{"ios": DialectIOS, "nxos": DialectNXOS, "eos": DialectEOS, "iosxr": DialectIOSXR, "junos": DialectJunos}
-	for path := range sharedConfigs(t) {
-		src, _ := os.ReadFile(path)
+	for path := range sampleConfigs(t) {
+		src := readConfig(t, path)
 		det := Detect(src)
 		if w := want[filepath.Base(filepath.Dir(path))]; det.Dialect != w {
 			t.Errorf("%s: detected %s (%s), want %s", path, det.Dialect, det.Reason, w)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # μNet's test suite: static checks, every Go test (against real SQLite,
-# PostgreSQL, snmpd, Git and Python Jinja2), then a short run of every fuzz target.
+# PostgreSQL, snmpd, Git and Python Jinja2), the agreement tests of the bench/
+# module (μNet and Open Policy Agent reach the same results), then a short run
+# of every fuzz target. Everything it reads is in the repository.
 # Missing Debian packages are installed when running as root; a PostgreSQL
 # cluster is started by the tests themselves unless UNET_TEST_POSTGRES is set.
 set -euo pipefail
@@ -32,6 +34,9 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.7.0 ./...
 
 echo "== go test"
 go test -count=1 -timeout 20m ./...
+
+echo "== bench module: vet and agreement tests (no benchmarks)"
+(cd bench && go vet ./... && go test -count=1 -timeout 20m -run . ./...)
 
 echo "== fuzz (short runs)"
 # An iteration count rather than a duration: a duration can end a run with a

@@ -8,8 +8,8 @@ import (
 )
 
 const (
-	benchRoot    = "../../shared/conformance/jinja/bench"
-	benchContext = "../../shared/conformance/jinja/context.json"
+	benchRoot    = "testdata/seed/bench"
+	benchContext = "testdata/seed/context.json"
 )
 
 // BenchmarkRenderAccessSwitch renders the ~270-line access-switch template,

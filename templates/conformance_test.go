@@ -15,7 +15,7 @@ import (
 // pythonJinja is the reference renderer: Debian's python3-jinja2.
 const (
 	python       = "/usr/bin/python3"
-	jinja2Render = "../../shared/peers/jinja2_render.py"
+	jinja2Render = "testdata/jinja2_render.py"
 )
 
 // conformanceCorpus is a template root and the context all its templates
@@ -26,8 +26,8 @@ type conformanceCorpus struct {
 }
 
 var conformanceCorpora = []conformanceCorpus{
-	{root: "../../shared/conformance/jinja/templates", context: "../../shared/conformance/jinja/context.json"},
-	{root: "../../shared/conformance/jinja/bench", context: "../../shared/conformance/jinja/context.json"},
+	{root: "testdata/seed/templates", context: "testdata/seed/context.json"},
+	{root: "testdata/seed/bench", context: "testdata/seed/context.json"},
 	{root: "testdata/conformance/templates", context: "testdata/conformance/context.json"},
 	{root: "testdata/conformance/known", context: "testdata/conformance/context.json"},
 }

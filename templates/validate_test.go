@@ -83,7 +83,7 @@ func TestList(t *testing.T) {
 }
 
 func TestValidateDir(t *testing.T) {
-	errs, err := ValidateDir("../../shared/conformance/jinja/templates")
+	errs, err := ValidateDir("testdata/seed/templates")
 	if err != nil || len(errs) != 0 {
 		t.Fatalf("seed corpus: %v %v", errs, err)
 	}

@@ -11,7 +11,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-const iosSample = "../../../shared/configs/ios/sample_08.ios"
+// eosSample is a real configuration (Apache-2.0, see testdata/NOTICE).
+const eosSample = "../../testdata/configs/eos/dc1-leaf1a.cfg"
 
 // run executes a command in-process and returns stdout, stderr and the exit code.
 func run(t *testing.T, cmd *cobra.Command, stdin string, args ...string) (string, string, int) {
@@ -41,9 +42,6 @@ const cfgA = "hostname a\ninterface Gi1\n description x\n shutdown\nrouter bgp 1
 const cfgB = "hostname b\ninterface Gi1\n description x\n shutdown\nrouter bgp 1\n neighbor 10.0.0.1 remote-as 2\n"
 
 func TestSliceCommand(t *testing.T) {
-	if _, err := os.Stat(iosSample); err != nil {
-		t.Fatalf("shared configurations missing (they live beside the repository): %v", err)
-	}
 	tests := []struct {
 		name     string
 		stdin    string
@@ -71,6 +69,16 @@ func TestSliceCommand(t *testing.T) {
 				t.Errorf("code %d out %q err %q; want %d %q %q", code, out, errs, tc.code, tc.out, tc.err)
 			}
 		})
+	}
+}
+
+// TestSliceCommandFile slices a real EOS configuration file with the
+// dialect detected.
+func TestSliceCommandFile(t *testing.T) {
+	out, errs, code := run(t, NewSliceCommand(), "", "-m", "interface Ethernet1||.*", eosSample)
+	want := "interface Ethernet1\n   description P2P_dc1-spine1_Ethernet1\n   no shutdown\n   mtu 1500\n   no switchport\n   ip address 10.255.255.1/31\n"
+	if code != 0 || out != want || !strings.Contains(errs, "dialect eos") {
+		t.Errorf("code %d out %q err %q; want 0 %q and the detected dialect", code, out, errs, want)
 	}
 }
 
