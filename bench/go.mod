@@ -1,6 +1,6 @@
 module github.com/unet-dev/unet/bench
 
-go 1.26.8
+go 1.27.3
 
 require (
 	github.com/open-policy-agent/opa v1.22.3
