@@ -7,6 +7,7 @@
 # cluster is started by the tests themselves unless UNET_TEST_POSTGRES is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 
 need=()
 command -v git >/dev/null || need+=(git)
@@ -30,7 +31,7 @@ fi
 echo "== go vet"
 go vet ./...
 echo "== staticcheck"
-go run honnef.co/go/tools/cmd/staticcheck@v0.7.0 ./...
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 echo "== go test"
 go test -count=1 -timeout 20m ./...
