@@ -134,6 +134,10 @@ type PolicyService interface {
 	// ValidatePolicies parses and checks rule files; the problems come back as
 	// field errors (File, Field "line:col", Message), nil when all is valid.
 	ValidatePolicies(ctx context.Context, files []PolicyFile) ([]FieldError, error)
+	// PolicyWarnings returns the checker's warnings on valid rule files (rules
+	// whose meaning may not be the intended one), positioned like the errors
+	// of ValidatePolicies; nil when there are none.
+	PolicyWarnings(ctx context.Context, files []PolicyFile) ([]FieldError, error)
 	EvaluatePolicies(ctx context.Context, req PolicyEvalRequest) (*PolicyEvalReport, error)
 	ApplyPolicies(ctx context.Context, req PolicyApplyRequest) (*PolicyApplyReport, error)
 	ListPolicyResults(ctx context.Context, f PolicyResultFilter) (*List[PolicyResult], error)

@@ -27,6 +27,21 @@ func (c *Client) ValidatePolicies(ctx context.Context, files []unet.PolicyFile) 
 	return rep.Errors, nil
 }
 
+// PolicyWarnings returns the server checker's warnings on valid rule files.
+func (c *Client) PolicyWarnings(ctx context.Context, files []unet.PolicyFile) ([]unet.FieldError, error) {
+	rep, err := fetch[ValidationReport](ctx, c, call{method: http.MethodPost, path: BasePath + "/policies/validate", body: PolicyValidateRequest{Files: files}})
+	if err != nil {
+		return nil, err
+	}
+	if len(rep.Errors) > 0 {
+		return nil, unet.Invalid("the rule files have errors", rep.Errors...)
+	}
+	if len(rep.Warnings) == 0 {
+		return nil, nil
+	}
+	return rep.Warnings, nil
+}
+
 // EvaluatePolicies evaluates rules on the server.
 func (c *Client) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalRequest) (*unet.PolicyEvalReport, error) {
 	return fetch[unet.PolicyEvalReport](ctx, c, call{method: http.MethodPost, path: BasePath + "/policies/evaluate", body: req})

@@ -100,6 +100,19 @@ func TestPolicyRoutes(t *testing.T) {
 	if vr.Valid || len(vr.Errors) != 1 || vr.Errors[0].File != "x.rules" || vr.Errors[0].Field != "1:21" {
 		t.Fatalf("validate: %+v", vr)
 	}
+	// Warnings of valid rules come with their position too (a rule that reads
+	// only location fields and the short form custom_data is ambiguous).
+	var wr struct {
+		Valid    bool              `json:"valid"`
+		Errors   []unet.FieldError `json:"errors"`
+		Warnings []unet.FieldError `json:"warnings"`
+	}
+	ts.send(t, http.MethodPost, "/api/v1/policies/validate", map[string]any{"files": []map[string]string{{"name": "sites.rules",
+		"content": "RULE \"contact\"\nWHEN location.type == \"site\"\nTHEN ASSERT custom_data.contact IS NOT NULL\n"}}}).decode(t, &wr)
+	if !wr.Valid || len(wr.Errors) != 0 || len(wr.Warnings) != 1 || wr.Warnings[0].File != "sites.rules" || wr.Warnings[0].Field != "3:13" ||
+		!strings.Contains(wr.Warnings[0].Message, "ambiguous") {
+		t.Fatalf("validate warnings: %+v", wr)
+	}
 	// Strict decoding applies to these bodies too.
 	if bad := ts.send(t, http.MethodPost, "/api/v1/policies/evaluate", map[string]any{"stor": true}); bad.status != 400 {
 		t.Fatalf("unknown field: %d", bad.status)

@@ -89,10 +89,16 @@ func (s *Server) validatePolicies(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	var warns []unet.FieldError
+	if len(errs) == 0 {
+		if warns, err = s.svc.PolicyWarnings(r.Context(), req.Files); err != nil {
+			return err
+		}
+	}
 	if errs == nil {
 		errs = []unet.FieldError{}
 	}
-	return s.writeEngineJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs})
+	return s.writeEngineJSON(w, http.StatusOK, ValidationReport{Valid: len(errs) == 0, Errors: errs, Warnings: warns})
 }
 
 func (s *Server) listPolicyResults(w http.ResponseWriter, r *http.Request) error {

@@ -7,10 +7,12 @@ import (
 )
 
 // ValidationReport is the answer of the validate endpoints: every problem with
-// its file and position (empty when everything is valid).
+// its file and position (empty when everything is valid), and the warnings of
+// valid policies (rules whose meaning may not be the intended one).
 type ValidationReport struct {
-	Valid  bool              `json:"valid"`
-	Errors []unet.FieldError `json:"errors"`
+	Valid    bool              `json:"valid"`
+	Errors   []unet.FieldError `json:"errors"`
+	Warnings []unet.FieldError `json:"warnings,omitempty"`
 }
 
 // PolicyValidateRequest carries rule files to check.
