@@ -53,33 +53,13 @@ func (a *app) policyFiles(path string) ([]unet.PolicyFile, string, error) {
 		}
 		return []unet.PolicyFile{{Name: filepath.Base(path), Content: string(data)}}, path, nil
 	}
-	files, err := readRuleFiles(os.DirFS(path))
+	files, err := service.ReadRuleFiles(os.DirFS(path))
 	if err == nil && len(files) == 0 {
 		err = unet.Errorf(unet.EINVALID, "no *.rules files in %s", path)
 	}
 	return files, path, err
 }
 
-// readRuleFiles collects *.rules files of a tree in lexical path order.
-func readRuleFiles(fsys fs.FS) ([]unet.PolicyFile, error) {
-	var files []unet.PolicyFile
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rules") {
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		files = append(files, unet.PolicyFile{Name: p, Content: string(data)})
-		return nil
-	})
-	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	return files, err
-}
 
 // noPolicyFiles is the error of a command that needs rule files and got none.
 func noPolicyFiles() error {
@@ -90,18 +70,9 @@ func noPolicyFiles() error {
 // Errors are printed the same way by every command (file:line:col, the line,
 // a caret; or the error list with -o json|yaml|ndjson) and exit 65.
 func (a *app) checkPolicyFiles(files []unet.PolicyFile) (int, error) {
-	var parsed []*policy.File
-	var errs policy.ErrorList
-	for _, f := range files {
-		pf, err := policy.ParseFile(f.Name, []byte(f.Content))
-		var el policy.ErrorList
-		if errors.As(err, &el) {
-			errs = append(errs, el...)
-			continue
-		} else if err != nil {
-			return 0, unet.Invalid("policy parse error", unet.FieldError{File: f.Name, Message: err.Error()})
-		}
-		parsed = append(parsed, pf)
+	parsed, errs, err := parsePolicyFiles(files)
+	if err != nil {
+		return 0, err
 	}
 	if len(errs) == 0 {
 		errs = policy.Check(parsed...)
@@ -120,6 +91,25 @@ func (a *app) checkPolicyFiles(files []unet.PolicyFile) (int, error) {
 		rules += len(f.Rules)
 	}
 	return rules, nil
+}
+
+// parsePolicyFiles parses rule files: the parsed files, the positioned parse
+// errors of all of them, or an error that is not about the rules' text.
+func parsePolicyFiles(files []unet.PolicyFile) ([]*policy.File, policy.ErrorList, error) {
+	var parsed []*policy.File
+	var errs policy.ErrorList
+	for _, f := range files {
+		pf, err := policy.ParseFile(f.Name, []byte(f.Content))
+		var el policy.ErrorList
+		if errors.As(err, &el) {
+			errs = append(errs, el...)
+			continue
+		} else if err != nil {
+			return nil, nil, unet.Invalid("policy parse error", unet.FieldError{File: f.Name, Message: err.Error()})
+		}
+		parsed = append(parsed, pf)
+	}
+	return parsed, errs, nil
 }
 
 // exitPolicy marks policy parse errors (exit 65).
@@ -172,18 +162,9 @@ custom_data.<path>) are printed the same way; --strict makes them fail too.`,
 				}
 				all = append(all, files...)
 			}
-			var parsed []*policy.File
-			var errs policy.ErrorList
-			for _, f := range all {
-				pf, err := policy.ParseFile(f.Name, []byte(f.Content))
-				var el policy.ErrorList
-				if errors.As(err, &el) {
-					errs = append(errs, el...)
-					continue
-				} else if err != nil {
-					return err
-				}
-				parsed = append(parsed, pf)
+			parsed, errs, err := parsePolicyFiles(all)
+			if err != nil {
+				return err
 			}
 			var warns policy.ErrorList
 			if len(errs) == 0 {

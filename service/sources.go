@@ -88,7 +88,15 @@ func (s *Service) IsDemo(ctx context.Context) (bool, error) {
 
 // DemoPolicies returns the built-in demo rule files in lexical path order.
 func DemoPolicies() ([]unet.PolicyFile, error) {
-	fsys := examples.Policies()
+	files, err := ReadRuleFiles(examples.Policies())
+	if err != nil {
+		return nil, unet.Internal(err)
+	}
+	return files, nil
+}
+
+// ReadRuleFiles collects the *.rules files of a tree in lexical path order.
+func ReadRuleFiles(fsys fs.FS) ([]unet.PolicyFile, error) {
 	var files []unet.PolicyFile
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -105,7 +113,7 @@ func DemoPolicies() ([]unet.PolicyFile, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, unet.Internal(err)
+		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
