@@ -60,7 +60,6 @@ func (a *app) policyFiles(path string) ([]unet.PolicyFile, string, error) {
 	return files, path, err
 }
 
-
 // noPolicyFiles is the error of a command that needs rule files and got none.
 func noPolicyFiles() error {
 	return usagef("no policy files: pass PATH, set UNET_POLICY_PATH or create ./policies (--demo checks the built-in demo policies)")
