@@ -2,52 +2,23 @@ package httpapi_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/unet-dev/unet/httpapi"
-	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 )
 
 // serveReal runs Server.Serve (the path of `unet serve`) on a random loopback
-// port and returns its address.
+// port over SQLite and returns its address.
 func serveReal(t *testing.T) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	file := filepath.Join(t.TempDir(), "unet.db")
-	db, err := sqlstore.Open(ctx, "sqlite://"+file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := httpapi.New(service.New(db), httpapi.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		db.Close()
-	})
-	return ln.Addr().String()
+	return strings.TrimPrefix(startLive(t, sqlstore.SQLite, sqlstore.Options{}, httpapi.Options{}).url, "http://")
 }
 
 // rawExchange writes raw request bytes on one connection and reads the
