@@ -45,7 +45,7 @@ func (a *app) dbCommand() *cobra.Command {
 		Use:   "up",
 		Short: "Apply all pending migrations",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if err := localOnly(); err != nil {
 				return err
 			}
@@ -54,12 +54,15 @@ func (a *app) dbCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer closeInto(&err, db, "the database")
 			n, err := db.Migrate(cmd.Context())
 			if err != nil {
 				return err
 			}
-			v, _ := db.SchemaVersion(cmd.Context())
+			v, err := db.SchemaVersion(cmd.Context())
+			if err != nil {
+				return fmt.Errorf("read the schema version: %w", err)
+			}
 			return a.printer().emit(map[string]any{"applied": n, "version": v}, func() any {
 				return fmt.Sprintf("applied %d migration(s); schema version %d\n", n, v)
 			})
@@ -69,7 +72,7 @@ func (a *app) dbCommand() *cobra.Command {
 		Use:   "down",
 		Short: "Revert the newest migration",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if err := localOnly(); err != nil {
 				return err
 			}
@@ -77,12 +80,15 @@ func (a *app) dbCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer closeInto(&err, db, "the database")
 			v, err := db.MigrateDown(cmd.Context())
 			if err != nil {
 				return err
 			}
-			now, _ := db.SchemaVersion(cmd.Context())
+			now, err := db.SchemaVersion(cmd.Context())
+			if err != nil {
+				return fmt.Errorf("read the schema version: %w", err)
+			}
 			return a.printer().emit(map[string]any{"reverted": v, "version": now}, func() any {
 				if v == 0 {
 					return "nothing to revert\n"
@@ -95,7 +101,7 @@ func (a *app) dbCommand() *cobra.Command {
 		Use:   "status",
 		Short: "Show which migrations are applied",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if err := localOnly(); err != nil {
 				return err
 			}
@@ -103,12 +109,15 @@ func (a *app) dbCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer closeInto(&err, db, "the database")
 			sts, err := db.MigrationStatuses(cmd.Context())
 			if err != nil {
 				return err
 			}
-			cur, _ := db.SchemaVersion(cmd.Context())
+			cur, err := db.SchemaVersion(cmd.Context())
+			if err != nil {
+				return fmt.Errorf("read the schema version: %w", err)
+			}
 			if cur > sqlstore.LatestVersion() {
 				return db.CheckSchema(cmd.Context())
 			}

@@ -183,19 +183,27 @@ func isCorruptDatabase(err error) bool {
 
 // printError writes err for humans: the message, then one line per field error.
 func printError(w io.Writer, err error) {
+	// Standard error is the last place to report to: a failed write there
+	// has nowhere to go.
+	_, _ = io.WriteString(w, errorText(err))
+}
+
+// errorText is the text printError writes.
+func errorText(err error) string {
+	var b strings.Builder
 	var ce *configcmd.CodeError
 	if errors.As(err, &ce) {
 		if ce.Err != nil {
-			fmt.Fprintln(w, "error: "+configcmd.Message(err))
+			fmt.Fprintln(&b, "error: "+configcmd.Message(err))
 		}
-		return
+		return b.String()
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Msg != "" {
-			fmt.Fprintln(w, "error: "+ee.Msg)
+			fmt.Fprintln(&b, "error: "+ee.Msg)
 		}
-		return
+		return b.String()
 	}
 	var ue *unet.Error
 	if errors.As(err, &ue) {
@@ -206,16 +214,17 @@ func printError(w io.Writer, err error) {
 		if msg == "" && ue.Err != nil {
 			msg = ue.Err.Error()
 		}
-		fmt.Fprintln(w, "error: "+msg)
+		fmt.Fprintln(&b, "error: "+msg)
 		for _, f := range ue.Fields {
-			fmt.Fprintln(w, "  "+f.String())
+			fmt.Fprintln(&b, "  "+f.String())
 		}
-		return
+		return b.String()
 	}
 	msg := err.Error()
 	var us *usageError
 	if errors.As(err, &us) && !strings.Contains(msg, "--help") {
 		msg += " (see --help)"
 	}
-	fmt.Fprintln(w, "error: "+msg)
+	fmt.Fprintln(&b, "error: "+msg)
+	return b.String()
 }

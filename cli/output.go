@@ -73,20 +73,28 @@ func (p *printer) emit(v any, tbl func() any) error {
 	}
 	switch t := tbl().(type) {
 	case table:
+		// A tabwriter does not keep a write error for Flush: every write is
+		// checked.
 		tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(t.header, "\t"))
+		if _, err := fmt.Fprintln(tw, strings.Join(t.header, "\t")); err != nil {
+			return err
+		}
 		for _, r := range t.rows {
 			cells := make([]string, len(r))
 			for i, c := range r {
 				cells[i] = escapeCell(c)
 			}
-			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+			if _, err := fmt.Fprintln(tw, strings.Join(cells, "\t")); err != nil {
+				return err
+			}
 		}
 		return tw.Flush()
 	case kv:
 		tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
 		for _, pair := range t {
-			fmt.Fprintf(tw, "%s:\t%s\n", escapeCell(pair[0]), escapeCell(pair[1]))
+			if _, err := fmt.Fprintf(tw, "%s:\t%s\n", escapeCell(pair[0]), escapeCell(pair[1])); err != nil {
+				return err
+			}
 		}
 		return tw.Flush()
 	case string:

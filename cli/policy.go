@@ -83,7 +83,7 @@ func (a *app) checkPolicyFiles(files []unet.PolicyFile) (int, error) {
 			}
 			return 0, &ExitError{Code: ExitPolicyParse}
 		}
-		return 0, exitPolicy(errs, func(s string) { fmt.Fprint(a.env.Stderr, s) })
+		return 0, exitPolicy(errs, a.diagnose)
 	}
 	rules := 0
 	for _, f := range parsed {
@@ -182,7 +182,7 @@ custom_data.<path>) are printed the same way; --strict makes them fail too.`,
 					}
 					return &ExitError{Code: ExitPolicyParse}
 				}
-				fmt.Fprint(a.env.Stderr, found.Pretty())
+				a.diagnose(found.Pretty())
 				msg := fmt.Sprintf("%d policy error(s)", len(errs))
 				if len(warns) > 0 {
 					msg += fmt.Sprintf(", %d warning(s)", len(warns))
@@ -190,7 +190,7 @@ custom_data.<path>) are printed the same way; --strict makes them fail too.`,
 				return &ExitError{Code: ExitPolicyParse, Msg: msg}
 			}
 			if !structured {
-				fmt.Fprint(a.env.Stderr, warns.Pretty())
+				a.diagnose(warns.Pretty())
 			}
 			if warns == nil {
 				warns = policy.ErrorList{}
@@ -273,9 +273,9 @@ func resultsTable(rs []unet.PolicyResult, explain bool) any {
 	for _, r := range rs {
 		fmt.Fprintf(&b, "%s/%s %s: %s\n", r.ObjectKind, r.ObjectName, r.Rule, r.Status)
 		// Locally the trace is typed; from a server it arrives as JSON.
-		var steps []policy.ExplainStep
-		if b, err := json.Marshal(r.Explain); err == nil {
-			_ = json.Unmarshal(b, &steps)
+		steps, err := explainSteps(r.Explain)
+		if err != nil {
+			fmt.Fprintf(&b, "  (the explanation cannot be read: %v)\n", err)
 		}
 		{
 			for _, s := range steps {
@@ -423,7 +423,7 @@ func (a *app) policyTestCommand() *cobra.Command {
 			if err != nil {
 				var el policy.ErrorList
 				if errors.As(err, &el) {
-					return exitPolicy(el, func(s string) { fmt.Fprint(a.env.Stderr, s) })
+					return exitPolicy(el, a.diagnose)
 				}
 				return unet.Errorf(unet.EINVALID, "%v", err)
 			}
@@ -455,12 +455,20 @@ func (a *app) policyFmtCommand() *cobra.Command {
 					paths = append(paths, p)
 					continue
 				}
-				_ = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
-					if err == nil && !d.IsDir() && strings.HasSuffix(q, ".rules") {
+				err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+					if err != nil {
+						// A directory that cannot be read may hold rule
+						// files: --check must not pass without them.
+						return err
+					}
+					if !d.IsDir() && strings.HasSuffix(q, ".rules") {
 						paths = append(paths, q)
 					}
 					return nil
 				})
+				if err != nil {
+					return unet.Errorf(unet.EINVALID, "%v", err)
+				}
 			}
 			var changed []string
 			var errs policy.ErrorList
@@ -489,10 +497,12 @@ func (a *app) policyFmtCommand() *cobra.Command {
 				}
 			}
 			if len(errs) > 0 {
-				return exitPolicy(errs, func(s string) { fmt.Fprint(a.env.Stderr, s) })
+				return exitPolicy(errs, a.diagnose)
 			}
 			for _, p := range changed {
-				fmt.Fprintln(a.env.Stdout, p)
+				if _, err := fmt.Fprintln(a.env.Stdout, p); err != nil {
+					return err
+				}
 			}
 			if check && len(changed) > 0 {
 				return &ExitError{Code: ExitFailure, Msg: fmt.Sprintf("%d file(s) are not formatted", len(changed))}
@@ -614,4 +624,21 @@ func (a *app) policyHistoryCommand() *cobra.Command {
 	cmd.Flags().StringVar(&f.Rule, "rule", "", "only this rule")
 	pageFlags(cmd.Flags(), &f.Page)
 	return cmd
+}
+
+// explainSteps returns the evaluation trace of a result in its JSON form,
+// whether it is typed (a local evaluation) or decoded JSON (from a server).
+func explainSteps(trace any) ([]policy.ExplainStep, error) {
+	if trace == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(trace)
+	if err != nil {
+		return nil, fmt.Errorf("encode the explanation: %w", err)
+	}
+	var steps []policy.ExplainStep
+	if err := json.Unmarshal(b, &steps); err != nil {
+		return nil, fmt.Errorf("decode the explanation: %w", err)
+	}
+	return steps, nil
 }

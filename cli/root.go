@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,7 +89,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
 	if a.svc != nil {
-		a.svc.Close()
+		// A local database that cannot be closed may not have kept the
+		// command's writes: that fails the command.
+		closeInto(&err, a.svc, "the backend")
 	}
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
@@ -241,29 +244,32 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		return nil, err
 	}
 	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
 		if isCorruptDatabase(err) {
-			return nil, corruptDatabase(a.dbURL, err)
+			err = corruptDatabase(a.dbURL, err)
 		}
-		return nil, err
+		return nil, closeAfter(err, db, "the database")
 	}
 	cfg, err := loadServeConfig(a.configPath())
 	if err != nil {
-		db.Close()
-		return nil, err
+		return nil, closeAfter(err, db, "the database")
 	}
 	svc := service.New(db)
 	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
-		db.Close()
-		return nil, err
+		return nil, closeAfter(err, db, "the database")
 	}
 	a.db = db
 	a.local = svc
 	a.local.SetDemo(a.useDemo)
 	a.svc = svc
 	if a.verbose > 0 {
-		v, _ := db.SchemaVersion(ctx)
-		fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %d)\n", db.Engine(), sqlstore.RedactURL(a.dbURL), v)
+		schema := "unknown"
+		if v, err := db.SchemaVersion(ctx); err == nil {
+			schema = strconv.Itoa(v)
+		} else {
+			schema += ": " + err.Error()
+		}
+		// A diagnostic: a standard error that cannot be written has nowhere to be reported.
+		_, _ = fmt.Fprintf(a.env.Stderr, "using %s database %s (schema %s)\n", db.Engine(), sqlstore.RedactURL(a.dbURL), schema)
 	}
 	return a.svc, nil
 }

@@ -84,7 +84,8 @@ func loadServeConfig(path string) (*serveConfig, error) {
 	if err != nil {
 		return nil, unet.Errorf(unet.EINVALID, "config file: %v", err)
 	}
-	defer f.Close()
+	// Read only: closing it cannot lose anything.
+	defer func() { _ = f.Close() }()
 	dec := toml.NewDecoder(f).DisallowUnknownFields()
 	if err := dec.Decode(cfg); err != nil {
 		var missing *toml.StrictMissingError

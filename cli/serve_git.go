@@ -117,7 +117,14 @@ func (g *gitSchedule) reconcile(ctx context.Context) {
 			continue
 		}
 		first := time.Now()
-		if sts, err := g.svc.GitStatus(ctx, name); err == nil && len(sts) == 1 && sts[0].NextRun != nil {
+		sts, err := g.svc.GitStatus(ctx, name)
+		switch {
+		case err != nil:
+			// Without the stored schedule the source syncs now.
+			if ctx.Err() == nil {
+				g.log.Warn("Git schedule: cannot read the source's status; syncing it now", slog.String("source", name), slog.Any("error", err))
+			}
+		case len(sts) == 1 && sts[0].NextRun != nil:
 			first = *sts[0].NextRun
 		}
 		sctx, cancel := context.WithCancel(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -93,7 +94,11 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 	tick := time.NewTicker(check)
 	defer tick.Stop()
 	for {
-		latest, changes, complete := changesSince(ctx, svc, lastChange)
+		latest, changes, complete, err := changesSince(ctx, svc, lastChange)
+		if err != nil && ctx.Err() == nil {
+			// Nothing counts as changed; the next check tries again.
+			logger.Warn("read the change log for policy evaluation", slog.Any("error", err))
+		}
 		var nodes []string
 		run := false
 		switch {
@@ -104,8 +109,18 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 			if all || !complete {
 				run = true
 			} else if len(envs) > 0 {
-				nodes = nodesIn(ctx, svc, envs)
-				run = len(nodes) > 0
+				ids, err := nodesIn(ctx, svc, envs)
+				if err != nil {
+					// Without the nodes of the changed environments,
+					// evaluate them all rather than skip the change.
+					if ctx.Err() == nil {
+						logger.Warn("list the nodes of changed environments; evaluating all nodes", slog.Any("error", err))
+					}
+					run = true
+				} else {
+					nodes = ids
+					run = len(nodes) > 0
+				}
 			}
 		}
 		if run {
@@ -138,18 +153,23 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 
 // changesSince returns the newest change ID and the changes after since
 // (newest first); complete is false when since was not among the last 200.
-func changesSince(ctx context.Context, svc *service.Service, since string) (latest string, changes []unet.Change, complete bool) {
+// When the change log cannot be read, nothing counts as changed (latest is
+// since) and err says why.
+func changesSince(ctx context.Context, svc *service.Service, since string) (latest string, changes []unet.Change, complete bool, err error) {
 	l, err := svc.ListChanges(ctx, unet.ChangeFilter{Page: unet.Page{Limit: 200}})
-	if err != nil || len(l.Items) == 0 {
-		return since, nil, true
+	if err != nil {
+		return since, nil, true, fmt.Errorf("list changes: %w", err)
+	}
+	if len(l.Items) == 0 {
+		return since, nil, true, nil
 	}
 	for _, c := range l.Items {
 		if c.ID == since {
-			return l.Items[0].ID, changes, true
+			return l.Items[0].ID, changes, true, nil
 		}
 		changes = append(changes, c)
 	}
-	return l.Items[0].ID, changes, since == "" && l.Next == ""
+	return l.Items[0].ID, changes, since == "" && l.Next == "", nil
 }
 
 // affectedEnvironments names the node environments whose rules changed, or
@@ -187,13 +207,13 @@ func affectedEnvironments(ctx context.Context, svc *service.Service, changes []u
 }
 
 // nodesIn returns the IDs of the nodes of the given environments.
-func nodesIn(ctx context.Context, svc *service.Service, envs map[string]bool) []string {
+func nodesIn(ctx context.Context, svc *service.Service, envs map[string]bool) ([]string, error) {
 	var ids []string
 	p := unet.Page{Limit: 1000}
 	for {
 		l, err := svc.ListNodes(ctx, unet.NodeFilter{Page: p})
 		if err != nil {
-			return nil
+			return nil, fmt.Errorf("list nodes: %w", err)
 		}
 		for _, n := range l.Items {
 			if envs[n.Environment] {
@@ -201,7 +221,7 @@ func nodesIn(ctx context.Context, svc *service.Service, envs map[string]bool) []
 			}
 		}
 		if l.Next == "" {
-			return ids
+			return ids, nil
 		}
 		p.Cursor = l.Next
 	}

@@ -242,7 +242,7 @@ func (a *app) emitRendered(structured any, text string) error {
 		if err := os.WriteFile(a.outFile, []byte(text), 0o644); err != nil {
 			return unet.Errorf(unet.EINVALID, "write %s: %v", a.outFile, err)
 		}
-		fmt.Fprintf(a.env.Stderr, "wrote %s (%d bytes)\n", a.outFile, len(text))
+		a.diagnose(fmt.Sprintf("wrote %s (%d bytes)\n", a.outFile, len(text)))
 		return nil
 	}
 	if !a.outputSet || a.output == "table" || a.output == "text" {
@@ -290,7 +290,8 @@ func (a *app) renderWithContext(cmd *cobra.Command, contextFile, root, name stri
 		}
 		env = templates.New(examples.Templates(), templates.Options{})
 	}
-	defer env.Close()
+	// The environment only reads templates: closing it cannot lose anything.
+	defer func() { _ = env.Close() }()
 	out, err := env.Render(cmd.Context(), name, vars)
 	if err != nil {
 		return templateCLIError(name, err)
@@ -399,7 +400,13 @@ func diffText(res *unet.TemplateDiffResult) string {
 // template source).
 func dirHas(dir, ext string) bool {
 	for _, pattern := range []string{"*" + ext, "*/*" + ext} {
-		if m, _ := filepath.Glob(filepath.Join(dir, pattern)); len(m) > 0 {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			// Only a malformed pattern fails, and the callers' directory
+			// names and extensions hold no pattern characters.
+			return false
+		}
+		if len(m) > 0 {
 			return true
 		}
 	}

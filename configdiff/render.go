@@ -75,7 +75,7 @@ func (d *LineDiff) WriteUnified(w io.Writer, o RenderOptions) error {
 // Unified returns the unified diff text of d without colour.
 func (d *LineDiff) Unified() string {
 	var s strings.Builder
-	_ = d.WriteUnified(&s, RenderOptions{})
+	_ = d.WriteUnified(&s, RenderOptions{}) // writes to a strings.Builder do not fail
 	return s.String()
 }
 

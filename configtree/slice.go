@@ -299,6 +299,8 @@ func (s *slicer) emit(depth int, text []byte, line int, closing bool) {
 		s.enc.SetEscapeHTML(false)
 	}
 	s.jbuf.Reset()
+	// An Entry holds only strings, ints and a bool, and the encoder writes
+	// to a bytes.Buffer: encoding it does not fail.
 	_ = s.enc.Encode(Entry{Line: string(text), Parents: parents, LineNo: line, Depth: depth, Close: closing})
 	if s.entries > 0 {
 		s.out.WriteString(",")

@@ -180,7 +180,7 @@ func (t *Tree) Emit(w io.Writer) error {
 // String returns the emitted text of the tree.
 func (t *Tree) String() string {
 	var b strings.Builder
-	_ = t.Emit(&b)
+	_ = t.Emit(&b) // writes to a strings.Builder do not fail
 	return b.String()
 }
 

@@ -207,7 +207,16 @@ var yamlParserErrorRe = regexp.MustCompile(`^(?:line (\d+): )?((?:did not find e
 func yamlErrorMessage(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlParserErrorRe.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
+		// An absent line means the first line (0); a number too large for
+		// an int is no line at all.
+		line := 0
+		if m[1] != "" {
+			n, err := strconv.Atoi(m[1])
+			if err != nil {
+				return msg
+			}
+			line = n
+		}
 		return fmt.Sprintf("line %d: %s", line+1, m[2])
 	}
 	return msg
@@ -306,7 +315,11 @@ func decodeCSV(file string, data []byte) ([]rawRecord, []unet.FieldError) {
 				obj[col] = cell
 			}
 		}
-		j, _ := json.Marshal(obj)
+		j, err := json.Marshal(obj)
+		if err != nil {
+			errs = append(errs, unet.FieldError{File: file, Record: n, Message: "cannot be encoded as JSON: " + err.Error()})
+			continue
+		}
 		recs = append(recs, rawRecord{json: j, line: line})
 	}
 	return recs, errs

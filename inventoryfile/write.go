@@ -121,7 +121,11 @@ func Encode(kind, format string, b *unet.Bundle) ([]byte, error) {
 		for _, r := range recs {
 			row := make([]string, len(cols))
 			for i, c := range cols {
-				row[i] = neutraliseCell(csvCell(r[c]))
+				cell, err := csvCell(r[c])
+				if err != nil {
+					return nil, fmt.Errorf("%s column %s: %w", kind, c, err)
+				}
+				row[i] = neutraliseCell(cell)
 			}
 			if err := w.Write(row); err != nil {
 				return nil, err
@@ -133,22 +137,27 @@ func Encode(kind, format string, b *unet.Bundle) ([]byte, error) {
 	return nil, fmt.Errorf("unknown format %q", format)
 }
 
-func csvCell(v any) string {
+// csvCell is the CSV text of a decoded JSON value: lists joined with ";",
+// objects as JSON.
+func csvCell(v any) (string, error) {
 	switch x := v.(type) {
 	case nil:
-		return ""
+		return "", nil
 	case string:
-		return x
+		return x, nil
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return strconv.FormatFloat(x, 'f', -1, 64), nil
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
 			parts[i] = fmt.Sprint(e)
 		}
-		return strings.Join(parts, ";")
+		return strings.Join(parts, ";"), nil
 	default:
-		j, _ := json.Marshal(x)
-		return string(j)
+		j, err := json.Marshal(x)
+		if err != nil {
+			return "", fmt.Errorf("encode as JSON: %w", err)
+		}
+		return string(j), nil
 	}
 }

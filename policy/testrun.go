@@ -116,6 +116,8 @@ func RunTests(dir string) (*TestReport, error) {
 	}
 	sort.Strings(testFiles)
 	defaultDir := dir
+	// A probe: rules of dir that do not load leave it the default, and
+	// loading it again for the first test reports the error.
 	if set, err := LoadDir(dir); err == nil && set.RuleCount() == 0 {
 		defaultDir = filepath.Dir(filepath.Clean(dir))
 	}

@@ -216,7 +216,7 @@ func readLimited(path string) ([]byte, error) {
 		}
 		return nil, err
 	}
-	defer func() { _ = f.Close() }()
+	defer func() { _ = f.Close() }() // read only: closing cannot lose anything
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err

@@ -37,6 +37,9 @@ func (s Secret) String() string {
 func (s Secret) GoString() string { return fmt.Sprintf("secret.Secret(%q)", s.String()) }
 
 // Format redacts the value for every fmt verb (%s, %v, %q, %x, ...).
+//
+// Writes to f go to fmt's own buffer, which does not fail; the fmt function
+// that called Format reports the error of the final write.
 func (s Secret) Format(f fmt.State, verb rune) {
 	switch verb {
 	case 'v':

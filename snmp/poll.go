@@ -51,11 +51,13 @@ func Poll(ctx context.Context, secrets SecretResolver, target Target, profile Pr
 	if err := g.Connect(); err != nil {
 		return nil, classify(ctx, addr, "connect", p, err)
 	}
+	// Closing a UDP socket after the poll cannot lose data; it may already
+	// be closed by the cancel below.
 	defer func() { _ = g.Conn.Close() }()
 	// gosnmp only looks at ctx between requests; closing the socket makes a
 	// cancel or deadline interrupt the request in flight at once.
 	conn := g.Conn
-	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() }) // the poll reports the cancel
 	defer stop()
 	var rec *recordingConn
 	if p.Version == V3 {

@@ -113,7 +113,11 @@ func parseError(name string, err error) *Error {
 	msg := err.Error()
 	line := 0
 	if m := syntaxPosRe.FindAllStringSubmatch(msg, -1); m != nil {
-		line, _ = strconv.Atoi(m[len(m)-1][1])
+		// The pattern matches digits only; a number too large for an int
+		// leaves the line unknown (0).
+		if n, err := strconv.Atoi(m[len(m)-1][1]); err == nil {
+			line = n
+		}
 	}
 	return &Error{Template: name, Line: line, Msg: cleanMessage(msg), Err: classify(err, ErrSyntax)}
 }
@@ -156,7 +160,11 @@ func renderError(name string, err error, st *renderState) *Error {
 	msg := err.Error()
 	line := 0
 	if m := renderLineRe.FindAllStringSubmatch(msg, -1); m != nil {
-		line, _ = strconv.Atoi(m[len(m)-1][1])
+		// The pattern matches digits only; a number too large for an int
+		// leaves the line unknown (0).
+		if n, err := strconv.Atoi(m[len(m)-1][1]); err == nil {
+			line = n
+		}
 	}
 	e := &Error{Template: name, Line: line, Msg: cleanMessage(msg), Err: classify(err, nil)}
 	switch {

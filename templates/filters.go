@@ -226,6 +226,8 @@ func newFilterSet() *exec.FilterSet {
 	}
 	for name, fn := range fns {
 		f := adapt(name, fn)
+		// Replace fails only for a name that does not exist, Register only
+		// for one that does: Exists rules both out.
 		if set.Exists(name) {
 			_ = set.Replace(name, f)
 		} else {

@@ -15,6 +15,8 @@ func compileHeaders(name string, src []byte) ([]Header, []*Error) {
 	hs, err := ParseHeaders(src)
 	var errs []*Error
 	if err != nil {
+		// The line is known when the message starts with it; otherwise
+		// it stays 0 (unknown), which is what a failed scan leaves.
 		line := 0
 		_, _ = fmt.Sscanf(err.Error(), "line %d", &line)
 		errs = append(errs, &Error{Template: name, Line: line, Msg: err.Error(), Err: ErrBadHeader})

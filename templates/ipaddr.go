@@ -76,6 +76,9 @@ func parsePrefixLen(s string, maxBits int) (int, error) {
 }
 
 func (v ipValue) prefix() netip.Prefix {
+	// Prefix fails only for bits out of range for the address family,
+	// which every ipValue constructor rules out; it then returns the zero
+	// Prefix, which is what an invalid value is.
 	p, _ := v.addr.Prefix(v.bits)
 	return p
 }

@@ -142,6 +142,7 @@ func ValidateDir(dir string) ([]*Error, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer env.Close()
+	// Validation only reads: closing the directory cannot lose anything.
+	defer func() { _ = env.Close() }()
 	return env.Validate(), nil
 }

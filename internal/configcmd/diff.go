@@ -121,7 +121,8 @@ func parseInput(cmd *cobra.Command, name, dialect string) (*configtree.Tree, err
 	if err != nil {
 		return nil, err
 	}
-	defer in.Close()
+	// Read only: closing the input cannot lose anything.
+	defer func() { _ = in.Close() }()
 	t, err := configtree.Parse(in, dialect)
 	if err != nil {
 		return nil, failure(fmtInputErr(label, err))

@@ -39,7 +39,8 @@ func useColor(cmd *cobra.Command, mode string) (bool, error) {
 	return false, usageError("--color must be auto, always or never, got %q", mode)
 }
 
-// note prints a diagnostic line on standard error.
+// note prints a diagnostic line on standard error. A diagnostic that cannot
+// be written has nowhere else to go: the error is not reported.
 func note(cmd *cobra.Command, format string, args ...any) {
-	fmt.Fprintf(cmd.ErrOrStderr(), format+"\n", args...)
+	_, _ = fmt.Fprintf(cmd.ErrOrStderr(), format+"\n", args...)
 }

@@ -42,7 +42,9 @@ numbers.`,
 			}
 			w := bufio.NewWriter(cmd.OutOrStdout())
 			for _, e := range entries {
-				fmt.Fprintf(w, "%6d  %s\n", e.LineNo, e.Line)
+				if _, err := fmt.Fprintf(w, "%6d  %s\n", e.LineNo, e.Line); err != nil {
+					return err
+				}
 			}
 			return w.Flush()
 		},

@@ -58,11 +58,14 @@ Dialects: auto (default), ios (iosxe), nxos, eos, iosxr, junos, junos-set, flat.
 			if err != nil {
 				return err
 			}
-			defer in.Close()
+			// Read only: closing the input cannot lose anything.
+			defer func() { _ = in.Close() }()
 			// The slice goes to a spool first: the slicer stops at the first
 			// error, and then nothing at all is written.
 			out := &spool{}
-			defer out.Close()
+			// Removing the spool's temporary file is cleanup: by then the
+			// slice is written, or the command fails for another reason.
+			defer func() { _ = out.Close() }()
 			res, err := configtree.Slice(out, in, configtree.SliceOptions{Dialect: dialect, JSON: jsonOut, Context: context}, ms...)
 			if err != nil {
 				return failure(fmtInputErr(label, err))

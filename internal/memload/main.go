@@ -57,7 +57,9 @@ func run(bin, config string, posts int, postBytes int64, evals, sets int) error 
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	// Best-effort cleanup of a temporary directory: the measurements are
+	// the result.
+	defer func() { _ = os.RemoveAll(dir) }()
 	srv, err := startServer(bin, dir, config)
 	if err != nil {
 		return err
@@ -145,7 +147,9 @@ type server struct {
 	base   string
 	stderr *lockedBuffer
 	done   chan struct{}
-	client *http.Client
+	// exitErr is the result of Wait, set before done is closed.
+	exitErr error
+	client  *http.Client
 }
 
 func startServer(bin, dir, config string) (*server, error) {
@@ -169,19 +173,24 @@ func startServer(bin, dir, config string) (*server, error) {
 		return nil, err
 	}
 	go func() {
-		_ = s.cmd.Wait()
+		s.exitErr = s.cmd.Wait()
 		close(s.done)
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := s.client.Get(s.base + "/readyz")
 		if err == nil {
+			// Only the status matters; a failed close of the body changes
+			// nothing.
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return s, nil
 			}
 		}
-		if s.exited() || time.Now().After(deadline) {
+		if s.exited() {
+			return nil, fmt.Errorf("the server exited before it was ready (%v): %s", s.exitErr, s.stderr.String())
+		}
+		if time.Now().After(deadline) {
 			s.stop()
 			return nil, fmt.Errorf("the server did not become ready: %s", s.stderr.String())
 		}
@@ -202,10 +211,12 @@ func (s *server) stop() {
 	if s.exited() {
 		return
 	}
+	// A failed signal means the process is gone already: done follows.
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-s.done:
 	case <-time.After(30 * time.Second):
+		// As above: a process that cannot be killed has exited.
 		_ = s.cmd.Process.Kill()
 		<-s.done
 	}
@@ -217,7 +228,8 @@ func (s *server) status(field string) int64 {
 	if err != nil {
 		return -1
 	}
-	defer f.Close()
+	// Read only: closing it cannot lose anything.
+	defer func() { _ = f.Close() }()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
@@ -245,7 +257,8 @@ func (s *server) postJSON(path string, v any) (int, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	defer resp.Body.Close()
+	// The body is read to the end below; its close reports nothing useful.
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body), err
 }
@@ -255,7 +268,8 @@ func (s *server) postBody(path string, body []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
+	// The body is read to the end below; its close reports nothing useful.
+	defer func() { _ = resp.Body.Close() }()
 	_, err = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, err
 }
@@ -275,7 +289,8 @@ func (s *server) postStream(path string, size int64, headers ...string) (int, er
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
+	// The body is read to the end below; its close reports nothing useful.
+	defer func() { _ = resp.Body.Close() }()
 	_, err = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, err
 }
