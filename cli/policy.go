@@ -23,7 +23,8 @@ func (a *app) policyService(cmd *cobra.Command) (unet.PolicyService, error) {
 }
 
 // policyFiles reads the rule files to evaluate: --path, else UNET_POLICY_PATH,
-// else ./policies when it exists, else the built-in demo policies with --demo.
+// else [policies] path of the config file, else ./policies when it exists,
+// else the built-in demo policies with --demo.
 // It returns the files in lexical path order and a source label. With none of
 // these it returns no files: the backend then uses its own source (the
 // active Git snapshot, or the demo policies of a demo database) or fails
@@ -31,6 +32,13 @@ func (a *app) policyService(cmd *cobra.Command) (unet.PolicyService, error) {
 func (a *app) policyFiles(path string) ([]unet.PolicyFile, string, error) {
 	if path == "" {
 		path = a.env.Getenv("UNET_POLICY_PATH")
+	}
+	if path == "" {
+		cfg, err := a.fileConfig()
+		if err != nil {
+			return nil, "", err
+		}
+		path = cfg.Policies.Path
 	}
 	if path == "" && dirHas("policies", ".rules") {
 		path = "policies"

@@ -64,6 +64,8 @@ type app struct {
 	// local is svc in local mode (nil with --server): the commands that
 	// configure where local mode finds templates and Git data use it.
 	local *service.Service
+	// conf is the config file, read once (fileConfig).
+	conf *serveConfig
 }
 
 // addDemoFlag adds --demo to commands that read policies or templates.
@@ -249,7 +251,7 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		}
 		return nil, closeAfter(err, db, "the database")
 	}
-	cfg, err := loadServeConfig(a.configPath())
+	cfg, err := a.fileConfig()
 	if err != nil {
 		return nil, closeAfter(err, db, "the database")
 	}

@@ -31,6 +31,19 @@ type secretsConfig struct {
 // UNET_CONFIG, else none.
 func (a *app) configPath() string { return pick(a.config, a.env.Getenv("UNET_CONFIG")) }
 
+// fileConfig returns the config file (--config or UNET_CONFIG; serve's own
+// --config when serving), read once; an empty configuration without one.
+func (a *app) fileConfig() (*serveConfig, error) {
+	if a.conf == nil {
+		cfg, err := loadServeConfig(a.configPath())
+		if err != nil {
+			return nil, err
+		}
+		a.conf = cfg
+	}
+	return a.conf, nil
+}
+
 // dataDir is the data directory set by UNET_DATA_DIR or the config file's
 // data_dir ("" for the service's default: unet-data beside a SQLite file,
 // ./unet-data with PostgreSQL).

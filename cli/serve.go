@@ -59,6 +59,15 @@ type serveConfig struct {
 		Level  string `toml:"level"`  // debug, info, warn, error
 	} `toml:"log"`
 	// DataDir is the data directory (Git mirrors and snapshots, secrets/).
+	// Policies and Templates name the directories that local commands and
+	// the server use when no --path (or serve --policies/--templates) and no
+	// UNET_POLICY_PATH / UNET_TEMPLATE_PATH is given.
+	Policies struct {
+		Path string `toml:"path"`
+	} `toml:"policies"`
+	Templates struct {
+		Path string `toml:"path"`
+	} `toml:"templates"`
 	DataDir string        `toml:"data_dir"`
 	Secrets secretsConfig `toml:"secrets"`
 }
@@ -167,6 +176,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	a.conf = cfg
 	listen := pick(f.listen, a.env.Getenv("UNET_LISTEN"), cfg.Server.Listen, DefaultListen)
 	mode := pick(f.authMode, a.env.Getenv("UNET_AUTH_MODE"), cfg.Server.AuthMode, "none")
 	dbURL := cfg.Database.URL

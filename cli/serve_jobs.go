@@ -43,12 +43,16 @@ func (f *jobFlags) register(fs *pflag.FlagSet) {
 // the ways to provide them; a failing Git lookup is an error, never a reason
 // to fall back to the demo content.
 func (a *app) configureSources(svc *service.Service, f jobFlags) error {
-	if polPath := pick(f.policies, a.env.Getenv("UNET_POLICY_PATH")); polPath != "" {
+	cfg, err := a.fileConfig()
+	if err != nil {
+		return err
+	}
+	if polPath := pick(f.policies, a.env.Getenv("UNET_POLICY_PATH"), cfg.Policies.Path); polPath != "" {
 		svc.SetPolicySource(func(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
 			return a.policyFiles(polPath)
 		})
 	}
-	if tplPath := pick(f.templates, a.env.Getenv("UNET_TEMPLATE_PATH")); tplPath != "" {
+	if tplPath := pick(f.templates, a.env.Getenv("UNET_TEMPLATE_PATH"), cfg.Templates.Path); tplPath != "" {
 		env, err := a.templateEnv(tplPath)
 		if err != nil {
 			return err

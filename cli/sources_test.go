@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,4 +51,45 @@ func TestDemoDatabaseRunsTheTour(t *testing.T) {
 	}
 	r.fails(2, nil, "template", "diff", "lon-dist-01", "--running", "../examples/running/lon-dist-01.cfg")
 	r.ok("template", "diff", "lon-acc-11", "--running", "../examples/running/lon-acc-11.cfg")
+}
+
+// TestPolicyAndTemplatePathsFromConfig: the config file is the third way to
+// name the policy and template directories ([policies] path, [templates]
+// path), below --path and the environment; the error without any source
+// names it.
+func TestPolicyAndTemplatePathsFromConfig(t *testing.T) {
+	r := newRunner(t)
+	r.ok("nodes", "add", "--name", "r1", "--vendor", "cisco", "--platform", "iosxe")
+	r.fails(66, []string{"[policies] path in the config file"}, "policy", "eval")
+	r.fails(66, []string{"[templates] path in the config file"}, "template", "render", "r1", "-t", "iosxe/base.j2")
+
+	dir := t.TempDir()
+	pol, tpl := filepath.Join(dir, "rules"), filepath.Join(dir, "tpl")
+	for _, d := range []string{pol, filepath.Join(tpl, "iosxe")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		filepath.Join(pol, "a.rules"):          `RULE "from-config" WHEN node.vendor == "cisco" THEN ASSERT node.name IS "r1"`,
+		filepath.Join(tpl, "iosxe", "base.j2"): "hostname {{ node.name }} from config\n",
+	}
+	for p, c := range files {
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(dir, "unet.toml")
+	if err := os.WriteFile(cfg, []byte("[policies]\npath = \""+pol+"\"\n[templates]\npath = \""+tpl+"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.env["UNET_CONFIG"] = cfg
+	if out := r.ok("policy", "eval"); !strings.Contains(out, "from-config") {
+		t.Fatalf("eval with [policies] path: %s", out)
+	}
+	if out := r.ok("template", "render", "r1", "-t", "iosxe/base.j2"); !strings.Contains(out, "hostname r1 from config") {
+		t.Fatalf("render with [templates] path: %s", out)
+	}
+	// --path still wins over the config file.
+	r.fails(66, []string{"no *.rules files"}, "policy", "eval", "--path", t.TempDir())
 }

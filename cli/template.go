@@ -41,11 +41,19 @@ func (a *app) templateService(cmd *cobra.Command, path string) (unet.TemplateSer
 	return svc, nil
 }
 
-// templateEnv opens the template directory given by path, UNET_TEMPLATE_PATH or
-// ./templates; it returns nil when none is given.
+// templateEnv opens the template directory given by path, UNET_TEMPLATE_PATH,
+// [templates] path of the config file or ./templates; it returns nil when none
+// is given.
 func (a *app) templateEnv(path string) (*templates.Env, error) {
 	if path == "" {
 		path = a.env.Getenv("UNET_TEMPLATE_PATH")
+	}
+	if path == "" {
+		cfg, err := a.fileConfig()
+		if err != nil {
+			return nil, err
+		}
+		path = cfg.Templates.Path
 	}
 	if path == "" && dirHas("templates", ".j2") {
 		path = "templates"

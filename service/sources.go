@@ -36,12 +36,14 @@ var ErrNoTemplates = errors.New("no templates configured")
 var errNoGitSource = errors.New("no Git source of this kind")
 
 // noPoliciesMessage names the ways to provide rules.
-const noPoliciesMessage = "no policies to evaluate: give a policy directory (--path DIR, UNET_POLICY_PATH or ./policies; " +
+const noPoliciesMessage = "no policies to evaluate: give a policy directory (--path DIR, UNET_POLICY_PATH, " +
+	"[policies] path in the config file or ./policies; " +
 	"for a server, serve --policies DIR), or add a Git source of policies (`unet git sources add NAME --url URL --kind policies`, " +
 	"then `unet git sync`); --demo uses the built-in demo policies"
 
 // noTemplatesMessage names the ways to provide templates.
-const noTemplatesMessage = "no templates to render: give a template directory (--path DIR, UNET_TEMPLATE_PATH or ./templates; " +
+const noTemplatesMessage = "no templates to render: give a template directory (--path DIR, UNET_TEMPLATE_PATH, " +
+	"[templates] path in the config file or ./templates; " +
 	"for a server, serve --templates DIR), or add a Git source of templates (`unet git sources add NAME --url URL --kind templates`, " +
 	"then `unet git sync`); --demo uses the built-in demo templates"
 
