@@ -52,3 +52,38 @@ func TestSyncFailureReportsUnsavedHistory(t *testing.T) {
 		t.Fatalf("state after failure = %+v, %v", st, err)
 	}
 }
+
+// TestRejectedPinReportsUnsavedHistory checks that a pin refused by
+// validation stays a RejectedError, and says that its history entry could
+// not be recorded, instead of dropping the store error.
+func TestRejectedPinReportsUnsavedHistory(t *testing.T) {
+	r, _ := newRepo(t)
+	dir := t.TempDir()
+	store, err := NewFileStateStore(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{DataDir: t.TempDir(), Store: store, Validators: map[Kind]Validator{KindPolicies: lineValidator}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := testSource(r.URL())
+	mustSync(t, s, src)
+	bad := r.Commit("main", "bad", map[string]string{"core.rules": "INVALID\n"})
+	// The history file becomes a directory: it can no longer be appended to.
+	history := filepath.Join(dir, src.Name+".history.jsonl")
+	if err := os.Remove(history); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(history, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Pin(context.Background(), src, "", bad)
+	var rej *RejectedError
+	if !errors.As(err, &rej) || !errors.Is(err, ErrRejected) || len(rej.Errors) == 0 || rej.Errors[0].File != "core.rules" {
+		t.Fatalf("pin of invalid commit: err = %v, want a RejectedError", err)
+	}
+	if !strings.Contains(err.Error(), "record history of source policies") {
+		t.Errorf("error %q does not say the history was not recorded", err)
+	}
+}
