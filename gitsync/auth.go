@@ -108,10 +108,10 @@ func (s *Syncer) knownHosts(content string) (ssh.HostKeyCallback, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(f.Name())
+	// Best-effort removal: the file is read once below and is useless after.
+	defer func() { _ = os.Remove(f.Name()) }()
 	if _, err := f.WriteString(content + "\n"); err != nil {
-		f.Close()
-		return nil, err
+		return nil, errors.Join(err, f.Close())
 	}
 	if err := f.Close(); err != nil {
 		return nil, err

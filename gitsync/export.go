@@ -119,8 +119,7 @@ func (s *Syncer) Export(ctx context.Context, src Source, files map[string][]byte
 			return res, err
 		}
 		if _, err := w.Write(files[name]); err != nil {
-			w.Close()
-			return res, err
+			return res, errors.Join(err, w.Close())
 		}
 		if err := w.Close(); err != nil {
 			return res, err

@@ -113,10 +113,12 @@ func (f *FileStateStore) AppendHistory(ctx context.Context, source string, entri
 		return fmt.Errorf("open history of source %s: %w", source, err)
 	}
 	if _, err := fh.Write(buf.Bytes()); err != nil {
-		fh.Close()
+		return fmt.Errorf("append history of source %s: %w", source, errors.Join(err, fh.Close()))
+	}
+	if err := fh.Close(); err != nil {
 		return fmt.Errorf("append history of source %s: %w", source, err)
 	}
-	return fh.Close()
+	return nil
 }
 
 // History implements StateStore.
@@ -179,7 +181,8 @@ func writeFileAtomic(path string, data []byte) error {
 		werr = os.Rename(name, path)
 	}
 	if werr != nil {
-		os.Remove(name)
+		// Best-effort cleanup of the temporary file: the write already failed.
+		_ = os.Remove(name)
 		return fmt.Errorf("write %s: %w", filepath.Base(path), werr)
 	}
 	return nil

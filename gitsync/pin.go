@@ -55,8 +55,11 @@ func (s *Syncer) Pin(ctx context.Context, src Source, env, commit string) (Histo
 			return entry, err
 		}
 		if len(problems) > 0 {
-			_ = s.store.AppendHistory(ctx, src.Name, entry)
-			return entry, &RejectedError{Commit: c.Hash.String(), Errors: problems}
+			rej := &RejectedError{Commit: c.Hash.String(), Errors: problems}
+			if err := s.store.AppendHistory(ctx, src.Name, entry); err != nil {
+				return entry, errors.Join(rej, fmt.Errorf("record history of source %s: %w", src.Name, err))
+			}
+			return entry, rej
 		}
 	}
 	es.Pinned = true

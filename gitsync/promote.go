@@ -378,7 +378,9 @@ func (s *Syncer) push(ctx context.Context, m *mirror, h plumbing.Hash, branch, e
 	if err := m.repo.Storer.SetReference(plumbing.NewHashReference(local, h)); err != nil {
 		return fmt.Errorf("prepare push: %w", err)
 	}
-	defer m.repo.Storer.RemoveReference(local)
+	// The temporary reference only names the commit for the push; a failure
+	// to remove it leaves a harmless ref that the next push overwrites.
+	defer func() { _ = m.repo.Storer.RemoveReference(local) }()
 	dst := plumbing.NewBranchReferenceName(branch)
 	opts := &git.PushOptions{
 		RemoteName: remoteName,

@@ -163,6 +163,8 @@ func (s *Syncer) materialize(ctx context.Context, m *mirror, src Source, c *obje
 		err = os.Rename(tmp, snap.dir)
 	}
 	if err != nil {
+		// Best-effort cleanup on a path that already fails; prune removes
+		// any leftover dot-directory later.
 		_ = os.RemoveAll(tmp)
 		return snap, nil, false, fmt.Errorf("check out commit %s: %w", short(c.Hash.String()), err)
 	}
@@ -175,6 +177,7 @@ func (s *Syncer) discard(source, name string) {
 	trash, ok := s.trashLocked(source, name)
 	s.mu.Unlock()
 	if ok {
+		// Best effort: a leftover .trash- directory is removed by prune.
 		_ = os.RemoveAll(trash)
 	}
 }
@@ -239,6 +242,7 @@ func (s *Syncer) prune(source string, st State) {
 	}
 	s.mu.Unlock()
 	for _, g := range garbage {
+		// Best effort: a failure only leaves a directory for the next prune.
 		_ = os.RemoveAll(g)
 	}
 }

@@ -2,6 +2,7 @@ package gitsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -90,11 +91,19 @@ func (s *Syncer) syncLocked(ctx context.Context, src Source, opts SyncOptions) (
 		res.Environments = []HistoryEntry{entry}
 		res.Finished = s.clock()
 		// Record the failure for status (a failure repeating the previous
-		// one is not added to the history again); the fetch error is what
-		// the caller needs, so store errors are secondary here.
-		_ = s.store.SaveState(ctx, src.Name, st)
+		// one is not added to the history again); the fetch error comes
+		// first, a failure to record it is joined after it.
+		errs := []error{err}
+		if serr := s.store.SaveState(ctx, src.Name, st); serr != nil {
+			errs = append(errs, fmt.Errorf("record state of source %s: %w", src.Name, serr))
+		}
 		if !repeated {
-			_ = s.store.AppendHistory(ctx, src.Name, entry)
+			if herr := s.store.AppendHistory(ctx, src.Name, entry); herr != nil {
+				errs = append(errs, fmt.Errorf("record history of source %s: %w", src.Name, herr))
+			}
+		}
+		if len(errs) > 1 {
+			return res, errors.Join(errs...)
 		}
 		return res, err
 	}
@@ -237,7 +246,10 @@ func (s *Syncer) changes(m *mirror, src Source, previous string, files map[strin
 	old := map[string]treeFile{}
 	if previous != "" {
 		if pc, err := m.repo.CommitObject(plumbing.NewHash(previous)); err == nil {
-			subdir, _ := cleanSubdir(src.Path)
+			subdir, err := cleanSubdir(src.Path)
+			if err != nil {
+				return nil, err
+			}
 			tree, missing, err := subtree(pc, subdir)
 			if err != nil {
 				return nil, err

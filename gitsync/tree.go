@@ -155,7 +155,8 @@ func readBlob(st storer.EncodedObjectStorer, h plumbing.Hash) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)
 	}
-	defer r.Close()
+	// Closing a reader that was only read releases it; there is nothing to lose.
+	defer func() { _ = r.Close() }()
 	return io.ReadAll(io.LimitReader(r, 4096))
 }
 
@@ -168,14 +169,14 @@ func writeBlob(st storer.EncodedObjectStorer, h plumbing.Hash, target string, pe
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	// Closing a reader that was only read releases it; there is nothing to lose.
+	defer func() { _ = r.Close() }()
 	f, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
 	if err != nil {
 		return err
 	}
 	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		return err
+		return errors.Join(err, f.Close())
 	}
 	return f.Close()
 }

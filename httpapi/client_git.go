@@ -134,7 +134,9 @@ func (c *Client) doGit(ctx context.Context, k call, out any) (got bool, err erro
 	if err != nil {
 		return false, err
 	}
-	defer resp.Body.Close()
+	// The body is only read: closing it releases the connection and loses
+	// nothing.
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		return false, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("unreadable answer from μNet server %s (%s %s): %v", c.base, k.method, k.path, err), Err: err}

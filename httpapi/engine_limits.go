@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"slices"
@@ -33,6 +34,8 @@ func (s *Server) engineLimited(h handlerFunc) handlerFunc {
 			return statusError(http.StatusServiceUnavailable, unet.EUNAVAILABLE,
 				fmt.Sprintf("the server is already running %d engine requests (max_engine_concurrency); retry later", cap(s.engines)))
 		}
+		// A writer without deadline support keeps the server's read
+		// timeout, which is the same bound.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
 		return h(w, r)
 	}
@@ -73,7 +76,11 @@ func (s *Server) writeEngineJSON(w http.ResponseWriter, status int, v any) error
 		// a truncated answer, never a short valid one.
 		panic(http.ErrAbortHandler)
 	}
-	_ = bw.Flush()
+	if err := bw.Flush(); err != nil {
+		// The status is sent; the client went away or stalled and can be
+		// told nothing more.
+		s.log.Debug("write engine response", slog.Any("error", err))
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -95,6 +96,9 @@ func (s *Server) openapiDoc(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "public, max-age=300")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(s.openapi)
+	if _, err := w.Write(s.openapi); err != nil {
+		// The status is sent; the client went away and can be told nothing.
+		s.log.Debug("write response", slog.Any("error", err))
+	}
 	return nil
 }

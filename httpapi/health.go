@@ -50,6 +50,8 @@ type Database interface {
 func DatabaseReady(db Database, file string) func(context.Context) error {
 	var opened os.FileInfo
 	if file != "" {
+		// A file that cannot be read now is reported by every probe below;
+		// without its identity only the replacement check is skipped.
 		opened, _ = os.Stat(file)
 	}
 	return func(ctx context.Context) error {

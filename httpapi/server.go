@@ -302,6 +302,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 		if rt.Long {
 			rc := http.NewResponseController(w)
 			deadline := time.Now().Add(s.opts.LongRequestTimeout)
+			// A writer without deadline support keeps the server's
+			// (shorter) timeouts: the request may be cut, never left
+			// unbounded.
 			_ = rc.SetReadDeadline(deadline)
 			_ = rc.SetWriteDeadline(deadline)
 			work = s.opts.LongRequestTimeout * 9 / 10
@@ -391,7 +394,10 @@ func (s *Server) writeBody(w http.ResponseWriter, status int, contentType string
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		// The status is sent; the client went away and can be told nothing.
+		s.log.Debug("write response", slog.Any("error", err))
+	}
 }
 
 // Serve answers on ln until ctx is done, then shuts down gracefully: it stops
@@ -420,13 +426,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	err := hs.Shutdown(sctx)
 	if errors.Is(err, context.DeadlineExceeded) {
-		_ = hs.Close()
-		err = fmt.Errorf("graceful shutdown timed out after %s; remaining connections closed", s.opts.ShutdownTimeout)
+		err = errors.Join(fmt.Errorf("graceful shutdown timed out after %s; remaining connections closed", s.opts.ShutdownTimeout), hs.Close())
 	}
 	// Webhook syncs running or pending finish within the same bound; the
 	// caller closes the service only after that.
 	if werr := s.webhooks.syncs.wait(sctx); werr != nil {
 		s.bgCancel()
+		// Without a deadline the wait only returns once the cancelled
+		// syncs have finished, and then returns nil.
 		_ = s.webhooks.syncs.wait(context.Background())
 		if err == nil {
 			err = fmt.Errorf("graceful shutdown timed out after %s; webhook syncs cancelled", s.opts.ShutdownTimeout)

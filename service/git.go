@@ -199,6 +199,8 @@ func validateTemplateSnapshot(ctx context.Context, dir string) []gitsync.Validat
 
 // toGitsync converts a stored source into the syncer's form.
 func toGitsync(src *unet.GitSource) gitsync.Source {
+	// The interval was validated when the source was stored; one that does
+	// not parse (or is empty) means no scheduled sync.
 	interval, _ := time.ParseDuration(src.Interval)
 	gs := gitsync.Source{Name: src.Name, URL: src.URL, Branch: src.Branch, Tag: src.Tag, Commit: src.Commit, Path: src.Path,
 		Kind: gitsync.Kind(src.Kind), Environments: src.Environments, Interval: interval, WebhookSecretRef: src.WebhookSecretRef}
@@ -311,7 +313,10 @@ func (s *Service) AddGitSource(ctx context.Context, src *unet.GitSource, o unet.
 		return nil, err
 	}
 	if src.Interval != "" {
-		d, _ := time.ParseDuration(src.Interval)
+		d, err := time.ParseDuration(src.Interval)
+		if err != nil {
+			return nil, unet.Errorf(unet.EINVALID, "interval %q: %v", src.Interval, err)
+		}
 		src.Interval = d.Truncate(time.Second).String()
 	}
 	m := s.mutation(ctx, o.Reason)
@@ -345,7 +350,9 @@ func (s *Service) ListGitSources(ctx context.Context) ([]unet.GitSource, error) 
 	for i := range list {
 		var st gitsync.State
 		if doc := states[list[i].Name]; doc != "" {
-			_ = json.Unmarshal([]byte(doc), &st)
+			if err := json.Unmarshal([]byte(doc), &st); err != nil {
+				return nil, unet.Internal(fmt.Errorf("git state of %s: %w", list[i].Name, err))
+			}
 		}
 		list[i].Pinned = pinnedOf(st)
 	}
@@ -398,8 +405,9 @@ func (s *Service) RemoveGitSource(ctx context.Context, name string, o unet.Delet
 		return err
 	}
 	dir := s.GitDataDir()
-	// The layout of the data directory is documented in docs/git.md; leftovers
-	// are harmless, so failures to remove them are ignored.
+	// The layout of the data directory is documented in docs/git.md; the
+	// source is already deleted and leftovers are harmless, so removing them
+	// is best effort.
 	_ = os.RemoveAll(filepath.Join(dir, "repos", name+".git"))
 	_ = removeReadOnlyTree(filepath.Join(dir, "snapshots", name))
 	return nil
@@ -408,6 +416,8 @@ func (s *Service) RemoveGitSource(ctx context.Context, name string, o unet.Delet
 // removeReadOnlyTree removes a tree whose directories may be read-only
 // (snapshots are).
 func removeReadOnlyTree(root string) error {
+	// Making the directories writable is best effort: one that stays
+	// read-only makes RemoveAll fail, and that error is returned.
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() {
 			_ = os.Chmod(p, 0o755)
@@ -801,7 +811,10 @@ func (s *Service) ActivePolicyFiles(ctx context.Context, env string) ([]unet.Pol
 			if err != nil {
 				return nil, "", fmt.Errorf("read snapshot of %s: %w", sn.Source, err)
 			}
-			rel, _ := filepath.Rel(root, p)
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return nil, "", fmt.Errorf("read snapshot of %s: %w", sn.Source, err)
+			}
 			name := filepath.ToSlash(rel)
 			if len(snaps) > 1 {
 				name = sn.Source + "/" + name

@@ -15,11 +15,13 @@ func gitError(err error) error {
 	if err == nil {
 		return nil
 	}
+	// A rejected commit is reported as such even when a failure to record
+	// the rejection is joined to it.
+	var rej *gitsync.RejectedError
 	var ue *unet.Error
-	if errors.As(err, &ue) {
+	if !errors.As(err, &rej) && errors.As(err, &ue) {
 		return err
 	}
-	var rej *gitsync.RejectedError
 	var re *gitsync.RemoteError
 	code := ""
 	switch {

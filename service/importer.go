@@ -213,7 +213,10 @@ func (im *importer) link(ctx context.Context, rec *unet.LinkRecord) {
 	var cur *unet.Link
 	if aID, _, err := im.m.cache.nodeKey(ctx, r, rec.ANode); err == nil {
 		if id, err := r.LinkAt(ctx, aID, rec.AInterface); err == nil && id != "" {
-			cur, _ = r.GetLink(ctx, id)
+			if cur, err = r.GetLink(ctx, id); err != nil && unet.ErrorCode(err) != unet.ENOTFOUND {
+				im.fail(rec.Source, err)
+				return
+			}
 		}
 	}
 	if cur == nil {

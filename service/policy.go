@@ -114,9 +114,7 @@ func (s *Service) rules(ctx context.Context, files []unet.PolicyFile, source, en
 // objectMap turns an object into the generic map policies see: its JSON form
 // without empty strings, so an unset field is missing (IS NULL holds).
 func objectMap(v any) map[string]any {
-	b, _ := json.Marshal(v)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
+	m := fullMap(v)
 	for k, x := range m {
 		if s, ok := x.(string); ok && s == "" {
 			delete(m, k)
@@ -534,13 +532,21 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 			continue
 		}
 		cd := ev.CustomData
-		b1, _ := json.Marshal(cd)
-		b2, _ := json.Marshal(n.CustomData)
+		b1, err := json.Marshal(cd)
+		if err != nil {
+			return nil, unet.Errorf(unet.EINVALID, "node %s: custom data set by policy: %v", n.FQDN, err)
+		}
+		b2, err := json.Marshal(n.CustomData)
+		if err != nil {
+			return nil, unet.Internal(fmt.Errorf("node %s: custom data: %w", n.FQDN, err))
+		}
 		if string(b1) == string(b2) {
 			continue
 		}
 		var cp map[string]any
-		_ = json.Unmarshal(b1, &cp)
+		if err := json.Unmarshal(b1, &cp); err != nil {
+			return nil, unet.Internal(fmt.Errorf("node %s: custom data set by policy: %w", n.FQDN, err))
+		}
 		todo = append(todo, pending{node: *n, custom: cp})
 	}
 	reason := req.Reason

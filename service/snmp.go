@@ -16,6 +16,8 @@ import (
 
 // toSNMPProfile converts a stored profile into the poller's form.
 func toSNMPProfile(p *unet.SNMPProfile) snmp.Profile {
+	// The timeout was validated when the profile was stored; one that does
+	// not parse (or is empty) means the poller's default.
 	timeout, _ := time.ParseDuration(p.Timeout)
 	return snmp.Profile{Name: p.Name, Version: snmp.Version(p.Version), CommunityRef: p.CommunityRef, User: p.User,
 		AuthProto: snmp.AuthProto(p.AuthProto), AuthKeyRef: p.AuthKeyRef, PrivProto: snmp.PrivProto(p.PrivProto),
@@ -159,7 +161,10 @@ func (s *Service) PollNode(ctx context.Context, ref, profile string) (*unet.Node
 	target := snmp.Target{ID: n.ID, Name: n.FQDN, Host: n.MgmtIP}
 	start := s.now()
 	res, perr := snmp.Poll(ctx, s.Secrets(), target, toSNMPProfile(p))
-	prev, _ := r.GetNodeStatus(ctx, n.ID)
+	prev, err := r.GetNodeStatus(ctx, n.ID)
+	if err != nil && unet.ErrorCode(err) != unet.ENOTFOUND {
+		return nil, err
+	}
 	w := statusWrite(n.ID, n.FQDN, profile, start, res, perr, prev, nil)
 	if err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		return tx.WriteStatuses(ctx, []sqlstore.StatusWrite{w}, newID)
@@ -197,6 +202,9 @@ func statusWrite(nodeID, name, profile string, at time.Time, res *snmp.PollResul
 	st.CPUPercent, st.MemoryUsed, st.MemoryTotal = res.CPUPercent, res.MemoryUsed, res.MemoryTotal
 	ifs := make([]unet.InterfaceStatus, 0, len(res.Interfaces))
 	for _, i := range res.Interfaces {
+		// snmp.Interface and unet.InterfaceStatus share their JSON form of
+		// strings, integers and a time the poller computed: the copy through
+		// JSON cannot fail.
 		b, _ := json.Marshal(i)
 		var is unet.InterfaceStatus
 		_ = json.Unmarshal(b, &is)

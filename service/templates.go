@@ -109,6 +109,10 @@ type renderInput struct {
 
 // fullMap is an object's JSON form as a generic map (empty strings kept: a
 // template reading node.model gets "" rather than an undefined error).
+//
+// v is a stored unet object (node, link, location, status): its fields and
+// custom data came from JSON and encode again, and an encoded object decodes
+// into a map, so neither step can fail and both errors are discarded.
 func fullMap(v any) map[string]any {
 	b, _ := json.Marshal(v)
 	var m map[string]any
@@ -143,9 +147,14 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 	if prog != nil {
 		ev := prog.Evaluate(policy.KindNode, inv.nodeInput(node), policy.EvalOptions{})
 		if ev.CustomData != nil {
-			b, _ := json.Marshal(ev.CustomData)
+			b, err := json.Marshal(ev.CustomData)
+			if err != nil {
+				return nil, unet.Errorf(unet.EINVALID, "node %s: custom data set by policy: %v", node.FQDN, err)
+			}
 			var cd map[string]any
-			_ = json.Unmarshal(b, &cd)
+			if err := json.Unmarshal(b, &cd); err != nil {
+				return nil, unet.Internal(fmt.Errorf("node %s: custom data set by policy: %w", node.FQDN, err))
+			}
 			nodeMap["custom_data"] = cd
 		}
 		if len(in.templates) == 0 {

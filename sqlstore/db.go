@@ -118,8 +118,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
-		db.Close()
-		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach database %s: %v", RedactURL(rawURL), err), Err: err}
+		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach database %s: %v", RedactURL(rawURL), err), Err: errors.Join(err, db.Close())}
 	}
 	out := &DB{sql: db, reads: newPoolCache(db), engine: engine, url: rawURL, lockTimeout: o.LockTimeout}
 	if file != "" {
@@ -149,8 +148,7 @@ func (db *DB) Engine() string { return db.engine }
 
 // Close closes the connection pool.
 func (db *DB) Close() error {
-	db.reads.close()
-	return db.sql.Close()
+	return errors.Join(db.reads.close(), db.sql.Close())
 }
 
 // Ping checks that the database answers.
@@ -277,6 +275,8 @@ func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 func parseTime(s string) time.Time {
 	t, err := time.Parse(timeFormat, s)
 	if err != nil {
+		// Older rows may hold RFC 3339 times; a value that is neither
+		// (never written by μNet) reads as the zero time.
 		t, _ = time.Parse(time.RFC3339Nano, s)
 	}
 	return t.UTC()

@@ -68,16 +68,23 @@ func (r Reader) ListGitSources(ctx context.Context) ([]unet.GitSource, error) {
 // InsertGitSource stores a new Git source (its Pinned field is state, not
 // stored here).
 func (tx *Tx) InsertGitSource(ctx context.Context, src *unet.GitSource) error {
-	auth := ""
+	var auth, envs string
+	var err error
 	if src.Auth != nil && *src.Auth != (unet.GitAuth{}) {
-		auth = marshalJSON(src.Auth)
+		if auth, err = encodeJSON("Git source "+src.Name+": auth", src.Auth); err != nil {
+			return err
+		}
 	}
-	envs := ""
 	if len(src.Environments) > 0 {
-		envs = marshalJSON(src.Environments)
+		if envs, err = encodeJSON("Git source "+src.Name+": environments", src.Environments); err != nil {
+			return err
+		}
 	}
-	interval, _ := time.ParseDuration(src.Interval)
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO git_sources (`+gitSourceCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+	interval, err := parseOptionalDuration(src.Interval)
+	if err != nil {
+		return unet.Errorf(unet.EINVALID, "Git source %s: interval %q: %v", src.Name, src.Interval, err)
+	}
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO git_sources (`+gitSourceCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
 		src.Name, src.URL, src.Branch, src.Tag, src.Commit, src.Path, src.Kind, auth, src.WebhookSecretRef,
 		int64(interval/time.Second), envs, fmtTime(src.CreatedAt), fmtTime(src.UpdatedAt), src.PoliciesDir, src.TemplatesDir)
 	return constraintError(err, "Git source", src.Name)

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/unet-dev/unet"
@@ -89,10 +90,14 @@ func (r Reader) NodeLinkIDs(ctx context.Context, nodeID string) ([]string, error
 	return queryStrings(ctx, r, `SELECT id FROM links WHERE a_node_id = $1 OR z_node_id = $1 ORDER BY id`, nodeID)
 }
 
-func linkArgs(l *unet.Link) []any {
-	return []any{l.ID, marshalJSON(l.CustomData), marshalJSON(l.Tags), l.Version, fmtTime(l.CreatedAt), fmtTime(l.UpdatedAt),
+func linkArgs(l *unet.Link) ([]any, error) {
+	cd, tags, err := metaJSON(&l.Meta)
+	if err != nil {
+		return nil, fmt.Errorf("link %s: %w", l.Name, err)
+	}
+	return []any{l.ID, cd, tags, l.Version, fmtTime(l.CreatedAt), fmtTime(l.UpdatedAt),
 		l.Name, l.ANodeID, l.AInterface, nullable(l.ZNodeID), l.ZInterface, l.Role, l.BandwidthBPS, l.CircuitID,
-		l.Provider, l.Description, l.Lifecycle}
+		l.Provider, l.Description, l.Lifecycle}, nil
 }
 
 func (tx *Tx) writeEndpoints(ctx context.Context, l *unet.Link, replace bool) error {
@@ -117,9 +122,13 @@ func (tx *Tx) writeEndpoints(ctx context.Context, l *unet.Link, replace bool) er
 
 // InsertLink stores a new link and claims its interfaces.
 func (tx *Tx) InsertLink(ctx context.Context, l *unet.Link) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO links (id, custom_data, tags, version, created_at, updated_at, name,
+	args, err := linkArgs(l)
+	if err != nil {
+		return err
+	}
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO links (id, custom_data, tags, version, created_at, updated_at, name,
 		a_node_id, a_interface, z_node_id, z_interface, role, bandwidth_bps, circuit_id, provider, description, lifecycle)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`, linkArgs(l)...)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`, args...)
 	if err != nil {
 		return constraintError(err, "link", l.Name)
 	}
@@ -128,10 +137,14 @@ func (tx *Tx) InsertLink(ctx context.Context, l *unet.Link) error {
 
 // UpdateLink writes l if its stored version is still prevVersion.
 func (tx *Tx) UpdateLink(ctx context.Context, l *unet.Link, prevVersion int) error {
+	args, err := linkArgs(l)
+	if err != nil {
+		return err
+	}
 	res, err := tx.q.ExecContext(ctx, `UPDATE links SET custom_data=$2, tags=$3, version=$4, created_at=$5,
 		updated_at=$6, name=$7, a_node_id=$8, a_interface=$9, z_node_id=$10, z_interface=$11, role=$12,
 		bandwidth_bps=$13, circuit_id=$14, provider=$15, description=$16, lifecycle=$17 WHERE id=$1 AND version=$18`,
-		append(linkArgs(l), prevVersion)...)
+		append(args, prevVersion)...)
 	if err != nil {
 		return constraintError(err, "link", l.Name)
 	}

@@ -55,24 +55,36 @@ func (r Reader) LocationDependents(ctx context.Context, id string, limit int) (c
 	return children, nodes, err
 }
 
-func locationArgs(l *unet.Location) []any {
-	return []any{l.ID, marshalJSON(l.CustomData), marshalJSON(l.Tags), l.Version, fmtTime(l.CreatedAt), fmtTime(l.UpdatedAt),
-		l.Name, l.Type, nullable(l.ParentID), l.Path, l.Description, l.Address, l.Lifecycle, l.SNMPProfile}
+func locationArgs(l *unet.Location) ([]any, error) {
+	cd, tags, err := metaJSON(&l.Meta)
+	if err != nil {
+		return nil, fmt.Errorf("location %s: %w", l.Path, err)
+	}
+	return []any{l.ID, cd, tags, l.Version, fmtTime(l.CreatedAt), fmtTime(l.UpdatedAt),
+		l.Name, l.Type, nullable(l.ParentID), l.Path, l.Description, l.Address, l.Lifecycle, l.SNMPProfile}, nil
 }
 
 // InsertLocation stores a new location.
 func (tx *Tx) InsertLocation(ctx context.Context, l *unet.Location) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO locations (id, custom_data, tags, version, created_at, updated_at,
+	args, err := locationArgs(l)
+	if err != nil {
+		return err
+	}
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO locations (id, custom_data, tags, version, created_at, updated_at,
 		name, type, parent_id, path, description, address, lifecycle, snmp_profile) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-		locationArgs(l)...)
+		args...)
 	return constraintError(err, "location", l.Path)
 }
 
 // UpdateLocation writes l if its stored version is still prevVersion.
 func (tx *Tx) UpdateLocation(ctx context.Context, l *unet.Location, prevVersion int) error {
+	args, err := locationArgs(l)
+	if err != nil {
+		return err
+	}
 	res, err := tx.q.ExecContext(ctx, `UPDATE locations SET custom_data=$2, tags=$3, version=$4, created_at=$5,
 		updated_at=$6, name=$7, type=$8, parent_id=$9, path=$10, description=$11, address=$12, lifecycle=$13,
-		snmp_profile=$14 WHERE id=$1 AND version=$15`, append(locationArgs(l), prevVersion)...)
+		snmp_profile=$14 WHERE id=$1 AND version=$15`, append(args, prevVersion)...)
 	if err != nil {
 		return constraintError(err, "location", l.Path)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
@@ -141,25 +142,37 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func nodeArgs(n *unet.Node) []any {
-	return []any{n.ID, marshalJSON(n.CustomData), marshalJSON(n.Tags), n.Version, fmtTime(n.CreatedAt), fmtTime(n.UpdatedAt),
+func nodeArgs(n *unet.Node) ([]any, error) {
+	cd, tags, err := metaJSON(&n.Meta)
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", n.FQDN, err)
+	}
+	return []any{n.ID, cd, tags, n.Version, fmtTime(n.CreatedAt), fmtTime(n.UpdatedAt),
 		n.Name, n.Domain, n.FQDN, n.Vendor, n.Model, n.Role, n.DeviceType, n.Platform, n.MgmtIP,
-		n.SoftwareVersion, n.SerialNumber, n.AssetTag, nullable(n.LocationID), n.Lifecycle, n.Environment, n.SNMPProfile}
+		n.SoftwareVersion, n.SerialNumber, n.AssetTag, nullable(n.LocationID), n.Lifecycle, n.Environment, n.SNMPProfile}, nil
 }
 
 // InsertNode stores a new node.
 func (tx *Tx) InsertNode(ctx context.Context, n *unet.Node) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO nodes (id, custom_data, tags, version, created_at, updated_at,
+	args, err := nodeArgs(n)
+	if err != nil {
+		return err
+	}
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO nodes (id, custom_data, tags, version, created_at, updated_at,
 		name, domain, fqdn, vendor, model, role, device_type, platform, mgmt_ip, software_version, serial_number,
 		asset_tag, location_id, lifecycle, environment, snmp_profile)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`, nodeArgs(n)...)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`, args...)
 	return constraintError(err, "node", n.FQDN)
 }
 
 // UpdateNode writes n if its stored version is still prevVersion; otherwise it
 // returns a conflict (somebody else updated the node first).
 func (tx *Tx) UpdateNode(ctx context.Context, n *unet.Node, prevVersion int) error {
-	args := append(nodeArgs(n), prevVersion)
+	args, err := nodeArgs(n)
+	if err != nil {
+		return err
+	}
+	args = append(args, prevVersion)
 	res, err := tx.q.ExecContext(ctx, `UPDATE nodes SET custom_data=$2, tags=$3, version=$4, created_at=$5, updated_at=$6,
 		name=$7, domain=$8, fqdn=$9, vendor=$10, model=$11, role=$12, device_type=$13, platform=$14, mgmt_ip=$15,
 		software_version=$16, serial_number=$17, asset_tag=$18, location_id=$19, lifecycle=$20, environment=$21,

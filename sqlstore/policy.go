@@ -26,8 +26,15 @@ type StoredResult struct {
 }
 
 // ResultDigest is the comparison form of a result.
+//
+// A result whose expected or actual value has no JSON form gets an empty
+// digest: storing it fails in UpsertPolicyResult, which reports the error.
 func ResultDigest(r *unet.PolicyResult) string {
-	return marshalJSON([]any{r.Status, r.Severity, r.Expected, r.Actual, r.Message, r.File, r.Line, r.Source, r.ObjectName})
+	d, err := encodeJSON("policy result", []any{r.Status, r.Severity, r.Expected, r.Actual, r.Message, r.File, r.Line, r.Source, r.ObjectName})
+	if err != nil {
+		return ""
+	}
+	return d
 }
 
 // StoredResults loads the stored results of the given object kinds.
@@ -66,18 +73,26 @@ func decodeAny(s sql.NullString) any {
 	return v
 }
 
-func anyArg(v any) any {
+func anyArg(what string, v any) (any, error) {
 	if v == nil {
-		return nil
+		return nil, nil
 	}
-	return marshalJSON(v)
+	return encodeJSON(what, v)
 }
 
 // UpsertPolicyResult stores a result.
 func (tx *Tx) UpsertPolicyResult(ctx context.Context, res *unet.PolicyResult, at, since time.Time) error {
-	args := []any{res.ObjectKind, res.ObjectID, res.Rule, res.ObjectName, res.Severity, res.Status, anyArg(res.Expected),
-		anyArg(res.Actual), res.Message, res.File, res.Line, res.Source, fmtTime(at), fmtTime(since)}
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
+	expected, err := anyArg("expected value of "+res.Rule, res.Expected)
+	if err != nil {
+		return err
+	}
+	actual, err := anyArg("actual value of "+res.Rule, res.Actual)
+	if err != nil {
+		return err
+	}
+	args := []any{res.ObjectKind, res.ObjectID, res.Rule, res.ObjectName, res.Severity, res.Status, expected,
+		actual, res.Message, res.File, res.Line, res.Source, fmtTime(at), fmtTime(since)}
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
 		status, expected_json, actual_json, message, file, line, source, evaluated_at, since)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
 		ON CONFLICT (object_kind, object_id, rule) DO UPDATE SET object_name = excluded.object_name,

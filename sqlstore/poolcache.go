@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -65,11 +67,15 @@ func (c *poolCache) QueryRowContext(ctx context.Context, query string, args ...a
 	return c.db.QueryRowContext(ctx, query, args...)
 }
 
-func (c *poolCache) close() {
+func (c *poolCache) close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var errs []error
 	for _, s := range c.stmts {
-		s.Close()
+		if err := s.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close prepared statement: %w", err))
+		}
 	}
 	c.stmts = map[string]*sql.Stmt{}
+	return errors.Join(errs...)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/unet-dev/unet"
 )
@@ -16,12 +17,25 @@ type rowScanner interface {
 	Scan(dest ...any) error
 }
 
-func marshalJSON(v any) string {
+// encodeJSON is the stored JSON form of v. A value that has none (a NaN, a
+// channel) is refused: storing "null" in its place would lose the data.
+func encodeJSON(what string, v any) (string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return "null"
+		return "", &unet.Error{Code: unet.EINVALID, Message: fmt.Sprintf("%s cannot be stored as JSON: %v", what, err), Err: err}
 	}
-	return string(b)
+	return string(b), nil
+}
+
+// metaJSON is the stored JSON form of an object's custom data and tags.
+func metaJSON(m *unet.Meta) (customData, tags string, err error) {
+	if customData, err = encodeJSON("custom data", m.CustomData); err != nil {
+		return "", "", err
+	}
+	if tags, err = encodeJSON("tags", m.Tags); err != nil {
+		return "", "", err
+	}
+	return customData, tags, nil
 }
 
 // metaCols are the columns of unet.Meta, in scan order.
@@ -144,4 +158,12 @@ func pageClause(w *where, p unet.Page, sortCol, idCol string) (string, int, erro
 		tail += fmt.Sprintf(" OFFSET %d", p.Offset)
 	}
 	return tail, limit, nil
+}
+
+// parseOptionalDuration parses a duration where empty means zero (not set).
+func parseOptionalDuration(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	return time.ParseDuration(s)
 }

@@ -44,9 +44,15 @@ func (r Reader) ListSNMPProfiles(ctx context.Context) ([]unet.SNMPProfile, error
 
 // InsertSNMPProfile stores a new profile.
 func (tx *Tx) InsertSNMPProfile(ctx context.Context, p *unet.SNMPProfile) error {
-	timeout, _ := time.ParseDuration(p.Timeout)
-	interval, _ := time.ParseDuration(p.Interval)
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO snmp_profiles (`+profileCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+	timeout, err := parseOptionalDuration(p.Timeout)
+	if err != nil {
+		return unet.Errorf(unet.EINVALID, "SNMP profile %s: timeout %q: %v", p.Name, p.Timeout, err)
+	}
+	interval, err := parseOptionalDuration(p.Interval)
+	if err != nil {
+		return unet.Errorf(unet.EINVALID, "SNMP profile %s: interval %q: %v", p.Name, p.Interval, err)
+	}
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO snmp_profiles (`+profileCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
 		p.Name, p.Version, p.CommunityRef, p.User, p.AuthProto, p.AuthKeyRef, p.PrivProto, p.PrivKeyRef, p.Port,
 		timeout.Milliseconds(), p.Retries, p.MaxRepetitions, int64(interval/time.Second), fmtTime(p.CreatedAt), fmtTime(p.UpdatedAt))
 	return constraintError(err, "SNMP profile", p.Name)
@@ -195,7 +201,10 @@ func (tx *Tx) WriteStatuses(ctx context.Context, ws []StatusWrite, newID func() 
 				return err
 			}
 			for _, ifc := range w.Interfaces {
-				data, _ := json.Marshal(ifc)
+				data, err := json.Marshal(ifc)
+				if err != nil {
+					return fmt.Errorf("encode interface status %s: %w", ifc.Name, err)
+				}
 				if _, err := tx.q.ExecContext(ctx, `INSERT INTO interface_status (node_id, if_index, name, data, updated_at)
 					VALUES ($1, $2, $3, $4, $5)`, st.NodeID, ifc.Index, ifc.Name, string(data), fmtTime(st.LastAttempt)); err != nil {
 					return fmt.Errorf("write interface status: %w", err)
@@ -219,7 +228,10 @@ func (tx *Tx) WriteStatuses(ctx context.Context, ws []StatusWrite, newID func() 
 				up++
 			}
 		}
-		snap, _ := json.Marshal(map[string]any{"interfaces_up": up, "interfaces_total": len(w.Interfaces)})
+		snap, err := json.Marshal(map[string]int{"interfaces_up": up, "interfaces_total": len(w.Interfaces)})
+		if err != nil {
+			return fmt.Errorf("encode status history: %w", err)
+		}
 		if _, err := tx.q.ExecContext(ctx, `INSERT INTO status_history (id, node_id, time, reachable, version, error, snapshot)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, newID(), st.NodeID, fmtTime(st.LastAttempt), reach, st.Version, st.Error, string(snap)); err != nil {
 			return fmt.Errorf("write status history: %w", err)
@@ -274,7 +286,9 @@ func (r Reader) ListStatusHistory(ctx context.Context, nodeID string, since time
 		}
 		s.Time, s.Reachable = parseTime(at), reach != 0
 		var m map[string]int
-		_ = json.Unmarshal([]byte(snap), &m)
+		if err := json.Unmarshal([]byte(snap), &m); err != nil {
+			return nil, fmt.Errorf("decode status history of %s at %s: %w", nodeID, at, err)
+		}
 		s.InterfacesUp, s.InterfacesTotal = m["interfaces_up"], m["interfaces_total"]
 		out = append(out, s)
 	}

@@ -59,8 +59,11 @@ func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...a
 	return s.QueryRowContext(ctx, args...)
 }
 
+// close frees the statements early. database/sql closes them anyway when
+// the transaction commits or rolls back, so their Close errors are of no
+// consequence and are discarded.
 func (c *stmtCache) close() {
 	for _, s := range c.stmts {
-		s.Close()
+		_ = s.Close()
 	}
 }

@@ -294,6 +294,8 @@ func ServeGitHTTP(t testing.TB, root, user, password string) *GitHTTPServer {
 		t.Fatalf("listen on loopback: %v", err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// Serve returns http.ErrServerClosed once the cleanup closes the server;
+	// closing a test server at the end loses nothing.
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return &GitHTTPServer{URL: "http://" + ln.Addr().String()}
@@ -367,7 +369,7 @@ func ServeGitSSH(t testing.TB, root string, authorized ssh.PublicKey) *GitSSHSer
 	}
 	var wg sync.WaitGroup
 	t.Cleanup(func() {
-		ln.Close()
+		_ = ln.Close() // ends the accept loop; nothing to lose
 		wg.Wait()
 	})
 	wg.Add(1)
@@ -393,8 +395,11 @@ func ServeGitSSH(t testing.TB, root string, authorized ssh.PublicKey) *GitSSHSer
 	}
 }
 
+// serveSSHConn answers one connection as well as it can: a client that went
+// away is the test's failure to report, so write and close errors on the
+// connection are discarded here and in serveSSHSession.
 func serveSSHConn(conn net.Conn, cfg *ssh.ServerConfig, root string) {
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	_ = conn.SetDeadline(time.Now().Add(2 * time.Minute))
 	_, chans, reqs, err := ssh.NewServerConn(conn, cfg)
 	if err != nil {
@@ -417,7 +422,7 @@ func serveSSHConn(conn net.Conn, cfg *ssh.ServerConfig, root string) {
 // serveSSHSession runs the git service named by the session's exec request
 // ("git-upload-pack '/NAME.git'") on the repository under root.
 func serveSSHSession(ch ssh.Channel, reqs <-chan *ssh.Request, root string) {
-	defer ch.Close()
+	defer func() { _ = ch.Close() }()
 	for req := range reqs {
 		if req.Type != "exec" {
 			_ = req.Reply(false, nil)

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -41,18 +42,26 @@ func PostgresMain(m *testing.M) int {
 		return 1
 	}
 	defer stop()
-	os.Setenv(PostgresEnv, url)
+	if err := os.Setenv(PostgresEnv, url); err != nil {
+		fmt.Fprintf(os.Stderr, "cannot pass the PostgreSQL URL to the tests: %v\n", err)
+		return 1
+	}
 	return m.Run()
 }
 
 func postgresBin() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, err := filepath.Glob("/usr/lib/postgresql/*/bin")
+	if err != nil {
+		return "", fmt.Errorf("find PostgreSQL: %w", err)
+	}
 	if len(dirs) == 0 {
 		if p, err := exec.LookPath("initdb"); err == nil {
 			return filepath.Dir(p), nil
 		}
 		return "", fmt.Errorf("initdb not found")
 	}
+	// Directories named by major version; a name that is not a number sorts
+	// first.
 	sort.Slice(dirs, func(i, j int) bool {
 		vi, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[i])))
 		vj, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[j])))
@@ -67,7 +76,8 @@ func FreePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	// The listener only reserved a port number; closing it loses nothing.
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
@@ -82,19 +92,27 @@ func StartPostgres() (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
+	// Removing the cluster's files is best effort: a leftover is in the
+	// system's temporary directory and a failure must not hide the error
+	// being returned.
+	removeDir := func() { _ = os.RemoveAll(dir) }
 	runAs := func(name string, args ...string) *exec.Cmd {
 		return exec.Command(filepath.Join(bin, name), args...)
 	}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			os.RemoveAll(dir)
+			removeDir()
 			return "", nil, fmt.Errorf("running as root needs the postgres user: %w", err)
 		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
+		uid, uerr := strconv.Atoi(u.Uid)
+		gid, gerr := strconv.Atoi(u.Gid)
+		if err := errors.Join(uerr, gerr); err != nil {
+			removeDir()
+			return "", nil, fmt.Errorf("ids of the postgres user: %w", err)
+		}
 		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
+			removeDir()
 			return "", nil, err
 		}
 		runAs = func(name string, args ...string) *exec.Cmd {
@@ -103,22 +121,24 @@ func StartPostgres() (string, func(), error) {
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := runAs("initdb", "-D", data, "-U", "unet", "--auth=trust", "-E", "UTF8").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
+		removeDir()
 		return "", nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
 	port, err := FreePort()
 	if err != nil {
-		os.RemoveAll(dir)
+		removeDir()
 		return "", nil, err
 	}
 	opts := fmt.Sprintf("-h 127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
 	if out, err := runAs("pg_ctl", "-D", data, "-l", filepath.Join(dir, "server.log"), "-w", "-o", opts, "start").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
+		removeDir()
 		return "", nil, fmt.Errorf("pg_ctl start: %v: %s", err, out)
 	}
 	stop := func() {
+		// The cluster is throw-away: a failed stop leaves a process that
+		// dies with the machine and the files removed below.
 		_ = runAs("pg_ctl", "-D", data, "-m", "immediate", "stop").Run()
-		os.RemoveAll(dir)
+		removeDir()
 	}
 	return fmt.Sprintf("postgres://unet@127.0.0.1:%d/postgres?sslmode=disable", port), stop, nil
 }
@@ -136,9 +156,9 @@ func NewPostgresDB(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("open %s: %v", base, err)
 	}
-	defer admin.Close()
+	defer func() { _ = admin.Close() }() // nothing was written through it
 	b := make([]byte, 6)
-	_, _ = rand.Read(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	name := "unet_t_" + hex.EncodeToString(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -155,10 +175,12 @@ func NewPostgresDB(t testing.TB) string {
 		if err != nil {
 			return
 		}
-		defer a.Close()
+		defer func() { _ = a.Close() }() // the DROP below is the only write
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_, _ = a.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		if _, err := a.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Logf("drop test database %s: %v", name, err)
+		}
 	})
 	return u.String()
 }

@@ -156,6 +156,8 @@ func launchSNMPD(t testing.TB, bin, dir, conf string, port uint16) (*SNMPD, erro
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("run %s: %w", bin, err)
 	}
+	// The daemon is stopped by signals: its exit status and the errors of
+	// signalling a process that already exited are of no interest.
 	exited := make(chan struct{})
 	go func() {
 		_ = cmd.Wait()
@@ -208,7 +210,7 @@ func probeSNMP(host string, port uint16) bool {
 	if err := g.Connect(); err != nil {
 		return false
 	}
-	defer func() { _ = g.Conn.Close() }()
+	defer func() { _ = g.Conn.Close() }() // a probe: nothing to lose
 	_, err := g.Get([]string{".1.3.6.1.2.1.1.5.0"})
 	return err == nil
 }
@@ -241,7 +243,7 @@ func SilentUDP(t testing.TB) (host string, port uint16) {
 	if err != nil {
 		t.Fatalf("bind a silent UDP socket: %v", err)
 	}
-	t.Cleanup(func() { _ = c.Close() })
+	t.Cleanup(func() { _ = c.Close() }) // never written to
 	return "127.0.0.1", uint16(c.LocalAddr().(*net.UDPAddr).Port)
 }
 
@@ -252,7 +254,7 @@ func freeUDPPort() (uint16, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer func() { _ = c.Close() }()
+	defer func() { _ = c.Close() }() // only reserved a port number
 	return uint16(c.LocalAddr().(*net.UDPAddr).Port), nil
 }
 

@@ -41,7 +41,7 @@ func WriteSimDevices(dir string, n, ifaces int) error {
 	add := func(oid string, tag, val string) {
 		var parts []int
 		for _, p := range strings.Split(oid, ".") {
-			v, _ := strconv.Atoi(p)
+			v, _ := strconv.Atoi(p) // OID literals of this file: numbers only
 			parts = append(parts, v)
 		}
 		recs = append(recs, rec{parts, tag, val})
@@ -145,7 +145,7 @@ func StartSNMPSim(tb testing.TB, n, ifaces, maxVarbinds int) *SNMPSim {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { _ = os.RemoveAll(root) })
+	tb.Cleanup(func() { _ = os.RemoveAll(root) }) // best effort: a temporary directory
 	data, cache := filepath.Join(root, "data"), filepath.Join(root, "cache")
 	if err := WriteSimDevices(data, n, ifaces); err != nil {
 		tb.Fatalf("write simulated devices: %v", err)
@@ -176,6 +176,8 @@ func StartSNMPSim(tb testing.TB, n, ifaces, maxVarbinds int) *SNMPSim {
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("run snmpsimd: %v", err)
 	}
+	// The simulator is stopped by signals: its exit status and the errors of
+	// signalling a process that already exited are of no interest.
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
 	tb.Cleanup(func() {
@@ -210,7 +212,7 @@ func simAnswers(host string, port uint16, community string) bool {
 	if err := g.Connect(); err != nil {
 		return false
 	}
-	defer func() { _ = g.Conn.Close() }()
+	defer func() { _ = g.Conn.Close() }() // a probe: nothing to lose
 	_, err := g.Get([]string{".1.3.6.1.2.1.1.5.0"})
 	return err == nil
 }
