@@ -209,7 +209,7 @@ func contractScenario() [][]string {
 		"template diff lon-dist-01 --running ../examples/running/lon-dist-01.cfg -o table",
 		"template diff lon-acc-11 --running ../examples/running/lon-acc-11.cfg",
 		"template diff lon-acc-11 --running {dir}/missing.cfg",
-		"snmp profile add lab --version 2c --community env:UNET_TEST_COMMUNITY --timeout 1s",
+		"snmp profile add lab --version 2c --community env:UNET_SNMP_TEST_COMMUNITY --timeout 1s",
 		"snmp profile add bad --version 3 --user u --auth-proto rot13",
 		"snmp profile list -o table",
 		"snmp profile show lab",

@@ -3,9 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -167,20 +169,37 @@ configured key is OLD" instead of using a wrong value.`,
 			if err != nil {
 				return err
 			}
-			r := svc.Secrets()
 			if len(args) == 1 {
-				if err := r.Check(args[0]); err != nil {
+				var uses []string
+				var errs []string
+				for _, use := range secret.Uses() {
+					if err := svc.Secrets(use).Check(args[0]); err != nil {
+						if errors.Is(err, secret.ErrInvalidRef) {
+							return &unet.Error{Code: unet.EINVALID, Message: err.Error(), Err: err}
+						}
+						errs = append(errs, err.Error())
+						continue
+					}
+					uses = append(uses, string(use))
+				}
+				if len(uses) == 0 {
+					err := fmt.Errorf("%s", strings.Join(errs, "; "))
 					return &unet.Error{Code: unet.EINVALID, Message: err.Error(), Err: err}
 				}
-				return a.printer().emit(map[string]any{"ref": args[0], "allowed": true}, func() any {
-					return kv{{"ref", args[0]}, {"allowed", "yes"}}
+				return a.printer().emit(map[string]any{"ref": args[0], "allowed": true, "uses": uses}, func() any {
+					return kv{{"ref", args[0]}, {"allowed", "yes"}, {"uses", strings.Join(uses, ", ")}}
 				})
 			}
-			list := r.Allowed()
-			return a.printer().emit(map[string]any{"allow": list}, func() any {
-				t := table{header: []string{"ALLOWED"}}
-				for _, p := range list {
-					t.rows = append(t.rows, []string{p})
+			byUse := map[string][]string{}
+			for _, use := range secret.Uses() {
+				byUse[string(use)] = svc.Secrets(use).Allowed()
+			}
+			return a.printer().emit(map[string]any{"allow": byUse}, func() any {
+				t := table{header: []string{"USE", "ALLOWED"}}
+				for _, use := range secret.Uses() {
+					for _, p := range byUse[string(use)] {
+						t.rows = append(t.rows, []string{string(use), p})
+					}
 				}
 				return t
 			})

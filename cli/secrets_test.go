@@ -99,7 +99,7 @@ func TestSecretsKeyIsAReference(t *testing.T) {
 	}
 	r.fails(64, []string{"not through --server"}, "--server", "http://127.0.0.1:9", "secrets", "rotate-key", "--new-key", "env:UNET_K")
 	r.fails(66, []string{"not a secret reference"}, "secrets", "allowed", "s3cr3t")
-	if out := r.ok("secrets", "allowed", "-o", "table"); !strings.Contains(out, "env:UNET_*") || !strings.Contains(out, "secrets/*") {
+	if out := r.ok("secrets", "allowed", "-o", "table"); !strings.Contains(out, "env:UNET_SNMP_*") || !strings.Contains(out, "secrets/snmp/*") || !strings.Contains(out, "db:git-*") {
 		t.Fatalf("default allow-list: %s", out)
 	}
 }
@@ -126,14 +126,27 @@ func TestSecretsAllowListFromConfig(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte("data_dir = \""+filepath.Join(dir, "data")+"\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out := r.ok("--config", cfg, "secrets", "allowed", "-o", "table"); !strings.Contains(out, "file:"+filepath.Join(dir, "data", "secrets")+"/*") {
+	if out := r.ok("--config", cfg, "secrets", "allowed", "-o", "table"); !strings.Contains(out, "file:"+filepath.Join(dir, "data", "secrets", "snmp")+"/*") {
 		t.Fatalf("default allow-list with data_dir: %s", out)
 	}
 	r.env["UNET_DATA_DIR"] = filepath.Join(dir, "env-data")
-	if out := r.ok("--config", cfg, "secrets", "allowed", "-o", "table"); !strings.Contains(out, "file:"+filepath.Join(dir, "env-data", "secrets")+"/*") {
+	if out := r.ok("--config", cfg, "secrets", "allowed", "-o", "table"); !strings.Contains(out, "file:"+filepath.Join(dir, "env-data", "secrets", "git")+"/*") {
 		t.Fatalf("default allow-list with UNET_DATA_DIR: %s", out)
 	}
-	r.ok("--config", cfg, "secrets", "allowed", "file:"+filepath.Join(dir, "env-data", "secrets", "community"))
+	r.ok("--config", cfg, "secrets", "allowed", "file:"+filepath.Join(dir, "env-data", "secrets", "snmp", "community"))
+	delete(r.env, "UNET_DATA_DIR")
+
+	// Per-use lists: snmp_allow and git_allow replace the defaults of their
+	// use, and a reference of one use is refused for the other.
+	if err := os.WriteFile(cfg, []byte("[secrets]\nsnmp_allow = [\"env:LAB_SNMP_*\"]\ngit_allow = [\"env:LAB_GIT_*\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.fails(66, []string{"outside the allow-list of snmp credentials", "snmp_allow"}, "--config", cfg, "snmp", "profile", "add", "g", "--version", "2c", "--community", "env:LAB_GIT_TOKEN")
+	r.fails(66, []string{"outside the allow-list"}, "--config", cfg, "snmp", "profile", "add", "u", "--version", "2c", "--community", "env:UNET_SNMP_RO")
+	r.ok("--config", cfg, "snmp", "profile", "add", "s", "--version", "2c", "--community", "env:LAB_SNMP_RO")
+	if out := r.ok("--config", cfg, "secrets", "allowed", "env:LAB_GIT_TOKEN", "-o", "json"); !strings.Contains(out, `"git"`) || strings.Contains(out, `"snmp"`) {
+		t.Fatalf("allowed for git only: %s", out)
+	}
 }
 
 // A rotation without downtime: processes get the new key with the old one
@@ -143,7 +156,7 @@ func TestSecretsKeyRolloverWithPreviousKeys(t *testing.T) {
 	r := newRunner(t)
 	oldKey, newKey := keyFile(t, 5), keyFile(t, 6)
 	r.env["UNET_SECRETS_KEY"] = oldKey
-	if res := r.runStdin("v1", "secrets", "set", "a"); res.code != 0 {
+	if res := r.runStdin("v1", "secrets", "set", "snmp-a"); res.code != 0 {
 		t.Fatalf("set a: %s", res.stderr)
 	}
 	cfg := filepath.Join(t.TempDir(), "unet.toml")
@@ -152,14 +165,14 @@ func TestSecretsKeyRolloverWithPreviousKeys(t *testing.T) {
 	}
 	delete(r.env, "UNET_SECRETS_KEY")
 	r.env["UNET_CONFIG"] = cfg
-	if res := r.runStdin("v2", "secrets", "set", "b"); res.code != 0 {
+	if res := r.runStdin("v2", "secrets", "set", "snmp-b"); res.code != 0 {
 		t.Fatalf("set b: %s", res.stderr)
 	}
 	var list []map[string]any
 	if err := json.Unmarshal([]byte(r.ok("secrets", "list", "-o", "json")), &list); err != nil || len(list) != 2 || list[0]["key_id"] == list[1]["key_id"] {
 		t.Fatalf("two keys in use: %v %v", list, err)
 	}
-	r.ok("snmp", "profile", "add", "p", "--version", "2c", "--community", "db:a")
+	r.ok("snmp", "profile", "add", "p", "--version", "2c", "--community", "db:snmp-a")
 	rot := r.ok("secrets", "rotate-key", "--new-key", newKey, "-o", "json")
 	if !strings.Contains(rot, `"reencrypted": 1`) || !strings.Contains(rot, `"unchanged": 1`) {
 		t.Fatalf("rotation: %s", rot)

@@ -12,9 +12,16 @@ import (
 
 // secretsConfig is the [secrets] section of the config file.
 type secretsConfig struct {
-	// Allow lists the secret references clients may store and the server
-	// may resolve ("env:UNET_*", "file:/etc/unet/secrets/*", "db:*");
-	// unset: secret.DefaultAllow of the data directory.
+	// SNMPAllow lists the references SNMP profiles may use for their
+	// credentials ("env:UNET_SNMP_*", "db:snmp-*"); unset:
+	// secret.DefaultAllow(secret.UseSNMP) of the data directory.
+	SNMPAllow []string `toml:"snmp_allow"`
+	// GitAllow lists the references Git sources may use for tokens, keys
+	// and webhook secrets; unset: secret.DefaultAllow(secret.UseGit).
+	GitAllow []string `toml:"git_allow"`
+	// Allow is deprecated: its entries are allowed for every use, in
+	// addition to the per-use lists (so a reference it allows can be sent
+	// by an SNMP profile as well as by a Git source).
 	Allow []string `toml:"allow"`
 	// Deny lists references refused even when allowed (added to
 	// secret.DefaultDeny and the key reference).
@@ -98,7 +105,8 @@ func (a *app) configureSecrets(ctx context.Context, svc *service.Service, cfg *s
 	if key == nil && len(previous) > 0 {
 		return unet.Errorf(unet.EINVALID, "[secrets] previous_keys needs a current key (--secrets-key, UNET_SECRETS_KEY or [secrets] key)")
 	}
-	if err := svc.SetSecrets(service.SecretsConfig{Allow: cfg.Secrets.Allow, Deny: deny, Key: key, PreviousKeys: previous,
+	if err := svc.SetSecrets(service.SecretsConfig{Allow: cfg.Secrets.Allow, SNMPAllow: cfg.Secrets.SNMPAllow,
+		GitAllow: cfg.Secrets.GitAllow, Deny: deny, Key: key, PreviousKeys: previous,
 		LookupEnv: a.lookupEnv}); err != nil {
 		return fmt.Errorf("config file [secrets]: %w", err)
 	}

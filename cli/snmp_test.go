@@ -12,15 +12,15 @@ import (
 func TestSNMPCommands(t *testing.T) {
 	agent := testutil.StartSNMPD(t)
 	r := newRunner(t)
-	r.env["UNET_TEST_COMMUNITY"] = agent.Community
-	t.Setenv("UNET_TEST_COMMUNITY", agent.Community)
+	r.env["UNET_SNMP_TEST_COMMUNITY"] = agent.Community
+	t.Setenv("UNET_SNMP_TEST_COMMUNITY", agent.Community)
 	r.fails(66, []string{"community"}, "snmp", "profile", "add", "p", "--version", "2c", "--community", agent.Community)
-	r.ok("snmp", "profile", "add", "lab", "--version", "2c", "--community", "env:UNET_TEST_COMMUNITY", "--port", fmt.Sprint(agent.Port), "--timeout", "1s")
+	r.ok("snmp", "profile", "add", "lab", "--version", "2c", "--community", "env:UNET_SNMP_TEST_COMMUNITY", "--port", fmt.Sprint(agent.Port), "--timeout", "1s")
 	u := agent.Users[len(agent.Users)-1]
 	r.ok("snmp", "profile", "add", "v3", "--version", "3", "--user", u.Name, "--auth-proto", strings.ToLower(strings.ReplaceAll(u.AuthProto, "-", "")),
-		"--auth-key", "env:UNET_V3_AUTH", "--priv-proto", strings.ToLower(strings.ReplaceAll(u.PrivProto, "-", "")), "--priv-key", "env:UNET_V3_PRIV", "--port", fmt.Sprint(agent.Port))
+		"--auth-key", "env:UNET_SNMP_V3_AUTH", "--priv-proto", strings.ToLower(strings.ReplaceAll(u.PrivProto, "-", "")), "--priv-key", "env:UNET_SNMP_V3_PRIV", "--port", fmt.Sprint(agent.Port))
 	out := r.ok("snmp", "profile", "list", "-o", "json")
-	if strings.Contains(out, agent.Community) || !strings.Contains(out, "env:UNET_TEST_COMMUNITY") {
+	if strings.Contains(out, agent.Community) || !strings.Contains(out, "env:UNET_SNMP_TEST_COMMUNITY") {
 		t.Fatalf("profile list must show references, never secrets: %s", out)
 	}
 	r.ok("nodes", "add", "--name", "agent", "--vendor", "generic", "--mgmt-ip", agent.Host, "--snmp-profile", "lab", "--lifecycle", "live", "--software-version", "9.9")

@@ -159,7 +159,7 @@ func TestTemplateRoutes(t *testing.T) {
 
 func TestSNMPRoutes(t *testing.T) {
 	ts := demoServer(t)
-	a := ts.send(t, http.MethodPost, "/api/v1/snmp/profiles", map[string]any{"name": "lab", "version": "2c", "community_ref": "env:UNET_X"})
+	a := ts.send(t, http.MethodPost, "/api/v1/snmp/profiles", map[string]any{"name": "lab", "version": "2c", "community_ref": "env:UNET_SNMP_X"})
 	if a.status != 201 {
 		t.Fatalf("create profile: %d %s", a.status, a.body)
 	}
@@ -168,7 +168,7 @@ func TestSNMPRoutes(t *testing.T) {
 	}
 	var ps unet.List[unet.SNMPProfile]
 	ts.send(t, http.MethodGet, "/api/v1/snmp/profiles", nil).decode(t, &ps)
-	if ps.Total != 1 || ps.Items[0].CommunityRef != "env:UNET_X" {
+	if ps.Total != 1 || ps.Items[0].CommunityRef != "env:UNET_SNMP_X" {
 		t.Fatalf("profiles: %+v", ps)
 	}
 	if st := ts.send(t, http.MethodGet, "/api/v1/nodes/lon-acc-01/status", nil); st.status != 404 {

@@ -33,7 +33,7 @@ const brokenRule = "RULE \"broken\"\nWHEN node.role ==\nTHEN ASSERT true\n"
 // directory, which the default allow-list admits, and returns its reference.
 func secretFile(t *testing.T, svc *service.Service, value string) string {
 	t.Helper()
-	dir := filepath.Join(svc.GitDataDir(), "secrets")
+	dir := filepath.Join(svc.GitDataDir(), "secrets", "git")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestGitWebhooks(t *testing.T) {
 	for _, src := range []unet.GitSource{
 		{Name: "net", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: secretFile(t, ts.svc, sec)},
 		{Name: "open", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies},
-		{Name: "lost", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: "file:" + filepath.Join(ts.svc.GitDataDir(), "secrets", "missing")},
+		{Name: "lost", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies, WebhookSecretRef: "file:" + filepath.Join(ts.svc.GitDataDir(), "secrets", "git", "missing")},
 	} {
 		if _, err := ts.svc.AddGitSource(ctx, &src, unet.WriteOptions{}); err != nil {
 			t.Fatal(err)

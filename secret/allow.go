@@ -94,13 +94,32 @@ func glob(pat, s string) bool {
 	return pi == len(pat)
 }
 
-// DefaultAllow is the allow-list used when the operator sets none:
-// environment variables whose names start with UNET_, files below the data
-// directory's secrets/ sub-directory, and secrets stored in the database.
-func DefaultAllow(dataDir string) []string {
-	list := []string{"env:UNET_*", "db:*"}
+// Use names what a secret reference is for. Each use has its own
+// allow-list, so a client that may store an SNMP profile cannot point its
+// community at the Git token (and send it to a host it controls), and a Git
+// source cannot carry an SNMP credential.
+type Use string
+
+const (
+	// UseSNMP covers SNMP communities and SNMPv3 keys.
+	UseSNMP Use = "snmp"
+	// UseGit covers Git source tokens, passwords, SSH keys and webhook
+	// secrets.
+	UseGit Use = "git"
+)
+
+// Uses lists every use, in a stable order.
+func Uses() []Use { return []Use{UseSNMP, UseGit} }
+
+// DefaultAllow is the allow-list of use when the operator sets none:
+// environment variables whose names start with UNET_<USE>_, stored secrets
+// whose names start with <use>- and files below the data directory's
+// secrets/<use>/ sub-directory.
+func DefaultAllow(use Use, dataDir string) []string {
+	u := string(use)
+	list := []string{"env:UNET_" + strings.ToUpper(u) + "_*", "db:" + u + "-*"}
 	if abs, err := filepath.Abs(dataDir); err == nil {
-		list = append(list, "file:"+filepath.Join(abs, "secrets")+"/*")
+		list = append(list, "file:"+filepath.Join(abs, "secrets", u)+"/*")
 	}
 	return list
 }

@@ -24,6 +24,9 @@ type Options struct {
 	// ("env:UNET_*", "file:/etc/unet/secrets/*", "db:*"). Empty allows
 	// nothing.
 	Allow []string
+	// Use is what the references are for; it only names the allow-list in
+	// messages (the caller builds one Resolver per use).
+	Use Use
 	// Deny lists references refused even when Allow matches them (the
 	// variables and files holding μNet's own configuration and keys).
 	Deny []string
@@ -40,6 +43,7 @@ type Options struct {
 // *Resolver refuses every reference.
 type Resolver struct {
 	allow, deny []pattern
+	use         Use
 	db          Lookup
 	lookupEnv   func(string) (string, bool)
 }
@@ -54,7 +58,7 @@ func NewResolver(o Options) (*Resolver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secrets deny-list: %w", err)
 	}
-	r := &Resolver{allow: allow, deny: deny, db: o.DB, lookupEnv: o.LookupEnv}
+	r := &Resolver{allow: allow, deny: deny, use: o.Use, db: o.DB, lookupEnv: o.LookupEnv}
 	if r.lookupEnv == nil {
 		r.lookupEnv = os.LookupEnv
 	}
@@ -101,6 +105,10 @@ func (r *Resolver) check(ref string) (Ref, error) {
 		return Ref{}, fmt.Errorf("secret reference %s: %w: no secret resolver is configured", p, ErrNotAllowed)
 	}
 	if !matchAny(r.allow, p.Scheme, p.Name) {
+		if r.use != "" {
+			return Ref{}, fmt.Errorf("%w: %s is outside the allow-list of %s credentials (%s); the operator sets it in the [secrets] %s_allow list of the config file",
+				ErrNotAllowed, p, r.use, r.allowText(), r.use)
+		}
 		return Ref{}, fmt.Errorf("%w: %s is outside the allow-list (%s); the operator sets it in the [secrets] allow list of the config file",
 			ErrNotAllowed, p, r.allowText())
 	}

@@ -123,7 +123,7 @@ func TestInvalidRefIsNeverEchoed(t *testing.T) {
 
 func TestAllowList(t *testing.T) {
 	dir := t.TempDir()
-	secrets := filepath.Join(dir, "secrets")
+	secrets := filepath.Join(dir, "secrets", "snmp")
 	if err := os.MkdirAll(filepath.Join(secrets, "nested"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -143,13 +143,14 @@ func TestAllowList(t *testing.T) {
 	if err := os.Symlink(filepath.Join(secrets, "nested", "tok"), filepath.Join(secrets, "tok-alias")); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"UNET_SNMP": "public", "UNET_DATABASE_URL": "postgres://u:pw@h/db", "HOME": "/root"}
+	env := map[string]string{"UNET_SNMP_COMMUNITY": "public", "UNET_GIT_TOKEN": "ghp_x", "UNET_DATABASE_URL": "postgres://u:pw@h/db", "HOME": "/root"}
 	r := newTestResolver(t, Options{
-		Allow:     DefaultAllow(dir),
+		Allow:     DefaultAllow(UseSNMP, dir),
+		Use:       UseSNMP,
 		Deny:      append(DefaultDeny(), "file:"+key),
 		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 	})
-	allowed := []string{"env:UNET_SNMP", "file:" + secrets + "/nested/tok", "file:" + secrets + "/tok-alias"}
+	allowed := []string{"env:UNET_SNMP_COMMUNITY", "file:" + secrets + "/nested/tok", "file:" + secrets + "/tok-alias"}
 	for _, ref := range allowed {
 		if _, err := r.Resolve(context.Background(), ref); err != nil {
 			t.Errorf("Resolve(%s): %v", ref, err)
@@ -157,7 +158,10 @@ func TestAllowList(t *testing.T) {
 	}
 	refused := map[string]string{
 		"env:HOME":                       "allow-list",
-		"env:UNET_DATABASE_URL":          "never handed out",
+		"env:UNET_DATABASE_URL":          "allow-list",
+		"env:UNET_GIT_TOKEN":             "snmp_allow",
+		"db:git-token":                   "snmp_allow",
+		"file:" + dir + "/secrets/git/t": "allow-list",
 		"file:" + outside:                "allow-list",
 		"file:" + secrets + "/escape":    "symbolic link",
 		"file:" + key:                    "never handed out",
@@ -174,7 +178,7 @@ func TestAllowList(t *testing.T) {
 			t.Errorf("Resolve(%s) leaks the value: %v", ref, err)
 		}
 	}
-	if err := r.Check("env:UNET_SNMP"); err != nil {
+	if err := r.Check("env:UNET_SNMP_COMMUNITY"); err != nil {
 		t.Errorf("Check: %v", err)
 	}
 	if err := r.Check("file:" + outside); !errors.Is(err, ErrNotAllowed) {

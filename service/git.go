@@ -19,6 +19,7 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/gitsync"
 	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/secret"
 	"github.com/unet-dev/unet/sqlstore"
 	"github.com/unet-dev/unet/templates"
 )
@@ -95,7 +96,7 @@ func (s *Service) syncer() (*gitsync.Syncer, error) {
 // allow-list, at every use: a reference stored before the allow-list was
 // narrowed is refused too.
 func (s *Service) resolveGitSecret(ctx context.Context, ref string) (string, error) {
-	v, err := s.Secrets().Resolve(ctx, ref)
+	v, err := s.Secrets(secret.UseGit).Resolve(ctx, ref)
 	if err != nil {
 		return "", err
 	}
@@ -239,7 +240,7 @@ func (s *Service) validateGitSource(src *unet.GitSource) error {
 		fields = append(fields, f)
 	}
 	sort.Strings(fields)
-	fe = append(fe, s.checkRefs(fields, refs)...)
+	fe = append(fe, s.checkRefs(secret.UseGit, fields, refs)...)
 	for field, dir := range map[string]string{"policies_dir": src.PoliciesDir, "templates_dir": src.TemplatesDir} {
 		if dir == "" {
 			continue

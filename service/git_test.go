@@ -267,9 +267,9 @@ func TestGitSyncOverHTTPWithCredentials(t *testing.T) {
 		repo := testutil.NewGitRepo(t, "policies")
 		c1 := repo.Commit("main", "rules", map[string]string{"policies/base.rules": rule("base")})
 		srv := testutil.ServeGitHTTP(t, repo.Root, "unet", "s3cret")
-		t.Setenv("UNET_TEST_GIT_PASSWORD", "s3cret")
+		t.Setenv("UNET_GIT_TEST_PASSWORD", "s3cret")
 		ok(svc.AddGitSource(ctx, &unet.GitSource{Name: "policies", URL: srv.RepoURL(repo), Path: "policies", Kind: unet.GitKindPolicies,
-			Auth: &unet.GitAuth{Username: "unet", PasswordRef: "env:UNET_TEST_GIT_PASSWORD"}}, unet.WriteOptions{})).v(t)
+			Auth: &unet.GitAuth{Username: "unet", PasswordRef: "env:UNET_GIT_TEST_PASSWORD"}}, unet.WriteOptions{})).v(t)
 		res := ok(svc.SyncGitSource(ctx, "policies", "webhook")).v(t)
 		if e := res[0].Environments[0]; e.Outcome != unet.GitActivated || e.Commit != c1 || e.Trigger != "webhook" {
 			t.Fatalf("sync over HTTP: %+v", res)
@@ -278,7 +278,7 @@ func TestGitSyncOverHTTPWithCredentials(t *testing.T) {
 		if b, _ := json.Marshal(src); strings.Contains(string(b), "s3cret") {
 			t.Fatalf("the source leaks its password: %s", b)
 		}
-		t.Setenv("UNET_TEST_GIT_PASSWORD", "wrong")
+		t.Setenv("UNET_GIT_TEST_PASSWORD", "wrong")
 		repo.Commit("main", "more", map[string]string{"policies/more.rules": rule("more")})
 		res, err := svc.SyncGitSource(ctx, "policies", "")
 		mustCode(t, err, unet.EUNAVAILABLE)

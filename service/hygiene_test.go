@@ -87,10 +87,10 @@ func TestSNMPProfileAndGitSourceNames(t *testing.T) {
 	svc := newService(t, sqlstore.SQLite)
 	ctx := actx()
 	for _, name := range []string{strings.Repeat("p", 65), "lab\x1b[31m", "lab\tx", "lab\u009b"} {
-		_, err := svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: name, Version: "2c", CommunityRef: "env:UNET_C"}, unet.WriteOptions{})
+		_, err := svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: name, Version: "2c", CommunityRef: "env:UNET_SNMP_C"}, unet.WriteOptions{})
 		hasField(t, err, "name")
 	}
-	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: strings.Repeat("p", 64), Version: "2c", CommunityRef: "env:UNET_C"}, unet.WriteOptions{})).v(t)
+	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: strings.Repeat("p", 64), Version: "2c", CommunityRef: "env:UNET_SNMP_C"}, unet.WriteOptions{})).v(t)
 	for _, name := range []string{strings.Repeat("g", 129), "net\x1b", "net\n"} {
 		_, err := svc.AddGitSource(ctx, &unet.GitSource{Name: name, URL: "https://git.example.net/net.git"}, unet.WriteOptions{})
 		hasField(t, err, "name")

@@ -19,9 +19,17 @@ const maxSecretSize = 64 << 10
 
 // SecretsConfig is the secret configuration of a Service.
 type SecretsConfig struct {
-	// Allow is the operator's allow-list of references (see
-	// secret.Options.Allow); nil means secret.DefaultAllow of the data
-	// directory, following SetGitDataDir.
+	// SNMPAllow is the operator's allow-list of references for SNMP
+	// credentials (see secret.Options.Allow); nil means
+	// secret.DefaultAllow(secret.UseSNMP) of the data directory, following
+	// SetGitDataDir.
+	SNMPAllow []string
+	// GitAllow is the allow-list for Git credentials and webhook secrets;
+	// nil means secret.DefaultAllow(secret.UseGit) of the data directory.
+	GitAllow []string
+	// Allow is a deprecated global allow-list: when the operator sets it,
+	// its entries are allowed for every use, in addition to the per-use
+	// lists.
 	Allow []string
 	// Deny lists references refused even when allowed; secret.DefaultDeny
 	// is always added.
@@ -45,8 +53,10 @@ type secretsState struct {
 // SetSecrets configures how secret references are checked and resolved and
 // the key of stored secrets. It fails on a malformed pattern.
 func (s *Service) SetSecrets(cfg SecretsConfig) error {
-	if _, err := secret.NewResolver(secret.Options{Allow: cfg.Allow, Deny: cfg.Deny}); err != nil {
-		return &unet.Error{Code: unet.EINVALID, Message: err.Error(), Err: err}
+	for _, list := range [][]string{cfg.Allow, cfg.SNMPAllow, cfg.GitAllow} {
+		if _, err := secret.NewResolver(secret.Options{Allow: list, Deny: cfg.Deny}); err != nil {
+			return &unet.Error{Code: unet.EINVALID, Message: err.Error(), Err: err}
+		}
 	}
 	s.sec.mu.Lock()
 	defer s.sec.mu.Unlock()
@@ -55,15 +65,28 @@ func (s *Service) SetSecrets(cfg SecretsConfig) error {
 }
 
 // Secrets returns the resolver the service checks and resolves references
-// with, able to read db:NAME references when a key is configured.
-func (s *Service) Secrets() *secret.Resolver {
+// of one use with (SNMP credentials, Git credentials), able to read db:NAME
+// references when a key is configured. Its allow-list is the use's own list
+// (the default of the use when the operator sets none) plus the global
+// allow list when the operator sets one.
+func (s *Service) Secrets(use secret.Use) *secret.Resolver {
 	s.sec.mu.Lock()
 	cfg := s.sec.cfg
 	s.sec.mu.Unlock()
-	if cfg.Allow == nil {
-		cfg.Allow = secret.DefaultAllow(s.GitDataDir())
+	var allow []string
+	switch use {
+	case secret.UseSNMP:
+		allow = cfg.SNMPAllow
+	case secret.UseGit:
+		allow = cfg.GitAllow
+	default:
+		return nil
 	}
-	r, err := secret.NewResolver(secret.Options{Allow: cfg.Allow, Deny: append(secret.DefaultDeny(), cfg.Deny...),
+	if allow == nil {
+		allow = secret.DefaultAllow(use, s.GitDataDir())
+	}
+	allow = append(append([]string(nil), allow...), cfg.Allow...)
+	r, err := secret.NewResolver(secret.Options{Allow: allow, Use: use, Deny: append(secret.DefaultDeny(), cfg.Deny...),
 		LookupEnv: cfg.LookupEnv, DB: s.lookupSecret})
 	if err != nil {
 		// SetSecrets checked the patterns; only a data directory whose path
@@ -73,17 +96,18 @@ func (s *Service) Secrets() *secret.Resolver {
 	return r
 }
 
-// ResolveSecret resolves a secret reference through the allow-list (for
-// the webhook receiver of the HTTP API).
+// ResolveSecret resolves a webhook secret reference through the Git
+// allow-list (for the webhook receiver of the HTTP API).
 func (s *Service) ResolveSecret(ctx context.Context, ref string) (secret.Secret, error) {
-	return s.Secrets().Resolve(ctx, ref)
+	return s.Secrets(secret.UseGit).Resolve(ctx, ref)
 }
 
 // checkRefs checks secret references about to be stored against the
-// allow-list; refs maps field names to references ("" fields are skipped).
-// The messages never repeat a string that is not a reference.
-func (s *Service) checkRefs(fields []string, refs map[string]string) []unet.FieldError {
-	r := s.Secrets()
+// allow-list of their use; refs maps field names to references ("" fields
+// are skipped). The messages never repeat a string that is not a
+// reference.
+func (s *Service) checkRefs(use secret.Use, fields []string, refs map[string]string) []unet.FieldError {
+	r := s.Secrets(use)
 	var fe []unet.FieldError
 	for _, f := range fields {
 		ref := refs[f]

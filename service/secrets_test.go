@@ -42,7 +42,7 @@ func TestStoredSecrets(t *testing.T) {
 		if again.CreatedBy != "tester" || again.UpdatedBy != "other" || !again.CreatedAt.Equal(first.CreatedAt) || again.KeyID != k1.ID() {
 			t.Fatalf("replaced secret: %+v (first %+v)", again, first)
 		}
-		v, err := svc.ResolveSecret(ctx, "db:snmp-ro")
+		v, err := svc.Secrets(secret.UseSNMP).Resolve(ctx, "db:snmp-ro")
 		if err != nil || v.Reveal() != "public2" {
 			t.Fatalf("db:snmp-ro = %q, %v", v.Reveal(), err)
 		}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/secret"
 	"github.com/unet-dev/unet/snmp"
 	"github.com/unet-dev/unet/sqlstore"
 )
@@ -69,7 +70,7 @@ func (s *Service) CreateSNMPProfile(ctx context.Context, p *unet.SNMPProfile, o 
 	if err := validateProfile(p); err != nil {
 		return nil, err
 	}
-	if fe := s.checkRefs([]string{"community_ref", "auth_key_ref", "priv_key_ref"},
+	if fe := s.checkRefs(secret.UseSNMP, []string{"community_ref", "auth_key_ref", "priv_key_ref"},
 		map[string]string{"community_ref": p.CommunityRef, "auth_key_ref": p.AuthKeyRef, "priv_key_ref": p.PrivKeyRef}); len(fe) > 0 {
 		return nil, unet.Invalid("invalid SNMP profile", fe...)
 	}
@@ -160,7 +161,7 @@ func (s *Service) PollNode(ctx context.Context, ref, profile string) (*unet.Node
 	}
 	target := snmp.Target{ID: n.ID, Name: n.FQDN, Host: n.MgmtIP}
 	start := s.now()
-	res, perr := snmp.Poll(ctx, s.Secrets(), target, toSNMPProfile(p))
+	res, perr := snmp.Poll(ctx, s.Secrets(secret.UseSNMP), target, toSNMPProfile(p))
 	prev, err := r.GetNodeStatus(ctx, n.ID)
 	if err != nil && unet.ErrorCode(err) != unet.ENOTFOUND {
 		return nil, err
@@ -348,6 +349,6 @@ func (ss statusSink) WriteBatch(ctx context.Context, b snmp.Batch) error {
 // NewPollScheduler returns a scheduler that polls the inventory's live nodes
 // and stores their derived state, keeping history for retention (0: forever).
 func (s *Service) NewPollScheduler(opts snmp.Options, retention time.Duration) *snmp.Scheduler {
-	opts.Secrets = s.Secrets()
+	opts.Secrets = s.Secrets(secret.UseSNMP)
 	return snmp.NewScheduler(statusSource{s}, statusSink{s: s, retention: retention}, opts)
 }

@@ -17,7 +17,7 @@ import (
 // and what policies and the drift view see, on both engines.
 func TestPollNodeStoresDerivedState(t *testing.T) {
 	agent := testutil.StartSNMPD(t)
-	t.Setenv("UNET_TEST_COMMUNITY", agent.Community)
+	t.Setenv("UNET_SNMP_TEST_COMMUNITY", agent.Community)
 	engines(t, func(t *testing.T, svc *service.Service) {
 		ctx := actx()
 		ok(svc.CreateLocation(ctx, &unet.Location{Name: "Lab", Type: "site", SNMPProfile: "lab"}, unet.WriteOptions{})).v(t)
@@ -27,7 +27,7 @@ func TestPollNodeStoresDerivedState(t *testing.T) {
 		mustCode(t, err, unet.EINVALID)
 		_, err = svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "bad", Version: "2c", CommunityRef: "plaintext-secret"}, unet.WriteOptions{})
 		mustCode(t, err, unet.EINVALID)
-		ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "lab", Version: "2c", CommunityRef: "env:UNET_TEST_COMMUNITY", Port: int(agent.Port), Timeout: "1s"}, unet.WriteOptions{})).v(t)
+		ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "lab", Version: "2c", CommunityRef: "env:UNET_SNMP_TEST_COMMUNITY", Port: int(agent.Port), Timeout: "1s"}, unet.WriteOptions{})).v(t)
 		// The node inherits the profile of its location.
 		st := ok(svc.PollNode(ctx, "agent", "")).v(t)
 		if !st.Reachable || st.Profile != "lab" || st.System.Name != "unet-test-agent" || st.System.Location != "Loopback Lab, Rack 1" || st.LastSuccess == nil {
@@ -53,9 +53,9 @@ RULE "sysname" WHEN status.reachable == true THEN ASSERT status.system.name == "
 			}
 		}
 		// A profile with the wrong community: an error, a stored failure, history.
-		ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "wrong", Version: "2c", CommunityRef: "env:UNET_NO_SUCH_VAR", Port: int(agent.Port), Timeout: "300ms", Retries: 0}, unet.WriteOptions{})).v(t)
+		ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "wrong", Version: "2c", CommunityRef: "env:UNET_SNMP_NO_SUCH_VAR", Port: int(agent.Port), Timeout: "300ms", Retries: 0}, unet.WriteOptions{})).v(t)
 		st, err = svc.PollNode(ctx, "agent", "wrong")
-		if err == nil || st == nil || st.Reachable || st.ConsecutiveFailures != 1 || !strings.Contains(st.Error, "UNET_NO_SUCH_VAR") {
+		if err == nil || st == nil || st.Reachable || st.ConsecutiveFailures != 1 || !strings.Contains(st.Error, "UNET_SNMP_NO_SUCH_VAR") {
 			t.Fatalf("failed poll: %+v %v", st, err)
 		}
 		if strings.Contains(fmt.Sprint(err), agent.Community) {
@@ -87,11 +87,11 @@ RULE "sysname" WHEN status.reachable == true THEN ASSERT status.system.name == "
 func TestSchedulerWritesBatches(t *testing.T) {
 	agent := testutil.StartSNMPD(t)
 	silentHost, silentPort := testutil.SilentUDP(t)
-	t.Setenv("UNET_TEST_COMMUNITY", agent.Community)
+	t.Setenv("UNET_SNMP_TEST_COMMUNITY", agent.Community)
 	svc := newService(t, "sqlite")
 	ctx := actx()
-	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "default", Version: "2c", CommunityRef: "env:UNET_TEST_COMMUNITY", Port: int(agent.Port), Timeout: "500ms", Retries: 0}, unet.WriteOptions{})).v(t)
-	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "silent", Version: "2c", CommunityRef: "env:UNET_TEST_COMMUNITY", Port: int(silentPort), Timeout: "500ms", Retries: 0}, unet.WriteOptions{})).v(t)
+	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "default", Version: "2c", CommunityRef: "env:UNET_SNMP_TEST_COMMUNITY", Port: int(agent.Port), Timeout: "500ms", Retries: 0}, unet.WriteOptions{})).v(t)
+	ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "silent", Version: "2c", CommunityRef: "env:UNET_SNMP_TEST_COMMUNITY", Port: int(silentPort), Timeout: "500ms", Retries: 0}, unet.WriteOptions{})).v(t)
 	ok(svc.CreateNode(ctx, &unet.Node{Name: "up", Vendor: "generic", MgmtIP: agent.Host, Lifecycle: "live"}, unet.WriteOptions{})).v(t)
 	ok(svc.CreateNode(ctx, &unet.Node{Name: "mute", Vendor: "generic", MgmtIP: silentHost, Lifecycle: "live", SNMPProfile: "silent"}, unet.WriteOptions{})).v(t)
 	ok(svc.CreateNode(ctx, &unet.Node{Name: "planned", Vendor: "generic", MgmtIP: agent.Host}, unet.WriteOptions{})).v(t)
