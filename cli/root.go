@@ -256,6 +256,9 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		return nil, closeAfter(err, db, "the database")
 	}
 	svc := service.New(db)
+	// Local mode: whoever runs the command already reads the machine's
+	// files, so Git sources may be local paths and file:// URLs.
+	svc.SetGitAllowLocalURLs(true)
 	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
 		return nil, closeAfter(err, db, "the database")
 	}

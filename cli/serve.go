@@ -70,6 +70,12 @@ type serveConfig struct {
 	} `toml:"templates"`
 	DataDir string        `toml:"data_dir"`
 	Secrets secretsConfig `toml:"secrets"`
+	// Git configures the server's Git sources: AllowLocalURLs lets API
+	// clients add sources with a local path or a file:// URL (off: such a
+	// source reads the server's own disk).
+	Git struct {
+		AllowLocalURLs bool `toml:"allow_local_urls"`
+	} `toml:"git"`
 }
 
 // duration reads "30s"-style values from TOML.
@@ -263,6 +269,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		logger.Warn("database schema is not current; /readyz answers 503 until it is", slog.Any("reason", err))
 	}
 	svc := service.New(db)
+	svc.SetGitAllowLocalURLs(cfg.Git.AllowLocalURLs)
 	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
 		return err
 	}

@@ -145,5 +145,7 @@ func newLocalService(t *testing.T) *service.Service {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return service.New(db)
+	svc := service.New(db)
+	svc.SetGitAllowLocalURLs(true) // the tests' Git repositories are local
+	return svc
 }

@@ -73,7 +73,7 @@ func TestConcurrentSyncsOfOneSourceDoNotInterleave(t *testing.T) {
 
 func TestReaderKeepsSnapshotDuringActivation(t *testing.T) {
 	r, first := newRepo(t)
-	s, err := New(Options{
+	s, err := New(Options{AllowLocalURLs: true, 
 		DataDir:       t.TempDir(),
 		Validators:    map[Kind]Validator{KindPolicies: lineValidator},
 		KeepSnapshots: 1,

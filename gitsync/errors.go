@@ -52,6 +52,9 @@ var (
 	// ErrNoBranch means an operation that writes (export) was asked to
 	// commit to an environment that follows a tag or a fixed commit.
 	ErrNoBranch = errors.New("follows no branch")
+	// ErrLocalURL means a source names a local path or a file:// URL and
+	// the Syncer was not allowed to use one (Options.AllowLocalURLs).
+	ErrLocalURL = errors.New(LocalURLMessage)
 )
 
 // RemoteError is a failure to talk to a source's remote (fetch or push).

@@ -42,7 +42,7 @@ func newSyncer(t *testing.T, v Validator) *Syncer {
 	if v == nil {
 		v = lineValidator
 	}
-	s, err := New(Options{
+	s, err := New(Options{AllowLocalURLs: true, 
 		DataDir:    t.TempDir(),
 		Validators: map[Kind]Validator{KindPolicies: v, KindTemplates: v},
 	})

@@ -25,7 +25,7 @@ func TestSyncFailureReportsUnsavedHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Options{DataDir: t.TempDir(), Store: store, Validators: map[Kind]Validator{KindPolicies: lineValidator}})
+	s, err := New(Options{AllowLocalURLs: true, DataDir: t.TempDir(), Store: store, Validators: map[Kind]Validator{KindPolicies: lineValidator}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestRejectedPinReportsUnsavedHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Options{DataDir: t.TempDir(), Store: store, Validators: map[Kind]Validator{KindPolicies: lineValidator}})
+	s, err := New(Options{AllowLocalURLs: true, DataDir: t.TempDir(), Store: store, Validators: map[Kind]Validator{KindPolicies: lineValidator}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ type mirror struct {
 // openMirror opens (or creates) the bare repository of src in the data
 // directory and points its remote at src.URL.
 func (s *Syncer) openMirror(src Source) (*mirror, error) {
+	if !s.allowLocal && IsLocalURL(src.URL) {
+		return nil, fmt.Errorf("source %s: %w", src.Name, ErrLocalURL)
+	}
 	dir := filepath.Join(s.dataDir, "repos", src.Name+".git")
 	repo, err := git.PlainOpen(dir)
 	if errors.Is(err, git.ErrRepositoryNotExists) {

@@ -10,7 +10,25 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/transport"
 )
+
+// IsLocalURL reports whether a source URL names a repository on the
+// machine running μNet (a file:// URL or a plain path) rather than a remote
+// one. Reading such a repository reads the server's own files, so it is
+// refused unless the operator allows local URLs.
+func IsLocalURL(u string) bool {
+	ep, err := transport.NewEndpoint(u)
+	if err != nil {
+		return strings.HasPrefix(strings.ToLower(u), "file:")
+	}
+	return ep.Protocol == "file"
+}
+
+// LocalURLMessage explains why a local URL is refused and how the operator
+// allows it.
+const LocalURLMessage = "a local path or file:// URL reads the server's own files and is refused; " +
+	"the operator allows it with allow_local_urls = true in the [git] section of the config file"
 
 // Kind says what a source holds.
 type Kind string

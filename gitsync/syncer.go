@@ -32,6 +32,10 @@ type Options struct {
 	Store StateStore
 	// Secrets resolves the secret references of Source.Auth.
 	Secrets SecretResolver
+	// AllowLocalURLs lets sources fetch from and push to local paths and
+	// file:// URLs (see IsLocalURL); without it such sources are refused
+	// when they are used.
+	AllowLocalURLs bool
 	// KeepSnapshots is how many inactive snapshots per source are kept
 	// besides the active ones and those held by readers (default 3).
 	KeepSnapshots int
@@ -51,6 +55,7 @@ type Syncer struct {
 	validators map[Kind]Validator
 	store      StateStore
 	secrets    SecretResolver
+	allowLocal bool
 	keep       int
 	now        func() time.Time
 
@@ -81,6 +86,7 @@ func New(opts Options) (*Syncer, error) {
 		validators: opts.Validators,
 		store:      opts.Store,
 		secrets:    opts.Secrets,
+		allowLocal: opts.AllowLocalURLs,
 		keep:       opts.KeepSnapshots,
 		now:        opts.Now,
 		locks:      map[string]chan struct{}{},

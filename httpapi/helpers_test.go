@@ -39,6 +39,7 @@ func startServer(t testing.TB, o httpapi.Options) *testServer {
 		t.Fatal(err)
 	}
 	svc := service.New(db)
+	svc.SetGitAllowLocalURLs(true) // the tests' Git repositories are local
 	if o.Secrets == nil {
 		o.Secrets = svc
 	}

@@ -42,7 +42,9 @@ func runServerProcess(file string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	srv, err := httpapi.New(service.New(db), httpapi.Options{Ready: httpapi.DatabaseReady(db, file), ShutdownTimeout: 60 * time.Second})
+	svc := service.New(db)
+	svc.SetGitAllowLocalURLs(true) // the tests' Git repositories are local
+	srv, err := httpapi.New(svc, httpapi.Options{Ready: httpapi.DatabaseReady(db, file), ShutdownTimeout: 60 * time.Second})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

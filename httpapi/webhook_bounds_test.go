@@ -201,6 +201,7 @@ func TestWebhookSyncsCoalescedAndReplaysIgnored(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := service.New(db)
+	svc.SetGitAllowLocalURLs(true)
 	const sec = "s3cret-webhook"
 	if _, err := svc.AddGitSource(ctx, &unet.GitSource{Name: "net", URL: git.url, Branch: "main", Kind: unet.GitKindPolicies,
 		WebhookSecretRef: secretFile(t, svc, sec)}, unet.WriteOptions{}); err != nil {

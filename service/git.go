@@ -32,6 +32,8 @@ type gitState struct {
 	mu      sync.Mutex
 	dataDir string
 	syncer  *gitsync.Syncer
+	// allowLocal lets sources use local paths and file:// URLs.
+	allowLocal bool
 }
 
 func (s *Service) gitState() *gitState { return &s.git }
@@ -47,6 +49,27 @@ func (s *Service) SetGitDataDir(dir string) {
 	if dir != g.dataDir {
 		g.dataDir, g.syncer = dir, nil
 	}
+}
+
+// SetGitAllowLocalURLs decides whether Git sources may name a local path or
+// a file:// URL. It is off by default: such a source lets any client that
+// may add sources read repositories on the server's disk. The CLI in local
+// mode turns it on (its user already reads the database's machine);
+// `unet serve` turns it on with allow_local_urls = true in [git].
+func (s *Service) SetGitAllowLocalURLs(allow bool) {
+	g := s.gitState()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if allow != g.allowLocal {
+		g.allowLocal, g.syncer = allow, nil
+	}
+}
+
+func (s *Service) gitAllowLocalURLs() bool {
+	g := s.gitState()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.allowLocal
 }
 
 // GitDataDir returns the directory SetGitDataDir set, or the default.
@@ -81,9 +104,10 @@ func (s *Service) syncer() (*gitsync.Syncer, error) {
 			gitsync.KindPolicies:  validatePolicySnapshot,
 			gitsync.KindTemplates: validateTemplateSnapshot,
 		},
-		Store:   gitStore{s: s},
-		Secrets: s.resolveGitSecret,
-		Now:     s.now,
+		Store:          gitStore{s: s},
+		Secrets:        s.resolveGitSecret,
+		AllowLocalURLs: g.allowLocal,
+		Now:            s.now,
 	})
 	if err != nil {
 		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("Git data directory: %v", err), Err: err}
@@ -229,6 +253,8 @@ func (s *Service) validateGitSource(src *unet.GitSource) error {
 	}
 	if msg := urlCredentials(src.URL); msg != "" {
 		fe = append(fe, unet.FieldError{Field: "url", Message: msg})
+	} else if strings.TrimSpace(src.URL) != "" && !s.gitAllowLocalURLs() && gitsync.IsLocalURL(src.URL) {
+		fe = append(fe, unet.FieldError{Field: "url", Message: gitsync.LocalURLMessage})
 	}
 	refs := map[string]string{"webhook_secret_ref": src.WebhookSecretRef}
 	if a := src.Auth; a != nil {

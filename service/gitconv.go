@@ -39,7 +39,7 @@ func gitError(err error) error {
 		return &unet.Error{Code: unet.ECONFLICT, Message: err.Error() + ": run `unet git sync` first", Err: err}
 	case errors.Is(err, gitsync.ErrNotFound):
 		code = unet.ENOTFOUND
-	case errors.Is(err, gitsync.ErrNoBranch):
+	case errors.Is(err, gitsync.ErrNoBranch), errors.Is(err, gitsync.ErrLocalURL):
 		code = unet.EINVALID
 	case errors.Is(err, gitsync.ErrBusy):
 		code = unet.EUNAVAILABLE

@@ -43,7 +43,9 @@ func newService(t testing.TB, engine string) *service.Service {
 		t.Fatalf("migrate: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return service.New(db)
+	svc := service.New(db)
+	svc.SetGitAllowLocalURLs(true) // the tests' repositories are local
+	return svc
 }
 
 func actx() context.Context { return unet.WithActor(context.Background(), "tester") }
