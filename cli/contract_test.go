@@ -59,8 +59,8 @@ func startContractServer(t *testing.T, dbURL string) string {
 		t.Fatal(err)
 	}
 	svc := service.New(db)
-	svc.SetGitAllowLocalURLs(true) // as the CLI in local mode
 	svc.SetDemo(true) // as `unet serve --demo`: the demo policies and templates
+	svc.SetGitAllowLocalURLs(true)
 	srv, err := httpapi.New(svc, httpapi.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -73,10 +73,11 @@ func TestConcurrentSyncsOfOneSourceDoNotInterleave(t *testing.T) {
 
 func TestReaderKeepsSnapshotDuringActivation(t *testing.T) {
 	r, first := newRepo(t)
-	s, err := New(Options{AllowLocalURLs: true, 
-		DataDir:       t.TempDir(),
-		Validators:    map[Kind]Validator{KindPolicies: lineValidator},
-		KeepSnapshots: 1,
+	s, err := New(Options{
+		AllowLocalURLs: true,
+		DataDir:        t.TempDir(),
+		Validators:     map[Kind]Validator{KindPolicies: lineValidator},
+		KeepSnapshots:  1,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -42,9 +42,10 @@ func newSyncer(t *testing.T, v Validator) *Syncer {
 	if v == nil {
 		v = lineValidator
 	}
-	s, err := New(Options{AllowLocalURLs: true, 
-		DataDir:    t.TempDir(),
-		Validators: map[Kind]Validator{KindPolicies: v, KindTemplates: v},
+	s, err := New(Options{
+		AllowLocalURLs: true,
+		DataDir:        t.TempDir(),
+		Validators:     map[Kind]Validator{KindPolicies: v, KindTemplates: v},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -16,9 +16,10 @@ func TestSyncAndPromoteOverSSHWithKnownHosts(t *testing.T) {
 	key, pub := testutil.NewSSHKey(t)
 	srv := testutil.ServeGitSSH(t, r.Root, pub)
 
-	s, err := New(Options{AllowLocalURLs: true, 
-		DataDir:    t.TempDir(),
-		Validators: map[Kind]Validator{KindPolicies: lineValidator},
+	s, err := New(Options{
+		AllowLocalURLs: true,
+		DataDir:        t.TempDir(),
+		Validators:     map[Kind]Validator{KindPolicies: lineValidator},
 		Secrets: func(_ context.Context, ref string) (string, error) {
 			if ref == "vault:deploy-key" {
 				return key, nil

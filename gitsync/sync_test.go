@@ -222,9 +222,10 @@ func TestSyncOverHTTPWithToken(t *testing.T) {
 	r, first := newRepo(t)
 	srv := testutil.ServeGitHTTP(t, r.Root, "ci-bot", "t0ken")
 	secrets := map[string]string{"vault:git/token": "t0ken", "vault:git/wrong": "nope"}
-	s, err := New(Options{AllowLocalURLs: true, 
-		DataDir:    t.TempDir(),
-		Validators: map[Kind]Validator{KindPolicies: lineValidator},
+	s, err := New(Options{
+		AllowLocalURLs: true,
+		DataDir:        t.TempDir(),
+		Validators:     map[Kind]Validator{KindPolicies: lineValidator},
 		Secrets: func(_ context.Context, ref string) (string, error) {
 			v, ok := secrets[ref]
 			if !ok {
