@@ -3,7 +3,9 @@ package policy
 import (
 	"encoding/json"
 	"reflect"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -411,5 +413,24 @@ func TestObjectMap(t *testing.T) {
 	}
 	if _, err := ObjectMap([]int{1}); err == nil {
 		t.Error("no error for a list")
+	}
+}
+
+// TestEvaluateWhileStops stops an evaluation of 500 objects at the tenth
+// callback: no worker starts another object after that, and the stop is
+// reported; without a stop every object is evaluated.
+func TestEvaluateWhileStops(t *testing.T) {
+	p := benchProgram(t)
+	inputs := benchInputs(500)
+	var calls atomic.Int64
+	done := p.EvaluateWhile(KindNode, inputs, EvalOptions{}, func(int, *Evaluation) bool {
+		return calls.Add(1) < 10
+	})
+	if n := calls.Load(); done || n < 10 || n >= 10+int64(runtime.GOMAXPROCS(0)) {
+		t.Fatalf("stopped = %v after %d callbacks, want a stop after 10 (plus at most one per worker)", !done, n)
+	}
+	calls.Store(0)
+	if !p.EvaluateWhile(KindNode, inputs, EvalOptions{}, func(int, *Evaluation) bool { calls.Add(1); return true }) || calls.Load() != 500 {
+		t.Fatalf("without a stop: %d callbacks", calls.Load())
 	}
 }
