@@ -262,6 +262,7 @@ func (p *Program) evaluateInto(e *env, kind ObjectKind, in *Input, ev *Evaluatio
 	rules := p.byKind[kind]
 	ev.Results = ev.Results[:0]
 	ev.Sets = ev.Sets[:0]
+	ev.SetValues = 0
 	ev.Templates = ev.Templates[:0]
 	if ev.Sets == nil {
 		ev.Sets = []SetOp{}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -432,5 +433,34 @@ func TestEvaluateWhileStops(t *testing.T) {
 	calls.Store(0)
 	if !p.EvaluateWhile(KindNode, inputs, EvalOptions{}, func(int, *Evaluation) bool { calls.Add(1); return true }) || calls.Load() != 500 {
 		t.Fatalf("without a stop: %d callbacks", calls.Load())
+	}
+}
+
+// TestSetCopiesBounded: a few SETs copying custom_data into itself double it
+// line after line (2^40 elements for 40 lines). The copies of one object's
+// evaluation stop at MaxSetValues with an error of the rule, before the
+// memory is spent; ordinary SETs are counted one per scalar.
+func TestSetCopiesBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("RULE \"double\" WHEN true THEN {\n")
+	for i := range 40 {
+		if i > 0 {
+			b.WriteString(";\n")
+		}
+		b.WriteString("  SET custom_data.k" + strconv.Itoa(i) + " TO custom_data")
+	}
+	b.WriteString("\n}\nRULE \"plain\" WHEN true THEN { SET custom_data.x TO 1; SET custom_data.y TO [1, 2] }\n")
+	p := mustProgram(t, b.String())
+	ev := p.EvalNode(Input{Node: map[string]any{"id": "n", "name": "n", "custom_data": map[string]any{"a": 1}}})
+	if r := ev.Results[0]; r.Status != StatusError || !strings.Contains(r.Message, "MaxSetValues") {
+		t.Fatalf("self-copying SETs: %s %q", r.Status, r.Message)
+	}
+	if ev.SetValues > MaxSetValues || len(ev.Sets) > 20 {
+		t.Fatalf("%d elements copied by %d SETs, want at most %d", ev.SetValues, len(ev.Sets), MaxSetValues)
+	}
+	ev = mustProgram(t, "RULE \"plain\" WHEN true THEN { SET custom_data.x TO 1; SET custom_data.y TO [1, 2] }").
+		EvalNode(Input{Node: map[string]any{"id": "n", "name": "n"}})
+	if ev.Results[0].Status != StatusPass || ev.SetValues != 4 {
+		t.Fatalf("plain SETs: %s, %d elements", ev.Results[0].Status, ev.SetValues)
 	}
 }

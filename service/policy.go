@@ -332,7 +332,9 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 		evaluated++
 		n := len(ev.Results)
 		if isNode {
-			n += len(ev.Sets) + len(ev.Templates)
+			// A SET counts the elements of the value it copied (one for a
+			// scalar), as they are kept in the answer.
+			n += ev.SetValues + len(ev.Templates)
 		}
 		if records += n; budget > 0 && records > budget {
 			over = true
@@ -569,7 +571,7 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 		}
 		// Each node with SETs keeps its new custom_data until the write:
 		// the SET records count against the request's budget as they come.
-		if records += len(ev.Sets); budget > 0 && records > budget {
+		if records += ev.SetValues; budget > 0 && records > budget {
 			return nil, &unet.Error{Code: unet.EINVALID, Message: fmt.Sprintf(
 				"the rules make more than %d SET records (max_engine_results): stopped after %d of %d nodes; use fewer SETs per rule",
 				budget, i+1, len(inv.nodes)),
