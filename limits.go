@@ -1,6 +1,7 @@
 package unet
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -141,4 +142,21 @@ func walkCustomData(v any, depth int, path string) *dataProblem {
 		}
 	}
 	return nil
+}
+
+// maxEngineResultsKey carries the result budget of one engine request.
+type maxEngineResultsKey struct{}
+
+// WithMaxEngineResults bounds the records (policy results, SET records,
+// assigned templates) that one evaluation started with the returned context
+// may build: past n it stops at once with an invalid error naming the limit.
+// The HTTP server sets it from max_engine_results; n <= 0 means no bound.
+func WithMaxEngineResults(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, maxEngineResultsKey{}, n)
+}
+
+// MaxEngineResults is the bound set by WithMaxEngineResults, 0 when none.
+func MaxEngineResults(ctx context.Context) int {
+	n, _ := ctx.Value(maxEngineResultsKey{}).(int)
+	return max(n, 0)
 }

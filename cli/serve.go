@@ -46,6 +46,7 @@ type serveConfig struct {
 		MaxEngineConcurrency   int   `toml:"max_engine_concurrency"`
 		MaxEngineTextBytes     int64 `toml:"max_engine_text_bytes"`
 		MaxEngineResponseBytes int64 `toml:"max_engine_response_bytes"`
+		MaxEngineResults       int   `toml:"max_engine_results"`
 		MaxWebhookConcurrency  int   `toml:"max_webhook_concurrency"`
 	} `toml:"server"`
 	Database struct {
@@ -308,6 +309,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	opts.MaxEngineConcurrency = cfg.Server.MaxEngineConcurrency
 	opts.MaxEngineTextBytes = cfg.Server.MaxEngineTextBytes
 	opts.MaxEngineResponseBytes = cfg.Server.MaxEngineResponseBytes
+	opts.MaxEngineResults = cfg.Server.MaxEngineResults
 	opts.MaxWebhookConcurrency = cfg.Server.MaxWebhookConcurrency
 	srv, err := httpapi.New(svc, opts)
 	if err != nil {

@@ -1,13 +1,17 @@
 package httpapi_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/httpapi"
+	"github.com/unet-dev/unet/inventoryfile"
 )
 
 // evalBody is an evaluate request with a rule file of n SET lines.
@@ -118,4 +122,81 @@ func TestEngineResponseBounded(t *testing.T) {
 	ts = demoServerWith(t, httpapi.Options{MaxEngineResponseBytes: 200})
 	tooLarge("render", ts.send(t, http.MethodGet, "/api/v1/nodes/fra-leaf-01/render", nil))
 	tooLarge("render as text", ts.send(t, http.MethodGet, "/api/v1/nodes/fra-leaf-01/render", nil, "Accept", "text/plain"))
+}
+
+// addNodes adds n nodes to the demo inventory of ts (in the demo's first
+// location), so that an evaluation has a few hundred objects to go through.
+func addNodes(t *testing.T, ts *testServer, n int) {
+	t.Helper()
+	var y strings.Builder
+	for i := range n {
+		fmt.Fprintf(&y, "- name: extra-%03d\n  domain: example.net\n  vendor: cisco\n  role: access\n  location: EMEA/London-Campus/Building-1/MDF\n", i)
+	}
+	b := &unet.Bundle{}
+	if errs := inventoryfile.Decode("nodes.yaml", []byte(y.String()), b); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if _, err := ts.svc.Import(unet.WithActor(context.Background(), "t"), b, unet.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEvaluateResultBudget evaluates a rule whose SETs times the nodes exceed
+// MaxEngineResults over a few hundred nodes: 422 naming the limit, and the
+// evaluation stopped as soon as the budget was spent (the problem says how
+// many objects were evaluated: about budget / records per node, not every
+// node). Apply counts the same way; a narrower request is served.
+func TestEvaluateResultBudget(t *testing.T) {
+	const budget, sets = 2000, 50
+	ts := demoServerWith(t, httpapi.Options{MaxEngineResults: budget})
+	addNodes(t, ts, 250)
+	body := evalBody(sets)
+	a := ts.send(t, http.MethodPost, "/api/v1/policies/evaluate", body)
+	p := a.problem(t)
+	if a.status != http.StatusUnprocessableEntity || p.Code != unet.EINVALID || !strings.Contains(p.Detail, "max_engine_results") ||
+		!strings.Contains(p.Detail, "narrow the request") {
+		t.Fatalf("evaluate over the result budget: %d %s", a.status, a.body)
+	}
+	var done, total int
+	if _, err := fmt.Sscanf(p.Detail[strings.Index(p.Detail, "stopped after"):], "stopped after %d of %d objects", &done, &total); err != nil {
+		t.Fatalf("%v: %s", err, p.Detail)
+	}
+	// Each node makes one result and 50 SET records: the budget is spent
+	// after 40 nodes; each worker may finish the node it has started.
+	if limit := budget/(sets+1) + 1 + runtime.GOMAXPROCS(0); total < 301 || done > limit {
+		t.Fatalf("evaluated %d of %d objects before stopping, want at most %d", done, total, limit)
+	}
+	a = ts.send(t, http.MethodPost, "/api/v1/policies/apply", map[string]any{"files": body["files"], "dry_run": true})
+	if p := a.problem(t); a.status != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "max_engine_results") {
+		t.Fatalf("apply over the result budget: %d %s", a.status, a.body)
+	}
+	a = ts.send(t, http.MethodPost, "/api/v1/policies/evaluate", map[string]any{"files": body["files"], "nodes": []string{"extra-007"}})
+	var rep unet.PolicyEvalReport
+	if a.decode(t, &rep); a.status != http.StatusOK || len(rep.Sets["extra-007.example.net"]) != sets {
+		t.Fatalf("evaluate of one node under the budget: %d %s", a.status, a.body)
+	}
+}
+
+// TestNodeEvalUnderEngineLimit holds every engine slot: GET
+// /nodes/{ref}?eval=true, which evaluates the node's policies, is refused with
+// 503 like the other engine requests, while the plain GET is served.
+func TestNodeEvalUnderEngineLimit(t *testing.T) {
+	ts := demoServerWith(t, httpapi.Options{MaxEngineConcurrency: 2})
+	held := holdSlots(t, ts, 2, "/api/v1/policies/evaluate", `{"files":`, nil, func() bool {
+		return ts.send(t, http.MethodPost, "/api/v1/policies/validate", "{").status == http.StatusServiceUnavailable
+	})
+	a := ts.send(t, http.MethodGet, "/api/v1/nodes/fra-leaf-01?eval=true", nil)
+	if p := a.problem(t); a.status != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" ||
+		!strings.Contains(p.Detail, "max_engine_concurrency") {
+		t.Fatalf("node with eval=true and every engine slot taken: %d %s", a.status, a.body)
+	}
+	if a := ts.send(t, http.MethodGet, "/api/v1/nodes/fra-leaf-01", nil); a.status != http.StatusOK {
+		t.Fatalf("plain node read with every engine slot taken: %d %s", a.status, a.body)
+	}
+	for _, h := range held {
+		h.release()
+	}
+	if a := ts.send(t, http.MethodGet, "/api/v1/nodes/fra-leaf-01?eval=true", nil); a.status != http.StatusOK {
+		t.Fatalf("node with eval=true after the held requests ended: %d %s", a.status, a.body)
+	}
 }

@@ -22,8 +22,9 @@ import (
 // engineLimited puts the engine limits in front of h: one of
 // MaxEngineConcurrency slots, taken without waiting (503 with Retry-After
 // when none is free) and before the body is read, so that waiting requests
-// hold no request text; and the normal read deadline for the body, even on
-// long routes, so that a slow sender cannot keep a slot.
+// hold no request text; the normal read deadline for the body, even on
+// long routes, so that a slow sender cannot keep a slot; and the
+// MaxEngineResults budget of the evaluation, in the request's context.
 func (s *Server) engineLimited(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		select {
@@ -37,6 +38,20 @@ func (s *Server) engineLimited(h handlerFunc) handlerFunc {
 		// A writer without deadline support keeps the server's read
 		// timeout, which is the same bound.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
+		// The evaluation counts what it builds against max_engine_results.
+		r = r.WithContext(unet.WithMaxEngineResults(r.Context(), s.opts.MaxEngineResults))
+		return h(w, r)
+	}
+}
+
+// evalLimited is engineLimited for GET /nodes/{ref}?eval=true, which runs an
+// evaluation; the plain GET is not an engine request.
+func (s *Server) evalLimited(h handlerFunc) handlerFunc {
+	limited := s.engineLimited(h)
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if eval, err := boolParam(r.URL.Query(), "eval"); err == nil && eval {
+			return limited(w, r)
+		}
 		return h(w, r)
 	}
 }

@@ -98,6 +98,13 @@ func (s *Server) routes() []Route {
 			Description: "also evaluate the server's policies for the node: adds results and templates"}},
 		getResult: s.nodeWithEval, getSchema: NodeWithEval{},
 	})...)
+	// GET /nodes/{ref}?eval=true evaluates the node's policies: an engine
+	// request, under the engine limits.
+	for i := range rs {
+		if rs[i].OperationID == "getNode" {
+			rs[i].handle = s.evalLimited(rs[i].handle)
+		}
+	}
 	rs = append(rs, crudRoutes(s, crud[unet.Location, unet.LocationFilter]{
 		kind: "location", plural: "locations", read: PermLocationsRead, write: PermLocationsWrite,
 		ref:    "location ID or path",

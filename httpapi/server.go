@@ -22,6 +22,9 @@ import (
 	"github.com/unet-dev/unet"
 )
 
+// DefaultMaxEngineResults is the default of Options.MaxEngineResults.
+const DefaultMaxEngineResults = 1_000_000
+
 // Options configure a Server. Zero values take the defaults named below.
 type Options struct {
 	// Authorizer checks each route's permission (default NoAuth).
@@ -55,6 +58,13 @@ type Options struct {
 	MaxEngineConcurrency   int
 	MaxEngineTextBytes     int64
 	MaxEngineResponseBytes int64
+	// MaxEngineResults bounds the records (policy results, SET records,
+	// assigned templates) one evaluate or apply request may build (default
+	// 1,000,000): the evaluation counts them as it goes and stops at the
+	// first one past the bound, answering 422 before the memory is spent.
+	// With the defaults it keeps an engine request's memory bounded whatever
+	// the size of the inventory (docs/api.md, Limits).
+	MaxEngineResults int
 	// MaxWebhookConcurrency bounds the webhook deliveries handled at once
 	// (default 16); one more is answered 503 with Retry-After at once.
 	MaxWebhookConcurrency int
@@ -109,6 +119,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxEngineResponseBytes <= 0 {
 		o.MaxEngineResponseBytes = 128 << 20
+	}
+	if o.MaxEngineResults <= 0 {
+		o.MaxEngineResults = DefaultMaxEngineResults
 	}
 	if o.MaxWebhookConcurrency <= 0 {
 		o.MaxWebhookConcurrency = 16

@@ -1,5 +1,7 @@
 package policy
 
+import "fmt"
+
 // action is a compiled action; blocks are flattened at compile time.
 type action interface {
 	run(e *env, rr *ruleRun)
@@ -109,6 +111,15 @@ func (a *setAction) run(e *env, rr *ruleRun) {
 		rr.errMsg = "SET " + a.text + ": value " + a.valueText + " is missing"
 		return
 	}
+	// Every SET copies its value: the copies of one object's evaluation
+	// are bounded, so that a few lines copying custom_data into itself
+	// cannot double it line after line.
+	n := valueSize(v, MaxSetValues-e.ev.SetValues)
+	if e.ev.SetValues+n > MaxSetValues {
+		rr.errMsg = fmt.Sprintf("SET %s: the values SET on this object would hold more than %d elements (MaxSetValues)", a.text, MaxSetValues)
+		return
+	}
+	e.ev.SetValues += n
 	v = deepCopy(exportValue(v))
 	if err := e.set(a.path, v); err != "" {
 		rr.errMsg = "SET " + a.text + ": " + err

@@ -262,6 +262,7 @@ func (p *Program) evaluateInto(e *env, kind ObjectKind, in *Input, ev *Evaluatio
 	rules := p.byKind[kind]
 	ev.Results = ev.Results[:0]
 	ev.Sets = ev.Sets[:0]
+	ev.SetValues = 0
 	ev.Templates = ev.Templates[:0]
 	if ev.Sets == nil {
 		ev.Sets = []SetOp{}
@@ -326,6 +327,17 @@ func (r *compiledRule) run(e *env, res *RuleResult) {
 // after it returns: its storage is reused. Calls to fn may run
 // concurrently.
 func (p *Program) EvaluateEach(kind ObjectKind, inputs []Input, opts EvalOptions, fn func(i int, ev *Evaluation)) {
+	p.EvaluateWhile(kind, inputs, opts, func(i int, ev *Evaluation) bool {
+		fn(i, ev)
+		return true
+	})
+}
+
+// EvaluateWhile is EvaluateEach that stops as soon as fn returns false: no
+// worker starts another object after that (those already being evaluated
+// finish, and their fn calls still happen). It reports whether every input
+// was evaluated and passed to fn with fn returning true.
+func (p *Program) EvaluateWhile(kind ObjectKind, inputs []Input, opts EvalOptions, fn func(i int, ev *Evaluation) bool) bool {
 	workers := runtime.GOMAXPROCS(0)
 	if workers > len(inputs) {
 		workers = len(inputs)
@@ -334,12 +346,15 @@ func (p *Program) EvaluateEach(kind ObjectKind, inputs []Input, opts EvalOptions
 		e, ev := &env{}, &Evaluation{}
 		for i := range inputs {
 			p.evaluateInto(e, kind, &inputs[i], ev, opts)
-			fn(i, ev)
+			if !fn(i, ev) {
+				return false
+			}
 		}
-		return
+		return true
 	}
 	const chunk = 64
 	var next atomic.Int64
+	var stopped atomic.Bool
 	claim := func() (int, int) {
 		hi := int(next.Add(chunk))
 		return min(hi-chunk, len(inputs)), min(hi, len(inputs))
@@ -356,13 +371,20 @@ func (p *Program) EvaluateEach(kind ObjectKind, inputs []Input, opts EvalOptions
 					return
 				}
 				for i := lo; i < hi; i++ {
+					if stopped.Load() {
+						return
+					}
 					p.evaluateInto(e, kind, &inputs[i], ev, opts)
-					fn(i, ev)
+					if !fn(i, ev) {
+						stopped.Store(true)
+						return
+					}
 				}
 			}
 		}()
 	}
 	wg.Wait()
+	return !stopped.Load()
 }
 
 // EvaluateAll evaluates many objects of one kind in parallel and returns

@@ -3,7 +3,10 @@ package policy
 import (
 	"encoding/json"
 	"reflect"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -411,5 +414,53 @@ func TestObjectMap(t *testing.T) {
 	}
 	if _, err := ObjectMap([]int{1}); err == nil {
 		t.Error("no error for a list")
+	}
+}
+
+// TestEvaluateWhileStops stops an evaluation of 500 objects at the tenth
+// callback: no worker starts another object after that, and the stop is
+// reported; without a stop every object is evaluated.
+func TestEvaluateWhileStops(t *testing.T) {
+	p := benchProgram(t)
+	inputs := benchInputs(500)
+	var calls atomic.Int64
+	done := p.EvaluateWhile(KindNode, inputs, EvalOptions{}, func(int, *Evaluation) bool {
+		return calls.Add(1) < 10
+	})
+	if n := calls.Load(); done || n < 10 || n >= 10+int64(runtime.GOMAXPROCS(0)) {
+		t.Fatalf("stopped = %v after %d callbacks, want a stop after 10 (plus at most one per worker)", !done, n)
+	}
+	calls.Store(0)
+	if !p.EvaluateWhile(KindNode, inputs, EvalOptions{}, func(int, *Evaluation) bool { calls.Add(1); return true }) || calls.Load() != 500 {
+		t.Fatalf("without a stop: %d callbacks", calls.Load())
+	}
+}
+
+// TestSetCopiesBounded: a few SETs copying custom_data into itself double it
+// line after line (2^40 elements for 40 lines). The copies of one object's
+// evaluation stop at MaxSetValues with an error of the rule, before the
+// memory is spent; ordinary SETs are counted one per scalar.
+func TestSetCopiesBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("RULE \"double\" WHEN true THEN {\n")
+	for i := range 40 {
+		if i > 0 {
+			b.WriteString(";\n")
+		}
+		b.WriteString("  SET custom_data.k" + strconv.Itoa(i) + " TO custom_data")
+	}
+	b.WriteString("\n}\nRULE \"plain\" WHEN true THEN { SET custom_data.x TO 1; SET custom_data.y TO [1, 2] }\n")
+	p := mustProgram(t, b.String())
+	ev := p.EvalNode(Input{Node: map[string]any{"id": "n", "name": "n", "custom_data": map[string]any{"a": 1}}})
+	if r := ev.Results[0]; r.Status != StatusError || !strings.Contains(r.Message, "MaxSetValues") {
+		t.Fatalf("self-copying SETs: %s %q", r.Status, r.Message)
+	}
+	if ev.SetValues > MaxSetValues || len(ev.Sets) > 20 {
+		t.Fatalf("%d elements copied by %d SETs, want at most %d", ev.SetValues, len(ev.Sets), MaxSetValues)
+	}
+	ev = mustProgram(t, "RULE \"plain\" WHEN true THEN { SET custom_data.x TO 1; SET custom_data.y TO [1, 2] }").
+		EvalNode(Input{Node: map[string]any{"id": "n", "name": "n"}})
+	if ev.Results[0].Status != StatusPass || ev.SetValues != 4 {
+		t.Fatalf("plain SETs: %s, %d elements", ev.Results[0].Status, ev.SetValues)
 	}
 }

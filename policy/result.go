@@ -116,6 +116,9 @@ type Evaluation struct {
 	CustomData map[string]any
 	// Sets lists the SET operations in order.
 	Sets []SetOp
+	// SetValues counts the elements the SETs copied (see MaxSetValues): at
+	// least one per SET.
+	SetValues int
 	// Templates lists the APPLY'd templates, without duplicates, in order.
 	Templates []string
 }

@@ -325,6 +325,41 @@ func strLen(s string) int { return utf8.RuneCountInString(s) }
 
 // deepCopy copies maps and lists so that SET never changes the caller's
 // data. map[string]string and []string become their generic forms.
+// MaxSetValues bounds the elements (scalars, list items, map entries, at
+// every level) that the SETs of one object's evaluation may copy; a SET past
+// it is an error of its rule.
+const MaxSetValues = 100_000
+
+// valueSize counts the elements of v as deepCopy would copy them: one per
+// scalar, plus one per list item and map entry at every level. It stops
+// counting once the count is past limit.
+func valueSize(v any, limit int) int {
+	n := 1
+	add := func(e any) bool {
+		n += valueSize(e, limit-n)
+		return n <= limit
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			if !add(e) {
+				return n
+			}
+		}
+	case map[string]string:
+		n += len(x)
+	case []any:
+		for _, e := range x {
+			if !add(e) {
+				return n
+			}
+		}
+	case []string:
+		n += len(x)
+	}
+	return n
+}
+
 func deepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:

@@ -312,10 +312,34 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 	rep := &unet.PolicyEvalReport{Results: []unet.PolicyResult{}, Templates: map[string][]string{}, Sets: map[string][]unet.PolicySet{}}
 	opts := policy.EvalOptions{Explain: req.Explain}
 	keep := func(r policy.Result) bool { return req.Rule == "" || r.Rule == req.Rule }
+	// The records this evaluation builds are counted as it streams: past
+	// the request's budget (max_engine_results on the server) it stops at
+	// once, before the memory is spent, instead of failing later on the
+	// size of the answer.
+	budget := unet.MaxEngineResults(ctx)
+	records, evaluated, total := 0, 0, len(nodes)
+	if len(req.Nodes) == 0 {
+		total += len(inv.links) + len(inv.locations)
+	}
+	over := false
 	var mu sync.Mutex
-	collect := func(ev *policy.Evaluation, name, source string, isNode bool) {
+	collect := func(ev *policy.Evaluation, name, source string, isNode bool) bool {
 		mu.Lock()
 		defer mu.Unlock()
+		if over {
+			return false
+		}
+		evaluated++
+		n := len(ev.Results)
+		if isNode {
+			// A SET counts the elements of the value it copied (one for a
+			// scalar), as they are kept in the answer.
+			n += ev.SetValues + len(ev.Templates)
+		}
+		if records += n; budget > 0 && records > budget {
+			over = true
+			return false
+		}
 		for _, r := range ev.AllResults() {
 			if keep(r) {
 				// Objects are named as everywhere else: node FQDN, link label,
@@ -332,6 +356,13 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 				rep.Sets[name] = append(rep.Sets[name], unet.PolicySet{Rule: op.Rule, Path: op.Path, Value: op.Value, File: op.File, Line: op.Line})
 			}
 		}
+		return true
+	}
+	tooMany := func() error {
+		return &unet.Error{Code: unet.EINVALID, Message: fmt.Sprintf(
+			"the evaluation would build more than %d results and SET records (max_engine_results): stopped after %d of %d objects; narrow the request (nodes: fewer nodes, rule: one rule, fewer SETs per rule)",
+			budget, evaluated, total),
+			Fields: []unet.FieldError{{Field: "nodes", Message: fmt.Sprintf("the rules make more than %d results and SET records over these objects (max_engine_results)", budget)}}}
 	}
 	byEnv := map[string][]int{}
 	var envs []string
@@ -356,18 +387,22 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 		for j, i := range idx {
 			inputs[j] = inv.nodeInput(&nodes[i])
 		}
-		ep.prog.EvaluateEach(policy.KindNode, inputs, opts, func(j int, ev *policy.Evaluation) {
-			collect(ev, nodes[idx[j]].FQDN, ep.source, true)
-		})
+		if !ep.prog.EvaluateWhile(policy.KindNode, inputs, opts, func(j int, ev *policy.Evaluation) bool {
+			return collect(ev, nodes[idx[j]].FQDN, ep.source, true)
+		}) {
+			return nil, tooMany()
+		}
 	}
 	if len(req.Nodes) == 0 {
 		linkInputs := make([]policy.Input, len(inv.links))
 		for i := range inv.links {
 			linkInputs[i] = inv.linkInput(&inv.links[i])
 		}
-		prog.EvaluateEach(policy.KindLink, linkInputs, opts, func(i int, ev *policy.Evaluation) {
-			collect(ev, linkLabel(&inv.links[i]), source, false)
-		})
+		if !prog.EvaluateWhile(policy.KindLink, linkInputs, opts, func(i int, ev *policy.Evaluation) bool {
+			return collect(ev, linkLabel(&inv.links[i]), source, false)
+		}) {
+			return nil, tooMany()
+		}
 		ids := make([]string, 0, len(inv.locations))
 		for id := range inv.locations {
 			ids = append(ids, id)
@@ -377,9 +412,11 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 		for i, id := range ids {
 			locInputs[i] = policy.Input{Location: inv.locationMap(id)}
 		}
-		prog.EvaluateEach(policy.KindLocation, locInputs, opts, func(i int, ev *policy.Evaluation) {
-			collect(ev, inv.locations[ids[i]].Path, source, false)
-		})
+		if !prog.EvaluateWhile(policy.KindLocation, locInputs, opts, func(i int, ev *policy.Evaluation) bool {
+			return collect(ev, inv.locations[ids[i]].Path, source, false)
+		}) {
+			return nil, tooMany()
+		}
 	}
 	sortResults(rep.Results)
 	if req.Store {
@@ -518,6 +555,7 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 		custom map[string]any
 	}
 	var todo []pending
+	budget, records := unet.MaxEngineResults(ctx), 0
 	for i := range inv.nodes {
 		n := &inv.nodes[i]
 		prog := programs[n.Environment]
@@ -530,6 +568,14 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 		ev := prog.EvalNode(inv.nodeInput(n))
 		if len(ev.Sets) == 0 {
 			continue
+		}
+		// Each node with SETs keeps its new custom_data until the write:
+		// the SET records count against the request's budget as they come.
+		if records += ev.SetValues; budget > 0 && records > budget {
+			return nil, &unet.Error{Code: unet.EINVALID, Message: fmt.Sprintf(
+				"the rules make more than %d SET records (max_engine_results): stopped after %d of %d nodes; use fewer SETs per rule",
+				budget, i+1, len(inv.nodes)),
+				Fields: []unet.FieldError{{Field: "files", Message: fmt.Sprintf("the rules make more than %d SET records over the inventory (max_engine_results)", budget)}}}
 		}
 		cd := ev.CustomData
 		b1, err := json.Marshal(cd)

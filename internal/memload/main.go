@@ -14,7 +14,8 @@
 //   - 100 concurrent unsigned webhook posts of 32 MiB to the same source;
 //   - 100 concurrent webhook posts of 32 MiB to an unknown source;
 //   - 3 concurrent policy evaluations whose rule file has 20,000 SET lines,
-//     against the demo inventory.
+//     against the demo inventory (51 nodes) and, with -nodes N, N more nodes
+//     added through the API first, as any client with write access can.
 package main
 
 import (
@@ -45,14 +46,15 @@ func main() {
 	evals := flag.Int("evals", 3, "concurrent evaluate requests")
 	sets := flag.Int("sets", 20000, "SET lines in the rule file of each evaluate request")
 	config := flag.String("config", "", "TOML config file passed to unet serve")
+	nodes := flag.Int("nodes", 0, "nodes to add to the demo inventory (through POST /api/v1/import) before the loads")
 	flag.Parse()
-	if err := run(*bin, *config, *posts, *postBytes, *evals, *sets); err != nil {
+	if err := run(*bin, *config, *posts, *postBytes, *evals, *sets, *nodes); err != nil {
 		fmt.Fprintln(os.Stderr, "memload:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin, config string, posts int, postBytes int64, evals, sets int) error {
+func run(bin, config string, posts int, postBytes int64, evals, sets, nodes int) error {
 	dir, err := os.MkdirTemp("", "memload-")
 	if err != nil {
 		return err
@@ -84,6 +86,18 @@ func run(bin, config string, posts int, postBytes int64, evals, sets int) error 
 	src := map[string]any{"name": "net", "url": "file://" + repo, "kind": "policies", "webhook_secret_ref": "file:" + secretFile}
 	if st, body, err := srv.postJSON("/api/v1/git/sources", src); err != nil || st != http.StatusCreated {
 		return fmt.Errorf("create the Git source: %d %s %v", st, body, err)
+	}
+
+	if nodes > 0 {
+		recs := make([]map[string]string, nodes)
+		for i := range recs {
+			recs[i] = map[string]string{"name": fmt.Sprintf("memload-%04d", i), "domain": "example.net", "vendor": "cisco",
+				"role": "access", "location": "EMEA/London-Campus/Building-1/MDF"}
+		}
+		if st, body, err := srv.postJSON("/api/v1/import", map[string]any{"nodes": recs}); err != nil || st != http.StatusOK {
+			return fmt.Errorf("add %d nodes: %d %s %v", nodes, st, body, err)
+		}
+		fmt.Printf("added %d nodes (%d in all)\n", nodes, 51+nodes)
 	}
 
 	type load struct {
