@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,6 +29,37 @@ func missingSQLite(dbURL string) error {
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return unet.Errorf(unet.ENOTFOUND, "no μNet database at %s; create one with `unet db migrate up` or `unet demo`", path)
+	}
+	return nil
+}
+
+// noSchema is the error of a database without μNet's schema, for every
+// command that does not create one.
+func noSchema(name string) error {
+	return WithExitCode(ExitDatabase, unet.Errorf(unet.EINVALID,
+		"%s is not a μNet database (no schema); create one with `unet db migrate up` or `unet demo`", name))
+}
+
+// notUnetSQLite fails when dbURL names an existing SQLite file without μNet's
+// schema (an empty file, another application's database), looking at it
+// read-only so that nothing is written into it.
+func notUnetSQLite(ctx context.Context, dbURL string) error {
+	engine, dsn, err := sqlstore.ParseURL(dbURL)
+	if err != nil || engine != sqlstore.SQLite {
+		return nil
+	}
+	path, _, _ := strings.Cut(dsn, "?")
+	if path == "" || path == ":memory:" {
+		return nil
+	}
+	ok, err := sqlstore.SQLiteHasSchema(ctx, path)
+	switch {
+	case err != nil && isCorruptDatabase(err):
+		return corruptDatabase(dbURL, err)
+	case err != nil:
+		return fmt.Errorf("read %s: %w", path, err)
+	case !ok:
+		return noSchema(path)
 	}
 	return nil
 }

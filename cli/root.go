@@ -245,7 +245,15 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	// Only the commands that create or upgrade an inventory (db migrate up,
+	// demo, import) migrate; every other one needs the current schema and
+	// says how to get it, instead of upgrading a database on a read.
+	if a.mayCreate {
+		_, err = db.Migrate(ctx)
+	} else {
+		err = db.CheckSchema(ctx)
+	}
+	if err != nil {
 		if isCorruptDatabase(err) {
 			err = corruptDatabase(a.dbURL, err)
 		}
@@ -288,6 +296,11 @@ func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
 		if err := missingSQLite(a.dbURL); err != nil {
 			return nil, err
 		}
+		// Before Open, which would switch the file to WAL mode: a file
+		// that is not a μNet database is left exactly as it was.
+		if err := notUnetSQLite(ctx, a.dbURL); err != nil {
+			return nil, err
+		}
 	}
 	db, err := sqlstore.OpenWith(ctx, a.dbURL, sqlstore.Options{LockTimeout: localLockTimeout})
 	if err != nil {
@@ -299,6 +312,15 @@ func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if !a.mayCreate && db.Engine() == sqlstore.Postgres {
+		ok, err := db.HasSchema(ctx)
+		if err == nil && !ok {
+			err = noSchema(sqlstore.RedactURL(a.dbURL))
+		}
+		if err != nil {
+			return nil, closeAfter(err, db, "the database")
+		}
 	}
 	return db, nil
 }

@@ -235,6 +235,8 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	readyFile := ""
 	if engine, dsn, err := sqlstore.ParseURL(dbURL); err == nil && engine == sqlstore.SQLite {
 		readyFile, _, _ = strings.Cut(dsn, "?")
+		// The lock is on the file itself, whatever name reaches it; it is
+		// released by the deferred call below, after the database is closed.
 		lock, err := sqlstore.LockServer(readyFile)
 		if err != nil {
 			// Another server holds the file: retry once it has stopped.

@@ -27,6 +27,22 @@ func TestServeRefusesSecondServerOnSameSQLiteFile(t *testing.T) {
 		!strings.Contains(errb.String(), "one server per SQLite database") {
 		t.Fatalf("second server on the same file: exit %d, %s", code, errb.String())
 	}
+	// The same file under another name: a symbolic link and a hard link.
+	sym := filepath.Join(filepath.Dir(file), "sym.db")
+	hard := filepath.Join(filepath.Dir(file), "hard.db")
+	if err := os.Symlink(file, sym); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(file, hard); err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{sym, hard} {
+		errb.Reset()
+		code := runServeCLI(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--db", other}, Env{Stdout: io.Discard, Stderr: &errb})
+		if code != ExitUnavailable || !strings.Contains(errb.String(), "is already served by") {
+			t.Fatalf("second server through %s: exit %d, %s", filepath.Base(other), code, errb.String())
+		}
+	}
 	if code := stop(); code != ExitOK {
 		t.Fatalf("first server exited %d: %s", code, logs.String())
 	}

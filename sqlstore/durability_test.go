@@ -162,3 +162,40 @@ func TestLockServer(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLockServerSameFileOtherName: the lock is on the file, not on the name
+// as typed: a symbolic link, a hard link or a path with ".." to a served
+// file is refused too.
+func TestLockServerSameFileOtherName(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.db")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sym := filepath.Join(dir, "sym.db")
+	if err := os.Symlink(file, sym); err != nil {
+		t.Fatal(err)
+	}
+	hard := filepath.Join(dir, "hard.db")
+	if err := os.Link(file, hard); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dotdot := filepath.Join(dir, "sub") + "/../s.db"
+	for _, first := range []string{file, sym, hard} {
+		l, err := sqlstore.LockServer(first)
+		if err != nil {
+			t.Fatalf("lock %s: %v", first, err)
+		}
+		for _, other := range []string{file, sym, hard, dotdot} {
+			if _, err := sqlstore.LockServer(other); unet.ErrorCode(err) != unet.ECONFLICT || !strings.Contains(err.Error(), "already served") {
+				t.Errorf("%s locked, then %s: %v", filepath.Base(first), other, err)
+			}
+		}
+		if err := l.Release(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

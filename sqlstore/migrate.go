@@ -2,9 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,9 +95,49 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at TEXT NOT NULL
 )`
 
+// HasSchema reports whether the database holds a μNet schema (its
+// schema_migrations table), without creating anything.
+func (db *DB) HasSchema(ctx context.Context) (bool, error) {
+	return hasMigrationsTable(ctx, db.sql, db.engine)
+}
+
+func hasMigrationsTable(ctx context.Context, q *sql.DB, engine string) (bool, error) {
+	query := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+	if engine == Postgres {
+		query = `SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = 'schema_migrations' AND schemaname = ANY (current_schemas(false))`
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, query).Scan(&n); err != nil {
+		return false, fmt.Errorf("look for the schema: %w", err)
+	}
+	return n > 0, nil
+}
+
+// SQLiteHasSchema reports whether the existing SQLite file at path holds a μNet
+// schema. It opens the file read-only, so that looking writes nothing: not
+// even the WAL mode Open sets. An empty file has no schema; a file SQLite
+// cannot read fails with the driver's error.
+func SQLiteHasSchema(ctx context.Context, path string) (bool, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false, err
+	}
+	if fi.Size() == 0 {
+		return false, nil
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return false, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	ok, err := hasMigrationsTable(ctx, db, SQLite)
+	return ok, errors.Join(err, db.Close())
+}
+
+// applied reads the applied migrations; a database without the table has none.
 func (db *DB) applied(ctx context.Context) (map[int]time.Time, error) {
-	if _, err := db.sql.ExecContext(ctx, createMigrationsTable); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	ok, err := db.HasSchema(ctx)
+	if err != nil || !ok {
+		return map[int]time.Time{}, err
 	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT version, applied_at FROM schema_migrations`)
 	if err != nil {
@@ -151,6 +194,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	ms, err := Migrations()
 	if err != nil {
 		return 0, err
+	}
+	if _, err := db.sql.ExecContext(ctx, createMigrationsTable); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	applied, err := db.applied(ctx)
 	if err != nil {
