@@ -79,6 +79,34 @@ func (s *Service) ResolveSecret(ctx context.Context, ref string) (secret.Secret,
 	return s.Secrets().Resolve(ctx, ref)
 }
 
+// secretError gives a secret resolution error its code: a reference that
+// cannot be resolved for a reason only a configuration change fixes (not a
+// reference, outside the allow-list, unset variable, missing file, no stored
+// secret, empty value, wrong secrets key, no secrets key) is invalid, never
+// "temporarily unavailable"; anything else (a database that cannot be read, a
+// cancelled request) keeps its own code. what names the use ("community of
+// node X").
+func secretError(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if isSecretConfigError(err) {
+		return &unet.Error{Code: unet.EINVALID, Message: fmt.Sprintf("%s: %v", what, err), Err: err}
+	}
+	return err
+}
+
+// isSecretConfigError reports whether err is a secret reference that cannot
+// be resolved because of the configuration (see secretError).
+func isSecretConfigError(err error) bool {
+	if errors.Is(err, secret.ErrInvalidRef) || errors.Is(err, secret.ErrNotAllowed) || errors.Is(err, secret.ErrNotFound) ||
+		errors.Is(err, secret.ErrEmpty) || errors.Is(err, secret.ErrWrongKey) {
+		return true
+	}
+	var ue *unet.Error
+	return errors.As(err, &ue) && ue.Code == unet.EINVALID
+}
+
 // checkRefs checks secret references about to be stored against the
 // allow-list; refs maps field names to references ("" fields are skipped).
 // The messages never repeat a string that is not a reference.
