@@ -97,7 +97,7 @@ func (s *Service) syncer() (*gitsync.Syncer, error) {
 func (s *Service) resolveGitSecret(ctx context.Context, ref string) (string, error) {
 	v, err := s.Secrets().Resolve(ctx, ref)
 	if err != nil {
-		return "", secretError("Git credentials", err)
+		return "", secretError(err)
 	}
 	return v.Reveal(), nil
 }

@@ -84,14 +84,10 @@ func (s *Service) ResolveSecret(ctx context.Context, ref string) (secret.Secret,
 // reference, outside the allow-list, unset variable, missing file, no stored
 // secret, empty value, wrong secrets key, no secrets key) is invalid, never
 // "temporarily unavailable"; anything else (a database that cannot be read, a
-// cancelled request) keeps its own code. what names the use ("community of
-// node X").
-func secretError(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if isSecretConfigError(err) {
-		return &unet.Error{Code: unet.EINVALID, Message: fmt.Sprintf("%s: %v", what, err), Err: err}
+// cancelled request) keeps its own code. The message is err's own.
+func secretError(err error) error {
+	if err != nil && isSecretConfigError(err) {
+		return &unet.Error{Code: unet.EINVALID, Message: err.Error(), Err: err}
 	}
 	return err
 }
