@@ -129,4 +129,8 @@ type ImportService interface {
 	Import(ctx context.Context, b *Bundle, o ImportOptions) (*ImportReport, error)
 	// Export returns the whole inventory in interchange form, in a stable order.
 	Export(ctx context.Context) (*Bundle, error)
+	// MarkDemo records in the database that it holds the demo dataset: from
+	// then on it falls back to the built-in demo policies and templates when
+	// nothing else provides them (`unet demo`, locally or against a server).
+	MarkDemo(ctx context.Context) error
 }

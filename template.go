@@ -28,6 +28,10 @@ type RenderedTemplate struct {
 type RenderResult struct {
 	Node  string             `json:"node"`
 	Parts []RenderedTemplate `json:"parts"`
+	// Warnings are said about the rendering as a whole, for example that no
+	// policies were applied to templates named by the caller (so the values
+	// rules SET are missing).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // TemplateDiffRequest compares rendered templates with a running configuration.

@@ -11,7 +11,6 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/inventoryfile"
-	"github.com/unet-dev/unet/service"
 )
 
 func (a *app) importCommand() *cobra.Command {
@@ -155,12 +154,11 @@ func (a *app) demoCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if local, ok := svc.(*service.Service); ok {
-				// A demo database evaluates and renders the demo content
-				// when nothing else provides policies or templates.
-				if err := local.MarkDemo(cmd.Context()); err != nil {
-					return err
-				}
+			// A demo database evaluates and renders the demo content when
+			// nothing else provides policies or templates; through --server
+			// the server's database is marked.
+			if err := svc.MarkDemo(a.ctx(cmd)); err != nil {
+				return err
 			}
 			where := a.dbURL
 			if a.server != "" {

@@ -427,6 +427,23 @@ func (a *app) policyTestCommand() *cobra.Command {
 		Short: "Run rule tests (YAML cases: input objects and expected results); exit 1 on any mismatch",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The rule files of DIR must parse and check whether or not a
+			// test case loads them: a broken rule file never passes.
+			if set, err := policy.LoadDir(args[0]); err != nil {
+				var el policy.ErrorList
+				if errors.As(err, &el) {
+					return exitPolicy(el, a.diagnose)
+				}
+				return unet.Errorf(unet.EINVALID, "%v", err)
+			} else if set.RuleCount() > 0 {
+				if _, err := set.Compile(); err != nil {
+					var el policy.ErrorList
+					if errors.As(err, &el) {
+						return exitPolicy(el, a.diagnose)
+					}
+					return unet.Errorf(unet.EINVALID, "%v", err)
+				}
+			}
 			rep, err := policy.RunTests(args[0])
 			if err != nil {
 				var el policy.ErrorList
@@ -440,6 +457,11 @@ func (a *app) policyTestCommand() *cobra.Command {
 			}
 			if !rep.OK() {
 				return &ExitError{Code: ExitFailure, Msg: fmt.Sprintf("%d of %d rule test(s) failed", rep.Failed, rep.Passed+rep.Failed)}
+			}
+			if rep.Passed+rep.Failed == 0 {
+				// Nothing was tested: a run that checks nothing must not
+				// look like a passing one.
+				return &ExitError{Code: ExitFailure, Msg: fmt.Sprintf("no rule tests in %s (test cases are *.yaml files with cases:)", args[0])}
 			}
 			return nil
 		},

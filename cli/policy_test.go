@@ -206,3 +206,16 @@ func TestPolicyFmtCheck(t *testing.T) {
 		t.Fatalf("formatted: %s", formatted)
 	}
 }
+
+// TestPolicyTestBrokenRulesAndNoCases: `policy test DIR` exits 65 when a rule
+// file of DIR does not parse, even with no test cases, and 1 when DIR has no
+// test cases at all (nothing tested is not a pass).
+func TestPolicyTestBrokenRulesAndNoCases(t *testing.T) {
+	r := newRunner(t)
+	broken := writeRules(t, map[string]string{"a.rules": "RULE \"m\" WHEN node.vendor == THEN\n"})
+	r.fails(65, []string{"a.rules:1"}, "policy", "test", broken)
+	unchecked := writeRules(t, map[string]string{"a.rules": "RULE \"m\" WHEN node.nosuch == 1 THEN ASSERT node.model IS \"x\"\n"})
+	r.fails(65, []string{"a.rules"}, "policy", "test", unchecked)
+	empty := writeRules(t, map[string]string{"a.rules": "RULE \"m\" WHEN node.vendor == \"cisco\" THEN ASSERT node.model IS \"x\"\n"})
+	r.fails(1, []string{"no rule tests in " + empty}, "policy", "test", empty)
+}

@@ -56,7 +56,7 @@ func TestStoredSecretsRoundTrip(t *testing.T) {
 
 	// The wrong key is named as such, not taken for a wrong community.
 	r.env["UNET_SECRETS_KEY"] = otherKey
-	res = r.fails(75, []string{"wrong secrets key", "encrypted with key"}, "snmp", "poll", "agent")
+	res = r.fails(66, []string{"wrong secrets key", "encrypted with key"}, "snmp", "poll", "agent")
 	outputs = append(outputs, res.stdout, res.stderr)
 	res = r.fails(66, []string{"nothing was re-encrypted", "snmp-ro"}, "secrets", "rotate-key", "--new-key", newKey)
 	outputs = append(outputs, res.stdout, res.stderr)
@@ -67,7 +67,7 @@ func TestStoredSecretsRoundTrip(t *testing.T) {
 		t.Fatalf("rotate-key: %s", rot)
 	}
 	outputs = append(outputs, rot)
-	r.fails(75, []string{"wrong secrets key"}, "snmp", "poll", "agent")
+	r.fails(66, []string{"wrong secrets key"}, "snmp", "poll", "agent")
 	r.env["UNET_SECRETS_KEY"] = newKey
 	r.ok("snmp", "poll", "agent")
 	if again := r.ok("secrets", "rotate-key", "--new-key", newKey, "-o", "json"); !strings.Contains(again, `"unchanged": 1`) {
@@ -78,7 +78,7 @@ func TestStoredSecretsRoundTrip(t *testing.T) {
 		t.Fatalf("change log of the secret: %s", ch)
 	}
 	r.ok("secrets", "remove", "snmp-ro")
-	r.fails(75, []string{"no stored secret snmp-ro"}, "snmp", "poll", "agent")
+	r.fails(66, []string{"no stored secret snmp-ro"}, "snmp", "poll", "agent")
 	r.fails(1, []string{"not found"}, "secrets", "remove", "snmp-ro")
 
 	for i, out := range outputs {

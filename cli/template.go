@@ -227,6 +227,9 @@ template path) with that JSON object as the whole context: no inventory needed.`
 			if err != nil {
 				return err
 			}
+			for _, w := range res.Warnings {
+				a.diagnose("warning: " + w + "\n")
+			}
 			var text strings.Builder
 			for _, p := range res.Parts {
 				text.WriteString(p.Output)

@@ -43,7 +43,7 @@ func (s *Syncer) authMethod(ctx context.Context, src Source) (transport.AuthMeth
 		}
 		v, err := s.secrets(ctx, ref)
 		if err != nil {
-			return "", fmt.Errorf("%w: resolve secret %s of source %s: %v", errSecret, secret.Describe(ref), src.Name, err)
+			return "", fmt.Errorf("%w: resolve secret %s of source %s: %w", errSecret, secret.Describe(ref), src.Name, err)
 		}
 		return v, nil
 	}

@@ -136,6 +136,11 @@ func (c *Client) Import(ctx context.Context, b *unet.Bundle, o unet.ImportOption
 	return fetch[unet.ImportReport](ctx, c, call{method: http.MethodPost, path: BasePath + "/import", query: q, body: b})
 }
 
+// MarkDemo marks the server's database as holding the demo dataset.
+func (c *Client) MarkDemo(ctx context.Context) error {
+	return c.do(ctx, call{method: http.MethodPost, path: BasePath + "/demo"})
+}
+
 // Export fetches the whole inventory in interchange form.
 func (c *Client) Export(ctx context.Context) (*unet.Bundle, error) {
 	return fetch[unet.Bundle](ctx, c, call{method: http.MethodGet, path: BasePath + "/export"})

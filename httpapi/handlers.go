@@ -82,6 +82,14 @@ func (s *Server) importInventory(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) markDemo(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.MarkDemo(r.Context()); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *Server) exportInventory(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.svc.Export(r.Context())
 	if err != nil {

@@ -36,15 +36,20 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Database is what the readiness probe asks of the database.
+// Database is what the readiness probe asks of the database: that it
+// answers, that its schema is the expected one, and that writes can be made
+// (sqlstore.DB: not blocked by a lock someone else holds, file still in
+// place). It is a declared dependency, not a capability discovered at run
+// time: a database that cannot tell whether writes work does not satisfy it.
 type Database interface {
 	Ping(ctx context.Context) error
 	CheckSchema(ctx context.Context) error
+	CheckWrites(ctx context.Context) error
 }
 
 // DatabaseReady returns a readiness probe: the database answers, its schema
-// is the one this binary expects, and writes are not blocked (when db can
-// tell, see sqlstore.DB.CheckWrites). For a file database (file != ""), the file
+// is the one this binary expects, and writes are not blocked (see
+// sqlstore.DB.CheckWrites). For a file database (file != ""), the file
 // must also still be the one that was opened: a removed or replaced SQLite
 // file leaves the open connections working on a file nobody else sees.
 func DatabaseReady(db Database, file string) func(context.Context) error {
@@ -70,17 +75,6 @@ func DatabaseReady(db Database, file string) func(context.Context) error {
 		if err := db.CheckSchema(ctx); err != nil {
 			return err
 		}
-		if wc, ok := db.(writeChecker); ok {
-			if err := wc.CheckWrites(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
+		return db.CheckWrites(ctx)
 	}
-}
-
-// writeChecker is a Database that also knows whether writes can be made
-// (sqlstore.DB: not blocked by a lock someone else holds, file still in place).
-type writeChecker interface {
-	CheckWrites(ctx context.Context) error
 }

@@ -122,7 +122,7 @@ func (s *Service) syncer() (*gitsync.Syncer, error) {
 func (s *Service) resolveGitSecret(ctx context.Context, ref string) (string, error) {
 	v, err := s.Secrets(secret.UseGit).Resolve(ctx, ref)
 	if err != nil {
-		return "", err
+		return "", secretError(err)
 	}
 	return v.Reveal(), nil
 }

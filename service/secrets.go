@@ -102,6 +102,30 @@ func (s *Service) ResolveSecret(ctx context.Context, ref string) (secret.Secret,
 	return s.Secrets(secret.UseGit).Resolve(ctx, ref)
 }
 
+// secretError gives a secret resolution error its code: a reference that
+// cannot be resolved for a reason only a configuration change fixes (not a
+// reference, outside the allow-list, unset variable, missing file, no stored
+// secret, empty value, wrong secrets key, no secrets key) is invalid, never
+// "temporarily unavailable"; anything else (a database that cannot be read, a
+// cancelled request) keeps its own code. The message is err's own.
+func secretError(err error) error {
+	if err != nil && isSecretConfigError(err) {
+		return &unet.Error{Code: unet.EINVALID, Message: err.Error(), Err: err}
+	}
+	return err
+}
+
+// isSecretConfigError reports whether err is a secret reference that cannot
+// be resolved because of the configuration (see secretError).
+func isSecretConfigError(err error) bool {
+	if errors.Is(err, secret.ErrInvalidRef) || errors.Is(err, secret.ErrNotAllowed) || errors.Is(err, secret.ErrNotFound) ||
+		errors.Is(err, secret.ErrEmpty) || errors.Is(err, secret.ErrWrongKey) {
+		return true
+	}
+	var ue *unet.Error
+	return errors.As(err, &ue) && ue.Code == unet.EINVALID
+}
+
 // checkRefs checks secret references about to be stored against the
 // allow-list of their use; refs maps field names to references ("" fields
 // are skipped). The messages never repeat a string that is not a

@@ -174,7 +174,13 @@ func (s *Service) PollNode(ctx context.Context, ref, profile string) (*unet.Node
 	}
 	st := w.Status
 	if perr != nil {
-		return &st, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("poll %s: %v", n.FQDN, perr), Err: perr}
+		// A credential that cannot be resolved is a configuration error
+		// (66); an agent that does not answer may answer later (75).
+		code := unet.EUNAVAILABLE
+		if isSecretConfigError(perr) {
+			code = unet.EINVALID
+		}
+		return &st, &unet.Error{Code: code, Message: fmt.Sprintf("poll %s: %v", n.FQDN, perr), Err: perr}
 	}
 	return &st, nil
 }

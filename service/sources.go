@@ -184,12 +184,18 @@ func (s *Service) defaultTemplates(ctx context.Context, env string) (*templates.
 	return s.demo.env, nil
 }
 
-// optionalRules is rules for rendering, where policies are optional: with
-// nothing providing them the program is nil.
-func (s *Service) optionalRules(ctx context.Context, files []unet.PolicyFile, env string) (*policy.Program, error) {
+// noPoliciesWarning is the warning of a rendering with templates named by the
+// caller while nothing provides policies.
+const noPoliciesWarning = "no policies were applied (nothing provides them): values that rules SET are missing from the context"
+
+// optionalRules is rules for rendering. Without named templates the policies
+// choose them, so nothing providing policies is the error of rules. With
+// named templates the rendering goes on without a program (nil) and the
+// returned warning says that no policy was applied.
+func (s *Service) optionalRules(ctx context.Context, files []unet.PolicyFile, env string, named []string) (*policy.Program, string, error) {
 	prog, _, err := s.rules(ctx, files, "", env)
-	if errors.Is(err, ErrNoPolicies) {
-		return nil, nil
+	if errors.Is(err, ErrNoPolicies) && len(named) > 0 {
+		return nil, noPoliciesWarning, nil
 	}
-	return prog, err
+	return prog, "", err
 }

@@ -105,6 +105,7 @@ type renderInput struct {
 	node      *unet.Node
 	context   map[string]any
 	templates []string
+	warnings  []string // reported with the result (no policies applied)
 }
 
 // fullMap is an object's JSON form as a generic map (empty strings kept: a
@@ -132,11 +133,18 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 	if err != nil {
 		return nil, err
 	}
-	prog, err := s.optionalRules(ctx, req.PolicyFiles, node.Environment)
+	prog, warning, err := s.optionalRules(ctx, req.PolicyFiles, node.Environment, req.Templates)
 	if err != nil {
 		return nil, err
 	}
-	return s.nodeRenderInput(inv, prog, node, req)
+	in, err := s.nodeRenderInput(inv, prog, node, req)
+	if err != nil {
+		return nil, err
+	}
+	if warning != "" {
+		in.warnings = append(in.warnings, warning)
+	}
+	return in, nil
 }
 
 // nodeRenderInput builds one node's render context from a loaded inventory and
@@ -226,7 +234,7 @@ func (s *Service) renderAll(ctx context.Context, in *renderInput) (*unet.RenderR
 	if err != nil {
 		return nil, nil, err
 	}
-	res := &unet.RenderResult{Node: in.node.FQDN, Parts: []unet.RenderedTemplate{}}
+	res := &unet.RenderResult{Node: in.node.FQDN, Parts: []unet.RenderedTemplate{}, Warnings: in.warnings}
 	var infos []templates.TemplateInfo
 	for _, name := range in.templates {
 		info, err := s.templateInfo(env, name)
@@ -284,6 +292,7 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 		return nil, err
 	}
 	programs := map[string]*policy.Program{}
+	warnings := map[string]string{}
 	var nodes []*unet.Node
 	if len(refs) == 0 {
 		for i := range inv.nodes {
@@ -300,14 +309,18 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 	}
 	out := make([]unet.RenderResult, 0, len(nodes))
 	for _, n := range nodes {
-		prog := programs[n.Environment]
-		if prog == nil {
-			if prog, err = s.optionalRules(ctx, req.PolicyFiles, n.Environment); err != nil {
+		prog, seen := programs[n.Environment]
+		if !seen {
+			var warning string
+			if prog, warning, err = s.optionalRules(ctx, req.PolicyFiles, n.Environment, req.Templates); err != nil {
 				return nil, err
 			}
-			programs[n.Environment] = prog
+			programs[n.Environment], warnings[n.Environment] = prog, warning
 		}
 		in, err := s.nodeRenderInput(inv, prog, n, req)
+		if err == nil && warnings[n.Environment] != "" {
+			in.warnings = append(in.warnings, warnings[n.Environment])
+		}
 		if err != nil {
 			if unet.ErrorCode(err) == unet.EINVALID && len(req.Templates) == 0 && len(refs) == 0 {
 				continue

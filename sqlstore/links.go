@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -64,7 +66,7 @@ func (r Reader) LinkAt(ctx context.Context, nodeID, iface string) (string, error
 	var id string
 	err := r.q.QueryRowContext(ctx, `SELECT link_id FROM link_endpoints WHERE node_id = $1 AND iface_key = $2`, nodeID, IfaceKey(iface)).Scan(&id)
 	if err != nil {
-		if strings.Contains(err.Error(), "no rows") {
+		if errors.Is(err, sql.ErrNoRows) {
 			return "", nil
 		}
 		return "", err
