@@ -102,7 +102,7 @@ func TestProfileValidateTextLimits(t *testing.T) {
 	}{
 		{func(p *Profile) { p.User = strings.Repeat("u", 601) + "\x1b" }, "user"},
 		{func(p *Profile) { p.User = strings.Repeat("é", 17) }, "user"}, // 34 bytes
-		{func(p *Profile) { p.User = "ops\x9b2J" }, "user"},
+		{func(p *Profile) { p.User = "ops\u009b2J" }, "user"},
 		{func(p *Profile) { p.AuthProto = AuthProto(strings.Repeat("sha", 100)) }, "auth_proto"},
 		{func(p *Profile) { p.PrivProto, p.PrivKeyRef = "aes\x1b", "env:UNET_P" }, "priv_proto"},
 		{func(p *Profile) { p.AuthKeyRef = "file:/run/\x1b[2J" }, "auth_key_ref"},
@@ -117,7 +117,7 @@ func TestProfileValidateTextLimits(t *testing.T) {
 			t.Errorf("%s: got %v", tt.field, err)
 			continue
 		}
-		if strings.ContainsAny(err.Error(), "\x1b\x00\n\x9b") || len(err.Error()) > 300 {
+		if strings.ContainsAny(err.Error(), "\x1b\x00\n\u009b") || len(err.Error()) > 300 {
 			t.Errorf("%s: the message carries the value: %q", tt.field, err.Error())
 		}
 	}
