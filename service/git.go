@@ -221,6 +221,7 @@ func (s *Service) validateGitSource(src *unet.GitSource) error {
 	} else if _, i := unet.ControlChar(src.Name); i >= 0 || !utf8.ValidString(src.Name) {
 		fe = append(fe, unet.FieldError{Field: "name", Message: "must be valid UTF-8 without control characters (tab, newline, ESC, …)"})
 	}
+	named := len(fe)
 	for _, f := range []struct {
 		field, v string
 		max      int
@@ -229,7 +230,7 @@ func (s *Service) validateGitSource(src *unet.GitSource) error {
 			fe = append(fe, *e)
 		}
 	}
-	if len(fe) > 0 { // the checks below quote the values
+	if len(fe) > named { // the checks below quote the values
 		return unet.Invalid("invalid Git source", fe...)
 	}
 	if src.Interval != "" {
