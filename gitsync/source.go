@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -125,57 +126,163 @@ var (
 	commitPattern = regexp.MustCompile(`^[0-9a-f]{4,40}$`)
 )
 
-// Validate reports the first problem of the source's configuration.
+// Limits of the string fields of a Source, in characters unless said
+// otherwise.
+const (
+	MaxURLLen      = 2048
+	MaxRefNameLen  = 255 // branch and tag names
+	MaxPathLen     = 1024
+	MaxEnvNameLen  = 64
+	MaxUsernameLen = 256
+	MaxSecretRef   = 1024
+	// MaxKnownHostsBytes bounds auth.known_hosts, in bytes. It is the one
+	// multi-line field: newlines separate its entries; other control
+	// characters are refused like everywhere else.
+	MaxKnownHostsBytes = 64 << 10
+)
+
+// FieldError is the problem of one field of a Source's configuration
+// ("url", "branch", "environments", "auth.username", …). Its message names
+// the source and the field, as Validate's errors always did.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// Error implements error.
+func (e *FieldError) Error() string { return e.Message }
+
+func fieldErr(field, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// textProblem returns why s is refused as a field value, or "": invalid
+// UTF-8, more than max characters, or a control character (C0 with tab and
+// ESC, DEL, C1); newline is allowed when multiline. The message never
+// repeats the value.
+func textProblem(s string, max int, multiline bool) string {
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return fmt.Sprintf("is %d characters long; the limit is %d", n, max)
+	}
+	i := 0
+	for _, r := range s {
+		if (r < 0x20 || (r >= 0x7f && r <= 0x9f)) && !(multiline && r == '\n') {
+			return fmt.Sprintf("contains the control character %U at position %d; control characters (tab, newline, ESC, …) are not allowed", r, i+1)
+		}
+		i++
+	}
+	return ""
+}
+
+// checkText reports the first string field of s that is too long, not
+// UTF-8 or holds a control character.
+func (s Source) checkText() *FieldError {
+	type text struct {
+		field, v string
+		max      int
+	}
+	fields := []text{{"url", s.URL, MaxURLLen}, {"branch", s.Branch, MaxRefNameLen}, {"tag", s.Tag, MaxRefNameLen},
+		{"commit", s.Commit, 64}, {"path", s.Path, MaxPathLen}, {"kind", string(s.Kind), 16}, {"webhook_secret_ref", s.WebhookSecretRef, MaxSecretRef}}
+	if a := s.Auth; a != nil {
+		fields = append(fields, text{"auth.username", a.Username, MaxUsernameLen}, text{"auth.password_ref", a.PasswordRef, MaxSecretRef},
+			text{"auth.token_ref", a.TokenRef, MaxSecretRef}, text{"auth.ssh_key_ref", a.SSHKeyRef, MaxSecretRef},
+			text{"auth.ssh_passphrase_ref", a.SSHPassphraseRef, MaxSecretRef})
+	}
+	for _, f := range fields {
+		if f.v == "" {
+			continue
+		}
+		if msg := textProblem(f.v, f.max, false); msg != "" {
+			return fieldErr(f.field, "source %s: %s %s", s.Name, f.field, msg)
+		}
+	}
+	if a := s.Auth; a != nil && a.KnownHosts != "" {
+		if len(a.KnownHosts) > MaxKnownHostsBytes {
+			return fieldErr("auth.known_hosts", "source %s: auth.known_hosts is %d bytes long; the limit is %d (64 KiB)", s.Name, len(a.KnownHosts), MaxKnownHostsBytes)
+		}
+		if msg := textProblem(a.KnownHosts, MaxKnownHostsBytes, true); msg != "" {
+			return fieldErr("auth.known_hosts", "source %s: auth.known_hosts %s (newlines between entries are allowed)", s.Name, msg)
+		}
+	}
+	envs := make([]string, 0, len(s.Environments))
+	for env := range s.Environments {
+		envs = append(envs, env)
+	}
+	sort.Strings(envs)
+	for _, env := range envs {
+		if msg := textProblem(env, MaxEnvNameLen, false); msg != "" {
+			return fieldErr("environments", "source %s: an environment name %s", s.Name, msg)
+		}
+		if msg := textProblem(s.Environments[env], MaxRefNameLen, false); msg != "" {
+			return fieldErr("environments."+env, "source %s: environment %s: the branch name %s", s.Name, env, msg)
+		}
+	}
+	return nil
+}
+
+// Validate reports the first problem of the source's configuration, as a
+// *FieldError naming the field.
 func (s Source) Validate() error {
 	if !namePattern.MatchString(s.Name) || strings.Contains(s.Name, "..") {
-		return fmt.Errorf("source name %q: use letters, digits, '.', '_' and '-' (at most 128)", s.Name)
+		return fieldErr("name", "source name %q: use letters, digits, '.', '_' and '-' (at most 128)", s.Name)
+	}
+	if e := s.checkText(); e != nil {
+		return e
 	}
 	if strings.TrimSpace(s.URL) == "" {
-		return fmt.Errorf("source %s: url is required", s.Name)
+		return fieldErr("url", "source %s: url is required", s.Name)
 	}
 	if u, err := url.Parse(s.URL); err == nil && u.Scheme != "" && len(u.Scheme) > 1 {
 		switch u.Scheme {
 		case "http", "https", "ssh", "file", "git":
 		default:
-			return fmt.Errorf("source %s: unsupported URL scheme %q (use https, http, ssh, file or a local path)", s.Name, u.Scheme)
+			return fieldErr("url", "source %s: unsupported URL scheme %q (use https, http, ssh, file or a local path)", s.Name, u.Scheme)
 		}
 	}
-	set := 0
-	for _, v := range []string{s.Branch, s.Tag, s.Commit} {
+	set := []string{}
+	for i, v := range []string{s.Branch, s.Tag, s.Commit} {
 		if v != "" {
-			set++
+			set = append(set, []string{"branch", "tag", "commit"}[i])
 		}
 	}
-	if set > 1 {
-		return fmt.Errorf("source %s: set at most one of branch, tag and commit", s.Name)
+	if len(set) > 1 {
+		return fieldErr(set[1], "source %s: set at most one of branch, tag and commit", s.Name)
 	}
 	if s.Commit != "" && !commitPattern.MatchString(s.Commit) {
-		return fmt.Errorf("source %s: commit %q is not a hexadecimal commit id", s.Name, s.Commit)
+		return fieldErr("commit", "source %s: commit %q is not a hexadecimal commit id", s.Name, s.Commit)
 	}
-	for _, ref := range []string{s.Branch, s.Tag} {
+	for i, ref := range []string{s.Branch, s.Tag} {
 		if ref != "" && !validRefName(ref) {
-			return fmt.Errorf("source %s: %q is not a valid branch or tag name", s.Name, ref)
+			return fieldErr([]string{"branch", "tag"}[i], "source %s: %q is not a valid branch or tag name", s.Name, ref)
 		}
 	}
 	if s.Path != "" {
 		if _, err := cleanSubdir(s.Path); err != nil {
-			return fmt.Errorf("source %s: %w", s.Name, err)
+			return fieldErr("path", "source %s: %v", s.Name, err)
 		}
 	}
 	if s.Interval < 0 {
-		return fmt.Errorf("source %s: interval %s is negative", s.Name, s.Interval)
+		return fieldErr("interval", "source %s: interval %s is negative", s.Name, s.Interval)
 	}
 	switch s.Kind {
 	case KindPolicies, KindTemplates, KindBoth:
 	default:
-		return fmt.Errorf("source %s: kind %q: use policies, templates or both", s.Name, s.Kind)
+		return fieldErr("kind", "source %s: kind %q: use policies, templates or both", s.Name, s.Kind)
 	}
-	for env, branch := range s.Environments {
+	envs := make([]string, 0, len(s.Environments))
+	for env := range s.Environments {
+		envs = append(envs, env)
+	}
+	sort.Strings(envs)
+	for _, env := range envs {
 		if !namePattern.MatchString(env) || env == DefaultEnvironment {
-			return fmt.Errorf("source %s: environment name %q is not allowed", s.Name, env)
+			return fieldErr("environments", "source %s: environment name %q is not allowed", s.Name, env)
 		}
-		if !validRefName(branch) {
-			return fmt.Errorf("source %s: environment %s: %q is not a valid branch name", s.Name, env, branch)
+		if branch := s.Environments[env]; !validRefName(branch) {
+			return fieldErr("environments."+env, "source %s: environment %s: %q is not a valid branch name", s.Name, env, branch)
 		}
 	}
 	return nil

@@ -246,6 +246,18 @@ func (s *Service) validateGitSource(src *unet.GitSource) error {
 	} else if _, i := unet.ControlChar(src.Name); i >= 0 || !utf8.ValidString(src.Name) {
 		fe = append(fe, unet.FieldError{Field: "name", Message: "must be valid UTF-8 without control characters (tab, newline, ESC, …)"})
 	}
+	named := len(fe)
+	for _, f := range []struct {
+		field, v string
+		max      int
+	}{{"interval", src.Interval, unet.MaxDurationLen}, {"policies_dir", src.PoliciesDir, unet.MaxPathLen}, {"templates_dir", src.TemplatesDir, unet.MaxPathLen}} {
+		if e := unet.CheckText(f.field, f.v, f.max); e != nil {
+			fe = append(fe, *e)
+		}
+	}
+	if len(fe) > named { // the checks below quote the values
+		return unet.Invalid("invalid Git source", fe...)
+	}
 	if src.Interval != "" {
 		if d, err := time.ParseDuration(src.Interval); err != nil || d < 0 {
 			fe = append(fe, unet.FieldError{Field: "interval", Message: fmt.Sprintf("%q is not a duration such as 5m", src.Interval)})
@@ -285,7 +297,12 @@ func (s *Service) validateGitSource(src *unet.GitSource) error {
 	sort.Slice(fe, func(i, j int) bool { return fe[i].Field < fe[j].Field })
 	if len(fe) == 0 {
 		if err := toGitsync(src).Validate(); err != nil {
-			fe = append(fe, unet.FieldError{Message: err.Error()})
+			f := unet.FieldError{Message: err.Error()}
+			var ge *gitsync.FieldError
+			if errors.As(err, &ge) {
+				f.Field = ge.Field
+			}
+			fe = append(fe, f)
 		}
 	}
 	if len(fe) > 0 {

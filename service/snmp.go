@@ -43,6 +43,10 @@ func validateProfile(p *unet.SNMPProfile) error {
 		if v == "" {
 			continue
 		}
+		if e := unet.CheckText(field, v, unet.MaxDurationLen); e != nil {
+			fe = append(fe, *e)
+			continue
+		}
 		if d, err := time.ParseDuration(v); err != nil || d < 0 {
 			fe = append(fe, unet.FieldError{Field: field, Message: fmt.Sprintf("%q is not a duration such as 2s or 5m", v)})
 		}
@@ -51,6 +55,9 @@ func validateProfile(p *unet.SNMPProfile) error {
 		var ve *snmp.ValidationError
 		if errors.As(err, &ve) {
 			for _, f := range ve.Fields {
+				if f.Field == "name" && fieldReported(fe, "name") {
+					continue // already reported above
+				}
 				fe = append(fe, unet.FieldError{Field: f.Field, Message: f.Message})
 			}
 		} else {
@@ -61,6 +68,16 @@ func validateProfile(p *unet.SNMPProfile) error {
 		return unet.Invalid("invalid SNMP profile", fe...)
 	}
 	return nil
+}
+
+// fieldReported reports whether fe has a problem of field.
+func fieldReported(fe []unet.FieldError, field string) bool {
+	for _, e := range fe {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 // CreateSNMPProfile stores a new profile (credentials as secret references).

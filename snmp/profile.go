@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unet-dev/unet/secret"
 )
@@ -120,6 +121,14 @@ func (p Profile) WithDefaults() Profile {
 	return p
 }
 
+// textOrEmpty returns s, or "" when it was refused.
+func textOrEmpty(s string, refused bool) string {
+	if refused {
+		return ""
+	}
+	return s
+}
+
 // FieldError is one invalid field of a Profile.
 type FieldError struct {
 	Field   string
@@ -151,6 +160,41 @@ func (e *ValidationError) Error() string {
 // Is makes errors.Is(err, ErrConfig) true for validation errors.
 func (e *ValidationError) Is(target error) bool { return target == ErrConfig }
 
+// Limits of the string fields of a Profile, in characters unless said
+// otherwise.
+const (
+	// MaxNameLen bounds the profile name.
+	MaxNameLen = 64
+	// MaxUserLen bounds the SNMPv3 user name, in bytes: usmUserName is an
+	// SnmpAdminString of 1..32 octets (RFC 3414), so a longer name can never
+	// authenticate.
+	MaxUserLen = 32
+	// MaxRefLen bounds a secret reference.
+	MaxRefLen = 1024
+	// MaxKeywordLen bounds the version and protocol names (fixed lists).
+	MaxKeywordLen = 16
+)
+
+// textProblem returns why s is refused as the value of a string field, or
+// "": invalid UTF-8, a control character (C0 with tab, newline and ESC, DEL,
+// C1) or more than max characters. The message never repeats the value.
+func textProblem(s string, max int) string {
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return fmt.Sprintf("is %d characters long; the limit is %d", n, max)
+	}
+	i := 0
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return fmt.Sprintf("contains the control character %U at position %d; control characters (tab, newline, ESC, …) are not allowed", r, i+1)
+		}
+		i++
+	}
+	return ""
+}
+
 // Validate checks the profile without resolving any secret: the version and
 // protocols are known, the credentials needed by the version and security
 // level are present and are syntactically valid secret references, and
@@ -164,6 +208,39 @@ func (p Profile) Validate() error {
 		if _, err := secret.ParseRef(ref); err != nil {
 			add(field, "%v", err)
 		}
+	}
+	// Every string field is bounded and free of control characters. The
+	// checks below quote values in their messages, so a profile with such a
+	// field is refused with these problems alone.
+	bad := map[string]bool{}
+	for _, f := range []struct {
+		field string
+		v     *string
+		max   int
+	}{
+		{"name", &p.Name, MaxNameLen},
+		{"version", (*string)(&p.Version), MaxKeywordLen},
+		{"community_ref", &p.CommunityRef, MaxRefLen},
+		{"user", &p.User, MaxUserLen},
+		{"auth_proto", (*string)(&p.AuthProto), MaxKeywordLen},
+		{"auth_key_ref", &p.AuthKeyRef, MaxRefLen},
+		{"priv_proto", (*string)(&p.PrivProto), MaxKeywordLen},
+		{"priv_key_ref", &p.PrivKeyRef, MaxRefLen},
+	} {
+		if *f.v == "" {
+			continue
+		}
+		msg := textProblem(*f.v, f.max)
+		if msg == "" && f.field == "user" && len(p.User) > MaxUserLen {
+			msg = fmt.Sprintf("is %d bytes long; the limit is %d bytes (usmUserName, RFC 3414)", len(p.User), MaxUserLen)
+		}
+		if msg != "" {
+			add(f.field, "%s", msg)
+			bad[f.field] = true
+		}
+	}
+	if len(bad) > 0 {
+		return &ValidationError{Profile: textOrEmpty(p.Name, bad["name"]), Fields: errs}
 	}
 	if strings.TrimSpace(p.Name) == "" {
 		add("name", "is required")

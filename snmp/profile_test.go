@@ -90,3 +90,40 @@ func TestProfileDefaultsAndJSON(t *testing.T) {
 		t.Errorf("json %s\nwant %s", js, want)
 	}
 }
+
+// TestProfileValidateTextLimits: every string field is bounded and free of
+// control characters; the user name is bounded in bytes (RFC 3414); a
+// refused value is never quoted.
+func TestProfileValidateTextLimits(t *testing.T) {
+	base := Profile{Name: "p", Version: V3, User: "ops", AuthProto: AuthSHA, AuthKeyRef: "env:UNET_A"}
+	for _, tt := range []struct {
+		edit  func(*Profile)
+		field string
+	}{
+		{func(p *Profile) { p.User = strings.Repeat("u", 601) + "\x1b" }, "user"},
+		{func(p *Profile) { p.User = strings.Repeat("é", 17) }, "user"}, // 34 bytes
+		{func(p *Profile) { p.User = "ops\u009b2J" }, "user"},
+		{func(p *Profile) { p.AuthProto = AuthProto(strings.Repeat("sha", 100)) }, "auth_proto"},
+		{func(p *Profile) { p.PrivProto, p.PrivKeyRef = "aes\x1b", "env:UNET_P" }, "priv_proto"},
+		{func(p *Profile) { p.AuthKeyRef = "file:/run/\x1b[2J" }, "auth_key_ref"},
+		{func(p *Profile) { p.Version = "3\n" }, "version"},
+		{func(p *Profile) { p.Name = "p\x00" }, "name"},
+	} {
+		p := base
+		tt.edit(&p)
+		err := p.Validate()
+		var ve *ValidationError
+		if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Field != tt.field {
+			t.Errorf("%s: got %v", tt.field, err)
+			continue
+		}
+		if strings.ContainsAny(err.Error(), "\x1b\x00\n\u009b") || len(err.Error()) > 300 {
+			t.Errorf("%s: the message carries the value: %q", tt.field, err.Error())
+		}
+	}
+	ok := base
+	ok.User = strings.Repeat("u", 32)
+	if err := ok.Validate(); err != nil {
+		t.Errorf("32-byte user: %v", err)
+	}
+}
