@@ -15,6 +15,6 @@ func TestGitSyncUnresolvableCredentialIsInvalid(t *testing.T) {
 	repo.Commit("main", "baseline", map[string]string{"base.rules": gitRule("base")})
 	srv := testutil.ServeGitHTTP(t, repo.Root, "alice", "secret")
 	r.ok("git", "sources", "add", "net", "--url", srv.RepoURL(repo), "--branch", "main", "--kind", "policies",
-		"--username", "alice", "--auth", "env:UNET_TEST_UNSET_GIT_TOKEN")
-	r.fails(66, []string{"UNET_TEST_UNSET_GIT_TOKEN", "not set"}, "git", "sync")
+		"--username", "alice", "--auth", "env:UNET_GIT_TEST_UNSET_TOKEN")
+	r.fails(66, []string{"UNET_GIT_TEST_UNSET_TOKEN", "not set"}, "git", "sync")
 }

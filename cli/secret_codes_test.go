@@ -19,14 +19,14 @@ func TestSNMPPollSecretErrorsAreInvalid(t *testing.T) {
 	t.Cleanup(func() { _ = pc.Close() })
 
 	r := newRunner(t)
-	r.ok("snmp", "profile", "add", "unset", "--version", "2c", "--community", "env:UNET_TEST_NO_SUCH_COMMUNITY",
+	r.ok("snmp", "profile", "add", "unset", "--version", "2c", "--community", "env:UNET_SNMP_TEST_NO_SUCH_COMMUNITY",
 		"--port", fmt.Sprint(port), "--timeout", "1s")
 	r.ok("nodes", "add", "--name", "agent", "--vendor", "generic", "--mgmt-ip", "127.0.0.1", "--snmp-profile", "unset", "--lifecycle", "live")
-	r.fails(66, []string{"UNET_TEST_NO_SUCH_COMMUNITY", "not set"}, "snmp", "poll", "agent")
+	r.fails(66, []string{"UNET_SNMP_TEST_NO_SUCH_COMMUNITY", "not set"}, "snmp", "poll", "agent")
 
-	t.Setenv("UNET_TEST_SILENT_COMMUNITY", "public")
-	r.env["UNET_TEST_SILENT_COMMUNITY"] = "public"
-	r.ok("snmp", "profile", "add", "silent", "--version", "2c", "--community", "env:UNET_TEST_SILENT_COMMUNITY",
+	t.Setenv("UNET_SNMP_TEST_SILENT_COMMUNITY", "public")
+	r.env["UNET_SNMP_TEST_SILENT_COMMUNITY"] = "public"
+	r.ok("snmp", "profile", "add", "silent", "--version", "2c", "--community", "env:UNET_SNMP_TEST_SILENT_COMMUNITY",
 		"--port", fmt.Sprint(port), "--timeout", "1s", "--retries", "0")
 	r.ok("nodes", "update", "agent", "--set", "snmp_profile=silent")
 	r.fails(75, []string{"poll"}, "snmp", "poll", "agent")
