@@ -29,23 +29,23 @@ func (e *Env) newControlStructures() *exec.ControlStructureSet {
 		if !ok {
 			continue
 		}
-		set[name] = guardParser(orig)
+		set[name] = e.guardParser(orig)
 	}
-	set["include"] = guardParser(e.includeParser)
-	set["import"] = guardParser(e.importParser)
-	set["from"] = guardParser(e.fromParser)
-	set["extends"] = guardParser(e.extendsParser)
-	set["call"] = guardParser(callParser)
-	set["for"] = guardParser(forParser)
-	set["set"] = guardParser(e.setParser)
-	set["block"] = guardParser(e.blockParser)
+	set["include"] = e.guardParser(e.includeParser)
+	set["import"] = e.guardParser(e.importParser)
+	set["from"] = e.guardParser(e.fromParser)
+	set["extends"] = e.guardParser(e.extendsParser)
+	set["call"] = e.guardParser(e.callParser)
+	set["for"] = e.guardParser(forParser)
+	set["set"] = e.guardParser(e.setParser)
+	set["block"] = e.guardParser(e.blockParser)
 	return exec.NewControlStructureSet(set)
 }
 
 // guardParser wraps a statement parser: errors without a position get the
 // position of the statement, and macro bodies count their nesting depth
 // and accept extra arguments as varargs/kwargs.
-func guardParser(orig parser.ControlStructureParser) parser.ControlStructureParser {
+func (e *Env) guardParser(orig parser.ControlStructureParser) parser.ControlStructureParser {
 	return func(p *parser.Parser, args *parser.Parser) (nodes.ControlStructure, error) {
 		at := args.Current()
 		if at == nil || at.Line == 0 {
@@ -72,6 +72,7 @@ func guardParser(orig parser.ControlStructureParser) parser.ControlStructurePars
 				w.Nodes = append([]nodes.Node{macroCheckpoint(enterName, c.Name, c.Location, at)}, w.Nodes...)
 				w.Nodes = append(w.Nodes, macroCheckpoint(leaveName, c.Name, c.Location, at))
 			}
+			return &macroStmt{MacroControlStructure: c, env: e, tpl: p.Template.Identifier}, nil
 		}
 		return cs, nil
 	}
@@ -162,5 +163,56 @@ func (e *Env) blockParser(p *parser.Parser, args *parser.Parser) (nodes.ControlS
 		toks = toks[:1]
 	}
 	orig, _ := builtins.ControlStructures.Get("block")
-	return orig(p, parser.NewParser(p.Template.Identifier, tokens.NewStream(toks), p.Config, p.Loader, e.genv.ControlStructures))
+	cs, err := orig(p, parser.NewParser(p.Template.Identifier, tokens.NewStream(toks), p.Config, p.Loader, e.genv.ControlStructures))
+	if err != nil {
+		return nil, err
+	}
+	inner, ok := cs.(exec.ControlStructure)
+	if !ok || len(toks) == 0 {
+		return cs, nil
+	}
+	return &blockStmt{ControlStructure: inner, env: e, name: toks[0].Val}, nil
+}
+
+// blockStmt is gonja's block statement whose errors name the template that
+// defines the block body being rendered (a child overriding its parent's
+// block, or the parent itself).
+type blockStmt struct {
+	exec.ControlStructure
+	env  *Env
+	name string
+}
+
+// Execute renders the block and attributes its errors.
+func (b *blockStmt) Execute(r *exec.Renderer, tag *nodes.ControlStructureBlock) error {
+	err := b.ControlStructure.Execute(r, tag)
+	if err == nil {
+		return nil
+	}
+	owner := blockOwner(r.RootNode, b.name)
+	if owner == "" {
+		return err
+	}
+	return b.env.attribute(owner, err, stateOf(r))
+}
+
+// macroStmt is gonja's macro statement whose macro reports its errors in
+// the template that defines it (a macro of a parent template can be called
+// from a child's block).
+type macroStmt struct {
+	*controlStructures.MacroControlStructure
+	env *Env
+	tpl string
+}
+
+// Execute defines the macro in the context, wrapped.
+func (m *macroStmt) Execute(r *exec.Renderer, tag *nodes.ControlStructureBlock) error {
+	if err := m.MacroControlStructure.Execute(r, tag); err != nil {
+		return err
+	}
+	v, _ := r.Environment.Context.Get(m.Name)
+	if fn, ok := v.(exec.Macro); ok && m.tpl != "" {
+		r.Environment.Context.Set(m.Name, m.env.attributedMacro(m.tpl, fn, stateOf(r)))
+	}
+	return nil
 }

@@ -40,6 +40,8 @@ type callParam struct {
 // callStmt is {% call[(params)] macro(args) %}body{% endcall %}: the body
 // is available inside the macro as caller(args...).
 type callStmt struct {
+	env      *Env
+	tpl      string // the template the statement is written in
 	location *tokens.Token
 	params   []callParam
 	call     *nodes.Call
@@ -79,7 +81,7 @@ func (c *callStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) err
 			sub.Environment.Context.Set(p.name, v)
 		}
 		if err := sub.ExecuteWrapper(c.body); err != nil {
-			return exec.AsValue(err)
+			return exec.AsValue(c.env.attribute(c.tpl, err, stateOf(r)))
 		}
 		return exec.AsSafeValue(buf.String())
 	}
@@ -100,8 +102,8 @@ func (c *callStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) err
 	return err
 }
 
-func callParser(p *parser.Parser, args *parser.Parser) (nodes.ControlStructure, error) {
-	c := &callStmt{location: p.Current()}
+func (e *Env) callParser(p *parser.Parser, args *parser.Parser) (nodes.ControlStructure, error) {
+	c := &callStmt{env: e, tpl: p.Template.Identifier, location: p.Current()}
 	if args.Match(tokens.LeftParenthesis) != nil {
 		for args.Match(tokens.RightParenthesis) == nil {
 			name := args.Match(tokens.Name)

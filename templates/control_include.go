@@ -82,7 +82,7 @@ func (s *includeStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) 
 		Methods:           r.Environment.Methods,
 	}
 	if err := exec.NewRenderer(sub, r.Output, r.Config.Inherit(), &sandboxLoader{env: s.env}, tpl).Execute(); err != nil {
-		return s.env.locate(renderError(name, err, st), err.Error())
+		return s.env.attribute(outermost(tpl.Root(), name), err, st)
 	}
 	return nil
 }
@@ -154,11 +154,13 @@ func (s *importStmt) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) e
 	// Macros of the module see each other, as in a Jinja2 module.
 	module := r.Inherit()
 	macros := map[string]exec.Macro{}
+	st := stateOf(r)
 	for mname, node := range tpl.Macros() {
 		fn, err := exec.MacroNodeToFunc(node, module)
 		if err != nil {
 			return &Error{Template: name, Line: node.Location.Line, Msg: err.Error()}
 		}
+		fn = s.env.attributedMacro(name, fn, st)
 		macros[mname] = fn
 		module.Environment.Context.Set(mname, fn)
 	}

@@ -144,7 +144,7 @@ func (e *Env) Render(ctx context.Context, name string, vars map[string]any) (str
 	data[stateName] = st
 	w := &limitedWriter{st: st}
 	if err := execute(tpl, w, data); err != nil {
-		return "", e.locate(renderError(clean, err, st), err.Error())
+		return "", e.attribute(outermost(tpl.Root(), clean), err, st)
 	}
 	return w.buf.String(), nil
 }

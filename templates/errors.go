@@ -153,8 +153,7 @@ func cleanMessage(msg string) string {
 // renderError turns a gonja render error into a positioned *Error. state
 // tells whether a limit of the render was hit.
 func renderError(name string, err error, st *renderState) *Error {
-	var te *Error
-	if errors.As(err, &te) {
+	if te := findError(err); te != nil {
 		return te
 	}
 	msg := err.Error()
@@ -207,6 +206,7 @@ func trimGonjaContext(msg string) string {
 		case strings.HasPrefix(p, "Unable to render expression at line"),
 			strings.HasPrefix(p, "Unable to execute controlStructure at line"),
 			strings.HasPrefix(p, "unable to evaluate filter"),
+			strings.HasPrefix(p, "Unable to execute macro '"),
 			strings.HasPrefix(p, "filtered_expression("),
 			strings.Contains(p, "ControlStructure("),
 			strings.Contains(p, "Token["),

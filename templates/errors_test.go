@@ -72,3 +72,61 @@ func TestErrorMessagesDropInternals(t *testing.T) {
 		t.Errorf("got %q, want %q", err, want)
 	}
 }
+
+// TestErrorsNameTheTemplateThatFailed covers errors raised in another
+// template than the one rendered: a parent of an extends chain, a block
+// overridden by a child, an imported macro, a call block's body passed to an
+// imported macro, a parent's macro called from a child's block, and an
+// include inside a child's block. Each must name the file, line and column
+// that failed.
+func TestErrorsNameTheTemplateThatFailed(t *testing.T) {
+	files := map[string]string{
+		"undef.j2":     "hostname {{ node.name }}\nntp server {{ ntp_server }}\n",
+		"base.j2":      "line1\n{% block body %}{% endblock %}\nend {{ nope_base }}\n",
+		"child.j2":     "{% extends 'base.j2' %}\n{% block body %}ok{% endblock %}\n",
+		"mid.j2":       "{% extends 'base.j2' %}\n",
+		"leaf.j2":      "{% extends 'mid.j2' %}\n",
+		"base2.j2":     "a\n{% block body %}{% endblock %}\n",
+		"override.j2":  "{% extends 'base2.j2' %}\n{% block body %}\n\n  x {{ nope_child }}{% endblock %}\n",
+		"default.j2":   "{% extends 'base3.j2' %}\n",
+		"base3.j2":     "{% block b %}\n  {{ nope_default }}{% endblock %}\n",
+		"macros.j2":    "{% macro m(x) %}\n  v {{ x.nope }}\n{% endmacro %}\n{% macro box() %}[{{ caller() }}]{% endmacro %}\n",
+		"import.j2":    "{% import 'macros.j2' as mc %}\nhello\n{{ mc.m({'a': 1}) }}\n",
+		"from.j2":      "{% from 'macros.j2' import m %}\nhello\n{{ m({'a': 1}) }}\n",
+		"callbody.j2":  "{% import 'macros.j2' as mc %}\n{% call mc.box() %}\n  {{ nope_body }}{% endcall %}\n",
+		"pmacro.j2":    "{% extends 'pbase.j2' %}{% block b %}{{ pm() }}{% endblock %}",
+		"pbase.j2":     "{% macro pm() %}\n{{ nope_pm }}{% endmacro %}{% block b %}{% endblock %}",
+		"blockinc.j2":  "{% extends 'base2.j2' %}\n{% block body %}{% include 'undef.j2' %}{% endblock %}",
+		"incchild.j2":  "first\n{% include 'child.j2' %}\n",
+		"samefile.j2":  "{% macro m() %}\n  {{ nope_here }}{% endmacro %}\nx\n{{ m() }}\n",
+		"filtermac.j2": "{% from 'fmacros.j2' import f %}\n{{ f() }}\n",
+		"fmacros.j2":   "{% macro f() %}\n\n{{ 'not-an-ip' | network }}{% endmacro %}\n",
+	}
+	tests := []struct{ name, want string }{
+		{"child.j2", `base.j2:3:8: undefined variable "nope_base"`},
+		{"leaf.j2", `base.j2:3:8: undefined variable "nope_base"`},
+		{"override.j2", `override.j2:4:8: undefined variable "nope_child"`},
+		{"default.j2", `base3.j2:2:6: undefined variable "nope_default"`},
+		{"import.j2", `macros.j2:2:8: undefined attribute or item "nope" of x`},
+		{"from.j2", `macros.j2:2:8: undefined attribute or item "nope" of x`},
+		{"callbody.j2", `callbody.j2:3:6: undefined variable "nope_body"`},
+		{"pmacro.j2", `pbase.j2:2:4: undefined variable "nope_pm"`},
+		{"blockinc.j2", `undef.j2:2:15: undefined variable "ntp_server"`},
+		{"incchild.j2", `base.j2:3:8: undefined variable "nope_base"`},
+		{"samefile.j2", `samefile.j2:2:6: undefined variable "nope_here"`},
+		{"filtermac.j2", `fmacros.j2:3:18: filter network: "not-an-ip" is not an IP address or prefix`},
+	}
+	env := New(mapFS(files), Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := env.Render(context.Background(), tt.name, map[string]any{"node": map[string]any{"name": "r1"}})
+			var te *Error
+			if !errors.As(err, &te) {
+				t.Fatalf("%T is not *Error: %v", err, err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error\n got %q\nwant %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -31,6 +31,7 @@ type renderState struct {
 	depth     int
 	limit     error          // the limit that stopped the render, if any
 	caller    *pendingCaller // caller() of the call block being evaluated
+	crossed   *Error         // the last error attributed to a template (see Env.attribute)
 }
 
 // check reports a time limit or cancellation of the render.

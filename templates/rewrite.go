@@ -81,6 +81,8 @@ func optimizeDefaults(n nodes.Node) {
 			}
 		case *controlStructures.MacroControlStructure:
 			optimizeDefaults(cs.Wrapper)
+		case *macroStmt:
+			optimizeDefaults(cs.Wrapper)
 		case *callStmt:
 			optimizeDefaults(cs.body)
 		}
