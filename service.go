@@ -47,6 +47,7 @@ type Service interface {
 	SNMPService
 	GitService
 	SecretService
+	IdentityService
 	// Close releases the underlying resources.
 	Close() error
 }

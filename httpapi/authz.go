@@ -7,66 +7,70 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// Permission is the one `resource:action` right a route requires.
-type Permission string
+// Permission is the one `resource:action` right a route requires. The
+// vocabulary lives in the root package (unet.Permissions), where the role
+// table uses it; the names below mirror it for the route table.
+type Permission = unet.Permission
 
-// Permissions of the API. PermPublic marks routes that need no
-// identity at all (health probes, the API description, and the Git webhook
-// receiver, which authenticates each delivery by its signature instead).
+// Permissions of the API (see unet.Permissions). PermPublic marks routes
+// that need no identity at all.
 const (
-	PermPublic          Permission = "public"
-	PermNodesRead       Permission = "nodes:read"
-	PermNodesWrite      Permission = "nodes:write"
-	PermLinksRead       Permission = "links:read"
-	PermLinksWrite      Permission = "links:write"
-	PermLocationsRead   Permission = "locations:read"
-	PermLocationsWrite  Permission = "locations:write"
-	PermVendorsRead     Permission = "vendors:read"
-	PermVendorsWrite    Permission = "vendors:write"
-	PermChangesRead     Permission = "changes:read"
-	PermInventoryImport Permission = "inventory:import"
-	PermInventoryExport Permission = "inventory:export"
-
-	PermPoliciesRead      Permission = "policies:read"
-	PermPoliciesValidate  Permission = "policies:validate"
-	PermPoliciesEvaluate  Permission = "policies:evaluate"
-	PermPoliciesApply     Permission = "policies:apply"
-	PermTemplatesRead     Permission = "templates:read"
-	PermTemplatesValidate Permission = "templates:validate"
-	PermTemplatesRender   Permission = "templates:render"
-	PermSNMPRead          Permission = "snmp:read"
-	PermSNMPWrite         Permission = "snmp:write"
-	PermSNMPPoll          Permission = "snmp:poll"
-	PermGitRead           Permission = "git:read"
-	PermGitWrite          Permission = "git:write"
-	PermGitSync           Permission = "git:sync"
-	PermGitPromote        Permission = "git:promote"
-	PermSecretsRead       Permission = "secrets:read"
-	PermSecretsWrite      Permission = "secrets:write"
+	PermPublic            = unet.PermPublic
+	PermNodesRead         = unet.PermNodesRead
+	PermNodesWrite        = unet.PermNodesWrite
+	PermLinksRead         = unet.PermLinksRead
+	PermLinksWrite        = unet.PermLinksWrite
+	PermLocationsRead     = unet.PermLocationsRead
+	PermLocationsWrite    = unet.PermLocationsWrite
+	PermVendorsRead       = unet.PermVendorsRead
+	PermVendorsWrite      = unet.PermVendorsWrite
+	PermChangesRead       = unet.PermChangesRead
+	PermChangesApprove    = unet.PermChangesApprove
+	PermInventoryImport   = unet.PermInventoryImport
+	PermInventoryExport   = unet.PermInventoryExport
+	PermPoliciesRead      = unet.PermPoliciesRead
+	PermPoliciesValidate  = unet.PermPoliciesValidate
+	PermPoliciesEvaluate  = unet.PermPoliciesEvaluate
+	PermPoliciesApply     = unet.PermPoliciesApply
+	PermTemplatesRead     = unet.PermTemplatesRead
+	PermTemplatesValidate = unet.PermTemplatesValidate
+	PermTemplatesRender   = unet.PermTemplatesRender
+	PermSNMPRead          = unet.PermSNMPRead
+	PermSNMPWrite         = unet.PermSNMPWrite
+	PermSNMPPoll          = unet.PermSNMPPoll
+	PermGitRead           = unet.PermGitRead
+	PermGitWrite          = unet.PermGitWrite
+	PermGitSync           = unet.PermGitSync
+	PermGitPromote        = unet.PermGitPromote
+	PermSecretsRead       = unet.PermSecretsRead
+	PermSecretsWrite      = unet.PermSecretsWrite
+	PermUsersRead         = unet.PermUsersRead
+	PermUsersWrite        = unet.PermUsersWrite
+	PermRolesRead         = unet.PermRolesRead
+	PermRolesWrite        = unet.PermRolesWrite
+	PermTokensRead        = unet.PermTokensRead
+	PermTokensWrite       = unet.PermTokensWrite
+	PermAuditRead         = unet.PermAuditRead
 )
 
 // Permissions lists every permission a route may require: the vocabulary the
 // security layer grants to roles.
-func Permissions() []Permission {
-	return []Permission{PermPublic, PermNodesRead, PermNodesWrite, PermLinksRead, PermLinksWrite, PermLocationsRead,
-		PermLocationsWrite, PermVendorsRead, PermVendorsWrite, PermChangesRead, PermInventoryImport, PermInventoryExport,
-		PermPoliciesRead, PermPoliciesValidate, PermPoliciesEvaluate, PermPoliciesApply, PermTemplatesRead,
-		PermTemplatesValidate, PermTemplatesRender, PermSNMPRead, PermSNMPWrite, PermSNMPPoll,
-		PermGitRead, PermGitWrite, PermGitSync, PermGitPromote, PermSecretsRead, PermSecretsWrite}
-}
+func Permissions() []Permission { return unet.Permissions() }
 
-// Authorizer decides whether a request may exercise a permission. It returns
-// the actor recorded in the change log for the request's mutations, or an
-// *unet.Error with code unauthorized (no valid identity) or forbidden (identity
-// lacks the permission).
+// Authorizer decides whether a request may exercise a permission. It
+// returns the principal whose name the change log records for the request's
+// mutations (nil for a public route that needs no identity), or an
+// *unet.Error with code unauthorized (no valid identity) or forbidden (the
+// identity lacks the permission; the principal is then returned too, for
+// the audit log).
 type Authorizer interface {
-	Authorize(r *http.Request, perm Permission) (actor string, err error)
+	Authorize(r *http.Request, perm Permission) (*unet.Principal, error)
 	// Mode names the authentication mode, e.g. "none".
 	Mode() string
 }
 
 // ActorHeader carries the actor name in auth mode none, so that a remote CLI
-// records the same author as a local one.
+// records the same author as a local one. Other modes ignore it.
 const ActorHeader = "X-Unet-Actor"
 
 // AnonymousActor is recorded when a request in auth mode none names no actor.
@@ -80,14 +84,15 @@ type NoAuth struct{}
 // Mode returns "none".
 func (NoAuth) Mode() string { return "none" }
 
-// Authorize allows every permission and returns the actor named by the request.
-func (NoAuth) Authorize(r *http.Request, _ Permission) (string, error) {
+// Authorize allows every permission and returns the actor named by the
+// request, holding every permission.
+func (NoAuth) Authorize(r *http.Request, _ Permission) (*unet.Principal, error) {
 	a := strings.TrimSpace(r.Header.Get(ActorHeader))
 	if a == "" {
-		return AnonymousActor, nil
+		a = AnonymousActor
 	}
 	if len(a) > 128 {
-		return "", statusError(http.StatusBadRequest, unet.EINVALID, ActorHeader+" is longer than 128 characters")
+		return nil, statusError(http.StatusBadRequest, unet.EINVALID, ActorHeader+" is longer than 128 characters")
 	}
-	return a, nil
+	return &unet.Principal{User: a, Method: unet.AuthMethodNone, Permissions: unet.GrantablePermissions()}, nil
 }

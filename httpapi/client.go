@@ -25,6 +25,7 @@ import (
 type Client struct {
 	base  string
 	actor string
+	token string
 	hc    *http.Client
 }
 
@@ -32,8 +33,11 @@ var _ unet.Service = (*Client)(nil)
 
 // ClientOptions configure a Client.
 type ClientOptions struct {
-	// Actor is sent as X-Unet-Actor when the context names none.
+	// Actor is sent as X-Unet-Actor when the context names none (servers
+	// in auth mode none believe it; the others ignore it).
 	Actor string
+	// Token is sent as "Authorization: Bearer …" with every request.
+	Token string
 	// HTTPClient replaces the default client (keep-alive transport with a 5 s
 	// connect timeout; requests are bounded by their context).
 	HTTPClient *http.Client
@@ -58,7 +62,7 @@ func NewClient(baseURL string, o ClientOptions) (*Client, error) {
 		}
 		hc = &http.Client{Transport: tr}
 	}
-	return &Client{base: strings.TrimRight(u.String(), "/"), actor: o.Actor, hc: hc}, nil
+	return &Client{base: strings.TrimRight(u.String(), "/"), actor: o.Actor, token: o.Token, hc: hc}, nil
 }
 
 // URL returns the server's base URL.
@@ -102,6 +106,9 @@ func (c *Client) send(ctx context.Context, k call) (*http.Response, error) {
 	req.Header.Set("Accept", "application/json")
 	if k.body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	if k.ifMatch > 0 {
 		req.Header.Set("If-Match", etag(k.ifMatch))

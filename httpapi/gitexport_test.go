@@ -20,11 +20,11 @@ type grantOnly map[httpapi.Permission]bool
 
 func (grantOnly) Mode() string { return "test" }
 
-func (g grantOnly) Authorize(_ *http.Request, p httpapi.Permission) (string, error) {
+func (g grantOnly) Authorize(_ *http.Request, p httpapi.Permission) (*unet.Principal, error) {
 	if p == httpapi.PermPublic || g[p] {
-		return "bob", nil
+		return &unet.Principal{User: "bob"}, nil
 	}
-	return "", unet.Errorf(unet.EFORBIDDEN, "permission %s denied", p)
+	return nil, unet.Errorf(unet.EFORBIDDEN, "permission %s denied", p)
 }
 
 // TestGitExportOverHTTP: `unet --server URL git export` commits the server's

@@ -41,14 +41,14 @@ type denyAll struct {
 
 func (d *denyAll) Mode() string { return "test" }
 
-func (d *denyAll) Authorize(r *http.Request, p Permission) (string, error) {
+func (d *denyAll) Authorize(r *http.Request, p Permission) (*unet.Principal, error) {
 	d.mu.Lock()
 	d.asked = append(d.asked, p)
 	d.mu.Unlock()
 	if p == PermPublic {
-		return "probe", nil
+		return &unet.Principal{User: "probe"}, nil
 	}
-	return "", unet.Errorf(unet.EFORBIDDEN, "permission %s denied", p)
+	return nil, unet.Errorf(unet.EFORBIDDEN, "permission %s denied", p)
 }
 
 func TestEveryRouteHasOnePermission(t *testing.T) {

@@ -160,6 +160,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.engineRoutes()...)
 	rs = append(rs, s.gitRoutes()...)
 	rs = append(rs, s.secretRoutes()...)
+	rs = append(rs, s.identityRoutes()...)
 	return rs
 }
 

@@ -29,6 +29,9 @@ const DefaultMaxEngineResults = 1_000_000
 type Options struct {
 	// Authorizer checks each route's permission (default NoAuth).
 	Authorizer Authorizer
+	// Audit receives the audit log entries: every mutating request and
+	// every denial (nil: nothing is recorded).
+	Audit AuditRecorder
 	// Logger receives access and error logs (default: discarded).
 	Logger *slog.Logger
 	// AccessLog logs one line per request at Info level.
@@ -341,12 +344,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 				}
 			}
 		}
-		actor, err := s.opts.Authorizer.Authorize(r, rt.Permission)
-		if err != nil {
-			return err
-		}
-		r = r.WithContext(unet.WithActor(r.Context(), actor))
-		return rt.handle(w, r)
+		return s.authorized(w, r, rt)
 	})
 }
 

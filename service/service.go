@@ -38,6 +38,8 @@ type Service struct {
 	sec secretsState
 	// demo holds the demo switch and the default template sources.
 	demo demoState
+	// ident holds the token pepper and password hashing parameters.
+	ident identityState
 }
 
 var _ unet.Service = (*Service)(nil)

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/unet-dev/unet"
+)
+
+// AuditRecorder appends entries to the audit log (service.Service is one).
+type AuditRecorder interface {
+	RecordAudit(ctx context.Context, e *unet.AuditEntry) error
+}
+
+// auditWriteTimeout bounds the write of one audit entry.
+const auditWriteTimeout = 10 * time.Second
+
+// audited reports whether a request's outcome goes to the audit log: every
+// request that may change something (any method but GET and HEAD) and every
+// refusal for lack of identity or permission.
+func audited(method string, status int) bool {
+	return (method != http.MethodGet && method != http.MethodHead) ||
+		status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusTooManyRequests
+}
+
+// audit records one request's outcome. It runs after the handler, on a
+// context detached from the client's, so that a client that disconnects
+// cannot skip it. Never recorded: credentials, bodies, query strings.
+func (s *Server) audit(w http.ResponseWriter, r *http.Request, rt Route, p *unet.Principal, status int, err error) {
+	if s.opts.Audit == nil || !audited(r.Method, status) {
+		return
+	}
+	e := &unet.AuditEntry{Actor: actorOf(p), AuthMethod: unet.AuthMethodNone, Permission: rt.Permission,
+		Method: r.Method, Route: rt.Path, Status: status, SourceIP: sourceIP(r),
+		RequestID: w.Header().Get(RequestIDHeader)}
+	if p != nil {
+		e.AuthMethod = p.Method
+		if p.TokenID != "" {
+			e.AuthMethod = p.Method + ":" + p.TokenID
+		}
+	}
+	if len(rt.PathParams) > 0 {
+		e.Object = strings.TrimPrefix(r.URL.Path, BasePath+"/")
+	}
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusTooManyRequests:
+		e.Outcome = unet.OutcomeDenied
+	case status >= 400 || err != nil:
+		e.Outcome = unet.OutcomeError
+	default:
+		e.Outcome = unet.OutcomeOK
+	}
+	if err != nil {
+		var ue *unet.Error
+		if errors.As(err, &ue) && ue.Code != unet.EINTERNAL {
+			e.Detail = ue.Message
+		} else {
+			e.Detail = "internal error"
+		}
+	} else if reason := r.URL.Query().Get("reason"); reason != "" {
+		e.Detail = "reason: " + reason
+	}
+	if len(e.Detail) > 1024 {
+		e.Detail = e.Detail[:1024]
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditWriteTimeout)
+	defer cancel()
+	if werr := s.opts.Audit.RecordAudit(ctx, e); werr != nil {
+		s.log.LogAttrs(ctx, slog.LevelError, "audit log write failed", slog.String("request_id", e.RequestID),
+			slog.String("route", e.Method+" "+e.Route), slog.String("actor", e.Actor), slog.Any("error", werr))
+	}
+}
+
+func sourceIP(r *http.Request) string {
+	if a := SourceAddr(r); a.IsValid() {
+		return a.String()
+	}
+	return ""
+}
+
+// authorized runs the route's permission check and then its handler, and
+// records the outcome in the audit log: the principal becomes the request's
+// actor, a 401 carries the Bearer challenge.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route) error {
+	p, err := s.opts.Authorizer.Authorize(r, rt.Permission)
+	if err == nil {
+		ctx := unet.WithPrincipal(unet.WithActor(r.Context(), actorOf(p)), p)
+		r = r.WithContext(ctx)
+		err = rt.handle(w, r)
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = StatusOf(err)
+		if clientGone(r, err) {
+			status = StatusClientClosedRequest
+		}
+	} else if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
+		status = sw.status
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", AuthChallenge)
+	}
+	s.audit(w, r, rt, p, status, err)
+	return err
+}
