@@ -47,6 +47,9 @@ type app struct {
 	// config is --config; secretsKey is --secrets-key (a reference).
 	config     string
 	secretsKey string
+	// tokenPepper is --token-pepper (a reference); token is --token.
+	tokenPepper string
+	token       string
 
 	// outFile is set when a command that writes text takes -o FILE.
 	outFile string
@@ -130,6 +133,8 @@ against a μNet server (--server).`,
 	pf.CountVarP(&a.verbose, "verbose", "v", "more detail on stderr (repeatable)")
 	pf.StringVar(&a.config, "config", "", "TOML config file, e.g. for its [secrets] section (env UNET_CONFIG)")
 	pf.StringVar(&a.secretsKey, "secrets-key", "", "key of the secrets stored in the database, as a reference: env:NAME or file:PATH (env UNET_SECRETS_KEY)")
+	pf.StringVar(&a.tokenPepper, "token-pepper", "", "key of the API token digests, as a reference: env:NAME or file:PATH (env UNET_TOKEN_PEPPER)")
+	pf.StringVar(&a.token, "token", "", "API token sent to the --server as a bearer credential (env UNET_TOKEN)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
@@ -151,6 +156,10 @@ against a μNet server (--server).`,
 		a.serveCommand(),
 		a.gitCommand(),
 		a.secretsCommand(),
+		a.usersCommand(),
+		a.rolesCommand(),
+		a.tokensCommand(),
+		a.auditCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
@@ -234,7 +243,7 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		return a.svc, nil
 	}
 	if a.server != "" {
-		svc, err := openRemote(ctx, a.server, a.actor())
+		svc, err := openRemote(ctx, a.server, a.actor(), a.bearerToken())
 		if err != nil {
 			return nil, err
 		}
@@ -268,6 +277,9 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	// files, so Git sources may be local paths and file:// URLs.
 	svc.SetGitAllowLocalURLs(true)
 	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
+		return nil, closeAfter(err, db, "the database")
+	}
+	if err := a.configureIdentity(ctx, svc, cfg); err != nil {
 		return nil, closeAfter(err, db, "the database")
 	}
 	a.db = db

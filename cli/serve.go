@@ -32,7 +32,9 @@ const DemoDatabaseURL = "sqlite://./unet-demo.db"
 type serveConfig struct {
 	Server struct {
 		Listen          string   `toml:"listen"`
-		AuthMode        string   `toml:"auth_mode"`
+		Auth            string   `toml:"auth"`
+		AuthMode        string   `toml:"auth_mode"` // older name of auth
+		TokenPepper     string   `toml:"token_pepper"`
 		MaxBodyBytes    int64    `toml:"max_body_bytes"`
 		MaxImportBytes  int64    `toml:"max_import_bytes"`
 		RequireIfMatch  bool     `toml:"require_if_match"`
@@ -141,8 +143,10 @@ database, with /healthz and /readyz for probes. The database is migrated on
 start unless --no-migrate. --demo loads the demo dataset first (into
 ` + DemoDatabaseURL + ` unless --db names another database).
 
-Auth mode none (the only mode so far) is refused on anything but a loopback
-address. SIGINT/SIGTERM stop the server gracefully: no new connections,
+Auth mode none (everyone may do everything, X-Unet-Actor names the actor) is
+refused on anything but a loopback address. Auth mode local requires an API
+token (unet tokens create) on every route but the health probes, the API
+document and the webhook receiver, and the token pepper (--token-pepper). SIGINT/SIGTERM stop the server gracefully: no new connections,
 in-flight requests finish, then the database is closed.
 
 Precedence: config file < environment (UNET_LISTEN, UNET_DATABASE_URL,
@@ -157,7 +161,9 @@ UNET_AUTH_MODE) < flags.`,
 	fl.StringVar(&f.config, "config", "", "TOML config file (env UNET_CONFIG)")
 	fl.BoolVar(&f.demo, "demo", false, "load the demo dataset before serving (default database "+DemoDatabaseURL+")")
 	fl.BoolVar(&f.noMigrate, "no-migrate", false, "do not migrate the database on start (/readyz answers 503 until it is)")
-	fl.StringVar(&f.authMode, "auth-mode", "", "authentication mode: none (env UNET_AUTH_MODE)")
+	fl.StringVar(&f.authMode, "auth", "", "authentication mode: none or local (API tokens) (env UNET_AUTH_MODE)")
+	fl.StringVar(&f.authMode, "auth-mode", "", "older name of --auth")
+	_ = fl.MarkHidden("auth-mode")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json")
 	fl.BoolVar(&f.requireIfMatch, "require-if-match", false, "answer 428 to PATCH/DELETE without If-Match")
 	fl.StringVar(&f.sqliteSync, "sqlite-sync", "", "SQLite durability: full (default: every acknowledged write survives a power loss) or normal (faster; the last writes before a power loss may be lost)")
@@ -185,7 +191,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	a.conf = cfg
 	listen := pick(f.listen, a.env.Getenv("UNET_LISTEN"), cfg.Server.Listen, DefaultListen)
-	mode := pick(f.authMode, a.env.Getenv("UNET_AUTH_MODE"), cfg.Server.AuthMode, "none")
+	mode := pick(f.authMode, a.env.Getenv("UNET_AUTH_MODE"), cfg.Server.Auth, cfg.Server.AuthMode, "none")
 	dbURL := cfg.Database.URL
 	if cmd.Flags().Changed("db") || a.env.Getenv("UNET_DATABASE_URL") != "" {
 		dbURL = a.dbURL
@@ -200,8 +206,14 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	switch mode {
 	case "none":
 		auth = httpapi.NoAuth{}
+	case "local":
+		if a.tokenPepperRef(cfg) == "" {
+			return usagef("--auth local needs a token pepper: give --token-pepper env:NAME or file:PATH (or UNET_TOKEN_PEPPER, or token_pepper in [server]); API tokens are verified with it")
+		}
+		// The authenticators need the service; they are set once it is built.
+		auth = httpapi.LocalAuth{}
 	default:
-		return usagef("unknown auth mode %q (this build supports: none)", mode)
+		return usagef("unknown auth mode %q (want none or local)", mode)
 	}
 	if err := httpapi.CheckListenAddr(listen, auth); err != nil {
 		return usagef("%v", err)
@@ -276,6 +288,12 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
 		return err
 	}
+	if err := a.configureIdentity(ctx, svc, cfg); err != nil {
+		return err
+	}
+	if mode == "local" {
+		auth = httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}
+	}
 	if err := a.configureSources(svc, f.jobs); err != nil {
 		return err
 	}
@@ -296,6 +314,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	opts := httpapi.Options{
 		Authorizer:      auth,
+		Audit:           svc,
 		Logger:          logger,
 		AccessLog:       cfg.Server.AccessLog == nil || *cfg.Server.AccessLog,
 		Ready:           httpapi.DatabaseReady(db, readyFile),

@@ -79,31 +79,11 @@ func decodeKey(material []byte) []byte {
 // history and process listings). A file is read as is, so a file of 32 raw
 // bytes works even when its last byte is a newline.
 func LoadKey(ctx context.Context, ref string, lookupEnv func(string) (string, bool)) (*Key, error) {
-	r, err := ParseRef(ref)
-	if err != nil || r.Scheme == SchemeDB {
-		return nil, fmt.Errorf("secrets key: %w (the key is given by reference: env:NAME or file:PATH)", ErrInvalidRef)
-	}
-	if err := ctx.Err(); err != nil {
+	material, err := LoadMaterial(ctx, "secrets key", ref, lookupEnv)
+	if err != nil {
 		return nil, err
 	}
-	var material []byte
-	switch r.Scheme {
-	case SchemeEnv:
-		if lookupEnv == nil {
-			lookupEnv = os.LookupEnv
-		}
-		v, err := resolveEnv(r, lookupEnv)
-		if err != nil {
-			return nil, fmt.Errorf("secrets key: %w", err)
-		}
-		material = []byte(v.Reveal())
-	default:
-		b, err := readLimited(r.Name)
-		if err != nil {
-			return nil, fmt.Errorf("secrets key %s: %w", r, err)
-		}
-		material = b
-	}
+	r, _ := ParseRef(ref)
 	k, err := ParseKey(material)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r, err)
@@ -203,4 +183,34 @@ func (kr *Keyring) Open(name string, s Sealed) (Secret, error) {
 		have += " (previous: " + strings.Join(prev, ", ") + ")"
 	}
 	return "", fmt.Errorf("%w: secret %s was encrypted with key %s, the configured key is %s", ErrWrongKey, name, s.KeyID, have)
+}
+
+// LoadMaterial reads the bytes named by a reference to key material
+// (env:NAME or file:PATH, never db:): the secrets key, the token pepper.
+// what names the material in errors.
+func LoadMaterial(ctx context.Context, what, ref string, lookupEnv func(string) (string, bool)) ([]byte, error) {
+	r, err := ParseRef(ref)
+	if err != nil || r.Scheme == SchemeDB {
+		return nil, fmt.Errorf("%s: %w (the key is given by reference: env:NAME or file:PATH)", what, ErrInvalidRef)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch r.Scheme {
+	case SchemeEnv:
+		if lookupEnv == nil {
+			lookupEnv = os.LookupEnv
+		}
+		v, err := resolveEnv(r, lookupEnv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		return []byte(v.Reveal()), nil
+	default:
+		b, err := readLimited(r.Name)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", what, r, err)
+		}
+		return b, nil
+	}
 }
