@@ -296,3 +296,7 @@ func (s *Service) checkRole(ctx context.Context, r sqlstore.Reader, name string)
 	}
 	return nil
 }
+
+// SetClock replaces the service's clock (UTC, microsecond precision is
+// kept by the caller): for tests of expiry and throttling without waiting.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
