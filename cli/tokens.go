@@ -64,9 +64,6 @@ give it to the CLI with --token or UNET_TOKEN.`,
 		Example: "  unet tokens create --user ci --expires 90d --read-only --allow-ip 192.0.2.0/24 --description 'compliance job'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if req.User == "" {
-				return usagef("--user is required")
-			}
 			if expires != "" {
 				t, err := parseExpiry(expires, time.Now().UTC())
 				if err != nil {
@@ -88,7 +85,7 @@ give it to the CLI with --token or UNET_TOKEN.`,
 		},
 	}
 	f := create.Flags()
-	f.StringVar(&req.User, "user", "", "the user the token acts as")
+	f.StringVar(&req.User, "user", "", "the user the token acts as (through --server: default the caller)")
 	f.StringVar(&expires, "expires", "", "lifetime (90d, 2w, 12h) or expiry time (RFC 3339); default: no expiry")
 	f.BoolVar(&req.ReadOnly, "read-only", false, "allow only read permissions")
 	f.StringArrayVar(&req.AllowIPs, "allow-ip", nil, "accept the token only from this address or CIDR prefix (repeatable)")

@@ -15,14 +15,21 @@ import (
 const lastUsedEvery = time.Minute
 
 // CreateToken creates an API token for a user and returns it, this once,
-// with its secret. A caller may create tokens for itself; for another user
-// it needs users:write.
+// with its secret. A caller may create tokens for itself (the default user
+// through the API); for another user it needs users:write.
 func (s *Service) CreateToken(ctx context.Context, req unet.TokenRequest) (*unet.NewAPIToken, error) {
 	pepper, err := s.pepper()
 	if err != nil {
 		return nil, err
 	}
-	if p := unet.PrincipalFrom(ctx); p != nil && req.User != p.User {
+	p := unet.PrincipalFrom(ctx)
+	if req.User == "" && p != nil {
+		req.User = p.User
+	}
+	if req.User == "" {
+		return nil, unet.Invalid("invalid token request", unet.FieldError{Field: "user", Message: "name the user the token acts as (--user)"})
+	}
+	if p != nil && req.User != p.User {
 		if err := requireAdmin(ctx, unet.PermUsersWrite, "creating a token for another user"); err != nil {
 			return nil, err
 		}
