@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/httpapi"
 	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
@@ -26,6 +27,7 @@ type contractMode struct {
 	global []string // --db … or --server …
 	target string   // what the outputs name as the target (database or server URL)
 	dir    string   // a private directory for exports
+	token  string   // UNET_TOKEN of the remote mode against a server in auth mode local
 }
 
 // contractOut is one command's observable behaviour.
@@ -38,8 +40,11 @@ func (m *contractMode) run(t *testing.T, args ...string) contractOut {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
-		if k == "UNET_ACTOR" {
+		switch k {
+		case "UNET_ACTOR":
 			return "alice"
+		case "UNET_TOKEN":
+			return m.token
 		}
 		return ""
 	}}
@@ -47,8 +52,10 @@ func (m *contractMode) run(t *testing.T, args ...string) contractOut {
 	return contractOut{stdout: out.String(), stderr: errb.String(), code: code}
 }
 
-// startContractServer serves a fresh database over HTTP on loopback.
-func startContractServer(t *testing.T, dbURL string) string {
+// startContractServer serves a fresh database over HTTP on loopback. With
+// withToken the server runs in auth mode local and the returned token is a
+// real API token of user alice (admin), the actor of the local mode.
+func startContractServer(t *testing.T, dbURL string, withToken bool) (url, token string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, dbURL)
@@ -61,7 +68,24 @@ func startContractServer(t *testing.T, dbURL string) string {
 	svc := service.New(db)
 	svc.SetDemo(true) // as `unet serve --demo`: the demo policies and templates
 	svc.SetGitAllowLocalURLs(true)
-	srv, err := httpapi.New(svc, httpapi.Options{})
+	opts := httpapi.Options{}
+	if withToken {
+		if err := svc.SetTokenPepper([]byte("contract-test-pepper-0123456789abcdef")); err != nil {
+			t.Fatal(err)
+		}
+		actx := unet.WithActor(ctx, "setup")
+		if _, err := svc.CreateUser(actx, unet.NewUser{Name: "alice", Roles: []string{unet.RoleAdmin}}); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := svc.CreateToken(actx, unet.TokenRequest{User: "alice", Description: "contract test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		token = tok.Token
+		opts.Audit = svc
+		opts.Authorizer = httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}
+	}
+	srv, err := httpapi.New(svc, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +94,7 @@ func startContractServer(t *testing.T, dbURL string) string {
 		hs.Close()
 		db.Close()
 	})
-	return hs.URL
+	return hs.URL, token
 }
 
 // normalizer replaces what legitimately differs between two runs: object
@@ -217,6 +241,10 @@ func contractScenario() [][]string {
 		"nodes status lon-acc-01",
 		"nodes drift",
 		"snmp profile delete lab",
+		// Roles are the same table on both sides.
+		"roles list -o table",
+		"roles show operator",
+		"roles show nosuch",
 	}
 	out := make([][]string, len(lines))
 	for i, l := range lines {
@@ -316,12 +344,20 @@ func newestChange(t *testing.T, m *contractMode) string {
 // database and against a server, and requires identical stdout, stderr and
 // exit codes once IDs, timestamps and target names are normalised.
 func TestLocalAndRemoteModesAgree(t *testing.T) {
-	runContract(t, "sqlite://"+filepath.Join(t.TempDir(), "remote.db"))
+	runContract(t, "sqlite://"+filepath.Join(t.TempDir(), "remote.db"), false)
+}
+
+// TestLocalAndRemoteWithTokenAgree runs the session against a server in
+// auth mode local, the remote CLI sending a real API token (UNET_TOKEN): a
+// user with the admin role sees exactly what local mode shows, and the
+// change log names the token's user.
+func TestLocalAndRemoteWithTokenAgree(t *testing.T) {
+	runContract(t, "sqlite://"+filepath.Join(t.TempDir(), "remote.db"), true)
 }
 
 // TestLocalSQLiteAndRemotePostgresAgree runs the session against a local
-// SQLite file and a server over PostgreSQL: the engine behind the server does
-// not show either.
+// SQLite file and a server over PostgreSQL in auth mode local (a real API
+// token): neither the engine behind the server nor the authentication shows.
 func TestLocalSQLiteAndRemotePostgresAgree(t *testing.T) {
 	if os.Getenv(testutil.PostgresEnv) == "" {
 		url, stop, err := testutil.StartPostgres()
@@ -331,17 +367,17 @@ func TestLocalSQLiteAndRemotePostgresAgree(t *testing.T) {
 		t.Cleanup(stop)
 		t.Setenv(testutil.PostgresEnv, url)
 	}
-	runContract(t, testutil.NewPostgresDB(t))
+	runContract(t, testutil.NewPostgresDB(t), true)
 }
 
-func runContract(t *testing.T, remoteDB string) {
+func runContract(t *testing.T, remoteDB string, withToken bool) {
 	file, bad := writeContractInputs(t)
 	local := &contractMode{name: "local", dir: t.TempDir()}
 	local.target = "sqlite://" + filepath.Join(t.TempDir(), "local.db")
 	createLocalDB(t, local.target)
 	local.global = []string{"--db", local.target}
 	remote := &contractMode{name: "remote", dir: t.TempDir()}
-	remote.target = startContractServer(t, remoteDB)
+	remote.target, remote.token = startContractServer(t, remoteDB, withToken)
 	remote.global = []string{"--server", remote.target}
 
 	nl, nr := &normalizer{ids: map[string]string{}}, &normalizer{ids: map[string]string{}}
