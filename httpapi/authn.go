@@ -2,7 +2,7 @@ package httpapi
 
 import (
 	"context"
-		"net"
+	"net"
 	"net/http"
 	"net/netip"
 	"strings"

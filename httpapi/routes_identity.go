@@ -45,7 +45,7 @@ func (s *Server) identityRoutes() []Route {
 			Summary: "Grant a role to a user, optionally with a scope", PathParams: nameParam("user"),
 			Body: unet.Grant{}, Status: http.StatusOK, Result: unet.User{}, handle: s.grantRole},
 		{Method: http.MethodDelete, Path: user + "/grants/{role}", Permission: PermUsersWrite, OperationID: "revokeRole", Tag: "identity",
-			Summary: "Revoke a role from a user",
+			Summary:    "Revoke a role from a user",
 			PathParams: append(nameParam("user"), Param{Name: "role", Type: "string", Description: "role name"}),
 			Status:     http.StatusOK, Result: unet.User{}, handle: s.revokeRole},
 		{Method: http.MethodGet, Path: BasePath + "/roles", Permission: PermRolesRead, OperationID: "listRoles", Tag: "identity",
