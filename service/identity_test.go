@@ -196,7 +196,11 @@ func TestTokenAuthentication(t *testing.T) {
 		}
 		unauthorized("outside the allow-list", tok.Token, netip.MustParseAddr("192.0.2.1"))
 		unauthorized("malformed", "unet_nope", loopback)
-		unauthorized("wrong secret", tok.Token[:len(tok.Token)-1]+"a", loopback)
+		wrong := tok.Token[:len(tok.Token)-1] + "a"
+		if wrong == tok.Token {
+			wrong = tok.Token[:len(tok.Token)-1] + "b"
+		}
+		unauthorized("wrong secret", wrong, loopback)
 		if _, err := svc.AuthenticateToken(context.Background(), tok.Token, netip.MustParseAddr("2001:db8::1")); err != nil {
 			t.Fatalf("allowed IPv6 address: %v", err)
 		}
