@@ -91,3 +91,48 @@ func BenchmarkHealthz(b *testing.B) {
 	h, _ := benchHandler(b, 50)
 	benchGet(b, h, "/healthz")
 }
+
+// BenchmarkGetNodeAuth is GET /api/v1/nodes/{id} in auth mode none and, in
+// the same run, in auth mode local with an API token (a viewer's): the cost
+// of authenticating each request.
+func BenchmarkGetNodeAuth(b *testing.B) {
+	_, n, svc := benchSetup(b, 1000)
+	local := svc.(*service.Service)
+	if err := local.SetTokenPepper([]byte("bench-pepper-0123456789abcdef012345")); err != nil {
+		b.Fatal(err)
+	}
+	ctx := unet.WithActor(context.Background(), "bench")
+	if _, err := local.CreateUser(ctx, unet.NewUser{Name: "viewer", Roles: []string{unet.RoleViewer}}); err != nil {
+		b.Fatal(err)
+	}
+	tok, err := local.CreateToken(ctx, unet.TokenRequest{User: "viewer"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	none, err := httpapi.New(svc, httpapi.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	withToken, err := httpapi.New(svc, httpapi.Options{Audit: local,
+		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: local}}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := "/api/v1/nodes/" + n.ID
+	b.Run("none", func(b *testing.B) { benchGet(b, none.Handler(), path) })
+	b.Run("token", func(b *testing.B) {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Token)
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				w := httptest.NewRecorder()
+				withToken.Handler().ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%s: %d %s", path, w.Code, w.Body)
+				}
+			}
+		})
+	})
+}

@@ -145,8 +145,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string, source ne
 	if err != nil {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
 	}
-	r := s.db.Reader()
-	t, err := r.GetToken(ctx, id)
+	t, err := s.db.Reader().GetTokenAuth(ctx, id)
 	if err != nil {
 		if unet.ErrorCode(err) == unet.ENOTFOUND {
 			return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
@@ -166,20 +165,16 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string, source ne
 	if len(t.AllowIPs) > 0 && !allowed(t.AllowIPs, source) {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "API token %s may not be used from %s", id, source)
 	}
-	u, err := r.GetUserByID(ctx, t.UserID)
-	if err != nil {
-		return nil, err
+	if t.UserDisabled {
+		return nil, unet.Errorf(unet.EUNAUTHORIZED, "user %s is disabled", t.User)
 	}
-	if u.Disabled {
-		return nil, unet.Errorf(unet.EUNAUTHORIZED, "user %s is disabled", u.Name)
-	}
-	perms, err := s.permissionsOf(ctx, u.Grants)
+	perms, err := s.permissionsOf(ctx, t.Grants)
 	if err != nil {
 		return nil, err
 	}
 	s.touchToken(ctx, id, now)
-	return &unet.Principal{User: u.Name, Method: unet.AuthMethodToken, TokenID: id, ReadOnly: t.ReadOnly,
-		Grants: u.Grants, Permissions: perms}, nil
+	return &unet.Principal{User: t.User, Method: unet.AuthMethodToken, TokenID: id, ReadOnly: t.ReadOnly,
+		Grants: t.Grants, Permissions: perms}, nil
 }
 
 func allowed(list []string, a netip.Addr) bool {

@@ -98,3 +98,52 @@ func (tx *Tx) TouchToken(ctx context.Context, id string, at time.Time) error {
 	}
 	return nil
 }
+
+// TokenAuth is what verifying an API token needs, read in one query: the
+// token, whether its owner is disabled, and the owner's grants.
+type TokenAuth struct {
+	StoredToken
+	UserDisabled bool
+	Grants       []unet.Grant
+}
+
+// GetTokenAuth reads a token with its owner's state and grants in one
+// query (one row per grant).
+func (r Reader) GetTokenAuth(ctx context.Context, id string) (*TokenAuth, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+tokenCols+`, u.disabled, COALESCE(g.role, ''), COALESCE(g.scope, '')
+		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN grants g ON g.user_id = u.id WHERE t.id = $1 ORDER BY g.role`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read API token %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out *TokenAuth
+	for rows.Next() {
+		var disabled int
+		var g unet.Grant
+		t, err := scanToken(tokenAuthRow{rows: rows, extra: []any{&disabled, &g.Role, &g.Scope}})
+		if err != nil {
+			return nil, fmt.Errorf("read API token %s: %w", id, err)
+		}
+		if out == nil {
+			out = &TokenAuth{StoredToken: *t, UserDisabled: disabled != 0, Grants: []unet.Grant{}}
+		}
+		if g.Role != "" {
+			out.Grants = append(out.Grants, g)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read API token %s: %w", id, err)
+	}
+	if out == nil {
+		return nil, unet.Errorf(unet.ENOTFOUND, "API token %q not found", id)
+	}
+	return out, nil
+}
+
+// tokenAuthRow scans the token columns followed by extra destinations.
+type tokenAuthRow struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (t tokenAuthRow) Scan(dest ...any) error { return t.rows.Scan(append(dest, t.extra...)...) }
