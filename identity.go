@@ -155,8 +155,8 @@ type Principal struct {
 	// TokenID is the API token used, if any.
 	TokenID string `json:"token_id,omitempty"`
 	// ReadOnly limits the identity to read permissions (a read-only token).
-	ReadOnly bool `json:"read_only,omitempty"`
-	Grants   []Grant
+	ReadOnly bool    `json:"read_only,omitempty"`
+	Grants   []Grant `json:"grants,omitempty"`
 	// Permissions is the union of the granted roles' permissions.
 	Permissions []Permission `json:"permissions"`
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/unet-dev/unet"
@@ -97,21 +98,12 @@ func (l LocalAuth) Authorize(r *http.Request, perm Permission) (*unet.Principal,
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "authentication required: send Authorization: Bearer with an API token (unet tokens create)")
 	}
 	if !p.Can(perm) {
-		if p.ReadOnly && !perm.ReadOnly() && hasPerm(p, perm) {
+		if p.ReadOnly && !perm.ReadOnly() && slices.Contains(p.Permissions, perm) {
 			return p, unet.Errorf(unet.EFORBIDDEN, "permission %s denied: API token %s is read-only", perm, p.TokenID)
 		}
 		return p, unet.Errorf(unet.EFORBIDDEN, "permission %s denied: user %s has no role that grants it", perm, p.User)
 	}
 	return p, nil
-}
-
-func hasPerm(p *unet.Principal, perm Permission) bool {
-	for _, q := range p.Permissions {
-		if q == perm {
-			return true
-		}
-	}
-	return false
 }
 
 // actorOf is the change-log actor of a principal.
