@@ -82,11 +82,15 @@ func sourceIP(r *http.Request) string {
 	return ""
 }
 
-// authorized runs the route's permission check and then its handler, and
+// authorized runs the route's permission check, then the request checks
+// that need no identity (body size, query parameters), then the handler, and
 // records the outcome in the audit log: the principal becomes the request's
 // actor, a 401 carries the Bearer challenge.
-func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route) error {
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, check func() error) error {
 	p, err := s.opts.Authorizer.Authorize(r, rt.Permission)
+	if err == nil {
+		err = check()
+	}
 	if err == nil {
 		ctx := unet.WithPrincipal(unet.WithActor(r.Context(), actorOf(p)), p)
 		r = r.WithContext(ctx)

@@ -249,6 +249,16 @@ func TestLocalAuthActorAuditAndHeaders(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") != httpapi.AuthChallenge {
 		t.Fatalf("unknown token: %d %v", resp.StatusCode, resp.Header)
 	}
+	// Authentication comes first: an anonymous caller learns nothing about
+	// a route's parameters or limits.
+	resp, _ = s.call(t, http.MethodGet, "/api/v1/nodes?nosuch=1", "", "")
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unknown parameter without a token: %d", resp.StatusCode)
+	}
+	resp, _ = s.call(t, http.MethodGet, "/api/v1/nodes?nosuch=1", view.Token, "")
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown parameter with a token: %d", resp.StatusCode)
+	}
 	resp, _ = s.call(t, http.MethodGet, "/api/v1/nodes", "", "", httpapi.ActorHeader, "ada")
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("X-Unet-Actor without a token: %d", resp.StatusCode)
@@ -262,8 +272,8 @@ func TestLocalAuthActorAuditAndHeaders(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &audit) != nil {
 		t.Fatalf("audit: %d %s", resp.StatusCode, b)
 	}
-	if len(audit.Items) != 4 {
-		t.Fatalf("want 4 denials, got %d: %s", len(audit.Items), b)
+	if len(audit.Items) != 5 {
+		t.Fatalf("want 5 denials, got %d: %s", len(audit.Items), b)
 	}
 	last := audit.Items[len(audit.Items)-1]
 	if last.Actor != "vic" || last.Permission != unet.PermVendorsWrite || last.Status != 403 || last.Route != "/api/v1/vendors" ||

@@ -328,23 +328,28 @@ func (s *Server) wrap(rt Route) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), work)
 		defer cancel()
 		r = r.WithContext(ctx)
-		if r.ContentLength > limit {
-			return statusError(http.StatusRequestEntityTooLarge, unet.EINVALID,
-				fmt.Sprintf("request body is larger than %d bytes", limit))
-		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if r.URL.RawQuery != "" {
-			query, err := url.ParseQuery(r.URL.RawQuery)
-			if err != nil {
-				return statusError(http.StatusBadRequest, unet.EINVALID, "malformed query string: "+err.Error())
+		// Checked after authentication: a caller without a valid identity
+		// learns nothing about the route but that it needs one.
+		check := func() error {
+			if r.ContentLength > limit {
+				return statusError(http.StatusRequestEntityTooLarge, unet.EINVALID,
+					fmt.Sprintf("request body is larger than %d bytes", limit))
 			}
-			for k := range query {
-				if !allowed[k] {
-					return statusError(http.StatusBadRequest, unet.EINVALID, unknownParam(k, rt.Query))
+			if r.URL.RawQuery != "" {
+				query, err := url.ParseQuery(r.URL.RawQuery)
+				if err != nil {
+					return statusError(http.StatusBadRequest, unet.EINVALID, "malformed query string: "+err.Error())
+				}
+				for k := range query {
+					if !allowed[k] {
+						return statusError(http.StatusBadRequest, unet.EINVALID, unknownParam(k, rt.Query))
+					}
 				}
 			}
+			return nil
 		}
-		return s.authorized(w, r, rt)
+		return s.authorized(w, r, rt, check)
 	})
 }
 
