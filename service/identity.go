@@ -173,13 +173,13 @@ func (s *Service) ListUsers(ctx context.Context) ([]unet.User, error) {
 }
 
 // updateUser loads a user in a transaction, applies fn and writes it.
-func (s *Service) updateUser(ctx context.Context, name, action string, fn func(u *sqlstore.StoredUser) error) (*unet.User, error) {
+func (s *Service) updateUser(ctx context.Context, name, action string, fn func(r sqlstore.Reader, u *sqlstore.StoredUser) error) (*unet.User, error) {
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		u, err := tx.Reader().GetUser(ctx, name)
 		if err != nil {
 			return err
 		}
-		if err := fn(u); err != nil {
+		if err := fn(tx.Reader(), u); err != nil {
 			return err
 		}
 		u.UpdatedAt = s.now()
@@ -200,10 +200,50 @@ func (s *Service) SetUserDisabled(ctx context.Context, name string, disabled boo
 	if disabled {
 		action = "users disable"
 	}
-	return s.updateUser(ctx, name, action, func(u *sqlstore.StoredUser) error {
+	return s.updateUser(ctx, name, action, func(r sqlstore.Reader, u *sqlstore.StoredUser) error {
+		if disabled && isAdmin(u) {
+			if err := keepAdmin(ctx, r, name, "disabling"); err != nil {
+				return err
+			}
+		}
 		u.Disabled = disabled
 		return nil
 	})
+}
+
+// keepAdmin refuses, through the API, a change that would leave no enabled
+// user holding the admin role: nobody could then manage users remotely.
+// Removing, disabling or demoting the last admin stays possible on the
+// trusted local path (commands on the database), which is also how access
+// is recovered.
+func keepAdmin(ctx context.Context, r sqlstore.Reader, user, action string) error {
+	if unet.PrincipalFrom(ctx) == nil {
+		return nil
+	}
+	users, err := r.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range users {
+		if users[i].Name != user && isAdmin(&users[i]) {
+			return nil
+		}
+	}
+	return unet.Errorf(unet.ECONFLICT, "%s %s would leave no enabled user with the admin role: grant admin to another user first (or do it on the database with the local CLI)", action, user)
+}
+
+// isAdmin reports whether a user holds the admin role (unscoped) and is
+// enabled.
+func isAdmin(u *sqlstore.StoredUser) bool {
+	if u.Disabled {
+		return false
+	}
+	for _, g := range u.Grants {
+		if g.Role == unet.RoleAdmin && g.Scope == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // SetPassword replaces a user's password.
@@ -215,7 +255,7 @@ func (s *Service) SetPassword(ctx context.Context, name, password string) error 
 	if err != nil {
 		return unet.Internal(fmt.Errorf("hash password: %w", err))
 	}
-	_, err = s.updateUser(ctx, name, "users passwd", func(u *sqlstore.StoredUser) error {
+	_, err = s.updateUser(ctx, name, "users passwd", func(_ sqlstore.Reader, u *sqlstore.StoredUser) error {
 		u.PasswordHash = hash
 		return nil
 	})
@@ -228,6 +268,11 @@ func (s *Service) RemoveUser(ctx context.Context, name string) error {
 		u, err := tx.Reader().GetUser(ctx, name)
 		if err != nil {
 			return err
+		}
+		if isAdmin(u) {
+			if err := keepAdmin(ctx, tx.Reader(), name, "removing"); err != nil {
+				return err
+			}
 		}
 		if err := tx.DeleteUser(ctx, u.ID); err != nil {
 			return err
@@ -268,6 +313,11 @@ func (s *Service) RevokeRole(ctx context.Context, user, role string) (*unet.User
 		u, err := tx.Reader().GetUser(ctx, user)
 		if err != nil {
 			return err
+		}
+		if role == unet.RoleAdmin && isAdmin(u) {
+			if err := keepAdmin(ctx, tx.Reader(), user, "revoking admin from"); err != nil {
+				return err
+			}
 		}
 		if err := tx.DeleteGrant(ctx, u.ID, role); err != nil {
 			if unet.ErrorCode(err) == unet.ENOTFOUND {

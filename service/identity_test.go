@@ -402,3 +402,42 @@ func bytesInFiles(t *testing.T, files []string, needle []byte) bool {
 	}
 	return false
 }
+
+// TestLastAdminKept: through the API the last enabled admin can be neither
+// disabled, removed nor demoted; the local path can, and recovers access.
+func TestLastAdminKept(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		identityService(t, svc)
+		ctx := actx()
+		for _, u := range []unet.NewUser{{Name: "ada", Roles: []string{"admin"}}, {Name: "vic", Roles: []string{"viewer"}}} {
+			if _, err := svc.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		api := unet.WithPrincipal(ctx, &unet.Principal{User: "ada", Permissions: unet.GrantablePermissions()})
+		_, err := svc.SetUserDisabled(api, "ada", true)
+		mustCode(t, err, unet.ECONFLICT)
+		mustCode(t, svc.RemoveUser(api, "ada"), unet.ECONFLICT)
+		_, err = svc.RevokeRole(api, "ada", "admin")
+		mustCode(t, err, unet.ECONFLICT)
+		if _, err := svc.SetUserDisabled(api, "vic", true); err != nil {
+			t.Fatalf("disabling a non-admin: %v", err)
+		}
+		if _, err := svc.GrantRole(api, "vic", unet.Grant{Role: "admin"}); err != nil {
+			t.Fatal(err)
+		}
+		// vic is an admin but disabled: still no other enabled admin.
+		_, err = svc.RevokeRole(api, "ada", "admin")
+		mustCode(t, err, unet.ECONFLICT)
+		if _, err := svc.SetUserDisabled(api, "vic", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RevokeRole(api, "ada", "admin"); err != nil {
+			t.Fatalf("another admin exists: %v", err)
+		}
+		// The local path may remove the last admin.
+		if err := svc.RemoveUser(ctx, "vic"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
