@@ -12,9 +12,10 @@ import (
 )
 
 // openAPIOutEnv makes the test binary write the OpenAPI document to the file
-// it names and exit, for the linters of scripts/openapi-lint.sh:
+// it names (an absolute path: the binary runs in the package directory) and
+// exit, for the linters of scripts/openapi-lint.sh:
 //
-//	UNET_HTTPAPI_OPENAPI_OUT=openapi.json go test -count=1 -run '^$' ./httpapi
+//	UNET_HTTPAPI_OPENAPI_OUT=$PWD/openapi.json go test -count=1 -run '^$' ./httpapi
 const openAPIOutEnv = "UNET_HTTPAPI_OPENAPI_OUT"
 
 // writeOpenAPIFile builds a server over a throw-away SQLite database and
@@ -28,6 +29,9 @@ func writeOpenAPIFile(out string) int {
 }
 
 func dumpOpenAPI(out string) error {
+	if !filepath.IsAbs(out) {
+		return fmt.Errorf("%s=%s: the path must be absolute (the test binary runs in the package directory)", openAPIOutEnv, out)
+	}
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "unet-openapi-")
 	if err != nil {
