@@ -24,6 +24,9 @@ func TestMain(m *testing.M) {
 	if file := os.Getenv(serverEnv); file != "" {
 		os.Exit(runServerProcess(file))
 	}
+	if out := os.Getenv(openAPIOutEnv); out != "" {
+		os.Exit(writeOpenAPIFile(out))
+	}
 	os.Exit(testutil.PostgresMain(m))
 }
 

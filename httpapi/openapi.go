@@ -23,11 +23,21 @@ Statuses: 400 malformed request (bad JSON, unknown field, bad parameter),
 Lists answer {"items": [...], "next": CURSOR, "total": N}; pass next back as
 cursor for the following page. Single objects carry ETag: "VERSION"; send it
 as If-Match on PATCH and DELETE to refuse lost updates. X-Request-ID is
-accepted or generated, and echoed. In auth mode none, X-Unet-Actor names the
-author recorded in the change log.`
+accepted or generated, and echoed.
 
-// buildOpenAPI renders the OpenAPI 3 document of the route table.
-func buildOpenAPI(table []Route) ([]byte, error) {
+Authentication: every operation but the public ones (health probes, this
+document, the Git webhook receiver and login) needs one of the security
+schemes: a JWT access token from login, an API token (unet_<id>_<secret>), or
+an OpenID Connect token of the configured issuer, each sent as
+"Authorization: Bearer ...". Each operation names the one permission it needs
+(x-permission); without valid credentials the answer is 401, without the
+permission 403, over a rate limit 429 with Retry-After. In auth mode none
+(loopback only) no credentials are needed and X-Unet-Actor names the author
+recorded in the change log.`
+
+// buildOpenAPI renders the OpenAPI 3 document of the route table; discovery
+// is the OpenID Connect discovery URL of the oidc security scheme.
+func buildOpenAPI(table []Route, discovery string) ([]byte, error) {
 	g := &schemaGen{comps: map[string]any{}}
 	problem := g.schema(reflect.TypeFor[Problem]())
 	paths := map[string]any{}
@@ -37,7 +47,14 @@ func buildOpenAPI(table []Route) ([]byte, error) {
 			item = map[string]any{}
 			paths[rt.Path] = item
 		}
-		item[lower(rt.Method)] = operation(g, rt)
+		op := operation(g, rt)
+		secureOperation(op, rt)
+		item[lower(rt.Method)] = op
+	}
+	responses := authResponses(problem)
+	responses["Problem"] = map[string]any{
+		"description": "an error (RFC 9457 problem document)",
+		"content":     map[string]any{ProblemContentType: map[string]any{"schema": problem}},
 	}
 	doc := map[string]any{
 		"openapi": "3.0.3",
@@ -46,15 +63,15 @@ func buildOpenAPI(table []Route) ([]byte, error) {
 			"version":     "1",
 			"description": apiDescription,
 		},
-		"paths": paths,
+		"servers": []any{map[string]any{"url": "/",
+			"description": "the server that serves this document (its address, or the proxy's in front of it)"}},
+		"security": anyScheme(),
+		"tags":     tags(table),
+		"paths":    paths,
 		"components": map[string]any{
-			"schemas": g.comps,
-			"responses": map[string]any{
-				"Problem": map[string]any{
-					"description": "an error (RFC 9457 problem document)",
-					"content":     map[string]any{ProblemContentType: map[string]any{"schema": problem}},
-				},
-			},
+			"schemas":         g.comps,
+			"responses":       responses,
+			"securitySchemes": securitySchemes(discovery),
 			"headers": map[string]any{
 				"RequestID": map[string]any{"description": "the request ID (echoed or generated)", "schema": map[string]any{"type": "string"}},
 				"ETag":      map[string]any{"description": "the object's version as an entity tag, e.g. \"3\"", "schema": map[string]any{"type": "string"}},
@@ -88,10 +105,9 @@ func paramSchema(typ string) map[string]any {
 
 func operation(g *schemaGen, rt Route) map[string]any {
 	op := map[string]any{
-		"operationId":  rt.OperationID,
-		"summary":      rt.Summary,
-		"tags":         []string{rt.Tag},
-		"x-permission": string(rt.Permission),
+		"operationId": rt.OperationID,
+		"summary":     rt.Summary,
+		"tags":        []string{rt.Tag},
 	}
 	var params []any
 	for _, p := range rt.PathParams {
@@ -162,4 +178,44 @@ func operation(g *schemaGen, rt Route) map[string]any {
 	}
 	op["responses"] = responses
 	return op
+}
+
+// tagDescriptions describes the tags of the route table; a tag missing here is
+// declared without a description.
+var tagDescriptions = map[string]string{
+	"operations": "health probes and this document",
+	"nodes":      "network devices",
+	"locations":  "the location tree (regions, sites, rooms, racks)",
+	"links":      "connections between two node interfaces",
+	"vendors":    "the vendor registry",
+	"changes":    "the change log: who changed what, with before and after images",
+	"inventory":  "whole-inventory import and export",
+	"policies":   "policy rules: validate, evaluate, apply",
+	"templates":  "configuration templates: validate, render, diff",
+	"snmp":       "SNMP profiles, polling and polled state",
+	"git":        "Git sources of policies and templates, their sync and promotion, and webhooks",
+	"secrets":    "stored secrets (values are never returned)",
+	"auth":       "login, token refresh and signing keys",
+	"users":      "users, their roles and grants",
+	"roles":      "built-in and custom roles",
+	"tokens":     "API tokens for automation",
+	"audit":      "the audit log of writes and denials",
+}
+
+// tags declares every tag the route table uses, in order of first use.
+func tags(table []Route) []any {
+	var out []any
+	seen := map[string]bool{}
+	for _, rt := range table {
+		if seen[rt.Tag] {
+			continue
+		}
+		seen[rt.Tag] = true
+		tag := map[string]any{"name": rt.Tag}
+		if d := tagDescriptions[rt.Tag]; d != "" {
+			tag["description"] = d
+		}
+		out = append(out, tag)
+	}
+	return out
 }

@@ -3,9 +3,14 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -150,4 +155,169 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 	check("GET", "/api/v1/changes?since=2020-01-01T00:00:00Z&actor=alice", "")
 	check("GET", "/api/v1/changes/00000000-0000-0000-0000-000000000000", "")
 	check("DELETE", "/api/v1/locations/Europe", "")
+}
+
+// TestOpenAPISecurityFollowsPermissions walks the whole route table: a public
+// route's operation declares empty security, every other one accepts exactly
+// the three schemes and documents 401 and 403; every operation names its
+// permission and documents 429. New routes are covered as they are added.
+func TestOpenAPISecurityFollowsPermissions(t *testing.T) {
+	ts := startServer(t, httpapi.Options{})
+	doc := loadDoc(t, ts)
+	if len(doc.Servers) == 0 {
+		t.Error("the document declares no servers")
+	}
+	checkAnyScheme(t, "the document", doc.Security)
+	public := 0
+	for _, r := range ts.api.Routes() {
+		key := r.Method + " " + r.Path
+		op := doc.Paths.Value(r.Path).GetOperation(r.Method)
+		if op == nil {
+			t.Errorf("route %s is missing from the document", key)
+			continue
+		}
+		if op.Extensions["x-permission"] != string(r.Permission) {
+			t.Errorf("%s: x-permission %v, want %s", key, op.Extensions["x-permission"], r.Permission)
+		}
+		if op.Responses.Value("429") == nil {
+			t.Errorf("%s: no 429 answer documented", key)
+		}
+		if op.Security == nil {
+			t.Errorf("%s declares no security of its own", key)
+			continue
+		}
+		if r.Permission == httpapi.PermPublic {
+			public++
+			if len(*op.Security) != 0 {
+				t.Errorf("public route %s requires credentials: %v", key, *op.Security)
+			}
+			continue
+		}
+		checkAnyScheme(t, key, *op.Security)
+		if !strings.Contains(op.Description, "`"+string(r.Permission)+"`") {
+			t.Errorf("%s: the description does not name the permission %s: %q", key, r.Permission, op.Description)
+		}
+		for _, st := range []string{"401", "403"} {
+			if op.Responses.Value(st) == nil {
+				t.Errorf("%s: no %s answer documented", key, st)
+			}
+		}
+	}
+	if public == 0 {
+		t.Error("no public route: the health probes should be")
+	}
+}
+
+// checkAnyScheme requires the security requirements to be the alternatives
+// bearerJWT, apiToken and oidc, each alone and without scopes.
+func checkAnyScheme(t *testing.T, what string, reqs openapi3.SecurityRequirements) {
+	t.Helper()
+	var got []string
+	for _, req := range reqs {
+		if len(req) != 1 {
+			t.Errorf("%s: a security requirement combines %d schemes: %v", what, len(req), req)
+		}
+		for name, scopes := range req {
+			if len(scopes) != 0 {
+				t.Errorf("%s: scheme %s requires scopes %v", what, name, scopes)
+			}
+			got = append(got, name)
+		}
+	}
+	want := httpapi.SecuritySchemes()
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%s accepts schemes %v, want %v", what, got, want)
+	}
+}
+
+// oidcAuthorizer names an OpenID Connect issuer, as the oidc auth mode does.
+type oidcAuthorizer struct {
+	httpapi.NoAuth
+	issuer string
+}
+
+func (a oidcAuthorizer) OIDCIssuer() string { return a.issuer }
+
+func TestOpenAPISecuritySchemes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		auth httpapi.Authorizer
+		want string
+	}{
+		{"no issuer", httpapi.NoAuth{}, httpapi.PlaceholderOIDCDiscoveryURL},
+		{"issuer", oidcAuthorizer{issuer: "https://sso.example.net/realms/noc"},
+			"https://sso.example.net/realms/noc/.well-known/openid-configuration"},
+		{"issuer with slash", oidcAuthorizer{issuer: "https://sso.example.net/"},
+			"https://sso.example.net/.well-known/openid-configuration"},
+		{"not a URL", oidcAuthorizer{issuer: "sso.example.net"}, httpapi.PlaceholderOIDCDiscoveryURL},
+		{"with a query", oidcAuthorizer{issuer: "https://sso.example.net/?x=1"}, httpapi.PlaceholderOIDCDiscoveryURL},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := startServer(t, httpapi.Options{Authorizer: tc.auth})
+			schemes := loadDoc(t, ts).Components.SecuritySchemes
+			if len(schemes) != 3 {
+				t.Fatalf("%d security schemes, want 3: %v", len(schemes), schemes)
+			}
+			jwt, tok, oidc := schemes[httpapi.SchemeBearerJWT].Value, schemes[httpapi.SchemeAPIToken].Value,
+				schemes[httpapi.SchemeOIDC].Value
+			if jwt.Type != "http" || jwt.Scheme != "bearer" || jwt.BearerFormat != "JWT" {
+				t.Errorf("bearerJWT = %+v", jwt)
+			}
+			if tok.Type != "http" || tok.Scheme != "bearer" || !strings.Contains(tok.Description, "unet_<id>_<secret>") {
+				t.Errorf("apiToken = %+v", tok)
+			}
+			if oidc.Type != "openIdConnect" || oidc.OpenIdConnectUrl != tc.want {
+				t.Errorf("oidc = %s %s, want openIdConnect %s", oidc.Type, oidc.OpenIdConnectUrl, tc.want)
+			}
+		})
+	}
+}
+
+// TestOpenAPINullableHasType checks what OpenAPI 3.0 linters require of
+// every schema: "nullable" only beside a "type".
+func TestOpenAPINullableHasType(t *testing.T) {
+	ts := startServer(t, httpapi.Options{})
+	var doc any
+	if err := json.Unmarshal(ts.api.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if _, ok := v["nullable"]; ok {
+				if _, ok := v["type"]; !ok {
+					t.Errorf("%s: nullable without type", path)
+				}
+			}
+			for k, e := range v {
+				walk(path+"/"+k, e)
+			}
+		case []any:
+			for i, e := range v {
+				walk(path+"/"+strconv.Itoa(i), e)
+			}
+		}
+	}
+	walk("#", doc)
+}
+
+// TestOpenAPIDocumentFile checks the document the lint script writes with
+// UNET_HTTPAPI_OPENAPI_OUT: the test binary run with it writes the file and
+// exits.
+func TestOpenAPIDocumentFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "openapi.json")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "UNET_HTTPAPI_OPENAPI_OUT="+out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("dump: %v\n%s", err, b)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, httpapi.Options{})
+	if !bytes.Equal(got, ts.api.OpenAPI()) {
+		t.Error("the written document differs from the served one")
+	}
 }

@@ -39,7 +39,7 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	case timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
 	case rawType:
-		return map[string]any{"description": "any JSON value (null when absent)", "nullable": true}
+		return anyJSON()
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -95,5 +95,21 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any) {
 			name = f.Name
 		}
 		props[name] = g.schema(f.Type)
+	}
+}
+
+// anyJSON is the schema of any JSON value, null included. OpenAPI 3.0 allows
+// null only through "nullable" beside a "type", so the value is one of the
+// JSON types with the object branch nullable.
+func anyJSON() map[string]any {
+	return map[string]any{
+		"description": "any JSON value (null when absent)",
+		"anyOf": []any{
+			map[string]any{"type": "object", "nullable": true, "additionalProperties": true},
+			map[string]any{"type": "array", "items": map[string]any{}},
+			map[string]any{"type": "string"},
+			map[string]any{"type": "number"},
+			map[string]any{"type": "boolean"},
+		},
 	}
 }

@@ -177,7 +177,7 @@ func New(svc unet.Service, o Options) (*Server, error) {
 	if err := s.register(s.table); err != nil {
 		return nil, err
 	}
-	doc, err := buildOpenAPI(s.table)
+	doc, err := buildOpenAPI(s.table, oidcDiscoveryURL(o.Authorizer))
 	if err != nil {
 		return nil, fmt.Errorf("build OpenAPI document: %w", err)
 	}
