@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -165,5 +168,56 @@ func TestRolesCommands(t *testing.T) {
 		if !strings.Contains(out, `"name": "`+r+`"`) {
 			t.Errorf("roles list lacks %s", r)
 		}
+	}
+}
+
+// TestServeAuthModeSettings: the auth mode comes from --auth, UNET_AUTH_MODE
+// or [server] auth; mode local needs the token pepper from --token-pepper,
+// UNET_TOKEN_PEPPER or [server] token_pepper.
+func TestServeAuthModeSettings(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite://" + filepath.Join(dir, "unet.db")
+	cfg := filepath.Join(dir, "unet.toml")
+	if err := os.WriteFile(cfg, []byte("[server]\nauth = \"local\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		args []string
+		env  map[string]string
+	}{
+		"config file":     {[]string{"--db", db, "serve", "--config", cfg}, nil},
+		"environment":     {[]string{"--db", db, "serve"}, map[string]string{"UNET_AUTH_MODE": "local"}},
+		"flag":            {[]string{"--db", db, "serve", "--auth", "local"}, nil},
+		"older flag name": {[]string{"--db", db, "serve", "--auth-mode", "local"}, nil},
+	} {
+		var errb bytes.Buffer
+		code := runServeCLI(context.Background(), c.args, Env{Stdout: io.Discard, Stderr: &errb,
+			Getenv: func(k string) string { return c.env[k] }})
+		if code != ExitUsage || !strings.Contains(errb.String(), "--auth local needs a token pepper") {
+			t.Errorf("%s: exit %d: %s", name, code, errb.String())
+		}
+	}
+	var errb bytes.Buffer
+	code := runServeCLI(context.Background(), []string{"--db", db, "serve", "--auth", "oidc"}, Env{Stdout: io.Discard, Stderr: &errb})
+	if code != ExitUsage || !strings.Contains(errb.String(), "want none or local") {
+		t.Errorf("unknown mode: exit %d: %s", code, errb.String())
+	}
+	// With a pepper from the config file, mode local serves.
+	if err := os.WriteFile(cfg, []byte("[server]\nauth = \"local\"\ntoken_pepper = \"env:TEST_PEPPER\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, _, stop := startServe(t, []string{"--db", db, "--config", cfg}, func(k string) string {
+		return map[string]string{"TEST_PEPPER": cliPepper}[k]
+	})
+	resp, err := http.Get(url + "/api/v1/nodes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("mode local without a token: %d", resp.StatusCode)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d", code)
 	}
 }
