@@ -347,7 +347,7 @@ func TestLocalAndRemoteModesAgree(t *testing.T) {
 	runContract(t, "sqlite://"+filepath.Join(t.TempDir(), "remote.db"), false)
 }
 
-// TestLocalAndRemoteWithTokenAgree runs the session against a server in
+// TestLocalAndRemoteWithTokenAgree runs the scenario against a server in
 // auth mode local, the remote CLI sending a real API token (UNET_TOKEN): a
 // user with the admin role sees exactly what local mode shows, and the
 // change log names the token's user.
@@ -355,7 +355,7 @@ func TestLocalAndRemoteWithTokenAgree(t *testing.T) {
 	runContract(t, "sqlite://"+filepath.Join(t.TempDir(), "remote.db"), true)
 }
 
-// TestLocalSQLiteAndRemotePostgresAgree runs the session against a local
+// TestLocalSQLiteAndRemotePostgresAgree runs the scenario against a local
 // SQLite file and a server over PostgreSQL in auth mode local (a real API
 // token): neither the engine behind the server nor the authentication shows.
 func TestLocalSQLiteAndRemotePostgresAgree(t *testing.T) {
