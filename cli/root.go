@@ -151,6 +151,7 @@ against a μNet server (--server).`,
 		a.serveCommand(),
 		a.gitCommand(),
 		a.secretsCommand(),
+		a.certsCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
