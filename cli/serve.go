@@ -347,10 +347,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("serving", slog.String("url", scheme+"://"+ln.Addr().String()), slog.String("auth_mode", mode),
-		slog.String("database", dbURL))
 	stopReload := tr.reloadOnSIGHUP(ctx, logger)
 	defer stopReload()
+	logger.Info("serving", slog.String("url", scheme+"://"+ln.Addr().String()), slog.String("auth_mode", mode),
+		slog.String("database", dbURL))
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := startJobs(jobsCtx, svc, f.jobs, logger)
 	waitGit := startGitJobs(jobsCtx, svc, logger)
