@@ -122,8 +122,10 @@ func (a *app) selfSigned(f certsFlags) error {
 		return unet.Internal(fmt.Errorf("parse the new certificate: %w", err))
 	}
 	w := a.env.Stdout
-	fmt.Fprintf(w, "certificate: %s\nkey:         %s (mode 0600)\nhosts:       %s\nnot after:   %s\nsha256:      %s\n",
-		f.certFile, f.key, strings.Join(hosts, ", "), cert.NotAfter.UTC().Format(time.RFC3339), httpapi.Fingerprint(cert))
+	if _, err := fmt.Fprintf(w, "certificate: %s\nkey:         %s (mode 0600)\nhosts:       %s\nnot after:   %s\nsha256:      %s\n",
+		f.certFile, f.key, strings.Join(hosts, ", "), cert.NotAfter.UTC().Format(time.RFC3339), httpapi.Fingerprint(cert)); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
 	return nil
 }
 
