@@ -52,8 +52,11 @@ func setSecurityHeaders(h http.Header, r *http.Request) {
 // a Host that is not one of the allowed hosts (DNS rebinding, 421) and a
 // mutating request from a foreign origin (CSRF, 403). The third defence, a
 // JSON body (checkBodyType), runs once the route is known.
+//
+// The health probes answer whatever the Host: load balancers and
+// orchestrators probe by address, and the answer tells a page nothing.
 func (s *Server) screen(r *http.Request) error {
-	if !s.hostAllowed(r.Host) {
+	if !s.hostAllowed(r.Host) && !healthProbe(r) {
 		return &httpError{status: http.StatusMisdirectedRequest, err: unet.Errorf(unet.EFORBIDDEN,
 			"Host %q is not one of this server's allowed hosts; use one of them or add it with --allowed-hosts", r.Host)}
 	}
@@ -61,6 +64,11 @@ func (s *Server) screen(r *http.Request) error {
 		return nil
 	}
 	return checkOrigin(r)
+}
+
+// healthProbe reports whether r is a read of /healthz or /readyz.
+func healthProbe(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && (r.URL.Path == "/healthz" || r.URL.Path == "/readyz")
 }
 
 // mutating reports whether a method may change state.

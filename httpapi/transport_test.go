@@ -57,6 +57,12 @@ func TestDNSRebindingHostRefused(t *testing.T) {
 			t.Errorf("Host %s: %+v", host, p)
 		}
 	}
+	// Health probes answer whatever the Host (load balancers probe by address).
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if a := rawRequest(t, ts, "GET", path, "10.1.2.3:"+port, ""); a.status != http.StatusOK {
+			t.Errorf("probe %s by address: %d %s", path, a.status, a.body)
+		}
+	}
 	for _, host := range []string{"localhost:" + port, "LOCALHOST", "127.0.0.1:" + port, "[::1]:" + port, "localhost."} {
 		if a := rawRequest(t, ts, "GET", "/api/v1/nodes", host, ""); a.status != http.StatusOK {
 			t.Errorf("Host %s: %d %s", host, a.status, a.body)
