@@ -47,7 +47,7 @@ name (DNS name or IP address); without --host it names localhost, 127.0.0.1,
 
 The SHA-256 fingerprint printed at the end is what clients compare the first
 time they connect; clients trust the certificate by its file, e.g.
-SSL_CERT_FILE=FILE unet --server https://HOST:PORT ... or curl --cacert FILE.`,
+unet --server https://HOST:PORT --server-ca FILE ... or curl --cacert FILE.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.selfSigned(f)

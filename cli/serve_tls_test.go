@@ -58,6 +58,17 @@ func TestServeTLSRemoteClientAndSIGHUPReload(t *testing.T) {
 	if _, err := c.ListVendors(context.Background()); err != nil {
 		t.Fatalf("remote call over TLS: %v", err)
 	}
+	// So does the remote CLI, trusting it with --server-ca (or UNET_SERVER_CA).
+	var out, errb bytes.Buffer
+	if code := Run(context.Background(), []string{"--server", base, "--server-ca", certFile, "vendors", "list", "-o", "json"},
+		Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}); code != ExitOK || !strings.Contains(out.String(), "arista") {
+		t.Fatalf("remote CLI over TLS: exit %d, %s %s", code, out.String(), errb.String())
+	}
+	errb.Reset()
+	if code := Run(context.Background(), []string{"--server", base, "vendors", "list"},
+		Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}); code == ExitOK || !strings.Contains(errb.String(), "certificate") {
+		t.Errorf("remote CLI without trusting the certificate: exit %d, %s", code, errb.String())
+	}
 	resp, err := trusting(t, certFile).Get(base + "/healthz")
 	if err != nil {
 		t.Fatal(err)
