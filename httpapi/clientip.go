@@ -38,7 +38,12 @@ func ClientAddr(r *http.Request) netip.Addr {
 }
 
 // withClientIP records the client address of r in its context.
+// Without trusted proxies the client is the peer, which ClientAddr reads
+// from the request itself: nothing is stored.
 func withClientIP(r *http.Request, trusted []netip.Prefix) *http.Request {
+	if len(trusted) == 0 {
+		return r
+	}
 	a := clientAddr(r, trusted)
 	if !a.IsValid() {
 		return r

@@ -26,25 +26,28 @@ type TransportOptions struct {
 	TrustedProxies []netip.Prefix
 }
 
-// securityHeaders are set on every answer of the server.
-var securityHeaders = [][2]string{
-	{"Referrer-Policy", "no-referrer"},
-	{"X-Frame-Options", "DENY"},
-	{"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+// securityHeaders are set on every answer of the server. The value slices
+// are shared by all answers (nothing appends to these headers), which saves
+// an allocation per header and request.
+var securityHeaders = map[string][]string{
+	"Referrer-Policy":         {"no-referrer"},
+	"X-Frame-Options":         {"DENY"},
+	"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"},
 }
 
 // hstsValue is the Strict-Transport-Security of answers over TLS: one year,
 // this host only (other hosts of the domain may still serve plain HTTP).
-const hstsValue = "max-age=31536000"
+var hstsValue = []string{"max-age=31536000"}
 
-// setSecurityHeaders adds the headers that keep a browser from sniffing,
-// framing or leaking API answers; Strict-Transport-Security under TLS.
+// setSecurityHeaders adds the headers that keep a browser from framing or
+// leaking API answers; Strict-Transport-Security under TLS. (nosniff and
+// no-store are set by base.)
 func setSecurityHeaders(h http.Header, r *http.Request) {
-	for _, kv := range securityHeaders {
-		h.Set(kv[0], kv[1])
+	for k, v := range securityHeaders {
+		h[k] = v
 	}
 	if r.TLS != nil {
-		h.Set("Strict-Transport-Security", hstsValue)
+		h["Strict-Transport-Security"] = hstsValue
 	}
 }
 
