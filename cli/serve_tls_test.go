@@ -146,3 +146,39 @@ func TestServeTLSRefusals(t *testing.T) {
 		t.Errorf("config file key: exit %d, %s", code, msg)
 	}
 }
+
+func TestServeAllowedHostsAndTrustedProxy(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"UNET_ALLOWED_HOSTS": "unet.test, *.lab.test"}
+	base, logs, stop := startServe(t, []string{"--db", "sqlite://" + filepath.Join(dir, "unet.db"), "--trusted-proxy", "127.0.0.1"},
+		func(k string) string { return env[k] })
+	get := func(host string, headers ...string) int {
+		req, err := http.NewRequest("GET", base+"/api/v1/vendors", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// The list replaces the default names.
+	for host, want := range map[string]int{"unet.test": 200, "a.lab.test:8080": 200, "localhost": 421, "attacker.example": 421} {
+		if got := get(host); got != want {
+			t.Errorf("Host %s: %d, want %d", host, got, want)
+		}
+	}
+	get("unet.test", "X-Forwarded-For", "198.51.100.1, 203.0.113.9")
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d: %s", code, logs.String())
+	}
+	if !strings.Contains(logs.String(), "client_ip=203.0.113.9") {
+		t.Errorf("access log does not name the client behind the proxy:\n%s", logs.String())
+	}
+}
