@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
+	"os"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/httpapi"
@@ -10,9 +12,25 @@ import (
 // openRemote connects to a μNet server: the returned service runs every call
 // over the server's REST API. Nothing is sent until the first call, which
 // reports an unreachable server as code unavailable (exit 68) with its URL.
-// token, when set, is sent as a bearer credential with every request.
-func openRemote(_ context.Context, url, actor, token string) (unet.Service, error) {
-	c, err := httpapi.NewClient(url, httpapi.ClientOptions{Actor: actor, Token: token})
+// token, when set, is sent as a bearer credential with every request;
+// caFile (--server-ca) adds certificates to trust for an https server.
+func openRemote(_ context.Context, url, actor, token, caFile string) (unet.Service, error) {
+	o := httpapi.ClientOptions{Actor: actor, Token: token}
+	if caFile != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		b, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, usagef("--server-ca: %v", err)
+		}
+		if !pool.AppendCertsFromPEM(b) {
+			return nil, usagef("--server-ca %s holds no PEM certificate", caFile)
+		}
+		o.RootCAs = pool
+	}
+	c, err := httpapi.NewClient(url, o)
 	if err != nil {
 		return nil, usagef("--server: %v", err)
 	}

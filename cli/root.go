@@ -51,6 +51,9 @@ type app struct {
 	tokenPepper string
 	token       string
 
+	// serverCA is --server-ca: PEM certificates trusted for an https server.
+	serverCA string
+
 	// outFile is set when a command that writes text takes -o FILE.
 	outFile string
 	// outputSet records that -o was given explicitly.
@@ -128,6 +131,7 @@ against a μNet server (--server).`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbURL, "db", "", "database URL: sqlite:///path/unet.db or postgres://user:pass@host/db (env UNET_DATABASE_URL; default "+DefaultDatabaseURL+")")
 	pf.StringVar(&a.server, "server", "", "URL of a μNet server to work against instead of a database (env UNET_SERVER)")
+	pf.StringVar(&a.serverCA, "server-ca", "", "PEM certificate(s) to trust for an https --server besides the system's, e.g. a self-signed one (env UNET_SERVER_CA)")
 	pf.StringVarP(&a.output, "output", "o", "", "output format: table|json|yaml|ndjson (default: table on a terminal, json otherwise)")
 	pf.BoolVar(&a.noColor, "no-color", false, "disable colours (also NO_COLOR)")
 	pf.CountVarP(&a.verbose, "verbose", "v", "more detail on stderr (repeatable)")
@@ -160,6 +164,7 @@ against a μNet server (--server).`,
 		a.rolesCommand(),
 		a.tokensCommand(),
 		a.auditCommand(),
+		a.certsCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
@@ -202,6 +207,9 @@ func (a *app) resolveGlobals(cmd *cobra.Command) error {
 	if a.server == "" {
 		a.server = a.env.Getenv("UNET_SERVER")
 	}
+	if a.serverCA == "" {
+		a.serverCA = a.env.Getenv("UNET_SERVER_CA")
+	}
 	if a.env.Getenv("NO_COLOR") != "" {
 		a.noColor = true
 	}
@@ -243,7 +251,7 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		return a.svc, nil
 	}
 	if a.server != "" {
-		svc, err := openRemote(ctx, a.server, a.actor(), a.bearerToken())
+		svc, err := openRemote(ctx, a.server, a.actor(), a.bearerToken(), a.serverCA)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -43,6 +44,14 @@ type serveConfig struct {
 		ReadTimeout     duration `toml:"read_timeout"`
 		WriteTimeout    duration `toml:"write_timeout"`
 		ShutdownTimeout duration `toml:"shutdown_timeout"`
+
+		// Transport security (see docs/security.md, Transport).
+		TLSCert        string   `toml:"tls_cert"`
+		TLSKey         string   `toml:"tls_key"`
+		TLSClientCA    string   `toml:"tls_client_ca"`
+		InsecureHTTP   bool     `toml:"insecure_http"`
+		TrustedProxies []string `toml:"trusted_proxies"`
+		AllowedHosts   []string `toml:"allowed_hosts"`
 
 		// Engine and webhook limits (see httpapi.Options).
 		MaxEngineConcurrency   int   `toml:"max_engine_concurrency"`
@@ -131,6 +140,7 @@ type serveFlags struct {
 	sqliteSync                          string
 	demo, noMigrate, requireIfMatch     bool
 	jobs                                jobFlags
+	transport                           transportFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -144,13 +154,21 @@ start unless --no-migrate. --demo loads the demo dataset first (into
 ` + DemoDatabaseURL + ` unless --db names another database).
 
 Auth mode none (everyone may do everything, X-Unet-Actor names the actor) is
-refused on anything but a loopback address. Auth mode local requires an API
-token (unet tokens create) on every route but the health probes, the API
-document and the webhook receiver, and the token pepper (--token-pepper). SIGINT/SIGTERM stop the server gracefully: no new connections,
-in-flight requests finish, then the database is closed.
+refused on anything but a loopback address; any other address also needs TLS
+(--tls-cert and --tls-key; unet certs self-signed makes a pair) unless
+--insecure-http says a TLS-terminating proxy is in front. Auth mode local
+requires an API token (unet tokens create) on every route but the health
+probes, the API document and the webhook receiver, and the token pepper
+(--token-pepper). The certificate and key are re-read when their files change
+(checked every few seconds, and at once on SIGHUP). Requests must name one of
+--allowed-hosts in Host, send JSON bodies and, from a browser, come from the
+server's own origin (docs/security.md, Transport). SIGINT/SIGTERM stop the
+server gracefully: no new connections, in-flight requests finish, then the
+database is closed.
 
 Precedence: config file < environment (UNET_LISTEN, UNET_DATABASE_URL,
-UNET_AUTH_MODE) < flags.`,
+UNET_AUTH_MODE, UNET_TLS_CERT, UNET_TLS_KEY, UNET_TLS_CLIENT_CA,
+UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS) < flags.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.serve(cmd, f)
@@ -168,6 +186,7 @@ UNET_AUTH_MODE) < flags.`,
 	fl.BoolVar(&f.requireIfMatch, "require-if-match", false, "answer 428 to PATCH/DELETE without If-Match")
 	fl.StringVar(&f.sqliteSync, "sqlite-sync", "", "SQLite durability: full (default: every acknowledged write survives a power loss) or normal (faster; the last writes before a power loss may be lost)")
 	f.jobs.register(fl)
+	f.transport.register(fl)
 	return cmd
 }
 
@@ -215,10 +234,18 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	default:
 		return usagef("unknown auth mode %q (want none or local)", mode)
 	}
-	if err := httpapi.CheckListenAddr(listen, auth); err != nil {
+	tr, err := a.resolveTransport(cmd, f.transport, cfg, listen)
+	if err != nil {
+		return err
+	}
+	if err := httpapi.CheckListen(listen, httpapi.ListenSecurity{Mode: auth.Mode(), TLS: tr.tls(), InsecureHTTP: tr.insecureHTTP}); err != nil {
 		return usagef("%v", err)
 	}
 	logger, err := a.serveLogger(pick(f.logFormat, cfg.Log.Format, "text"), pick(cfg.Log.Level, "info"))
+	if err != nil {
+		return err
+	}
+	tlsConfig, err := tr.tlsConfig(logger)
 	if err != nil {
 		return err
 	}
@@ -230,6 +257,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot listen on %s: %v", listen, err), Err: err}
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
 	}
 	defer func() {
 		// Serve closes it; this is for the returns before.
@@ -326,6 +357,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		WriteTimeout:    time.Duration(cfg.Server.WriteTimeout),
 		ShutdownTimeout: time.Duration(cfg.Server.ShutdownTimeout),
 		Secrets:         svc,
+		Transport:       tr.options,
 	}
 	opts.MaxEngineConcurrency = cfg.Server.MaxEngineConcurrency
 	opts.MaxEngineTextBytes = cfg.Server.MaxEngineTextBytes
@@ -336,7 +368,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("auth_mode", mode),
+	stopReload := tr.reloadOnSIGHUP(ctx, logger)
+	defer stopReload()
+	logger.Info("serving", slog.String("url", scheme+"://"+ln.Addr().String()), slog.String("auth_mode", mode),
 		slog.String("database", dbURL))
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := startJobs(jobsCtx, svc, f.jobs, logger)

@@ -55,7 +55,7 @@ func runServeCLI(ctx context.Context, args []string, env Env) int {
 	return ExitOK
 }
 
-var servingRE = regexp.MustCompile(`"?url"?[=:]"?(http://127\.0\.0\.1:\d+)`)
+var servingRE = regexp.MustCompile(`"?url"?[=:]"?(https?://127\.0\.0\.1:\d+)`)
 
 // startServe runs `unet serve` in the background and returns its URL, its log
 // and a stop function that returns the exit code.

@@ -63,6 +63,7 @@ func BenchmarkServiceGetNode(b *testing.B) {
 
 func benchGet(b *testing.B, h http.Handler, path string) {
 	req := httptest.NewRequest("GET", path, nil)
+	req.Host = "localhost" // one of the server's default allowed hosts
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

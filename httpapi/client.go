@@ -3,6 +3,8 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,6 +43,9 @@ type ClientOptions struct {
 	// HTTPClient replaces the default client (keep-alive transport with a 5 s
 	// connect timeout; requests are bounded by their context).
 	HTTPClient *http.Client
+	// RootCAs are the certificates the default client trusts for an https
+	// server (nil: the system's).
+	RootCAs *x509.CertPool
 }
 
 // NewClient returns a client of the server at baseURL (http or https; the
@@ -59,6 +64,7 @@ func NewClient(baseURL string, o ClientOptions) (*Client, error) {
 			MaxIdleConnsPerHost:   8,
 			IdleConnTimeout:       90 * time.Second,
 			ExpectContinueTimeout: time.Second,
+			TLSClientConfig:       &tls.Config{RootCAs: o.RootCAs, MinVersion: tls.VersionTLS12},
 		}
 		hc = &http.Client{Transport: tr}
 	}

@@ -21,7 +21,8 @@ func FuzzRequestBodies(f *testing.F) {
 	} {
 		f.Add([]byte(seed), uint8(0))
 	}
-	ts := startServer(f, httpapi.Options{MaxBodyBytes: 64 << 10})
+	ts := startServer(f, httpapi.Options{MaxBodyBytes: 64 << 10,
+		Transport: httpapi.TransportOptions{AllowedHosts: []string{"example.com"}}}) // httptest.NewRequest's Host
 	h := ts.api.Handler()
 	// A node to patch.
 	rec := httptest.NewRecorder()

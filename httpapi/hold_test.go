@@ -25,7 +25,7 @@ func holdRequest(t *testing.T, ts *testServer, path, first string, headers ...st
 		t.Fatal(err)
 	}
 	var req strings.Builder
-	fmt.Fprintf(&req, "POST %s HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n", path)
+	fmt.Fprintf(&req, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n", path)
 	for i := 0; i+1 < len(headers); i += 2 {
 		fmt.Fprintf(&req, "%s: %s\r\n", headers[i], headers[i+1])
 	}

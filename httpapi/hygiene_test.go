@@ -74,7 +74,7 @@ func problemOf(t *testing.T, resp *http.Response) httpapi.Problem {
 func TestMalformedPercentEncodingInPath(t *testing.T) {
 	addr := serveReal(t)
 	for _, target := range []string{"/api/v1/nodes/%zz", "/api/v1/nodes/leaf%2", "/api/v1/nodes/%"} {
-		resp := rawExchange(t, addr, "GET "+target+" HTTP/1.1\r\nHost: unet\r\n\r\n", 1)[0]
+		resp := rawExchange(t, addr, "GET "+target+" HTTP/1.1\r\nHost: localhost\r\n\r\n", 1)[0]
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Fatalf("%s: status %d, want 400", target, resp.StatusCode)
 		}
@@ -84,8 +84,8 @@ func TestMalformedPercentEncodingInPath(t *testing.T) {
 		}
 	}
 	// On a kept-alive connection, after a good request.
-	resps := rawExchange(t, addr, "GET /api/v1/vendors HTTP/1.1\r\nHost: unet\r\n\r\n"+
-		"GET /api/v1/nodes/%zz HTTP/1.1\r\nHost: unet\r\n\r\n", 2)
+	resps := rawExchange(t, addr, "GET /api/v1/vendors HTTP/1.1\r\nHost: localhost\r\n\r\n"+
+		"GET /api/v1/nodes/%zz HTTP/1.1\r\nHost: localhost\r\n\r\n", 2)
 	if resps[0].StatusCode != http.StatusOK || resps[0].Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("good request: %d %s", resps[0].StatusCode, resps[0].Header.Get("Content-Type"))
 	}
@@ -102,11 +102,11 @@ func TestOtherUnparsableRequestsAreProblems(t *testing.T) {
 	if p := problemOf(t, resp); p.Status != 400 || !strings.Contains(p.Detail, "Host") {
 		t.Fatalf("missing Host: %+v", p)
 	}
-	resp = rawExchange(t, addr, "GET /api/v1/vendors HTTP/1.1\r\nHost: unet\r\nBad Header\r\n\r\n", 1)[0]
+	resp = rawExchange(t, addr, "GET /api/v1/vendors HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n", 1)[0]
 	if p := problemOf(t, resp); p.Status != 400 || p.Code != "invalid" {
 		t.Fatalf("malformed header: %+v", p)
 	}
-	big := fmt.Sprintf("GET /api/v1/vendors HTTP/1.1\r\nHost: unet\r\nX-Big: %s\r\n\r\n", strings.Repeat("b", 200<<10))
+	big := fmt.Sprintf("GET /api/v1/vendors HTTP/1.1\r\nHost: localhost\r\nX-Big: %s\r\n\r\n", strings.Repeat("b", 200<<10))
 	resp = rawExchange(t, addr, big, 1)[0]
 	if p := problemOf(t, resp); p.Status != http.StatusRequestHeaderFieldsTooLarge {
 		t.Fatalf("oversized header: %+v", p)

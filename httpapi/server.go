@@ -90,6 +90,8 @@ type Options struct {
 	// in-process service the server serves). Without it every webhook
 	// delivery is refused.
 	Secrets SecretResolver
+	// Transport holds the allowed Host names and the trusted proxies.
+	Transport TransportOptions
 }
 
 func (o *Options) defaults() {
@@ -157,6 +159,11 @@ type Server struct {
 	// cancels it when the drain at shutdown times out.
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
+
+	// The Host check (transport.go).
+	hosts        map[string]bool
+	hostSuffixes []string
+	anyHost      bool
 }
 
 // New builds the server: the route table, the mux and the OpenAPI document.
@@ -173,6 +180,7 @@ func New(svc unet.Service, o Options) (*Server, error) {
 	var p [6]byte
 	_, _ = rand.Read(p[:])
 	s.reqPrefix = hex.EncodeToString(p[:]) + "-"
+	s.setAllowedHosts(o.Transport.AllowedHosts)
 	s.table = s.routes()
 	if err := s.register(s.table); err != nil {
 		return nil, err
@@ -255,8 +263,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// base is the middleware every request passes: request ID, security headers,
-// panic recovery, access log, and problem+json for returned errors.
+// base is the middleware every request passes: request ID, client address,
+// security headers, the transport checks (Host, Origin, body type), panic
+// recovery, access log, and problem+json for returned errors.
 func (s *Server) base(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -266,6 +275,8 @@ func (s *Server) base(h handlerFunc) http.Handler {
 		hd.Set(RequestIDHeader, id)
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Cache-Control", "no-store")
+		setSecurityHeaders(hd, r)
+		r = withClientIP(r, s.opts.Transport.TrustedProxies)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -276,10 +287,15 @@ func (s *Server) base(h handlerFunc) http.Handler {
 			if s.opts.AccessLog {
 				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", w.status),
-					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
+					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr),
+					slog.String("client_ip", ClientIP(r)))
 			}
 		}()
-		if err := h(w, r); err != nil {
+		err := s.screen(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			if clientGone(r, err) {
 				// Nobody is left to answer: not a server error.
 				w.status = StatusClientClosedRequest
@@ -347,7 +363,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 					}
 				}
 			}
-			return nil
+			return checkBodyType(r, rt)
 		}
 		return s.authorized(w, r, rt, check)
 	})

@@ -1,0 +1,137 @@
+package httpapi
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/unet-dev/unet"
+)
+
+// ForwardedForHeader names the client and the proxies a request went through,
+// left to right; each proxy appends the address it received the request from.
+const ForwardedForHeader = "X-Forwarded-For"
+
+type clientIPKey struct{}
+
+// ClientIP is the address of the client that sent r: the peer's address, or,
+// when the peer is one of the trusted proxies (TransportOptions.TrustedProxies),
+// the rightmost address of X-Forwarded-For that is not itself a trusted
+// proxy. The access log, the audit log and the rate limits name clients by it.
+// It is empty when the request did not pass through the server's middleware
+// and its RemoteAddr is not an address.
+func ClientIP(r *http.Request) string {
+	if a := ClientAddr(r); a.IsValid() {
+		return a.String()
+	}
+	return ""
+}
+
+// ClientAddr is ClientIP as a netip.Addr (invalid when unknown).
+func ClientAddr(r *http.Request) netip.Addr {
+	if a, ok := r.Context().Value(clientIPKey{}).(netip.Addr); ok {
+		return a
+	}
+	return peerAddr(r.RemoteAddr)
+}
+
+// withClientIP records the client address of r in its context.
+// Without trusted proxies the client is the peer, which ClientAddr reads
+// from the request itself: nothing is stored.
+func withClientIP(r *http.Request, trusted []netip.Prefix) *http.Request {
+	if len(trusted) == 0 {
+		return r
+	}
+	a := clientAddr(r, trusted)
+	if !a.IsValid() {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), clientIPKey{}, a))
+}
+
+// clientAddr walks X-Forwarded-For from the right while the addresses are
+// trusted proxies. Only a trusted peer's header is read at all: anyone else
+// could write any address in it. An entry that is not an address stops the
+// walk at the last trusted hop.
+func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	peer := peerAddr(r.RemoteAddr)
+	if !peer.IsValid() || !inPrefixes(peer, trusted) {
+		return peer
+	}
+	var hops []string
+	for _, v := range r.Header.Values(ForwardedForHeader) {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a := parseHop(hops[i])
+		if !a.IsValid() {
+			break
+		}
+		client = a
+		if !inPrefixes(a, trusted) {
+			break
+		}
+	}
+	return client
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, possibly with a port.
+func parseHop(s string) netip.Addr {
+	s = strings.TrimSpace(s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
+	}
+	a, err := netip.ParseAddr(strings.Trim(s, "[]"))
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.WithZone("").Unmap()
+}
+
+// peerAddr is the address of RemoteAddr (host:port or a bare address).
+func peerAddr(remote string) netip.Addr {
+	host := remote
+	if h, _, err := net.SplitHostPort(remote); err == nil {
+		host = h
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.WithZone("").Unmap()
+}
+
+func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseTrustedProxies reads CIDRs (or bare addresses, taken as /32 or /128)
+// as given to --trusted-proxy.
+func ParseTrustedProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, unet.Errorf(unet.EINVALID, "trusted proxy %q is not a CIDR such as 10.0.0.0/8 or an address", s)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
