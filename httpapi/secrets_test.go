@@ -97,44 +97,15 @@ func TestSecretRefsRefusedWhenResolved(t *testing.T) {
 	ctx := context.Background()
 	ref, value := outsideSecret(t)
 
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close()
-	var gotSNMP []byte
-	var udpDone sync.WaitGroup
-	udpDone.Add(1)
-	go func() {
-		defer udpDone.Done()
-		buf := make([]byte, 4096)
-		for {
-			n, _, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			gotSNMP = append(gotSNMP, buf[:n]...)
-		}
-	}()
-	var mu sync.Mutex
-	var gitAuth []string
-	gitSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		gitAuth = append(gitAuth, r.Header.Get("Authorization"))
-		mu.Unlock()
-		w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
-		w.WriteHeader(http.StatusUnauthorized)
-	}))
-	defer gitSrv.Close()
-
+	traps := newLeakTraps(t)
 	now := time.Now().UTC()
-	port := pc.LocalAddr().(*net.UDPAddr).Port
-	err = ts.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+	port := traps.port()
+	err := ts.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.InsertSNMPProfile(ctx, &unet.SNMPProfile{Name: "old", Version: "2c", CommunityRef: ref, Port: port,
 			Timeout: "300ms", CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err
 		}
-		return tx.InsertGitSource(ctx, &unet.GitSource{Name: "old", URL: gitSrv.URL + "/net.git", Kind: unet.GitKindBoth,
+		return tx.InsertGitSource(ctx, &unet.GitSource{Name: "old", URL: traps.gitSrv.URL + "/net.git", Kind: unet.GitKindBoth,
 			Auth: &unet.GitAuth{TokenRef: ref}, CreatedAt: now, UpdatedAt: now})
 	})
 	if err != nil {
@@ -160,18 +131,11 @@ func TestSecretRefsRefusedWhenResolved(t *testing.T) {
 			t.Errorf("%s answer leaks the file: %s", name, a.body)
 		}
 	}
-	pc.Close()
-	udpDone.Wait()
+	gotSNMP := traps.received()
 	if strings.Contains(string(gotSNMP), value) || len(gotSNMP) > 0 {
 		t.Errorf("the SNMP listener received %d bytes", len(gotSNMP))
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, h := range gitAuth {
-		if h != "" {
-			t.Errorf("the Git server received credentials: %q", h)
-		}
-	}
+	traps.checkNoGitCredentials(t)
 }
 
 // Stored secrets over the API: set is write-only, the value never appears
@@ -237,6 +201,71 @@ func TestStoredSecretsOverAPI(t *testing.T) {
 	for i, a := range answers {
 		if strings.Contains(string(a.body), agent.Community) {
 			t.Errorf("answer %d shows the stored value: %s", i, a.body)
+		}
+	}
+}
+
+// leakTraps are the endpoints a leaked secret would reach: a UDP listener
+// standing in for an SNMP agent and an HTTP server standing in for a Git
+// host, both recording what they receive.
+type leakTraps struct {
+	pc      net.PacketConn
+	udpDone sync.WaitGroup
+	udp     []byte
+	gitSrv  *httptest.Server
+	mu      sync.Mutex
+	gitAuth []string
+}
+
+// newLeakTraps starts the traps; they stop with the test.
+func newLeakTraps(t *testing.T) *leakTraps {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lt := &leakTraps{pc: pc}
+	lt.udpDone.Add(1)
+	go func() {
+		defer lt.udpDone.Done()
+		buf := make([]byte, 4096)
+		for {
+			n, _, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			lt.udp = append(lt.udp, buf[:n]...)
+		}
+	}()
+	lt.gitSrv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lt.mu.Lock()
+		lt.gitAuth = append(lt.gitAuth, r.Header.Get("Authorization"))
+		lt.mu.Unlock()
+		w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	t.Cleanup(func() { lt.gitSrv.Close(); _ = pc.Close() })
+	return lt
+}
+
+// port is the UDP port of the SNMP trap.
+func (lt *leakTraps) port() int { return lt.pc.LocalAddr().(*net.UDPAddr).Port }
+
+// received stops the SNMP trap and returns what it received.
+func (lt *leakTraps) received() []byte {
+	_ = lt.pc.Close()
+	lt.udpDone.Wait()
+	return lt.udp
+}
+
+// checkNoGitCredentials fails the test when the Git trap received any.
+func (lt *leakTraps) checkNoGitCredentials(t *testing.T) {
+	t.Helper()
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	for _, h := range lt.gitAuth {
+		if h != "" {
+			t.Errorf("the Git server received credentials: %q", h)
 		}
 	}
 }

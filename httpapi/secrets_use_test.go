@@ -2,11 +2,8 @@ package httpapi_test
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -64,44 +61,15 @@ func TestSecretRefsRefusedOutsideTheirUseWhenResolved(t *testing.T) {
 	ts := startServer(t, httpapi.Options{})
 	ctx := context.Background()
 
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close()
-	var got []byte
-	var udpDone sync.WaitGroup
-	udpDone.Add(1)
-	go func() {
-		defer udpDone.Done()
-		buf := make([]byte, 4096)
-		for {
-			n, _, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			got = append(got, buf[:n]...)
-		}
-	}()
-	var mu sync.Mutex
-	var gitAuth []string
-	gitSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		gitAuth = append(gitAuth, r.Header.Get("Authorization"))
-		mu.Unlock()
-		w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
-		w.WriteHeader(http.StatusUnauthorized)
-	}))
-	defer gitSrv.Close()
-
+	traps := newLeakTraps(t)
 	now := time.Now().UTC()
-	port := pc.LocalAddr().(*net.UDPAddr).Port
-	err = ts.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+	port := traps.port()
+	err := ts.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.InsertSNMPProfile(ctx, &unet.SNMPProfile{Name: "evil", Version: "2c", CommunityRef: "env:UNET_GIT_TOKEN", Port: port,
 			Timeout: "300ms", CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err
 		}
-		return tx.InsertGitSource(ctx, &unet.GitSource{Name: "evil", URL: gitSrv.URL + "/net.git", Kind: unet.GitKindBoth,
+		return tx.InsertGitSource(ctx, &unet.GitSource{Name: "evil", URL: traps.gitSrv.URL + "/net.git", Kind: unet.GitKindBoth,
 			Auth: &unet.GitAuth{TokenRef: "env:UNET_SNMP_COMMUNITY"}, CreatedAt: now, UpdatedAt: now})
 	})
 	if err != nil {
@@ -124,16 +92,9 @@ func TestSecretRefsRefusedOutsideTheirUseWhenResolved(t *testing.T) {
 			t.Errorf("%s answer leaks a value: %s", name, a.body)
 		}
 	}
-	pc.Close()
-	udpDone.Wait()
+	got := traps.received()
 	if len(got) > 0 {
 		t.Errorf("the UDP listener received %d bytes (ghp token inside: %v)", len(got), strings.Contains(string(got), "ghp_use_split"))
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, h := range gitAuth {
-		if h != "" {
-			t.Errorf("the Git server received credentials: %q", h)
-		}
-	}
+	traps.checkNoGitCredentials(t)
 }
