@@ -137,3 +137,28 @@ type StateStore interface {
 	// <= 0 means all.
 	History(ctx context.Context, source string, limit int) ([]HistoryEntry, error)
 }
+
+// HistoryStateStore is a StateStore that can replace the state and append
+// history entries in one atomic step, so that no reader sees an activation
+// without its history entry. The Syncer uses it when the store offers it.
+type HistoryStateStore interface {
+	StateStore
+	// SaveStateWithHistory replaces the state of source and appends
+	// entries (oldest first) atomically.
+	SaveStateWithHistory(ctx context.Context, source string, st State, entries ...HistoryEntry) error
+}
+
+// saveWithHistory saves st and appends entries, atomically when the store
+// can.
+func saveWithHistory(ctx context.Context, store StateStore, source string, st State, entries ...HistoryEntry) error {
+	if hs, ok := store.(HistoryStateStore); ok {
+		return hs.SaveStateWithHistory(ctx, source, st, entries...)
+	}
+	if err := store.SaveState(ctx, source, st); err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	return store.AppendHistory(ctx, source, entries...)
+}

@@ -127,14 +127,14 @@ func (s *Syncer) syncLocked(ctx context.Context, src Source, opts SyncOptions) (
 		if entry.Outcome == OutcomeRejected || entry.Outcome == OutcomeFailed || len(entry.Errors) > 0 {
 			succeeded = false
 		}
-		// Persist after each environment: this is the atomic activation.
-		if err := s.store.SaveState(ctx, src.Name, st); err != nil {
-			return res, fmt.Errorf("activate %s/%s: %w", src.Name, env.Name, err)
-		}
+		// Persist after each environment: this is the atomic activation,
+		// with its history entry when the store can write both at once.
+		var hist []HistoryEntry
 		if keepInHistory(entry, prevErr) {
-			if err := s.store.AppendHistory(ctx, src.Name, entry); err != nil {
-				return res, err
-			}
+			hist = append(hist, entry)
+		}
+		if err := saveWithHistory(ctx, s.store, src.Name, st, hist...); err != nil {
+			return res, fmt.Errorf("activate %s/%s: %w", src.Name, env.Name, err)
 		}
 	}
 	if succeeded {

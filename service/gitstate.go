@@ -24,7 +24,7 @@ func withGitTrigger(ctx context.Context, trigger string) context.Context {
 // saves the new state.
 type gitStore struct{ s *Service }
 
-var _ gitsync.StateStore = gitStore{}
+var _ gitsync.HistoryStateStore = gitStore{}
 
 // LoadState implements gitsync.StateStore.
 func (g gitStore) LoadState(ctx context.Context, source string) (gitsync.State, error) {
@@ -45,7 +45,18 @@ func loadGitState(ctx context.Context, r sqlstore.Reader, source string) (gitsyn
 
 // SaveState implements gitsync.StateStore.
 func (g gitStore) SaveState(ctx context.Context, source string, st gitsync.State) error {
+	return g.SaveStateWithHistory(ctx, source, st)
+}
+
+// SaveStateWithHistory implements gitsync.HistoryStateStore: the state, its
+// change log entries and the history entries are written in one
+// transaction, so a reader that sees an activation also sees its history.
+func (g gitStore) SaveStateWithHistory(ctx context.Context, source string, st gitsync.State, entries ...gitsync.HistoryEntry) error {
 	doc, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	rows, err := historyRows(source, entries)
 	if err != nil {
 		return err
 	}
@@ -88,7 +99,10 @@ func (g gitStore) SaveState(ctx context.Context, source string, st gitsync.State
 				return err
 			}
 		}
-		return nil
+		if len(rows) == 0 {
+			return nil
+		}
+		return tx.InsertGitHistory(ctx, rows...)
 	})
 }
 
@@ -106,16 +120,25 @@ func envImage(name string, es gitsync.EnvState) map[string]any {
 
 // AppendHistory implements gitsync.StateStore.
 func (g gitStore) AppendHistory(ctx context.Context, source string, entries ...gitsync.HistoryEntry) error {
+	rows, err := historyRows(source, entries)
+	if err != nil {
+		return err
+	}
+	return g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return tx.InsertGitHistory(ctx, rows...) })
+}
+
+// historyRows encodes history entries as rows of source.
+func historyRows(source string, entries []gitsync.HistoryEntry) ([]sqlstore.GitHistoryRow, error) {
 	rows := make([]sqlstore.GitHistoryRow, 0, len(entries))
 	for _, e := range entries {
 		doc, err := json.Marshal(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rows = append(rows, sqlstore.GitHistoryRow{ID: newID(), Source: source, Environment: e.Environment, Trigger: string(e.Trigger),
 			Outcome: string(e.Outcome), Commit: e.Commit, SyncedAt: e.SyncedAt, Entry: string(doc)})
 	}
-	return g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return tx.InsertGitHistory(ctx, rows...) })
+	return rows, nil
 }
 
 // History implements gitsync.StateStore.
