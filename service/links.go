@@ -119,7 +119,7 @@ func (s *Service) ListLinks(ctx context.Context, f unet.LinkFilter) (*unet.List[
 	r := s.db.Reader()
 	nodeID := ""
 	if f.Node != "" {
-		n, err := r.FindNode(ctx, f.Node)
+		n, err := s.findNodeIn(ctx, unet.PermLinksRead, f.Node)
 		if err != nil {
 			return nil, err
 		}

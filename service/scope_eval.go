@@ -19,6 +19,7 @@ type scopeEval struct {
 	r     sqlstore.Reader
 	locs  map[string]*unet.Location // by ID
 	nodes map[string]*unet.Node     // by ID
+	links map[string]*unet.Link     // by ID, loaded on first use
 	// nodeIn memoizes node verdicts by ID.
 	nodeIn map[string]bool
 	// bulk is true once every location was loaded: a miss is then final.

@@ -283,3 +283,45 @@ func TestScopeValidatedWhenGranted(t *testing.T) {
 		}
 	})
 }
+
+func TestScopedDerivedReads(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		alice, bob := scopeWorld(t, svc)
+		files := []unet.PolicyFile{{Name: "a.rules", Content: `RULE "model-set" SEVERITY high WHEN node.vendor == "arista" THEN ASSERT node.model IS NOT NULL`}}
+		rep := ok(svc.EvaluatePolicies(alice, unet.PolicyEvalRequest{Files: files, Store: true})).v(t)
+		for _, r := range rep.Results {
+			if r.ObjectKind != unet.KindNode || !strings.HasPrefix(r.ObjectName, "lon") {
+				t.Fatalf("scoped evaluation reports %s %s", r.ObjectKind, r.ObjectName)
+			}
+		}
+		if len(rep.Results) != 2 {
+			t.Fatalf("scoped evaluation: %d results", len(rep.Results))
+		}
+		if n := ok(svc.ListPolicyResults(bob, unet.PolicyResultFilter{})).v(t).Total; n != 4 {
+			t.Fatalf("stored results: %d", n)
+		}
+		res := ok(svc.ListPolicyResults(alice, unet.PolicyResultFilter{Page: unet.Page{Limit: 1}})).v(t)
+		if res.Total != 2 || len(res.Items) != 1 || res.Next == "" {
+			t.Fatalf("scoped results: %d items, total %d", len(res.Items), res.Total)
+		}
+		res2 := ok(svc.ListPolicyResults(alice, unet.PolicyResultFilter{Page: unet.Page{Limit: 1, Cursor: res.Next}})).v(t)
+		if res2.Total != 2 || len(res2.Items) != 1 || res2.Next != "" || res2.Items[0].ObjectID == res.Items[0].ObjectID {
+			t.Fatalf("scoped results, page 2: %+v", res2)
+		}
+		_, err := svc.ListPolicyResults(alice, unet.PolicyResultFilter{Node: "sin1"})
+		mustCode(t, err, unet.ENOTFOUND)
+		hist := ok(svc.ListComplianceHistory(alice, unet.ComplianceHistoryFilter{})).v(t)
+		if hist.Total != len(hist.Items) || hist.Total != 2 {
+			t.Fatalf("scoped compliance history: %d items, total %d", len(hist.Items), hist.Total)
+		}
+		// SNMP state follows the node: an out-of-scope node is not found
+		// (not "not polled yet").
+		_, err = svc.GetNodeStatus(alice, "sin1")
+		mustCode(t, err, unet.ENOTFOUND)
+		if !strings.Contains(err.Error(), `"sin1" not found`) {
+			t.Fatalf("status of an out-of-scope node: %v", err)
+		}
+		_, err = svc.ListNodeInterfaces(alice, "sin1")
+		mustCode(t, err, unet.ENOTFOUND)
+	})
+}
