@@ -24,11 +24,24 @@ type scopeEval struct {
 	nodeIn map[string]bool
 	// bulk is true once every location was loaded: a miss is then final.
 	bulk bool
+	// locMaps caches locations as policies see them; byLocation caches, when
+	// every selector is over location.* only, the verdict of the nodes of
+	// each location (so a node's own fields are never converted).
+	locMaps    map[string]map[string]any
+	byLocation map[string]bool
+	locOnly    bool
 }
 
 func newScopeEval(ctx context.Context, r sqlstore.Reader, sc *scope) *scopeEval {
+	locOnly := true
+	for _, sel := range sc.sels {
+		if sel != nil && sel.Kind() != policy.KindLocation {
+			locOnly = false
+		}
+	}
 	return &scopeEval{ctx: ctx, sc: sc, r: r, locs: map[string]*unet.Location{},
-		nodes: map[string]*unet.Node{}, nodeIn: map[string]bool{}}
+		nodes: map[string]*unet.Node{}, nodeIn: map[string]bool{},
+		locMaps: map[string]map[string]any{}, byLocation: map[string]bool{}, locOnly: locOnly}
 }
 
 // preloadLocations reads every location once.
@@ -52,7 +65,7 @@ func (e *scopeEval) preloadNodes() error {
 		return e.r.ListNodes(e.ctx, sqlstore.NodeQuery{NodeFilter: unet.NodeFilter{Page: p}})
 	}, func(n unet.Node) {
 		e.nodes[n.ID] = &n
-		e.nodeIn[n.ID] = e.sc.match(e.nodeInput(&n))
+		e.nodeIn[n.ID] = e.nodeOK(&n)
 	})
 }
 
@@ -98,6 +111,9 @@ func (e *scopeEval) remember(v any) {
 	case *unet.Location:
 		if o != nil {
 			e.locs[o.ID] = o
+			delete(e.locMaps, o.ID)
+			clear(e.byLocation)
+			clear(e.nodeIn)
 		}
 	case *unet.Node:
 		if o != nil {
@@ -122,16 +138,38 @@ func locationMap(l *unet.Location) map[string]any {
 
 func (e *scopeEval) nodeInput(n *unet.Node) policy.Input {
 	in := policy.Input{Node: objectMap(n)}
-	if l := e.location(n.LocationID); l != nil {
-		in.Location = locationMap(l)
-	}
+	in.Location = e.locationMapOf(n.LocationID)
 	return in
+}
+
+// locationMapOf is the cached policy view of a location (nil when none).
+func (e *scopeEval) locationMapOf(id string) map[string]any {
+	if m, ok := e.locMaps[id]; ok {
+		return m
+	}
+	var m map[string]any
+	if l := e.location(id); l != nil {
+		m = locationMap(l)
+	}
+	e.locMaps[id] = m
+	return m
 }
 
 // nodeOK reports whether a node is in scope: a selector matches its policy
 // input (node.*, and location.* of its location).
 func (e *scopeEval) nodeOK(n *unet.Node) bool {
-	return e.sc.match(e.nodeInput(n))
+	if !e.locOnly {
+		return e.sc.match(e.nodeInput(n))
+	}
+	if v, ok := e.byLocation[n.LocationID]; ok {
+		return v
+	}
+	v := false
+	if m := e.locationMapOf(n.LocationID); m != nil {
+		v = e.sc.match(policy.Input{Location: m})
+	}
+	e.byLocation[n.LocationID] = v
+	return v
 }
 
 // nodeIDOK judges a node by ID (a link endpoint).
@@ -140,7 +178,7 @@ func (e *scopeEval) nodeIDOK(id string) bool {
 		return v
 	}
 	n := e.node(id)
-	v := n != nil && e.sc.match(e.nodeInput(n))
+	v := n != nil && e.nodeOK(n)
 	e.nodeIn[id] = v
 	return v
 }

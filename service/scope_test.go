@@ -42,10 +42,16 @@ func scopeWorld(t *testing.T, svc *service.Service) (alice, bob context.Context)
 
 // principalCtx authenticates a fresh API token of user and returns a
 // context carrying the principal, as the HTTP layer does.
-func principalCtx(t *testing.T, svc *service.Service, user string) context.Context {
+func principalCtx(t testing.TB, svc *service.Service, user string) context.Context {
 	t.Helper()
-	tok := ok(svc.CreateToken(actx(), unet.TokenRequest{User: user})).v(t)
-	p := ok(svc.AuthenticateToken(context.Background(), tok.Token, loopback)).v(t)
+	tok, err := svc.CreateToken(actx(), unet.TokenRequest{User: user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.AuthenticateToken(context.Background(), tok.Token, loopback)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return unet.WithPrincipal(unet.WithActor(context.Background(), user), p)
 }
 
