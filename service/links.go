@@ -177,7 +177,7 @@ func (s *Service) updateLink(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 	}
 	next.CreatedAt, next.Version, next.UpdatedAt = cur.CreatedAt, cur.Version, cur.UpdatedAt
 	if linkUnchanged(cur, next) {
-		return cur, nil
+		return cur, m.scopes.check(ctx, tx, unet.KindLink, linkLabel(cur), cur, nil)
 	}
 	next.Version = cur.Version + 1
 	next.UpdatedAt = m.now

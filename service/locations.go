@@ -147,7 +147,7 @@ func (s *Service) updateLocation(ctx context.Context, tx *sqlstore.Tx, cur, next
 	}
 	next.ID, next.CreatedAt, next.Version, next.UpdatedAt = cur.ID, cur.CreatedAt, cur.Version, cur.UpdatedAt
 	if locationUnchanged(cur, next) {
-		return cur, nil
+		return cur, m.scopes.check(ctx, tx, unet.KindLocation, cur.Path, cur, nil)
 	}
 	if next.Path != cur.Path {
 		if other, err := r.FindLocation(ctx, next.Path); err == nil && other.ID != cur.ID {

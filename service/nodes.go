@@ -191,7 +191,9 @@ func (s *Service) updateNode(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 	}
 	next.ID, next.CreatedAt, next.Version, next.UpdatedAt = cur.ID, cur.CreatedAt, cur.Version, cur.UpdatedAt
 	if nodeUnchanged(cur, next) {
-		return cur, nil
+		// Nothing is written, but a scoped writer still may not touch (or
+		// read back) a node outside the scope.
+		return cur, m.scopes.check(ctx, tx, unet.KindNode, cur.FQDN, cur, nil)
 	}
 	if next.FQDN != cur.FQDN {
 		if other, err := r.NodeByFQDN(ctx, next.FQDN); err == nil && other.ID != cur.ID {

@@ -59,8 +59,8 @@ func (sc *scope) hasKind(kind policy.ObjectKind) bool {
 // grants' selectors.
 func (s *Service) scopeOf(ctx context.Context, perm unet.Permission) (*scope, error) {
 	p := unet.PrincipalFrom(ctx)
-	if p == nil || len(p.Grants) == 0 {
-		return nil, nil
+	if p == nil || !slices.ContainsFunc(p.Grants, func(g unet.Grant) bool { return strings.TrimSpace(g.Scope) != "" }) {
+		return nil, nil // no scoped grant: nothing to look up
 	}
 	sc := &scope{perm: perm}
 	for _, g := range p.Grants {

@@ -177,6 +177,10 @@ func TestScopedWrites(t *testing.T) {
 			t.Fatalf("the refusal does not name the scope: %v", err)
 		}
 		mustCode(t, svc.DeleteNode(alice, "sin1", unet.DeleteOptions{Cascade: true}), unet.EFORBIDDEN)
+		// A no-op write of an out-of-scope node is refused too (it would
+		// return the node).
+		_, err = svc.UpdateNode(alice, "sin1", unet.Patch{"role": "leaf"}, unet.WriteOptions{})
+		mustCode(t, err, unet.EFORBIDDEN)
 
 		// Outside the scope after the change: moving an EMEA node to APAC.
 		_, err = svc.UpdateNode(alice, "lon2", unet.Patch{"location": "APAC/SIN"}, unet.WriteOptions{})

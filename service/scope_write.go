@@ -31,9 +31,6 @@ type writeScopes struct {
 // writeScopesOf resolves the write scopes of the principal of ctx; nil when
 // no write is scoped.
 func (s *Service) writeScopesOf(ctx context.Context) *writeScopes {
-	if p := unet.PrincipalFrom(ctx); p == nil || len(p.Grants) == 0 {
-		return nil
-	}
 	w := &writeScopes{scopes: map[string]*scope{}}
 	for kind, perm := range writePerms {
 		sc, err := s.scopeOf(ctx, perm)
