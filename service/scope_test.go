@@ -227,6 +227,13 @@ func TestScopedWrites(t *testing.T) {
 		if rep := ok(svc.Import(alice, bundle, unet.ImportOptions{})).v(t); rep.Created != 1 {
 			t.Fatalf("import in scope: %+v", rep)
 		}
+		// A scoped export imports back unchanged; a full one is refused.
+		own := ok(svc.Export(alice)).v(t)
+		if rep := ok(svc.Import(alice, own, unet.ImportOptions{})).v(t); rep.Created != 0 || rep.Updated != 0 {
+			t.Fatalf("re-import of the scoped export: %+v", rep)
+		}
+		_, err = svc.Import(alice, ok(svc.Export(actx())).v(t), unet.ImportOptions{})
+		mustCode(t, err, unet.EFORBIDDEN)
 	})
 }
 
