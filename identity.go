@@ -20,9 +20,10 @@ type User struct {
 }
 
 // Grant gives a user a role, optionally limited to a scope: a condition in
-// the policy language over the objects the role's permissions reach. The
-// scope is stored as written; until scopes are enforced a scoped grant
-// applies everywhere, like an unscoped one.
+// the policy language over the objects the role's permissions reach (nodes,
+// locations, links). Scoped reads see only objects in scope; scoped writes
+// are refused when the object is outside it before or after the change.
+// docs/security.md ("Scopes") gives the rules.
 type Grant struct {
 	Role  string `json:"role"`
 	Scope string `json:"scope,omitempty"`

@@ -200,7 +200,7 @@ hashes; no command shows them.`,
 	grant := &cobra.Command{
 		Use:     "grant NAME ROLE [--scope EXPR]",
 		Short:   "Grant a role to a user, optionally limited to a scope",
-		Long:    "Grant a role. --scope stores a condition in the policy language (e.g. 'location.path MATCHES \"^EMEA/\"'); scopes are recorded now and enforced in a later version: until then a scoped grant applies everywhere.",
+		Long:    "Grant a role. --scope limits it to the objects a condition in the policy language selects (e.g. 'location.path MATCHES \"^EMEA/\"'): reads see only those objects, writes outside them (before or after the change) are refused. A scope that does not parse is refused with its line:column (exit 66, invalid).",
 		Example: "  unet users grant alice engineer",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {

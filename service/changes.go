@@ -9,8 +9,20 @@ import (
 )
 
 // GetChange returns one change record.
+// An entry about an object outside the reader's scope is not found.
 func (s *Service) GetChange(ctx context.Context, id string) (*unet.Change, error) {
-	return s.db.Reader().GetChange(ctx, id)
+	c, err := s.db.Reader().GetChange(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.readEval(ctx, unet.PermChangesRead)
+	if err != nil {
+		return nil, err
+	}
+	if e != nil && !e.changeOK(c) {
+		return nil, unet.Errorf(unet.ENOTFOUND, "change %q not found", id)
+	}
+	return c, nil
 }
 
 // ListChanges lists the change log, newest first. Object is KIND/NAME,
@@ -54,5 +66,18 @@ func (s *Service) ListChanges(ctx context.Context, f unet.ChangeFilter) (*unet.L
 			}
 		}
 	}
-	return r.ListChanges(ctx, q)
+	e, err := s.readEval(ctx, unet.PermChangesRead)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return r.ListChanges(ctx, q)
+	}
+	if err := e.preloadNodes(); err != nil {
+		return nil, err
+	}
+	return scopedPage(f.Page, func(p unet.Page) (*unet.List[unet.Change], error) {
+		q.Page = p
+		return r.ListChanges(ctx, q)
+	}, e.changeOK, func(c *unet.Change) string { return sqlstore.Cursor("", c.ID) })
 }

@@ -282,11 +282,13 @@ func (s *Service) RemoveUser(ctx context.Context, name string) error {
 }
 
 // GrantRole grants a role to a user (replacing the scope of an existing
-// grant of that role). The scope is stored as written; see unet.Grant.
+// grant of that role). A scope must parse as a selector of the policy
+// language over nodes, locations or links (see scope.go); it is stored as
+// written.
 func (s *Service) GrantRole(ctx context.Context, user string, g unet.Grant) (*unet.User, error) {
 	g.Scope = strings.TrimSpace(g.Scope)
-	if len(g.Scope) > 4096 {
-		return nil, unet.Invalid("invalid grant", unet.FieldError{Field: "scope", Message: "is longer than 4096 bytes"})
+	if err := validateScope(g.Scope); err != nil {
+		return nil, err
 	}
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		u, err := tx.Reader().GetUser(ctx, user)

@@ -21,9 +21,15 @@ type importer struct {
 	m      mutation
 	report *unet.ImportReport
 	errs   []unet.FieldError
+	// denied is set when a record was refused as outside the importer's
+	// scope: the import then fails as forbidden rather than invalid.
+	denied bool
 }
 
 func (im *importer) fail(src *unet.Origin, err error) {
+	if unet.ErrorCode(err) == unet.EFORBIDDEN {
+		im.denied = true
+	}
 	fields := unet.ErrorFields(err)
 	if len(fields) == 0 {
 		msg := err.Error()
@@ -65,6 +71,9 @@ func (s *Service) Import(ctx context.Context, b *unet.Bundle, o unet.ImportOptio
 		m.cache = newRefCache()
 		im := &importer{s: s, tx: tx, m: m, report: report}
 		im.run(ctx, b)
+		if im.denied {
+			return &unet.Error{Code: unet.EFORBIDDEN, Message: "import refused: it writes objects outside your scope; nothing was written", Fields: im.errs}
+		}
 		if len(im.errs) > 0 {
 			return unet.Invalid("import failed: nothing was written", im.errs...)
 		}

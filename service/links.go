@@ -101,9 +101,17 @@ func (s *Service) createLink(ctx context.Context, tx *sqlstore.Tx, l *unet.Link,
 	return m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpCreate, nil, l)
 }
 
-// GetLink returns a link by ID, name or NODE:INTERFACE.
+// GetLink returns a link by ID, name or NODE:INTERFACE. A link outside the
+// reader's scope is not found.
 func (s *Service) GetLink(ctx context.Context, ref string) (*unet.Link, error) {
-	return s.db.Reader().FindLink(ctx, ref)
+	l, err := s.db.Reader().FindLink(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.hideOutOfScope(ctx, unet.PermLinksRead, unet.KindLink, ref, l); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // ListLinks returns a page of links, optionally those of one node.
@@ -111,13 +119,26 @@ func (s *Service) ListLinks(ctx context.Context, f unet.LinkFilter) (*unet.List[
 	r := s.db.Reader()
 	nodeID := ""
 	if f.Node != "" {
-		n, err := r.FindNode(ctx, f.Node)
+		n, err := s.findNodeIn(ctx, unet.PermLinksRead, f.Node)
 		if err != nil {
 			return nil, err
 		}
 		nodeID = n.ID
 	}
-	return r.ListLinks(ctx, f, nodeID)
+	e, err := s.readEval(ctx, unet.PermLinksRead)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return r.ListLinks(ctx, f, nodeID)
+	}
+	if err := e.preloadNodes(); err != nil {
+		return nil, err
+	}
+	return scopedPage(f.Page, func(p unet.Page) (*unet.List[unet.Link], error) {
+		f.Page = p
+		return r.ListLinks(ctx, f, nodeID)
+	}, e.linkOK, func(l *unet.Link) string { return sqlstore.Cursor(l.ANode+":"+l.AInterface, l.ID) })
 }
 
 // UpdateLink applies a merge patch to a link. Node ends may be given by
@@ -156,7 +177,7 @@ func (s *Service) updateLink(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 	}
 	next.CreatedAt, next.Version, next.UpdatedAt = cur.CreatedAt, cur.Version, cur.UpdatedAt
 	if linkUnchanged(cur, next) {
-		return cur, nil
+		return cur, m.scopes.check(ctx, tx, unet.KindLink, linkLabel(cur), cur, nil)
 	}
 	next.Version = cur.Version + 1
 	next.UpdatedAt = m.now

@@ -72,9 +72,17 @@ func (s *Service) createLocation(ctx context.Context, tx *sqlstore.Tx, l *unet.L
 	return m.record(ctx, tx, unet.KindLocation, l.ID, l.Path, unet.OpCreate, nil, l)
 }
 
-// GetLocation returns a location by ID or path.
+// GetLocation returns a location by ID or path. A location outside the
+// reader's scope is not found.
 func (s *Service) GetLocation(ctx context.Context, ref string) (*unet.Location, error) {
-	return s.db.Reader().FindLocation(ctx, ref)
+	l, err := s.db.Reader().FindLocation(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.hideOutOfScope(ctx, unet.PermLocationsRead, unet.KindLocation, ref, l); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // ListLocations returns a page of locations.
@@ -88,7 +96,17 @@ func (s *Service) ListLocations(ctx context.Context, f unet.LocationFilter) (*un
 		}
 		parentID = p.ID
 	}
-	return r.ListLocations(ctx, f, parentID)
+	e, err := s.readEval(ctx, unet.PermLocationsRead)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return r.ListLocations(ctx, f, parentID)
+	}
+	return scopedPage(f.Page, func(p unet.Page) (*unet.List[unet.Location], error) {
+		f.Page = p
+		return r.ListLocations(ctx, f, parentID)
+	}, e.locationOK, func(l *unet.Location) string { return sqlstore.Cursor(l.Path, l.ID) })
 }
 
 // UpdateLocation applies a merge patch. "parent" (path or ID) moves the
@@ -129,7 +147,7 @@ func (s *Service) updateLocation(ctx context.Context, tx *sqlstore.Tx, cur, next
 	}
 	next.ID, next.CreatedAt, next.Version, next.UpdatedAt = cur.ID, cur.CreatedAt, cur.Version, cur.UpdatedAt
 	if locationUnchanged(cur, next) {
-		return cur, nil
+		return cur, m.scopes.check(ctx, tx, unet.KindLocation, cur.Path, cur, nil)
 	}
 	if next.Path != cur.Path {
 		if other, err := r.FindLocation(ctx, next.Path); err == nil && other.ID != cur.ID {

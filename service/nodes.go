@@ -95,9 +95,17 @@ func (s *Service) createNode(ctx context.Context, tx *sqlstore.Tx, n *unet.Node,
 	return m.record(ctx, tx, unet.KindNode, n.ID, n.FQDN, unet.OpCreate, nil, n)
 }
 
-// GetNode returns a node by ID, FQDN or name.
+// GetNode returns a node by ID, FQDN or name. A node outside the
+// reader's scope is not found.
 func (s *Service) GetNode(ctx context.Context, ref string) (*unet.Node, error) {
-	return s.db.Reader().FindNode(ctx, ref)
+	n, err := s.db.Reader().FindNode(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.hideOutOfScope(ctx, unet.PermNodesRead, unet.KindNode, ref, n); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 // ListNodes returns a page of nodes matching f.
@@ -112,7 +120,20 @@ func (s *Service) ListNodes(ctx context.Context, f unet.NodeFilter) (*unet.List[
 		}
 		q.LocationPath = loc.Path
 	}
-	return r.ListNodes(ctx, q)
+	e, err := s.readEval(ctx, unet.PermNodesRead)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return r.ListNodes(ctx, q)
+	}
+	if err := e.preloadLocations(); err != nil {
+		return nil, err
+	}
+	return scopedPage(f.Page, func(p unet.Page) (*unet.List[unet.Node], error) {
+		q.Page = p
+		return r.ListNodes(ctx, q)
+	}, e.nodeOK, func(n *unet.Node) string { return sqlstore.Cursor(n.FQDN, n.ID) })
 }
 
 // UpdateNode applies a merge patch to a node. The patch may name the location
@@ -170,7 +191,9 @@ func (s *Service) updateNode(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 	}
 	next.ID, next.CreatedAt, next.Version, next.UpdatedAt = cur.ID, cur.CreatedAt, cur.Version, cur.UpdatedAt
 	if nodeUnchanged(cur, next) {
-		return cur, nil
+		// Nothing is written, but a scoped writer still may not touch (or
+		// read back) a node outside the scope.
+		return cur, m.scopes.check(ctx, tx, unet.KindNode, cur.FQDN, cur, nil)
 	}
 	if next.FQDN != cur.FQDN {
 		if other, err := r.NodeByFQDN(ctx, next.FQDN); err == nil && other.ID != cur.ID {

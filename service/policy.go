@@ -302,7 +302,7 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 	if len(req.Nodes) > 0 {
 		nodes = nil
 		for _, ref := range req.Nodes {
-			n, err := s.db.Reader().FindNode(ctx, ref)
+			n, err := s.findNodeIn(ctx, unet.PermPoliciesEvaluate, ref)
 			if err != nil {
 				return nil, err
 			}
@@ -427,7 +427,7 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 		}
 		rep.Changed = n
 	}
-	return rep, nil
+	return s.reportInScope(ctx, rep)
 }
 
 // sortResults orders results by object kind, object name, then rule order of
@@ -520,26 +520,26 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 func (s *Service) ListPolicyResults(ctx context.Context, f unet.PolicyResultFilter) (*unet.List[unet.PolicyResult], error) {
 	q := sqlstore.PolicyResultQuery{PolicyResultFilter: f}
 	if f.Node != "" {
-		n, err := s.db.Reader().FindNode(ctx, f.Node)
+		n, err := s.findNodeIn(ctx, unet.PermPoliciesRead, f.Node)
 		if err != nil {
 			return nil, err
 		}
 		q.ObjectID = n.ID
 	}
-	return s.db.Reader().ListPolicyResults(ctx, q)
+	return s.scopedResults(ctx, s.db.Reader(), q)
 }
 
 // ListComplianceHistory returns compliance state changes, newest first.
 func (s *Service) ListComplianceHistory(ctx context.Context, f unet.ComplianceHistoryFilter) (*unet.List[unet.ComplianceChange], error) {
 	q := sqlstore.HistoryQuery{ComplianceHistoryFilter: f}
 	if f.Node != "" {
-		n, err := s.db.Reader().FindNode(ctx, f.Node)
+		n, err := s.findNodeIn(ctx, unet.PermPoliciesRead, f.Node)
 		if err != nil {
 			return nil, err
 		}
 		q.ObjectID = n.ID
 	}
-	return s.db.Reader().ListComplianceHistory(ctx, q)
+	return s.scopedHistory(ctx, s.db.Reader(), q)
 }
 
 // ApplyPolicies evaluates the rules and writes the custom_data their SETs

@@ -73,6 +73,8 @@ type mutation struct {
 	// cache remembers references resolved during one multi-object command
 	// (an import); nil for single-object commands.
 	cache *refCache
+	// scopes limits the writes of a scoped principal (nil: unscoped).
+	scopes *writeScopes
 }
 
 // refCache remembers vendor names known to exist and location references
@@ -124,11 +126,14 @@ func (c *refCache) addLocation(ref, id string) {
 }
 
 func (s *Service) mutation(ctx context.Context, reason string) mutation {
-	return mutation{actor: unet.ActorFrom(ctx), reason: reason, batch: newID(), now: s.now()}
+	return mutation{actor: unet.ActorFrom(ctx), reason: reason, batch: newID(), now: s.now(), scopes: s.writeScopesOf(ctx)}
 }
 
 // record appends one change row for an object.
 func (m mutation) record(ctx context.Context, tx *sqlstore.Tx, kind, id, name, op string, before, after any) error {
+	if err := m.scopes.check(ctx, tx, kind, name, before, after); err != nil {
+		return err
+	}
 	return tx.InsertChange(ctx, &unet.Change{
 		ID:         newID(),
 		Time:       m.now,

@@ -158,7 +158,7 @@ func effectiveProfile(n *unet.Node, locs map[string]*unet.Location) string {
 // PollNode polls one node now, stores what it got and returns its status.
 func (s *Service) PollNode(ctx context.Context, ref, profile string) (*unet.NodeStatus, error) {
 	r := s.db.Reader()
-	n, err := r.FindNode(ctx, ref)
+	n, err := s.findNodeIn(ctx, unet.PermSNMPPoll, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ func statusWrite(nodeID, name, profile string, at time.Time, res *snmp.PollResul
 
 // GetNodeStatus returns a node's polled state.
 func (s *Service) GetNodeStatus(ctx context.Context, ref string) (*unet.NodeStatus, error) {
-	n, err := s.db.Reader().FindNode(ctx, ref)
+	n, err := s.findNodeIn(ctx, unet.PermSNMPRead, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +252,7 @@ func (s *Service) GetNodeStatus(ctx context.Context, ref string) (*unet.NodeStat
 
 // ListNodeInterfaces returns a node's polled interfaces.
 func (s *Service) ListNodeInterfaces(ctx context.Context, ref string) ([]unet.InterfaceStatus, error) {
-	n, err := s.db.Reader().FindNode(ctx, ref)
+	n, err := s.findNodeIn(ctx, unet.PermSNMPRead, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (s *Service) ListNodeInterfaces(ctx context.Context, ref string) ([]unet.In
 
 // ListNodeHistory returns a node's status history since a time.
 func (s *Service) ListNodeHistory(ctx context.Context, ref string, since time.Time) ([]unet.StatusSnapshot, error) {
-	n, err := s.db.Reader().FindNode(ctx, ref)
+	n, err := s.findNodeIn(ctx, unet.PermSNMPRead, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +287,7 @@ func (s *Service) ListDrift(ctx context.Context) ([]unet.DriftEntry, error) {
 		out = append(out, unet.DriftEntry{Node: n.FQDN, Platform: n.Platform, DesiredVersion: n.SoftwareVersion,
 			DetectedVersion: st.Version, LastSuccess: *st.LastSuccess})
 	}
-	return out, nil
+	return s.driftInScope(ctx, out)
 }
 
 // SNMPTargets lists what the scheduler polls: every live node with a

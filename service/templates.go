@@ -125,7 +125,7 @@ func fullMap(v any) map[string]any {
 // effective node after policy, its location with ancestors, its links with the
 // peer of each, user vars, and unet metadata.
 func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (*renderInput, error) {
-	node, err := s.db.Reader().FindNode(ctx, req.Node)
+	node, err := s.findNodeIn(ctx, unet.PermTemplatesRender, req.Node)
 	if err != nil {
 		return nil, err
 	}
@@ -295,12 +295,18 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 	warnings := map[string]string{}
 	var nodes []*unet.Node
 	if len(refs) == 0 {
+		e, err := s.readEval(ctx, unet.PermTemplatesRender)
+		if err != nil {
+			return nil, err
+		}
 		for i := range inv.nodes {
-			nodes = append(nodes, &inv.nodes[i])
+			if e == nil || e.nodeOK(&inv.nodes[i]) {
+				nodes = append(nodes, &inv.nodes[i])
+			}
 		}
 	} else {
 		for _, ref := range refs {
-			n, err := s.db.Reader().FindNode(ctx, ref)
+			n, err := s.findNodeIn(ctx, unet.PermTemplatesRender, ref)
 			if err != nil {
 				return nil, err
 			}

@@ -167,3 +167,8 @@ func parseOptionalDuration(s string) (time.Duration, error) {
 	}
 	return time.ParseDuration(s)
 }
+
+// Cursor returns the list cursor that continues after the item with sort
+// key key and ID id (the form the list methods return in Next), for pages
+// assembled outside SQL.
+func Cursor(key, id string) string { return encodeCursor(key, id) }
