@@ -76,7 +76,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, rt Route, p *unet
 }
 
 func sourceIP(r *http.Request) string {
-	if a := SourceAddr(r); a.IsValid() {
+	if a := ClientAddr(r); a.IsValid() {
 		return a.String()
 	}
 	return ""
@@ -88,6 +88,10 @@ func sourceIP(r *http.Request) string {
 // actor, a 401 carries the Bearer challenge.
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, check func() error) error {
 	p, err := s.opts.Authorizer.Authorize(r, rt.Permission)
+	limited := s.rateLimited(w, r, rt, p)
+	if limited != nil {
+		err = tooManyRequests(limited.who, limited.wait)
+	}
 	if err == nil {
 		err = check()
 	}
@@ -107,6 +111,10 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, ch
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", AuthChallenge)
+	}
+	if limited != nil {
+		s.auditRefusal(w, r, rt, p, status, err, limited.key)
+		return err
 	}
 	s.audit(w, r, rt, p, status, err)
 	return err
