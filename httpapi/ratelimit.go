@@ -205,9 +205,6 @@ func newLimiter(o RateLimits, mode string) *limiter {
 	return l
 }
 
-// active reports whether any limit or the allow-list applies.
-func (l *limiter) active() bool { return l.identity != nil || l.ip != nil || len(l.allow) > 0 }
-
 // allowed applies the global allow-list to a client address.
 func (l *limiter) allowed(a netip.Addr) error {
 	if len(l.allow) == 0 || (a.IsValid() && inPrefixes(a, l.allow)) {
