@@ -82,10 +82,13 @@ func sourceIP(r *http.Request) string {
 	return ""
 }
 
-// authorized runs the route's permission check, then the request checks
+// authorized runs the route's permission check, charges the request to its
+// rate-limit bucket (the user's, or the client address's without a valid
+// identity; 429 with Retry-After when it is empty), then the request checks
 // that need no identity (body size, query parameters), then the handler, and
 // records the outcome in the audit log: the principal becomes the request's
-// actor, a 401 carries the Bearer challenge.
+// actor, a 401 carries the Bearer challenge. Refusals by a rate limit are
+// recorded at most once a minute per bucket (auditRefusal).
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, check func() error) error {
 	p, err := s.opts.Authorizer.Authorize(r, rt.Permission)
 	limited := s.rateLimited(w, r, rt, p)
