@@ -53,6 +53,11 @@ type serveConfig struct {
 		TrustedProxies []string `toml:"trusted_proxies"`
 		AllowedHosts   []string `toml:"allowed_hosts"`
 
+		// Abuse limits (see docs/security.md, Abuse limits).
+		RateLimit   string   `toml:"rate_limit"`
+		RateLimitIP string   `toml:"rate_limit_ip"`
+		AllowIPs    []string `toml:"allow_ips"`
+
 		// Engine and webhook limits (see httpapi.Options).
 		MaxEngineConcurrency   int   `toml:"max_engine_concurrency"`
 		MaxEngineTextBytes     int64 `toml:"max_engine_text_bytes"`
@@ -141,6 +146,7 @@ type serveFlags struct {
 	demo, noMigrate, requireIfMatch     bool
 	jobs                                jobFlags
 	transport                           transportFlags
+	abuse                               abuseFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -168,7 +174,8 @@ database is closed.
 
 Precedence: config file < environment (UNET_LISTEN, UNET_DATABASE_URL,
 UNET_AUTH_MODE, UNET_TLS_CERT, UNET_TLS_KEY, UNET_TLS_CLIENT_CA,
-UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS) < flags.`,
+UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS, UNET_RATE_LIMIT,
+UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS) < flags.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.serve(cmd, f)
@@ -187,6 +194,7 @@ UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS) < flags.`,
 	fl.StringVar(&f.sqliteSync, "sqlite-sync", "", "SQLite durability: full (default: every acknowledged write survives a power loss) or normal (faster; the last writes before a power loss may be lost)")
 	f.jobs.register(fl)
 	f.transport.register(fl)
+	f.abuse.register(fl)
 	return cmd
 }
 
@@ -235,6 +243,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return usagef("unknown auth mode %q (want none or local)", mode)
 	}
 	tr, err := a.resolveTransport(cmd, f.transport, cfg, listen)
+	if err != nil {
+		return err
+	}
+	limits, err := a.resolveLimits(f.abuse, cfg, mode)
 	if err != nil {
 		return err
 	}
@@ -358,6 +370,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		ShutdownTimeout: time.Duration(cfg.Server.ShutdownTimeout),
 		Secrets:         svc,
 		Transport:       tr.options,
+		Limits:          limits,
 	}
 	opts.MaxEngineConcurrency = cfg.Server.MaxEngineConcurrency
 	opts.MaxEngineTextBytes = cfg.Server.MaxEngineTextBytes

@@ -76,18 +76,25 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, rt Route, p *unet
 }
 
 func sourceIP(r *http.Request) string {
-	if a := SourceAddr(r); a.IsValid() {
+	if a := ClientAddr(r); a.IsValid() {
 		return a.String()
 	}
 	return ""
 }
 
-// authorized runs the route's permission check, then the request checks
+// authorized runs the route's permission check, charges the request to its
+// rate-limit bucket (the user's, or the client address's without a valid
+// identity; 429 with Retry-After when it is empty), then the request checks
 // that need no identity (body size, query parameters), then the handler, and
 // records the outcome in the audit log: the principal becomes the request's
-// actor, a 401 carries the Bearer challenge.
+// actor, a 401 carries the Bearer challenge. Refusals by a rate limit are
+// recorded at most once a minute per bucket (auditRefusal).
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, check func() error) error {
 	p, err := s.opts.Authorizer.Authorize(r, rt.Permission)
+	limited := s.rateLimited(w, r, rt, p)
+	if limited != nil {
+		err = tooManyRequests(limited.who, limited.wait)
+	}
 	if err == nil {
 		err = check()
 	}
@@ -107,6 +114,10 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, ch
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", AuthChallenge)
+	}
+	if limited != nil {
+		s.auditRefusal(w, r, rt, p, status, err, limited.key)
+		return err
 	}
 	s.audit(w, r, rt, p, status, err)
 	return err

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -35,20 +34,11 @@ func BearerToken(r *http.Request) string {
 	return strings.TrimSpace(cred)
 }
 
-// SourceAddr is the address a request came from: the peer of the
-// connection (a trusted proxy's X-Forwarded-For is resolved into
-// RemoteAddr before authentication).
-func SourceAddr(r *http.Request) netip.Addr {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	a, err := netip.ParseAddr(host)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return a.Unmap()
-}
+// SourceAddr is the address a request came from, as the per-token
+// allow-lists see it: ClientAddr, the client behind trusted proxies (the
+// same address the audit log, the rate limits and the global allow-list
+// use).
+func SourceAddr(r *http.Request) netip.Addr { return ClientAddr(r) }
 
 // TokenAuthenticator authenticates API tokens (unet_<id>_<secret>) sent as
 // bearer credentials.

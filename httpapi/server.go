@@ -92,6 +92,9 @@ type Options struct {
 	Secrets SecretResolver
 	// Transport holds the allowed Host names and the trusted proxies.
 	Transport TransportOptions
+	// Limits are the rate limits and the global IP allow-list (zero: none;
+	// docs/security.md, Abuse limits).
+	Limits RateLimits
 }
 
 func (o *Options) defaults() {
@@ -164,6 +167,9 @@ type Server struct {
 	hosts        map[string]bool
 	hostSuffixes []string
 	anyHost      bool
+
+	// limits are the rate limits and the allow-list (ratelimit.go).
+	limits *limiter
 }
 
 // New builds the server: the route table, the mux and the OpenAPI document.
@@ -181,6 +187,7 @@ func New(svc unet.Service, o Options) (*Server, error) {
 	_, _ = rand.Read(p[:])
 	s.reqPrefix = hex.EncodeToString(p[:]) + "-"
 	s.setAllowedHosts(o.Transport.AllowedHosts)
+	s.limits = newLimiter(o.Limits, o.Authorizer.Mode())
 	s.table = s.routes()
 	if err := s.register(s.table); err != nil {
 		return nil, err
@@ -322,6 +329,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 	}
 	admit := rt.Permission != PermPublic && !rt.Long
 	return s.base(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.screenClient(w, r, rt); err != nil {
+			return err
+		}
 		if admit {
 			select {
 			case s.slots <- struct{}{}:
@@ -383,6 +393,9 @@ func unknownParam(k string, accepted []Param) string {
 // noRoute answers requests no route matches: 405 with Allow when the path
 // exists for other methods, 404 otherwise.
 func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) error {
+	if err := s.limits.allowed(ClientAddr(r)); err != nil {
+		return err
+	}
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
 		probe := r.Clone(r.Context())

@@ -32,7 +32,11 @@ func (s *Service) ListAudit(ctx context.Context, f unet.AuditFilter) (*unet.List
 // auditLocal records an identity change made on the trusted local path (a
 // command on the database: no principal in ctx) in the same transaction as
 // the change. Requests through the API are recorded by the HTTP layer.
+//
+// Every identity mutation calls it, so it also drops the cache of verified
+// API tokens (identityChanged).
 func (s *Service) auditLocal(ctx context.Context, tx *sqlstore.Tx, perm unet.Permission, action, object, detail string) error {
+	s.identityChanged(tx)
 	if unet.PrincipalFrom(ctx) != nil {
 		return nil
 	}

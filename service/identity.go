@@ -38,6 +38,7 @@ func (s *Service) SetTokenPepper(pepper []byte) error {
 	s.ident.mu.Lock()
 	defer s.ident.mu.Unlock()
 	s.ident.pepper = slices.Clone(pepper)
+	s.tokens.invalidate()
 	return nil
 }
 

@@ -40,6 +40,8 @@ type Service struct {
 	demo demoState
 	// ident holds the token pepper and password hashing parameters.
 	ident identityState
+	// tokens caches verified API token rows (tokencache.go).
+	tokens tokenCache
 }
 
 var _ unet.Service = (*Service)(nil)

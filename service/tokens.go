@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/unet-dev/unet"
@@ -145,7 +146,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string, source ne
 	if err != nil {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
 	}
-	t, err := s.db.Reader().GetTokenAuth(ctx, id)
+	t, perms, err := s.tokenAuth(ctx, id)
 	if err != nil {
 		if unet.ErrorCode(err) == unet.ENOTFOUND {
 			return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
@@ -168,13 +169,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string, source ne
 	if t.UserDisabled {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "user %s is disabled", t.User)
 	}
-	perms, err := s.permissionsOf(ctx, t.Grants)
-	if err != nil {
-		return nil, err
-	}
 	s.touchToken(ctx, id, now)
 	return &unet.Principal{User: t.User, Method: unet.AuthMethodToken, TokenID: id, ReadOnly: t.ReadOnly,
-		Grants: t.Grants, Permissions: perms}, nil
+		Grants: slices.Clone(t.Grants), Permissions: slices.Clone(perms)}, nil
 }
 
 func allowed(list []string, a netip.Addr) bool {

@@ -162,7 +162,14 @@ type Tx struct {
 	tx     *sql.Tx
 	q      *stmtCache
 	engine string
+	// ended runs once the transaction has been committed (OnCommit).
+	ended []func()
 }
+
+// OnCommit runs f after the transaction's commit, also when the commit
+// fails (its outcome is then unknown), never after a rollback. Caches of
+// what the transaction changes drop their entries with it.
+func (tx *Tx) OnCommit(f func()) { tx.ended = append(tx.ended, f) }
 
 // queryer is what both *sql.DB and *sql.Tx offer.
 type queryer interface {
@@ -252,7 +259,11 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := db.checkFileInTx(); err != nil {
 		return rollback(stx, err)
 	}
-	if err := stx.Commit(); err != nil {
+	err = stx.Commit()
+	for _, f := range tx.ended {
+		f()
+	}
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
