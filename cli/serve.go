@@ -36,6 +36,9 @@ type serveConfig struct {
 		Auth            string   `toml:"auth"`
 		AuthMode        string   `toml:"auth_mode"` // older name of auth
 		TokenPepper     string   `toml:"token_pepper"`
+		// Session lifetimes (see docs/security.md, Login and sessions).
+		AccessTokenTTL  duration `toml:"access_token_ttl"`
+		RefreshTokenTTL duration `toml:"refresh_token_ttl"`
 		MaxBodyBytes    int64    `toml:"max_body_bytes"`
 		MaxImportBytes  int64    `toml:"max_import_bytes"`
 		RequireIfMatch  bool     `toml:"require_if_match"`
@@ -323,7 +326,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	if mode == "local" {
-		auth = httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}
+		auth = httpapi.LocalAuth{Authenticators: localAuthenticators(svc)}
 	}
 	if err := a.configureSources(svc, f.jobs); err != nil {
 		return err

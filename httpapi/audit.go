@@ -91,9 +91,10 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, ch
 	if err == nil {
 		err = check()
 	}
+	var subject *auditSubject
 	if err == nil {
 		ctx := unet.WithPrincipal(unet.WithActor(r.Context(), actorOf(p)), p)
-		r = r.WithContext(ctx)
+		r, subject = withAuditSubject(r.WithContext(ctx))
 		err = rt.handle(w, r)
 	}
 	status := http.StatusOK
@@ -107,6 +108,9 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, ch
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", AuthChallenge)
+	}
+	if p == nil && subject != nil && subject.p != nil {
+		p = subject.p
 	}
 	s.audit(w, r, rt, p, status, err)
 	return err

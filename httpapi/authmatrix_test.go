@@ -48,6 +48,7 @@ type localServer struct {
 	*httptest.Server
 	svc   *service.Service
 	clock *testClock
+	url   string // the database
 }
 
 func startLocalServer(t *testing.T, engine string) *localServer {
@@ -69,10 +70,14 @@ func startLocalServer(t *testing.T, engine string) *localServer {
 		t.Fatal(err)
 	}
 	svc.SetArgon2(auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+	if err := svc.SetSecrets(service.SecretsConfig{Key: matrixSecretsKey(t)}); err != nil {
+		t.Fatal(err)
+	}
 	c := &testClock{t: time.Now().UTC().Truncate(time.Microsecond)}
 	svc.SetClock(c.now)
 	api, err := httpapi.New(svc, httpapi.Options{Secrets: svc, Audit: svc,
-		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}})
+		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc},
+			httpapi.JWTAuthenticator{Verifier: svc}, httpapi.CertAuthenticator{Verifier: svc}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +86,7 @@ func startLocalServer(t *testing.T, engine string) *localServer {
 		hs.Close()
 		db.Close()
 	})
-	return &localServer{Server: hs, svc: svc, clock: c}
+	return &localServer{Server: hs, svc: svc, clock: c, url: url}
 }
 
 // userToken creates a user with roles and returns a token of it.

@@ -92,6 +92,9 @@ type Options struct {
 	Secrets SecretResolver
 	// Transport holds the allowed Host names and the trusted proxies.
 	Transport TransportOptions
+	// LoginThrottle slows down repeated failed logins (default: a throttle
+	// with DefaultLoginThrottle).
+	LoginThrottle *LoginThrottle
 }
 
 func (o *Options) defaults() {
@@ -136,6 +139,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxImportBytes <= 0 {
 		o.MaxImportBytes = 64 << 20
+	}
+	if o.LoginThrottle == nil {
+		o.LoginThrottle = NewLoginThrottle(DefaultLoginThrottle, nil)
 	}
 }
 

@@ -40,6 +40,9 @@ type Service struct {
 	demo demoState
 	// ident holds the token pepper and password hashing parameters.
 	ident identityState
+	// sess holds the session lifetimes and the snapshot that verifies
+	// access tokens.
+	sess sessionState
 }
 
 var _ unet.Service = (*Service)(nil)
