@@ -32,10 +32,10 @@ const DemoDatabaseURL = "sqlite://./unet-demo.db"
 // overridden by flags.
 type serveConfig struct {
 	Server struct {
-		Listen          string   `toml:"listen"`
-		Auth            string   `toml:"auth"`
-		AuthMode        string   `toml:"auth_mode"` // older name of auth
-		TokenPepper     string   `toml:"token_pepper"`
+		Listen      string `toml:"listen"`
+		Auth        string `toml:"auth"`
+		AuthMode    string `toml:"auth_mode"` // older name of auth
+		TokenPepper string `toml:"token_pepper"`
 		// Session lifetimes (see docs/security.md, Login and sessions).
 		AccessTokenTTL  duration `toml:"access_token_ttl"`
 		RefreshTokenTTL duration `toml:"refresh_token_ttl"`

@@ -15,9 +15,9 @@ import (
 type LoginThrottlePolicy struct {
 	Free           int
 	FreePerAddress int
-	Window time.Duration
-	Base   time.Duration
-	Max    time.Duration
+	Window         time.Duration
+	Base           time.Duration
+	Max            time.Duration
 	// MaxKeys bounds the keys remembered (default 100,000): past it, the
 	// forgotten ones go first, then arbitrary ones.
 	MaxKeys int

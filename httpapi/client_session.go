@@ -22,7 +22,9 @@ type TokenSource interface {
 
 type renewedKey struct{}
 
-func withRenewed(ctx context.Context) context.Context { return context.WithValue(ctx, renewedKey{}, true) }
+func withRenewed(ctx context.Context) context.Context {
+	return context.WithValue(ctx, renewedKey{}, true)
+}
 
 func renewed(ctx context.Context) bool { v, _ := ctx.Value(renewedKey{}).(bool); return v }
 
