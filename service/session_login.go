@@ -194,12 +194,12 @@ func (s *Service) reused(ctx context.Context, t *sqlstore.StoredRefreshToken, no
 // checkRefreshToken reads a refresh token and checks its secret. Every
 // failure is unauthorized and never repeats the token.
 func (s *Service) checkRefreshToken(ctx context.Context, token string) (*sqlstore.StoredRefreshToken, []byte, error) {
+	if token == "" {
+		return nil, nil, unet.Invalid("invalid request", unet.FieldError{Field: "refresh_token", Message: "is required"})
+	}
 	pepper, err := s.pepper()
 	if err != nil {
 		return nil, nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: "sessions are not configured: the server has no token pepper", Err: err}
-	}
-	if token == "" {
-		return nil, nil, unet.Invalid("invalid request", unet.FieldError{Field: "refresh_token", Message: "is required"})
 	}
 	id, sec, err := auth.ParseRefreshToken(token)
 	if err != nil {
