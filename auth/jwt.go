@@ -39,6 +39,8 @@ var ErrUnknownKey = errors.New("unknown signing key")
 type AccessClaims struct {
 	jwt.RegisteredClaims
 	Grants []unet.Grant `json:"grants,omitempty"`
+	// Kid is the key id of the header of a verified token (not a claim).
+	Kid string `json:"-"`
 }
 
 // NewSigningKey generates an Ed25519 key pair and its key id: the first 16
@@ -90,6 +92,7 @@ func ParseAccessToken(token string, keys KeyLookup, issuer, audience string, now
 			unknown = true
 			return nil, fmt.Errorf("%w %s", ErrUnknownKey, kid)
 		}
+		c.Kid = kid
 		return pub, nil
 	})
 	if err != nil {

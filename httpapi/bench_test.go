@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/auth"
 	"github.com/unet-dev/unet/httpapi"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
@@ -94,8 +95,9 @@ func BenchmarkHealthz(b *testing.B) {
 }
 
 // BenchmarkGetNodeAuth is GET /api/v1/nodes/{id} in auth mode none and, in
-// the same run, in auth mode local with an API token (a viewer's): the cost
-// of authenticating each request.
+// the same run, in auth mode local with an API token (a viewer's) and with
+// the access token (JWT) of a viewer's password login: the cost of
+// authenticating each request.
 func BenchmarkGetNodeAuth(b *testing.B) {
 	_, n, svc := benchSetup(b, 1000)
 	local := svc.(*service.Service)
@@ -110,30 +112,48 @@ func BenchmarkGetNodeAuth(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if err := local.SetSecrets(service.SecretsConfig{Key: matrixSecretsKey(b)}); err != nil {
+		b.Fatal(err)
+	}
+	local.SetArgon2(auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+	if err := local.SetPassword(ctx, "viewer", "viewer-password-1"); err != nil {
+		b.Fatal(err)
+	}
+	pair, err := local.Login(ctx, unet.LoginRequest{Username: "viewer", Password: "viewer-password-1"})
+	if err != nil {
+		b.Fatal(err)
+	}
 	none, err := httpapi.New(svc, httpapi.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	withToken, err := httpapi.New(svc, httpapi.Options{Audit: local,
-		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: local}}}})
+		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: local},
+			httpapi.JWTAuthenticator{Verifier: local}}}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	path := "/api/v1/nodes/" + n.ID
 	b.Run("none", func(b *testing.B) { benchGet(b, none.Handler(), path) })
-	b.Run("token", func(b *testing.B) {
-		req := httptest.NewRequest("GET", path, nil)
-		req.Header.Set("Authorization", "Bearer "+tok.Token)
-		b.ReportAllocs()
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				w := httptest.NewRecorder()
-				withToken.Handler().ServeHTTP(w, req)
-				if w.Code != http.StatusOK {
-					b.Fatalf("%s: %d %s", path, w.Code, w.Body)
-				}
+	b.Run("jwt", func(b *testing.B) { benchBearer(b, withToken.Handler(), path, pair.AccessToken) })
+	b.Run("token", func(b *testing.B) { benchBearer(b, withToken.Handler(), path, tok.Token) })
+}
+
+// benchBearer serves GET path with a bearer credential in parallel.
+func benchBearer(b *testing.B, h http.Handler, path, credential string) {
+	b.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	req.Host = "localhost"
+	req.Header.Set("Authorization", "Bearer "+credential)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				b.Fatalf("%s: %d %s", path, w.Code, w.Body)
 			}
-		})
+		}
 	})
 }

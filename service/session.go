@@ -52,6 +52,7 @@ type sessionState struct {
 	snap     atomic.Pointer[authSnapshot]
 	reloadMu sync.Mutex
 	forcedAt time.Time
+	verified verifiedTokens
 }
 
 // authSnapshot is a server's view of the signing keys and the users.

@@ -25,6 +25,9 @@ func (s *Service) AuthenticateJWT(ctx context.Context, token string) (*unet.Prin
 		return nil, err
 	}
 	now := s.now()
+	if c := s.sess.verified.get(token, snap, now); c != nil {
+		return s.principalOf(ctx, snap, c)
+	}
 	c, err := auth.ParseAccessToken(token, keyLookup(snap), JWTIssuer, JWTAudience, now)
 	if errors.Is(err, auth.ErrUnknownKey) {
 		if !ourIssuer(token) {
@@ -46,6 +49,14 @@ func (s *Service) AuthenticateJWT(ctx context.Context, token string) (*unet.Prin
 		}
 		return nil, &unet.Error{Code: unet.EUNAUTHORIZED, Message: accessTokenMessage(err), Err: err}
 	}
+	s.sess.verified.put(token, c)
+	return s.principalOf(ctx, snap, c)
+}
+
+// principalOf is the principal of a verified access token: its user as the
+// snapshot knows it now.
+func (s *Service) principalOf(ctx context.Context, snap *authSnapshot, c *auth.AccessClaims) (*unet.Principal, error) {
+	var err error
 	u := snap.users[c.Subject]
 	if u == nil {
 		if snap, err = s.snapshot(ctx, true); err != nil {
