@@ -84,8 +84,15 @@ func (s *Service) SetSessionConfig(c SessionConfig) error {
 	if c.AccessTTL > 24*time.Hour {
 		return unet.Errorf(unet.EINVALID, "access_token_ttl %s is longer than 24h: access tokens are not revocable one by one, keep them short", c.AccessTTL)
 	}
-	if c.RefreshTTL != 0 && c.AccessTTL != 0 && c.RefreshTTL < c.AccessTTL {
-		return unet.Errorf(unet.EINVALID, "refresh_token_ttl %s is shorter than access_token_ttl %s", c.RefreshTTL, c.AccessTTL)
+	access, refresh := c.AccessTTL, c.RefreshTTL
+	if access == 0 {
+		access = DefaultAccessTTL
+	}
+	if refresh == 0 {
+		refresh = DefaultRefreshTTL
+	}
+	if refresh < access {
+		return unet.Errorf(unet.EINVALID, "refresh_token_ttl %s is shorter than access_token_ttl %s", refresh, access)
 	}
 	s.sess.mu.Lock()
 	defer s.sess.mu.Unlock()
@@ -217,7 +224,7 @@ func signingKeyName(kid string) string { return "jwt-signing-key/" + kid }
 func (s *Service) openSigningKey(k *sqlstore.StoredSigningKey) (ed25519.PrivateKey, error) {
 	kr, err := s.secretsKey()
 	if err != nil {
-		return nil, err
+		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: "access tokens cannot be signed: their signing key is stored encrypted and " + err.Error(), Err: err}
 	}
 	seed, err := kr.Open(signingKeyName(k.Kid), secret.Sealed{KeyID: k.KeyID, Nonce: k.Nonce, Ciphertext: k.Ciphertext})
 	if err != nil {
