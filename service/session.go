@@ -53,6 +53,7 @@ type sessionState struct {
 	reloadMu sync.Mutex
 	forcedAt time.Time
 	verified verifiedTokens
+	tokens   tokenRows
 }
 
 // authSnapshot is a server's view of the signing keys and the users.
@@ -116,10 +117,13 @@ func (s *Service) sessionConfig() SessionConfig {
 	return c
 }
 
-// invalidateSessions makes the next verification re-read the snapshot: a
-// user was disabled, removed or changed through this server, which must
-// take effect at once.
-func (s *Service) invalidateSessions() { s.sess.snap.Store(nil) }
+// invalidateSessions makes the next verification re-read the snapshot and
+// the API token rows: a user was disabled, removed or changed, or a token
+// revoked, through this server, which must take effect at once.
+func (s *Service) invalidateSessions() {
+	s.sess.snap.Store(nil)
+	s.sess.tokens.clear()
+}
 
 // snapshot returns the current snapshot, re-reading it when it is older
 // than the snapshot lifetime or when force is set (at most once per

@@ -192,3 +192,53 @@ func TestSessionConfig(t *testing.T) {
 		t.Fatalf("%+v", p)
 	}
 }
+
+// TestAPITokenRowsRemembered: an accepted API token's row is reused, but a
+// revocation or a disable through the same server takes effect at once,
+// and through another server at that server's next read (here: every
+// request); a wrong secret for a remembered id is still refused.
+func TestAPITokenRowsRemembered(t *testing.T) {
+	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(engine, func(t *testing.T) {
+			url := dbURL(t, engine)
+			a, _ := sessionService(t, url, nil, true)
+			b, _ := sessionService(t, url, nil, false)
+			if err := b.SetSessionConfig(service.SessionConfig{SnapshotTTL: time.Nanosecond}); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			tok1, err := a.CreateToken(actx(), unet.TokenRequest{User: "erin"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok2, err := a.CreateToken(actx(), unet.TokenRequest{User: "erin"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, svc := range []*service.Service{a, b} {
+				for _, tok := range []string{tok1.Token, tok2.Token} {
+					if _, err := svc.AuthenticateToken(ctx, tok, loopback); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			wrong := tok1.Token[:len(tok1.Token)-1] + map[bool]string{true: "b", false: "a"}[strings.HasSuffix(tok1.Token, "a")]
+			_, err = a.AuthenticateToken(ctx, wrong, loopback)
+			mustCode(t, err, unet.EUNAUTHORIZED)
+			if err := a.RevokeToken(actx(), tok1.ID); err != nil {
+				t.Fatal(err)
+			}
+			for _, svc := range []*service.Service{a, b} {
+				_, err := svc.AuthenticateToken(ctx, tok1.Token, loopback)
+				mustCode(t, err, unet.EUNAUTHORIZED)
+			}
+			if _, err := a.SetUserDisabled(actx(), "erin", true); err != nil {
+				t.Fatal(err)
+			}
+			for _, svc := range []*service.Service{a, b} {
+				_, err := svc.AuthenticateToken(ctx, tok2.Token, loopback)
+				mustCode(t, err, unet.EUNAUTHORIZED)
+			}
+		})
+	}
+}

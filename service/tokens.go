@@ -114,6 +114,9 @@ func (s *Service) ListTokens(ctx context.Context, user string) ([]unet.APIToken,
 
 // RevokeToken revokes an API token; it stops working at once.
 func (s *Service) RevokeToken(ctx context.Context, id string) error {
+	// After the commit: a request between the revocation and the commit
+	// must not leave the old row remembered.
+	defer s.invalidateSessions()
 	return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		t, err := tx.Reader().GetToken(ctx, id)
 		if err != nil {
@@ -145,12 +148,14 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string, source ne
 	if err != nil {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
 	}
-	t, err := s.db.Reader().GetTokenAuth(ctx, id)
-	if err != nil {
-		if unet.ErrorCode(err) == unet.ENOTFOUND {
-			return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
+	t, perms, cached := s.sess.tokens.get(id, s.sessionConfig().SnapshotTTL)
+	if !cached {
+		if t, err = s.db.Reader().GetTokenAuth(ctx, id); err != nil {
+			if unet.ErrorCode(err) == unet.ENOTFOUND {
+				return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
+			}
+			return nil, err
 		}
-		return nil, err
 	}
 	if !auth.DigestEqual(t.Digest, auth.Digest(pepper, id, secret)) {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
@@ -168,9 +173,11 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string, source ne
 	if t.UserDisabled {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "user %s is disabled", t.User)
 	}
-	perms, err := s.permissionsOf(ctx, t.Grants)
-	if err != nil {
-		return nil, err
+	if !cached {
+		if perms, err = s.permissionsOf(ctx, t.Grants); err != nil {
+			return nil, err
+		}
+		s.sess.tokens.put(id, t, perms)
 	}
 	s.touchToken(ctx, id, now)
 	return &unet.Principal{User: t.User, Method: unet.AuthMethodToken, TokenID: id, ReadOnly: t.ReadOnly,
