@@ -329,6 +329,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	if mode == "local" {
 		auth = httpapi.LocalAuth{Authenticators: localAuthenticators(svc)}
+		if a.secretsKeyRef(cfg) == "" {
+			logger.Warn("password logins are unavailable: no secrets key to encrypt the signing keys of access tokens (--secrets-key); API tokens and client certificates work")
+		}
 	}
 	if err := a.configureSources(svc, f.jobs); err != nil {
 		return err
