@@ -2,12 +2,15 @@ package service_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/auth"
 	"github.com/unet-dev/unet/secret"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
@@ -240,5 +243,43 @@ func TestAPITokenRowsRemembered(t *testing.T) {
 				mustCode(t, err, unet.EUNAUTHORIZED)
 			}
 		})
+	}
+}
+
+// TestSessionSecretsNotStored: neither a signing key's private half nor a
+// refresh token's secret is anywhere in the SQLite file or its WAL; the
+// stored sealed key opens with the secrets key (the check is not blind).
+func TestSessionSecretsNotStored(t *testing.T) {
+	url := dbURL(t, sqlstore.SQLite)
+	key := sessionKey(t, "a")
+	svc, _ := sessionService(t, url, key, true)
+	p, err := svc.Login(context.Background(), erinLogin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := svc.DB().Reader().ListSigningKeys(context.Background(), time.Time{})
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("%v %v", keys, err)
+	}
+	k := keys[0]
+	seed, err := secret.NewKeyring(key).Open("jwt-signing-key/"+k.Kid, secret.Sealed{KeyID: k.KeyID, Nonce: k.Nonce, Ciphertext: k.Ciphertext})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte(seed.Reveal())
+	_, refreshSecret, err := auth.ParseRefreshToken(p.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := strings.TrimPrefix(url, "sqlite://")
+	files := []string{file, file + "-wal"}
+	for _, needle := range [][]byte{raw, []byte(base64.StdEncoding.EncodeToString(raw)), []byte(hex.EncodeToString(raw)),
+		[]byte(refreshSecret), []byte(p.RefreshToken)} {
+		if bytesInFiles(t, files, needle) {
+			t.Fatalf("a session secret is stored: %q", needle)
+		}
+	}
+	if !bytesInFiles(t, files, []byte(k.Kid)) {
+		t.Fatal("the check is blind: the key id is in neither file")
 	}
 }
