@@ -243,6 +243,11 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 		if code, _, msg := s.refresh(t, first.RefreshToken); code != 401 || !strings.Contains(msg, "already used") {
 			t.Fatalf("reuse: %d %s", code, msg)
 		}
+		es := s.auditOf(t, httpapi.AnonymousActor)
+		if len(es) == 0 || es[0].Route != "/api/v1/auth/refresh" || es[0].Outcome != unet.OutcomeDenied ||
+			!strings.Contains(es[0].Detail, "session of user erin is revoked") {
+			t.Fatalf("the reuse is not audited: %+v", es)
+		}
 		if code, _, msg := s.refresh(t, third.RefreshToken); code != 401 || !strings.Contains(msg, "session ended") {
 			t.Fatalf("newest token of a revoked family: %d %s", code, msg)
 		}

@@ -188,7 +188,9 @@ func (s *Service) reused(ctx context.Context, t *sqlstore.StoredRefreshToken, no
 	if err != nil {
 		return fmt.Errorf("revoke the session of a reused refresh token: %w", err)
 	}
-	return unet.Errorf(unet.EUNAUTHORIZED, "refresh token already used: the session is revoked; log in again")
+	// The message names the user, so that the audit log's entry of the
+	// refusal says whose session was revoked.
+	return unet.Errorf(unet.EUNAUTHORIZED, "refresh token already used: the session of user %s is revoked; log in again", t.User)
 }
 
 // checkRefreshToken reads a refresh token and checks its secret. Every
