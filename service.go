@@ -48,6 +48,7 @@ type Service interface {
 	GitService
 	SecretService
 	IdentityService
+	SessionService
 	// Close releases the underlying resources.
 	Close() error
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/secret"
@@ -19,6 +20,10 @@ func (a *app) tokenPepperRef(cfg *serveConfig) string {
 // configured. Without it, creating and verifying API tokens is refused with
 // a message that says how to configure one.
 func (a *app) configureIdentity(ctx context.Context, svc *service.Service, cfg *serveConfig) error {
+	if err := svc.SetSessionConfig(service.SessionConfig{AccessTTL: time.Duration(cfg.Server.AccessTokenTTL),
+		RefreshTTL: time.Duration(cfg.Server.RefreshTokenTTL)}); err != nil {
+		return fmt.Errorf("[server] access_token_ttl / refresh_token_ttl: %w", err)
+	}
 	ref := a.tokenPepperRef(cfg)
 	if ref == "" {
 		return nil

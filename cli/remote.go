@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"os"
 
-	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/httpapi"
 )
 
@@ -13,9 +12,11 @@ import (
 // over the server's REST API. Nothing is sent until the first call, which
 // reports an unreachable server as code unavailable (exit 68) with its URL.
 // token, when set, is sent as a bearer credential with every request;
-// caFile (--server-ca) adds certificates to trust for an https server.
-func openRemote(_ context.Context, url, actor, token, caFile string) (unet.Service, error) {
-	o := httpapi.ClientOptions{Actor: actor, Token: token}
+// caFile (--server-ca) adds certificates to trust for an https server;
+// tokens, when not nil, supplies the credential instead of token (a stored
+// login session).
+func openRemote(_ context.Context, url, actor, token, caFile string, tokens httpapi.TokenSource) (*httpapi.Client, error) {
+	o := httpapi.ClientOptions{Actor: actor, Token: token, Tokens: tokens}
 	if caFile != "" {
 		pool, err := x509.SystemCertPool()
 		if err != nil {

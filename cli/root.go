@@ -163,6 +163,9 @@ against a μNet server (--server).`,
 		a.usersCommand(),
 		a.rolesCommand(),
 		a.tokensCommand(),
+		a.loginCommand(),
+		a.logoutCommand(),
+		a.authCommand(),
 		a.auditCommand(),
 		a.certsCommand(),
 	)
@@ -251,7 +254,7 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 		return a.svc, nil
 	}
 	if a.server != "" {
-		svc, err := openRemote(ctx, a.server, a.actor(), a.bearerToken(), a.serverCA)
+		svc, err := a.openServer(ctx)
 		if err != nil {
 			return nil, err
 		}

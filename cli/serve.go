@@ -32,10 +32,13 @@ const DemoDatabaseURL = "sqlite://./unet-demo.db"
 // overridden by flags.
 type serveConfig struct {
 	Server struct {
-		Listen          string   `toml:"listen"`
-		Auth            string   `toml:"auth"`
-		AuthMode        string   `toml:"auth_mode"` // older name of auth
-		TokenPepper     string   `toml:"token_pepper"`
+		Listen      string `toml:"listen"`
+		Auth        string `toml:"auth"`
+		AuthMode    string `toml:"auth_mode"` // older name of auth
+		TokenPepper string `toml:"token_pepper"`
+		// Session lifetimes (see docs/security.md, Login and sessions).
+		AccessTokenTTL  duration `toml:"access_token_ttl"`
+		RefreshTokenTTL duration `toml:"refresh_token_ttl"`
 		MaxBodyBytes    int64    `toml:"max_body_bytes"`
 		MaxImportBytes  int64    `toml:"max_import_bytes"`
 		RequireIfMatch  bool     `toml:"require_if_match"`
@@ -163,8 +166,10 @@ Auth mode none (everyone may do everything, X-Unet-Actor names the actor) is
 refused on anything but a loopback address; any other address also needs TLS
 (--tls-cert and --tls-key; unet certs self-signed makes a pair) unless
 --insecure-http says a TLS-terminating proxy is in front. Auth mode local
-requires an API token (unet tokens create) on every route but the health
-probes, the API document and the webhook receiver, and the token pepper
+requires a credential on every route but the health probes, the API document,
+the login routes and the webhook receiver: an API token (unet tokens create),
+the access token of a password login (unet login; signing keys need
+--secrets-key), or a client certificate (--client-ca); and the token pepper
 (--token-pepper). The certificate and key are re-read when their files change
 (checked every few seconds, and at once on SIGHUP). Requests must name one of
 --allowed-hosts in Host, send JSON bodies and, from a browser, come from the
@@ -186,7 +191,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS) < flags.`,
 	fl.StringVar(&f.config, "config", "", "TOML config file (env UNET_CONFIG)")
 	fl.BoolVar(&f.demo, "demo", false, "load the demo dataset before serving (default database "+DemoDatabaseURL+")")
 	fl.BoolVar(&f.noMigrate, "no-migrate", false, "do not migrate the database on start (/readyz answers 503 until it is)")
-	fl.StringVar(&f.authMode, "auth", "", "authentication mode: none or local (API tokens) (env UNET_AUTH_MODE)")
+	fl.StringVar(&f.authMode, "auth", "", "authentication mode: none or local (API tokens, password logins, client certificates) (env UNET_AUTH_MODE)")
 	fl.StringVar(&f.authMode, "auth-mode", "", "older name of --auth")
 	_ = fl.MarkHidden("auth-mode")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json")
@@ -335,7 +340,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	if mode == "local" {
-		auth = httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}
+		auth = httpapi.LocalAuth{Authenticators: localAuthenticators(svc)}
+		if a.secretsKeyRef(cfg) == "" {
+			logger.Warn("password logins are unavailable: no secrets key to encrypt the signing keys of access tokens (--secrets-key); API tokens and client certificates work")
+		}
 	}
 	if err := a.configureSources(svc, f.jobs); err != nil {
 		return err

@@ -98,9 +98,10 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, ch
 	if err == nil {
 		err = check()
 	}
+	var subject *auditSubject
 	if err == nil {
 		ctx := unet.WithPrincipal(unet.WithActor(r.Context(), actorOf(p)), p)
-		r = r.WithContext(ctx)
+		r, subject = withAuditSubject(r.WithContext(ctx))
 		err = rt.handle(w, r)
 	}
 	status := http.StatusOK
@@ -118,6 +119,9 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, ch
 	if limited != nil {
 		s.auditRefusal(w, r, rt, p, status, err, limited.key)
 		return err
+	}
+	if p == nil && subject != nil && subject.p != nil {
+		p = subject.p
 	}
 	s.audit(w, r, rt, p, status, err)
 	return err

@@ -48,6 +48,7 @@ type localServer struct {
 	*httptest.Server
 	svc   *service.Service
 	clock *testClock
+	url   string // the database
 }
 
 func startLocalServer(t *testing.T, engine string) *localServer {
@@ -69,10 +70,14 @@ func startLocalServer(t *testing.T, engine string) *localServer {
 		t.Fatal(err)
 	}
 	svc.SetArgon2(auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+	if err := svc.SetSecrets(service.SecretsConfig{Key: matrixSecretsKey(t)}); err != nil {
+		t.Fatal(err)
+	}
 	c := &testClock{t: time.Now().UTC().Truncate(time.Microsecond)}
 	svc.SetClock(c.now)
 	api, err := httpapi.New(svc, httpapi.Options{Secrets: svc, Audit: svc,
-		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}})
+		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc},
+			httpapi.JWTAuthenticator{Verifier: svc}, httpapi.CertAuthenticator{Verifier: svc}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +86,7 @@ func startLocalServer(t *testing.T, engine string) *localServer {
 		hs.Close()
 		db.Close()
 	})
-	return &localServer{Server: hs, svc: svc, clock: c}
+	return &localServer{Server: hs, svc: svc, clock: c, url: url}
 }
 
 // userToken creates a user with roles and returns a token of it.
@@ -131,7 +136,8 @@ func (s *localServer) call(t *testing.T, method, path, token, body string, hdr .
 
 // TestRouteRoleCredentialMatrix walks every route of the route table ×
 // every built-in role × {no credentials, expired token, revoked token,
-// valid token, valid read-only token} on a real server in auth mode local,
+// valid token, valid read-only token, access token of a login (JWT),
+// expired JWT, JWT signed by a key the server never had} on a real server in auth mode local,
 // on both engines, and checks the answer against the permission table: bad
 // or missing credentials get 401; a valid token whose roles lack the
 // route's permission gets 403 (a read-only token also for any permission
@@ -141,13 +147,16 @@ func TestRouteRoleCredentialMatrix(t *testing.T) {
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(engine, func(t *testing.T) {
 			s := startLocalServer(t, engine)
-			type creds struct{ expired, revoked, valid, readOnly string }
+			type creds struct{ expired, revoked, valid, readOnly, jwt, jwtExpired, jwtForged string }
 			byRole := map[string]creds{}
 			soon := s.clock.now().Add(time.Hour)
 			for _, r := range unet.BuiltinRoles() {
 				user := "u-" + r.Name
 				var c creds
 				c.expired = s.userToken(t, user, []string{r.Name}, unet.TokenRequest{ExpiresAt: &soon}).Token
+				s.loginUser(t, user, "matrix-password-1")
+				c.jwtExpired = s.login(t, user, "matrix-password-1").AccessToken
+				c.jwtForged = forgeJWT(t, user, service.JWTAudience, s.clock.now().Add(2*time.Hour))
 				rv := s.userToken(t, user, nil, unet.TokenRequest{})
 				if err := s.svc.RevokeToken(context.Background(), rv.ID); err != nil {
 					t.Fatal(err)
@@ -158,6 +167,10 @@ func TestRouteRoleCredentialMatrix(t *testing.T) {
 				byRole[r.Name] = c
 			}
 			s.clock.add(2 * time.Hour) // the expired tokens are now past their expiry
+			for name, c := range byRole {
+				c.jwt = s.login(t, "u-"+name, "matrix-password-1").AccessToken
+				byRole[name] = c
+			}
 			api, err := httpapi.New(s.svc, httpapi.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -189,6 +202,9 @@ func TestRouteRoleCredentialMatrix(t *testing.T) {
 						{"revoked", c.revoked, "401"},
 						{"valid", c.valid, map[bool]string{true: "ok", false: "403"}[holds]},
 						{"read-only", c.readOnly, map[bool]string{true: "ok", false: "403"}[holds && rt.Permission.ReadOnly()]},
+						{"JWT", c.jwt, map[bool]string{true: "ok", false: "403"}[holds]},
+						{"expired JWT", c.jwtExpired, "401"},
+						{"JWT of an unknown key", c.jwtForged, "401"},
 					} {
 						want := st.want
 						if public {

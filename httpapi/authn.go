@@ -83,9 +83,9 @@ func (l LocalAuth) Authorize(r *http.Request, perm Permission) (*unet.Principal,
 	}
 	if p == nil {
 		if r.Header.Get("Authorization") != "" {
-			return nil, unet.Errorf(unet.EUNAUTHORIZED, "unsupported credential: send Authorization: Bearer unet_<id>_<secret> (an API token)")
+			return nil, unet.Errorf(unet.EUNAUTHORIZED, "unsupported credential: send Authorization: Bearer with an API token (unet_<id>_<secret>) or an access token of unet login")
 		}
-		return nil, unet.Errorf(unet.EUNAUTHORIZED, "authentication required: send Authorization: Bearer with an API token (unet tokens create)")
+		return nil, unet.Errorf(unet.EUNAUTHORIZED, "authentication required: log in (unet login) or send Authorization: Bearer with an API token (unet tokens create)")
 	}
 	if !p.Can(perm) {
 		if p.ReadOnly && !perm.ReadOnly() && slices.Contains(p.Permissions, perm) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/auth"
 	"github.com/unet-dev/unet/httpapi"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
@@ -95,8 +96,9 @@ func BenchmarkHealthz(b *testing.B) {
 }
 
 // BenchmarkGetNodeAuth is GET /api/v1/nodes/{id} in auth mode none and, in
-// the same run, in auth mode local with an API token (a viewer's): the cost
-// of authenticating each request.
+// the same run, in auth mode local with an API token (a viewer's) and with
+// the access token (JWT) of a viewer's password login: the cost of
+// authenticating each request.
 func BenchmarkGetNodeAuth(b *testing.B) {
 	_, n, svc := benchSetup(b, 1000)
 	local := svc.(*service.Service)
@@ -111,12 +113,24 @@ func BenchmarkGetNodeAuth(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if err := local.SetSecrets(service.SecretsConfig{Key: matrixSecretsKey(b)}); err != nil {
+		b.Fatal(err)
+	}
+	local.SetArgon2(auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+	if err := local.SetPassword(ctx, "viewer", "viewer-password-1"); err != nil {
+		b.Fatal(err)
+	}
+	pair, err := local.Login(ctx, unet.LoginRequest{Username: "viewer", Password: "viewer-password-1"})
+	if err != nil {
+		b.Fatal(err)
+	}
 	none, err := httpapi.New(svc, httpapi.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	withToken, err := httpapi.New(svc, httpapi.Options{Audit: local,
-		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: local}}}})
+		Authorizer: httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: local},
+			httpapi.JWTAuthenticator{Verifier: local}}}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -129,27 +143,10 @@ func BenchmarkGetNodeAuth(b *testing.B) {
 		b.Fatal(err)
 	}
 	path := "/api/v1/nodes/" + n.ID
-	withBearer := func(h http.Handler) func(b *testing.B) {
-		return func(b *testing.B) {
-			req := httptest.NewRequest("GET", path, nil)
-			req.Host = "localhost"
-			req.Header.Set("Authorization", "Bearer "+tok.Token)
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					w := httptest.NewRecorder()
-					h.ServeHTTP(w, req)
-					if w.Code != http.StatusOK {
-						b.Fatalf("%s: %d %s", path, w.Code, w.Body)
-					}
-				}
-			})
-		}
-	}
 	b.Run("none", func(b *testing.B) { benchGet(b, none.Handler(), path) })
-	b.Run("token", withBearer(withToken.Handler()))
-	b.Run("token+limits", withBearer(limited.Handler()))
+	b.Run("jwt", func(b *testing.B) { benchBearer(b, withToken.Handler(), path, pair.AccessToken) })
+	b.Run("token", func(b *testing.B) { benchBearer(b, withToken.Handler(), path, tok.Token) })
+	b.Run("token+limits", func(b *testing.B) { benchBearer(b, limited.Handler(), path, tok.Token) })
 	// The verification alone (HMAC, cached row, checks), outside HTTP.
 	b.Run("verify", func(b *testing.B) {
 		src := netip.MustParseAddr("127.0.0.1")
@@ -157,6 +154,25 @@ func BenchmarkGetNodeAuth(b *testing.B) {
 		for b.Loop() {
 			if _, err := local.AuthenticateToken(ctx, tok.Token, src); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// benchBearer serves GET path with a bearer credential in parallel.
+func benchBearer(b *testing.B, h http.Handler, path, credential string) {
+	b.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	req.Host = "localhost"
+	req.Header.Set("Authorization", "Bearer "+credential)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				b.Fatalf("%s: %d %s", path, w.Code, w.Body)
 			}
 		}
 	})

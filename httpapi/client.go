@@ -28,7 +28,9 @@ type Client struct {
 	base  string
 	actor string
 	token string
-	hc    *http.Client
+	// tokens, when set, supplies the credential instead of token.
+	tokens TokenSource
+	hc     *http.Client
 }
 
 var _ unet.Service = (*Client)(nil)
@@ -40,6 +42,10 @@ type ClientOptions struct {
 	Actor string
 	// Token is sent as "Authorization: Bearer …" with every request.
 	Token string
+	// Tokens, when set, supplies the bearer credential of each request
+	// instead of Token, and renews it once after a 401 answer (a login
+	// session that refreshes itself).
+	Tokens TokenSource
 	// HTTPClient replaces the default client (keep-alive transport with a 5 s
 	// connect timeout; requests are bounded by their context).
 	HTTPClient *http.Client
@@ -68,7 +74,7 @@ func NewClient(baseURL string, o ClientOptions) (*Client, error) {
 		}
 		hc = &http.Client{Transport: tr}
 	}
-	return &Client{base: strings.TrimRight(u.String(), "/"), actor: o.Actor, token: o.Token, hc: hc}, nil
+	return &Client{base: strings.TrimRight(u.String(), "/"), actor: o.Actor, token: o.Token, tokens: o.Tokens, hc: hc}, nil
 }
 
 // URL returns the server's base URL.
@@ -113,8 +119,16 @@ func (c *Client) send(ctx context.Context, k call) (*http.Response, error) {
 	if k.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+	token := c.token
+	if c.tokens != nil {
+		t, err := c.tokens.Token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		token = t
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if k.ifMatch > 0 {
 		req.Header.Set("If-Match", etag(k.ifMatch))
@@ -135,6 +149,16 @@ func (c *Client) send(ctx context.Context, k call) (*http.Response, error) {
 			cause = ue.Err
 		}
 		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach μNet server %s: %v", c.base, cause), Err: err}
+	}
+	if resp.StatusCode == http.StatusUnauthorized && c.tokens != nil && !renewed(ctx) {
+		// The session's access token was refused (expired early, key
+		// rotated, user changed): renew it once and send again.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+		if _, err := c.tokens.Renew(ctx, token); err != nil {
+			return nil, err
+		}
+		return c.send(withRenewed(ctx), k)
 	}
 	return resp, nil
 }

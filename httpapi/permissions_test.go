@@ -51,6 +51,10 @@ func (d *denyAll) Authorize(r *http.Request, p Permission) (*unet.Principal, err
 	return nil, unet.Errorf(unet.EFORBIDDEN, "permission %s denied", p)
 }
 
+// sessionOperations are the public routes whose body carries the
+// credential (a password, a refresh token).
+var sessionOperations = map[string]bool{"login": true, "refreshToken": true, "logout": true}
+
 func TestEveryRouteHasOnePermission(t *testing.T) {
 	s := newTestServer(t, Options{})
 	known := map[Permission]bool{}
@@ -65,9 +69,10 @@ func TestEveryRouteHasOnePermission(t *testing.T) {
 			t.Errorf("route %s %s has unknown permission %q", r.Method, r.Path, r.Permission)
 		}
 		// The webhook receiver is public: each delivery is authenticated by
-		// its signature with the source's webhook secret instead.
+		// its signature with the source's webhook secret instead. Login,
+		// refresh and logout are public: the body carries the credential.
 		if r.Permission == PermPublic && strings.HasPrefix(r.Path, BasePath) && r.OperationID != "getOpenAPI" &&
-			r.OperationID != "receiveGitWebhook" {
+			r.OperationID != "receiveGitWebhook" && !sessionOperations[r.OperationID] {
 			t.Errorf("inventory route %s %s is public", r.Method, r.Path)
 		}
 		write := r.Method != http.MethodGet
@@ -122,6 +127,8 @@ func TestAuthorizerIsConsultedWithTheTable(t *testing.T) {
 		switch {
 		case r.OperationID == "receiveGitWebhook":
 			want = http.StatusNotFound // public, but source {source} does not exist
+		case sessionOperations[r.OperationID]:
+			want = http.StatusUnprocessableEntity // public, but {} names no credential
 		case r.Permission == PermPublic:
 			want = http.StatusOK
 		}

@@ -161,6 +161,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.gitRoutes()...)
 	rs = append(rs, s.secretRoutes()...)
 	rs = append(rs, s.identityRoutes()...)
+	rs = append(rs, s.sessionRoutes()...)
 	return rs
 }
 

@@ -95,6 +95,9 @@ type Options struct {
 	// Limits are the rate limits and the global IP allow-list (zero: none;
 	// docs/security.md, Abuse limits).
 	Limits RateLimits
+	// LoginThrottle slows down repeated failed logins (default: a throttle
+	// with DefaultLoginThrottle).
+	LoginThrottle *LoginThrottle
 }
 
 func (o *Options) defaults() {
@@ -139,6 +142,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxImportBytes <= 0 {
 		o.MaxImportBytes = 64 << 20
+	}
+	if o.LoginThrottle == nil {
+		o.LoginThrottle = NewLoginThrottle(DefaultLoginThrottle, nil)
 	}
 }
 

@@ -132,6 +132,7 @@ func (s *Service) CreateUser(ctx context.Context, nu unet.NewUser) (*unet.User, 
 		}
 		return s.auditLocal(ctx, tx, unet.PermUsersWrite, "users add", "users/"+nu.Name, "roles: "+strings.Join(nu.Roles, ","))
 	})
+	s.invalidateSessions()
 	if err != nil {
 		return nil, err
 	}
@@ -189,6 +190,7 @@ func (s *Service) updateUser(ctx context.Context, name, action string, fn func(r
 		}
 		return s.auditLocal(ctx, tx, unet.PermUsersWrite, action, "users/"+name, "")
 	})
+	s.invalidateSessions()
 	if err != nil {
 		return nil, err
 	}
@@ -265,6 +267,7 @@ func (s *Service) SetPassword(ctx context.Context, name, password string) error 
 
 // RemoveUser removes a user with its grants and tokens.
 func (s *Service) RemoveUser(ctx context.Context, name string) error {
+	defer s.invalidateSessions()
 	return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		u, err := tx.Reader().GetUser(ctx, name)
 		if err != nil {
@@ -304,6 +307,7 @@ func (s *Service) GrantRole(ctx context.Context, user string, g unet.Grant) (*un
 		}
 		return s.auditLocal(ctx, tx, unet.PermUsersWrite, "users grant", "users/"+user, "role: "+g.Role)
 	})
+	s.invalidateSessions()
 	if err != nil {
 		return nil, err
 	}
@@ -330,6 +334,7 @@ func (s *Service) RevokeRole(ctx context.Context, user, role string) (*unet.User
 		}
 		return s.auditLocal(ctx, tx, unet.PermUsersWrite, "users revoke", "users/"+user, "role: "+role)
 	})
+	s.invalidateSessions()
 	if err != nil {
 		return nil, err
 	}

