@@ -82,6 +82,8 @@ type serveConfig struct {
 	} `toml:"templates"`
 	DataDir string        `toml:"data_dir"`
 	Secrets secretsConfig `toml:"secrets"`
+	// OIDC configures auth mode oidc (serve_oidc.go).
+	OIDC oidcConfig `toml:"oidc"`
 	// Git configures the server's Git sources: AllowLocalURLs lets API
 	// clients add sources with a local path or a file:// URL (off: such a
 	// source reads the server's own disk).
@@ -141,6 +143,7 @@ type serveFlags struct {
 	demo, noMigrate, requireIfMatch     bool
 	jobs                                jobFlags
 	transport                           transportFlags
+	oidc                                oidcFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -159,7 +162,9 @@ refused on anything but a loopback address; any other address also needs TLS
 --insecure-http says a TLS-terminating proxy is in front. Auth mode local
 requires an API token (unet tokens create) on every route but the health
 probes, the API document and the webhook receiver, and the token pepper
-(--token-pepper). The certificate and key are re-read when their files change
+(--token-pepper). Auth mode oidc verifies OpenID Connect tokens of
+--oidc-issuer for --oidc-client-id and maps their --oidc-role-claim to roles
+with --oidc-role-map (API tokens work too). The certificate and key are re-read when their files change
 (checked every few seconds, and at once on SIGHUP). Requests must name one of
 --allowed-hosts in Host, send JSON bodies and, from a browser, come from the
 server's own origin (docs/security.md, Transport). SIGINT/SIGTERM stop the
@@ -168,7 +173,7 @@ database is closed.
 
 Precedence: config file < environment (UNET_LISTEN, UNET_DATABASE_URL,
 UNET_AUTH_MODE, UNET_TLS_CERT, UNET_TLS_KEY, UNET_TLS_CLIENT_CA,
-UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS) < flags.`,
+UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS, UNET_OIDC_*) < flags.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.serve(cmd, f)
@@ -179,7 +184,7 @@ UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS) < flags.`,
 	fl.StringVar(&f.config, "config", "", "TOML config file (env UNET_CONFIG)")
 	fl.BoolVar(&f.demo, "demo", false, "load the demo dataset before serving (default database "+DemoDatabaseURL+")")
 	fl.BoolVar(&f.noMigrate, "no-migrate", false, "do not migrate the database on start (/readyz answers 503 until it is)")
-	fl.StringVar(&f.authMode, "auth", "", "authentication mode: none or local (API tokens) (env UNET_AUTH_MODE)")
+	fl.StringVar(&f.authMode, "auth", "", "authentication mode: none, local (API tokens) or oidc (OpenID Connect tokens and API tokens) (env UNET_AUTH_MODE)")
 	fl.StringVar(&f.authMode, "auth-mode", "", "older name of --auth")
 	_ = fl.MarkHidden("auth-mode")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json")
@@ -187,6 +192,7 @@ UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS) < flags.`,
 	fl.StringVar(&f.sqliteSync, "sqlite-sync", "", "SQLite durability: full (default: every acknowledged write survives a power loss) or normal (faster; the last writes before a power loss may be lost)")
 	f.jobs.register(fl)
 	f.transport.register(fl)
+	f.oidc.register(fl)
 	return cmd
 }
 
@@ -222,6 +228,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		}
 	}
 	var auth httpapi.Authorizer
+	var oidcSet *oidcSettings
 	switch mode {
 	case "none":
 		auth = httpapi.NoAuth{}
@@ -231,8 +238,14 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		}
 		// The authenticators need the service; they are set once it is built.
 		auth = httpapi.LocalAuth{}
+	case "oidc":
+		if oidcSet, err = a.resolveOIDC(cmd, f.oidc, cfg); err != nil {
+			return err
+		}
+		// Built once the service is (the role map is checked against it).
+		auth = httpapi.OIDCAuth{}
 	default:
-		return usagef("unknown auth mode %q (want none or local)", mode)
+		return usagef("unknown auth mode %q (want none, local or oidc)", mode)
 	}
 	tr, err := a.resolveTransport(cmd, f.transport, cfg, listen)
 	if err != nil {
@@ -322,8 +335,13 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err := a.configureIdentity(ctx, svc, cfg); err != nil {
 		return err
 	}
-	if mode == "local" {
+	switch mode {
+	case "local":
 		auth = httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}
+	case "oidc":
+		if auth, err = a.oidcAuthorizer(ctx, oidcSet, svc, logger); err != nil {
+			return err
+		}
 	}
 	if err := a.configureSources(svc, f.jobs); err != nil {
 		return err
