@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"slices"
+	"testing"
+)
+
+func TestOIDCClaimValues(t *testing.T) {
+	claims := map[string]any{
+		"groups":                    []any{"a", 7, "b"},
+		"role":                      "admin",
+		"realm_access":              map[string]any{"roles": []any{"noc"}},
+		"https://example.net/roles": []any{"ns"},
+		"number":                    3.0,
+	}
+	for name, want := range map[string][]string{
+		"groups":                    {"a", "b"},
+		"role":                      {"admin"},
+		"realm_access.roles":        {"noc"},
+		"https://example.net/roles": {"ns"},
+		"number":                    nil,
+		"missing":                   nil,
+		"role.deeper":               nil,
+	} {
+		if got := claimValues(claims, name); !slices.Equal(got, want) {
+			t.Errorf("claimValues(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestOIDCUserName(t *testing.T) {
+	long := string(make([]byte, 200))
+	for _, c := range []struct {
+		claims map[string]any
+		sub    string
+		want   string
+	}{
+		{map[string]any{"preferred_username": "ada", "email": "ada@example.net"}, "s1", "ada"},
+		{map[string]any{"email": "ada@example.net"}, "s1", "ada@example.net"},
+		{map[string]any{"preferred_username": " ", "email": 5}, "s1", "s1"},
+		{map[string]any{"preferred_username": "bad\nname"}, "s1", "s1"},
+		{map[string]any{"preferred_username": long}, "s1", "s1"},
+		{map[string]any{}, "", ""},
+	} {
+		if got := oidcUserName(c.claims, c.sub); got != c.want {
+			t.Errorf("oidcUserName(%v, %q) = %q, want %q", c.claims, c.sub, got, c.want)
+		}
+	}
+}
+
+func TestUnverifiedIssuer(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	for tok, want := range map[string]string{
+		"h." + enc([]byte(`{"iss":"https://sso.example.net/"}`)) + ".s": "https://sso.example.net",
+		"h." + enc([]byte(`{"iss":42}`)) + ".s":                         "",
+		"h.!!!.s":                                                       "",
+		"unet_0123_abc":                                                 "",
+		"a.b":                                                           "",
+		"h." + enc([]byte(`x`)) + ".s":                                  "",
+	} {
+		if got := unverifiedIssuer(tok); got != want {
+			t.Errorf("unverifiedIssuer(%q) = %q, want %q", tok, got, want)
+		}
+	}
+}
+
+func TestCheckIssuerURL(t *testing.T) {
+	for u, ok := range map[string]bool{
+		"https://sso.example.net/realms/noc": true,
+		"http://127.0.0.1:5556":              true,
+		"http://localhost:5556/dex":          true,
+		"http://sso.example.net":             false,
+		"sso.example.net":                    false,
+		"https://sso.example.net/?x=1":       false,
+		"https://user@sso.example.net":       false,
+		"":                                   false,
+	} {
+		if err := checkIssuerURL(u); (err == nil) != ok {
+			t.Errorf("checkIssuerURL(%q) = %v, want ok=%v", u, err, ok)
+		}
+	}
+}
