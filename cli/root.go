@@ -165,6 +165,7 @@ against a μNet server (--server).`,
 		a.tokensCommand(),
 		a.auditCommand(),
 		a.certsCommand(),
+		a.loginCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

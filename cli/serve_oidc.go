@@ -2,11 +2,8 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"log/slog"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -110,25 +107,7 @@ func parseRoleMap(entries []string) (map[string][]string, error) {
 // httpClient is the client that reaches the issuer: the system's CAs,
 // plus those of --oidc-ca.
 func (s *oidcSettings) httpClient() (*http.Client, error) {
-	c := &http.Client{Timeout: 10 * time.Second}
-	if s.ca == "" {
-		return c, nil
-	}
-	pem, err := os.ReadFile(s.ca)
-	if err != nil {
-		return nil, usagef("--oidc-ca: %v", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, usagef("--oidc-ca %s holds no PEM certificate", s.ca)
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	c.Transport = tr
-	return c, nil
+	return clientTrusting(s.ca, "--oidc-ca", 10*time.Second)
 }
 
 // oidcAuthorizer builds auth mode oidc over the service: API tokens first,
