@@ -71,7 +71,7 @@ func StartOIDCProvider(t testing.TB) *OIDCProvider {
 			UserFormPath: "/device", UserCode: op.UserCodeBase20,
 		},
 	}
-	p, err := op.NewOpenIDProvider(issuer, cfg, st)
+	p, err := op.NewProvider(cfg, st, op.StaticIssuer(issuer))
 	if err != nil {
 		hs.Close()
 		t.Fatal(err)
