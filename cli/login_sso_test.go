@@ -171,11 +171,18 @@ func TestServeOIDCRefusals(t *testing.T) {
 	op := testutil.StartOIDCProvider(t)
 	db := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
 	base := []string{"serve", "--listen", "127.0.0.1:0", "--db", db, "--auth", "oidc"}
+	cfg := filepath.Join(t.TempDir(), "unet.toml")
+	content := "[oidc]\nissuer = \"" + op.Issuer() + "\"\nclient_id = \"unet\"\nrole_map = [\"noc=viewer\", \"ops=sorcerer\"]\n"
+	if err := os.WriteFile(cfg, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
 		{nil, "needs --oidc-issuer and --oidc-client-id"},
+		// The config file's [oidc] section is read (its role map checked).
+		{[]string{"--config", cfg}, `no role "sorcerer"`},
 		{[]string{"--oidc-issuer", op.Issuer()}, "needs --oidc-issuer and --oidc-client-id"},
 		{[]string{"--oidc-issuer", "http://sso.example.net", "--oidc-client-id", "unet"}, "must use https"},
 		{[]string{"--oidc-issuer", op.Issuer(), "--oidc-client-id", "unet", "--oidc-role-map", "noc"}, "want VALUE=ROLE"},
