@@ -308,7 +308,7 @@ func TestAuditSurvivesClientDisconnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(conn, "POST /api/v1/vendors HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"name\":\"v2\"}\r\n", eng.Token)
+	fmt.Fprintf(conn, "POST /api/v1/vendors HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"name\":\"v2\"}\r\n", eng.Token)
 	conn.Close()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
