@@ -80,6 +80,9 @@ func deviceLogin(ctx context.Context, server string, serverClient, issuerClient 
 	if ep.DeviceAuthURL == "" {
 		return nil, unet.Errorf(unet.EUNAVAILABLE, "the issuer %s offers no device authorization endpoint (RFC 8628): enable the device flow for client %s, or use an API token", conf.Issuer, conf.ClientID)
 	}
+	// A public client: its ID goes in the form (RFC 6749 §2.3.1), never in
+	// a Basic header with an empty secret, which some issuers refuse.
+	ep.AuthStyle = oauth2.AuthStyleInParams
 	oc := &oauth2.Config{ClientID: conf.ClientID, Endpoint: ep, Scopes: ssoScopes}
 	da, err := oc.DeviceAuth(ictx)
 	if err != nil {
