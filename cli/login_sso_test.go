@@ -21,8 +21,9 @@ import (
 type approver struct {
 	mu      sync.Mutex
 	buf     bytes.Buffer
+	all     bytes.Buffer // everything written
 	op      *testutil.OIDCProvider
-	subject string
+	subject string // "" denies
 	err     error
 }
 
@@ -32,8 +33,13 @@ func (a *approver) Write(p []byte) (int, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.buf.Write(p)
+	a.all.Write(p)
 	if m := userCodeRE.FindStringSubmatch(a.buf.String()); m != nil && a.err == nil {
-		a.err = a.op.ApproveDevice(m[1], a.subject)
+		if a.subject == "" {
+			a.err = a.op.DenyDevice(m[1])
+		} else {
+			a.err = a.op.ApproveDevice(m[1], a.subject)
+		}
 		a.buf.Reset()
 	}
 	return len(p), nil
@@ -96,6 +102,15 @@ func TestServeOIDCAndLoginSSO(t *testing.T) {
 	// Unauthenticated: exit 69 with a hint to log in.
 	if code, out := run(nil, "vendors", "list"); code != ExitAuth || !strings.Contains(out, "unet login --sso") {
 		t.Fatalf("without login: exit %d: %s", code, out)
+	}
+
+	// A login denied at the provider exits 69 and stores nothing.
+	deny := &approver{op: op}
+	if code, _ := run(deny, "login", "--sso"); code != ExitAuth || !strings.Contains(deny.all.String(), "the login was denied") {
+		t.Fatalf("denied login: exit %d: %s", code, deny.all.String())
+	}
+	if files, _ := filepath.Glob(filepath.Join(creds, "*.json")); len(files) != 0 {
+		t.Fatalf("a denied login stored %v", files)
 	}
 
 	login("sub-erin")

@@ -168,6 +168,19 @@ func (p *OIDCProvider) ApproveDevice(userCode, subject string) error {
 	return nil
 }
 
+// DenyDevice refuses the device authorization of userCode, as the user
+// would on the provider's verification page.
+func (p *OIDCProvider) DenyDevice(userCode string) error {
+	p.store.mu.Lock()
+	defer p.store.mu.Unlock()
+	e, ok := p.store.devices[p.store.userCodes[userCode]]
+	if !ok {
+		return fmt.Errorf("user code %q not found", userCode)
+	}
+	e.state.Denied = true
+	return nil
+}
+
 // opStorage is the provider's in-memory storage: users, two fixed clients,
 // signing keys and device authorizations. Grants the tests do not use
 // (authorization code, refresh, token exchange) are refused.
