@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -80,4 +82,29 @@ func TestCheckIssuerURL(t *testing.T) {
 			t.Errorf("checkIssuerURL(%q) = %v, want ok=%v", u, err, ok)
 		}
 	}
+}
+
+// FuzzOIDCTokenParsing: whatever a bearer credential holds, reading its
+// issuer and its claims never panics, and an issuer read back is trimmed.
+func FuzzOIDCTokenParsing(f *testing.F) {
+	enc := base64.RawURLEncoding.EncodeToString
+	f.Add("h."+enc([]byte(`{"iss":"https://sso.example.net/","groups":["a",1]}`))+".s", "groups")
+	f.Add("a.b.c", "realm_access.roles")
+	f.Add("..", ".")
+	f.Fuzz(func(t *testing.T, tok, claim string) {
+		iss := unverifiedIssuer(tok)
+		if len(iss) > 0 && iss[len(iss)-1] == '/' {
+			t.Fatalf("issuer %q not trimmed", iss)
+		}
+		parts := strings.Split(tok, ".")
+		if len(parts) == 3 {
+			if payload, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
+				var claims map[string]any
+				if json.Unmarshal(payload, &claims) == nil {
+					_ = claimValues(claims, claim)
+					_ = oidcUserName(claims, claim)
+				}
+			}
+		}
+	})
 }
