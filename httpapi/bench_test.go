@@ -123,6 +123,7 @@ func BenchmarkGetNodeAuth(b *testing.B) {
 	b.Run("none", func(b *testing.B) { benchGet(b, none.Handler(), path) })
 	b.Run("token", func(b *testing.B) {
 		req := httptest.NewRequest("GET", path, nil)
+		req.Host = "localhost" // one of the server's default allowed hosts
 		req.Header.Set("Authorization", "Bearer "+tok.Token)
 		b.ReportAllocs()
 		b.ResetTimer()
