@@ -3,9 +3,12 @@ package httpapi
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/unet-dev/unet"
 )
 
 func TestOIDCClaimValues(t *testing.T) {
@@ -107,4 +110,20 @@ func FuzzOIDCTokenParsing(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOIDCAuthWithoutAuthenticator: a zero OIDCAuth refuses every
+// protected route (401) instead of failing on the missing authenticator.
+func TestOIDCAuthWithoutAuthenticator(t *testing.T) {
+	r, err := http.NewRequest(http.MethodGet, "/api/v1/nodes", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("Authorization", "Bearer h."+base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"https://x"}`))+".s")
+	if p, err := (OIDCAuth{}).Authorize(r, PermNodesRead); p != nil || unet.ErrorCode(err) != unet.EUNAUTHORIZED {
+		t.Fatalf("zero OIDCAuth: %v %v", p, err)
+	}
+	if p, err := (OIDCAuth{}).Authorize(r, PermPublic); p != nil || err != nil {
+		t.Fatalf("public route: %v %v", p, err)
+	}
 }

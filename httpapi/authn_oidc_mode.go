@@ -39,8 +39,12 @@ func (o OIDCAuth) Authorize(r *http.Request, perm Permission) (*unet.Principal, 
 	if r.Header.Get("Authorization") == "" {
 		return nil, unet.Errorf(unet.EUNAUTHORIZED, "authentication required: log in with unet login --sso, or send Authorization: Bearer with an OIDC token of %s or an API token", o.OIDCIssuer())
 	}
+	chain := append([]Authenticator(nil), o.Authenticators...)
+	if o.OIDC != nil {
+		chain = append(chain, o.OIDC)
+	}
 	var p *unet.Principal
-	for _, a := range append(append([]Authenticator(nil), o.Authenticators...), o.OIDC) {
+	for _, a := range chain {
 		got, err := a.Authenticate(r)
 		if err != nil {
 			return nil, err
