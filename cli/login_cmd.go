@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -108,5 +109,33 @@ func (a *app) storedToken() string {
 	if c == nil {
 		return ""
 	}
+	if c.Kind == "oidc" && c.RefreshToken != "" && !c.ExpiresAt.IsZero() && time.Until(c.ExpiresAt) < ssoRefreshMargin {
+		if nc, err := a.refreshStored(*c); err != nil {
+			if a.env.Stderr != nil {
+				_, _ = fmt.Fprintf(a.env.Stderr, "warning: the stored login could not be refreshed: %v\n", err) // best effort
+			}
+		} else {
+			c = &nc
+		}
+	}
 	return c.AccessToken
+}
+
+// refreshStored refreshes stored OIDC credentials at their issuer and saves
+// the result.
+func (a *app) refreshStored(c credentials) (credentials, error) {
+	hc, err := clientTrusting(a.env.Getenv("UNET_ISSUER_CA"), "UNET_ISSUER_CA", 30*time.Second)
+	if err != nil {
+		return c, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	nc, err := refreshSSO(ctx, c, hc)
+	if err != nil {
+		return c, err
+	}
+	if _, err := a.saveCredentials(nc); err != nil {
+		return c, err
+	}
+	return nc, nil
 }

@@ -99,13 +99,20 @@ func deviceLogin(ctx context.Context, server string, serverClient, issuerClient 
 	if err != nil {
 		return nil, oauthError("device login", conf.Issuer, err)
 	}
+	return verifiedTokens(ictx, p, conf.Issuer, conf.ClientID, tok)
+}
+
+// verifiedTokens checks the ID token of an issuer's token answer (issuer,
+// audience, signature, expiry) and returns what the CLI keeps; an answer
+// without an ID token keeps the access token.
+func verifiedTokens(ctx context.Context, p *oidc.Provider, issuer, clientID string, tok *oauth2.Token) (*ssoTokens, error) {
 	out := &ssoTokens{Bearer: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
-		Issuer: conf.Issuer, ClientID: conf.ClientID}
+		Issuer: issuer, ClientID: clientID}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
 		return out, nil
 	}
-	idt, err := p.Verifier(&oidc.Config{ClientID: conf.ClientID}).Verify(ictx, raw)
+	idt, err := p.Verifier(&oidc.Config{ClientID: clientID}).Verify(ctx, raw)
 	if err != nil {
 		return nil, &unet.Error{Code: unet.EUNAUTHORIZED, Message: "the issuer's ID token does not verify: " + err.Error(), Err: err}
 	}
@@ -118,6 +125,37 @@ func deviceLogin(ctx context.Context, server string, serverClient, issuerClient 
 	}
 	out.Bearer, out.Expiry, out.User = raw, idt.Expiry, pick(claims.Username, claims.Email, idt.Subject)
 	return out, nil
+}
+
+// ssoRefreshMargin is how long before its expiry a stored OIDC token is
+// refreshed.
+const ssoRefreshMargin = 30 * time.Second
+
+// refreshSSO exchanges the refresh token of stored OIDC credentials at the
+// issuer for new tokens (the issuer may rotate the refresh token) and
+// returns the new credentials.
+func refreshSSO(ctx context.Context, c credentials, issuerClient *http.Client) (credentials, error) {
+	ictx := oidc.ClientContext(ctx, issuerClient)
+	p, err := oidc.NewProvider(ictx, c.Issuer)
+	if err != nil {
+		return c, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("the issuer %s cannot be reached: %v", c.Issuer, err), Err: err}
+	}
+	ep := p.Endpoint()
+	ep.AuthStyle = oauth2.AuthStyleInParams
+	oc := &oauth2.Config{ClientID: c.ClientID, Endpoint: ep, Scopes: ssoScopes}
+	tok, err := oc.TokenSource(ictx, &oauth2.Token{RefreshToken: c.RefreshToken, Expiry: time.Unix(1, 0)}).Token()
+	if err != nil {
+		return c, oauthError("refresh", c.Issuer, err)
+	}
+	t, err := verifiedTokens(ictx, p, c.Issuer, c.ClientID, tok)
+	if err != nil {
+		return c, err
+	}
+	c.AccessToken, c.ExpiresAt, c.User = t.Bearer, t.Expiry.UTC(), pick(t.User, c.User)
+	if t.RefreshToken != "" {
+		c.RefreshToken = t.RefreshToken
+	}
+	return c, nil
 }
 
 // oauthError maps an OAuth error of the issuer: a denied or expired device

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/unet-dev/unet/internal/testutil"
 )
@@ -135,6 +136,41 @@ func TestServeOIDCAndLoginSSO(t *testing.T) {
 	}
 	if c.Kind != "oidc" || c.Server != url || c.AccessToken == "" || c.User != "erin" || c.ExpiresAt.IsZero() || c.Issuer != op.Issuer() {
 		t.Errorf("credentials %+v", c)
+	}
+
+	// A token about to expire is refreshed at the issuer with the refresh
+	// token (rotated by the issuer) before the request, and saved.
+	if c.RefreshToken == "" {
+		t.Fatal("the device login got no refresh token")
+	}
+	old := c
+	c.ExpiresAt = time.Now().Add(-time.Minute)
+	writeCreds := func(c credentials) {
+		t.Helper()
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(files[0], b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeCreds(c)
+	if code, out := run(nil, "vendors", "list"); code != 0 || strings.Contains(out, "warning") {
+		t.Fatalf("with a refreshed login: exit %d: %s", code, out)
+	}
+	var nc credentials
+	if b, err := os.ReadFile(files[0]); err != nil || json.Unmarshal(b, &nc) != nil {
+		t.Fatalf("credentials after refresh: %v", err)
+	}
+	if nc.AccessToken == old.AccessToken || nc.RefreshToken == old.RefreshToken || !nc.ExpiresAt.After(time.Now()) || nc.User != "erin" {
+		t.Fatalf("credentials not refreshed: %+v", nc)
+	}
+	// A refresh token already used is refused by the issuer: a warning,
+	// and the stored token is sent as it is.
+	writeCreds(c)
+	if code, out := run(nil, "vendors", "list"); code != 0 || !strings.Contains(out, "could not be refreshed") {
+		t.Fatalf("with a spent refresh token: exit %d: %s", code, out)
 	}
 
 	if code, out := run(nil, "vendors", "add", "acme"); code != 0 {

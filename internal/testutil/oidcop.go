@@ -54,7 +54,8 @@ type OIDCProvider struct {
 // StartOIDCProvider starts a provider for the test; it stops at cleanup.
 func StartOIDCProvider(t testing.TB) *OIDCProvider {
 	t.Helper()
-	st := &opStorage{users: map[string]OIDCUser{}, devices: map[string]*deviceEntry{}, userCodes: map[string]string{}}
+	st := &opStorage{users: map[string]OIDCUser{}, devices: map[string]*deviceEntry{}, userCodes: map[string]string{},
+		refresh: map[string]*refreshReq{}}
 	if err := st.rotate(false); err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +66,7 @@ func StartOIDCProvider(t testing.TB) *OIDCProvider {
 		CryptoKey:                sha256.Sum256([]byte("unet test provider")),
 		DefaultLogoutRedirectURI: "/",
 		CodeMethodS256:           true,
+		GrantTypeRefreshToken:    true,
 		SupportedUILocales:       nil,
 		DeviceAuthorization: op.DeviceAuthorizationConfig{
 			Lifetime: 5 * time.Minute, PollInterval: time.Second,
@@ -190,8 +192,24 @@ type opStorage struct {
 	keys      []*sigKey // published; the last is current
 	devices   map[string]*deviceEntry
 	userCodes map[string]string
+	refresh   map[string]*refreshReq
 	seq       int
 }
+
+// refreshReq is what a refresh token stands for.
+type refreshReq struct {
+	subject, clientID string
+	scopes, audience  []string
+	authTime          time.Time
+}
+
+func (r *refreshReq) GetAMR() []string             { return nil }
+func (r *refreshReq) GetAudience() []string        { return r.audience }
+func (r *refreshReq) GetAuthTime() time.Time       { return r.authTime }
+func (r *refreshReq) GetClientID() string          { return r.clientID }
+func (r *refreshReq) GetScopes() []string          { return r.scopes }
+func (r *refreshReq) GetSubject() string           { return r.subject }
+func (r *refreshReq) SetCurrentScopes(sc []string) { r.scopes = sc }
 
 type deviceEntry struct {
 	state *op.DeviceAuthorizationState
@@ -271,11 +289,40 @@ func (s *opStorage) CreateAccessToken(_ context.Context, r op.TokenRequest) (str
 	return id, time.Now().Add(time.Hour), nil
 }
 
-func (s *opStorage) CreateAccessAndRefreshTokens(context.Context, op.TokenRequest, string) (string, string, time.Time, error) {
-	return "", "", time.Time{}, errUnsupported
+// CreateAccessAndRefreshTokens issues a refresh token beside the access
+// token (device logins with offline_access, refreshes); a refresh token is
+// single-use: the one exchanged is dropped.
+func (s *opStorage) CreateAccessAndRefreshTokens(ctx context.Context, r op.TokenRequest, current string) (string, string, time.Time, error) {
+	id, exp, err := s.CreateAccessToken(ctx, r)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", time.Time{}, err
+	}
+	rr := &refreshReq{subject: r.GetSubject(), scopes: r.GetScopes(), audience: r.GetAudience(), authTime: time.Now()}
+	if c, ok := r.(interface{ GetClientID() string }); ok {
+		rr.clientID = c.GetClientID()
+	}
+	rt := "rt-" + hex.EncodeToString(b)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.refresh, current)
+	s.refresh[rt] = rr
+	return id, rt, exp, nil
 }
-func (s *opStorage) TokenRequestByRefreshToken(context.Context, string) (op.RefreshTokenRequest, error) {
-	return nil, errUnsupported
+
+// TokenRequestByRefreshToken returns what a refresh token stands for.
+func (s *opStorage) TokenRequestByRefreshToken(_ context.Context, rt string) (op.RefreshTokenRequest, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.refresh[rt]
+	if !ok {
+		return nil, errors.New("unknown refresh token")
+	}
+	cp := *r
+	return &cp, nil
 }
 func (s *opStorage) TerminateSession(context.Context, string, string) error { return nil }
 func (s *opStorage) RevokeToken(context.Context, string, string, string) *oidc.Error {
@@ -446,7 +493,7 @@ func (c *opClient) AuthMethod() oidc.AuthMethod {
 func (c *opClient) ResponseTypes() []oidc.ResponseType { return nil }
 func (c *opClient) GrantTypes() []oidc.GrantType {
 	if c.public {
-		return []oidc.GrantType{oidc.GrantTypeDeviceCode}
+		return []oidc.GrantType{oidc.GrantTypeDeviceCode, oidc.GrantTypeRefreshToken}
 	}
 	return []oidc.GrantType{oidc.GrantTypeClientCredentials}
 }
