@@ -164,8 +164,9 @@ requires an API token (unet tokens create) on every route but the health
 probes, the API document and the webhook receiver, and the token pepper
 (--token-pepper). Auth mode oidc verifies OpenID Connect tokens of
 --oidc-issuer for --oidc-client-id and maps their --oidc-role-claim to roles
-with --oidc-role-map (API tokens work too). The certificate and key are re-read when their files change
-(checked every few seconds, and at once on SIGHUP). Requests must name one of
+with --oidc-role-map (API tokens work too). The certificate and key are
+re-read when their files change (checked every few seconds, and at once on
+SIGHUP). Requests must name one of
 --allowed-hosts in Host, send JSON bodies and, from a browser, come from the
 server's own origin (docs/security.md, Transport). SIGINT/SIGTERM stop the
 server gracefully: no new connections, in-flight requests finish, then the

@@ -36,9 +36,11 @@ const (
 	oidcRetryDiscovery = 5 * time.Second
 	// oidcHTTPTimeout bounds discovery and key requests to the issuer.
 	oidcHTTPTimeout = 10 * time.Second
-	// maxOIDCUserName bounds the user name taken from a token (as the actor
-	// header is bounded in mode none).
-	maxOIDCUserName = 128
+	// maxOIDCUserName bounds the user name taken from a token: the length
+	// of the longest sub, the last choice.
+	maxOIDCUserName = 255
+	// maxOIDCSubject is the longest sub OpenID Connect allows.
+	maxOIDCSubject = 255
 	// OIDCRoleMapAny is the role-map key that every verified token matches,
 	// whatever its claim holds.
 	OIDCRoleMapAny = "*"
@@ -284,6 +286,11 @@ func (a *OIDCAuthenticator) Verify(ctx context.Context, tok string) (*unet.Princ
 		}
 		return nil, &unet.Error{Code: unet.EUNAUTHORIZED, Message: "invalid OIDC token: " + strings.TrimPrefix(err.Error(), "oidc: "), Err: err}
 	}
+	// OpenID Connect Core §2: sub is at most 255 ASCII characters; it goes
+	// to the audit log.
+	if t.Subject == "" || len(t.Subject) > maxOIDCSubject || strings.ContainsFunc(t.Subject, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		return nil, unet.Errorf(unet.EUNAUTHORIZED, "invalid OIDC token: its sub claim is not 1 to 255 printable ASCII characters")
+	}
 	var claims map[string]any
 	if err := t.Claims(&claims); err != nil {
 		return nil, &unet.Error{Code: unet.EUNAUTHORIZED, Message: "invalid OIDC token: unreadable claims", Err: err}
@@ -341,7 +348,7 @@ func (a *OIDCAuthenticator) permissions(ctx context.Context, grants []unet.Grant
 }
 
 // oidcUserName is the first usable of preferred_username, email and sub: a
-// non-empty string of at most 128 characters without control characters.
+// non-empty string of at most 255 bytes without control characters.
 func oidcUserName(claims map[string]any, sub string) string {
 	for _, c := range []any{claims["preferred_username"], claims["email"], sub} {
 		s, _ := c.(string)

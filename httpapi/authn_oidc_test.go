@@ -299,3 +299,14 @@ func TestOIDCIssuerUnreachable(t *testing.T) {
 	s.expect(t, "GET", "/api/v1/nodes", tok, "", 503, "cannot be reached")
 	s.expect(t, "GET", "/api/v1/openapi.json", "", "", 200, issuer+"/.well-known/openid-configuration")
 }
+
+// TestOIDCSubjectBounds: a sub longer than OpenID Connect allows (it goes
+// to the audit log) is refused.
+func TestOIDCSubjectBounds(t *testing.T) {
+	op := testutil.StartOIDCProvider(t)
+	s := startOIDCServer(t, sqlstore.SQLite, op, func(o *httpapi.OIDCOptions) {
+		o.RoleMap = map[string][]string{"*": {"viewer"}}
+	})
+	s.expect(t, "GET", "/api/v1/nodes", op.Token(t, testutil.TokenSpec{Subject: strings.Repeat("s", 255)}), "", 200, `"items"`)
+	s.expect(t, "GET", "/api/v1/nodes", op.Token(t, testutil.TokenSpec{Subject: strings.Repeat("s", 256)}), "", 401, "sub claim")
+}
