@@ -146,6 +146,9 @@ const (
 	AuthMethodNone  = "none"
 	AuthMethodToken = "token"
 	AuthMethodLocal = "local"
+	// AuthMethodOIDC is an OpenID Connect bearer token; the audit log
+	// records it as oidc:<subject>.
+	AuthMethodOIDC = "oidc"
 )
 
 // Principal is an authenticated identity: who, how, and what they may do.
@@ -155,6 +158,9 @@ type Principal struct {
 	Method string `json:"method"`
 	// TokenID is the API token used, if any.
 	TokenID string `json:"token_id,omitempty"`
+	// Subject is the identity provider's stable identifier of the caller
+	// (the OIDC "sub" claim), if any.
+	Subject string `json:"subject,omitempty"`
 	// ReadOnly limits the identity to read permissions (a read-only token).
 	ReadOnly bool    `json:"read_only,omitempty"`
 	Grants   []Grant `json:"grants,omitempty"`

@@ -198,8 +198,8 @@ func TestServeAuthModeSettings(t *testing.T) {
 		}
 	}
 	var errb bytes.Buffer
-	code := runServeCLI(context.Background(), []string{"--db", db, "serve", "--auth", "oidc"}, Env{Stdout: io.Discard, Stderr: &errb})
-	if code != ExitUsage || !strings.Contains(errb.String(), "want none or local") {
+	code := runServeCLI(context.Background(), []string{"--db", db, "serve", "--auth", "kerberos"}, Env{Stdout: io.Discard, Stderr: &errb})
+	if code != ExitUsage || !strings.Contains(errb.String(), "want none, local or oidc") {
 		t.Errorf("unknown mode: exit %d: %s", code, errb.String())
 	}
 	// With a pepper from the config file, mode local serves.

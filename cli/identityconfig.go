@@ -38,6 +38,11 @@ func (a *app) configureIdentity(ctx context.Context, svc *service.Service, cfg *
 	return nil
 }
 
-// bearerToken is the API token the remote CLI sends: --token, else
-// UNET_TOKEN.
-func (a *app) bearerToken() string { return pick(a.token, a.env.Getenv("UNET_TOKEN")) }
+// bearerToken is the credential the remote CLI sends: --token, else
+// UNET_TOKEN, else the credentials unet login stored for --server.
+func (a *app) bearerToken() string {
+	if t := pick(a.token, a.env.Getenv("UNET_TOKEN")); t != "" {
+		return t
+	}
+	return a.storedToken()
+}

@@ -17,11 +17,6 @@ import (
 	"github.com/unet-dev/unet/httpapi"
 )
 
-// ssoLogin, when set, logs in through the server's OpenID provider (the
-// device flow of RFC 8628) and returns the session to store; `unet login`
-// offers --sso only then.
-var ssoLogin func(ctx context.Context, a *app, c *httpapi.Client) (*unet.TokenPair, error)
-
 // openServer opens the --server: with --token or UNET_TOKEN that token is
 // sent; otherwise the session stored by `unet login` for this server, if
 // any, refreshed as it expires.
@@ -85,8 +80,9 @@ func (a *app) promptLine(prompt string, secret bool) (string, error) {
 func (a *app) loginCommand() *cobra.Command {
 	var username string
 	var passwordStdin, sso bool
+	var issuerCA string
 	cmd := &cobra.Command{
-		Use:   "login --server URL [--username U] [--password-stdin]",
+		Use:   "login --server URL [--username U] [--password-stdin] | --sso [--issuer-ca FILE]",
 		Short: "Log in to a μNet server and store the session for the remote CLI",
 		Long: `Logs in to the --server with a user name and password and stores the session
 (a short-lived access token and a refresh token, never the password) in
@@ -95,7 +91,16 @@ UNET_CREDENTIALS). Every later command with the same --server uses it when no
 --token or UNET_TOKEN is given, and refreshes it as it expires.
 
 The password is asked without echo on a terminal; otherwise it is read from
-stdin (--password-stdin reads all of stdin, for scripts).`,
+stdin (--password-stdin reads all of stdin, for scripts).
+
+--sso logs in through the server's OpenID Connect issuer instead (auth mode
+oidc) with the device flow (RFC 8628): the command prints a URL and a code,
+you confirm the code in a browser (on any device), and the command receives
+the tokens. The server is asked for the issuer and client ID (GET
+/api/v1/auth/config). These credentials are kept in one file per server
+under unet/credentials/ of the config directory (mode 0600;
+UNET_CREDENTIALS_DIR overrides), refreshed at the issuer as they expire, and
+used before a password session of the same server.`,
 		Example: "  unet login --server https://unet.example.net:8443 --username vic\n" +
 			"  printf '%s\\n' \"$PW\" | unet login --server https://unet.example.net:8443 --username ci --password-stdin",
 		Args: cobra.NoArgs,
@@ -103,17 +108,15 @@ stdin (--password-stdin reads all of stdin, for scripts).`,
 			if a.server == "" {
 				return usagef("unet login needs --server URL (or UNET_SERVER)")
 			}
+			if sso {
+				return a.ssoLoginRun(cmd, issuerCA)
+			}
 			c, err := openRemote(cmd.Context(), a.server, a.actor(), "", a.serverCA, nil)
 			if err != nil {
 				return err
 			}
 			defer func() { _ = c.Close() }()
-			var pair *unet.TokenPair
-			if sso {
-				pair, err = ssoLogin(cmd.Context(), a, c)
-			} else {
-				pair, err = a.passwordLogin(cmd.Context(), c, username, passwordStdin)
-			}
+			pair, err := a.passwordLogin(cmd.Context(), c, username, passwordStdin)
 			if err != nil {
 				return err
 			}
@@ -136,9 +139,8 @@ stdin (--password-stdin reads all of stdin, for scripts).`,
 	f := cmd.Flags()
 	f.StringVar(&username, "username", "", "user name (asked on a terminal when not given)")
 	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin")
-	if ssoLogin != nil {
-		f.BoolVar(&sso, "sso", false, "log in through the server's OpenID provider (device flow)")
-	}
+	f.BoolVar(&sso, "sso", false, "log in through the server's OpenID Connect issuer (device flow, RFC 8628; auth mode oidc)")
+	f.StringVar(&issuerCA, "issuer-ca", "", "with --sso: PEM certificate(s) to trust for the issuer besides the system's (env UNET_ISSUER_CA)")
 	return cmd
 }
 

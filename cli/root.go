@@ -168,6 +168,7 @@ against a μNet server (--server).`,
 		a.authCommand(),
 		a.auditCommand(),
 		a.certsCommand(),
+		a.loginCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -90,6 +90,8 @@ type serveConfig struct {
 	} `toml:"templates"`
 	DataDir string        `toml:"data_dir"`
 	Secrets secretsConfig `toml:"secrets"`
+	// OIDC configures auth mode oidc (serve_oidc.go).
+	OIDC oidcConfig `toml:"oidc"`
 	// Git configures the server's Git sources: AllowLocalURLs lets API
 	// clients add sources with a local path or a file:// URL (off: such a
 	// source reads the server's own disk).
@@ -150,6 +152,7 @@ type serveFlags struct {
 	jobs                                jobFlags
 	transport                           transportFlags
 	abuse                               abuseFlags
+	oidc                                oidcFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -170,8 +173,11 @@ requires a credential on every route but the health probes, the API document,
 the login routes and the webhook receiver: an API token (unet tokens create),
 the access token of a password login (unet login; signing keys need
 --secrets-key), or a client certificate (--client-ca); and the token pepper
-(--token-pepper). The certificate and key are re-read when their files change
-(checked every few seconds, and at once on SIGHUP). Requests must name one of
+(--token-pepper). Auth mode oidc verifies OpenID Connect tokens of
+--oidc-issuer for --oidc-client-id and maps their --oidc-role-claim to roles
+with --oidc-role-map (API tokens work too). The certificate and key are
+re-read when their files change (checked every few seconds, and at once on
+SIGHUP). Requests must name one of
 --allowed-hosts in Host, send JSON bodies and, from a browser, come from the
 server's own origin (docs/security.md, Transport). SIGINT/SIGTERM stop the
 server gracefully: no new connections, in-flight requests finish, then the
@@ -180,7 +186,7 @@ database is closed.
 Precedence: config file < environment (UNET_LISTEN, UNET_DATABASE_URL,
 UNET_AUTH_MODE, UNET_TLS_CERT, UNET_TLS_KEY, UNET_TLS_CLIENT_CA,
 UNET_INSECURE_HTTP, UNET_TRUSTED_PROXIES, UNET_ALLOWED_HOSTS, UNET_RATE_LIMIT,
-UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS) < flags.`,
+UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS, UNET_OIDC_*) < flags.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.serve(cmd, f)
@@ -191,7 +197,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS) < flags.`,
 	fl.StringVar(&f.config, "config", "", "TOML config file (env UNET_CONFIG)")
 	fl.BoolVar(&f.demo, "demo", false, "load the demo dataset before serving (default database "+DemoDatabaseURL+")")
 	fl.BoolVar(&f.noMigrate, "no-migrate", false, "do not migrate the database on start (/readyz answers 503 until it is)")
-	fl.StringVar(&f.authMode, "auth", "", "authentication mode: none or local (API tokens, password logins, client certificates) (env UNET_AUTH_MODE)")
+	fl.StringVar(&f.authMode, "auth", "", "authentication mode: none, local (API tokens, password logins, client certificates) or oidc (OpenID Connect tokens and API tokens) (env UNET_AUTH_MODE)")
 	fl.StringVar(&f.authMode, "auth-mode", "", "older name of --auth")
 	_ = fl.MarkHidden("auth-mode")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json")
@@ -200,6 +206,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS) < flags.`,
 	f.jobs.register(fl)
 	f.transport.register(fl)
 	f.abuse.register(fl)
+	f.oidc.register(fl)
 	return cmd
 }
 
@@ -235,6 +242,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		}
 	}
 	var auth httpapi.Authorizer
+	var oidcSet *oidcSettings
 	switch mode {
 	case "none":
 		auth = httpapi.NoAuth{}
@@ -244,8 +252,14 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		}
 		// The authenticators need the service; they are set once it is built.
 		auth = httpapi.LocalAuth{}
+	case "oidc":
+		if oidcSet, err = a.resolveOIDC(cmd, f.oidc, cfg); err != nil {
+			return err
+		}
+		// Built once the service is (the role map is checked against it).
+		auth = httpapi.OIDCAuth{}
 	default:
-		return usagef("unknown auth mode %q (want none or local)", mode)
+		return usagef("unknown auth mode %q (want none, local or oidc)", mode)
 	}
 	tr, err := a.resolveTransport(cmd, f.transport, cfg, listen)
 	if err != nil {
@@ -339,10 +353,15 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err := a.configureIdentity(ctx, svc, cfg); err != nil {
 		return err
 	}
-	if mode == "local" {
+	switch mode {
+	case "local":
 		auth = httpapi.LocalAuth{Authenticators: localAuthenticators(svc)}
 		if a.secretsKeyRef(cfg) == "" {
 			logger.Warn("password logins are unavailable: no secrets key to encrypt the signing keys of access tokens (--secrets-key); API tokens and client certificates work")
+		}
+	case "oidc":
+		if auth, err = a.oidcAuthorizer(ctx, oidcSet, svc, logger); err != nil {
+			return err
 		}
 	}
 	if err := a.configureSources(svc, f.jobs); err != nil {

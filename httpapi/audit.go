@@ -39,8 +39,11 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, rt Route, p *unet
 		RequestID: w.Header().Get(RequestIDHeader)}
 	if p != nil {
 		e.AuthMethod = p.Method
-		if p.TokenID != "" {
+		switch {
+		case p.TokenID != "":
 			e.AuthMethod = p.Method + ":" + p.TokenID
+		case p.Subject != "":
+			e.AuthMethod = p.Method + ":" + p.Subject
 		}
 	}
 	if len(rt.PathParams) > 0 {

@@ -80,6 +80,7 @@ func (s *Server) routes() []Route {
 			Tag: "operations", Summary: "This API's OpenAPI 3 document", Status: http.StatusOK, Result: map[string]any{},
 			handle: s.openapiDoc},
 	}
+	rs = append(rs, s.authConfigRoutes()...)
 	rs = append(rs, crudRoutes(s, crud[unet.Node, unet.NodeFilter]{
 		kind: "node", plural: "nodes", read: PermNodesRead, write: PermNodesWrite,
 		ref:    "node ID, name or FQDN",
