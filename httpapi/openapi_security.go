@@ -92,6 +92,9 @@ func secureOperation(op map[string]any, rt Route) {
 	op["x-permission"] = string(rt.Permission)
 	responses := op["responses"].(map[string]any)
 	responses["429"] = map[string]any{"$ref": "#/components/responses/TooManyRequests"}
+	if rt.Path != "/healthz" && rt.Path != "/readyz" {
+		responses["421"] = map[string]any{"$ref": "#/components/responses/MisdirectedRequest"}
+	}
 	if rt.Permission == PermPublic {
 		op["security"] = []any{}
 		op["description"] = "Public: needs no credentials."
@@ -120,6 +123,11 @@ func authResponses(problem map[string]any) map[string]any {
 		"Forbidden": map[string]any{
 			"description": http.StatusText(http.StatusForbidden) + ": the identity lacks the operation's permission, " +
 				"the object is outside the grant's scope, or a read-only token was used for a write (code forbidden)",
+			"content": content,
+		},
+		"MisdirectedRequest": map[string]any{
+			"description": http.StatusText(http.StatusMisdirectedRequest) + ": the Host header names none of the " +
+				"server's allowed hosts (--allowed-hosts; code forbidden)",
 			"content": content,
 		},
 		"TooManyRequests": map[string]any{

@@ -182,6 +182,12 @@ func TestOpenAPISecurityFollowsPermissions(t *testing.T) {
 		if op.Responses.Value("429") == nil {
 			t.Errorf("%s: no 429 answer documented", key)
 		}
+		if probe := r.Path == "/healthz" || r.Path == "/readyz"; (op.Responses.Value("421") == nil) != probe {
+			t.Errorf("%s: 421 (Host not allowed) documented: %v, want %v", key, op.Responses.Value("421") != nil, !probe)
+		}
+		if (op.Responses.Value("415") != nil) != (r.Body != nil) {
+			t.Errorf("%s: 415 (body not JSON) documented: %v, want %v", key, op.Responses.Value("415") != nil, r.Body != nil)
+		}
 		if op.Security == nil {
 			t.Errorf("%s declares no security of its own", key)
 			continue
