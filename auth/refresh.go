@@ -1,10 +1,7 @@
 package auth
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"strings"
 )
 
 // RefreshTokenPrefix starts every refresh token. It differs from
@@ -19,30 +16,12 @@ var ErrMalformedRefreshToken = errors.New("malformed refresh token")
 // NewRefreshToken generates an opaque refresh token unetr_<id>_<secret>:
 // a 16-hex-digit id (the database key) and a 256-bit secret.
 func NewRefreshToken() (id, secret, token string, err error) {
-	var idb [8]byte
-	var sb [32]byte
-	if _, err := rand.Read(idb[:]); err != nil {
-		return "", "", "", err
-	}
-	if _, err := rand.Read(sb[:]); err != nil {
-		return "", "", "", err
-	}
-	id = hex.EncodeToString(idb[:])
-	secret = strings.ToLower(b32.EncodeToString(sb[:]))
-	return id, secret, RefreshTokenPrefix + id + "_" + secret, nil
+	return newPrefixed(RefreshTokenPrefix)
 }
 
 // ParseRefreshToken splits a refresh token into its id and secret.
 func ParseRefreshToken(token string) (id, secret string, err error) {
-	rest, ok := strings.CutPrefix(token, RefreshTokenPrefix)
-	if !ok {
-		return "", "", ErrMalformedRefreshToken
-	}
-	id, secret, ok = strings.Cut(rest, "_")
-	if !ok || len(id) != 16 || len(secret) != 52 || !isHex(id) || !isBase32Lower(secret) {
-		return "", "", ErrMalformedRefreshToken
-	}
-	return id, secret, nil
+	return parsePrefixed(token, RefreshTokenPrefix, ErrMalformedRefreshToken)
 }
 
 // RefreshDigest is the stored form of a refresh token: the peppered HMAC of

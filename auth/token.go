@@ -26,6 +26,17 @@ var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 // key) and a 256-bit secret in lower-case base32. It returns the id, the
 // secret and the whole token unet_<id>_<secret>.
 func NewToken() (id, secret, token string, err error) {
+	return newPrefixed(TokenPrefix)
+}
+
+// ParseToken splits an API token into its id and secret.
+func ParseToken(token string) (id, secret string, err error) {
+	return parsePrefixed(token, TokenPrefix, ErrMalformedToken)
+}
+
+// newPrefixed generates prefix<id>_<secret>: a 16-hex-digit id and a
+// 256-bit secret in lower-case base32 (52 characters).
+func newPrefixed(prefix string) (id, secret, token string, err error) {
 	var idb [8]byte
 	var sb [32]byte
 	if _, err := rand.Read(idb[:]); err != nil {
@@ -36,18 +47,19 @@ func NewToken() (id, secret, token string, err error) {
 	}
 	id = hex.EncodeToString(idb[:])
 	secret = strings.ToLower(b32.EncodeToString(sb[:]))
-	return id, secret, TokenPrefix + id + "_" + secret, nil
+	return id, secret, prefix + id + "_" + secret, nil
 }
 
-// ParseToken splits an API token into its id and secret.
-func ParseToken(token string) (id, secret string, err error) {
-	rest, ok := strings.CutPrefix(token, TokenPrefix)
+// parsePrefixed splits prefix<id>_<secret>, refusing anything else with
+// malformed.
+func parsePrefixed(token, prefix string, malformed error) (id, secret string, err error) {
+	rest, ok := strings.CutPrefix(token, prefix)
 	if !ok {
-		return "", "", ErrMalformedToken
+		return "", "", malformed
 	}
 	id, secret, ok = strings.Cut(rest, "_")
 	if !ok || len(id) != 16 || len(secret) != 52 || !isHex(id) || !isBase32Lower(secret) {
-		return "", "", ErrMalformedToken
+		return "", "", malformed
 	}
 	return id, secret, nil
 }
