@@ -53,22 +53,7 @@ type localServer struct {
 
 func startLocalServer(t *testing.T, engine string) *localServer {
 	t.Helper()
-	ctx := context.Background()
-	url := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
-	if engine == sqlstore.Postgres {
-		url = testutil.NewPostgresDB(t)
-	}
-	db, err := sqlstore.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(db)
-	if err := svc.SetTokenPepper(matrixPepper); err != nil {
-		t.Fatal(err)
-	}
+	svc, url := newIdentityService(t, engine, matrixPepper)
 	svc.SetArgon2(auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
 	if err := svc.SetSecrets(service.SecretsConfig{Key: matrixSecretsKey(t)}); err != nil {
 		t.Fatal(err)
@@ -82,10 +67,7 @@ func startLocalServer(t *testing.T, engine string) *localServer {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(api.Handler())
-	t.Cleanup(func() {
-		hs.Close()
-		db.Close()
-	})
+	t.Cleanup(hs.Close)
 	return &localServer{Server: hs, svc: svc, clock: c, url: url}
 }
 
@@ -340,4 +322,29 @@ func TestAuditSurvivesClientDisconnect(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// newIdentityService opens a fresh, migrated database of engine (closed
+// with the test) and returns its service with the token pepper set, and the
+// database URL.
+func newIdentityService(t *testing.T, engine string, pepper []byte) (*service.Service, string) {
+	t.Helper()
+	ctx := context.Background()
+	url := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
+	if engine == sqlstore.Postgres {
+		url = testutil.NewPostgresDB(t)
+	}
+	db, err := sqlstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(db)
+	if err := svc.SetTokenPepper(pepper); err != nil {
+		t.Fatal(err)
+	}
+	return svc, url
 }

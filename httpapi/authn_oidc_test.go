@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,23 +31,7 @@ type oidcServer struct {
 
 func startOIDCServer(t *testing.T, engine string, op *testutil.OIDCProvider, mod func(*httpapi.OIDCOptions)) *oidcServer {
 	t.Helper()
-	ctx := context.Background()
-	url := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
-	if engine == sqlstore.Postgres {
-		url = testutil.NewPostgresDB(t)
-	}
-	db, err := sqlstore.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(db)
-	if err := svc.SetTokenPepper(oidcPepper); err != nil {
-		t.Fatal(err)
-	}
+	svc, _ := newIdentityService(t, engine, oidcPepper)
 	o := httpapi.OIDCOptions{Issuer: op.Issuer(), ClientID: testutil.PublicClientID, Roles: svc, HTTPClient: op.HTTPClient(),
 		RoleMap: map[string][]string{"noc-viewers": {"viewer"}, "noc-engineers": {"engineer"}}}
 	if mod != nil {

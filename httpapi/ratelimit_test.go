@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/auth"
 	"github.com/unet-dev/unet/httpapi"
-	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 )
@@ -23,22 +21,7 @@ import (
 // recording the audit log.
 func startLimitedServer(t *testing.T, engine string, limits httpapi.RateLimits, trusted ...string) *localServer {
 	t.Helper()
-	ctx := context.Background()
-	url := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
-	if engine == sqlstore.Postgres {
-		url = testutil.NewPostgresDB(t)
-	}
-	db, err := sqlstore.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(db)
-	if err := svc.SetTokenPepper(matrixPepper); err != nil {
-		t.Fatal(err)
-	}
+	svc, _ := newIdentityService(t, engine, matrixPepper)
 	svc.SetArgon2(auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
 	proxies, err := httpapi.ParseTrustedProxies(trusted)
 	if err != nil {
@@ -51,10 +34,7 @@ func startLimitedServer(t *testing.T, engine string, limits httpapi.RateLimits, 
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(api.Handler())
-	t.Cleanup(func() {
-		hs.Close()
-		db.Close()
-	})
+	t.Cleanup(hs.Close)
 	return &localServer{Server: hs, svc: svc}
 }
 
