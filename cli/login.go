@@ -194,8 +194,9 @@ func (a *app) logoutCommand() *cobra.Command {
 		Short: "End the stored session with a server: revoke it there and forget it here",
 		Long: `Revokes the session stored by unet login on the server (its refresh tokens stop
 working; an access token already issued expires within its short lifetime) and
-removes it from the credentials file. Without --server, the only stored
-session is ended; --all ends every one. A server that cannot be reached is
+removes it from the credentials file; the credentials of unet login --sso for
+the server are forgotten too. Without --server, the only stored session is
+ended; --all ends every one. A server that cannot be reached is
 reported, and the session is forgotten locally all the same.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -207,6 +208,13 @@ reported, and the session is forgotten locally all the same.`,
 			if err != nil {
 				return err
 			}
+			// Single-sign-on credentials (unet login --sso) live apart;
+			// they are forgotten here (the issuer's tokens expire on
+			// their own).
+			sso, err := a.forgetSSO(a.server, all)
+			if err != nil {
+				return err
+			}
 			var servers []string
 			switch {
 			case all:
@@ -215,10 +223,11 @@ reported, and the session is forgotten locally all the same.`,
 				}
 				sort.Strings(servers)
 			case a.server != "":
-				if _, ok := cf.Servers[serverKey(a.server)]; !ok {
+				if _, ok := cf.Servers[serverKey(a.server)]; ok {
+					servers = []string{serverKey(a.server)}
+				} else if len(sso) == 0 {
 					return unet.Errorf(unet.ENOTFOUND, "not logged in to %s", serverKey(a.server))
 				}
-				servers = []string{serverKey(a.server)}
 			case len(cf.Servers) == 1:
 				for s := range cf.Servers {
 					servers = []string{s}
@@ -239,6 +248,9 @@ reported, and the session is forgotten locally all the same.`,
 					return err
 				}
 				out = append(out, map[string]string{"server": s, "session": state})
+			}
+			for _, s := range sso {
+				out = append(out, map[string]string{"server": s, "session": "single-sign-on credentials forgotten (the issuer's tokens expire on their own)"})
 			}
 			return a.printer().emit(out, func() any {
 				t := table{header: []string{"SERVER", "SESSION"}}

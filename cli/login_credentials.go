@@ -125,3 +125,41 @@ func (a *app) loadCredentials(server string) (*credentials, error) {
 	}
 	return &c, nil
 }
+
+// forgetSSO removes the single-sign-on credentials stored for server, or
+// for every server with all, and returns the servers whose credentials were
+// removed.
+func (a *app) forgetSSO(server string, all bool) ([]string, error) {
+	dir, err := a.credentialsDir()
+	if err != nil {
+		return nil, nil // no place for credentials: none stored
+	}
+	var files []string
+	switch {
+	case all:
+		if files, err = filepath.Glob(filepath.Join(dir, "*.json")); err != nil {
+			return nil, err
+		}
+	case server != "":
+		files = []string{credentialsFile(dir, server)}
+	}
+	var gone []string
+	for _, f := range files {
+		name := server
+		if all {
+			name = strings.TrimSuffix(filepath.Base(f), ".json")
+			var c credentials
+			if b, err := os.ReadFile(f); err == nil && json.Unmarshal(b, &c) == nil && c.Server != "" {
+				name = c.Server
+			}
+		}
+		if err := os.Remove(f); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return gone, fmt.Errorf("credentials: %w", err)
+		}
+		gone = append(gone, name)
+	}
+	return gone, nil
+}

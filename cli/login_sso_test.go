@@ -77,7 +77,8 @@ func TestServeOIDCAndLoginSSO(t *testing.T) {
 
 	creds := filepath.Join(t.TempDir(), "creds")
 	clientEnv := func(k string) string {
-		return map[string]string{"UNET_CREDENTIALS_DIR": creds, "UNET_ISSUER_CA": ca}[k]
+		return map[string]string{"UNET_CREDENTIALS_DIR": creds, "UNET_ISSUER_CA": ca,
+			"UNET_CREDENTIALS": filepath.Join(creds, "sessions.json")}[k]
 	}
 	run := func(stderr io.Writer, args ...string) (int, string) {
 		var out, errb bytes.Buffer
@@ -191,6 +192,20 @@ func TestServeOIDCAndLoginSSO(t *testing.T) {
 	}
 	if code, out := run(nil, "vendors", "list"); code != ExitAuth || !strings.Contains(out, "chmod 600") {
 		t.Fatalf("world-readable credentials: exit %d: %s", code, out)
+	}
+
+	// unet logout forgets the single-sign-on credentials of the server.
+	if err := os.Chmod(files[0], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := run(nil, "logout"); code != 0 || !strings.Contains(out, "single-sign-on credentials forgotten") {
+		t.Fatalf("logout: exit %d: %s", code, out)
+	}
+	if left, _ := filepath.Glob(filepath.Join(creds, "*.json")); len(left) != 0 {
+		t.Fatalf("credentials left after logout: %v", left)
+	}
+	if code, out := run(nil, "vendors", "list"); code != ExitAuth {
+		t.Fatalf("after logout: exit %d: %s", code, out)
 	}
 }
 
