@@ -189,6 +189,19 @@ func boundedFilters(set *exec.FilterSet) {
 		"slice": func(st *renderState, in *exec.Value, p *exec.VarArgs) error {
 			return st.checkItems("slice", max(intArg(p, 0, "slices", 0), length(in)))
 		},
+		"list": func(st *renderState, in *exec.Value, _ *exec.VarArgs) error {
+			return st.checkItems("list", length(in))
+		},
+		"escape": func(st *renderState, in *exec.Value, _ *exec.VarArgs) error {
+			return st.checkBytes("escape", mulSize(len(in.String()), 6))
+		},
+		"urlencode": func(st *renderState, in *exec.Value, _ *exec.VarArgs) error {
+			return st.checkBytes("urlencode", mulSize(len(in.String()), 3))
+		},
+		"to_json":      jsonCheck("to_json", -1),
+		"to_nice_json": jsonCheck("to_nice_json", 4),
+		"tojson":       jsonCheck("tojson", -1),
+		"to_yaml":      jsonCheck("to_yaml", 2),
 		"sort": func(st *renderState, in *exec.Value, _ *exec.VarArgs) error {
 			return st.checkItems("sort", length(in))
 		},
@@ -213,6 +226,45 @@ func boundedFilters(set *exec.FilterSet) {
 	}
 	_ = set.Register(opFilterName, opFilter)
 	_ = set.Register(rangeFilterName, rangeFilter)
+}
+
+// jsonCheck bounds the serialisation filters: the compact JSON of the
+// input, plus for each line break (at most one per bracket or comma) the
+// indentation of the deepest level.
+func jsonCheck(name string, defIndent int) func(st *renderState, in *exec.Value, p *exec.VarArgs) error {
+	return func(st *renderState, in *exec.Value, p *exec.VarArgs) error {
+		indent := intArg(p, 0, "indent", defIndent)
+		if indent <= 0 {
+			return nil
+		}
+		compact, err := ToJSON(in, -1, false)
+		if err != nil {
+			return nil // the filter reports it
+		}
+		if err := st.checkBytes(name, len(compact)); err != nil {
+			return err
+		}
+		breaks, depth, maxDepth, inString := 0, 0, 0, false
+		for i := 0; i < len(compact); i++ {
+			c := compact[i]
+			switch {
+			case inString && c == '\\':
+				i++
+			case c == '"':
+				inString = !inString
+			case inString:
+			case c == '[' || c == '{':
+				depth++
+				maxDepth = max(maxDepth, depth)
+				breaks += 2
+			case c == ']' || c == '}':
+				depth--
+			case c == ',':
+				breaks++
+			}
+		}
+		return st.checkBytes(name, len(compact)+mulSize(breaks, 1+mulSize(indent, maxDepth)))
+	}
 }
 
 func abs(n int) int {

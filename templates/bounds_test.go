@@ -38,6 +38,11 @@ var hostileCases = map[string]string{
 	"in-list-literal":  `{{ ["x" * 100000 * 100000] }}`,
 	"in-dict-literal":  `{{ {"k": "x" * 100000 * 100000} }}`,
 	"in-set-tuple":     `{% set a, b = 1, "x" * 100000 * 100000 %}{{ b }}`,
+	"list-of-string":   `{{ ("x" * 1000000)|list|length }}`,
+	"sort-string":      `{{ ("x" * 1000000)|sort|length }}`,
+	"escape":           `{{ ("<" * 10000000)|escape|length }}`,
+	"to-nice-json":     `{{ (range(1000)|list)|to_nice_json(indent=100000) }}`,
+	"to-yaml":          `{{ [[[[1, 2, 3]]]]|to_yaml(indent=100000000) }}`,
 	"doubling-in-loop": `{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}`,
 }
 
