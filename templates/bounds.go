@@ -226,6 +226,7 @@ func boundedFilters(set *exec.FilterSet) {
 	}
 	_ = set.Register(opFilterName, opFilter)
 	_ = set.Register(rangeFilterName, rangeFilter)
+	_ = set.Register(methodFilterName, methodFilter)
 }
 
 // jsonCheck bounds the serialisation filters: the compact JSON of the
@@ -420,6 +421,19 @@ func boundExpr(e nodes.Expression) nodes.Expression {
 		}
 	case *nodes.Call:
 		boundArgs(x.Args, x.Kwargs)
+		if ga, ok := x.Func.(*nodes.GetAttribute); ok && boundedMethods[ga.Attribute] != nil {
+			if obj, ok := ga.Node.(nodes.Expression); ok {
+				tok := ga.Location
+				if tok == nil {
+					tok = obj.Position()
+				}
+				args := append([]nodes.Expression{&nodes.String{Location: tok, Val: ga.Attribute}}, x.Args...)
+				return &nodes.FilteredExpression{
+					Expression: boundExpr(obj),
+					Filters:    []*nodes.FilterCall{{Token: tok, Name: methodFilterName, Args: args, Kwargs: x.Kwargs}},
+				}
+			}
+		}
 		if n, ok := x.Func.(*nodes.Name); ok && n.Name != nil && n.Name.Val == "range" && len(x.Kwargs) == 0 {
 			// range(...) becomes [...] | __unet_range, bounded by the
 			// render's element limit.
@@ -546,4 +560,86 @@ func rangeFilter(e *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value
 		out[i] = start + i*step
 	}
 	return exec.AsValue(out)
+}
+
+// methodFilterName is the hidden filter the str methods that can grow a
+// value are rewritten into: s.zfill(n) becomes s | __unet_method("zfill", n).
+const methodFilterName = "__unet_method"
+
+// boundedMethods computes the size of the result of str methods from the
+// string and the arguments.
+var boundedMethods = map[string]func(s string, p *exec.VarArgs) int{
+	"zfill":  func(s string, p *exec.VarArgs) int { return max(len(s), intArg(p, 0, "width", 0)) },
+	"center": func(s string, p *exec.VarArgs) int { return max(len(s), intArg(p, 0, "width", 0)) * 4 },
+	"ljust":  func(s string, p *exec.VarArgs) int { return max(len(s), intArg(p, 0, "width", 0)) * 4 },
+	"rjust":  func(s string, p *exec.VarArgs) int { return max(len(s), intArg(p, 0, "width", 0)) * 4 },
+	"expandtabs": func(s string, p *exec.VarArgs) int {
+		return len(s) + mulSize(strings.Count(s, "\t")+1, max(intArg(p, 0, "tabsize", 8), 0))
+	},
+	"replace": func(s string, p *exec.VarArgs) int {
+		old, repl := strArg(p, 0, "old"), strArg(p, 1, "new")
+		n := len(s) + 1
+		if old != "" {
+			n = strings.Count(s, old)
+		}
+		if c := intArg(p, 2, "count", -1); c >= 0 && c < n {
+			n = c
+		}
+		return len(s) + mulSize(n, len(repl))
+	},
+	"join": func(s string, p *exec.VarArgs) int {
+		size := 0
+		if v := arg(p, 0, "iterable"); v != nil {
+			v.Iterate(func(_, _ int, key, _ *exec.Value) bool {
+				size += len(key.String()) + len(s)
+				return size <= 1<<62
+			}, func() {})
+		}
+		return size
+	},
+}
+
+// methodFilter is s | __unet_method("name", args...): s.name(args...) after
+// checking the size of the result when s is a string.
+func methodFilter(e *exec.Evaluator, in *exec.Value, p *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in
+	}
+	if len(p.Args) == 0 {
+		return exec.AsValue(fmt.Errorf("%s takes the method name", methodFilterName))
+	}
+	name := p.Args[0].String()
+	rest := &exec.VarArgs{Args: p.Args[1:], KwArgs: p.KwArgs}
+	for _, a := range rest.Args {
+		if a.IsError() {
+			return a
+		}
+	}
+	if size, ok := boundedMethods[name]; ok && in.IsString() {
+		if err := valueState(e).checkBytes("method "+name, size(in.String(), rest)); err != nil {
+			return exec.AsValue(err)
+		}
+	}
+	data := map[string]any{"__unet_l": in}
+	if in.IsString() {
+		data["__unet_l"] = in.String() // str methods need a plain string
+	}
+	tok := &tokens.Token{Type: tokens.Name, Val: "__unet_l"}
+	self := &nodes.Name{Name: tok}
+	call := &nodes.Call{Location: tok, Func: &nodes.GetAttribute{Location: tok, Node: self, Attribute: name}, Parent: self, Kwargs: map[string]nodes.Expression{}}
+	for i, a := range rest.Args {
+		n := fmt.Sprintf("__unet_a%d", i)
+		data[n] = a
+		call.Args = append(call.Args, &nodes.Name{Name: &tokens.Token{Type: tokens.Name, Val: n}})
+	}
+	for k, a := range rest.KwArgs {
+		n := "__unet_k_" + k
+		data[n] = a
+		call.Kwargs[k] = &nodes.Name{Name: &tokens.Token{Type: tokens.Name, Val: n}}
+	}
+	sub := &exec.Evaluator{Config: e.Config, Loader: e.Loader, Environment: &exec.Environment{
+		Context: exec.NewContext(data), Filters: e.Environment.Filters, Tests: e.Environment.Tests,
+		ControlStructures: e.Environment.ControlStructures, Methods: e.Environment.Methods,
+	}}
+	return sub.Eval(call)
 }

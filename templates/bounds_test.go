@@ -43,6 +43,10 @@ var hostileCases = map[string]string{
 	"escape":           `{{ ("<" * 10000000)|escape|length }}`,
 	"to-nice-json":     `{{ (range(1000)|list)|to_nice_json(indent=100000) }}`,
 	"to-yaml":          `{{ [[[[1, 2, 3]]]]|to_yaml(indent=100000000) }}`,
+	"method-zfill":     `{{ "x".zfill(2000000000) }}`,
+	"method-replace":   `{{ ("x" * 100000).replace("x", "y" * 100000) }}`,
+	"method-join":      `{{ ("y" * 10000).join("x" * 10000) }}`,
+	"method-expand":    `{{ ("\t" * 100000).expandtabs(100000) }}`,
 	"doubling-in-loop": `{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}`,
 }
 
