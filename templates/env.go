@@ -44,6 +44,10 @@ type Options struct {
 	// a newline renders without it, and the caller decides how to join or
 	// terminate rendered parts.
 	KeepTrailingNewline bool
+	// MaxValueItems bounds the number of elements of a list any single
+	// operation (filter, operator, range) may produce
+	// (DefaultMaxValueItems). Strings are bounded by MaxOutput bytes.
+	MaxValueItems int
 }
 
 func (o Options) withDefaults() Options {
@@ -55,6 +59,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = DefaultMaxDepth
+	}
+	if o.MaxValueItems <= 0 {
+		o.MaxValueItems = DefaultMaxValueItems
 	}
 	if o.MaxTemplateSize <= 0 {
 		o.MaxTemplateSize = DefaultMaxTemplateSize
@@ -130,7 +137,8 @@ func (e *Env) Options() Options { return e.opts }
 
 // Render renders the template name with vars as its context and returns the
 // output. Errors are *Error values carrying the template name and line;
-// limits are reported with ErrTimeLimit, ErrOutputLimit and ErrDepthLimit.
+// limits are reported with ErrTimeLimit, ErrOutputLimit, ErrDepthLimit and
+// ErrValueLimit.
 func (e *Env) Render(ctx context.Context, name string, vars map[string]any) (string, error) {
 	tpl, clean, err := e.template(name)
 	if err != nil {
@@ -138,7 +146,7 @@ func (e *Env) Render(ctx context.Context, name string, vars map[string]any) (str
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
 	defer cancel()
-	st := &renderState{ctx: ctx, maxDepth: e.opts.MaxDepth, maxOutput: e.opts.MaxOutput}
+	st := &renderState{ctx: ctx, maxDepth: e.opts.MaxDepth, maxOutput: e.opts.MaxOutput, maxItems: e.opts.MaxValueItems}
 	data := make(map[string]any, len(vars)+4)
 	maps.Copy(data, vars)
 	data[stateName] = st

@@ -25,6 +25,9 @@ var (
 	// ErrDepthLimit means macro calls or include/import/extends chains were
 	// nested deeper than allowed (usually unbounded recursion).
 	ErrDepthLimit = errors.New("template nesting limit exceeded")
+	// ErrValueLimit means a single operation (filter, operator, range)
+	// would have produced a string or list larger than allowed.
+	ErrValueLimit = errors.New("template value size limit exceeded")
 	// ErrSyntax marks template syntax errors.
 	ErrSyntax = errors.New("template syntax error")
 	// ErrUndefined marks references to undefined variables or attributes.
@@ -124,7 +127,7 @@ func parseError(name string, err error) *Error {
 
 // classify keeps a known sentinel found in err, or returns fallback.
 func classify(err error, fallback error) error {
-	for _, s := range []error{ErrNotFound, ErrOutsideRoot, ErrDepthLimit, ErrTimeLimit, ErrOutputLimit} {
+	for _, s := range []error{ErrNotFound, ErrOutsideRoot, ErrDepthLimit, ErrTimeLimit, ErrOutputLimit, ErrValueLimit} {
 		if errors.Is(err, s) {
 			return s
 		}

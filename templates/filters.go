@@ -234,6 +234,7 @@ func newFilterSet() *exec.FilterSet {
 			_ = set.Register(name, f)
 		}
 	}
+	boundedFilters(set)
 	return set
 }
 

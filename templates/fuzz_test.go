@@ -53,11 +53,15 @@ func FuzzTemplate(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	// Operations building huge values: the value limit must stop them.
+	for _, s := range hostileCases {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		env := New(mapFS(map[string]string{
 			"t.j2":     src,
 			"other.j2": "{% macro m() %}m{% endmacro %}{% block b %}B{% endblock %}",
-		}), Options{Timeout: 50 * time.Millisecond, MaxOutput: 1 << 16})
+		}), Options{Timeout: 50 * time.Millisecond, MaxOutput: 1 << 16, MaxValueItems: 1000})
 		_ = env.Validate()
 		_, _ = env.Render(context.Background(), "t.j2", map[string]any{"node": map[string]any{"name": "r1"}, "x": 1})
 	})

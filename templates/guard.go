@@ -28,6 +28,7 @@ type renderState struct {
 	ctx       context.Context
 	maxDepth  int
 	maxOutput int
+	maxItems  int // elements of a list one operation may produce
 	depth     int
 	limit     error          // the limit that stopped the render, if any
 	caller    *pendingCaller // caller() of the call block being evaluated

@@ -70,6 +70,9 @@ func optimizeDefaults(n nodes.Node) {
 		switch cs := x.ControlStructure.(type) {
 		case *forStmt:
 			cs.iterable = optimizeExpr(cs.iterable)
+			if cs.cond != nil {
+				cs.cond = optimizeExpr(cs.cond)
+			}
 			optimizeDefaults(cs.body)
 			optimizeDefaults(cs.empty)
 		case *controlStructures.IfControlStructure:
@@ -81,16 +84,32 @@ func optimizeDefaults(n nodes.Node) {
 			}
 		case *controlStructures.MacroControlStructure:
 			optimizeDefaults(cs.Wrapper)
+		case *controlStructures.SetControlStructure:
+			boundSet(cs)
 		case *macroStmt:
 			optimizeDefaults(cs.Wrapper)
 		case *callStmt:
+			if cs.call != nil {
+				boundExpr(cs.call)
+			}
 			optimizeDefaults(cs.body)
+		case *setTupleStmt:
+			for i := range cs.values {
+				cs.values[i] = optimizeExpr(cs.values[i])
+			}
 		}
 	}
 }
 
-// optimizeExpr rewrites one expression if it is x.attr | default(...).
+// optimizeExpr rewrites one expression: x.attr | default(...) (see
+// optimizeDefaults) and the operators that can build large values (see
+// boundExpr).
 func optimizeExpr(e nodes.Expression) nodes.Expression {
+	return boundExpr(optimizeDefault(e))
+}
+
+// optimizeDefault rewrites one expression if it is x.attr | default(...).
+func optimizeDefault(e nodes.Expression) nodes.Expression {
 	fe, ok := e.(*nodes.FilteredExpression)
 	if !ok || len(fe.Filters) == 0 || (fe.Filters[0].Name != "default" && fe.Filters[0].Name != "d") {
 		return e
