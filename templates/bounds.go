@@ -55,24 +55,23 @@ func (s *renderState) tooLarge(what string, size, limit int, unit string) error 
 
 // checkBytes fails when size exceeds the string bound.
 func (s *renderState) checkBytes(what string, size int) error {
-	if err := s.checkTime(); err != nil {
-		return err
-	}
 	maxBytes, _ := s.valueLimits()
-	if size < 0 || size > maxBytes {
-		return s.tooLarge(what, size, maxBytes, "bytes")
-	}
-	return nil
+	return s.checkSize(what, size, maxBytes, "bytes")
 }
 
 // checkItems fails when n exceeds the list bound.
 func (s *renderState) checkItems(what string, n int) error {
+	_, maxItems := s.valueLimits()
+	return s.checkSize(what, n, maxItems, "elements")
+}
+
+// checkSize fails at the time limit, or when size (in unit) exceeds limit.
+func (s *renderState) checkSize(what string, size, limit int, unit string) error {
 	if err := s.checkTime(); err != nil {
 		return err
 	}
-	_, maxItems := s.valueLimits()
-	if n < 0 || n > maxItems {
-		return s.tooLarge(what, n, maxItems, "elements")
+	if size < 0 || size > limit {
+		return s.tooLarge(what, size, limit, unit)
 	}
 	return nil
 }
