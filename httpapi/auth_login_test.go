@@ -2,10 +2,8 @@ package httpapi_test
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -476,24 +474,7 @@ func TestClientCertificateUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	certs, err := httpapi.NewCertReloader(certFile, keyFile, 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- api.Serve(ctx, tls.NewListener(ln, httpapi.TLSConfig(certs, pool))) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
-	base := "https://localhost:" + portOf(t, ln.Addr().String())
+	base, _ := serveAPITLS(t, api, certFile, keyFile, pool)
 	post := func(c *testCert) (int, string) {
 		hc := &http.Client{Transport: &http.Transport{TLSClientConfig: tlsClientConfig(t, c, srv)}}
 		defer hc.CloseIdleConnections()

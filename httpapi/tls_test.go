@@ -25,19 +25,26 @@ import (
 // the files on every handshake.
 func serveTLS(t *testing.T, o httpapi.Options, certFile, keyFile string, clientCAs *x509.CertPool) (string, *httpapi.CertReloader) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	file := filepath.Join(t.TempDir(), "unet.db")
-	db, err := sqlstore.Open(ctx, "sqlite://"+file)
+	db, err := sqlstore.Open(context.Background(), "sqlite://"+file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	api, err := httpapi.New(service.New(db), o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveAPITLS(t, api, certFile, keyFile, clientCAs)
+}
+
+// serveAPITLS serves api over TLS on a loopback port until the test ends and
+// returns its https base URL (named localhost) and its certificate reloader.
+func serveAPITLS(t *testing.T, api *httpapi.Server, certFile, keyFile string, clientCAs *x509.CertPool) (string, *httpapi.CertReloader) {
+	t.Helper()
 	certs, err := httpapi.NewCertReloader(certFile, keyFile, 0, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +53,7 @@ func serveTLS(t *testing.T, o httpapi.Options, certFile, keyFile string, clientC
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- api.Serve(ctx, tls.NewListener(ln, httpapi.TLSConfig(certs, clientCAs))) }()
 	t.Cleanup(func() {
@@ -53,7 +61,6 @@ func serveTLS(t *testing.T, o httpapi.Options, certFile, keyFile string, clientC
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
-		db.Close()
 	})
 	return "https://localhost:" + portOf(t, ln.Addr().String()), certs
 }
