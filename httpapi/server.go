@@ -290,11 +290,13 @@ func (s *Server) base(h handlerFunc) http.Handler {
 		hd.Set("Cache-Control", "no-store")
 		setSecurityHeaders(hd, r)
 		r = withClientIP(r, s.opts.Transport.TrustedProxies)
+		body := trackBody(r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
+				closeIfUnread(w, r, body)
 				s.writeProblem(w, r, fmt.Errorf("panic: %v", v))
 			}
 			if s.opts.AccessLog {
@@ -316,6 +318,7 @@ func (s *Server) base(h handlerFunc) http.Handler {
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
 				return
 			}
+			closeIfUnread(w, r, body)
 			s.writeProblem(w, r, err)
 		}
 	})

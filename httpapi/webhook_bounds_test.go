@@ -113,8 +113,9 @@ func TestWebhookRefusedBeforeTheBodyIsRead(t *testing.T) {
 }
 
 // TestWebhookConcurrencyLimit holds MaxWebhookConcurrency deliveries in the
-// middle of their bodies: one more is answered 503 with Retry-After at once;
-// when they end, deliveries are served again.
+// middle of their bodies: one more is answered 503 with Retry-After at once,
+// even when it holds its own body open; when they end, deliveries are served
+// again.
 func TestWebhookConcurrencyLimit(t *testing.T) {
 	ts := startServer(t, httpapi.Options{MaxWebhookConcurrency: 2})
 	if _, err := ts.svc.AddGitSource(context.Background(), &unet.GitSource{Name: "net", URL: "file:///nonexistent/net.git",
@@ -130,6 +131,18 @@ func TestWebhookConcurrencyLimit(t *testing.T) {
 	if p := a.problem(t); a.status != http.StatusServiceUnavailable || p.Code != unet.EUNAVAILABLE ||
 		a.header.Get("Retry-After") == "" || !strings.Contains(p.Detail, "max_webhook_concurrency") {
 		t.Fatalf("delivery over the limit: %d %v %s", a.status, a.header, a.body)
+	}
+	// A delivery over the limit that holds its body open is refused at once
+	// too: the server does not wait for the rest of a body it will not read.
+	extra := holdRequest(t, ts, path, `{"partial":`, webhook.HeaderGitHubSignature, "sha256="+strings.Repeat("ab", 32))
+	defer extra.conn.Close()
+	select {
+	case st := <-extra.done:
+		if st != http.StatusServiceUnavailable {
+			t.Fatalf("held delivery over the limit: %d, want 503", st)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a held delivery over the limit got no answer: the server waits for its body")
 	}
 	for _, h := range held {
 		if st := h.release(); st != http.StatusUnauthorized {
