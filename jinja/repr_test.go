@@ -1,0 +1,29 @@
+package jinja
+
+import (
+	"math"
+	"testing"
+)
+
+// Expected values printed by Python 3: str(v).
+func TestStrMatchesPython(t *testing.T) {
+	d := NewDict(2)
+	d.SetStr("b", int64(2))
+	d.SetStr("a", NewTuple("x", nil, 1.5))
+	for _, c := range []struct {
+		v    Value
+		want string
+	}{
+		{1.0, "1.0"}, {0.1, "0.1"}, {1e16, "1e+16"}, {1e15, "1000000000000000.0"}, {123456789.125, "123456789.125"},
+		{1.5e-5, "1.5e-05"}, {0.0001, "0.0001"}, {math.Copysign(0, -1), "-0.0"}, {2.5e-300, "2.5e-300"}, {1.7976931348623157e308, "1.7976931348623157e+308"},
+		{1 / 3.0, "0.3333333333333333"}, {int64(-7), "-7"}, {nil, "None"}, {true, "True"},
+		{NewTuple(int64(1)), "(1,)"}, {NewTuple(), "()"}, {NewList([]Value{"a'b", `a"b`, "a'\"b", "\n\x01é\u200b"}), `["a'b", 'a"b', 'a\'"b', '\n\x01é\u200b']`},
+		{d, "{'b': 2, 'a': ('x', None, 1.5)}"},
+		{&List{Items: []Value{NewTuple("a", int64(1))}, View: "dict_items"}, "dict_items([('a', 1)])"},
+	} {
+		got, err := Str(c.v)
+		if err != nil || got != c.want {
+			t.Errorf("str(%#v) = %q, %v; want %q", c.v, got, err, c.want)
+		}
+	}
+}
