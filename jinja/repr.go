@@ -9,8 +9,19 @@ import (
 )
 
 // Str returns Python's str(v): what {{ v }} prints. Using an undefined
-// value is an error.
+// value is an error, and so is a text longer than DefaultMaxOutput bytes
+// (ErrValueLimit); State.Str applies the render's own limit.
 func Str(v Value) (string, error) {
+	return strBounded(v, DefaultMaxOutput)
+}
+
+// Str returns Python's str(v), failing with ErrValueLimit when the text
+// would be longer than the render's MaxValueBytes.
+func (s *State) Str(v Value) (string, error) {
+	return strBounded(v, s.limits.MaxValueBytes)
+}
+
+func strBounded(v Value, max int) (string, error) {
 	switch x := v.(type) {
 	case string:
 		return x, nil
@@ -19,20 +30,58 @@ func Str(v Value) (string, error) {
 	case Undefined:
 		return "", x.Error()
 	}
-	var b strings.Builder
-	if err := writeRepr(&b, v, true); err != nil {
+	b := reprBuilder{max: max}
+	if err := b.write(v, true); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
 // Repr returns Python's repr(v). An undefined value is written as
-// Undefined.
+// StrictUndefined; a text longer than DefaultMaxOutput bytes is cut, ending
+// with "...".
 func Repr(v Value) string {
-	var b strings.Builder
-	_ = writeRepr(&b, v, false)
+	b := reprBuilder{max: DefaultMaxOutput}
+	if err := b.write(v, false); err != nil {
+		return b.String() + "..."
+	}
 	return b.String()
 }
+
+// reprBuilder writes reprs up to max bytes and prints a container that
+// contains itself as Python does ([...], {...}).
+type reprBuilder struct {
+	strings.Builder
+	max  int
+	open []any // containers being written
+}
+
+var errReprTooLong = &limitError{err: ErrValueLimit, msg: "the text of a value is longer than the value size limit"}
+
+// write writes repr(v), or str(v) at the top level when str is set.
+func (b *reprBuilder) write(v Value, str bool) error {
+	if err := writeRepr(b, v, str); err != nil {
+		return err
+	}
+	if b.Len() > b.max {
+		return errReprTooLong
+	}
+	return nil
+}
+
+// enter reports whether container c is already being written (a cycle),
+// and records it otherwise.
+func (b *reprBuilder) enter(c any) bool {
+	for _, o := range b.open {
+		if o == c {
+			return false
+		}
+	}
+	b.open = append(b.open, c)
+	return true
+}
+
+func (b *reprBuilder) leave() { b.open = b.open[:len(b.open)-1] }
 
 // AppendStr appends Python's str(v) to b.
 func AppendStr(b []byte, v Value) ([]byte, error) {
@@ -56,7 +105,10 @@ func AppendStr(b []byte, v Value) ([]byte, error) {
 }
 
 // writeRepr writes repr(v), or str(v) at the top level when str is set.
-func writeRepr(b *strings.Builder, v Value, str bool) error {
+func writeRepr(b *reprBuilder, v Value, str bool) error {
+	if b.Len() > b.max {
+		return errReprTooLong
+	}
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("None")
@@ -77,6 +129,15 @@ func writeRepr(b *strings.Builder, v Value, str bool) error {
 			writeQuoted(b, x)
 		}
 	case *List:
+		if !b.enter(x) {
+			if x.Tuple {
+				b.WriteString("(...)")
+			} else {
+				b.WriteString("[...]")
+			}
+			return nil
+		}
+		defer b.leave()
 		if x.View != "" {
 			b.WriteString(x.View)
 			b.WriteString("([")
@@ -105,6 +166,11 @@ func writeRepr(b *strings.Builder, v Value, str bool) error {
 			b.WriteByte(']')
 		}
 	case *Dict:
+		if !b.enter(x) {
+			b.WriteString("{...}")
+			return nil
+		}
+		defer b.leave()
 		b.WriteByte('{')
 		for i := range x.keys {
 			if i > 0 {
@@ -211,13 +277,26 @@ func FormatFloat(f float64) string { return string(appendFloat(nil, f)) }
 
 // writeQuoted writes Python's repr of a string: single quotes unless the
 // string holds a single quote and no double quote.
-func writeQuoted(b *strings.Builder, s string) {
+func writeQuoted(b *reprBuilder, s string) {
 	q := byte('\'')
 	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
 		q = '"'
 	}
 	b.WriteByte(q)
 	for i := 0; i < len(s); {
+		// Copy the run of printable ASCII that needs no escape at once.
+		j := i
+		for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f && s[j] != q && s[j] != '\\' {
+			j++
+		}
+		if j > i {
+			b.WriteString(s[i:j])
+			i = j
+			if b.Len() > b.max {
+				return
+			}
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			// Not valid UTF-8: Python strings cannot hold it; show the byte.

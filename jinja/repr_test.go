@@ -1,7 +1,9 @@
 package jinja
 
 import (
+	"errors"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +27,31 @@ func TestStrMatchesPython(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("str(%#v) = %q, %v; want %q", c.v, got, err, c.want)
 		}
+	}
+}
+
+// A container holding itself prints as Python prints it: [[...]].
+func TestStrOfRecursiveContainers(t *testing.T) {
+	l := NewList(nil)
+	l.Items = append(l.Items, int64(1), l)
+	d := NewDict(1)
+	d.SetStr("self", d)
+	for v, want := range map[Value]string{l: "[1, [...]]", d: "{'self': {...}}"} {
+		if got, err := Str(v); err != nil || got != want {
+			t.Errorf("str = %q, %v; want %q", got, err, want)
+		}
+	}
+}
+
+// The text of a value is bounded before it is built in full.
+func TestStrIsBounded(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	items := make([]Value, 100)
+	for i := range items {
+		items[i] = big
+	}
+	s := &State{limits: Limits{MaxValueBytes: 10 << 20}.WithDefaults()}
+	if _, err := s.Str(NewList(items)); !errors.Is(err, ErrValueLimit) {
+		t.Fatalf("str of a 100 MiB list: %v, want ErrValueLimit", err)
 	}
 }
