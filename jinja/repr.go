@@ -38,7 +38,7 @@ func strBounded(v Value, max int) (string, error) {
 }
 
 // Repr returns Python's repr(v). An undefined value is written as
-// StrictUndefined; a text longer than DefaultMaxOutput bytes is cut, ending
+// Undefined (as Jinja2 does); a text longer than DefaultMaxOutput bytes is cut, ending
 // with "...".
 func Repr(v Value) string {
 	b := reprBuilder{max: DefaultMaxOutput}
@@ -189,7 +189,7 @@ func writeRepr(b *reprBuilder, v Value, str bool) error {
 		if str {
 			return x.Error()
 		}
-		b.WriteString("StrictUndefined")
+		b.WriteString("Undefined")
 	case *Namespace:
 		b.WriteString("<Namespace ")
 		_ = writeRepr(b, x.Attrs, false)
