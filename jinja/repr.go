@@ -382,14 +382,13 @@ func Equal(a, b Value) bool {
 		if !ok {
 			return false
 		}
-		if xisInt && yisInt {
+		switch {
+		case xisInt && yisInt:
 			return xi == yi
-		}
-		if xisInt {
-			xf = float64(xi)
-		}
-		if yisInt {
-			yf = float64(yi)
+		case xisInt:
+			return intEqualsFloat(xi, yf)
+		case yisInt:
+			return intEqualsFloat(yi, xf)
 		}
 		return xf == yf
 	case nil:
@@ -421,6 +420,15 @@ func Equal(a, b Value) bool {
 		return false
 	}
 	return a == b
+}
+
+// intEqualsFloat compares an int and a float exactly, as Python does (not
+// through a rounding conversion of the int to float).
+func intEqualsFloat(i int64, f float64) bool {
+	if f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
+		return false
+	}
+	return int64(f) == i
 }
 
 // number splits a known numeric value.

@@ -55,3 +55,23 @@ func TestStrIsBounded(t *testing.T) {
 		t.Fatalf("str of a 100 MiB list: %v, want ErrValueLimit", err)
 	}
 }
+
+// Int and float compare exactly, as in Python: 2**53+1 != 2.0**53.
+func TestEqualIntFloatExact(t *testing.T) {
+	for _, c := range []struct {
+		a, b Value
+		want bool
+	}{
+		{int64(1<<53 + 1), float64(1 << 53), false},
+		{int64(1 << 53), float64(1 << 53), true},
+		{int64(3), 3.0, true}, {true, 1.0, true}, {int64(1), 1.5, false},
+		{int64(math.MaxInt64), math.Pow(2, 63), false}, {int64(0), math.NaN(), false}, {int64(0), math.Inf(1), false},
+	} {
+		if got := Equal(c.a, c.b); got != c.want {
+			t.Errorf("%v == %v: %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := Equal(c.b, c.a); got != c.want {
+			t.Errorf("%v == %v: %v, want %v", c.b, c.a, got, c.want)
+		}
+	}
+}
