@@ -115,6 +115,10 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
+	declareStores(c.sc, n.Body)
+	if _, ok := c.sc.names["loop"]; ok {
+		return nil, c.errorf(n.Pos, ErrSyntax, "Can't assign to special loop variable in for-loop target")
+	}
 	loopSlot := c.sc.declare("loop")
 	var filter exprFn
 	if n.Filter != nil {
@@ -122,7 +126,6 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 			return nil, err
 		}
 	}
-	declareStores(c.sc, n.Body)
 	body, err := c.body(n.Body)
 	if err != nil {
 		return nil, err

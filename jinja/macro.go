@@ -1,6 +1,9 @@
 package jinja
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // macroDef is a compiled macro or call-block caller.
 type macroDef struct {
@@ -88,6 +91,9 @@ func (m *macroDef) call(up *frame, s *State, a Args) (Value, error) {
 		return nil, fmt.Errorf("macro '%s' takes not more than %d argument(s)", m.name, np)
 	}
 	given := make([]bool, np)
+	for i, slot := range m.paramSlots {
+		f.slots[slot] = Undefined{Hint: "'" + m.params[i] + "' is undefined"}
+	}
 	for i := 0; i < np && i < len(a.Pos); i++ {
 		f.slots[m.paramSlots[i]] = a.Pos[i]
 		given[i] = true
@@ -221,7 +227,7 @@ func callValue(s *State, fv Value, a Args) (Value, error) {
 		return x.Call(s, a)
 	case *loopObj:
 		if x.recurse == nil {
-			return nil, fmt.Errorf("Tried to call non recursive loop. Maybe you forgot the 'recursive' modifier.")
+			return nil, errors.New("The loop must have the 'recursive' marker to be called recursively.")
 		}
 		if len(a.Pos) != 1 || len(a.Kw) != 0 {
 			return nil, fmt.Errorf("loop() takes exactly one argument (%d given)", len(a.Pos)+len(a.Kw))

@@ -12,8 +12,34 @@ func upperFilter(s *State, v Value, a Args) (Value, error) {
 
 func testEnv() *Env {
 	e := New(nil, Options{})
-	e.AddFilter("upper", upperFilter)
+	addTestFilters(e)
 	return e
+}
+
+// addTestFilters adds the few filters and tests the render tests use when
+// the environment lacks them.
+func addTestFilters(e *Env) {
+	if _, ok := e.Filter("upper"); !ok {
+		e.AddFilter("upper", upperFilter)
+	}
+	if _, ok := e.Filter("list"); !ok {
+		e.AddFilter("list", func(s *State, v Value, a Args) (Value, error) {
+			items, err := Iterate(v)
+			return NewList(append([]Value(nil), items...)), err
+		})
+	}
+	if _, ok := e.Test("defined"); !ok {
+		e.AddTest("defined", func(s *State, v Value, a Args) (bool, error) {
+			_, undef := v.(Undefined)
+			return !undef, nil
+		})
+	}
+	if _, ok := e.Test("iterable"); !ok {
+		e.AddTest("iterable", func(s *State, v Value, a Args) (bool, error) {
+			_, err := Iterate(v)
+			return err == nil, nil
+		})
+	}
 }
 
 // TestRenderScoping checks Jinja2's scoping rules: loop and block bodies do

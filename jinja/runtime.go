@@ -38,6 +38,12 @@ func (r *renderer) writeValue(v Value) error {
 		}
 		return nil
 	}
+	if sv, ok := v.(interface{ String() string }); ok {
+		switch v.(type) {
+		case *loopObj, *templateRef, *module:
+			return r.write(sv.String())
+		}
+	}
 	str, err := Str(v)
 	if err != nil {
 		return err
