@@ -11,14 +11,16 @@ import (
 
 func p(line int) Pos { return Pos{Line: line, Col: 1} }
 
-func txt(s string) Stmt                 { return &Text{Pos: p(1), Text: s} }
-func out(e Expr) Stmt                   { return &Output{Pos: p(1), X: e} }
-func nm(s string) Expr                  { return &Name{Pos: p(1), Name: s} }
-func k(v Value) Expr                    { return &Const{Pos: p(1), Value: v} }
-func attr(x Expr, n string) Expr        { return &Attr{Pos: p(1), X: x, Name: n} }
-func item(x, key Expr) Expr             { return &Item{Pos: p(1), X: x, Key: key} }
-func bin(op string, l, r Expr) Expr     { return &Binary{Pos: p(1), Op: op, L: l, R: r} }
-func cmp(op string, l, r Expr) Expr     { return &Compare{Pos: p(1), First: l, Ops: []string{op}, Rest: []Expr{r}} }
+func txt(s string) Stmt             { return &Text{Pos: p(1), Text: s} }
+func out(e Expr) Stmt               { return &Output{Pos: p(1), X: e} }
+func nm(s string) Expr              { return &Name{Pos: p(1), Name: s} }
+func k(v Value) Expr                { return &Const{Pos: p(1), Value: v} }
+func attr(x Expr, n string) Expr    { return &Attr{Pos: p(1), X: x, Name: n} }
+func item(x, key Expr) Expr         { return &Item{Pos: p(1), X: x, Key: key} }
+func bin(op string, l, r Expr) Expr { return &Binary{Pos: p(1), Op: op, L: l, R: r} }
+func cmp(op string, l, r Expr) Expr {
+	return &Compare{Pos: p(1), First: l, Ops: []string{op}, Rest: []Expr{r}}
+}
 func list(items ...Expr) Expr           { return &ListLit{Pos: p(1), Items: items} }
 func tuple(items ...Expr) Expr          { return &TupleLit{Pos: p(1), Items: items} }
 func tn(n string) Target                { return &NameTarget{Pos: p(1), Name: n} }
