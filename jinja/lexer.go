@@ -83,13 +83,6 @@ func (l *lexer) fail(off int, msg string) {
 	l.stop = true
 }
 
-// isPySpace reports whether r is whitespace for Python (str.isspace, \s).
-func isPySpace(r rune) bool {
-	if r < 0x80 {
-		return r == ' ' || (r >= '\t' && r <= '\r') || (r >= 0x1c && r <= 0x1f)
-	}
-	return unicode.IsSpace(r)
-}
 
 // skipSpace returns the offset after the Python whitespace at off.
 func (l *lexer) skipSpace(off int) int {
