@@ -55,8 +55,8 @@ func (c *compiler) expr(e Expr) (exprFn, error) {
 			if err != nil {
 				return nil, err
 			}
-			if d, ok := v.(*Dict); ok {
-				if r, ok := d.GetStr(name); ok {
+			if fn, ok := v.(*Func); ok && fn.Macro != nil {
+				if r, ok := macroAttr(fn, name); ok {
 					return r, nil
 				}
 			}

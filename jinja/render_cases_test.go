@@ -94,6 +94,13 @@ func TestRenderSource(t *testing.T) {
 		{"{{ 1 in items }}{{ 5 not in items }}{{ \"a\" in s }}", "TrueTrueTrue", ""},
 		{"{{ x is defined }}{{ nope is defined }}{{ nope is not defined }}", "TrueFalseTrue", ""},
 		{"{{ self }}", "<TemplateReference None>", ""},
+		{"{% macro m(a, b=1) %}{{ caller() }}{{ kwargs }}{% endmacro %}{{ m.name }}{{ m.arguments }}{{ m.catch_kwargs }}{{ m.catch_varargs }}{{ m.caller }}", "m('a', 'b')TrueFalseTrue", ""},
+		{"{% set a = [1] %}{% do a.append(2) %}{{ a }}", "[1, 2]", ""},
+		{"{{ s[::-1] }}{{ items[::2] }}", "ba[1, 3]", ""},
+		{"{{ d.items() }}{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}", "dict_items([('k', 'v'), ('n', None)])k=v;n=None;", ""},
+		{"{{ \"%s-%d\" % (\"a\", 3) }}{{ \"{}-{}\".format(1, 2) }}{{ \"a,b\".split(\",\") }}", "a-31-2['a', 'b']", ""},
+		{"{{ 2 ** 10 }}{{ 2 ** -1 }}{{ 10 // 3.0 }}{{ 1e20 }}{{ 0.1 + 0.2 }}", "10240.53.01e+200.30000000000000004", ""},
+		{"{{ \"x\" * 3 }}{{ [1] * 2 }}{{ [1] + [2] }}{{ (1,) + (2,) }}", "xxx[1, 1][1, 2](1, 2)", ""},
 	}
 	runSourceCases(t, Options{}, plainCases)
 }
