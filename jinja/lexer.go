@@ -83,7 +83,6 @@ func (l *lexer) fail(off int, msg string) {
 	l.stop = true
 }
 
-
 // skipSpace returns the offset after the Python whitespace at off.
 func (l *lexer) skipSpace(off int) int {
 	for off < len(l.src) {
