@@ -28,6 +28,18 @@ func addTestFilters(e *Env) {
 			return NewList(append([]Value(nil), items...)), err
 		})
 	}
+	if _, ok := e.Filter("default"); !ok {
+		e.AddFilter("default", func(s *State, v Value, a Args) (Value, error) {
+			args, err := a.Bind("default", 0, "default_value", "boolean")
+			if err != nil {
+				return nil, err
+			}
+			if _, undef := v.(Undefined); undef {
+				return Or(args[0], ""), nil
+			}
+			return v, nil
+		})
+	}
 	if _, ok := e.Test("defined"); !ok {
 		e.AddTest("defined", func(s *State, v Value, a Args) (bool, error) {
 			_, undef := v.(Undefined)
