@@ -46,7 +46,7 @@ func (c *compiler) body(stmts []Stmt) (stmtFn, error) {
 	var fns []stmtFn
 	for i := 0; i < len(stmts); i++ {
 		if t, ok := stmts[i].(*Text); ok {
-			text := t.Text
+			text, pos := t.Text, t.Pos
 			for i+1 < len(stmts) {
 				nt, ok := stmts[i+1].(*Text)
 				if !ok {
@@ -56,7 +56,7 @@ func (c *compiler) body(stmts []Stmt) (stmtFn, error) {
 				i++
 			}
 			if text != "" {
-				fns = append(fns, c.text(text))
+				fns = append(fns, c.text(text, pos))
 			}
 			continue
 		}
@@ -92,19 +92,20 @@ func (c *compiler) body(stmts []Stmt) (stmtFn, error) {
 	}, nil
 }
 
-func (c *compiler) text(text string) stmtFn {
+func (c *compiler) text(text string, pos Pos) stmtFn {
+	tn := c.name_
 	if c.extends {
 		return func(f *frame) error {
 			if f.parent != nil {
 				return nil
 			}
-			return f.r.write(text)
+			return posError(tn, pos, f.r.write(text))
 		}
 	}
 	return func(f *frame) error {
 		r := f.r
 		if len(r.out)+len(text) > r.max {
-			return r.overflow()
+			return posError(tn, pos, r.overflow())
 		}
 		r.out = append(r.out, text...)
 		return nil
@@ -157,7 +158,7 @@ func (c *compiler) stmt(s Stmt) (stmtFn, error) {
 			return posError(tn, pos, err)
 		}, nil
 	case *Text:
-		return c.text(n.Text), nil
+		return c.text(n.Text, n.Pos), nil
 	}
 	return nil, c.errorf(s.Position(), ErrSyntax, "unsupported statement %T", s)
 }
@@ -165,7 +166,7 @@ func (c *compiler) stmt(s Stmt) (stmtFn, error) {
 func (c *compiler) output(n *Output) (stmtFn, error) {
 	if k, ok := n.X.(*Const); ok {
 		if s, err := Str(k.Value); err == nil {
-			return c.text(s), nil
+			return c.text(s, n.Pos), nil
 		}
 	}
 	x, err := c.expr(n.X)
