@@ -305,7 +305,7 @@ func (a *argList) eval(f *frame) (Args, error) {
 		return out, nil
 	}
 	if len(a.pos) > 0 {
-		out.Pos = make([]Value, len(a.pos), len(a.pos))
+		out.Pos = make([]Value, len(a.pos))
 		for i, fn := range a.pos {
 			v, err := fn(f)
 			if err != nil {

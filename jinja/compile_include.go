@@ -64,11 +64,11 @@ func (c *compiler) block(n *Block) (stmtFn, error) {
 // renderBlock renders chain[idx] of block name into the output.
 func renderBlock(r *renderer, ctx *tctx, name string, chain []*blockDef, idx int) error {
 	if idx >= len(chain) {
-		return fmt.Errorf("there is no parent block called '%s'.", name)
+		return pyErr("there is no parent block called '" + name + "'.")
 	}
 	def := chain[idx]
 	if def.required {
-		return fmt.Errorf("Required block '%s' not found", name)
+		return pyErr("Required block '" + name + "' not found")
 	}
 	f := &frame{r: r, ctx: ctx, slots: newSlots(def.nslots), tmpl: def.tmpl, blk: &blockCall{chain: chain, idx: idx}}
 	return def.body(f)
@@ -249,7 +249,6 @@ type module struct {
 	name   string
 	ctx    *tctx
 	output string
-	line   int
 }
 
 // TypeName is "TemplateModule".

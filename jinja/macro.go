@@ -1,9 +1,6 @@
 package jinja
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // macroDef is a compiled macro or call-block caller.
 type macroDef struct {
@@ -227,7 +224,7 @@ func callValue(s *State, fv Value, a Args) (Value, error) {
 		return x.Call(s, a)
 	case *loopObj:
 		if x.recurse == nil {
-			return nil, errors.New("The loop must have the 'recursive' marker to be called recursively.")
+			return nil, pyErr("The loop must have the 'recursive' marker to be called recursively.")
 		}
 		if len(a.Pos) != 1 || len(a.Kw) != 0 {
 			return nil, fmt.Errorf("loop() takes exactly one argument (%d given)", len(a.Pos)+len(a.Kw))

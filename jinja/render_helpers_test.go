@@ -11,12 +11,10 @@ import (
 
 func p(line int) Pos { return Pos{Line: line, Col: 1} }
 
-func txt(s string) Stmt             { return &Text{Pos: p(1), Text: s} }
 func out(e Expr) Stmt               { return &Output{Pos: p(1), X: e} }
 func nm(s string) Expr              { return &Name{Pos: p(1), Name: s} }
 func k(v Value) Expr                { return &Const{Pos: p(1), Value: v} }
 func attr(x Expr, n string) Expr    { return &Attr{Pos: p(1), X: x, Name: n} }
-func item(x, key Expr) Expr         { return &Item{Pos: p(1), X: x, Key: key} }
 func bin(op string, l, r Expr) Expr { return &Binary{Pos: p(1), Op: op, L: l, R: r} }
 func cmp(op string, l, r Expr) Expr {
 	return &Compare{Pos: p(1), First: l, Ops: []string{op}, Rest: []Expr{r}}
@@ -27,7 +25,6 @@ func tn(n string) Target                { return &NameTarget{Pos: p(1), Name: n}
 func tt(names ...string) Target         { return &TupleTarget{Pos: p(1), Items: targets(names)} }
 func set(t Target, v Expr) Stmt         { return &Set{Pos: p(1), Target: t, Value: v} }
 func ifs(c Expr, then, els []Stmt) Stmt { return &If{Pos: p(1), Cond: c, Then: then, Else: els} }
-func do(x Expr) Stmt                    { return &Do{Pos: p(1), X: x} }
 func call(fn Expr, args ...Expr) *Call  { return &Call{Pos: p(1), Fn: fn, Args: args} }
 func kw(c *Call, name string, v Expr) *Call {
 	c.Kwargs = append(c.Kwargs, Kwarg{Name: name, Value: v})
@@ -38,13 +35,6 @@ func forS(t Target, iter Expr, body ...Stmt) *For {
 }
 func macro(name string, params []Param, body ...Stmt) Stmt {
 	return &Macro{Pos: p(1), Name: name, Params: params, Body: body}
-}
-func params(names ...string) []Param {
-	out := make([]Param, len(names))
-	for i, n := range names {
-		out[i] = Param{Name: n}
-	}
-	return out
 }
 func body(s ...Stmt) []Stmt { return s }
 
@@ -102,19 +92,4 @@ func renderTree(env *Env, name string, b []Stmt, vars map[string]any) (string, e
 		return "", err
 	}
 	return tmpl.RenderString(context.Background(), vars)
-}
-
-// addTree compiles a hand-built tree into env's cache as template name.
-func addTree(t *testing.T, env *Env, name string, b ...Stmt) {
-	t.Helper()
-	tmpl, err := env.compile(&Tree{Name: name, Body: b})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.cache.mu.Lock()
-	defer env.cache.mu.Unlock()
-	if env.cache.m == nil {
-		env.cache.m = map[string]*Template{}
-	}
-	env.cache.m[name] = tmpl
 }

@@ -145,6 +145,12 @@ func posError(name string, pos Pos, err error) error {
 	return &Error{Template: name, Line: pos.Line, Col: pos.Col, Msg: err.Error(), Err: err}
 }
 
+// pyErr is an error worded exactly as Jinja2 words it (some of its
+// messages are capitalized or end with a period).
+type pyErr string
+
+func (e pyErr) Error() string { return string(e) }
+
 // condUndefinedPrefix starts the hint of the value of an inline if without
 // else whose condition is false. Jinja2 makes it a lenient undefined: it
 // prints as nothing, concatenates as "" and iterates as empty.
