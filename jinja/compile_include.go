@@ -90,6 +90,10 @@ func superFunc(f *frame) (Value, error) {
 	}
 	r, ctx := f.r, f.ctx
 	return &Func{Name: "super", Call: func(s *State, a Args) (Value, error) {
+		if err := enter(s); err != nil {
+			return nil, err
+		}
+		defer leave(s)
 		return r.capture(func() error { return renderBlock(r, ctx, b.chain[b.idx].name, b.chain, b.idx+1) })
 	}}, nil
 }
@@ -110,6 +114,10 @@ func (t *templateRef) Attr(name string) (Value, bool) {
 		return nil, false
 	}
 	return &Func{Name: name, Call: func(s *State, a Args) (Value, error) {
+		if err := enter(s); err != nil {
+			return nil, err
+		}
+		defer leave(s)
 		return t.r.capture(func() error { return renderBlock(t.r, t.ctx, name, chain, 0) })
 	}}, true
 }

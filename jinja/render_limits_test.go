@@ -19,6 +19,7 @@ func TestRenderLimits(t *testing.T) {
 		"a.j2":    {Data: []byte(`{% extends "b.j2" %}`)},
 		"b.j2":    {Data: []byte(`{% extends "a.j2" %}`)},
 		"imp.j2":  {Data: []byte(`{% import "imp.j2" as m %}`)},
+		"base.j2": {Data: []byte(`{% block a %}{% endblock %}`)},
 	}
 	cases := []struct {
 		name   string
@@ -31,6 +32,10 @@ func TestRenderLimits(t *testing.T) {
 			"\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", ErrTimeLimit, 2},
 		{"macro recursion", Limits{},
 			"{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}\n{{ r(0) }}", ErrDepthLimit, 1},
+		{"block calling itself", Limits{}, "{% block a %}\n{{ self.a() }}{% endblock %}", ErrDepthLimit, 2},
+		{"super calling self", Limits{}, "{% extends 'base.j2' %}{% block a %}{{ self.a() }}{% endblock %}", ErrDepthLimit, 1},
+		{"recursive loop", Limits{}, "{% for i in [1] recursive %}{{ loop([1]) }}{% endfor %}", ErrDepthLimit, 1},
+		{"caller recursion", Limits{}, "{% macro m() %}{% call m() %}x{% endcall %}{{ caller() }}{% endmacro %}{% call m() %}y{% endcall %}", ErrDepthLimit, 1},
 		{"self include", Limits{}, `{% include "self.j2" %}`, ErrDepthLimit, 1},
 		{"extends cycle", Limits{}, `{% extends "a.j2" %}`, ErrDepthLimit, 0},
 		{"import cycle", Limits{}, `{% import "imp.j2" as m %}`, ErrDepthLimit, 1},
