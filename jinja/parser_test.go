@@ -22,8 +22,13 @@ type parseCase struct {
 	lexOK bool
 }
 
+// allParseCases returns the hand-written and the random cases.
+func allParseCases() []parseCase {
+	return append(append([]parseCase(nil), parseCases...), parseRandomCases...)
+}
+
 func TestParseAgainstJinja2(t *testing.T) {
-	for _, c := range parseCases {
+	for _, c := range allParseCases() {
 		tree, err := Parse("t", c.src, c.opts)
 		switch {
 		case c.want == "REFUSED":
@@ -50,7 +55,7 @@ func TestParseAgainstJinja2(t *testing.T) {
 }
 
 func TestLexDataAgainstJinja2(t *testing.T) {
-	for _, c := range parseCases {
+	for _, c := range allParseCases() {
 		if !c.lexOK {
 			continue
 		}
