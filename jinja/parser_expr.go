@@ -43,7 +43,10 @@ func (p *parser) parseAnd() Expr {
 func (p *parser) parseNot() Expr {
 	if p.tok.isName("not") {
 		pos := p.next().pos
-		return &Unary{Pos: pos, Op: "not", X: p.parseNot()}
+		p.enter()
+		x := &Unary{Pos: pos, Op: "not", X: p.parseNot()}
+		p.depth--
+		return x
 	}
 	return p.parseCompare()
 }
@@ -121,6 +124,8 @@ func (p *parser) parsePow() Expr {
 // filters) the filters and tests applied to the result: -x|abs is
 // (-x)|abs, as in Jinja2.
 func (p *parser) parseUnary(filters bool) Expr {
+	p.enter()
+	defer func() { p.depth-- }()
 	var x Expr
 	switch {
 	case p.tok.isOp("-"), p.tok.isOp("+"):

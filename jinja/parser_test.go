@@ -112,3 +112,24 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func TestParseNestingLimit(t *testing.T) {
+	for _, src := range []string{
+		"{{ " + strings.Repeat("(", 5000) + "1" + strings.Repeat(")", 5000) + " }}",
+		"{{ " + strings.Repeat("-", 5000) + "1 }}",
+		"{{ " + strings.Repeat("not ", 5000) + "1 }}",
+		"{{ " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + " }}",
+		strings.Repeat("{% if x %}", 5000) + strings.Repeat("{% endif %}", 5000),
+	} {
+		_, err := Parse("t", src, Options{})
+		var e *Error
+		if !errors.As(err, &e) || e.Msg != "template nested too deeply" {
+			t.Errorf("%.20q...: got %v", src, err)
+		}
+	}
+	ok := "{{ " + strings.Repeat("(", 200) + "1" + strings.Repeat(")", 200) + " }}" +
+		strings.Repeat("{% if x %}", 300) + strings.Repeat("{% endif %}", 300)
+	if _, err := Parse("t", ok, Options{}); err != nil {
+		t.Error(err)
+	}
+}
