@@ -425,4 +425,8 @@ var parseCases = []parseCase{
 	{"{%- if x -%}\r\n  a\r\n{%- endif -%}\r\n", Options{LstripBlocks: true}, "[If(x, [Text('a')], [])]", "a", true},
 	{"{%- if x -%}\r\n  a\r\n{%- endif -%}\r\n", Options{TrimBlocks: true}, "[If(x, [Text('a')], [])]", "a", true},
 	{"{%- if x -%}\r\n  a\r\n{%- endif -%}\r\n", Options{TrimBlocks: true, LstripBlocks: true}, "[If(x, [Text('a')], [])]", "a", true},
+	{"{{ a\u20dd }}", Options{}, "ERR 1: unexpected char '\u20dd' at 4", "", false},
+	{"{{ \u20dd }}", Options{}, "ERR 1: unexpected char '\u20dd' at 3", "", false},
+	{"{{ € }}", Options{}, "ERR 1: unexpected char '€' at 3", "", false},
+	{"{{ x\u200b }}", Options{}, "ERR 1: unexpected char '\\u200b' at 4", "", false},
 }
