@@ -383,7 +383,7 @@ func isNameRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 	}
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) ||
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) ||
 		unicode.Is(unicode.Pc, r) || unicode.Is(unicode.Other_ID_Continue, r) ||
 		unicode.Is(unicode.Other_ID_Start, r)
 }

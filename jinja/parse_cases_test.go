@@ -35,10 +35,10 @@ var parseCases = []parseCase{
 	{"a\r\nb\rc\n\n", Options{LstripBlocks: true}, "[Text('a\\nb\\nc\\n')]", "a\nb\nc\n", true},
 	{"a\r\nb\rc\n\n", Options{TrimBlocks: true}, "[Text('a\\nb\\nc\\n')]", "a\nb\nc\n", true},
 	{"a\r\nb\rc\n\n", Options{TrimBlocks: true, LstripBlocks: true}, "[Text('a\\nb\\nc\\n')]", "a\nb\nc\n", true},
-	{"a\u000bb\fcd e\n", Options{}, "[Text('a\\x0bb\\x0cc\\x85d\\u2028e')]", "a\u000bb\fcd e", true},
-	{"a\u000bb\fcd e\n", Options{LstripBlocks: true}, "[Text('a\\x0bb\\x0cc\\x85d\\u2028e')]", "a\u000bb\fcd e", true},
-	{"a\u000bb\fcd e\n", Options{TrimBlocks: true}, "[Text('a\\x0bb\\x0cc\\x85d\\u2028e')]", "a\u000bb\fcd e", true},
-	{"a\u000bb\fcd e\n", Options{TrimBlocks: true, LstripBlocks: true}, "[Text('a\\x0bb\\x0cc\\x85d\\u2028e')]", "a\u000bb\fcd e", true},
+	{"a\u000bb\fc\u0085d\u2028e\n", Options{}, "[Text('a\\x0bb\\x0cc\\x85d\\u2028e')]", "a\u000bb\fc\u0085d\u2028e", true},
+	{"a\u000bb\fc\u0085d\u2028e\n", Options{LstripBlocks: true}, "[Text('a\\x0bb\\x0cc\\x85d\\u2028e')]", "a\u000bb\fc\u0085d\u2028e", true},
+	{"a\u000bb\fc\u0085d\u2028e\n", Options{TrimBlocks: true}, "[Text('a\\x0bb\\x0cc\\x85d\\u2028e')]", "a\u000bb\fc\u0085d\u2028e", true},
+	{"a\u000bb\fc\u0085d\u2028e\n", Options{TrimBlocks: true, LstripBlocks: true}, "[Text('a\\x0bb\\x0cc\\x85d\\u2028e')]", "a\u000bb\fc\u0085d\u2028e", true},
 	{"x\n\n", Options{}, "[Text('x\\n')]", "x\n", true},
 	{"x\n\n", Options{LstripBlocks: true}, "[Text('x\\n')]", "x\n", true},
 	{"x\n\n", Options{TrimBlocks: true}, "[Text('x\\n')]", "x\n", true},
@@ -79,10 +79,10 @@ var parseCases = []parseCase{
 	{"{{ 'a' }}\n{{- 'b' }}\n{#- c #}\n{%- if 1 %}x{% endif %}", Options{LstripBlocks: true}, "[Out('a'); Out('b'); If(1, [Text('x')], [])]", "x", true},
 	{"{{ 'a' }}\n{{- 'b' }}\n{#- c #}\n{%- if 1 %}x{% endif %}", Options{TrimBlocks: true}, "[Out('a'); Out('b'); If(1, [Text('x')], [])]", "x", true},
 	{"{{ 'a' }}\n{{- 'b' }}\n{#- c #}\n{%- if 1 %}x{% endif %}", Options{TrimBlocks: true, LstripBlocks: true}, "[Out('a'); Out('b'); If(1, [Text('x')], [])]", "x", true},
-	{" 　{% if x %} \n{% endif %}", Options{}, "[Text(' \\u3000'); If(x, [Text('\\xa0\\n')], [])]", " 　 \n", true},
-	{" 　{% if x %} \n{% endif %}", Options{LstripBlocks: true}, "[If(x, [Text('\\xa0\\n')], [])]", " \n", true},
-	{" 　{% if x %} \n{% endif %}", Options{TrimBlocks: true}, "[Text(' \\u3000'); If(x, [Text('\\xa0\\n')], [])]", " 　 \n", true},
-	{" 　{% if x %} \n{% endif %}", Options{TrimBlocks: true, LstripBlocks: true}, "[If(x, [Text('\\xa0\\n')], [])]", " \n", true},
+	{" \u3000{% if x %}\u00a0\n{% endif %}", Options{}, "[Text(' \\u3000'); If(x, [Text('\\xa0\\n')], [])]", " \u3000\u00a0\n", true},
+	{" \u3000{% if x %}\u00a0\n{% endif %}", Options{LstripBlocks: true}, "[If(x, [Text('\\xa0\\n')], [])]", "\u00a0\n", true},
+	{" \u3000{% if x %}\u00a0\n{% endif %}", Options{TrimBlocks: true}, "[Text(' \\u3000'); If(x, [Text('\\xa0\\n')], [])]", " \u3000\u00a0\n", true},
+	{" \u3000{% if x %}\u00a0\n{% endif %}", Options{TrimBlocks: true, LstripBlocks: true}, "[If(x, [Text('\\xa0\\n')], [])]", "\u00a0\n", true},
 	{"{# a\nb #}  {% if x %}\n{% endif %}", Options{}, "[Text('  '); If(x, [Text('\\n')], [])]", "  \n", true},
 	{"{# a\nb #}  {% if x %}\n{% endif %}", Options{LstripBlocks: true}, "[Text('  '); If(x, [Text('\\n')], [])]", "  \n", true},
 	{"{# a\nb #}  {% if x %}\n{% endif %}", Options{TrimBlocks: true}, "[Text('  '); If(x, [], [])]", "  ", true},
@@ -378,4 +378,55 @@ var parseCases = []parseCase{
 	{"{% autoescape true %}x{% endautoescape %}", Options{}, "REFUSED", "x", true},
 	{"{{ x is f(*a) }}", Options{}, "REFUSED", "", true},
 	{"{{ 99999999999999999999 }}", Options{}, "REFUSED", "", true},
+	{"{{ 'a\\0b\\777c\\08' }}", Options{}, "[Out('a\\x00bǿc\\x008')]", "", true},
+	{"{{ '\\U0001F600\\u20ac\\x7f' }}", Options{}, "[Out('😀€\\x7f')]", "", true},
+	{"{{ \"it's\" '' \"\" }}", Options{}, "[Out(\"it's\")]", "", true},
+	{"{{ 'a\\\\' }}", Options{}, "[Out('a\\\\')]", "", true},
+	{"{{ '\\€' }}", Options{}, "[Out('\\\\u20ac')]", "", true},
+	{"{{ '\\😀' }}", Options{}, "[Out('\\\\U0001f600')]", "", true},
+	{"{{ é }}", Options{}, "[Out(é)]", "", true},
+	{"{{ x² }}", Options{}, "ERR 1: Invalid character in identifier", "", true},
+	{"{{ ½ }}", Options{}, "ERR 1: Invalid character in identifier", "", true},
+	{"{{ _x1 }}", Options{}, "[Out(_x1)]", "", true},
+	{"{{ 日本 }}", Options{}, "[Out(日本)]", "", true},
+	{"{{ a·b }}", Options{}, "[Out(a·b)]", "", true},
+	{"{{ x\u0301 }}", Options{}, "[Out(x\u0301)]", "", true},
+	{"{{\u00a0x\u00a0}}", Options{}, "[Out(x)]", "", true},
+	{"{{ x\u3000}}", Options{}, "[Out(x)]", "", true},
+	{"{{ x\u001c}}", Options{}, "[Out(x)]", "", true},
+	{"{% if x %}\u2028{% endif %}", Options{}, "[If(x, [Text('\\u2028')], [])]", "\u2028", true},
+	{"{{ x\u000b}}", Options{}, "[Out(x)]", "", true},
+	{"{% if x %}\nabc\n{{ y }}\nzzz", Options{}, "ERR 3: Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'.", "\nabc\n\nzzz", true},
+	{"{% for a in b %}\n{% if x %}\n\n", Options{}, "ERR 2: Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'.", "\n\n", true},
+	{"{{ (1,\n2,\n 3 }}\n", Options{}, "ERR 3: unexpected '}', expected ')'", "", false},
+	{"{% macro m() %}{% call n() %}{% filter f %}{% endmacro %}", Options{}, "ERR 1: Encountered unknown tag 'endmacro'. You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for 'endfilter'. The innermost block that needs to be closed is 'filter'.", "", true},
+	{"{% if x %}{% else %}{% elif y %}{% endif %}", Options{}, "ERR 1: Encountered unknown tag 'elif'. Jinja was looking for the following tags: 'endif'. The innermost block that needs to be closed is 'if'.", "", true},
+	{"{{ x|f(1, 2)(3) }}", Options{}, "[Out(Call(Filter(x, f, 1, 2), 3))]", "", true},
+	{"{{ x is t(1) is u }}", Options{}, "[Out(Test(Test(x, t, 1), u))]", "", true},
+	{"{{ not x is t }}", Options{}, "[Out(NotTest(x, t))]", "", true},
+	{"{{ x is not t == y }}", Options{}, "[Out(Compare(NotTest(x, t), == y))]", "", true},
+	{"{{ a | f | g }}", Options{}, "[Out(Filter(Filter(a, f), g))]", "", true},
+	{"{{ a|f.b.c }}", Options{}, "[Out(Filter(a, f.b.c))]", "", true},
+	{"{{ x is a.b 1 }}", Options{}, "[Out(Test(x, a.b, 1))]", "", true},
+	{"{{ 1 if x else 2 if y else 3 }}", Options{}, "[Out(Cond(x, 1, Cond(y, 2, 3)))]", "", true},
+	{" \u000b{% if x %}{% endif %}", Options{}, "[Text(' \\x0b'); If(x, [], [])]", " \u000b", true},
+	{" \u000b{% if x %}{% endif %}", Options{LstripBlocks: true}, "[If(x, [], [])]", "", true},
+	{" \u000b{% if x %}{% endif %}", Options{TrimBlocks: true}, "[Text(' \\x0b'); If(x, [], [])]", " \u000b", true},
+	{" \u000b{% if x %}{% endif %}", Options{TrimBlocks: true, LstripBlocks: true}, "[If(x, [], [])]", "", true},
+	{"{% if x %}\n  {% raw %}a{% endraw %}\n{% endif %}", Options{}, "[If(x, [Text('\\n  a\\n')], [])]", "\n  a\n", true},
+	{"{% if x %}\n  {% raw %}a{% endraw %}\n{% endif %}", Options{LstripBlocks: true}, "[If(x, [Text('\\na\\n')], [])]", "\na\n", true},
+	{"{% if x %}\n  {% raw %}a{% endraw %}\n{% endif %}", Options{TrimBlocks: true}, "[If(x, [Text('  a')], [])]", "  a", true},
+	{"{% if x %}\n  {% raw %}a{% endraw %}\n{% endif %}", Options{TrimBlocks: true, LstripBlocks: true}, "[If(x, [Text('a')], [])]", "a", true},
+	{"a\n  {#- x #}  \n  {# y -#}\n b", Options{}, "[Text('a  \\n  b')]", "a  \n  b", true},
+	{"a\n  {#- x #}  \n  {# y -#}\n b", Options{LstripBlocks: true}, "[Text('a  \\nb')]", "a  \nb", true},
+	{"a\n  {#- x #}  \n  {# y -#}\n b", Options{TrimBlocks: true}, "[Text('a  \\n  b')]", "a  \n  b", true},
+	{"a\n  {#- x #}  \n  {# y -#}\n b", Options{TrimBlocks: true, LstripBlocks: true}, "[Text('a  \\nb')]", "a  \nb", true},
+	{"{%- if x -%}\r\n  a\r\n{%- endif -%}\r\n", Options{}, "[If(x, [Text('a')], [])]", "a", true},
+	{"{%- if x -%}\r\n  a\r\n{%- endif -%}\r\n", Options{LstripBlocks: true}, "[If(x, [Text('a')], [])]", "a", true},
+	{"{%- if x -%}\r\n  a\r\n{%- endif -%}\r\n", Options{TrimBlocks: true}, "[If(x, [Text('a')], [])]", "a", true},
+	{"{%- if x -%}\r\n  a\r\n{%- endif -%}\r\n", Options{TrimBlocks: true, LstripBlocks: true}, "[If(x, [Text('a')], [])]", "a", true},
+	{"{{ a\u20dd }}", Options{}, "ERR 1: unexpected char '\u20dd' at 4", "", false},
+	{"{{ \u20dd }}", Options{}, "ERR 1: unexpected char '\u20dd' at 3", "", false},
+	{"{{ € }}", Options{}, "ERR 1: unexpected char '€' at 3", "", false},
+	{"{{ x\u200b }}", Options{}, "ERR 1: unexpected char '\\u200b' at 4", "", false},
 }

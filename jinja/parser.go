@@ -41,6 +41,21 @@ type parser struct {
 	tok      *token // current token: toks[i]
 	tagStack []string
 	endStack [][]string
+	depth    int // nesting of expressions and statements
+}
+
+// maxNesting bounds the nesting of expressions and statements, so that a
+// hostile template cannot exhaust the stack. Jinja2 gives up much earlier
+// (Python's recursion limit).
+const maxNesting = 1000
+
+// enter counts one more level of nesting; the caller decrements depth when
+// done.
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxNesting {
+		p.fail("template nested too deeply")
+	}
 }
 
 // failAt stops parsing with a syntax error at pos.

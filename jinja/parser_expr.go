@@ -43,7 +43,10 @@ func (p *parser) parseAnd() Expr {
 func (p *parser) parseNot() Expr {
 	if p.tok.isName("not") {
 		pos := p.next().pos
-		return &Unary{Pos: pos, Op: "not", X: p.parseNot()}
+		p.enter()
+		x := &Unary{Pos: pos, Op: "not", X: p.parseNot()}
+		p.depth--
+		return x
 	}
 	return p.parseCompare()
 }
@@ -121,6 +124,8 @@ func (p *parser) parsePow() Expr {
 // filters) the filters and tests applied to the result: -x|abs is
 // (-x)|abs, as in Jinja2.
 func (p *parser) parseUnary(filters bool) Expr {
+	p.enter()
+	defer func() { p.depth-- }()
 	var x Expr
 	switch {
 	case p.tok.isOp("-"), p.tok.isOp("+"):
@@ -301,36 +306,40 @@ func (p *parser) parseSubscript(x Expr) Expr {
 		p.failAt(attr.pos, "expected name or number")
 	}
 	var args []Expr
+	var slice *Slice
 	for !p.tok.isOp("]") {
 		if len(args) > 0 {
 			p.expectOp(",")
 		}
-		args = append(args, p.parseSubscribed(x, t.pos))
+		a, s := p.parseSubscribed(x, t.pos)
+		if s != nil && slice == nil {
+			slice = s
+		}
+		args = append(args, a)
 	}
 	p.expectOp("]")
 	if len(args) == 1 {
-		if s, ok := args[0].(*Slice); ok {
-			return s
+		if slice != nil {
+			return slice
 		}
 		return &Item{Pos: t.pos, X: x, Key: args[0]}
 	}
-	for _, a := range args {
-		if s, ok := a.(*Slice); ok {
-			p.failAt(s.Pos, "a slice inside a tuple subscript is not supported")
-		}
+	if slice != nil {
+		p.failAt(slice.Pos, "a slice inside a tuple subscript is not supported")
 	}
 	return &Item{Pos: t.pos, X: x, Key: &TupleLit{Pos: t.pos, Items: args}}
 }
 
-// parseSubscribed parses one subscript: an expression or a slice of x.
-func (p *parser) parseSubscribed(x Expr, pos Pos) Expr {
-	s := &Slice{Pos: pos, X: x}
+// parseSubscribed parses one subscript: an expression, or a slice of x
+// (then also returned as s).
+func (p *parser) parseSubscribed(x Expr, pos Pos) (e Expr, s *Slice) {
+	s = &Slice{Pos: pos, X: x}
 	if p.tok.isOp(":") {
 		p.next()
 	} else {
 		start := p.parseExpression(true)
 		if !p.tok.isOp(":") {
-			return start
+			return start, nil
 		}
 		p.next()
 		s.Start = start
@@ -344,7 +353,7 @@ func (p *parser) parseSubscribed(x Expr, pos Pos) Expr {
 			s.Step = p.parseExpression(true)
 		}
 	}
-	return s
+	return s, s
 }
 
 // callArgs are the arguments of a call, filter or test.

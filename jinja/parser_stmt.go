@@ -10,6 +10,8 @@ func (p *parser) parseStatement(body []Stmt) []Stmt {
 		p.fail("tag name expected")
 	}
 	var s Stmt
+	p.enter()
+	defer func() { p.depth-- }()
 	p.tagStack = append(p.tagStack, t.val)
 	switch t.val {
 	case "for":

@@ -22,8 +22,13 @@ type parseCase struct {
 	lexOK bool
 }
 
+// allParseCases returns the hand-written and the random cases.
+func allParseCases() []parseCase {
+	return append(append([]parseCase(nil), parseCases...), parseRandomCases...)
+}
+
 func TestParseAgainstJinja2(t *testing.T) {
-	for _, c := range parseCases {
+	for _, c := range allParseCases() {
 		tree, err := Parse("t", c.src, c.opts)
 		switch {
 		case c.want == "REFUSED":
@@ -50,7 +55,7 @@ func TestParseAgainstJinja2(t *testing.T) {
 }
 
 func TestLexDataAgainstJinja2(t *testing.T) {
-	for _, c := range parseCases {
+	for _, c := range allParseCases() {
 		if !c.lexOK {
 			continue
 		}
@@ -105,5 +110,26 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := Parse("access-switch.j2", string(src), o); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestParseNestingLimit(t *testing.T) {
+	for _, src := range []string{
+		"{{ " + strings.Repeat("(", 5000) + "1" + strings.Repeat(")", 5000) + " }}",
+		"{{ " + strings.Repeat("-", 5000) + "1 }}",
+		"{{ " + strings.Repeat("not ", 5000) + "1 }}",
+		"{{ " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + " }}",
+		strings.Repeat("{% if x %}", 5000) + strings.Repeat("{% endif %}", 5000),
+	} {
+		_, err := Parse("t", src, Options{})
+		var e *Error
+		if !errors.As(err, &e) || e.Msg != "template nested too deeply" {
+			t.Errorf("%.20q...: got %v", src, err)
+		}
+	}
+	ok := "{{ " + strings.Repeat("(", 200) + "1" + strings.Repeat(")", 200) + " }}" +
+		strings.Repeat("{% if x %}", 300) + strings.Repeat("{% endif %}", 300)
+	if _, err := Parse("t", ok, Options{}); err != nil {
+		t.Error(err)
 	}
 }
