@@ -178,7 +178,8 @@ func PercentFormat(s *State, format string, args Value) (string, error) {
 		}
 		b.WriteString(out)
 	}
-	if next < len(items) && mapping == nil {
+	// Like CPython, a dict or list argument (a "mapping") may go unused.
+	if l, isList := args.(*List); next < len(items) && mapping == nil && (!isList || l.Tuple) {
 		return "", errors.New("not all arguments converted during string formatting")
 	}
 	return b.String(), nil
