@@ -22,6 +22,7 @@ type formatSpec struct {
 	grouping byte // 0, ',' or '_'
 	prec     int  // -1 when absent
 	typ      byte // 0 when absent
+	zeroPad  bool // '0' set the alignment to '='
 }
 
 // maxFormatDigits bounds the width and precision digits read from a format.
@@ -30,11 +31,11 @@ const maxFormatDigits = 18
 // parseSpec parses a format specification for a value of type tname.
 func parseSpec(spec, tname string) (formatSpec, error) {
 	f := formatSpec{fill: ' ', prec: -1}
-	i := 0
+	i, explicitFill := 0, false
 	isAlign := func(c byte) bool { return c == '<' || c == '>' || c == '=' || c == '^' }
 	if r, size := utf8.DecodeRuneInString(spec); size > 0 && size < len(spec) && isAlign(spec[size]) {
 		f.fill, f.align = r, spec[size]
-		i = size + 1
+		i, explicitFill = size+1, true
 	} else if len(spec) > 0 && isAlign(spec[0]) {
 		f.align = spec[0]
 		i = 1
@@ -52,8 +53,11 @@ func parseSpec(spec, tname string) (formatSpec, error) {
 		i++
 	}
 	if i < len(spec) && spec[i] == '0' {
+		if !explicitFill {
+			f.fill = '0'
+		}
 		if f.align == 0 {
-			f.fill, f.align = '0', '='
+			f.align, f.zeroPad = '=', true
 		}
 		i++
 	}
@@ -147,8 +151,11 @@ func formatString(s *State, x, spec string) (string, error) {
 		return "", errors.New("Sign not allowed in string format specifier")
 	case f.alt:
 		return "", errors.New("Alternate form (#) not allowed in string format specifier")
-	case f.align == '=':
+	case f.align == '=' && !f.zeroPad:
 		return "", errors.New("'=' alignment not allowed in string format specifier")
+	}
+	if f.zeroPad {
+		f.align = 0
 	}
 	if f.prec >= 0 {
 		x = truncateRunes(x, f.prec)
@@ -409,9 +416,6 @@ func floatG(a float64, prec int, alt, addDot0 bool) string {
 	limit := prec
 	if addDot0 {
 		limit = prec - 1
-		if limit < 1 {
-			limit = 1
-		}
 	}
 	var out string
 	if exp >= -4 && exp < limit {

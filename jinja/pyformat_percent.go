@@ -168,7 +168,11 @@ func PercentFormat(s *State, format string, args Value) (string, error) {
 		out, err := percentOne(s, c, arg, f)
 		if err == errBadConversion {
 			r, _ := utf8.DecodeRuneInString(format[i-1:])
-			return "", fmt.Errorf("unsupported format character '%c' (0x%x) at index %d", r, r, utf8.RuneCountInString(format[:i-1]))
+			shown := r
+			if r < 32 || r > 126 {
+				shown = '?'
+			}
+			return "", fmt.Errorf("unsupported format character '%c' (0x%x) at index %d", shown, r, utf8.RuneCountInString(format[:i-1]))
 		}
 		if err != nil {
 			return "", err
@@ -251,9 +255,6 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 			}
 		}
 		body := floatBody(math.Abs(xf), c, precOr(f.prec, 6), f.alt)
-		if (math.IsInf(xf, 0) || math.IsNaN(xf)) && f.fill == '0' {
-			f.fill, f.align = ' ', '>'
-		}
 		neg := math.Signbit(xf) && !math.IsNaN(xf)
 		return pad(s, signOf(neg, f.sign), body, f)
 	case 'c':
