@@ -13,14 +13,14 @@ func strMethod(x, name string) *Func {
 	switch name {
 	case "upper", "lower", "title", "capitalize", "swapcase":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("str."+name, a); err != nil {
 				return nil, err
 			}
 			return caseMap(s, name, x)
 		})
 	case "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "istitle", "isdecimal", "isnumeric":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("str."+name, a); err != nil {
 				return nil, err
 			}
 			return strIs(name, x), nil
