@@ -69,7 +69,7 @@ func dictMethod(d *Dict, name string) *Func {
 			if !IsMissing(p[1]) {
 				return p[1], nil
 			}
-			return nil, fmt.Errorf("KeyError: %s", Repr(p[0]))
+			return nil, pyError(fmt.Sprintf("KeyError: %s", Repr(p[0])))
 		})
 	case "setdefault":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {

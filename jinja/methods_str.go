@@ -585,11 +585,11 @@ func fillArg(v Value) (rune, error) {
 		if u, isU := v.(Undefined); isU {
 			return 0, u.Error()
 		}
-		return 0, fmt.Errorf("The fill character must be a unicode character, not %s", TypeName(v))
+		return 0, pyError(fmt.Sprintf("The fill character must be a unicode character, not %s", TypeName(v)))
 	}
 	r, size := utf8.DecodeRuneInString(str)
 	if size == 0 || size != len(str) {
-		return 0, errors.New("The fill character must be exactly one character long")
+		return 0, pyError("The fill character must be exactly one character long")
 	}
 	return r, nil
 }

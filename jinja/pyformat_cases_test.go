@@ -104,7 +104,7 @@ var strFormatCases = []formatCase{
 	{"{:d}|{:>3}|{}", NewList([]Value{true, true, true}), nil, "1|  1|True", ""},
 	{"{:.5}|{:.1}|{:}|{:.17}|{:.2}|{:.3}", NewList([]Value{float64(10.0), float64(1.5), float64(1e+16), float64(0.1), float64(100.0), float64(1.0)}), nil, "10.0|2e+00|1e+16|0.10000000000000001|1e+02|1.0", ""},
 	{"{:x<5d}|{:a<5}|{:é<5}|{:05}|{:010,}|{:,}", NewList([]Value{int64(1), "é", "x", "a", int64(1234), float64(1234567.5)}), nil, "1xxxx|éaaaa|xéééé|a0000|00,001,234|1,234,567.5", ""},
-	{"{:z.1f}|{:z.1f}", NewList([]Value{float64(-0.0), float64(-0.04)}), nil, "0.0|0.0", ""},
+	{"{:z.1f}|{:z.1f}", NewList([]Value{math.Copysign(0, -1), float64(-0.04)}), nil, "0.0|0.0", ""},
 	{"{} {}", NewList([]Value{int64(1)}), nil, "", "Replacement index 1 out of range for positional args tuple"},
 	{"{0} {}", NewList([]Value{int64(1), int64(2)}), nil, "", "cannot switch from manual field specification to automatic field numbering"},
 	{"{} {0}", NewList([]Value{int64(1), int64(2)}), nil, "", "cannot switch from automatic field numbering to manual field specification"},

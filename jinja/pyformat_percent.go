@@ -64,7 +64,7 @@ func PercentFormat(s *State, format string, args Value) (string, error) {
 			key := format[i+1 : k-1]
 			v, ok := mapping.GetStr(key)
 			if !ok {
-				return "", fmt.Errorf("KeyError: %s", Repr(key))
+				return "", pyError(fmt.Sprintf("KeyError: %s", Repr(key)))
 			}
 			arg, haveArg, usedMapping = v, true, true
 			i = k
@@ -262,16 +262,16 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 		switch v := arg.(type) {
 		case int64:
 			if v < 0 || v > 0x10ffff {
-				return "", errors.New("%c arg not in range(0x110000)")
+				return "", pyError("%c arg not in range(0x110000)")
 			}
 			r = string(rune(v))
 		case string:
 			if utf8.RuneCountInString(v) != 1 {
-				return "", errors.New("%c requires int or char")
+				return "", pyError("%c requires int or char")
 			}
 			r = v
 		default:
-			return "", errors.New("%c requires int or char")
+			return "", pyError("%c requires int or char")
 		}
 		if f.fill == '0' {
 			f.fill, f.align = ' ', '>'
