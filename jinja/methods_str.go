@@ -51,7 +51,11 @@ func strMethod(x, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			return NewList(splitLines(x, keep)), nil
+			lines := splitLines(x, keep)
+			if err := s.CheckItems(name, len(lines)); err != nil {
+				return nil, err
+			}
+			return NewList(lines), nil
 		})
 	case "join":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
@@ -267,10 +271,16 @@ func strSplit(s *State, name, x string, sepV, maxV Value) (Value, error) {
 		return nil, err
 	}
 	if IsMissing(sepV) || sepV == nil {
+		var parts []Value
 		if name == "rsplit" {
-			return NewList(rsplitSpace(x, max)), nil
+			parts = rsplitSpace(x, max)
+		} else {
+			parts = splitSpace(x, max)
 		}
-		return NewList(splitSpace(x, max)), nil
+		if err := s.CheckItems(name, len(parts)); err != nil {
+			return nil, err
+		}
+		return NewList(parts), nil
 	}
 	sep, ok := sepV.(string)
 	if !ok {

@@ -190,3 +190,33 @@ func BenchmarkBinaryOpString(b *testing.B) {
 		}
 	}
 }
+
+// A small list holding one big string many times has a huge text.
+func TestStringConversionRespectsBudget(t *testing.T) {
+	s := newTestState(Limits{MaxValueBytes: 1 << 20, MaxValueItems: 1000})
+	big := strings.Repeat("x", 1<<16)
+	items := make([]Value, 1000)
+	for i := range items {
+		items[i] = big
+	}
+	l := NewList(items)
+	if _, err := BinaryOp(s, "~", "a", l); !errors.Is(err, ErrValueLimit) {
+		t.Errorf("'a' ~ list: %v", err)
+	}
+	if _, err := BinaryOp(s, "~", mkDict("k", l), "a"); !errors.Is(err, ErrValueLimit) {
+		t.Errorf("dict ~ 'a': %v", err)
+	}
+	for _, f := range []string{"%s", "%r", "%a"} {
+		if _, err := PercentFormat(s, f, NewTuple(l)); !errors.Is(err, ErrValueLimit) {
+			t.Errorf("%s %% list: %v", f, err)
+		}
+	}
+	for _, f := range []string{"{}", "{!r}", "{!s}", "{!a}"} {
+		if _, err := StrFormat(s, f, Args{Pos: []Value{l}}); !errors.Is(err, ErrValueLimit) {
+			t.Errorf("%s.format(list): %v", f, err)
+		}
+	}
+	if v, err := BinaryOp(s, "~", "a", NewList([]Value{"b", int64(1)})); err != nil || v != "a['b', 1]" {
+		t.Errorf("'a' ~ ['b', 1] = %v, %v", v, err)
+	}
+}

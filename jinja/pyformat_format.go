@@ -120,15 +120,20 @@ func formatField(s *State, field string, a Args, auto *int, depth int) (string, 
 	switch conv {
 	case 0:
 	case 's':
-		str, err := Str(v)
+		str, err := boundedStr(s, "format", v)
 		if err != nil {
 			return "", err
 		}
 		v = str
-	case 'r':
-		v = Repr(v)
-	case 'a':
-		v = ASCII(Repr(v))
+	case 'r', 'a':
+		r, err := boundedRepr(s, "format", v)
+		if err != nil {
+			return "", err
+		}
+		if conv == 'a' {
+			r = ASCII(r)
+		}
+		v = r
 	default:
 		return "", pyError(fmt.Sprintf("Unknown conversion specifier %c", conv))
 	}

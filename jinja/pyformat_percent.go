@@ -197,11 +197,12 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 		var err error
 		switch c {
 		case 's':
-			str, err = Str(arg)
+			str, err = boundedStr(s, "%-format", arg)
 		case 'r':
-			str = Repr(arg)
+			str, err = boundedRepr(s, "%-format", arg)
 		default:
-			str = ASCII(Repr(arg))
+			str, err = boundedRepr(s, "%-format", arg)
+			str = ASCII(str)
 		}
 		if err != nil {
 			return "", err
