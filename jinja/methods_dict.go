@@ -10,7 +10,7 @@ func dictMethod(d *Dict, name string) *Func {
 	switch name {
 	case "items":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("dict."+name, a); err != nil {
 				return nil, err
 			}
 			items := make([]Value, d.Len())
@@ -21,14 +21,14 @@ func dictMethod(d *Dict, name string) *Func {
 		})
 	case "keys":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("dict."+name, a); err != nil {
 				return nil, err
 			}
 			return &List{Items: d.Keys(), View: "dict_keys"}, nil
 		})
 	case "values":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("dict."+name, a); err != nil {
 				return nil, err
 			}
 			return &List{Items: d.Values(), View: "dict_values"}, nil
@@ -69,7 +69,7 @@ func dictMethod(d *Dict, name string) *Func {
 			if !IsMissing(p[1]) {
 				return p[1], nil
 			}
-			return nil, fmt.Errorf("KeyError: %s", Repr(p[0]))
+			return nil, pyError(fmt.Sprintf("KeyError: %s", Repr(p[0])))
 		})
 	case "setdefault":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
@@ -106,7 +106,7 @@ func dictMethod(d *Dict, name string) *Func {
 		})
 	case "copy":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("dict."+name, a); err != nil {
 				return nil, err
 			}
 			return d.Copy(), nil

@@ -140,7 +140,7 @@ func listMethod(l *List, name string) *Func {
 		})
 	case "reverse":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("list."+name, a); err != nil {
 				return nil, err
 			}
 			slices.Reverse(l.Items)
@@ -166,7 +166,7 @@ func listMethod(l *List, name string) *Func {
 		})
 	case "copy":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("list."+name, a); err != nil {
 				return nil, err
 			}
 			return NewList(slices.Clone(l.Items)), nil

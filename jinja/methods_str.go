@@ -13,14 +13,14 @@ func strMethod(x, name string) *Func {
 	switch name {
 	case "upper", "lower", "title", "capitalize", "swapcase":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("str."+name, a); err != nil {
 				return nil, err
 			}
 			return caseMap(s, name, x)
 		})
 	case "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "istitle", "isdecimal", "isnumeric":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if err := noArgs(name, a); err != nil {
+			if err := noArgs("str."+name, a); err != nil {
 				return nil, err
 			}
 			return strIs(name, x), nil
@@ -51,7 +51,11 @@ func strMethod(x, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			return NewList(splitLines(x, keep)), nil
+			lines := splitLines(x, keep)
+			if err := s.CheckItems(name, len(lines)); err != nil {
+				return nil, err
+			}
+			return NewList(lines), nil
 		})
 	case "join":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
@@ -267,10 +271,16 @@ func strSplit(s *State, name, x string, sepV, maxV Value) (Value, error) {
 		return nil, err
 	}
 	if IsMissing(sepV) || sepV == nil {
+		var parts []Value
 		if name == "rsplit" {
-			return NewList(rsplitSpace(x, max)), nil
+			parts = rsplitSpace(x, max)
+		} else {
+			parts = splitSpace(x, max)
 		}
-		return NewList(splitSpace(x, max)), nil
+		if err := s.CheckItems(name, len(parts)); err != nil {
+			return nil, err
+		}
+		return NewList(parts), nil
 	}
 	sep, ok := sepV.(string)
 	if !ok {
@@ -585,11 +595,11 @@ func fillArg(v Value) (rune, error) {
 		if u, isU := v.(Undefined); isU {
 			return 0, u.Error()
 		}
-		return 0, fmt.Errorf("The fill character must be a unicode character, not %s", TypeName(v))
+		return 0, pyError(fmt.Sprintf("The fill character must be a unicode character, not %s", TypeName(v)))
 	}
 	r, size := utf8.DecodeRuneInString(str)
 	if size == 0 || size != len(str) {
-		return 0, errors.New("The fill character must be exactly one character long")
+		return 0, pyError("The fill character must be exactly one character long")
 	}
 	return r, nil
 }

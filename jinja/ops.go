@@ -253,11 +253,11 @@ func formatInt(x int64) string { return strconv.FormatInt(x, 10) }
 
 // concat is a ~ b: str(a) + str(b).
 func concat(s *State, a, b Value) (Value, error) {
-	x, err := Str(a)
+	x, err := boundedStr(s, "~", a)
 	if err != nil {
 		return nil, err
 	}
-	y, err := Str(b)
+	y, err := boundedStr(s, "~", b)
 	if err != nil {
 		return nil, err
 	}

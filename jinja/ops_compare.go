@@ -16,9 +16,9 @@ func CompareOp(op string, a, b Value) (bool, error) {
 	}
 	switch op {
 	case "==":
-		return Equal(a, b), nil
+		return equalExact(a, b), nil
 	case "!=":
-		return !Equal(a, b), nil
+		return !equalExact(a, b), nil
 	case "<", "<=", ">", ">=":
 		return order(op, a, b)
 	case "in":
@@ -28,6 +28,22 @@ func CompareOp(op string, a, b Value) (bool, error) {
 		return !in, err
 	}
 	return false, fmt.Errorf("unknown comparison operator %q", op)
+}
+
+// equalExact is Equal, comparing an int with a float exactly as Python
+// does (9223372036854775807 != 9.223372036854775807e18).
+func equalExact(a, b Value) bool {
+	switch x := a.(type) {
+	case int64:
+		if y, ok := b.(float64); ok {
+			return !math.IsNaN(y) && cmpIntFloat(x, y) == 0
+		}
+	case float64:
+		if y, ok := b.(int64); ok {
+			return !math.IsNaN(x) && cmpIntFloat(y, x) == 0
+		}
+	}
+	return Equal(a, b)
 }
 
 // Less is Python's a < b, for sorting (error for unorderable types, e.g. str < int).

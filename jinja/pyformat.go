@@ -22,6 +22,7 @@ type formatSpec struct {
 	grouping byte // 0, ',' or '_'
 	prec     int  // -1 when absent
 	typ      byte // 0 when absent
+	zeroPad  bool // '0' set the alignment to '='
 }
 
 // maxFormatDigits bounds the width and precision digits read from a format.
@@ -30,11 +31,11 @@ const maxFormatDigits = 18
 // parseSpec parses a format specification for a value of type tname.
 func parseSpec(spec, tname string) (formatSpec, error) {
 	f := formatSpec{fill: ' ', prec: -1}
-	i := 0
+	i, explicitFill := 0, false
 	isAlign := func(c byte) bool { return c == '<' || c == '>' || c == '=' || c == '^' }
 	if r, size := utf8.DecodeRuneInString(spec); size > 0 && size < len(spec) && isAlign(spec[size]) {
 		f.fill, f.align = r, spec[size]
-		i = size + 1
+		i, explicitFill = size+1, true
 	} else if len(spec) > 0 && isAlign(spec[0]) {
 		f.align = spec[0]
 		i = 1
@@ -52,8 +53,11 @@ func parseSpec(spec, tname string) (formatSpec, error) {
 		i++
 	}
 	if i < len(spec) && spec[i] == '0' {
+		if !explicitFill {
+			f.fill = '0'
+		}
 		if f.align == 0 {
-			f.fill, f.align = '0', '='
+			f.align, f.zeroPad = '=', true
 		}
 		i++
 	}
@@ -73,11 +77,11 @@ func parseSpec(spec, tname string) (formatSpec, error) {
 			return f, err
 		}
 		if i == start {
-			return f, errors.New("Format specifier missing precision")
+			return f, pyError("Format specifier missing precision")
 		}
 	}
 	if len(spec)-i > 1 {
-		return f, fmt.Errorf("Invalid format specifier '%s' for object of type '%s'", spec, tname)
+		return f, pyError(fmt.Sprintf("Invalid format specifier '%s' for object of type '%s'", spec, tname))
 	}
 	if i < len(spec) {
 		f.typ = spec[i]
@@ -91,7 +95,7 @@ func parseSpec(spec, tname string) (formatSpec, error) {
 			}
 			fallthrough
 		default:
-			return f, fmt.Errorf("Cannot specify '%c' with '%c'.", f.grouping, f.typ)
+			return f, pyError(fmt.Sprintf("Cannot specify '%c' with '%c'.", f.grouping, f.typ))
 		}
 	}
 	return f, nil
@@ -102,7 +106,7 @@ func readDigits(spec string, i int) (int, int, error) {
 	n, start := 0, i
 	for ; i < len(spec) && spec[i] >= '0' && spec[i] <= '9'; i++ {
 		if i-start >= maxFormatDigits {
-			return 0, i, errors.New("Too many decimal digits in format string")
+			return 0, i, pyError("Too many decimal digits in format string")
 		}
 		n = n*10 + int(spec[i]-'0')
 	}
@@ -115,7 +119,7 @@ func formatValue(s *State, v Value, spec string) (string, error) {
 		return "", u.Error()
 	}
 	if spec == "" {
-		return Str(v)
+		return boundedStr(s, "format", v)
 	}
 	switch x := v.(type) {
 	case string:
@@ -142,13 +146,16 @@ func formatString(s *State, x, spec string) (string, error) {
 	}
 	switch {
 	case f.typ != 0 && f.typ != 's':
-		return "", fmt.Errorf("Unknown format code '%c' for object of type 'str'", f.typ)
+		return "", pyError(fmt.Sprintf("Unknown format code '%c' for object of type 'str'", f.typ))
 	case f.sign != 0:
-		return "", errors.New("Sign not allowed in string format specifier")
+		return "", pyError("Sign not allowed in string format specifier")
 	case f.alt:
-		return "", errors.New("Alternate form (#) not allowed in string format specifier")
-	case f.align == '=':
+		return "", pyError("Alternate form (#) not allowed in string format specifier")
+	case f.align == '=' && !f.zeroPad:
 		return "", errors.New("'=' alignment not allowed in string format specifier")
+	}
+	if f.zeroPad {
+		f.align = 0
 	}
 	if f.prec >= 0 {
 		x = truncateRunes(x, f.prec)
@@ -180,20 +187,20 @@ func formatIntSpec(s *State, x int64, spec string) (string, error) {
 		return formatFloatSpec(s, float64(x), f)
 	case 0, 'd', 'n', 'b', 'o', 'x', 'X', 'c':
 	default:
-		return "", fmt.Errorf("Unknown format code '%c' for object of type 'int'", f.typ)
+		return "", pyError(fmt.Sprintf("Unknown format code '%c' for object of type 'int'", f.typ))
 	}
 	if f.prec >= 0 {
-		return "", errors.New("Precision not allowed in integer format specifier")
+		return "", pyError("Precision not allowed in integer format specifier")
 	}
 	if f.typ == 'c' {
 		if f.sign != 0 {
-			return "", errors.New("Sign not allowed with integer format specifier 'c'")
+			return "", pyError("Sign not allowed with integer format specifier 'c'")
 		}
 		if f.alt {
-			return "", errors.New("Alternate form (#) not allowed with integer format specifier 'c'")
+			return "", pyError("Alternate form (#) not allowed with integer format specifier 'c'")
 		}
 		if x < 0 || x > 0x10ffff {
-			return "", errors.New("%c arg not in range(0x110000)")
+			return "", pyError("%c arg not in range(0x110000)")
 		}
 		if f.align == 0 {
 			f.align = '<'
@@ -298,7 +305,7 @@ func formatFloatSpec(s *State, x float64, f formatSpec) (string, error) {
 	switch f.typ {
 	case 0, 'e', 'E', 'f', 'F', 'g', 'G', 'n', '%':
 	default:
-		return "", fmt.Errorf("Unknown format code '%c' for object of type 'float'", f.typ)
+		return "", pyError(fmt.Sprintf("Unknown format code '%c' for object of type 'float'", f.typ))
 	}
 	if f.prec > 0 {
 		if err := s.CheckBytes("format", f.prec); err != nil {
@@ -409,9 +416,6 @@ func floatG(a float64, prec int, alt, addDot0 bool) string {
 	limit := prec
 	if addDot0 {
 		limit = prec - 1
-		if limit < 1 {
-			limit = 1
-		}
 	}
 	var out string
 	if exp >= -4 && exp < limit {
@@ -480,3 +484,7 @@ func pad(s *State, prefix, body string, f formatSpec) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// pyError is an error worded exactly as Python words it, capital letter
+// and all, so that messages match what Jinja2 users see.
+func pyError(msg string) error { return errors.New(msg) }

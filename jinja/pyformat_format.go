@@ -21,7 +21,7 @@ func StrFormat(s *State, format string, a Args) (string, error) {
 
 func strFormat(s *State, format string, a Args, auto *int, depth int) (string, error) {
 	if depth < 0 {
-		return "", errors.New("Max string recursion exceeded")
+		return "", pyError("Max string recursion exceeded")
 	}
 	var b strings.Builder
 	for i := 0; i < len(format); {
@@ -32,7 +32,7 @@ func strFormat(s *State, format string, a Args, auto *int, depth int) (string, e
 				i += 2
 				continue
 			}
-			return "", errors.New("Single '}' encountered in format string")
+			return "", pyError("Single '}' encountered in format string")
 		}
 		if c != '{' {
 			j := strings.IndexAny(format[i:], "{}")
@@ -65,7 +65,7 @@ func strFormat(s *State, format string, a Args, auto *int, depth int) (string, e
 				return "", errors.New("unmatched '{' in format spec")
 			}
 			if i+1 == len(format) {
-				return "", errors.New("Single '{' encountered in format string")
+				return "", pyError("Single '{' encountered in format string")
 			}
 			return "", errors.New("expected '}' before end of string")
 		}
@@ -120,17 +120,22 @@ func formatField(s *State, field string, a Args, auto *int, depth int) (string, 
 	switch conv {
 	case 0:
 	case 's':
-		str, err := Str(v)
+		str, err := boundedStr(s, "format", v)
 		if err != nil {
 			return "", err
 		}
 		v = str
-	case 'r':
-		v = Repr(v)
-	case 'a':
-		v = ASCII(Repr(v))
+	case 'r', 'a':
+		r, err := boundedRepr(s, "format", v)
+		if err != nil {
+			return "", err
+		}
+		if conv == 'a' {
+			r = ASCII(r)
+		}
+		v = r
 	default:
-		return "", fmt.Errorf("Unknown conversion specifier %c", conv)
+		return "", pyError(fmt.Sprintf("Unknown conversion specifier %c", conv))
 	}
 	if strings.ContainsAny(spec, "{}") {
 		spec, err = strFormat(s, spec, a, auto, depth-1)
@@ -165,12 +170,12 @@ func fieldValue(s *State, name string, a Args, auto *int) (Value, error) {
 			*auto = -1
 			n, err := strconv.Atoi(first)
 			if err != nil {
-				return nil, errors.New("Too many decimal digits in format string")
+				return nil, pyError("Too many decimal digits in format string")
 			}
 			idx = n
 		}
 		if idx >= len(a.Pos) {
-			return nil, fmt.Errorf("Replacement index %d out of range for positional args tuple", idx)
+			return nil, pyError(fmt.Sprintf("Replacement index %d out of range for positional args tuple", idx))
 		}
 		v = a.Pos[idx]
 	} else {
@@ -181,7 +186,7 @@ func fieldValue(s *State, name string, a Args, auto *int) (Value, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("KeyError: %s", Repr(first))
+			return nil, pyError(fmt.Sprintf("KeyError: %s", Repr(first)))
 		}
 	}
 	rest := name[end:]
@@ -193,7 +198,7 @@ func fieldValue(s *State, name string, a Args, auto *int) (Value, error) {
 			}
 			attr := rest[1 : 1+j]
 			if attr == "" {
-				return nil, errors.New("Empty attribute in format string")
+				return nil, pyError("Empty attribute in format string")
 			}
 			rest = rest[1+j:]
 			if u, ok := v.(Undefined); ok {
@@ -210,15 +215,15 @@ func fieldValue(s *State, name string, a Args, auto *int) (Value, error) {
 			continue
 		}
 		if rest[0] != '[' {
-			return nil, errors.New("Only '.' or '[' may follow ']' in format field specifier")
+			return nil, pyError("Only '.' or '[' may follow ']' in format field specifier")
 		}
 		j := strings.IndexByte(rest, ']')
 		if j < 0 {
-			return nil, errors.New("Missing ']' in format string")
+			return nil, pyError("Missing ']' in format string")
 		}
 		keyText := rest[1:j]
 		if keyText == "" {
-			return nil, errors.New("Empty attribute in format string")
+			return nil, pyError("Empty attribute in format string")
 		}
 		rest = rest[j+1:]
 		var key Value = keyText
@@ -247,7 +252,7 @@ func itemForFormat(v, key Value) (Value, error) {
 		if r, ok := x.Get(key); ok {
 			return r, nil
 		}
-		return nil, fmt.Errorf("KeyError: %s", Repr(key))
+		return nil, pyError(fmt.Sprintf("KeyError: %s", Repr(key)))
 	case *List, string:
 		i, ok := key.(int64)
 		if !ok {

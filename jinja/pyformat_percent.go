@@ -64,7 +64,7 @@ func PercentFormat(s *State, format string, args Value) (string, error) {
 			key := format[i+1 : k-1]
 			v, ok := mapping.GetStr(key)
 			if !ok {
-				return "", fmt.Errorf("KeyError: %s", Repr(key))
+				return "", pyError(fmt.Sprintf("KeyError: %s", Repr(key)))
 			}
 			arg, haveArg, usedMapping = v, true, true
 			i = k
@@ -168,7 +168,11 @@ func PercentFormat(s *State, format string, args Value) (string, error) {
 		out, err := percentOne(s, c, arg, f)
 		if err == errBadConversion {
 			r, _ := utf8.DecodeRuneInString(format[i-1:])
-			return "", fmt.Errorf("unsupported format character '%c' (0x%x) at index %d", r, r, utf8.RuneCountInString(format[:i-1]))
+			shown := r
+			if r < 32 || r > 126 {
+				shown = '?'
+			}
+			return "", fmt.Errorf("unsupported format character '%c' (0x%x) at index %d", shown, r, utf8.RuneCountInString(format[:i-1]))
 		}
 		if err != nil {
 			return "", err
@@ -178,7 +182,8 @@ func PercentFormat(s *State, format string, args Value) (string, error) {
 		}
 		b.WriteString(out)
 	}
-	if next < len(items) && mapping == nil {
+	// Like CPython, a dict or list argument (a "mapping") may go unused.
+	if l, isList := args.(*List); next < len(items) && mapping == nil && (!isList || l.Tuple) {
 		return "", errors.New("not all arguments converted during string formatting")
 	}
 	return b.String(), nil
@@ -192,11 +197,12 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 		var err error
 		switch c {
 		case 's':
-			str, err = Str(arg)
+			str, err = boundedStr(s, "%-format", arg)
 		case 'r':
-			str = Repr(arg)
+			str, err = boundedRepr(s, "%-format", arg)
 		default:
-			str = ASCII(Repr(arg))
+			str, err = boundedRepr(s, "%-format", arg)
+			str = ASCII(str)
 		}
 		if err != nil {
 			return "", err
@@ -250,9 +256,6 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 			}
 		}
 		body := floatBody(math.Abs(xf), c, precOr(f.prec, 6), f.alt)
-		if (math.IsInf(xf, 0) || math.IsNaN(xf)) && f.fill == '0' {
-			f.fill, f.align = ' ', '>'
-		}
 		neg := math.Signbit(xf) && !math.IsNaN(xf)
 		return pad(s, signOf(neg, f.sign), body, f)
 	case 'c':
@@ -260,16 +263,16 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 		switch v := arg.(type) {
 		case int64:
 			if v < 0 || v > 0x10ffff {
-				return "", errors.New("%c arg not in range(0x110000)")
+				return "", pyError("%c arg not in range(0x110000)")
 			}
 			r = string(rune(v))
 		case string:
 			if utf8.RuneCountInString(v) != 1 {
-				return "", errors.New("%c requires int or char")
+				return "", pyError("%c requires int or char")
 			}
 			r = v
 		default:
-			return "", errors.New("%c requires int or char")
+			return "", pyError("%c requires int or char")
 		}
 		if f.fill == '0' {
 			f.fill, f.align = ' ', '>'
