@@ -55,11 +55,6 @@ func (c *compiler) expr(e Expr) (exprFn, error) {
 			if err != nil {
 				return nil, err
 			}
-			if fn, ok := v.(*Func); ok && fn.Macro != nil {
-				if r, ok := macroAttr(fn, name); ok {
-					return r, nil
-				}
-			}
 			r, err := GetAttr(f.r.s, v, name)
 			if err != nil {
 				return nil, posError(tn, pos, err)

@@ -362,25 +362,3 @@ func walk(n Node, fn func(Node)) {
 		we(x.Cond, x.Then, x.Else)
 	}
 }
-
-// macroAttr returns the attributes Jinja2 exposes on a macro.
-func macroAttr(fn *Func, name string) (Value, bool) {
-	m := fn.Macro
-	switch name {
-	case "name":
-		return fn.Name, true
-	case "arguments":
-		args := make([]Value, len(m.Arguments))
-		for i, a := range m.Arguments {
-			args[i] = a
-		}
-		return NewTuple(args...), true
-	case "catch_kwargs":
-		return m.CatchKwargs, true
-	case "catch_varargs":
-		return m.CatchVarargs, true
-	case "caller":
-		return m.Caller, true
-	}
-	return nil, false
-}
