@@ -69,9 +69,11 @@ func BenchmarkRenderAccessSwitchJinja(b *testing.B) {
 	}
 	b.SetBytes(int64(len(out)))
 	b.ReportAllocs()
+	start := processCPU(b)
 	for b.Loop() {
 		if _, err := tmpl.RenderString(ctx, vars); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPUPerOp(b, start)
 }

@@ -50,10 +50,21 @@ func (c *compiler) expr(e Expr) (exprFn, error) {
 			return nil, err
 		}
 		name, tn, pos := n.Name, c.name_, n.Pos
+		// For a name that is no dict method, a dict's attribute is its
+		// item, and a missing one always the same undefined value.
+		dictMiss, plainKey := GetAttr(c.foldState(), NewDict(0), name)
+		_, isItem := dictMiss.(Undefined)
+		isItem = isItem && plainKey == nil
 		return func(f *frame) (Value, error) {
 			v, err := x(f)
 			if err != nil {
 				return nil, err
+			}
+			if d, ok := v.(*Dict); ok && isItem {
+				if r, ok := d.GetStr(name); ok {
+					return r, nil
+				}
+				return dictMiss, nil
 			}
 			r, err := GetAttr(f.r.s, v, name)
 			if err != nil {
