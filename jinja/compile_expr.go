@@ -171,7 +171,36 @@ func (c *compiler) name(n *Name) exprFn {
 			return superFunc
 		}
 	}
+	if r == nil {
+		return c.freeName(n.Name)
+	}
 	return c.loadRef(r, n.Name)
+}
+
+// freeName compiles the load of a name bound nowhere in the template's
+// scopes: looked up in the template context once per frame and kept in a
+// slot of the frame (the context's value for a free name cannot change
+// while a frame runs: only top-level assignments write the context, and
+// those names are bound to slots).
+func (c *compiler) freeName(name string) exprFn {
+	fn := c.sc.fn
+	if fn.free == nil {
+		fn.free = map[string]int{}
+	}
+	slot, ok := fn.free[name]
+	if !ok {
+		slot = fn.nslots
+		fn.nslots++
+		fn.free[name] = slot
+	}
+	return func(f *frame) (Value, error) {
+		if v := f.slots[slot]; v != unset {
+			return v, nil
+		}
+		v := f.ctx.lookup(name)
+		f.slots[slot] = v
+		return v, nil
+	}
 }
 
 func (c *compiler) loadRef(r *ref, name string) exprFn {

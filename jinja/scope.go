@@ -7,6 +7,9 @@ type fnScope struct {
 	parent *fnScope // enclosing function whose variables it closes over
 	nslots int
 	block  bool // a block body: super() refers to the parent block
+	// free maps the names loaded from the template context to the slots
+	// caching them.
+	free map[string]int
 }
 
 // scope is a lexical scope at compile time. The names it assigns live in

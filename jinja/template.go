@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 )
 
 // Template is a compiled template; safe for concurrent renders.
@@ -15,6 +16,9 @@ type Template struct {
 	body   stmtFn
 	nslots int
 	blocks map[string]*blockDef
+	// outHint is the size of the last output, the initial capacity of the
+	// next render's buffer.
+	outHint atomic.Int64
 }
 
 // Name returns the template's name.
@@ -61,7 +65,8 @@ func (t *Template) render(ctx context.Context, vars map[string]any) (out []byte,
 	cctx, cancel := context.WithTimeout(ctx, limits.Timeout)
 	defer cancel()
 	s := &State{ctx: cctx, limits: limits, env: t.env}
-	r := &renderer{s: s, out: make([]byte, 0, 4096), max: limits.MaxOutput}
+	hint := min(max(t.outHint.Load(), 256), int64(limits.MaxOutput))
+	r := &renderer{s: s, out: make([]byte, 0, hint), max: limits.MaxOutput}
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, &Error{Template: t.name, Msg: fmt.Sprintf("internal error: %v", p)}
@@ -85,6 +90,7 @@ func (t *Template) render(ctx context.Context, vars map[string]any) (out []byte,
 		}
 		return nil, &Error{Template: t.name, Msg: err.Error(), Err: err}
 	}
+	t.outHint.Store(int64(len(r.out)))
 	return r.out, nil
 }
 
