@@ -422,9 +422,9 @@ func (c *compiler) filterBlock(n *FilterBlock) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tn, pos := c.name_, n.Pos
+	tn, pos, ext := c.name_, n.Pos, c.extends
 	return func(f *frame) error {
-		if c.extends && f.parent != nil {
+		if ext && f.parent != nil {
 			return nil
 		}
 		v, err := x(f)

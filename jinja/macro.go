@@ -105,6 +105,8 @@ func (m *macroDef) call(up *frame, s *State, a Args) (Value, error) {
 			given[i] = true
 		case kw.Name == "caller" && m.caller >= 0:
 			callerV = kw.Value
+		case kw.Name == "caller" && m.kwargs < 0:
+			return nil, pyErr("macro '" + m.name + "' was invoked with two values for the special caller argument. This is most likely a bug.")
 		case m.kwargs >= 0:
 			if extra == nil {
 				extra = NewDict(len(a.Kw))

@@ -200,3 +200,34 @@ func TestRenderConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRenderRecoversPanics checks a panic in a host filter becomes an
+// *Error instead of crashing the process.
+func TestRenderRecoversPanics(t *testing.T) {
+	env := New(nil, Options{})
+	env.AddFilter("boom", func(*State, Value, Args) (Value, error) { panic("boom") })
+	tmpl, err := env.FromString("t", "{{ 1 | boom }}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tmpl.RenderString(context.Background(), nil)
+	var pe *Error
+	if !errors.As(err, &pe) || !strings.Contains(pe.Msg, "internal error") {
+		t.Fatalf("error = %v, want an internal *Error", err)
+	}
+}
+
+// TestRenderPrintsObjects checks how loop, self and an imported module
+// print, as in Jinja2.
+func TestRenderPrintsObjects(t *testing.T) {
+	env := New(fstest.MapFS{"m.j2": {Data: []byte("body{% macro m() %}{% endmacro %}")}}, Options{})
+	tmpl, err := env.FromString("t", `{% for i in [1, 2] %}{{ loop }}{% endfor %}|{{ self }}|{% import "m.j2" as m %}{{ m }}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tmpl.RenderString(context.Background(), nil)
+	// Jinja2 3.1: <LoopContext 1/2><LoopContext 2/2>|<TemplateReference None>|body
+	if want := "<LoopContext 1/2><LoopContext 2/2>|<TemplateReference None>|body"; err != nil || got != want {
+		t.Fatalf("got %q, %v; want %q", got, err, want)
+	}
+}
