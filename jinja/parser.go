@@ -9,6 +9,21 @@ import (
 // (TrimBlocks, LstripBlocks, KeepTrailingNewline) into the AST of ast.go.
 // A syntax error is an *Error wrapping ErrSyntax, positioned at the
 // offending token, with Jinja2's message.
+//
+// The source is read as Jinja2 3.1 reads it: \r\n, \r and \n are line
+// breaks (joined as \n), one final line break is dropped unless
+// KeepTrailingNewline is set, and adjacent template data (around comments
+// and raw blocks) becomes one Text node. Positions: a statement is at its
+// tag name, an output at its "{{", a binary operation, comparison, filter,
+// test, attribute, item, slice or call at its operator (the filter's name,
+// "is", ".", "[", "("), any other node at its first token. An unexpected
+// end of the template is reported at the last token, on the line Jinja2
+// reports.
+//
+// Deliberate differences, all syntax errors here: integer literals outside
+// int64, \N{...} escapes in strings, the autoescape tag (autoescaping is
+// always off), *args or **kwargs in test calls, slices inside a tuple
+// subscript (x[1:2, 3]), and nesting deeper than 1000 levels.
 func Parse(name, source string, o Options) (t *Tree, err error) {
 	p := &parser{name: name, toks: lex(name, source, o)}
 	defer func() {

@@ -52,11 +52,11 @@ func (p *parser) parseNot() Expr {
 }
 
 func (p *parser) parseCompare() Expr {
-	pos := p.tok.pos
 	x := p.parseMath1()
 	var c *Compare
 	for {
 		var op string
+		pos := p.tok.pos
 		switch t := p.tok; {
 		case t.kind == tokOperator && (t.val == "==" || t.val == "!=" || t.val == "<" ||
 			t.val == "<=" || t.val == ">" || t.val == ">="):
