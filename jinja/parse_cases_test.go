@@ -429,4 +429,6 @@ var parseCases = []parseCase{
 	{"{{ \u20dd }}", Options{}, "ERR 1: unexpected char '\u20dd' at 3", "", false},
 	{"{{ € }}", Options{}, "ERR 1: unexpected char '€' at 3", "", false},
 	{"{{ x\u200b }}", Options{}, "ERR 1: unexpected char '\\u200b' at 4", "", false},
+	{"a{% print %}b", Options{}, "[Text('a'); Text('b')]", "ab", true},
+	{"a{% print %}{# c #}b{{ x }}c{# d #}{% raw %}e{% endraw %}f", Options{}, "[Text('a'); Text('b'); Out(x); Text('cef')]", "abcef", true},
 }

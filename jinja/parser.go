@@ -220,15 +220,18 @@ func (p *parser) subparse(end []string) []Stmt {
 	for p.tok.kind != tokEOF {
 		switch t := p.tok; t.kind {
 		case tokData:
-			if n := len(body); n > 0 {
-				if prev, ok := body[n-1].(*Text); ok {
-					prev.Text += t.val
-					p.next()
-					continue
+			// Data split only by comments or raw tags is one Text, built
+			// in one go (merging pairwise would be quadratic).
+			text := p.next().val
+			if p.tok.kind == tokData {
+				var b strings.Builder
+				b.WriteString(text)
+				for p.tok.kind == tokData {
+					b.WriteString(p.next().val)
 				}
+				text = b.String()
 			}
-			body = append(body, &Text{Pos: t.pos, Text: t.val})
-			p.next()
+			body = append(body, &Text{Pos: t.pos, Text: text})
 		case tokVariableBegin:
 			p.next()
 			body = append(body, &Output{Pos: t.pos, X: p.parseTuple(false, true, false)})
