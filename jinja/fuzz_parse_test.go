@@ -9,11 +9,11 @@ import (
 // FuzzParse checks that no input makes the parser panic, and that every
 // failure is a positioned syntax error inside the source.
 func FuzzParse(f *testing.F) {
-	for _, c := range parseCases {
-		f.Add(c.src, c.opts.TrimBlocks, c.opts.LstripBlocks)
+	for _, c := range allParseCases() {
+		f.Add(c.src, c.opts.TrimBlocks, c.opts.LstripBlocks, c.opts.KeepTrailingNewline)
 	}
-	f.Fuzz(func(t *testing.T, src string, trim, lstrip bool) {
-		o := Options{TrimBlocks: trim, LstripBlocks: lstrip}
+	f.Fuzz(func(t *testing.T, src string, trim, lstrip, keep bool) {
+		o := Options{TrimBlocks: trim, LstripBlocks: lstrip, KeepTrailingNewline: keep}
 		tree, err := Parse("f", src, o)
 		if err == nil {
 			if tree == nil {
@@ -25,7 +25,7 @@ func FuzzParse(f *testing.F) {
 		if !errors.As(err, &e) || !errors.Is(err, ErrSyntax) {
 			t.Fatalf("%q: error %v is not a syntax *Error", src, err)
 		}
-		lines := strings.Count(normalizeSource(src, false), "\n") + 1
+		lines := strings.Count(normalizeSource(src, keep), "\n") + 1
 		if e.Line < 1 || e.Line > lines || e.Col < 1 || e.Template != "f" {
 			t.Fatalf("%q: error %v outside the source (%d lines)", src, err, lines)
 		}

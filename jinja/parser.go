@@ -9,6 +9,21 @@ import (
 // (TrimBlocks, LstripBlocks, KeepTrailingNewline) into the AST of ast.go.
 // A syntax error is an *Error wrapping ErrSyntax, positioned at the
 // offending token, with Jinja2's message.
+//
+// The source is read as Jinja2 3.1 reads it: \r\n, \r and \n are line
+// breaks (joined as \n), one final line break is dropped unless
+// KeepTrailingNewline is set, and adjacent template data (around comments
+// and raw blocks) becomes one Text node. Positions: a statement is at its
+// tag name, an output at its "{{", a binary operation, comparison, filter,
+// test, attribute, item, slice or call at its operator (the filter's name,
+// "is", ".", "[", "("), any other node at its first token. An unexpected
+// end of the template is reported at the last token, on the line Jinja2
+// reports.
+//
+// Deliberate differences, all syntax errors here: integer literals outside
+// int64, \N{...} escapes in strings, the autoescape tag (autoescaping is
+// always off), *args or **kwargs in test calls, slices inside a tuple
+// subscript (x[1:2, 3]), and nesting deeper than 1000 levels.
 func Parse(name, source string, o Options) (t *Tree, err error) {
 	p := &parser{name: name, toks: lex(name, source, o)}
 	defer func() {
@@ -205,15 +220,18 @@ func (p *parser) subparse(end []string) []Stmt {
 	for p.tok.kind != tokEOF {
 		switch t := p.tok; t.kind {
 		case tokData:
-			if n := len(body); n > 0 {
-				if prev, ok := body[n-1].(*Text); ok {
-					prev.Text += t.val
-					p.next()
-					continue
+			// Data split only by comments or raw tags is one Text, built
+			// in one go (merging pairwise would be quadratic).
+			text := p.next().val
+			if p.tok.kind == tokData {
+				var b strings.Builder
+				b.WriteString(text)
+				for p.tok.kind == tokData {
+					b.WriteString(p.next().val)
 				}
+				text = b.String()
 			}
-			body = append(body, &Text{Pos: t.pos, Text: t.val})
-			p.next()
+			body = append(body, &Text{Pos: t.pos, Text: text})
 		case tokVariableBegin:
 			p.next()
 			body = append(body, &Output{Pos: t.pos, X: p.parseTuple(false, true, false)})

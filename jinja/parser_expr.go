@@ -1,5 +1,7 @@
 package jinja
 
+import "strings"
+
 // parseExpression parses an expression, with conditional expressions when
 // cond is set.
 func (p *parser) parseExpression(cond bool) Expr {
@@ -52,11 +54,11 @@ func (p *parser) parseNot() Expr {
 }
 
 func (p *parser) parseCompare() Expr {
-	pos := p.tok.pos
 	x := p.parseMath1()
 	var c *Compare
 	for {
 		var op string
+		pos := p.tok.pos
 		switch t := p.tok; {
 		case t.kind == tokOperator && (t.val == "==" || t.val == "!=" || t.val == "<" ||
 			t.val == "<=" || t.val == ">" || t.val == ">="):
@@ -157,11 +159,15 @@ func (p *parser) parsePrimary() Expr {
 		return &Name{Pos: t.pos, Name: t.val}
 	case tokString:
 		p.next()
-		s := t.val
-		for p.tok.kind == tokString {
-			s += p.next().val
+		if p.tok.kind != tokString {
+			return &Const{Pos: t.pos, Value: t.val}
 		}
-		return &Const{Pos: t.pos, Value: s}
+		var b strings.Builder
+		b.WriteString(t.val)
+		for p.tok.kind == tokString {
+			b.WriteString(p.next().val)
+		}
+		return &Const{Pos: t.pos, Value: b.String()}
 	case tokInteger:
 		p.next()
 		return &Const{Pos: t.pos, Value: t.ival}
@@ -416,11 +422,13 @@ func (p *parser) parseDottedName() *token {
 	if !p.tok.isOp(".") {
 		return t
 	}
-	name := t.val
+	var b strings.Builder
+	b.WriteString(t.val)
 	for p.skipOp(".") {
-		name += "." + p.expectKind(tokName).val
+		b.WriteByte('.')
+		b.WriteString(p.expectKind(tokName).val)
 	}
-	return &token{kind: tokName, val: name, pos: t.pos}
+	return &token{kind: tokName, val: b.String(), pos: t.pos}
 }
 
 // parseFilter parses the filters after x.

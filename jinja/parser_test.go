@@ -133,3 +133,18 @@ func TestParseNestingLimit(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Long runs must not take quadratic time.
+func TestParseLongRuns(t *testing.T) {
+	const n = 50_000
+	for _, src := range []string{
+		strings.Repeat("a{# c #}", n),
+		"{{ " + strings.Repeat("'ab' ", n) + "}}",
+		"{{ x|f" + strings.Repeat(".g", n) + " }}",
+		strings.Repeat("{% raw %}ab{% endraw %}", n),
+	} {
+		if _, err := Parse("t", src, Options{}); err != nil {
+			t.Errorf("%.20q...: %v", src, err)
+		}
+	}
+}
