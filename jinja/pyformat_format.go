@@ -208,6 +208,11 @@ func fieldValue(s *State, name string, a Args, auto *int) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
+			// Python's getattr: a dict's keys are not attributes.
+			_, isDict := v.(*Dict)
+			if _, isFunc := r.(*Func); isDict && !isFunc {
+				r = Undefined{}
+			}
 			if _, ok := r.(Undefined); ok {
 				return nil, fmt.Errorf("'%s' object has no attribute '%s'", TypeName(v), attr)
 			}
