@@ -131,7 +131,7 @@ func formatField(s *State, field string, a Args, auto *int, depth int) (string, 
 			return "", err
 		}
 		if conv == 'a' {
-			r = ASCII(r)
+			r = asciiRepr(r)
 		}
 		v = r
 	default:
