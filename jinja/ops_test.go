@@ -3,6 +3,7 @@ package jinja
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -224,7 +225,7 @@ func TestStringConversionRespectsBudget(t *testing.T) {
 // Operators, comparisons and slices never panic, whatever the operands.
 func FuzzOperators(f *testing.F) {
 	f.Add(int64(-7), int64(2), 1.5, "ab", uint8(0))
-	f.Add(int64(-9223372036854775808), int64(-1), -0.0, "é", uint8(3))
+	f.Add(int64(-9223372036854775808), int64(-1), math.Copysign(0, -1), "é", uint8(3))
 	f.Fuzz(func(t *testing.T, i, j int64, x float64, str string, k uint8) {
 		s := newTestState(Limits{MaxValueBytes: 1 << 16, MaxValueItems: 1000})
 		vals := []Value{i, j, x, str, k%2 == 0, nil, NewList([]Value{i, str}), NewTuple(x), mkDict(str, i)}
