@@ -36,6 +36,7 @@ var percentFormatCases = []formatCase{
 	{"%r %a", NewTuple("é", "é"), nil, "'é' '\\xe9'", ""},
 	{"%r", NewTuple(nil), nil, "None", ""},
 	{"%c%c%c", NewTuple(int64(65), "é", int64(128512)), nil, "Aé😀", ""},
+	{"%c", true, nil, "\u0001", ""},
 	{"%%|%s%%", "x", nil, "%|x%", ""},
 	{"%(a)s-%(b)05.1f-%(a)r", mkDict("a", "x", "b", float64(2.25)), nil, "x-002.2-'x'", ""},
 	{"%s", mkDict("a", int64(1)), nil, "{'a': 1}", ""},

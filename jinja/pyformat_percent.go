@@ -260,6 +260,9 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 		return pad(s, signOf(neg, f.sign), body, f)
 	case 'c':
 		var r string
+		if b, ok := arg.(bool); ok {
+			arg, _ = seqCount(b)
+		}
 		switch v := arg.(type) {
 		case int64:
 			if v < 0 || v > 0x10ffff {
