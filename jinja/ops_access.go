@@ -342,7 +342,10 @@ func sliceIndices(n int64, start, stop Value, step int64) ([]int64, error) {
 }
 
 // Iterate returns the items a for loop visits: a list's or tuple's items,
-// a dict's keys, a str's characters. Other values are not iterable.
+// a dict's keys, a str's characters. Other values are not iterable. A
+// list's items are returned without a copy: the loop sees them as they were
+// when it started, even if the body appends to the list (where Python would
+// go on with the new items).
 func Iterate(v Value) ([]Value, error) {
 	switch x := v.(type) {
 	case *List:

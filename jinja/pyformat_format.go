@@ -131,7 +131,7 @@ func formatField(s *State, field string, a Args, auto *int, depth int) (string, 
 			return "", err
 		}
 		if conv == 'a' {
-			r = ASCII(r)
+			r = asciiRepr(r)
 		}
 		v = r
 	default:
@@ -207,6 +207,11 @@ func fieldValue(s *State, name string, a Args, auto *int) (Value, error) {
 			r, err := GetAttr(s, v, attr)
 			if err != nil {
 				return nil, err
+			}
+			// Python's getattr: a dict's keys are not attributes.
+			_, isDict := v.(*Dict)
+			if _, isFunc := r.(*Func); isDict && !isFunc {
+				r = Undefined{}
 			}
 			if _, ok := r.(Undefined); ok {
 				return nil, fmt.Errorf("'%s' object has no attribute '%s'", TypeName(v), attr)
