@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// filterDefault is default/d(default_value='', boolean=False): the default
+// filterDefault is default/d(default_value=”, boolean=False): the default
 // for an undefined value, or for any false value when boolean is set.
 func filterDefault(s *State, v Value, a Args) (Value, error) {
 	p, err := a.Bind("do_default", 0, "default_value", "boolean")

@@ -114,7 +114,7 @@ func filterRandom(s *State, v Value, a Args) (Value, error) {
 	return items[rand.IntN(len(items))], nil
 }
 
-// filterJoin is join(d='', attribute=None).
+// filterJoin is join(d=”, attribute=None).
 func filterJoin(s *State, v Value, a Args) (Value, error) {
 	p, err := a.Bind("join", 0, "d", "attribute")
 	if err != nil {

@@ -328,12 +328,12 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 }
 
 var (
-	urlizeHTTP = regexp.MustCompile(`(?i)^((https?://|www\.)(([\w%-]+\.)+)?([a-z]{2,63}|xn--[\w%]{2,59})|([\w%-]{2,63}\.)+(com|net|int|edu|gov|org|info|mil)|(https?://)((([\d]{1,3})(\.[\d]{1,3}){3})|(\[([\da-f]{0,4}:){2}([\da-f]{0,4}:?){1,6}])))(?::[\d]{1,5})?(?:[/?#]\S*)?$`)
+	urlizeHTTP   = regexp.MustCompile(`(?i)^((https?://|www\.)(([\w%-]+\.)+)?([a-z]{2,63}|xn--[\w%]{2,59})|([\w%-]{2,63}\.)+(com|net|int|edu|gov|org|info|mil)|(https?://)((([\d]{1,3})(\.[\d]{1,3}){3})|(\[([\da-f]{0,4}:){2}([\da-f]{0,4}:?){1,6}])))(?::[\d]{1,5})?(?:[/?#]\S*)?$`)
 	urlizeEmail  = regexp.MustCompile(`^\S+@\w[\w.-]*\.\w+$`)
 	urlizeLead   = regexp.MustCompile(`^([(<]|&lt;)+`)
 	urlizeTrail  = regexp.MustCompile(`([)>.,\n]|&gt;)+$`)
 	urlizeSpace  = regexp.MustCompile(`\s+`)
-	urlizeScheme = regexp.MustCompile(`^[a-zA-Z][\w+.-]*:$`)
+	urlizeScheme = regexp.MustCompile(`^([\w.+-]{2,}:(/){0,2})$`)
 )
 
 // filterUrlize is urlize(trim_url_limit=None, nofollow=False, target=None,
