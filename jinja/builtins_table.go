@@ -3,7 +3,7 @@ package jinja
 import "strings"
 
 // builtinFilters returns Jinja2's builtin filters. Every filter but
-// default, d and items fails on an undefined value with its error.
+// default, d, items and pprint fails on an undefined value with its error.
 func builtinFilters() map[string]FilterFunc {
 	m := map[string]FilterFunc{
 		"abs":            filterAbs,
@@ -64,6 +64,7 @@ func builtinFilters() map[string]FilterFunc {
 	m["default"] = filterDefault
 	m["d"] = filterDefault
 	m["items"] = filterItems
+	m["pprint"] = filterPprint
 	return m
 }
 

@@ -261,6 +261,9 @@ func filterPprint(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("do_pprint", a); err != nil {
 		return nil, err
 	}
+	if _, ok := v.(Undefined); ok {
+		return "Undefined", nil // repr of an undefined value does not fail
+	}
 	var b strings.Builder
 	if err := pformat(s, &b, v, 0, 0); err != nil {
 		return nil, err

@@ -41,7 +41,16 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	}
 	w := textWrapper{width: width, breakLong: breakLong, hyphens: hyphens}
 	var out []string
-	for _, line := range splitLines(str) {
+	size := 0
+	// grow adds n bytes to the result's size, failing past the limit.
+	grow := func(n int) error {
+		if n < 0 || size > maxInt-n {
+			return s.CheckBytes("wordwrap", -1)
+		}
+		size += n
+		return s.CheckBytes("wordwrap", size)
+	}
+	for i, line := range splitLines(str) {
 		if err := s.Tick(); err != nil {
 			return nil, err
 		}
@@ -49,23 +58,25 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		n := len(wrapped)
+		if i > 0 {
+			n++
+		}
+		if n > 1 && len(wrapstring) > 0 && n-1 > maxInt/len(wrapstring) {
+			return nil, s.CheckBytes("wordwrap", -1)
+		}
+		if n > 1 {
+			if err := grow((n - 1) * len(wrapstring)); err != nil {
+				return nil, err
+			}
+		}
+		for _, l := range wrapped {
+			if err := grow(len(l)); err != nil {
+				return nil, err
+			}
+		}
 		// An empty paragraph joins as an empty string.
 		out = append(out, strings.Join(wrapped, wrapstring))
-	}
-	size := 0
-	for _, o := range out {
-		size += len(o)
-	}
-	if len(out) > 1 && len(wrapstring) > 0 && len(out)-1 > (maxInt-size)/len(wrapstring) {
-		return nil, s.CheckBytes("wordwrap", -1)
-	}
-	if len(out) > 1 {
-		size += (len(out) - 1) * len(wrapstring)
-	}
-	// Inner joins already happened within the input's size times the
-	// wrapstring; the total is checked before the final join.
-	if err := s.CheckBytes("wordwrap", size); err != nil {
-		return nil, err
 	}
 	return strings.Join(out, wrapstring), nil
 }
