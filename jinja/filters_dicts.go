@@ -85,7 +85,7 @@ func filterDictsort(s *State, v Value, a Args) (Value, error) {
 	case "value":
 		pos = 1
 	default:
-		return nil, fmt.Errorf(`You can only sort by either "key" or "value"`)
+		return nil, fmt.Errorf(`you can only sort by either "key" or "value"`)
 	}
 	reverse, err := argBool(p[2], false)
 	if err != nil {
@@ -130,7 +130,7 @@ func filterItems(s *State, v Value, a Args) (Value, error) {
 		}
 		return NewList(out), nil
 	}
-	return nil, fmt.Errorf("Can only get item pairs from a mapping.")
+	return nil, fmt.Errorf("can only get item pairs from a mapping")
 }
 
 // filterXMLAttr is xmlattr(autospace=True).
@@ -163,7 +163,7 @@ func filterXMLAttr(s *State, v Value, a Args) (Value, error) {
 		if strings.ContainsFunc(key, func(r rune) bool {
 			return r == '/' || r == '>' || r == '=' || r == ' ' || (r < 0x80 && isPySpace(r))
 		}) {
-			return nil, fmt.Errorf("Invalid character in attribute name: %s", Repr(key))
+			return nil, fmt.Errorf("invalid character in attribute name: %s", Repr(key))
 		}
 		str, err := Str(val)
 		if err != nil {

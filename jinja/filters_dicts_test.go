@@ -33,7 +33,7 @@ var dictFormatFilterCases = []filterCase{
 	{"tojson", dict(int64(1), "a", int64(2), "b"), []Value{}, []KwArg{}, "'{\"1\": \"a\", \"2\": \"b\"}'"},
 	{"tojson", dict(int64(1), "a", "b", int64(2)), []Value{}, []KwArg{}, "!TypeError"},
 	{"tojson", math.Inf(1), []Value{}, []KwArg{}, "'Infinity'"},
-	{"tojson", "\u0001", []Value{}, []KwArg{}, "'\"\\\\u007f\\\\u0001\"'"},
+	{"tojson", "\x7f\u0001", []Value{}, []KwArg{}, "'\"\\\\u007f\\\\u0001\"'"},
 	{"pprint", dict("b", int64(1), "a", NewList([]Value{int64(1), "x"}), "c", NewTuple(int64(1))), []Value{}, []KwArg{}, "\"{'a': [1, 'x'], 'b': 1, 'c': (1,)}\""},
 	{"pprint", NewList([]Value{int64(1), int64(2)}), []Value{}, []KwArg{}, "'[1, 2]'"},
 	{"pprint", dict("key0", "value number 0", "key1", "value number 1", "key2", "value number 2", "key3", "value number 3", "key4", "value number 4", "key5", "value number 5"), []Value{}, []KwArg{}, "\"{'key0': 'value number 0',\\n 'key1': 'value number 1',\\n 'key2': 'value number 2',\\n 'key3': 'value number 3',\\n 'key4': 'value number 4',\\n 'key5': 'value number 5'}\""},

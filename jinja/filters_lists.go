@@ -433,7 +433,7 @@ func filterMap(s *State, v Value, a Args) (Value, error) {
 			case "default":
 				def = kw.Value
 			default:
-				return nil, fmt.Errorf("Unexpected keyword argument '%s'", kw.Name)
+				return nil, fmt.Errorf("unexpected keyword argument '%s'", kw.Name)
 			}
 		}
 		path, err := parseAttr(attr)
@@ -489,7 +489,7 @@ func selectFilter(keep, attr bool) FilterFunc {
 		var path attrPath
 		if attr {
 			if len(pos) == 0 {
-				return nil, fmt.Errorf("Missing parameter for attribute name")
+				return nil, fmt.Errorf("missing parameter for attribute name")
 			}
 			if path, err = parseAttr(pos[0]); err != nil {
 				return nil, err

@@ -91,9 +91,7 @@ func parsePyInt(str string, base int) (int64, error) {
 	if prefixBase != 0 && (base == 0 || base == prefixBase) {
 		base = prefixBase
 		t = t[2:]
-		if strings.HasPrefix(t, "_") {
-			t = t[1:]
-		}
+		t = strings.TrimPrefix(t, "_")
 	} else if base == 0 {
 		base = 10
 		if len(strings.Trim(t, "0_")) > 0 && t != "" && t[0] == '0' {

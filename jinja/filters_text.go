@@ -410,7 +410,7 @@ func filterUrlize(s *State, v Value, a Args) (Value, error) {
 				return nil, err
 			}
 			if !urlizeScheme.MatchString(sc) {
-				return nil, fmt.Errorf("%s is not a valid URI scheme prefix.", Repr(sc))
+				return nil, fmt.Errorf("%s is not a valid URI scheme prefix", Repr(sc))
 			}
 			schemes = append(schemes, sc)
 		}

@@ -30,7 +30,7 @@ func argInt(v Value) (int, error) {
 	switch x := v.(type) {
 	case int64:
 		if x > int64(maxInt) || x < -int64(maxInt) {
-			return 0, fmt.Errorf("Python int too large to convert to C ssize_t")
+			return 0, fmt.Errorf("python int too large to convert to C ssize_t")
 		}
 		return int(x), nil
 	case bool:
@@ -81,16 +81,6 @@ func runeLen(s string) int {
 		}
 	}
 	return len(s)
-}
-
-// isASCII reports whether s holds only ASCII characters.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // runePrefix returns the first n characters of s (all of s when shorter).
@@ -173,14 +163,7 @@ func ignoreCase(v Value) Value {
 	return v
 }
 
-// iterList returns the items of an iterable value (a list, tuple, dict's
-// keys or a string's characters).
-func iterList(v Value) ([]Value, error) {
-	return Iterate(v)
-}
-
-// splitArgs separates the positional arguments from a keyword map of the
-// filters that take *args and **kwargs.
+// kwGet returns the keyword argument name.
 func kwGet(a Args, name string) (Value, bool) {
 	for _, kw := range a.Kw {
 		if kw.Name == name {
