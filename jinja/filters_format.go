@@ -265,7 +265,7 @@ func filterPprint(s *State, v Value, a Args) (Value, error) {
 		return "Undefined", nil // repr of an undefined value does not fail
 	}
 	var b strings.Builder
-	if err := pformat(s, &b, v, 0, 0); err != nil {
+	if err := pformat(s, &b, v, 0, 0, 0); err != nil {
 		return nil, err
 	}
 	return b.String(), nil
@@ -334,8 +334,9 @@ func sortedItems(d *Dict) ([]Value, []Value, error) {
 }
 
 // pformat writes pprint.pformat(v) (width 80) at the given indent, with
-// allowance columns reserved after it for closing brackets.
-func pformat(s *State, b *strings.Builder, v Value, indent, allowance int) error {
+// allowance columns reserved after it; level is the nesting level (0 at the
+// top), as in Python's PrettyPrinter._format.
+func pformat(s *State, b *strings.Builder, v Value, indent, allowance, level int) error {
 	if err := s.CheckBytes("pprint", b.Len()); err != nil {
 		return err
 	}
@@ -343,38 +344,39 @@ func pformat(s *State, b *strings.Builder, v Value, indent, allowance int) error
 	if err != nil {
 		return err
 	}
-	if len(rep) <= 80-indent-allowance {
+	if runeLen(rep) <= 80-indent-allowance {
 		b.WriteString(rep)
 		return nil
 	}
 	if g, ok := v.(*Group); ok {
 		v = g.Tuple()
 	}
+	level++
 	switch x := v.(type) {
 	case *Dict:
-		if x.Len() == 0 {
-			break
-		}
-		keys, vals, _ := sortedItems(x)
 		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteString(",\n" + strings.Repeat(" ", indent+1))
-			}
-			kr, _ := pyRepr(k)
-			b.WriteString(kr + ": ")
-			last := 0
-			if i == len(keys)-1 {
-				last = allowance + 1
-			}
-			if err := pformat(s, b, vals[i], indent+1+len(kr)+2, last); err != nil {
-				return err
+		if x.Len() > 0 {
+			keys, vals, _ := sortedItems(x)
+			indent++
+			for i, k := range keys {
+				kr, _ := pyRepr(k)
+				b.WriteString(kr + ": ")
+				last := 1
+				if i == len(keys)-1 {
+					last = allowance + 1
+				}
+				if err := pformat(s, b, vals[i], indent+runeLen(kr)+2, last, level); err != nil {
+					return err
+				}
+				if i < len(keys)-1 {
+					b.WriteString(",\n" + strings.Repeat(" ", indent))
+				}
 			}
 		}
 		b.WriteByte('}')
 		return nil
 	case *List:
-		if x.View != "" || len(x.Items) == 0 {
+		if x.View != "" {
 			break
 		}
 		open, closing := "[", "]"
@@ -385,21 +387,142 @@ func pformat(s *State, b *strings.Builder, v Value, indent, allowance int) error
 			}
 		}
 		b.WriteString(open)
+		indent++
 		for i, it := range x.Items {
 			if i > 0 {
-				b.WriteString(",\n" + strings.Repeat(" ", indent+1))
+				b.WriteString(",\n" + strings.Repeat(" ", indent))
 			}
-			last := 0
+			last := 1
 			if i == len(x.Items)-1 {
 				last = allowance + len(closing)
 			}
-			if err := pformat(s, b, it, indent+1, last); err != nil {
+			if err := pformat(s, b, it, indent, last, level); err != nil {
 				return err
 			}
 		}
 		b.WriteString(closing)
 		return nil
+	case string:
+		pformatString(b, x, indent, allowance, level)
+		return nil
 	}
 	b.WriteString(rep)
 	return nil
+}
+
+// pformatString is PrettyPrinter._pprint_str: a long string split into
+// adjacent literals at line ends and after whitespace, in parentheses at
+// the top level.
+func pformatString(b *strings.Builder, str string, indent, allowance, level int) {
+	if str == "" {
+		b.WriteString("''")
+		return
+	}
+	if level == 1 {
+		indent++
+		allowance++
+	}
+	maxWidth := 80 - indent
+	maxWidth1 := maxWidth
+	var chunks []string
+	lines := splitLinesKeep(str)
+	rep := ""
+	for i, line := range lines {
+		rep = Repr(line)
+		if i == len(lines)-1 {
+			maxWidth1 -= allowance
+		}
+		if runeLen(rep) <= maxWidth1 {
+			chunks = append(chunks, rep)
+			continue
+		}
+		parts := spaceParts(line)
+		maxWidth2 := maxWidth
+		current := ""
+		for j, part := range parts {
+			candidate := current + part
+			if j == len(parts)-1 && i == len(lines)-1 {
+				maxWidth2 -= allowance
+			}
+			if runeLen(Repr(candidate)) > maxWidth2 {
+				if current != "" {
+					chunks = append(chunks, Repr(current))
+				}
+				current = part
+			} else {
+				current = candidate
+			}
+		}
+		if current != "" {
+			chunks = append(chunks, Repr(current))
+		}
+	}
+	if len(chunks) == 1 {
+		b.WriteString(rep)
+		return
+	}
+	if level == 1 {
+		b.WriteByte('(')
+	}
+	for i, c := range chunks {
+		if i > 0 {
+			b.WriteString("\n" + strings.Repeat(" ", indent))
+		}
+		b.WriteString(c)
+	}
+	if level == 1 {
+		b.WriteByte(')')
+	}
+}
+
+// splitLinesKeep is str.splitlines(True).
+func splitLinesKeep(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch r {
+		case '\r':
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+		default:
+			continue
+		}
+		out = append(out, s[start:i])
+		start = i
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// spaceParts is re.findall(r'\S*\s*', line) without the final empty match:
+// runs of non-space characters each followed by its spaces.
+func spaceParts(line string) []string {
+	var out []string
+	i := 0
+	for i < len(line) {
+		j := i
+		for j < len(line) {
+			r, n := utf8.DecodeRuneInString(line[j:])
+			if isPySpace(r) {
+				break
+			}
+			j += n
+		}
+		for j < len(line) {
+			r, n := utf8.DecodeRuneInString(line[j:])
+			if !isPySpace(r) {
+				break
+			}
+			j += n
+		}
+		out = append(out, line[i:j])
+		i = j
+	}
+	return out
 }

@@ -350,6 +350,9 @@ func filterRound(s *State, v Value, a Args) (Value, error) {
 	if math.IsInf(y, 0) || math.IsNaN(y) {
 		return nil, fmt.Errorf("cannot convert float %s to integer", FormatFloat(y))
 	}
+	if y == 0 {
+		y = 0 // math.ceil and math.floor return an int: no negative zero
+	}
 	return y / scale, nil
 }
 
