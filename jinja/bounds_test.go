@@ -55,7 +55,7 @@ func TestFilterBounds(t *testing.T) {
 		if !errors.Is(err, ErrValueLimit) {
 			t.Errorf("%s: got %T, %v; want the value limit", c.name, got, err)
 		}
-		if d > 200*time.Millisecond {
+		if d > time.Second { // milliseconds of CPU; generous for a loaded machine
 			t.Errorf("%s: took %v", c.name, d)
 		}
 	}

@@ -39,41 +39,30 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := textWrapper{width: width, breakLong: breakLong, hyphens: hyphens}
-	var out []string
 	size := 0
 	// grow adds n bytes to the result's size, failing past the limit.
 	grow := func(n int) error {
-		if n < 0 || size > maxInt-n {
+		if size > maxInt-n {
 			return s.CheckBytes("wordwrap", -1)
 		}
 		size += n
 		return s.CheckBytes("wordwrap", size)
 	}
+	w := textWrapper{width: width, breakLong: breakLong, hyphens: hyphens,
+		grow: func(line string) error { return grow(len(wrapstring) + len(line)) }}
+	var out []string
 	for i, line := range splitLines(str) {
 		if err := s.Tick(); err != nil {
 			return nil, err
 		}
+		if i > 0 {
+			if err := grow(len(wrapstring)); err != nil {
+				return nil, err
+			}
+		}
 		wrapped, err := w.wrap([]rune(line))
 		if err != nil {
 			return nil, err
-		}
-		n := len(wrapped)
-		if i > 0 {
-			n++
-		}
-		if n > 1 && len(wrapstring) > 0 && n-1 > maxInt/len(wrapstring) {
-			return nil, s.CheckBytes("wordwrap", -1)
-		}
-		if n > 1 {
-			if err := grow((n - 1) * len(wrapstring)); err != nil {
-				return nil, err
-			}
-		}
-		for _, l := range wrapped {
-			if err := grow(len(l)); err != nil {
-				return nil, err
-			}
 		}
 		// An empty paragraph joins as an empty string.
 		out = append(out, strings.Join(wrapped, wrapstring))
@@ -87,6 +76,9 @@ type textWrapper struct {
 	width     int
 	breakLong bool
 	hyphens   bool
+	// grow, when set, is told each line before it is kept (with the size
+	// of a separator counted for it); its error stops the wrapping.
+	grow func(line string) error
 }
 
 // isWrapSpace is textwrap's whitespace set, '\t\n\x0b\x0c\r '.
@@ -253,6 +245,11 @@ func (w *textWrapper) wrap(text []rune) ([]string, error) {
 			var b strings.Builder
 			for _, c := range cur {
 				b.WriteString(string(c))
+			}
+			if w.grow != nil {
+				if err := w.grow(b.String()); err != nil {
+					return nil, err
+				}
 			}
 			lines = append(lines, b.String())
 		}
