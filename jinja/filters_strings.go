@@ -47,18 +47,6 @@ func isTitleSep(r rune) bool {
 	return isPySpace(r)
 }
 
-// isPySpace is Python's str.isspace for one character (\s of re).
-func isPySpace(r rune) bool {
-	switch r {
-	case ' ', '\t', '\n', '\v', '\f', '\r', 0x1c, 0x1d, 0x1e, 0x1f, 0x85:
-		return true
-	}
-	if r < 0x80 {
-		return false
-	}
-	return unicode.IsSpace(r) || unicode.Is(unicode.Zs, r)
-}
-
 // title is Jinja2's title filter: each word's first character upper case,
 // the rest lower case, words starting after -, whitespace, (, {, [ or <.
 func title(s string) string {
@@ -175,8 +163,8 @@ func filterReplace(s *State, v Value, a Args) (Value, error) {
 	return strings.Replace(str, old, repl, n), nil
 }
 
-// splitLines is Python's str.splitlines() (without keepends).
-func splitLines(s string) []string {
+// strLines is Python's str.splitlines() (without keepends).
+func strLines(s string) []string {
 	var out []string
 	start := 0
 	for i := 0; i < len(s); {
@@ -238,7 +226,7 @@ func filterIndent(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := splitLines(str + "\n")
+	lines := strLines(str + "\n")
 	// Upper bound of the result: every line indented plus newlines.
 	if len(ind) > 0 && len(lines)+1 > (maxInt-len(str))/len(ind) {
 		return nil, s.CheckBytes("indent", -1)

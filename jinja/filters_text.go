@@ -51,7 +51,7 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	w := textWrapper{width: width, breakLong: breakLong, hyphens: hyphens,
 		grow: func(line string) error { return grow(len(wrapstring) + len(line)) }}
 	var out []string
-	for i, line := range splitLines(str) {
+	for i, line := range strLines(str) {
 		if err := s.Tick(); err != nil {
 			return nil, err
 		}

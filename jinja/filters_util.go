@@ -18,12 +18,6 @@ func strict(f FilterFunc) FilterFunc {
 	}
 }
 
-// noArgs fails when a filter that takes no parameter is given some.
-func noArgs(fn string, a Args) error {
-	_, err := a.Bind(fn, 0)
-	return err
-}
-
 // argInt converts an integer parameter as Python's __index__ does: int and
 // bool are accepted, anything else is a TypeError.
 func argInt(v Value) (int, error) {
@@ -124,19 +118,6 @@ func parseAttr(v Value) (attrPath, error) {
 		return nil, x.Error()
 	}
 	return attrPath{v}, nil
-}
-
-// isDigits is Python's str.isdigit for ASCII strings.
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // get looks the path up in item, as environment.getitem does for each part;
