@@ -95,3 +95,38 @@ var listFilterCases = []filterCase{
 }
 
 func TestListFilters(t *testing.T) { runFilterCases(t, listFilterCases) }
+
+// A group of groupby is the tuple (grouper, list) with those attributes.
+func TestGroupbyGroups(t *testing.T) {
+	s := testState()
+	users := NewList([]Value{dict("c", "NY", "n", int64(1)), dict("c", "CA", "n", int64(2)), dict("c", "ny", "n", int64(3))})
+	got, err := filterGroupby(s, users, Args{Pos: []Value{"c"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := got.(*List).Items
+	g := groups[1].(*Group)
+	if v, _ := g.Attr("grouper"); v != "NY" {
+		t.Errorf("grouper = %v, want NY", v)
+	}
+	if v, _ := g.Attr("list"); Repr(v) != "[{'c': 'NY', 'n': 1}, {'c': 'ny', 'n': 3}]" {
+		t.Errorf("list = %s", Repr(v))
+	}
+	if tup, ok := AsTuple(g); !ok || len(tup.Items) != 2 || tup.Items[0] != "NY" {
+		t.Errorf("AsTuple = %v, %v", tup, ok)
+	}
+	if n, err := filterLength(s, g, Args{}); err != nil || n != int64(2) {
+		t.Errorf("length = %v, %v", n, err)
+	}
+	if first, err := filterFirst(s, g, Args{}); err != nil || first != "NY" {
+		t.Errorf("first = %v, %v", first, err)
+	}
+	if TypeName(g) != "tuple" {
+		t.Errorf("type = %s", TypeName(g))
+	}
+	// Jinja2: {{ users|groupby("c")|tojson }}
+	j, err := filterTojson(s, got, Args{})
+	if err != nil || j != `[["CA", [{"c": "CA", "n": 2}]], ["NY", [{"c": "NY", "n": 1}, {"c": "ny", "n": 3}]]]` {
+		t.Errorf("tojson = %v, %v", j, err)
+	}
+}

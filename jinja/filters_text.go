@@ -397,7 +397,7 @@ func filterUrlize(s *State, v Value, a Args) (Value, error) {
 	}
 	var schemes []string
 	if !IsMissing(p[4]) && p[4] != nil {
-		items, err := Iterate(p[4])
+		items, err := iterItems(p[4])
 		if err != nil {
 			return nil, err
 		}

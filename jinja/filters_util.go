@@ -153,3 +153,24 @@ func kwGet(a Args, name string) (Value, bool) {
 	}
 	return nil, false
 }
+
+// AsTuple returns v as a tuple when it is one: a *List tuple or a groupby
+// [Group]. The runtime's unpacking, iteration, indexing and len() use it so
+// that a group behaves as the 2-tuple it is in Jinja2.
+func AsTuple(v Value) (*List, bool) {
+	switch x := v.(type) {
+	case *List:
+		return x, x.Tuple
+	case *Group:
+		return x.Tuple(), true
+	}
+	return nil, false
+}
+
+// iterItems is Iterate, also over a groupby group.
+func iterItems(v Value) ([]Value, error) {
+	if g, ok := v.(*Group); ok {
+		return g.Tuple().Items, nil
+	}
+	return Iterate(v)
+}
