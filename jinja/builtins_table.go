@@ -1,7 +1,5 @@
 package jinja
 
-import "strings"
-
 // builtinFilters returns Jinja2's builtin filters. Every filter but
 // default, d, items and pprint fails on an undefined value with its error.
 func builtinFilters() map[string]FilterFunc {
@@ -27,7 +25,7 @@ func builtinFilters() map[string]FilterFunc {
 		"last":           filterLast,
 		"length":         filterLength,
 		"list":           filterList,
-		"lower":          strFilter("lower", strings.ToLower),
+		"lower":          strFilter("lower", pyLower),
 		"map":            filterMap,
 		"max":            minMax("max", true),
 		"min":            minMax("min", false),
@@ -51,7 +49,7 @@ func builtinFilters() map[string]FilterFunc {
 		"trim":           filterTrim,
 		"truncate":       filterTruncate,
 		"unique":         filterUnique,
-		"upper":          strFilter("upper", strings.ToUpper),
+		"upper":          strFilter("upper", pyUpper),
 		"urlencode":      filterURLEncode,
 		"urlize":         filterUrlize,
 		"wordcount":      filterWordcount,

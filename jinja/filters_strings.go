@@ -8,10 +8,39 @@ import (
 )
 
 // pyLower is Python's str.lower.
-func pyLower(s string) string { return strings.ToLower(s) }
+func pyLower(s string) string {
+	if isASCIIString(s) {
+		return strings.ToLower(s)
+	}
+	return caseString(s, lowerSpecial, unicode.ToLower)
+}
 
 // pyUpper is Python's str.upper.
-func pyUpper(s string) string { return strings.ToUpper(s) }
+func pyUpper(s string) string {
+	if isASCIIString(s) {
+		return strings.ToUpper(s)
+	}
+	return caseString(s, upperSpecial, unicode.ToUpper)
+}
+
+// pyTitleRune is the title case of one character, as Python's str.title
+// gives it.
+func pyTitleRune(r rune) string {
+	if m, ok := titleSpecial[r]; ok {
+		return m
+	}
+	return string(unicode.ToTitle(r))
+}
+
+// isASCIIString reports whether s holds only ASCII characters.
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 // strFilter adapts a str -> str function into a filter without parameters.
 func strFilter(name string, f func(string) string) FilterFunc {
@@ -34,7 +63,7 @@ func capitalize(s string) string {
 		return s
 	}
 	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToTitle(r)) + pyLower(s[n:])
+	return pyTitleRune(r) + pyLower(s[n:])
 }
 
 // isTitleSep reports the characters of Jinja2's _word_beginning_split_re,
@@ -60,7 +89,7 @@ func title(s string) string {
 			continue
 		}
 		if start {
-			b.WriteString(pyUpper(string(r)))
+			b.WriteString(pyUpper(string(r))) // item[0].upper(), not title case
 			start = false
 		} else {
 			b.WriteString(pyLower(string(r)))
