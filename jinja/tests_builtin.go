@@ -1,0 +1,292 @@
+package jinja
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+)
+
+// testOne binds the single required parameter of a test.
+func testOne(name string, a Args, param string) (Value, error) {
+	p, err := a.Bind(name, 1, param)
+	if err != nil {
+		return nil, err
+	}
+	return p[0], nil
+}
+
+// typeTest is a test of the value's type alone; it holds for no undefined
+// value and takes no argument.
+func typeTest(name string, f func(Value) bool) TestFunc {
+	return func(s *State, v Value, a Args) (bool, error) {
+		if err := noArgs(name, a); err != nil {
+			return false, err
+		}
+		return f(v), nil
+	}
+}
+
+// pyMod is Python's a % b for numbers (the result has b's sign).
+func pyMod(a, b Value) (Value, error) {
+	if u, ok := a.(Undefined); ok {
+		return nil, u.Error()
+	}
+	if u, ok := b.(Undefined); ok {
+		return nil, u.Error()
+	}
+	af, ai, aInt, ok1 := asNumber(a)
+	bf, bi, bInt, ok2 := asNumber(b)
+	if !ok1 || !ok2 {
+		if _, ok := a.(string); ok {
+			return nil, fmt.Errorf("not all arguments converted during string formatting")
+		}
+		return nil, fmt.Errorf("unsupported operand type(s) for %%: '%s' and '%s'", TypeName(a), TypeName(b))
+	}
+	if aInt && bInt {
+		if bi == 0 {
+			return nil, fmt.Errorf("integer division or modulo by zero")
+		}
+		if bi == -1 {
+			return int64(0), nil
+		}
+		r := ai % bi
+		if r != 0 && (r < 0) != (bi < 0) {
+			r += bi
+		}
+		return r, nil
+	}
+	if aInt {
+		af = float64(ai)
+	}
+	if bInt {
+		bf = float64(bi)
+	}
+	if bf == 0 {
+		return nil, fmt.Errorf("float modulo")
+	}
+	r := math.Mod(af, bf)
+	if r != 0 && (r < 0) != (bf < 0) {
+		r += bf
+	}
+	return r, nil
+}
+
+func parityTest(name string, want int64) TestFunc {
+	return func(s *State, v Value, a Args) (bool, error) {
+		if err := noArgs(name, a); err != nil {
+			return false, err
+		}
+		r, err := pyMod(v, int64(2))
+		if err != nil {
+			return false, err
+		}
+		return Equal(r, want), nil
+	}
+}
+
+func testDivisibleby(s *State, v Value, a Args) (bool, error) {
+	num, err := testOne("test_divisibleby", a, "num")
+	if err != nil {
+		return false, err
+	}
+	r, err := pyMod(v, num)
+	if err != nil {
+		return false, err
+	}
+	return Equal(r, int64(0)), nil
+}
+
+func testDefined(s *State, v Value, a Args) (bool, error) {
+	if err := noArgs("test_defined", a); err != nil {
+		return false, err
+	}
+	_, u := v.(Undefined)
+	return !u, nil
+}
+
+func testUndefined(s *State, v Value, a Args) (bool, error) {
+	d, err := testDefined(s, v, a)
+	return !d, err
+}
+
+// nameTest is the filter and test tests: whether a filter or test of that
+// name exists.
+func nameTest(filter bool) TestFunc {
+	return func(s *State, v Value, a Args) (bool, error) {
+		if err := noArgs("test_filter", a); err != nil {
+			return false, err
+		}
+		switch x := v.(type) {
+		case Undefined:
+			return false, x.Error()
+		case string:
+			if filter {
+				_, ok := s.Env().Filter(x)
+				return ok, nil
+			}
+			_, ok := s.Env().Test(x)
+			return ok, nil
+		}
+		if _, err := hashKey(v); err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+}
+
+// caseTest is lower and upper: str.islower / str.isupper.
+func caseTest(name string, upper bool) TestFunc {
+	return func(s *State, v Value, a Args) (bool, error) {
+		if err := noArgs(name, a); err != nil {
+			return false, err
+		}
+		str, err := Str(v)
+		if err != nil {
+			return false, err
+		}
+		cased := false
+		for _, r := range str {
+			switch {
+			case unicode.IsUpper(r) || unicode.IsTitle(r):
+				if !upper || unicode.IsTitle(r) {
+					return false, nil
+				}
+				cased = true
+			case unicode.IsLower(r):
+				if upper {
+					return false, nil
+				}
+				cased = true
+			}
+		}
+		return cased, nil
+	}
+}
+
+func isSequence(v Value) bool {
+	switch x := v.(type) {
+	case string, *List, *Dict:
+		return true
+	case *Group:
+		return true
+	case Object:
+		_ = x
+	}
+	return false
+}
+
+func testIterable(s *State, v Value, a Args) (bool, error) {
+	if err := noArgs("test_iterable", a); err != nil {
+		return false, err
+	}
+	switch x := v.(type) {
+	case Undefined:
+		return false, x.Error()
+	case string, *List, *Dict, *Group:
+		return true, nil
+	}
+	return false, nil
+}
+
+func testCallable(s *State, v Value, a Args) (bool, error) {
+	if err := noArgs("callable", a); err != nil {
+		return false, err
+	}
+	switch v.(type) {
+	case *Func, Undefined:
+		// An undefined value is callable in Jinja2 (calling it fails).
+		return true, nil
+	}
+	return false, nil
+}
+
+// testSameas is Python's "is": identity of references, equality of
+// scalars of the same type.
+func testSameas(s *State, v Value, a Args) (bool, error) {
+	other, err := testOne("test_sameas", a, "other")
+	if err != nil {
+		return false, err
+	}
+	switch x := v.(type) {
+	case nil:
+		return other == nil, nil
+	case bool, int64, float64, string:
+		return v == other, nil
+	case *List:
+		y, ok := other.(*List)
+		return ok && x == y, nil
+	case *Dict:
+		y, ok := other.(*Dict)
+		return ok && x == y, nil
+	case *Func:
+		y, ok := other.(*Func)
+		return ok && x == y, nil
+	case *Namespace:
+		y, ok := other.(*Namespace)
+		return ok && x == y, nil
+	case *Group:
+		y, ok := other.(*Group)
+		return ok && x == y, nil
+	}
+	return false, nil
+}
+
+// testIn is "in": value in seq.
+func testIn(s *State, v Value, a Args) (bool, error) {
+	seq, err := testOne("test_in", a, "seq")
+	if err != nil {
+		return false, err
+	}
+	return contains(seq, v)
+}
+
+// contains is Python's item in seq.
+func contains(seq, item Value) (bool, error) {
+	if u, ok := item.(Undefined); ok {
+		return false, u.Error()
+	}
+	switch x := seq.(type) {
+	case Undefined:
+		return false, x.Error()
+	case string:
+		sub, ok := item.(string)
+		if !ok {
+			return false, fmt.Errorf("'in <string>' requires string as left operand, not %s", TypeName(item))
+		}
+		return len(sub) == 0 || strings.Contains(x, sub), nil
+	case *List:
+		for _, it := range x.Items {
+			if Equal(it, item) {
+				return true, nil
+			}
+		}
+		return false, nil
+	case *Group:
+		return contains(x.Tuple(), item)
+	case *Dict:
+		if _, err := hashKey(item); err != nil {
+			return false, err
+		}
+		_, ok := x.Get(item)
+		return ok, nil
+	}
+	return false, fmt.Errorf("argument of type '%s' is not iterable", TypeName(seq))
+}
+
+// compareTest is a comparison test (eq, ne, lt, le, gt, ge and aliases).
+func compareTest(op string) TestFunc {
+	return func(s *State, v Value, a Args) (bool, error) {
+		other, err := testOne(op, a, "b")
+		if err != nil {
+			return false, err
+		}
+		if u, ok := v.(Undefined); ok {
+			return false, u.Error()
+		}
+		if u, ok := other.(Undefined); ok {
+			return false, u.Error()
+		}
+		return CompareOp(op, v, other)
+	}
+}
