@@ -14,6 +14,17 @@ type compiler struct {
 	// extends is set when the template has an extends tag: output
 	// statements then check whether a parent template was set.
 	extends bool
+	// soft is set inside if statements and inline ifs, where Jinja2
+	// reports an unknown filter or test only when it is called.
+	soft bool
+}
+
+// hard compiles fn outside any soft frame (the body of a loop, macro,
+// block and so on), and restores the frame kind.
+func (c *compiler) hard() func() {
+	saved := c.soft
+	c.soft = false
+	return func() { c.soft = saved }
 }
 
 // compile compiles a parsed template.
@@ -199,6 +210,9 @@ func (c *compiler) output(n *Output) (stmtFn, error) {
 }
 
 func (c *compiler) ifStmt(n *If) (stmtFn, error) {
+	saved := c.soft
+	c.soft = true
+	defer func() { c.soft = saved }()
 	cond, err := c.expr(n.Cond)
 	if err != nil {
 		return nil, err
@@ -345,6 +359,7 @@ func (c *compiler) set(n *Set) (stmtFn, error) {
 
 // inScope compiles body in a new scope of the current function.
 func (c *compiler) inScope(body []Stmt) (stmtFn, []int, error) {
+	defer c.hard()()
 	outer := c.sc
 	c.sc = newScope(outer, outer.fn)
 	defer func() { c.sc = outer }()
@@ -441,6 +456,7 @@ func (c *compiler) with(n *With) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer c.hard()()
 	outer := c.sc
 	c.sc = newScope(outer, outer.fn)
 	defer func() { c.sc = outer }()

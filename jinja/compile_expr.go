@@ -390,7 +390,11 @@ func (a *argList) eval(f *frame) (Args, error) {
 func (c *compiler) filter(n *Filter, x exprFn) (exprFn, error) {
 	fn, ok := c.env.filters[n.Name]
 	if !ok {
-		return nil, c.errorf(n.Pos, ErrUnknownFilter, "No filter named '%s'.", n.Name)
+		if !c.soft {
+			return nil, c.errorf(n.Pos, ErrUnknownFilter, "No filter named '%s'.", n.Name)
+		}
+		err := c.errorf(n.Pos, ErrUnknownFilter, "No filter named '%s' found.", n.Name)
+		return func(*frame) (Value, error) { return nil, err }, nil
 	}
 	a, err := c.args(n.Args, n.Kwargs, n.Star, n.StarStar)
 	if err != nil {
@@ -433,7 +437,11 @@ func (c *compiler) filter(n *Filter, x exprFn) (exprFn, error) {
 func (c *compiler) test(n *Test) (exprFn, error) {
 	fn, ok := c.env.tests[n.Name]
 	if !ok {
-		return nil, c.errorf(n.Pos, ErrUnknownFilter, "No test named '%s'.", n.Name)
+		if !c.soft {
+			return nil, c.errorf(n.Pos, ErrUnknownFilter, "No test named '%s'.", n.Name)
+		}
+		err := c.errorf(n.Pos, ErrUnknownFilter, "No test named '%s' found.", n.Name)
+		return func(*frame) (Value, error) { return nil, err }, nil
 	}
 	x, err := c.expr(n.X)
 	if err != nil {
@@ -656,6 +664,9 @@ func compareFast(op string, a, b Value) (bool, error) {
 }
 
 func (c *compiler) cond(n *Cond) (exprFn, error) {
+	saved := c.soft
+	c.soft = true
+	defer func() { c.soft = saved }()
 	cond, err := c.expr(n.Cond)
 	if err != nil {
 		return nil, err

@@ -111,6 +111,7 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 	}
 	c.sc = newScope(outer, fn)
 	defer func() { c.sc = outer }()
+	defer c.hard()()
 	target, err := c.store(n.Target)
 	if err != nil {
 		return nil, err

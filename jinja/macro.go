@@ -20,6 +20,7 @@ type macroDef struct {
 // compileMacro compiles a macro body as a function closing over the
 // current scope.
 func (c *compiler) compileMacro(name string, params []Param, body []Stmt, pos Pos) (*macroDef, error) {
+	defer c.hard()()
 	outer := c.sc
 	fn := &fnScope{parent: outer.fn, block: outer.fn.block}
 	c.sc = newScope(outer, fn)

@@ -131,14 +131,43 @@ func TestRenderErrorPositions(t *testing.T) {
 }
 
 // TestCompileUnknownFilter checks an unknown filter or test fails at
-// compile time with ErrUnknownFilter and its position, as in Jinja2.
+// compile time with ErrUnknownFilter and its position, as in Jinja2,
+// except inside an if statement or an inline if, where Jinja2 reports it
+// only when it is called.
 func TestCompileUnknownFilter(t *testing.T) {
 	env := New(nil, Options{})
-	for _, src := range []string{"\n{{ x | nosuch }}", "\n{% if x is nosuch %}{% endif %}", "\n{% filter nosuch %}{% endfilter %}"} {
+	for _, src := range []string{
+		"\n{{ x | nosuch }}",
+		"\n{% filter nosuch %}{% endfilter %}",
+		"{% if x %}\n{% for i in [] %}{{ x|nosuch }}{% endfor %}{% endif %}",
+	} {
 		_, err := env.FromString("t.j2", src)
 		var pe *Error
 		if !errors.Is(err, ErrUnknownFilter) || !errors.As(err, &pe) || pe.Line != 2 {
 			t.Errorf("%q: error = %v, want ErrUnknownFilter on line 2", src, err)
+		}
+	}
+	for src, want := range map[string]string{
+		"{% if false %}{{ x|nosuch }}{% endif %}ok": "ok",
+		"{{ x|nosuch if false }}ok":                 "ok",
+		"{% if true %}\n{{ x|nosuch }}{% endif %}":  "No filter named 'nosuch' found.",
+		"\n{% if x is nosuch %}{% endif %}":         "No test named 'nosuch' found.",
+	} {
+		tmpl, err := env.FromString("t.j2", src)
+		if err != nil {
+			t.Errorf("%q: compile error %v", src, err)
+			continue
+		}
+		got, err := tmpl.RenderString(context.Background(), map[string]any{"x": 1})
+		if want == "ok" {
+			if err != nil || got != "ok" {
+				t.Errorf("%q: got %q, %v", src, got, err)
+			}
+			continue
+		}
+		var pe *Error
+		if !errors.Is(err, ErrUnknownFilter) || !errors.As(err, &pe) || pe.Line != 2 || pe.Msg != want {
+			t.Errorf("%q: error = %v, want %q on line 2", src, err, want)
 		}
 	}
 }
