@@ -327,7 +327,11 @@ func unpack(v Value, n int) ([]Value, error) {
 	case Undefined:
 		return nil, x.Error()
 	default:
-		return nil, fmt.Errorf("cannot unpack non-iterable %s object", TypeName(v))
+		t, ok := AsTuple(v) // a groupby group unpacks as its 2-tuple
+		if !ok {
+			return nil, fmt.Errorf("cannot unpack non-iterable %s object", TypeName(v))
+		}
+		items = t.Items
 	}
 	switch {
 	case len(items) > n:

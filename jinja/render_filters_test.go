@@ -4,8 +4,8 @@ import "testing"
 
 // TestRenderSourceFilters renders templates using builtin filters and
 // tests through the compiler (filter chains, set and filter blocks, map
-// and select by name, an unknown filter in a dead branch), with
-// expectations obtained from Python Jinja2 3.1.
+// and select by name, groupby unpacking, an unknown filter in a dead
+// branch), with expectations obtained from Python Jinja2 3.1.
 func TestRenderSourceFilters(t *testing.T) {
 	filterCases := []srcCase{
 		{"{{ x is number }}{{ x is string }}{{ \"%s-%d\"|format(\"a\", 3) }}", "TrueFalsea-3", ""},
@@ -22,6 +22,7 @@ func TestRenderSourceFilters(t *testing.T) {
 		{"{% macro m() %}{{ caller()|upper }}{% endmacro %}{% call m() %}hi{% endcall %}", "HI", ""},
 		{"{{ range(3)|list }}{{ range(3)|length }}{{ range(1, 3)|join(\"-\") }}", "[0, 1, 2]31-2", ""},
 		{"{{ items|map(\"nosuchfilter\")|list }}", "", "No filter named 'nosuchfilter'."}, // TemplateRuntimeError
+		{"{% for k, g in [{\"a\":1},{\"a\":2}]|groupby(\"a\") %}{{ k }}{{ g|length }}{% endfor %}{% set a, b = ([{\"a\":1}]|groupby(\"a\"))[0] %}{{ a }}", "11211", ""},
 	}
 	runSourceCases(t, Options{}, filterCases)
 }
