@@ -114,11 +114,9 @@ func (c *compiler) text(text string, pos Pos) stmtFn {
 		}
 	}
 	return func(f *frame) error {
-		r := f.r
-		if len(r.out)+len(text) > r.max {
-			return posError(tn, pos, r.overflow())
+		if err := f.r.write(text); err != nil {
+			return posError(tn, pos, err)
 		}
-		r.out = append(r.out, text...)
 		return nil
 	}
 }
@@ -195,11 +193,9 @@ func (c *compiler) output(n *Output) (stmtFn, error) {
 			return posError(tn, pos, err)
 		}
 		if s, ok := v.(string); ok {
-			r := f.r
-			if len(r.out)+len(s) > r.max {
-				return posError(tn, pos, r.overflow())
+			if err := f.r.write(s); err != nil {
+				return posError(tn, pos, err)
 			}
-			r.out = append(r.out, s...)
 			return nil
 		}
 		if lenient && isCondUndefined(v) {

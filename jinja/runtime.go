@@ -12,14 +12,32 @@ type renderer struct {
 	s   *State
 	out []byte
 	max int
+	// written counts the bytes appended to any buffer, the output and the
+	// captures of macros, set and filter blocks; budget bounds it, so that
+	// nested captures cannot hold many times the output limit.
+	written, budget int
+}
+
+// outputBudgetFactor is how many times the output limit a render may write
+// in total, counting captured text.
+const outputBudgetFactor = 4
+
+func newRenderer(s *State, hint int) *renderer {
+	max := s.limits.MaxOutput
+	budget := max * outputBudgetFactor
+	if budget/outputBudgetFactor != max {
+		budget = max
+	}
+	return &renderer{s: s, out: make([]byte, 0, hint), max: max, budget: budget}
 }
 
 // write appends text to the output, failing with ErrOutputLimit when the
 // output would grow past the limit.
 func (r *renderer) write(text string) error {
-	if len(r.out)+len(text) > r.max {
-		return r.overflow()
+	if len(r.out)+len(text) > r.max || r.written+len(text) > r.budget {
+		return r.overflow(r.written+len(text) > r.budget)
 	}
+	r.written += len(text)
 	r.out = append(r.out, text...)
 	return nil
 }
@@ -32,9 +50,10 @@ func (r *renderer) writeValue(v Value) error {
 	case int64, float64, bool, nil:
 		n := len(r.out)
 		r.out, _ = AppendStr(r.out, x)
-		if len(r.out) > r.max {
+		r.written += len(r.out) - n
+		if len(r.out) > r.max || r.written > r.budget {
 			r.out = r.out[:n]
-			return r.overflow()
+			return r.overflow(r.written > r.budget)
 		}
 		return nil
 	}
@@ -51,7 +70,10 @@ func (r *renderer) writeValue(v Value) error {
 	return r.write(str)
 }
 
-func (r *renderer) overflow() error {
+func (r *renderer) overflow(total bool) error {
+	if total {
+		return &limitError{err: ErrOutputLimit, msg: fmt.Sprintf("render wrote over %d bytes in total (output and captured text), %d times the output limit", r.budget, outputBudgetFactor)}
+	}
 	return &limitError{err: ErrOutputLimit, msg: fmt.Sprintf("render output over the limit of %d bytes", r.max)}
 }
 

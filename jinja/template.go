@@ -65,8 +65,7 @@ func (t *Template) render(ctx context.Context, vars map[string]any) (out []byte,
 	cctx, cancel := context.WithTimeout(ctx, limits.Timeout)
 	defer cancel()
 	s := &State{ctx: cctx, limits: limits, env: t.env}
-	hint := min(max(t.outHint.Load(), 256), int64(limits.MaxOutput))
-	r := &renderer{s: s, out: make([]byte, 0, hint), max: limits.MaxOutput}
+	r := newRenderer(s, int(min(max(t.outHint.Load(), 256), int64(limits.MaxOutput))))
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, &Error{Template: t.name, Msg: fmt.Sprintf("internal error: %v", p)}
