@@ -3,8 +3,8 @@ package jinja
 import "testing"
 
 // TestRenderSourceScopes renders closures over loop variables, call blocks,
-// includes and imports in loops, blocks in child templates and runtime
-// errors, with expectations obtained from Python Jinja2 3.1.
+// includes and imports in loops, blocks in child templates, shadowing and
+// runtime errors, with expectations obtained from Python Jinja2 3.1.
 func TestRenderSourceScopes(t *testing.T) {
 	scopeCases := []srcCase{
 		{"{% for i in items %}{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}[{{ i }}]{% endcall %}{% endfor %}", "[1][2][3]", ""},
@@ -47,6 +47,28 @@ func TestRenderSourceScopes(t *testing.T) {
 		{"{{ \"a\" + 1 }}", "", "can only concatenate str (not \"int\") to str"}, // TypeError
 		{"{{ -x }}{{ not x }}{{ +x }}", "-1False1", ""},
 		{"{{ x ~ items }}", "1[1, 2, 3]", ""},
+		{"{% set ns = namespace(items=[]) %}{% for i in items %}{% set ns.items = ns.items + [i] %}{% endfor %}{{ ns.items }}", "[1, 2, 3]", ""},
+		{"{% for i in items %}{% set outer_loop = loop %}{% for j in [1, 2] %}{{ outer_loop.index }}{{ loop.index }} {% endfor %}{% endfor %}", "11 12 21 22 31 32 ", ""},
+		{"{% for i in items %}{{ loop.revindex }}{% endfor %}{% for i in items %}{{ loop.index }}{% endfor %}", "321123", ""},
+		{"{% macro m(x) %}{{ x }}{% endmacro %}{% for x in [5] %}{{ m(x + 1) }}{{ x }}{% endfor %}{{ x }}", "651", ""},
+		{"{% macro m() %}{{ i }}{% endmacro %}{% for i in [9] %}{{ m() }}{% endfor %}", "", "'i' is undefined"}, // UndefinedError
+		{"{% macro m() %}{{ x }}{% endmacro %}{% set x = 3 %}{{ m() }}", "3", ""},
+		{"{% set x = 3 %}{% macro m() %}{{ x }}{% endmacro %}{% for x in [4] %}{{ m() }}{% endfor %}", "3", ""},
+		{"{% if true %}{% set w = 1 %}{% endif %}{{ w }}", "1", ""},
+		{"{% for i in items %}{% if loop.first %}{% set f = i %}{% endif %}{{ f is defined }}{% endfor %}", "TrueFalseFalse", ""},
+		{"{% set a = 1 %}{% with a = a + 1 %}{% set a = a + 1 %}{{ a }}{% endwith %}{{ a }}", "31", ""},
+		{"{% filter upper %}{% for i in items %}{{ i }}a{% endfor %}{% endfilter %}", "1A2A3A", ""},
+		{"{% for i in items %}{% set i = i * 2 %}{{ i }}{% endfor %}", "246", ""},
+		{"{% for i in items %}{% for i in [7] %}{{ i }}{% endfor %}{{ i }}{% endfor %}", "717273", ""},
+		{"{% set x %}{% for i in items %}{{ i }}{% endfor %}{% endset %}{{ x|length }}{{ x }}", "3123", ""},
+		{"{{ items|first }}{% set items = [9] %}{{ items|first }}", "19", ""},
+		{"{% macro m(a=[]) %}{% do a.append(1) %}{{ a }}{% endmacro %}{{ m() }}{{ m() }}", "[1][1]", ""},
+		{"{% for x in items %}{% endfor %}{{ x }}", "1", ""},
+		{"{{ x }}{% for i in items %}{% set x = 5 %}{% endfor %}{{ x }}", "11", ""},
+		{"{% macro m() %}{{ loop.index }}{% endmacro %}{% for i in items %}{{ m() }}{% endfor %}", "", "'loop' is undefined"}, // UndefinedError
+		{"{% for i in items %}{% include \"incy.j2\" ignore missing %}{% endfor %}", "", "'y' is undefined"},                  // UndefinedError
+		{"{% set y = \"Y\" %}{% for i in [1] %}{% include \"incy.j2\" %}{% endfor %}", "<Y>", ""},
+		{"{% for y in [1] %}{% set y = 8 %}{% include \"incy.j2\" %}{% endfor %}", "<8>", ""},
 	}
 	runSourceCases(t, Options{}, scopeCases)
 }
