@@ -10,7 +10,7 @@ import (
 
 // templateCache holds the compiled templates of an environment by name.
 type templateCache struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]*Template
 }
 
@@ -35,6 +35,12 @@ func (e *Env) load(name string) (*Template, error) {
 	if !validName(name) {
 		return nil, &notFoundError{msg: fmt.Sprintf("%q is not a valid template name (a relative slash path without . or .. elements)", name)}
 	}
+	e.cache.mu.RLock()
+	t, ok := e.cache.m[name]
+	e.cache.mu.RUnlock()
+	if ok {
+		return t, nil
+	}
 	e.cache.mu.Lock()
 	defer e.cache.mu.Unlock()
 	if t, ok := e.cache.m[name]; ok {
@@ -54,7 +60,7 @@ func (e *Env) load(name string) (*Template, error) {
 	if tree.Name == "" {
 		tree.Name = name
 	}
-	t, err := e.compile(tree)
+	t, err = e.compile(tree)
 	if err != nil {
 		return nil, err
 	}

@@ -17,3 +17,16 @@ func TestRenderWhitespace(t *testing.T) {
 	}
 	runSourceCases(t, Options{TrimBlocks: true, LstripBlocks: true}, trimCases)
 }
+
+// TestRenderTrailingNewline checks the final newline is dropped unless
+// KeepTrailingNewline is set (Jinja2's keep_trailing_newline).
+func TestRenderTrailingNewline(t *testing.T) {
+	runSourceCases(t, Options{TrimBlocks: true, LstripBlocks: true}, []srcCase{
+		{"a\n{% if 1 %}\nb\n{% endif %}\n", "a\nb\n", ""},
+		{"x\n\n", "x\n", ""},
+	})
+	runSourceCases(t, Options{TrimBlocks: true, LstripBlocks: true, KeepTrailingNewline: true}, []srcCase{
+		{"a\n{% if 1 %}\nb\n{% endif %}\n", "a\nb\n", ""},
+		{"x\n\n", "x\n\n", ""},
+	})
+}
