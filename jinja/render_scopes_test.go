@@ -69,6 +69,10 @@ func TestRenderSourceScopes(t *testing.T) {
 		{"{% for i in items %}{% include \"incy.j2\" ignore missing %}{% endfor %}", "", "'y' is undefined"},                  // UndefinedError
 		{"{% set y = \"Y\" %}{% for i in [1] %}{% include \"incy.j2\" %}{% endfor %}", "<Y>", ""},
 		{"{% for y in [1] %}{% set y = 8 %}{% include \"incy.j2\" %}{% endfor %}", "<8>", ""},
+		{"{% for i in [4] %}{% import \"li.j2\" as M with context %}{{ M.n() }}{% endfor %}", "4", ""},
+		{"{% set i = 5 %}{% import \"li.j2\" as M with context %}{{ M.n() }}|{{ M }}", "5|5", ""},
+		{"{% for i in [4] %}{% from \"li.j2\" import n with context %}{{ n() }}{% endfor %}", "4", ""},
+		{"{% for i in [4] %}{% from \"li.j2\" import n %}{{ n() }}{% endfor %}", "", "'i' is undefined"}, // UndefinedError
 	}
 	runSourceCases(t, Options{}, scopeCases)
 }

@@ -27,6 +27,7 @@ var testFS = fstest.MapFS{
 	"rec.j2":     {Data: []byte(`{% macro r(n) %}{{ n }}{% if n > 0 %}{{ r(n - 1) }}{% endif %}{% endmacro %}`)},
 	"self.j2":    {Data: []byte(`{% include "self.j2" %}`)},
 	"ext_set.j2": {Data: []byte(`{% extends "base.j2" %}{% set t = 3 %}{% block a %}{{ t }}{% endblock %}ignored`)},
+	"li.j2":      {Data: []byte(`{% macro n() %}{{ i }}{% endmacro %}{{ i }}`)},
 }
 
 func sourceVars() map[string]any {
