@@ -171,6 +171,14 @@ func listMethod(l *List, name string) *Func {
 			}
 			return NewList(slices.Clone(l.Items)), nil
 		})
+	case "clear":
+		return boundMethod(name, func(s *State, a Args) (Value, error) {
+			if err := noArgs("list."+name, a); err != nil {
+				return nil, err
+			}
+			l.Items = l.Items[:0]
+			return nil, nil
+		})
 	}
 	return nil
 }
