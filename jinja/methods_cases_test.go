@@ -36,6 +36,10 @@ var methodCases = []methodCase{
 	{"", "split", NewList([]Value{","}), nil, "['']", "", "''"},
 	{"a b", "split", NewList([]Value{}), []KwArg{{"sep", " "}}, "['a', 'b']", "", "'a b'"},
 	{"a b", "split", NewList([]Value{int64(1)}), nil, "", "must be str or None, not int", "'a b'"},
+	{"a b", "split", NewList([]Value{nil, nil}), nil, "", "'NoneType' object cannot be interpreted as an integer", "'a b'"},
+	{"a\nb", "splitlines", NewList([]Value{"x"}), nil, "", "'str' object cannot be interpreted as an integer", "'a\\nb'"},
+	{"a\tb", "expandtabs", NewList([]Value{nil}), nil, "", "'NoneType' object cannot be interpreted as an integer", "'a\\tb'"},
+	{"ab", "replace", NewList([]Value{"a", "b", nil}), nil, "", "'NoneType' object cannot be interpreted as an integer", "'ab'"},
 	{"a\nb\r\nc\rd\u000be\ff\u001cg h\n", "splitlines", NewList([]Value{}), nil, "['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']", "", "'a\\nb\\r\\nc\\rd\\x0be\\x0cf\\x1cg\\u2028h\\n'"},
 	{"a\nb\r\n\nc", "splitlines", NewList([]Value{true}), nil, "['a\\n', 'b\\r\\n', '\\n', 'c']", "", "'a\\nb\\r\\n\\nc'"},
 	{"", "splitlines", NewList([]Value{}), nil, "[]", "", "''"},

@@ -106,7 +106,7 @@ func listMethod(l *List, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			i, err := optIntArg(p[0], -1)
+			i, err := intArgOr(p[0], -1)
 			if err != nil {
 				return nil, err
 			}

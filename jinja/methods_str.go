@@ -47,11 +47,11 @@ func strMethod(x, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			keep, err := Truth(Or(p[0], false))
+			keep, err := intArgOr(p[0], 0)
 			if err != nil {
 				return nil, err
 			}
-			lines := splitLines(x, keep)
+			lines := splitLines(x, keep != 0)
 			if err := s.CheckItems(name, len(lines)); err != nil {
 				return nil, err
 			}
@@ -149,7 +149,7 @@ func strMethod(x, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			size, err := optIntArg(p[0], 8)
+			size, err := intArgOr(p[0], 8)
 			if err != nil {
 				return nil, err
 			}
@@ -318,7 +318,7 @@ func strStrip(name, x string, chars Value) (Value, error) {
 }
 
 func strSplit(s *State, name, x string, sepV, maxV Value) (Value, error) {
-	max, err := optIntArg(maxV, -1)
+	max, err := intArgOr(maxV, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -496,7 +496,7 @@ func strReplace(s *State, x string, oldV, newV, countV Value) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	count, err := optIntArg(countV, -1)
+	count, err := intArgOr(countV, -1)
 	if err != nil {
 		return nil, err
 	}
