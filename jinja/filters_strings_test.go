@@ -85,6 +85,11 @@ var stringFilterCases = []filterCase{
 	{"urlize", "http://[::1]:80/x https://10.0.0.1/ http://999.1.1.1", []Value{}, []KwArg{}, "'<a href=\"http://[::1]:80/x\" rel=\"noopener\">http://[::1]:80/x</a> <a href=\"https://10.0.0.1/\" rel=\"noopener\">https://10.0.0.1/</a> <a href=\"http://999.1.1.1\" rel=\"noopener\">http://999.1.1.1</a>'"},
 	{"urlize", "a@b c@d.e mailto:q@w.er?x=1 www.co", []Value{}, []KwArg{}, "'a@b <a href=\"mailto:c@d.e\">c@d.e</a> mailto:q@w.er?x=1 <a href=\"https://www.co\" rel=\"noopener\">www.co</a>'"},
 	{"urlize", "http://x.com/(a)b) x.com),", []Value{}, []KwArg{}, "'<a href=\"http://x.com/(a)b\" rel=\"noopener\">http://x.com/(a)b</a>) x.com),'"},
+	{"wordcount", "éx ²³ ⅷ a·b", []Value{}, []KwArg{}, "6"},
+	{"xmlattr", dict("a\u001cb", int64(1)), []Value{}, []KwArg{}, "' a\\x1cb=\"1\"'"},
+	{"xmlattr", dict("a\tb", int64(1)), []Value{}, []KwArg{}, "!ValueError"},
+	{"xmlattr", dict("a b", int64(1)), []Value{}, []KwArg{}, "' a\\xa0b=\"1\"'"},
+	{"wordwrap", "ééé-abc-def x", []Value{int64(4)}, []KwArg{}, "'éé\\né-\\nabc-\\ndef\\nx'"},
 }
 
 func TestStringFilters(t *testing.T) { runFilterCases(t, stringFilterCases) }
