@@ -51,7 +51,11 @@ func strMethod(x, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			return NewList(splitLines(x, keep)), nil
+			lines := splitLines(x, keep)
+			if err := s.CheckItems(name, len(lines)); err != nil {
+				return nil, err
+			}
+			return NewList(lines), nil
 		})
 	case "join":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
@@ -136,50 +140,64 @@ func isPySpace(r rune) bool {
 
 func isCased(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) }
 
+// Full case mappings Python applies that Go's one-rune mappings lack
+// (Unicode SpecialCasing: ß, the Latin ligatures, dotted capital I).
+var (
+	specialUpper = map[rune]string{'ß': "SS", 'ﬀ': "FF", 'ﬁ': "FI", 'ﬂ': "FL", 'ﬃ': "FFI", 'ﬄ': "FFL", 'ﬅ': "ST", 'ﬆ': "ST", 'ŉ': "ʼN"}
+	specialTitle = map[rune]string{'ß': "Ss", 'ﬀ': "Ff", 'ﬁ': "Fi", 'ﬂ': "Fl", 'ﬃ': "Ffi", 'ﬄ': "Ffl", 'ﬅ': "St", 'ﬆ': "St", 'ŉ': "ʼN"}
+	specialLower = map[rune]string{'İ': "i\u0307"}
+)
+
 // caseMap applies upper, lower, title, capitalize or swapcase.
 func caseMap(s *State, name, x string) (Value, error) {
-	var out string
-	switch name {
-	case "upper":
-		out = strings.ToUpper(x)
-	case "lower":
-		out = strings.ToLower(x)
-	case "swapcase":
-		out = strings.Map(func(r rune) rune {
+	var b strings.Builder
+	b.Grow(len(x))
+	write := func(r rune, special map[rune]string, simple func(rune) rune) {
+		if r >= 0xdf {
+			if t, ok := special[r]; ok {
+				b.WriteString(t)
+				return
+			}
+		}
+		b.WriteRune(simple(r))
+	}
+	prevCased := false
+	for i, r := range x {
+		switch name {
+		case "upper":
+			write(r, specialUpper, unicode.ToUpper)
+		case "lower":
+			write(r, specialLower, unicode.ToLower)
+		case "swapcase":
 			switch {
 			case unicode.IsUpper(r):
-				return unicode.ToLower(r)
+				write(r, specialLower, unicode.ToLower)
 			case unicode.IsLower(r):
-				return unicode.ToUpper(r)
+				write(r, specialUpper, unicode.ToUpper)
+			default:
+				b.WriteRune(r)
 			}
-			return r
-		}, x)
-	case "title":
-		prevCased := false
-		out = strings.Map(func(r rune) rune {
-			c := prevCased
+		case "title":
+			if prevCased {
+				write(r, specialLower, unicode.ToLower)
+			} else {
+				write(r, specialTitle, unicode.ToTitle)
+			}
 			prevCased = isCased(r)
-			if c {
-				return unicode.ToLower(r)
+		default: // capitalize
+			if i == 0 {
+				write(r, specialTitle, unicode.ToTitle)
+			} else {
+				write(r, specialLower, unicode.ToLower)
 			}
-			return unicode.ToTitle(r)
-		}, x)
-	default: // capitalize
-		first := true
-		out = strings.Map(func(r rune) rune {
-			if first {
-				first = false
-				return unicode.ToTitle(r)
+		}
+		if b.Len() > len(x)+64 {
+			if err := s.CheckBytes(name, b.Len()); err != nil {
+				return nil, err
 			}
-			return unicode.ToLower(r)
-		}, x)
-	}
-	if len(out) > len(x) {
-		if err := s.CheckBytes(name, len(out)); err != nil {
-			return nil, err
 		}
 	}
-	return out, nil
+	return b.String(), nil
 }
 
 // strIs is a character class test (isdigit, isupper...).
@@ -267,10 +285,16 @@ func strSplit(s *State, name, x string, sepV, maxV Value) (Value, error) {
 		return nil, err
 	}
 	if IsMissing(sepV) || sepV == nil {
+		var parts []Value
 		if name == "rsplit" {
-			return NewList(rsplitSpace(x, max)), nil
+			parts = rsplitSpace(x, max)
+		} else {
+			parts = splitSpace(x, max)
 		}
-		return NewList(splitSpace(x, max)), nil
+		if err := s.CheckItems(name, len(parts)); err != nil {
+			return nil, err
+		}
+		return NewList(parts), nil
 	}
 	sep, ok := sepV.(string)
 	if !ok {

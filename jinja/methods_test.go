@@ -80,3 +80,47 @@ func TestMethodsRespectBudget(t *testing.T) {
 		}
 	}
 }
+
+// Every method, called with arbitrary arguments, returns a value or an
+// error and never panics.
+func FuzzMethods(f *testing.F) {
+	for _, c := range methodCases {
+		if str, ok := c.recv.(string); ok {
+			a, _ := Str(Or(firstItem(c.args), ""))
+			f.Add(str, c.method, a, int64(len(c.args.Items)), uint8(0))
+		}
+	}
+	f.Add("a,b", "split", ",", int64(1), uint8(1))
+	f.Add("", "pop", "", int64(-1), uint8(2))
+	f.Fuzz(func(t *testing.T, str, method, arg string, n int64, kind uint8) {
+		s := newTestState(Limits{MaxValueBytes: 1 << 16, MaxValueItems: 1000})
+		var recv Value
+		switch kind % 3 {
+		case 0:
+			recv = str
+		case 1:
+			recv = NewList([]Value{str, n, arg})
+		default:
+			recv = mkDict(str, n, arg, nil)
+		}
+		m, err := GetAttr(s, recv, method)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn, ok := m.(*Func)
+		if !ok {
+			return
+		}
+		for _, args := range [][]Value{nil, {arg}, {n}, {arg, n}, {arg, arg}, {n, arg, n}, {NewTuple(arg, str)}, {nil, n}} {
+			_, _ = fn.Call(s, Args{Pos: args})
+		}
+		_, _ = fn.Call(s, Args{Kw: []KwArg{{"reverse", true}}})
+	})
+}
+
+func firstItem(l *List) Value {
+	if len(l.Items) == 0 {
+		return Missing
+	}
+	return l.Items[0]
+}

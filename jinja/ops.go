@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -92,7 +93,7 @@ func intOp(op string, x, y int64) (Value, error) {
 		if y == 0 {
 			return nil, errors.New("division by zero")
 		}
-		return float64(x) / float64(y), nil
+		return trueDivInt(x, y), nil
 	case "//":
 		if y == 0 {
 			return nil, errors.New("integer division or modulo by zero")
@@ -176,6 +177,17 @@ func powInt(x, y int64) (Value, error) {
 	return r, nil
 }
 
+// trueDivInt is x / y correctly rounded, as Python divides ints: exact
+// through float64 when both fit in 53 bits, else through a rational.
+func trueDivInt(x, y int64) float64 {
+	const exact = 1 << 53
+	if x <= exact && x >= -exact && y <= exact && y >= -exact {
+		return float64(x) / float64(y)
+	}
+	f, _ := new(big.Rat).SetFrac(big.NewInt(x), big.NewInt(y)).Float64()
+	return f
+}
+
 // floatOp applies op to two floats (either operand may have been an int).
 func floatOp(op string, x, y float64) (Value, error) {
 	switch op {
@@ -235,10 +247,10 @@ func floatDivmod(x, y float64) (float64, float64) {
 
 // powFloat is Python's float.__pow__.
 func powFloat(x, y float64) (Value, error) {
-	if x == 0 && y < 0 {
+	if x == 0 && y < 0 && !math.IsInf(y, 0) {
 		return nil, errors.New("0.0 cannot be raised to a negative power")
 	}
-	if x < 0 && y != math.Trunc(y) && !math.IsInf(y, 0) && !math.IsNaN(y) {
+	if x < 0 && !math.IsInf(x, 0) && y != math.Trunc(y) && !math.IsInf(y, 0) && !math.IsNaN(y) {
 		// Python returns a complex number, which templates have no use for.
 		return nil, errors.New("complex numbers are not supported (negative number raised to a fractional power)")
 	}
@@ -253,11 +265,11 @@ func formatInt(x int64) string { return strconv.FormatInt(x, 10) }
 
 // concat is a ~ b: str(a) + str(b).
 func concat(s *State, a, b Value) (Value, error) {
-	x, err := Str(a)
+	x, err := boundedStr(s, "~", a)
 	if err != nil {
 		return nil, err
 	}
-	y, err := Str(b)
+	y, err := boundedStr(s, "~", b)
 	if err != nil {
 		return nil, err
 	}

@@ -65,12 +65,41 @@ func GetAttr(s *State, obj Value, name string) (Value, error) {
 				return v, nil
 			}
 		}
+	case *Func:
+		if v, ok := macroAttr(x, name); ok {
+			return v, nil
+		}
 	case Object:
 		if v, ok := x.Attr(name); ok {
 			return v, nil
 		}
 	}
 	return noAttr(obj, name), nil
+}
+
+// macroAttr returns the attributes Jinja2 exposes on macros.
+func macroAttr(f *Func, name string) (Value, bool) {
+	m := f.Macro
+	if m == nil {
+		return nil, false
+	}
+	switch name {
+	case "name":
+		return f.Name, true
+	case "arguments":
+		items := make([]Value, len(m.Arguments))
+		for i, a := range m.Arguments {
+			items[i] = a
+		}
+		return NewTuple(items...), true
+	case "catch_kwargs":
+		return m.CatchKwargs, true
+	case "catch_varargs":
+		return m.CatchVarargs, true
+	case "caller":
+		return m.Caller, true
+	}
+	return nil, false
 }
 
 // GetItem is Jinja2's getitem(obj, key), obj[key]: a dict's key, a list's,
@@ -313,7 +342,10 @@ func sliceIndices(n int64, start, stop Value, step int64) ([]int64, error) {
 }
 
 // Iterate returns the items a for loop visits: a list's or tuple's items,
-// a dict's keys, a str's characters. Other values are not iterable.
+// a dict's keys, a str's characters. Other values are not iterable. A
+// list's items are returned without a copy: the loop sees them as they were
+// when it started, even if the body appends to the list (where Python would
+// go on with the new items).
 func Iterate(v Value) ([]Value, error) {
 	switch x := v.(type) {
 	case *List:

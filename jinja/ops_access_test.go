@@ -172,3 +172,18 @@ func TestIterateAndLength(t *testing.T) {
 		t.Errorf("len(undefined): %v", err)
 	}
 }
+
+func TestMacroAttributes(t *testing.T) {
+	s := newTestState(Limits{})
+	m := &Func{Name: "iface", Macro: &MacroInfo{Arguments: []string{"name", "mtu"}, Caller: true}}
+	// Jinja2: {% macro iface(name, mtu) %}{{ caller() }}{% endmacro %}
+	for name, want := range map[string]string{"name": "'iface'", "arguments": "('name', 'mtu')", "catch_kwargs": "False", "catch_varargs": "False", "caller": "True"} {
+		if got, err := GetAttr(s, m, name); err != nil || Repr(got) != want {
+			t.Errorf("macro.%s = %s, %v; want %s", name, Repr(got), err, want)
+		}
+	}
+	got, _ := GetAttr(s, m, "x")
+	if u, ok := got.(Undefined); !ok || u.Hint != "'jinja2.runtime.Macro object' has no attribute 'x'" {
+		t.Errorf("macro.x = %#v", got)
+	}
+}

@@ -3,6 +3,7 @@ package jinja
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -189,4 +190,60 @@ func BenchmarkBinaryOpString(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// A small list holding one big string many times has a huge text.
+func TestStringConversionRespectsBudget(t *testing.T) {
+	s := newTestState(Limits{MaxValueBytes: 1 << 20, MaxValueItems: 1000})
+	big := strings.Repeat("x", 1<<16)
+	items := make([]Value, 1000)
+	for i := range items {
+		items[i] = big
+	}
+	l := NewList(items)
+	if _, err := BinaryOp(s, "~", "a", l); !errors.Is(err, ErrValueLimit) {
+		t.Errorf("'a' ~ list: %v", err)
+	}
+	if _, err := BinaryOp(s, "~", mkDict("k", l), "a"); !errors.Is(err, ErrValueLimit) {
+		t.Errorf("dict ~ 'a': %v", err)
+	}
+	for _, f := range []string{"%s", "%r", "%a"} {
+		if _, err := PercentFormat(s, f, NewTuple(l)); !errors.Is(err, ErrValueLimit) {
+			t.Errorf("%s %% list: %v", f, err)
+		}
+	}
+	for _, f := range []string{"{}", "{!r}", "{!s}", "{!a}"} {
+		if _, err := StrFormat(s, f, Args{Pos: []Value{l}}); !errors.Is(err, ErrValueLimit) {
+			t.Errorf("%s.format(list): %v", f, err)
+		}
+	}
+	if v, err := BinaryOp(s, "~", "a", NewList([]Value{"b", int64(1)})); err != nil || v != "a['b', 1]" {
+		t.Errorf("'a' ~ ['b', 1] = %v, %v", v, err)
+	}
+}
+
+// Operators, comparisons and slices never panic, whatever the operands.
+func FuzzOperators(f *testing.F) {
+	f.Add(int64(-7), int64(2), 1.5, "ab", uint8(0))
+	f.Add(int64(-9223372036854775808), int64(-1), math.Copysign(0, -1), "é", uint8(3))
+	f.Fuzz(func(t *testing.T, i, j int64, x float64, str string, k uint8) {
+		s := newTestState(Limits{MaxValueBytes: 1 << 16, MaxValueItems: 1000})
+		vals := []Value{i, j, x, str, k%2 == 0, nil, NewList([]Value{i, str}), NewTuple(x), mkDict(str, i)}
+		a, b := vals[int(k)%len(vals)], vals[int(k/16)%len(vals)]
+		for _, op := range []string{"+", "-", "*", "/", "//", "%", "**", "~"} {
+			_, _ = BinaryOp(s, op, a, b)
+			_, _ = BinaryOp(s, op, i, j)
+			_, _ = BinaryOp(s, op, x, i)
+		}
+		for _, op := range []string{"==", "!=", "<", "<=", ">", ">=", "in", "not in"} {
+			_, _ = CompareOp(op, a, b)
+		}
+		for _, v := range vals {
+			_, _ = SliceOf(s, str, i, j, v)
+			_, _ = SliceOf(s, NewList([]Value{i, j, x}), v, j, i)
+			_, _ = GetItem(s, str, v)
+			_, _ = GetItem(s, a, v)
+			_, _ = UnaryOp("-", v)
+		}
+	})
 }

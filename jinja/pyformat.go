@@ -119,7 +119,7 @@ func formatValue(s *State, v Value, spec string) (string, error) {
 		return "", u.Error()
 	}
 	if spec == "" {
-		return Str(v)
+		return boundedStr(s, "format", v)
 	}
 	switch x := v.(type) {
 	case string:

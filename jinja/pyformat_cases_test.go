@@ -36,6 +36,7 @@ var percentFormatCases = []formatCase{
 	{"%r %a", NewTuple("é", "é"), nil, "'é' '\\xe9'", ""},
 	{"%r", NewTuple(nil), nil, "None", ""},
 	{"%c%c%c", NewTuple(int64(65), "é", int64(128512)), nil, "Aé😀", ""},
+	{"%c", true, nil, "\u0001", ""},
 	{"%%|%s%%", "x", nil, "%|x%", ""},
 	{"%(a)s-%(b)05.1f-%(a)r", mkDict("a", "x", "b", float64(2.25)), nil, "x-002.2-'x'", ""},
 	{"%s", mkDict("a", int64(1)), nil, "{'a': 1}", ""},
@@ -135,4 +136,9 @@ var strFormatCases = []formatCase{
 	{"{:f}|{:F}|{:+e}|{:g}", NewList([]Value{math.Inf(1), math.NaN(), math.Inf(-1), math.NaN()}), nil, "inf|NAN|-inf|nan", ""},
 	{"{:08.3f}|{:<08}|{:^8}", NewList([]Value{math.Inf(1), float64(1.5), float64(-1.5)}), nil, "00000inf|1.500000|  -1.5  ", ""},
 	{"{!s:>4}|{!a}", NewList([]Value{int64(1), "é"}), nil, "   1|'\\xe9'", ""},
+	{"{0.a}", NewList([]Value{mkDict("a", int64(1))}), nil, "", "'dict' object has no attribute 'a'"},
+	{"{0.x}", NewList([]Value{int64(5)}), nil, "", "'int' object has no attribute 'x'"},
+	{"{0[a]}", NewList([]Value{mkDict("a", int64(1))}), nil, "1", ""},
+	{"{a.b[c]}", NewList([]Value{}), []KwArg{{"a", int64(1)}}, "", "'int' object has no attribute 'b'"},
+	{"{0[1][0]:>3}", NewList([]Value{NewList([]Value{int64(1), "xy"})}), nil, "  x", ""},
 }

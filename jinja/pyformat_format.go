@@ -120,15 +120,20 @@ func formatField(s *State, field string, a Args, auto *int, depth int) (string, 
 	switch conv {
 	case 0:
 	case 's':
-		str, err := Str(v)
+		str, err := boundedStr(s, "format", v)
 		if err != nil {
 			return "", err
 		}
 		v = str
-	case 'r':
-		v = Repr(v)
-	case 'a':
-		v = ASCII(Repr(v))
+	case 'r', 'a':
+		r, err := boundedRepr(s, "format", v)
+		if err != nil {
+			return "", err
+		}
+		if conv == 'a' {
+			r = asciiRepr(r)
+		}
+		v = r
 	default:
 		return "", pyError(fmt.Sprintf("Unknown conversion specifier %c", conv))
 	}
@@ -202,6 +207,11 @@ func fieldValue(s *State, name string, a Args, auto *int) (Value, error) {
 			r, err := GetAttr(s, v, attr)
 			if err != nil {
 				return nil, err
+			}
+			// Python's getattr: a dict's keys are not attributes.
+			_, isDict := v.(*Dict)
+			if _, isFunc := r.(*Func); isDict && !isFunc {
+				r = Undefined{}
 			}
 			if _, ok := r.(Undefined); ok {
 				return nil, fmt.Errorf("'%s' object has no attribute '%s'", TypeName(v), attr)

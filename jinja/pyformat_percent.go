@@ -197,11 +197,12 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 		var err error
 		switch c {
 		case 's':
-			str, err = Str(arg)
+			str, err = boundedStr(s, "%-format", arg)
 		case 'r':
-			str = Repr(arg)
+			str, err = boundedRepr(s, "%-format", arg)
 		default:
-			str = ASCII(Repr(arg))
+			str, err = boundedRepr(s, "%-format", arg)
+			str = asciiRepr(str)
 		}
 		if err != nil {
 			return "", err
@@ -259,6 +260,9 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 		return pad(s, signOf(neg, f.sign), body, f)
 	case 'c':
 		var r string
+		if b, ok := arg.(bool); ok {
+			arg, _ = seqCount(b)
+		}
 		switch v := arg.(type) {
 		case int64:
 			if v < 0 || v > 0x10ffff {
@@ -297,9 +301,9 @@ func percentInt(s *State, x int64, c byte, f formatSpec) (string, error) {
 	return pad(s, signOf(x < 0, f.sign)+prefix, digits, f)
 }
 
-// ASCII is Python's ascii() applied to a repr: characters outside ASCII
+// asciiRepr is Python's ascii() applied to a repr: characters outside ASCII
 // are escaped as \xhh, \uhhhh or \Uhhhhhhhh.
-func ASCII(repr string) string {
+func asciiRepr(repr string) string {
 	if isASCII(repr) {
 		return repr
 	}
