@@ -2,7 +2,6 @@ package jinja
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"unicode"
 )
@@ -27,57 +26,12 @@ func typeTest(name string, f func(Value) bool) TestFunc {
 	}
 }
 
-// pyMod is Python's a % b for numbers (the result has b's sign).
-func pyMod(a, b Value) (Value, error) {
-	if u, ok := a.(Undefined); ok {
-		return nil, u.Error()
-	}
-	if u, ok := b.(Undefined); ok {
-		return nil, u.Error()
-	}
-	af, ai, aInt, ok1 := asNumber(a)
-	bf, bi, bInt, ok2 := asNumber(b)
-	if !ok1 || !ok2 {
-		if _, ok := a.(string); ok {
-			return nil, fmt.Errorf("not all arguments converted during string formatting")
-		}
-		return nil, fmt.Errorf("unsupported operand type(s) for %%: '%s' and '%s'", TypeName(a), TypeName(b))
-	}
-	if aInt && bInt {
-		if bi == 0 {
-			return nil, fmt.Errorf("integer division or modulo by zero")
-		}
-		if bi == -1 {
-			return int64(0), nil
-		}
-		r := ai % bi
-		if r != 0 && (r < 0) != (bi < 0) {
-			r += bi
-		}
-		return r, nil
-	}
-	if aInt {
-		af = float64(ai)
-	}
-	if bInt {
-		bf = float64(bi)
-	}
-	if bf == 0 {
-		return nil, fmt.Errorf("float modulo")
-	}
-	r := math.Mod(af, bf)
-	if r != 0 && (r < 0) != (bf < 0) {
-		r += bf
-	}
-	return r, nil
-}
-
 func parityTest(name string, want int64) TestFunc {
 	return func(s *State, v Value, a Args) (bool, error) {
 		if err := noArgs(name, a); err != nil {
 			return false, err
 		}
-		r, err := pyMod(v, int64(2))
+		r, err := BinaryOp(s, "%", v, int64(2))
 		if err != nil {
 			return false, err
 		}
@@ -90,7 +44,7 @@ func testDivisibleby(s *State, v Value, a Args) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	r, err := pyMod(v, num)
+	r, err := BinaryOp(s, "%", v, num)
 	if err != nil {
 		return false, err
 	}
