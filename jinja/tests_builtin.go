@@ -1,10 +1,6 @@
 package jinja
 
-import (
-	"fmt"
-	"strings"
-	"unicode"
-)
+import "unicode"
 
 // testOne binds the single required parameter of a test.
 func testOne(name string, a Args, param string) (Value, error) {
@@ -118,14 +114,14 @@ func caseTest(name string, upper bool) TestFunc {
 	}
 }
 
+// isSequence is Jinja2's sequence test: len() and item access work (a dict
+// view has a length but no items by index).
 func isSequence(v Value) bool {
 	switch x := v.(type) {
-	case string, *List, *Dict:
+	case string, *Dict, *Group:
 		return true
-	case *Group:
-		return true
-	case Object:
-		_ = x
+	case *List:
+		return x.View == ""
 	}
 	return false
 }
@@ -192,40 +188,10 @@ func testIn(s *State, v Value, a Args) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return contains(seq, v)
-}
-
-// contains is Python's item in seq.
-func contains(seq, item Value) (bool, error) {
-	if u, ok := item.(Undefined); ok {
-		return false, u.Error()
+	if g, ok := seq.(*Group); ok {
+		seq = g.Tuple()
 	}
-	switch x := seq.(type) {
-	case Undefined:
-		return false, x.Error()
-	case string:
-		sub, ok := item.(string)
-		if !ok {
-			return false, fmt.Errorf("'in <string>' requires string as left operand, not %s", TypeName(item))
-		}
-		return len(sub) == 0 || strings.Contains(x, sub), nil
-	case *List:
-		for _, it := range x.Items {
-			if Equal(it, item) {
-				return true, nil
-			}
-		}
-		return false, nil
-	case *Group:
-		return contains(x.Tuple(), item)
-	case *Dict:
-		if _, err := hashKey(item); err != nil {
-			return false, err
-		}
-		_, ok := x.Get(item)
-		return ok, nil
-	}
-	return false, fmt.Errorf("argument of type '%s' is not iterable", TypeName(seq))
+	return CompareOp("in", v, seq)
 }
 
 // compareTest is a comparison test (eq, ne, lt, le, gt, ge and aliases).
