@@ -1,7 +1,16 @@
 package jinja
 
-// builtinFilters returns Jinja2's builtin filters. Every filter but
-// default, d, items and pprint fails on an undefined value with its error.
+// builtinFilters returns Jinja2's builtin filters, with Jinja2 3.1's
+// parameters, defaults and results. Every filter but default, d, items and
+// pprint fails on an undefined value with its error.
+//
+// Where Jinja2 returns an iterator (map, select, reject, selectattr,
+// rejectattr, unique, reverse, batch, slice, items) the filter returns a
+// list with the same items: it iterates, joins and prints as a list, where
+// Jinja2 would print "<generator object ...>". There is no Markup type, so
+// escape, forceescape and safe return plain strings and the escaped test
+// never holds. int fails for integers beyond 64 bits. random is not
+// deterministic, as in Jinja2.
 func builtinFilters() map[string]FilterFunc {
 	m := map[string]FilterFunc{
 		"abs":            filterAbs,

@@ -161,7 +161,8 @@ func filterXMLAttr(s *State, v Value, a Args) (Value, error) {
 			return nil, fmt.Errorf("expected string or bytes-like object, got '%s'", TypeName(d.Key(i)))
 		}
 		if strings.ContainsFunc(key, func(r rune) bool {
-			return r == '/' || r == '>' || r == '=' || r == ' ' || (r < 0x80 && isPySpace(r))
+			// [\s/>=] with re.ASCII: ASCII whitespace only.
+			return strings.ContainsRune("/>= \t\n\r\f\v", r)
 		}) {
 			return nil, fmt.Errorf("invalid character in attribute name: %s", Repr(key))
 		}

@@ -331,9 +331,13 @@ func filterTruncate(s *State, v Value, a Args) (Value, error) {
 	return head + end, nil
 }
 
-// isWordChar is \w of Python's re for str patterns.
+// isWordChar is \w of Python's re for str patterns: _ and the characters
+// str.isalnum accepts (letters and numbers, not combining marks).
 func isWordChar(r rune) bool {
-	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.N, r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+	if r < utf8.RuneSelf {
+		return r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.Is(unicode.N, r)
 }
 
 // wordcount counts the \w+ runs of s.

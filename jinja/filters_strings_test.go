@@ -80,6 +80,16 @@ var stringFilterCases = []filterCase{
 	{"urlize", "http://example.com/very/long/path", []Value{int64(10)}, []KwArg{}, "'<a href=\"http://example.com/very/long/path\" rel=\"noopener\">http://exa...</a>'"},
 	{"urlize", "http://x.com", []Value{}, []KwArg{{"nofollow", true}, {"target", "_blank"}}, "'<a href=\"http://x.com\" rel=\"nofollow noopener\" target=\"_blank\">http://x.com</a>'"},
 	{"urlize", "ftp://x.y/z and tel:123", []Value{}, []KwArg{{"extra_schemes", NewList([]Value{"ftp://", "tel:"})}}, "'<a href=\"ftp://x.y/z\" rel=\"noopener\">ftp://x.y/z</a> and <a href=\"tel:123\" rel=\"noopener\">tel:123</a>'"},
+	{"urlize", "http://exämple.com/ü www.bücher.de ü@ä.de föö.com x.ünï", []Value{}, []KwArg{}, "'<a href=\"http://exämple.com/ü\" rel=\"noopener\">http://exämple.com/ü</a> <a href=\"https://www.bücher.de\" rel=\"noopener\">www.bücher.de</a> <a href=\"mailto:ü@ä.de\">ü@ä.de</a> <a href=\"https://föö.com\" rel=\"noopener\">föö.com</a> x.ünï'"},
+	{"urlize", "www.x.com:8080/a?b#c foo.info/x (x.org) [www.a.io] <http://q.net>.", []Value{}, []KwArg{}, "'<a href=\"https://www.x.com:8080/a?b#c\" rel=\"noopener\">www.x.com:8080/a?b#c</a> <a href=\"https://foo.info/x\" rel=\"noopener\">foo.info/x</a> (x.org) [www.a.io] &lt;<a href=\"http://q.net\" rel=\"noopener\">http://q.net</a>&gt;.'"},
+	{"urlize", "http://[::1]:80/x https://10.0.0.1/ http://999.1.1.1", []Value{}, []KwArg{}, "'<a href=\"http://[::1]:80/x\" rel=\"noopener\">http://[::1]:80/x</a> <a href=\"https://10.0.0.1/\" rel=\"noopener\">https://10.0.0.1/</a> <a href=\"http://999.1.1.1\" rel=\"noopener\">http://999.1.1.1</a>'"},
+	{"urlize", "a@b c@d.e mailto:q@w.er?x=1 www.co", []Value{}, []KwArg{}, "'a@b <a href=\"mailto:c@d.e\">c@d.e</a> mailto:q@w.er?x=1 <a href=\"https://www.co\" rel=\"noopener\">www.co</a>'"},
+	{"urlize", "http://x.com/(a)b) x.com),", []Value{}, []KwArg{}, "'<a href=\"http://x.com/(a)b\" rel=\"noopener\">http://x.com/(a)b</a>) x.com),'"},
+	{"wordcount", "éx ²³ ⅷ a·b", []Value{}, []KwArg{}, "6"},
+	{"xmlattr", dict("a\u001cb", int64(1)), []Value{}, []KwArg{}, "' a\\x1cb=\"1\"'"},
+	{"xmlattr", dict("a\tb", int64(1)), []Value{}, []KwArg{}, "!ValueError"},
+	{"xmlattr", dict("a b", int64(1)), []Value{}, []KwArg{}, "' a\\xa0b=\"1\"'"},
+	{"wordwrap", "ééé-abc-def x", []Value{int64(4)}, []KwArg{}, "'éé\\né-\\nabc-\\ndef\\nx'"},
 }
 
 func TestStringFilters(t *testing.T) { runFilterCases(t, stringFilterCases) }

@@ -336,8 +336,8 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 }
 
 var (
-	urlizeHTTP   = regexp.MustCompile(`(?i)^((https?://|www\.)(([\w%-]+\.)+)?([a-z]{2,63}|xn--[\w%]{2,59})|([\w%-]{2,63}\.)+(com|net|int|edu|gov|org|info|mil)|(https?://)((([\d]{1,3})(\.[\d]{1,3}){3})|(\[([\da-f]{0,4}:){2}([\da-f]{0,4}:?){1,6}])))(?::[\d]{1,5})?(?:[/?#]\S*)?$`)
-	urlizeEmail  = regexp.MustCompile(`^\S+@\w[\w.-]*\.\w+$`)
+	urlizeHTTP   = regexp.MustCompile(`(?i)^((https?://|www\.)(([\pL\pN_%-]+\.)+)?([a-z]{2,63}|xn--[\pL\pN_%]{2,59})|([\pL\pN_%-]{2,63}\.)+(com|net|int|edu|gov|org|info|mil)|(https?://)((([\d]{1,3})(\.[\d]{1,3}){3})|(\[([\da-f]{0,4}:){2}([\da-f]{0,4}:?){1,6}])))(?::[\d]{1,5})?(?:[/?#]\S*)?$`)
+	urlizeEmail  = regexp.MustCompile(`^\S+@[\pL\pN_][\pL\pN_.-]*\.[\pL\pN_]+$`)
 	urlizeLead   = regexp.MustCompile(`^([(<]|&lt;)+`)
 	urlizeTrail  = regexp.MustCompile(`([)>.,\n]|&gt;)+$`)
 	urlizeSpace  = regexp.MustCompile(`\s+`)
@@ -346,7 +346,7 @@ var (
 
 // filterUrlize is urlize(trim_url_limit=None, nofollow=False, target=None,
 // rel=None, extra_schemes=None): links for http(s)://, www., mailto: and
-// email addresses in the escaped text (Jinja2's rules, with ASCII \w).
+// email addresses in the escaped text (Jinja2's rules).
 func filterUrlize(s *State, v Value, a Args) (Value, error) {
 	p, err := a.Bind("do_urlize", 0, "trim_url_limit", "nofollow", "target", "rel", "extra_schemes")
 	if err != nil {

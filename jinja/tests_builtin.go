@@ -1,11 +1,6 @@
 package jinja
 
-import (
-	"fmt"
-	"math"
-	"strings"
-	"unicode"
-)
+import "unicode"
 
 // testOne binds the single required parameter of a test.
 func testOne(name string, a Args, param string) (Value, error) {
@@ -27,57 +22,12 @@ func typeTest(name string, f func(Value) bool) TestFunc {
 	}
 }
 
-// pyMod is Python's a % b for numbers (the result has b's sign).
-func pyMod(a, b Value) (Value, error) {
-	if u, ok := a.(Undefined); ok {
-		return nil, u.Error()
-	}
-	if u, ok := b.(Undefined); ok {
-		return nil, u.Error()
-	}
-	af, ai, aInt, ok1 := asNumber(a)
-	bf, bi, bInt, ok2 := asNumber(b)
-	if !ok1 || !ok2 {
-		if _, ok := a.(string); ok {
-			return nil, fmt.Errorf("not all arguments converted during string formatting")
-		}
-		return nil, fmt.Errorf("unsupported operand type(s) for %%: '%s' and '%s'", TypeName(a), TypeName(b))
-	}
-	if aInt && bInt {
-		if bi == 0 {
-			return nil, fmt.Errorf("integer division or modulo by zero")
-		}
-		if bi == -1 {
-			return int64(0), nil
-		}
-		r := ai % bi
-		if r != 0 && (r < 0) != (bi < 0) {
-			r += bi
-		}
-		return r, nil
-	}
-	if aInt {
-		af = float64(ai)
-	}
-	if bInt {
-		bf = float64(bi)
-	}
-	if bf == 0 {
-		return nil, fmt.Errorf("float modulo")
-	}
-	r := math.Mod(af, bf)
-	if r != 0 && (r < 0) != (bf < 0) {
-		r += bf
-	}
-	return r, nil
-}
-
 func parityTest(name string, want int64) TestFunc {
 	return func(s *State, v Value, a Args) (bool, error) {
 		if err := noArgs(name, a); err != nil {
 			return false, err
 		}
-		r, err := pyMod(v, int64(2))
+		r, err := BinaryOp(s, "%", v, int64(2))
 		if err != nil {
 			return false, err
 		}
@@ -90,7 +40,7 @@ func testDivisibleby(s *State, v Value, a Args) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	r, err := pyMod(v, num)
+	r, err := BinaryOp(s, "%", v, num)
 	if err != nil {
 		return false, err
 	}
@@ -164,14 +114,14 @@ func caseTest(name string, upper bool) TestFunc {
 	}
 }
 
+// isSequence is Jinja2's sequence test: len() and item access work (a dict
+// view has a length but no items by index).
 func isSequence(v Value) bool {
 	switch x := v.(type) {
-	case string, *List, *Dict:
+	case string, *Dict, *Group:
 		return true
-	case *Group:
-		return true
-	case Object:
-		_ = x
+	case *List:
+		return x.View == ""
 	}
 	return false
 }
@@ -238,40 +188,10 @@ func testIn(s *State, v Value, a Args) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return contains(seq, v)
-}
-
-// contains is Python's item in seq.
-func contains(seq, item Value) (bool, error) {
-	if u, ok := item.(Undefined); ok {
-		return false, u.Error()
+	if g, ok := seq.(*Group); ok {
+		seq = g.Tuple()
 	}
-	switch x := seq.(type) {
-	case Undefined:
-		return false, x.Error()
-	case string:
-		sub, ok := item.(string)
-		if !ok {
-			return false, fmt.Errorf("'in <string>' requires string as left operand, not %s", TypeName(item))
-		}
-		return len(sub) == 0 || strings.Contains(x, sub), nil
-	case *List:
-		for _, it := range x.Items {
-			if Equal(it, item) {
-				return true, nil
-			}
-		}
-		return false, nil
-	case *Group:
-		return contains(x.Tuple(), item)
-	case *Dict:
-		if _, err := hashKey(item); err != nil {
-			return false, err
-		}
-		_, ok := x.Get(item)
-		return ok, nil
-	}
-	return false, fmt.Errorf("argument of type '%s' is not iterable", TypeName(seq))
+	return CompareOp("in", v, seq)
 }
 
 // compareTest is a comparison test (eq, ne, lt, le, gt, ge and aliases).

@@ -99,6 +99,9 @@ var builtinTestCases = []filterCase{
 	{"le", int64(2), []Value{float64(2.0)}, nil, "True"},
 	{"<=", int64(3), []Value{int64(2)}, nil, "False"},
 	{"lt", int64(1), []Value{"a"}, nil, "!TypeError"},
+	// {{ d.items() is sequence }} and {{ d.items() is iterable }}
+	{"sequence", &List{Items: []Value{NewTuple("a", int64(1))}, View: "dict_items"}, nil, nil, "False"},
+	{"iterable", &List{Items: []Value{NewTuple("a", int64(1))}, View: "dict_items"}, nil, nil, "True"},
 }
 
 func TestBuiltinTests(t *testing.T) {
