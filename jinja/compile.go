@@ -5,6 +5,22 @@ import (
 	"fmt"
 )
 
+// Compilation model
+//
+// A template is compiled once into a tree of closures: each expression
+// becomes an exprFn and each statement a stmtFn appending to the render's
+// output buffer. Names are resolved at compile time, as Jinja2 does: every
+// name a scope assigns gets a slot of its function's frame (template body,
+// block, macro, caller, recursive loop), and a load compiles to a slot read
+// (falling back, while the slot is unset, to the binding of the enclosing
+// scope) or to a context lookup cached in a slot for the frame's lifetime.
+// Loop and block bodies reset their slots, so their assignments do not
+// leak; macros close over the frame that defined them (late binding, as
+// Python closures). Filters and tests are looked up at compile time;
+// literal operations are folded. The runtime state of a render (output
+// buffer, budget, State) is passed in the frame, so a compiled template is
+// shared by concurrent renders.
+
 // compiler turns one template's AST into closures.
 type compiler struct {
 	env   *Env
