@@ -15,6 +15,7 @@ type macroDef struct {
 	body       stmtFn
 	tmpl       string
 	pos        Pos
+	anonymous  bool // a call block's caller
 }
 
 // compileMacro compiles a macro body as a function closing over the
@@ -66,6 +67,15 @@ func hasParam(ps []Param, name string) bool {
 	return false
 }
 
+// quoted is the macro's name as Jinja2's messages show it: 'name', or
+// None for a call block's anonymous caller.
+func (m *macroDef) quoted() string {
+	if m.anonymous {
+		return "None"
+	}
+	return "'" + m.name + "'"
+}
+
 // value returns the callable of m, closing over frame f.
 func (m *macroDef) value(f *frame) *Func {
 	info := &MacroInfo{Arguments: m.params, CatchKwargs: m.kwargs >= 0, CatchVarargs: m.varargs >= 0, Caller: m.caller >= 0}
@@ -86,7 +96,7 @@ func (m *macroDef) call(up *frame, s *State, a Args) (Value, error) {
 	f := &frame{r: up.r, ctx: up.ctx, slots: newSlots(m.nslots), up: up, tmpl: up.tmpl, blk: up.blk}
 	np := len(m.params)
 	if len(a.Pos) > np && m.varargs < 0 {
-		return nil, fmt.Errorf("macro '%s' takes not more than %d argument(s)", m.name, np)
+		return nil, fmt.Errorf("macro %s takes not more than %d argument(s)", m.quoted(), np)
 	}
 	given := make([]bool, np)
 	for i, slot := range m.paramSlots {
@@ -107,14 +117,14 @@ func (m *macroDef) call(up *frame, s *State, a Args) (Value, error) {
 		case kw.Name == "caller" && m.caller >= 0:
 			callerV = kw.Value
 		case kw.Name == "caller" && m.kwargs < 0:
-			return nil, pyErr("macro '" + m.name + "' was invoked with two values for the special caller argument. This is most likely a bug.")
+			return nil, pyErr("macro " + m.quoted() + " was invoked with two values for the special caller argument. This is most likely a bug.")
 		case m.kwargs >= 0:
 			if extra == nil {
 				extra = NewDict(len(a.Kw))
 			}
 			extra.SetStr(kw.Name, kw.Value)
 		default:
-			return nil, fmt.Errorf("macro '%s' takes no keyword argument '%s'", m.name, kw.Name)
+			return nil, fmt.Errorf("macro %s takes no keyword argument '%s'", m.quoted(), kw.Name)
 		}
 	}
 	for i := range np {
@@ -171,6 +181,7 @@ func (c *compiler) callBlock(n *CallBlock) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.anonymous = true
 	call, err := c.call(n.Call, m)
 	if err != nil {
 		return nil, err

@@ -72,7 +72,11 @@ func TestRenderSourceScopes(t *testing.T) {
 		{"{% for i in [4] %}{% import \"li.j2\" as M with context %}{{ M.n() }}{% endfor %}", "4", ""},
 		{"{% set i = 5 %}{% import \"li.j2\" as M with context %}{{ M.n() }}|{{ M }}", "5|5", ""},
 		{"{% for i in [4] %}{% from \"li.j2\" import n with context %}{{ n() }}{% endfor %}", "4", ""},
-		{"{% for i in [4] %}{% from \"li.j2\" import n %}{{ n() }}{% endfor %}", "", "'i' is undefined"}, // UndefinedError
+		{"{% for i in [4] %}{% from \"li.j2\" import n %}{{ n() }}{% endfor %}", "", "'i' is undefined"},                                 // UndefinedError
+		{"{% macro m() %}{{ caller(1) }}{% endmacro %}{% call m() %}x{% endcall %}", "", "macro None takes not more than 0 argument(s)"}, // TypeError
+		{"{% macro m() %}{{ caller(1) }}{% endmacro %}{% call(a, b=2) m() %}{{ a }}{{ b }}{% endcall %}", "12", ""},
+		{"{{ range(3)[1] }}{{ range(10)[2:5]|list }}", "1[2, 3, 4]", ""},
+		{"{% set r = range(3) %}{{ r|length }}{{ 2 in r }}", "3True", ""},
 	}
 	runSourceCases(t, Options{}, scopeCases)
 }
