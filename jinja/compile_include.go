@@ -150,18 +150,34 @@ func (c *compiler) locals() func(f *frame) map[string]Value {
 	}
 }
 
-// derived returns a context with c's variables and blocks plus locals.
+// derived returns a context with c's variables and blocks plus locals,
+// for a scoped block rendered at once.
 func (c *tctx) derived(locals map[string]Value) *tctx {
-	vars := make(map[string]Value, len(c.vars)+len(locals))
-	for k, v := range c.vars {
-		vars[k] = v
+	d := &tctx{env: c.env, vars: locals, parent: c, blocks: c.blocks}
+	d.self = &templateRef{ctx: d, r: c.self.r}
+	return d
+}
+
+// snapshot returns a copy of all the variables c sees, plus locals: the
+// context of a template imported with context, whose macros may run after
+// c has changed.
+func (c *tctx) snapshot(locals map[string]Value) map[string]Value {
+	var chain []*tctx
+	n := len(locals)
+	for d := c; d != nil; d = d.parent {
+		chain = append(chain, d)
+		n += len(d.vars)
+	}
+	vars := make(map[string]Value, n)
+	for i := len(chain) - 1; i >= 0; i-- {
+		for k, v := range chain[i].vars {
+			vars[k] = v
+		}
 	}
 	for k, v := range locals {
 		vars[k] = v
 	}
-	d := &tctx{env: c.env, vars: vars, blocks: c.blocks}
-	d.self = &templateRef{ctx: d, r: c.self.r}
-	return d
+	return vars
 }
 
 // templateNames evaluates an include/import target: a name or a list of
@@ -238,9 +254,12 @@ func (c *compiler) include(n *Include) (stmtFn, error) {
 			}
 			return posError(tn, pos, err)
 		}
+		// the included template sees the includer's variables and
+		// locals; its own top-level assignments stay in its context
 		var ctx *tctx
 		if locals != nil {
-			ctx = t.newCtx(f.r, f.ctx.derived(locals(f)).vars)
+			ctx = t.newCtx(f.r, locals(f))
+			ctx.parent = f.ctx
 		} else {
 			ctx = t.newCtx(f.r, map[string]Value{})
 		}
@@ -297,7 +316,7 @@ func (c *compiler) importer(tx exprFn, withContext bool) func(f *frame) (*module
 		}
 		vars := map[string]Value{}
 		if locals != nil {
-			vars = f.ctx.derived(locals(f)).vars
+			vars = f.ctx.snapshot(locals(f))
 		}
 		ctx := t.newCtx(f.r, vars)
 		if err := enter(f.r.s); err != nil {

@@ -91,8 +91,11 @@ func (r *renderer) capture(body func() error) (string, error) {
 // variables it was given plus the names its top level assigned, the block
 // chains of the inheritance hierarchy and the exported names.
 type tctx struct {
-	env      *Env
-	vars     map[string]Value
+	env  *Env
+	vars map[string]Value
+	// parent is the context an include or a scoped block derives from:
+	// its variables are visible under vars (which shadow them).
+	parent   *tctx
 	blocks   map[string][]*blockDef
 	exported []string
 	// self is the TemplateReference value ("self").
@@ -102,8 +105,10 @@ type tctx struct {
 // lookup resolves a free name: the context's variables, then the
 // environment's globals.
 func (c *tctx) lookup(name string) Value {
-	if v, ok := c.vars[name]; ok {
-		return v
+	for d := c; d != nil; d = d.parent {
+		if v, ok := d.vars[name]; ok {
+			return v
+		}
 	}
 	if v, ok := c.env.globals[name]; ok {
 		return v
