@@ -5,14 +5,14 @@ import (
 	"fmt"
 )
 
-// addBuiltinGlobals adds range, dict, namespace, cycler and joiner.
-// (lipsum is not provided.)
+// addBuiltinGlobals adds range, dict, namespace, cycler, joiner and lipsum.
 func (e *Env) addBuiltinGlobals() {
 	e.globals["range"] = &Func{Name: "range", Call: rangeFunc}
 	e.globals["dict"] = &Func{Name: "dict", Call: dictFunc}
 	e.globals["namespace"] = &Func{Name: "namespace", Call: namespaceFunc}
 	e.globals["cycler"] = &Func{Name: "cycler", Call: cyclerFunc}
 	e.globals["joiner"] = &Func{Name: "joiner", Call: joinerFunc}
+	e.globals["lipsum"] = &Func{Name: "lipsum", Call: lipsumFunc}
 }
 
 // rangeFunc is Python's range(stop) / range(start, stop[, step]), as a list.
