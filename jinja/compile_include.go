@@ -10,7 +10,6 @@ import (
 // blockDef is a compiled block of one template.
 type blockDef struct {
 	name     string
-	tmpl     *Template
 	body     stmtFn
 	nslots   int
 	scoped   bool
@@ -43,7 +42,7 @@ func (c *compiler) block(n *Block) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	def := &blockDef{name: n.Name, tmpl: c.tmpl, body: body, nslots: fn.nslots, scoped: n.Scoped, required: n.Required}
+	def := &blockDef{name: n.Name, body: body, nslots: fn.nslots, scoped: n.Scoped, required: n.Required}
 	c.tmpl.blocks[n.Name] = def
 	var locals func(f *frame) map[string]Value
 	if n.Scoped {
@@ -71,7 +70,7 @@ func renderBlock(r *renderer, ctx *tctx, name string, chain []*blockDef, idx int
 	if def.required {
 		return pyErr("Required block '" + name + "' not found")
 	}
-	f := &frame{r: r, ctx: ctx, slots: newSlots(def.nslots), tmpl: def.tmpl, blk: &blockCall{chain: chain, idx: idx}}
+	f := &frame{r: r, ctx: ctx, slots: newSlots(def.nslots), blk: &blockCall{chain: chain, idx: idx}}
 	return def.body(f)
 }
 

@@ -16,7 +16,6 @@ type loopObj struct {
 	// recurse renders the loop body over another iterable (recursive
 	// loops only).
 	recurse func(v Value) (Value, error)
-	s       *State
 }
 
 // TypeName is "LoopContext".
@@ -172,14 +171,14 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 		if len(items) == 0 {
 			return false, nil
 		}
-		lo := &loopObj{items: items, depth: depth, s: s}
+		lo := &loopObj{items: items, depth: depth}
 		if n.Recursive {
 			lo.recurse = func(v Value) (Value, error) {
 				if err := enter(s); err != nil {
 					return nil, err
 				}
 				defer leave(s)
-				sub := &frame{r: f.r, ctx: f.ctx, slots: newSlots(len(f.slots)), up: f.up, tmpl: f.tmpl, blk: f.blk, parent: f.parent}
+				sub := &frame{r: f.r, ctx: f.ctx, slots: newSlots(len(f.slots)), up: f.up, blk: f.blk, parent: f.parent}
 				return f.r.capture(func() error {
 					_, err := run(sub, v, depth+1)
 					return err
@@ -216,7 +215,7 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 		}
 		lf := f
 		if recursive {
-			lf = &frame{r: f.r, ctx: f.ctx, slots: newSlots(fn.nslots), up: f, tmpl: f.tmpl, blk: f.blk, parent: f.parent}
+			lf = &frame{r: f.r, ctx: f.ctx, slots: newSlots(fn.nslots), up: f, blk: f.blk, parent: f.parent}
 		}
 		ran, err := run(lf, v, 1)
 		if err != nil {

@@ -93,7 +93,7 @@ func (m *macroDef) call(up *frame, s *State, a Args) (Value, error) {
 		return nil, err
 	}
 	defer leave(s)
-	f := &frame{r: up.r, ctx: up.ctx, slots: newSlots(m.nslots), up: up, tmpl: up.tmpl, blk: up.blk}
+	f := &frame{r: up.r, ctx: up.ctx, slots: newSlots(m.nslots), up: up, blk: up.blk}
 	np := len(m.params)
 	if len(a.Pos) > np && m.varargs < 0 {
 		return nil, fmt.Errorf("macro %s takes not more than %d argument(s)", m.quoted(), np)

@@ -134,7 +134,6 @@ type frame struct {
 	ctx   *tctx
 	slots []Value
 	up    *frame // defining frame of a macro (closure variables)
-	tmpl  *Template
 	// blk is the block being rendered (for super()).
 	blk *blockCall
 	// parent is the template this one extends, once extends ran.

@@ -105,7 +105,7 @@ func (t *Template) newCtx(r *renderer, vars map[string]Value) *tctx {
 
 // run executes t's body in ctx, then the template it extends, if any.
 func (t *Template) run(r *renderer, ctx *tctx) error {
-	f := &frame{r: r, ctx: ctx, slots: newSlots(t.nslots), tmpl: t}
+	f := &frame{r: r, ctx: ctx, slots: newSlots(t.nslots)}
 	if err := t.body(f); err != nil {
 		if err == errBreak || err == errContinue {
 			return nil
