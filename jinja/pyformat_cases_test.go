@@ -64,6 +64,7 @@ var percentFormatCases = []formatCase{
 	{"%ld %hd %Lf", NewTuple(int64(1), int64(2), float64(3.5)), nil, "1 2 3.500000", ""},
 	{"%5%", NewTuple(int64(1)), nil, "", "unsupported format character '%' (0x25) at index 2"},
 	{"%d", math.Inf(1), nil, "", "cannot convert float infinity to integer"},
+	{"%d|%5.3i|%-25d|", NewTuple(float64(1e+20), float64(-1e+20), float64(2.5e+19)), nil, "100000000000000000000|-100000000000000000000|25000000000000000000     |", ""},
 	{"%d", math.NaN(), nil, "", "cannot convert float NaN to integer"},
 	{"%s %s", NewList([]Value{int64(1), int64(2)}), nil, "", "not enough arguments for format string"},
 	{"%s", NewList([]Value{int64(1), int64(2)}), nil, "[1, 2]", ""},
