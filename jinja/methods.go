@@ -43,8 +43,3 @@ func noArgs(name string, a Args) error {
 	}
 	return nil
 }
-
-// iterArg returns the items of an iterable argument.
-func iterArg(v Value) ([]Value, error) {
-	return Iterate(v)
-}

@@ -72,7 +72,7 @@ func listMethod(l *List, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			items, err := iterArg(p[0])
+			items, err := Iterate(p[0])
 			if err != nil {
 				return nil, err
 			}
