@@ -69,3 +69,28 @@ func nest(depth int) Value {
 	}
 	return v
 }
+
+// A small list holding one big string many times has a huge text: the
+// filters that print a value check its size before building the text.
+func TestFilterBoundsSharedValues(t *testing.T) {
+	big := strings.Repeat("x", 100_000)
+	items := make([]Value, 1000)
+	for i := range items {
+		items[i] = big
+	}
+	v := NewList([]Value{NewList(items)})
+	for _, name := range []string{"string", "upper", "center", "pprint", "tojson", "join", "escape", "indent", "replace", "format", "urlize", "wordwrap", "trim"} {
+		a := Args{}
+		if name == "replace" {
+			a.Pos = []Value{"a", "b"}
+		}
+		start := time.Now()
+		_, err := builtinFilters()[name](testState(), v, a)
+		if !errors.Is(err, ErrValueLimit) {
+			t.Errorf("%s: %v, want the value limit", name, err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s: took %v", name, d)
+		}
+	}
+}

@@ -48,7 +48,7 @@ func strFilter(name string, f func(string) string) FilterFunc {
 		if err := noArgs(name, a); err != nil {
 			return nil, err
 		}
-		str, err := Str(v)
+		str, err := boundedStr(s, name, v)
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +108,7 @@ func filterCenter(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "center", v)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func filterTrim(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "trim", v)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func filterReplace(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "replace", v)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func filterIndent(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "indent", v)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +287,7 @@ func filterTruncate(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "truncate", v)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ func filterWordcount(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("wordcount", a); err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "wordcount", v)
 	if err != nil {
 		return nil, err
 	}
@@ -398,7 +398,7 @@ func filterEscape(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("escape", a); err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "escape", v)
 	if err != nil {
 		return nil, err
 	}
@@ -414,12 +414,12 @@ func filterString(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("string", a); err != nil {
 		return nil, err
 	}
-	return Str(v)
+	return boundedStr(s, "string", v)
 }
 
 // filterFormat is format(*args, **kwargs): value % args.
 func filterFormat(s *State, v Value, a Args) (Value, error) {
-	str, err := Str(v)
+	str, err := boundedStr(s, "format", v)
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +442,7 @@ func filterStriptags(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("striptags", a); err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "striptags", v)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "wordwrap", v)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +306,7 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 			pairs = append(pairs, [2]Value{p.Items[0], p.Items[1]})
 		}
 	default:
-		str, err := Str(v)
+		str, err := boundedStr(s, "urlencode", v)
 		if err != nil {
 			return nil, err
 		}
@@ -314,11 +314,11 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 	}
 	var b strings.Builder
 	for i, p := range pairs {
-		k, err := Str(p[0])
+		k, err := boundedStr(s, "urlencode", p[0])
 		if err != nil {
 			return nil, err
 		}
-		val, err := Str(p[1])
+		val, err := boundedStr(s, "urlencode", p[1])
 		if err != nil {
 			return nil, err
 		}
@@ -352,7 +352,7 @@ func filterUrlize(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "urlize", v)
 	if err != nil {
 		return nil, err
 	}
