@@ -55,7 +55,7 @@ func TestFilterBounds(t *testing.T) {
 		if !errors.Is(err, ErrValueLimit) {
 			t.Errorf("%s: got %T, %v; want the value limit", c.name, got, err)
 		}
-		if d > time.Second { // milliseconds of CPU; generous for a loaded machine
+		if d > 3*time.Second { // milliseconds of CPU; generous for a loaded machine
 			t.Errorf("%s: took %v", c.name, d)
 		}
 	}
@@ -89,7 +89,7 @@ func TestFilterBoundsSharedValues(t *testing.T) {
 		if !errors.Is(err, ErrValueLimit) {
 			t.Errorf("%s: %v, want the value limit", name, err)
 		}
-		if d := time.Since(start); d > time.Second {
+		if d := time.Since(start); d > 3*time.Second { // generous for a loaded machine
 			t.Errorf("%s: took %v", name, d)
 		}
 	}
