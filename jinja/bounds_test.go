@@ -36,6 +36,7 @@ func TestFilterBounds(t *testing.T) {
 		{"tojson", NewList([]Value{int64(1)}), []Value{int64(2_000_000_000)}, nil},
 		{"tojson", nest(5000), []Value{strings.Repeat(" ", 1000)}, nil},
 		{"list", strings.Repeat("x", 200_000), nil, nil},
+		{"wordwrap", strings.Repeat("\n", 100_000), nil, []KwArg{{"wrapstring", strings.Repeat("-", 1000)}}},
 		{"truncate", "x", []Value{int64(1) << 62}, nil},
 	}
 	for _, c := range cases {
@@ -92,5 +93,18 @@ func TestFilterBoundsSharedValues(t *testing.T) {
 		if d := time.Since(start); d > 3*time.Second { // generous for a loaded machine
 			t.Errorf("%s: took %v", name, d)
 		}
+	}
+}
+
+// The size checks are exact: blank lines are not indented, so many of them
+// make a result no larger than the input.
+func TestIndentBlankLinesWithinLimit(t *testing.T) {
+	s := testState()
+	s.limits.MaxValueBytes = 1 << 20
+	in := strings.Repeat("\n", 1<<19) + "a"
+	got, err := filterIndent(s, in, Args{Pos: []Value{int64(8)}})
+	// Python: len(("\n" * 2**19 + "a")|indent(8)) == 2**19 + 9
+	if err != nil || len(got.(string)) != 1<<19+9 {
+		t.Errorf("indent: %v", err)
 	}
 }

@@ -192,32 +192,35 @@ func filterReplace(s *State, v Value, a Args) (Value, error) {
 	return strings.Replace(str, old, repl, n), nil
 }
 
-// strLines is Python's str.splitlines() (without keepends).
-func strLines(s string) []string {
-	var out []string
-	start := 0
+// eachLine calls fn with each line of Python's s.splitlines() (without
+// keepends), in order, without building the list.
+func eachLine(s string, fn func(i int, line string) error) error {
+	start, n := 0, 0
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(s[i:])
+		end := i
 		switch r {
 		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
-			out = append(out, s[start:i])
-			i += n
-			start = i
+			i += size
 		case '\r':
-			out = append(out, s[start:i])
-			i += n
+			i += size
 			if i < len(s) && s[i] == '\n' {
 				i++
 			}
-			start = i
 		default:
-			i += n
+			i += size
+			continue
 		}
+		if err := fn(n, s[start:end]); err != nil {
+			return err
+		}
+		n++
+		start = i
 	}
 	if start < len(s) {
-		out = append(out, s[start:])
+		return fn(n, s[start:])
 	}
-	return out
+	return nil
 }
 
 // filterIndent is indent(width=4, first=False, blank=False).
@@ -255,20 +258,32 @@ func filterIndent(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := strLines(str + "\n")
-	// Upper bound of the result: every line indented plus newlines.
-	if len(ind) > 0 && len(lines)+1 > (maxInt-len(str))/len(ind) {
-		return nil, s.CheckBytes("indent", -1)
+	text := str + "\n" // Jinja2's quirk for splitlines
+	// The exact size of the result first: blank lines are not indented
+	// unless blank is set, the first line only when first is.
+	size := 0
+	if first {
+		size = len(ind)
 	}
-	if err := s.CheckBytes("indent", len(str)+(len(lines)+1)*(len(ind)+1)); err != nil {
+	_ = eachLine(text, func(i int, line string) error {
+		size += len(line)
+		if i > 0 {
+			size++
+			if blank || line != "" {
+				size += len(ind)
+			}
+		}
+		return nil
+	})
+	if err := s.CheckBytes("indent", size); err != nil {
 		return nil, err
 	}
 	var b strings.Builder
-	b.Grow(len(str) + (len(lines)+1)*(len(ind)+1))
+	b.Grow(size)
 	if first {
 		b.WriteString(ind)
 	}
-	for i, line := range lines {
+	_ = eachLine(text, func(i int, line string) error {
 		if i > 0 {
 			b.WriteByte('\n')
 			if blank || line != "" {
@@ -276,7 +291,8 @@ func filterIndent(s *State, v Value, a Args) (Value, error) {
 			}
 		}
 		b.WriteString(line)
-	}
+		return nil
+	})
 	return b.String(), nil
 }
 

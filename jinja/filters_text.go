@@ -41,15 +41,21 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	}
 	var out strings.Builder
 	w := textWrapper{width: width, breakLong: breakLong, hyphens: hyphens}
-	for i, line := range strLines(str) {
+	err = eachLine(str, func(i int, line string) error {
 		if err := s.Tick(); err != nil {
-			return nil, err
+			return err
 		}
 		if i > 0 {
+			if len(wrapstring) > maxInt-out.Len() {
+				return s.CheckBytes("wordwrap", -1)
+			}
+			if err := s.CheckBytes("wordwrap", out.Len()+len(wrapstring)); err != nil {
+				return err
+			}
 			out.WriteString(wrapstring)
 		}
 		first := true
-		err := w.wrap([]rune(line), func(l []rune) error {
+		return w.wrap([]rune(line), func(l []rune) error {
 			n := len(string(l))
 			if !first {
 				n += len(wrapstring)
@@ -67,9 +73,9 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 			out.WriteString(string(l))
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out.String(), nil
 }
