@@ -289,6 +289,21 @@ func urlQuote(str string, forQS bool) string {
 	return b.String()
 }
 
+// quotedLen is len(urlQuote(str, forQS)).
+func quotedLen(str string, forQS bool) int {
+	n := len(str)
+	for i := 0; i < len(str); i++ {
+		c := str[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '_', c == '.', c == '-', c == '~', c == '/' && !forQS, c == ' ' && forQS:
+		default:
+			n += 2
+		}
+	}
+	return n
+}
+
 // filterURLEncode is urlencode: a string quoted for a URL path, or a dict
 // or iterable of pairs as a query string.
 func filterURLEncode(s *State, v Value, a Args) (Value, error) {
@@ -298,7 +313,7 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 	var pairs [][2]Value
 	switch x := v.(type) {
 	case string:
-		if err := s.CheckBytes("urlencode", len(x)*3); err != nil {
+		if err := s.CheckBytes("urlencode", quotedLen(x, false)); err != nil {
 			return nil, err
 		}
 		return urlQuote(x, false), nil
@@ -319,6 +334,9 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := s.CheckBytes("urlencode", quotedLen(str, false)); err != nil {
+			return nil, err
+		}
 		return urlQuote(str, false), nil
 	}
 	var b strings.Builder
@@ -331,7 +349,7 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.CheckBytes("urlencode", b.Len()+3*(len(k)+len(val))+2); err != nil {
+		if err := s.CheckBytes("urlencode", b.Len()+quotedLen(k, true)+quotedLen(val, true)+2); err != nil {
 			return nil, err
 		}
 		if i > 0 {
