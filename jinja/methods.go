@@ -28,15 +28,18 @@ func optIntArg(v Value, def int64) (int64, error) {
 	return intArg(v)
 }
 
+// intArgOr is an optional int argument that must be an int when given.
+func intArgOr(v Value, def int64) (int64, error) {
+	if IsMissing(v) {
+		return def, nil
+	}
+	return intArg(v)
+}
+
 // noArgs checks that a method taking no argument got none.
 func noArgs(name string, a Args) error {
 	if len(a.Pos) > 0 || len(a.Kw) > 0 {
 		return fmt.Errorf("%s() takes no arguments (%d given)", name, len(a.Pos)+len(a.Kw))
 	}
 	return nil
-}
-
-// iterArg returns the items of an iterable argument.
-func iterArg(v Value) ([]Value, error) {
-	return Iterate(v)
 }

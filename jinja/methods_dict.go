@@ -104,6 +104,27 @@ func dictMethod(d *Dict, name string) *Func {
 			}
 			return nil, nil
 		})
+	case "clear":
+		return boundMethod(name, func(s *State, a Args) (Value, error) {
+			if err := noArgs("dict."+name, a); err != nil {
+				return nil, err
+			}
+			*d = *NewDict(0)
+			return nil, nil
+		})
+	case "popitem":
+		return boundMethod(name, func(s *State, a Args) (Value, error) {
+			if err := noArgs("dict."+name, a); err != nil {
+				return nil, err
+			}
+			n := d.Len()
+			if n == 0 {
+				return nil, errors.New("KeyError: 'popitem(): dictionary is empty'")
+			}
+			k, v := d.keys[n-1], d.vals[n-1]
+			d.Delete(k)
+			return NewTuple(k, v), nil
+		})
 	case "copy":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
 			if err := noArgs("dict."+name, a); err != nil {

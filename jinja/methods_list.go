@@ -72,7 +72,7 @@ func listMethod(l *List, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			items, err := iterArg(p[0])
+			items, err := Iterate(p[0])
 			if err != nil {
 				return nil, err
 			}
@@ -106,7 +106,7 @@ func listMethod(l *List, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			i, err := optIntArg(p[0], -1)
+			i, err := intArgOr(p[0], -1)
 			if err != nil {
 				return nil, err
 			}
@@ -170,6 +170,14 @@ func listMethod(l *List, name string) *Func {
 				return nil, err
 			}
 			return NewList(slices.Clone(l.Items)), nil
+		})
+	case "clear":
+		return boundMethod(name, func(s *State, a Args) (Value, error) {
+			if err := noArgs("list."+name, a); err != nil {
+				return nil, err
+			}
+			l.Items = l.Items[:0]
+			return nil, nil
 		})
 	}
 	return nil

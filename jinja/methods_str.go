@@ -47,11 +47,11 @@ func strMethod(x, name string) *Func {
 			if err != nil {
 				return nil, err
 			}
-			keep, err := Truth(Or(p[0], false))
+			keep, err := intArgOr(p[0], 0)
 			if err != nil {
 				return nil, err
 			}
-			lines := splitLines(x, keep)
+			lines := splitLines(x, keep != 0)
 			if err := s.CheckItems(name, len(lines)); err != nil {
 				return nil, err
 			}
@@ -116,6 +116,44 @@ func strMethod(x, name string) *Func {
 	case "format":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
 			return StrFormat(s, x, a)
+		})
+	case "casefold":
+		return boundMethod(name, func(s *State, a Args) (Value, error) {
+			if err := noArgs("str."+name, a); err != nil {
+				return nil, err
+			}
+			low, err := caseMap(s, "lower", x)
+			if err != nil {
+				return nil, err
+			}
+			return strings.ReplaceAll(low.(string), "ß", "ss"), nil
+		})
+	case "removeprefix", "removesuffix":
+		return boundMethod(name, func(s *State, a Args) (Value, error) {
+			p, err := a.Bind(name, 1, "fix")
+			if err != nil {
+				return nil, err
+			}
+			fix, err := strArg(p[0], name+"() argument ")
+			if err != nil {
+				return nil, err
+			}
+			if name == "removeprefix" {
+				return strings.TrimPrefix(x, fix), nil
+			}
+			return strings.TrimSuffix(x, fix), nil
+		})
+	case "expandtabs":
+		return boundMethod(name, func(s *State, a Args) (Value, error) {
+			p, err := a.Bind(name, 0, "tabsize")
+			if err != nil {
+				return nil, err
+			}
+			size, err := intArgOr(p[0], 8)
+			if err != nil {
+				return nil, err
+			}
+			return expandTabs(s, x, size)
 		})
 	}
 	return nil
@@ -280,7 +318,7 @@ func strStrip(name, x string, chars Value) (Value, error) {
 }
 
 func strSplit(s *State, name, x string, sepV, maxV Value) (Value, error) {
-	max, err := optIntArg(maxV, -1)
+	max, err := intArgOr(maxV, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -458,7 +496,7 @@ func strReplace(s *State, x string, oldV, newV, countV Value) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	count, err := optIntArg(countV, -1)
+	count, err := intArgOr(countV, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -687,4 +725,56 @@ func strPartition(name, x string, sepV Value) (Value, error) {
 		return NewTuple(x[:i], sep, x[i+len(sep):]), nil
 	}
 	return NewTuple("", "", x), nil
+}
+
+// expandTabs is Python's str.expandtabs: each tab becomes the spaces up to
+// the next multiple of size columns; newlines reset the column. The size
+// of the result is computed, and checked, before it is built.
+func expandTabs(s *State, x string, size int64) (Value, error) {
+	if strings.IndexByte(x, '\t') < 0 {
+		return x, nil
+	}
+	var total, col int64
+	for _, r := range x {
+		switch r {
+		case '\t':
+			if size > 0 {
+				n := size - col%size
+				total += n
+				col += n
+			}
+		case '\n', '\r':
+			total++
+			col = 0
+		default:
+			total += int64(utf8.RuneLen(r))
+			col++
+		}
+		if total > int64(s.limits.MaxValueBytes) {
+			return nil, s.CheckBytes("expandtabs", -1)
+		}
+	}
+	if err := s.CheckBytes("expandtabs", int(total)); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.Grow(int(total))
+	col = 0
+	for _, r := range x {
+		switch r {
+		case '\t':
+			if size > 0 {
+				n := size - col%size
+				b.WriteString(strings.Repeat(" ", int(n)))
+				col += n
+			}
+		case '\n', '\r':
+			b.WriteRune(r)
+			col = 0
+		default:
+			b.WriteRune(r)
+			col++
+		}
+	}
+	return b.String(), nil
 }

@@ -74,6 +74,8 @@ func TestMethodsRespectBudget(t *testing.T) {
 		{NewList(make([]Value, 60)), "extend", []Value{NewList(make([]Value, 60))}},
 		{NewList(make([]Value, 100)), "insert", []Value{int64(0), int64(1)}},
 		{"{:99999999}", "format", []Value{int64(1)}},
+		{"\t\t", "expandtabs", []Value{int64(9223372036854775807)}},
+		{strings.Repeat("\t", 1000), "expandtabs", []Value{int64(1000)}},
 	} {
 		if err := call(c.recv, c.name, c.args...); !errors.Is(err, ErrValueLimit) {
 			t.Errorf("%.20s.%s: %v; want the value limit", Repr(c.recv), c.name, err)

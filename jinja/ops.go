@@ -163,9 +163,7 @@ func powInt(x, y int64) (Value, error) {
 			continue
 		}
 		if base == -1 {
-			if e&1 == 0 {
-				base = 1
-			}
+			base = 1
 			continue
 		}
 		v, err := mulInt(base, base)
@@ -255,10 +253,57 @@ func powFloat(x, y float64) (Value, error) {
 		return nil, errors.New("complex numbers are not supported (negative number raised to a fractional power)")
 	}
 	r := math.Pow(x, y)
+	if e := powExact(x, y); e != 0 {
+		r = e
+	}
 	if math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0) {
 		return nil, errors.New("(34, 'Numerical result out of range')")
 	}
 	return r, nil
+}
+
+// powExact returns x ** y correctly rounded when y is a whole or half
+// number of moderate size (computed with 256-bit floats), so that results
+// match Python's C library pow to the last digit; 0 means "not handled"
+// (math.Pow then stands, which can differ from Python in the last digit).
+func powExact(x, y float64) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) || math.IsNaN(y) || math.Abs(y) > 1024 || x == 0 || x == 1 {
+		return 0
+	}
+	y2 := y * 2
+	if y2 != math.Trunc(y2) || (x < 0 && y != math.Trunc(y)) {
+		return 0
+	}
+	const prec = 256
+	base := new(big.Float).SetPrec(prec).SetFloat64(math.Abs(x))
+	n := int64(y2)
+	if n%2 != 0 {
+		base.Sqrt(base) // a half power: sqrt(x) ** (2y)
+	} else {
+		n /= 2
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	r := new(big.Float).SetPrec(prec).SetInt64(1)
+	for ; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			r.Mul(r, base)
+		}
+		base.Mul(base, base)
+	}
+	if neg {
+		r.Quo(new(big.Float).SetPrec(prec).SetInt64(1), r)
+	}
+	f, _ := r.Float64()
+	if x < 0 && math.Mod(y, 2) != 0 {
+		f = -f
+	}
+	if f == 0 || math.IsInf(f, 0) {
+		return 0 // underflow and overflow keep math.Pow's answer
+	}
+	return f
 }
 
 func formatInt(x int64) string { return strconv.FormatInt(x, 10) }

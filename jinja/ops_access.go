@@ -182,7 +182,8 @@ func isASCII(x string) bool {
 }
 
 // SliceOf is obj[start:stop:step] for a str, list or tuple; nil parts are
-// absent. A step of 0 is an error.
+// absent. A step of 0 is an error, and so is slicing another type (Python's
+// TypeError, which Jinja2 lets through).
 func SliceOf(s *State, obj, start, stop, step Value) (Value, error) {
 	for _, v := range [...]Value{obj, start, stop, step} {
 		if u, ok := v.(Undefined); ok {
@@ -243,17 +244,13 @@ func SliceOf(s *State, obj, start, stop, step Value) (Value, error) {
 		}
 		return string(out), nil
 	}
-	return noElement(obj, sliceRepr(start, stop, step)), nil
+	// Jinja2 compiles a slice to a plain Python subscript: other types
+	// raise Python's TypeError.
+	if _, ok := obj.(*Dict); ok {
+		return nil, errors.New("unhashable type: 'slice'")
+	}
+	return nil, fmt.Errorf("'%s' object is not subscriptable", TypeName(obj))
 }
-
-// sliceRepr stands for Python's slice object in a hint.
-type sliceRepr2 struct{ start, stop, step Value }
-
-func (r sliceRepr2) Repr() string {
-	return fmt.Sprintf("slice(%s, %s, %s)", Repr(r.start), Repr(r.stop), Repr(r.step))
-}
-
-func sliceRepr(start, stop, step Value) Value { return sliceRepr2{start, stop, step} }
 
 var errSliceIndex = errors.New("slice indices must be integers or None or have an __index__ method")
 

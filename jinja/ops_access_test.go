@@ -187,3 +187,21 @@ func TestMacroAttributes(t *testing.T) {
 		t.Errorf("macro.x = %#v", got)
 	}
 }
+
+func TestSliceOfOtherTypes(t *testing.T) {
+	// Jinja2 3.1: {{ d.items()[1:2] }}, {{ 5[1:2] }}, {{ d[1:2] }}, {{ none[1:] }}.
+	s := newTestState(Limits{})
+	for _, c := range []struct {
+		obj  Value
+		want string
+	}{
+		{&List{Items: []Value{}, View: "dict_items"}, "'dict_items' object is not subscriptable"},
+		{int64(5), "'int' object is not subscriptable"},
+		{mkDict("a", int64(1)), "unhashable type: 'slice'"},
+		{nil, "'NoneType' object is not subscriptable"},
+	} {
+		if _, err := SliceOf(s, c.obj, int64(1), int64(2), nil); err == nil || err.Error() != c.want {
+			t.Errorf("%s[1:2]: %v; want %q", Repr(c.obj), err, c.want)
+		}
+	}
+}

@@ -126,9 +126,9 @@ func formatValue(s *State, v Value, spec string) (string, error) {
 		return formatString(s, x, spec)
 	case bool:
 		i, _ := seqCount(x)
-		return formatIntSpec(s, i, spec)
+		return formatIntSpec(s, i, spec, "bool")
 	case int64:
-		return formatIntSpec(s, x, spec)
+		return formatIntSpec(s, x, spec, "int")
 	case float64:
 		f, err := parseSpec(spec, "float")
 		if err != nil {
@@ -147,8 +147,14 @@ func formatString(s *State, x, spec string) (string, error) {
 	switch {
 	case f.typ != 0 && f.typ != 's':
 		return "", pyError(fmt.Sprintf("Unknown format code '%c' for object of type 'str'", f.typ))
+	case f.grouping != 0:
+		return "", pyError(fmt.Sprintf("Cannot specify '%c' with 's'.", f.grouping))
+	case f.sign == ' ':
+		return "", pyError("Space not allowed in string format specifier")
 	case f.sign != 0:
 		return "", pyError("Sign not allowed in string format specifier")
+	case f.noNegZ:
+		return "", pyError("Negative zero coercion (z) not allowed in string format specifier")
 	case f.alt:
 		return "", pyError("Alternate form (#) not allowed in string format specifier")
 	case f.align == '=' && !f.zeroPad:
@@ -177,8 +183,8 @@ func truncateRunes(x string, n int) string {
 	return x
 }
 
-func formatIntSpec(s *State, x int64, spec string) (string, error) {
-	f, err := parseSpec(spec, "int")
+func formatIntSpec(s *State, x int64, spec, tname string) (string, error) {
+	f, err := parseSpec(spec, tname)
 	if err != nil {
 		return "", err
 	}
@@ -187,10 +193,13 @@ func formatIntSpec(s *State, x int64, spec string) (string, error) {
 		return formatFloatSpec(s, float64(x), f)
 	case 0, 'd', 'n', 'b', 'o', 'x', 'X', 'c':
 	default:
-		return "", pyError(fmt.Sprintf("Unknown format code '%c' for object of type 'int'", f.typ))
+		return "", pyError(fmt.Sprintf("Unknown format code '%c' for object of type '%s'", f.typ, tname))
 	}
 	if f.prec >= 0 {
 		return "", pyError("Precision not allowed in integer format specifier")
+	}
+	if f.noNegZ {
+		return "", pyError("Negative zero coercion (z) not allowed in integer format specifier")
 	}
 	if f.typ == 'c' {
 		if f.sign != 0 {
@@ -203,7 +212,7 @@ func formatIntSpec(s *State, x int64, spec string) (string, error) {
 			return "", pyError("%c arg not in range(0x110000)")
 		}
 		if f.align == 0 {
-			f.align = '<'
+			f.align = '>'
 		}
 		return pad(s, "", string(rune(x)), f)
 	}
@@ -268,9 +277,9 @@ func signOf(neg bool, sign byte) string {
 // grouped too, as Python does.
 func groupDigits(s *State, digits string, f formatSpec, n, prefixLen int) string {
 	intEnd := len(digits)
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			if !(digits[i] >= 'a' && digits[i] <= 'f') && !(digits[i] >= 'A' && digits[i] <= 'F') {
+	if f.typ != 'x' && f.typ != 'X' {
+		for i := 0; i < len(digits); i++ {
+			if digits[i] < '0' || digits[i] > '9' {
 				intEnd = i
 				break
 			}
@@ -322,6 +331,10 @@ func formatFloatSpec(s *State, x float64, f formatSpec) (string, error) {
 	case 0:
 		if f.prec < 0 {
 			body = FormatFloat(a)
+			if f.alt && !strings.Contains(body, ".") && !math.IsInf(a, 0) && !math.IsNaN(a) {
+				m, e, _ := strings.Cut(body, "e")
+				body = m + ".e" + e
+			}
 		} else {
 			body = floatG(a, f.prec, f.alt, true)
 		}
@@ -332,7 +345,7 @@ func formatFloatSpec(s *State, x float64, f formatSpec) (string, error) {
 	default:
 		body = floatBody(a, f.typ, precOr(f.prec, 6), f.alt)
 	}
-	if f.noNegZ && neg && isZeroText(body) {
+	if f.noNegZ && neg && !math.IsInf(x, 0) && isZeroText(body) {
 		neg = false
 	}
 	if math.IsNaN(x) {
@@ -420,7 +433,10 @@ func floatG(a float64, prec int, alt, addDot0 bool) string {
 	var out string
 	if exp >= -4 && exp < limit {
 		out = strconv.FormatFloat(a, 'f', prec-1-exp, 64)
-		if !alt {
+		switch {
+		case alt && !strings.Contains(out, "."):
+			out += "."
+		case !alt:
 			out = trimZeros(out)
 		}
 		if addDot0 && !strings.Contains(out, ".") {
@@ -428,12 +444,14 @@ func floatG(a float64, prec int, alt, addDot0 bool) string {
 		}
 		return out
 	}
-	out = e
-	if !alt {
-		m, x, _ := strings.Cut(out, "e")
-		out = trimZeros(m) + "e" + x
+	m, x, _ := strings.Cut(e, "e")
+	switch {
+	case alt && !strings.Contains(m, "."):
+		m += "."
+	case !alt:
+		m = trimZeros(m)
 	}
-	return out
+	return m + "e" + x
 }
 
 // trimZeros drops trailing zeros after a decimal point, and the point.

@@ -48,28 +48,14 @@ func strFormat(s *State, format string, a Args, auto *int, depth int) (string, e
 			i += 2
 			continue
 		}
-		// A replacement field: find its matching '}'.
-		level, k := 1, i+1
-		for ; k < len(format); k++ {
-			if format[k] == '{' {
-				level++
-			} else if format[k] == '}' {
-				level--
-				if level == 0 {
-					break
-				}
-			}
+		if i+1 == len(format) {
+			return "", pyError("Single '{' encountered in format string")
 		}
-		if k >= len(format) {
-			if strings.ContainsAny(format[i+1:], ":!") {
-				return "", errors.New("unmatched '{' in format spec")
-			}
-			if i+1 == len(format) {
-				return "", pyError("Single '{' encountered in format string")
-			}
-			return "", errors.New("expected '}' before end of string")
+		name, conv, spec, k, err := parseField(format, i+1)
+		if err != nil {
+			return "", err
 		}
-		out, err := formatField(s, format[i+1:k], a, auto, depth)
+		out, err := formatField(s, name, conv, spec, a, auto, depth)
 		if err != nil {
 			return "", err
 		}
@@ -77,42 +63,74 @@ func strFormat(s *State, format string, a Args, auto *int, depth int) (string, e
 			return "", err
 		}
 		b.WriteString(out)
-		i = k + 1
+		i = k
 	}
 	return b.String(), nil
 }
 
-// formatField formats one replacement field (the text between braces).
-func formatField(s *State, field string, a Args, auto *int, depth int) (string, error) {
-	// The field name ends at the first '!' or ':' outside brackets.
-	end := len(field)
-	for j := 0; j < len(field); j++ {
-		if field[j] == '[' {
-			k := strings.IndexByte(field[j:], ']')
-			if k < 0 {
-				return "", errors.New("expected '}' before end of string")
+// parseField parses the replacement field that starts at format[i] (just
+// after its '{') as Python does: the field name up to '!', ':' or '}'
+// (brackets may hold anything), a conversion character, and a format spec
+// with balanced braces. It returns the index just past the closing '}'.
+func parseField(format string, i int) (name string, conv byte, spec string, end int, err error) {
+	start := i
+	for ; i < len(format); i++ {
+		c := format[i]
+		if c == '[' {
+			j := strings.IndexByte(format[i:], ']')
+			if j < 0 {
+				return "", 0, "", 0, errors.New("expected '}' before end of string")
 			}
-			j += k
+			i += j
 			continue
 		}
-		if field[j] == '!' || field[j] == ':' {
-			end = j
+		if c == '{' {
+			return "", 0, "", 0, errors.New("unexpected '{' in field name")
+		}
+		if c == '}' || c == ':' || c == '!' {
 			break
 		}
 	}
-	name, rest := field[:end], field[end:]
-	conv := byte(0)
-	if strings.HasPrefix(rest, "!") {
-		if len(rest) < 2 || rest[1] == ':' {
-			return "", errors.New("unmatched '{' in format spec")
+	if i >= len(format) {
+		return "", 0, "", 0, errors.New("expected '}' before end of string")
+	}
+	name = format[start:i]
+	if format[i] == '!' {
+		i++
+		if i >= len(format) {
+			return "", 0, "", 0, errors.New("end of string while looking for conversion specifier")
 		}
-		conv = rest[1]
-		rest = rest[2:]
-		if rest != "" && rest[0] != ':' {
-			return "", errors.New("expected ':' after conversion specifier")
+		conv = format[i]
+		i++
+		if i >= len(format) {
+			return "", 0, "", 0, errors.New("unmatched '{' in format spec")
+		}
+		if format[i] != ':' && format[i] != '}' {
+			return "", 0, "", 0, errors.New("expected ':' after conversion specifier")
 		}
 	}
-	spec := strings.TrimPrefix(rest, ":")
+	if format[i] == '}' {
+		return name, conv, "", i + 1, nil
+	}
+	// A format spec: up to the '}' that balances the field's '{'.
+	i++
+	specStart, level := i, 1
+	for ; i < len(format); i++ {
+		switch format[i] {
+		case '{':
+			level++
+		case '}':
+			level--
+			if level == 0 {
+				return name, conv, format[specStart:i], i + 1, nil
+			}
+		}
+	}
+	return "", 0, "", 0, errors.New("unmatched '{' in format spec")
+}
+
+// formatField formats one replacement field.
+func formatField(s *State, name string, conv byte, spec string, a Args, auto *int, depth int) (string, error) {
 	v, err := fieldValue(s, name, a, auto)
 	if err != nil {
 		return "", err

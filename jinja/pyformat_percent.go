@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -229,7 +230,9 @@ func percentOne(s *State, c byte, arg Value, f formatSpec) (string, error) {
 			case math.IsNaN(v):
 				return "", errors.New("cannot convert float NaN to integer")
 			case v >= 9223372036854775808.0 || v < -9223372036854775808.0:
-				return "", errIntOverflow
+				// Python prints the float's exact integer value.
+				digits := strconv.FormatFloat(math.Abs(math.Trunc(v)), 'f', 0, 64)
+				return percentDigits(s, v < 0, "", digits, f)
 			}
 			x = int64(v)
 		default:
@@ -292,13 +295,19 @@ var errBadConversion = errors.New("unsupported format character")
 // percentInt formats an integer conversion of a %-format.
 func percentInt(s *State, x int64, c byte, f formatSpec) (string, error) {
 	prefix, digits := intDigits(x, c, f.alt)
+	return percentDigits(s, x < 0, prefix, digits, f)
+}
+
+// percentDigits lays out the digits of an integer conversion: the
+// precision pads with zeros, then the width.
+func percentDigits(s *State, neg bool, prefix, digits string, f formatSpec) (string, error) {
 	if f.prec > len(digits) {
 		if err := s.CheckBytes("%-format", f.prec); err != nil {
 			return "", err
 		}
 		digits = strings.Repeat("0", f.prec-len(digits)) + digits
 	}
-	return pad(s, signOf(x < 0, f.sign)+prefix, digits, f)
+	return pad(s, signOf(neg, f.sign)+prefix, digits, f)
 }
 
 // asciiRepr is Python's ascii() applied to a repr: characters outside ASCII
