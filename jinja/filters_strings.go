@@ -52,7 +52,14 @@ func strFilter(name string, f func(string) string) FilterFunc {
 		if err != nil {
 			return nil, err
 		}
-		return f(str), nil
+		out := f(str)
+		// Full case mappings grow a string at most threefold (e.g. ΐ).
+		if len(out) > len(str) {
+			if err := s.CheckBytes(name, len(out)); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
 	}
 }
 
