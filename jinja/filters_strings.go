@@ -12,7 +12,57 @@ func pyLower(s string) string {
 	if isASCIIString(s) {
 		return strings.ToLower(s)
 	}
-	return caseString(s, lowerSpecial, unicode.ToLower)
+	out := caseString(s, lowerSpecial, unicode.ToLower)
+	if strings.ContainsRune(s, 'Σ') {
+		out = finalSigma(s, out)
+	}
+	return out
+}
+
+// finalSigma applies Python's Final_Sigma rule to lower, the lower case of
+// s: a capital sigma after a cased letter and not before one becomes ς.
+func finalSigma(s, lower string) string {
+	src := []rune(s)
+	dst := []rune(lower)
+	if len(src) != len(dst) {
+		return lower // a special mapping changed the length: leave it
+	}
+	for i, r := range src {
+		if r != 'Σ' {
+			continue
+		}
+		before := false
+		for j := i - 1; j >= 0; j-- {
+			if !isCaseIgnorable(src[j]) {
+				before = isCasedRune(src[j])
+				break
+			}
+		}
+		after := false
+		for j := i + 1; j < len(src); j++ {
+			if !isCaseIgnorable(src[j]) {
+				after = isCasedRune(src[j])
+				break
+			}
+		}
+		if before && !after {
+			dst[i] = 'ς'
+		}
+	}
+	return string(dst)
+}
+
+func isCasedRune(r rune) bool {
+	return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
+}
+
+// isCaseIgnorable approximates Unicode's Case_Ignorable property.
+func isCaseIgnorable(r rune) bool {
+	switch r {
+	case '\'', '.', ':', '^', '`', 0xb7, 0x2019:
+		return true
+	}
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
 }
 
 // pyUpper is Python's str.upper.
@@ -88,19 +138,26 @@ func isTitleSep(r rune) bool {
 func title(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	start := true
-	for _, r := range s {
+	// Split as _word_beginning_split_re.split does: separator runs and the
+	// words between them; each word is item[0].upper() + item[1:].lower().
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		if isTitleSep(r) {
 			b.WriteRune(r)
-			start = true
+			i += n
 			continue
 		}
-		if start {
-			b.WriteString(pyUpper(string(r))) // item[0].upper(), not title case
-			start = false
-		} else {
-			b.WriteString(pyLower(string(r)))
+		j := i + n
+		for j < len(s) {
+			r2, n2 := utf8.DecodeRuneInString(s[j:])
+			if isTitleSep(r2) {
+				break
+			}
+			j += n2
 		}
+		b.WriteString(pyUpper(s[i : i+n]))
+		b.WriteString(pyLower(s[i+n : j]))
+		i = j
 	}
 	return b.String()
 }
