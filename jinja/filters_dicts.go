@@ -166,7 +166,7 @@ func filterXMLAttr(s *State, v Value, a Args) (Value, error) {
 		}) {
 			return nil, fmt.Errorf("invalid character in attribute name: %s", Repr(key))
 		}
-		str, err := Str(val)
+		str, err := boundedStr(s, "xmlattr", val)
 		if err != nil {
 			return nil, err
 		}

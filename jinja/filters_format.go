@@ -264,6 +264,9 @@ func filterPprint(s *State, v Value, a Args) (Value, error) {
 	if _, ok := v.(Undefined); ok {
 		return "Undefined", nil // repr of an undefined value does not fail
 	}
+	if err := s.CheckBytes("pprint", reprBound(v, s.limits.MaxValueBytes)); err != nil {
+		return nil, err
+	}
 	var b strings.Builder
 	if err := pformat(s, &b, v, 0, 0, 0); err != nil {
 		return nil, err
@@ -271,66 +274,72 @@ func filterPprint(s *State, v Value, a Args) (Value, error) {
 	return b.String(), nil
 }
 
-// pyRepr is repr with dicts' keys sorted, as pprint prints them.
-func pyRepr(v Value) (string, error) {
+// writePyRepr writes repr(v) with dicts' keys sorted, as pprint prints
+// it, and reports false as soon as the text passes max bytes.
+func writePyRepr(b *strings.Builder, v Value, max int) bool {
 	switch x := v.(type) {
 	case *Dict:
-		keys, vals, err := sortedItems(x)
-		if err != nil {
-			return "", err
-		}
-		var b strings.Builder
+		keys, vals := sortedItems(x)
 		b.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			ks, err := pyRepr(k)
-			if err != nil {
-				return "", err
+			if !writePyRepr(b, k, max) {
+				return false
 			}
-			vs, err := pyRepr(vals[i])
-			if err != nil {
-				return "", err
+			b.WriteString(": ")
+			if !writePyRepr(b, vals[i], max) {
+				return false
 			}
-			b.WriteString(ks + ": " + vs)
 		}
 		b.WriteByte('}')
-		return b.String(), nil
 	case *List:
 		if x.View != "" {
-			return Repr(x), nil
+			b.WriteString(Repr(x))
+			break
 		}
-		parts := make([]string, len(x.Items))
-		for i, it := range x.Items {
-			r, err := pyRepr(it)
-			if err != nil {
-				return "", err
-			}
-			parts[i] = r
-		}
+		open, closing := "[", "]"
 		if x.Tuple {
-			if len(parts) == 1 {
-				return "(" + parts[0] + ",)", nil
+			open, closing = "(", ")"
+			if len(x.Items) == 1 {
+				closing = ",)"
 			}
-			return "(" + strings.Join(parts, ", ") + ")", nil
 		}
-		return "[" + strings.Join(parts, ", ") + "]", nil
+		b.WriteString(open)
+		for i, it := range x.Items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if !writePyRepr(b, it, max) {
+				return false
+			}
+		}
+		b.WriteString(closing)
 	case *Group:
-		return pyRepr(x.Tuple())
+		return writePyRepr(b, x.Tuple(), max)
+	default:
+		b.WriteString(Repr(v))
 	}
-	return Repr(v), nil
+	return b.Len() <= max
+}
+
+// pyRepr is repr(v) as pprint prints it.
+func pyRepr(v Value) string {
+	var b strings.Builder
+	writePyRepr(&b, v, maxInt)
+	return b.String()
 }
 
 // sortedItems returns a dict's items sorted by key (pprint's order).
-func sortedItems(d *Dict) ([]Value, []Value, error) {
+func sortedItems(d *Dict) ([]Value, []Value) {
 	keys, vals := d.Keys(), d.Values()
 	if err := sortKeys(vals, keys, false); err != nil {
 		// pprint falls back to ordering by type name then value; keep
 		// insertion order for keys that do not compare.
-		return d.Keys(), d.Values(), nil
+		return d.Keys(), d.Values()
 	}
-	return keys, vals, nil
+	return keys, vals
 }
 
 // pformat writes pprint.pformat(v) (width 80) at the given indent, with
@@ -340,12 +349,12 @@ func pformat(s *State, b *strings.Builder, v Value, indent, allowance, level int
 	if err := s.CheckBytes("pprint", b.Len()); err != nil {
 		return err
 	}
-	rep, err := pyRepr(v)
-	if err != nil {
-		return err
-	}
-	if runeLen(rep) <= 80-indent-allowance {
-		b.WriteString(rep)
+	// Only a repr of at most 4 bytes per column can fit: stop building it
+	// past that.
+	width := 80 - indent - allowance
+	var rb strings.Builder
+	if writePyRepr(&rb, v, 4*max(width, 0)) && runeLen(rb.String()) <= width {
+		b.WriteString(rb.String())
 		return nil
 	}
 	if g, ok := v.(*Group); ok {
@@ -356,10 +365,10 @@ func pformat(s *State, b *strings.Builder, v Value, indent, allowance, level int
 	case *Dict:
 		b.WriteByte('{')
 		if x.Len() > 0 {
-			keys, vals, _ := sortedItems(x)
+			keys, vals := sortedItems(x)
 			indent++
 			for i, k := range keys {
-				kr, _ := pyRepr(k)
+				kr := pyRepr(k)
 				b.WriteString(kr + ": ")
 				last := 1
 				if i == len(keys)-1 {
@@ -406,7 +415,7 @@ func pformat(s *State, b *strings.Builder, v Value, indent, allowance, level int
 		pformatString(b, x, indent, allowance, level)
 		return nil
 	}
-	b.WriteString(rep)
+	b.WriteString(pyRepr(v))
 	return nil
 }
 

@@ -86,3 +86,15 @@ func FuzzTextFilters(f *testing.F) {
 func strip(s string) string {
 	return strings.Join(strings.FieldsFunc(s, isPySpace), "")
 }
+
+// FuzzQuotedLen checks the size urlencode reserves against what it writes.
+func FuzzQuotedLen(f *testing.F) {
+	f.Add("a b/c?d=é")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, qs := range []bool{false, true} {
+			if got, want := quotedLen(s, qs), len(urlQuote(s, qs)); got != want {
+				t.Errorf("quotedLen(%q, %v) = %d, want %d", s, qs, got, want)
+			}
+		}
+	})
+}

@@ -125,7 +125,7 @@ func filterJoin(s *State, v Value, a Args) (Value, error) {
 	}
 	sep := ""
 	if !IsMissing(p[0]) {
-		if sep, err = Str(p[0]); err != nil {
+		if sep, err = boundedStr(s, "join", p[0]); err != nil {
 			return nil, err
 		}
 	}
@@ -156,7 +156,7 @@ func filterJoin(s *State, v Value, a Args) (Value, error) {
 				return nil, err
 			}
 		}
-		str, err := Str(it)
+		str, err := boundedStr(s, "join", it)
 		if err != nil {
 			return nil, err
 		}

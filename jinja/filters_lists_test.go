@@ -1,6 +1,9 @@
 package jinja
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // Expected values from Python Jinja2 3.1 (iterators it returns made lists).
 var listFilterCases = []filterCase{
@@ -128,5 +131,36 @@ func TestGroupbyGroups(t *testing.T) {
 	j, err := filterTojson(s, got, Args{})
 	if err != nil || j != `[["CA", [{"c": "CA", "n": 2}]], ["NY", [{"c": "NY", "n": 1}, {"c": "ny", "n": 3}]]]` {
 		t.Errorf("tojson = %v, %v", j, err)
+	}
+}
+
+// random picks one of the items (not deterministically, as in Jinja2).
+func TestRandomFilter(t *testing.T) {
+	s := testState()
+	items := NewList([]Value{int64(1), int64(2), int64(3)})
+	for range 20 {
+		got, err := filterRandom(s, items, Args{})
+		if err != nil || !Equal(got, int64(1)) && !Equal(got, int64(2)) && !Equal(got, int64(3)) {
+			t.Fatalf("random = %v, %v", got, err)
+		}
+	}
+	if got, err := filterRandom(s, NewList(nil), Args{}); err != nil || TypeName(got) != "StrictUndefined" {
+		t.Errorf("random([]) = %v, %v; want undefined", got, err)
+	}
+	if got, err := filterRandom(s, "é", Args{}); err != nil || got != "é" {
+		t.Errorf("random('é') = %v, %v", got, err)
+	}
+}
+
+// map, select and reject name filters and tests at run time; an unknown
+// name is ErrUnknownFilter.
+func TestMapSelectUnknownNames(t *testing.T) {
+	s := testState()
+	items := NewList([]Value{int64(1)})
+	if _, err := filterMap(s, items, Args{Pos: []Value{"nope"}}); !errors.Is(err, ErrUnknownFilter) || err.Error() != "No filter named 'nope'." {
+		t.Errorf("map: %v", err)
+	}
+	if _, err := selectFilter(true, false)(s, items, Args{Pos: []Value{"nope"}}); !errors.Is(err, ErrUnknownFilter) || err.Error() != "No test named 'nope'." {
+		t.Errorf("select: %v", err)
 	}
 }

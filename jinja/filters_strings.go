@@ -12,7 +12,57 @@ func pyLower(s string) string {
 	if isASCIIString(s) {
 		return strings.ToLower(s)
 	}
-	return caseString(s, lowerSpecial, unicode.ToLower)
+	out := caseString(s, lowerSpecial, unicode.ToLower)
+	if strings.ContainsRune(s, 'Σ') {
+		out = finalSigma(s, out)
+	}
+	return out
+}
+
+// finalSigma applies Python's Final_Sigma rule to lower, the lower case of
+// s: a capital sigma after a cased letter and not before one becomes ς.
+func finalSigma(s, lower string) string {
+	src := []rune(s)
+	dst := []rune(lower)
+	if len(src) != len(dst) {
+		return lower // a special mapping changed the length: leave it
+	}
+	for i, r := range src {
+		if r != 'Σ' {
+			continue
+		}
+		before := false
+		for j := i - 1; j >= 0; j-- {
+			if !isCaseIgnorable(src[j]) {
+				before = isCasedRune(src[j])
+				break
+			}
+		}
+		after := false
+		for j := i + 1; j < len(src); j++ {
+			if !isCaseIgnorable(src[j]) {
+				after = isCasedRune(src[j])
+				break
+			}
+		}
+		if before && !after {
+			dst[i] = 'ς'
+		}
+	}
+	return string(dst)
+}
+
+func isCasedRune(r rune) bool {
+	return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
+}
+
+// isCaseIgnorable approximates Unicode's Case_Ignorable property.
+func isCaseIgnorable(r rune) bool {
+	switch r {
+	case '\'', '.', ':', '^', '`', 0xb7, 0x2019:
+		return true
+	}
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
 }
 
 // pyUpper is Python's str.upper.
@@ -48,11 +98,18 @@ func strFilter(name string, f func(string) string) FilterFunc {
 		if err := noArgs(name, a); err != nil {
 			return nil, err
 		}
-		str, err := Str(v)
+		str, err := boundedStr(s, name, v)
 		if err != nil {
 			return nil, err
 		}
-		return f(str), nil
+		out := f(str)
+		// Full case mappings grow a string at most threefold (e.g. ΐ).
+		if len(out) > len(str) {
+			if err := s.CheckBytes(name, len(out)); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
 	}
 }
 
@@ -81,19 +138,26 @@ func isTitleSep(r rune) bool {
 func title(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	start := true
-	for _, r := range s {
+	// Split as _word_beginning_split_re.split does: separator runs and the
+	// words between them; each word is item[0].upper() + item[1:].lower().
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		if isTitleSep(r) {
 			b.WriteRune(r)
-			start = true
+			i += n
 			continue
 		}
-		if start {
-			b.WriteString(pyUpper(string(r))) // item[0].upper(), not title case
-			start = false
-		} else {
-			b.WriteString(pyLower(string(r)))
+		j := i + n
+		for j < len(s) {
+			r2, n2 := utf8.DecodeRuneInString(s[j:])
+			if isTitleSep(r2) {
+				break
+			}
+			j += n2
 		}
+		b.WriteString(pyUpper(s[i : i+n]))
+		b.WriteString(pyLower(s[i+n : j]))
+		i = j
 	}
 	return b.String()
 }
@@ -108,7 +172,7 @@ func filterCenter(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "center", v)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +194,7 @@ func filterTrim(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "trim", v)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +214,7 @@ func filterReplace(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "replace", v)
 	if err != nil {
 		return nil, err
 	}
@@ -192,32 +256,35 @@ func filterReplace(s *State, v Value, a Args) (Value, error) {
 	return strings.Replace(str, old, repl, n), nil
 }
 
-// strLines is Python's str.splitlines() (without keepends).
-func strLines(s string) []string {
-	var out []string
-	start := 0
+// eachLine calls fn with each line of Python's s.splitlines() (without
+// keepends), in order, without building the list.
+func eachLine(s string, fn func(i int, line string) error) error {
+	start, n := 0, 0
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(s[i:])
+		end := i
 		switch r {
 		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
-			out = append(out, s[start:i])
-			i += n
-			start = i
+			i += size
 		case '\r':
-			out = append(out, s[start:i])
-			i += n
+			i += size
 			if i < len(s) && s[i] == '\n' {
 				i++
 			}
-			start = i
 		default:
-			i += n
+			i += size
+			continue
 		}
+		if err := fn(n, s[start:end]); err != nil {
+			return err
+		}
+		n++
+		start = i
 	}
 	if start < len(s) {
-		out = append(out, s[start:])
+		return fn(n, s[start:])
 	}
-	return out
+	return nil
 }
 
 // filterIndent is indent(width=4, first=False, blank=False).
@@ -226,7 +293,7 @@ func filterIndent(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "indent", v)
 	if err != nil {
 		return nil, err
 	}
@@ -255,20 +322,32 @@ func filterIndent(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := strLines(str + "\n")
-	// Upper bound of the result: every line indented plus newlines.
-	if len(ind) > 0 && len(lines)+1 > (maxInt-len(str))/len(ind) {
-		return nil, s.CheckBytes("indent", -1)
+	text := str + "\n" // Jinja2's quirk for splitlines
+	// The exact size of the result first: blank lines are not indented
+	// unless blank is set, the first line only when first is.
+	size := 0
+	if first {
+		size = len(ind)
 	}
-	if err := s.CheckBytes("indent", len(str)+(len(lines)+1)*(len(ind)+1)); err != nil {
+	_ = eachLine(text, func(i int, line string) error {
+		size += len(line)
+		if i > 0 {
+			size++
+			if blank || line != "" {
+				size += len(ind)
+			}
+		}
+		return nil
+	})
+	if err := s.CheckBytes("indent", size); err != nil {
 		return nil, err
 	}
 	var b strings.Builder
-	b.Grow(len(str) + (len(lines)+1)*(len(ind)+1))
+	b.Grow(size)
 	if first {
 		b.WriteString(ind)
 	}
-	for i, line := range lines {
+	_ = eachLine(text, func(i int, line string) error {
 		if i > 0 {
 			b.WriteByte('\n')
 			if blank || line != "" {
@@ -276,7 +355,8 @@ func filterIndent(s *State, v Value, a Args) (Value, error) {
 			}
 		}
 		b.WriteString(line)
-	}
+		return nil
+	})
 	return b.String(), nil
 }
 
@@ -287,7 +367,7 @@ func filterTruncate(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "truncate", v)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +439,7 @@ func filterWordcount(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("wordcount", a); err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "wordcount", v)
 	if err != nil {
 		return nil, err
 	}
@@ -398,7 +478,7 @@ func filterEscape(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("escape", a); err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "escape", v)
 	if err != nil {
 		return nil, err
 	}
@@ -414,12 +494,12 @@ func filterString(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("string", a); err != nil {
 		return nil, err
 	}
-	return Str(v)
+	return boundedStr(s, "string", v)
 }
 
 // filterFormat is format(*args, **kwargs): value % args.
 func filterFormat(s *State, v Value, a Args) (Value, error) {
-	str, err := Str(v)
+	str, err := boundedStr(s, "format", v)
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +522,7 @@ func filterStriptags(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("striptags", a); err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "striptags", v)
 	if err != nil {
 		return nil, err
 	}

@@ -90,6 +90,13 @@ var stringFilterCases = []filterCase{
 	{"xmlattr", dict("a\tb", int64(1)), []Value{}, []KwArg{}, "!ValueError"},
 	{"xmlattr", dict("a b", int64(1)), []Value{}, []KwArg{}, "' a\\xa0b=\"1\"'"},
 	{"wordwrap", "ééé-abc-def x", []Value{int64(4)}, []KwArg{}, "'éé\\né-\\nabc-\\ndef\\nx'"},
+	{"lower", "ΟΔΟΣ", []Value{}, []KwArg{}, "'οδος'"},
+	{"lower", "ΟΔΟΣ ΣΑ Σ ΑΣ.", []Value{}, []KwArg{}, "'οδος σα σ ας.'"},
+	{"lower", "ΑΣ'Β ΑΣ' Β", []Value{}, []KwArg{}, "\"ασ'β ας' β\""},
+	{"title", "ΟΔΟΣ ΟΔΟΣ", []Value{}, []KwArg{}, "'Οδος Οδος'"},
+	{"capitalize", "ΟΔΟΣ", []Value{}, []KwArg{}, "'Οδος'"},
+	{"lower", "ΑΣ́", []Value{}, []KwArg{}, "'ας́'"},
+	{"title", "ΑΣ ΟΔΟΣ-ΑΣΑ", []Value{}, []KwArg{}, "'Ασ Οδος-Ασα'"},
 }
 
 func TestStringFilters(t *testing.T) { runFilterCases(t, stringFilterCases) }

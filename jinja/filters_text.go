@@ -17,7 +17,7 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "wordwrap", v)
 	if err != nil {
 		return nil, err
 	}
@@ -39,35 +39,45 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	size := 0
-	// grow adds n bytes to the result's size, failing past the limit.
-	grow := func(n int) error {
-		if size > maxInt-n {
-			return s.CheckBytes("wordwrap", -1)
-		}
-		size += n
-		return s.CheckBytes("wordwrap", size)
-	}
-	w := textWrapper{width: width, breakLong: breakLong, hyphens: hyphens,
-		grow: func(line string) error { return grow(len(wrapstring) + len(line)) }}
-	var out []string
-	for i, line := range strLines(str) {
+	var out strings.Builder
+	w := textWrapper{width: width, breakLong: breakLong, hyphens: hyphens}
+	err = eachLine(str, func(i int, line string) error {
 		if err := s.Tick(); err != nil {
-			return nil, err
+			return err
 		}
 		if i > 0 {
-			if err := grow(len(wrapstring)); err != nil {
-				return nil, err
+			if len(wrapstring) > maxInt-out.Len() {
+				return s.CheckBytes("wordwrap", -1)
 			}
+			if err := s.CheckBytes("wordwrap", out.Len()+len(wrapstring)); err != nil {
+				return err
+			}
+			out.WriteString(wrapstring)
 		}
-		wrapped, err := w.wrap([]rune(line))
-		if err != nil {
-			return nil, err
-		}
-		// An empty paragraph joins as an empty string.
-		out = append(out, strings.Join(wrapped, wrapstring))
+		first := true
+		return w.wrap([]rune(line), func(l []rune) error {
+			n := len(string(l))
+			if !first {
+				n += len(wrapstring)
+			}
+			if n > maxInt-out.Len() {
+				return s.CheckBytes("wordwrap", -1)
+			}
+			if err := s.CheckBytes("wordwrap", out.Len()+n); err != nil {
+				return err
+			}
+			if !first {
+				out.WriteString(wrapstring)
+			}
+			first = false
+			out.WriteString(string(l))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
-	return strings.Join(out, wrapstring), nil
+	return out.String(), nil
 }
 
 // textWrapper is Python's textwrap.TextWrapper with expand_tabs=False,
@@ -76,9 +86,6 @@ type textWrapper struct {
 	width     int
 	breakLong bool
 	hyphens   bool
-	// grow, when set, is told each line before it is kept (with the size
-	// of a separator counted for it); its error stops the wrapping.
-	grow func(line string) error
 }
 
 // isWrapSpace is textwrap's whitespace set, '\t\n\x0b\x0c\r '.
@@ -102,67 +109,68 @@ func isWordPunct(r rune) bool {
 	return isWordChar(r)
 }
 
-// chunks splits text as textwrap's wordsep_re (or wordsep_simple_re when
-// hyphens is off) does.
-func (w *textWrapper) chunks(t []rune) [][]rune {
-	var out [][]rune
-	i := 0
-	for i < len(t) {
-		j := i
-		if isWrapSpace(t[i]) {
-			for j < len(t) && isWrapSpace(t[j]) {
-				j++
-			}
-			out = append(out, t[i:j])
-			i = j
-			continue
+// nextChunk returns the chunk of t starting at i, as textwrap's
+// wordsep_re (or wordsep_simple_re when hyphens is off) splits text.
+func (w *textWrapper) nextChunk(t []rune, i int) []rune {
+	j := i
+	if isWrapSpace(t[i]) {
+		for j < len(t) && isWrapSpace(t[j]) {
+			j++
 		}
-		if !w.hyphens {
-			for j < len(t) && !isWrapSpace(t[j]) {
-				j++
-			}
-			out = append(out, t[i:j])
-			i = j
-			continue
+		return t[i:j]
+	}
+	if !w.hyphens {
+		for j < len(t) && !isWrapSpace(t[j]) {
+			j++
 		}
-		// Em-dash between words: (?<=wp) -{2,} (?=\w)
-		if i > 0 && isWordPunct(t[i-1]) && t[i] == '-' {
-			k := i
+		return t[i:j]
+	}
+	// Em-dash between words: (?<=wp) -{2,} (?=\w)
+	if i > 0 && isWordPunct(t[i-1]) && t[i] == '-' {
+		k := i
+		for k < len(t) && t[k] == '-' {
+			k++
+		}
+		if k-i >= 2 && k < len(t) && isWordChar(t[k]) {
+			return t[i:k]
+		}
+	}
+	// A word, possibly hyphenated: the shortest run of non-space
+	// characters (at least one) followed by one of the endings.
+	for j = i + 1; j < len(t) && !isWrapSpace(t[j]); j++ {
+		c := t[j-1]
+		if c == '-' && w.hyphenBreak(t, j-1) {
+			break
+		}
+		// em-dash: (?<=wp)(?=-{2,}\w)
+		if isWordPunct(c) && t[j] == '-' {
+			k := j
 			for k < len(t) && t[k] == '-' {
 				k++
 			}
-			if k-i >= 2 && k < len(t) && isWordChar(t[k]) {
-				out = append(out, t[i:k])
-				i = k
-				continue
-			}
-		}
-		// A word, possibly hyphenated: the shortest run of non-space
-		// characters (at least one) followed by one of the endings.
-		j = i + 1
-		for ; j <= len(t); j++ {
-			if j == len(t) || isWrapSpace(t[j]) {
-				break // end of word
-			}
-			c := t[j-1]
-			if c == '-' && j-1 > i-0 && w.hyphenBreak(t, j-1) {
+			if k-j >= 2 && k < len(t) && isWordChar(t[k]) {
 				break
 			}
-			// em-dash: (?<=wp)(?=-{2,}\w)
-			if isWordPunct(c) && t[j] == '-' {
-				k := j
-				for k < len(t) && t[k] == '-' {
-					k++
-				}
-				if k-j >= 2 && k < len(t) && isWordChar(t[k]) {
-					break
-				}
-			}
 		}
-		out = append(out, t[i:j])
-		i = j
 	}
-	return out
+	return t[i:j]
+}
+
+// chunker yields the chunks of a text one at a time; the head chunk can be
+// cut (a long word broken across lines).
+type chunker struct {
+	w    *textWrapper
+	t    []rune
+	next int    // start of the chunk after head
+	head []rune // nil when the text is exhausted
+}
+
+func (c *chunker) pop() {
+	c.head = nil
+	if c.next < len(c.t) {
+		c.head = c.w.nextChunk(c.t, c.next)
+		c.next += len(c.head)
+	}
 }
 
 // hyphenBreak reports whether the hyphen at h ends a chunk:
@@ -188,32 +196,35 @@ func isBlank(c []rune) bool {
 	return true
 }
 
-// wrap is TextWrapper.wrap.
-func (w *textWrapper) wrap(text []rune) ([]string, error) {
+// wrap is TextWrapper.wrap, handing each line to emit as it is made.
+func (w *textWrapper) wrap(text []rune, emit func([]rune) error) error {
 	if w.width <= 0 {
-		return nil, fmt.Errorf("invalid width %d (must be > 0)", w.width)
+		return fmt.Errorf("invalid width %d (must be > 0)", w.width)
 	}
-	chunks := w.chunks(text)
-	var lines []string
-	for len(chunks) > 0 {
-		var cur [][]rune
+	c := chunker{w: w, t: text}
+	c.pop()
+	var cur [][]rune
+	var line []rune
+	lines := 0
+	for c.head != nil {
+		cur = cur[:0]
 		curLen := 0
-		if isBlank(chunks[0]) && len(lines) > 0 {
-			chunks = chunks[1:]
+		if isBlank(c.head) && lines > 0 {
+			c.pop()
 		}
-		for len(chunks) > 0 && curLen+len(chunks[0]) <= w.width {
-			cur = append(cur, chunks[0])
-			curLen += len(chunks[0])
-			chunks = chunks[1:]
+		for c.head != nil && curLen+len(c.head) <= w.width {
+			cur = append(cur, c.head)
+			curLen += len(c.head)
+			c.pop()
 		}
-		if len(chunks) > 0 && len(chunks[0]) > w.width {
+		if c.head != nil && len(c.head) > w.width {
 			spaceLeft := w.width - curLen
 			if w.width < 1 {
 				spaceLeft = 1
 			}
 			if w.breakLong {
 				end := spaceLeft
-				chunk := chunks[0]
+				chunk := c.head
 				if w.hyphens && len(chunk) > spaceLeft {
 					hy := -1
 					for k := spaceLeft - 1; k >= 0; k-- {
@@ -223,8 +234,8 @@ func (w *textWrapper) wrap(text []rune) ([]string, error) {
 						}
 					}
 					if hy > 0 {
-						for _, c := range chunk[:hy] {
-							if c != '-' {
+						for _, r := range chunk[:hy] {
+							if r != '-' {
 								end = hy + 1
 								break
 							}
@@ -232,29 +243,27 @@ func (w *textWrapper) wrap(text []rune) ([]string, error) {
 					}
 				}
 				cur = append(cur, chunk[:end])
-				chunks[0] = chunk[end:]
+				c.head = chunk[end:]
 			} else if len(cur) == 0 {
-				cur = append(cur, chunks[0])
-				chunks = chunks[1:]
+				cur = append(cur, c.head)
+				c.pop()
 			}
 		}
 		if len(cur) > 0 && isBlank(cur[len(cur)-1]) {
 			cur = cur[:len(cur)-1]
 		}
 		if len(cur) > 0 {
-			var b strings.Builder
-			for _, c := range cur {
-				b.WriteString(string(c))
+			line = line[:0]
+			for _, ch := range cur {
+				line = append(line, ch...)
 			}
-			if w.grow != nil {
-				if err := w.grow(b.String()); err != nil {
-					return nil, err
-				}
+			if err := emit(line); err != nil {
+				return err
 			}
-			lines = append(lines, b.String())
+			lines++
 		}
 	}
-	return lines, nil
+	return nil
 }
 
 // urlQuote is Jinja2's url_quote: percent-encoding of the UTF-8 bytes,
@@ -280,6 +289,21 @@ func urlQuote(str string, forQS bool) string {
 	return b.String()
 }
 
+// quotedLen is len(urlQuote(str, forQS)).
+func quotedLen(str string, forQS bool) int {
+	n := len(str)
+	for i := 0; i < len(str); i++ {
+		c := str[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '_', c == '.', c == '-', c == '~', c == '/' && !forQS, c == ' ' && forQS:
+		default:
+			n += 2
+		}
+	}
+	return n
+}
+
 // filterURLEncode is urlencode: a string quoted for a URL path, or a dict
 // or iterable of pairs as a query string.
 func filterURLEncode(s *State, v Value, a Args) (Value, error) {
@@ -289,7 +313,7 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 	var pairs [][2]Value
 	switch x := v.(type) {
 	case string:
-		if err := s.CheckBytes("urlencode", len(x)*3); err != nil {
+		if err := s.CheckBytes("urlencode", quotedLen(x, false)); err != nil {
 			return nil, err
 		}
 		return urlQuote(x, false), nil
@@ -306,23 +330,26 @@ func filterURLEncode(s *State, v Value, a Args) (Value, error) {
 			pairs = append(pairs, [2]Value{p.Items[0], p.Items[1]})
 		}
 	default:
-		str, err := Str(v)
+		str, err := boundedStr(s, "urlencode", v)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.CheckBytes("urlencode", quotedLen(str, false)); err != nil {
 			return nil, err
 		}
 		return urlQuote(str, false), nil
 	}
 	var b strings.Builder
 	for i, p := range pairs {
-		k, err := Str(p[0])
+		k, err := boundedStr(s, "urlencode", p[0])
 		if err != nil {
 			return nil, err
 		}
-		val, err := Str(p[1])
+		val, err := boundedStr(s, "urlencode", p[1])
 		if err != nil {
 			return nil, err
 		}
-		if err := s.CheckBytes("urlencode", b.Len()+3*(len(k)+len(val))+2); err != nil {
+		if err := s.CheckBytes("urlencode", b.Len()+quotedLen(k, true)+quotedLen(val, true)+2); err != nil {
 			return nil, err
 		}
 		if i > 0 {
@@ -352,7 +379,7 @@ func filterUrlize(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := Str(v)
+	str, err := boundedStr(s, "urlize", v)
 	if err != nil {
 		return nil, err
 	}
