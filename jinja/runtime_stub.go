@@ -1,7 +1,0 @@
-package jinja
-
-// templateCache holds compiled templates by name.
-type templateCache struct{}
-
-// addBuiltinGlobals adds range, dict, lipsum, cycler, joiner and namespace.
-func (e *Env) addBuiltinGlobals() {}
