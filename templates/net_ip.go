@@ -13,7 +13,7 @@ func netValue(x any) jinja.Value {
 	return x
 }
 
-// netIPAddr is ipaddr(query=''): with no query the (normalised) value when
+// netIPAddr is ipaddr(query=None): with no query the (normalised) value when
 // it is an IP address or prefix and False otherwise, else the query's
 // answer (see IPAddr).
 func netIPAddr(_ *jinja.State, v jinja.Value, a jinja.Args) (jinja.Value, error) {

@@ -4,8 +4,8 @@ import (
 	"github.com/unet-dev/unet/jinja"
 )
 
-// netInterfaceName returns canonical_interface_name(platform='') or
-// abbreviated_interface_name(platform=''), which rewrite an interface name
+// netInterfaceName returns canonical_interface_name(platform=None) or
+// abbreviated_interface_name(platform=None), which rewrite an interface name
 // with convert.
 func netInterfaceName(name string, convert func(name, platform string) (string, error)) jinja.FilterFunc {
 	return func(_ *jinja.State, v jinja.Value, a jinja.Args) (jinja.Value, error) {

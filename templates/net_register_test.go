@@ -2,6 +2,7 @@ package templates
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,9 +52,9 @@ func dict(kv ...jinja.Value) *jinja.Dict {
 // runNetCases calls each case's filter through env's registry.
 func runNetCases(t *testing.T, env *jinja.Env, cases []netCase) {
 	t.Helper()
-	for _, c := range cases {
-		name := c.filter + "(" + jinja.Repr(c.in) + ")"
-		t.Run(name, func(t *testing.T) {
+	for i, c := range cases {
+		// Named by position: the repr of a cyclic input never ends.
+		t.Run(fmt.Sprintf("%d_%s", i, c.filter), func(t *testing.T) {
 			f, ok := env.Filter(c.filter)
 			if !ok {
 				t.Fatalf("filter %s is not registered", c.filter)
