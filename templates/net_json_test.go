@@ -1,10 +1,12 @@
 package templates
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/unet-dev/unet/jinja"
 )
@@ -85,4 +87,33 @@ func TestNetJSONBounds(t *testing.T) {
 			t.Errorf("%s of deep data: %v", name, err)
 		}
 	}
+}
+
+// FuzzNetJSONString checks that to_json writes every valid string as a JSON
+// string that reads back as itself, in printable ASCII only.
+func FuzzNetJSONString(f *testing.F) {
+	for _, s := range []string{"", "a\"b\\c", "\x00\x1f\x7f", "é😀\u2028", "\ufffd"} {
+		f.Add(s)
+	}
+	env := netEnv(jinja.Limits{})
+	toJSON, _ := env.Filter("to_json")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		out, err := toJSON(jinja.NewState(t.Context(), env), s, jinja.Args{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := out.(string)
+		for i := 0; i < len(text); i++ {
+			if text[i] < 0x20 || text[i] >= 0x7f {
+				t.Fatalf("%q: byte %#x in %q", s, text[i], text)
+			}
+		}
+		var back string
+		if err := json.Unmarshal([]byte(text), &back); err != nil || back != s {
+			t.Fatalf("%q: %s reads back as %q, %v", s, text, back, err)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -51,14 +52,21 @@ func netFilter(name string, f jinja.FilterFunc) jinja.FilterFunc {
 		}
 		out, err := f(s, v, a)
 		if err != nil {
-			var ue *jinja.UndefinedError
-			if errors.As(err, &ue) {
+			if passThrough(err) {
 				return nil, err
 			}
 			return nil, fmt.Errorf("filter %s: %w", name, err)
 		}
 		return out, nil
 	}
+}
+
+// passThrough reports whether err is returned as it is: an undefined
+// value's error, or a budget's, which already say what failed.
+func passThrough(err error) bool {
+	var ue *jinja.UndefinedError
+	return errors.As(err, &ue) || errors.Is(err, jinja.ErrValueLimit) || errors.Is(err, jinja.ErrTimeLimit) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // netInput returns the input of a filter that reads text: a string as is, a

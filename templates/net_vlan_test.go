@@ -1,6 +1,8 @@
 package templates
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -95,4 +97,17 @@ func FuzzNetVLAN(f *testing.F) {
 			t.Fatalf("%q: expand(compress) = %s, %v; want %s", text, jinja.Repr(again), err, jinja.Repr(ids))
 		}
 	})
+}
+
+// TestNetVLANCancelled checks that a long VLAN list stops when the render's
+// context ends, with the context's error as it is.
+func TestNetVLANCancelled(t *testing.T) {
+	env := netEnv(jinja.Limits{})
+	expand, _ := env.Filter("vlan_expand")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := expand(jinja.NewState(ctx, env), strings.Repeat("1,", 1000), jinja.Args{})
+	if !errors.Is(err, context.Canceled) || strings.HasPrefix(err.Error(), "filter") {
+		t.Fatalf("got %v, want the context's error", err)
+	}
 }
