@@ -38,8 +38,11 @@ func netToNiceJSON(s *jinja.State, v jinja.Value, a jinja.Args) (jinja.Value, er
 
 // dumpJSON encodes v as json.dumps(v, indent=indent, sort_keys=sortKeys)
 // does with ensure_ascii; Missing or None indent is the one-line form.
+// defSort is sort_keys' default, true for to_nice_json alone.
 func dumpJSON(s *jinja.State, what string, v, indent, sortKeys jinja.Value, defSort bool) (jinja.Value, error) {
-	e := jsonEncoder{s: s, what: what}
+	// to_nice_json passes separators=(',', ': '), which also holds when
+	// its indent is None.
+	e := jsonEncoder{s: s, what: what, niceSep: defSort}
 	var err error
 	if e.sortKeys, err = argBool(sortKeys, defSort); err != nil {
 		return nil, err
@@ -79,6 +82,7 @@ type jsonEncoder struct {
 	pretty   bool   // indent given: one item per line
 	indent   string // per level
 	sortKeys bool
+	niceSep  bool  // "," between items also on one line
 	path     []any // the lists and dicts being written, to refuse cycles
 }
 
@@ -107,7 +111,7 @@ func (e *jsonEncoder) separator() error {
 	if err := e.grow(2); err != nil {
 		return err
 	}
-	if e.pretty {
+	if e.pretty || e.niceSep {
 		e.buf = append(e.buf, ',')
 	} else {
 		e.buf = append(e.buf, ", "...)

@@ -34,6 +34,7 @@ func TestNetJSON(t *testing.T) {
 		{filter: "to_nice_json", in: nested, want: "{\n    \"a\": {},\n    \"b\": [],\n    \"z\": [\n        1,\n        [\n            2,\n            3\n        ]\n    ]\n}"},
 		{filter: "to_nice_json", in: dict("b", int64(1), "a", int64(2)), args: kw("sort_keys", false), want: "{\n    \"b\": 1,\n    \"a\": 2\n}"},
 		{filter: "to_nice_json", in: list(int64(1)), args: pos(int64(1)), want: "[\n 1\n]"},
+		{filter: "to_nice_json", in: list(int64(1), dict("a", int64(2))), args: pos(nil), want: `[1,{"a": 2}]`},
 	})
 }
 
