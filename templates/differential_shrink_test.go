@@ -14,7 +14,7 @@ import (
 // Shrinking counterexamples and storing them as regression cases.
 
 // maxShrinkTries bounds the renders spent shrinking one counterexample.
-const maxShrinkTries = 3000
+const maxShrinkTries = 1500
 
 // shrinker reduces a case while the engines keep disagreeing in the same way.
 type shrinker struct {
@@ -35,66 +35,74 @@ func (s *shrinker) differs(c *diffCase) (jinja2Result, unetResult, bool) {
 	return py, un, compareResults(py, un) == s.kind
 }
 
-// shrink returns the smallest case found that still differs.
+// shrink returns the smallest case found that still differs: passes of
+// single reductions (statements, then expressions, then context values)
+// until a pass changes nothing.
 func (s *shrinker) shrink(c *diffCase) *diffCase {
 	best := c
-	for s.tries < maxShrinkTries {
-		next := s.step(best)
-		if next == nil {
-			break
+	for changed := true; changed && s.tries < maxShrinkTries; {
+		changed = false
+		names := make([]string, 0, len(best.trees))
+		for n := range best.trees {
+			names = append(names, n)
 		}
-		best = next
+		sort.Strings(names)
+		for _, name := range names {
+			for idx := 0; idx < best.trees[name].count() && s.tries < maxShrinkTries; {
+				if next := s.reduceAt(best, name, idx); next != nil {
+					best, changed = next, true
+					continue // the node at idx is a new one: try it again
+				}
+				idx++
+			}
+		}
+		for _, name := range names {
+			if name != best.name {
+				cand := best.withTree(name, nil)
+				delete(cand.trees, name)
+				if s.ok(cand) {
+					best, changed = cand, true
+				}
+			}
+		}
+		for idx := 1; idx < countJSON(best.context) && s.tries < maxShrinkTries; {
+			ctx := cloneJSON(best.context).(*odict)
+			if dropJSON(ctx, idx) {
+				if cand := best.withContext(ctx); s.ok(cand) {
+					best, changed = cand, true
+					continue
+				}
+			}
+			idx++
+		}
 	}
 	best.render()
 	return best
 }
 
-// step tries every single reduction of c and returns the first that still
-// differs, or nil.
-func (s *shrinker) step(c *diffCase) *diffCase {
-	names := make([]string, 0, len(c.trees))
-	for n := range c.trees {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		for idx := range c.trees[name].count() {
-			for _, op := range []int{opRemove, opUnwrap, opHoist} {
-				for arg := 0; arg < 8; arg++ {
-					if s.tries >= maxShrinkTries {
-						return nil
-					}
-					tree := c.trees[name].clone()
-					if !mutate(tree, idx, op, arg) {
-						if op == opRemove {
-							break
-						}
-						continue
-					}
-					cand := c.withTree(name, tree)
-					if _, _, ok := s.differs(cand); ok {
-						return cand
-					}
-					if op == opRemove {
-						break
-					}
+func (s *shrinker) ok(c *diffCase) bool {
+	_, _, ok := s.differs(c)
+	return ok
+}
+
+// reduceAt tries the reductions of node idx of template name and returns
+// the first reduced case that still differs, or nil.
+func (s *shrinker) reduceAt(c *diffCase, name string, idx int) *diffCase {
+	for _, op := range []int{opRemove, opUnwrap, opHoist, opPlain} {
+		for arg := 0; arg < 8; arg++ {
+			tree := c.trees[name].clone()
+			if !mutate(tree, idx, op, arg) {
+				if op == opPlain && arg == 0 {
+					continue
 				}
+				break
 			}
-		}
-	}
-	// Then the context: drop one key or element.
-	n := countJSON(c.context)
-	for idx := 1; idx < n; idx++ {
-		if s.tries >= maxShrinkTries {
-			return nil
-		}
-		ctx := cloneJSON(c.context).(*odict)
-		if !dropJSON(ctx, idx) {
-			continue
-		}
-		cand := c.withContext(ctx)
-		if _, _, ok := s.differs(cand); ok {
-			return cand
+			if cand := c.withTree(name, tree); s.ok(cand) {
+				return cand
+			}
+			if op == opRemove {
+				break
+			}
 		}
 	}
 	return nil
@@ -121,7 +129,22 @@ const (
 	opRemove = iota // remove a statement from its sequence
 	opUnwrap        // replace a statement by its arg-th body
 	opHoist         // replace an expression by its arg-th sub-expression
+	opPlain         // drop whitespace control, indentation and text around tags
 )
+
+var (
+	plainModifiers = strings.NewReplacer("{%-", "{%", "{%+", "{%", "-%}", "%}", "{{-", "{{", "{{+", "{{", "-}}", "}}", "{#-", "{#", "-#}", "#}")
+	plainAround    = regexp.MustCompile(`(?m)^[ \t]+(\{[{%#])|([}%#]\})[^\n{]+`)
+)
+
+// plainTag returns a tag text without whitespace control (arg 0) or without
+// the indentation before and the text after its tags (arg 1).
+func plainTag(s string, arg int) string {
+	if arg == 0 {
+		return plainModifiers.Replace(s)
+	}
+	return plainAround.ReplaceAllString(s, "$1$2")
+}
 
 // mutate applies one reduction to node number idx (pre-order) of root, in
 // place, and reports whether it applied.
@@ -148,6 +171,23 @@ func mutate(root *tnode, idx, op, arg int) bool {
 	}
 	node := parent.kids[pos]
 	switch op {
+	case opPlain:
+		if node.kind == tExpr || arg > 1 {
+			return false
+		}
+		changed := false
+		parts := make([]string, len(node.parts))
+		for i, p := range node.parts {
+			parts[i] = plainTag(p, arg)
+			changed = changed || parts[i] != p
+		}
+		if !changed {
+			return false
+		}
+		cp := *node
+		cp.parts = parts
+		parent.kids[pos] = &cp
+		return true
 	case opRemove:
 		if parent.kind != tSeq {
 			return false
@@ -255,12 +295,13 @@ func walkList(l []any, n *int, idx int, set func([]any), walk func(any) bool) bo
 }
 
 var (
-	sigFilter = regexp.MustCompile(`\|\s*([a-z_]+)`)
-	sigTag    = regexp.MustCompile(`\{%[-+]?\s*([a-z]+)`)
-	sigMethod = regexp.MustCompile(`\.([a-z_]+)\(`)
-	sigTest   = regexp.MustCompile(`\bis\s+(?:not\s+)?([a-z]+)`)
-	sigLoop   = regexp.MustCompile(`\bloop\.([a-z0-9_]+)`)
-	sigOps    = regexp.MustCompile(`\*\*|//|\s%\s|~|\[[-0-9:]*:[-0-9:]*\]|\{\{[-+]|[-+]\}\}|[-+]%\}|\{%[-+]|\{#`)
+	sigFilter  = regexp.MustCompile(`\|\s*([a-z_]+)`)
+	sigTag     = regexp.MustCompile(`\{%[-+]?\s*([a-z]+)`)
+	sigMethod  = regexp.MustCompile(`\.([a-z_]+)\(`)
+	sigTest    = regexp.MustCompile(`\bis\s+(?:not\s+)?([a-z]+)`)
+	sigLoop    = regexp.MustCompile(`\bloop\.([a-z0-9_]+)`)
+	sigLiteral = regexp.MustCompile(`\b(?:[Nn]one|\d+\.\d*(?:e-?\d+)?|\d+e-?\d+)\b|\{'`)
+	sigOps     = regexp.MustCompile(`\*\*|//|\s%\s|~|\[[-0-9:]*:[-0-9:]*\]|\{\{[-+]|[-+]\}\}|[-+]%\}|\{%[-+]|\{#`)
 )
 
 // signature names the kind of a difference and the constructs of a shrunk
@@ -278,6 +319,32 @@ func signature(kind string, c *diffCase) string {
 		}
 		for _, m := range sigOps.FindAllString(src, -1) {
 			seen[strings.TrimSpace(m)] = true
+		}
+	}
+	var kinds func(v any)
+	kinds = func(v any) {
+		switch x := v.(type) {
+		case nil:
+			seen["ctx:none"] = true
+		case float64:
+			seen["ctx:float"] = true
+		case []any:
+			for _, e := range x {
+				kinds(e)
+			}
+		case *odict:
+			if len(x.keys) > 1 {
+				seen["ctx:dict"] = true
+			}
+			for _, e := range x.vals {
+				kinds(e)
+			}
+		}
+	}
+	kinds(c.context)
+	for _, src := range c.templates {
+		for _, m := range sigLiteral.FindAllString(src, -1) {
+			seen["lit:"+strings.ToLower(m)] = true
 		}
 	}
 	parts := make([]string, 0, len(seen))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ const (
 // whose difference is an accepted, documented refusal of a Jinja2 feature.
 // Each entry says why. The test fails when a listed case agrees again.
 var explainedDifferences = map[string]string{}
+
+// digits matches numbers and quoted names in error messages.
+var digits = regexp.MustCompile(`[0-9]+|"[^"]*"|'[^']*'`)
 
 // envInt reads a positive integer from the environment.
 func envInt(t *testing.T, name string, def int) int {
@@ -97,8 +101,10 @@ func TestDifferentialJinja2(t *testing.T) {
 // time-based seed (or UNET_JINJA_SEED), shrinks every counterexample and
 // stores the new ones in testdata/differential as regression cases.
 // Counterexamples with the same signature (kind of difference and
-// constructs left after shrinking) are stored once, up to
-// UNET_JINJA_PER_SIGNATURE each (default 1).
+// constructs left after shrinking) are stored up to
+// UNET_JINJA_PER_SIGNATURE times (default 1). Shrinking costs hundreds of
+// renders, so at most UNET_JINJA_SHRINK counterexamples (default 200) are
+// shrunk, and at most three per error message.
 func TestDifferentialCampaign(t *testing.T) {
 	n := envInt(t, "UNET_JINJA_CAMPAIGN", 0)
 	if n == 0 {
@@ -121,7 +127,9 @@ func TestDifferentialCampaign(t *testing.T) {
 	for _, rc := range existing {
 		stored[rc.Signature]++
 	}
-	written := 0
+	written, shrunk := 0, 0
+	maxShrunk := envInt(t, "UNET_JINJA_SHRINK", 200)
+	preSeen := map[string]int{}
 	const chunk = 1000
 	for start := 0; start < n; start += chunk {
 		var cases []*diffCase
@@ -130,6 +138,24 @@ func TestDifferentialCampaign(t *testing.T) {
 		}
 		diffs, _ := runCases(t, b, cases)
 		for _, d := range diffs {
+			// Shrinking costs hundreds of renders: shrink a few
+			// counterexamples per μNet error message, and at most
+			// UNET_JINJA_SHRINK of them in all.
+			pre := ""
+			if d.un.err != nil {
+				pre = d.kind + ": " + digits.ReplaceAllString(d.un.err.Error(), "N")
+			} else if d.py.Error != nil {
+				pre = d.kind + ": " + digits.ReplaceAllString(*d.py.Error, "N")
+			}
+			if pre != "" {
+				if preSeen[pre]++; preSeen[pre] > 3 {
+					continue
+				}
+			}
+			if shrunk >= maxShrunk {
+				break
+			}
+			shrunk++
 			s := &shrinker{batch: b, kind: d.kind}
 			small := s.shrink(d.c)
 			py, un, ok := s.differs(small)
@@ -163,7 +189,7 @@ func TestDifferentialCampaign(t *testing.T) {
 	for _, k := range keys {
 		fmt.Fprintf(&sum, "%6d  %s\n", sigs[k], k)
 	}
-	t.Logf("campaign: seed %d, %d cases, %d new regression cases\ncounterexamples by signature:\n%s", seed, n, written, sum.String())
+	t.Logf("campaign: seed %d, %d cases, %d counterexamples shrunk, %d new regression cases\ncounterexamples by signature:\n%s", seed, n, shrunk, written, sum.String())
 }
 
 // TestDifferentialRegressions renders every stored counterexample and
