@@ -627,7 +627,7 @@ func (g *gen) floatExpr(d int) *tnode {
 	case 3:
 		return mk(tExpr, "\x00|round"+pick(g, "", "(1)", "(2)", "(0, 'floor')", "(1, 'ceil')", "(precision=3)"), f())
 	case 4:
-		return mk(tExpr, "\x00|float", lit(tExpr, quote(pick(g, "1.5", "abc", " 2 ", "1e3", "-0.0", "inf", "1_0.5"))))
+		return mk(tExpr, "\x00|float", lit(tExpr, quote(pick(g, "1.5", "abc", " 2 ", "1e3", "-0.0", "1_0.5"))))
 	case 5:
 		return mk(tExpr, "\x00|float", g.expr(kInt, d))
 	case 6:
@@ -686,7 +686,7 @@ func (g *gen) listExpr(d int) *tnode {
 	l := func() *tnode { return g.expr(kList, d) }
 	switch g.n(24) {
 	case 0:
-		return mk(tExpr, "\x00|"+pick(g, "sort", "unique", "list", "reverse|list", "sort(reverse=true)", "sort(case_sensitive=true)", "unique(case_sensitive=true)"), g.homList(d))
+		return mk(tExpr, "\x00|"+pick(g, "sort", "unique|list", "list", "reverse|list", "sort(reverse=true)", "sort(case_sensitive=true)", "unique(case_sensitive=true)|list"), g.homList(d))
 	case 1:
 		l, attr := g.attrList(pick(g, kInt, kStr))
 		if g.chance(0.2) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -79,9 +80,18 @@ func (n *tnode) count() int {
 // lit is a leaf node of the given kind.
 func lit(kind tnodeKind, s string) *tnode { return &tnode{kind: kind, parts: []string{s}} }
 
+// plainRef matches a variable with attributes and subscripts.
+var plainRef = regexp.MustCompile(`^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*|\[(?:-?[0-9]+|'[a-z_0-9]+')\])*$`)
+
 // mk builds a node from a format where each "\x00" is replaced by the next
 // child, in order.
 func mk(kind tnodeKind, format string, kids ...*tnode) *tnode {
+	// A method call or subscript on a plain reference needs no
+	// parentheses: write it as templates do.
+	if len(kids) > 0 && kids[0].kind == tExpr && len(kids[0].kids) == 0 && plainRef.MatchString(kids[0].parts[0]) &&
+		(strings.HasPrefix(format, "(\x00).") || strings.HasPrefix(format, "(\x00)[")) {
+		format = "\x00" + format[3:]
+	}
 	parts := strings.Split(format, "\x00")
 	if len(parts) != len(kids)+1 {
 		panic("differential generator: format " + strconv.Quote(format) + " does not match its children")
