@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -388,14 +389,23 @@ func saveRegression(c *diffCase, sig string, py jinja2Result) (string, error) {
 	if _, err := os.Stat(file); err == nil {
 		return "", nil
 	}
-	data, err := json.MarshalIndent(rc, "", "  ")
-	if err != nil {
-		return "", err
-	}
 	if err := os.MkdirAll(regressionDir, 0o755); err != nil {
 		return "", err
 	}
-	return file, os.WriteFile(file, append(data, '\n'), 0o644)
+	return file, writeRegression(file, &rc)
+}
+
+// writeRegression writes a regression case as indented JSON, with <, >
+// and & as they are (the sources stay readable).
+func writeRegression(file string, rc *regressionCase) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rc); err != nil {
+		return err
+	}
+	return os.WriteFile(file, b.Bytes(), 0o644)
 }
 
 // loadRegressions reads every stored counterexample.
