@@ -22,6 +22,7 @@ type shrinker struct {
 	batch *jinja2Batch
 	kind  string
 	tries int
+	limit int // renders allowed; maxShrinkTries when 0
 }
 
 // differs reports whether c still shows a difference of the wanted kind.
@@ -40,8 +41,11 @@ func (s *shrinker) differs(c *diffCase) (jinja2Result, unetResult, bool) {
 // single reductions (statements, then expressions, then context values)
 // until a pass changes nothing.
 func (s *shrinker) shrink(c *diffCase) *diffCase {
+	if s.limit == 0 {
+		s.limit = maxShrinkTries
+	}
 	best := c
-	for changed := true; changed && s.tries < maxShrinkTries; {
+	for changed := true; changed && s.tries < s.limit; {
 		changed = false
 		names := make([]string, 0, len(best.trees))
 		for n := range best.trees {
@@ -49,7 +53,7 @@ func (s *shrinker) shrink(c *diffCase) *diffCase {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			for idx := 0; idx < best.trees[name].count() && s.tries < maxShrinkTries; {
+			for idx := 0; idx < best.trees[name].count() && s.tries < s.limit; {
 				if next := s.reduceAt(best, name, idx); next != nil {
 					best, changed = next, true
 					continue // the node at idx is a new one: try it again
@@ -66,7 +70,7 @@ func (s *shrinker) shrink(c *diffCase) *diffCase {
 				}
 			}
 		}
-		for idx := 1; idx < countJSON(best.context) && s.tries < maxShrinkTries; {
+		for idx := 1; idx < countJSON(best.context) && s.tries < s.limit; {
 			ctx := cloneJSON(best.context).(*odict)
 			if dropJSON(ctx, idx) {
 				if cand := best.withContext(ctx); s.ok(cand) {

@@ -83,8 +83,17 @@ func TestDifferentialJinja2(t *testing.T) {
 		kinds[d.kind]++
 		if reported < maxReported {
 			reported++
+			msg := describe(d.c, d.kind, d.py, d.un)
+			if reported == 1 {
+				// The first one shrunk too: usually a line or two.
+				sh := &shrinker{batch: b, kind: d.kind, limit: 500}
+				small := sh.shrink(d.c)
+				if py, un, ok := sh.differs(small); ok {
+					msg += "shrunk to:\n" + describe(small, d.kind, py, un)
+				}
+			}
 			t.Errorf("%s\nreproduce: UNET_JINJA_SEED=%d UNET_JINJA_CASE=%s go test ./templates/ -run 'TestDifferentialJinja2$'",
-				describe(d.c, d.kind, d.py, d.un), seed, strings.TrimPrefix(d.c.key[strings.Index(d.c.key, "-i"):], "-i"))
+				msg, seed, strings.TrimPrefix(d.c.key[strings.Index(d.c.key, "-i"):], "-i"))
 		}
 	}
 	t.Logf("differential run: seed %d, %d cases in %v, %d agree (%d of them failing in both engines), %d differ %v",
