@@ -166,7 +166,7 @@ const (
 	diffOutput      = "output"       // both render, outputs differ
 	diffUnetError   = "unet-error"   // Jinja2 renders, μNet fails
 	diffJinja2Error = "jinja2-error" // Jinja2 fails, μNet renders
-	diffBareError   = "bare-error"   // both fail, μNet's error is not a positioned *Error
+	diffBareError   = "bare-error"   // both fail, μNet's error is not a *Error with a template and line
 )
 
 // unstable matches what Python prints for an object without a stable
@@ -183,7 +183,7 @@ func compareResults(py jinja2Result, un unetResult) string {
 		return ""
 	case py.Error != nil && un.err != nil:
 		var te *Error
-		if !errors.As(un.err, &te) {
+		if !errors.As(un.err, &te) || te.Template == "" || te.Line <= 0 {
 			return diffBareError
 		}
 		return ""

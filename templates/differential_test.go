@@ -272,6 +272,9 @@ func TestDifferentialHarness(t *testing.T) {
 	if k := compareResults(jinja2Result{Error: new(string)}, unetResult{err: errors.New("bare")}); k != diffBareError {
 		t.Errorf("bare error compared as %q", k)
 	}
+	if k := compareResults(jinja2Result{Error: new(string)}, unetResult{err: &Error{Template: "t.j2", Msg: "x"}}); k != diffBareError {
+		t.Errorf("error without a line compared as %q", k)
+	}
 	if k := compareResults(jinja2Result{Error: new(string)}, unetResult{err: &Error{Template: "t.j2", Line: 1, Msg: "x"}}); k != "" {
 		t.Errorf("positioned errors on both sides compared as %q", k)
 	}
