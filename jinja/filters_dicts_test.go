@@ -25,7 +25,7 @@ var dictFormatFilterCases = []filterCase{
 	{"xmlattr", dict(), []Value{}, []KwArg{}, "''"},
 	{"xmlattr", dict("a b", int64(1)), []Value{}, []KwArg{}, "!ValueError"},
 	{"xmlattr", dict("a/", int64(1)), []Value{}, []KwArg{}, "!ValueError"},
-	{"attr", dict("a", int64(1)), []Value{"a"}, []KwArg{}, "StrictUndefined"},
+	{"attr", dict("a", int64(1)), []Value{"a"}, []KwArg{}, "Undefined"},
 	{"tojson", dict("b", int64(1), "a", NewList([]Value{int64(1), float64(2.5), nil, true}), "c", "<a href='x'>&é\n 😀"), []Value{}, []KwArg{}, "'{\"a\": [1, 2.5, null, true], \"b\": 1, \"c\": \"\\\\u003ca href=\\\\u0027x\\\\u0027\\\\u003e\\\\u0026\\\\u00e9\\\\n\\\\u2028\\\\ud83d\\\\ude00\"}'"},
 	{"tojson", dict("b", dict("x", NewList([]Value{})), "a", dict()), []Value{int64(2)}, []KwArg{}, "'{\\n  \"a\": {},\\n  \"b\": {\\n    \"x\": []\\n  }\\n}'"},
 	{"tojson", NewList([]Value{int64(1), dict("k", NewTuple(int64(1), int64(2)))}), []Value{int64(0)}, []KwArg{}, "'[\\n1,\\n{\\n\"k\": [\\n1,\\n2\\n]\\n}\\n]'"},
