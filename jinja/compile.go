@@ -198,7 +198,7 @@ func (c *compiler) output(n *Output) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tn, pos, ext := c.name_, n.Pos, c.extends
+	tn, pos, xpos, ext := c.name_, n.Pos, n.X.Position(), c.extends
 	_, lenient := n.X.(*Cond)
 	return func(f *frame) error {
 		if ext && f.parent != nil {
@@ -217,7 +217,9 @@ func (c *compiler) output(n *Output) (stmtFn, error) {
 		if lenient && isCondUndefined(v) {
 			return nil
 		}
-		return posError(tn, pos, f.r.writeValue(v))
+		// A value that cannot be printed (undefined, too large) is
+		// reported at the expression that produced it.
+		return posError(tn, xpos, f.r.writeValue(v))
 	}, nil
 }
 

@@ -18,6 +18,12 @@ type Options struct {
 	KeepTrailingNewline bool
 	// Limits bound every render.
 	Limits Limits
+	// ResolveName, when set, turns a template name (as given to Template
+	// or written in include, import and extends) into the name it is read
+	// and cached under, or refuses it with an error. By default names
+	// follow Jinja2's FileSystemLoader: "." and empty elements are
+	// dropped, and "..", absolute names and backslashes are not found.
+	ResolveName func(name string) (string, error)
 	// MaxTemplateSize bounds the size in bytes of a template source
 	// (default 1 MiB).
 	MaxTemplateSize int64

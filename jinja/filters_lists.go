@@ -30,7 +30,7 @@ func filterList(s *State, v Value, a Args) (Value, error) {
 			return nil, err
 		}
 	}
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func filterFirst(s *State, v Value, a Args) (Value, error) {
 		}
 		return x.Key(0), nil
 	}
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func filterRandom(s *State, v Value, a Args) (Value, error) {
 	var items []Value
 	switch x := v.(type) {
 	case string:
-		items, _ = iterItems(x)
+		items, _ = iterItems(s, x)
 	case *List:
 		items = x.Items
 	default:
@@ -129,7 +129,7 @@ func filterJoin(s *State, v Value, a Args) (Value, error) {
 			return nil, err
 		}
 	}
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func filterReverse(s *State, v Value, a Args) (Value, error) {
 		}
 		return string(r), nil
 	}
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, fmt.Errorf("argument must be iterable")
 	}
@@ -258,7 +258,7 @@ func filterSort(s *State, v Value, a Args) (Value, error) {
 		}
 		paths = []attrPath{path}
 	}
-	src, err := iterItems(v)
+	src, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +299,7 @@ func filterUnique(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +340,7 @@ func minMax(name string, max bool) FilterFunc {
 		if err != nil {
 			return nil, err
 		}
-		items, err := iterItems(v)
+		items, err := iterItems(s, v)
 		if err != nil {
 			return nil, err
 		}
@@ -395,7 +395,7 @@ func filterSum(s *State, v Value, a Args) (Value, error) {
 	if _, ok := total.(string); ok {
 		return nil, fmt.Errorf("sum() can't sum strings [use ''.join(seq) instead]")
 	}
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -459,7 +459,7 @@ func filterMap(s *State, v Value, a Args) (Value, error) {
 		rest := Args{Pos: a.Pos[1:], Kw: a.Kw}
 		fn = func(it Value) (Value, error) { return f(s, it, rest) }
 	}
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -512,7 +512,7 @@ func selectFilter(keep, attr bool) FilterFunc {
 			rest := Args{Pos: pos[1:], Kw: a.Kw}
 			test = func(x Value) (bool, error) { return t(s, x, rest) }
 		}
-		items, err := iterItems(v)
+		items, err := iterItems(s, v)
 		if err != nil {
 			return nil, err
 		}
@@ -550,7 +550,7 @@ func filterBatch(s *State, v Value, a Args) (Value, error) {
 		return nil, err
 	}
 	fill := Or(p[1], nil)
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -588,7 +588,7 @@ func filterSlice(s *State, v Value, a Args) (Value, error) {
 		return nil, err
 	}
 	fill := Or(p[1], nil)
-	items, err := iterItems(v)
+	items, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}
@@ -664,7 +664,7 @@ func filterGroupby(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, err := iterItems(v)
+	src, err := iterItems(s, v)
 	if err != nil {
 		return nil, err
 	}

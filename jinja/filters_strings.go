@@ -293,6 +293,14 @@ func filterIndent(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := pyStrOnly(v, func(t string) string {
+		if t == "list" {
+			return "'list' object has no attribute 'splitlines'"
+		}
+		return "unsupported operand type(s) for +=: '" + t + "' and 'str'"
+	}); err != nil {
+		return nil, err
+	}
 	str, err := boundedStr(s, "indent", v)
 	if err != nil {
 		return nil, err
@@ -367,10 +375,6 @@ func filterTruncate(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := boundedStr(s, "truncate", v)
-	if err != nil {
-		return nil, err
-	}
 	length, err := argIntOr(p[0], 255)
 	if err != nil {
 		return nil, err
@@ -397,6 +401,24 @@ func filterTruncate(s *State, v Value, a Args) (Value, error) {
 	}
 	if leeway < 0 {
 		return nil, fmt.Errorf("expected leeway >= 0, got %d", leeway)
+	}
+	if _, ok := v.(string); !ok {
+		if _, ok := v.(Undefined); !ok {
+			// Jinja2 measures any sequence and returns a short one as it
+			// is; only a string can be cut.
+			n, err := Length(v)
+			if err != nil {
+				return nil, err
+			}
+			if n <= length+leeway {
+				return v, nil
+			}
+			return nil, fmt.Errorf("'%s' object has no attribute 'rsplit'", TypeName(v))
+		}
+	}
+	str, err := boundedStr(s, "truncate", v)
+	if err != nil {
+		return nil, err
 	}
 	if runeLen(str) <= length+leeway {
 		return str, nil
@@ -621,4 +643,15 @@ func htmlEntity(ent string) (rune, bool) {
 		}
 	}
 	return 0, false
+}
+
+// pyStrOnly refuses a value that is neither a string nor undefined (whose
+// use the filter reports itself), with the error Python raises on it, as
+// msg words it for the value's type name.
+func pyStrOnly(v Value, msg func(typeName string) string) error {
+	switch v.(type) {
+	case string, Undefined:
+		return nil
+	}
+	return pyErr(msg(TypeName(v)))
 }

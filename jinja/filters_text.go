@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // filterWordwrap is wordwrap(width=79, break_long_words=True,
@@ -15,6 +16,9 @@ import (
 func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	p, err := a.Bind("do_wordwrap", 0, "width", "break_long_words", "wrapstring", "break_on_hyphens")
 	if err != nil {
+		return nil, err
+	}
+	if err := pyStrOnly(v, func(t string) string { return "'" + t + "' object has no attribute 'splitlines'" }); err != nil {
 		return nil, err
 	}
 	str, err := boundedStr(s, "wordwrap", v)
@@ -39,6 +43,26 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if breakLong && width > 0 {
+		// Lines hold at most width characters and keep every
+		// non-space one: the result has at least this many bytes,
+		// checked before any work.
+		chars := 0
+		for _, r := range str {
+			if !unicode.IsSpace(r) {
+				chars++
+			}
+		}
+		lines := (chars + width - 1) / width
+		if lines > 1 && len(wrapstring) > 0 && lines-1 > (maxInt-chars)/len(wrapstring) {
+			return nil, s.CheckBytes("wordwrap", -1)
+		}
+		if lines > 1 {
+			if err := s.CheckBytes("wordwrap", chars+(lines-1)*len(wrapstring)); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var out strings.Builder
 	w := textWrapper{width: width, breakLong: breakLong, hyphens: hyphens}
 	err = eachLine(str, func(i int, line string) error {
@@ -56,7 +80,7 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 		}
 		first := true
 		return w.wrap([]rune(line), func(l []rune) error {
-			n := len(string(l))
+			n := utf8Len(l)
 			if !first {
 				n += len(wrapstring)
 			}
@@ -66,11 +90,16 @@ func filterWordwrap(s *State, v Value, a Args) (Value, error) {
 			if err := s.CheckBytes("wordwrap", out.Len()+n); err != nil {
 				return err
 			}
+			if out.Cap()-out.Len() < n {
+				out.Grow(n) // doubles the buffer: growth costs twice the result at most
+			}
 			if !first {
 				out.WriteString(wrapstring)
 			}
 			first = false
-			out.WriteString(string(l))
+			for _, r := range l {
+				out.WriteRune(r)
+			}
 			return nil
 		})
 	})
@@ -424,7 +453,7 @@ func filterUrlize(s *State, v Value, a Args) (Value, error) {
 	}
 	var schemes []string
 	if !IsMissing(p[4]) && p[4] != nil {
-		items, err := iterItems(p[4])
+		items, err := iterItems(s, p[4])
 		if err != nil {
 			return nil, err
 		}
@@ -499,4 +528,17 @@ func filterUrlize(s *State, v Value, a Args) (Value, error) {
 	}
 	emit(text[last:])
 	return b.String(), nil
+}
+
+// utf8Len returns the length in bytes of the UTF-8 encoding of runes.
+func utf8Len(runes []rune) int {
+	n := 0
+	for _, r := range runes {
+		if l := utf8.RuneLen(r); l > 0 {
+			n += l
+		} else {
+			n += utf8.RuneLen(utf8.RuneError)
+		}
+	}
+	return n
 }

@@ -168,7 +168,13 @@ func AsTuple(v Value) (*List, bool) {
 }
 
 // iterItems is Iterate, also over a groupby group.
-func iterItems(v Value) ([]Value, error) {
+func iterItems(s *State, v Value) ([]Value, error) {
+	if str, ok := v.(string); ok {
+		// A string becomes one item per character.
+		if err := s.CheckItems("iterating over a string", runeLen(str)); err != nil {
+			return nil, err
+		}
+	}
 	if g, ok := v.(*Group); ok {
 		return g.Tuple().Items, nil
 	}

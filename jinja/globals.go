@@ -3,6 +3,7 @@ package jinja
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // addBuiltinGlobals adds range, dict, namespace, cycler, joiner and lipsum.
@@ -59,7 +60,7 @@ func rangeFunc(s *State, a Args) (Value, error) {
 		n = (uint64(start-stop) + uint64(-step) - 1) / uint64(-step)
 	}
 	if n > uint64(s.limits.MaxValueItems) {
-		return nil, s.CheckItems("range", -1)
+		return nil, s.CheckItems("range", int(min(n, math.MaxInt64)))
 	}
 	if err := s.CheckItems("range", int(n)); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 	"sync"
 )
 
@@ -32,8 +33,9 @@ func (e *Env) Template(name string) (*Template, error) {
 // load returns the compiled template name; a missing template is an error
 // wrapping ErrNotFound.
 func (e *Env) load(name string) (*Template, error) {
-	if !validName(name) {
-		return nil, &notFoundError{msg: fmt.Sprintf("%q is not a valid template name (a relative slash path without . or .. elements)", name)}
+	name, err := e.resolveName(name)
+	if err != nil {
+		return nil, err
 	}
 	e.cache.mu.RLock()
 	t, ok := e.cache.m[name]
@@ -71,8 +73,22 @@ func (e *Env) load(name string) (*Template, error) {
 	return t, nil
 }
 
-// readSource reads a template source, bounded by MaxTemplateSize.
+// readSource reads a template source, bounded by MaxTemplateSize. A file
+// system that implements fs.ReadFileFS reads the file itself (and may bound
+// and classify errors its own way).
 func (e *Env) readSource(name string) (string, error) {
+	if rf, ok := e.fsys.(fs.ReadFileFS); ok {
+		b, err := rf.ReadFile(name)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) || err != nil && isDir(e.fsys, name):
+			return "", &notFoundError{msg: name}
+		case err != nil:
+			return "", err
+		case int64(len(b)) > e.opts.MaxTemplateSize:
+			return "", &Error{Template: name, Msg: fmt.Sprintf("template source is over the limit of %d bytes", e.opts.MaxTemplateSize), Err: ErrValueLimit}
+		}
+		return string(b), nil
+	}
 	f, err := e.fsys.Open(name)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -92,4 +108,37 @@ func (e *Env) readSource(name string) (string, error) {
 		return "", &Error{Template: name, Msg: fmt.Sprintf("template source is over the limit of %d bytes", e.opts.MaxTemplateSize), Err: ErrValueLimit}
 	}
 	return string(b), nil
+}
+
+// isDir reports whether name is a directory of fsys.
+func isDir(fsys fs.FS, name string) bool {
+	st, err := fs.Stat(fsys, name)
+	return err == nil && st.IsDir()
+}
+
+// resolveName returns the name under which a template is loaded and cached:
+// Options.ResolveName's, or by default Jinja2's FileSystemLoader rule ("."
+// and empty elements are dropped; "..", an absolute name or a backslash is
+// a template not found).
+func (e *Env) resolveName(name string) (string, error) {
+	if e.opts.ResolveName != nil {
+		return e.opts.ResolveName(name)
+	}
+	if strings.HasPrefix(name, "/") || strings.Contains(name, "\\") {
+		return "", &notFoundError{msg: name}
+	}
+	parts := make([]string, 0, 4)
+	for _, el := range strings.Split(name, "/") {
+		switch el {
+		case "", ".":
+			continue
+		case "..":
+			return "", &notFoundError{msg: name}
+		}
+		parts = append(parts, el)
+	}
+	if len(parts) == 0 {
+		return "", &notFoundError{msg: name}
+	}
+	return strings.Join(parts, "/"), nil
 }

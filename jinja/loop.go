@@ -131,7 +131,7 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 		return nil, err
 	}
 	slots := slotsOf(c.sc)
-	tn, pos := c.name_, n.Pos
+	tn, pos, ipos := c.name_, n.Pos, n.Iter.Position()
 
 	// run iterates v in frame f (the loop's own frame for recursive loops)
 	var run func(f *frame, v Value, depth int) (bool, error)
@@ -141,7 +141,8 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 		if !isCondUndefined(v) {
 			var err error
 			if items, err = Iterate(v); err != nil {
-				return false, posError(tn, pos, err)
+				// Reported at the expression that cannot be iterated.
+				return false, posError(tn, ipos, err)
 			}
 		}
 		if filter != nil {

@@ -187,9 +187,15 @@ func TestTemplateLoader(t *testing.T) {
 		"big.j2":   {Data: []byte(strings.Repeat("x", 100))},
 	}
 	env := New(fsys, Options{MaxTemplateSize: 50})
-	for _, bad := range []string{"", "/a.j2", "../a.j2", "./a.j2", "dir/../a.j2", "dir//b.j2", "dir", "missing.j2"} {
+	for _, bad := range []string{"", "/a.j2", "../a.j2", "dir/../a.j2", `dir\b.j2`, "dir", "missing.j2"} {
 		if _, err := env.Template(bad); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Template(%q) error = %v, want ErrNotFound", bad, err)
+		}
+	}
+	// As Jinja2's FileSystemLoader does, "." and empty elements are dropped.
+	for _, ok := range []string{"./a.j2", "dir//b.j2", "./dir/./b.j2"} {
+		if _, err := env.Template(ok); err != nil {
+			t.Errorf("Template(%q): %v", ok, err)
 		}
 	}
 	if _, err := env.Template("big.j2"); !errors.Is(err, ErrValueLimit) {

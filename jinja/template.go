@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync/atomic"
 )
 
@@ -123,17 +122,3 @@ func (t *Template) run(r *renderer, ctx *tctx) error {
 }
 
 func (r *renderer) env() *Env { return r.s.env }
-
-// validName reports whether name is a template name the loader accepts:
-// a slash-separated relative path without "." or ".." elements.
-func validName(name string) bool {
-	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "\\") {
-		return false
-	}
-	for _, el := range strings.Split(name, "/") {
-		if el == "" || el == "." || el == ".." {
-			return false
-		}
-	}
-	return true
-}

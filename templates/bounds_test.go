@@ -42,7 +42,6 @@ var hostileCases = map[string]string{
 	"sort-string":      `{{ ("x" * 1000000)|sort|length }}`,
 	"escape":           `{{ ("<" * 10000000)|escape|length }}`,
 	"to-nice-json":     `{{ (range(1000)|list)|to_nice_json(indent=100000) }}`,
-	"to-yaml":          `{{ [[[[1, 2, 3]]]]|to_yaml(indent=100000000) }}`,
 	"method-zfill":     `{{ "x".zfill(2000000000) }}`,
 	"method-replace":   `{{ ("x" * 100000).replace("x", "y" * 100000) }}`,
 	"method-join":      `{{ ("y" * 10000).join("x" * 10000) }}`,
@@ -82,8 +81,7 @@ func TestHostileTemplatesAreBounded(t *testing.T) {
 			if !errors.Is(err, ErrValueLimit) {
 				t.Errorf("error %v does not wrap ErrValueLimit", err)
 			}
-			// gonja loses the position of an error inside a list literal.
-			if te.Template != name+".j2" || (te.Line != 2 && name != "in-list-literal") {
+			if te.Template != name+".j2" || te.Line != 2 {
 				t.Errorf("error at %s:%d, want %s.j2:2", te.Template, te.Line, name)
 			}
 			if elapsed > time.Second {

@@ -2,17 +2,12 @@ package templates
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
-	"sync"
 	"time"
 
-	"github.com/nikolalohinski/gonja/v2/builtins"
-	"github.com/nikolalohinski/gonja/v2/config"
-	"github.com/nikolalohinski/gonja/v2/exec"
+	"github.com/unet-dev/unet/jinja"
 )
 
 // Default limits of an environment.
@@ -21,17 +16,16 @@ const (
 	DefaultMaxOutput       = 16 << 20 // bytes
 	DefaultMaxDepth        = 100
 	DefaultMaxTemplateSize = 4 << 20 // bytes
+	DefaultMaxValueItems   = 100_000
 )
-
-// stateName is the hidden context variable holding the render state.
-const stateName = "__unet_state"
 
 // Options configures an environment. Zero fields take the defaults.
 type Options struct {
 	// Timeout bounds the duration of one render (DefaultTimeout).
 	Timeout time.Duration
 	// MaxOutput bounds the size in bytes of one render's output
-	// (DefaultMaxOutput).
+	// (DefaultMaxOutput). It also bounds any string one operation may
+	// produce.
 	MaxOutput int
 	// MaxDepth bounds the nesting of macro calls, includes and extends
 	// chains (DefaultMaxDepth).
@@ -46,7 +40,7 @@ type Options struct {
 	KeepTrailingNewline bool
 	// MaxValueItems bounds the number of elements of a list any single
 	// operation (filter, operator, range) may produce
-	// (DefaultMaxValueItems). Strings are bounded by MaxOutput bytes.
+	// (DefaultMaxValueItems).
 	MaxValueItems int
 }
 
@@ -70,43 +64,34 @@ func (o Options) withDefaults() Options {
 }
 
 // Env is a template environment rooted at a template source. It is safe for
-// concurrent use. Parsed templates are cached: the source is expected not to
-// change during the life of the Env (create a new Env to see changes).
+// concurrent use. Compiled templates are cached: the source is expected not
+// to change during the life of the Env (create a new Env to see changes).
 type Env struct {
-	fsys  fs.FS
-	root  *os.Root // set by NewDir, closed by Close
-	opts  Options
-	cfg   *config.Config
-	genv  *exec.Environment
-	mu    sync.Mutex
-	cache map[string]*exec.Template
+	fsys fs.FS
+	root *os.Root // set by NewDir, closed by Close
+	opts Options
+	jenv *jinja.Env
 }
 
 // New returns an environment rooted at fsys. Names are resolved inside fsys
 // only; symlink confinement is the responsibility of fsys (NewDir uses an
 // os.Root, which refuses symlinks leading outside the directory).
 func New(fsys fs.FS, opts Options) *Env {
-	e := &Env{fsys: fsys, opts: opts.withDefaults(), cache: map[string]*exec.Template{}}
-	cfg := config.New()
-	cfg.TrimBlocks = true
-	cfg.LeftStripBlocks = true
-	cfg.StrictUndefined = true
-	cfg.AutoEscape = false
-	cfg.KeepTrailingNewline = e.opts.KeepTrailingNewline
-	e.cfg = cfg
-
-	globals := exec.EmptyContext().Update(builtins.GlobalFunctions).Update(builtins.GlobalVariables)
-	globals.Set("range", rangeFunction)
-	globals.Set("none", nil)
-	globals.Set("None", nil)
-	globals.Set(lookupName, lookupFunction)
-	e.genv = &exec.Environment{
-		Context:           globals,
-		Filters:           newFilterSet(),
-		Tests:             newTestSet(),
-		ControlStructures: e.newControlStructures(),
-		Methods:           newMethods(),
-	}
+	e := &Env{fsys: fsys, opts: opts.withDefaults()}
+	e.jenv = jinja.New(rootFS{env: e}, jinja.Options{
+		TrimBlocks:          true,
+		LstripBlocks:        true,
+		KeepTrailingNewline: e.opts.KeepTrailingNewline,
+		MaxTemplateSize:     e.opts.MaxTemplateSize,
+		ResolveName:         CleanName,
+		Limits: jinja.Limits{
+			Timeout:       e.opts.Timeout,
+			MaxOutput:     e.opts.MaxOutput,
+			MaxValueItems: e.opts.MaxValueItems,
+			MaxDepth:      e.opts.MaxDepth,
+		},
+	})
+	registerNetwork(e.jenv)
 	return e
 }
 
@@ -136,78 +121,50 @@ func (e *Env) Close() error {
 func (e *Env) Options() Options { return e.opts }
 
 // Render renders the template name with vars as its context and returns the
-// output. Errors are *Error values carrying the template name and line;
-// limits are reported with ErrTimeLimit, ErrOutputLimit, ErrDepthLimit and
-// ErrValueLimit.
+// output. Errors are *Error values carrying the name and line of the
+// template that failed (an included or imported one when the error is
+// there); limits are reported with ErrTimeLimit, ErrOutputLimit,
+// ErrDepthLimit and ErrValueLimit.
 func (e *Env) Render(ctx context.Context, name string, vars map[string]any) (string, error) {
-	tpl, clean, err := e.template(name)
+	t, err := e.compiled(name)
 	if err != nil {
 		return "", err
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
-	defer cancel()
-	st := &renderState{ctx: ctx, maxDepth: e.opts.MaxDepth, maxOutput: e.opts.MaxOutput, maxItems: e.opts.MaxValueItems}
-	data := make(map[string]any, len(vars)+4)
-	maps.Copy(data, vars)
-	data[stateName] = st
-	w := &limitedWriter{st: st}
-	if err := execute(tpl, w, data); err != nil {
-		return "", e.attribute(outermost(tpl.Root(), clean), err, st)
+	out, err := t.RenderString(ctx, vars)
+	if err != nil {
+		return "", asError(name, err)
 	}
-	return w.buf.String(), nil
+	return out, nil
 }
 
-// execute runs a template, turning a panic of the engine into an error.
-func execute(tpl *exec.Template, w *limitedWriter, data map[string]any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("template engine failure: %v", r)
-		}
-	}()
-	return tpl.Execute(w, exec.NewContext(data))
-}
-
-// template returns the parsed template name, from the cache when possible.
-func (e *Env) template(name string) (*exec.Template, string, error) {
+// compiled returns the compiled template name.
+func (e *Env) compiled(name string) (*jinja.Template, error) {
 	clean, err := CleanName(name)
 	if err != nil {
-		return nil, name, &Error{Template: name, Msg: err.Error(), Err: classify(err, ErrOutsideRoot)}
+		return nil, &Error{Template: name, Msg: err.Error(), Err: classify(err, ErrOutsideRoot)}
 	}
-	e.mu.Lock()
-	tpl, ok := e.cache[clean]
-	e.mu.Unlock()
-	if ok {
-		return tpl, clean, nil
-	}
-	tpl, err = e.parse(clean)
+	t, err := e.jenv.Template(clean)
 	if err != nil {
-		return nil, clean, err
+		return nil, asError(clean, err)
 	}
-	e.mu.Lock()
-	e.cache[clean] = tpl
-	e.mu.Unlock()
-	return tpl, clean, nil
+	return t, nil
 }
 
-// parse reads and parses a template without using the cache.
-func (e *Env) parse(clean string) (tpl *exec.Template, err error) {
-	if _, _, err := e.readSource(clean); err != nil {
-		return nil, &Error{Template: clean, Msg: err.Error(), Err: classify(err, nil)}
+// rootFS is the file system the engine loads templates from: names are
+// checked by CleanName and read by readSource, so that a missing template, a
+// name leaving the root and an oversized source get μNet's errors.
+type rootFS struct{ env *Env }
+
+// Open opens a template of the root.
+func (r rootFS) Open(name string) (fs.File, error) {
+	if _, err := CleanName(name); err != nil {
+		return nil, err
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			tpl, err = nil, &Error{Template: clean, Msg: fmt.Sprintf("template engine failure: %v", r), Err: ErrSyntax}
-		}
-	}()
-	tpl, err = exec.NewTemplate(clean, e.cfg, &sandboxLoader{env: e}, e.genv)
-	if err != nil {
-		return nil, e.locate(parseError(clean, err), err.Error())
-	}
-	optimizeDefaults(tpl.Root())
-	return tpl, nil
+	return r.env.fsys.Open(name)
 }
 
-// isNotFound reports whether err says a template does not exist.
-func isNotFound(err error) bool {
-	return errors.Is(err, ErrNotFound)
+// ReadFile reads a template of the root.
+func (r rootFS) ReadFile(name string) ([]byte, error) {
+	_, data, err := r.env.readSource(name)
+	return data, err
 }

@@ -24,15 +24,15 @@ func TestRenderErrorsArePositioned(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"undef.j2", `undef.j2:2:15: undefined variable "ntp_server"`, ErrUndefined},
-		{"undef-attr.j2", `undef-attr.j2:3:19: undefined attribute or item "domain" of node`, ErrUndefined},
-		{"undef-loop.j2", `undef-loop.j2:3:12: undefined variable "nope"`, ErrUndefined},
-		{"syntax.j2", `syntax.j2:2:8: expected either a number, string, keyword or identifier. (near "}}")`, ErrSyntax},
-		{"syntax-for.j2", `syntax-for.j2:3:8: expected either a number, string, keyword or identifier.`, ErrSyntax},
-		{"unclosed.j2", `unclosed.j2:3:2: Unexpected EOF, expected tag elif or else or endif.`, ErrSyntax},
-		{"inc-missing.j2", `inc-missing.j2:2:13: include "missing.j2": template not found`, ErrNotFound},
-		{"inc-bad.j2", `undef.j2:2:15: undefined variable "ntp_server"`, ErrUndefined},
-		{"filter.j2", `filter.j2:1:10: unknown filter "nosuch"`, ErrUnknownFilter},
+		{"undef.j2", `undef.j2:2:15: 'ntp_server' is undefined`, ErrUndefined},
+		{"undef-attr.j2", `undef-attr.j2:3:23: 'dict object' has no attribute 'domain'`, ErrUndefined},
+		{"undef-loop.j2", `undef-loop.j2:3:12: 'nope' is undefined`, ErrUndefined},
+		{"syntax.j2", `syntax.j2:2:8: unexpected 'end of print statement'`, ErrSyntax},
+		{"syntax-for.j2", `syntax-for.j2:3:13: Expected an expression, got 'end of statement block'`, ErrSyntax},
+		{"unclosed.j2", `unclosed.j2:3:1: Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'.`, ErrSyntax},
+		{"inc-missing.j2", `inc-missing.j2:2:4: template not found: missing.j2`, ErrNotFound},
+		{"inc-bad.j2", `undef.j2:2:15: 'ntp_server' is undefined`, ErrUndefined},
+		{"filter.j2", `filter.j2:1:10: No filter named 'nosuch'.`, ErrUnknownFilter},
 		{"badip.j2", `badip.j2:2:18: filter network: "not-an-ip" is not an IP address or prefix`, nil},
 		{"nosuch.j2", `nosuch.j2: template "nosuch.j2": template not found`, ErrNotFound},
 	}
@@ -58,17 +58,17 @@ func TestRenderErrorsArePositioned(t *testing.T) {
 }
 
 func TestErrorMessagesDropInternals(t *testing.T) {
-	src := "{% macro row(cells) %}\n{% for c in cells %}{{ c.nope }}{% endfor %}{% endmacro %}\n{% for v in [1] %}\n{% call row([{'a': 1}]) %}x{% endcall %}\n{% endfor %}"
+	src := "{% macro row(cells) %}\n{% for c in cells %}{{ c.nope }}{% endfor %}{{ caller() }}{% endmacro %}\n{% for v in [1] %}\n{% call row([{'a': 1}]) %}x{% endcall %}\n{% endfor %}"
 	_, err := renderString(t, src, nil)
 	if err == nil {
 		t.Fatal("no error")
 	}
-	want := `t.j2:2:24: undefined attribute or item "nope" of c`
+	want := `t.j2:2:25: 'dict object' has no attribute 'nope'`
 	if err.Error() != want {
 		t.Errorf("got %q, want %q", err, want)
 	}
 	_, err = renderString(t, "{% for v in [1] %}\n{{ v | int(base='x', nope=1) }}{% endfor %}", nil)
-	if want := "t.j2:2:8: filter int: received 1 unexpected keyword argument: 'nope'"; err == nil || err.Error() != want {
+	if want := "t.j2:2:8: do_int() got an unexpected keyword argument 'nope'"; err == nil || err.Error() != want {
 		t.Errorf("got %q, want %q", err, want)
 	}
 }
@@ -103,17 +103,17 @@ func TestErrorsNameTheTemplateThatFailed(t *testing.T) {
 		"fmacros.j2":   "{% macro f() %}\n\n{{ 'not-an-ip' | network }}{% endmacro %}\n",
 	}
 	tests := []struct{ name, want string }{
-		{"child.j2", `base.j2:3:8: undefined variable "nope_base"`},
-		{"leaf.j2", `base.j2:3:8: undefined variable "nope_base"`},
-		{"override.j2", `override.j2:4:8: undefined variable "nope_child"`},
-		{"default.j2", `base3.j2:2:6: undefined variable "nope_default"`},
-		{"import.j2", `macros.j2:2:8: undefined attribute or item "nope" of x`},
-		{"from.j2", `macros.j2:2:8: undefined attribute or item "nope" of x`},
-		{"callbody.j2", `callbody.j2:3:6: undefined variable "nope_body"`},
-		{"pmacro.j2", `pbase.j2:2:4: undefined variable "nope_pm"`},
-		{"blockinc.j2", `undef.j2:2:15: undefined variable "ntp_server"`},
-		{"incchild.j2", `base.j2:3:8: undefined variable "nope_base"`},
-		{"samefile.j2", `samefile.j2:2:6: undefined variable "nope_here"`},
+		{"child.j2", `base.j2:3:8: 'nope_base' is undefined`},
+		{"leaf.j2", `base.j2:3:8: 'nope_base' is undefined`},
+		{"override.j2", `override.j2:4:8: 'nope_child' is undefined`},
+		{"default.j2", `base3.j2:2:6: 'nope_default' is undefined`},
+		{"import.j2", `macros.j2:2:9: 'dict object' has no attribute 'nope'`},
+		{"from.j2", `macros.j2:2:9: 'dict object' has no attribute 'nope'`},
+		{"callbody.j2", `callbody.j2:3:6: 'nope_body' is undefined`},
+		{"pmacro.j2", `pbase.j2:2:4: 'nope_pm' is undefined`},
+		{"blockinc.j2", `undef.j2:2:15: 'ntp_server' is undefined`},
+		{"incchild.j2", `base.j2:3:8: 'nope_base' is undefined`},
+		{"samefile.j2", `samefile.j2:2:6: 'nope_here' is undefined`},
 		{"filtermac.j2", `fmacros.j2:3:18: filter network: "not-an-ip" is not an IP address or prefix`},
 	}
 	env := New(mapFS(files), Options{})

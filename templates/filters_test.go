@@ -105,7 +105,7 @@ func TestNetworkFilterErrors(t *testing.T) {
 		{"{{ '1-5000' | vlan_expand }}", `"5000" is not a VLAN ID (1-4094)`},
 		{"{{ '7-3' | vlan_expand }}", `VLAN range "7-3" is reversed`},
 		{"{{ [0] | vlan_compress }}", `"0" is not a VLAN ID`},
-		{"{{ missing | network }}", `undefined variable "missing"`},
+		{"{{ missing | network }}", `'missing' is undefined`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package templates
 
 import (
-	"errors"
 	"io/fs"
 	"path"
 	"sort"
@@ -73,10 +72,10 @@ func (e *Env) List() ([]TemplateInfo, error) {
 // must parse and its headers must compile; otherwise the first problem is
 // returned as an *Error.
 func (e *Env) Template(name string) (TemplateInfo, error) {
-	_, clean, err := e.template(name)
-	if err != nil {
+	if _, err := e.compiled(name); err != nil {
 		return TemplateInfo{}, err
 	}
+	clean, _ := CleanName(name) // compiled checked it
 	_, src, err := e.readSource(clean)
 	if err != nil {
 		return TemplateInfo{}, &Error{Template: clean, Msg: err.Error(), Err: err}
@@ -89,13 +88,4 @@ func (e *Env) Template(name string) (TemplateInfo, error) {
 		hs = []Header{}
 	}
 	return TemplateInfo{Name: clean, Partial: strings.HasPrefix(path.Base(clean), "_"), Headers: hs}, nil
-}
-
-// asError converts any error to an *Error for template name.
-func asError(name string, err error) *Error {
-	var te *Error
-	if errors.As(err, &te) {
-		return te
-	}
-	return &Error{Template: name, Msg: err.Error(), Err: err}
 }

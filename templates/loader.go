@@ -1,15 +1,11 @@
 package templates
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"strings"
-
-	"github.com/nikolalohinski/gonja/v2/loaders"
 )
 
 // CleanName checks a template name and returns its canonical form: a
@@ -65,37 +61,4 @@ func (e *Env) readSource(name string) (string, []byte, error) {
 // outside the root.
 func isEscapeError(err error) bool {
 	return strings.Contains(err.Error(), "path escapes from parent")
-}
-
-// sandboxLoader is the gonja loader of an Env: every name is resolved
-// relative to the template root (as in Jinja2, not relative to the including
-// template) and checked by CleanName; Inherit, used for extends chains,
-// counts the nesting depth so that a template extending itself fails cleanly.
-type sandboxLoader struct {
-	env   *Env
-	depth int
-}
-
-var _ loaders.Loader = (*sandboxLoader)(nil)
-
-// Read returns the source of a template.
-func (l *sandboxLoader) Read(name string) (io.Reader, error) {
-	_, data, err := l.env.readSource(name)
-	if err != nil {
-		return nil, err
-	}
-	return bytes.NewReader(fixLstrip(data, l.env.cfg)), nil
-}
-
-// Resolve returns the canonical name of a template.
-func (l *sandboxLoader) Resolve(name string) (string, error) {
-	return CleanName(name)
-}
-
-// Inherit returns the loader for a template reached from the current one.
-func (l *sandboxLoader) Inherit(string) (loaders.Loader, error) {
-	if l.depth+1 > l.env.opts.MaxDepth {
-		return nil, fmt.Errorf("extends chain deeper than %d templates (a template extending itself?): %w", l.env.opts.MaxDepth, ErrDepthLimit)
-	}
-	return &sandboxLoader{env: l.env, depth: l.depth + 1}, nil
 }

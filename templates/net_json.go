@@ -86,9 +86,21 @@ type jsonEncoder struct {
 	path     []any // the lists and dicts being written, to refuse cycles
 }
 
-// grow checks that n more bytes stay within the budget.
+// grow checks that n more bytes stay within the budget and makes room for
+// them, doubling the buffer (up to the budget): a result that ends over the
+// budget costs about twice the budget in allocations, not the sum of
+// append's smaller steps.
 func (e *jsonEncoder) grow(n int) error {
-	return e.s.CheckBytes(e.what, len(e.buf)+n)
+	need := len(e.buf) + n
+	if err := e.s.CheckBytes(e.what, need); err != nil {
+		return err
+	}
+	if need > cap(e.buf) {
+		nb := make([]byte, len(e.buf), min(max(2*cap(e.buf), need, 512), e.s.Limits().MaxValueBytes))
+		copy(nb, e.buf)
+		e.buf = nb
+	}
+	return nil
 }
 
 // newline starts a line at the given level in the indented form.

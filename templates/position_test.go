@@ -16,8 +16,8 @@ func TestLexerErrorsArePositioned(t *testing.T) {
 		"endif.j2": "a\n\n  {% endif %}\n",
 	}), Options{})
 	want := map[string]string{
-		"bad.j2":   `bad.j2:2:19: '}}' expected here: unexpected delimiter "}"`,
-		"endif.j2": `endif.j2:3:6: unknown tag "endif", or no open block for it to end`,
+		"bad.j2":   `bad.j2:2:19: unexpected '}'`,
+		"endif.j2": `endif.j2:3:6: Encountered unknown tag 'endif'.`,
 	}
 	for name, w := range want {
 		_, err := env.Render(context.Background(), name, nil)
@@ -49,8 +49,8 @@ func TestRenderErrorsHaveColumns(t *testing.T) {
 		"f.j2": "x\n{% for i in node.nope %}{% endfor %}\n",
 	}), Options{})
 	for name, w := range map[string]string{
-		"u.j2": `u.j2:2:23: undefined variable "descr"`,
-		"f.j2": `f.j2:2:13: undefined attribute or item "nope" of node`,
+		"u.j2": `u.j2:2:23: 'descr' is undefined`,
+		"f.j2": `f.j2:2:17: 'dict object' has no attribute 'nope'`,
 	} {
 		_, err := env.Render(context.Background(), name, map[string]any{"node": map[string]any{}})
 		if err == nil || err.Error() != w {

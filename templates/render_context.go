@@ -60,13 +60,13 @@ func (c RenderContext) Vars(template string) (map[string]any, error) {
 		}
 		out[f.name] = v
 	}
-	user := map[string]any{}
+	var user any = map[string]any{}
 	if c.User != nil {
 		v, err := jsonValue(c.User)
 		if err != nil {
 			return nil, fmt.Errorf("render context vars: %w", err)
 		}
-		user = v.(map[string]any)
+		user = v
 	}
 	out["vars"] = user
 	out["unet"] = map[string]any{

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 	"sort"
 
-	"github.com/nikolalohinski/gonja/v2/tokens"
+	"github.com/unet-dev/unet/jinja"
 )
 
 // Validate checks every template of the root without rendering: syntax,
@@ -46,73 +46,69 @@ func (e *Env) validateTemplate(name string) []*Error {
 		return []*Error{{Template: name, Msg: err.Error(), Err: classify(err, err)}}
 	}
 	_, errs := compileHeaders(name, src)
-	if _, err := e.parse(name); err != nil {
-		errs = append(errs, asError(name, err))
-		return errs
+	tree, err := jinja.Parse(name, string(src), e.jenv.Options())
+	if err != nil {
+		return append(errs, asError(name, err))
 	}
-	return append(errs, e.checkReferences(name, string(src))...)
-}
-
-// checkReferences scans the tokens of a template for references to other
-// templates and for filter and test names.
-func (e *Env) checkReferences(name, src string) []*Error {
-	var toks []*tokens.Token
-	stream := tokens.LexAll(src, e.cfg)
-	for !stream.End() {
-		toks = append(toks, stream.Next())
-	}
-	var errs []*Error
-	at := func(i int) *tokens.Token {
-		if i < len(toks) {
-			return toks[i]
-		}
-		return &tokens.Token{Type: tokens.EOF}
-	}
-	for i, t := range toks {
-		switch t.Type {
-		case tokens.BlockBegin:
-			stmt := at(i + 1)
-			if stmt.Type != tokens.Name {
-				continue
-			}
-			switch stmt.Val {
-			case "include", "import", "from", "extends":
-				arg := at(i + 2)
-				if arg.Type != tokens.String {
-					continue // computed name: checked at render time
-				}
-				if stmt.Val == "include" && at(i+3).Val == "ignore" {
-					continue
-				}
-				if err := e.checkTemplateRef(arg.Val); err != nil {
-					errs = append(errs, &Error{Template: name, Line: arg.Line, Col: arg.Col,
-						Msg: fmt.Sprintf("%s %q: %v", stmt.Val, arg.Val, err), Err: classify(err, ErrNotFound)})
-				}
-			case "filter":
-				if f := at(i + 2); f.Type == tokens.Name && !e.genv.Filters.Exists(f.Val) {
-					errs = append(errs, unknownFilter(name, f))
-				}
-			}
-		case tokens.Pipe:
-			if f := at(i + 1); f.Type == tokens.Name && !e.genv.Filters.Exists(f.Val) {
-				errs = append(errs, unknownFilter(name, f))
-			}
-		case tokens.Is:
-			j := i + 1
-			if at(j).Type == tokens.Not {
-				j++
-			}
-			if tt := at(j); tt.Type == tokens.Name && !e.genv.Tests.Exists(tt.Val) {
-				errs = append(errs, &Error{Template: name, Line: tt.Line, Col: tt.Col,
-					Msg: fmt.Sprintf("unknown test %q", tt.Val), Err: ErrUnknownFilter})
-			}
+	errs = append(errs, e.checkReferences(tree)...)
+	if len(errs) == 0 {
+		// What only compiling finds (a block defined twice, a misplaced
+		// extends, a name that cannot be assigned).
+		if _, err := e.compiled(name); err != nil {
+			errs = append(errs, asError(name, err))
 		}
 	}
 	return errs
 }
 
-func unknownFilter(name string, t *tokens.Token) *Error {
-	return &Error{Template: name, Line: t.Line, Col: t.Col, Msg: fmt.Sprintf("unknown filter %q", t.Val), Err: ErrUnknownFilter}
+// checkReferences walks a parsed template for references to other templates
+// by a constant name (they must exist in the root) and for the names of
+// filters and tests (they must exist).
+func (e *Env) checkReferences(tree *jinja.Tree) []*Error {
+	var errs []*Error
+	at := func(n jinja.Node, msg string, sentinel error) {
+		p := n.Position()
+		errs = append(errs, &Error{Template: tree.Name, Line: p.Line, Col: p.Col, Msg: msg, Err: sentinel})
+	}
+	ref := func(stmt string, x jinja.Expr) {
+		c, ok := x.(*jinja.Const)
+		if !ok {
+			return // computed name: checked at render time
+		}
+		name, ok := c.Value.(string)
+		if !ok {
+			return
+		}
+		if err := e.checkTemplateRef(name); err != nil {
+			at(c, fmt.Sprintf("%s %q: %v", stmt, name, err), classify(err, ErrNotFound))
+		}
+	}
+	for _, s := range tree.Body {
+		jinja.Inspect(s, func(n jinja.Node) bool {
+			switch x := n.(type) {
+			case *jinja.Include:
+				if !x.IgnoreMissing {
+					ref("include", x.Template)
+				}
+			case *jinja.Import:
+				ref("import", x.Template)
+			case *jinja.FromImport:
+				ref("from", x.Template)
+			case *jinja.Extends:
+				ref("extends", x.Template)
+			case *jinja.Filter:
+				if _, ok := e.jenv.Filter(x.Name); !ok {
+					at(x, fmt.Sprintf("unknown filter %q", x.Name), ErrUnknownFilter)
+				}
+			case *jinja.Test:
+				if _, ok := e.jenv.Test(x.Name); !ok {
+					at(x, fmt.Sprintf("unknown test %q", x.Name), ErrUnknownFilter)
+				}
+			}
+			return true
+		})
+	}
+	return errs
 }
 
 // checkTemplateRef checks that a referenced template exists in the root.

@@ -34,8 +34,8 @@ func TestValidate(t *testing.T) {
 		{"syntax.j2:2", ErrSyntax},
 		{"unknown-filter.j2:1:8", ErrUnknownFilter},
 		{"unknown-filter.j2:2:11", ErrUnknownFilter},
-		{"unknown-filter.j2:3:9", ErrUnknownFilter},
-		{"unknown-filter.j2:3:29", ErrUnknownFilter},
+		{"unknown-filter.j2:3:6", ErrUnknownFilter},
+		{"unknown-filter.j2:3:22", ErrUnknownFilter},
 	}
 	errs := env.Validate()
 	if len(errs) != len(wants) {
