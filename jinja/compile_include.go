@@ -406,7 +406,7 @@ func (c *compiler) extendsStmt(n *Extends) (stmtFn, error) {
 		for name, def := range t.blocks {
 			f.ctx.blocks[name] = append(f.ctx.blocks[name], def)
 		}
-		f.parent = t
+		f.parent, f.extPos = t, pos
 		return nil
 	}, nil
 }

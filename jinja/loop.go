@@ -244,7 +244,7 @@ func enter(s *State) error {
 	s.depth++
 	if s.depth > s.limits.MaxDepth {
 		s.depth--
-		return &limitError{err: ErrDepthLimit, msg: fmt.Sprintf("maximum nesting depth of %d exceeded (macro calls, include, import, extends)", s.limits.MaxDepth)}
+		return &limitError{err: ErrDepthLimit, msg: fmt.Sprintf("more than %d nested macro calls, includes, imports or extends (a template or macro calling itself?)", s.limits.MaxDepth)}
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func (r *renderer) overflow(total bool) error {
 	if total {
 		return &limitError{err: ErrOutputLimit, msg: fmt.Sprintf("render wrote over %d bytes in total (output and captured text), %d times the output limit", r.budget, outputBudgetFactor)}
 	}
-	return &limitError{err: ErrOutputLimit, msg: fmt.Sprintf("render output over the limit of %d bytes", r.max)}
+	return &limitError{err: ErrOutputLimit, msg: fmt.Sprintf("the output reached the limit of %d bytes", r.max)}
 }
 
 // capture runs body with a fresh output buffer and returns what it wrote.
@@ -138,6 +138,8 @@ type frame struct {
 	blk *blockCall
 	// parent is the template this one extends, once extends ran.
 	parent *Template
+	// extPos is the position of the extends statement that set parent.
+	extPos Pos
 }
 
 // unsetT marks a slot not yet assigned in its scope: loads fall back to the

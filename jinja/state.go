@@ -76,7 +76,7 @@ func (s *State) Env() *Env { return s.env }
 // allocating.
 func (s *State) CheckBytes(what string, n int) error {
 	if n < 0 || n > s.limits.MaxValueBytes {
-		return &limitError{err: ErrValueLimit, msg: fmt.Sprintf("%s would produce a string of %s, over the limit of %d bytes", what, sizeText(n, "bytes"), s.limits.MaxValueBytes)}
+		return &limitError{err: ErrValueLimit, msg: overText(what, "a string of", n, "bytes", s.limits.MaxValueBytes)}
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func (s *State) CheckBytes(what string, n int) error {
 // n items, over MaxValueItems. Call it before allocating.
 func (s *State) CheckItems(what string, n int) error {
 	if n < 0 || n > s.limits.MaxValueItems {
-		return &limitError{err: ErrValueLimit, msg: fmt.Sprintf("%s would produce %s, over the limit of %d items", what, sizeText(n, "items"), s.limits.MaxValueItems)}
+		return &limitError{err: ErrValueLimit, msg: overText(what, "", n, "items", s.limits.MaxValueItems)}
 	}
 	return nil
 }
@@ -105,18 +105,25 @@ func (s *State) Tick() error {
 func (s *State) CheckTime() error {
 	if err := s.ctx.Err(); err != nil {
 		if err == context.DeadlineExceeded {
-			return &limitError{err: ErrTimeLimit, msg: fmt.Sprintf("render time limit of %s exceeded", s.limits.Timeout)}
+			return &limitError{err: ErrTimeLimit, msg: fmt.Sprintf("the render ran for %s", s.limits.Timeout)}
 		}
 		return err
 	}
 	return nil
 }
 
-func sizeText(n int, unit string) string {
-	if n < 0 {
-		return "more than the address space of " + unit
+// overText words an operation's result over a limit: "center would produce
+// a string of 2000000000 bytes, over the limit of 16777216 bytes" (or "a
+// string larger than the limit" when the size overflowed as it was
+// computed, n < 0).
+func overText(what, kind string, n int, unit string, limit int) string {
+	if kind != "" {
+		kind += " "
 	}
-	return fmt.Sprintf("%d %s", n, unit)
+	if n < 0 {
+		return fmt.Sprintf("%s would produce %smore %s than the limit of %d", what, kind, unit, limit)
+	}
+	return fmt.Sprintf("%s would produce %s%d %s, over the limit of %d %s", what, kind, n, unit, limit, unit)
 }
 
 // limitError is a limit being hit; it wraps its sentinel.
@@ -125,7 +132,10 @@ type limitError struct {
 	msg string
 }
 
-func (e *limitError) Error() string { return e.msg }
+// Error names the limit, then what hit it: "template value size limit
+// exceeded: center would produce a string of 2000000000 bytes, over the limit
+// of 16777216 bytes".
+func (e *limitError) Error() string { return e.err.Error() + ": " + e.msg }
 func (e *limitError) Unwrap() error { return e.err }
 
 // FilterFunc is a filter: v | name(args).

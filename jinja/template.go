@@ -115,7 +115,7 @@ func (t *Template) run(r *renderer, ctx *tctx) error {
 		return nil
 	}
 	if err := enter(r.s); err != nil {
-		return &Error{Template: t.name, Msg: err.Error(), Err: err}
+		return &Error{Template: t.name, Line: f.extPos.Line, Col: f.extPos.Col, Msg: err.Error(), Err: err}
 	}
 	defer leave(r.s)
 	return f.parent.run(r, ctx)

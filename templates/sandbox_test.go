@@ -116,9 +116,9 @@ func TestSandboxLimits(t *testing.T) {
 		want    error
 		wantMsg string
 	}{
-		{"self include", "x{% include 't.j2' %}", Options{}, ErrDepthLimit, "maximum nesting depth of 100 exceeded"},
-		{"self extends", "{% extends 't.j2' %}", Options{}, ErrDepthLimit, "maximum nesting depth of 100 exceeded"},
-		{"macro recursion", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", Options{}, ErrDepthLimit, "maximum nesting depth of 100 exceeded"},
+		{"self include", "x{% include 't.j2' %}", Options{}, ErrDepthLimit, "more than 100 nested macro calls, includes, imports or extends"},
+		{"self extends", "{% extends 't.j2' %}", Options{}, ErrDepthLimit, "more than 100 nested macro calls, includes, imports or extends"},
+		{"macro recursion", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", Options{}, ErrDepthLimit, "more than 100 nested macro calls, includes, imports or extends"},
 		{"mutual macro recursion", "{% macro a() %}{{ b() }}{% endmacro %}{% macro b() %}{{ a() }}{% endmacro %}{{ a() }}", Options{}, ErrDepthLimit, ""},
 		{"silent loops", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
 			Options{Timeout: 200 * time.Millisecond}, ErrTimeLimit, "time limit"},
