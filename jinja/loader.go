@@ -96,7 +96,8 @@ func (e *Env) readSource(name string) (string, error) {
 		}
 		return "", fmt.Errorf("open template %s: %w", name, err)
 	}
-	defer f.Close()
+	// A read-only file: closing it cannot lose anything.
+	defer func() { _ = f.Close() }()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return "", &notFoundError{msg: name}
 	}
