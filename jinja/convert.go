@@ -167,6 +167,12 @@ const maxJSONDepth = 10000
 // object keys: integers become int64 (float64 when out of range), other
 // numbers float64, objects *Dict and arrays *List.
 func DecodeJSON(data []byte) (Value, error) {
+	return decodeJSONFast(data)
+}
+
+// decodeJSONTokens is DecodeJSON through encoding/json's token stream: the
+// reference the fast decoder is tested against.
+func decodeJSONTokens(data []byte) (Value, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	v, err := decodeJSONValue(dec, 0)

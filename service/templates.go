@@ -13,6 +13,7 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/configdiff"
 	"github.com/unet-dev/unet/configtree"
+	"github.com/unet-dev/unet/jinja"
 	"github.com/unet-dev/unet/policy"
 	"github.com/unet-dev/unet/templates"
 )
@@ -121,6 +122,19 @@ func fullMap(v any) map[string]any {
 	return m
 }
 
+// templateDict converts a stored unet object (node, link, location) to a
+// template dict through its JSON form, so templates see the JSON field names
+// in the order the object declares them, and custom data in its own order.
+// As for fullMap, neither step can fail for a stored object.
+func templateDict(v any) *jinja.Dict {
+	b, _ := json.Marshal(v)
+	d, _ := jinja.DecodeJSON(b)
+	if m, ok := d.(*jinja.Dict); ok {
+		return m
+	}
+	return jinja.NewDict(0)
+}
+
 // renderContext builds the template context of a node (SPEC §4.1): the
 // effective node after policy, its location with ancestors, its links with the
 // peer of each, user vars, and unet metadata.
@@ -151,7 +165,7 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 // an optional compiled policy program.
 func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *unet.Node, req unet.TemplateRequest) (*renderInput, error) {
 	in := &renderInput{node: node, templates: req.Templates}
-	nodeMap := fullMap(node)
+	nodeMap := templateDict(node)
 	if prog != nil {
 		ev := prog.Evaluate(policy.KindNode, inv.nodeInput(node), policy.EvalOptions{})
 		if ev.CustomData != nil {
@@ -159,11 +173,11 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 			if err != nil {
 				return nil, unet.Errorf(unet.EINVALID, "node %s: custom data set by policy: %v", node.FQDN, err)
 			}
-			var cd map[string]any
-			if err := json.Unmarshal(b, &cd); err != nil {
+			cd, err := jinja.DecodeJSON(b)
+			if err != nil {
 				return nil, unet.Internal(fmt.Errorf("node %s: custom data set by policy: %w", node.FQDN, err))
 			}
-			nodeMap["custom_data"] = cd
+			nodeMap.SetStr("custom_data", cd)
 		}
 		if len(in.templates) == 0 {
 			in.templates = append([]string(nil), ev.Templates...)
@@ -174,15 +188,15 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 	}
 	var location any
 	if l := inv.locations[node.LocationID]; l != nil {
-		lm := fullMap(l)
-		anc := []any{}
+		lm := templateDict(l)
+		anc := []jinja.Value{}
 		for p := inv.locations[l.ParentID]; p != nil; p = inv.locations[p.ParentID] {
-			anc = append([]any{fullMap(p)}, anc...)
+			anc = append([]jinja.Value{templateDict(p)}, anc...)
 		}
-		lm["ancestors"] = anc
+		lm.SetStr("ancestors", jinja.NewList(anc))
 		location = lm
 	}
-	links := []any{}
+	links := []jinja.Value{}
 	inv.indexLinks()
 	for _, i := range inv.linksOf[node.ID] {
 		l := inv.links[i]
@@ -192,18 +206,22 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 			l.AInterface, l.ZInterface = l.ZInterface, l.AInterface
 			l.ANode, l.ZNode = l.ZNode, l.ANode
 		}
-		lm := fullMap(&l)
+		lm := templateDict(&l)
 		if p := inv.byID[l.ZNodeID]; p != nil {
-			lm["peer"] = fullMap(p)
+			lm.SetStr("peer", templateDict(p))
 		} else {
 			// An external circuit: the peer is the provider's side.
 			name := l.Provider
 			if name == "" {
 				name = "external"
 			}
-			lm["peer"] = map[string]any{"name": name, "fqdn": name, "external": true}
+			peer := jinja.NewDict(3)
+			peer.SetStr("name", name)
+			peer.SetStr("fqdn", name)
+			peer.SetStr("external", true)
+			lm.SetStr("peer", peer)
 			if l.ZInterface == "" {
-				lm["z_interface"] = l.CircuitID
+				lm.SetStr("z_interface", l.CircuitID)
 			}
 		}
 		links = append(links, lm)
@@ -215,7 +233,7 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 	in.context = map[string]any{
 		"node":     nodeMap,
 		"location": location,
-		"links":    links,
+		"links":    jinja.NewList(links),
 		"vars":     vars,
 		"unet":     map[string]any{"generated_at": s.now().Format(time.RFC3339)},
 	}
