@@ -7,6 +7,9 @@ import (
 	"os"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/unet-dev/unet/internal/testutil"
 )
 
 // accessSwitch compiles the ~270-line access-switch template of the
@@ -70,13 +73,13 @@ func BenchmarkRenderAccessSwitchJinja(b *testing.B) {
 	}
 	b.SetBytes(int64(len(out)))
 	b.ReportAllocs()
-	start := processCPU(b)
+	start := testutil.CPUTime(b)
 	for b.Loop() {
 		if _, err := tmpl.RenderString(ctx, vars); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPUPerOp(b, start)
+	testutil.ReportCPU(b, start, time.Microsecond, "cpu-µs/op")
 }
 
 // BenchmarkRenderInheritance renders a child template that extends a base,
@@ -89,13 +92,13 @@ func BenchmarkRenderInheritance(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	start := processCPU(b)
+	start := testutil.CPUTime(b)
 	for b.Loop() {
 		if _, err := tmpl.RenderString(ctx, vars); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPUPerOp(b, start)
+	testutil.ReportCPU(b, start, time.Microsecond, "cpu-µs/op")
 }
 
 // TestRenderInheritanceMatchesJinja2 checks the inheritance benchmark's

@@ -75,3 +75,25 @@ func TestEqualIntFloatExact(t *testing.T) {
 		}
 	}
 }
+
+// A clone shares nothing that can change with its original.
+func TestClone(t *testing.T) {
+	inner := NewList([]Value{int64(1)})
+	d := NewDict(2)
+	d.SetStr("l", inner)
+	d.SetStr("s", "x")
+	c := Clone(d).(*Dict)
+	cl, _ := c.GetStr("l")
+	cl.(*List).Items = append(cl.(*List).Items, int64(2))
+	c.SetStr("new", true)
+	c.SetStr("s", "y")
+	if Repr(d) != "{'l': [1], 's': 'x'}" || Repr(c) != "{'l': [1, 2], 's': 'y', 'new': True}" {
+		t.Fatalf("original %s, clone %s", Repr(d), Repr(c))
+	}
+	c2 := Clone(d).(*Dict)
+	c2.Delete("l")
+	c.Delete("l")
+	if Repr(d) != "{'l': [1], 's': 'x'}" || Repr(c2) != "{'s': 'x'}" {
+		t.Fatalf("deleting from the clone changed the original: %s", Repr(d))
+	}
+}

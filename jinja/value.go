@@ -3,6 +3,7 @@ package jinja
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Value is a template value; see the package documentation for the Go type
@@ -53,15 +54,23 @@ func (l *List) Len() int { return len(l.Items) }
 // Dict is a Python dict: keys keep their insertion order. Keys are
 // hashable values (None, bool, int, float, str, tuples of those); equal
 // numbers are one key (1, 1.0 and True), as in Python.
+//
+// A small dict is searched linearly; an index map is built once it grows
+// past smallDict entries (most template dicts are small, and a map per dict
+// is most of the cost of building one).
 type Dict struct {
-	keys  []Value
-	vals  []Value
-	index map[any]int
+	keys   []Value
+	vals   []Value
+	hashes []any       // hashKey of each key, parallel to keys
+	index  map[any]int // hash → position, once len > smallDict
 }
+
+// smallDict is the size up to which a dict has no index map.
+const smallDict = 8
 
 // NewDict returns an empty dict with room for n entries.
 func NewDict(n int) *Dict {
-	return &Dict{keys: make([]Value, 0, n), vals: make([]Value, 0, n), index: make(map[any]int, n)}
+	return &Dict{keys: make([]Value, 0, n), vals: make([]Value, 0, n), hashes: make([]any, 0, n)}
 }
 
 // hashKey is the Go map key of a dict key.
@@ -109,6 +118,63 @@ func hashKey(k Value) (any, error) {
 // Len returns the number of entries.
 func (d *Dict) Len() int { return len(d.keys) }
 
+// find returns the position of the key whose hash is h, or -1.
+func (d *Dict) find(h any) int {
+	if d.index != nil {
+		if i, ok := d.index[h]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, x := range d.hashes {
+		if x == h {
+			return i
+		}
+	}
+	return -1
+}
+
+// findStr returns the position of the string key k, or -1.
+func (d *Dict) findStr(k string) int {
+	if d.index != nil {
+		if i, ok := d.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, x := range d.hashes {
+		if s, ok := x.(string); ok && s == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// add appends a new entry.
+func (d *Dict) add(h any, k, v Value) {
+	d.keys = append(d.keys, k)
+	d.vals = append(d.vals, v)
+	d.hashes = append(d.hashes, h)
+	switch {
+	case d.index != nil:
+		d.index[h] = len(d.keys) - 1
+	case len(d.keys) > smallDict:
+		d.reindex()
+	}
+}
+
+// reindex rebuilds the index map from the hashes (nil for a small dict).
+func (d *Dict) reindex() {
+	if len(d.keys) <= smallDict {
+		d.index = nil
+		return
+	}
+	d.index = make(map[any]int, len(d.hashes))
+	for i, h := range d.hashes {
+		d.index[h] = i
+	}
+}
+
 // Set sets key k to v, keeping k's position when it exists. It fails for an
 // unhashable key.
 func (d *Dict) Set(k, v Value) error {
@@ -116,25 +182,21 @@ func (d *Dict) Set(k, v Value) error {
 	if err != nil {
 		return err
 	}
-	if i, ok := d.index[h]; ok {
+	if i := d.find(h); i >= 0 {
 		d.vals[i] = v
 		return nil
 	}
-	d.index[h] = len(d.keys)
-	d.keys = append(d.keys, k)
-	d.vals = append(d.vals, v)
+	d.add(h, k, v)
 	return nil
 }
 
 // SetStr sets the string key k to v.
 func (d *Dict) SetStr(k string, v Value) {
-	if i, ok := d.index[k]; ok {
+	if i := d.findStr(k); i >= 0 {
 		d.vals[i] = v
 		return
 	}
-	d.index[k] = len(d.keys)
-	d.keys = append(d.keys, k)
-	d.vals = append(d.vals, v)
+	d.add(k, k, v)
 }
 
 // Get returns the value of key k.
@@ -143,20 +205,18 @@ func (d *Dict) Get(k Value) (Value, bool) {
 	if err != nil {
 		return nil, false
 	}
-	i, ok := d.index[h]
-	if !ok {
-		return nil, false
+	if i := d.find(h); i >= 0 {
+		return d.vals[i], true
 	}
-	return d.vals[i], true
+	return nil, false
 }
 
 // GetStr returns the value of the string key k.
 func (d *Dict) GetStr(k string) (Value, bool) {
-	i, ok := d.index[k]
-	if !ok {
-		return nil, false
+	if i := d.findStr(k); i >= 0 {
+		return d.vals[i], true
 	}
-	return d.vals[i], true
+	return nil, false
 }
 
 // Delete removes key k and reports whether it was there.
@@ -165,17 +225,15 @@ func (d *Dict) Delete(k Value) bool {
 	if err != nil {
 		return false
 	}
-	i, ok := d.index[h]
-	if !ok {
+	i := d.find(h)
+	if i < 0 {
 		return false
 	}
-	d.keys = append(d.keys[:i], d.keys[i+1:]...)
-	d.vals = append(d.vals[:i], d.vals[i+1:]...)
-	delete(d.index, h)
-	for j := i; j < len(d.keys); j++ {
-		hj, _ := hashKey(d.keys[j])
-		d.index[hj] = j
-	}
+	// New arrays: a clone may share the keys' and hashes' arrays.
+	d.keys = append(d.keys[:i:i], d.keys[i+1:]...)
+	d.vals = append(d.vals[:i:i], d.vals[i+1:]...)
+	d.hashes = append(d.hashes[:i:i], d.hashes[i+1:]...)
+	d.reindex()
 	return true
 }
 
@@ -193,10 +251,8 @@ func (d *Dict) Values() []Value { return append([]Value(nil), d.vals...) }
 
 // Copy returns a shallow copy of d.
 func (d *Dict) Copy() *Dict {
-	c := NewDict(d.Len())
-	for i, k := range d.keys {
-		_ = c.Set(k, d.vals[i])
-	}
+	c := &Dict{keys: slices.Clone(d.keys), vals: slices.Clone(d.vals), hashes: slices.Clone(d.hashes)}
+	c.reindex()
 	return c
 }
 
@@ -281,4 +337,28 @@ func TypeName(v Value) string {
 		return x.TypeName()
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// Clone returns a deep copy of v: lists and dicts are copied at every
+// level (so that changing the copy never changes v), other values are
+// shared (they cannot be changed in place).
+func Clone(v Value) Value {
+	switch x := v.(type) {
+	case *List:
+		items := make([]Value, len(x.Items))
+		for i, it := range x.Items {
+			items[i] = Clone(it)
+		}
+		return &List{Items: items, Tuple: x.Tuple, View: x.View}
+	case *Dict:
+		c := &Dict{keys: x.keys[:len(x.keys):len(x.keys)], vals: make([]Value, len(x.vals)), hashes: x.hashes[:len(x.hashes):len(x.hashes)]}
+		// Keys and hashes are immutable values: shared until an append
+		// (full capacity forces the copy); the values are cloned.
+		for i, it := range x.vals {
+			c.vals[i] = Clone(it)
+		}
+		c.reindex()
+		return c
+	}
+	return v
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/jinja"
 	"github.com/unet-dev/unet/policy"
 	"github.com/unet-dev/unet/sqlstore"
 )
@@ -135,6 +136,24 @@ type inventory struct {
 	// statuses and interfaces are the polled state, by node ID.
 	statuses   map[string]map[string]any
 	interfaces map[string][]any
+	// dicts caches the template dicts of nodes and locations (see dict).
+	dicts map[any]*jinja.Dict
+}
+
+// dict returns a fresh copy of the template dict of a stored node or
+// location: converted once per inventory (a node is the peer of many
+// others), cloned for each render so that no render sees what another
+// changed.
+func (inv *inventory) dict(v any) *jinja.Dict {
+	d, ok := inv.dicts[v]
+	if !ok {
+		d = templateDict(v)
+		if inv.dicts == nil {
+			inv.dicts = map[any]*jinja.Dict{}
+		}
+		inv.dicts[v] = d
+	}
+	return jinja.Clone(d).(*jinja.Dict)
 }
 
 func (s *Service) loadInventory(ctx context.Context, withLinks bool) (*inventory, error) {

@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/examples"
+	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 	"github.com/unet-dev/unet/templates"
@@ -67,6 +69,7 @@ func BenchmarkRenderAssigned1k(b *testing.B) {
 	svc.SetTemplateEnv(templates.New(examples.Templates(), templates.Options{}))
 	files := demoPolicyFiles(b)
 	b.ResetTimer()
+	start := testutil.CPUTime(b)
 	for i := 0; i < b.N; i++ {
 		res, err := svc.RenderNodes(context.Background(), nil, unet.TemplateRequest{PolicyFiles: files})
 		if err != nil {
@@ -76,6 +79,7 @@ func BenchmarkRenderAssigned1k(b *testing.B) {
 			b.Fatalf("rendered %d nodes", len(res))
 		}
 	}
+	testutil.ReportCPU(b, start, time.Millisecond, "cpu-ms/op")
 }
 
 // runningConfig5k is a ~5,000-line running configuration for one leaf: the

@@ -122,13 +122,12 @@ func fullMap(v any) map[string]any {
 	return m
 }
 
-// templateDict converts a stored unet object (node, link, location) to a
-// template dict through its JSON form, so templates see the JSON field names
-// in the order the object declares them, and custom data in its own order.
-// As for fullMap, neither step can fail for a stored object.
+// templateDict converts a stored unet object (node, link, location) to the
+// template dict its JSON form decodes to (without the text), so templates see
+// the JSON field names in the order the object declares them. As for
+// fullMap, this cannot fail for a stored object (its values came from JSON).
 func templateDict(v any) *jinja.Dict {
-	b, _ := json.Marshal(v)
-	d, _ := jinja.DecodeJSON(b)
+	d, _ := jinja.FromJSONable(v)
 	if m, ok := d.(*jinja.Dict); ok {
 		return m
 	}
@@ -165,7 +164,7 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 // an optional compiled policy program.
 func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *unet.Node, req unet.TemplateRequest) (*renderInput, error) {
 	in := &renderInput{node: node, templates: req.Templates}
-	nodeMap := templateDict(node)
+	nodeMap := inv.dict(node)
 	if prog != nil {
 		ev := prog.Evaluate(policy.KindNode, inv.nodeInput(node), policy.EvalOptions{})
 		if ev.CustomData != nil {
@@ -188,10 +187,10 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 	}
 	var location any
 	if l := inv.locations[node.LocationID]; l != nil {
-		lm := templateDict(l)
+		lm := inv.dict(l)
 		anc := []jinja.Value{}
 		for p := inv.locations[l.ParentID]; p != nil; p = inv.locations[p.ParentID] {
-			anc = append([]jinja.Value{templateDict(p)}, anc...)
+			anc = append([]jinja.Value{inv.dict(p)}, anc...)
 		}
 		lm.SetStr("ancestors", jinja.NewList(anc))
 		location = lm
@@ -208,7 +207,7 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 		}
 		lm := templateDict(&l)
 		if p := inv.byID[l.ZNodeID]; p != nil {
-			lm.SetStr("peer", templateDict(p))
+			lm.SetStr("peer", inv.dict(p))
 		} else {
 			// An external circuit: the peer is the provider's side.
 			name := l.Provider

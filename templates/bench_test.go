@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"os/exec"
 	"testing"
+	"time"
+
+	"github.com/unet-dev/unet/internal/testutil"
 )
 
 const (
@@ -28,13 +31,13 @@ func BenchmarkRenderAccessSwitch(b *testing.B) {
 	}
 	b.SetBytes(int64(len(out)))
 	b.ReportAllocs()
-	start := cpuTime(b)
+	start := testutil.CPUTime(b)
 	for b.Loop() {
 		if _, err := env.Render(ctx, "access-switch.j2", vars); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, start)
+	testutil.ReportCPU(b, start, time.Microsecond, "cpu-µs/op")
 }
 
 // pythonTimeit is the Python Jinja2 side of the benchmark: the compiled
@@ -72,13 +75,13 @@ func BenchmarkRenderAccessSwitchJinja2(b *testing.B) {
 	}
 	defer env.Close()
 	vars := loadContext(b, benchContext)
-	start := cpuTime(b)
+	start := testutil.CPUTime(b)
 	for b.Loop() {
 		if _, err := env.Render(context.Background(), "access-switch.j2", vars); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, start)
+	testutil.ReportCPU(b, start, time.Microsecond, "cpu-µs/op")
 	b.ReportMetric(us, "python-µs/op")
 	b.ReportMetric(cpuUS, "python-cpu-µs/op")
 }
