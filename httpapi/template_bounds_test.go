@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"io/fs"
 	"net/http"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -45,6 +46,7 @@ func TestRenderHostileTemplates(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
+	hwmBefore := vmHWMKiB(t, os.Getpid())
 	start := time.Now()
 	var wg sync.WaitGroup
 	const flood = 50
@@ -70,8 +72,9 @@ func TestRenderHostileTemplates(t *testing.T) {
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
 	alloc := after.TotalAlloc - before.TotalAlloc
-	t.Logf("%d hostile renders (%d stopped by the value limit, the others shed with 503): %v, %.1f MiB allocated",
-		flood, limited, elapsed.Round(time.Millisecond), float64(alloc)/(1<<20))
+	hwm := vmHWMKiB(t, os.Getpid())
+	t.Logf("%d hostile renders (%d stopped by the value limit, the others shed with 503): %v, %.1f MiB allocated; peak RSS of the test process %.1f MiB before, %.1f MiB after",
+		flood, limited, elapsed.Round(time.Millisecond), float64(alloc)/(1<<20), float64(hwmBefore)/1024, float64(hwm)/1024)
 	if limited == 0 {
 		t.Fatal("no render reached the template")
 	}

@@ -73,13 +73,22 @@ func (s *State) Env() *Env { return s.env }
 
 // CheckBytes reports ErrValueLimit when an operation (what, e.g. "center")
 // would produce a string of n bytes, over MaxValueBytes. Call it before
-// allocating.
+// allocating. Before a large allocation it also looks at the clock, so that
+// a loop of large allocations stops when the render's time is up rather
+// than at its next check, 256 iterations later.
 func (s *State) CheckBytes(what string, n int) error {
 	if n < 0 || n > s.limits.MaxValueBytes {
 		return &limitError{err: ErrValueLimit, msg: overText(what, "a string of", n, "bytes", s.limits.MaxValueBytes)}
 	}
+	if n >= largeValueBytes {
+		return s.CheckTime()
+	}
 	return nil
 }
+
+// largeValueBytes is the size from which CheckBytes looks at the clock: the
+// allocation costs far more than the look.
+const largeValueBytes = 64 << 10
 
 // CheckItems reports ErrValueLimit when an operation would produce a list of
 // n items, over MaxValueItems. Call it before allocating.

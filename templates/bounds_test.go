@@ -113,3 +113,27 @@ func TestValueLimitOption(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeAllocationsLookAtTheClock: a loop whose every iteration builds a
+// large string stops when the render's time is up, not at the loop's next
+// look at the clock 256 iterations later.
+func TestLargeAllocationsLookAtTheClock(t *testing.T) {
+	env := New(mapFS(map[string]string{
+		"keep.j2": "line one\n{% set l = [] %}{% for i in range(250) %}{% set _ = l.append(\"x\" * 2000000 ~ i) %}{% endfor %}{{ l|length }}\n",
+	}), Options{Timeout: 50 * time.Millisecond})
+	var err error
+	start := time.Now()
+	alloc := measure(func() {
+		_, err = env.Render(context.Background(), "keep.j2", nil)
+	})
+	elapsed := time.Since(start)
+	t.Logf("%v, %.1f MiB allocated: %v", elapsed.Round(time.Millisecond), float64(alloc)/(1<<20), err)
+	var te *Error
+	if !errors.As(err, &te) || !errors.Is(err, ErrTimeLimit) || te.Line != 2 {
+		t.Fatalf("error %v, want the time limit at keep.j2:2", err)
+	}
+	// Unchecked, the loop would build 250 strings of 2 MB (500 MB).
+	if alloc > 256<<20 {
+		t.Errorf("allocated %d bytes before stopping", alloc)
+	}
+}
