@@ -21,6 +21,12 @@ type Limits struct {
 	// MaxDepth bounds the nesting of macro calls and of include, import and
 	// extends chains (default 100).
 	MaxDepth int
+	// MaxHeap bounds the process heap (bytes) at which an operation about
+	// to allocate a large value fails instead: the guard against a render
+	// that keeps many values, each within the limits (default: three
+	// quarters of the Go memory limit, GOMEMLIMIT, when one is set, else
+	// 2 GiB).
+	MaxHeap int64
 }
 
 // Defaults of Limits.
@@ -47,6 +53,9 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxHeap <= 0 {
+		l.MaxHeap = defaultMaxHeap()
 	}
 	return l
 }
@@ -81,7 +90,10 @@ func (s *State) CheckBytes(what string, n int) error {
 		return &limitError{err: ErrValueLimit, msg: overText(what, "a string of", n, "bytes", s.limits.MaxValueBytes)}
 	}
 	if n >= largeValueBytes {
-		return s.CheckTime()
+		if err := s.CheckTime(); err != nil {
+			return err
+		}
+		return s.checkHeap(what)
 	}
 	return nil
 }
@@ -96,8 +108,14 @@ func (s *State) CheckItems(what string, n int) error {
 	if n < 0 || n > s.limits.MaxValueItems {
 		return &limitError{err: ErrValueLimit, msg: overText(what, "", n, "items", s.limits.MaxValueItems)}
 	}
+	if n >= largeValueItems {
+		return s.checkHeap(what)
+	}
 	return nil
 }
+
+// largeValueItems is the list size from which CheckItems looks at the heap.
+const largeValueItems = 4096
 
 // Tick reports ErrTimeLimit once the render's time is up (or its context is
 // cancelled). Loops and macro calls call it; it looks at the clock every

@@ -137,3 +137,30 @@ func TestLargeAllocationsLookAtTheClock(t *testing.T) {
 		t.Errorf("allocated %d bytes before stopping", alloc)
 	}
 }
+
+// TestRetainedValuesAreBounded: a render that keeps many values, each
+// within the limits, stops with the value limit once the process heap
+// passes MaxHeap, instead of running the process out of memory.
+func TestRetainedValuesAreBounded(t *testing.T) {
+	env := New(mapFS(map[string]string{
+		"append.j2": "line one\n{% set l = [] %}{% for i in range(1000) %}{% set _ = l.append(\"x\" * 10000000 ~ i) %}{% endfor %}{{ l|length }}\n",
+		"map.j2":    "line one\n{{ range(1000)|map(\"string\")|map(\"center\", 10000000)|list|length }}\n",
+		"dict.j2":   "line one\n{% set d = {} %}{% for i in range(1000) %}{% set _ = d.update({i: \"y\" * 10000000 ~ i}) %}{% endfor %}{{ d|length }}\n",
+	}), Options{Timeout: time.Minute, MaxHeap: 256 << 20})
+	for _, name := range []string{"append.j2", "map.j2", "dict.j2"} {
+		var err error
+		start := time.Now()
+		alloc := measure(func() {
+			_, err = env.Render(context.Background(), name, nil)
+		})
+		t.Logf("%s: %v, %.1f MiB allocated, heap limit 256 MiB: %v", name, time.Since(start).Round(time.Millisecond), float64(alloc)/(1<<20), err)
+		var te *Error
+		if !errors.As(err, &te) || !errors.Is(err, ErrValueLimit) || te.Line != 2 || !strings.Contains(te.Msg, "renders may use") {
+			t.Fatalf("%s: error %v, want the heap guard at line 2", name, err)
+		}
+		// Unbounded, each would keep 10 GB.
+		if alloc > 1<<30 {
+			t.Errorf("%s: allocated %d bytes before stopping", name, alloc)
+		}
+	}
+}

@@ -42,6 +42,11 @@ type Options struct {
 	// operation (filter, operator, range) may produce
 	// (DefaultMaxValueItems).
 	MaxValueItems int
+	// MaxHeap is the process heap size (bytes) past which an operation
+	// about to allocate a large value fails: the guard against a template
+	// that keeps many values, each within the limits. The default is three
+	// quarters of GOMEMLIMIT when it is set, else 2 GiB.
+	MaxHeap int64
 }
 
 func (o Options) withDefaults() Options {
@@ -89,6 +94,7 @@ func New(fsys fs.FS, opts Options) *Env {
 			MaxOutput:     e.opts.MaxOutput,
 			MaxValueItems: e.opts.MaxValueItems,
 			MaxDepth:      e.opts.MaxDepth,
+			MaxHeap:       e.opts.MaxHeap,
 		},
 	})
 	registerNetwork(e.jenv)
