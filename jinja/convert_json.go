@@ -82,7 +82,7 @@ func jsonableAny(v any, depth int) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			d.SetStr(k, v)
+			d.appendStr(k, v)
 		}
 		return d, nil
 	}
@@ -175,7 +175,7 @@ func jsonable(rv reflect.Value, depth int) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			d.SetStr(k.String(), v)
+			d.appendStr(k.String(), v)
 		}
 		return d, nil
 	case reflect.Struct:
@@ -193,7 +193,7 @@ func jsonable(rv reflect.Value, depth int) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			d.SetStr(f.name, v)
+			d.appendStr(f.name, v)
 		}
 		return d, nil
 	}

@@ -56,7 +56,7 @@ func (l *List) Len() int { return len(l.Items) }
 // numbers are one key (1, 1.0 and True), as in Python.
 //
 // A small dict is searched linearly; an index map is built once it grows
-// past smallDict entries (most template dicts are small, and a map per dict
+// past smallDict (32) entries (most template dicts are small, and a map per dict
 // is most of the cost of building one).
 type Dict struct {
 	keys   []Value
@@ -66,7 +66,7 @@ type Dict struct {
 }
 
 // smallDict is the size up to which a dict has no index map.
-const smallDict = 8
+const smallDict = 32
 
 // NewDict returns an empty dict with room for n entries.
 func NewDict(n int) *Dict {
@@ -198,6 +198,10 @@ func (d *Dict) SetStr(k string, v Value) {
 	}
 	d.add(k, k, v)
 }
+
+// appendStr adds the string key k, known not to be in d yet (the fields of a
+// struct, the keys of a Go map), without searching for it.
+func (d *Dict) appendStr(k string, v Value) { d.add(k, k, v) }
 
 // Get returns the value of key k.
 func (d *Dict) Get(k Value) (Value, bool) {

@@ -136,8 +136,10 @@ type inventory struct {
 	// statuses and interfaces are the polled state, by node ID.
 	statuses   map[string]map[string]any
 	interfaces map[string][]any
-	// dicts caches the template dicts of nodes and locations (see dict).
-	dicts map[any]*jinja.Dict
+	// dicts caches the template dicts of nodes and locations (see dict);
+	// renders running in parallel share it under dictsMu.
+	dictsMu sync.Mutex
+	dicts   map[any]*jinja.Dict
 }
 
 // dict returns a fresh copy of the template dict of a stored node or
@@ -145,13 +147,17 @@ type inventory struct {
 // others), cloned for each render so that no render sees what another
 // changed.
 func (inv *inventory) dict(v any) *jinja.Dict {
+	inv.dictsMu.Lock()
 	d, ok := inv.dicts[v]
+	inv.dictsMu.Unlock()
 	if !ok {
 		d = templateDict(v)
+		inv.dictsMu.Lock()
 		if inv.dicts == nil {
 			inv.dicts = map[any]*jinja.Dict{}
 		}
 		inv.dicts[v] = d
+		inv.dictsMu.Unlock()
 	}
 	return jinja.Clone(d).(*jinja.Dict)
 }

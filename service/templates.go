@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -109,17 +112,41 @@ type renderInput struct {
 	warnings  []string // reported with the result (no policies applied)
 }
 
-// fullMap is an object's JSON form as a generic map (empty strings kept: a
-// template reading node.model gets "" rather than an undefined error).
+// fullMap is an object's JSON form as a generic map, as encoding/json would
+// decode it (empty strings kept: a template reading node.model gets ""
+// rather than an undefined error), built without the JSON text.
 //
 // v is a stored unet object (node, link, location, status): its fields and
-// custom data came from JSON and encode again, and an encoded object decodes
-// into a map, so neither step can fail and both errors are discarded.
+// custom data came from JSON and encode again, so the conversion cannot fail
+// and its error is discarded.
 func fullMap(v any) map[string]any {
-	b, _ := json.Marshal(v)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
+	d, _ := jinja.FromJSONable(v)
+	m, _ := plainJSON(d).(map[string]any)
 	return m
+}
+
+// plainJSON turns a template value into what encoding/json decodes the same
+// JSON into: map[string]any, []any, float64 for every number, string, bool
+// or nil.
+func plainJSON(v jinja.Value) any {
+	switch x := v.(type) {
+	case *jinja.Dict:
+		m := make(map[string]any, x.Len())
+		for i := range x.Len() {
+			k, _ := x.Key(i).(string)
+			m[k] = plainJSON(x.Val(i))
+		}
+		return m
+	case *jinja.List:
+		l := make([]any, len(x.Items))
+		for i, it := range x.Items {
+			l[i] = plainJSON(it)
+		}
+		return l
+	case int64:
+		return float64(x)
+	}
+	return v
 }
 
 // templateDict converts a stored unet object (node, link, location) to the
@@ -330,31 +357,73 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 			nodes = append(nodes, n)
 		}
 	}
-	out := make([]unet.RenderResult, 0, len(nodes))
 	for _, n := range nodes {
-		prog, seen := programs[n.Environment]
-		if !seen {
-			var warning string
-			if prog, warning, err = s.optionalRules(ctx, req.PolicyFiles, n.Environment, req.Templates); err != nil {
+		if _, seen := programs[n.Environment]; !seen {
+			prog, warning, err := s.optionalRules(ctx, req.PolicyFiles, n.Environment, req.Templates)
+			if err != nil {
 				return nil, err
 			}
 			programs[n.Environment], warnings[n.Environment] = prog, warning
 		}
-		in, err := s.nodeRenderInput(inv, prog, n, req)
-		if err == nil && warnings[n.Environment] != "" {
-			in.warnings = append(in.warnings, warnings[n.Environment])
-		}
-		if err != nil {
-			if unet.ErrorCode(err) == unet.EINVALID && len(req.Templates) == 0 && len(refs) == 0 {
-				continue
+	}
+	inv.indexLinks()
+	// Nodes render in parallel (contexts and renders are independent; the
+	// inventory is only read); results and the first error keep the nodes'
+	// order, as a render one by one would give them.
+	type rendered struct {
+		res  *unet.RenderResult
+		err  error
+		skip bool
+	}
+	results := make([]rendered, len(nodes))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(nodes)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(nodes) || ctx.Err() != nil {
+					return
+				}
+				n := nodes[i]
+				in, err := s.nodeRenderInput(inv, programs[n.Environment], n, req)
+				if err != nil {
+					if unet.ErrorCode(err) == unet.EINVALID && len(req.Templates) == 0 && len(refs) == 0 {
+						results[i].skip = true
+						continue
+					}
+					results[i].err = err
+					cancel()
+					return
+				}
+				if w := warnings[n.Environment]; w != "" {
+					in.warnings = append(in.warnings, w)
+				}
+				if results[i].res, _, results[i].err = s.renderAll(ctx, in); results[i].err != nil {
+					cancel()
+					return
+				}
 			}
-			return nil, err
+		})
+	}
+	wg.Wait()
+	out := make([]unet.RenderResult, 0, len(nodes))
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			return nil, r.err
+		case r.skip:
+		case r.res != nil:
+			out = append(out, *r.res)
+		default:
+			// Not rendered: a node before it failed (and is reported
+			// above) or the request was cancelled.
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 		}
-		res, _, err := s.renderAll(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *res)
 	}
 	return out, nil
 }
