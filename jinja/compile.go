@@ -464,6 +464,11 @@ func (c *compiler) filterBlock(n *FilterBlock) (stmtFn, error) {
 		if err != nil {
 			return posError(tn, pos, err)
 		}
+		// Jinja2 yields the filters' result into the output as it is,
+		// and joining the output fails on anything but a string.
+		if _, ok := v.(string); !ok {
+			return posError(tn, pos, pyErr(fmt.Sprintf("sequence item: expected str instance, %s found", TypeName(v))))
+		}
 		return posError(tn, pos, f.r.writeValue(v))
 	}, nil
 }

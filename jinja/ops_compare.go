@@ -72,6 +72,7 @@ func cmpResult(op string, c int) bool {
 
 // order applies an ordering operator.
 func order(op string, a, b Value) (bool, error) {
+	a, b = asTuple(a), asTuple(b)
 	switch x := a.(type) {
 	case int64:
 		if y, ok := b.(int64); ok {
@@ -175,7 +176,7 @@ func Contains(container, item Value) (bool, error) {
 	if u, ok := item.(Undefined); ok {
 		return false, u.Error()
 	}
-	switch c := container.(type) {
+	switch c := asTuple(container).(type) {
 	case string:
 		s, ok := item.(string)
 		if !ok {

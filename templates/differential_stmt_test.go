@@ -60,6 +60,9 @@ func newCase(seed uint64, index int) *diffCase {
 		main.kids = append(main.kids, lit(tFixed, "\n"))
 	}
 	c.trees["main.j2"] = main
+	if g.chance(0.12) {
+		g.inheritance(c)
+	}
 	c.render()
 	return c
 }
@@ -217,7 +220,19 @@ func (g *gen) stmt(d int) *tnode {
 		}
 		return g.output(g.expr(kAny, 2))
 	}
-	switch g.n(22) {
+	switch g.n(28) {
+	case 22:
+		return g.withStmt(d)
+	case 23:
+		return g.filterBlock(d)
+	case 24:
+		return g.callerArgs(d)
+	case 25:
+		return g.recursiveFor(d)
+	case 26, 27:
+		if g.inLoop > 0 {
+			return g.loopControl()
+		}
 	case 0, 1, 2:
 		return g.text()
 	case 3, 4, 5, 6:

@@ -1,0 +1,27 @@
+package jinja
+
+import "testing"
+
+// TestRenderCampaignCases holds the causes of differences the differential
+// campaign against Python Jinja2 found, each reduced to a template and its
+// Jinja2 3.1 result.
+func TestRenderCampaignCases(t *testing.T) {
+	runSourceCases(t, Options{}, []srcCase{
+		// A filter block yields its filters' result into the output as it
+		// is: anything but a string fails when the output is joined.
+		{"{% filter length %}abc{% endfilter %}", "", "expected str instance, int found"},             // TypeError
+		{"{% filter list %}ab{% endfilter %}", "", "expected str instance, list found"},                // TypeError
+		{"{% set v %}{% filter wordcount %}a b{% endfilter %}{% endset %}{{ v }}", "", "int found"}, // TypeError
+		{"{% filter list|join('-') %}ab{% endfilter %}", "a-b", ""},
+		// replace converts old and new with str().
+		{`{{ "a None"|replace(none, 1) }}`, "a 1", ""},
+		{`{{ "a1b"|replace(1, [2]) }}`, "a[2]b", ""},
+		{`{{ "ab"|replace("a", nope) }}`, "", "'nope' is undefined"}, // UndefinedError
+		// A group of groupby is a tuple everywhere.
+		{`{% for grp in [{"a":1}]|groupby("a") %}{% for k in grp %}<{{k}}>{% endfor %}{% endfor %}`, "<1><[{'a': 1}]>", ""},
+		{`{% for grp in [{"a":1}]|groupby("a") %}{{ grp[0] }}{{ grp[-1] }}{{ grp[1:] }}{{ 1 in grp }}{{ grp|length }}{{ grp|list }}{{ grp|first }}{{ grp|last }}{{ grp|join(',') }}{{ grp == (1, [{"a": 1}]) }}{{ grp|count }}{{ grp|reverse|list }}{{ grp.count(1) }}{{ grp.index(1) }}{% endfor %}`,
+			"1[{'a': 1}]([{'a': 1}],)True2[1, [{'a': 1}]]1[{'a': 1}]1,[{'a': 1}]True2[[{'a': 1}], 1]10", ""},
+		{`{% for grp in [{"a":1}]|groupby("a") %}{{ grp + (3,) }}{{ grp * 2 }}{{ grp|tojson }}{{ grp|string }}{{ grp is sequence }}{{ grp|batch(1)|list }}{{ grp < (2,) }}{{ grp >= (1, []) }}{% endfor %}`,
+			`(1, [{'a': 1}], 3)(1, [{'a': 1}], 1, [{'a': 1}])[1, [{"a": 1}]](1, [{'a': 1}])True[[1], [[{'a': 1}]]]TrueTrue`, ""},
+	})
+}
