@@ -9,8 +9,8 @@ func TestRenderCampaignCases(t *testing.T) {
 	runSourceCases(t, Options{}, []srcCase{
 		// A filter block yields its filters' result into the output as it
 		// is: anything but a string fails when the output is joined.
-		{"{% filter length %}abc{% endfilter %}", "", "expected str instance, int found"},             // TypeError
-		{"{% filter list %}ab{% endfilter %}", "", "expected str instance, list found"},                // TypeError
+		{"{% filter length %}abc{% endfilter %}", "", "expected str instance, int found"},           // TypeError
+		{"{% filter list %}ab{% endfilter %}", "", "expected str instance, list found"},             // TypeError
 		{"{% set v %}{% filter wordcount %}a b{% endfilter %}{% endset %}{{ v }}", "", "int found"}, // TypeError
 		{"{% filter list|join('-') %}ab{% endfilter %}", "a-b", ""},
 		// replace converts old and new with str().
