@@ -126,14 +126,17 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 			return nil, err
 		}
 	}
+	c.loops++
 	body, err := c.body(n.Body)
+	c.loops--
 	if err != nil {
 		return nil, err
 	}
 	slots := slotsOf(c.sc)
 	tn, pos, ipos := c.name_, n.Pos, n.Iter.Position()
 
-	// run iterates v in frame f (the loop's own frame for recursive loops)
+	// run iterates v in frame f (the loop's own frame for recursive
+	// loops) and reports whether an iteration of the body completed
 	var run func(f *frame, v Value, depth int) (bool, error)
 	run = func(f *frame, v Value, depth int) (bool, error) {
 		s := f.r.s
@@ -186,6 +189,10 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 				})
 			}
 		}
+		// Jinja2 marks the loop as run at the end of the body: the else
+		// clause runs when no iteration completed (each one ended in
+		// break or continue).
+		completed := false
 		for i, it := range items {
 			if err := s.Tick(); err != nil {
 				return true, posError(tn, pos, err)
@@ -205,8 +212,9 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 				}
 				return true, err
 			}
+			completed = true
 		}
-		return true, nil
+		return completed, nil
 	}
 	recursive := n.Recursive
 	return func(f *frame) error {

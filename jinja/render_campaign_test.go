@@ -23,5 +23,28 @@ func TestRenderCampaignCases(t *testing.T) {
 			"1[{'a': 1}]([{'a': 1}],)True2[1, [{'a': 1}]]1[{'a': 1}]1,[{'a': 1}]True2[[{'a': 1}], 1]10", ""},
 		{`{% for grp in [{"a":1}]|groupby("a") %}{{ grp + (3,) }}{{ grp * 2 }}{{ grp|tojson }}{{ grp|string }}{{ grp is sequence }}{{ grp|batch(1)|list }}{{ grp < (2,) }}{{ grp >= (1, []) }}{% endfor %}`,
 			`(1, [{'a': 1}], 3)(1, [{'a': 1}], 1, [{'a': 1}])[1, [{"a": 1}]](1, [{'a': 1}])True[[1], [[{'a': 1}]]]TrueTrue`, ""},
+		// break and continue outside a loop body are Python syntax errors
+		// of the compiled template.
+		{"{% break %}", "", "'break' outside loop"},                                                                          // SyntaxError
+		{"{% for i in [1,2] %}{% macro m() %}{% break %}{% endmacro %}{% endfor %}", "", "'break' outside loop"},             // SyntaxError
+		{"{% for i in [1,2] %}x{% else %}{% break %}{% endfor %}", "", "'break' outside loop"},                               // SyntaxError
+		{"{% for i in [1,2] %}{% call m() %}{% continue %}{% endcall %}{% endfor %}", "", "'continue' not properly in loop"}, // SyntaxError
+		{"{% for i in [1,2] %}{% block b %}{% break %}{% endblock %}{% endfor %}", "", "'break' outside loop"},               // SyntaxError
+		{"{% for i in [1,2] %}{% filter upper %}a{% break %}{% endfilter %}{% endfor %}", "", ""},
+		{"{% for i in [1,2] %}{% set x %}a{% break %}{% endset %}{% endfor %}", "", ""},
+		{"{% for i in [1,2] %}{% with %}a{{i}}{% break %}{% endwith %}{% endfor %}", "a1", ""},
+		{"{% for i in [1,2] %}{{i}}{% for j in [] %}{% else %}{% break %}{% endfor %}{% endfor %}", "1", ""},
+		{"{% for i in [1,2] recursive %}{{i}}{% break %}{% endfor %}", "1", ""},
+		{"{% for i in [1,2] %}{{i}}{% filter upper %}a{% continue %}{% endfilter %}b{% endfor %}", "12", ""},
+		// The else clause of a loop runs when no iteration of the body
+		// completed: Jinja2 marks the loop as run at the end of the body.
+		{"{% for i in [1] %}{% continue %}{% else %}E{% endfor %}", "E", ""},
+		{"{% for i in [1] if true %}{% continue %}{% else %}E{% endfor %}", "E", ""},
+		{"{% for i in [1, 2] %}{% if i == 1 %}{% continue %}{% endif %}{% else %}E{% endfor %}", "", ""},
+		{"{% for i in [1, 2] %}{% if i == 2 %}{% continue %}{% endif %}{% else %}E{% endfor %}", "", ""},
+		{"{% for i in [1, 2] %}{% break %}{% else %}E{% endfor %}", "E", ""},
+		{"{% for i in [1, 2] %}{{ i }}{% if i == 2 %}{% break %}{% endif %}{% else %}E{% endfor %}", "12", ""},
+		{"{% for i in [1, 2] recursive %}{% continue %}{% else %}E{% endfor %}", "E", ""},
+		{"{% for i in [] %}{% continue %}{% else %}E{% endfor %}", "E", ""},
 	})
 }
