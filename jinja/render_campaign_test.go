@@ -46,5 +46,7 @@ func TestRenderCampaignCases(t *testing.T) {
 		{"{% for i in [1, 2] %}{{ i }}{% if i == 2 %}{% break %}{% endif %}{% else %}E{% endfor %}", "12", ""},
 		{"{% for i in [1, 2] recursive %}{% continue %}{% else %}E{% endfor %}", "E", ""},
 		{"{% for i in [] %}{% continue %}{% else %}E{% endfor %}", "E", ""},
+		// int() and float() read decimal digits of any script.
+		{"{{ '１２'|int }}|{{ '１.５'|float }}|{{ ' ٣ '|int }}|{{ '１_２'|int }}|{{ '０x1A'|int(0) }}|{{ 'ｆｆ'|int(base=16) }}", "12|1.5|3|12|0|0", ""},
 	})
 }
