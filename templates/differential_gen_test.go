@@ -498,7 +498,14 @@ func (g *gen) strExpr(d int) *tnode {
 	case 14:
 		return mk(tExpr, "(\x00)"+pick(g, "[1:]", "[:3]", "[::-1]", "[-2:]", "[1:5:2]"), s())
 	case 15:
-		return mk(tExpr, "\x00|"+pick(g, "string", "tojson"), g.expr(kAny, d))
+		if g.chance(0.5) {
+			// tojson returns Markup, which escapes what is added to it or
+			// formatted into it; μNet has no Markup type (autoescape is
+			// off), so the generator turns the result into a plain string
+			// at once (~ joins plain strings).
+			return mk(tExpr, "(\x00|tojson ~ '')", g.expr(kAny, d))
+		}
+		return mk(tExpr, "\x00|string", g.expr(kAny, d))
 	case 16:
 		return mk(tExpr, "\x00|first", g.expr(kStr, d))
 	case 17:
