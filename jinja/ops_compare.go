@@ -8,7 +8,8 @@ import (
 
 // CompareOp applies "==", "!=", "<", "<=", ">", ">=", "in", "not in".
 func CompareOp(op string, a, b Value) (bool, error) {
-	if u, ok := a.(Undefined); ok {
+	// Contains checks an undefined item itself.
+	if u, ok := a.(Undefined); ok && op != "in" && op != "not in" {
 		return false, u.Error()
 	}
 	if u, ok := b.(Undefined); ok {
@@ -174,6 +175,12 @@ func Contains(container, item Value) (bool, error) {
 		return false, u.Error()
 	}
 	if u, ok := item.(Undefined); ok {
+		// Python compares the item with each element (an undefined
+		// value fails to compare), so an empty list or tuple holds no
+		// undefined value without an error.
+		if l, ok := asTuple(container).(*List); ok && len(l.Items) == 0 && l.View == "" {
+			return false, nil
+		}
 		return false, u.Error()
 	}
 	switch c := asTuple(container).(type) {

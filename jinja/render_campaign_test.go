@@ -48,5 +48,11 @@ func TestRenderCampaignCases(t *testing.T) {
 		{"{% for i in [] %}{% continue %}{% else %}E{% endfor %}", "E", ""},
 		// int() and float() read decimal digits of any script.
 		{"{{ '１２'|int }}|{{ '１.５'|float }}|{{ ' ٣ '|int }}|{{ '１_２'|int }}|{{ '０x1A'|int(0) }}|{{ 'ｆｆ'|int(base=16) }}", "12|1.5|3|12|0|0", ""},
+		// An undefined value is in no empty list or tuple; any other
+		// container fails on it.
+		{"{{ ''|min in [] }}|{{ ''|min not in () }}|{{ nope in [] }}", "False|True|False", ""},
+		{"{{ ''|min in [1] }}", "", "No aggregated item, sequence was empty."}, // UndefinedError
+		{"{{ ''|min in {} }}", "", "No aggregated item, sequence was empty."},  // UndefinedError
+		{"{{ ''|min in {}.keys() }}", "", "No aggregated item"},                // UndefinedError
 	})
 }

@@ -507,7 +507,7 @@ func (g *gen) strExpr(d int) *tnode {
 		}
 		return mk(tExpr, "\x00|string", g.expr(kAny, d))
 	case 16:
-		return mk(tExpr, "\x00|first", g.expr(kStr, d))
+		return mk(tExpr, "\x00|first", g.nonEmptyStr(d))
 	case 17:
 		return mk(tExpr, "(\x00 * \x00)", s(), lit(tExpr, pick(g, "0", "1", "2", "3")))
 	case 18:
@@ -519,13 +519,25 @@ func (g *gen) strExpr(d int) *tnode {
 	case 21:
 		return mk(tExpr, "(\x00).get(\x00, \x00)", g.expr(kDict, d), lit(tExpr, quote(pick(g, "name", "a", "missing"))), s())
 	case 22:
-		return mk(tExpr, "\x00|last", g.expr(kStr, d))
+		return mk(tExpr, "\x00|last", g.nonEmptyStr(d))
 	case 23:
 		return mk(tExpr, "(\x00).split(\x00)|join('+')", s(), lit(tExpr, pick(g, "'-'", "' '", "'/'")))
 	case 24:
-		return mk(tExpr, "\x00|min", s())
+		return mk(tExpr, "\x00|min", g.nonEmptyStr(d))
 	}
 	return g.leaf(kStr)
+}
+
+// nonEmptyStr is a string expression other than the literal ''. Jinja2
+// folds constant expressions when it compiles a template, and folding
+// ''|first (an undefined value) into a concatenation fails at compile time
+// even in code that never runs; μNet does not fold constants.
+func (g *gen) nonEmptyStr(d int) *tnode {
+	e := g.expr(kStr, d)
+	if t := e.text(); t == "''" || t == `""` {
+		return lit(tExpr, "'abc'")
+	}
+	return e
 }
 
 // undefOrRef returns a name that is undefined, or a reference.
