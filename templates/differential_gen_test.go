@@ -528,10 +528,11 @@ func (g *gen) strExpr(d int) *tnode {
 	return g.leaf(kStr)
 }
 
-// nonEmptyStr is a string expression other than the literal ''. Jinja2
-// folds constant expressions when it compiles a template, and folding
-// ''|first (an undefined value) into a concatenation fails at compile time
-// even in code that never runs; μNet does not fold constants.
+// nonEmptyStr is a string expression other than the empty string literal.
+// Jinja2 folds constant expressions when it compiles a template, and
+// folding the first item of an empty string (an undefined value) into a
+// concatenation fails at compile time even in code that never runs; μNet
+// does not fold constants.
 func (g *gen) nonEmptyStr(d int) *tnode {
 	e := g.expr(kStr, d)
 	if t := e.text(); t == "''" || t == `""` {
