@@ -8,7 +8,8 @@ import (
 
 // Statements of generated templates: text, output, if, for, set, namespace,
 // macros and call blocks, include, import, raw and comments, each tag with
-// random whitespace control and indentation.
+// random whitespace control and indentation (with the block statements of
+// differential_blocks_test.go).
 
 // newCase generates case number index of the run with the given seed.
 func newCase(seed uint64, index int) *diffCase {
