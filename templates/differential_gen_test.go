@@ -449,7 +449,16 @@ func leafKind(g *gen, k vkind) vkind {
 
 func (g *gen) strExpr(d int) *tnode {
 	s := func() *tnode { return g.expr(kStr, d) }
-	switch g.n(33) {
+	switch g.n(37) {
+	case 33:
+		return mk(tExpr, "\x00|"+pick(g, "filesizeformat", "filesizeformat(true)", "string|urlencode", "string|striptags", "string|title", "string|capitalize", "string|wordcount|string"), g.expr(pick(g, kInt, kFloat, kStr), d))
+	case 34:
+		l, attr := g.attrList(kAny)
+		return mk(tExpr, "\x00|"+pick(g, "join(', ', attribute='"+attr+"')", "map(attribute='"+attr+"')|join('/')", "selectattr('"+attr+"', 'equalto', 10)|list|length|string", "sum(attribute='id', start=100)|string", "map(attribute='"+attr+"')|map('string')|map('replace', '1', 'I')|join"), l)
+	case 35:
+		return mk(tExpr, "\x00|map("+pick(g, "'default', 'x'", "'replace', 'a', 'b'", "'truncate', 6", "'center', 6", "'format', 1", "'indent', 2, true", "'wordwrap', 3")+")|join('|')", g.strList(d))
+	case 36:
+		return mk(tExpr, "\x00|"+pick(g, "items|list|string", "dictsort|map('join', '=')|join(';')", "list|join", "tojson(indent=2)|replace('\\n', ' ')|string", "length|string", "attr('keys')|string"), g.expr(kDict, d))
 	case 26:
 		return g.percentFormat(d)
 	case 27:
