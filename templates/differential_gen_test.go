@@ -472,6 +472,9 @@ func (g *gen) strExpr(d int) *tnode {
 	case 31:
 		return mk(tExpr, "(\x00)."+pick(g, "center(11, '*')", "ljust(6, '.')", "rjust(8)", "zfill(5)", "center(4)", "lstrip()", "rstrip(' e')", "swapcase()", "casefold()"), s())
 	case 32:
+		// No 'inf' or 'nan': Jinja2 folds the constant 'inf'|float when
+		// it compiles the template and writes the result into Python code
+		// as the undefined name inf.
 		return mk(tExpr, "\x00|"+pick(g, "round", "round(1)", "round(2, 'floor')", "round(0, 'ceil')", "int", "float", "int(7)", "float(2.5)"), lit(tExpr, quote(pick(g, "2.5", "3.75", "-1.5", " 12 ", "1e2", "0b101", "0o17", "1_000", "+5", "4.", ".5", "--1", "0x_1A", "１２"))))
 	case 0:
 		return mk(tExpr, "(\x00 ~ \x00)", s(), g.expr(kAny, d))
