@@ -458,7 +458,7 @@ func (g *gen) strExpr(d int) *tnode {
 	case 35:
 		return mk(tExpr, "\x00|map("+pick(g, "'default', 'x'", "'replace', 'a', 'b'", "'truncate', 6", "'center', 6", "'format', 1", "'indent', 2, true", "'wordwrap', 3")+")|join('|')", g.strList(d))
 	case 36:
-		return mk(tExpr, "\x00|"+pick(g, "items|list|string", "dictsort|map('join', '=')|join(';')", "list|join", "tojson(indent=2)|replace('\\n', ' ')|string", "length|string", "attr('keys')|string"), g.expr(kDict, d))
+		return mk(tExpr, "\x00|"+pick(g, "items|list|string", "dictsort|map('join', '=')|join(';')", "list|join", "tojson(indent=2)|replace('\\n', ' ')|string", "length|string"), g.expr(kDict, d))
 	case 26:
 		return g.percentFormat(d)
 	case 27:
