@@ -184,8 +184,14 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 				defer leave(s)
 				sub := &frame{r: f.r, ctx: f.ctx, slots: newSlots(len(f.slots)), up: f.up, blk: f.blk, parent: f.parent}
 				return f.r.capture(func() error {
-					_, err := run(sub, v, depth+1)
-					return err
+					ran, err := run(sub, v, depth+1)
+					if err != nil || ran || els == nil {
+						return err
+					}
+					// Each level of a recursive loop has the else
+					// clause, in the scope enclosing the loop.
+					resetSlots(f.up, elsSlots)
+					return els(f.up)
 				})
 			}
 		}

@@ -54,5 +54,8 @@ func TestRenderCampaignCases(t *testing.T) {
 		{"{{ ''|min in [1] }}", "", "No aggregated item, sequence was empty."}, // UndefinedError
 		{"{{ ''|min in {} }}", "", "No aggregated item, sequence was empty."},  // UndefinedError
 		{"{{ ''|min in {}.keys() }}", "", "No aggregated item"},                // UndefinedError
+		// A recursive loop's else clause belongs to every level.
+		{"{% for i in [[1], []] recursive %}<{% if i is iterable %}{{ loop(i) }}{% else %}{{ i }}{% endif %}>{% else %}E{% endfor %}", "<<1>><E>", ""},
+		{"{% for i in [[2], [3]] recursive %}{{ loop.depth }}{% if i is iterable %}{{ loop(i) }}{% endif %}{% continue %}{% else %}E{% endfor %}", "12E12EE", ""},
 	})
 }
