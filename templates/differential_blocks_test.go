@@ -47,7 +47,12 @@ func (g *gen) recursiveFor(d int) *tnode {
 	if g.chance(0.2) {
 		filt = " if node_.vlan != 3"
 	}
-	return mk(tStmt, g.ind()+g.open()+"for node_ in "+iter+filt+" recursive"+g.close()+"\x00\x00"+rec+g.ind()+g.open()+"endfor"+g.close(), head, body)
+	els := ""
+	if g.chance(0.3) {
+		// Every level of the recursion has the else clause.
+		els = g.ind() + g.open() + "else" + g.close() + pick(g, "(leaf)", "-\n", "{{ loop is defined }}")
+	}
+	return mk(tStmt, g.ind()+g.open()+"for node_ in "+iter+filt+" recursive"+g.close()+"\x00\x00"+rec+els+g.ind()+g.open()+"endfor"+g.close(), head, body)
 }
 
 // mkTreeRep is a representative node of treeLiteral.
