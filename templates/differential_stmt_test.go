@@ -252,7 +252,9 @@ func (g *gen) stmt(d int) *tnode {
 		}
 	case 17:
 		if len(g.incs) > 0 {
-			return lit(tFixed, g.ind()+g.open()+"include '"+pick(g, g.incs...)+"'"+g.close())
+			inc := pick(g, g.incs...)
+			what := pick(g, "'"+inc+"'", "'"+inc+"'", "['missing.j2', '"+inc+"']", "'missing.j2' ignore missing", "'"+inc+"' with context", "('"+inc+"', 'x')")
+			return lit(tFixed, g.ind()+g.open()+"include "+what+g.close())
 		}
 	case 18:
 		return lit(tFixed, g.ind()+g.open()+"raw"+g.close()+pick(g, "{{ x }}", "{% if %}\n", "  {# c #} }}")+g.ind()+g.open()+"endraw"+g.close())
