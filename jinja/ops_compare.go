@@ -17,9 +17,10 @@ func CompareOp(op string, a, b Value) (bool, error) {
 	}
 	switch op {
 	case "==":
-		return equalExact(a, b), nil
+		return equalChecked(a, b)
 	case "!=":
-		return !equalExact(a, b), nil
+		eq, err := equalChecked(a, b)
+		return !eq, err
 	case "<", "<=", ">", ">=":
 		return order(op, a, b)
 	case "in":
@@ -29,6 +30,48 @@ func CompareOp(op string, a, b Value) (bool, error) {
 		return !in, err
 	}
 	return false, fmt.Errorf("unknown comparison operator %q", op)
+}
+
+// equalChecked is equalExact, failing as Python does when it compares an
+// undefined value inside lists, tuples or dicts: items are compared in
+// order until two differ, after the lengths.
+func equalChecked(a, b Value) (bool, error) {
+	a, b = asTuple(a), asTuple(b)
+	if u, ok := a.(Undefined); ok {
+		return false, u.Error()
+	}
+	if u, ok := b.(Undefined); ok {
+		return false, u.Error()
+	}
+	switch x := a.(type) {
+	case *List:
+		y, ok := b.(*List)
+		if !ok || x.View != "" || y.View != "" || x.Tuple != y.Tuple || len(x.Items) != len(y.Items) {
+			break
+		}
+		for i := range x.Items {
+			if eq, err := equalChecked(x.Items[i], y.Items[i]); err != nil || !eq {
+				return false, err
+			}
+		}
+		return true, nil
+	case *Dict:
+		y, ok := b.(*Dict)
+		if !ok || x.Len() != y.Len() {
+			break
+		}
+		for i, k := range x.keys {
+			yv, ok := y.Get(k)
+			if !ok {
+				return false, nil
+			}
+			if eq, err := equalChecked(x.vals[i], yv); err != nil || !eq {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	return equalExact(a, b), nil
 }
 
 // equalExact is Equal, comparing an int with a float exactly as Python

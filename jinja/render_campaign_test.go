@@ -57,5 +57,12 @@ func TestRenderCampaignCases(t *testing.T) {
 		// A recursive loop's else clause belongs to every level.
 		{"{% for i in [[1], []] recursive %}<{% if i is iterable %}{{ loop(i) }}{% else %}{{ i }}{% endif %}>{% else %}E{% endfor %}", "<<1>><E>", ""},
 		{"{% for i in [[2], [3]] recursive %}{{ loop.depth }}{% if i is iterable %}{{ loop(i) }}{% endif %}{% continue %}{% else %}E{% endfor %}", "12E12EE", ""},
+		// Comparing an undefined value inside lists, tuples and dicts
+		// fails, once the lengths agree and the items before are equal.
+		{"{{ [[]|max, 1] == [{}, {}] }}", "", "No aggregated item, sequence was empty."},   // UndefinedError
+		{"{{ {'a': []|max} == {'a': 1} }}", "", "No aggregated item, sequence was empty."}, // UndefinedError
+		{"{{ [1] != [[]|max] }}", "", "No aggregated item, sequence was empty."},           // UndefinedError
+		{"{{ [1, []|max] == [2, {}] }}{{ [[]|max] == [1, 2] }}{{ ([]|max, 1) == [1, 2] }}{{ {'a': []|max} == {'b': 1} }}", "FalseFalseFalseFalse", ""},
+		{"{{ [1, 2.0, (1,)] == [1.0, 2, (1,)] }}", "True", ""},
 	})
 }
