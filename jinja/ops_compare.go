@@ -235,8 +235,8 @@ func Contains(container, item Value) (bool, error) {
 		return strings.Contains(c, s), nil
 	case *List:
 		for _, it := range c.Items {
-			if Equal(it, item) {
-				return true, nil
+			if eq, err := equalChecked(it, item); err != nil || eq {
+				return eq, err
 			}
 		}
 		return false, nil

@@ -64,5 +64,7 @@ func TestRenderCampaignCases(t *testing.T) {
 		{"{{ [1] != [[]|max] }}", "", "No aggregated item, sequence was empty."},           // UndefinedError
 		{"{{ [1, []|max] == [2, {}] }}{{ [[]|max] == [1, 2] }}{{ ([]|max, 1) == [1, 2] }}{{ {'a': []|max} == {'b': 1} }}", "FalseFalseFalseFalse", ""},
 		{"{{ [1, 2.0, (1,)] == [1.0, 2, (1,)] }}", "True", ""},
+		{"{{ 1 in [[]|max] }}", "", "No aggregated item, sequence was empty."}, // UndefinedError
+		{"{{ 1 in [1, []|max] }}{{ 1 in [1.0] }}{{ (1,) in [[1]] }}", "TrueTrueFalse", ""},
 	})
 }
