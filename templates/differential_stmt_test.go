@@ -382,7 +382,8 @@ func (g *gen) setStmt(d int) *tnode {
 		// Block assignment captures rendered text.
 		body := g.body(d - 1)
 		g.scope = append(g.scope, binding{name, "s"})
-		return mk(tStmt, g.ind()+g.open()+"set "+name+g.close()+"\x00"+g.ind()+g.open()+"endset"+g.close(), body)
+		filt := pick(g, "", "", "", " | upper", "|trim", " | replace('\\n', ' ')|trim", "|indent(2)", "|wordwrap(9)")
+		return mk(tStmt, g.ind()+g.open()+"set "+name+filt+g.close()+"\x00"+g.ind()+g.open()+"endset"+g.close(), body)
 	}
 	if g.chance(0.15) {
 		e1, e2 := g.expr(kInt, 2), g.expr(kStr, 2)
