@@ -235,3 +235,30 @@ func (g *gen) methodFormat(d int) *tnode {
 	}
 	return mk(tExpr, quote(pick(g, "{:<10}|", "{:>10}|", "{:^10.2}|", "{!r}", "{:s}", "{0[0]}"))+".format(\x00)", g.expr(pick(g, kStr, kList), d))
 }
+
+// macroVarargs defines a macro that reads varargs or kwargs (or neither)
+// and calls it with the extra arguments it takes, or prints its
+// attributes.
+func (g *gen) macroVarargs() *tnode {
+	plain := []string{"1", "b=5, a=0", "a=[1]", "**{'a': 3}", "'x', 'y'"}
+	pos := []string{"1, 2, 3", "'x', *[7, 8]", "*(1, 2, 3, 4)"}
+	kw := []string{"1, c=4", "1, **{'z': 0}", "a=1, b=2, c=3"}
+	var body string
+	var calls []string
+	switch g.n(4) {
+	case 0:
+		body, calls = "{{ a }}|{{ b }}|{{ varargs }}|{{ kwargs }}", append(append(append(calls, plain...), pos...), kw...)
+	case 1:
+		body, calls = "{{ a }}{{ varargs|join(',') }}", append(append(calls, plain...), pos...)
+	case 2:
+		body, calls = "{{ kwargs|dictsort }}{{ b }}", append(append(calls, plain...), kw...)
+	default:
+		body, calls = pick(g, "{{ a ~ b }}", "{{ caller is defined }}{{ a }}"), plain
+	}
+	def := g.ind() + g.open() + "macro mv(a, b=2)" + g.close() + body + g.ind() + g.open() + "endmacro" + g.close()
+	call := "mv(" + pick(g, calls...) + ")"
+	if g.chance(0.25) {
+		call = "mv." + pick(g, "name", "arguments", "catch_kwargs", "catch_varargs", "caller")
+	}
+	return mk(tStmt, def+"\x00", g.output(lit(tExpr, call)))
+}

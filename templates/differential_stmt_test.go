@@ -221,7 +221,9 @@ func (g *gen) stmt(d int) *tnode {
 		}
 		return g.output(g.expr(kAny, 2))
 	}
-	switch g.n(28) {
+	switch g.n(29) {
+	case 28:
+		return g.macroVarargs()
 	case 22:
 		return g.withStmt(d)
 	case 23:
