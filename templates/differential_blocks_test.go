@@ -186,7 +186,19 @@ func (g *gen) inheritance(c *diffCase) {
 		base.kids = append(base.kids, g.output(lit(tExpr, "self."+pick(g, names...)+"()")))
 	}
 	c.trees["base.j2"] = base
-	child := seq(lit(tFixed, g.ind()+g.open()+"extends 'base.j2'"+g.close()))
+	parent := "base.j2"
+	if g.chance(0.3) {
+		// A middle template overrides one block and passes the rest on.
+		n := pick(g, names...)
+		g.budget = 2
+		c.trees["mid.j2"] = seq(lit(tFixed, g.open()+"extends 'base.j2'"+g.close()),
+			mk(tStmt, g.open()+"block "+n+g.close()+pick(g, "<{{ super() }}>", "mid", "{{- super()|upper }}")+"\x00"+g.open()+"endblock"+g.close(), g.body(1)))
+		parent = pick(g, "mid.j2", "mid.j2", "'mid.j2' if true else 'base.j2'")
+	}
+	if !strings.Contains(parent, "'") {
+		parent = "'" + parent + "'"
+	}
+	child := seq(lit(tFixed, g.ind()+g.open()+"extends "+parent+g.close()))
 	if g.chance(0.3) {
 		// Text outside blocks of a child template is not rendered.
 		child.kids = append(child.kids, g.text())
