@@ -66,5 +66,8 @@ func TestRenderCampaignCases(t *testing.T) {
 		{"{{ [1, 2.0, (1,)] == [1.0, 2, (1,)] }}", "True", ""},
 		{"{{ 1 in [[]|max] }}", "", "No aggregated item, sequence was empty."}, // UndefinedError
 		{"{{ 1 in [1, []|max] }}{{ 1 in [1.0] }}{{ (1,) in [[1]] }}", "TrueTrueFalse", ""},
+		// Nested tuple targets.
+		{"{% for a, (b, c) in [[1, [2, 3]], (4, 'xy')] %}{{ a }}{{ b }}{{ c }};{% endfor %}", "123;4xy;", ""},
+		{"{% for (a, b) in {'k': 1}|dictsort %}{{ a }}={{ b }}{% endfor %}", "k=1", ""},
 	})
 }

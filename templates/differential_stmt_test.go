@@ -311,7 +311,23 @@ func (g *gen) forStmt(d int) *tnode {
 	v := pick(g, "x", "item", "iface", "n", "i")
 	var target string
 	var iter *tnode
-	switch g.n(6) {
+	switch g.n(7) {
+	case 6:
+		// Nested tuple targets.
+		// The elements mix types: the names are bound to None, which
+		// only expressions of any type use.
+		switch target = pick(g, "a, (b, c)", "(a, b), c", "a, b"); target {
+		case "a, (b, c)":
+			iter = lit(tExpr, pick(g, "[[1, [2, 3]], (4, 'xy')]", "[('k', ('v', 'w'))]"))
+		case "(a, b), c":
+			iter = lit(tExpr, pick(g, "[[[1, 2], 3], (('k', 'v'), 'w')]", "[('xy', 'z')]"))
+		default:
+			iter = lit(tExpr, pick(g, "[[1, 2], (3, 4)]", "{'x': 1}|dictsort", "['ab', 'cd']"))
+		}
+		g.scope = append(g.scope, binding{"a", nil}, binding{"b", nil})
+		if strings.Contains(target, "c") {
+			g.scope = append(g.scope, binding{"c", nil})
+		}
 	case 0, 1:
 		expr, val, ok := g.refVal(kList)
 		if !ok {
