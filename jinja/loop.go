@@ -69,7 +69,12 @@ func (l *loopObj) Attr(name string) (Value, bool) {
 			if l.seen && len(a.Pos) == len(l.changed) {
 				same := true
 				for i := range a.Pos {
-					if !Equal(a.Pos[i], l.changed[i]) {
+					// Comparing an undefined value fails, as in Python.
+					eq, err := equalChecked(a.Pos[i], l.changed[i])
+					if err != nil {
+						return nil, err
+					}
+					if !eq {
 						same = false
 						break
 					}

@@ -69,5 +69,9 @@ func TestRenderCampaignCases(t *testing.T) {
 		// Nested tuple targets.
 		{"{% for a, (b, c) in [[1, [2, 3]], (4, 'xy')] %}{{ a }}{{ b }}{{ c }};{% endfor %}", "123;4xy;", ""},
 		{"{% for (a, b) in {'k': 1}|dictsort %}{{ a }}={{ b }}{% endfor %}", "k=1", ""},
+		// loop.changed compares its arguments with the previous ones.
+		{"{% for i in [1, 2] %}{{ loop.changed([]|last) }}{% endfor %}", "", "No last item, sequence was empty."}, // UndefinedError
+		{"{% for i in [1] %}{{ loop.changed([]|last) }}{% endfor %}", "True", ""},
+		{"{% for i in [1, 1, 2] %}{{ loop.changed(i, 1.0) }}{% endfor %}", "TrueFalseTrue", ""},
 	})
 }
