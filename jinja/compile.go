@@ -33,6 +33,18 @@ type compiler struct {
 	// soft is set inside if statements and inline ifs, where Jinja2
 	// reports an unknown filter or test only when it is called.
 	soft bool
+	// loops counts the for loop bodies being compiled, within the
+	// innermost macro, call block or block: break and continue need one.
+	loops int
+}
+
+// outsideLoops compiles a function body (a macro's, call block's or
+// block's), where break and continue cannot reach an enclosing loop, and
+// restores the count.
+func (c *compiler) outsideLoops() func() {
+	saved := c.loops
+	c.loops = 0
+	return func() { c.loops = saved }
 }
 
 // hard compiles fn outside any soft frame (the body of a loop, macro,
@@ -169,8 +181,16 @@ func (c *compiler) stmt(s Stmt) (stmtFn, error) {
 	case *With:
 		return c.with(n)
 	case *Break:
+		// Jinja2 compiles both to Python statements, which Python refuses
+		// outside a loop.
+		if c.loops == 0 {
+			return nil, c.errorf(n.Pos, ErrSyntax, "'break' outside loop")
+		}
 		return func(*frame) error { return errBreak }, nil
 	case *Continue:
+		if c.loops == 0 {
+			return nil, c.errorf(n.Pos, ErrSyntax, "'continue' not properly in loop")
+		}
 		return func(*frame) error { return errContinue }, nil
 	case *Do:
 		x, err := c.expr(n.X)
@@ -463,6 +483,11 @@ func (c *compiler) filterBlock(n *FilterBlock) (stmtFn, error) {
 		v, err := x(f)
 		if err != nil {
 			return posError(tn, pos, err)
+		}
+		// Jinja2 yields the filters' result into the output as it is,
+		// and joining the output fails on anything but a string.
+		if _, ok := v.(string); !ok {
+			return posError(tn, pos, pyErr(fmt.Sprintf("sequence item: expected str instance, %s found", TypeName(v))))
 		}
 		return posError(tn, pos, f.r.writeValue(v))
 	}, nil

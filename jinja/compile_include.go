@@ -28,6 +28,7 @@ func (c *compiler) block(n *Block) (stmtFn, error) {
 		return nil, c.errorf(n.Pos, ErrSyntax, "block '%s' defined twice", n.Name)
 	}
 	defer c.hard()()
+	defer c.outsideLoops()()
 	outer := c.sc
 	fn := &fnScope{block: true}
 	// an unscoped block sees only the template context; a scoped one gets

@@ -75,7 +75,7 @@ func filterLast(s *State, v Value, a Args) (Value, error) {
 	if err := noArgs("last", a); err != nil {
 		return nil, err
 	}
-	switch x := v.(type) {
+	switch x := asTuple(v).(type) {
 	case string:
 		if x == "" {
 			return Undefined{Hint: "No last item, sequence was empty."}, nil

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // filterAbs is abs: Python's abs() of a number.
@@ -64,6 +66,38 @@ func digitOf(c byte) int {
 	return 99
 }
 
+// asciiDecimals replaces the decimal digits of any script in s by ASCII
+// digits, as Python's int() and float() read them ('１２' is 12).
+func asciiDecimals(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf || !unicode.Is(unicode.Nd, r) {
+			return r
+		}
+		// Unicode keeps decimal digits in runs of ten from zero.
+		for _, rg := range unicode.Nd.R16 {
+			if lo, hi := rune(rg.Lo), rune(rg.Hi); lo <= r && r <= hi {
+				return '0' + (r-lo)%10
+			}
+		}
+		for _, rg := range unicode.Nd.R32 {
+			if lo, hi := rune(rg.Lo), rune(rg.Hi); lo <= r && r <= hi {
+				return '0' + (r-lo)%10
+			}
+		}
+		return r
+	}, s)
+}
+
 // errIntRange is an integer beyond int64.
 var errIntRange = errors.New("integer out of range")
 
@@ -71,7 +105,7 @@ var errIntRange = errors.New("integer out of range")
 // returns errIntRange for larger integers and another error for text that
 // is not an integer.
 func parsePyInt(str string, base int) (int64, error) {
-	t := strings.TrimFunc(str, isPySpace)
+	t := asciiDecimals(strings.TrimFunc(str, isPySpace))
 	neg := false
 	if t != "" && (t[0] == '+' || t[0] == '-') {
 		neg = t[0] == '-'
@@ -128,7 +162,7 @@ func parsePyInt(str string, base int) (int64, error) {
 
 // parsePyFloat is Python's float(str).
 func parsePyFloat(str string) (float64, bool) {
-	t := strings.TrimFunc(str, isPySpace)
+	t := asciiDecimals(strings.TrimFunc(str, isPySpace))
 	body := strings.TrimLeft(t, "+-")
 	if len(t)-len(body) > 1 {
 		return 0, false

@@ -218,11 +218,12 @@ func filterReplace(s *State, v Value, a Args) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	old, err := argStr("replace", p[0])
+	// Jinja2 converts old and new with str() too.
+	old, err := boundedStr(s, "replace", p[0])
 	if err != nil {
 		return nil, err
 	}
-	repl, err := argStr("replace", p[1])
+	repl, err := boundedStr(s, "replace", p[1])
 	if err != nil {
 		return nil, err
 	}

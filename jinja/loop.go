@@ -69,7 +69,12 @@ func (l *loopObj) Attr(name string) (Value, bool) {
 			if l.seen && len(a.Pos) == len(l.changed) {
 				same := true
 				for i := range a.Pos {
-					if !Equal(a.Pos[i], l.changed[i]) {
+					// Comparing an undefined value fails, as in Python.
+					eq, err := equalChecked(a.Pos[i], l.changed[i])
+					if err != nil {
+						return nil, err
+					}
+					if !eq {
 						same = false
 						break
 					}
@@ -126,14 +131,17 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 			return nil, err
 		}
 	}
+	c.loops++
 	body, err := c.body(n.Body)
+	c.loops--
 	if err != nil {
 		return nil, err
 	}
 	slots := slotsOf(c.sc)
 	tn, pos, ipos := c.name_, n.Pos, n.Iter.Position()
 
-	// run iterates v in frame f (the loop's own frame for recursive loops)
+	// run iterates v in frame f (the loop's own frame for recursive
+	// loops) and reports whether an iteration of the body completed
 	var run func(f *frame, v Value, depth int) (bool, error)
 	run = func(f *frame, v Value, depth int) (bool, error) {
 		s := f.r.s
@@ -181,11 +189,21 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 				defer leave(s)
 				sub := &frame{r: f.r, ctx: f.ctx, slots: newSlots(len(f.slots)), up: f.up, blk: f.blk, parent: f.parent}
 				return f.r.capture(func() error {
-					_, err := run(sub, v, depth+1)
-					return err
+					ran, err := run(sub, v, depth+1)
+					if err != nil || ran || els == nil {
+						return err
+					}
+					// Each level of a recursive loop has the else
+					// clause, in the scope enclosing the loop.
+					resetSlots(f.up, elsSlots)
+					return els(f.up)
 				})
 			}
 		}
+		// Jinja2 marks the loop as run at the end of the body: the else
+		// clause runs when no iteration completed (each one ended in
+		// break or continue).
+		completed := false
 		for i, it := range items {
 			if err := s.Tick(); err != nil {
 				return true, posError(tn, pos, err)
@@ -205,8 +223,9 @@ func (c *compiler) forStmt(n *For) (stmtFn, error) {
 				}
 				return true, err
 			}
+			completed = true
 		}
-		return true, nil
+		return completed, nil
 	}
 	recursive := n.Recursive
 	return func(f *frame) error {

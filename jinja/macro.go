@@ -22,6 +22,7 @@ type macroDef struct {
 // current scope.
 func (c *compiler) compileMacro(name string, params []Param, body []Stmt, pos Pos) (*macroDef, error) {
 	defer c.hard()()
+	defer c.outsideLoops()()
 	outer := c.sc
 	fn := &fnScope{parent: outer.fn, block: outer.fn.block}
 	c.sc = newScope(outer, fn)

@@ -32,6 +32,9 @@ func BinaryOp(s *State, op string, a, b Value) (Value, error) {
 	if u, ok := b.(Undefined); ok {
 		return nil, u.Error()
 	}
+	if op != "~" {
+		a, b = asTuple(a), asTuple(b)
+	}
 	switch op {
 	case "~":
 		return concat(s, a, b)

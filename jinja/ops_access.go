@@ -69,12 +69,27 @@ func GetAttr(s *State, obj Value, name string) (Value, error) {
 		if v, ok := macroAttr(x, name); ok {
 			return v, nil
 		}
+	case *Group:
+		if v, ok := x.Attr(name); ok {
+			return v, nil
+		}
+		// The tuple's methods (count, index).
+		return GetAttr(s, x.Tuple(), name)
 	case Object:
 		if v, ok := x.Attr(name); ok {
 			return v, nil
 		}
 	}
 	return noAttr(obj, name), nil
+}
+
+// asTuple returns a group of groupby as the tuple it is, other values as
+// they are.
+func asTuple(v Value) Value {
+	if g, ok := v.(*Group); ok {
+		return g.Tuple()
+	}
+	return v
 }
 
 // macroAttr returns the attributes Jinja2 exposes on macros.
@@ -112,6 +127,12 @@ func GetItem(s *State, obj Value, key Value) (Value, error) {
 	}
 	if u, ok := key.(Undefined); ok {
 		return nil, u.Error()
+	}
+	if g, ok := obj.(*Group); ok {
+		if k, ok := key.(string); ok {
+			return GetAttr(s, g, k)
+		}
+		obj = g.Tuple()
 	}
 	switch x := obj.(type) {
 	case *Dict:
@@ -185,6 +206,7 @@ func isASCII(x string) bool {
 // absent. A step of 0 is an error, and so is slicing another type (Python's
 // TypeError, which Jinja2 lets through).
 func SliceOf(s *State, obj, start, stop, step Value) (Value, error) {
+	obj = asTuple(obj)
 	for _, v := range [...]Value{obj, start, stop, step} {
 		if u, ok := v.(Undefined); ok {
 			return nil, u.Error()
@@ -357,6 +379,8 @@ func Iterate(v Value) ([]Value, error) {
 			i += size
 		}
 		return out, nil
+	case *Group:
+		return x.Tuple().Items, nil
 	case Undefined:
 		return nil, x.Error()
 	}
@@ -365,6 +389,7 @@ func Iterate(v Value) ([]Value, error) {
 
 // Length is Python's len().
 func Length(v Value) (int, error) {
+	v = asTuple(v)
 	switch x := v.(type) {
 	case string:
 		return utf8.RuneCountInString(x), nil

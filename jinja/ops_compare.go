@@ -8,7 +8,8 @@ import (
 
 // CompareOp applies "==", "!=", "<", "<=", ">", ">=", "in", "not in".
 func CompareOp(op string, a, b Value) (bool, error) {
-	if u, ok := a.(Undefined); ok {
+	// Contains checks an undefined item itself.
+	if u, ok := a.(Undefined); ok && op != "in" && op != "not in" {
 		return false, u.Error()
 	}
 	if u, ok := b.(Undefined); ok {
@@ -16,9 +17,10 @@ func CompareOp(op string, a, b Value) (bool, error) {
 	}
 	switch op {
 	case "==":
-		return equalExact(a, b), nil
+		return equalChecked(a, b)
 	case "!=":
-		return !equalExact(a, b), nil
+		eq, err := equalChecked(a, b)
+		return !eq, err
 	case "<", "<=", ">", ">=":
 		return order(op, a, b)
 	case "in":
@@ -28,6 +30,48 @@ func CompareOp(op string, a, b Value) (bool, error) {
 		return !in, err
 	}
 	return false, fmt.Errorf("unknown comparison operator %q", op)
+}
+
+// equalChecked is equalExact, failing as Python does when it compares an
+// undefined value inside lists, tuples or dicts: items are compared in
+// order until two differ, after the lengths.
+func equalChecked(a, b Value) (bool, error) {
+	a, b = asTuple(a), asTuple(b)
+	if u, ok := a.(Undefined); ok {
+		return false, u.Error()
+	}
+	if u, ok := b.(Undefined); ok {
+		return false, u.Error()
+	}
+	switch x := a.(type) {
+	case *List:
+		y, ok := b.(*List)
+		if !ok || x.View != "" || y.View != "" || x.Tuple != y.Tuple || len(x.Items) != len(y.Items) {
+			break
+		}
+		for i := range x.Items {
+			if eq, err := equalChecked(x.Items[i], y.Items[i]); err != nil || !eq {
+				return false, err
+			}
+		}
+		return true, nil
+	case *Dict:
+		y, ok := b.(*Dict)
+		if !ok || x.Len() != y.Len() {
+			break
+		}
+		for i, k := range x.keys {
+			yv, ok := y.Get(k)
+			if !ok {
+				return false, nil
+			}
+			if eq, err := equalChecked(x.vals[i], yv); err != nil || !eq {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	return equalExact(a, b), nil
 }
 
 // equalExact is Equal, comparing an int with a float exactly as Python
@@ -72,6 +116,7 @@ func cmpResult(op string, c int) bool {
 
 // order applies an ordering operator.
 func order(op string, a, b Value) (bool, error) {
+	a, b = asTuple(a), asTuple(b)
 	switch x := a.(type) {
 	case int64:
 		if y, ok := b.(int64); ok {
@@ -173,9 +218,15 @@ func Contains(container, item Value) (bool, error) {
 		return false, u.Error()
 	}
 	if u, ok := item.(Undefined); ok {
+		// Python compares the item with each element (an undefined
+		// value fails to compare), so an empty list or tuple holds no
+		// undefined value without an error.
+		if l, ok := asTuple(container).(*List); ok && len(l.Items) == 0 && l.View == "" {
+			return false, nil
+		}
 		return false, u.Error()
 	}
-	switch c := container.(type) {
+	switch c := asTuple(container).(type) {
 	case string:
 		s, ok := item.(string)
 		if !ok {
@@ -184,8 +235,8 @@ func Contains(container, item Value) (bool, error) {
 		return strings.Contains(c, s), nil
 	case *List:
 		for _, it := range c.Items {
-			if Equal(it, item) {
-				return true, nil
+			if eq, err := equalChecked(it, item); err != nil || eq {
+				return eq, err
 			}
 		}
 		return false, nil

@@ -372,6 +372,7 @@ func Truth(v Value) (bool, error) {
 // bool; lists equal lists and tuples equal tuples item by item; dicts
 // compare as mappings. An undefined value equals nothing.
 func Equal(a, b Value) bool {
+	a, b = asTuple(a), asTuple(b)
 	switch x := a.(type) {
 	case string:
 		y, ok := b.(string)

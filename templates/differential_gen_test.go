@@ -185,6 +185,7 @@ func (g *gen) genContext() *odict {
 		func() { d.set("count", int64(g.n(12)-2)) },
 		func() { d.set("ratio", pick(g, floats...)) },
 		func() { d.set("text", pick(g, sentences...)) },
+		func() { d.set("tree", g.genTree(0)) },
 	}
 	g.r.Shuffle(len(fields), func(i, j int) { fields[i], fields[j] = fields[j], fields[i] })
 	for _, f := range fields[:4+g.n(len(fields)-3)] {
@@ -448,7 +449,33 @@ func leafKind(g *gen, k vkind) vkind {
 
 func (g *gen) strExpr(d int) *tnode {
 	s := func() *tnode { return g.expr(kStr, d) }
-	switch g.n(26) {
+	switch g.n(37) {
+	case 33:
+		return mk(tExpr, "\x00|"+pick(g, "filesizeformat", "filesizeformat(true)", "string|urlencode", "string|striptags", "string|title", "string|capitalize", "string|wordcount|string"), g.expr(pick(g, kInt, kFloat, kStr), d))
+	case 34:
+		l, attr := g.attrList(kAny)
+		return mk(tExpr, "\x00|"+pick(g, "join(', ', attribute='"+attr+"')", "map(attribute='"+attr+"')|join('/')", "selectattr('"+attr+"', 'equalto', 10)|list|length|string", "sum(attribute='id', start=100)|string", "map(attribute='"+attr+"')|map('string')|map('replace', '1', 'I')|join"), l)
+	case 35:
+		return mk(tExpr, "\x00|map("+pick(g, "'default', 'x'", "'replace', 'a', 'b'", "'truncate', 6", "'center', 6", "'format', 1", "'indent', 2, true", "'wordwrap', 3")+")|join('|')", g.strList(d))
+	case 36:
+		return mk(tExpr, "\x00|"+pick(g, "items|list|string", "dictsort|map('join', '=')|join(';')", "list|join", "tojson(indent=2)|replace('\\n', ' ')|string", "length|string"), g.expr(kDict, d))
+	case 26:
+		return g.percentFormat(d)
+	case 27:
+		return g.methodFormat(d)
+	case 28:
+		return mk(tExpr, "\x00|"+pick(g, "center(9)", "center(0)", "center(10)", "center", "center(width=7)"), g.expr(pick(g, kStr, kInt, kFloat), d))
+	case 29:
+		return mk(tExpr, "\x00|wordwrap("+pick(g, "4", "8, break_long_words=false", "10, wrapstring='<br>'", "5, true, '\\n', false", "6, break_on_hyphens=false", "3")+")", s())
+	case 30:
+		return mk(tExpr, "\x00|truncate("+pick(g, "4", "6, killwords=true", "7, end=''", "10, leeway=2", "3, true, '~', 0", "255", "5, false, '!'")+")", s())
+	case 31:
+		return mk(tExpr, "(\x00)."+pick(g, "center(11, '*')", "ljust(6, '.')", "rjust(8)", "zfill(5)", "center(4)", "lstrip()", "rstrip(' e')", "swapcase()", "casefold()"), s())
+	case 32:
+		// No 'inf' or 'nan': Jinja2 folds the constant 'inf'|float when
+		// it compiles the template and writes the result into Python code
+		// as the undefined name inf.
+		return mk(tExpr, "\x00|"+pick(g, "round", "round(1)", "round(2, 'floor')", "round(0, 'ceil')", "int", "float", "int(7)", "float(2.5)"), lit(tExpr, quote(pick(g, "2.5", "3.75", "-1.5", " 12 ", "1e2", "0b101", "0o17", "1_000", "+5", "4.", ".5", "--1", "0x_1A", "１２"))))
 	case 0:
 		return mk(tExpr, "(\x00 ~ \x00)", s(), g.expr(kAny, d))
 	case 1:
@@ -483,9 +510,16 @@ func (g *gen) strExpr(d int) *tnode {
 	case 14:
 		return mk(tExpr, "(\x00)"+pick(g, "[1:]", "[:3]", "[::-1]", "[-2:]", "[1:5:2]"), s())
 	case 15:
-		return mk(tExpr, "\x00|"+pick(g, "string", "tojson"), g.expr(kAny, d))
+		if g.chance(0.5) {
+			// tojson returns Markup, which escapes what is added to it or
+			// formatted into it; μNet has no Markup type (autoescape is
+			// off), so the generator turns the result into a plain string
+			// at once (~ joins plain strings).
+			return mk(tExpr, "(\x00|tojson ~ '')", g.expr(kAny, d))
+		}
+		return mk(tExpr, "\x00|string", g.expr(kAny, d))
 	case 16:
-		return mk(tExpr, "\x00|first", g.expr(kStr, d))
+		return mk(tExpr, "\x00|first", g.nonEmptyStr(d))
 	case 17:
 		return mk(tExpr, "(\x00 * \x00)", s(), lit(tExpr, pick(g, "0", "1", "2", "3")))
 	case 18:
@@ -497,13 +531,26 @@ func (g *gen) strExpr(d int) *tnode {
 	case 21:
 		return mk(tExpr, "(\x00).get(\x00, \x00)", g.expr(kDict, d), lit(tExpr, quote(pick(g, "name", "a", "missing"))), s())
 	case 22:
-		return mk(tExpr, "\x00|last", g.expr(kStr, d))
+		return mk(tExpr, "\x00|last", g.nonEmptyStr(d))
 	case 23:
 		return mk(tExpr, "(\x00).split(\x00)|join('+')", s(), lit(tExpr, pick(g, "'-'", "' '", "'/'")))
 	case 24:
-		return mk(tExpr, "\x00|min", s())
+		return mk(tExpr, "\x00|min", g.nonEmptyStr(d))
 	}
 	return g.leaf(kStr)
+}
+
+// nonEmptyStr is a string expression other than the empty string literal.
+// Jinja2 folds constant expressions when it compiles a template, and
+// folding the first item of an empty string (an undefined value) into a
+// concatenation fails at compile time even in code that never runs; μNet
+// does not fold constants.
+func (g *gen) nonEmptyStr(d int) *tnode {
+	e := g.expr(kStr, d)
+	if t := e.text(); t == "''" || t == `""` {
+		return lit(tExpr, "'abc'")
+	}
+	return e
 }
 
 // undefOrRef returns a name that is undefined, or a reference.
@@ -646,7 +693,13 @@ func (g *gen) floatExpr(d int) *tnode {
 
 func (g *gen) boolExpr(d int) *tnode {
 	b := func() *tnode { return g.expr(kBool, d) }
-	switch g.n(18) {
+	switch g.n(21) {
+	case 18:
+		return mk(tExpr, "\x00 is "+pick(g, "lt(3)", "ge 2", "le(0)", "greaterthan 5", "lessthan(10)", "==(7)", "!= 1", "sameas 1", "not divisibleby(4)", "not ne(3)", "gt(2.5)"), g.expr(pick(g, kInt, kFloat), d))
+	case 19:
+		return mk(tExpr, "\x00 is "+pick(g, "lower", "upper", "in('core uplink')", "eq('a')", "not in(['a', 'b'])", "sameas none", "callable", "escaped", "mapping", "iterable"), g.expr(kStr, d))
+	case 20:
+		return mk(tExpr, "\x00 is "+pick(g, "filter", "test", "not filter"), lit(tExpr, quote(pick(g, "upper", "odd", "nope", "defined", "map"))))
 	case 0:
 		return mk(tExpr, "(\x00 "+pick(g, "and", "or")+" \x00)", b(), b())
 	case 1:
@@ -684,7 +737,16 @@ func (g *gen) boolExpr(d int) *tnode {
 
 func (g *gen) listExpr(d int) *tnode {
 	l := func() *tnode { return g.expr(kList, d) }
-	switch g.n(24) {
+	switch g.n(28) {
+	case 24:
+		return mk(tExpr, "\x00|"+pick(g, "batch(2, fill_with='-')|list", "batch(4)|list", "slice(3, fill_with=0)|list", "slice(1)|list", "slice(4)|list", "batch(1)|list"), l())
+	case 25:
+		l, attr := g.attrList(pick(g, kInt, kStr, kBool))
+		return mk(tExpr, "\x00|"+pick(g, "unique(attribute='"+attr+"')|list", "unique(true, '"+attr+"')|list", "sort(attribute='"+attr+"', case_sensitive=true)", "groupby('"+attr+"', default=0)|list", "groupby(attribute='"+attr+"', case_sensitive=true)|list", "map(attribute='"+attr+"', default='?')|list", "min(attribute='"+attr+"')", "max(attribute='"+attr+"', case_sensitive=true)"), l)
+	case 26:
+		return mk(tExpr, "\x00|"+pick(g, "dictsort(case_sensitive=true)", "dictsort(false, 'value', true)", "dictsort(by='key', reverse=true)", "dictsort(true, 'value')"), g.scalarDict(d))
+	case 27:
+		return mk(tExpr, "\x00|"+pick(g, "groupby('1')|list", "groupby(0)|list", "map('first')|list", "sort(attribute='1')", "sort(attribute='0,1')", "unique(attribute='0')|list"), lit(tExpr, pick(g, "[[1, 'b'], [2, 'a'], [1, 'c']]", "[('x', 2), ('X', 1), ('y', 2)]", "[[3, 3], [1, 1]]")))
 	case 0:
 		return mk(tExpr, "\x00|"+pick(g, "sort", "unique|list", "list", "reverse|list", "sort(reverse=true)", "sort(case_sensitive=true)", "unique(case_sensitive=true)|list"), g.homList(d))
 	case 1:

@@ -8,7 +8,8 @@ import (
 
 // Statements of generated templates: text, output, if, for, set, namespace,
 // macros and call blocks, include, import, raw and comments, each tag with
-// random whitespace control and indentation.
+// random whitespace control and indentation (with the block statements of
+// differential_blocks_test.go).
 
 // newCase generates case number index of the run with the given seed.
 func newCase(seed uint64, index int) *diffCase {
@@ -60,6 +61,9 @@ func newCase(seed uint64, index int) *diffCase {
 		main.kids = append(main.kids, lit(tFixed, "\n"))
 	}
 	c.trees["main.j2"] = main
+	if g.chance(0.12) {
+		g.inheritance(c)
+	}
 	c.render()
 	return c
 }
@@ -217,7 +221,21 @@ func (g *gen) stmt(d int) *tnode {
 		}
 		return g.output(g.expr(kAny, 2))
 	}
-	switch g.n(22) {
+	switch g.n(29) {
+	case 28:
+		return g.macroVarargs()
+	case 22:
+		return g.withStmt(d)
+	case 23:
+		return g.filterBlock(d)
+	case 24:
+		return g.callerArgs(d)
+	case 25:
+		return g.recursiveFor(d)
+	case 26, 27:
+		if g.inLoop > 0 {
+			return g.loopControl()
+		}
 	case 0, 1, 2:
 		return g.text()
 	case 3, 4, 5, 6:
@@ -236,7 +254,9 @@ func (g *gen) stmt(d int) *tnode {
 		}
 	case 17:
 		if len(g.incs) > 0 {
-			return lit(tFixed, g.ind()+g.open()+"include '"+pick(g, g.incs...)+"'"+g.close())
+			inc := pick(g, g.incs...)
+			what := pick(g, "'"+inc+"'", "'"+inc+"'", "['missing.j2', '"+inc+"']", "'missing.j2' ignore missing", "'"+inc+"' with context", "('"+inc+"', 'x')")
+			return lit(tFixed, g.ind()+g.open()+"include "+what+g.close())
 		}
 	case 18:
 		return lit(tFixed, g.ind()+g.open()+"raw"+g.close()+pick(g, "{{ x }}", "{% if %}\n", "  {# c #} }}")+g.ind()+g.open()+"endraw"+g.close())
@@ -291,7 +311,23 @@ func (g *gen) forStmt(d int) *tnode {
 	v := pick(g, "x", "item", "iface", "n", "i")
 	var target string
 	var iter *tnode
-	switch g.n(6) {
+	switch g.n(7) {
+	case 6:
+		// Nested tuple targets.
+		// The elements mix types: the names are bound to None, which
+		// only expressions of any type use.
+		switch target = pick(g, "a, (b, c)", "(a, b), c", "a, b"); target {
+		case "a, (b, c)":
+			iter = lit(tExpr, pick(g, "[[1, [2, 3]], (4, 'xy')]", "[('k', ('v', 'w'))]"))
+		case "(a, b), c":
+			iter = lit(tExpr, pick(g, "[[[1, 2], 3], (('k', 'v'), 'w')]", "[('xy', 'z')]"))
+		default:
+			iter = lit(tExpr, pick(g, "[[1, 2], (3, 4)]", "{'x': 1}|dictsort", "['ab', 'cd']"))
+		}
+		g.scope = append(g.scope, binding{"a", nil}, binding{"b", nil})
+		if strings.Contains(target, "c") {
+			g.scope = append(g.scope, binding{"c", nil})
+		}
 	case 0, 1:
 		expr, val, ok := g.refVal(kList)
 		if !ok {
@@ -364,7 +400,8 @@ func (g *gen) setStmt(d int) *tnode {
 		// Block assignment captures rendered text.
 		body := g.body(d - 1)
 		g.scope = append(g.scope, binding{name, "s"})
-		return mk(tStmt, g.ind()+g.open()+"set "+name+g.close()+"\x00"+g.ind()+g.open()+"endset"+g.close(), body)
+		filt := pick(g, "", "", "", " | upper", "|trim", " | replace('\\n', ' ')|trim", "|indent(2)", "|wordwrap(9)")
+		return mk(tStmt, g.ind()+g.open()+"set "+name+filt+g.close()+"\x00"+g.ind()+g.open()+"endset"+g.close(), body)
 	}
 	if g.chance(0.15) {
 		e1, e2 := g.expr(kInt, 2), g.expr(kStr, 2)

@@ -9,8 +9,9 @@ and produces one output line, in order and flushed at once,
     {"id": ..., "output": "..."}  or  {"id": ..., "error": "ExceptionType: message"}.
 The environment is the one of jinja2_render.py --trim-blocks --lstrip-blocks
 --strict: trim_blocks, lstrip_blocks, StrictUndefined, autoescape off, the
-final newline of a template removed. One process renders thousands of cases, so
-a test pays Python's start-up once. Needs Debian's python3-jinja2; run it with
+loopcontrols extension (μNet always has break and continue), the final
+newline of a template removed. One process renders thousands of cases, so a
+test pays Python's start-up once. Needs Debian's python3-jinja2; run it with
 /usr/bin/python3.
 """
 import json, sys
@@ -24,6 +25,7 @@ def render(case):
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
+        extensions=["jinja2.ext.loopcontrols"],
     )
     return env.get_template(case["name"]).render(**case["context"])
 
