@@ -25,7 +25,7 @@ def render(case):
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
-        extensions=["jinja2.ext.loopcontrols"],
+        extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"],
     )
     return env.get_template(case["name"]).render(**case["context"])
 
