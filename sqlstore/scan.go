@@ -53,11 +53,17 @@ func (ms *metaScan) dest(m *unet.Meta) []any {
 func (ms *metaScan) finish(m *unet.Meta) error {
 	m.CreatedAt = parseTime(ms.created)
 	m.UpdatedAt = parseTime(ms.updated)
-	if err := json.Unmarshal([]byte(ms.custom), &m.CustomData); err != nil {
-		return fmt.Errorf("decode custom_data of %s: %w", m.ID, err)
+	// Most objects have neither custom data nor tags: their stored "{}" and
+	// "[]" need no decoder (the empty values are set below).
+	if !emptyJSON(ms.custom) {
+		if err := json.Unmarshal([]byte(ms.custom), &m.CustomData); err != nil {
+			return fmt.Errorf("decode custom_data of %s: %w", m.ID, err)
+		}
 	}
-	if err := json.Unmarshal([]byte(ms.tags), &m.Tags); err != nil {
-		return fmt.Errorf("decode tags of %s: %w", m.ID, err)
+	if !emptyJSON(ms.tags) {
+		if err := json.Unmarshal([]byte(ms.tags), &m.Tags); err != nil {
+			return fmt.Errorf("decode tags of %s: %w", m.ID, err)
+		}
 	}
 	if m.CustomData == nil {
 		m.CustomData = map[string]any{}
@@ -66,6 +72,12 @@ func (ms *metaScan) finish(m *unet.Meta) error {
 		m.Tags = []string{}
 	}
 	return nil
+}
+
+// emptyJSON reports whether a stored JSON text is an empty object or array,
+// or null.
+func emptyJSON(s string) bool {
+	return s == "{}" || s == "[]" || s == "null"
 }
 
 // nullable turns "" into SQL NULL (for optional foreign keys).
