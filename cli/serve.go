@@ -87,6 +87,9 @@ type serveConfig struct {
 	} `toml:"policies"`
 	Templates struct {
 		Path string `toml:"path"`
+		// KeepTrailingNewline keeps the final newline of template
+		// sources (Jinja2's keep_trailing_newline; off by default).
+		KeepTrailingNewline bool `toml:"keep_trailing_newline"`
 	} `toml:"templates"`
 	DataDir string        `toml:"data_dir"`
 	Secrets secretsConfig `toml:"secrets"`

@@ -52,6 +52,11 @@ func (a *app) configureSources(svc *service.Service, f jobFlags) error {
 			return a.policyFiles(polPath)
 		})
 	}
+	opts, err := a.templateOptions()
+	if err != nil {
+		return err
+	}
+	svc.SetTemplateOptions(opts)
 	if tplPath := pick(f.templates, a.env.Getenv("UNET_TEMPLATE_PATH"), cfg.Templates.Path); tplPath != "" {
 		env, err := a.templateEnv(tplPath)
 		if err != nil {

@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/examples"
+	"github.com/unet-dev/unet/jinja"
 	"github.com/unet-dev/unet/templates"
 )
 
@@ -26,6 +29,11 @@ func (a *app) templateService(cmd *cobra.Command, path string) (unet.TemplateSer
 		return nil, err
 	}
 	if a.local != nil {
+		opts, err := a.templateOptions()
+		if err != nil {
+			return nil, err
+		}
+		a.local.SetTemplateOptions(opts)
 		env, err := a.templateEnv(path)
 		if err != nil {
 			return nil, err
@@ -61,11 +69,25 @@ func (a *app) templateEnv(path string) (*templates.Env, error) {
 	if path == "" {
 		return nil, nil
 	}
-	env, err := templates.NewDir(path, templates.Options{})
+	opts, err := a.templateOptions()
+	if err != nil {
+		return nil, err
+	}
+	env, err := templates.NewDir(path, opts)
 	if err != nil {
 		return nil, unet.Errorf(unet.EINVALID, "template path %s: %v", path, err)
 	}
 	return env, nil
+}
+
+// templateOptions are the template options of the config file's
+// [templates] section.
+func (a *app) templateOptions() (templates.Options, error) {
+	cfg, err := a.fileConfig()
+	if err != nil {
+		return templates.Options{}, err
+	}
+	return templates.Options{KeepTrailingNewline: cfg.Templates.KeepTrailingNewline}, nil
 }
 
 func (a *app) templateCommand() *cobra.Command {
@@ -279,12 +301,16 @@ func (a *app) renderWithContext(cmd *cobra.Command, contextFile, root, name stri
 		if err != nil {
 			return err
 		}
-		merged, _ := vars["vars"].(map[string]any)
+		merged, _ := vars["vars"].(*jinja.Dict)
 		if merged == nil {
-			merged = map[string]any{}
+			merged = jinja.NewDict(len(user))
 		}
-		for k, v := range user {
-			merged[k] = v
+		for _, k := range slices.Sorted(maps.Keys(user)) {
+			v, err := jinja.FromGo(user[k])
+			if err != nil {
+				return unet.Errorf(unet.EINVALID, "--var %s: %v", k, err)
+			}
+			merged.SetStr(k, v)
 		}
 		vars["vars"] = merged
 	}
@@ -299,7 +325,11 @@ func (a *app) renderWithContext(cmd *cobra.Command, contextFile, root, name stri
 		if !a.useDemo {
 			return usagef("no templates: pass --root DIR or --path DIR, set UNET_TEMPLATE_PATH or create ./templates (--demo renders the built-in demo templates)")
 		}
-		env = templates.New(examples.Templates(), templates.Options{})
+		opts, err := a.templateOptions()
+		if err != nil {
+			return err
+		}
+		env = templates.New(examples.Templates(), opts)
 	}
 	// The environment only reads templates: closing it cannot lose anything.
 	defer func() { _ = env.Close() }()

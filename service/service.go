@@ -24,6 +24,9 @@ type Service struct {
 	now func() time.Time
 	// policySource supplies rules when a request carries none.
 	policySource PolicySource
+	// templateOpts are the options of the environments the service opens
+	// itself (SetTemplateOptions).
+	templateOpts templates.Options
 	// templates renders node configuration; nil until a source is set.
 	// templateSource, when set, picks templates per node environment.
 	templates      *templates.Env

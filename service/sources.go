@@ -156,7 +156,7 @@ func (s *Service) defaultTemplates(ctx context.Context, env string) (*templates.
 		if e, ok := s.demo.byDir[dir]; ok {
 			return e, nil
 		}
-		e, err := templates.NewDir(dir, templates.Options{})
+		e, err := templates.NewDir(dir, s.templateOpts)
 		if err != nil {
 			return nil, unet.Errorf(unet.EUNAVAILABLE, "templates of the active Git snapshot: %v", err)
 		}
@@ -179,7 +179,7 @@ func (s *Service) defaultTemplates(ctx context.Context, env string) (*templates.
 	s.demo.mu.Lock()
 	defer s.demo.mu.Unlock()
 	if s.demo.env == nil {
-		s.demo.env = templates.New(examples.Templates(), templates.Options{})
+		s.demo.env = templates.New(examples.Templates(), s.templateOpts)
 	}
 	return s.demo.env, nil
 }

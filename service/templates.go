@@ -21,6 +21,11 @@ import (
 	"github.com/unet-dev/unet/templates"
 )
 
+// SetTemplateOptions sets the options of the template environments the
+// service opens itself (the active Git snapshot's, the demo's). Call it
+// before the first render.
+func (s *Service) SetTemplateOptions(o templates.Options) { s.templateOpts = o }
+
 // SetTemplateRoot sets the template source the service renders from.
 func (s *Service) SetTemplateRoot(fsys fs.FS, opts templates.Options) {
 	s.templates = templates.New(fsys, opts)
