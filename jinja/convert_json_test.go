@@ -52,7 +52,7 @@ func TestFromJSONableMatchesJSONRoundTrip(t *testing.T) {
 	seven := 7
 	n := jsNode{
 		jsMeta: jsMeta{ID: "x", CreatedAt: time.Date(2026, 12, 6, 17, 0, 0, 123456789, time.FixedZone("", 3600)),
-			CustomData: map[string]any{"b": 1.0, "a": []any{2.5, 1e21, 1e20, -0.0, 9007199254740993.0, 1e-7, "s", nil, true},
+			CustomData: map[string]any{"b": 1.0, "a": []any{2.5, 1e21, 1e20, math.Copysign(0, -1), 9007199254740993.0, 1e-7, "s", nil, true},
 				"m": map[string]any{"z": float64(1 << 62), "y": 123456789012345678.0}}},
 		Name: "r1", Ratio: 3, Small: 0.1, Big: math.MaxUint64, Ptr: &seven, Raw: []byte("hi"),
 		Addr: netip.MustParseAddr("192.0.2.1"), Skip: "no", NoTag: true, Any: map[string]any{"k": float32(2)},
