@@ -381,11 +381,17 @@ func (c *compiler) set(n *Set) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.store(n.Target)
+	return c.assign(x, n.Target, n.Pos)
+}
+
+// assign compiles storing the value x produces into target, with errors
+// reported at pos.
+func (c *compiler) assign(x exprFn, target Target, pos Pos) (stmtFn, error) {
+	st, err := c.store(target)
 	if err != nil {
 		return nil, err
 	}
-	tn, pos := c.name_, n.Pos
+	tn := c.name_
 	return func(f *frame) error {
 		v, err := x(f)
 		if err != nil {
@@ -448,18 +454,7 @@ func (c *compiler) setBlock(n *SetBlock) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.store(n.Target)
-	if err != nil {
-		return nil, err
-	}
-	tn, pos := c.name_, n.Pos
-	return func(f *frame) error {
-		v, err := x(f)
-		if err != nil {
-			return posError(tn, pos, err)
-		}
-		return posError(tn, pos, st(f, v))
-	}, nil
+	return c.assign(x, n.Target, n.Pos)
 }
 
 func (c *compiler) filterBlock(n *FilterBlock) (stmtFn, error) {
