@@ -441,16 +441,23 @@ func (c *compiler) filters(fs []*Filter, input exprFn) (exprFn, error) {
 	return x, nil
 }
 
-func (c *compiler) setBlock(n *SetBlock) (stmtFn, error) {
-	body, slots, err := c.inScope(n.Body)
+// capturedFilters compiles body in a new scope, its output captured as a
+// string, and the filter chain fs applied to that string (set and filter
+// blocks).
+func (c *compiler) capturedFilters(body []Stmt, fs []*Filter) (exprFn, error) {
+	fn, slots, err := c.inScope(body)
 	if err != nil {
 		return nil, err
 	}
 	captured := func(f *frame) (Value, error) {
 		resetSlots(f, slots)
-		return f.r.capture(func() error { return body(f) })
+		return f.r.capture(func() error { return fn(f) })
 	}
-	x, err := c.filters(n.Filters, captured)
+	return c.filters(fs, captured)
+}
+
+func (c *compiler) setBlock(n *SetBlock) (stmtFn, error) {
+	x, err := c.capturedFilters(n.Body, n.Filters)
 	if err != nil {
 		return nil, err
 	}
@@ -458,15 +465,7 @@ func (c *compiler) setBlock(n *SetBlock) (stmtFn, error) {
 }
 
 func (c *compiler) filterBlock(n *FilterBlock) (stmtFn, error) {
-	body, slots, err := c.inScope(n.Body)
-	if err != nil {
-		return nil, err
-	}
-	captured := func(f *frame) (Value, error) {
-		resetSlots(f, slots)
-		return f.r.capture(func() error { return body(f) })
-	}
-	x, err := c.filters(n.Filters, captured)
+	x, err := c.capturedFilters(n.Body, n.Filters)
 	if err != nil {
 		return nil, err
 	}
