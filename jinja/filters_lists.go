@@ -287,19 +287,7 @@ func filterSort(s *State, v Value, a Args) (Value, error) {
 // filterUnique is unique(case_sensitive=False, attribute=None): the items
 // in first-seen order, one per key.
 func filterUnique(s *State, v Value, a Args) (Value, error) {
-	p, err := a.Bind("do_unique", 0, "case_sensitive", "attribute")
-	if err != nil {
-		return nil, err
-	}
-	cs, err := argBool(p[0], false)
-	if err != nil {
-		return nil, err
-	}
-	path, err := parseAttr(Or(p[1], nil))
-	if err != nil {
-		return nil, err
-	}
-	items, err := iterItems(s, v)
+	cs, path, items, err := caseAttrArgs(s, v, a, "do_unique")
 	if err != nil {
 		return nil, err
 	}
@@ -328,19 +316,7 @@ func filterUnique(s *State, v Value, a Args) (Value, error) {
 // minMax is min and max(case_sensitive=False, attribute=None).
 func minMax(name string, max bool) FilterFunc {
 	return func(s *State, v Value, a Args) (Value, error) {
-		p, err := a.Bind("do_"+name, 0, "case_sensitive", "attribute")
-		if err != nil {
-			return nil, err
-		}
-		cs, err := argBool(p[0], false)
-		if err != nil {
-			return nil, err
-		}
-		path, err := parseAttr(Or(p[1], nil))
-		if err != nil {
-			return nil, err
-		}
-		items, err := iterItems(s, v)
+		cs, path, items, err := caseAttrArgs(s, v, a, "do_"+name)
 		if err != nil {
 			return nil, err
 		}
@@ -700,4 +676,27 @@ func countFillArgs(s *State, v Value, a Args, py, count string) (int, Value, []V
 		return 0, nil, nil, err
 	}
 	return n, Or(p[1], nil), items, nil
+}
+
+// caseAttrArgs binds the (case_sensitive=False, attribute=None) arguments
+// unique, min and max share, under Jinja2's function name py, and returns
+// the items of the filtered value v.
+func caseAttrArgs(s *State, v Value, a Args, py string) (bool, attrPath, []Value, error) {
+	p, err := a.Bind(py, 0, "case_sensitive", "attribute")
+	if err != nil {
+		return false, nil, nil, err
+	}
+	cs, err := argBool(p[0], false)
+	if err != nil {
+		return false, nil, nil, err
+	}
+	path, err := parseAttr(Or(p[1], nil))
+	if err != nil {
+		return false, nil, nil, err
+	}
+	items, err := iterItems(s, v)
+	if err != nil {
+		return false, nil, nil, err
+	}
+	return cs, path, items, nil
 }
