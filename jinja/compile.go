@@ -47,6 +47,14 @@ func (c *compiler) outsideLoops() func() {
 	return func() { c.loops = saved }
 }
 
+// softFrame enters a soft frame (the branches and condition of an if
+// statement or inline if); the returned function restores the frame kind.
+func (c *compiler) softFrame() func() {
+	saved := c.soft
+	c.soft = true
+	return func() { c.soft = saved }
+}
+
 // hard compiles fn outside any soft frame (the body of a loop, macro,
 // block and so on), and restores the frame kind.
 func (c *compiler) hard() func() {
@@ -244,9 +252,7 @@ func (c *compiler) output(n *Output) (stmtFn, error) {
 }
 
 func (c *compiler) ifStmt(n *If) (stmtFn, error) {
-	saved := c.soft
-	c.soft = true
-	defer func() { c.soft = saved }()
+	defer c.softFrame()()
 	cond, err := c.expr(n.Cond)
 	if err != nil {
 		return nil, err
