@@ -296,13 +296,7 @@ func writePyRepr(b *strings.Builder, v Value, max int) bool {
 			b.WriteString(Repr(x))
 			break
 		}
-		open, closing := "[", "]"
-		if x.Tuple {
-			open, closing = "(", ")"
-			if len(x.Items) == 1 {
-				closing = ",)"
-			}
-		}
+		open, closing := listBrackets(x)
 		b.WriteString(open)
 		for i, it := range x.Items {
 			if i > 0 {
@@ -319,6 +313,18 @@ func writePyRepr(b *strings.Builder, v Value, max int) bool {
 		b.WriteString(Repr(v))
 	}
 	return b.Len() <= max
+}
+
+// listBrackets is how Python's repr opens and closes a list or tuple; a
+// one-item tuple closes with ",)".
+func listBrackets(x *List) (open, closing string) {
+	switch {
+	case !x.Tuple:
+		return "[", "]"
+	case len(x.Items) == 1:
+		return "(", ",)"
+	}
+	return "(", ")"
 }
 
 // pyRepr is repr(v) as pprint prints it.
@@ -385,13 +391,7 @@ func pformat(s *State, b *strings.Builder, v Value, indent, allowance, level int
 		if x.View != "" {
 			break
 		}
-		open, closing := "[", "]"
-		if x.Tuple {
-			open, closing = "(", ")"
-			if len(x.Items) == 1 {
-				closing = ",)"
-			}
-		}
+		open, closing := listBrackets(x)
 		b.WriteString(open)
 		indent++
 		for i, it := range x.Items {
