@@ -47,6 +47,14 @@ func (c *compiler) outsideLoops() func() {
 	return func() { c.loops = saved }
 }
 
+// softFrame enters a soft frame (the branches and condition of an if
+// statement or inline if); the returned function restores the frame kind.
+func (c *compiler) softFrame() func() {
+	saved := c.soft
+	c.soft = true
+	return func() { c.soft = saved }
+}
+
 // hard compiles fn outside any soft frame (the body of a loop, macro,
 // block and so on), and restores the frame kind.
 func (c *compiler) hard() func() {
@@ -244,9 +252,7 @@ func (c *compiler) output(n *Output) (stmtFn, error) {
 }
 
 func (c *compiler) ifStmt(n *If) (stmtFn, error) {
-	saved := c.soft
-	c.soft = true
-	defer func() { c.soft = saved }()
+	defer c.softFrame()()
 	cond, err := c.expr(n.Cond)
 	if err != nil {
 		return nil, err
@@ -381,11 +387,17 @@ func (c *compiler) set(n *Set) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.store(n.Target)
+	return c.assign(x, n.Target, n.Pos)
+}
+
+// assign compiles storing the value x produces into target, with errors
+// reported at pos.
+func (c *compiler) assign(x exprFn, target Target, pos Pos) (stmtFn, error) {
+	st, err := c.store(target)
 	if err != nil {
 		return nil, err
 	}
-	tn, pos := c.name_, n.Pos
+	tn := c.name_
 	return func(f *frame) error {
 		v, err := x(f)
 		if err != nil {
@@ -435,43 +447,31 @@ func (c *compiler) filters(fs []*Filter, input exprFn) (exprFn, error) {
 	return x, nil
 }
 
-func (c *compiler) setBlock(n *SetBlock) (stmtFn, error) {
-	body, slots, err := c.inScope(n.Body)
+// capturedFilters compiles body in a new scope, its output captured as a
+// string, and the filter chain fs applied to that string (set and filter
+// blocks).
+func (c *compiler) capturedFilters(body []Stmt, fs []*Filter) (exprFn, error) {
+	fn, slots, err := c.inScope(body)
 	if err != nil {
 		return nil, err
 	}
 	captured := func(f *frame) (Value, error) {
 		resetSlots(f, slots)
-		return f.r.capture(func() error { return body(f) })
+		return f.r.capture(func() error { return fn(f) })
 	}
-	x, err := c.filters(n.Filters, captured)
+	return c.filters(fs, captured)
+}
+
+func (c *compiler) setBlock(n *SetBlock) (stmtFn, error) {
+	x, err := c.capturedFilters(n.Body, n.Filters)
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.store(n.Target)
-	if err != nil {
-		return nil, err
-	}
-	tn, pos := c.name_, n.Pos
-	return func(f *frame) error {
-		v, err := x(f)
-		if err != nil {
-			return posError(tn, pos, err)
-		}
-		return posError(tn, pos, st(f, v))
-	}, nil
+	return c.assign(x, n.Target, n.Pos)
 }
 
 func (c *compiler) filterBlock(n *FilterBlock) (stmtFn, error) {
-	body, slots, err := c.inScope(n.Body)
-	if err != nil {
-		return nil, err
-	}
-	captured := func(f *frame) (Value, error) {
-		resetSlots(f, slots)
-		return f.r.capture(func() error { return body(f) })
-	}
-	x, err := c.filters(n.Filters, captured)
+	x, err := c.capturedFilters(n.Body, n.Filters)
 	if err != nil {
 		return nil, err
 	}

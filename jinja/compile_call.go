@@ -49,13 +49,9 @@ func (a *argList) eval(f *frame) (Args, error) {
 		return out, nil
 	}
 	if len(a.pos) > 0 {
-		out.Pos = make([]Value, len(a.pos))
-		for i, fn := range a.pos {
-			v, err := fn(f)
-			if err != nil {
-				return out, err
-			}
-			out.Pos[i] = v
+		var err error
+		if out.Pos, err = evalAll(f, a.pos); err != nil {
+			return out, err
 		}
 	}
 	if a.star != nil {

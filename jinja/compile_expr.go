@@ -487,9 +487,7 @@ func compareFast(op string, a, b Value) (bool, error) {
 }
 
 func (c *compiler) cond(n *Cond) (exprFn, error) {
-	saved := c.soft
-	c.soft = true
-	defer func() { c.soft = saved }()
+	defer c.softFrame()()
 	cond, err := c.expr(n.Cond)
 	if err != nil {
 		return nil, err

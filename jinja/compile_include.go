@@ -202,6 +202,17 @@ func templateNames(v Value) ([]string, error) {
 	return nil, fmt.Errorf("template name must be a string, not %s", TypeName(v))
 }
 
+// loadNamed loads the template an include, import or extends target v
+// names: the first existing one of a name or a list of names. Only a
+// missing template is an error that wraps ErrNotFound.
+func (e *Env) loadNamed(v Value) (*Template, error) {
+	names, err := templateNames(v)
+	if err != nil {
+		return nil, err
+	}
+	return e.loadFirst(names)
+}
+
 // loadFirst loads the first existing template of names.
 func (e *Env) loadFirst(names []string) (*Template, error) {
 	for _, n := range names {
@@ -243,11 +254,7 @@ func (c *compiler) include(n *Include) (stmtFn, error) {
 		if err != nil {
 			return posError(tn, pos, err)
 		}
-		names, err := templateNames(v)
-		if err != nil {
-			return posError(tn, pos, err)
-		}
-		t, err := f.r.env().loadFirst(names)
+		t, err := f.r.env().loadNamed(v)
 		if err != nil {
 			if ignore && errors.Is(err, ErrNotFound) {
 				return nil
@@ -306,11 +313,7 @@ func (c *compiler) importer(tx exprFn, withContext bool) func(f *frame) (*module
 		if err != nil {
 			return nil, err
 		}
-		names, err := templateNames(v)
-		if err != nil {
-			return nil, err
-		}
-		t, err := f.r.env().loadFirst(names)
+		t, err := f.r.env().loadNamed(v)
 		if err != nil {
 			return nil, err
 		}
@@ -396,11 +399,7 @@ func (c *compiler) extendsStmt(n *Extends) (stmtFn, error) {
 		if err != nil {
 			return posError(tn, pos, err)
 		}
-		names, err := templateNames(v)
-		if err != nil {
-			return posError(tn, pos, err)
-		}
-		t, err := f.r.env().loadFirst(names)
+		t, err := f.r.env().loadNamed(v)
 		if err != nil {
 			return posError(tn, pos, err)
 		}

@@ -111,33 +111,41 @@ func (j *jsonWriter) list(items []Value, depth int) error {
 	}
 	j.b.WriteByte('[')
 	for i, it := range items {
-		if i > 0 {
-			j.sep()
-		}
-		if j.pretty {
-			if err := j.newline(depth + 1); err != nil {
-				return err
-			}
+		if err := j.item(i, depth); err != nil {
+			return err
 		}
 		if err := j.value(it, depth+1); err != nil {
 			return err
 		}
 	}
+	return j.close(depth, ']')
+}
+
+// item starts the i-th item of a list or dict at depth: the separator
+// after the previous item, and when pretty, the indented new line.
+func (j *jsonWriter) item(i, depth int) error {
+	if i > 0 {
+		if j.pretty {
+			j.b.WriteByte(',')
+		} else {
+			j.b.WriteString(", ")
+		}
+	}
+	if j.pretty {
+		return j.newline(depth + 1)
+	}
+	return nil
+}
+
+// close ends a non-empty list or dict at depth with the bracket c.
+func (j *jsonWriter) close(depth int, c byte) error {
 	if j.pretty {
 		if err := j.newline(depth); err != nil {
 			return err
 		}
 	}
-	j.b.WriteByte(']')
+	j.b.WriteByte(c)
 	return nil
-}
-
-func (j *jsonWriter) sep() {
-	if j.pretty {
-		j.b.WriteByte(',')
-	} else {
-		j.b.WriteString(", ")
-	}
 }
 
 func (j *jsonWriter) dict(d *Dict, depth int) error {
@@ -152,13 +160,8 @@ func (j *jsonWriter) dict(d *Dict, depth int) error {
 	}
 	j.b.WriteByte('{')
 	for i, k := range keys {
-		if i > 0 {
-			j.sep()
-		}
-		if j.pretty {
-			if err := j.newline(depth + 1); err != nil {
-				return err
-			}
+		if err := j.item(i, depth); err != nil {
+			return err
 		}
 		var ks string
 		switch x := k.(type) {
@@ -184,13 +187,7 @@ func (j *jsonWriter) dict(d *Dict, depth int) error {
 			return err
 		}
 	}
-	if j.pretty {
-		if err := j.newline(depth); err != nil {
-			return err
-		}
-	}
-	j.b.WriteByte('}')
-	return nil
+	return j.close(depth, '}')
 }
 
 // jsonFloat is float.__repr__ with JSON's names for the specials.
@@ -299,13 +296,7 @@ func writePyRepr(b *strings.Builder, v Value, max int) bool {
 			b.WriteString(Repr(x))
 			break
 		}
-		open, closing := "[", "]"
-		if x.Tuple {
-			open, closing = "(", ")"
-			if len(x.Items) == 1 {
-				closing = ",)"
-			}
-		}
+		open, closing := listBrackets(x)
 		b.WriteString(open)
 		for i, it := range x.Items {
 			if i > 0 {
@@ -322,6 +313,18 @@ func writePyRepr(b *strings.Builder, v Value, max int) bool {
 		b.WriteString(Repr(v))
 	}
 	return b.Len() <= max
+}
+
+// listBrackets is how Python's repr opens and closes a list or tuple; a
+// one-item tuple closes with ",)".
+func listBrackets(x *List) (open, closing string) {
+	switch {
+	case !x.Tuple:
+		return "[", "]"
+	case len(x.Items) == 1:
+		return "(", ",)"
+	}
+	return "(", ")"
 }
 
 // pyRepr is repr(v) as pprint prints it.
@@ -388,13 +391,7 @@ func pformat(s *State, b *strings.Builder, v Value, indent, allowance, level int
 		if x.View != "" {
 			break
 		}
-		open, closing := "[", "]"
-		if x.Tuple {
-			open, closing = "(", ")"
-			if len(x.Items) == 1 {
-				closing = ",)"
-			}
-		}
+		open, closing := listBrackets(x)
 		b.WriteString(open)
 		indent++
 		for i, it := range x.Items {

@@ -287,19 +287,7 @@ func filterSort(s *State, v Value, a Args) (Value, error) {
 // filterUnique is unique(case_sensitive=False, attribute=None): the items
 // in first-seen order, one per key.
 func filterUnique(s *State, v Value, a Args) (Value, error) {
-	p, err := a.Bind("do_unique", 0, "case_sensitive", "attribute")
-	if err != nil {
-		return nil, err
-	}
-	cs, err := argBool(p[0], false)
-	if err != nil {
-		return nil, err
-	}
-	path, err := parseAttr(Or(p[1], nil))
-	if err != nil {
-		return nil, err
-	}
-	items, err := iterItems(s, v)
+	cs, path, items, err := caseAttrArgs(s, v, a, "do_unique")
 	if err != nil {
 		return nil, err
 	}
@@ -328,19 +316,7 @@ func filterUnique(s *State, v Value, a Args) (Value, error) {
 // minMax is min and max(case_sensitive=False, attribute=None).
 func minMax(name string, max bool) FilterFunc {
 	return func(s *State, v Value, a Args) (Value, error) {
-		p, err := a.Bind("do_"+name, 0, "case_sensitive", "attribute")
-		if err != nil {
-			return nil, err
-		}
-		cs, err := argBool(p[0], false)
-		if err != nil {
-			return nil, err
-		}
-		path, err := parseAttr(Or(p[1], nil))
-		if err != nil {
-			return nil, err
-		}
-		items, err := iterItems(s, v)
+		cs, path, items, err := caseAttrArgs(s, v, a, "do_"+name)
 		if err != nil {
 			return nil, err
 		}
@@ -541,16 +517,7 @@ func selectFilter(keep, attr bool) FilterFunc {
 
 // filterBatch is batch(linecount, fill_with=None).
 func filterBatch(s *State, v Value, a Args) (Value, error) {
-	p, err := a.Bind("do_batch", 1, "linecount", "fill_with")
-	if err != nil {
-		return nil, err
-	}
-	n, err := argInt(p[0])
-	if err != nil {
-		return nil, err
-	}
-	fill := Or(p[1], nil)
-	items, err := iterItems(s, v)
+	n, fill, items, err := countFillArgs(s, v, a, "do_batch", "linecount")
 	if err != nil {
 		return nil, err
 	}
@@ -579,16 +546,7 @@ func filterBatch(s *State, v Value, a Args) (Value, error) {
 
 // filterSlice is slice(slices, fill_with=None).
 func filterSlice(s *State, v Value, a Args) (Value, error) {
-	p, err := a.Bind("do_slice", 1, "slices", "fill_with")
-	if err != nil {
-		return nil, err
-	}
-	slices, err := argInt(p[0])
-	if err != nil {
-		return nil, err
-	}
-	fill := Or(p[1], nil)
-	items, err := iterItems(s, v)
+	slices, fill, items, err := countFillArgs(s, v, a, "do_slice", "slices")
 	if err != nil {
 		return nil, err
 	}
@@ -699,4 +657,46 @@ func filterGroupby(s *State, v Value, a Args) (Value, error) {
 		i = j
 	}
 	return NewList(out), nil
+}
+
+// countFillArgs binds the (count, fill_with=None) arguments batch and slice
+// share, under Jinja2's function name py and argument name count, and
+// returns the items of the filtered value v.
+func countFillArgs(s *State, v Value, a Args, py, count string) (int, Value, []Value, error) {
+	p, err := a.Bind(py, 1, count, "fill_with")
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	n, err := argInt(p[0])
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	items, err := iterItems(s, v)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return n, Or(p[1], nil), items, nil
+}
+
+// caseAttrArgs binds the (case_sensitive=False, attribute=None) arguments
+// unique, min and max share, under Jinja2's function name py, and returns
+// the items of the filtered value v.
+func caseAttrArgs(s *State, v Value, a Args, py string) (bool, attrPath, []Value, error) {
+	p, err := a.Bind(py, 0, "case_sensitive", "attribute")
+	if err != nil {
+		return false, nil, nil, err
+	}
+	cs, err := argBool(p[0], false)
+	if err != nil {
+		return false, nil, nil, err
+	}
+	path, err := parseAttr(Or(p[1], nil))
+	if err != nil {
+		return false, nil, nil, err
+	}
+	items, err := iterItems(s, v)
+	if err != nil {
+		return false, nil, nil, err
+	}
+	return cs, path, items, nil
 }

@@ -459,10 +459,7 @@ func wordcount(s string) int64 {
 
 // filterWordcount is wordcount.
 func filterWordcount(s *State, v Value, a Args) (Value, error) {
-	if err := noArgs("wordcount", a); err != nil {
-		return nil, err
-	}
-	str, err := boundedStr(s, "wordcount", v)
+	str, err := noArgsStr(s, "wordcount", v, a)
 	if err != nil {
 		return nil, err
 	}
@@ -498,10 +495,7 @@ func escapeHTML(str string) string {
 // filterEscape is escape/e and forceescape: the HTML-escaped string (there
 // is no Markup type; autoescape is off). None escapes to "None".
 func filterEscape(s *State, v Value, a Args) (Value, error) {
-	if err := noArgs("escape", a); err != nil {
-		return nil, err
-	}
-	str, err := boundedStr(s, "escape", v)
+	str, err := noArgsStr(s, "escape", v, a)
 	if err != nil {
 		return nil, err
 	}
@@ -514,10 +508,7 @@ func filterEscape(s *State, v Value, a Args) (Value, error) {
 
 // filterString is string: str(value).
 func filterString(s *State, v Value, a Args) (Value, error) {
-	if err := noArgs("string", a); err != nil {
-		return nil, err
-	}
-	return boundedStr(s, "string", v)
+	return noArgsStr(s, "string", v, a)
 }
 
 // filterFormat is format(*args, **kwargs): value % args.
@@ -542,10 +533,7 @@ func filterFormat(s *State, v Value, a Args) (Value, error) {
 // filterStriptags is striptags: markupsafe's Markup.striptags — comments
 // and tags removed, entities unescaped, whitespace runs collapsed.
 func filterStriptags(s *State, v Value, a Args) (Value, error) {
-	if err := noArgs("striptags", a); err != nil {
-		return nil, err
-	}
-	str, err := boundedStr(s, "striptags", v)
+	str, err := noArgsStr(s, "striptags", v, a)
 	if err != nil {
 		return nil, err
 	}
@@ -655,4 +643,13 @@ func pyStrOnly(v Value, msg func(typeName string) string) error {
 		return nil
 	}
 	return pyErr(msg(TypeName(v)))
+}
+
+// noArgsStr is the string of the filtered value v for a filter name that
+// takes no arguments, checked against the budget.
+func noArgsStr(s *State, name string, v Value, a Args) (string, error) {
+	if err := noArgs(name, a); err != nil {
+		return "", err
+	}
+	return boundedStr(s, name, v)
 }

@@ -35,14 +35,8 @@ func dictMethod(d *Dict, name string) *Func {
 		})
 	case "get":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if len(a.Kw) > 0 {
-				return nil, errors.New("get() takes no keyword arguments")
-			}
-			p, err := a.Bind(name, 1, "key", "default")
+			p, err := keyDefaultArgs(name, a)
 			if err != nil {
-				return nil, err
-			}
-			if err := hashable(p[0]); err != nil {
 				return nil, err
 			}
 			if v, ok := d.Get(p[0]); ok {
@@ -52,14 +46,8 @@ func dictMethod(d *Dict, name string) *Func {
 		})
 	case "pop":
 		return boundMethod(name, func(s *State, a Args) (Value, error) {
-			if len(a.Kw) > 0 {
-				return nil, errors.New("pop() takes no keyword arguments")
-			}
-			p, err := a.Bind(name, 1, "key", "default")
+			p, err := keyDefaultArgs(name, a)
 			if err != nil {
-				return nil, err
-			}
-			if err := hashable(p[0]); err != nil {
 				return nil, err
 			}
 			if v, ok := d.Get(p[0]); ok {
@@ -178,4 +166,20 @@ func dictUpdate(s *State, d *Dict, other Value) error {
 		}
 	}
 	return nil
+}
+
+// keyDefaultArgs binds the positional (key, default=missing) arguments of
+// dict.get and dict.pop, which take no keywords and need a hashable key.
+func keyDefaultArgs(name string, a Args) ([]Value, error) {
+	if len(a.Kw) > 0 {
+		return nil, errors.New(name + "() takes no keyword arguments")
+	}
+	p, err := a.Bind(name, 1, "key", "default")
+	if err != nil {
+		return nil, err
+	}
+	if err := hashable(p[0]); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
