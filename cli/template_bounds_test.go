@@ -7,8 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,19 +21,35 @@ const cliProcessEnv = "UNET_CLI_TEST_PROCESS"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(cliProcessEnv) == "1" {
-		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{
+		code := cli.Run(context.Background(), os.Args[1:], cli.Env{
 			Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
-		}))
+		})
+		if f := os.Getenv(peakRSSFileEnv); f != "" {
+			// The process's own high-water mark: the rusage the parent gets
+			// also counts the parent's memory the child had before exec.
+			if status, err := os.ReadFile("/proc/self/status"); err == nil {
+				for _, line := range strings.Split(string(status), "\n") {
+					if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+						_ = os.WriteFile(f, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))), 0o644)
+					}
+				}
+			}
+		}
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
+
+// peakRSSFileEnv names the file a test process writes its peak RSS (VmHWM,
+// KiB) to.
+const peakRSSFileEnv = "UNET_CLI_TEST_PEAK_RSS_FILE"
 
 // process is the outcome of one unet subprocess.
 type process struct {
 	stdout, stderr string
 	code           int
 	wall           time.Duration
-	maxRSSKiB      int64 // peak resident set size (getrusage ru_maxrss)
+	maxRSSKiB      int64 // peak resident set size of the process itself (VmHWM)
 }
 
 // runUnetProcess runs the test binary as `unet args...` in a process of
@@ -41,7 +57,8 @@ type process struct {
 func runUnetProcess(t *testing.T, args ...string) process {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), cliProcessEnv+"=1")
+	rssFile := filepath.Join(t.TempDir(), "peak-rss")
+	cmd.Env = append(os.Environ(), cliProcessEnv+"=1", peakRSSFileEnv+"="+rssFile)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
@@ -52,8 +69,12 @@ func runUnetProcess(t *testing.T, args ...string) process {
 		t.Fatalf("unet %v: %v", args, err)
 	}
 	p.code = cmd.ProcessState.ExitCode()
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		p.maxRSSKiB = ru.Maxrss // KiB on Linux
+	data, err := os.ReadFile(rssFile)
+	if err != nil {
+		t.Fatalf("unet %v: no peak RSS written: %v", args, err)
+	}
+	if p.maxRSSKiB, err = strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64); err != nil {
+		t.Fatalf("unet %v: peak RSS %q: %v", args, data, err)
 	}
 	return p
 }

@@ -155,13 +155,11 @@ func TestHostileTemplatesFromGitFlood(t *testing.T) {
 	if err := sp.cmd.Wait(); err != nil {
 		t.Fatalf("server exit: %v", err)
 	}
-	maxRSS := int64(0)
-	if ru, ok := sp.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		maxRSS = ru.Maxrss
-	}
-	t.Logf("server peak RSS: VmHWM %.1f MiB at the end, getrusage maxrss %.1f MiB at exit", float64(hwm)/1024, float64(maxRSS)/1024)
-	if hwm <= 0 || hwm > 512<<10 || maxRSS > 512<<10 {
-		t.Errorf("server peak RSS %d KiB (maxrss %d KiB), want a measurement under 512 MiB", hwm, maxRSS)
+	// VmHWM is the server's own high-water mark; the rusage of a child also
+	// counts the memory of the test process it was forked from.
+	t.Logf("server peak RSS (VmHWM) %.1f MiB at the end", float64(hwm)/1024)
+	if hwm <= 0 || hwm > 512<<10 {
+		t.Errorf("server peak RSS %d KiB, want a measurement under 512 MiB", hwm)
 	}
 }
 
