@@ -175,15 +175,23 @@ func (s *Service) loadInventory(ctx context.Context, withLinks bool) (*inventory
 	}, func(n unet.Node) { inv.nodes = append(inv.nodes, n) }); err != nil {
 		return nil, err
 	}
+	// Links load on a connection of their own while the nodes' policy maps
+	// are built.
+	var linksErr error
+	var loading sync.WaitGroup
 	if withLinks {
-		if err := eachPage(func(p unet.Page) (*unet.List[unet.Link], error) {
-			return r.ListLinks(ctx, unet.LinkFilter{Page: p}, "")
-		}, func(l unet.Link) { inv.links = append(inv.links, l) }); err != nil {
-			return nil, err
-		}
+		loading.Go(func() {
+			linksErr = eachPage(func(p unet.Page) (*unet.List[unet.Link], error) {
+				return r.ListLinks(ctx, unet.LinkFilter{Page: p}, "")
+			}, func(l unet.Link) { inv.links = append(inv.links, l) })
+		})
 	}
 	for i := range inv.nodes {
 		inv.nodeMaps[inv.nodes[i].ID] = objectMap(&inv.nodes[i])
+	}
+	loading.Wait()
+	if linksErr != nil {
+		return nil, linksErr
 	}
 	if err := s.loadDerived(ctx, inv); err != nil {
 		return nil, err
