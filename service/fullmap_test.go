@@ -13,7 +13,7 @@ import (
 func TestFullMapMatchesJSON(t *testing.T) {
 	n := &unet.Node{Meta: unet.Meta{ID: "n1", CreatedAt: time.Date(2026, 12, 6, 1, 2, 3, 4, time.UTC), Version: 3,
 		CustomData: map[string]any{"asn": 65001.0, "ratio": 1.5, "big": 123456789012345678.0, "l": []any{1.0, "x", nil, map[string]any{"k": true}}},
-		Tags: []string{"a"}}, Name: "r1", Domain: "example.net", MgmtIP: "192.0.2.1"}
+		Tags:       []string{"a"}}, Name: "r1", Domain: "example.net", MgmtIP: "192.0.2.1"}
 	l := &unet.Link{Meta: unet.Meta{ID: "l1"}, ANodeID: "n1", BandwidthBPS: 100e9, Description: "uplink"}
 	for _, v := range []any{n, l, &unet.Location{Name: "DC"}} {
 		data, err := json.Marshal(v)
