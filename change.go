@@ -36,6 +36,11 @@ type Change struct {
 	Reason     string          `json:"reason"`
 	// Batch groups the changes written by one command (an import, a cascade).
 	Batch string `json:"batch"`
+	// ChangeSet is the set ("cs-N") whose apply wrote the change, "" for a
+	// direct write.
+	ChangeSet string `json:"change_set,omitempty"`
+	// Emergency marks a write made with --emergency.
+	Emergency bool `json:"emergency,omitempty"`
 }
 
 // ChangeFilter selects change records.

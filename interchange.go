@@ -102,8 +102,9 @@ type LinkRecord struct {
 
 // ImportOptions qualify an import.
 type ImportOptions struct {
-	DryRun bool   `json:"dry_run"`
-	Reason string `json:"reason"`
+	DryRun    bool   `json:"dry_run"`
+	Reason    string `json:"reason"`
+	Emergency bool   `json:"emergency,omitempty"`
 }
 
 // ImportAction is what an import did (or would do) to one object.

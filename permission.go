@@ -25,6 +25,15 @@ const (
 	PermVendorsWrite    Permission = "vendors:write"
 	PermChangesRead     Permission = "changes:read"
 	PermChangesApprove  Permission = "changes:approve"
+	// PermChangesPropose stages change sets; applying one also needs the
+	// write permissions of what it touches, checked per operation.
+	PermChangesPropose   Permission = "changes:propose"
+	PermChangesApply     Permission = "changes:apply"
+	PermChangesForce     Permission = "changes:force"
+	PermChangesEmergency Permission = "changes:emergency"
+	PermChangesReview    Permission = "changes:review"
+	PermApprovalsRead    Permission = "approvals:read"
+	PermApprovalsWrite   Permission = "approvals:write"
 	PermInventoryImport Permission = "inventory:import"
 	PermInventoryExport Permission = "inventory:export"
 
@@ -60,8 +69,9 @@ const (
 // Permissions lists the whole vocabulary, PermPublic included.
 func Permissions() []Permission {
 	return []Permission{PermPublic, PermNodesRead, PermNodesWrite, PermLinksRead, PermLinksWrite, PermLocationsRead,
-		PermLocationsWrite, PermVendorsRead, PermVendorsWrite, PermChangesRead, PermChangesApprove, PermInventoryImport,
-		PermInventoryExport, PermPoliciesRead, PermPoliciesValidate, PermPoliciesEvaluate, PermPoliciesApply,
+		PermLocationsWrite, PermVendorsRead, PermVendorsWrite, PermChangesRead, PermChangesApprove, PermChangesPropose,
+		PermChangesApply, PermChangesForce, PermChangesEmergency, PermChangesReview, PermApprovalsRead, PermApprovalsWrite,
+		PermInventoryImport, PermInventoryExport, PermPoliciesRead, PermPoliciesValidate, PermPoliciesEvaluate, PermPoliciesApply,
 		PermTemplatesRead, PermTemplatesValidate, PermTemplatesRender, PermSNMPRead, PermSNMPWrite, PermSNMPPoll,
 		PermGitRead, PermGitWrite, PermGitSync, PermGitPromote, PermSecretsRead, PermSecretsWrite,
 		PermUsersRead, PermUsersWrite, PermRolesRead, PermRolesWrite, PermTokensRead, PermTokensWrite, PermAuditRead}
@@ -102,15 +112,15 @@ const (
 )
 
 var (
-	viewerPerms = []Permission{PermNodesRead, PermLinksRead, PermLocationsRead, PermVendorsRead, PermChangesRead,
+	viewerPerms = []Permission{PermNodesRead, PermLinksRead, PermLocationsRead, PermVendorsRead, PermChangesRead, PermApprovalsRead,
 		PermInventoryExport, PermPoliciesRead, PermTemplatesRead, PermSNMPRead, PermGitRead,
 		PermTokensRead, PermTokensWrite}
 	operatorPerms = append(slices.Clone(viewerPerms), PermPoliciesValidate, PermPoliciesEvaluate,
 		PermTemplatesValidate, PermTemplatesRender, PermSNMPPoll, PermGitSync)
 	engineerPerms = append(slices.Clone(operatorPerms), PermNodesWrite, PermLinksWrite, PermLocationsWrite,
 		PermVendorsWrite, PermInventoryImport, PermPoliciesApply, PermSNMPWrite, PermGitWrite, PermGitPromote,
-		PermSecretsRead, PermSecretsWrite)
-	approverPerms = append(slices.Clone(viewerPerms), PermChangesApprove)
+		PermSecretsRead, PermSecretsWrite, PermChangesPropose, PermChangesApply)
+	approverPerms = append(slices.Clone(viewerPerms), PermChangesApprove, PermChangesApply, PermChangesReview)
 )
 
 // BuiltinRoles returns the built-in roles, least to most privileged. They
@@ -120,8 +130,8 @@ func BuiltinRoles() []Role {
 	return []Role{
 		{Name: RoleViewer, Description: "read the inventory, policies, templates, SNMP state, Git sources and the change log; export; own API tokens", Permissions: slices.Clone(viewerPerms), BuiltIn: true},
 		{Name: RoleOperator, Description: "viewer + validate, evaluate and render; SNMP polls and Git syncs", Permissions: slices.Clone(operatorPerms), BuiltIn: true},
-		{Name: RoleEngineer, Description: "operator + inventory, policy, SNMP and Git writes, import, promotion, stored secrets", Permissions: slices.Clone(engineerPerms), BuiltIn: true},
-		{Name: RoleApprover, Description: "viewer + approve or reject change sets", Permissions: slices.Clone(approverPerms), BuiltIn: true},
+		{Name: RoleEngineer, Description: "operator + inventory, policy, SNMP and Git writes, import, promotion, stored secrets; propose and apply change sets", Permissions: slices.Clone(engineerPerms), BuiltIn: true},
+		{Name: RoleApprover, Description: "viewer + approve, reject and apply change sets; review emergency changes", Permissions: slices.Clone(approverPerms), BuiltIn: true},
 		{Name: RoleAdmin, Description: "every permission: users, roles, tokens of everyone, the audit log", Permissions: all, BuiltIn: true},
 	}
 }

@@ -120,6 +120,8 @@ type PolicyApplyRequest struct {
 	Source string       `json:"source,omitempty"`
 	Reason string       `json:"reason,omitempty"`
 	DryRun bool         `json:"dry_run,omitempty"`
+	// Emergency as in WriteOptions.
+	Emergency bool `json:"emergency,omitempty"`
 }
 
 // PolicyApplyReport lists the nodes whose custom_data the SETs changed.

@@ -19,6 +19,10 @@ type Patch map[string]any
 type WriteOptions struct {
 	IfVersion int
 	Reason    string
+	// Emergency applies the write at once even where change sets are
+	// required; it needs a Reason, is flagged in the change log and waits
+	// for review by someone else (SPEC §7.4).
+	Emergency bool
 }
 
 // DeleteOptions qualify a delete.
@@ -27,6 +31,8 @@ type DeleteOptions struct {
 	Reason    string
 	// Cascade deletes dependent objects (a node's links) instead of refusing.
 	Cascade bool
+	// Emergency as in WriteOptions.
+	Emergency bool
 }
 
 // Service is everything a backend offers: the inventory, the change log,
@@ -49,6 +55,9 @@ type Service interface {
 	SecretService
 	IdentityService
 	SessionService
+	ChangeSetService
+	ApprovalRuleService
+	HistoryService
 	// Close releases the underlying resources.
 	Close() error
 }

@@ -67,15 +67,8 @@ func (s *Service) Import(ctx context.Context, b *unet.Bundle, o unet.ImportOptio
 	report := &unet.ImportReport{DryRun: o.DryRun, Actions: []unet.ImportAction{}}
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		*report = unet.ImportReport{DryRun: o.DryRun, Actions: []unet.ImportAction{}}
-		m := s.mutation(ctx, o.Reason)
-		m.cache = newRefCache()
-		im := &importer{s: s, tx: tx, m: m, report: report}
-		im.run(ctx, b)
-		if im.denied {
-			return &unet.Error{Code: unet.EFORBIDDEN, Message: "import refused: it writes objects outside your scope; nothing was written", Fields: im.errs}
-		}
-		if len(im.errs) > 0 {
-			return unet.Invalid("import failed: nothing was written", im.errs...)
+		if err := s.importTx(ctx, tx, b, s.mutation(ctx, o.Reason), report); err != nil {
+			return err
 		}
 		if o.DryRun {
 			return errDryRun
@@ -89,6 +82,21 @@ func (s *Service) Import(ctx context.Context, b *unet.Bundle, o unet.ImportOptio
 		return nil, err
 	}
 	return report, nil
+}
+
+// importTx upserts the bundle inside tx, filling report; every bad record
+// is reported in one error.
+func (s *Service) importTx(ctx context.Context, tx *sqlstore.Tx, b *unet.Bundle, m mutation, report *unet.ImportReport) error {
+	m.cache = newRefCache()
+	im := &importer{s: s, tx: tx, m: m, report: report}
+	im.run(ctx, b)
+	if im.denied {
+		return &unet.Error{Code: unet.EFORBIDDEN, Message: "import refused: it writes objects outside your scope; nothing was written", Fields: im.errs}
+	}
+	if len(im.errs) > 0 {
+		return unet.Invalid("import failed: nothing was written", im.errs...)
+	}
+	return nil
 }
 
 func (im *importer) run(ctx context.Context, b *unet.Bundle) {

@@ -146,25 +146,31 @@ func (s *Service) ListLinks(ctx context.Context, f unet.LinkFilter) (*unet.List[
 func (s *Service) UpdateLink(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Link, error) {
 	var out *unet.Link
 	m := s.mutation(ctx, o.Reason)
-	p = aliasKey(aliasKey(p, "a_node", "a_node_id"), "z_node", "z_node_id")
 	err := unconditional(o.IfVersion, func(lock bool) error {
 		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-			cur, err := readForWrite(ctx, tx, lock, sqlstore.TableLinks, ref, tx.Reader().FindLink, linkID)
-			if err != nil {
-				return err
-			}
-			if err := checkVersion("link", linkLabel(cur), cur.Version, o.IfVersion); err != nil {
-				return err
-			}
-			next, err := applyPatch(cur, p, "link")
-			if err != nil {
-				return err
-			}
-			out, err = s.updateLink(ctx, tx, cur, next, m)
+			var err error
+			out, err = s.patchLink(ctx, tx, lock, ref, p, o.IfVersion, m)
 			return err
 		})
 	})
 	return out, err
+}
+
+// patchLink applies a merge patch to the link ref inside tx.
+func (s *Service) patchLink(ctx context.Context, tx *sqlstore.Tx, lock bool, ref string, p unet.Patch, ifVersion int, m mutation) (*unet.Link, error) {
+	p = aliasKey(aliasKey(p, "a_node", "a_node_id"), "z_node", "z_node_id")
+	cur, err := readForWrite(ctx, tx, lock, sqlstore.TableLinks, ref, tx.Reader().FindLink, linkID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion("link", linkLabel(cur), cur.Version, ifVersion); err != nil {
+		return nil, err
+	}
+	next, err := applyPatch(cur, p, "link")
+	if err != nil {
+		return nil, err
+	}
+	return s.updateLink(ctx, tx, cur, next, m)
 }
 
 func (s *Service) updateLink(ctx context.Context, tx *sqlstore.Tx, cur, next *unet.Link, m mutation) (*unet.Link, error) {
@@ -191,20 +197,23 @@ func (s *Service) updateLink(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 func (s *Service) DeleteLink(ctx context.Context, ref string, o unet.DeleteOptions) error {
 	m := s.mutation(ctx, o.Reason)
 	return unconditional(o.IfVersion, func(lock bool) error {
-		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-			l, err := readForWrite(ctx, tx, lock, sqlstore.TableLinks, ref, tx.Reader().FindLink, linkID)
-			if err != nil {
-				return err
-			}
-			if err := checkVersion("link", linkLabel(l), l.Version, o.IfVersion); err != nil {
-				return err
-			}
-			if err := tx.DeleteLink(ctx, l); err != nil {
-				return err
-			}
-			return m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpDelete, l, nil)
-		})
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.deleteLink(ctx, tx, lock, ref, o.IfVersion, m) })
 	})
+}
+
+// deleteLink deletes the link ref inside tx.
+func (s *Service) deleteLink(ctx context.Context, tx *sqlstore.Tx, lock bool, ref string, ifVersion int, m mutation) error {
+	l, err := readForWrite(ctx, tx, lock, sqlstore.TableLinks, ref, tx.Reader().FindLink, linkID)
+	if err != nil {
+		return err
+	}
+	if err := checkVersion("link", linkLabel(l), l.Version, ifVersion); err != nil {
+		return err
+	}
+	if err := tx.DeleteLink(ctx, l); err != nil {
+		return err
+	}
+	return m.record(ctx, tx, unet.KindLink, l.ID, linkLabel(l), unet.OpDelete, l, nil)
 }
 
 func linkID(l *unet.Link) string { return l.ID }

@@ -116,22 +116,28 @@ func (s *Service) UpdateLocation(ctx context.Context, ref string, p unet.Patch, 
 	m := s.mutation(ctx, o.Reason)
 	err := unconditional(o.IfVersion, func(lock bool) error {
 		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-			cur, err := readForWrite(ctx, tx, lock, sqlstore.TableLocations, ref, tx.Reader().FindLocation, locationID)
-			if err != nil {
-				return err
-			}
-			if err := checkVersion("location", cur.Path, cur.Version, o.IfVersion); err != nil {
-				return err
-			}
-			next, err := applyPatch(cur, aliasKey(p, "parent", "parent_id"), "location")
-			if err != nil {
-				return err
-			}
-			out, err = s.updateLocation(ctx, tx, cur, next, m)
+			var err error
+			out, err = s.patchLocation(ctx, tx, lock, ref, p, o.IfVersion, m)
 			return err
 		})
 	})
 	return out, err
+}
+
+// patchLocation applies a merge patch to the location ref inside tx.
+func (s *Service) patchLocation(ctx context.Context, tx *sqlstore.Tx, lock bool, ref string, p unet.Patch, ifVersion int, m mutation) (*unet.Location, error) {
+	cur, err := readForWrite(ctx, tx, lock, sqlstore.TableLocations, ref, tx.Reader().FindLocation, locationID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion("location", cur.Path, cur.Version, ifVersion); err != nil {
+		return nil, err
+	}
+	next, err := applyPatch(cur, aliasKey(p, "parent", "parent_id"), "location")
+	if err != nil {
+		return nil, err
+	}
+	return s.updateLocation(ctx, tx, cur, next, m)
 }
 
 func (s *Service) updateLocation(ctx context.Context, tx *sqlstore.Tx, cur, next *unet.Location, m mutation) (*unet.Location, error) {

@@ -141,25 +141,31 @@ func (s *Service) ListNodes(ctx context.Context, f unet.NodeFilter) (*unet.List[
 func (s *Service) UpdateNode(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Node, error) {
 	var out *unet.Node
 	m := s.mutation(ctx, o.Reason)
-	p = aliasKey(p, "location", "location_id")
 	err := unconditional(o.IfVersion, func(lock bool) error {
 		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-			cur, err := readForWrite(ctx, tx, lock, sqlstore.TableNodes, ref, tx.Reader().FindNode, nodeID)
-			if err != nil {
-				return err
-			}
-			if err := checkVersion("node", cur.FQDN, cur.Version, o.IfVersion); err != nil {
-				return err
-			}
-			next, err := applyPatch(cur, p, "node")
-			if err != nil {
-				return err
-			}
-			out, err = s.updateNode(ctx, tx, cur, next, m)
+			var err error
+			out, err = s.patchNode(ctx, tx, lock, ref, p, o.IfVersion, m)
 			return err
 		})
 	})
 	return out, err
+}
+
+// patchNode applies a merge patch to the node ref inside tx.
+func (s *Service) patchNode(ctx context.Context, tx *sqlstore.Tx, lock bool, ref string, p unet.Patch, ifVersion int, m mutation) (*unet.Node, error) {
+	p = aliasKey(p, "location", "location_id")
+	cur, err := readForWrite(ctx, tx, lock, sqlstore.TableNodes, ref, tx.Reader().FindNode, nodeID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion("node", cur.FQDN, cur.Version, ifVersion); err != nil {
+		return nil, err
+	}
+	next, err := applyPatch(cur, p, "node")
+	if err != nil {
+		return nil, err
+	}
+	return s.updateNode(ctx, tx, cur, next, m)
 }
 
 // aliasKey renames a patch key (a friendlier name for a reference field).

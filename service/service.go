@@ -83,6 +83,16 @@ type mutation struct {
 	cache *refCache
 	// scopes limits the writes of a scoped principal (nil: unscoped).
 	scopes *writeScopes
+	// changeSet is the set ("cs-N") whose apply this is, "" for a direct
+	// write; emergency marks a write made with --emergency.
+	changeSet string
+	emergency bool
+	// direct, when set, vets a direct write (not from a change set, not an
+	// emergency) of one object: `serve --require-change-sets`.
+	direct func(ctx context.Context, tx *sqlstore.Tx, kind string, before, after any) error
+	// capture, when set, receives a copy of every change row written: the
+	// dry runs of staging and impact read the rows of their operations.
+	capture *[]unet.Change
 }
 
 // refCache remembers vendor names known to exist and location references
@@ -134,7 +144,8 @@ func (c *refCache) addLocation(ref, id string) {
 }
 
 func (s *Service) mutation(ctx context.Context, reason string) mutation {
-	return mutation{actor: unet.ActorFrom(ctx), reason: reason, batch: newID(), now: s.now(), scopes: s.writeScopesOf(ctx)}
+	return mutation{actor: unet.ActorFrom(ctx), reason: reason, batch: newID(), now: s.now(), scopes: s.writeScopesOf(ctx),
+		direct: s.checkDirectWrite}
 }
 
 // record appends one change row for an object.
@@ -142,7 +153,12 @@ func (m mutation) record(ctx context.Context, tx *sqlstore.Tx, kind, id, name, o
 	if err := m.scopes.check(ctx, tx, kind, name, before, after); err != nil {
 		return err
 	}
-	return tx.InsertChange(ctx, &unet.Change{
+	if m.direct != nil && m.changeSet == "" && !m.emergency {
+		if err := m.direct(ctx, tx, kind, before, after); err != nil {
+			return err
+		}
+	}
+	c := &unet.Change{
 		ID:         newID(),
 		Time:       m.now,
 		Actor:      m.actor,
@@ -154,7 +170,16 @@ func (m mutation) record(ctx context.Context, tx *sqlstore.Tx, kind, id, name, o
 		After:      image(after),
 		Reason:     m.reason,
 		Batch:      m.batch,
-	})
+		ChangeSet:  m.changeSet,
+		Emergency:  m.emergency,
+	}
+	if err := tx.InsertChange(ctx, c); err != nil {
+		return err
+	}
+	if m.capture != nil {
+		*m.capture = append(*m.capture, *c)
+	}
+	return nil
 }
 
 // image is the JSON of an object for the change log; nil becomes JSON null.

@@ -9,15 +9,18 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-const changeCols = `id, time, actor, object_kind, object_id, object_name, op, before_json, after_json, reason, batch`
+const changeCols = `id, time, actor, object_kind, object_id, object_name, op, before_json, after_json, reason, batch, change_set, emergency`
 
 func scanChange(s rowScanner) (*unet.Change, error) {
 	c := &unet.Change{}
 	var at string
 	var before, after sql.NullString
-	if err := s.Scan(&c.ID, &at, &c.Actor, &c.ObjectKind, &c.ObjectID, &c.ObjectName, &c.Op, &before, &after, &c.Reason, &c.Batch); err != nil {
+	var emergency int
+	if err := s.Scan(&c.ID, &at, &c.Actor, &c.ObjectKind, &c.ObjectID, &c.ObjectName, &c.Op, &before, &after, &c.Reason, &c.Batch,
+		&c.ChangeSet, &emergency); err != nil {
 		return nil, err
 	}
+	c.Emergency = emergency != 0
 	c.Time = parseTime(at)
 	c.Before = rawOrNull(before)
 	c.After = rawOrNull(after)
@@ -41,8 +44,9 @@ func rawArg(m json.RawMessage) any {
 // InsertChange appends a record to the change log (inside the mutation's
 // transaction, so both commit or neither does).
 func (tx *Tx) InsertChange(ctx context.Context, c *unet.Change) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO changes (`+changeCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-		c.ID, fmtTime(c.Time), c.Actor, c.ObjectKind, c.ObjectID, c.ObjectName, c.Op, rawArg(c.Before), rawArg(c.After), c.Reason, c.Batch)
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO changes (`+changeCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+		c.ID, fmtTime(c.Time), c.Actor, c.ObjectKind, c.ObjectID, c.ObjectName, c.Op, rawArg(c.Before), rawArg(c.After), c.Reason, c.Batch,
+		c.ChangeSet, boolInt(c.Emergency))
 	if err != nil {
 		return fmt.Errorf("append change: %w", err)
 	}

@@ -1,0 +1,11 @@
+DROP INDEX changes_emergency;
+DROP INDEX changes_batch;
+ALTER TABLE changes DROP COLUMN emergency;
+ALTER TABLE changes DROP COLUMN change_set;
+DROP TABLE emergency_reviews;
+DROP TABLE approval_rules;
+DROP TABLE change_events;
+DROP TABLE change_set_approvals;
+DROP TABLE change_set_ops;
+DROP TABLE change_sets;
+DROP TABLE counters;
