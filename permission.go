@@ -14,17 +14,17 @@ type Permission string
 // which authenticates each delivery by its signature instead); it is never
 // granted.
 const (
-	PermPublic          Permission = "public"
-	PermNodesRead       Permission = "nodes:read"
-	PermNodesWrite      Permission = "nodes:write"
-	PermLinksRead       Permission = "links:read"
-	PermLinksWrite      Permission = "links:write"
-	PermLocationsRead   Permission = "locations:read"
-	PermLocationsWrite  Permission = "locations:write"
-	PermVendorsRead     Permission = "vendors:read"
-	PermVendorsWrite    Permission = "vendors:write"
-	PermChangesRead     Permission = "changes:read"
-	PermChangesApprove  Permission = "changes:approve"
+	PermPublic         Permission = "public"
+	PermNodesRead      Permission = "nodes:read"
+	PermNodesWrite     Permission = "nodes:write"
+	PermLinksRead      Permission = "links:read"
+	PermLinksWrite     Permission = "links:write"
+	PermLocationsRead  Permission = "locations:read"
+	PermLocationsWrite Permission = "locations:write"
+	PermVendorsRead    Permission = "vendors:read"
+	PermVendorsWrite   Permission = "vendors:write"
+	PermChangesRead    Permission = "changes:read"
+	PermChangesApprove Permission = "changes:approve"
 	// PermChangesPropose stages change sets; applying one also needs the
 	// write permissions of what it touches, checked per operation.
 	PermChangesPropose   Permission = "changes:propose"
@@ -34,8 +34,8 @@ const (
 	PermChangesReview    Permission = "changes:review"
 	PermApprovalsRead    Permission = "approvals:read"
 	PermApprovalsWrite   Permission = "approvals:write"
-	PermInventoryImport Permission = "inventory:import"
-	PermInventoryExport Permission = "inventory:export"
+	PermInventoryImport  Permission = "inventory:import"
+	PermInventoryExport  Permission = "inventory:export"
 
 	PermPoliciesRead      Permission = "policies:read"
 	PermPoliciesValidate  Permission = "policies:validate"
