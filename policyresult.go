@@ -129,6 +129,9 @@ type PolicyApplyReport struct {
 	Batch   string   `json:"batch"`
 	Updated []string `json:"updated"`
 	DryRun  bool     `json:"dry_run"`
+	// Ops are, on a dry run, the updates the apply would make: one merge
+	// patch of custom_data per node, as `policy apply --propose` stages them.
+	Ops []ChangeOp `json:"ops,omitempty"`
 }
 
 // PolicyService evaluates policies against the inventory and keeps results.

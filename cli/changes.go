@@ -14,17 +14,12 @@ import (
 	"github.com/unet-dev/unet"
 )
 
+// changesCommand is the change log (list, show) and change review: change
+// sets, approvals, apply, revert and emergency reviews.
 func (a *app) changesCommand() *cobra.Command {
 	var since string
-	return resourceCommand(a, &resource[unet.Change, unet.ChangeFilter]{
-		kind: "change", use: "changes", aliases: []string{"change"}, short: "Read the change log",
-		print: func(_ *cobra.Command, _ unet.Service, c *unet.Change) error {
-			text, err := changeText(c)
-			if err != nil {
-				return err
-			}
-			return a.printer().emit(c, func() any { return text })
-		},
+	cmd := resourceCommand(a, &resource[unet.Change, unet.ChangeFilter]{
+		kind: "change", use: "changes", aliases: []string{"change"}, short: "Read the change log and review change sets",
 		list: &listSpec[unet.Change, unet.ChangeFilter]{use: "list [--object KIND/NAME|ID] [--since RFC3339] [--limit N]",
 			short: "List changes, newest first",
 			flags: func(fs *pflag.FlagSet, f *unet.ChangeFilter) {
@@ -50,8 +45,10 @@ func (a *app) changesCommand() *cobra.Command {
 				return []string{c.ID, c.Time.Format(time.RFC3339), c.Actor, c.Op, c.ObjectKind + "/" + c.ObjectName, dash(c.Reason)}
 			},
 		},
-		show: &showSpec[unet.Change]{use: "show ID", short: "Show a change with its before and after", get: unet.Service.GetChange},
 	})
+	// show takes a change ID or a change set (cs-N).
+	cmd.AddCommand(a.changeSetCommands()...)
+	return cmd
 }
 
 // changeText renders a change for people: header lines, then the fields that

@@ -14,7 +14,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // resourceGroups are the command groups built from resource tables.
-var resourceGroups = []string{"nodes", "locations", "links", "vendors", "changes"}
+var resourceGroups = []string{"nodes", "locations", "links", "vendors", "changes", "approvals"}
 
 // describeCommand writes c and its subcommands: the names, aliases, help
 // texts, which argument counts they accept and the full usage text with every

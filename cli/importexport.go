@@ -15,6 +15,7 @@ import (
 
 func (a *app) importCommand() *cobra.Command {
 	var o unet.ImportOptions
+	var st stageFlags
 	cmd := &cobra.Command{
 		Use:   "import PATH [--dry-run]",
 		Short: "Import an inventory directory or file (JSON, YAML or CSV)",
@@ -24,15 +25,26 @@ everything is written or nothing is. Objects refer to each other by name/path.
 Every bad record is reported with its file, record number and field.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := st.check(cmd, o.Reason, 0); err != nil {
+				return err
+			}
+			if o.DryRun && (st.staging() || st.emergency) {
+				return usagef("--dry-run does not combine with --propose, --changeset or --emergency")
+			}
 			b, err := inventoryfile.Read(args[0])
 			if err != nil {
 				return err
 			}
+			if st.staging() {
+				return a.stageImport(cmd, &st, b, o.Reason)
+			}
+			o.Emergency = st.emergency
 			return a.runImport(cmd, b, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show what would change without writing")
 	cmd.Flags().StringVar(&o.Reason, "reason", "", "reason recorded in the change log")
+	st.register(cmd.Flags())
 	return cmd
 }
 
@@ -49,6 +61,19 @@ func (a *app) runImport(cmd *cobra.Command, b *unet.Bundle, o unet.ImportOptions
 		return err
 	}
 	return a.printer().emit(rep, func() any { return importText(rep) })
+}
+
+// stageImport proposes the bundle as one import operation, or appends it.
+func (a *app) stageImport(cmd *cobra.Command, st *stageFlags, b *unet.Bundle, reason string) error {
+	op, err := jsonOp(unet.OpImport, unet.KindBundle, "", b)
+	if err != nil {
+		return err
+	}
+	svc, err := a.service(cmd.Context())
+	if err != nil {
+		return err
+	}
+	return a.stage(cmd, svc, st, reason, op)
 }
 
 func importText(rep *unet.ImportReport) string {

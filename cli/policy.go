@@ -547,11 +547,18 @@ func (a *app) policyFmtCommand() *cobra.Command {
 func (a *app) policyApplyCommand() *cobra.Command {
 	var path, reason string
 	var dry bool
+	var st stageFlags
 	cmd := &cobra.Command{
 		Use:   "apply [--path DIR] [--reason R] [--dry-run]",
 		Short: "Write the custom_data that rules SET into the nodes, as one tracked change set",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := st.check(cmd, reason, 0); err != nil {
+				return err
+			}
+			if dry && (st.staging() || st.emergency) {
+				return usagef("--dry-run does not combine with --propose, --changeset or --emergency")
+			}
 			files, source, err := a.policyFiles(path)
 			if err != nil {
 				return err
@@ -565,9 +572,14 @@ func (a *app) policyApplyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := ps.ApplyPolicies(a.ctx(cmd), unet.PolicyApplyRequest{Files: files, Source: source, Reason: reason, DryRun: dry})
+			req := unet.PolicyApplyRequest{Files: files, Source: source, Reason: reason,
+				DryRun: dry || st.staging(), Emergency: st.emergency}
+			rep, err := ps.ApplyPolicies(a.ctx(cmd), req)
 			if err != nil {
 				return err
+			}
+			if st.staging() {
+				return a.stagePolicyApply(cmd, &st, rep, reason)
 			}
 			return a.printer().emit(rep, func() any {
 				verb := "updated"
@@ -589,7 +601,25 @@ func (a *app) policyApplyCommand() *cobra.Command {
 	cmd.Flags().StringVar(&path, "path", "", "policy directory or file (env UNET_POLICY_PATH; default ./policies)")
 	cmd.Flags().StringVar(&reason, "reason", "", "reason recorded in the change log (default \"policy apply\")")
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "list the nodes that would change without writing")
+	st.register(cmd.Flags())
 	return cmd
+}
+
+// stagePolicyApply proposes the custom_data updates of a dry run (one
+// update per node), or appends them to a set. Rules that change nothing
+// propose nothing.
+func (a *app) stagePolicyApply(cmd *cobra.Command, st *stageFlags, rep *unet.PolicyApplyReport, reason string) error {
+	if len(rep.Ops) == 0 {
+		return unet.Errorf(unet.EINVALID, "nothing to propose: the rules' SETs change no node's custom_data")
+	}
+	svc, err := a.service(cmd.Context())
+	if err != nil {
+		return err
+	}
+	if reason == "" {
+		reason = "policy apply"
+	}
+	return a.stage(cmd, svc, st, reason, rep.Ops...)
 }
 
 func (a *app) policyResultsCommand() *cobra.Command {

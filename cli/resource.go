@@ -111,6 +111,7 @@ func resourceCommand[T, F any](a *app, r *resource[T, F]) *cobra.Command {
 
 func (r *resource[T, F]) addCommand(a *app) *cobra.Command {
 	var reason string
+	var st stageFlags
 	values := make([]flagValue, len(r.fields))
 	args := cobra.NoArgs
 	if r.add.name != nil {
@@ -121,6 +122,9 @@ func (r *resource[T, F]) addCommand(a *app) *cobra.Command {
 		Short: r.add.short,
 		Args:  args,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := st.check(cmd, reason, 0); err != nil {
+				return err
+			}
 			v := new(T)
 			if r.add.name != nil {
 				r.add.name(v, args[0])
@@ -134,7 +138,14 @@ func (r *resource[T, F]) addCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out, err := r.add.create(svc, a.ctx(cmd), v, unet.WriteOptions{Reason: reason})
+			if st.staging() {
+				op, err := jsonOp(unet.OpCreate, r.kind, "", v)
+				if err != nil {
+					return err
+				}
+				return a.stage(cmd, svc, &st, reason, op)
+			}
+			out, err := r.add.create(svc, a.ctx(cmd), v, unet.WriteOptions{Reason: reason, Emergency: st.emergency})
 			if err != nil {
 				return err
 			}
@@ -143,6 +154,7 @@ func (r *resource[T, F]) addCommand(a *app) *cobra.Command {
 	}
 	registerFields(cmd.Flags(), r.fields, values)
 	cmd.Flags().StringVar(&reason, "reason", "", "reason recorded in the change log")
+	st.register(cmd.Flags())
 	return cmd
 }
 
@@ -233,12 +245,16 @@ func (r *resource[T, F]) showCommand(a *app) *cobra.Command {
 func (r *resource[T, F]) updateCommand(a *app) *cobra.Command {
 	var sets []string
 	var o unet.WriteOptions
+	var st stageFlags
 	values := make([]flagValue, len(r.fields))
 	cmd := &cobra.Command{
 		Use:   "update " + r.ref + " [--set field=value]... [flags]",
 		Short: r.update.short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := st.check(cmd, o.Reason, o.IfVersion); err != nil {
+				return err
+			}
 			p := unet.Patch{}
 			for i, f := range r.fields {
 				if !cmd.Flags().Changed(f.flag) {
@@ -259,6 +275,14 @@ func (r *resource[T, F]) updateCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if st.staging() {
+				op, err := jsonOp(unet.OpUpdate, r.kind, args[0], p)
+				if err != nil {
+					return err
+				}
+				return a.stage(cmd, svc, &st, o.Reason, op)
+			}
+			o.Emergency = st.emergency
 			v, err := r.update.update(svc, a.ctx(cmd), args[0], p, o)
 			if err != nil {
 				return err
@@ -270,20 +294,29 @@ func (r *resource[T, F]) updateCommand(a *app) *cobra.Command {
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "field=value (repeatable; custom_data.a.b=JSON for nested data)")
 	cmd.Flags().IntVar(&o.IfVersion, "if-version", 0, "refuse the update unless the "+r.kind+" is at this version")
 	cmd.Flags().StringVar(&o.Reason, "reason", "", "reason recorded in the change log")
+	st.register(cmd.Flags())
 	return cmd
 }
 
 func (r *resource[T, F]) deleteCommand(a *app) *cobra.Command {
 	var o unet.DeleteOptions
+	var st stageFlags
 	cmd := &cobra.Command{
 		Use:   "delete " + r.ref,
 		Short: "Delete a " + r.kind,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := st.check(cmd, o.Reason, o.IfVersion); err != nil {
+				return err
+			}
 			svc, err := a.service(cmd.Context())
 			if err != nil {
 				return err
 			}
+			if st.staging() {
+				return a.stage(cmd, svc, &st, o.Reason, unet.ChangeOp{Op: unet.OpDelete, Kind: r.kind, Ref: args[0], Cascade: o.Cascade})
+			}
+			o.Emergency = st.emergency
 			if err := r.del.del(svc, a.ctx(cmd), args[0], o); err != nil {
 				return err
 			}
@@ -299,6 +332,7 @@ func (r *resource[T, F]) deleteCommand(a *app) *cobra.Command {
 	if r.del.cascade != "" {
 		cmd.Flags().BoolVar(&o.Cascade, "cascade", false, r.del.cascade)
 	}
+	st.register(cmd.Flags())
 	return cmd
 }
 

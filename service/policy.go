@@ -633,9 +633,17 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 		reason = "policy apply"
 	}
 	m := s.mutation(ctx, reason)
+	m.emergency = req.Emergency
 	rep := &unet.PolicyApplyReport{Batch: m.batch, Updated: []string{}, DryRun: req.DryRun}
 	for _, p := range todo {
 		rep.Updated = append(rep.Updated, p.node.FQDN)
+		if req.DryRun {
+			op, err := policyApplyOp(p.node, p.custom)
+			if err != nil {
+				return nil, err
+			}
+			rep.Ops = append(rep.Ops, op)
+		}
 	}
 	if req.DryRun || len(todo) == 0 {
 		if len(todo) == 0 {
@@ -664,4 +672,19 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 		return nil, err
 	}
 	return rep, nil
+}
+
+// policyApplyOp is the staged update that writes the custom_data the rules
+// SET into one node: a merge patch of the whole new custom_data (SETs only
+// add or change keys, so the patch leaves nothing else behind).
+func policyApplyOp(n unet.Node, custom map[string]any) (unet.ChangeOp, error) {
+	data, err := json.Marshal(map[string]any{"custom_data": custom})
+	if err != nil {
+		return unet.ChangeOp{}, unet.Internal(fmt.Errorf("node %s: custom data set by policy: %w", n.FQDN, err))
+	}
+	ref := n.FQDN
+	if ref == "" {
+		ref = n.ID
+	}
+	return unet.ChangeOp{Op: unet.OpUpdate, Kind: unet.KindNode, Ref: ref, Data: data}, nil
 }
