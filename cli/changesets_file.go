@@ -73,7 +73,7 @@ func parseChangeFile(name string, data []byte) (*changeFile, error) {
 	}
 	p := &fileParser{name: name}
 	root := &doc
-	if root.Kind == yaml.DocumentNode {
+	if root.Kind == 0 || root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
 			return nil, unet.Invalid(name+": bad change set file", fieldErrorAt(name, 1, 1, "", "the file is empty: want {title, description, auto_apply, ops}"))
 		}

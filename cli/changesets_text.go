@@ -218,8 +218,8 @@ func writeFields(b *strings.Builder, fields []unet.FieldChange, indent string) {
 
 func writeImpact(b *strings.Builder, im *unet.Impact) {
 	s := im.Stats
-	fmt.Fprintf(b, "\nimpact (computed %s: %d of %d nodes affected, %d rendered, %d configurations change)\n",
-		im.ComputedAt.Format(time.RFC3339), s.AffectedNodes, s.TotalNodes, s.RenderedNodes, s.ConfigChanged)
+	fmt.Fprintf(b, "\nimpact (computed %s: %d of %s affected, %d rendered, %s changed)\n",
+		im.ComputedAt.Format(time.RFC3339), s.AffectedNodes, plural(s.TotalNodes, "node"), s.RenderedNodes, plural(s.ConfigChanged, "configuration"))
 
 	fmt.Fprintf(b, "\nobjects (%d):\n", len(im.Objects))
 	for _, o := range im.Objects {
@@ -230,7 +230,7 @@ func writeImpact(b *strings.Builder, im *unet.Impact) {
 	if len(im.Policy) == 0 {
 		b.WriteString("\npolicy: no status changes\n")
 	} else {
-		fmt.Fprintf(b, "\npolicy (%d status changes):\n", len(im.Policy))
+		fmt.Fprintf(b, "\npolicy (%s):\n", plural(len(im.Policy), "status change"))
 		rows := make([][]string, 0, len(im.Policy))
 		for _, p := range im.Policy {
 			rows = append(rows, []string{p.Kind + "/" + p.Object, p.Rule, p.Severity, dash(p.Before), dash(p.After), dash(p.Message)})
@@ -241,7 +241,7 @@ func writeImpact(b *strings.Builder, im *unet.Impact) {
 	if len(im.Config) == 0 {
 		b.WriteString("\nconfig: no rendered configuration changes\n")
 	} else {
-		fmt.Fprintf(b, "\nconfig (%d nodes change; `unet changes diff` prints the diffs):\n", len(im.Config))
+		fmt.Fprintf(b, "\nconfig (%s; `unet changes diff` prints the diffs):\n", plural(len(im.Config), "node"))
 		for _, c := range im.Config {
 			fmt.Fprintf(b, "  %s  +%d -%d\n", escapeCell(c.Node), c.Added, c.Removed)
 		}
