@@ -28,7 +28,10 @@ func TestEmergencyWritesAndReviewOverHTTP(t *testing.T) {
 				t.Errorf("emergency without the permission: %+v", p)
 			}
 			// No reason: refused.
-			s.expect(t, http.StatusBadRequest, "PATCH", "/api/v1/nodes/core-1?emergency=true", ada, `{"role":"core"}`, nil)
+			p = s.expect(t, http.StatusUnprocessableEntity, "PATCH", "/api/v1/nodes/core-1?emergency=true", ada, `{"role":"core"}`, nil)
+			if len(p.Errors) != 1 || p.Errors[0].Field != "reason" {
+				t.Errorf("emergency without a reason: %+v", p)
+			}
 			var n unet.Node
 			s.expect(t, http.StatusOK, "PATCH", "/api/v1/nodes/core-1?emergency=true&reason=outage", ada, `{"role":"core"}`, &n)
 			if n.Role != "core" {

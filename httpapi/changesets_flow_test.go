@@ -47,7 +47,8 @@ func TestChangeSetReviewOverHTTP(t *testing.T) {
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(engine, func(t *testing.T) {
 			s := startLocalServer(t, engine)
-			alice := s.userToken(t, "alice", []string{unet.RoleEngineer}, unet.TokenRequest{}).Token
+			// alice may approve too, but never her own sets.
+			alice := s.userToken(t, "alice", []string{unet.RoleEngineer, unet.RoleApprover}, unet.TokenRequest{}).Token
 			bob := s.userToken(t, "bob", []string{unet.RoleApprover}, unet.TokenRequest{}).Token
 			viewer := s.userToken(t, "vic", []string{unet.RoleViewer}, unet.TokenRequest{}).Token
 
@@ -79,7 +80,7 @@ func TestChangeSetReviewOverHTTP(t *testing.T) {
 
 			// The author cannot approve nor apply their own set.
 			p = s.expect(t, http.StatusForbidden, "POST", item+"/approve", alice, `{"comment":"mine"}`, nil)
-			if p.Code != unet.EFORBIDDEN || !strings.Contains(p.Detail, cs.ID) {
+			if p.Code != unet.EFORBIDDEN || !strings.Contains(p.Detail, cs.ID) || !strings.Contains(p.Detail, "someone else") {
 				t.Errorf("self-approval: %+v", p)
 			}
 			p = s.expect(t, http.StatusForbidden, "POST", item+"/apply", alice, `{}`, nil)

@@ -233,15 +233,13 @@ func TestChangeSetClientAndRoutesCarryEverything(t *testing.T) {
 		{func() (any, error) { return c.RebaseChangeSet(ctx, "cs-7") }, "bob Rebase cs-7"},
 		{func() (any, error) {
 			return c.RevertChange(ctx, "cs-7", unet.RevertOptions{Reason: "oops", Force: true})
-		},
-			"bob Revert cs-7 {Reason:oops Force:true}"},
+		}, "bob Revert cs-7 {Reason:oops Force:true}"},
 		{func() (any, error) {
 			return c.ListChangeEvents(ctx, unet.ChangeEventFilter{After: "e5", ChangeSet: "cs-7", Since: since, Limit: 3})
 		}, "bob Events after=e5 set=cs-7 since=2026-01-02T03:04:05Z limit=3"},
 		{func() (any, error) {
 			return c.ListEmergencyChanges(ctx, unet.EmergencyFilter{Pending: true, Page: unet.Page{Limit: 2}})
-		},
-			"bob Emergencies pending=true limit=2"},
+		}, "bob Emergencies pending=true limit=2"},
 		{func() (any, error) { return c.ReviewEmergencyChange(ctx, "batch/1", "fine") }, `bob Review batch/1 "fine"`},
 	}
 	for i, st := range steps {
