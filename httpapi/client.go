@@ -238,8 +238,20 @@ func writeQuery(reason string) url.Values {
 	return q
 }
 
+// writeOptsQuery is the query of a direct write: reason and emergency.
+func writeOptsQuery(o unet.WriteOptions) url.Values {
+	q := writeQuery(o.Reason)
+	if o.Emergency {
+		q.Set("emergency", "true")
+	}
+	return q
+}
+
 func deleteQuery(o unet.DeleteOptions) url.Values {
 	q := writeQuery(o.Reason)
+	if o.Emergency {
+		q.Set("emergency", "true")
+	}
 	if o.Cascade {
 		q.Set("cascade", "true")
 	}

@@ -11,7 +11,7 @@ import (
 
 // CreateNode creates a node on the server.
 func (c *Client) CreateNode(ctx context.Context, n *unet.Node, o unet.WriteOptions) (*unet.Node, error) {
-	return fetch[unet.Node](ctx, c, call{method: http.MethodPost, path: BasePath + "/nodes", query: writeQuery(o.Reason), body: n})
+	return fetch[unet.Node](ctx, c, call{method: http.MethodPost, path: BasePath + "/nodes", query: writeOptsQuery(o), body: n})
 }
 
 // GetNode fetches a node by ID, name or FQDN.
@@ -33,7 +33,7 @@ func (c *Client) ListNodes(ctx context.Context, f unet.NodeFilter) (*unet.List[u
 
 // UpdateNode applies a merge patch to a node.
 func (c *Client) UpdateNode(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Node, error) {
-	return fetch[unet.Node](ctx, c, call{method: http.MethodPatch, path: itemPath("nodes", ref), query: writeQuery(o.Reason), ifMatch: o.IfVersion, body: p})
+	return fetch[unet.Node](ctx, c, call{method: http.MethodPatch, path: itemPath("nodes", ref), query: writeOptsQuery(o), ifMatch: o.IfVersion, body: p})
 }
 
 // DeleteNode deletes a node.
@@ -43,7 +43,7 @@ func (c *Client) DeleteNode(ctx context.Context, ref string, o unet.DeleteOption
 
 // CreateLocation creates a location on the server.
 func (c *Client) CreateLocation(ctx context.Context, l *unet.Location, o unet.WriteOptions) (*unet.Location, error) {
-	return fetch[unet.Location](ctx, c, call{method: http.MethodPost, path: BasePath + "/locations", query: writeQuery(o.Reason), body: l})
+	return fetch[unet.Location](ctx, c, call{method: http.MethodPost, path: BasePath + "/locations", query: writeOptsQuery(o), body: l})
 }
 
 // GetLocation fetches a location by ID or path.
@@ -61,7 +61,7 @@ func (c *Client) ListLocations(ctx context.Context, f unet.LocationFilter) (*une
 
 // UpdateLocation applies a merge patch to a location.
 func (c *Client) UpdateLocation(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Location, error) {
-	return fetch[unet.Location](ctx, c, call{method: http.MethodPatch, path: itemPath("locations", ref), query: writeQuery(o.Reason), ifMatch: o.IfVersion, body: p})
+	return fetch[unet.Location](ctx, c, call{method: http.MethodPatch, path: itemPath("locations", ref), query: writeOptsQuery(o), ifMatch: o.IfVersion, body: p})
 }
 
 // DeleteLocation deletes a location.
@@ -71,7 +71,7 @@ func (c *Client) DeleteLocation(ctx context.Context, ref string, o unet.DeleteOp
 
 // CreateLink creates a link on the server.
 func (c *Client) CreateLink(ctx context.Context, l *unet.Link, o unet.WriteOptions) (*unet.Link, error) {
-	return fetch[unet.Link](ctx, c, call{method: http.MethodPost, path: BasePath + "/links", query: writeQuery(o.Reason), body: l})
+	return fetch[unet.Link](ctx, c, call{method: http.MethodPost, path: BasePath + "/links", query: writeOptsQuery(o), body: l})
 }
 
 // GetLink fetches a link by ID, name or NODE:INTERFACE.
@@ -89,7 +89,7 @@ func (c *Client) ListLinks(ctx context.Context, f unet.LinkFilter) (*unet.List[u
 
 // UpdateLink applies a merge patch to a link.
 func (c *Client) UpdateLink(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Link, error) {
-	return fetch[unet.Link](ctx, c, call{method: http.MethodPatch, path: itemPath("links", ref), query: writeQuery(o.Reason), ifMatch: o.IfVersion, body: p})
+	return fetch[unet.Link](ctx, c, call{method: http.MethodPatch, path: itemPath("links", ref), query: writeOptsQuery(o), ifMatch: o.IfVersion, body: p})
 }
 
 // DeleteLink deletes a link.
@@ -108,7 +108,7 @@ func (c *Client) ListVendors(ctx context.Context) ([]unet.Vendor, error) {
 
 // CreateVendor adds a vendor.
 func (c *Client) CreateVendor(ctx context.Context, v *unet.Vendor, o unet.WriteOptions) (*unet.Vendor, error) {
-	return fetch[unet.Vendor](ctx, c, call{method: http.MethodPost, path: BasePath + "/vendors", query: writeQuery(o.Reason), body: v})
+	return fetch[unet.Vendor](ctx, c, call{method: http.MethodPost, path: BasePath + "/vendors", query: writeOptsQuery(o), body: v})
 }
 
 // ListChanges fetches one page of the change log.
@@ -130,6 +130,9 @@ func (c *Client) GetChange(ctx context.Context, id string) (*unet.Change, error)
 // Import sends a bundle to the server's import (one transaction there).
 func (c *Client) Import(ctx context.Context, b *unet.Bundle, o unet.ImportOptions) (*unet.ImportReport, error) {
 	q := writeQuery(o.Reason)
+	if o.Emergency {
+		q.Set("emergency", "true")
+	}
 	if o.DryRun {
 		q.Set("dry_run", "true")
 	}

@@ -57,13 +57,17 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 				return nil
 			}},
 		{Method: http.MethodPost, Path: base, Permission: c.write, OperationID: "create" + title, Tag: c.plural,
-			Summary: "Create a " + c.kind, Query: []Param{reasonParam()}, Body: zero,
+			Summary: "Create a " + c.kind, Query: writeParams(), Body: zero,
 			Status: http.StatusCreated, Result: zero, ETag: true, handle: func(w http.ResponseWriter, r *http.Request) error {
 				in := new(T)
 				if err := decodeBody(r, in); err != nil {
 					return err
 				}
-				out, err := c.create(r.Context(), in, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
+				o, err := writeOptions(r.URL.Query())
+				if err != nil {
+					return err
+				}
+				out, err := c.create(r.Context(), in, o)
 				if err != nil {
 					return err
 				}
@@ -96,7 +100,7 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 			}},
 		{Method: http.MethodPatch, Path: item, Permission: c.write, OperationID: "update" + title, Tag: c.plural,
 			Summary:    "Update a " + c.kind + " with a JSON merge patch (RFC 7396); If-Match guards against lost updates",
-			PathParams: ref, Query: []Param{reasonParam()}, Body: unet.Patch{}, Conditional: true,
+			PathParams: ref, Query: writeParams(), Body: unet.Patch{}, Conditional: true,
 			Status: http.StatusOK, Result: zero, ETag: true, handle: func(w http.ResponseWriter, r *http.Request) error {
 				var p unet.Patch
 				if err := decodeBody(r, &p); err != nil {
@@ -109,8 +113,13 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 				if err != nil {
 					return err
 				}
+				o, err := writeOptions(r.URL.Query())
+				if err != nil {
+					return err
+				}
+				o.IfVersion = cond.version
 				refv := r.PathValue("ref")
-				out, err := c.update(r.Context(), refv, p, unet.WriteOptions{IfVersion: cond.version, Reason: r.URL.Query().Get("reason")})
+				out, err := c.update(r.Context(), refv, p, o)
 				if err != nil {
 					return s.precondition(r.Context(), err, cond, func(ctx context.Context) (int, error) {
 						cur, err := c.get(ctx, refv)
@@ -125,10 +134,14 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 				return nil
 			}},
 		{Method: http.MethodDelete, Path: item, Permission: c.write, OperationID: "delete" + title, Tag: c.plural,
-			Summary: "Delete a " + c.kind, PathParams: ref, Query: append([]Param{reasonParam()}, c.deleteParams...),
+			Summary: "Delete a " + c.kind, PathParams: ref, Query: append(writeParams(), c.deleteParams...),
 			Conditional: true, Status: http.StatusNoContent, handle: func(w http.ResponseWriter, r *http.Request) error {
 				q := r.URL.Query()
 				cascade, err := boolParam(q, "cascade")
+				if err != nil {
+					return err
+				}
+				emergency, err := boolParam(q, "emergency")
 				if err != nil {
 					return err
 				}
@@ -137,7 +150,8 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 					return err
 				}
 				refv := r.PathValue("ref")
-				err = c.del(r.Context(), refv, unet.DeleteOptions{IfVersion: cond.version, Reason: q.Get("reason"), Cascade: cascade})
+				err = c.del(r.Context(), refv, unet.DeleteOptions{IfVersion: cond.version, Reason: q.Get("reason"), Cascade: cascade,
+					Emergency: emergency})
 				if err != nil {
 					return s.precondition(r.Context(), err, cond, func(ctx context.Context) (int, error) {
 						cur, err := c.get(ctx, refv)

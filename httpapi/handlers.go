@@ -25,7 +25,11 @@ func (s *Server) createVendor(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &v); err != nil {
 		return err
 	}
-	out, err := s.svc.CreateVendor(r.Context(), &v, unet.WriteOptions{Reason: r.URL.Query().Get("reason")})
+	o, err := writeOptions(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.CreateVendor(r.Context(), &v, o)
 	if err != nil {
 		return err
 	}
@@ -74,7 +78,11 @@ func (s *Server) importInventory(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &b); err != nil {
 		return err
 	}
-	rep, err := s.svc.Import(r.Context(), &b, unet.ImportOptions{DryRun: dry, Reason: q.Get("reason")})
+	emergency, err := boolParam(q, "emergency")
+	if err != nil {
+		return err
+	}
+	rep, err := s.svc.Import(r.Context(), &b, unet.ImportOptions{DryRun: dry, Reason: q.Get("reason"), Emergency: emergency})
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,15 @@ func (s *Server) evaluatePolicies(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) applyPolicies(w http.ResponseWriter, r *http.Request) error {
-	return decodeAndReply(s, w, r, s.svc.ApplyPolicies)
+	emergency, err := boolParam(r.URL.Query(), "emergency")
+	if err != nil {
+		return err
+	}
+	return decodeAndReply(s, w, r, func(ctx context.Context, req unet.PolicyApplyRequest) (*unet.PolicyApplyReport, error) {
+		// emergency=true in the query is the same as "emergency": true in the body.
+		req.Emergency = req.Emergency || emergency
+		return s.svc.ApplyPolicies(ctx, req)
+	})
 }
 
 // validatePolicies compiles the files without evaluating: positioned errors

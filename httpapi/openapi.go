@@ -189,6 +189,8 @@ var tagDescriptions = map[string]string{
 	"links":      "connections between two node interfaces",
 	"vendors":    "the vendor registry",
 	"changes":    "the change log: who changed what, with before and after images",
+	"changesets": "change review: proposed change sets with their impact, approvals, apply, revert, events and emergency changes",
+	"approvals":  "approval rules: who must approve a change set, by what it touches",
 	"inventory":  "whole-inventory import and export",
 	"policies":   "policy rules: validate, evaluate, apply",
 	"templates":  "configuration templates: validate, render, diff",

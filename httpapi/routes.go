@@ -132,7 +132,7 @@ func (s *Server) routes() []Route {
 			Tag: "vendors", Summary: "List the vendor registry (not paginated)", Status: http.StatusOK,
 			Result: unet.List[unet.Vendor]{}, handle: s.listVendors},
 		Route{Method: http.MethodPost, Path: BasePath + "/vendors", Permission: PermVendorsWrite, OperationID: "createVendor",
-			Tag: "vendors", Summary: "Add a vendor", Query: []Param{reasonParam()}, Body: unet.Vendor{},
+			Tag: "vendors", Summary: "Add a vendor", Query: writeParams(), Body: unet.Vendor{},
 			Status: http.StatusCreated, Result: unet.Vendor{}, handle: s.createVendor},
 		Route{Method: http.MethodGet, Path: BasePath + "/changes", Permission: PermChangesRead, OperationID: "listChanges",
 			Tag: "changes", Summary: "List the change log, newest first",
@@ -148,7 +148,7 @@ func (s *Server) routes() []Route {
 			Status:     http.StatusOK, Result: unet.Change{}, handle: s.getChange},
 		Route{Method: http.MethodPost, Path: BasePath + "/import", Permission: PermInventoryImport, OperationID: "importInventory",
 			Tag: "inventory", Summary: "Upsert a whole inventory by natural keys, in one transaction (all or nothing)",
-			Query: []Param{{Name: "dry_run", Type: "boolean", Description: "report what would change, write nothing"}, reasonParam()},
+			Query: []Param{{Name: "dry_run", Type: "boolean", Description: "report what would change, write nothing"}, reasonParam(), emergencyParam()},
 			Body:  unet.Bundle{}, BodyLimit: s.opts.MaxImportBytes, Long: true,
 			Status: http.StatusOK, Result: unet.ImportReport{}, handle: s.importInventory},
 		Route{Method: http.MethodPost, Path: BasePath + "/demo", Permission: PermInventoryImport, OperationID: "markDemo",
@@ -158,6 +158,7 @@ func (s *Server) routes() []Route {
 			Tag: "inventory", Summary: "The whole inventory in interchange (by-name) form, ready for import",
 			Long: true, Status: http.StatusOK, Result: unet.Bundle{}, handle: s.exportInventory},
 	)
+	rs = append(rs, s.changeSetRoutes()...)
 	rs = append(rs, s.engineRoutes()...)
 	rs = append(rs, s.gitRoutes()...)
 	rs = append(rs, s.secretRoutes()...)

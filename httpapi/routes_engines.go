@@ -30,7 +30,7 @@ func (s *Server) engineRoutes() []Route {
 			Body: unet.PolicyEvalRequest{}, Long: true, Status: http.StatusOK, Result: unet.PolicyEvalReport{}, BodyLimit: s.opts.MaxEngineTextBytes, handle: s.engineLimited(s.evaluatePolicies)},
 		{Method: http.MethodPost, Path: BasePath + "/policies/apply", Permission: PermPoliciesApply, OperationID: "applyPolicies",
 			Tag: "policies", Summary: "Write the custom_data that rules SET into the nodes, as one tracked change batch",
-			Body: unet.PolicyApplyRequest{}, Long: true, Status: http.StatusOK, Result: unet.PolicyApplyReport{}, BodyLimit: s.opts.MaxEngineTextBytes, handle: s.engineLimited(s.applyPolicies)},
+			Query: []Param{emergencyParam()}, Body: unet.PolicyApplyRequest{}, Long: true, Status: http.StatusOK, Result: unet.PolicyApplyReport{}, BodyLimit: s.opts.MaxEngineTextBytes, handle: s.engineLimited(s.applyPolicies)},
 		{Method: http.MethodPost, Path: BasePath + "/policies/validate", Permission: PermPoliciesValidate, OperationID: "validatePolicies",
 			Tag: "policies", Summary: "Parse and check rule files; every error positioned as file, line:col",
 			Body: PolicyValidateRequest{}, Status: http.StatusOK, Result: ValidationReport{}, BodyLimit: s.opts.MaxEngineTextBytes, handle: s.engineLimited(s.validatePolicies)},

@@ -628,12 +628,13 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 		}
 		todo = append(todo, pending{node: *n, custom: cp})
 	}
-	reason := req.Reason
-	if reason == "" {
-		reason = "policy apply"
+	m, err := s.writeMutation(ctx, req.Reason, req.Emergency)
+	if err != nil {
+		return nil, err
 	}
-	m := s.mutation(ctx, reason)
-	m.emergency = req.Emergency
+	if m.reason == "" {
+		m.reason = "policy apply"
+	}
 	rep := &unet.PolicyApplyReport{Batch: m.batch, Updated: []string{}, DryRun: req.DryRun}
 	for _, p := range todo {
 		rep.Updated = append(rep.Updated, p.node.FQDN)
@@ -666,7 +667,7 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 				return err
 			}
 		}
-		return nil
+		return s.finishWrite(ctx, tx, m, nil)
 	})
 	if err != nil {
 		return nil, err
