@@ -185,10 +185,9 @@ func (a *app) changesSetsCommand() *cobra.Command {
 				return err
 			}
 			return a.printer().emit(sets, func() any {
-				t := table{header: []string{"ID", "STATE", "TITLE", "AUTHOR", "OPS", "APPROVALS", "UPDATED"}}
+				t := table{header: []string{"ID", "STATE", "TITLE", "AUTHOR", "UPDATED"}}
 				for _, cs := range sets {
-					t.rows = append(t.rows, []string{cs.ID, cs.State, cs.Title, cs.Author, itoa(len(cs.Ops)),
-						approvalsCell(cs), cs.UpdatedAt.Format(time.RFC3339)})
+					t.rows = append(t.rows, []string{cs.ID, cs.State, cs.Title, cs.Author, cs.UpdatedAt.Format(time.RFC3339)})
 				}
 				return t
 			})
@@ -447,15 +446,6 @@ func (a *app) changesReviewCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&comment, "comment", "", "the review (required)")
 	return cmd
-}
-
-// approvalsCell is "given/required" for a set under review, "-" otherwise.
-func approvalsCell(cs unet.ChangeSet) string {
-	switch cs.State {
-	case unet.ChangeSetOpen, unet.ChangeSetProposed, unet.ChangeSetApproved:
-		return itoa(cs.Requirement.Approvals) + "/" + itoa(cs.Requirement.Required)
-	}
-	return "-"
 }
 
 func oneOf(s string, set []string) bool {
