@@ -28,6 +28,10 @@ type contractMode struct {
 	target string   // what the outputs name as the target (database or server URL)
 	dir    string   // a private directory for exports
 	token  string   // UNET_TOKEN of the remote mode against a server in auth mode local
+	// actor is who runs the next command ("" is alice); tokens are the
+	// API tokens of the other actors against a server in auth mode local.
+	actor  string
+	tokens map[string]string
 }
 
 // contractOut is one command's observable behaviour.
@@ -42,8 +46,14 @@ func (m *contractMode) run(t *testing.T, args ...string) contractOut {
 	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
 		switch k {
 		case "UNET_ACTOR":
+			if m.actor != "" {
+				return m.actor
+			}
 			return "alice"
 		case "UNET_TOKEN":
+			if m.actor != "" && m.token != "" {
+				return m.tokens[m.actor]
+			}
 			return m.token
 		}
 		return ""
@@ -54,8 +64,10 @@ func (m *contractMode) run(t *testing.T, args ...string) contractOut {
 
 // startContractServer serves a fresh database over HTTP on loopback. With
 // withToken the server runs in auth mode local and the returned token is a
-// real API token of user alice (admin), the actor of the local mode.
-func startContractServer(t *testing.T, dbURL string, withToken bool) (url, token string) {
+// real API token of user alice (admin), the actor of the local mode; others
+// holds the tokens of bob and carol (approvers), who review alice's change
+// sets.
+func startContractServer(t *testing.T, dbURL string, withToken bool) (url, token string, others map[string]string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, dbURL)
@@ -82,6 +94,17 @@ func startContractServer(t *testing.T, dbURL string, withToken bool) (url, token
 			t.Fatal(err)
 		}
 		token = tok.Token
+		others = map[string]string{}
+		for user, role := range map[string]string{"bob": unet.RoleApprover, "carol": unet.RoleApprover} {
+			if _, err := svc.CreateUser(actx, unet.NewUser{Name: user, Roles: []string{role}}); err != nil {
+				t.Fatal(err)
+			}
+			tok, err := svc.CreateToken(actx, unet.TokenRequest{User: user, Description: "contract test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			others[user] = tok.Token
+		}
 		opts.Audit = svc
 		opts.Authorizer = httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}
 	}
@@ -94,7 +117,7 @@ func startContractServer(t *testing.T, dbURL string, withToken bool) (url, token
 		hs.Close()
 		db.Close()
 	})
-	return hs.URL, token
+	return hs.URL, token, others
 }
 
 // normalizer replaces what legitimately differs between two runs: object
@@ -245,6 +268,49 @@ func contractScenario() [][]string {
 		"roles list -o table",
 		"roles show operator",
 		"roles show nosuch",
+		// Change review: alice proposes, bob approves, alice applies and
+		// reverts. After bob's decision only table output is compared: a
+		// decision records the decider's roles, which only an authenticated
+		// server knows.
+		"nodes update lon-acc-01 --set software_version=16.9.1 --propose 'Downgrade lon-acc-01'",
+		"nodes update lon-acc-01 --set software_version=16.9.1 --propose 'Twice' --changeset cs-1",
+		"changes show cs-1 -o table",
+		"changes show cs-1 --no-impact",
+		"changes diff cs-1 -o table",
+		"changes approve cs-1",
+		"changes apply cs-1",
+		"@bob changes approve cs-1 --comment ok -o table",
+		"changes apply cs-1 -o table",
+		"nodes show lon-acc-01 -o table",
+		"changes list --object node/lon-acc-01 --limit 1 -o table",
+		"changes revert cs-1 --reason back -o table",
+		"changes revert cs-1 -o table",
+		"changes sets -o table",
+		"changes events --changeset cs-1 -o table",
+		"approvals add access --when 'node.role == \"access\"' --require 2 --description 'access switches'",
+		"approvals add broken --when 'node.role ==' --require 1",
+		"approvals list -o table",
+		"nodes update lon-acc-02 --role distribution --propose Reshape --draft",
+		"vendors add acme --changeset cs-3",
+		"changes append cs-3 -f {ops}",
+		"changes propose -f {badops}",
+		"changes submit cs-3 -o table",
+		"changes show cs-3 --no-impact -o yaml",
+		"@bob changes approve cs-3 -o table",
+		"changes apply cs-3 -o table",
+		"@carol changes approve cs-3 -o table",
+		"changes apply cs-3 -o table",
+		"changes abandon cs-3 --reason later -o table",
+		"nodes show lon-acc-03 -o table",
+		"approvals remove access",
+		"approvals remove access",
+		"nodes update lon-acc-05 --role core --emergency --reason outage -o table",
+		"nodes update lon-acc-05 --role core --emergency",
+		"changes reviews -o table",
+		"changes review {change} --comment mine",
+		"@bob changes review {change} --comment checked -o table",
+		"changes reviews",
+		"changes reviews --all -o table",
 	}
 	out := make([][]string, len(lines))
 	for i, l := range lines {
@@ -327,6 +393,20 @@ links:
 	return file, bad
 }
 
+// writeContractOps writes a file of operations and one with mistakes.
+func writeContractOps(t *testing.T) (ops, bad string) {
+	t.Helper()
+	dir := t.TempDir()
+	ops, bad = filepath.Join(dir, "ops.yaml"), filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(ops, []byte("ops:\n  - op: update\n    kind: node\n    ref: lon-acc-03\n    data: {custom_data: {owner: noc}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("title: bad\ncolour: red\nops:\n  - {op: upsert, kind: node}\n  - {op: update, kind: node, ref: ghost, data: {}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return ops, bad
+}
+
 // newestChange returns the ID of the newest change of a mode.
 func newestChange(t *testing.T, m *contractMode) string {
 	t.Helper()
@@ -372,23 +452,32 @@ func TestLocalSQLiteAndRemotePostgresAgree(t *testing.T) {
 
 func runContract(t *testing.T, remoteDB string, withToken bool) {
 	file, bad := writeContractInputs(t)
+	ops, badOps := writeContractOps(t)
 	local := &contractMode{name: "local", dir: t.TempDir()}
 	local.target = "sqlite://" + filepath.Join(t.TempDir(), "local.db")
 	createLocalDB(t, local.target)
 	local.global = []string{"--db", local.target}
 	remote := &contractMode{name: "remote", dir: t.TempDir()}
-	remote.target, remote.token = startContractServer(t, remoteDB, withToken)
+	remote.target, remote.token, remote.tokens = startContractServer(t, remoteDB, withToken)
 	remote.global = []string{"--server", remote.target}
 
 	nl, nr := &normalizer{ids: map[string]string{}}, &normalizer{ids: map[string]string{}}
 	codes := map[int]int{}
 	for _, step := range contractScenario() {
+		// "@bob …" runs the command as bob.
+		actor := ""
+		if strings.HasPrefix(step[0], "@") {
+			actor, step = step[0][1:], step[1:]
+		}
+		local.actor, remote.actor = actor, actor
 		argsFor := func(m *contractMode) []string {
 			out := make([]string, len(step))
 			for i, a := range step {
 				a = strings.ReplaceAll(a, "{dir}", m.dir)
 				a = strings.ReplaceAll(a, "{file}", file)
 				a = strings.ReplaceAll(a, "{bad}", bad)
+				a = strings.ReplaceAll(a, "{ops}", ops)
+				a = strings.ReplaceAll(a, "{badops}", badOps)
 				if strings.Contains(a, "{change}") {
 					a = strings.ReplaceAll(a, "{change}", newestChange(t, m))
 				}
