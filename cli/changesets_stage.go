@@ -24,7 +24,7 @@ type stageFlags struct {
 
 // register adds the flags to fs.
 func (s *stageFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&s.propose, "propose", "", "do not write: propose the change as a new change set with this title")
+	fs.StringVar(&s.propose, "propose", "", "do not write: propose the change as a new change set with this title (--reason becomes its description)")
 	fs.StringVar(&s.changeSet, "changeset", "", "do not write: append the change to this change set (cs-N; dismisses its approvals)")
 	fs.BoolVar(&s.draft, "draft", false, "with --propose: create the change set open, to take more operations before it is submitted")
 	fs.BoolVar(&s.autoApply, "auto-apply", false, "with --propose: apply the change set on its last required approval")
@@ -71,6 +71,9 @@ func (a *app) stage(cmd *cobra.Command, svc unet.Service, s *stageFlags, reason 
 		cs, err = svc.ProposeChangeSet(a.ctx(cmd), unet.ChangeSetRequest{Title: s.propose, Description: reason,
 			Draft: s.draft, AutoApply: s.autoApply, Ops: ops})
 		verb = "proposed"
+		if s.draft {
+			verb = "drafted"
+		}
 	} else {
 		cs, err = svc.AppendChangeOps(a.ctx(cmd), s.changeSet, ops)
 	}
