@@ -64,10 +64,16 @@ func (m *contractMode) run(t *testing.T, args ...string) contractOut {
 
 // startContractServer serves a fresh database over HTTP on loopback. With
 // withToken the server runs in auth mode local and the returned token is a
-// real API token of user alice (admin), the actor of the local mode; others
-// holds the tokens of bob and carol (approvers), who review alice's change
-// sets.
-func startContractServer(t *testing.T, dbURL string, withToken bool) (url, token string, others map[string]string) {
+// real API token of user alice (admin), the actor of the local mode.
+func startContractServer(t *testing.T, dbURL string, withToken bool) (url, token string) {
+	url, token, _ = startReviewServer(t, dbURL, withToken)
+	return url, token
+}
+
+// startReviewServer is startContractServer that also returns, with
+// withToken, the tokens of bob and carol (approvers), who review alice's
+// change sets.
+func startReviewServer(t *testing.T, dbURL string, withToken bool) (url, token string, others map[string]string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, dbURL)
@@ -461,7 +467,7 @@ func runContract(t *testing.T, remoteDB string, withToken bool) {
 	createLocalDB(t, local.target)
 	local.global = []string{"--db", local.target}
 	remote := &contractMode{name: "remote", dir: t.TempDir()}
-	remote.target, remote.token, remote.tokens = startContractServer(t, remoteDB, withToken)
+	remote.target, remote.token, remote.tokens = startReviewServer(t, remoteDB, withToken)
 	remote.global = []string{"--server", remote.target}
 
 	nl, nr := &normalizer{ids: map[string]string{}}, &normalizer{ids: map[string]string{}}
