@@ -424,7 +424,7 @@ func (a *app) changesReviewsCommand() *cobra.Command {
 func (a *app) changesReviewCommand() *cobra.Command {
 	var comment string
 	cmd := &cobra.Command{
-		Use:   "review ID --comment C",
+		Use:   "review BATCH|CHANGE_ID|cs-N --comment C",
 		Short: "Review an emergency change (its batch, one of its change IDs or its change set)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
