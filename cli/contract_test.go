@@ -467,7 +467,11 @@ func runContract(t *testing.T, remoteDB string, withToken bool) {
 	createLocalDB(t, local.target)
 	local.global = []string{"--db", local.target}
 	remote := &contractMode{name: "remote", dir: t.TempDir()}
-	remote.target, remote.token, remote.tokens = startReviewServer(t, remoteDB, withToken)
+	if withToken {
+		remote.target, remote.token, remote.tokens = startReviewServer(t, remoteDB, withToken)
+	} else {
+		remote.target, remote.token = startContractServer(t, remoteDB, withToken)
+	}
 	remote.global = []string{"--server", remote.target}
 
 	nl, nr := &normalizer{ids: map[string]string{}}, &normalizer{ids: map[string]string{}}
