@@ -141,7 +141,7 @@ func TestChangeSetConcurrentApply(t *testing.T) {
 				if _, err := db.Migrate(ctx); err != nil {
 					t.Fatal(err)
 				}
-				t.Cleanup(func() { db.Close() })
+				t.Cleanup(func() { _ = db.Close() })
 				svcs = append(svcs, service.New(db))
 			}
 			seed(t, svcs[0])
@@ -319,6 +319,42 @@ func TestChangeSetEvents(t *testing.T) {
 		}
 		if l := ok(svc.ListChangeEvents(actx(), unet.ChangeEventFilter{Since: all.Items[2].Time})).v(t); l.Total < 1 {
 			t.Fatalf("since: %+v", l)
+		}
+	})
+}
+
+func TestChangeSetConcurrentApprovals(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		seed(t, svc)
+		cs := propose(t, svc, "Two reviewers", updateOp("node", "leaf1", map[string]any{"model": "r"}))
+		start := make(chan struct{})
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i, who := range []string{"bob", "dave"} {
+			wg.Add(1)
+			go func(i int, who string) {
+				defer wg.Done()
+				<-start
+				ctx := unet.WithPrincipal(as(who), &unet.Principal{User: who, Grants: []unet.Grant{{Role: unet.RoleApprover}},
+					Permissions: []unet.Permission{unet.PermChangesApprove}})
+				_, errs[i] = svc.ApproveChangeSet(ctx, cs.ID, "ok")
+			}(i, who)
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("approval %d: %v", i, err)
+			}
+		}
+		got := ok(svc.GetChangeSet(actx(), cs.ID, unet.ChangeSetView{})).v(t)
+		if got.State != unet.ChangeSetApproved || got.Requirement.Approvals != 2 || len(got.Approvals) != 2 {
+			t.Fatalf("after two approvals: %+v", got)
+		}
+		for _, a := range got.Approvals {
+			if len(a.Roles) != 1 || a.Roles[0] != unet.RoleApprover {
+				t.Fatalf("roles not recorded: %+v", a)
+			}
 		}
 	})
 }
