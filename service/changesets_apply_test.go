@@ -204,6 +204,13 @@ func TestChangeSetEmergency(t *testing.T) {
 		limited := unet.WithPrincipal(as("alice"), &unet.Principal{User: "alice", Permissions: []unet.Permission{unet.PermChangesApply}})
 		_, err = svc.ApplyChangeSet(limited, cs.ID, unet.ApplyOptions{Emergency: true, Reason: "outage"})
 		mustCode(t, err, unet.EFORBIDDEN)
+		_, err = svc.ApplyChangeSet(as("alice"), cs.ID, unet.ApplyOptions{Force: true})
+		mustCode(t, err, unet.EINVALID)
+		_, err = svc.ApplyChangeSet(limited, cs.ID, unet.ApplyOptions{Force: true, Reason: "guards are wrong"})
+		mustCode(t, err, unet.EFORBIDDEN)
+		if got := ok(svc.GetChangeSet(actx(), cs.ID, unet.ChangeSetView{})).v(t); got.State != unet.ChangeSetProposed || setChanges(t, svc, cs.ID) != 0 {
+			t.Fatalf("a refused apply changed something: %+v", got)
+		}
 		cs = ok(svc.ApplyChangeSet(as("alice"), cs.ID, unet.ApplyOptions{Emergency: true, Reason: "outage INC-1"})).v(t)
 		if cs.State != unet.ChangeSetApplied || !cs.Emergency || cs.Reason != "outage INC-1" {
 			t.Fatalf("emergency apply: %+v", cs)
