@@ -88,11 +88,12 @@ func (s *Service) CreateLink(ctx context.Context, l *unet.Link, o unet.WriteOpti
 }
 
 func (s *Service) createLink(ctx context.Context, tx *sqlstore.Tx, l *unet.Link, m mutation) error {
+	id := l.ID
 	l.ID = ""
 	if err := s.prepareLink(ctx, tx.Reader(), l, m.cache); err != nil {
 		return err
 	}
-	l.ID = newID()
+	l.ID = m.objectID(id)
 	l.Version = 1
 	l.CreatedAt, l.UpdatedAt = m.now, m.now
 	if err := tx.InsertLink(ctx, l); err != nil {

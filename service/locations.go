@@ -63,7 +63,7 @@ func (s *Service) createLocation(ctx context.Context, tx *sqlstore.Tx, l *unet.L
 	if existing, err := r.FindLocation(ctx, l.Path); err == nil {
 		return unet.Errorf(unet.ECONFLICT, "location %s already exists (id %s)", l.Path, existing.ID)
 	}
-	l.ID = newID()
+	l.ID = m.objectID(l.ID)
 	l.Version = 1
 	l.CreatedAt, l.UpdatedAt = m.now, m.now
 	if err := tx.InsertLocation(ctx, l); err != nil {

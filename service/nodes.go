@@ -86,7 +86,7 @@ func (s *Service) createNode(ctx context.Context, tx *sqlstore.Tx, n *unet.Node,
 	if existing, err := r.NodeByFQDN(ctx, n.FQDN); err == nil {
 		return unet.Errorf(unet.ECONFLICT, "node %s already exists (id %s)", n.FQDN, existing.ID)
 	}
-	n.ID = newID()
+	n.ID = m.objectID(n.ID)
 	n.Version = 1
 	n.CreatedAt, n.UpdatedAt = m.now, m.now
 	if err := tx.InsertNode(ctx, n); err != nil {

@@ -87,6 +87,9 @@ type mutation struct {
 	// write; emergency marks a write made with --emergency.
 	changeSet string
 	emergency bool
+	// restoreIDs keeps the ID a created object carries (a revert re-creates
+	// a deleted object under its old ID).
+	restoreIDs bool
 	// direct, when set, vets a direct write (not from a change set, not an
 	// emergency) of one object: `serve --require-change-sets`.
 	direct func(ctx context.Context, tx *sqlstore.Tx, kind string, before, after any) error
