@@ -46,7 +46,7 @@ type historyKind[T any] struct {
 	perm unet.Permission
 	// current resolves ref among the current objects (its ID, or "" when
 	// none matches).
-	current func(ctx context.Context, r sqlstore.Reader, ref string) string
+	current func(ctx context.Context, r sqlstore.Reader, ref string) (string, error)
 	// prefix, when set, also matches recorded names starting with
 	// ref+prefix (a node's short name before its domain).
 	prefix string
@@ -208,7 +208,11 @@ func objectAt[T any](ctx context.Context, s *Service, k historyKind[T], ref, at 
 func candidateIDs[T any](ctx context.Context, r sqlstore.Reader, k historyKind[T], ref string) ([]string, error) {
 	var ids []string
 	seen := map[string]bool{}
-	if id := k.current(ctx, r, ref); id != "" {
+	id, err := k.current(ctx, r, ref)
+	if err != nil {
+		return nil, err
+	}
+	if id != "" {
 		ids, seen[id] = append(ids, id), true
 	}
 	logged, err := r.HistoryObjectIDs(ctx, k.kind, ref, k.prefix, maxHistoryCandidates)

@@ -28,11 +28,12 @@ func (s *Service) LocationAt(ctx context.Context, ref, at string) (*unet.Locatio
 
 var nodeHistory = historyKind[unet.Node]{
 	kind: unet.KindNode, perm: unet.PermNodesRead, prefix: ".",
-	current: func(ctx context.Context, r sqlstore.Reader, ref string) string {
-		if n, err := r.FindNode(ctx, ref); err == nil {
-			return n.ID
+	current: func(ctx context.Context, r sqlstore.Reader, ref string) (string, error) {
+		n, err := r.FindNode(ctx, ref)
+		if err != nil {
+			return "", notFoundOK(err)
 		}
-		return ""
+		return n.ID, nil
 	},
 	named: func(n *unet.Node, ref string) bool {
 		return n.ID == ref || n.FQDN == ref || n.Name == ref
@@ -48,11 +49,12 @@ var nodeHistory = historyKind[unet.Node]{
 
 var locationHistory = historyKind[unet.Location]{
 	kind: unet.KindLocation, perm: unet.PermLocationsRead,
-	current: func(ctx context.Context, r sqlstore.Reader, ref string) string {
-		if l, err := r.FindLocation(ctx, ref); err == nil {
-			return l.ID
+	current: func(ctx context.Context, r sqlstore.Reader, ref string) (string, error) {
+		l, err := r.FindLocation(ctx, ref)
+		if err != nil {
+			return "", notFoundOK(err)
 		}
-		return ""
+		return l.ID, nil
 	},
 	named: func(l *unet.Location, ref string) bool {
 		return l.ID == ref || l.Path == ref
@@ -63,11 +65,12 @@ var locationHistory = historyKind[unet.Location]{
 
 var linkHistory = historyKind[unet.Link]{
 	kind: unet.KindLink, perm: unet.PermLinksRead,
-	current: func(ctx context.Context, r sqlstore.Reader, ref string) string {
-		if l, err := r.FindLink(ctx, ref); err == nil {
-			return l.ID
+	current: func(ctx context.Context, r sqlstore.Reader, ref string) (string, error) {
+		l, err := r.FindLink(ctx, ref)
+		if err != nil {
+			return "", notFoundOK(err)
 		}
-		return ""
+		return l.ID, nil
 	},
 	named: func(l *unet.Link, ref string) bool {
 		if l.ID == ref || (l.Name != "" && l.Name == ref) {
@@ -109,4 +112,13 @@ var linkHistory = historyKind[unet.Link]{
 // or the name before the domain).
 func endName(fqdn, ref string) bool {
 	return fqdn == ref || strings.HasPrefix(fqdn, ref+".")
+}
+
+// notFoundOK drops a not-found error: the ref names no current object,
+// which is no error for a read of the past.
+func notFoundOK(err error) error {
+	if unet.ErrorCode(err) == unet.ENOTFOUND {
+		return nil
+	}
+	return err
 }
