@@ -263,3 +263,30 @@ func TestChangeHistoryFollowsRenameAndDelete(t *testing.T) {
 		}
 	})
 }
+
+func TestTimeTravelOddInput(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		ctx := actx()
+		seed(t, svc)
+		at := rfc(time.Now().Add(time.Minute))
+		for _, ref := range []string{"", ":", "a:", ":b", "%", "_", "leaf1:", "x'; DROP TABLE changes; --", strings.Repeat("z", 5000)} {
+			_, err := svc.NodeAt(ctx, ref, at)
+			mustCode(t, err, unet.ENOTFOUND)
+			_, err = svc.LinkAt(ctx, ref, at)
+			mustCode(t, err, unet.ENOTFOUND)
+			_, err = svc.LocationAt(ctx, ref, at)
+			mustCode(t, err, unet.ENOTFOUND)
+		}
+		for _, at := range []string{"2026-12-06T10:00:00", "0000-00-00", "{01900000-0000-7000-8000-000000000000}", strings.Repeat("9", 36)} {
+			_, err := svc.NodeAt(ctx, "leaf1", at)
+			mustCode(t, err, unet.EINVALID)
+		}
+		// A date is the start of that day, UTC; an offset is honoured.
+		if n := ok(svc.NodeAt(ctx, "leaf1", time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly))).v(t); n.Name != "leaf1" {
+			t.Fatalf("tomorrow: %+v", n)
+		}
+		if n := ok(svc.NodeAt(ctx, "leaf1", time.Now().Add(time.Minute).In(time.FixedZone("X", 5*3600)).Format(time.RFC3339))).v(t); n.Name != "leaf1" {
+			t.Fatalf("with an offset: %+v", n)
+		}
+	})
+}
