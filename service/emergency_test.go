@@ -212,3 +212,29 @@ func TestEmergencyReviews(t *testing.T) {
 		}
 	})
 }
+
+// TestEmergencyChangeSet: the rows of a change set applied as an emergency
+// carry the set, which names the emergency change for its review; the
+// review event names the set too.
+func TestEmergencyChangeSet(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		if err := svc.CreateNodeInSet(actorCtx("alice"), "cs-7", &unet.Node{Name: "n1", Domain: "example.net", Vendor: "arista"}, "hotfix"); err != nil {
+			t.Fatal(err)
+		}
+		list := ok(svc.ListEmergencyChanges(actx(), unet.EmergencyFilter{Pending: true})).v(t)
+		if len(list.Items) != 1 || list.Items[0].ChangeSet != "cs-7" || list.Items[0].Reason != "hotfix" ||
+			!slices.Equal(list.Items[0].Objects, []string{"node/n1.example.net"}) {
+			t.Fatalf("emergency set %+v", list.Items)
+		}
+		e := ok(svc.ReviewEmergencyChange(actorCtx("bob"), "cs-7", "fine")).v(t)
+		if e.Batch != list.Items[0].Batch || e.ChangeSet != "cs-7" || e.Review.Reviewer != "bob" {
+			t.Fatalf("review %+v", e)
+		}
+		ev := eventsOf(t, svc, unet.EventReviewed)
+		if len(ev) != 1 || ev[0].setID != 7 {
+			t.Fatalf("review event %+v", ev)
+		}
+		_, err := svc.ReviewEmergencyChange(actorCtx("carol"), "cs-8", "x")
+		mustCode(t, err, unet.ENOTFOUND)
+	})
+}
