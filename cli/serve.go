@@ -48,6 +48,11 @@ type serveConfig struct {
 		WriteTimeout    duration `toml:"write_timeout"`
 		ShutdownTimeout duration `toml:"shutdown_timeout"`
 
+		// RequireChangeSets is true (every environment) or a list of
+		// environments where direct writes are refused
+		// (--require-change-sets).
+		RequireChangeSets any `toml:"require_change_sets"`
+
 		// Transport security (see docs/security.md, Transport).
 		TLSCert        string   `toml:"tls_cert"`
 		TLSKey         string   `toml:"tls_key"`
@@ -156,6 +161,7 @@ type serveFlags struct {
 	transport                           transportFlags
 	abuse                               abuseFlags
 	oidc                                oidcFlags
+	requireCS                           requireCSFlag
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -184,7 +190,9 @@ SIGHUP). Requests must name one of
 --allowed-hosts in Host, send JSON bodies and, from a browser, come from the
 server's own origin (docs/security.md, Transport). SIGINT/SIGTERM stop the
 server gracefully: no new connections, in-flight requests finish, then the
-database is closed.
+database is closed. --require-change-sets [ENV,...] refuses direct writes to
+the inventory of those environments (every environment when bare) with 409:
+changes there go through change sets (--propose) or --emergency --reason.
 
 Precedence: config file < environment (UNET_LISTEN, UNET_DATABASE_URL,
 UNET_AUTH_MODE, UNET_TLS_CERT, UNET_TLS_KEY, UNET_TLS_CLIENT_CA,
@@ -210,6 +218,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS, UNET_OIDC_*) < flags.`,
 	f.transport.register(fl)
 	f.abuse.register(fl)
 	f.oidc.register(fl)
+	registerRequireCS(cmd, &f.requireCS)
 	return cmd
 }
 
@@ -232,6 +241,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	a.conf = cfg
+	requireCS, err := requireChangeSets(&f.requireCS, cfg.Server.RequireChangeSets)
+	if err != nil {
+		return err
+	}
 	listen := pick(f.listen, a.env.Getenv("UNET_LISTEN"), cfg.Server.Listen, DefaultListen)
 	mode := pick(f.authMode, a.env.Getenv("UNET_AUTH_MODE"), cfg.Server.Auth, cfg.Server.AuthMode, "none")
 	dbURL := cfg.Database.URL
@@ -350,6 +363,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	svc := service.New(db)
 	svc.SetGitAllowLocalURLs(cfg.Git.AllowLocalURLs)
+	if requireCS != nil {
+		svc.SetRequireChangeSets(requireCS)
+		logger.Info("direct writes refused outside change sets", slog.String("environments", describeEnvs(requireCS)))
+	}
 	if err := a.configureSecrets(ctx, svc, cfg); err != nil {
 		return err
 	}

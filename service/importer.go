@@ -24,11 +24,17 @@ type importer struct {
 	// denied is set when a record was refused as outside the importer's
 	// scope: the import then fails as forbidden rather than invalid.
 	denied bool
+	// refused is set when `serve --require-change-sets` refused a record:
+	// the import then fails with that conflict.
+	refused error
 }
 
 func (im *importer) fail(src *unet.Origin, err error) {
 	if unet.ErrorCode(err) == unet.EFORBIDDEN {
 		im.denied = true
+	}
+	if errors.Is(err, errDirectWriteRefused) && im.refused == nil {
+		im.refused = err
 	}
 	fields := unet.ErrorFields(err)
 	if len(fields) == 0 {
@@ -65,9 +71,13 @@ func (im *importer) done(kind, name, action string) {
 // aborts the whole import; every problem is reported with file and record.
 func (s *Service) Import(ctx context.Context, b *unet.Bundle, o unet.ImportOptions) (*unet.ImportReport, error) {
 	report := &unet.ImportReport{DryRun: o.DryRun, Actions: []unet.ImportAction{}}
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		*report = unet.ImportReport{DryRun: o.DryRun, Actions: []unet.ImportAction{}}
-		if err := s.importTx(ctx, tx, b, s.mutation(ctx, o.Reason), report); err != nil {
+		if err := s.finishWrite(ctx, tx, m, s.importTx(ctx, tx, b, m, report)); err != nil {
 			return err
 		}
 		if o.DryRun {
@@ -90,6 +100,9 @@ func (s *Service) importTx(ctx context.Context, tx *sqlstore.Tx, b *unet.Bundle,
 	m.cache = newRefCache()
 	im := &importer{s: s, tx: tx, m: m, report: report}
 	im.run(ctx, b)
+	if im.refused != nil {
+		return im.refused
+	}
 	if im.denied {
 		return &unet.Error{Code: unet.EFORBIDDEN, Message: "import refused: it writes objects outside your scope; nothing was written", Fields: im.errs}
 	}

@@ -79,8 +79,11 @@ func (s *Service) prepareLink(ctx context.Context, r sqlstore.Reader, l *unet.Li
 // CreateLink validates and stores a new link.
 func (s *Service) CreateLink(ctx context.Context, l *unet.Link, o unet.WriteOptions) (*unet.Link, error) {
 	l = unet.CloneJSON(l)
-	m := s.mutation(ctx, o.Reason)
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.createLink(ctx, tx, l, m) })
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.finishWrite(ctx, tx, m, s.createLink(ctx, tx, l, m)) })
 	if err != nil {
 		return nil, err
 	}
@@ -146,12 +149,15 @@ func (s *Service) ListLinks(ctx context.Context, f unet.LinkFilter) (*unet.List[
 // reference under "a_node"/"z_node" or "a_node_id"/"z_node_id".
 func (s *Service) UpdateLink(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Link, error) {
 	var out *unet.Link
-	m := s.mutation(ctx, o.Reason)
-	err := unconditional(o.IfVersion, func(lock bool) error {
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	err = unconditional(o.IfVersion, func(lock bool) error {
 		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 			var err error
 			out, err = s.patchLink(ctx, tx, lock, ref, p, o.IfVersion, m)
-			return err
+			return s.finishWrite(ctx, tx, m, err)
 		})
 	})
 	return out, err
@@ -196,9 +202,14 @@ func (s *Service) updateLink(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 
 // DeleteLink deletes a link.
 func (s *Service) DeleteLink(ctx context.Context, ref string, o unet.DeleteOptions) error {
-	m := s.mutation(ctx, o.Reason)
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return err
+	}
 	return unconditional(o.IfVersion, func(lock bool) error {
-		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.deleteLink(ctx, tx, lock, ref, o.IfVersion, m) })
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			return s.finishWrite(ctx, tx, m, s.deleteLink(ctx, tx, lock, ref, o.IfVersion, m))
+		})
 	})
 }
 

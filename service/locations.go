@@ -47,8 +47,11 @@ func (s *Service) prepareLocation(ctx context.Context, r sqlstore.Reader, l *une
 // CreateLocation validates and stores a new location.
 func (s *Service) CreateLocation(ctx context.Context, l *unet.Location, o unet.WriteOptions) (*unet.Location, error) {
 	l = unet.CloneJSON(l)
-	m := s.mutation(ctx, o.Reason)
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.createLocation(ctx, tx, l, m) })
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.finishWrite(ctx, tx, m, s.createLocation(ctx, tx, l, m)) })
 	if err != nil {
 		return nil, err
 	}
@@ -113,12 +116,15 @@ func (s *Service) ListLocations(ctx context.Context, f unet.LocationFilter) (*un
 // location; a rename or move recomputes the paths of all descendants.
 func (s *Service) UpdateLocation(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Location, error) {
 	var out *unet.Location
-	m := s.mutation(ctx, o.Reason)
-	err := unconditional(o.IfVersion, func(lock bool) error {
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	err = unconditional(o.IfVersion, func(lock bool) error {
 		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 			var err error
 			out, err = s.patchLocation(ctx, tx, lock, ref, p, o.IfVersion, m)
-			return err
+			return s.finishWrite(ctx, tx, m, err)
 		})
 	})
 	return out, err
@@ -193,9 +199,14 @@ func (s *Service) updateLocation(ctx context.Context, tx *sqlstore.Tx, cur, next
 // DeleteLocation deletes a location that has no child locations and no nodes;
 // otherwise the error names them.
 func (s *Service) DeleteLocation(ctx context.Context, ref string, o unet.DeleteOptions) error {
-	m := s.mutation(ctx, o.Reason)
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return err
+	}
 	return unconditional(o.IfVersion, func(lock bool) error {
-		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.deleteLocation(ctx, tx, lock, ref, o, m) })
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			return s.finishWrite(ctx, tx, m, s.deleteLocation(ctx, tx, lock, ref, o, m))
+		})
 	})
 }
 

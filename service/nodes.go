@@ -68,9 +68,12 @@ func (s *Service) prepareNode(ctx context.Context, r sqlstore.Reader, n *unet.No
 // CreateNode validates and stores a new node.
 func (s *Service) CreateNode(ctx context.Context, n *unet.Node, o unet.WriteOptions) (*unet.Node, error) {
 	n = unet.CloneJSON(n)
-	m := s.mutation(ctx, o.Reason)
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-		return s.createNode(ctx, tx, n, m)
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		return s.finishWrite(ctx, tx, m, s.createNode(ctx, tx, n, m))
 	})
 	if err != nil {
 		return nil, err
@@ -140,12 +143,15 @@ func (s *Service) ListNodes(ctx context.Context, f unet.NodeFilter) (*unet.List[
 // by path or ID under "location" or "location_id".
 func (s *Service) UpdateNode(ctx context.Context, ref string, p unet.Patch, o unet.WriteOptions) (*unet.Node, error) {
 	var out *unet.Node
-	m := s.mutation(ctx, o.Reason)
-	err := unconditional(o.IfVersion, func(lock bool) error {
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	err = unconditional(o.IfVersion, func(lock bool) error {
 		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 			var err error
 			out, err = s.patchNode(ctx, tx, lock, ref, p, o.IfVersion, m)
-			return err
+			return s.finishWrite(ctx, tx, m, err)
 		})
 	})
 	return out, err
@@ -217,9 +223,14 @@ func (s *Service) updateNode(ctx context.Context, tx *sqlstore.Tx, cur, next *un
 // DeleteNode deletes a node. A node with links is refused unless o.Cascade,
 // which deletes its links first (each recorded in the change log).
 func (s *Service) DeleteNode(ctx context.Context, ref string, o unet.DeleteOptions) error {
-	m := s.mutation(ctx, o.Reason)
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return err
+	}
 	return unconditional(o.IfVersion, func(lock bool) error {
-		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.deleteNode(ctx, tx, lock, ref, o, m) })
+		return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			return s.finishWrite(ctx, tx, m, s.deleteNode(ctx, tx, lock, ref, o, m))
+		})
 	})
 }
 

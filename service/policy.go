@@ -578,6 +578,13 @@ func (s *Service) ListComplianceHistory(ctx context.Context, f unet.ComplianceHi
 // ApplyPolicies evaluates the rules and writes the custom_data their SETs
 // produce into the nodes, as one batch of tracked changes.
 func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest) (*unet.PolicyApplyReport, error) {
+	m, err := s.writeMutation(ctx, req.Reason, req.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	if m.reason == "" {
+		m.reason = "policy apply"
+	}
 	programs := map[string]*policy.Program{}
 	inv, err := s.loadInventory(ctx, false)
 	if err != nil {
@@ -628,11 +635,6 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 		}
 		todo = append(todo, pending{node: *n, custom: cp})
 	}
-	reason := req.Reason
-	if reason == "" {
-		reason = "policy apply"
-	}
-	m := s.mutation(ctx, reason)
 	rep := &unet.PolicyApplyReport{Batch: m.batch, Updated: []string{}, DryRun: req.DryRun}
 	for _, p := range todo {
 		rep.Updated = append(rep.Updated, p.node.FQDN)
@@ -658,7 +660,7 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 				return err
 			}
 		}
-		return nil
+		return s.finishWrite(ctx, tx, m, nil)
 	})
 	if err != nil {
 		return nil, err

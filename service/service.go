@@ -48,6 +48,8 @@ type Service struct {
 	// sess holds the session lifetimes and the snapshot that verifies
 	// access tokens.
 	sess sessionState
+	// review holds the change-review settings (requirecs.go).
+	review reviewState
 }
 
 var _ unet.Service = (*Service)(nil)

@@ -15,8 +15,11 @@ func (s *Service) ListVendors(ctx context.Context) ([]unet.Vendor, error) {
 // CreateVendor adds a vendor to the registry.
 func (s *Service) CreateVendor(ctx context.Context, v *unet.Vendor, o unet.WriteOptions) (*unet.Vendor, error) {
 	v = unet.CloneJSON(v)
-	m := s.mutation(ctx, o.Reason)
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.createVendor(ctx, tx, v, m) })
+	m, err := s.writeMutation(ctx, o.Reason, o.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return s.finishWrite(ctx, tx, m, s.createVendor(ctx, tx, v, m)) })
 	if err != nil {
 		return nil, err
 	}
