@@ -11,12 +11,6 @@ import (
 	"github.com/unet-dev/unet/sqlstore"
 )
 
-// Sides of a touched object.
-const (
-	sideBefore = 0
-	sideAfter  = 1
-)
-
 // approvalRequirement evaluates the approval rules on the objects a set
 // touches and counts approvals (decision approve, not dismissed) against
 // them. A rule matches when its condition holds on the before or the after
@@ -116,8 +110,9 @@ type ruleEval struct {
 	ctx  context.Context
 	r    sqlstore.Reader
 	objs []touched
-	// nodes and locs hold the images of the set's objects per side (nil:
-	// the object does not exist on that side).
+	// nodes, locs and links hold the images of the set's objects per side
+	// (index 0 before the set, 1 after it; nil: the object does not exist
+	// on that side).
 	nodes [2]map[string]*unet.Node
 	locs  [2]map[string]*unet.Location
 	links [2]map[string]*unet.Link
@@ -126,6 +121,9 @@ type ruleEval struct {
 	storedLocs  map[string]*unet.Location
 	// locEnvs caches the environments of the nodes below a location path.
 	locEnvs map[string][]string
+	// err is the first failure to read the store: the evaluation then
+	// fails rather than miss a rule.
+	err error
 }
 
 func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleEval, error) {
@@ -139,11 +137,11 @@ func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleE
 			var err error
 			switch o.Kind {
 			case unet.KindNode:
-				e.nodes[side][o.ID], err = decodeImage[unet.Node](img)
+				e.nodes[side][o.ID], err = ruleImage[unet.Node](img)
 			case unet.KindLocation:
-				e.locs[side][o.ID], err = decodeImage[unet.Location](img)
+				e.locs[side][o.ID], err = ruleImage[unet.Location](img)
 			case unet.KindLink:
-				e.links[side][o.ID], err = decodeImage[unet.Link](img)
+				e.links[side][o.ID], err = ruleImage[unet.Link](img)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
@@ -153,8 +151,8 @@ func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleE
 	return e, nil
 }
 
-// decodeImage decodes a change-log image; JSON null (or nothing) is nil.
-func decodeImage[T any](img json.RawMessage) (*T, error) {
+// ruleImage decodes a change-log image; JSON null (or nothing) is nil.
+func ruleImage[T any](img json.RawMessage) (*T, error) {
 	if len(img) == 0 || string(img) == "null" {
 		return nil, nil
 	}
@@ -239,11 +237,21 @@ func (e *ruleEval) matchSide(rule unet.ApprovalRule, sel *policy.Selector, o tou
 	default:
 		return false, nil
 	}
+	if e.err != nil {
+		return false, e.err
+	}
 	if sel == nil {
 		return true, nil
 	}
 	ok, _ := sel.Match(in)
 	return ok, nil
+}
+
+// fail keeps the first store error other than a missing object.
+func (e *ruleEval) fail(err error) {
+	if e.err == nil && unet.ErrorCode(err) != unet.ENOTFOUND {
+		e.err = err
+	}
 }
 
 // node returns a node on one side of the change: the set's image, else
@@ -260,6 +268,7 @@ func (e *ruleEval) node(side int, id string) *unet.Node {
 	}
 	n, err := e.r.GetNode(e.ctx, id)
 	if err != nil {
+		e.fail(err)
 		n = nil
 	}
 	e.storedNodes[id] = n
@@ -279,6 +288,7 @@ func (e *ruleEval) location(side int, id string) *unet.Location {
 	}
 	l, err := e.r.FindLocation(e.ctx, id)
 	if err != nil {
+		e.fail(err)
 		l = nil
 	}
 	e.storedLocs[id] = l
