@@ -196,6 +196,9 @@ func (s *Service) AppendChangeOps(ctx context.Context, ref string, ops []unet.Ch
 		added[i].Bases = basesOf(rows[len(cs.Ops)+i], seen)
 	}
 	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.LockChangeSet(ctx, cs.ID); err != nil {
+			return err
+		}
 		cur := *cs
 		if err := tx.InsertChangeOps(ctx, cur.ID, added); err != nil {
 			return err

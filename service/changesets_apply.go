@@ -83,6 +83,9 @@ func (s *Service) ApplyChangeSet(ctx context.Context, ref string, o unet.ApplyOp
 	}
 
 	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.LockChangeSet(ctx, cs.ID); err != nil {
+			return err
+		}
 		cur, err := loadSet(ctx, tx.Reader(), cs.ID)
 		if err != nil {
 			return err

@@ -82,6 +82,9 @@ func (s *Service) RebaseChangeSet(ctx context.Context, ref string) (*unet.Change
 		}
 	}
 	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.LockChangeSet(ctx, cs.ID); err != nil {
+			return err
+		}
 		cur := *cs
 		if err := tx.ReplaceChangeOpBases(ctx, cur.ID, ops); err != nil {
 			return err

@@ -83,6 +83,9 @@ func (s *Service) RevertChange(ctx context.Context, ref string, o unet.RevertOpt
 	var id string
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		if orig != nil {
+			if err := tx.LockChangeSet(ctx, orig.ID); err != nil {
+				return err
+			}
 			cur, err := tx.Reader().GetChangeSet(ctx, orig.ID)
 			if err != nil {
 				return err

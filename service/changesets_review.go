@@ -1,7 +1,9 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -22,6 +24,9 @@ func (s *Service) transition(ctx context.Context, ref, event string,
 	step func(tx *sqlstore.Tx, cs *unet.ChangeSet) (detail string, err error)) (*unet.ChangeSet, error) {
 	var id string
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.LockChangeSet(ctx, ref); err != nil {
+			return err
+		}
 		cs, err := loadSet(ctx, tx.Reader(), ref)
 		if err != nil {
 			return err
@@ -116,8 +121,8 @@ func (s *Service) ApproveChangeSet(ctx context.Context, ref, comment string) (*u
 	actor := unet.ActorFrom(ctx)
 	approved := false
 	out, err := s.transition(ctx, cs.ID, unet.EventApproved, func(tx *sqlstore.Tx, cur *unet.ChangeSet) (string, error) {
-		if cur.Version != cs.Version {
-			return "", unet.Errorf(unet.ECONFLICT, "%s changed while it was being approved: review it again", cur.ID)
+		if !sameOps(cur.Ops, cs.Ops) {
+			return "", unet.Errorf(unet.ECONFLICT, "the operations of %s changed while it was being approved: review it again", cur.ID)
 		}
 		if err := checkReviewable(ctx, cur, "approve"); err != nil {
 			return "", err
@@ -218,4 +223,12 @@ func (s *Service) AbandonChangeSet(ctx context.Context, ref, reason string) (*un
 		cs.State = unet.ChangeSetAbandoned
 		return reason, nil
 	})
+}
+
+// sameOps reports whether two readings of a set's operations agree (with
+// their bases).
+func sameOps(a, b []unet.ChangeOp) bool {
+	ja, erra := json.Marshal(a)
+	jb, errb := json.Marshal(b)
+	return erra == nil && errb == nil && bytes.Equal(ja, jb)
 }

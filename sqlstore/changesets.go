@@ -214,3 +214,25 @@ func (r Reader) LatestChangeOf(ctx context.Context, kind, id string) (string, er
 	}
 	return ids[0], nil
 }
+
+// LockChangeSet locks a set's row until the transaction ends, so that
+// concurrent transitions of one set run one after the other (each then
+// reads the state the other left). SQLite transactions hold the database's
+// write lock from their start and need none.
+func (tx *Tx) LockChangeSet(ctx context.Context, ref string) error {
+	id, err := ParseChangeSetID(ref)
+	if err != nil || tx.engine != Postgres {
+		return err
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT id FROM change_sets WHERE id = $1 FOR UPDATE`, id)
+	if err != nil {
+		return fmt.Errorf("lock change set %s: %w", ChangeSetID(id), err)
+	}
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		_ = rows.Close()
+		return fmt.Errorf("lock change set %s: %w", ChangeSetID(id), err)
+	}
+	return rows.Close()
+}
