@@ -83,7 +83,7 @@ func registerRequireCS(cmd *cobra.Command, f *requireCSFlag) {
 // file: nil when off, an empty list for every environment.
 func requireChangeSets(f *requireCSFlag, conf any) ([]string, error) {
 	if f.set {
-		return f.envs, nil
+		return append([]string{}, f.envs...), nil
 	}
 	switch v := conf.(type) {
 	case nil:

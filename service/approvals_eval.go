@@ -11,12 +11,6 @@ import (
 	"github.com/unet-dev/unet/sqlstore"
 )
 
-// Sides of a touched object.
-const (
-	sideBefore = 0
-	sideAfter  = 1
-)
-
 // approvalRequirement evaluates the approval rules on the objects a set
 // touches and counts approvals (decision approve, not dismissed) against
 // them. A rule matches when its condition holds on the before or the after
@@ -116,8 +110,9 @@ type ruleEval struct {
 	ctx  context.Context
 	r    sqlstore.Reader
 	objs []touched
-	// nodes and locs hold the images of the set's objects per side (nil:
-	// the object does not exist on that side).
+	// nodes, locs and links hold the images of the set's objects per side
+	// (index 0 before the set, 1 after it; nil: the object does not exist
+	// on that side).
 	nodes [2]map[string]*unet.Node
 	locs  [2]map[string]*unet.Location
 	links [2]map[string]*unet.Link
