@@ -115,7 +115,8 @@ func TestChangeSetNothingHalfApplied(t *testing.T) {
 		cs2 := approved(t, svc, "Two again",
 			updateOp("node", "spine1", map[string]any{"model": "7280R3"}),
 			createOp("link", map[string]any{"a_node_id": "spine1", "a_interface": "Ethernet2", "z_node_id": "spine1", "z_interface": "Ethernet3"}))
-		ok(svc.CreateLink(actx(), &unet.Link{ANodeID: "spine1", AInterface: "Ethernet2", ZNodeID: "spine1", ZInterface: "Ethernet4"}, unet.WriteOptions{})).v(t)
+		// Its Z end is taken meanwhile: only running the operation finds it.
+		ok(svc.CreateLink(actx(), &unet.Link{ANodeID: "spine1", AInterface: "Ethernet3", ZNodeID: "spine1", ZInterface: "Ethernet4"}, unet.WriteOptions{})).v(t)
 		_, err = svc.ApplyChangeSet(as("alice"), cs2.ID, unet.ApplyOptions{})
 		mustCode(t, err, unet.ECONFLICT)
 		if !strings.Contains(err.Error(), "operation 2 (create link") {
@@ -123,6 +124,15 @@ func TestChangeSetNothingHalfApplied(t *testing.T) {
 		}
 		if n := ok(svc.GetNode(actx(), "spine1")).v(t); n.Version != 1 || setChanges(t, svc, cs2.ID) != 0 {
 			t.Fatalf("first operation applied: %+v", n)
+		}
+		// Its A end taken meanwhile is a conflict found before running it.
+		cs3 := approved(t, svc, "Link",
+			createOp("link", map[string]any{"a_node_id": "spine1", "a_interface": "Ethernet5", "z_node_id": "spine1", "z_interface": "Ethernet6"}))
+		ok(svc.CreateLink(actx(), &unet.Link{ANodeID: "spine1", AInterface: "Ethernet5", ZNodeID: "spine1", ZInterface: "Ethernet7"}, unet.WriteOptions{})).v(t)
+		_, err = svc.ApplyChangeSet(as("alice"), cs3.ID, unet.ApplyOptions{})
+		mustCode(t, err, unet.ECONFLICT)
+		if !strings.Contains(err.Error(), "link/spine1.example.net:Ethernet5 (created since staging)") {
+			t.Fatalf("link conflict: %v", err)
 		}
 	})
 }

@@ -86,11 +86,10 @@ func objectByName(ctx context.Context, r sqlstore.Reader, kind, name string) (im
 		}
 		err = e
 	case unet.KindLink:
+		// The name, or the A end of an unnamed link: taken means a conflict.
 		l, e := r.FindLink(ctx, name)
-		if e == nil && l.Name == name {
+		if e == nil {
 			id = l.ID
-		} else if e == nil {
-			e = unet.Errorf(unet.ENOTFOUND, "no link named %s", name)
 		}
 		err = e
 	case unet.KindLocation, unet.KindVendor:

@@ -296,3 +296,21 @@ func TestChangeSetCreateAndChain(t *testing.T) {
 		}
 	})
 }
+
+func TestChangeSetImpactOnDemand(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		seed(t, svc)
+		cs := propose(t, svc, "Impact", updateOp("node", "leaf1", map[string]any{"model": "i"}))
+		if cs.Impact != nil {
+			t.Fatal("impact computed without being asked for")
+		}
+		if got := ok(svc.GetChangeSet(actx(), cs.ID, unet.ChangeSetView{Impact: true})).v(t); got.Impact == nil {
+			t.Fatal("no impact on a proposed set")
+		}
+		ok(svc.ApproveChangeSet(as("bob"), cs.ID, "")).v(t)
+		ok(svc.ApplyChangeSet(as("alice"), cs.ID, unet.ApplyOptions{})).v(t)
+		if got := ok(svc.GetChangeSet(actx(), cs.ID, unet.ChangeSetView{Impact: true})).v(t); got.Impact != nil || len(got.Conflicts) != 0 {
+			t.Fatalf("an applied set has impact or conflicts: %+v", got)
+		}
+	})
+}
