@@ -121,6 +121,9 @@ type ruleEval struct {
 	storedLocs  map[string]*unet.Location
 	// locEnvs caches the environments of the nodes below a location path.
 	locEnvs map[string][]string
+	// err is the first failure to read the store: the evaluation then
+	// fails rather than miss a rule.
+	err error
 }
 
 func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleEval, error) {
@@ -234,11 +237,21 @@ func (e *ruleEval) matchSide(rule unet.ApprovalRule, sel *policy.Selector, o tou
 	default:
 		return false, nil
 	}
+	if e.err != nil {
+		return false, e.err
+	}
 	if sel == nil {
 		return true, nil
 	}
 	ok, _ := sel.Match(in)
 	return ok, nil
+}
+
+// fail keeps the first store error other than a missing object.
+func (e *ruleEval) fail(err error) {
+	if e.err == nil && unet.ErrorCode(err) != unet.ENOTFOUND {
+		e.err = err
+	}
 }
 
 // node returns a node on one side of the change: the set's image, else
@@ -255,6 +268,7 @@ func (e *ruleEval) node(side int, id string) *unet.Node {
 	}
 	n, err := e.r.GetNode(e.ctx, id)
 	if err != nil {
+		e.fail(err)
 		n = nil
 	}
 	e.storedNodes[id] = n
@@ -274,6 +288,7 @@ func (e *ruleEval) location(side int, id string) *unet.Location {
 	}
 	l, err := e.r.FindLocation(e.ctx, id)
 	if err != nil {
+		e.fail(err)
 		l = nil
 	}
 	e.storedLocs[id] = l

@@ -231,6 +231,11 @@ func TestApprovalRequirement(t *testing.T) {
 		if req = requirement(t, svc, link); req.Required != 4 || !slices.Equal(ruleNames(req), []string{"backbone"}) {
 			t.Fatalf("backbone link: %+v", req)
 		}
+		removeRule(t, svc, "backbone")
+		addRule(t, svc, unet.ApprovalRule{Name: "leaf-links", When: `link.a.node.name CONTAINS "leaf"`, Require: 2, Environment: "production"})
+		if req = requirement(t, svc, link); req.Required != 2 || !slices.Equal(ruleNames(req), []string{"leaf-links"}) {
+			t.Fatalf("link by endpoint name: %+v", req)
+		}
 	})
 }
 

@@ -86,23 +86,39 @@ func objectsOf(rows []unet.Change) []string {
 }
 
 // ListEmergencyChanges lists the emergency changes, one per change-log
-// batch, newest first; Pending keeps those nobody reviewed.
+// batch, newest first; Pending keeps those nobody reviewed. A scoped reader
+// sees only the changes whose every object is in their scope.
 func (s *Service) ListEmergencyChanges(ctx context.Context, f unet.EmergencyFilter) (*unet.List[unet.EmergencyChange], error) {
 	r := s.db.Reader()
 	page, err := r.ListEmergencyBatches(ctx, f.Pending, f.Page)
 	if err != nil {
 		return nil, err
 	}
-	items, err := emergencyChanges(ctx, r, page.Batches)
+	visible, err := s.changeVisible(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items, err := emergencyChanges(ctx, r, page.Batches, visible)
 	if err != nil {
 		return nil, err
 	}
 	return &unet.List[unet.EmergencyChange]{Items: items, Next: page.Next, Total: page.Total}, nil
 }
 
+// changeVisible returns whether the caller may read a change row (nil
+// when every row is visible).
+func (s *Service) changeVisible(ctx context.Context) (func(*unet.Change) bool, error) {
+	e, err := s.readEval(ctx, unet.PermChangesRead)
+	if err != nil || e == nil {
+		return nil, err
+	}
+	return e.changeOK, nil
+}
+
 // emergencyChanges assembles the emergency changes of batches, in the
-// order of batches.
-func emergencyChanges(ctx context.Context, r sqlstore.Reader, batches []string) ([]unet.EmergencyChange, error) {
+// order of batches; with visible, a batch with a row it refuses is left
+// out.
+func emergencyChanges(ctx context.Context, r sqlstore.Reader, batches []string, visible func(*unet.Change) bool) ([]unet.EmergencyChange, error) {
 	rows, err := r.EmergencyRows(ctx, batches)
 	if err != nil {
 		return nil, err
@@ -112,13 +128,17 @@ func emergencyChanges(ctx context.Context, r sqlstore.Reader, batches []string) 
 		return nil, err
 	}
 	byBatch := map[string][]unet.Change{}
+	hidden := map[string]bool{}
 	for _, c := range rows {
 		byBatch[c.Batch] = append(byBatch[c.Batch], c)
+		if visible != nil && !visible(&c) {
+			hidden[c.Batch] = true
+		}
 	}
 	out := make([]unet.EmergencyChange, 0, len(batches))
 	for _, b := range batches {
 		cs := byBatch[b]
-		if len(cs) == 0 {
+		if len(cs) == 0 || hidden[b] {
 			continue
 		}
 		e := unet.EmergencyChange{Batch: b, Time: cs[0].Time, Actor: cs[0].Actor, Reason: cs[0].Reason,
@@ -156,14 +176,18 @@ func (s *Service) ReviewEmergencyChange(ctx context.Context, ref, comment string
 	}
 	reviewer := unet.ActorFrom(ctx)
 	now := s.now()
+	visible, err := s.changeVisible(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out *unet.EmergencyChange
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		r := tx.Reader()
 		batch, err := r.EmergencyBatchOf(ctx, ref)
 		if err != nil {
 			return err
 		}
-		list, err := emergencyChanges(ctx, r, []string{batch})
+		list, err := emergencyChanges(ctx, r, []string{batch}, visible)
 		if err != nil {
 			return err
 		}

@@ -154,6 +154,15 @@ func TestEmergencyReviews(t *testing.T) {
 			t.Fatalf("change %+v of %+v", c, first)
 		}
 
+		// A scoped reader sees the emergencies inside their scope only.
+		viewer, _ := unet.BuiltinRole(unet.RoleViewer)
+		leaves := &unet.Principal{User: "lee", Method: unet.AuthMethodToken, Permissions: viewer.Permissions,
+			Grants: []unet.Grant{{Role: unet.RoleViewer, Scope: `node.role == "leaf"`}}}
+		scoped := ok(svc.ListEmergencyChanges(unet.WithPrincipal(as("lee"), leaves), unet.EmergencyFilter{})).v(t)
+		if len(scoped.Items) != 1 || scoped.Items[0].Batch != first.Batch {
+			t.Fatalf("scoped list %+v", scoped.Items)
+		}
+
 		// Paging.
 		p1 := ok(svc.ListEmergencyChanges(actx(), unet.EmergencyFilter{Page: unet.Page{Limit: 1}})).v(t)
 		if len(p1.Items) != 1 || p1.Next == "" || p1.Items[0].Batch != second.Batch || p1.Total != 2 {

@@ -578,6 +578,13 @@ func (s *Service) ListComplianceHistory(ctx context.Context, f unet.ComplianceHi
 // ApplyPolicies evaluates the rules and writes the custom_data their SETs
 // produce into the nodes, as one batch of tracked changes.
 func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest) (*unet.PolicyApplyReport, error) {
+	m, err := s.writeMutation(ctx, req.Reason, req.Emergency)
+	if err != nil {
+		return nil, err
+	}
+	if m.reason == "" {
+		m.reason = "policy apply"
+	}
 	programs := map[string]*policy.Program{}
 	inv, err := s.loadInventory(ctx, false)
 	if err != nil {
@@ -627,13 +634,6 @@ func (s *Service) ApplyPolicies(ctx context.Context, req unet.PolicyApplyRequest
 			return nil, unet.Internal(fmt.Errorf("node %s: custom data set by policy: %w", n.FQDN, err))
 		}
 		todo = append(todo, pending{node: *n, custom: cp})
-	}
-	m, err := s.writeMutation(ctx, req.Reason, req.Emergency)
-	if err != nil {
-		return nil, err
-	}
-	if m.reason == "" {
-		m.reason = "policy apply"
 	}
 	rep := &unet.PolicyApplyReport{Batch: m.batch, Updated: []string{}, DryRun: req.DryRun}
 	for _, p := range todo {

@@ -79,6 +79,22 @@ func TestRequireChangeSets(t *testing.T) {
 		ok(svc.CreateVendor(ctx, &unet.Vendor{Name: "acme"}, unet.WriteOptions{})).v(t)
 		addRule(t, svc, unet.ApprovalRule{Name: "prod", When: `node.environment == "production"`, Require: 2})
 
+		// Policy apply writes nodes directly: refused in production unless
+		// an emergency, which needs a reason.
+		files := []unet.PolicyFile{{Name: "tier.rules", Content: `RULE "tier" WHEN node.name == "leaf1" THEN SET custom_data.tier TO 1`}}
+		_, err = svc.ApplyPolicies(ctx, unet.PolicyApplyRequest{Files: files})
+		mustRefuse(t, err, "production")
+		_, err = svc.ApplyPolicies(ctx, unet.PolicyApplyRequest{Files: files, Emergency: true})
+		mustCode(t, err, unet.EINVALID)
+		rep := ok(svc.ApplyPolicies(ctx, unet.PolicyApplyRequest{Files: files, Emergency: true, Reason: "tier now"})).v(t)
+		if len(rep.Updated) != 1 {
+			t.Fatalf("emergency policy apply %+v", rep)
+		}
+		em := ok(svc.ListEmergencyChanges(ctx, unet.EmergencyFilter{Pending: true})).v(t)
+		if len(em.Items) != 1 || em.Items[0].Batch != rep.Batch || em.Items[0].Reason != "tier now" {
+			t.Fatalf("emergency policy apply listed as %+v", em.Items)
+		}
+
 		// An emergency passes and is flagged.
 		n := ok(svc.UpdateNode(ctx, "leaf1", unet.Patch{"model": "hotfix"}, unet.WriteOptions{Emergency: true, Reason: "outage"})).v(t)
 		if n.Model != "hotfix" {
