@@ -102,6 +102,13 @@ func TestKillDuringChangeSetApply(t *testing.T) {
 				if a := mustDo(t, "POST", url+"/api/v1/changesets/"+cs.ID+"/apply", unet.ApplyOptions{}, as("bob")...); a.status != http.StatusOK {
 					t.Fatalf("apply after restart: %d %.2000s", a.status, a.body)
 				}
+				a = mustDo(t, "GET", url+"/api/v1/nodes?limit=10000", nil)
+				a.decode(t, &nodes)
+				for _, nd := range nodes.Items {
+					if nd.Role != "core" {
+						t.Fatalf("node %s not written by the apply after restart: %+v", nd.Name, nd)
+					}
+				}
 			}
 		})
 	}

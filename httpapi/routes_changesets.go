@@ -36,8 +36,8 @@ type ReasonRequest struct {
 
 func emergencyParam() Param {
 	return Param{Name: "emergency", Type: "boolean",
-		Description: "apply at once even where change sets are required (SPEC §7.4): needs reason and, with authentication, " +
-			"changes:emergency; flagged in the change log until someone else reviews it"}
+		Description: "apply at once even where change sets are required: needs reason and, with authentication, " +
+			"changes:emergency; flagged in the change log and listed as an emergency change until someone else reviews it"}
 }
 
 // writeParams are the query parameters of every direct inventory write.

@@ -75,7 +75,11 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		}
 		return map[string]any{"$ref": "#/components/schemas/" + name}
 	}
-	return map[string]any{} // interface{}: any value
+	if t.Kind() == reflect.Interface {
+		// any value, null included (a field change from or to nothing)
+		return anyJSON()
+	}
+	return map[string]any{}
 }
 
 // fields adds the JSON properties of struct t, inlining embedded structs.
