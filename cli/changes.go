@@ -46,6 +46,19 @@ func (a *app) changesCommand() *cobra.Command {
 			},
 		},
 	})
+	cmd.Long = `The change log records every write: changes list, changes show ID.
+
+Change review stages writes as change sets (cs-N) that others approve before
+they are applied: every mutating command takes --propose "TITLE" (a new set)
+or --changeset cs-N (append to one), and changes propose -f FILE takes a file
+of operations. changes show cs-N shows what a set would do (objects, policy
+outcomes, rendered configuration, guards) before anyone approves it;
+approve, apply, revert and the emergency reviews follow.
+
+  unet nodes update lon-acc-01 --set software_version=17.12.2 --propose "Upgrade lon-acc-01"
+  unet changes show cs-1
+  UNET_ACTOR=bob unet changes approve cs-1 --comment "checked"
+  unet changes apply cs-1`
 	// show takes a change ID or a change set (cs-N).
 	cmd.AddCommand(a.changeSetCommands()...)
 	return cmd
