@@ -45,7 +45,11 @@ func changeSetText(cs *unet.ChangeSet) string {
 	}
 	writeKV(&b, kvs)
 
-	writeRequirement(&b, cs)
+	switch cs.State {
+	case unet.ChangeSetOpen, unet.ChangeSetProposed, unet.ChangeSetApproved:
+		// What it still needs; a set past review no longer needs anything.
+		writeRequirement(&b, cs)
+	}
 	writeApprovals(&b, cs.Approvals)
 	writeOps(&b, cs.Ops)
 	writeConflicts(&b, cs.Conflicts)
