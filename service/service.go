@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -48,6 +49,8 @@ type Service struct {
 	// sess holds the session lifetimes and the snapshot that verifies
 	// access tokens.
 	sess sessionState
+	// guards holds the change-set guard settings (nil: the defaults).
+	guards atomic.Pointer[GuardSettings]
 }
 
 var _ unet.Service = (*Service)(nil)
