@@ -104,33 +104,51 @@ EOF
 func BenchmarkChangeSetImpact(b *testing.B) {
 	bundle := siteFabricBundle()
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
-		s := impactService(b, engine)
-		ctx := unet.WithActor(context.Background(), "bench")
-		if _, err := s.Import(ctx, bundle, unet.ImportOptions{}); err != nil {
-			b.Fatal(err)
-		}
-		files := benchSiteRules(b)
-		s.SetPolicySource(func(context.Context, string) ([]unet.PolicyFile, string, error) { return files, "bench", nil })
-		s.SetTemplateEnv(templates.New(benchTemplates, templates.Options{}))
-		ops := []unet.ChangeOp{{Seq: 1, Op: unet.OpUpdate, Kind: unet.KindLocation, Ref: "EU/site-07",
-			Data: []byte(`{"custom_data":{"site_code":"FRA-7"}}`)}}
 		b.Run(engine, func(b *testing.B) {
-			start := testutil.CPUTime(b)
-			b.ResetTimer()
-			for range b.N {
-				m := s.mutation(ctx, "bench")
-				m.changeSet = "cs-bench"
-				imp, err := s.computeImpact(ctx, ops, m)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(imp.Config) != benchNodesPerSite || imp.Stats.AffectedNodes != benchNodesPerSite ||
-					imp.Stats.TotalNodes != benchSites*benchNodesPerSite || len(imp.Problems) != 0 {
-					b.Fatalf("impact: %d configs, stats %+v, problems %v", len(imp.Config), imp.Stats, imp.Problems)
-				}
+			s := impactService(b, engine)
+			ctx := unet.WithActor(context.Background(), "bench")
+			if _, err := s.Import(ctx, bundle, unet.ImportOptions{}); err != nil {
+				b.Fatal(err)
 			}
-			b.StopTimer()
-			testutil.ReportCPU(b, start, time.Millisecond, "cpu-ms/op")
+			files := benchSiteRules(b)
+			s.SetPolicySource(func(context.Context, string) ([]unet.PolicyFile, string, error) { return files, "bench", nil })
+			s.SetTemplateEnv(templates.New(benchTemplates, templates.Options{}))
+			site := []unet.ChangeOp{{Seq: 1, Op: unet.OpUpdate, Kind: unet.KindLocation, Ref: "EU/site-07",
+				Data: []byte(`{"custom_data":{"site_code":"FRA-7"}}`)}}
+			// One leaf's software: the leaf and its two spines are affected
+			// (their contexts show it as a peer), nothing renders differently.
+			leaf := []unet.ChangeOp{{Seq: 1, Op: unet.OpUpdate, Kind: unet.KindNode, Ref: "s07-leaf123.example.net",
+				Data: []byte(`{"software_version":"4.32.1F"}`)}}
+			b.Run("site500", func(b *testing.B) {
+				benchImpact(b, s, site, func(imp *unet.Impact) bool {
+					return len(imp.Config) == benchNodesPerSite && imp.Stats.AffectedNodes == benchNodesPerSite
+				})
+			})
+			b.Run("leaf1", func(b *testing.B) {
+				benchImpact(b, s, leaf, func(imp *unet.Impact) bool {
+					return len(imp.Config) == 0 && imp.Stats.AffectedNodes == 3 && len(imp.Policy) == 0
+				})
+			})
 		})
 	}
+}
+
+// benchImpact times computeImpact of ops and checks each result with ok.
+func benchImpact(b *testing.B, s *Service, ops []unet.ChangeOp, ok func(*unet.Impact) bool) {
+	ctx := unet.WithActor(context.Background(), "bench")
+	start := testutil.CPUTime(b)
+	b.ResetTimer()
+	for range b.N {
+		m := s.mutation(ctx, "bench")
+		m.changeSet = "cs-bench"
+		imp, err := s.computeImpact(ctx, ops, m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !ok(imp) || imp.Stats.TotalNodes != benchSites*benchNodesPerSite || len(imp.Problems) != 0 {
+			b.Fatalf("impact: %d configs, %d policy changes, stats %+v, problems %v", len(imp.Config), len(imp.Policy), imp.Stats, imp.Problems)
+		}
+	}
+	b.StopTimer()
+	testutil.ReportCPU(b, start, time.Millisecond, "cpu-ms/op")
 }

@@ -156,7 +156,10 @@ func loadSide(ctx context.Context, r sqlstore.Reader, seeds impactSeeds, paths [
 		return nil, err
 	}
 	inv.nodes = append(nodes, peerNodes...)
-	for i := range inv.nodes {
+	// Policy maps of the affected nodes; those of peers only where a link
+	// rule reads them (below): a peer's render context is its dict, built
+	// when a render asks for it.
+	for i := range nodes {
 		inv.nodeMaps[inv.nodes[i].ID] = objectMap(&inv.nodes[i])
 	}
 	side := &impactSide{inv: inv}
@@ -204,8 +207,15 @@ func loadSide(ctx context.Context, r sqlstore.Reader, seeds impactSeeds, paths [
 		}
 	}
 	for i := range inv.links {
-		if linkIDs[inv.links[i].ID] {
-			side.links = append(side.links, &inv.links[i])
+		l := &inv.links[i]
+		if !linkIDs[l.ID] {
+			continue
+		}
+		side.links = append(side.links, l)
+		for _, id := range []string{l.ANodeID, l.ZNodeID} {
+			if n := inv.byID[id]; n != nil && inv.nodeMaps[id] == nil {
+				inv.nodeMaps[id] = objectMap(n)
+			}
 		}
 	}
 	return side, nil
