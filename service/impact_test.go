@@ -196,6 +196,10 @@ THEN APPLY "site.j2"
 RULE "no-16" SEVERITY critical
 WHEN node.platform == "iosxe"
 THEN ASSERT node.software_version != "16.0"
+
+RULE "backbone-vendor" SEVERITY medium
+WHEN link.role == "backbone"
+THEN ASSERT link.a.node.vendor == link.z.node.vendor
 `
 
 func useSiteSources(s *Service) {
@@ -435,5 +439,75 @@ func TestImpactBadOperation(t *testing.T) {
 	_, err := s.computeImpact(ictx(), []unet.ChangeOp{{Seq: 1, Op: unet.OpUpdate, Kind: unet.KindNode, Ref: "nope", Data: json.RawMessage(`{"role":"core"}`)}}, m)
 	if unet.ErrorCode(err) != unet.ENOTFOUND || !strings.Contains(err.Error(), "operation 1") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestImpactLocationRule: a location rule whose outcome changes is in the
+// policy impact (demo policy site-address, demo data).
+func TestImpactLocationRule(t *testing.T) {
+	impactEngines(t, func(t *testing.T, s *Service) {
+		imp := impactOf(t, s, update(unet.KindLocation, "EMEA/London-Campus", `{"address":""}`))
+		if len(imp.Policy) != 1 {
+			t.Fatalf("policy: %+v", imp.Policy)
+		}
+		p := imp.Policy[0]
+		if p.Kind != unet.KindLocation || p.Object != "EMEA/London-Campus" || p.Rule != "site-address" ||
+			p.Before != "pass" || p.After != "fail" || p.Severity != "low" {
+			t.Fatalf("policy impact: %+v", p)
+		}
+	})
+}
+
+// TestImpactLinkRuleOfTouchedNode: the link rules of a touched node's
+// links are evaluated (their input holds the node), and renaming a node
+// changes the configuration of its peers (their context shows its name).
+func TestImpactLinkRuleOfTouchedNode(t *testing.T) {
+	s := impactService(t, sqlstore.SQLite)
+	loadDemo(t, s)
+	useSiteSources(s)
+	node := "lon-core-02.example.net"
+	links, err := s.db.Reader().ListLinks(context.Background(), unet.LinkFilter{Role: "backbone"}, mustNodeID(t, s, node))
+	if err != nil || len(links.Items) < 2 {
+		t.Fatalf("backbone links of %s: %v %v", node, links, err)
+	}
+	imp := impactOf(t, s, update(unet.KindNode, node, `{"vendor":"juniper"}`))
+	failing := map[string]bool{}
+	for _, p := range imp.Policy {
+		if p.Kind == unet.KindLink && p.Rule == "backbone-vendor" && p.Before == "pass" && p.After == "fail" {
+			failing[p.Object] = true
+		}
+	}
+	// The links to another Cisco node passed and now fail.
+	want := map[string]bool{}
+	for _, l := range links.Items {
+		peer := l.ANode
+		if peer == node {
+			peer = l.ZNode
+		}
+		n, err := s.db.Reader().FindNode(context.Background(), peer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Vendor == "cisco" {
+			want[linkLabel(&l)] = true
+		}
+	}
+	if len(want) < 2 || fmt.Sprint(failing) != fmt.Sprint(want) {
+		t.Fatalf("backbone-vendor fails on %v, want %v: %+v", failing, want, imp.Policy)
+	}
+	peers := map[string]bool{node: true}
+	for _, l := range links.Items {
+		peers[l.ANode], peers[l.ZNode] = true, true
+	}
+	imp = impactOf(t, s, update(unet.KindNode, node, `{"name":"lon-core-22"}`))
+	var got []string
+	for _, c := range imp.Config {
+		got = append(got, c.Node)
+		if c.Node != "lon-core-22.example.net" && !strings.Contains(c.Diff, "+interface") {
+			t.Fatalf("peer diff of %s:\n%s", c.Node, c.Diff)
+		}
+	}
+	if len(got) != len(peers) {
+		t.Fatalf("config changes on %v, want the node and its peers %v", got, peers)
 	}
 }
