@@ -511,3 +511,17 @@ func TestImpactLinkRuleOfTouchedNode(t *testing.T) {
 		t.Fatalf("config changes on %v, want the node and its peers %v", got, peers)
 	}
 }
+
+// TestImpactNoOperations: an empty set has an empty impact with both guards
+// listed and not tripped.
+func TestImpactNoOperations(t *testing.T) {
+	s := impactService(t, sqlstore.SQLite)
+	loadDemo(t, s)
+	imp := impactOf(t, s)
+	if len(imp.Objects)+len(imp.Policy)+len(imp.Config)+len(imp.Problems) != 0 || imp.Stats.AffectedNodes != 0 {
+		t.Fatalf("impact: %+v", imp)
+	}
+	if len(imp.Guards) != 2 || imp.Guards[0].Tripped || imp.Guards[1].Tripped || imp.Stats.TotalNodes == 0 {
+		t.Fatalf("guards %+v, stats %+v", imp.Guards, imp.Stats)
+	}
+}
