@@ -525,3 +525,27 @@ func TestImpactNoOperations(t *testing.T) {
 		t.Fatalf("guards %+v, stats %+v", imp.Guards, imp.Stats)
 	}
 }
+
+// TestImpactPolledState: the policy input of an affected node holds its
+// polled state, as the evaluator's does.
+func TestImpactPolledState(t *testing.T) {
+	s := impactService(t, sqlstore.SQLite)
+	loadDemo(t, s)
+	writePolled(t, s, mustNodeID(t, s, "lon-core-01.example.net"))
+	s.SetPolicySource(func(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
+		return []unet.PolicyFile{{Name: "edge.rules", Content: `RULE "edge-reachable" SEVERITY high
+WHEN node.role == "edge"
+THEN ASSERT status.reachable == true
+`}}, "test", nil
+	})
+	imp := impactOf(t, s,
+		update(unet.KindNode, "lon-core-01.example.net", `{"role":"edge"}`),
+		update(unet.KindNode, "lon-core-02.example.net", `{"role":"edge"}`))
+	got := map[string]string{}
+	for _, p := range imp.Policy {
+		got[p.Object] = p.Before + ">" + p.After
+	}
+	if len(got) != 2 || got["lon-core-01.example.net"] != ">pass" || got["lon-core-02.example.net"] == ">pass" {
+		t.Fatalf("policy: %+v", imp.Policy)
+	}
+}
