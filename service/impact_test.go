@@ -549,3 +549,39 @@ THEN ASSERT status.reachable == true
 		t.Fatalf("policy: %+v", imp.Policy)
 	}
 }
+
+// TestImpactMatchesRender: the configuration the impact compares is the one
+// `template render` gives: deleting a node of the demo removes exactly the
+// lines its rendered templates hold (demo policies and templates).
+func TestImpactMatchesRender(t *testing.T) {
+	impactEngines(t, func(t *testing.T, s *Service) {
+		for _, node := range []string{"fra-leaf-01.example.net", "lon-dist-01.example.net"} {
+			res, err := s.RenderNode(ictx(), unet.TemplateRequest{Node: node})
+			if err != nil || len(res.Parts) == 0 {
+				t.Fatalf("render %s: %+v %v", node, res, err)
+			}
+			imp := impactOf(t, s, unet.ChangeOp{Op: unet.OpDelete, Kind: unet.KindNode, Ref: node, Cascade: true})
+			var diff string
+			for _, c := range imp.Config {
+				if c.Node == node {
+					diff = c.Diff
+				}
+			}
+			var want, got []string
+			for _, p := range res.Parts {
+				want = append(want, "--- before/"+node+"/"+p.Template, "+++ after/"+node+"/"+p.Template)
+				for _, l := range strings.Split(strings.TrimSuffix(p.Output, "\n"), "\n") {
+					want = append(want, "-"+l)
+				}
+			}
+			for _, l := range strings.Split(strings.TrimSuffix(diff, "\n"), "\n") {
+				if !strings.HasPrefix(l, "@@") {
+					got = append(got, l)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("%s: diff\n%s\nwant the removal of\n%s", node, diff, strings.Join(want, "\n"))
+			}
+		}
+	})
+}
