@@ -351,6 +351,11 @@ func TestImpactGuards(t *testing.T) {
 		if !g.Tripped || g.Detail != "1 new critical violation: node/lon-core-01.example.net: no-16" {
 			t.Fatalf("new critical: %+v", g)
 		}
+		// site.j2 prints the version: the node's configuration changes.
+		if len(imp.Config) != 1 || imp.Config[0].Node != "lon-core-01.example.net" || imp.Config[0].Added != 1 || imp.Config[0].Removed != 1 ||
+			!strings.Contains(imp.Config[0].Diff, "-version 17.9.4a\n+version 16.0\n") {
+			t.Fatalf("config: %+v", imp.Config)
+		}
 		if r := guard(t, imp, GuardConfigRatio); r.Tripped || !strings.HasPrefix(r.Detail, "1 of ") || !strings.HasSuffix(r.Detail, "≤ 20%") {
 			t.Fatalf("config ratio: %+v", r)
 		}
