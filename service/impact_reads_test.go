@@ -54,6 +54,33 @@ func TestImpactBatchReads(t *testing.T) {
 				}
 				seen[l.ID] = true
 			}
+			// In the order of ListLinks, also when the IDs take several
+			// queries (unknown IDs pad them past one).
+			all, err := r.ListLinks(ctx, unet.LinkFilter{Page: unet.Page{Limit: 2000}}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 450 unknown IDs first: the real ones straddle the queries of
+			// 500 IDs, and links between them come twice.
+			var padded []string
+			for i := range 450 {
+				padded = append(padded, fmt.Sprintf("00000000-0000-0000-0000-%012d", i))
+			}
+			padded = append(padded, ids...)
+			many, err := r.LinksOfNodes(ctx, padded)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, got := range [][]unet.Link{links, many} {
+				if len(got) != len(all.Items) {
+					t.Fatalf("%d links, want %d", len(got), len(all.Items))
+				}
+				for i := range got {
+					if got[i].ID != all.Items[i].ID {
+						t.Fatalf("link %d: %s, want %s (ListLinks order)", i, linkLabel(&got[i]), linkLabel(&all.Items[i]))
+					}
+				}
+			}
 			if links, err := r.LinksOfNodes(ctx, ids[:1]); err != nil || len(links) != 1 && len(links) != 2 {
 				t.Fatalf("links of one node: %d %v", len(links), err)
 			}

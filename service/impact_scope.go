@@ -141,16 +141,8 @@ func loadSide(ctx context.Context, r sqlstore.Reader, seeds impactSeeds, paths [
 	if err != nil {
 		return nil, err
 	}
-	// In the order of the full inventory (ListLinks: A end's FQDN and
-	// interface, then ID), which is the order of a node's links in its
-	// render context.
-	sort.Slice(links, func(i, j int) bool {
-		ki, kj := links[i].ANode+":"+links[i].AInterface, links[j].ANode+":"+links[j].AInterface
-		if ki != kj {
-			return ki < kj
-		}
-		return links[i].ID < links[j].ID
-	})
+	// links are in the order of ListLinks, which is the order of a node's
+	// links in its render context.
 	inv.links = links
 	peers := idSet{}
 	for _, l := range links {

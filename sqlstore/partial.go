@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/unet-dev/unet"
@@ -13,32 +14,44 @@ import (
 // inventory (the impact of a change set): they read the objects of a set of
 // IDs in a few queries instead of one query per object or the whole table.
 
-// inChunk is how many IDs one IN list carries.
+// inChunk is how many IDs one IN list carries at most. Shorter lists are
+// padded (with their last ID, which changes nothing) to one of inSizes, so
+// that these queries have few distinct texts: the pool keeps a bounded
+// number of prepared statements, first come first kept.
 const inChunk = 500
 
-// inList returns "$k,$k+1,..." for n placeholders starting at k.
-func inList(k, n int) string {
+var inSizes = []int{1, 8, 64, inChunk}
+
+// inList returns "$1,$2,...,$n".
+func inList(n int) string {
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "$%d", k+i)
+		fmt.Fprintf(&b, "$%d", i+1)
 	}
 	return b.String()
 }
 
-// byChunks runs query (with %s standing for the IN list, and extra args
-// first) over ids in chunks and collects what scan returns.
+// byChunks runs query (with %s standing for the IN list) over ids in chunks
+// and collects what scan returns.
 func byChunks[T any](ctx context.Context, r Reader, query string, ids []string, scan func(rowScanner) (*T, error)) ([]T, error) {
 	out := []T{}
 	for start := 0; start < len(ids); start += inChunk {
 		chunk := ids[start:min(start+inChunk, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
+		size := inChunk
+		for _, sz := range inSizes {
+			if len(chunk) <= sz {
+				size = sz
+				break
+			}
 		}
-		items, err := queryItems(ctx, r, strings.ReplaceAll(query, "%s", inList(1, len(chunk))), args, scan)
+		args := make([]any, size)
+		for i := range args {
+			args[i] = chunk[min(i, len(chunk)-1)]
+		}
+		items, err := queryItems(ctx, r, strings.ReplaceAll(query, "%s", inList(size)), args, scan)
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +74,9 @@ func (r Reader) NodeIDsUnder(ctx context.Context, path string) ([]string, error)
 }
 
 // LinksOfNodes returns every link with an end on one of the given nodes,
-// each once, in no particular order.
+// each once, in the order of ListLinks: by the A end's FQDN and interface,
+// then ID (compared bytewise, as SQLite and a PostgreSQL database with the C
+// collation order them).
 func (r Reader) LinksOfNodes(ctx context.Context, ids []string) ([]unet.Link, error) {
 	links, err := byChunks(ctx, r, linkSelect+` WHERE l.a_node_id IN (%s) OR l.z_node_id IN (%s)`, ids, scanLink)
 	if err != nil {
@@ -75,6 +90,13 @@ func (r Reader) LinksOfNodes(ctx context.Context, ids []string) ([]unet.Link, er
 			out = append(out, l)
 		}
 	}
+	sort.Slice(out, func(i, j int) bool {
+		ki, kj := out[i].ANode+":"+out[i].AInterface, out[j].ANode+":"+out[j].AInterface
+		if ki != kj {
+			return ki < kj
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out, nil
 }
 
