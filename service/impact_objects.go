@@ -87,7 +87,9 @@ func fieldChanges(before, after json.RawMessage) []unet.FieldChange {
 			diffNested(k, bv, av, &out)
 			continue
 		}
-		if !reflect.DeepEqual(bv, av) {
+		// A field empty on both sides (missing, "", [] or {}) does not
+		// change: a created object lists the fields it sets.
+		if !reflect.DeepEqual(bv, av) && !(isEmptyValue(bv) && isEmptyValue(av)) {
 			out = append(out, unet.FieldChange{Field: k, Before: bv, After: av})
 		}
 	}
@@ -139,4 +141,19 @@ func isEmptyMap(v any) bool {
 	}
 	m, ok := v.(map[string]any)
 	return ok && len(m) == 0
+}
+
+// isEmptyValue reports whether a decoded JSON value is missing or empty.
+func isEmptyValue(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
 }

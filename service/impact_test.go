@@ -329,6 +329,22 @@ func TestImpactCreateNode(t *testing.T) {
 	if len(imp.Objects) != 1 || imp.Objects[0].Op != unet.OpCreate || string(imp.Objects[0].Before) != "null" {
 		t.Fatalf("objects: %+v", imp.Objects)
 	}
+	// The fields the new node sets, not those it leaves empty.
+	fields := map[string]any{}
+	for _, f := range imp.Objects[0].Fields {
+		if f.Before != nil {
+			t.Fatalf("field %+v of a created node", f)
+		}
+		fields[f.Field] = f.After
+	}
+	if fields["name"] != "lon-acc-99" || fields["software_version"] != "16.0" || fields["id"] == nil {
+		t.Fatalf("fields: %v", fields)
+	}
+	for _, empty := range []string{"serial_number", "asset_tag", "custom_data", "tags"} {
+		if _, ok := fields[empty]; ok {
+			t.Fatalf("empty field %s listed: %v", empty, fields)
+		}
+	}
 	if len(imp.Config) != 1 || imp.Config[0].Removed != 0 || !strings.Contains(imp.Config[0].Diff, "+hostname lon-acc-99") {
 		t.Fatalf("config: %+v", imp.Config)
 	}
