@@ -27,7 +27,7 @@ const (
 type GuardSettings struct {
 	// ConfigPercent trips config_change_ratio when the nodes whose rendered
 	// configuration changes are more than this percentage of all nodes
-	// (0 to 100; 100 never trips).
+	// (0 to 100: 0 trips on any change, 100 never trips).
 	ConfigPercent float64
 	// NewCritical trips new_critical_violations when a change makes a
 	// critical rule fail where it did not.
