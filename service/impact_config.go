@@ -13,6 +13,7 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/configdiff"
 	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/templates"
 )
 
 // rendering is one node's configuration on one side: the output of each
@@ -31,9 +32,16 @@ type rendering struct {
 // so that both sides render the same value.
 func (p *impactPrograms) renderSide(ctx context.Context, side *impactSide, generatedAt time.Time) (map[string]*rendering, error) {
 	s := p.s
-	// Programs first (compiling is not safe to share while it caches).
+	// Programs and template sources first: the workers only read them.
 	for _, n := range side.nodes {
-		if _, err := p.get(ctx, n.Environment); err != nil {
+		prog, err := p.get(ctx, n.Environment)
+		if err != nil {
+			return nil, err
+		}
+		if prog == nil {
+			continue
+		}
+		if _, err := p.templates(ctx, n.Environment); err != nil {
 			return nil, err
 		}
 	}
@@ -47,7 +55,8 @@ func (p *impactPrograms) renderSide(ctx context.Context, side *impactSide, gener
 				if i >= len(side.nodes) || ctx.Err() != nil {
 					return
 				}
-				out[i] = s.renderImpactNode(ctx, side, p.progs[envOrDefault(side.nodes[i].Environment)], side.nodes[i], generatedAt)
+				env := envOrDefault(side.nodes[i].Environment)
+				out[i] = s.renderImpactNode(ctx, side, p.progs[env], p.envs[env], side.nodes[i], generatedAt)
 			}
 		})
 	}
@@ -73,10 +82,12 @@ func envOrDefault(env string) string {
 
 // renderImpactNode renders one node's templates template by template, so
 // that one failing template still leaves the others compared. A nil
-// program (no rules for the environment) renders nothing.
-func (s *Service) renderImpactNode(ctx context.Context, side *impactSide, prog *policy.Program, n *unet.Node, generatedAt time.Time) *rendering {
+// program or template source (none for the environment, a problem of the
+// impact already) renders nothing.
+func (s *Service) renderImpactNode(ctx context.Context, side *impactSide, prog *policy.Program, env *templates.Env,
+	n *unet.Node, generatedAt time.Time) *rendering {
 	r := &rendering{node: n, outputs: map[string]string{}, failures: map[string]string{}}
-	if prog == nil {
+	if prog == nil || env == nil {
 		return r
 	}
 	in, err := s.nodeRenderInput(side.inv, prog, n, unet.TemplateRequest{})
@@ -85,11 +96,6 @@ func (s *Service) renderImpactNode(ctx context.Context, side *impactSide, prog *
 		if errors.As(err, &ue) && ue.Code == unet.EINVALID && strings.HasPrefix(ue.Message, "no templates for node") {
 			return r
 		}
-		r.failures[""] = err.Error()
-		return r
-	}
-	env, err := s.templateEnv(ctx, n.Environment)
-	if err != nil {
 		r.failures[""] = err.Error()
 		return r
 	}

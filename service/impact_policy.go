@@ -7,6 +7,7 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/templates"
 )
 
 // impactPrograms compiles the active rules of each environment once for
@@ -15,19 +16,38 @@ import (
 type impactPrograms struct {
 	s        *Service
 	progs    map[string]*policy.Program
+	envs     map[string]*templates.Env
 	problems []unet.ImpactProblem
 }
 
 func newImpactPrograms(s *Service) *impactPrograms {
-	return &impactPrograms{s: s, progs: map[string]*policy.Program{}}
+	return &impactPrograms{s: s, progs: map[string]*policy.Program{}, envs: map[string]*templates.Env{}}
+}
+
+// templates returns the template source of env, nil when there is none
+// (recorded as a problem, once per environment).
+func (p *impactPrograms) templates(ctx context.Context, env string) (*templates.Env, error) {
+	env = envOrDefault(env)
+	if e, ok := p.envs[env]; ok {
+		return e, nil
+	}
+	e, err := p.s.templateEnv(ctx, env)
+	if err != nil {
+		if ctx.Err() != nil || unet.ErrorCode(err) == unet.EINTERNAL {
+			return nil, err
+		}
+		p.problems = append(p.problems, unet.ImpactProblem{Object: "environment/" + env,
+			Message: "configurations not rendered: " + err.Error()})
+		e = nil
+	}
+	p.envs[env] = e
+	return e, nil
 }
 
 // get returns the program of env (the default environment for ""), nil when
 // the rules cannot be had (recorded as a problem).
 func (p *impactPrograms) get(ctx context.Context, env string) (*policy.Program, error) {
-	if env == "" {
-		env = unet.DefaultEnvironment
-	}
+	env = envOrDefault(env)
 	if prog, ok := p.progs[env]; ok {
 		return prog, nil
 	}

@@ -606,3 +606,34 @@ func TestImpactMatchesRender(t *testing.T) {
 		}
 	})
 }
+
+// TestImpactNoTemplates: without templates the policy impact is still
+// computed and the missing templates are one problem per environment, not
+// one per node.
+func TestImpactNoTemplates(t *testing.T) {
+	s := impactService(t, sqlstore.SQLite)
+	loadDemo(t, s)
+	if err := s.db.WithTx(context.Background(), func(tx *sqlstore.Tx) error {
+		return tx.PutSetting(context.Background(), settingDemo, "false", s.now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	useSiteSources(s)
+	s.templates = nil
+	imp := impactOf(t, s, update(unet.KindLocation, "EMEA", `{"custom_data":{"site_code":"EU"}}`),
+		update(unet.KindNode, "lon-core-01.example.net", `{"software_version":"16.0"}`))
+	if len(imp.Config) != 0 || len(imp.Policy) != 1 || imp.Policy[0].Rule != "no-16" {
+		t.Fatalf("config %+v, policy %+v", imp.Config, imp.Policy)
+	}
+	// EMEA holds production and lab nodes: one problem each.
+	envs := map[string]bool{}
+	for _, p := range imp.Problems {
+		if p.Stage != "" || !strings.HasPrefix(p.Message, "configurations not rendered: no templates") {
+			t.Fatalf("problem: %+v", p)
+		}
+		envs[p.Object] = true
+	}
+	if len(imp.Problems) != 2 || !envs["environment/production"] || !envs["environment/lab"] {
+		t.Fatalf("problems: %+v", imp.Problems)
+	}
+}
