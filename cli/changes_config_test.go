@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,5 +63,21 @@ func TestChangesConfigGuards(t *testing.T) {
 	_, err = open(write("unknown.toml", "[changes]\nguard_percent = 10\n"))
 	if unet.ErrorCode(err) != unet.EINVALID || !strings.Contains(err.Error(), "unknown keys") {
 		t.Fatalf("unknown key: %v", err)
+	}
+}
+
+// TestServeRefusesBadGuardSettings: `unet serve` does not start with a
+// [changes] guard percentage out of range, and says which key.
+func TestServeRefusesBadGuardSettings(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "unet.toml")
+	if err := os.WriteFile(cfg, []byte("[changes]\nguard_config_percent = -5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	code := runServeCLI(context.Background(), []string{"--db", "sqlite://" + filepath.Join(dir, "x.db"), "serve", "--listen", "127.0.0.1:0", "--config", cfg},
+		Env{Stdout: io.Discard, Stderr: &errb})
+	if code != ExitInvalid || !strings.Contains(errb.String(), "guard_config_percent") {
+		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 }
