@@ -32,6 +32,8 @@ type Service struct {
 	// templateSource, when set, picks templates per node environment.
 	templates      *templates.Env
 	templateSource TemplateSource
+	// guards holds the change-set guard settings (nil: the defaults).
+	guards atomic.Pointer[GuardSettings]
 	// infos caches the compiled headers of infoEnv's templates.
 	infoMu  sync.Mutex
 	infoEnv *templates.Env
@@ -49,8 +51,6 @@ type Service struct {
 	// sess holds the session lifetimes and the snapshot that verifies
 	// access tokens.
 	sess sessionState
-	// guards holds the change-set guard settings (nil: the defaults).
-	guards atomic.Pointer[GuardSettings]
 }
 
 var _ unet.Service = (*Service)(nil)
