@@ -22,8 +22,8 @@ const inChunk = 500
 
 var inSizes = []int{1, 8, 64, inChunk}
 
-// inList returns "$1,$2,...,$n".
-func inList(n int) string {
+// placeholders returns "$1,$2,...,$n".
+func placeholders(n int) string {
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {
@@ -51,7 +51,7 @@ func byChunks[T any](ctx context.Context, r Reader, query string, ids []string, 
 		for i := range args {
 			args[i] = chunk[min(i, len(chunk)-1)]
 		}
-		items, err := queryItems(ctx, r, strings.ReplaceAll(query, "%s", inList(size)), args, scan)
+		items, err := queryItems(ctx, r, strings.ReplaceAll(query, "%s", placeholders(size)), args, scan)
 		if err != nil {
 			return nil, err
 		}
