@@ -12,8 +12,8 @@ import (
 // bookkeeping fields are left out of an object's field changes.
 var bookkeeping = map[string]bool{"version": true, "created_at": true, "updated_at": true}
 
-// isNull reports whether an image is absent or JSON null.
-func isNull(img json.RawMessage) bool {
+// nullImage reports whether an image is absent or JSON null.
+func nullImage(img json.RawMessage) bool {
 	t := bytes.TrimSpace(img)
 	return len(t) == 0 || bytes.Equal(t, []byte("null"))
 }
@@ -24,7 +24,7 @@ func isNull(img json.RawMessage) bool {
 func objectImpacts(objs []touched) []unet.ObjectImpact {
 	out := []unet.ObjectImpact{}
 	for _, o := range objs {
-		before, after := isNull(o.Before), isNull(o.After)
+		before, after := nullImage(o.Before), nullImage(o.After)
 		if before && after {
 			continue
 		}
@@ -46,7 +46,7 @@ func objectImpacts(objs []touched) []unet.ObjectImpact {
 }
 
 func imageOrNull(img json.RawMessage) json.RawMessage {
-	if isNull(img) {
+	if nullImage(img) {
 		return json.RawMessage("null")
 	}
 	return img
@@ -55,7 +55,7 @@ func imageOrNull(img json.RawMessage) json.RawMessage {
 // decodeImage decodes an object image into a map (nil for null or not an
 // object).
 func decodeImage(img json.RawMessage) map[string]any {
-	if isNull(img) {
+	if nullImage(img) {
 		return nil
 	}
 	var m map[string]any

@@ -36,7 +36,7 @@ func seedsOf(objs []touched) impactSeeds {
 					A string `json:"a_node_id"`
 					Z string `json:"z_node_id"`
 				}
-				if !isNull(img) && json.Unmarshal(img, &l) == nil {
+				if !nullImage(img) && json.Unmarshal(img, &l) == nil {
 					for _, id := range []string{l.A, l.Z} {
 						if id != "" {
 							s.endpoints = append(s.endpoints, id)
@@ -57,7 +57,7 @@ func appendPath(paths []string, img json.RawMessage) []string {
 	var l struct {
 		Path string `json:"path"`
 	}
-	if !isNull(img) && json.Unmarshal(img, &l) == nil && l.Path != "" {
+	if !nullImage(img) && json.Unmarshal(img, &l) == nil && l.Path != "" {
 		paths = append(paths, l.Path)
 	}
 	return paths
