@@ -295,6 +295,9 @@ func (a *app) service(ctx context.Context) (unet.Service, error) {
 	if err := a.configureIdentity(ctx, svc, cfg); err != nil {
 		return nil, closeAfter(err, db, "the database")
 	}
+	if err := configureGuards(svc, cfg); err != nil {
+		return nil, closeAfter(err, db, "the database")
+	}
 	a.db = db
 	a.local = svc
 	a.local.SetDemo(a.useDemo)

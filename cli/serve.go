@@ -98,6 +98,8 @@ type serveConfig struct {
 	} `toml:"templates"`
 	DataDir string        `toml:"data_dir"`
 	Secrets secretsConfig `toml:"secrets"`
+	// Changes configures the guards of change sets (changes_config.go).
+	Changes changesConfig `toml:"changes"`
 	// OIDC configures auth mode oidc (serve_oidc.go).
 	OIDC oidcConfig `toml:"oidc"`
 	// Git configures the server's Git sources: AllowLocalURLs lets API
@@ -371,6 +373,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	if err := a.configureIdentity(ctx, svc, cfg); err != nil {
+		return err
+	}
+	if err := configureGuards(svc, cfg); err != nil {
 		return err
 	}
 	switch mode {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,6 +32,8 @@ type Service struct {
 	// templateSource, when set, picks templates per node environment.
 	templates      *templates.Env
 	templateSource TemplateSource
+	// guards holds the change-set guard settings (nil: the defaults).
+	guards atomic.Pointer[GuardSettings]
 	// infos caches the compiled headers of infoEnv's templates.
 	infoMu  sync.Mutex
 	infoEnv *templates.Env
