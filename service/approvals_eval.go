@@ -137,11 +137,11 @@ func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleE
 			var err error
 			switch o.Kind {
 			case unet.KindNode:
-				e.nodes[side][o.ID], err = decodeImage[unet.Node](img)
+				e.nodes[side][o.ID], err = ruleImage[unet.Node](img)
 			case unet.KindLocation:
-				e.locs[side][o.ID], err = decodeImage[unet.Location](img)
+				e.locs[side][o.ID], err = ruleImage[unet.Location](img)
 			case unet.KindLink:
-				e.links[side][o.ID], err = decodeImage[unet.Link](img)
+				e.links[side][o.ID], err = ruleImage[unet.Link](img)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
@@ -151,8 +151,8 @@ func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleE
 	return e, nil
 }
 
-// decodeImage decodes a change-log image; JSON null (or nothing) is nil.
-func decodeImage[T any](img json.RawMessage) (*T, error) {
+// ruleImage decodes a change-log image; JSON null (or nothing) is nil.
+func ruleImage[T any](img json.RawMessage) (*T, error) {
 	if len(img) == 0 || string(img) == "null" {
 		return nil, nil
 	}

@@ -12,36 +12,36 @@ import (
 	"github.com/unet-dev/unet/service"
 )
 
-// updateOp stages a merge patch of one object.
-func updateOp(kind, ref string, patch map[string]any) unet.ChangeOp {
+// stageUpdate stages a merge patch of one object.
+func stageUpdate(kind, ref string, patch map[string]any) unet.ChangeOp {
 	b, _ := json.Marshal(patch)
 	return unet.ChangeOp{Op: unet.OpUpdate, Kind: kind, Ref: ref, Data: b}
 }
 
-// approve is an approval by actor holding roles.
-func approve(actor string, roles ...string) unet.Approval {
+// approvalBy is an approval by actor holding roles.
+func approvalBy(actor string, roles ...string) unet.Approval {
 	return unet.Approval{Actor: actor, Decision: unet.DecisionApprove, Roles: roles, At: time.Now()}
 }
 
-func requirement(t *testing.T, svc *service.Service, ops []unet.ChangeOp, approvals ...unet.Approval) unet.ApprovalRequirement {
+func ruleRequirement(t *testing.T, svc *service.Service, ops []unet.ChangeOp, approvals ...unet.Approval) unet.ApprovalRequirement {
 	t.Helper()
 	return ok(svc.RequirementOf(actx(), ops, approvals)).v(t)
 }
 
-func addRule(t *testing.T, svc *service.Service, r unet.ApprovalRule) {
+func addApprovalRule(t *testing.T, svc *service.Service, r unet.ApprovalRule) {
 	t.Helper()
 	ok(svc.AddApprovalRule(actx(), r, unet.WriteOptions{})).v(t)
 }
 
-func removeRule(t *testing.T, svc *service.Service, name string) {
+func removeApprovalRule(t *testing.T, svc *service.Service, name string) {
 	t.Helper()
 	if err := svc.RemoveApprovalRule(actx(), name, unet.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// ruleNames lists the rules of a requirement.
-func ruleNames(req unet.ApprovalRequirement) []string {
+// matchedRules lists the rules of a requirement.
+func matchedRules(req unet.ApprovalRequirement) []string {
 	var out []string
 	for _, r := range req.Rules {
 		out = append(out, r.Rule)
@@ -62,9 +62,9 @@ func TestApprovalRuleCRUD(t *testing.T) {
 		}
 		_, err := svc.AddApprovalRule(ctx, unet.ApprovalRule{Name: "prod", When: `node.role == "leaf"`, Require: 1}, unet.WriteOptions{})
 		mustCode(t, err, unet.ECONFLICT)
-		addRule(t, svc, unet.ApprovalRule{Name: "core", When: `node.role == "spine"`, Require: 3, Role: unet.RoleApprover})
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "core", When: `node.role == "spine"`, Require: 3, Role: unet.RoleApprover})
 		ok(svc.CreateRole(ctx, unet.Role{Name: "netsec", Permissions: []unet.Permission{unet.PermChangesApprove}})).v(t)
-		addRule(t, svc, unet.ApprovalRule{Name: "acl", When: `location.path MATCHES "^Site"`, Require: 1, Role: "netsec", Environment: "lab"})
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "acl", When: `location.path MATCHES "^Site"`, Require: 1, Role: "netsec", Environment: "lab"})
 
 		bad := []struct {
 			rule  unet.ApprovalRule
@@ -127,113 +127,113 @@ func TestApprovalRequirement(t *testing.T) {
 		ctx := actx()
 		ok(svc.CreateNode(ctx, &unet.Node{Name: "lab1", Domain: "example.net", Vendor: "arista", Role: "leaf", Environment: "lab",
 			LocationID: "Site/Rack1"}, unet.WriteOptions{})).v(t)
-		toLab := []unet.ChangeOp{updateOp(unet.KindNode, "leaf1.example.net", map[string]any{"environment": "lab"})}
-		toProd := []unet.ChangeOp{updateOp(unet.KindNode, "lab1.example.net", map[string]any{"environment": "production"})}
-		labOnly := []unet.ChangeOp{updateOp(unet.KindNode, "lab1.example.net", map[string]any{"model": "lab box"})}
+		toLab := []unet.ChangeOp{stageUpdate(unet.KindNode, "leaf1.example.net", map[string]any{"environment": "lab"})}
+		toProd := []unet.ChangeOp{stageUpdate(unet.KindNode, "lab1.example.net", map[string]any{"environment": "production"})}
+		labOnly := []unet.ChangeOp{stageUpdate(unet.KindNode, "lab1.example.net", map[string]any{"model": "lab box"})}
 
 		// No rule: one approval, from anyone.
-		req := requirement(t, svc, toLab)
+		req := ruleRequirement(t, svc, toLab)
 		if req.Required != 1 || len(req.Rules) != 0 || req.Satisfied || req.Approvals != 0 {
 			t.Fatalf("no rules, no approvals: %+v", req)
 		}
-		if req = requirement(t, svc, toLab, approve("ann")); !req.Satisfied || req.Approvals != 1 {
+		if req = ruleRequirement(t, svc, toLab, approvalBy("ann")); !req.Satisfied || req.Approvals != 1 {
 			t.Fatalf("no rules, one approval: %+v", req)
 		}
 
-		addRule(t, svc, unet.ApprovalRule{Name: "prod", When: `node.environment == "production"`, Require: 2})
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "prod", When: `node.environment == "production"`, Require: 2})
 		// Moving a node out of production matches on its before image.
-		req = requirement(t, svc, toLab, approve("ann"))
-		if req.Required != 2 || req.Satisfied || !slices.Equal(ruleNames(req), []string{"prod"}) ||
+		req = ruleRequirement(t, svc, toLab, approvalBy("ann"))
+		if req.Required != 2 || req.Satisfied || !slices.Equal(matchedRules(req), []string{"prod"}) ||
 			!slices.Equal(req.Rules[0].Objects, []string{"node/leaf1.example.net"}) || req.Rules[0].Approvals != 1 {
 			t.Fatalf("out of production: %+v", req)
 		}
 		// Moving one in matches on its after image.
-		if req = requirement(t, svc, toProd); req.Required != 2 || !slices.Equal(ruleNames(req), []string{"prod"}) {
+		if req = ruleRequirement(t, svc, toProd); req.Required != 2 || !slices.Equal(matchedRules(req), []string{"prod"}) {
 			t.Fatalf("into production: %+v", req)
 		}
 		// A lab node that stays in the lab matches nothing: the default.
-		if req = requirement(t, svc, labOnly, approve("ann")); req.Required != 1 || len(req.Rules) != 0 || !req.Satisfied {
+		if req = ruleRequirement(t, svc, labOnly, approvalBy("ann")); req.Required != 1 || len(req.Rules) != 0 || !req.Satisfied {
 			t.Fatalf("lab only: %+v", req)
 		}
 		// Dismissed approvals and rejections do not count.
-		dismissed := approve("bob")
+		dismissed := approvalBy("bob")
 		now := time.Now()
 		dismissed.DismissedAt = &now
 		reject := unet.Approval{Actor: "cy", Decision: unet.DecisionReject, At: now}
-		if req = requirement(t, svc, toLab, approve("ann"), dismissed, reject); req.Satisfied || req.Approvals != 1 {
+		if req = ruleRequirement(t, svc, toLab, approvalBy("ann"), dismissed, reject); req.Satisfied || req.Approvals != 1 {
 			t.Fatalf("dismissed and rejected: %+v", req)
 		}
-		if req = requirement(t, svc, toLab, approve("ann"), approve("bob")); !req.Satisfied || req.Approvals != 2 {
+		if req = ruleRequirement(t, svc, toLab, approvalBy("ann"), approvalBy("bob")); !req.Satisfied || req.Approvals != 2 {
 			t.Fatalf("two approvals: %+v", req)
 		}
 
 		// The maximum of the matching rules; a role-bound rule counts only
 		// approvals from holders of the role.
-		addRule(t, svc, unet.ApprovalRule{Name: "spines", When: `node.role == "spine"`, Require: 3, Role: unet.RoleApprover})
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "spines", When: `node.role == "spine"`, Require: 3, Role: unet.RoleApprover})
 		both := []unet.ChangeOp{
-			updateOp(unet.KindNode, "leaf1.example.net", map[string]any{"model": "x"}),
-			updateOp(unet.KindNode, "spine1.example.net", map[string]any{"model": "y"}),
+			stageUpdate(unet.KindNode, "leaf1.example.net", map[string]any{"model": "x"}),
+			stageUpdate(unet.KindNode, "spine1.example.net", map[string]any{"model": "y"}),
 		}
-		req = requirement(t, svc, both, approve("ann"), approve("bob"), approve("cy"))
-		if req.Required != 3 || !slices.Equal(ruleNames(req), []string{"prod", "spines"}) || req.Satisfied {
+		req = ruleRequirement(t, svc, both, approvalBy("ann"), approvalBy("bob"), approvalBy("cy"))
+		if req.Required != 3 || !slices.Equal(matchedRules(req), []string{"prod", "spines"}) || req.Satisfied {
 			t.Fatalf("two rules, approvals without the role: %+v", req)
 		}
 		if !slices.Equal(req.Rules[0].Objects, []string{"node/leaf1.example.net", "node/spine1.example.net"}) ||
 			!slices.Equal(req.Rules[1].Objects, []string{"node/spine1.example.net"}) || req.Rules[1].Approvals != 0 || req.Rules[1].Role != unet.RoleApprover {
 			t.Fatalf("rule matches: %+v", req.Rules)
 		}
-		req = requirement(t, svc, both, approve("ann", unet.RoleApprover), approve("bob", unet.RoleApprover), approve("cy", unet.RoleEngineer))
+		req = ruleRequirement(t, svc, both, approvalBy("ann", unet.RoleApprover), approvalBy("bob", unet.RoleApprover), approvalBy("cy", unet.RoleEngineer))
 		if req.Satisfied || req.Rules[1].Approvals != 2 {
 			t.Fatalf("two approvers of three: %+v", req)
 		}
-		req = requirement(t, svc, both, approve("ann", unet.RoleApprover), approve("bob", unet.RoleApprover), approve("cy", unet.RoleApprover))
+		req = ruleRequirement(t, svc, both, approvalBy("ann", unet.RoleApprover), approvalBy("bob", unet.RoleApprover), approvalBy("cy", unet.RoleApprover))
 		if !req.Satisfied || req.Required != 3 || req.Rules[0].Approvals != 3 || req.Rules[1].Approvals != 3 {
 			t.Fatalf("three approvers: %+v", req)
 		}
-		removeRule(t, svc, "prod")
-		removeRule(t, svc, "spines")
+		removeApprovalRule(t, svc, "prod")
+		removeApprovalRule(t, svc, "spines")
 
 		// An environment limits a rule; a node condition sees the node's
 		// location.
-		addRule(t, svc, unet.ApprovalRule{Name: "rack-lab", When: `node.role == "leaf" and location.path == "Site/Rack1"`, Require: 2,
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "rack-lab", When: `node.role == "leaf" and location.path == "Site/Rack1"`, Require: 2,
 			Environment: "lab"})
-		if req = requirement(t, svc, toLab); !slices.Equal(ruleNames(req), []string{"rack-lab"}) || req.Required != 2 {
+		if req = ruleRequirement(t, svc, toLab); !slices.Equal(matchedRules(req), []string{"rack-lab"}) || req.Required != 2 {
 			t.Fatalf("leaf1 moving to the lab (after image in lab): %+v", req)
 		}
-		leafDesc := []unet.ChangeOp{updateOp(unet.KindNode, "leaf1.example.net", map[string]any{"model": "z"})}
-		if req = requirement(t, svc, leafDesc); len(req.Rules) != 0 || req.Required != 1 {
+		leafDesc := []unet.ChangeOp{stageUpdate(unet.KindNode, "leaf1.example.net", map[string]any{"model": "z"})}
+		if req = ruleRequirement(t, svc, leafDesc); len(req.Rules) != 0 || req.Required != 1 {
 			t.Fatalf("production leaf with a lab rule: %+v", req)
 		}
-		if req = requirement(t, svc, labOnly); !slices.Equal(ruleNames(req), []string{"rack-lab"}) {
+		if req = ruleRequirement(t, svc, labOnly); !slices.Equal(matchedRules(req), []string{"rack-lab"}) {
 			t.Fatalf("lab leaf in Site/Rack1: %+v", req)
 		}
-		moveOut := []unet.ChangeOp{updateOp(unet.KindNode, "lab1.example.net", map[string]any{"location": "Site"})}
-		if req = requirement(t, svc, moveOut); !slices.Equal(ruleNames(req), []string{"rack-lab"}) {
+		moveOut := []unet.ChangeOp{stageUpdate(unet.KindNode, "lab1.example.net", map[string]any{"location": "Site"})}
+		if req = ruleRequirement(t, svc, moveOut); !slices.Equal(matchedRules(req), []string{"rack-lab"}) {
 			t.Fatalf("lab leaf moving out of the rack (before image): %+v", req)
 		}
-		removeRule(t, svc, "rack-lab")
+		removeApprovalRule(t, svc, "rack-lab")
 
 		// Location and link rules; a location rule with an environment
 		// applies to locations holding nodes of it.
-		addRule(t, svc, unet.ApprovalRule{Name: "sites", When: `location.type == "rack"`, Require: 2, Environment: "lab"})
-		addRule(t, svc, unet.ApprovalRule{Name: "backbone", When: `link.role == "backbone"`, Require: 4})
-		rack := []unet.ChangeOp{updateOp(unet.KindLocation, "Site/Rack1", map[string]any{"description": "row 1"})}
-		if req = requirement(t, svc, rack); !slices.Equal(ruleNames(req), []string{"sites"}) ||
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "sites", When: `location.type == "rack"`, Require: 2, Environment: "lab"})
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "backbone", When: `link.role == "backbone"`, Require: 4})
+		rack := []unet.ChangeOp{stageUpdate(unet.KindLocation, "Site/Rack1", map[string]any{"description": "row 1"})}
+		if req = ruleRequirement(t, svc, rack); !slices.Equal(matchedRules(req), []string{"sites"}) ||
 			!slices.Equal(req.Rules[0].Objects, []string{"location/Site/Rack1"}) {
 			t.Fatalf("rack holding a lab node: %+v", req)
 		}
-		site := []unet.ChangeOp{updateOp(unet.KindLocation, "Site", map[string]any{"description": "main"})}
-		if req = requirement(t, svc, site); len(req.Rules) != 0 {
+		site := []unet.ChangeOp{stageUpdate(unet.KindLocation, "Site", map[string]any{"description": "main"})}
+		if req = ruleRequirement(t, svc, site); len(req.Rules) != 0 {
 			t.Fatalf("site: %+v", req)
 		}
 		links := ok(svc.ListLinks(ctx, unet.LinkFilter{})).v(t)
-		link := []unet.ChangeOp{updateOp(unet.KindLink, links.Items[0].ID, map[string]any{"description": "uplink"})}
-		if req = requirement(t, svc, link); req.Required != 4 || !slices.Equal(ruleNames(req), []string{"backbone"}) {
+		link := []unet.ChangeOp{stageUpdate(unet.KindLink, links.Items[0].ID, map[string]any{"description": "uplink"})}
+		if req = ruleRequirement(t, svc, link); req.Required != 4 || !slices.Equal(matchedRules(req), []string{"backbone"}) {
 			t.Fatalf("backbone link: %+v", req)
 		}
-		removeRule(t, svc, "backbone")
-		addRule(t, svc, unet.ApprovalRule{Name: "leaf-links", When: `link.a.node.name CONTAINS "leaf"`, Require: 2, Environment: "production"})
-		if req = requirement(t, svc, link); req.Required != 2 || !slices.Equal(ruleNames(req), []string{"leaf-links"}) {
+		removeApprovalRule(t, svc, "backbone")
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "leaf-links", When: `link.a.node.name CONTAINS "leaf"`, Require: 2, Environment: "production"})
+		if req = ruleRequirement(t, svc, link); req.Required != 2 || !slices.Equal(matchedRules(req), []string{"leaf-links"}) {
 			t.Fatalf("link by endpoint name: %+v", req)
 		}
 	})
@@ -243,7 +243,7 @@ func TestApprovalRequirement(t *testing.T) {
 // default single approval.
 func TestApprovalRequirementNoObjects(t *testing.T) {
 	svc := newService(t, "sqlite")
-	addRule(t, svc, unet.ApprovalRule{Name: "all", When: `node.name != ""`, Require: 5})
+	addApprovalRule(t, svc, unet.ApprovalRule{Name: "all", When: `node.name != ""`, Require: 5})
 	req, err := svc.RequirementOf(context.Background(), nil, nil)
 	if err != nil || req.Required != 1 || req.Satisfied || len(req.Rules) != 0 {
 		t.Fatalf("%+v %v", req, err)

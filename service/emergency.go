@@ -57,7 +57,7 @@ func (s *Service) emergencyEvent(ctx context.Context, tx *sqlstore.Tx, m mutatio
 		return nil
 	}
 	return tx.InsertEmergencyEvent(ctx, &unet.ChangeEvent{ID: newID(), Time: m.now, Actor: m.actor,
-		Transition: unet.EventEmergency, Detail: eventDetail(m.reason, objectsOf(rows))})
+		Transition: unet.EventEmergency, Detail: eventDetail(m.reason, emergencyObjects(rows))})
 }
 
 // eventDetail is the reason followed by the objects, at most
@@ -72,9 +72,9 @@ func eventDetail(reason string, objs []string) string {
 	return fmt.Sprintf("%s (%s%s)", reason, strings.Join(list, ", "), more)
 }
 
-// objectsOf lists the objects (KIND/NAME) of change rows, each once, in
+// emergencyObjects lists the objects (KIND/NAME) of change rows, each once, in
 // order.
-func objectsOf(rows []unet.Change) []string {
+func emergencyObjects(rows []unet.Change) []string {
 	out := []string{}
 	for _, c := range rows {
 		ref := c.ObjectKind + "/" + c.ObjectName
@@ -142,7 +142,7 @@ func emergencyChanges(ctx context.Context, r sqlstore.Reader, batches []string, 
 			continue
 		}
 		e := unet.EmergencyChange{Batch: b, Time: cs[0].Time, Actor: cs[0].Actor, Reason: cs[0].Reason,
-			Objects: objectsOf(cs), Changes: make([]string, len(cs))}
+			Objects: emergencyObjects(cs), Changes: make([]string, len(cs))}
 		for i, c := range cs {
 			e.Changes[i] = c.ID
 			if e.ChangeSet == "" {

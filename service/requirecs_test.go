@@ -8,20 +8,20 @@ import (
 	"github.com/unet-dev/unet/service"
 )
 
-const refusedText = "are refused (serve --require-change-sets): propose a change set with --propose, or use --emergency --reason"
+const directRefusal = "are refused (serve --require-change-sets): propose a change set with --propose, or use --emergency --reason"
 
-// mustRefuse asserts a direct-write refusal naming env.
-func mustRefuse(t *testing.T, err error, env string) {
+// mustRefuseDirect asserts a direct-write refusal naming env.
+func mustRefuseDirect(t *testing.T, err error, env string) {
 	t.Helper()
 	mustCode(t, err, unet.ECONFLICT)
-	if want := "direct writes to " + env + " " + refusedText; !strings.Contains(err.Error(), want) {
+	if want := "direct writes to " + env + " " + directRefusal; !strings.Contains(err.Error(), want) {
 		t.Fatalf("refusal %q, want %q", err, want)
 	}
 }
 
-// labSeed adds a lab site with two lab nodes and a link between them to
+// labTopology adds a lab site with two lab nodes and a link between them to
 // seed's production topology.
-func labSeed(t *testing.T, svc *service.Service) {
+func labTopology(t *testing.T, svc *service.Service) {
 	t.Helper()
 	seed(t, svc)
 	ctx := actx()
@@ -40,7 +40,7 @@ func labSeed(t *testing.T, svc *service.Service) {
 // emergency passes. Both engines.
 func TestRequireChangeSets(t *testing.T) {
 	engines(t, func(t *testing.T, svc *service.Service) {
-		labSeed(t, svc)
+		labTopology(t, svc)
 		ctx := actx()
 		if svc.RequireChangeSets() != nil {
 			t.Fatal("on by default")
@@ -49,23 +49,23 @@ func TestRequireChangeSets(t *testing.T) {
 		before := changeCount(t, svc)
 
 		_, err := svc.UpdateNode(ctx, "leaf1", unet.Patch{"model": "x"}, unet.WriteOptions{})
-		mustRefuse(t, err, "production")
+		mustRefuseDirect(t, err, "production")
 		_, err = svc.CreateNode(ctx, &unet.Node{Name: "new1", Domain: "example.net", Vendor: "arista"}, unet.WriteOptions{})
-		mustRefuse(t, err, "production")
-		mustRefuse(t, svc.DeleteNode(ctx, "spine1", unet.DeleteOptions{Cascade: true}), "production")
+		mustRefuseDirect(t, err, "production")
+		mustRefuseDirect(t, svc.DeleteNode(ctx, "spine1", unet.DeleteOptions{Cascade: true}), "production")
 		_, err = svc.UpdateNode(ctx, "lab1", unet.Patch{"environment": "production"}, unet.WriteOptions{})
-		mustRefuse(t, err, "production")
+		mustRefuseDirect(t, err, "production")
 		_, err = svc.UpdateLink(ctx, "leaf1.example.net:Ethernet49/1", unet.Patch{"description": "x"}, unet.WriteOptions{})
-		mustRefuse(t, err, "production")
+		mustRefuseDirect(t, err, "production")
 		_, err = svc.CreateLink(ctx, &unet.Link{ANodeID: "lab1", AInterface: "et2", ZNodeID: "leaf1", ZInterface: "et9"}, unet.WriteOptions{})
-		mustRefuse(t, err, "production")
+		mustRefuseDirect(t, err, "production")
 		_, err = svc.UpdateLocation(ctx, "Site/Rack1", unet.Patch{"description": "x"}, unet.WriteOptions{})
-		mustRefuse(t, err, "production")
+		mustRefuseDirect(t, err, "production")
 		_, err = svc.UpdateLocation(ctx, "Site", unet.Patch{"description": "x"}, unet.WriteOptions{})
-		mustRefuse(t, err, "production")
+		mustRefuseDirect(t, err, "production")
 		_, err = svc.Import(ctx, &unet.Bundle{Nodes: []unet.NodeRecord{{Name: "leaf1", Domain: "example.net", Vendor: "arista", Model: "y"}}},
 			unet.ImportOptions{})
-		mustRefuse(t, err, "production")
+		mustRefuseDirect(t, err, "production")
 		if n := changeCount(t, svc); n != before {
 			t.Fatalf("refused writes left %d change rows", n-before)
 		}
@@ -77,13 +77,13 @@ func TestRequireChangeSets(t *testing.T) {
 		ok(svc.UpdateLocation(ctx, "Lab", unet.Patch{"description": "lab"}, unet.WriteOptions{})).v(t)
 		ok(svc.CreateLocation(ctx, &unet.Location{Name: "Empty", Type: "site"}, unet.WriteOptions{})).v(t)
 		ok(svc.CreateVendor(ctx, &unet.Vendor{Name: "acme"}, unet.WriteOptions{})).v(t)
-		addRule(t, svc, unet.ApprovalRule{Name: "prod", When: `node.environment == "production"`, Require: 2})
+		addApprovalRule(t, svc, unet.ApprovalRule{Name: "prod", When: `node.environment == "production"`, Require: 2})
 
 		// Policy apply writes nodes directly: refused in production unless
 		// an emergency, which needs a reason.
 		files := []unet.PolicyFile{{Name: "tier.rules", Content: `RULE "tier" WHEN node.name == "leaf1" THEN SET custom_data.tier TO 1`}}
 		_, err = svc.ApplyPolicies(ctx, unet.PolicyApplyRequest{Files: files})
-		mustRefuse(t, err, "production")
+		mustRefuseDirect(t, err, "production")
 		_, err = svc.ApplyPolicies(ctx, unet.PolicyApplyRequest{Files: files, Emergency: true})
 		mustCode(t, err, unet.EINVALID)
 		rep := ok(svc.ApplyPolicies(ctx, unet.PolicyApplyRequest{Files: files, Emergency: true, Reason: "tier now"})).v(t)
@@ -110,18 +110,18 @@ func TestRequireChangeSets(t *testing.T) {
 // vendors and every location included; nil turns the rule off.
 func TestRequireChangeSetsEverywhere(t *testing.T) {
 	engines(t, func(t *testing.T, svc *service.Service) {
-		labSeed(t, svc)
+		labTopology(t, svc)
 		ctx := actx()
 		svc.SetRequireChangeSets([]string{})
 		if got := svc.RequireChangeSets(); got == nil || len(got) != 0 {
 			t.Fatalf("setting %v", got)
 		}
 		_, err := svc.UpdateNode(ctx, "lab1", unet.Patch{"model": "x"}, unet.WriteOptions{})
-		mustRefuse(t, err, "lab")
+		mustRefuseDirect(t, err, "lab")
 		_, err = svc.CreateVendor(ctx, &unet.Vendor{Name: "acme"}, unet.WriteOptions{})
-		mustRefuse(t, err, "every environment")
+		mustRefuseDirect(t, err, "every environment")
 		_, err = svc.CreateLocation(ctx, &unet.Location{Name: "Empty", Type: "site"}, unet.WriteOptions{})
-		mustRefuse(t, err, "every environment")
+		mustRefuseDirect(t, err, "every environment")
 		ok(svc.CreateVendor(ctx, &unet.Vendor{Name: "acme"}, unet.WriteOptions{Emergency: true, Reason: "needed now"})).v(t)
 
 		svc.SetRequireChangeSets(nil)
