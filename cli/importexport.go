@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"path"
@@ -68,9 +69,9 @@ func importText(rep *unet.ImportReport) string {
 }
 
 func (a *app) exportCommand() *cobra.Command {
-	var format string
+	var format, at string
 	cmd := &cobra.Command{
-		Use:   "export DIR [--format json|yaml|csv]",
+		Use:   "export DIR [--format json|yaml|csv] [--at TIME|CHANGE_ID]",
 		Short: "Export the inventory as files that `unet import` reads back",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -83,7 +84,11 @@ func (a *app) exportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := svc.Export(cmd.Context())
+			export := svc.Export
+			if cmd.Flags().Changed("at") {
+				export = func(ctx context.Context) (*unet.Bundle, error) { return svc.ExportAt(ctx, at) }
+			}
+			b, err := export(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -100,6 +105,7 @@ func (a *app) exportCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "yaml", "file format: json, yaml or csv")
+	cmd.Flags().StringVar(&at, "at", "", "export the inventory as it was at this time (RFC 3339, or a date YYYY-MM-DD: start of day UTC) or right after this change ID, from the change log")
 	return cmd
 }
 

@@ -98,7 +98,8 @@ func (a *app) linksCommand() *cobra.Command {
 				return []string{dash(l.Name), l.ANode + ":" + l.AInterface, zEnd(l), dash(l.Role), FormatBandwidth(l.BandwidthBPS), l.Lifecycle}
 			},
 		},
-		show:   &showSpec[unet.Link]{short: "Show a link", get: unet.Service.GetLink},
+		show: &showSpec[unet.Link]{short: "Show a link (--at: as it was then)", get: unet.Service.GetLink,
+			at: unet.Service.LinkAt},
 		update: &updateSpec[unet.Link]{short: "Update a link", update: unet.Service.UpdateLink},
 		del:    &deleteSpec{del: unet.Service.DeleteLink},
 	})

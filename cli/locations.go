@@ -39,7 +39,8 @@ func (a *app) locationsCommand() *cobra.Command {
 			header: []string{"PATH", "TYPE", "LIFECYCLE", "DESCRIPTION"},
 			row:    func(l unet.Location) []string { return []string{l.Path, l.Type, l.Lifecycle, dash(l.Description)} },
 		},
-		show:   &showSpec[unet.Location]{short: "Show a location", get: unet.Service.GetLocation},
+		show: &showSpec[unet.Location]{short: "Show a location (--at: as it was then)", get: unet.Service.GetLocation,
+			at: unet.Service.LocationAt},
 		update: &updateSpec[unet.Location]{short: "Update (rename, move, describe) a location", update: unet.Service.UpdateLocation},
 		del:    &deleteSpec{del: unet.Service.DeleteLocation},
 	})

@@ -55,8 +55,9 @@ func (a *app) nodesCommand() *cobra.Command {
 				return []string{n.FQDN, n.Vendor, dash(n.Model), dash(n.Role), dash(n.Platform), dash(n.MgmtIP), dash(n.SoftwareVersion), n.Lifecycle}
 			},
 		},
-		show: &showSpec[unet.Node]{use: "show NAME|FQDN|ID [--eval]",
-			short: "Show a node (--eval: with its policy results and assigned templates)", get: unet.Service.GetNode,
+		show: &showSpec[unet.Node]{use: "show NAME|FQDN|ID [--eval | --at TIME|CHANGE_ID]",
+			short: "Show a node (--eval: with its policy results and assigned templates; --at: as it was then)", get: unet.Service.GetNode,
+			at: unet.Service.NodeAt,
 			flags: func(fs *pflag.FlagSet) {
 				fs.BoolVar(&withEval, "eval", false, "also evaluate policies for the node")
 				fs.StringVar(&evalPath, "path", "", "policy directory for --eval (env UNET_POLICY_PATH; default ./policies)")

@@ -63,6 +63,9 @@ type showSpec[T any] struct {
 	// object is printed.
 	flags func(fs *pflag.FlagSet)
 	run   func(cmd *cobra.Command, svc unet.Service, v *T) error
+	// at, when set, adds --at TIME|CHANGE_ID: the object reconstructed
+	// from the change log (printed as is, never through run).
+	at func(svc unet.Service, ctx context.Context, ref, at string) (*T, error)
 }
 
 // addSpec describes `KIND add`.
@@ -208,11 +211,15 @@ func (r *resource[T, F]) showCommand(a *app) *cobra.Command {
 	if run == nil {
 		run = r.print
 	}
+	var at string
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: s.short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("at") {
+				return showAt(cmd, a, s.at, r.print, args[0], at)
+			}
 			svc, err := a.service(cmd.Context())
 			if err != nil {
 				return err
@@ -226,6 +233,9 @@ func (r *resource[T, F]) showCommand(a *app) *cobra.Command {
 	}
 	if s.flags != nil {
 		s.flags(cmd.Flags())
+	}
+	if s.at != nil {
+		cmd.Flags().StringVar(&at, "at", "", atHelp)
 	}
 	return cmd
 }

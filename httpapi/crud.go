@@ -33,6 +33,9 @@ type crud[T any, F any] struct {
 	getParams []Param
 	getResult func(r *http.Request, out *T) (any, error)
 	getSchema any
+	// getAt reconstructs the object at a point of the change log (GET
+	// ?at=); nil when the kind has no history.
+	getAt func(ctx context.Context, ref, at string) (*T, error)
 }
 
 func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
@@ -41,6 +44,12 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 	item := base + "/{ref}"
 	title := upperFirst(c.kind)
 	ref := refParam(c.ref)
+	getParams := c.getParams
+	getSummary := "Show a " + c.kind + " (ETag: its version; If-None-Match answers 304)"
+	if c.getAt != nil {
+		getParams = append(append([]Param{}, getParams...), atParam(c.kind))
+		getSummary = "Show a " + c.kind + " (ETag: its version; If-None-Match answers 304), or with ?at= as it was then (no ETag)"
+	}
 	return []Route{
 		{Method: http.MethodGet, Path: base, Permission: c.read, OperationID: "list" + upperFirst(c.plural), Tag: c.plural,
 			Summary: "List " + c.plural + " (paginated, filtered)", Query: append(c.filterParams, pageParams()...),
@@ -77,8 +86,11 @@ func crudRoutes[T any, F any](s *Server, c crud[T, F]) []Route {
 				return nil
 			}},
 		{Method: http.MethodGet, Path: item, Permission: c.read, OperationID: "get" + title, Tag: c.plural,
-			Summary: "Show a " + c.kind + " (ETag: its version; If-None-Match answers 304)", PathParams: ref, Query: c.getParams,
+			Summary: getSummary, PathParams: ref, Query: getParams,
 			Status: http.StatusOK, Result: getSchema(zero, c.getSchema), ETag: true, handle: func(w http.ResponseWriter, r *http.Request) error {
+				if at, ok := atValue(r); ok && c.getAt != nil {
+					return serveAt(s, w, r, at, c.getAt)
+				}
 				out, err := c.get(r.Context(), r.PathValue("ref"))
 				if err != nil {
 					return err

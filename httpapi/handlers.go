@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -99,9 +100,13 @@ func (s *Server) markDemo(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exportInventory(w http.ResponseWriter, r *http.Request) error {
-	b, err := s.svc.Export(r.Context())
+	export := s.svc.Export
+	if at, ok := atValue(r); ok {
+		export = func(ctx context.Context) (*unet.Bundle, error) { return s.svc.ExportAt(ctx, at) }
+	}
+	b, err := export(r.Context())
 	if err != nil {
-		return err
+		return atError(err)
 	}
 	s.writeJSON(w, http.StatusOK, b)
 	return nil

@@ -97,7 +97,7 @@ func (s *Server) routes() []Route {
 		deleteParams: []Param{{Name: "cascade", Type: "boolean", Description: "also delete the node's links"}},
 		getParams: []Param{{Name: "eval", Type: "boolean",
 			Description: "also evaluate the server's policies for the node: adds results and templates"}},
-		getResult: s.nodeWithEval, getSchema: NodeWithEval{},
+		getResult: s.nodeWithEval, getSchema: NodeWithEval{}, getAt: s.svc.NodeAt,
 	})...)
 	// GET /nodes/{ref}?eval=true evaluates the node's policies: an engine
 	// request, under the engine limits.
@@ -112,7 +112,7 @@ func (s *Server) routes() []Route {
 		create: s.svc.CreateLocation, get: s.svc.GetLocation, list: s.svc.ListLocations, update: s.svc.UpdateLocation,
 		del:     s.svc.DeleteLocation,
 		version: func(l *unet.Location) int { return l.Version }, id: func(l *unet.Location) string { return l.ID },
-		filter: locationFilter, filterParams: []Param{
+		getAt: s.svc.LocationAt, filter: locationFilter, filterParams: []Param{
 			{Name: "type", Type: "string", Description: "only this location type"},
 			{Name: "parent", Type: "string", Description: "only direct children of this location (path or ID)"},
 		},
@@ -122,7 +122,7 @@ func (s *Server) routes() []Route {
 		ref:    "link ID, name or NODE:INTERFACE of either end",
 		create: s.svc.CreateLink, get: s.svc.GetLink, list: s.svc.ListLinks, update: s.svc.UpdateLink, del: s.svc.DeleteLink,
 		version: func(l *unet.Link) int { return l.Version }, id: func(l *unet.Link) string { return l.ID },
-		filter: linkFilter, filterParams: []Param{
+		getAt: s.svc.LinkAt, filter: linkFilter, filterParams: []Param{
 			{Name: "node", Type: "string", Description: "only links of this node (either end)"},
 			{Name: "role", Type: "string", Description: "only this role"},
 		},
@@ -156,7 +156,7 @@ func (s *Server) routes() []Route {
 			Status: http.StatusNoContent, handle: s.markDemo},
 		Route{Method: http.MethodGet, Path: BasePath + "/export", Permission: PermInventoryExport, OperationID: "exportInventory",
 			Tag: "inventory", Summary: "The whole inventory in interchange (by-name) form, ready for import",
-			Long: true, Status: http.StatusOK, Result: unet.Bundle{}, handle: s.exportInventory},
+			Query: []Param{atParam("inventory")}, Long: true, Status: http.StatusOK, Result: unet.Bundle{}, handle: s.exportInventory},
 	)
 	rs = append(rs, s.changeSetRoutes()...)
 	rs = append(rs, s.engineRoutes()...)

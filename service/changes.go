@@ -59,6 +59,13 @@ func (s *Service) ListChanges(ctx context.Context, f unet.ChangeFilter) (*unet.L
 			default:
 				return nil, unet.Errorf(unet.EINVALID, "unknown object kind %q in %q (use node/, link/, location/, vendor/, snmp_profile/, git_source/, secret/ or approval_rule/)", kind, f.Object)
 			}
+			if q.ObjectID == "" && q.ObjectName == ref {
+				id, err := loggedObjectID(ctx, r, q.Kind, ref)
+				if err != nil {
+					return nil, err
+				}
+				q.ObjectID = id
+			}
 			// An object's change rows may predate a rename: match the ID or the
 			// ref as a recorded name.
 			if q.ObjectID != "" && (q.Kind == unet.KindNode || q.Kind == unet.KindLocation || q.Kind == unet.KindLink) {
