@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -16,9 +18,19 @@ import (
 
 // TestKillDuringChangeSetApply runs the real `unet serve`, applies an
 // approved change set of 3,000 node updates and kills the server with
-// SIGKILL while the apply's transaction is writing, on both engines.
-// Restarted on the same database, the set is either applied with every
-// operation written, or still approved with none of them: never half.
+// SIGKILL while the apply's own transaction is writing (not the dry runs
+// that precede it), on both engines. Restarted on the same database, the set
+// is either applied with every operation written, or still approved with
+// none of them: never half; and it still applies afterwards.
+//
+// Finding the moment: on PostgreSQL, the apply's transaction is the one
+// that holds the set's row lock (SELECT … FOR UPDATE on change_sets); on
+// SQLite, where one writer holds the whole database, a first set is applied
+// while the write lock is watched: its last long write-lock episode is the
+// apply's transaction, the long ones before are its dry runs (they write as
+// much and roll back). The second set's apply is watched the same way and
+// killed in the episode after as many dry runs, once it has lasted a third
+// of the dry run before it.
 func TestKillDuringChangeSetApply(t *testing.T) {
 	const n = 3000
 	bin := buildUnet(t)
@@ -27,37 +39,110 @@ func TestKillDuringChangeSetApply(t *testing.T) {
 			dbURL, file := engineURL(t, engine)
 			cmd, url := startUnetServe(t, bin, dbURL)
 			as := func(actor string) []string { return []string{httpapi.ActorHeader, actor} }
-
 			if a := mustDo(t, "POST", url+"/api/v1/import", bundle(n), as("setup")...); a.status != http.StatusOK {
 				t.Fatalf("import: %d %s", a.status, a.body)
 			}
-			ops := make([]unet.ChangeOp, n)
-			for i := range ops {
-				ops[i] = unet.ChangeOp{Op: unet.OpUpdate, Kind: "node", Ref: fmt.Sprintf("node-%05d", i),
-					Data: []byte(`{"role":"core","custom_data":{"wave":1}}`)}
+			// propose stages and approves a set giving every node role.
+			propose := func(role string) string {
+				t.Helper()
+				ops := make([]unet.ChangeOp, n)
+				for i := range ops {
+					ops[i] = unet.ChangeOp{Op: unet.OpUpdate, Kind: "node", Ref: fmt.Sprintf("node-%05d", i),
+						Data: []byte(`{"role":"` + role + `","custom_data":{"wave":"` + role + `"}}`)}
+				}
+				a := mustDo(t, "POST", url+"/api/v1/changesets", unet.ChangeSetRequest{Title: "all nodes " + role, Ops: ops}, as("alice")...)
+				if a.status != http.StatusCreated {
+					t.Fatalf("propose: %d %.2000s", a.status, a.body)
+				}
+				var cs unet.ChangeSet
+				a.decode(t, &cs)
+				if a := mustDo(t, "POST", url+"/api/v1/changesets/"+cs.ID+"/approve", httpapi.CommentRequest{Comment: "go"}, as("bob")...); a.status != http.StatusOK {
+					t.Fatalf("approve: %d %.2000s", a.status, a.body)
+				}
+				return cs.ID
 			}
-			a := mustDo(t, "POST", url+"/api/v1/changesets", unet.ChangeSetRequest{Title: "wave 1", Ops: ops}, as("alice")...)
-			if a.status != http.StatusCreated {
-				t.Fatalf("propose: %d %.2000s", a.status, a.body)
-			}
-			var cs unet.ChangeSet
-			a.decode(t, &cs)
-			item := url + "/api/v1/changesets/" + cs.ID
-			if a := mustDo(t, "POST", item+"/approve", httpapi.CommentRequest{Comment: "go"}, as("bob")...); a.status != http.StatusOK {
-				t.Fatalf("approve: %d %.2000s", a.status, a.body)
+			apply := func(id string) <-chan int {
+				answered := make(chan int, 1)
+				go func() {
+					a, err := do(context.Background(), "POST", url+"/api/v1/changesets/"+id+"/apply", unet.ApplyOptions{}, as("bob")...)
+					if err != nil {
+						answered <- 0 // the connection died with the server
+						return
+					}
+					answered <- a.status
+				}()
+				return answered
 			}
 
-			answered := make(chan int, 1)
-			go func() {
-				a, err := do(context.Background(), "POST", item+"/apply", unet.ApplyOptions{}, as("bob")...)
-				if err != nil {
-					answered <- 0 // the connection died with the server
-					return
+			var killAt func()
+			if engine == sqlstore.SQLite {
+				// Calibrate on a first set, applied whole.
+				first := propose("core")
+				answered := apply(first)
+				var done atomic.Bool
+				go func() {
+					if status := <-answered; status != http.StatusOK {
+						t.Errorf("the first apply answered %d", status)
+					}
+					done.Store(true)
+				}()
+				episodes := watchWriteLock(t, file, func([]episode, bool) bool { return done.Load() })
+				// Transactions that write the 3,000 operations last long; the
+				// others (bookkeeping) a few milliseconds. The last long one
+				// is the apply's, the long ones before it are dry runs.
+				const long = 50 * time.Millisecond
+				before := -1
+				var applyTx episode
+				for _, e := range episodes {
+					if e.length() >= long {
+						before++
+						applyTx = e
+					}
 				}
-				answered <- a.status
-			}()
-			if !waitForApplyWriter(t, engine, dbURL, file) {
-				t.Fatal("the apply never started writing")
+				if before < 0 {
+					t.Fatalf("no long write-lock episode seen during the first apply: %v", episodes)
+				}
+				t.Logf("first apply: write-lock episodes %v; the apply's: %v, after %d dry run(s)", episodes, applyTx, before)
+				killAt = func() {
+					// Watch the second apply: once as many dry runs as in
+					// the first have ended, the next transaction is the
+					// apply's; kill a third of the way into it (it writes as
+					// much as the dry run before it).
+					seen := watchWriteLock(t, file, func(eps []episode, held bool) bool {
+						if !held {
+							return false
+						}
+						done, dry := 0, time.Duration(0)
+						for _, e := range eps[:len(eps)-1] {
+							if e.length() >= long {
+								done, dry = done+1, e.length()
+							}
+						}
+						cur := eps[len(eps)-1].length()
+						return done >= before && cur >= long && 3*cur >= dry
+					})
+					t.Logf("second apply: killed in write-lock episode %v of %v", seen[len(seen)-1], seen)
+				}
+			} else {
+				killAt = func() {
+					if !waitForSetLock(t, dbURL) {
+						t.Fatal("the apply's transaction never started")
+					}
+					time.Sleep(100 * time.Millisecond) // well into its writes
+				}
+			}
+			base := "access"
+			if engine == sqlstore.SQLite {
+				base = "core"
+			}
+
+			id := propose("dist")
+			answered := apply(id)
+			killAt()
+			select {
+			case status := <-answered:
+				t.Fatalf("the apply answered %d before the kill: the kill would not be mid-apply", status)
+			default:
 			}
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
@@ -68,61 +153,109 @@ func TestKillDuringChangeSetApply(t *testing.T) {
 			status := <-answered
 
 			_, url = startUnetServe(t, bin, dbURL)
-			a = mustDo(t, "GET", url+"/api/v1/changesets/"+cs.ID+"?impact=false", nil)
-			if a.status != http.StatusOK {
-				t.Fatalf("the set after restart: %d %.2000s", a.status, a.body)
-			}
-			var after unet.ChangeSet
-			a.decode(t, &after)
-			a = mustDo(t, "GET", url+"/api/v1/nodes?limit=10000", nil)
-			var nodes unet.List[unet.Node]
-			a.decode(t, &nodes)
-			if len(nodes.Items) != n {
-				t.Fatalf("%d nodes after restart, want %d", len(nodes.Items), n)
-			}
-			written := 0
-			for _, nd := range nodes.Items {
-				if nd.Role == "core" {
-					written++
-				}
-			}
+			state, roles := setAndRoles(t, url, id)
 			switch {
-			case after.State == unet.ChangeSetApplied && written == n:
-				t.Logf("%s: killed after the commit (apply answered %d): all %d operations applied", engine, status, n)
-			case after.State == unet.ChangeSetApproved && written == 0:
-				if status == http.StatusOK {
-					t.Fatalf("the apply was acknowledged (200) but is lost after kill -9")
+			case state == unet.ChangeSetApplied && roles["dist"] == n:
+				if status != http.StatusOK {
+					t.Logf("%s: killed between the commit and the answer: all %d operations applied", engine, n)
 				}
+			case state == unet.ChangeSetApproved && roles[base] == n:
 				t.Logf("%s: killed mid-apply: nothing applied, the set is still approved", engine)
 			default:
-				t.Fatalf("half an apply after kill -9: set %s, %d of %d operations written", after.State, written, n)
+				t.Fatalf("half an apply after kill -9: set %s, roles %v", state, roles)
 			}
-			if after.State == unet.ChangeSetApproved {
-				// The set still applies, whole, after the restart.
-				if a := mustDo(t, "POST", url+"/api/v1/changesets/"+cs.ID+"/apply", unet.ApplyOptions{}, as("bob")...); a.status != http.StatusOK {
+			if state == unet.ChangeSetApproved {
+				if a := mustDo(t, "POST", url+"/api/v1/changesets/"+id+"/apply", unet.ApplyOptions{}, as("bob")...); a.status != http.StatusOK {
 					t.Fatalf("apply after restart: %d %.2000s", a.status, a.body)
 				}
-				a = mustDo(t, "GET", url+"/api/v1/nodes?limit=10000", nil)
-				a.decode(t, &nodes)
-				for _, nd := range nodes.Items {
-					if nd.Role != "core" {
-						t.Fatalf("node %s not written by the apply after restart: %+v", nd.Name, nd)
-					}
+				if state, roles = setAndRoles(t, url, id); state != unet.ChangeSetApplied || roles["dist"] != n {
+					t.Fatalf("after the apply that followed the restart: set %s, roles %v", state, roles)
 				}
 			}
 		})
 	}
 }
 
-// waitForApplyWriter waits (at most 60 s) until a write transaction is open
-// in the database: for SQLite, a probe connection cannot take the write lock;
-// for PostgreSQL, a client backend other than the probe holds a transaction
-// ID (it has written within its open transaction).
-func waitForApplyWriter(t *testing.T, engine, dbURL, file string) bool {
+// setAndRoles returns the state of a set and how many nodes have each role.
+func setAndRoles(t *testing.T, url, id string) (string, map[string]int) {
 	t.Helper()
-	if engine == sqlstore.SQLite {
-		return waitForWriter(t, file)
+	a := mustDo(t, "GET", url+"/api/v1/changesets/"+id+"?impact=false", nil)
+	if a.status != http.StatusOK {
+		t.Fatalf("the set: %d %.2000s", a.status, a.body)
 	}
+	var cs unet.ChangeSet
+	a.decode(t, &cs)
+	a = mustDo(t, "GET", url+"/api/v1/nodes?limit=10000", nil)
+	var nodes unet.List[unet.Node]
+	a.decode(t, &nodes)
+	roles := map[string]int{}
+	for _, nd := range nodes.Items {
+		roles[nd.Role]++
+	}
+	return cs.State, roles
+}
+
+// episode is a span during which a transaction held SQLite's write lock,
+// relative to the start of the watch.
+type episode struct{ start, end time.Duration }
+
+func (e episode) length() time.Duration { return e.end - e.start }
+
+func (e episode) String() string {
+	return fmt.Sprintf("%s-%s", e.start.Round(time.Millisecond), e.end.Round(time.Millisecond))
+}
+
+// watchWriteLock records when a transaction holds the write lock of the
+// SQLite file (from now, in episodes) until until says so, asked after each
+// probe with the episodes so far and whether one holds the lock (at most
+// 60 s).
+func watchWriteLock(t *testing.T, file string, until func([]episode, bool) bool) []episode {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	var out []episode
+	held := false
+	for !until(out, held) {
+		if time.Since(start) > 60*time.Second {
+			t.Fatalf("the write lock did not do what was waited for in 60 s: %v", out)
+		}
+		_, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+		now := time.Since(start)
+		switch {
+		case err != nil && (strings.Contains(err.Error(), "busy") || strings.Contains(err.Error(), "locked")):
+			if !held {
+				out = append(out, episode{start: now})
+				held = true
+			}
+			out[len(out)-1].end = now
+		case err != nil:
+			t.Fatalf("probe: %v", err)
+		default:
+			held = false
+			if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+				t.Fatalf("probe: %v", err)
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return out
+}
+
+// waitForSetLock waits (at most 60 s) until a PostgreSQL client backend
+// holds a row lock on change_sets inside a writing transaction: the apply's
+// own transaction (the dry runs before it lock no set).
+func waitForSetLock(t *testing.T, dbURL string) bool {
+	t.Helper()
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		t.Fatal(err)
@@ -131,14 +264,16 @@ func waitForApplyWriter(t *testing.T, engine, dbURL, file string) bool {
 	ctx := context.Background()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		var writers int
-		err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND pid <> pg_backend_pid()
-			AND backend_type = 'client backend' AND backend_xid IS NOT NULL`).Scan(&writers)
+		var holders int
+		err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks l
+			JOIN pg_class c ON c.oid = l.relation
+			JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE c.relname = 'change_sets' AND l.mode = 'RowShareLock' AND l.granted
+			AND a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_xid IS NOT NULL`).Scan(&holders)
 		if err != nil {
 			t.Fatalf("probe: %v", err)
 		}
-		if writers > 0 {
+		if holders > 0 {
 			return true
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -114,7 +114,11 @@ func (r *recordingService) GetChangeSet(ctx context.Context, id string, v unet.C
 }
 
 func (r *recordingService) ListChangeSets(ctx context.Context, f unet.ChangeSetFilter) (*unet.List[unet.ChangeSet], error) {
-	r.record(ctx, "List state=%s author=%s limit=%d cursor=%s", f.State, f.Author, f.Limit, f.Cursor)
+	if f.Offset != 0 {
+		r.record(ctx, "List state=%s author=%s limit=%d cursor=%s offset=%d", f.State, f.Author, f.Limit, f.Cursor, f.Offset)
+	} else {
+		r.record(ctx, "List state=%s author=%s limit=%d cursor=%s", f.State, f.Author, f.Limit, f.Cursor)
+	}
 	cs, err := r.set()
 	if err != nil {
 		return nil, err
@@ -223,6 +227,9 @@ func TestChangeSetClientAndRoutesCarryEverything(t *testing.T) {
 		{func() (any, error) {
 			return c.ListChangeSets(ctx, unet.ChangeSetFilter{State: "approved", Author: "alice", Page: unet.Page{Limit: 5, Cursor: "cs-3"}})
 		}, "bob List state=approved author=alice limit=5 cursor=cs-3"},
+		{func() (any, error) {
+			return c.ListChangeSets(ctx, unet.ChangeSetFilter{Page: unet.Page{Offset: 2}})
+		}, "bob List state= author= limit=0 cursor= offset=2"},
 		{func() (any, error) { return c.SubmitChangeSet(ctx, "cs-7") }, "bob Submit cs-7"},
 		{func() (any, error) { return c.ApproveChangeSet(ctx, "cs-7", "looks right") }, `bob Approve cs-7 "looks right"`},
 		{func() (any, error) { return c.RejectChangeSet(ctx, "cs-7", "no") }, `bob Reject cs-7 "no"`},

@@ -65,12 +65,10 @@ func (s *Server) changeSetRoutes() []Route {
 			Status: http.StatusCreated, Result: unet.ChangeSet{}, handle: s.proposeChangeSet},
 		{Method: http.MethodGet, Path: base, Permission: PermChangesRead, OperationID: "listChangeSets",
 			Tag: "changesets", Summary: "List change sets, newest first",
-			Query: []Param{
+			Query: append([]Param{
 				{Name: "state", Type: "string", Description: "only sets in this state (open, proposed, approved, applied, rejected, abandoned, reverted)"},
 				{Name: "author", Type: "string", Description: "only sets by this author"},
-				{Name: "limit", Type: "integer", Description: "page size (default 100, at most 10000)"},
-				{Name: "cursor", Type: "string", Description: "continue after this cursor: the `next` of the previous page"},
-			},
+			}, pageParams()...),
 			Status: http.StatusOK, Result: unet.List[unet.ChangeSet]{}, handle: s.listChangeSets},
 		{Method: http.MethodGet, Path: item, Permission: PermChangesRead, OperationID: "getChangeSet",
 			Tag: "changesets", Summary: "Show a change set with its approval requirement, conflicts and (by default) its impact",
