@@ -292,6 +292,8 @@ func contractScenario() [][]string {
 		"changes revert cs-1 --reason back -o table",
 		"changes revert cs-1 -o table",
 		"changes sets -o table",
+		"changes sets --limit 1 --offset 1 -o table",
+		"changes sets --state reverted --author alice -o table",
 		"changes events --changeset cs-1 -o table",
 		"approvals add access --when 'node.role == \"access\"' --require 2 --description 'access switches'",
 		"approvals add broken --when 'node.role ==' --require 1",
