@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/unet-dev/unet"
 )
 
 // FuzzParseSet: any --set expression either parses into a patch whose paths
@@ -44,6 +47,47 @@ func FuzzParseBandwidth(f *testing.F) {
 		back, err := ParseBandwidth(FormatBandwidth(v))
 		if err != nil || back != v {
 			t.Fatalf("%q → %d → %q → %d (%v)", s, v, FormatBandwidth(v), back, err)
+		}
+	})
+}
+
+// FuzzParseChangeFile: a file of operations either decodes into at least one
+// operation, each with a known op, a kind and data that is JSON, or is
+// refused with positioned field errors — never a panic. YAML aliases that
+// expand without bound must be refused too.
+func FuzzParseChangeFile(f *testing.F) {
+	for _, s := range []string{
+		"title: t\nops:\n  - op: update\n    kind: node\n    ref: r1\n    data: {software_version: \"17.6.1\"}\n",
+		`{"title":"t","ops":[{"op":"delete","kind":"link","ref":"a:Gi1","cascade":true}]}`,
+		"ops:\n  - op: import\n    data: {nodes: [{name: x}]}\n",
+		"ops: [ {op: create, kind: location, data: {name: A, type: site}} ]\nauto_apply: yes\n",
+		"ops: 3\n", "a: &a [*a]\nops: *a\n", "ops:\n  - op: create\n    data: .nan\n", "", "---\n...\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cf, err := parseChangeFile("ops.yaml", data)
+		if err != nil {
+			if unet.ErrorCode(err) != unet.EINVALID || len(unet.ErrorFields(err)) == 0 {
+				t.Fatalf("refused without positioned fields: %v", err)
+			}
+			return
+		}
+		if len(cf.Ops) == 0 {
+			t.Fatalf("accepted with no operations")
+		}
+		for i, op := range cf.Ops {
+			switch op.Op {
+			case unet.OpCreate, unet.OpUpdate, unet.OpDelete, unet.OpImport:
+			default:
+				t.Fatalf("op %d: accepted unknown operation %q", i+1, op.Op)
+			}
+			if op.Kind == "" {
+				t.Fatalf("op %d: accepted without a kind", i+1)
+			}
+			if len(op.Data) > 0 && !json.Valid(op.Data) {
+				t.Fatalf("op %d: data is not JSON: %q", i+1, op.Data)
+			}
 		}
 	})
 }
