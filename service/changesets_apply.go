@@ -50,14 +50,7 @@ func (s *Service) ApplyChangeSet(ctx context.Context, ref string, o unet.ApplyOp
 	m.emergency = o.Emergency
 
 	// Before the transaction, for a clear answer: conflicts, then guards.
-	rows, runErr := s.dryRunOps(ctx, cs.Ops, m, nil)
-	if runErr != nil && unet.ErrorCode(runErr) == unet.EINTERNAL {
-		return nil, runErr
-	}
-	if runErr != nil {
-		rows = nil
-	}
-	found, err := s.findConflicts(ctx, r, cs, rows)
+	found, runErr, err := s.conflictsNow(ctx, r, cs, m)
 	if err != nil {
 		return nil, err
 	}

@@ -331,3 +331,20 @@ func showValue(v any) string {
 	}
 	return string(b)
 }
+
+// conflictsNow dry-runs the set's operations as m and lists its conflicts
+// with the current inventory. Operations that no longer run (a conflict can
+// be why) still have their conflicts found, from the staged patches: the
+// dry run's own failure comes back as runErr, and only an internal failure
+// of it is err.
+func (s *Service) conflictsNow(ctx context.Context, r sqlstore.Reader, cs *unet.ChangeSet, m mutation) (found []conflict, runErr, err error) {
+	rows, runErr := s.dryRunOps(ctx, cs.Ops, m, nil)
+	if runErr != nil && unet.ErrorCode(runErr) == unet.EINTERNAL {
+		return nil, nil, runErr
+	}
+	if runErr != nil {
+		rows = nil
+	}
+	found, err = s.findConflicts(ctx, r, cs, rows)
+	return found, runErr, err
+}

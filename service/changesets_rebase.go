@@ -23,14 +23,7 @@ func (s *Service) RebaseChangeSet(ctx context.Context, ref string) (*unet.Change
 	if err := editable(cs, "rebase"); err != nil {
 		return nil, err
 	}
-	rows, runErr := s.dryRunOps(ctx, cs.Ops, s.stagingMutation(ctx, cs.ID, cs.Title, false), nil)
-	if runErr != nil && unet.ErrorCode(runErr) == unet.EINTERNAL {
-		return nil, runErr
-	}
-	if runErr != nil {
-		rows = nil
-	}
-	found, err := s.findConflicts(ctx, r, cs, rows)
+	found, _, err := s.conflictsNow(ctx, r, cs, s.stagingMutation(ctx, cs.ID, cs.Title, false))
 	if err != nil {
 		return nil, err
 	}

@@ -258,15 +258,6 @@ func loadPolled(ctx context.Context, r sqlstore.Reader, inv *inventory, ids []st
 	if err != nil {
 		return err
 	}
-	for id, docs := range all {
-		list := make([]any, 0, len(docs))
-		for _, d := range docs {
-			var m map[string]any
-			if json.Unmarshal(d, &m) == nil {
-				list = append(list, m)
-			}
-		}
-		inv.interfaces[id] = list
-	}
+	addInterfaces(inv.interfaces, all)
 	return nil
 }

@@ -216,6 +216,13 @@ func (s *Service) loadDerived(ctx context.Context, inv *inventory) error {
 		return err
 	}
 	inv.interfaces = make(map[string][]any, len(all))
+	addInterfaces(inv.interfaces, all)
+	return nil
+}
+
+// addInterfaces decodes each node's stored interface documents into the
+// policy input's list form (a document that does not decode is left out).
+func addInterfaces(into map[string][]any, all map[string][]json.RawMessage) {
 	for id, docs := range all {
 		list := make([]any, 0, len(docs))
 		for _, d := range docs {
@@ -224,9 +231,8 @@ func (s *Service) loadDerived(ctx context.Context, inv *inventory) error {
 				list = append(list, m)
 			}
 		}
-		inv.interfaces[id] = list
+		into[id] = list
 	}
-	return nil
 }
 
 // indexLinks builds the node and per-node link indexes once.
