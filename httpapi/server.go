@@ -27,6 +27,8 @@ const DefaultMaxEngineResults = 1_000_000
 
 // Options configure a Server. Zero values take the defaults named below.
 type Options struct {
+	// Observers see every request (metrics, tracing), outermost first.
+	Observers []RequestObserver
 	// Authorizer checks each route's permission (default NoAuth).
 	Authorizer Authorizer
 	// Audit receives the audit log entries: every mutating request and
@@ -223,7 +225,7 @@ func (s *Server) register(table []Route) error {
 		seen[key] = true
 		s.mux.Handle(key, s.wrap(rt))
 	}
-	s.mux.Handle("/", s.base(s.noRoute))
+	s.mux.Handle("/", s.base("", s.noRoute))
 	return nil
 }
 
@@ -279,10 +281,15 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // base is the middleware every request passes: request ID, client address,
 // security headers, the transport checks (Host, Origin, body type), panic
 // recovery, access log, and problem+json for returned errors.
-func (s *Server) base(h handlerFunc) http.Handler {
+func (s *Server) base(route string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
+		for _, o := range s.opts.Observers {
+			var done func(status int)
+			r, done = o.Start(r, route)
+			defer func() { done(w.status) }()
+		}
 		id := s.requestID(r)
 		hd := w.Header()
 		hd.Set(RequestIDHeader, id)
@@ -337,7 +344,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 		limit = rt.BodyLimit
 	}
 	admit := rt.Permission != PermPublic && !rt.Long
-	return s.base(func(w http.ResponseWriter, r *http.Request) error {
+	return s.base(rt.Path, func(w http.ResponseWriter, r *http.Request) error {
 		if err := s.screenClient(w, r, rt); err != nil {
 			return err
 		}
