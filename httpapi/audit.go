@@ -94,6 +94,7 @@ func sourceIP(r *http.Request) string {
 // recorded at most once a minute per bucket (auditRefusal).
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, check func() error) error {
 	p, err := s.opts.Authorizer.Authorize(r, rt.Permission)
+	defer func() { noteActor(w, p) }()
 	limited := s.rateLimited(w, r, rt, p)
 	if limited != nil {
 		err = tooManyRequests(limited.who, limited.wait)

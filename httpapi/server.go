@@ -255,10 +255,11 @@ func printableASCII(s string) bool {
 	return true
 }
 
-// statusWriter remembers the status for the access log.
+// statusWriter remembers the status and the actor for the access log.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	actor  string // set by the route's authorization (noteActor)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -278,9 +279,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// base is the middleware every request passes: request ID, client address,
-// security headers, the transport checks (Host, Origin, body type), panic
-// recovery, access log, and problem+json for returned errors.
+// base is the middleware every request passes: the observers, request ID,
+// client address, security headers, the transport checks (Host, Origin, body
+// type), panic recovery, access log (accesslog.go), and problem+json for
+// returned errors.
 func (s *Server) base(route string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -307,10 +309,7 @@ func (s *Server) base(route string, h handlerFunc) http.Handler {
 				s.writeProblem(w, r, fmt.Errorf("panic: %v", v))
 			}
 			if s.opts.AccessLog {
-				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),
-					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", w.status),
-					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr),
-					slog.String("client_ip", ClientIP(r)))
+				s.accessLog(r, w, id, route, start)
 			}
 		}()
 		err := s.screen(r)
