@@ -92,7 +92,7 @@ func secureOperation(op map[string]any, rt Route) {
 	op["x-permission"] = string(rt.Permission)
 	responses := op["responses"].(map[string]any)
 	responses["429"] = map[string]any{"$ref": "#/components/responses/TooManyRequests"}
-	if rt.Path != "/healthz" && rt.Path != "/readyz" {
+	if !healthPath(rt.Path) {
 		responses["421"] = map[string]any{"$ref": "#/components/responses/MisdirectedRequest"}
 	}
 	if rt.Permission == PermPublic {

@@ -182,7 +182,7 @@ func TestOpenAPISecurityFollowsPermissions(t *testing.T) {
 		if op.Responses.Value("429") == nil {
 			t.Errorf("%s: no 429 answer documented", key)
 		}
-		if probe := r.Path == "/healthz" || r.Path == "/readyz"; (op.Responses.Value("421") == nil) != probe {
+		if probe := r.Path == "/livez" || r.Path == "/healthz" || r.Path == "/readyz"; (op.Responses.Value("421") == nil) != probe {
 			t.Errorf("%s: 421 (Host not allowed) documented: %v, want %v", key, op.Responses.Value("421") != nil, !probe)
 		}
 		if (op.Responses.Value("415") != nil) != (r.Body != nil) {

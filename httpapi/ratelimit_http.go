@@ -13,7 +13,7 @@ import (
 // health probes, which load balancers and orchestrators poll from their
 // own addresses and whose answers tell nothing.
 func rateExempt(rt Route) bool {
-	return rt.Permission == PermPublic && (rt.Path == "/healthz" || rt.Path == "/readyz")
+	return rt.Permission == PermPublic && healthPath(rt.Path)
 }
 
 // screenClient applies the global allow-list before anything else of a

@@ -71,10 +71,12 @@ func reasonParam() Param {
 // their permissions are declared.
 func (s *Server) routes() []Route {
 	rs := []Route{
+		{Method: http.MethodGet, Path: "/livez", Permission: PermPublic, OperationID: "livez", Tag: "operations",
+			Summary: "Liveness: the process answers", Status: http.StatusOK, Result: Health{}, handle: s.livez},
 		{Method: http.MethodGet, Path: "/healthz", Permission: PermPublic, OperationID: "healthz", Tag: "operations",
-			Summary: "Liveness: the process answers", Status: http.StatusOK, Result: Health{}, handle: s.healthz},
+			Summary: "Liveness (older name of /livez)", Status: http.StatusOK, Result: Health{}, handle: s.livez},
 		{Method: http.MethodGet, Path: "/readyz", Permission: PermPublic, OperationID: "readyz", Tag: "operations",
-			Summary: "Readiness: the database is reachable and migrated (503 with the reason otherwise)",
+			Summary: "Readiness: the database is reachable, migrated and writable, and every background worker made progress within its interval (503 with the details otherwise)",
 			Status:  http.StatusOK, Result: Health{}, handle: s.readyz},
 		{Method: http.MethodGet, Path: BasePath + "/openapi.json", Permission: PermPublic, OperationID: "getOpenAPI",
 			Tag: "operations", Summary: "This API's OpenAPI 3 document", Status: http.StatusOK, Result: map[string]any{},

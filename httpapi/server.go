@@ -38,8 +38,12 @@ type Options struct {
 	Logger *slog.Logger
 	// AccessLog logs one line per request at Info level.
 	AccessLog bool
-	// Ready is the readiness probe behind /readyz (default: always ready).
+	// Ready is the database's readiness probe behind /readyz (default:
+	// always ready).
 	Ready func(context.Context) error
+	// Workers reports the background workers for /readyz, which answers 503
+	// while one of them is not healthy (nil: no workers).
+	Workers func() []WorkerHealth
 	// MaxBodyBytes limits request bodies (default 1 MiB); MaxImportBytes
 	// limits the body of an import (default 64 MiB).
 	MaxBodyBytes   int64

@@ -69,9 +69,9 @@ func (s *Server) screen(r *http.Request) error {
 	return checkOrigin(r)
 }
 
-// healthProbe reports whether r is a read of /healthz or /readyz.
+// healthProbe reports whether r is a read of a health probe.
 func healthProbe(r *http.Request) bool {
-	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && (r.URL.Path == "/healthz" || r.URL.Path == "/readyz")
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && healthPath(r.URL.Path)
 }
 
 // mutating reports whether a method may change state.
