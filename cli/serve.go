@@ -48,6 +48,10 @@ type serveConfig struct {
 		WriteTimeout    duration `toml:"write_timeout"`
 		ShutdownTimeout duration `toml:"shutdown_timeout"`
 
+		// DebugListen serves the profiler (--debug-listen).
+		DebugListen            string `toml:"debug_listen"`
+		DebugListenAllowRemote bool   `toml:"debug_listen_allow_remote"`
+
 		// RequireChangeSets is true (every environment) or a list of
 		// environments where direct writes are refused
 		// (--require-change-sets).
@@ -164,6 +168,7 @@ type serveFlags struct {
 	abuse                               abuseFlags
 	oidc                                oidcFlags
 	requireCS                           requireCSFlag
+	debug                               debugFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -172,7 +177,7 @@ func (a *app) serveCommand() *cobra.Command {
 		Use:   "serve [--listen ADDR] [--db URL] [--config FILE] [--demo]",
 		Short: "Run the μNet HTTP API server",
 		Long: `Serve the REST API (under /api/v1, described at /api/v1/openapi.json) over the
-database, with /healthz and /readyz for probes. The database is migrated on
+database, with /livez (or /healthz) and /readyz for probes. The database is migrated on
 start unless --no-migrate. --demo loads the demo dataset first (into
 ` + DemoDatabaseURL + ` unless --db names another database).
 
@@ -195,6 +200,8 @@ server gracefully: no new connections, in-flight requests finish, then the
 database is closed. --require-change-sets [ENV,...] refuses direct writes to
 the inventory of those environments (every environment when bare) with 409:
 changes there go through change sets (--propose) or --emergency --reason.
+--debug-listen ADDR serves the Go profiler (net/http/pprof) on a separate
+listener, loopback only unless --debug-listen-allow-remote.
 
 Precedence: config file < environment (UNET_LISTEN, UNET_DATABASE_URL,
 UNET_AUTH_MODE, UNET_TLS_CERT, UNET_TLS_KEY, UNET_TLS_CLIENT_CA,
@@ -221,6 +228,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS, UNET_OIDC_*) < flags.`,
 	f.abuse.register(fl)
 	f.oidc.register(fl)
 	registerRequireCS(cmd, &f.requireCS)
+	f.debug.register(fl)
 	return cmd
 }
 
@@ -298,6 +306,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	debugAddr, err := a.resolveDebugListen(cmd, f.debug, cfg)
+	if err != nil {
+		return err
+	}
 	dbOpts := sqlstore.Options{Sync: pick(f.sqliteSync, cfg.Database.SQLiteSync), LockTimeout: time.Duration(cfg.Database.LockTimeout)}
 	if err := checkServeTimeouts(cfg, dbOpts); err != nil {
 		return err
@@ -317,6 +329,16 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 			logger.Warn("close listener", slog.Any("error", err))
 		}
 	}()
+	if debugAddr != "" {
+		debugCtx, stopDebug := context.WithCancel(cmd.Context())
+		waitDebug, err := startDebugServer(debugCtx, debugAddr, logger)
+		if err != nil {
+			stopDebug()
+			return err
+		}
+		defer waitDebug()
+		defer stopDebug()
+	}
 	migrate := !f.noMigrate && (cfg.Database.Migrate == nil || *cfg.Database.Migrate)
 	if !migrate {
 		// Without migration the server cannot start a new database.
@@ -413,6 +435,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		Logger:          logger,
 		AccessLog:       cfg.Server.AccessLog == nil || *cfg.Server.AccessLog,
 		Ready:           httpapi.DatabaseReady(db, readyFile),
+		Workers:         workerHealth,
 		MaxBodyBytes:    cfg.Server.MaxBodyBytes,
 		MaxImportBytes:  cfg.Server.MaxImportBytes,
 		RequireIfMatch:  f.requireIfMatch || cfg.Server.RequireIfMatch,
