@@ -150,6 +150,8 @@ func (g *gitSchedule) run(ctx context.Context, name string, interval time.Durati
 			return
 		case <-timer.C:
 		}
+		runID, start := newRunID(), time.Now()
+		g.log.Debug("Git schedule: sync started", slog.String("source", name), slog.String("run", runID))
 		res, err := g.svc.SyncGitSource(ctx, name, string(gitsync.TriggerSchedule))
 		if ctx.Err() != nil {
 			return
@@ -159,21 +161,15 @@ func (g *gitSchedule) run(ctx context.Context, name string, interval time.Durati
 		case err != nil && gitsync.IsRetryable(err):
 			next = g.opts.Backoff.Delay(failures)
 			failures++
-			g.log.Warn("Git schedule: sync failed, retrying", slog.String("source", name), slog.Int("failures", failures),
-				slog.Duration("retry_in", next), slog.Any("error", err))
+			g.log.Warn("Git schedule: sync failed, retrying", slog.String("source", name), slog.String("run", runID),
+				slog.Int("failures", failures), slog.Duration("retry_in", next), slog.Any("error", err))
 		case err != nil:
 			failures = 0
-			g.log.Warn("Git schedule: sync failed", slog.String("source", name), slog.Duration("next_in", next), slog.Any("error", err))
+			g.log.Warn("Git schedule: sync failed", slog.String("source", name), slog.String("run", runID),
+				slog.Duration("next_in", next), slog.Any("error", err))
 		default:
 			failures = 0
-			for _, r := range res {
-				for _, e := range r.Environments {
-					if e.Outcome == unet.GitActivated {
-						g.log.Info("Git schedule: commit activated", slog.String("source", name),
-							slog.String("environment", e.Environment), slog.String("commit", e.Commit))
-					}
-				}
-			}
+			g.logSynced(ctx, name, runID, res, time.Since(start))
 		}
 		timer.Reset(next)
 	}

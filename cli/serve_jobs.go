@@ -110,9 +110,10 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 		}
 		var nodes []string
 		run := false
+		trigger := "change"
 		switch {
 		case lastEval.IsZero() || time.Since(lastEval) >= interval:
-			run = true
+			run, trigger = true, "schedule"
 		case latest != lastChange:
 			envs, all := affectedEnvironments(ctx, svc, changes)
 			if all || !complete {
@@ -133,18 +134,22 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 			}
 		}
 		if run {
-			start := time.Now()
+			start, runID := time.Now(), newRunID()
+			logger.Debug("policy evaluation started", slog.String("run", runID), slog.String("trigger", trigger),
+				slog.Int("nodes", len(nodes)))
 			rep, err := svc.EvaluatePolicies(unet.WithActor(ctx, "unet-server"), unet.PolicyEvalRequest{Store: true, Nodes: nodes})
 			switch {
 			case errors.Is(err, service.ErrNoPolicies):
 				if !warnedNoPolicies {
-					logger.Warn("policies are not evaluated", slog.Any("reason", err))
+					logger.Warn("policies are not evaluated", slog.String("run", runID), slog.Any("reason", err))
 					warnedNoPolicies = true
 				}
 			case err != nil && ctx.Err() == nil:
-				logger.Error("policy evaluation failed", slog.Any("error", err))
+				logger.Error("policy evaluation failed", slog.String("run", runID), slog.String("trigger", trigger),
+					slog.Duration("took", time.Since(start)), slog.Any("error", err))
 			case err == nil:
-				logger.Info("policies evaluated", slog.Int("results", len(rep.Results)), slog.Int("changed", rep.Changed),
+				logger.LogAttrs(ctx, outcomeLevel(rep.Changed > 0), "policies evaluated", slog.String("run", runID),
+					slog.String("trigger", trigger), slog.Int("results", len(rep.Results)), slog.Int("changed", rep.Changed),
 					slog.Int("nodes", len(nodes)), slog.Duration("took", time.Since(start)))
 			}
 			if nodes == nil {
