@@ -308,6 +308,8 @@ func (s *Scheduler) jitter() time.Duration {
 // schedule and delivers one batch.
 func (s *Scheduler) cycle(ctx context.Context, due []Assignment) (Batch, error) {
 	b := Batch{Started: time.Now().UTC()}
+	run := fmt.Sprintf("%012x", rand.Uint64()>>16) // the cycle's id in the log
+	s.opt.Logger.Debug("snmp: poll cycle started", "run", run, "targets", len(due))
 	outcomes := make([]Outcome, len(due))
 	done := make([]bool, len(due))
 	var wg sync.WaitGroup
@@ -358,7 +360,7 @@ launch:
 			b.Unfinished++
 		}
 	}
-	err := s.deliver(ctx, &b)
+	err := s.deliver(ctx, &b, run)
 	return b, err
 }
 
@@ -396,14 +398,15 @@ func (s *Scheduler) backoff(t Target, failures int) time.Duration {
 }
 
 // deliver drops outcomes whose target left the source during the cycle
-// and hands the rest to the sink, even during shutdown.
-func (s *Scheduler) deliver(ctx context.Context, b *Batch) error {
+// and hands the rest to the sink, even during shutdown; run is the cycle's id
+// in the log.
+func (s *Scheduler) deliver(ctx context.Context, b *Batch, run string) error {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.FlushTimeout)
 	defer cancel()
 	if len(b.Outcomes) > 0 {
 		current, err := s.src.Targets(wctx)
 		if err != nil {
-			s.opt.Logger.Warn("snmp: re-read poll targets before writing; writing the batch unchecked", "err", err)
+			s.opt.Logger.Warn("snmp: re-read poll targets before writing; writing the batch unchecked", "run", run, "err", err)
 		} else {
 			byID := make(map[string]Target, len(current))
 			for _, a := range current {
@@ -428,7 +431,7 @@ func (s *Scheduler) deliver(ctx context.Context, b *Batch) error {
 			failed++
 		}
 	}
-	s.opt.Logger.Info("snmp: poll cycle", "polled", len(b.Outcomes), "failed", failed,
+	s.opt.Logger.Info("snmp: poll cycle", "run", run, "polled", len(b.Outcomes), "failed", failed,
 		"dropped", b.Dropped, "unfinished", b.Unfinished, "duration", b.Finished.Sub(b.Started))
 	if len(b.Outcomes) == 0 {
 		return nil
@@ -436,7 +439,7 @@ func (s *Scheduler) deliver(ctx context.Context, b *Batch) error {
 	s.sinkMu.Lock()
 	defer s.sinkMu.Unlock()
 	if err := s.sink.WriteBatch(wctx, *b); err != nil {
-		s.opt.Logger.Error("snmp: write poll results", "err", err, "outcomes", len(b.Outcomes))
+		s.opt.Logger.Error("snmp: write poll results", "run", run, "err", err, "outcomes", len(b.Outcomes))
 		return fmt.Errorf("write %d poll results: %w", len(b.Outcomes), err)
 	}
 	return nil
