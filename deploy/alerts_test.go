@@ -164,6 +164,9 @@ func TestMetricNameExtraction(t *testing.T) {
 		{`unet_snmp_polls_total{status="ok"}`, "metric unet_snmp_polls_total has no label status"},
 		{`{__name__="unet_snmp_nodes"}`, "a selector without a metric name"},
 		{`unet_snmp_last_success_age_seconds_bucket`, "is not exported"},
+		{`unet_git_last_sync_timestamp_seconds{outcome="ok"}`, `has no outcome="ok"`},
+		{`unet_policy_rule_failing_objects{severity=~"high|severe"}`, `has no severity="severe"`},
+		{`unet_worker_healthy{worker!="syncer", job="unet"}`, `has no worker="syncer"`},
 	} {
 		problems := strings.Join(unknownUses(c.expr), "; ")
 		if !strings.Contains(problems, c.problem) {
@@ -174,6 +177,7 @@ func TestMetricNameExtraction(t *testing.T) {
 		`unet_snmp_last_success_age_seconds{quantile="0.9"}`,
 		`unet_http_request_duration_seconds_bucket{le="0.5", route="/x"}`,
 		`go_goroutines + process_open_fds`,
+		`unet_snmp_polls_total{outcome!~"ok|timeout", job="{x}"} or unet_http_requests_total{code=~"5.."}`,
 	} {
 		if p := unknownUses(ok); len(p) > 0 {
 			t.Errorf("unknownUses(%q) = %v, want none", ok, p)

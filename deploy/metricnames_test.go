@@ -48,6 +48,41 @@ var exported = map[string]struct {
 	"unet_worker_healthy":                         {gauge, []string{"worker"}},
 }
 
+// enumerated are the values of the labels that have a fixed set of values,
+// by metric family and label.
+var enumerated = map[string]map[string][]string{
+	"unet_db_transactions_total":                  {"outcome": {"commit", "rollback", "error"}},
+	"unet_policy_evaluations_total":               {"trigger": {"schedule", "change", "api", "cli"}, "outcome": {"ok", "error"}},
+	"unet_policy_results":                         {"status": policyStatuses, "severity": policySeverities},
+	"unet_policy_rule_failing_objects":            {"severity": policySeverities},
+	"unet_snmp_polls_total":                       {"outcome": {"ok", "timeout", "auth", "error"}},
+	"unet_snmp_nodes":                             {"state": {"reachable", "unreachable", "never_polled"}},
+	"unet_git_syncs_total":                        {"outcome": {"activated", "unchanged", "rejected", "error"}},
+	"unet_git_last_sync_timestamp_seconds":        {"outcome": {"success", "failure"}},
+	"unet_inventory_objects":                      {"kind": {"node", "link", "location", "vendor"}},
+	"unet_worker_last_progress_timestamp_seconds": {"worker": workers},
+	"unet_worker_healthy":                         {"worker": workers},
+}
+
+var (
+	policyStatuses   = []string{"pass", "fail", "error", "not_applicable"}
+	policySeverities = []string{"info", "low", "medium", "high", "critical"}
+	workers          = []string{"policy_scheduler", "snmp_scheduler", "git_syncer", "outbox"}
+)
+
+// enumValues returns the values a label of a series takes, nil when any
+// value may occur.
+func enumValues(series, label string) []string {
+	for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+		if base, ok := strings.CutSuffix(series, suffix); ok {
+			if _, known := exported[base]; known {
+				series = base
+			}
+		}
+	}
+	return enumerated[series][label]
+}
+
 // targetLabels are the labels Prometheus attaches to every scraped series.
 var targetLabels = []string{"job", "instance"}
 
@@ -92,10 +127,11 @@ func seriesLabels(name string) ([]string, bool) {
 var (
 	stringLiteral = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`")
 	selector      = regexp.MustCompile(`([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*\{([^}]*)\}`)
-	matcherLabel  = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)`)
-	matcherName   = regexp.MustCompile(`__name__\s*(?:=~|!~|!=|=)\s*"`)
+	matcherLabel  = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*("[ ]*"|'[ ]*'|` + "`[ ]*`" + `)?`)
+	alternatives  = regexp.MustCompile(`^[a-zA-Z0-9_]+(?:\|[a-zA-Z0-9_]+)*$`)
+	matcherName   = regexp.MustCompile(`__name__\s*(?:=~|!~|!=|=)`)
 	braces        = regexp.MustCompile(`\{[^}]*\}`)
-	emptyString   = regexp.MustCompile(`""`)
+	emptyString   = regexp.MustCompile(`"[ ]*"|'[ ]*'|` + "`[ ]*`")
 	rangeOrSub    = regexp.MustCompile(`\[[^\]]*\]`)
 	grouping      = regexp.MustCompile(`\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)`)
 	offsetOrAt    = regexp.MustCompile(`\b(?:offset\s+-?[0-9a-z]+|@\s*[0-9a-z.()]+)`)
@@ -109,11 +145,17 @@ var keywords = map[string]bool{
 	"atan2": true, "inf": true, "nan": true,
 }
 
-// selectorUse is one metric name an expression selects, with the label
-// names of its matchers.
+// selectorUse is one metric name an expression selects, with its
+// matchers.
 type selectorUse struct {
-	name   string
-	labels []string
+	name     string
+	matchers []matcher
+}
+
+// matcher is one label matcher: the label name and the quoted value
+// without its quotes.
+type matcher struct {
+	label, value string
 }
 
 // selectors lists the series an expression selects: every metric name,
@@ -123,15 +165,21 @@ func selectors(expr string) []selectorUse {
 	var uses []selectorUse
 	// Mask string contents so that braces, brackets and words inside label
 	// values do not count; keep the quotes so matchers stay recognisable.
-	masked := stringLiteral.ReplaceAllStringFunc(expr, func(s string) string { return `""` })
+	masked := stringLiteral.ReplaceAllStringFunc(expr, func(s string) string {
+		return s[:1] + strings.Repeat(" ", len(s)-2) + s[len(s)-1:]
+	})
 	if matcherName.MatchString(masked) {
 		uses = append(uses, selectorUse{})
 	}
 	withMatchers := map[int]bool{}
 	for _, m := range selector.FindAllStringSubmatchIndex(masked, -1) {
-		var labels []string
-		for _, l := range matcherLabel.FindAllStringSubmatch(masked[m[4]:m[5]], -1) {
-			labels = append(labels, l[1])
+		var matchers []matcher
+		for _, l := range matcherLabel.FindAllStringSubmatchIndex(masked[m[4]:m[5]], -1) {
+			mt := matcher{label: masked[m[4]+l[2] : m[4]+l[3]]}
+			if l[4] >= 0 {
+				mt.value = expr[m[4]+l[4]+1 : m[4]+l[5]-1]
+			}
+			matchers = append(matchers, mt)
 		}
 		name := ""
 		if m[2] >= 0 {
@@ -140,10 +188,10 @@ func selectors(expr string) []selectorUse {
 		}
 		if name == "" || keywords[name] {
 			// {…} after a keyword (e.g. "or {job=…}") has no metric name.
-			uses = append(uses, selectorUse{labels: labels})
+			uses = append(uses, selectorUse{matchers: matchers})
 			continue
 		}
-		uses = append(uses, selectorUse{name: name, labels: labels})
+		uses = append(uses, selectorUse{name: name, matchers: matchers})
 	}
 	// Bare metric names: blank out matchers, ranges, grouping clauses,
 	// offsets; what is left that is not a function call or keyword is a
@@ -198,9 +246,19 @@ func unknownUses(expr string) []string {
 		if labels == nil {
 			continue
 		}
-		for _, l := range u.labels {
-			if !contains(labels, l) {
-				problems = append(problems, "metric "+u.name+" has no label "+l)
+		for _, mt := range u.matchers {
+			if !contains(labels, mt.label) {
+				problems = append(problems, "metric "+u.name+" has no label "+mt.label)
+				continue
+			}
+			known := enumValues(u.name, mt.label)
+			if known == nil || !alternatives.MatchString(mt.value) {
+				continue
+			}
+			for _, v := range strings.Split(mt.value, "|") {
+				if !contains(known, v) {
+					problems = append(problems, "metric "+u.name+" has no "+mt.label+"=\""+v+"\"")
+				}
 			}
 		}
 	}
