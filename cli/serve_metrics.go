@@ -83,7 +83,7 @@ func (a *app) setupMetrics(ctx context.Context, f metricsFlags, cfg *serveConfig
 			logger.Error("metrics listener", slog.Any("error", err))
 		}
 	}()
-	logger.Info("serving metrics", slog.String("metrics_url", "http://"+ln.Addr().String()+httpapi.MetricsPath))
+	logger.Info("serving metrics", slog.String("endpoint", "http://"+ln.Addr().String()+httpapi.MetricsPath))
 	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
