@@ -326,3 +326,12 @@ scrape_configs:
 	waitFor(`histogram_quantile(0.99, sum by (le) (rate(unet_http_request_duration_seconds_bucket[1m])))`,
 		func(r *promResult) bool { return len(r.Data.Result) == 1 })
 }
+
+// The global allow-list covers /metrics on the API listener too.
+func TestServeMetricsAllowList(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
+	base, _, _ := startServe(t, []string{"--db", db, "--allow-ip", "192.0.2.0/24"}, nil)
+	if code, body := fetch(t, http.MethodGet, base+"/metrics", ""); code != http.StatusForbidden || strings.Contains(body, "unet_") {
+		t.Errorf("/metrics from an address outside the allow-list: %d %s", code, body)
+	}
+}

@@ -230,18 +230,10 @@ func (s *Server) register(table []Route) error {
 		seen[key] = true
 		s.mux.Handle(key, s.wrap(rt))
 	}
-	if h := s.opts.Metrics; h != nil {
-		s.mux.Handle("GET "+MetricsPath, s.base(MetricsPath, func(w http.ResponseWriter, r *http.Request) error {
-			h.ServeHTTP(w, r)
-			return nil
-		}))
-	}
+	s.registerMetrics()
 	s.mux.Handle("/", s.base("", s.noRoute))
 	return nil
 }
-
-// MetricsPath is where Options.Metrics is served.
-const MetricsPath = "/metrics"
 
 // Handler returns the root handler.
 func (s *Server) Handler() http.Handler { return s.mux }
