@@ -15,7 +15,6 @@ command -v ssh >/dev/null || need+=(openssh-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v snmpd >/dev/null || need+=(snmpd)
 command -v snmpget >/dev/null || need+=(snmp)
-command -v promtool >/dev/null || need+=(prometheus)
 command -v snmpsimd >/dev/null || command -v snmpsim-command-responder >/dev/null || need+=(snmpsim)
 /usr/bin/python3 -c 'import jinja2' 2>/dev/null || need+=(python3-jinja2)
 # A real Prometheus scrapes `unet serve`; promtool checks the scrape and the alert rules.
