@@ -29,6 +29,11 @@ const DefaultMaxEngineResults = 1_000_000
 type Options struct {
 	// Observers see every request (metrics, tracing), outermost first.
 	Observers []RequestObserver
+	// Metrics, when set, is served at GET /metrics behind the base
+	// middleware (request ID, Host check, access log, observers) but outside
+	// the route table and the API's authentication: it checks its own
+	// credential, if any.
+	Metrics http.Handler
 	// Authorizer checks each route's permission (default NoAuth).
 	Authorizer Authorizer
 	// Audit receives the audit log entries: every mutating request and
@@ -229,6 +234,7 @@ func (s *Server) register(table []Route) error {
 		seen[key] = true
 		s.mux.Handle(key, s.wrap(rt))
 	}
+	s.registerMetrics()
 	s.mux.Handle("/", s.base("", s.noRoute))
 	return nil
 }
