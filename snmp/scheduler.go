@@ -307,6 +307,8 @@ func (s *Scheduler) jitter() time.Duration {
 // cycle polls the given targets with bounded concurrency, updates their
 // schedule and delivers one batch.
 func (s *Scheduler) cycle(ctx context.Context, due []Assignment) (Batch, error) {
+	ctx, span := startCycle(ctx, len(due))
+	defer span.End()
 	b := Batch{Started: time.Now().UTC()}
 	outcomes := make([]Outcome, len(due))
 	done := make([]bool, len(due))
