@@ -45,6 +45,7 @@ func Setup(ctx context.Context, serviceName, version string) (shutdown func(cont
 	}
 	if !cfg.enabled {
 		otel.SetTracerProvider(noop.NewTracerProvider())
+		setTracer(noop.NewTracerProvider())
 		enabled.Store(false)
 		return func(context.Context) error { return nil }, nil
 	}
@@ -69,6 +70,7 @@ func Setup(ctx context.Context, serviceName, version string) (shutdown func(cont
 		sdktrace.WithResource(res),
 	)
 	otel.SetTracerProvider(tp)
+	setTracer(tp)
 	enabled.Store(true)
 	return func(ctx context.Context) error {
 		if _, ok := ctx.Deadline(); !ok {

@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -12,15 +13,25 @@ import (
 // ScopeName is the instrumentation scope of μNet's spans.
 const ScopeName = "github.com/unet-dev/unet"
 
-// tracer follows the global provider: it delegates to the one Setup
-// installs, even when taken before.
-var tracer = otel.Tracer(ScopeName)
+// tracer is the tracer of the provider Setup installed last (a global
+// delegate would stay bound to the first provider ever installed).
+var tracer atomic.Pointer[trace.Tracer]
+
+func setTracer(tp trace.TracerProvider) {
+	t := tp.Tracer(ScopeName)
+	tracer.Store(&t)
+}
 
 // noSpan is the non-recording span of Start when tracing is off.
 var noSpan = trace.SpanFromContext(context.Background())
 
 // Tracer is the package-wide tracer of μNet's spans.
-func Tracer() trace.Tracer { return tracer }
+func Tracer() trace.Tracer {
+	if t := tracer.Load(); t != nil {
+		return *t
+	}
+	return otel.Tracer(ScopeName)
+}
 
 // Start starts a span named name as a child of the span in ctx (a root span
 // when there is none). With tracing off it returns ctx itself and a
@@ -29,7 +40,7 @@ func Start(ctx context.Context, name string, attrs ...attribute.KeyValue) (conte
 	if !enabled.Load() {
 		return ctx, noSpan
 	}
-	return tracer.Start(ctx, name, trace.WithAttributes(attrs...))
+	return Tracer().Start(ctx, name, trace.WithAttributes(attrs...))
 }
 
 // StartRoot starts a span that begins a new trace whatever ctx holds (for
@@ -38,7 +49,7 @@ func StartRoot(ctx context.Context, name string, attrs ...attribute.KeyValue) (c
 	if !enabled.Load() {
 		return ctx, noSpan
 	}
-	return tracer.Start(ctx, name, trace.WithNewRoot(), trace.WithAttributes(attrs...))
+	return Tracer().Start(ctx, name, trace.WithNewRoot(), trace.WithAttributes(attrs...))
 }
 
 // End ends span, marking it failed with err when err is not nil.
