@@ -72,6 +72,11 @@ type serveConfig struct {
 		MaxEngineResponseBytes int64 `toml:"max_engine_response_bytes"`
 		MaxEngineResults       int   `toml:"max_engine_results"`
 		MaxWebhookConcurrency  int   `toml:"max_webhook_concurrency"`
+
+		// Metrics (serve_metrics.go): a separate listener for /metrics and
+		// the reference of the bearer token it requires.
+		MetricsListen string `toml:"metrics_listen"`
+		MetricsToken  string `toml:"metrics_token"`
 	} `toml:"server"`
 	Database struct {
 		URL         string   `toml:"url"`
@@ -164,6 +169,7 @@ type serveFlags struct {
 	abuse                               abuseFlags
 	oidc                                oidcFlags
 	requireCS                           requireCSFlag
+	metrics                             metricsFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -220,6 +226,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS, UNET_OIDC_*) < flags.`,
 	f.transport.register(fl)
 	f.abuse.register(fl)
 	f.oidc.register(fl)
+	f.metrics.register(fl)
 	registerRequireCS(cmd, &f.requireCS)
 	return cmd
 }
@@ -435,6 +442,11 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	opts.MaxEngineResponseBytes = cfg.Server.MaxEngineResponseBytes
 	opts.MaxEngineResults = cfg.Server.MaxEngineResults
 	opts.MaxWebhookConcurrency = cfg.Server.MaxWebhookConcurrency
+	stopMetrics, err := a.setupMetrics(ctx, f.metrics, cfg, db, logger, &opts)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	srv, err := httpapi.New(svc, opts)
 	if err != nil {
 		return err

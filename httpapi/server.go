@@ -29,6 +29,11 @@ const DefaultMaxEngineResults = 1_000_000
 type Options struct {
 	// Observers see every request (metrics, tracing), outermost first.
 	Observers []RequestObserver
+	// Metrics, when set, is served at GET /metrics behind the base
+	// middleware (request ID, Host check, access log, observers) but outside
+	// the route table and the API's authentication: it checks its own
+	// credential, if any.
+	Metrics http.Handler
 	// Authorizer checks each route's permission (default NoAuth).
 	Authorizer Authorizer
 	// Audit receives the audit log entries: every mutating request and
@@ -225,9 +230,18 @@ func (s *Server) register(table []Route) error {
 		seen[key] = true
 		s.mux.Handle(key, s.wrap(rt))
 	}
+	if h := s.opts.Metrics; h != nil {
+		s.mux.Handle("GET "+MetricsPath, s.base(MetricsPath, func(w http.ResponseWriter, r *http.Request) error {
+			h.ServeHTTP(w, r)
+			return nil
+		}))
+	}
 	s.mux.Handle("/", s.base("", s.noRoute))
 	return nil
 }
+
+// MetricsPath is where Options.Metrics is served.
+const MetricsPath = "/metrics"
 
 // Handler returns the root handler.
 func (s *Server) Handler() http.Handler { return s.mux }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # μNet's test suite: static checks, every Go test (against real SQLite,
-# PostgreSQL, snmpd, Git and Python Jinja2), the agreement tests of the bench/
-# module (μNet and Open Policy Agent reach the same results), then a short run
-# of every fuzz target. Everything it reads is in the repository.
+# PostgreSQL, snmpd, Git, Python Jinja2 and Prometheus), the agreement tests
+# of the bench/ module (μNet and Open Policy Agent reach the same results),
+# then a short run of every fuzz target. Everything it reads is in the repository.
 # Missing Debian packages are installed when running as root; a PostgreSQL
 # cluster is started by the tests themselves unless UNET_TEST_POSTGRES is set.
 set -euo pipefail
@@ -17,6 +17,8 @@ command -v snmpd >/dev/null || need+=(snmpd)
 command -v snmpget >/dev/null || need+=(snmp)
 command -v snmpsimd >/dev/null || command -v snmpsim-command-responder >/dev/null || need+=(snmpsim)
 /usr/bin/python3 -c 'import jinja2' 2>/dev/null || need+=(python3-jinja2)
+# A real Prometheus scrapes `unet serve`; promtool checks the scrape and the alert rules.
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing: ${need[*]}"

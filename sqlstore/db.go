@@ -250,6 +250,8 @@ func backoff(attempt int) time.Duration {
 }
 
 func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
+	start, outcome := time.Now(), TxError
+	defer func() { observeTx(outcome, start) }()
 	stx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -257,6 +259,7 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	tx := &Tx{tx: stx, q: newStmtCache(stx), engine: db.engine}
 	defer tx.q.close()
 	if err := fn(tx); err != nil {
+		outcome = TxRollback
 		return rollback(stx, err)
 	}
 	// Checked again at the last moment: the file may have gone while fn ran.
@@ -270,6 +273,7 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	outcome = TxCommit
 	return nil
 }
 

@@ -1,0 +1,10 @@
+package metrics
+
+import (
+	"os"
+	"testing"
+
+	"github.com/unet-dev/unet/internal/testutil"
+)
+
+func TestMain(m *testing.M) { os.Exit(testutil.PostgresMain(m)) }
