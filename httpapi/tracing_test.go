@@ -19,7 +19,12 @@ import (
 // to a real OTLP/HTTP receiver on loopback, and turns it off at the end.
 func startTracing(t testing.TB) *otlptest.Receiver {
 	t.Helper()
-	rcv, err := otlptest.Start()
+	return startTracingTo(t, otlptest.Start)
+}
+
+func startTracingTo(t testing.TB, start func() (*otlptest.Receiver, error)) *otlptest.Receiver {
+	t.Helper()
+	rcv, err := start()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,6 +34,7 @@ func startTracing(t testing.TB) *otlptest.Receiver {
 		"OTEL_SERVICE_NAME":           "unet-test",
 		"OTEL_RESOURCE_ATTRIBUTES":    "deployment.environment.name=lab",
 		"OTEL_BSP_SCHEDULE_DELAY":     "20",
+		"OTEL_BSP_MAX_QUEUE_SIZE":     "",
 		"OTEL_TRACES_SAMPLER":         "", "OTEL_SDK_DISABLED": "", "OTEL_TRACES_EXPORTER": "",
 		"OTEL_EXPORTER_OTLP_PROTOCOL": "", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "",
 	} {

@@ -38,18 +38,26 @@ type Receiver struct {
 	URL string
 
 	srv      *http.Server
+	discard  bool
 	mu       sync.Mutex
 	spans    []Span
 	requests int
 }
 
 // Start starts a receiver on a random loopback port.
-func Start() (*Receiver, error) {
+func Start() (*Receiver, error) { return start(false) }
+
+// StartDiscard starts a receiver that counts the export requests and
+// discards their bodies undecoded: a sink for benchmarks, where the
+// collector's work is not the exporter's cost.
+func StartDiscard() (*Receiver, error) { return start(true) }
+
+func start(discard bool) (*Receiver, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	r := &Receiver{URL: "http://" + ln.Addr().String()}
+	r := &Receiver{URL: "http://" + ln.Addr().String(), discard: discard}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/traces", r.traces)
 	r.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
@@ -61,6 +69,14 @@ func Start() (*Receiver, error) {
 func (r *Receiver) Close() error { return r.srv.Close() }
 
 func (r *Receiver) traces(w http.ResponseWriter, req *http.Request) {
+	if r.discard {
+		_, _ = io.Copy(io.Discard, req.Body)
+		r.mu.Lock()
+		r.requests++
+		r.mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		return
+	}
 	var body io.Reader = req.Body
 	if req.Header.Get("Content-Encoding") == "gzip" {
 		zr, err := gzip.NewReader(req.Body)
