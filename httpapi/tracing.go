@@ -38,7 +38,6 @@ func (*TracingObserver) Start(r *http.Request, route string) (*http.Request, fun
 		trace.WithAttributes(
 			attribute.String("http.request.method", r.Method),
 			attribute.String("http.route", name),
-			attribute.String("url.path", r.URL.Path),
 		))
 	return r.WithContext(ctx), func(status int) {
 		if status == 0 {

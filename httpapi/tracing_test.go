@@ -112,7 +112,7 @@ func TestTracingRequestToDatabase(t *testing.T) {
 		t.Errorf("server span kind %v", server.Kind)
 	}
 	for k, want := range map[string]string{"http.request.method": "GET", "http.route": "/api/v1/nodes/{ref}",
-		"http.response.status_code": "200", "url.path": "/api/v1/nodes/node-00001"} {
+		"http.response.status_code": "200"} {
 		if got := server.Attributes[k]; got != want {
 			t.Errorf("server span %s = %q, want %q", k, got, want)
 		}
@@ -123,8 +123,10 @@ func TestTracingRequestToDatabase(t *testing.T) {
 	if db.Attributes["db.system.name"] != "sqlite" || db.Attributes["db.operation.name"] != "SELECT" {
 		t.Errorf("db span attributes %v", db.Attributes)
 	}
-	if strings.Contains(db.Attributes["db.query.text"], "node-00001") {
-		t.Errorf("db span carries a parameter value: %q", db.Attributes["db.query.text"])
+	for k, v := range db.Attributes {
+		if strings.Contains(v, "node-00001") {
+			t.Errorf("db span attribute %s carries a parameter value: %q", k, v)
+		}
 	}
 	for k, want := range map[string]string{"service.name": "unet-test", "service.version": "v-test",
 		"deployment.environment.name": "lab"} {
