@@ -28,17 +28,17 @@ func NewTracingObserver() *TracingObserver { return &TracingObserver{} }
 
 // Start implements RequestObserver.
 func (*TracingObserver) Start(r *http.Request, route string) (*http.Request, func(status int)) {
+	attrs := []attribute.KeyValue{attribute.String("http.request.method", r.Method)}
 	name := route
 	if name == "" {
+		// No route matched: the raw path would make a name per URL.
 		name = "unmatched"
+	} else {
+		attrs = append(attrs, attribute.String("http.route", route))
 	}
 	ctx := otel.GetTextMapPropagator().Extract(r.Context(), propagation.HeaderCarrier(r.Header))
 	ctx, span := telemetry.Tracer().Start(ctx, r.Method+" "+name,
-		trace.WithSpanKind(trace.SpanKindServer),
-		trace.WithAttributes(
-			attribute.String("http.request.method", r.Method),
-			attribute.String("http.route", name),
-		))
+		trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
 	return r.WithContext(ctx), func(status int) {
 		if status == 0 {
 			status = http.StatusOK

@@ -207,11 +207,16 @@ func TestTracingContinuesIncomingTrace(t *testing.T) {
 	if p := a.problem(t); p.TraceID != traceID {
 		t.Errorf("problem trace_id %q of an unknown route, want %q", p.TraceID, traceID)
 	}
+	var unmatched otlptest.Span
 	if err := rcv.WaitFor(10*time.Second, func(spans []otlptest.Span) bool {
-		_, ok := spanNamed(spans, traceID, "GET unmatched")
+		var ok bool
+		unmatched, ok = spanNamed(spans, traceID, "GET unmatched")
 		return ok
 	}); err != nil {
 		t.Fatal(err)
+	}
+	if route, ok := unmatched.Attributes["http.route"]; ok {
+		t.Errorf("unmatched request has http.route %q", route)
 	}
 
 	// A server failure marks the server span failed.

@@ -40,6 +40,9 @@ func Start(ctx context.Context, name string, attrs ...attribute.KeyValue) (conte
 	if !enabled.Load() {
 		return ctx, noSpan
 	}
+	if len(attrs) == 0 {
+		return Tracer().Start(ctx, name)
+	}
 	return Tracer().Start(ctx, name, trace.WithAttributes(attrs...))
 }
 
