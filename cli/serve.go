@@ -317,6 +317,11 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	observers, flushTraces, err := startTracing(cmd.Context(), logger)
+	if err != nil {
+		return err
+	}
+	defer flushTraces()
 	dbOpts := sqlstore.Options{Sync: pick(f.sqliteSync, cfg.Database.SQLiteSync), LockTimeout: time.Duration(cfg.Database.LockTimeout)}
 	if err := checkServeTimeouts(cfg, dbOpts); err != nil {
 		return err
@@ -437,6 +442,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 			slog.Int("links", len(b.Links)), slog.Int("created", rep.Created), slog.Int("updated", rep.Updated))
 	}
 	opts := httpapi.Options{
+		Observers:       observers,
 		Authorizer:      auth,
 		Audit:           svc,
 		Logger:          logger,

@@ -55,6 +55,13 @@ func (r Result) Env(name string) (HistoryEntry, bool) {
 // when it could not run: a *RemoteError (see IsRetryable) when the remote
 // is unreachable, ErrBusy with NoWait, or a local failure.
 func (s *Syncer) Sync(ctx context.Context, src Source, opts SyncOptions) (Result, error) {
+	ctx, span := startSync(ctx, src.Name, opts.Trigger)
+	res, err := s.sync(ctx, src, opts)
+	endSync(span, res, err)
+	return res, err
+}
+
+func (s *Syncer) sync(ctx context.Context, src Source, opts SyncOptions) (Result, error) {
 	if err := src.Validate(); err != nil {
 		return Result{}, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/gitsync/webhook"
 	"github.com/unet-dev/unet/secret"
+	"github.com/unet-dev/unet/telemetry"
 )
 
 // Triggers the API records in a source's history.
@@ -47,7 +48,8 @@ func (s *Server) writeGitResult(w http.ResponseWriter, r *http.Request, result a
 		return err
 	}
 	p := GitProblem{Problem: Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Instance: r.URL.Path,
-		RequestID: w.Header().Get(RequestIDHeader), Code: ue.Code, Detail: ue.Message, Errors: ue.Fields}, Result: result}
+		RequestID: w.Header().Get(RequestIDHeader), TraceID: telemetry.TraceID(r.Context()), Code: ue.Code, Detail: ue.Message,
+		Errors: ue.Fields}, Result: result}
 	if p.Detail == "" && ue.Err != nil && len(ue.Fields) == 0 {
 		p.Detail = ue.Err.Error()
 	}

@@ -7,13 +7,15 @@ import (
 	"net/http"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/telemetry"
 )
 
 // ProblemContentType is the media type of error responses (RFC 9457).
 const ProblemContentType = "application/problem+json"
 
 // Problem is an RFC 9457 problem document with μNet's extensions: the stable
-// error code, the field errors of a validation failure and the request ID.
+// error code, the field errors of a validation failure, the request ID and,
+// when the request is traced, the trace ID.
 type Problem struct {
 	Type      string            `json:"type"`
 	Title     string            `json:"title"`
@@ -23,6 +25,7 @@ type Problem struct {
 	Code      string            `json:"code"`
 	Errors    []unet.FieldError `json:"errors,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
+	TraceID   string            `json:"trace_id,omitempty"`
 }
 
 // httpError is an error raised by the HTTP layer itself (malformed body, body
@@ -122,7 +125,7 @@ func codeOfStatus(status int) string {
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(err)
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Instance: r.URL.Path,
-		RequestID: w.Header().Get(RequestIDHeader)}
+		RequestID: w.Header().Get(RequestIDHeader), TraceID: telemetry.TraceID(r.Context())}
 	var ue *unet.Error
 	if !errors.As(err, &ue) && errors.Is(err, context.DeadlineExceeded) {
 		ue = &unet.Error{Code: unet.EUNAVAILABLE, Message: "the request did not finish in time; try again", Err: err}

@@ -11,6 +11,7 @@ import (
 	"github.com/unet-dev/unet/jinja"
 	"github.com/unet-dev/unet/policy"
 	"github.com/unet-dev/unet/sqlstore"
+	"github.com/unet-dev/unet/telemetry"
 )
 
 // PolicySource supplies the rules of an environment when a request carries none
@@ -303,6 +304,13 @@ func toResult(r policy.Result, source string) unet.PolicyResult {
 // EvaluatePolicies evaluates rules over the inventory (or the selected nodes),
 // returns every result, and with req.Store keeps them and their history.
 func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalRequest) (*unet.PolicyEvalReport, error) {
+	ctx, span := telemetry.Start(ctx, "policy.evaluate")
+	rep, err := s.evaluatePolicies(ctx, req)
+	telemetry.End(span, err)
+	return rep, err
+}
+
+func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalRequest) (*unet.PolicyEvalReport, error) {
 	// Rules given in the request apply to every node; otherwise each node is
 	// evaluated with the rules of its environment (links and locations with
 	// those of the default environment).
@@ -457,6 +465,7 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			return nil, tooMany()
 		}
 	}
+	evaluationCounts(ctx, prog, len(nodes), evaluated, len(rep.Results))
 	sortResults(rep.Results)
 	if req.Store {
 		full := len(req.Nodes) == 0 && req.Rule == ""

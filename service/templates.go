@@ -18,6 +18,7 @@ import (
 	"github.com/unet-dev/unet/configtree"
 	"github.com/unet-dev/unet/jinja"
 	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/telemetry"
 	"github.com/unet-dev/unet/templates"
 )
 
@@ -277,8 +278,16 @@ func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *un
 	return in, nil
 }
 
-// renderAll renders the input's templates in order.
+// renderAll renders the input's templates in order, in a "template.render"
+// span.
 func (s *Service) renderAll(ctx context.Context, in *renderInput) (*unet.RenderResult, []templates.TemplateInfo, error) {
+	ctx, span := startRender(ctx, in.node.FQDN, len(in.templates))
+	res, infos, err := s.renderTemplates(ctx, in)
+	telemetry.End(span, err)
+	return res, infos, err
+}
+
+func (s *Service) renderTemplates(ctx context.Context, in *renderInput) (*unet.RenderResult, []templates.TemplateInfo, error) {
 	env, err := s.templateEnv(ctx, in.node.Environment)
 	if err != nil {
 		return nil, nil, err

@@ -30,6 +30,13 @@ type SecretResolver interface {
 // MaxRepetitions rows. Errors are *PollError values that match ErrConfig,
 // ErrTimeout, ErrAuth, ErrUnreachable or ErrProtocol with errors.Is.
 func Poll(ctx context.Context, secrets SecretResolver, target Target, profile Profile) (*PollResult, error) {
+	ctx, span := startPoll(ctx, target, profile)
+	res, err := poll(ctx, secrets, target, profile)
+	endPoll(span, err)
+	return res, err
+}
+
+func poll(ctx context.Context, secrets SecretResolver, target Target, profile Profile) (*PollResult, error) {
 	p := profile.WithDefaults()
 	addr := target.addr(p)
 	if err := p.Validate(); err != nil {

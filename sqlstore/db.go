@@ -184,7 +184,7 @@ type Reader struct {
 }
 
 // Reader returns a reader on the pool (outside any transaction).
-func (db *DB) Reader() Reader { return Reader{q: db.reads} }
+func (db *DB) Reader() Reader { return Reader{q: db.reader()} }
 
 // Reader returns a reader that sees the transaction's writes.
 func (tx *Tx) Reader() Reader { return Reader{q: tx.q} }
@@ -199,6 +199,10 @@ func (tx *Tx) Reader() Reader { return Reader{q: tx.q} }
 // deadlocks. A SQLite file removed or replaced since Open fails every write
 // as "unavailable": a commit into an unlinked file would be lost.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.tracedTx(ctx, fn)
+}
+
+func (db *DB) withTx(ctx context.Context, fn func(tx *Tx) error) error {
 	budget := time.Now().Add(db.lockTimeout)
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
