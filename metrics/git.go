@@ -45,6 +45,18 @@ func ObserveGitSync(source, outcome string, at time.Time) {
 	gitLastSync.WithLabelValues(source, result).Set(float64(at.UnixNano()) / 1e9)
 }
 
+// SetGitLastSync sets the times of the last successful and the last failed
+// sync of source as stored (a zero time is left out), so that a server
+// exports them from its start.
+func SetGitLastSync(source string, success, failure time.Time) {
+	if !success.IsZero() {
+		gitLastSync.WithLabelValues(source, "success").Set(float64(success.UnixNano()) / 1e9)
+	}
+	if !failure.IsZero() {
+		gitLastSync.WithLabelValues(source, "failure").Set(float64(failure.UnixNano()) / 1e9)
+	}
+}
+
 // SetGitActiveCommits replaces the active commit times of source's
 // environments (environment → commit time; environments without an active
 // commit are left out).

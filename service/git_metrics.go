@@ -40,8 +40,9 @@ func setGitCommitMetrics(source string, st gitsync.State) {
 	metrics.SetGitActiveCommits(source, commits)
 }
 
-// RefreshGitMetrics exports the active commit times of every Git source as
-// stored (a server exports them from its start, before the first sync).
+// RefreshGitMetrics exports the active commit times of every Git source and
+// the times of its last successful and failed sync as stored (a server
+// exports them from its start, before the first sync).
 func (s *Service) RefreshGitMetrics(ctx context.Context) error {
 	srcs, err := s.db.Reader().ListGitSources(ctx)
 	if err != nil {
@@ -53,6 +54,11 @@ func (s *Service) RefreshGitMetrics(ctx context.Context) error {
 			return err
 		}
 		setGitCommitMetrics(srcs[i].Name, st)
+		var failure time.Time
+		if st.LastError != "" {
+			failure = st.LastAttempt
+		}
+		metrics.SetGitLastSync(srcs[i].Name, st.LastSuccess, failure)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/internal/testutil"
+	"github.com/unet-dev/unet/metrics"
 	"github.com/unet-dev/unet/service"
 )
 
@@ -80,6 +81,15 @@ func TestGitMetrics(t *testing.T) {
 		ok(svc.SyncGitSource(ctx, "obs", "")).v(t)
 		if syncs("activated") != 2 || active("default").value != commitTime(c3) || active("staging").value != commitTime(c1) {
 			t.Fatalf("after the fix: activated %v default %v staging %v", syncs("activated"), active("default"), active("staging"))
+		}
+
+		// A server started again exports the stored state before any sync.
+		metrics.ForgetGitSource("obs")
+		if err := svc.RefreshGitMetrics(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if active("default").value != commitTime(c3) || active("staging").value != commitTime(c1) || !last("success").found || last("failure").found {
+			t.Fatalf("refreshed: default %+v staging %+v success %+v failure %+v", active("default"), active("staging"), last("success"), last("failure"))
 		}
 
 		if err := svc.RemoveGitSource(ctx, "obs", unet.DeleteOptions{}); err != nil {
