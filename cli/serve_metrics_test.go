@@ -13,9 +13,9 @@ import (
 	"github.com/unet-dev/unet/metrics"
 )
 
-// counterValue is the value of a counter or gauge of metrics.Registry with
+// domainMetricValue is the value of a counter or gauge of metrics.Registry with
 // exactly labels (0 when there is none), and whether it exists.
-func counterValue(t *testing.T, name string, labels map[string]string) (float64, bool) {
+func domainMetricValue(t *testing.T, name string, labels map[string]string) (float64, bool) {
 	t.Helper()
 	mfs, err := metrics.Registry.Gather()
 	if err != nil {
@@ -44,7 +44,7 @@ func counterValue(t *testing.T, name string, labels map[string]string) (float64,
 	return 0, false
 }
 
-func workerNames() []string {
+func healthyWorkerNames() []string {
 	var names []string
 	for _, st := range metrics.WorkerStatus() {
 		if st.Healthy {
@@ -59,22 +59,22 @@ func workerNames() []string {
 // scheduled evaluation and exports the SNMP state of the nodes.
 func TestServeReportsWorkersAndMetrics(t *testing.T) {
 	scheduled := func() float64 {
-		v, _ := counterValue(t, "unet_policy_evaluations_total", map[string]string{"trigger": "schedule", "outcome": "ok"})
+		v, _ := domainMetricValue(t, "unet_policy_evaluations_total", map[string]string{"trigger": "schedule", "outcome": "ok"})
 		return v
 	}
 	before := scheduled()
 	db := "sqlite://" + filepath.Join(t.TempDir(), "demo.db")
 	_, logs, stop := startServe(t, []string{"--db", db, "--demo"}, nil)
 	eventually(t, "the workers", func() bool {
-		names := workerNames()
+		names := healthyWorkerNames()
 		return slices.Contains(names, metrics.WorkerPolicyScheduler) && slices.Contains(names, metrics.WorkerSNMPScheduler) &&
 			slices.Contains(names, metrics.WorkerGitSyncer)
 	})
 	eventually(t, "the scheduled evaluation", func() bool { return scheduled() > before })
-	if _, ok := counterValue(t, "unet_snmp_nodes", map[string]string{"state": "never_polled"}); !ok {
+	if _, ok := domainMetricValue(t, "unet_snmp_nodes", map[string]string{"state": "never_polled"}); !ok {
 		t.Fatal("the SNMP state of the nodes is not exported")
 	}
-	if v, ok := counterValue(t, "unet_worker_healthy", map[string]string{"worker": metrics.WorkerGitSyncer}); !ok || v != 1 {
+	if v, ok := domainMetricValue(t, "unet_worker_healthy", map[string]string{"worker": metrics.WorkerGitSyncer}); !ok || v != 1 {
 		t.Fatalf("git syncer health gauge: %v %v", v, ok)
 	}
 	if code := stop(); code != 0 {
@@ -99,7 +99,7 @@ func TestEvaluateLoopCountsTriggers(t *testing.T) {
 		return []unet.PolicyFile{{Name: "v.rules", Content: `RULE "model" WHEN node.vendor == "cisco" THEN ASSERT node.model IS NOT NULL`}}, "test", nil
 	})
 	count := func(trigger string) float64 {
-		v, _ := counterValue(t, "unet_policy_evaluations_total", map[string]string{"trigger": trigger, "outcome": "ok"})
+		v, _ := domainMetricValue(t, "unet_policy_evaluations_total", map[string]string{"trigger": trigger, "outcome": "ok"})
 		return v
 	}
 	sched, change := count("schedule"), count("change")
@@ -112,7 +112,7 @@ func TestEvaluateLoopCountsTriggers(t *testing.T) {
 	defer func() { stop(); <-done }()
 	eventually(t, "the first evaluation", func() bool { return count("schedule") == sched+1 })
 	failing := func() float64 {
-		v, _ := counterValue(t, "unet_policy_rule_failing_objects", map[string]string{"rule": "model", "severity": "medium"})
+		v, _ := domainMetricValue(t, "unet_policy_rule_failing_objects", map[string]string{"rule": "model", "severity": "medium"})
 		return v
 	}
 	if failing() != 1 {

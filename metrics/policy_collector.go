@@ -35,16 +35,16 @@ func (c *policyResultsCollector) Collect(ch chan<- prometheus.Metric) {
 	byStatus, byRuleFail := c.byStatus, c.byRuleFail
 	c.mu.Unlock()
 	for k, v := range byStatus {
-		ch <- constGauge(c.results, v, k[0], k[1])
+		ch <- snapshotGauge(c.results, v, k[0], k[1])
 	}
 	for k, v := range byRuleFail {
-		ch <- constGauge(c.failing, v, k[0], k[1])
+		ch <- snapshotGauge(c.failing, v, k[0], k[1])
 	}
 }
 
-// constGauge is a gauge sample of desc, or an invalid metric that the
+// snapshotGauge is a gauge sample of desc, or an invalid metric that the
 // scrape reports when the labels do not fit desc.
-func constGauge(desc *prometheus.Desc, v float64, labels ...string) prometheus.Metric {
+func snapshotGauge(desc *prometheus.Desc, v float64, labels ...string) prometheus.Metric {
 	m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, v, labels...)
 	if err != nil {
 		return prometheus.NewInvalidMetric(desc, err)

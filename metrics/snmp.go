@@ -141,9 +141,9 @@ func (c *SNMPStateCollector) Collect(ch chan<- prometheus.Metric) {
 	} else {
 		ch <- prometheus.NewInvalidMetric(c.age, err)
 	}
-	ch <- constGauge(c.nodes, reachable, "reachable")
-	ch <- constGauge(c.nodes, unreachable, "unreachable")
-	ch <- constGauge(c.nodes, never, "never_polled")
+	ch <- snapshotGauge(c.nodes, reachable, "reachable")
+	ch <- snapshotGauge(c.nodes, unreachable, "unreachable")
+	ch <- snapshotGauge(c.nodes, never, "never_polled")
 }
 
 // current returns the states read within ttl, reading them again when

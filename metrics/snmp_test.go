@@ -35,7 +35,7 @@ func TestSNMPStateCollector(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(c)
 
-	age := gatherFrom(t, reg, "unet_snmp_last_success_age_seconds", map[string]string{})
+	age := gatherDomain(t, reg, "unet_snmp_last_success_age_seconds", map[string]string{})
 	// Ages: 10, 20, …, 100 and 1000.
 	if !age.found || age.count != 11 || age.sum != 1550 {
 		t.Fatalf("age summary: %+v", age)
@@ -44,7 +44,7 @@ func TestSNMPStateCollector(t *testing.T) {
 		t.Fatalf("quantiles: %v", age.quantiles)
 	}
 	for state, want := range map[string]float64{"reachable": 10, "unreachable": 2, "never_polled": 1} {
-		if got := gatherFrom(t, reg, "unet_snmp_nodes", map[string]string{"state": state}).value; got != want {
+		if got := gatherDomain(t, reg, "unet_snmp_nodes", map[string]string{"state": state}).value; got != want {
 			t.Fatalf("%s nodes: %v, want %v", state, got, want)
 		}
 	}
@@ -52,18 +52,18 @@ func TestSNMPStateCollector(t *testing.T) {
 	// Within the TTL the states are not read again, and ages grow with
 	// the clock.
 	now = now.Add(30 * time.Second)
-	if age := gatherFrom(t, reg, "unet_snmp_last_success_age_seconds", map[string]string{}); loads != 1 || age.quantiles[0.5] != 90 {
+	if age := gatherDomain(t, reg, "unet_snmp_last_success_age_seconds", map[string]string{}); loads != 1 || age.quantiles[0.5] != 90 {
 		t.Fatalf("within the TTL: %d loads, median %v", loads, age.quantiles[0.5])
 	}
 	now = now.Add(time.Minute)
 	fail = errors.New("database is gone")
-	if gatherFrom(t, reg, "unet_snmp_nodes", map[string]string{"state": "reachable"}).found || loads != 2 {
+	if gatherDomain(t, reg, "unet_snmp_nodes", map[string]string{"state": "reachable"}).found || loads != 2 {
 		t.Fatalf("a failed read: %d loads", loads)
 	}
 
 	// No polled node yet: an empty summary with NaN quantiles.
 	fail, states = nil, nil
-	age = gatherFrom(t, reg, "unet_snmp_last_success_age_seconds", map[string]string{})
+	age = gatherDomain(t, reg, "unet_snmp_last_success_age_seconds", map[string]string{})
 	if !age.found || age.count != 0 || !math.IsNaN(age.quantiles[0.5]) {
 		t.Fatalf("empty summary: %+v", age)
 	}

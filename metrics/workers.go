@@ -142,7 +142,7 @@ func (s *workerSet) Collect(ch chan<- prometheus.Metric) {
 		if st.Healthy {
 			healthy = 1
 		}
-		ch <- constGauge(s.lastDesc, float64(st.LastProgress.UnixNano())/1e9, st.Name)
-		ch <- constGauge(s.healthyDesc, healthy, st.Name)
+		ch <- snapshotGauge(s.lastDesc, float64(st.LastProgress.UnixNano())/1e9, st.Name)
+		ch <- snapshotGauge(s.healthyDesc, healthy, st.Name)
 	}
 }

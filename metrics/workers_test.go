@@ -6,19 +6,19 @@ import (
 	"time"
 )
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
+// workerClock is a clock tests move by hand.
+type workerClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *fakeClock) now() time.Time {
+func (c *workerClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
 
-func (c *fakeClock) advance(d time.Duration) {
+func (c *workerClock) advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
@@ -40,16 +40,16 @@ func workerState(t *testing.T, name string) WorkerState {
 // unhealthy, in WorkerStatus and in the gauges; a tick makes it healthy
 // again; a stopped worker is reported no more.
 func TestWorkerHealth(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := &workerClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	t.Cleanup(SetClock(clock.now))
 	const name = "test_worker"
 	w := RegisterWorker(name, 10*time.Second)
 	t.Cleanup(w.Stop)
 	healthy := func() float64 {
-		return gatherFrom(t, Registry, "unet_worker_healthy", map[string]string{"worker": name}).value
+		return gatherDomain(t, Registry, "unet_worker_healthy", map[string]string{"worker": name}).value
 	}
 	progress := func() float64 {
-		return gatherFrom(t, Registry, "unet_worker_last_progress_timestamp_seconds", map[string]string{"worker": name}).value
+		return gatherDomain(t, Registry, "unet_worker_last_progress_timestamp_seconds", map[string]string{"worker": name}).value
 	}
 
 	st := workerState(t, name)
@@ -96,7 +96,7 @@ func TestWorkerHealth(t *testing.T) {
 			t.Fatalf("a stopped worker is reported: %+v", st)
 		}
 	}
-	if gatherFrom(t, Registry, "unet_worker_healthy", map[string]string{"worker": name}).found {
+	if gatherDomain(t, Registry, "unet_worker_healthy", map[string]string{"worker": name}).found {
 		t.Fatal("a stopped worker keeps its gauge")
 	}
 }

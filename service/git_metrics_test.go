@@ -33,13 +33,13 @@ func TestGitMetrics(t *testing.T) {
 			return s
 		}
 		syncs := func(outcome string) float64 {
-			return value(t, "unet_git_syncs_total", map[string]string{"source": "obs", "outcome": outcome})
+			return scrapedValue(t, "unet_git_syncs_total", map[string]string{"source": "obs", "outcome": outcome})
 		}
-		active := func(env string) metricSample {
-			return gathered(t, "unet_git_active_commit_timestamp_seconds", map[string]string{"source": "obs", "environment": env})
+		active := func(env string) scrapedSample {
+			return scraped(t, "unet_git_active_commit_timestamp_seconds", map[string]string{"source": "obs", "environment": env})
 		}
-		last := func(outcome string) metricSample {
-			return gathered(t, "unet_git_last_sync_timestamp_seconds", map[string]string{"source": "obs", "outcome": outcome})
+		last := func(outcome string) scrapedSample {
+			return scraped(t, "unet_git_last_sync_timestamp_seconds", map[string]string{"source": "obs", "outcome": outcome})
 		}
 
 		before := time.Now()
@@ -95,7 +95,7 @@ func TestGitMetrics(t *testing.T) {
 		if err := svc.RemoveGitSource(ctx, "obs", unet.DeleteOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if active("default").found || last("success").found || gathered(t, "unet_git_syncs_total", map[string]string{"source": "obs", "outcome": "activated"}).found {
+		if active("default").found || last("success").found || scraped(t, "unet_git_syncs_total", map[string]string{"source": "obs", "outcome": "activated"}).found {
 			t.Fatal("a removed source keeps its series")
 		}
 	})

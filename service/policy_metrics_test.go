@@ -21,16 +21,16 @@ RULE "eos" SEVERITY low WHEN node.platform == "eos" THEN ASSERT node.platform ==
 RULE "rack" SEVERITY critical WHEN location.type == "rack" THEN ASSERT location.description IS NOT NULL
 `}}
 		count := func(trigger, outcome string) float64 {
-			return value(t, "unet_policy_evaluations_total", map[string]string{"trigger": trigger, "outcome": outcome})
+			return scrapedValue(t, "unet_policy_evaluations_total", map[string]string{"trigger": trigger, "outcome": outcome})
 		}
 		results := func(status, severity string) float64 {
-			return value(t, "unet_policy_results", map[string]string{"status": status, "severity": severity})
+			return scrapedValue(t, "unet_policy_results", map[string]string{"status": status, "severity": severity})
 		}
-		failing := func(rule, severity string) metricSample {
-			return gathered(t, "unet_policy_rule_failing_objects", map[string]string{"rule": rule, "severity": severity})
+		failing := func(rule, severity string) scrapedSample {
+			return scraped(t, "unet_policy_rule_failing_objects", map[string]string{"rule": rule, "severity": severity})
 		}
 		sched, api, apiErr, cli, cliErr := count("schedule", "ok"), count("api", "ok"), count("api", "error"), count("cli", "ok"), count("cli", "error")
-		took := observations(t, "unet_policy_evaluation_duration_seconds")
+		took := scrapedCount(t, "unet_policy_evaluation_duration_seconds")
 
 		eval := func(ctx context.Context, files []unet.PolicyFile) {
 			t.Helper()
@@ -40,7 +40,7 @@ RULE "rack" SEVERITY critical WHEN location.type == "rack" THEN ASSERT location.
 		if d := count("schedule", "ok") - sched; d != 1 {
 			t.Fatalf("scheduled evaluations counted %v, want 1", d)
 		}
-		if n := observations(t, "unet_policy_evaluation_duration_seconds"); n != took+1 {
+		if n := scrapedCount(t, "unet_policy_evaluation_duration_seconds"); n != took+1 {
 			t.Fatalf("duration observations %d, want %d", n, took+1)
 		}
 		// Both arista nodes lack a model; both eos nodes pass; the rack has
@@ -57,7 +57,7 @@ RULE "rack" SEVERITY critical WHEN location.type == "rack" THEN ASSERT location.
 		if results("fail", "high") != 2 || results("pass", "low") != 2 || results("fail", "critical") != 1 {
 			t.Fatalf("results: fail/high %v pass/low %v fail/critical %v", results("fail", "high"), results("pass", "low"), results("fail", "critical"))
 		}
-		if got := gathered(t, "unet_policy_results", map[string]string{"status": "error", "severity": "medium"}); !got.found || got.value != 0 {
+		if got := scraped(t, "unet_policy_results", map[string]string{"status": "error", "severity": "medium"}); !got.found || got.value != 0 {
 			t.Fatalf("a status and severity without results is exported at 0: %+v", got)
 		}
 

@@ -29,10 +29,10 @@ func TestSNMPMetrics(t *testing.T) {
 		ok(svc.CreateNode(ctx, &unet.Node{Name: "planned", Vendor: "generic", MgmtIP: agent.Host}, unet.WriteOptions{})).v(t)
 
 		polls := func(outcome string) float64 {
-			return value(t, "unet_snmp_polls_total", map[string]string{"outcome": outcome})
+			return scrapedValue(t, "unet_snmp_polls_total", map[string]string{"outcome": outcome})
 		}
 		okBefore, timeoutBefore, errBefore := polls("ok"), polls("timeout"), polls("error")
-		took := observations(t, "unet_snmp_poll_duration_seconds")
+		took := scrapedCount(t, "unet_snmp_poll_duration_seconds")
 
 		ok(svc.PollNode(ctx, "up", "")).v(t)
 		if _, err := svc.PollNode(ctx, "mute", ""); err == nil {
@@ -41,7 +41,7 @@ func TestSNMPMetrics(t *testing.T) {
 		if polls("ok")-okBefore != 1 || polls("timeout")-timeoutBefore != 1 || polls("error") != errBefore {
 			t.Fatalf("manual polls: ok +%v timeout +%v error +%v", polls("ok")-okBefore, polls("timeout")-timeoutBefore, polls("error")-errBefore)
 		}
-		if n := observations(t, "unet_snmp_poll_duration_seconds"); n != took+2 {
+		if n := scrapedCount(t, "unet_snmp_poll_duration_seconds"); n != took+2 {
 			t.Fatalf("poll durations observed %d, want %d", n, took+2)
 		}
 
@@ -51,12 +51,12 @@ func TestSNMPMetrics(t *testing.T) {
 		}
 		t.Cleanup(func() { metrics.Registry.Unregister(c) })
 		nodes := func(state string) float64 {
-			return value(t, "unet_snmp_nodes", map[string]string{"state": state})
+			return scrapedValue(t, "unet_snmp_nodes", map[string]string{"state": state})
 		}
 		if nodes("reachable") != 1 || nodes("unreachable") != 1 || nodes("never_polled") != 1 {
 			t.Fatalf("nodes: reachable %v unreachable %v never polled %v", nodes("reachable"), nodes("unreachable"), nodes("never_polled"))
 		}
-		age := gathered(t, "unet_snmp_last_success_age_seconds", map[string]string{})
+		age := scraped(t, "unet_snmp_last_success_age_seconds", map[string]string{})
 		if !age.found || age.count != 1 || len(age.quantiles) != 3 {
 			t.Fatalf("age summary: %+v", age)
 		}

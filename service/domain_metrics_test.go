@@ -6,17 +6,17 @@ import (
 	"github.com/unet-dev/unet/metrics"
 )
 
-// metricSample is one sample of what /metrics serves: the value of a counter
+// scrapedSample is one sample of what /metrics serves: the value of a counter
 // or gauge, the count of a histogram or summary, and a summary's quantiles.
-type metricSample struct {
+type scrapedSample struct {
 	found     bool
 	value     float64
 	count     uint64
 	quantiles map[float64]float64
 }
 
-// gathered returns the sample of metric name with exactly the given labels.
-func gathered(t *testing.T, name string, labels map[string]string) metricSample {
+// scraped returns the sample of metric name with exactly the given labels.
+func scraped(t *testing.T, name string, labels map[string]string) scrapedSample {
 	t.Helper()
 	mfs, err := metrics.Registry.Gather()
 	if err != nil {
@@ -36,7 +36,7 @@ func gathered(t *testing.T, name string, labels map[string]string) metricSample 
 					continue next
 				}
 			}
-			s := metricSample{found: true, quantiles: map[float64]float64{}}
+			s := scrapedSample{found: true, quantiles: map[float64]float64{}}
 			switch {
 			case m.Counter != nil:
 				s.value = m.GetCounter().GetValue()
@@ -53,17 +53,17 @@ func gathered(t *testing.T, name string, labels map[string]string) metricSample 
 			return s
 		}
 	}
-	return metricSample{}
+	return scrapedSample{}
 }
 
-// value is the value of a counter or gauge (0 when it has no sample).
-func value(t *testing.T, name string, labels map[string]string) float64 {
+// scrapedValue is the value of a counter or gauge (0 when it has no sample).
+func scrapedValue(t *testing.T, name string, labels map[string]string) float64 {
 	t.Helper()
-	return gathered(t, name, labels).value
+	return scraped(t, name, labels).value
 }
 
-// observations is the number of observations of an unlabelled histogram.
-func observations(t *testing.T, name string) uint64 {
+// scrapedCount is the number of observations of an unlabelled histogram.
+func scrapedCount(t *testing.T, name string) uint64 {
 	t.Helper()
-	return gathered(t, name, map[string]string{}).count
+	return scraped(t, name, map[string]string{}).count
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// gatheredSample is one sample of a gathered metric.
-type gatheredSample struct {
+// domainSample is one sample of a gathered metric.
+type domainSample struct {
 	found     bool
 	value     float64
 	count     uint64
@@ -15,9 +15,9 @@ type gatheredSample struct {
 	quantiles map[float64]float64
 }
 
-// gatherFrom returns the sample of metric name with exactly labels in what g
+// gatherDomain returns the sample of metric name with exactly labels in what g
 // gathers.
-func gatherFrom(t *testing.T, g prometheus.Gatherer, name string, labels map[string]string) gatheredSample {
+func gatherDomain(t *testing.T, g prometheus.Gatherer, name string, labels map[string]string) domainSample {
 	t.Helper()
 	mfs, err := g.Gather()
 	if err != nil {
@@ -37,7 +37,7 @@ func gatherFrom(t *testing.T, g prometheus.Gatherer, name string, labels map[str
 					continue next
 				}
 			}
-			s := gatheredSample{found: true, quantiles: map[float64]float64{}}
+			s := domainSample{found: true, quantiles: map[float64]float64{}}
 			switch {
 			case m.Gauge != nil:
 				s.value = m.GetGauge().GetValue()
@@ -52,5 +52,5 @@ func gatherFrom(t *testing.T, g prometheus.Gatherer, name string, labels map[str
 			return s
 		}
 	}
-	return gatheredSample{}
+	return domainSample{}
 }
