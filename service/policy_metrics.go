@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/unet-dev/unet"
@@ -12,11 +13,14 @@ import (
 // EvaluatePolicies evaluates rules over the inventory (or the selected nodes),
 // returns every result, and with req.Store keeps them and their history.
 // Each evaluation is counted by the trigger its context carries
-// (metrics.WithEvalTrigger; the API by default) and outcome.
+// (metrics.WithEvalTrigger; the API by default) and outcome; a server
+// without policies (ErrNoPolicies) evaluates nothing and counts nothing.
 func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalRequest) (*unet.PolicyEvalReport, error) {
 	start := time.Now()
 	rep, err := s.evaluatePolicies(ctx, req)
-	metrics.ObservePolicyEvaluation(metrics.EvalTrigger(ctx), time.Since(start), err)
+	if !errors.Is(err, ErrNoPolicies) {
+		metrics.ObservePolicyEvaluation(metrics.EvalTrigger(ctx), time.Since(start), err)
+	}
 	return rep, err
 }
 

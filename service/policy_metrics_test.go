@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/unet-dev/unet"
@@ -96,6 +97,15 @@ RULE "rack" SEVERITY critical WHEN location.type == "rack" THEN ASSERT location.
 		}
 		if got := failing("model-set", "high"); got.value != 1 {
 			t.Fatalf("a failed evaluation changed the gauges: %+v", got)
+		}
+
+		// Without policies nothing is evaluated and nothing is counted.
+		apiErr = count("api", "error")
+		if _, err := svc.EvaluatePolicies(ctx, unet.PolicyEvalRequest{Store: true}); !errors.Is(err, service.ErrNoPolicies) {
+			t.Fatalf("evaluation without policies: %v", err)
+		}
+		if count("api", "error") != apiErr {
+			t.Fatal("an evaluation without policies counts as failed")
 		}
 	})
 }
