@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/metrics"
 	"github.com/unet-dev/unet/policy"
 	"github.com/unet-dev/unet/service"
 )
@@ -264,7 +265,7 @@ func (a *app) evaluate(cmd *cobra.Command, f evalFlags) (*unet.PolicyEvalReport,
 	if err != nil {
 		return nil, err
 	}
-	return ps.EvaluatePolicies(a.ctx(cmd), unet.PolicyEvalRequest{Files: files, Source: source, Nodes: f.nodes,
+	return ps.EvaluatePolicies(metrics.WithEvalTrigger(a.ctx(cmd), metrics.TriggerCLI), unet.PolicyEvalRequest{Files: files, Source: source, Nodes: f.nodes,
 		Rule: f.rule, Explain: f.explain, Store: f.store})
 }
 

@@ -478,6 +478,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	defer stopReload()
 	logger.Info("serving", slog.String("url", scheme+"://"+ln.Addr().String()), slog.String("auth_mode", mode),
 		slog.String("database", dbURL))
+	registerJobMetrics(ctx, svc, logger)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := startJobs(jobsCtx, svc, f.jobs, logger)
 	waitGit := startGitJobs(jobsCtx, svc, logger)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/gitsync"
+	"github.com/unet-dev/unet/metrics"
 	"github.com/unet-dev/unet/service"
 )
 
@@ -75,6 +76,8 @@ type scheduledSource struct {
 // changed) or stops the goroutines of the sources.
 func (g *gitSchedule) supervise(ctx context.Context) {
 	defer g.wg.Done()
+	progress := metrics.RegisterWorker(metrics.WorkerGitSyncer, g.opts.Refresh)
+	defer progress.Stop()
 	defer func() {
 		for _, r := range g.running {
 			r.cancel()
@@ -84,6 +87,7 @@ func (g *gitSchedule) supervise(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		g.reconcile(ctx)
+		progress.Tick()
 		select {
 		case <-ctx.Done():
 			return

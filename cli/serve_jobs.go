@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/metrics"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/snmp"
 )
@@ -80,10 +81,13 @@ func startJobs(ctx context.Context, svc *service.Service, f jobFlags, logger *sl
 		}()
 	}
 	if !f.noSNMP {
-		sched := svc.NewPollScheduler(snmp.Options{Interval: f.snmpInterval, Concurrency: f.snmpConcurrency, Logger: logger}, f.historyRetention)
+		progress := metrics.RegisterWorker(metrics.WorkerSNMPScheduler, snmp.DefaultRefresh)
+		sched := svc.NewPollScheduler(snmp.Options{Interval: f.snmpInterval, Concurrency: f.snmpConcurrency, Logger: logger,
+			OnProgress: progress.Tick}, f.historyRetention)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer progress.Stop()
 			if err := sched.Run(ctx); err != nil && ctx.Err() == nil {
 				logger.Error("SNMP scheduler stopped", slog.Any("error", err))
 			}
@@ -92,11 +96,25 @@ func startJobs(ctx context.Context, svc *service.Service, f jobFlags, logger *sl
 	return wg.Wait
 }
 
+// registerJobMetrics registers the metrics read from the database at scrape
+// time (the SNMP state of the polled nodes) and exports the stored active
+// Git commits.
+func registerJobMetrics(ctx context.Context, svc *service.Service, logger *slog.Logger) {
+	if _, err := metrics.RegisterSNMPState(svc.SNMPNodeStates, logger); err != nil {
+		logger.Warn("SNMP state metrics are not exported", slog.Any("error", err))
+	}
+	if err := svc.RefreshGitMetrics(ctx); err != nil {
+		logger.Warn("read the active Git commits for metrics", slog.Any("error", err))
+	}
+}
+
 // evaluateLoop stores policy results every interval and soon (within check)
 // after the inventory or the policies change. An activation of an environment's
 // Git snapshot re-evaluates only the nodes of that environment; any other change
 // re-evaluates everything.
 func evaluateLoop(ctx context.Context, svc *service.Service, interval, check time.Duration, logger *slog.Logger) {
+	progress := metrics.RegisterWorker(metrics.WorkerPolicyScheduler, check)
+	defer progress.Stop()
 	lastChange := ""
 	var lastEval time.Time
 	warnedNoPolicies := false
@@ -110,11 +128,12 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 		}
 		var nodes []string
 		run := false
-		trigger := "change"
+		trigger := metrics.TriggerChange
 		switch {
 		case lastEval.IsZero() || time.Since(lastEval) >= interval:
-			run, trigger = true, "schedule"
+			run, trigger = true, metrics.TriggerSchedule
 		case latest != lastChange:
+			trigger = metrics.TriggerChange
 			envs, all := affectedEnvironments(ctx, svc, changes)
 			if all || !complete {
 				run = true
@@ -137,7 +156,7 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 			start, runID := time.Now(), newRunID()
 			logger.Debug("policy evaluation started", slog.String("run", runID), slog.String("trigger", trigger),
 				slog.Int("nodes", len(nodes)))
-			rep, err := svc.EvaluatePolicies(unet.WithActor(ctx, "unet-server"), unet.PolicyEvalRequest{Store: true, Nodes: nodes})
+			rep, err := svc.EvaluatePolicies(metrics.WithEvalTrigger(unet.WithActor(ctx, "unet-server"), trigger), unet.PolicyEvalRequest{Store: true, Nodes: nodes})
 			switch {
 			case errors.Is(err, service.ErrNoPolicies):
 				if !warnedNoPolicies {
@@ -157,6 +176,7 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 			}
 		}
 		lastChange = latest
+		progress.Tick()
 		select {
 		case <-ctx.Done():
 			return

@@ -18,6 +18,7 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/gitsync"
+	"github.com/unet-dev/unet/metrics"
 	"github.com/unet-dev/unet/policy"
 	"github.com/unet-dev/unet/secret"
 	"github.com/unet-dev/unet/sqlstore"
@@ -448,6 +449,7 @@ func (s *Service) RemoveGitSource(ctx context.Context, name string, o unet.Delet
 	if err != nil {
 		return err
 	}
+	metrics.ForgetGitSource(name)
 	dir := s.GitDataDir()
 	// The layout of the data directory is documented in docs/git.md; the
 	// source is already deleted and leftovers are harmless, so removing them
@@ -516,6 +518,7 @@ func (s *Service) SyncGitSource(ctx context.Context, name, trigger string) ([]un
 				firstErr = gitError(err)
 			}
 		}
+		observeGitSync(srcs[i].Name, r, err)
 		for _, e := range r.Environments {
 			if len(e.Errors) == 0 {
 				continue

@@ -65,7 +65,7 @@ func (g gitStore) SaveStateWithHistory(ctx context.Context, source string, st gi
 		reason = "git " + t
 	}
 	m := g.s.mutation(ctx, reason)
-	return g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+	err = g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		prev, err := loadGitState(ctx, tx.Reader(), source)
 		if err != nil {
 			return err
@@ -104,6 +104,10 @@ func (g gitStore) SaveStateWithHistory(ctx context.Context, source string, st gi
 		}
 		return tx.InsertGitHistory(ctx, rows...)
 	})
+	if err == nil {
+		setGitCommitMetrics(source, st)
+	}
+	return err
 }
 
 // envImage is an environment's active snapshot as the change log shows it.

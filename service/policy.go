@@ -9,9 +9,9 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/jinja"
+	"github.com/unet-dev/unet/metrics"
 	"github.com/unet-dev/unet/policy"
 	"github.com/unet-dev/unet/sqlstore"
-	"github.com/unet-dev/unet/telemetry"
 )
 
 // PolicySource supplies the rules of an environment when a request carries none
@@ -301,15 +301,8 @@ func toResult(r policy.Result, source string) unet.PolicyResult {
 	return out
 }
 
-// EvaluatePolicies evaluates rules over the inventory (or the selected nodes),
+// evaluatePolicies evaluates rules over the inventory (or the selected nodes),
 // returns every result, and with req.Store keeps them and their history.
-func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalRequest) (*unet.PolicyEvalReport, error) {
-	ctx, span := telemetry.Start(ctx, "policy.evaluate")
-	rep, err := s.evaluatePolicies(ctx, req)
-	telemetry.End(span, err)
-	return rep, err
-}
-
 func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalRequest) (*unet.PolicyEvalReport, error) {
 	// Rules given in the request apply to every node; otherwise each node is
 	// evaluated with the rules of its environment (links and locations with
@@ -499,6 +492,7 @@ func sortResults(rs []unet.PolicyResult) {
 func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult, full bool) (int, error) {
 	now := s.now()
 	changed := 0
+	var final []metrics.PolicyResult
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		changed = 0
 		stored, err := tx.Reader().StoredResults(ctx)
@@ -535,6 +529,7 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 				return err
 			}
 		}
+		final = storedAfter(stored, results, full)
 		if full {
 			for k, old := range stored {
 				if seen[k] {
@@ -561,6 +556,9 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 		}
 		return nil
 	})
+	if err == nil {
+		metrics.SetPolicyResults(final)
+	}
 	return changed, err
 }
 

@@ -177,8 +177,9 @@ func (s *Service) PollNode(ctx context.Context, ref, profile string) (*unet.Node
 		return nil, unet.Errorf(unet.EINVALID, "SNMP profile %q not found (create it with `unet snmp profile add`)", profile)
 	}
 	target := snmp.Target{ID: n.ID, Name: n.FQDN, Host: n.MgmtIP}
-	start := s.now()
+	start, t0 := s.now(), time.Now()
 	res, perr := snmp.Poll(ctx, s.Secrets(secret.UseSNMP), target, toSNMPProfile(p))
+	observePoll(perr, time.Since(t0))
 	prev, err := r.GetNodeStatus(ctx, n.ID)
 	if err != nil && unet.ErrorCode(err) != unet.ENOTFOUND {
 		return nil, err
@@ -373,5 +374,12 @@ func (ss statusSink) WriteBatch(ctx context.Context, b snmp.Batch) error {
 // and stores their derived state, keeping history for retention (0: forever).
 func (s *Service) NewPollScheduler(opts snmp.Options, retention time.Duration) *snmp.Scheduler {
 	opts.Secrets = s.Secrets(secret.UseSNMP)
+	onOutcome := opts.OnOutcome
+	opts.OnOutcome = func(o snmp.Outcome) {
+		observePoll(o.Err, o.Duration)
+		if onOutcome != nil {
+			onOutcome(o)
+		}
+	}
 	return snmp.NewScheduler(statusSource{s}, statusSink{s: s, retention: retention}, opts)
 }

@@ -110,6 +110,10 @@ type Options struct {
 	// the polling goroutine (for metrics); it must be quick and safe for
 	// concurrent use.
 	OnOutcome func(Outcome)
+	// OnProgress, when set, is called by Run each time it has refreshed the
+	// targets when due and started the due polls (at least every Refresh),
+	// whether or not anything was due; it must be quick.
+	OnProgress func()
 }
 
 func (o Options) withDefaults() Options {
@@ -209,6 +213,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 				defer cycles.Done()
 				_, _ = s.cycle(ctx, due) // errors are logged by deliver
 			}()
+		}
+		if s.opt.OnProgress != nil {
+			s.opt.OnProgress()
 		}
 		t := time.NewTimer(s.wait(time.Now()))
 		select {
