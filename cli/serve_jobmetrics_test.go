@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -64,13 +66,40 @@ func TestServeReportsWorkersAndMetrics(t *testing.T) {
 	}
 	before := scheduled()
 	db := "sqlite://" + filepath.Join(t.TempDir(), "demo.db")
-	_, logs, stop := startServe(t, []string{"--db", db, "--demo"}, nil)
+	base, logs, stop := startServe(t, []string{"--db", db, "--demo"}, nil)
 	eventually(t, "the workers", func() bool {
 		names := healthyWorkerNames()
 		return slices.Contains(names, metrics.WorkerPolicyScheduler) && slices.Contains(names, metrics.WorkerSNMPScheduler) &&
 			slices.Contains(names, metrics.WorkerGitSyncer)
 	})
 	eventually(t, "the scheduled evaluation", func() bool { return scheduled() > before })
+	// /readyz reports the same workers, each healthy, next to the database.
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready struct {
+		Workers []struct {
+			Name    string `json:"name"`
+			Healthy bool   `json:"healthy"`
+		} `json:"workers"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&ready)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/readyz: %d %v", resp.StatusCode, err)
+	}
+	var readyNames []string
+	for _, w := range ready.Workers {
+		if w.Healthy {
+			readyNames = append(readyNames, w.Name)
+		}
+	}
+	for _, w := range []string{metrics.WorkerPolicyScheduler, metrics.WorkerSNMPScheduler, metrics.WorkerGitSyncer} {
+		if !slices.Contains(readyNames, w) {
+			t.Errorf("/readyz does not report %s as healthy: %+v", w, ready.Workers)
+		}
+	}
 	if _, ok := domainMetricValue(t, "unet_snmp_nodes", map[string]string{"state": "never_polled"}); !ok {
 		t.Fatal("the SNMP state of the nodes is not exported")
 	}
