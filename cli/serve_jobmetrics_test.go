@@ -13,37 +13,18 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/metrics"
+	"github.com/unet-dev/unet/metrics/metricstest"
 )
 
 // domainMetricValue is the value of a counter or gauge of metrics.Registry with
 // exactly labels (0 when there is none), and whether it exists.
 func domainMetricValue(t *testing.T, name string, labels map[string]string) (float64, bool) {
 	t.Helper()
-	mfs, err := metrics.Registry.Gather()
+	s, ok, err := metricstest.Find(metrics.Registry, name, labels, false)
 	if err != nil {
 		t.Fatalf("gather: %v", err)
 	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	next:
-		for _, m := range mf.GetMetric() {
-			if len(m.GetLabel()) != len(labels) {
-				continue
-			}
-			for _, lp := range m.GetLabel() {
-				if labels[lp.GetName()] != lp.GetValue() {
-					continue next
-				}
-			}
-			if m.Counter != nil {
-				return m.GetCounter().GetValue(), true
-			}
-			return m.GetGauge().GetValue(), true
-		}
-	}
-	return 0, false
+	return s.Value, ok
 }
 
 func healthyWorkerNames() []string {

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/unet-dev/unet/metrics/metricstest"
 )
 
 // domainSample is one sample of a gathered metric.
@@ -19,38 +21,12 @@ type domainSample struct {
 // gathers.
 func gatherDomain(t *testing.T, g prometheus.Gatherer, name string, labels map[string]string) domainSample {
 	t.Helper()
-	mfs, err := g.Gather()
+	s, ok, err := metricstest.Find(g, name, labels, false)
 	if err != nil {
 		t.Fatalf("gather: %v", err)
 	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	next:
-		for _, m := range mf.GetMetric() {
-			if len(m.GetLabel()) != len(labels) {
-				continue
-			}
-			for _, lp := range m.GetLabel() {
-				if v, ok := labels[lp.GetName()]; !ok || v != lp.GetValue() {
-					continue next
-				}
-			}
-			s := domainSample{found: true, quantiles: map[float64]float64{}}
-			switch {
-			case m.Gauge != nil:
-				s.value = m.GetGauge().GetValue()
-			case m.Counter != nil:
-				s.value = m.GetCounter().GetValue()
-			case m.Summary != nil:
-				s.count, s.sum = m.GetSummary().GetSampleCount(), m.GetSummary().GetSampleSum()
-				for _, q := range m.GetSummary().GetQuantile() {
-					s.quantiles[q.GetQuantile()] = q.GetValue()
-				}
-			}
-			return s
-		}
+	if !ok {
+		return domainSample{}
 	}
-	return domainSample{}
+	return domainSample{found: true, value: s.Value, count: s.Count, sum: s.Sum, quantiles: s.Quantiles}
 }

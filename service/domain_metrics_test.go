@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/unet-dev/unet/metrics"
+	"github.com/unet-dev/unet/metrics/metricstest"
 )
 
 // scrapedSample is one sample of what /metrics serves: the value of a counter
@@ -18,42 +19,14 @@ type scrapedSample struct {
 // scraped returns the sample of metric name with exactly the given labels.
 func scraped(t *testing.T, name string, labels map[string]string) scrapedSample {
 	t.Helper()
-	mfs, err := metrics.Registry.Gather()
+	s, ok, err := metricstest.Find(metrics.Registry, name, labels, false)
 	if err != nil {
 		t.Fatalf("gather: %v", err)
 	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	next:
-		for _, m := range mf.GetMetric() {
-			if len(m.GetLabel()) != len(labels) {
-				continue
-			}
-			for _, lp := range m.GetLabel() {
-				if v, ok := labels[lp.GetName()]; !ok || v != lp.GetValue() {
-					continue next
-				}
-			}
-			s := scrapedSample{found: true, quantiles: map[float64]float64{}}
-			switch {
-			case m.Counter != nil:
-				s.value = m.GetCounter().GetValue()
-			case m.Gauge != nil:
-				s.value = m.GetGauge().GetValue()
-			case m.Histogram != nil:
-				s.count = m.GetHistogram().GetSampleCount()
-			case m.Summary != nil:
-				s.count = m.GetSummary().GetSampleCount()
-				for _, q := range m.GetSummary().GetQuantile() {
-					s.quantiles[q.GetQuantile()] = q.GetValue()
-				}
-			}
-			return s
-		}
+	if !ok {
+		return scrapedSample{}
 	}
-	return scrapedSample{}
+	return scrapedSample{found: true, value: s.Value, count: s.Count, quantiles: s.Quantiles}
 }
 
 // scrapedValue is the value of a counter or gauge (0 when it has no sample).
