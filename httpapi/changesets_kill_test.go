@@ -211,17 +211,9 @@ func (e episode) String() string {
 // 60 s).
 func watchWriteLock(t *testing.T, file string, until func([]episode, bool) bool) []episode {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(0)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn, done := lockProbe(t, file)
+	defer done()
 	start := time.Now()
 	var out []episode
 	held := false

@@ -233,17 +233,9 @@ func TestGracefulShutdownFinishesInFlightImport(t *testing.T) {
 // database: a probe connection then fails to BEGIN IMMEDIATE with "busy".
 func waitForWriter(t *testing.T, file string) bool {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(0)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn, done := lockProbe(t, file)
+	defer done()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
@@ -258,4 +250,24 @@ func waitForWriter(t *testing.T, file string) bool {
 		time.Sleep(2 * time.Millisecond)
 	}
 	return false
+}
+
+// lockProbe opens a connection to the SQLite file that never waits for a
+// lock (busy_timeout 0): BEGIN IMMEDIATE on it fails at once while another
+// transaction holds the write lock. The caller closes it with done.
+func lockProbe(t *testing.T, file string) (conn *sql.Conn, done func()) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err = db.Conn(context.Background())
+	if err != nil {
+		_ = db.Close()
+		t.Fatal(err)
+	}
+	return conn, func() {
+		_ = conn.Close()
+		_ = db.Close()
+	}
 }

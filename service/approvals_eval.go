@@ -153,7 +153,7 @@ func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleE
 
 // ruleImage decodes a change-log image; JSON null (or nothing) is nil.
 func ruleImage[T any](img json.RawMessage) (*T, error) {
-	if len(img) == 0 || string(img) == "null" {
+	if nullImage(img) {
 		return nil, nil
 	}
 	v := new(T)

@@ -226,6 +226,13 @@ func basesOf(rows []unet.Change, seen map[string]bool) []unet.OpBase {
 	return bases
 }
 
+// nullImage reports whether a change-log image is absent or JSON null (the
+// object does not exist on that side).
+func nullImage(img json.RawMessage) bool {
+	t := bytes.TrimSpace(img)
+	return len(t) == 0 || bytes.Equal(t, []byte("null"))
+}
+
 // imageVersion reads the version of an object image (0 for null or none).
 func imageVersion(img json.RawMessage) int {
 	var v struct {

@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -140,20 +139,7 @@ func TestChangeSetNothingHalfApplied(t *testing.T) {
 func TestChangeSetConcurrentApply(t *testing.T) {
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(engine, func(t *testing.T) {
-			url := dbURL(t, engine)
-			ctx := context.Background()
-			var svcs []*service.Service
-			for i := 0; i < 2; i++ {
-				db, err := sqlstore.Open(ctx, url)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := db.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _ = db.Close() })
-				svcs = append(svcs, service.New(db))
-			}
+			svcs := servicesOn(t, dbURL(t, engine), 2)
 			seed(t, svcs[0])
 			for round := 0; round < 4; round++ {
 				v := fmt.Sprint(round)

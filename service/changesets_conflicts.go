@@ -34,7 +34,7 @@ func conflictList(cs []conflict) []unet.Conflict {
 // createBase reports whether a base is the absence of an object (the
 // operation creates it).
 func createBase(b unet.OpBase) bool {
-	return len(b.Image) == 0 || string(b.Image) == "null"
+	return nullImage(b.Image)
 }
 
 // currentObject reads an object by ID through r: its image and version;

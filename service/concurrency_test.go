@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/unet-dev/unet"
-	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
 )
 
@@ -21,20 +20,8 @@ import (
 func TestConcurrentWriters(t *testing.T) {
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(engine, func(t *testing.T) {
-			url := dbURL(t, engine)
 			ctx := context.Background()
-			var svcs []*service.Service
-			for i := 0; i < 2; i++ {
-				db, err := sqlstore.Open(ctx, url)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := db.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				svcs = append(svcs, service.New(db))
-			}
+			svcs := servicesOn(t, dbURL(t, engine), 2)
 			actor := unet.WithActor(ctx, "writer")
 			ok(svcs[0].CreateNode(actor, &unet.Node{Name: "counter", Vendor: "generic", Meta: unet.Meta{CustomData: map[string]any{"n": 0}}}, unet.WriteOptions{})).v(t)
 

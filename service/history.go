@@ -83,7 +83,7 @@ func (h *history) nodeAt(ctx context.Context, id string) (*unet.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c != nil && !isNull(c.After) {
+	if c != nil && !nullImage(c.After) {
 		n = &unet.Node{}
 		if err := json.Unmarshal(c.After, n); err != nil {
 			return nil, imageError(c, err)
@@ -106,7 +106,7 @@ func (h *history) rememberLocation(ctx context.Context, id string) error {
 		return nil
 	}
 	c, err := h.r.ChangeAt(ctx, unet.KindLocation, id, h.p)
-	if err != nil || c == nil || isNull(c.After) {
+	if err != nil || c == nil || nullImage(c.After) {
 		return err
 	}
 	l := &unet.Location{}
@@ -115,10 +115,6 @@ func (h *history) rememberLocation(ctx context.Context, id string) error {
 	}
 	h.e.remember(l)
 	return nil
-}
-
-func isNull(img json.RawMessage) bool {
-	return len(img) == 0 || string(img) == "null"
 }
 
 func imageError(c *unet.Change, err error) error {
@@ -162,7 +158,7 @@ func objectAt[T any](ctx context.Context, s *Service, k historyKind[T], ref, at 
 			}
 			continue
 		}
-		if isNull(c.After) {
+		if nullImage(c.After) {
 			if deleted == nil && imageVisible(ctx, h, k, c.Before) {
 				deleted = c
 			}
@@ -234,7 +230,7 @@ func imageVisible[T any](ctx context.Context, h *history, k historyKind[T], img 
 		return true
 	}
 	v := new(T)
-	if isNull(img) || json.Unmarshal(img, v) != nil {
+	if nullImage(img) || json.Unmarshal(img, v) != nil {
 		return false
 	}
 	if k.complete(ctx, h, v) != nil {

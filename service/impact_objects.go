@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"encoding/json"
 	"reflect"
 	"sort"
@@ -11,12 +10,6 @@ import (
 
 // bookkeeping fields are left out of an object's field changes.
 var bookkeeping = map[string]bool{"version": true, "created_at": true, "updated_at": true}
-
-// nullImage reports whether an image is absent or JSON null.
-func nullImage(img json.RawMessage) bool {
-	t := bytes.TrimSpace(img)
-	return len(t) == 0 || bytes.Equal(t, []byte("null"))
-}
 
 // objectImpacts turns the touched objects into their impact: the operation
 // the whole set makes on each (create, update, delete) and the fields that

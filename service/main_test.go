@@ -97,3 +97,22 @@ func seed(t *testing.T, svc *service.Service) {
 	ok(svc.CreateNode(ctx, &unet.Node{Name: "spine1", Domain: "example.net", Vendor: "Arista", Platform: "eos", Role: "spine", LocationID: "Site"}, unet.WriteOptions{})).v(t)
 	ok(svc.CreateLink(ctx, &unet.Link{ANodeID: "leaf1", AInterface: "Ethernet49/1", ZNodeID: "spine1", ZInterface: "Ethernet1/1", Role: "backbone"}, unet.WriteOptions{})).v(t)
 }
+
+// servicesOn opens n services, each on its own pool, over one database (as n
+// servers on one database would be).
+func servicesOn(t *testing.T, url string, n int) []*service.Service {
+	t.Helper()
+	var svcs []*service.Service
+	for i := 0; i < n; i++ {
+		db, err := sqlstore.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = db.Close() })
+		svcs = append(svcs, service.New(db))
+	}
+	return svcs
+}

@@ -37,7 +37,7 @@ func (s *Service) hideOutOfScope(ctx context.Context, perm unet.Permission, kind
 // sources, SNMP profiles) in none.
 func (e *scopeEval) changeOK(c *unet.Change) bool {
 	for _, img := range []json.RawMessage{c.Before, c.After} {
-		if len(img) == 0 || string(img) == "null" {
+		if nullImage(img) {
 			continue
 		}
 		var v any
