@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # μNet's test suite: static checks, every Go test (against real SQLite,
-# PostgreSQL, snmpd, Git, Python Jinja2 and Prometheus), the agreement tests
+# PostgreSQL, snmpd, Git, Python Jinja2, Prometheus and HAProxy), the agreement tests
 # of the bench/ module (μNet and Open Policy Agent reach the same results),
 # then a short run of every fuzz target. Everything it reads is in the repository.
 # Missing Debian packages are installed when running as root; a PostgreSQL
@@ -19,6 +19,8 @@ command -v snmpsimd >/dev/null || command -v snmpsim-command-responder >/dev/nul
 /usr/bin/python3 -c 'import jinja2' 2>/dev/null || need+=(python3-jinja2)
 # A real Prometheus scrapes `unet serve`; promtool checks the scrape and the alert rules.
 { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || need+=(prometheus)
+# Three replicas behind HAProxy share one PostgreSQL (internal/replicatest).
+command -v haproxy >/dev/null || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing: ${need[*]}"

@@ -169,9 +169,10 @@ func (f *fleet) serveArgs() {
 	if err := os.WriteFile(filepath.Join(policies, "replicas.rules"), []byte(rule), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	// No access log: the benchmark sends hundreds of thousands of requests.
+	// No access log: the benchmark sends hundreds of thousands of requests;
+	// no rate limit: the writers and the load generator are one user.
 	cfg := filepath.Join(f.dir, "unet.toml")
-	if err := os.WriteFile(cfg, []byte("[server]\naccess_log = false\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte("[server]\naccess_log = false\nrate_limit = \"0\"\n"), 0o644); err != nil {
 		tb.Fatal(err)
 	}
 	f.args = []string{"--db", f.dbURL, "--config", cfg, "--token-pepper", "env:" + pepperEnv, "serve",

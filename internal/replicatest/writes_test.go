@@ -120,7 +120,7 @@ func (w *writer) verify(ctx context.Context) []string {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		n, err := w.api.GetNode(ctx, w.created[name])
+		n, err := w.read(ctx, w.created[name])
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("acknowledged create of %s: %v", name, err))
 			continue
@@ -142,4 +142,17 @@ func (w *writer) verify(ctx context.Context) []string {
 		}
 	}
 	return problems
+}
+
+// read reads a node back, trying again after an error other than not found.
+func (w *writer) read(ctx context.Context, id string) (*unet.Node, error) {
+	var err error
+	for range 5 {
+		var n *unet.Node
+		if n, err = w.api.GetNode(ctx, id); err == nil || unet.ErrorCode(err) == unet.ENOTFOUND {
+			return n, err
+		}
+		time.Sleep(100 * time.Millisecond) // a pause between tries, not a synchronisation
+	}
+	return nil, err
 }
