@@ -57,9 +57,10 @@ func New(db *sqlstore.DB, o Options) (*DBCoordinator, error) {
 	}
 	now := time.Now().UTC()
 	return &DBCoordinator{
-		db:      db,
-		opts:    o,
-		self:    sqlstore.ClusterMember{ID: o.ID, Address: o.Address, Version: o.Version, StartedAt: now},
+		db:   db,
+		opts: o,
+		self: sqlstore.ClusterMember{ID: o.ID, Address: o.Address, Version: o.Version, StartedAt: now,
+			Heartbeat: o.Heartbeat, LeaseTTL: o.LeaseTTL},
 		changed: make(chan struct{}),
 	}, nil
 }
@@ -113,7 +114,7 @@ func (c *DBCoordinator) beat(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	live, dead := liveMembers(members, time.Now().UTC(), c.opts.LeaseTTL)
+	live, dead := liveMembers(members, time.Now().UTC())
 	c.mu.Lock()
 	c.live, c.lastBeat = live, start
 	held := int64(0)
@@ -153,10 +154,10 @@ func (c *DBCoordinator) beat(ctx context.Context) error {
 const pruneAfter = time.Hour
 
 // liveMembers returns the sorted IDs of the members whose heartbeat is
-// younger than ttl, and how many are not.
-func liveMembers(ms []sqlstore.ClusterMember, now time.Time, ttl time.Duration) (live []string, dead int) {
+// younger than their lease TTL, and how many are not.
+func liveMembers(ms []sqlstore.ClusterMember, now time.Time) (live []string, dead int) {
 	for _, m := range ms {
-		if isLive(m, now, ttl) {
+		if m.Live(now) {
 			live = append(live, m.ID)
 		} else {
 			dead++
@@ -164,10 +165,6 @@ func liveMembers(ms []sqlstore.ClusterMember, now time.Time, ttl time.Duration) 
 	}
 	sort.Strings(live)
 	return live, dead
-}
-
-func isLive(m sqlstore.ClusterMember, now time.Time, ttl time.Duration) bool {
-	return now.Sub(m.LastHeartbeat) < ttl
 }
 
 // lead starts or extends the term of token until deadline.

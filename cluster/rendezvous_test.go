@@ -92,12 +92,22 @@ func TestOwnsPartitionsLiveMembers(t *testing.T) {
 			before, ok = ownersOf(rs, ks)
 			return ok && distinct(before) == 3
 		})
-		st, err := rs[0].c.Status(context.Background())
+		// Status (read from outside) counts the same shares the members poll.
+		st, err := cluster.ReadStatus(context.Background(), rs[0].db, func(context.Context) ([]string, error) { return ks, nil })
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(st.Members) != 3 {
+		if len(st.Members) != 3 || st.Self != "" || st.LeaseTTLSeconds != ttl.Seconds() || st.Leader == "" {
 			t.Fatalf("status: %+v", st)
+		}
+		owned := map[string]int{}
+		for _, o := range before {
+			owned[o]++
+		}
+		for _, m := range st.Members {
+			if !m.Live || m.Share != owned[m.ID] {
+				t.Fatalf("member %s: live %v, share %d, owns %d", m.ID, m.Live, m.Share, owned[m.ID])
+			}
 		}
 		// c dies: within two TTLs a and b own everything, and only c's keys moved.
 		rs[2].kill()

@@ -13,9 +13,16 @@ type ClusterMember struct {
 	ID            string
 	Address       string
 	Version       string
+	// Heartbeat and LeaseTTL are the member's timing: it is live while its
+	// last heartbeat is younger than its LeaseTTL.
+	Heartbeat     time.Duration
+	LeaseTTL      time.Duration
 	StartedAt     time.Time
 	LastHeartbeat time.Time
 }
+
+// Live reports whether m's last heartbeat is younger than its lease TTL at now.
+func (m ClusterMember) Live(now time.Time) bool { return now.Sub(m.LastHeartbeat) < m.LeaseTTL }
 
 // Lease is one row of the lease table. Holder is empty (and Expires zero)
 // once the lease is released.
@@ -60,10 +67,11 @@ func forUpdate(engine string) string {
 // new.
 func (db *DB) ClusterHeartbeat(ctx context.Context, m ClusterMember, now time.Time) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		_, err := tx.q.ExecContext(ctx, `INSERT INTO cluster_members (id, address, version, started_at, last_heartbeat)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (id) DO UPDATE SET address = excluded.address, version = excluded.version, last_heartbeat = excluded.last_heartbeat`,
-			m.ID, m.Address, m.Version, fmtTime(m.StartedAt), fmtTime(now))
+		_, err := tx.q.ExecContext(ctx, `INSERT INTO cluster_members (id, address, version, heartbeat_ms, lease_ttl_ms, started_at, last_heartbeat)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (id) DO UPDATE SET address = excluded.address, version = excluded.version, heartbeat_ms = excluded.heartbeat_ms,
+				lease_ttl_ms = excluded.lease_ttl_ms, last_heartbeat = excluded.last_heartbeat`,
+			m.ID, m.Address, m.Version, m.Heartbeat.Milliseconds(), m.LeaseTTL.Milliseconds(), fmtTime(m.StartedAt), fmtTime(now))
 		if err != nil {
 			return fmt.Errorf("write the heartbeat of cluster member %s: %w", m.ID, err)
 		}
@@ -94,7 +102,7 @@ func (db *DB) PruneClusterMembers(ctx context.Context, before time.Time) error {
 
 // ClusterMembers lists the membership table by start time.
 func (r Reader) ClusterMembers(ctx context.Context) ([]ClusterMember, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT id, address, version, started_at, last_heartbeat FROM cluster_members ORDER BY started_at, id`)
+	rows, err := r.q.QueryContext(ctx, `SELECT id, address, version, heartbeat_ms, lease_ttl_ms, started_at, last_heartbeat FROM cluster_members ORDER BY started_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("read cluster members: %w", err)
 	}
@@ -103,10 +111,12 @@ func (r Reader) ClusterMembers(ctx context.Context) ([]ClusterMember, error) {
 	for rows.Next() {
 		var m ClusterMember
 		var started, beat string
-		if err := rows.Scan(&m.ID, &m.Address, &m.Version, &started, &beat); err != nil {
+		var beatMS, ttlMS int64
+		if err := rows.Scan(&m.ID, &m.Address, &m.Version, &beatMS, &ttlMS, &started, &beat); err != nil {
 			return nil, fmt.Errorf("read cluster members: %w", err)
 		}
 		m.StartedAt, m.LastHeartbeat = parseTime(started), parseTime(beat)
+		m.Heartbeat, m.LeaseTTL = time.Duration(beatMS)*time.Millisecond, time.Duration(ttlMS)*time.Millisecond
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -8,6 +8,10 @@ CREATE TABLE cluster_members (
     id             TEXT PRIMARY KEY,
     address        TEXT NOT NULL DEFAULT '',
     version        TEXT NOT NULL DEFAULT '',
+    -- The member's own timing: it counts as dead once its last heartbeat
+    -- is older than its lease TTL.
+    heartbeat_ms   BIGINT NOT NULL DEFAULT 0,
+    lease_ttl_ms   BIGINT NOT NULL DEFAULT 0,
     started_at     TEXT NOT NULL,
     last_heartbeat TEXT NOT NULL
 );
