@@ -31,7 +31,10 @@ type fleetOptions struct {
 	// devices is the number of simulated SNMP devices (snmpsim), each a
 	// live node with a management address and its own profile; 0 runs the
 	// replicas with --no-snmp.
-	devices      int
+	devices int
+	// nodes is the number of plain nodes (no management address) stored
+	// beside the devices, for the benchmark's reads and writes.
+	nodes        int
 	snmpInterval time.Duration
 	heartbeat    time.Duration
 	leaseTTL     time.Duration
@@ -56,8 +59,9 @@ type fleet struct {
 	api *httpapi.Client
 	// db reads the database directly (poll rows, job runs).
 	db *sql.DB
-	// devices are the node IDs of the simulated devices.
-	devices []string
+	// devices are the node IDs of the simulated devices; nodes those of the
+	// plain nodes.
+	devices, nodes []string
 }
 
 // newFleet creates the database and its content, starts the replicas and
@@ -117,7 +121,8 @@ func newFleet(tb testing.TB, opt fleetOptions) *fleet {
 // seed migrates the fresh database and stores the simulated devices: one
 // snmpsim process serving opt.devices communities, one profile per device
 // (its community a reference to an environment variable of the replicas)
-// and one live node per device. It also opens f.db.
+// and one live node per device; then opt.nodes plain nodes. It also opens
+// f.db.
 func (f *fleet) seed() {
 	tb := f.tb
 	ctx := unet.WithActor(context.Background(), "replicatest")
@@ -148,6 +153,14 @@ func (f *fleet) seed() {
 			}
 			f.devices = append(f.devices, n.ID)
 		}
+	}
+	for i := range f.opt.nodes {
+		n, err := svc.CreateNode(ctx, &unet.Node{Name: fmt.Sprintf("node-%04d", i), Domain: "bench.example.net", Vendor: "arista",
+			Platform: "eos", DeviceType: "switch", Role: "leaf", Lifecycle: unet.LifecycleLive}, unet.WriteOptions{})
+		if err != nil {
+			tb.Fatalf("create node %d: %v", i, err)
+		}
+		f.nodes = append(f.nodes, n.ID)
 	}
 	db, err := sql.Open("pgx", f.dbURL)
 	if err != nil {

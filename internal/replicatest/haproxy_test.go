@@ -12,7 +12,8 @@ import (
 )
 
 // haproxyConfig balances round-robin over the backends (loopback ports),
-// checking each one's /readyz every 200ms; a request whose connection to a
+// checking each one's /readyz every 200ms (down after two failed checks,
+// up after one good one); a request whose connection to a
 // backend fails is sent to another one (only connection failures are
 // retried, so a write is never sent twice).
 func haproxyConfig(port int, backends []int) string {
@@ -25,6 +26,7 @@ defaults
     timeout connect 1s
     timeout client 30s
     timeout server 30s
+    timeout check 2s
     retries 3
     option redispatch 1
 
@@ -36,7 +38,7 @@ backend replicas
     balance roundrobin
     option httpchk GET /readyz
     http-check expect status 200
-    default-server inter 200ms fastinter 100ms downinter 200ms fall 1 rise 1
+    default-server inter 200ms fastinter 100ms downinter 200ms fall 2 rise 1
 `, port)
 	for i, p := range backends {
 		fmt.Fprintf(&b, "    server r%d 127.0.0.1:%d check\n", i, p)
