@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,26 @@ func readPolls(db *sql.DB) (map[string][]time.Time, error) {
 		out[id] = append(out[id], t)
 	}
 	return out, rows.Err()
+}
+
+// pollErrors summarises the last poll of every node: how many succeeded and
+// how many failed with each error (for the report of a failed test).
+func pollErrors(db *sql.DB) string {
+	rows, err := db.Query(`SELECT reachable, error, COUNT(*) FROM node_status GROUP BY reachable, error ORDER BY 3 DESC`)
+	if err != nil {
+		return err.Error()
+	}
+	defer func() { _ = rows.Close() }() // read only
+	var b strings.Builder
+	for rows.Next() {
+		var reachable, n int
+		var msg string
+		if err := rows.Scan(&reachable, &msg, &n); err != nil {
+			return err.Error()
+		}
+		fmt.Fprintf(&b, "%d nodes reachable=%d %s\n", n, reachable, msg)
+	}
+	return b.String()
 }
 
 // checkOncePerCycle checks that each device was polled exactly once per

@@ -119,7 +119,7 @@ func newFleet(tb testing.TB, opt fleetOptions) *fleet {
 }
 
 // seed migrates the fresh database and stores the simulated devices: one
-// snmpsim process serving opt.devices communities, one profile per device
+// snmpd serving opt.devices communities, one profile per device
 // (its community a reference to an environment variable of the replicas)
 // and one live node per device; then opt.nodes plain nodes. It also opens
 // f.db.
@@ -136,17 +136,17 @@ func (f *fleet) seed() {
 	}
 	svc := service.New(store)
 	if f.opt.devices > 0 {
-		sim := testutil.StartSNMPSim(tb, f.opt.devices, 4, 1024)
+		sim := startAgent(tb, f.dir, f.opt.devices)
 		for i := 1; i <= f.opt.devices; i++ {
 			community := testutil.SimCommunity(i)
 			env := "UNET_SNMP_" + strings.ToUpper(community)
 			f.env = append(f.env, env+"="+community)
 			if _, err := svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: community, Version: "2c", CommunityRef: "env:" + env,
-				Port: int(sim.Port), Timeout: "2s", Retries: 1}, unet.WriteOptions{}); err != nil {
+				Port: int(sim.port), Timeout: "2s", Retries: 1}, unet.WriteOptions{}); err != nil {
 				tb.Fatalf("create profile %s: %v", community, err)
 			}
 			n, err := svc.CreateNode(ctx, &unet.Node{Name: fmt.Sprintf("sim-%03d", i), Domain: "lab.example.net", Vendor: "cisco",
-				Platform: "iosxe", DeviceType: "switch", MgmtIP: sim.Host, Lifecycle: unet.LifecycleLive, SNMPProfile: community},
+				Platform: "iosxe", DeviceType: "switch", MgmtIP: sim.host, Lifecycle: unet.LifecycleLive, SNMPProfile: community},
 				unet.WriteOptions{})
 			if err != nil {
 				tb.Fatalf("create device node %d: %v", i, err)
@@ -195,7 +195,7 @@ func (f *fleet) serveArgs() {
 		f.args = append(f.args, "--eval-interval", f.opt.evalInterval.String())
 	}
 	if f.opt.devices > 0 {
-		f.args = append(f.args, "--snmp-interval", f.opt.snmpInterval.String())
+		f.args = append(f.args, "--snmp-interval", f.opt.snmpInterval.String(), "--snmp-concurrency", "16")
 	} else {
 		f.args = append(f.args, "--no-snmp")
 	}

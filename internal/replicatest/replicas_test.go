@@ -82,7 +82,12 @@ func (f *fleet) checkPollsOncePerCycle(t *testing.T) {
 	from := time.Now().Add(2 * testInterval)
 	to := from.Add(3 * testInterval)
 	// The window is complete once every device has a poll after it.
-	waitFor(t, to.Sub(time.Now())+3*testInterval, "a poll of every device after the window", func() (bool, string) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("last poll of the nodes:\n%s", pollErrors(f.db))
+		}
+	})
+	waitFor(t, time.Until(to)+3*testInterval, "a poll of every device after the window", func() (bool, string) {
 		if time.Now().Before(to) {
 			return false, "window still open"
 		}
