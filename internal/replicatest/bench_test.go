@@ -15,9 +15,9 @@ import (
 
 // BenchmarkReplicas measures requests per second through HAProxy in front of
 // one and three `unet serve` replicas on one PostgreSQL database, with wrk
-// (Debian package wrk) sending a read-heavy load (GET of one node, a page of
-// 50 nodes) and a mixed load (10% of the requests are node updates). It is
-// not part of the test run:
+// (Debian package wrk) sending a read-heavy load (55% GET of one node, 45% a
+// page of 50 nodes, over 500 nodes) and a mixed load (10% node updates, 45%
+// GET of one node, 45% a page). It is not part of the test run:
 //
 //	go test -run '^$' -bench BenchmarkReplicas -benchtime 1x ./internal/replicatest/
 //
@@ -66,8 +66,8 @@ func BenchmarkReplicas(b *testing.B) {
 }
 
 // wrkScript is a wrk Lua script: writePct percent of node updates (a merge
-// patch of the asset tag), the rest split between GET of one node and a
-// page of 50 nodes.
+// patch of the asset tag), GET of one node up to 55%, a page of 50 nodes for
+// the rest.
 func wrkScript(token string, ids []string, writePct int) string {
 	quoted := make([]string, len(ids))
 	for i, id := range ids {
