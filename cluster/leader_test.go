@@ -52,8 +52,8 @@ func TestExactlyOneLeaderAndFailover(t *testing.T) {
 		}
 		// Its jobs stop before its lease has expired in the database.
 		eventually(t, ttl, "the dead leader's term ends", func() bool { _, ok := old.c.Leading(); return !ok })
-		next, nextToken := theLeader(t, rest, ttl+3*beat)
-		if took := time.Since(killed); took > ttl+3*beat {
+		next, nextToken := theLeader(t, rest, ttl+2*beat)
+		if took := time.Since(killed); took > ttl+2*beat {
 			t.Fatalf("took over after %s (TTL %s)", took, ttl)
 		}
 		if nextToken <= oldToken {

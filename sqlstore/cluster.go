@@ -10,9 +10,9 @@ import (
 
 // ClusterMember is one row of the membership table.
 type ClusterMember struct {
-	ID            string
-	Address       string
-	Version       string
+	ID      string
+	Address string
+	Version string
 	// Heartbeat and LeaseTTL are the member's timing: it is live while its
 	// last heartbeat is younger than its LeaseTTL.
 	Heartbeat     time.Duration
