@@ -60,6 +60,7 @@ func startProcess(tb testing.TB, dir, name string, cmd *exec.Cmd) *process {
 		tb.Fatalf("create the log of %s: %v", name, err)
 	}
 	cmd.Stdout, cmd.Stderr = f, f
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		_ = f.Close() // nothing was written
 		tb.Fatalf("start %s: %v", name, err)
