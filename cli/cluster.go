@@ -50,6 +50,9 @@ func (a *app) clusterStatus(ctx context.Context) (*cluster.Status, error) {
 	if c, ok := svc.(*httpapi.Client); ok {
 		return c.ClusterStatus(ctx)
 	}
+	if a.db == nil || a.local == nil {
+		return nil, usagef("cluster status reads a database (--db) or asks a server (--server)")
+	}
 	st, err := cluster.ReadStatus(ctx, a.db, snmpTargetKeys(a.local))
 	if err != nil {
 		return nil, err

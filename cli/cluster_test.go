@@ -168,3 +168,18 @@ func TestClusterStatusTableAndMetrics(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestServeRefusesBadClusterTiming(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
+	for _, args := range [][]string{
+		{"--cluster-heartbeat", "5s", "--cluster-lease-ttl", "6s"},
+		{"--cluster-heartbeat", "0s"},
+	} {
+		var errb bytes.Buffer
+		code := runServeCLI(context.Background(), append([]string{"serve", "--listen", "127.0.0.1:0", "--db", db, "--no-snmp"}, args...),
+			Env{Stdout: &bytes.Buffer{}, Stderr: &errb})
+		if code != ExitUsage || !strings.Contains(errb.String(), "--cluster-") {
+			t.Errorf("%v: exit %d, %s", args, code, errb.String())
+		}
+	}
+}
