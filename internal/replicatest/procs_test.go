@@ -132,16 +132,22 @@ func (r *replica) url() string { return fmt.Sprintf("http://127.0.0.1:%d", r.por
 // fails the test naming what was awaited and cond's last word.
 func waitFor(tb testing.TB, within time.Duration, what string, cond func() (bool, string)) {
 	tb.Helper()
+	if ok, last := eventually(within, cond); !ok {
+		tb.Fatalf("%s: not within %s (last: %s)", what, within, last)
+	}
+}
+
+// eventually polls cond every 50ms until it holds (true) or the deadline
+// passes (false, with cond's last word).
+func eventually(within time.Duration, cond func() (bool, string)) (bool, string) {
 	deadline := time.Now().Add(within)
-	last := ""
 	for {
 		ok, why := cond()
 		if ok {
-			return
+			return true, ""
 		}
-		last = why
 		if time.Now().After(deadline) {
-			tb.Fatalf("%s: not within %s (last: %s)", what, within, last)
+			return false, why
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

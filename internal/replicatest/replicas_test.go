@@ -81,13 +81,14 @@ func (f *fleet) checkPollsOncePerCycle(t *testing.T) {
 	}
 	from := time.Now().Add(2 * testInterval)
 	to := from.Add(3 * testInterval)
-	// The window is complete once every device has a poll after it.
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("last poll of the nodes:\n%s", pollErrors(f.db))
 		}
 	})
-	waitFor(t, time.Until(to)+3*testInterval, "a poll of every device after the window", func() (bool, string) {
+	// The window is complete once every device has a poll after it.
+	within := time.Until(to) + 3*testInterval
+	complete, last := eventually(within, func() (bool, string) {
 		if time.Now().Before(to) {
 			return false, "window still open"
 		}
@@ -108,7 +109,11 @@ func (f *fleet) checkPollsOncePerCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if problems := checkOncePerCycle(polls, f.devices, from, to, testInterval); len(problems) > 0 {
+	problems := checkOncePerCycle(polls, f.devices, from, to, testInterval)
+	if !complete {
+		problems = append([]string{fmt.Sprintf("not every device was polled within %s after the window: %s", within.Round(time.Second), last)}, problems...)
+	}
+	if len(problems) > 0 {
 		t.Fatalf("devices not polled exactly once per cycle (%d problems):\n%s", len(problems), strings.Join(first(problems, 20), "\n"))
 	}
 	rows := 0
