@@ -109,6 +109,8 @@ type refCache struct {
 	vendors   map[string]bool
 	locations map[string]string
 	nodes     map[string][2]string // ref → {id, fqdn}
+	// index, loaded by a large import, answers its existence checks.
+	index *importIndex
 }
 
 func newRefCache() *refCache {
