@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/service"
@@ -170,4 +171,42 @@ func TestBulkImportFailingRowRollsBack(t *testing.T) {
 			t.Fatalf("created %d", rep.Created)
 		}
 	})
+}
+
+// TestImportUnderStatementTimeout: on PostgreSQL a statement timeout that a
+// large import's statements exceed fails the import at once as
+// unavailable, saying so, and nothing is written.
+func TestImportUnderStatementTimeout(t *testing.T) {
+	ctx := context.Background()
+	url := dbURL(t, sqlstore.Postgres)
+	setup, err := sqlstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := setup.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := setup.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlstore.OpenWith(ctx, url, sqlstore.Options{StatementTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := service.New(db)
+	_, err = svc.Import(actx(), scaleBundle(3000), unet.ImportOptions{})
+	mustCode(t, err, unet.EUNAVAILABLE)
+	if !strings.Contains(err.Error(), "statement timeout") {
+		t.Fatalf("error does not name the statement timeout: %v", err)
+	}
+	check, err := sqlstore.Open(ctx, url) // without the timeout
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { check.Close() })
+	var n int
+	if err := check.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM changes").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("change rows after the cancelled import: %d %v", n, err)
+	}
 }
