@@ -21,6 +21,9 @@ var bulkImportMin = 50
 type importIndex struct {
 	// fqdns holds the FQDN of every node.
 	fqdns map[string]bool
+	// byName lists the nodes of each name ({ID, FQDN}; several domains
+	// may share a name).
+	byName map[string][][2]string
 	// ends maps a claimed interface {node ID, interface key} to its link.
 	ends map[[2]string]string
 	// names maps the name of every named link to its ID.
@@ -43,9 +46,11 @@ func loadImportIndex(ctx context.Context, r sqlstore.Reader, cache *refCache) (*
 	if err != nil {
 		return nil, err
 	}
-	idx := &importIndex{fqdns: make(map[string]bool, len(keys)), ends: make(map[[2]string]string, len(ends)), names: names}
+	idx := &importIndex{fqdns: make(map[string]bool, len(keys)), byName: make(map[string][][2]string, len(keys)),
+		ends: make(map[[2]string]string, len(ends)), names: names}
 	for _, k := range keys {
 		idx.fqdns[k.FQDN] = true
+		idx.byName[k.Name] = append(idx.byName[k.Name], [2]string{k.ID, k.FQDN})
 		cache.nodes[k.FQDN] = [2]string{k.ID, k.FQDN}
 	}
 	for _, k := range keys {
@@ -63,6 +68,7 @@ func (c *refCache) nodeCreated(n *unet.Node) {
 		return
 	}
 	c.index.fqdns[n.FQDN] = true
+	c.index.byName[n.Name] = append(c.index.byName[n.Name], [2]string{n.ID, n.FQDN})
 	c.nodes[n.FQDN] = [2]string{n.ID, n.FQDN}
 	c.nodes[n.ID] = [2]string{n.ID, n.FQDN}
 }
@@ -98,6 +104,19 @@ func linkEnds(l *unet.Link) [][2]string {
 		ends = append(ends, [2]string{l.ZNodeID, sqlstore.IfaceKey(l.ZInterface)})
 	}
 	return ends
+}
+
+// nodeByName resolves a node reference that is neither a known FQDN nor a
+// known ID as sqlstore's NodeKey does, by name: one node, or an error
+// (none, or several in different domains).
+func (x *importIndex) nodeByName(ref string) (id, fqdn string, err error) {
+	switch ks := x.byName[ref]; len(ks) {
+	case 0:
+		return "", "", unet.Errorf(unet.ENOTFOUND, "node %q not found", ref)
+	case 1:
+		return ks[0][0], ks[0][1], nil
+	}
+	return "", "", unet.Errorf(unet.EINVALID, "node name %q is ambiguous (nodes in several domains): use the FQDN", ref)
 }
 
 // nodeAbsent reports whether the index knows that no node has this FQDN

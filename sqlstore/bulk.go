@@ -62,7 +62,7 @@ type pendingWrites struct {
 // insertGroup is the queued rows of one single-row INSERT statement.
 type insertGroup struct {
 	ins  parsedInsert
-	args []any // ins.ncols per row
+	rows [][]any // ins.ncols values each, kept as the caller passed them
 }
 
 // queue adds the row of query to the queue when query is a single-row
@@ -81,7 +81,7 @@ func (p *pendingWrites) queue(query string, args []any) bool {
 		p.byQuery[query] = g
 		p.groups = append(p.groups, g)
 	}
-	g.args = append(g.args, args...)
+	g.rows = append(g.rows, args)
 	return true
 }
 
@@ -107,20 +107,25 @@ func (p *pendingWrites) flush(ctx context.Context, c *stmtCache) error {
 // (writeArrays) when the values allow it, otherwise as multi-row INSERTs.
 func (g *insertGroup) write(ctx context.Context, c *stmtCache, engine string) error {
 	if engine == Postgres {
-		if cols, ok := columnArrays(g.args, g.ins.ncols); ok {
+		if cols, ok := columnArrays(g.rows, g.ins.ncols); ok {
 			return g.writeArrays(ctx, c, cols)
 		}
 	}
 	n := g.ins.ncols
 	per := min(bulkMaxRows, bulkMaxParams/n)
-	total := len(g.args) / n
+	total := len(g.rows)
+	args := make([]any, 0, min(per, total)*n)
 	for start := 0; start < total; start += per {
 		rows := min(per, total-start)
 		s, err := c.stmt(ctx, g.ins.statement(rows, engine))
 		if err != nil {
 			return fmt.Errorf("prepare bulk insert into %s: %w", g.ins.table, err)
 		}
-		if _, err := s.ExecContext(ctx, g.args[start*n:(start+rows)*n]...); err != nil {
+		args = args[:0]
+		for _, row := range g.rows[start : start+rows] {
+			args = append(args, row...)
+		}
+		if _, err := s.ExecContext(ctx, args...); err != nil {
 			return constraintError(fmt.Errorf("bulk insert of %d rows into %s: %w", rows, g.ins.table, err),
 				bulkKind(g.ins.table), fmt.Sprintf("(one of %d written together)", rows))
 		}

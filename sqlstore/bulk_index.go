@@ -2,20 +2,20 @@ package sqlstore
 
 import "context"
 
-// NodeKeyRow is the identity of one node: its ID and FQDN.
-type NodeKeyRow struct{ ID, FQDN string }
+// NodeKeyRow is the identity of one node: its ID, FQDN and name.
+type NodeKeyRow struct{ ID, FQDN, Name string }
 
 // LinkEndRow is one claimed interface: the node, the interface's key
 // (IfaceKey) and the link that uses it.
 type LinkEndRow struct{ NodeID, IfaceKey, LinkID string }
 
-// AllNodeKeys returns the ID and FQDN of every node, in one query: a large
+// AllNodeKeys returns the ID, FQDN and name of every node, in one query: a large
 // import resolves references and detects existing nodes from it instead of
 // asking once per record.
 func (r Reader) AllNodeKeys(ctx context.Context) ([]NodeKeyRow, error) {
-	return queryItems(ctx, r, `SELECT id, fqdn FROM nodes`, nil, func(s rowScanner) (*NodeKeyRow, error) {
+	return queryItems(ctx, r, `SELECT id, fqdn, name FROM nodes`, nil, func(s rowScanner) (*NodeKeyRow, error) {
 		var k NodeKeyRow
-		return &k, s.Scan(&k.ID, &k.FQDN)
+		return &k, s.Scan(&k.ID, &k.FQDN, &k.Name)
 	})
 }
 

@@ -21,13 +21,13 @@ type columnArray struct {
 // columnArrays splits rows of ncols values into one array per column. It
 // reports false when a column holds values other than text (or NULL) and
 // integers, or mixes the two.
-func columnArrays(args []any, ncols int) ([]columnArray, bool) {
-	rows := len(args) / ncols
+func columnArrays(table [][]any, ncols int) ([]columnArray, bool) {
+	rows := len(table)
 	cols := make([]columnArray, ncols)
 	for c := range cols {
 		isText, isInt := false, false
 		for r := 0; r < rows; r++ {
-			switch args[r*ncols+c].(type) {
+			switch table[r][c].(type) {
 			case nil, string:
 				isText = true
 			case int, int64:
@@ -42,7 +42,7 @@ func columnArrays(args []any, ncols int) ([]columnArray, bool) {
 		if isInt {
 			cols[c] = columnArray{sqlType: "int8", ints: make([]int64, rows)}
 			for r := 0; r < rows; r++ {
-				switch v := args[r*ncols+c].(type) {
+				switch v := table[r][c].(type) {
 				case int:
 					cols[c].ints[r] = int64(v)
 				case int64:
@@ -53,7 +53,7 @@ func columnArrays(args []any, ncols int) ([]columnArray, bool) {
 		}
 		cols[c] = columnArray{sqlType: "text", text: make([]*string, rows)}
 		for r := 0; r < rows; r++ {
-			if v, ok := args[r*ncols+c].(string); ok {
+			if v, ok := table[r][c].(string); ok {
 				cols[c].text[r] = &v
 			}
 		}
@@ -65,7 +65,7 @@ func columnArrays(args []any, ncols int) ([]columnArray, bool) {
 // array parameter per column: PostgreSQL then plans one statement of a few
 // parameters instead of binding thousands.
 func (g *insertGroup) writeArrays(ctx context.Context, c *stmtCache, cols []columnArray) error {
-	total := len(g.args) / g.ins.ncols
+	total := len(g.rows)
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + g.ins.table + " (" + g.ins.cols + ") SELECT * FROM unnest(")
 	for i, col := range cols {
