@@ -210,3 +210,44 @@ func TestImportUnderStatementTimeout(t *testing.T) {
 		t.Fatalf("change rows after the cancelled import: %d %v", n, err)
 	}
 }
+
+// TestBulkImportErrorsMatchRowByRow: a bundle with bad records (an invalid
+// node, a node name shared by two domains used as a link end, an unknown
+// node, an interface claimed twice, a duplicate link name) fails with the
+// same positioned problems on both paths, on each engine.
+func TestBulkImportErrorsMatchRowByRow(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		b := scaleBundle(100)
+		other := b.Nodes[3]
+		other.Domain, other.MgmtIP = "other.net", "10.200.0.3"
+		b.Nodes = append(b.Nodes, other)
+		b.Nodes[10].MgmtIP = "bad"
+		b.Links = append(b.Links,
+			unet.LinkRecord{ANode: "n00003", AInterface: "mgmt0", ZNode: "n00004.example.net", ZInterface: "mgmt0", Role: "management"},
+			unet.LinkRecord{ANode: "n00005.example.net", AInterface: "mgmt0", ZNode: "ghost", ZInterface: "mgmt0", Role: "management"},
+			unet.LinkRecord{ANode: "n00006.example.net", AInterface: "mgmt0", ZNode: "n00001.example.net", ZInterface: "et3", Role: "management"},
+			unet.LinkRecord{Name: "dup", ANode: "n00007.example.net", AInterface: "mgmt0", Role: "management"},
+			unet.LinkRecord{Name: "dup", ANode: "n00008.example.net", AInterface: "mgmt0", Role: "management"})
+		for i := range b.Nodes {
+			b.Nodes[i].Source = &unet.Origin{File: "nodes.yaml", Record: i + 1}
+		}
+		for i := range b.Links {
+			b.Links[i].Source = &unet.Origin{File: "links.yaml", Record: i + 1}
+		}
+		service.SetBulkImportMin(t, math.MaxInt)
+		_, want := svc.Import(actx(), b, unet.ImportOptions{})
+		service.SetBulkImportMin(t, 0)
+		_, got := svc.Import(actx(), b, unet.ImportOptions{})
+		mustCode(t, want, unet.EINVALID)
+		mustCode(t, got, unet.EINVALID)
+		wf, gf := unet.ErrorFields(want), unet.ErrorFields(got)
+		for _, fs := range [][]unet.FieldError{wf, gf} {
+			for i := range fs { // the IDs of new objects differ
+				fs[i].Message = uuidRE.ReplaceAllString(fs[i].Message, "ID")
+			}
+		}
+		if len(wf) < 5 || !reflect.DeepEqual(wf, gf) {
+			t.Fatalf("problems differ:\nrow by row %+v\nbulk       %+v", wf, gf)
+		}
+	})
+}
