@@ -50,6 +50,8 @@ type app struct {
 	// tokenPepper is --token-pepper (a reference); token is --token.
 	tokenPepper string
 	token       string
+	// dbPool is --db-max-conns, --db-max-idle-conns, --db-statement-timeout.
+	dbPool dbPoolFlags
 
 	// serverCA is --server-ca: PEM certificates trusted for an https server.
 	serverCA string
@@ -139,6 +141,7 @@ against a μNet server (--server).`,
 	pf.StringVar(&a.secretsKey, "secrets-key", "", "key of the secrets stored in the database, as a reference: env:NAME or file:PATH (env UNET_SECRETS_KEY)")
 	pf.StringVar(&a.tokenPepper, "token-pepper", "", "key of the API token digests, as a reference: env:NAME or file:PATH (env UNET_TOKEN_PEPPER)")
 	pf.StringVar(&a.token, "token", "", "API token sent to the --server as a bearer credential (env UNET_TOKEN)")
+	a.dbPool.register(pf)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
@@ -331,7 +334,13 @@ func (a *app) openDB(ctx context.Context) (*sqlstore.DB, error) {
 			return nil, err
 		}
 	}
-	db, err := sqlstore.OpenWith(ctx, a.dbURL, sqlstore.Options{LockTimeout: localLockTimeout})
+	opts := sqlstore.Options{LockTimeout: localLockTimeout}
+	cfg, err := a.fileConfig()
+	if err != nil {
+		return nil, err
+	}
+	a.dbPool.apply(&opts, cfg)
+	db, err := sqlstore.OpenWith(ctx, a.dbURL, opts)
 	if err != nil {
 		if isCorruptDatabase(err) {
 			return nil, corruptDatabase(a.dbURL, err)

@@ -87,6 +87,10 @@ type serveConfig struct {
 		Migrate     *bool    `toml:"migrate"`
 		SQLiteSync  string   `toml:"sqlite_sync"`  // full (default) or normal
 		LockTimeout duration `toml:"lock_timeout"` // default 5s
+		// Pool and statement bounds (dbpool.go).
+		MaxConns         int      `toml:"max_conns"`
+		MaxIdleConns     int      `toml:"max_idle_conns"`
+		StatementTimeout duration `toml:"statement_timeout"`
 	} `toml:"database"`
 	Log struct {
 		Format string `toml:"format"` // text or json
@@ -325,6 +329,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	defer flushTraces()
 	dbOpts := sqlstore.Options{Sync: pick(f.sqliteSync, cfg.Database.SQLiteSync), LockTimeout: time.Duration(cfg.Database.LockTimeout)}
+	a.dbPool.apply(&dbOpts, cfg)
 	if err := checkServeTimeouts(cfg, dbOpts); err != nil {
 		return err
 	}

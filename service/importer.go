@@ -14,6 +14,9 @@ import (
 // errDryRun rolls back the transaction of a dry-run import.
 var errDryRun = errors.New("dry run")
 
+// errNewNode stands for the lookup of a node the import index knows is new.
+var errNewNode = errors.New("new node")
+
 // importer runs one import inside one transaction and collects every problem.
 type importer struct {
 	s      *Service
@@ -94,12 +97,27 @@ func (s *Service) Import(ctx context.Context, b *unet.Bundle, o unet.ImportOptio
 	return report, nil
 }
 
+// errImportFailed drops the queued inserts of an import that found bad
+// records (its transaction rolls back).
+var errImportFailed = errors.New("import failed")
+
 // importTx upserts the bundle inside tx, filling report; every bad record
 // is reported in one error.
+//
+// A large import (bulkImportMin nodes and links or more) first loads an
+// importIndex, so that records of new objects need no per-record reads, and
+// queues the inserts of new nodes, links and their change rows to write
+// them in a few statements (sqlstore.Tx.Buffered). Validation, the report
+// and the change rows are those of the row-by-row path, which a small
+// import takes.
 func (s *Service) importTx(ctx context.Context, tx *sqlstore.Tx, b *unet.Bundle, m mutation, report *unet.ImportReport) error {
 	m.cache = newRefCache()
 	im := &importer{s: s, tx: tx, m: m, report: report}
-	im.run(ctx, b)
+	if len(b.Nodes)+len(b.Links) < bulkImportMin {
+		im.run(ctx, b)
+	} else if err := im.runBulk(ctx, b); err != nil {
+		return err
+	}
 	if im.refused != nil {
 		return im.refused
 	}
@@ -110,6 +128,28 @@ func (s *Service) importTx(ctx context.Context, tx *sqlstore.Tx, b *unet.Bundle,
 		return unet.Invalid("import failed: nothing was written", im.errs...)
 	}
 	return nil
+}
+
+// runBulk runs the import with its index loaded and its inserts buffered;
+// the error is that of loading the index or of writing the queue (the
+// problems of records are collected as run collects them).
+func (im *importer) runBulk(ctx context.Context, b *unet.Bundle) error {
+	err := im.tx.Buffered(ctx, func() error {
+		idx, err := loadImportIndex(ctx, im.tx.Reader(), im.m.cache)
+		if err != nil {
+			return err
+		}
+		im.m.cache.index = idx
+		im.run(ctx, b)
+		if im.refused != nil || im.denied || len(im.errs) > 0 {
+			return errImportFailed
+		}
+		return nil
+	})
+	if errors.Is(err, errImportFailed) {
+		return nil
+	}
+	return err
 }
 
 func (im *importer) run(ctx context.Context, b *unet.Bundle) {
@@ -214,12 +254,17 @@ func (im *importer) node(ctx context.Context, rec *unet.NodeRecord) {
 	n.Tags, n.CustomData = rec.Tags, rec.CustomData
 	probe := *n
 	probe.Normalize()
-	cur, err := im.tx.Reader().NodeByFQDN(ctx, probe.FQDN)
+	var cur *unet.Node
+	err := errNewNode
+	if !im.m.cache.nodeAbsent(probe.FQDN) {
+		cur, err = im.tx.Reader().NodeByFQDN(ctx, probe.FQDN)
+	}
 	if err != nil {
 		if err := im.s.createNode(ctx, im.tx, n, im.m); err != nil {
 			im.fail(rec.Source, err)
 			return
 		}
+		im.m.cache.nodeCreated(n)
 		im.done(unet.KindNode, n.FQDN, "create")
 		return
 	}
@@ -242,7 +287,7 @@ func (im *importer) link(ctx context.Context, rec *unet.LinkRecord) {
 	// Natural key: the A end (an interface belongs to at most one link).
 	var cur *unet.Link
 	if aID, _, err := im.m.cache.nodeKey(ctx, r, rec.ANode); err == nil {
-		if id, err := r.LinkAt(ctx, aID, rec.AInterface); err == nil && id != "" {
+		if id, err := im.m.cache.linkAt(ctx, r, aID, rec.AInterface); err == nil && id != "" {
 			if cur, err = r.GetLink(ctx, id); err != nil && unet.ErrorCode(err) != unet.ENOTFOUND {
 				im.fail(rec.Source, err)
 				return
@@ -254,6 +299,7 @@ func (im *importer) link(ctx context.Context, rec *unet.LinkRecord) {
 			im.fail(rec.Source, err)
 			return
 		}
+		im.m.cache.linkWritten(nil, l)
 		im.done(unet.KindLink, linkLabel(l), "create")
 		return
 	}
@@ -263,6 +309,9 @@ func (im *importer) link(ctx context.Context, rec *unet.LinkRecord) {
 	if err != nil {
 		im.fail(rec.Source, err)
 		return
+	}
+	if out.Version != cur.Version {
+		im.m.cache.linkWritten(cur, out)
 	}
 	im.done(unet.KindLink, linkLabel(out), action(cur.Version, out.Version))
 }

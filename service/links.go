@@ -56,7 +56,7 @@ func (s *Service) prepareLink(ctx context.Context, r sqlstore.Reader, l *unet.Li
 		if end.node == "" {
 			continue
 		}
-		other, err := r.LinkAt(ctx, end.node, end.iface)
+		other, err := cache.linkAt(ctx, r, end.node, end.iface)
 		if err != nil {
 			return err
 		}
@@ -69,8 +69,8 @@ func (s *Service) prepareLink(ctx context.Context, r sqlstore.Reader, l *unet.Li
 		}
 	}
 	if l.Name != "" {
-		if other, err := r.FindLink(ctx, l.Name); err == nil && other.ID != l.ID && other.Name == l.Name {
-			return unet.Errorf(unet.ECONFLICT, "link %s already exists (id %s)", l.Name, other.ID)
+		if other, taken := cache.linkNameTaken(ctx, r, l.Name, l.ID); taken {
+			return unet.Errorf(unet.ECONFLICT, "link %s already exists (id %s)", l.Name, other)
 		}
 	}
 	return nil

@@ -86,8 +86,10 @@ func (s *Service) createNode(ctx context.Context, tx *sqlstore.Tx, n *unet.Node,
 	if err := s.prepareNode(ctx, r, n, m.cache); err != nil {
 		return err
 	}
-	if existing, err := r.NodeByFQDN(ctx, n.FQDN); err == nil {
-		return unet.Errorf(unet.ECONFLICT, "node %s already exists (id %s)", n.FQDN, existing.ID)
+	if !m.cache.nodeAbsent(n.FQDN) { // a large import knows which nodes are new
+		if existing, err := r.NodeByFQDN(ctx, n.FQDN); err == nil {
+			return unet.Errorf(unet.ECONFLICT, "node %s already exists (id %s)", n.FQDN, existing.ID)
+		}
 	}
 	n.ID = m.objectID(n.ID)
 	n.Version = 1

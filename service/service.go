@@ -109,6 +109,8 @@ type refCache struct {
 	vendors   map[string]bool
 	locations map[string]string
 	nodes     map[string][2]string // ref → {id, fqdn}
+	// index, loaded by a large import, answers its existence checks.
+	index *importIndex
 }
 
 func newRefCache() *refCache {
@@ -122,7 +124,13 @@ func (c *refCache) nodeKey(ctx context.Context, r sqlstore.Reader, ref string) (
 			return k[0], k[1], nil
 		}
 	}
-	id, fqdn, err = r.NodeKey(ctx, ref)
+	if c != nil && c.index != nil {
+		// The index knows every FQDN and ID (filled in above): what is
+		// left is a name.
+		id, fqdn, err = c.index.nodeByName(ref)
+	} else {
+		id, fqdn, err = r.NodeKey(ctx, ref)
+	}
 	if err == nil && c != nil {
 		c.nodes[ref] = [2]string{id, fqdn}
 	}

@@ -34,6 +34,9 @@ type DB struct {
 	engine      string
 	url         string
 	lockTimeout time.Duration
+	// stmtTimeout is PostgreSQL's statement_timeout as set by Options (0:
+	// none set by μNet).
+	stmtTimeout time.Duration
 	file        *dbFile // the SQLite file as opened; nil for PostgreSQL
 	writes      writeState
 }
@@ -92,7 +95,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 		}
 		file = path
 		q := url.Values{}
-		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.LockTimeout.Milliseconds()))
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.sqliteBusyTimeout().Milliseconds()))
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "synchronous("+strings.ToUpper(o.Sync)+")")
@@ -103,16 +106,17 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
-		db.SetMaxOpenConns(8)
-		db.SetMaxIdleConns(8)
+		o.pool(db, DefaultSQLiteConns)
 		db.SetConnMaxIdleTime(time.Minute)
 	case Postgres:
+		if o.StatementTimeout > 0 {
+			dsn = withParam(dsn, "statement_timeout", o.StatementTimeout)
+		}
 		db, err = sql.Open("pgx", withLockTimeout(dsn, o.LockTimeout))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		db.SetMaxOpenConns(32)
-		db.SetMaxIdleConns(32)
+		o.pool(db, DefaultPostgresConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -121,6 +125,11 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 		return nil, &unet.Error{Code: unet.EUNAVAILABLE, Message: fmt.Sprintf("cannot reach database %s: %v", RedactURL(rawURL), err), Err: errors.Join(err, db.Close())}
 	}
 	out := &DB{sql: db, reads: newPoolCache(db), engine: engine, url: rawURL, lockTimeout: o.LockTimeout}
+	if engine == SQLite {
+		out.lockTimeout = o.sqliteBusyTimeout()
+	} else {
+		out.stmtTimeout = o.StatementTimeout
+	}
 	if file != "" {
 		// The first connection (Ping) created the file if it was missing:
 		// remember which file that is.
@@ -216,6 +225,9 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *Tx) error) error {
 		}
 		if ctx.Err() != nil {
 			return contextError(ctx, err)
+		}
+		if db.stmtTimeout > 0 && IsStatementTimeout(err) {
+			return statementTimeoutError(db.stmtTimeout, err)
 		}
 		pause := backoff(attempt)
 		switch classify(err) {

@@ -12,6 +12,9 @@ import (
 type stmtCache struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// pending, set inside Tx.Buffered, queues bulk inserts; any other
+	// statement writes the queue first.
+	pending *pendingWrites
 }
 
 func newStmtCache(tx *sql.Tx) *stmtCache {
@@ -31,6 +34,14 @@ func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if p := c.pending; p != nil {
+		if p.queue(query, args) {
+			return queuedResult{}, nil
+		}
+		if err := p.flush(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 	if len(args) == 0 {
 		// Statements without arguments (DDL, multi-statement migrations) run as is.
 		return c.tx.ExecContext(ctx, query)
@@ -43,6 +54,11 @@ func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) 
 }
 
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if p := c.pending; p != nil {
+		if err := p.flush(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 	s, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -51,6 +67,11 @@ func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any)
 }
 
 func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if p := c.pending; p != nil {
+		// A failed flush stays recorded: Buffered and every later write
+		// return it, so the transaction rolls back whatever this read sees.
+		_ = p.flush(ctx, c)
+	}
 	s, err := c.stmt(ctx, query)
 	if err != nil {
 		// Let the error surface from Scan, as database/sql does.
