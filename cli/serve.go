@@ -482,10 +482,12 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := startJobs(jobsCtx, svc, f.jobs, logger)
 	waitGit := startGitJobs(jobsCtx, svc, logger)
+	waitGitWatch := startGitWatch(jobsCtx, svc, logger)
 	serveErr := srv.Serve(ctx, ln)
 	stopJobs()
 	waitJobs()
 	waitGit()
+	waitGitWatch()
 	if serveErr != nil {
 		return fmt.Errorf("serve: %w", serveErr)
 	}
