@@ -83,7 +83,8 @@ func (s *Syncer) save(ctx context.Context, source string, st State, entries ...H
 }
 
 // unstoredSnapshots reads the content of the active snapshots of st that the
-// store does not hold yet.
+// store does not hold yet (so the first sync after an upgrade stores the
+// snapshots activated before it).
 func (s *Syncer) unstoredSnapshots(ctx context.Context, ss SnapshotStore, source string, st State) ([]SnapshotContent, error) {
 	seen := map[string]bool{}
 	var out []SnapshotContent
@@ -100,7 +101,13 @@ func (s *Syncer) unstoredSnapshots(ctx context.Context, ss SnapshotStore, source
 		if ok {
 			continue
 		}
-		files, err := readSnapshotDir(s.snapshotPath(source, es.Snapshot))
+		dir := s.snapshotPath(source, es.Snapshot)
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			// Activated elsewhere and not stored there: only the replica
+			// holding it can store it.
+			continue
+		}
+		files, err := readSnapshotDir(dir)
 		if err != nil {
 			return nil, fmt.Errorf("store snapshot %s of %s: %w", es.Snapshot, source, err)
 		}

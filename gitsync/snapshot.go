@@ -66,8 +66,8 @@ func (s *Syncer) Active(ctx context.Context, src Source, env string) (Snapshot, 
 			// (restore it from the store), or pruned between reading the
 			// state and holding it (the state has moved on: read it again).
 			if es.Snapshot == missing {
-				return Snapshot{}, fmt.Errorf("source %s, environment %s: snapshot %s is neither in the data directory nor stored (activated by a version that did not store snapshots): sync the source again",
-					src.Name, e.Name, es.Snapshot)
+				return Snapshot{}, fmt.Errorf("source %s, environment %s: snapshot %s is neither in the data directory nor stored in the database (activated by a version that did not store snapshots; the next sync on the replica that activated it stores it): %w",
+					src.Name, e.Name, es.Snapshot, ErrSnapshotMissing)
 			}
 			restored, err := s.restore(ctx, src.Name, es.Snapshot)
 			if err != nil {
