@@ -101,7 +101,9 @@ var _ gitsync.SourceLocker = gitLocker{}
 // LockSource implements gitsync.SourceLocker: the lock is a row with an
 // expiry, renewed while held; waiting polls it with a growing pause.
 func (l gitLocker) LockSource(ctx context.Context, source string, wait bool) (func(), error) {
-	holder := l.s.gitHolder()
+	// One holder per acquisition: the lock is not re-entrant, and a
+	// release never drops a lock another Syncer of this process took.
+	holder := l.s.gitHolder() + "/" + newID()
 	pause := 20 * time.Millisecond
 	for {
 		ok, err := l.s.tryGitLock(ctx, source, holder)
