@@ -202,8 +202,10 @@ func (s *Syncer) restore(ctx context.Context, source, name string) (bool, error)
 		err = os.Rename(tmp, s.snapshotPath(source, name))
 		if err != nil {
 			if _, serr := os.Stat(s.snapshotPath(source, name)); serr == nil {
-				// Another reader restored it first: same content.
-				err = nil
+				// Another reader restored it first (same content): drop
+				// this copy, best effort like any leftover.
+				_ = os.RemoveAll(tmp)
+				return true, nil
 			}
 		}
 	}

@@ -168,3 +168,58 @@ func TestSyncerWritesCarryTheContext(t *testing.T) {
 		t.Fatalf("restored snapshot %+v", snap)
 	}
 }
+
+// TestConcurrentRestores: readers asking at once for a snapshot the data
+// directory lacks all get it, and no temporary directory is left behind.
+func TestConcurrentRestores(t *testing.T) {
+	repo, first := newRepo(t)
+	store := newMemStore()
+	newS := func() *Syncer {
+		s, err := New(Options{AllowLocalURLs: true, DataDir: t.TempDir(), Store: store,
+			Validators: map[Kind]Validator{KindPolicies: lineValidator}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	src := testSource(repo.URL())
+	if _, err := newS().Sync(context.Background(), src, SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	other := newS()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			snap, err := other.Active(context.Background(), src, "")
+			if err == nil {
+				defer snap.Release()
+				if snap.Commit != first || readFileErr(snap.Dir, "core.rules") == "" {
+					err = fmt.Errorf("restored %+v", snap)
+				}
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(other.snapshotRoot(src.Name))
+	if err != nil || len(entries) != 1 || entries[0].Name() != first {
+		t.Fatalf("snapshot directory after the restores: %v %v", entries, err)
+	}
+}
+
+func readFileErr(dir, name string) string {
+	b, err := os.ReadFile(dir + "/" + name)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
