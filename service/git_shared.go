@@ -143,9 +143,13 @@ func (l gitLocker) LockSource(ctx context.Context, source string, wait bool) (fu
 	return func() {
 		stop()
 		<-done
-		// The lock lapses on its own when it cannot be released now.
-		_ = l.s.db.WithTx(context.WithoutCancel(ctx), func(tx *sqlstore.Tx) error {
-			return tx.ReleaseGitSyncLock(ctx, source, holder)
+		// Released outside the caller's context: a sync whose leader
+		// fence went stale still frees the source at once. The lock lapses
+		// on its own when it cannot be released now.
+		rel, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = l.s.db.WithTx(rel, func(tx *sqlstore.Tx) error {
+			return tx.ReleaseGitSyncLock(rel, source, holder)
 		})
 	}, nil
 }
