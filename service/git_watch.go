@@ -24,7 +24,10 @@ type gitCache struct {
 	mu sync.Mutex
 	// gen grows at every invalidation: a lookup started before one does
 	// not fill the cache.
-	gen       uint64
+	gen uint64
+	// events counts the invalidations other than the periodic check's
+	// (notices, local commits, connection changes).
+	events    uint64
 	listening bool
 	policies  map[string]cachedPolicies
 }
@@ -37,6 +40,22 @@ type cachedPolicies struct {
 // invalidateGit drops the cached Git state: the next request reads the
 // active commits from the database.
 func (s *Service) invalidateGit() {
+	c := &s.git.cache
+	c.mu.Lock()
+	c.events++
+	c.mu.Unlock()
+	s.dropGitCache()
+}
+
+// gitEvents returns the count of invalidations by events.
+func (s *Service) gitEvents() uint64 {
+	c := &s.git.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.events
+}
+
+func (s *Service) dropGitCache() {
 	c := &s.git.cache
 	c.mu.Lock()
 	c.gen++
@@ -173,10 +192,14 @@ func (s *Service) prepareNotice(ctx context.Context, payload string, log *slog.L
 }
 
 // checkGitLoop compares the active commits every o.Check and drops the
-// cached state when they moved.
+// cached state when they moved. It also drops it once after any other
+// invalidation since the previous check: the cache may then hold a state
+// newer than the one last compared, which a change without a notice could
+// bring back.
 func (s *Service) checkGitLoop(ctx context.Context, o GitWatchOptions) {
 	tick := time.NewTicker(o.Check)
 	defer tick.Stop()
+	lastEvents := s.gitEvents()
 	last, _ := s.gitFingerprint(ctx)
 	for {
 		select {
@@ -184,6 +207,7 @@ func (s *Service) checkGitLoop(ctx context.Context, o GitWatchOptions) {
 			return
 		case <-tick.C:
 		}
+		events := s.gitEvents()
 		fp, err := s.gitFingerprint(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -191,10 +215,12 @@ func (s *Service) checkGitLoop(ctx context.Context, o GitWatchOptions) {
 			}
 			continue
 		}
-		if fp != last {
-			o.Logger.Debug("Git watch: the active commits moved")
-			s.invalidateGit()
-			last = fp
+		if fp != last || events != lastEvents {
+			if fp != last {
+				o.Logger.Debug("Git watch: the active commits moved")
+			}
+			s.dropGitCache()
+			last, lastEvents = fp, events
 		}
 	}
 }

@@ -86,3 +86,42 @@ func TestGitActivationNotifiesReplicas(t *testing.T) {
 	c3 := activate("third")
 	eventually(t, time.Second, "B serves "+c3+" after the reconnection", func() bool { return label() == "git:net@"+c3 })
 }
+
+// TestGitWatchFallbackCheck: an active commit changed without a notice (as
+// when a notice is lost) reaches a listening replica through the periodic
+// comparison of the active commits.
+func TestGitWatchFallbackCheck(t *testing.T) {
+	ctx := actx()
+	a, b, _, _ := replicas(t, sqlstore.Postgres)
+	wctx, cancel := context.WithCancel(context.Background())
+	wait := b.StartGitWatch(wctx, service.GitWatchOptions{Check: 50 * time.Millisecond})
+	t.Cleanup(func() {
+		cancel()
+		wait()
+	})
+	eventually(t, 5*time.Second, "B listens", b.GitCacheActive)
+	repo := testutil.NewGitRepo(t, "net")
+	c1 := repo.Commit("main", "first", map[string]string{"base.rules": rule("base")})
+	ok(a.AddGitSource(ctx, &unet.GitSource{Name: "net", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies}, unet.WriteOptions{})).v(t)
+	ok(a.SyncGitSource(ctx, "net", "")).v(t)
+	first, err := a.DB().Reader().GitState(ctx, "net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2 := repo.Commit("main", "second", map[string]string{"second.rules": rule("second")})
+	ok(a.SyncGitSource(ctx, "net", "")).v(t)
+	label := func() string {
+		_, l, err := b.ActivePolicyFiles(ctx, "")
+		if err != nil {
+			return err.Error()
+		}
+		return l
+	}
+	eventually(t, time.Second, "B serves "+c2, func() bool { return label() == "git:net@"+c2 })
+	// Back to the first commit behind every replica's back: no notice.
+	err = a.DB().WithTx(ctx, func(tx *sqlstore.Tx) error { return tx.PutGitState(ctx, "net", first, time.Now()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 2*time.Second, "B serves "+c1+" again", func() bool { return label() == "git:net@"+c1 })
+}
