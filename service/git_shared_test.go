@@ -219,3 +219,39 @@ func TestWebhookDeliveriesSharedByReplicas(t *testing.T) {
 		})
 	}
 }
+
+// TestGitSyncUnderStaleFenceRefused: a sync run under a leader lease that
+// has moved on (a deposed leader) activates nothing; under the current
+// token it activates.
+func TestGitSyncUnderStaleFenceRefused(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		ctx := actx()
+		svc.SetGitDataDir(t.TempDir())
+		repo := testutil.NewGitRepo(t, "net")
+		c1 := repo.Commit("main", "rules", map[string]string{"base.rules": rule("base")})
+		ok(svc.AddGitSource(ctx, &unet.GitSource{Name: "net", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies}, unet.WriteOptions{})).v(t)
+		now := time.Now()
+		old, took, err := svc.DB().AcquireLease(ctx, "leader", "replica-a", 0, now, 15*time.Second)
+		if err != nil || !took {
+			t.Fatalf("lease for a: %v %v", took, err)
+		}
+		cur, took, err := svc.DB().AcquireLease(ctx, "leader", "replica-b", 0, now.Add(time.Minute), 15*time.Second)
+		if err != nil || !took || cur.Token <= old.Token {
+			t.Fatalf("lease for b: %+v %v %v", cur, took, err)
+		}
+		_, err = svc.SyncGitSource(unet.WithFence(ctx, unet.Fence{Lease: "leader", Token: old.Token}), "net", "schedule")
+		if unet.ErrorCode(err) != unet.ECONFLICT || !strings.Contains(err.Error(), "stale token") {
+			t.Fatalf("sync under the stale fence: %v", err)
+		}
+		if st := gitStatusOf(t, svc, "net"); st.ActiveCommit != "" {
+			t.Fatalf("a deposed leader activated %s", st.ActiveCommit)
+		}
+		if holder, _, err := svc.DB().Reader().GitSyncLockHolder(ctx, "net"); err != nil || holder != "" {
+			t.Fatalf("sync lock left by the refused sync: %q %v", holder, err)
+		}
+		res := ok(svc.SyncGitSource(unet.WithFence(ctx, unet.Fence{Lease: "leader", Token: cur.Token}), "net", "schedule")).v(t)
+		if res[0].Environments[0].Commit != c1 || res[0].Environments[0].Outcome != unet.GitActivated {
+			t.Fatalf("sync under the current fence: %+v", res)
+		}
+	})
+}
