@@ -496,10 +496,12 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	f.jobs.ownershipRefresh = f.cluster.heartbeat
 	waitJobs := startJobs(jobsCtx, svc, members.coord, f.jobs, logger)
 	waitGit := asLeader(jobsCtx, members.coord, jobGitSchedule, func(ctx context.Context) { startGitJobs(ctx, svc, logger)() })
+	waitGitWatch := startGitWatch(jobsCtx, svc, logger)
 	serveErr := srv.Serve(ctx, ln)
 	stopJobs()
 	waitJobs()
 	waitGit()
+	waitGitWatch()
 	members.leave()
 	if serveErr != nil {
 		return fmt.Errorf("serve: %w", serveErr)

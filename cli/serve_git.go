@@ -41,6 +41,14 @@ func startGitJobs(ctx context.Context, svc *service.Service, logger *slog.Logger
 	return startGitSchedule(ctx, svc, gitScheduleOptions{}, logger)
 }
 
+// startGitWatch keeps this replica's view of the Git sources current (every
+// replica runs it, leader or not): activations by other replicas are heard
+// through LISTEN/NOTIFY on PostgreSQL, and the active commits are checked
+// every 30s on both engines. The returned function waits until it stopped.
+func startGitWatch(ctx context.Context, svc *service.Service, logger *slog.Logger) (wait func()) {
+	return svc.StartGitWatch(ctx, service.GitWatchOptions{Logger: logger})
+}
+
 func startGitSchedule(ctx context.Context, svc gitScheduleService, o gitScheduleOptions, logger *slog.Logger) func() {
 	if o.Refresh <= 0 {
 		o.Refresh = 30 * time.Second

@@ -13,7 +13,11 @@
 // The package is a library: sources are plain values the caller stores, the
 // active pointers and sync history live behind the StateStore interface
 // (FileStateStore keeps them in JSON files), and secrets are resolved by a
-// caller-supplied SecretResolver. Webhook signature checks live in the
+// caller-supplied SecretResolver. A store that also implements
+// SnapshotStore keeps the content of activated snapshots, so that processes
+// sharing it (each with its own data directory) serve snapshots they never
+// fetched; a SourceLocker serialises changes of one source across those
+// processes. Webhook signature checks and de-duplication live in the
 // webhook sub-package.
 //
 // Git access is pure Go (go-git), with one exception inherited from go-git:

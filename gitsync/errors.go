@@ -39,6 +39,10 @@ var (
 	// ErrBusy is returned by Sync with SyncOptions.NoWait when another sync
 	// of the same source is running.
 	ErrBusy = errors.New("a sync of this source is already running")
+	// ErrSnapshotMissing means the active snapshot is neither in the data
+	// directory nor in the SnapshotStore (activated by a process that did
+	// not store snapshots); the next sync of the source stores it.
+	ErrSnapshotMissing = errors.New("active snapshot not available here")
 	// ErrNoActive means an environment has no active snapshot yet.
 	ErrNoActive = errors.New("no active snapshot")
 	// ErrConflict means a promotion stopped because both sides changed the

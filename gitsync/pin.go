@@ -64,13 +64,10 @@ func (s *Syncer) Pin(ctx context.Context, src Source, env, commit string) (Histo
 	}
 	es.Pinned = true
 	st.Environments[e.Name] = es
-	if err := s.store.SaveState(ctx, src.Name, st); err != nil {
+	if err := s.save(ctx, src.Name, st, entry); err != nil {
 		return entry, fmt.Errorf("pin source %s: %w", src.Name, err)
 	}
-	if err := s.store.AppendHistory(ctx, src.Name, entry); err != nil {
-		return entry, err
-	}
-	s.prune(src.Name, st)
+	s.prune(ctx, src.Name, st)
 	return entry, nil
 }
 

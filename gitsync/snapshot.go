@@ -44,9 +44,12 @@ func (s Snapshot) Release() {
 // Active returns the active snapshot of environment env of src (an
 // environment the source does not define maps to the default one) and holds
 // it until Release. It returns ErrNoActive when no commit of that
-// environment has been activated yet.
+// environment has been activated yet. A snapshot another process activated
+// (sharing the store, not the data directory) is restored from a
+// SnapshotStore first, without contacting the remote.
 func (s *Syncer) Active(ctx context.Context, src Source, env string) (Snapshot, error) {
 	e := src.Environment(env)
+	missing := ""
 	for range 5 {
 		st, err := s.store.LoadState(ctx, src.Name)
 		if err != nil {
@@ -59,8 +62,20 @@ func (s *Syncer) Active(ctx context.Context, src Source, env string) (Snapshot, 
 		dir := s.snapshotPath(src.Name, es.Snapshot)
 		release, ok := s.hold(dir)
 		if !ok {
-			// Pruned between reading the state and holding it: the state
-			// has moved on, read it again.
+			// Not here: activated by another process sharing the store
+			// (restore it from the store), or pruned between reading the
+			// state and holding it (the state has moved on: read it again).
+			if es.Snapshot == missing {
+				return Snapshot{}, fmt.Errorf("source %s, environment %s: snapshot %s is neither in the data directory nor stored in the database (activated by a version that did not store snapshots; the next sync on the replica that activated it stores it): %w",
+					src.Name, e.Name, es.Snapshot, ErrSnapshotMissing)
+			}
+			restored, err := s.restore(ctx, src.Name, es.Snapshot)
+			if err != nil {
+				return Snapshot{}, err
+			}
+			if !restored {
+				missing = es.Snapshot
+			}
 			continue
 		}
 		return Snapshot{
@@ -199,7 +214,7 @@ func (s *Syncer) trashLocked(source, name string) (string, bool) {
 // prune removes inactive snapshots of source beyond the newest KeepSnapshots,
 // never one that is active in an environment or held by a reader, and
 // leftovers of interrupted runs. Failures only leave extra directories.
-func (s *Syncer) prune(source string, st State) {
+func (s *Syncer) prune(ctx context.Context, source string, st State) {
 	root := s.snapshotRoot(source)
 	entries, err := os.ReadDir(root)
 	if err != nil {
@@ -231,16 +246,27 @@ func (s *Syncer) prune(source string, st State) {
 		inactive = append(inactive, candidate{name, info.ModTime()})
 	}
 	sort.Slice(inactive, func(i, j int) bool { return inactive[i].mod.After(inactive[j].mod) })
+	keep := make([]string, 0, len(active)+s.keep)
+	for name := range active {
+		if name != "" {
+			keep = append(keep, name)
+		}
+	}
 	s.mu.Lock()
 	for i, c := range inactive {
 		if i < s.keep {
+			keep = append(keep, c.name)
 			continue
 		}
 		if trash, ok := s.trashLocked(source, c.name); ok {
 			garbage = append(garbage, trash)
+		} else {
+			keep = append(keep, c.name)
 		}
 	}
 	s.mu.Unlock()
+	sort.Strings(keep)
+	s.pruneStored(ctx, source, keep)
 	for _, g := range garbage {
 		// Best effort: a failure only leaves a directory for the next prune.
 		_ = os.RemoveAll(g)

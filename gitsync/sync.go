@@ -140,7 +140,7 @@ func (s *Syncer) syncLocked(ctx context.Context, src Source, opts SyncOptions) (
 		if keepInHistory(entry, prevErr) {
 			hist = append(hist, entry)
 		}
-		if err := saveWithHistory(ctx, s.store, src.Name, st, hist...); err != nil {
+		if err := s.save(ctx, src.Name, st, hist...); err != nil {
 			return res, fmt.Errorf("activate %s/%s: %w", src.Name, env.Name, err)
 		}
 	}
@@ -150,7 +150,7 @@ func (s *Syncer) syncLocked(ctx context.Context, src Source, opts SyncOptions) (
 			return res, fmt.Errorf("record sync of %s: %w", src.Name, err)
 		}
 	}
-	s.prune(src.Name, st)
+	s.prune(ctx, src.Name, st)
 	res.Finished = s.clock()
 	return res, firstErr
 }

@@ -32,6 +32,10 @@ type Options struct {
 	Store StateStore
 	// Secrets resolves the secret references of Source.Auth.
 	Secrets SecretResolver
+	// Locker, when set, is taken after the in-process lock of a source by
+	// every operation that changes it, so that processes sharing the store
+	// never change one source at once.
+	Locker SourceLocker
 	// AllowLocalURLs lets sources fetch from and push to local paths and
 	// file:// URLs (see IsLocalURL); without it such sources are refused
 	// when they are used.
@@ -49,12 +53,16 @@ type Options struct {
 // Unpin, Promote) are serialised per source inside one Syncer: a second call
 // waits for the first to finish (or, with SyncOptions.NoWait, Sync returns
 // ErrBusy at once). Readers (Active) never wait for a sync. Several
-// processes must not share one data directory.
+// processes must not share one data directory; processes sharing a store
+// (each with its own data directory) are serialised per source by
+// Options.Locker, and with a SnapshotStore each serves the snapshots the
+// others activated.
 type Syncer struct {
 	dataDir    string
 	validators map[Kind]Validator
 	store      StateStore
 	secrets    SecretResolver
+	locker     SourceLocker
 	allowLocal bool
 	keep       int
 	now        func() time.Time
@@ -86,6 +94,7 @@ func New(opts Options) (*Syncer, error) {
 		validators: opts.Validators,
 		store:      opts.Store,
 		secrets:    opts.Secrets,
+		locker:     opts.Locker,
 		allowLocal: opts.AllowLocalURLs,
 		keep:       opts.KeepSnapshots,
 		now:        opts.Now,
@@ -112,7 +121,8 @@ func (s *Syncer) tmpDir() string { return filepath.Join(s.dataDir, "tmp") }
 
 func (s *Syncer) clock() time.Time { return s.now().UTC() }
 
-// lock takes the per-source lock, waiting for it unless wait is false.
+// lock takes the per-source lock (the in-process one, then the Locker's),
+// waiting for it unless wait is false.
 func (s *Syncer) lock(ctx context.Context, source string, wait bool) (func(), error) {
 	s.mu.Lock()
 	ch := s.locks[source]
@@ -134,7 +144,18 @@ func (s *Syncer) lock(ctx context.Context, source string, wait bool) (func(), er
 			return nil, ctx.Err()
 		}
 	}
-	return func() { <-ch }, nil
+	if s.locker == nil {
+		return func() { <-ch }, nil
+	}
+	unlock, err := s.locker.LockSource(ctx, source, wait)
+	if err != nil {
+		<-ch
+		return nil, err
+	}
+	return func() {
+		unlock()
+		<-ch
+	}, nil
 }
 
 // validatorsFor returns the validators a source of kind k must pass.

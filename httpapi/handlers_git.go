@@ -291,7 +291,7 @@ func (s *Server) gitWebhook(w http.ResponseWriter, r *http.Request) error {
 	provider := v.Provider()
 	delivery := webhook.DeliveryID(r.Header)
 	ans := GitWebhookAnswer{Source: name, Provider: string(provider), Delivery: delivery}
-	if wr.duplicate(name, delivery, v.Digest(), time.Now()) {
+	if wr.duplicate(r.Context(), name, delivery, v.Digest(), time.Now()) {
 		ans.Duplicate = true
 		s.log.InfoContext(r.Context(), "duplicate webhook delivery ignored", slog.String("source", name), slog.String("delivery", delivery))
 		s.writeJSON(w, http.StatusOK, ans)

@@ -201,7 +201,7 @@ func New(svc unet.Service, o Options) (*Server, error) {
 	}
 	o.defaults()
 	s := &Server{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxInFlight),
-		engines: make(chan struct{}, o.MaxEngineConcurrency), webhooks: newWebhookReceiver(o.MaxWebhookConcurrency)}
+		engines: make(chan struct{}, o.MaxEngineConcurrency), webhooks: newWebhookReceiver(o.MaxWebhookConcurrency, svc, o.Logger)}
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	var p [6]byte

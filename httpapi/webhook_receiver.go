@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/gitsync/webhook"
 )
 
@@ -21,8 +23,20 @@ type webhookReceiver struct {
 	syncs syncCoalescer
 }
 
-func newWebhookReceiver(concurrency int) *webhookReceiver {
-	return &webhookReceiver{slots: make(chan struct{}, concurrency), seen: webhook.NewDedup(0, 0)}
+// deliveryStorer is a service that keeps webhook deliveries in its
+// database, shared by the replicas.
+type deliveryStorer interface {
+	WebhookDeliveries() webhook.DeliveryStore
+}
+
+func newWebhookReceiver(concurrency int, svc unet.Service, log *slog.Logger) *webhookReceiver {
+	seen := webhook.NewDedup(0, 0)
+	if ds, ok := svc.(deliveryStorer); ok {
+		seen = webhook.NewStoreDedup(ds.WebhookDeliveries(), 0, 0, func(err error) {
+			log.Warn("webhook de-duplication: the database failed; this replica's memory answers", slog.Any("error", err))
+		})
+	}
+	return &webhookReceiver{slots: make(chan struct{}, concurrency), seen: seen}
 }
 
 // tryAcquire takes a slot without waiting; false when all are taken.
@@ -42,12 +56,12 @@ func (wr *webhookReceiver) release() { <-wr.slots }
 // header the signature does not cover, so the digest is what stops a signed
 // body replayed with fresh ids. Keys are hashed: their size stays fixed
 // whatever the headers hold.
-func (wr *webhookReceiver) duplicate(source, delivery string, digest [sha256.Size]byte, now time.Time) bool {
-	byDigest := wr.seen.Seen(dedupKey("body", source, hex.EncodeToString(digest[:])), now)
+func (wr *webhookReceiver) duplicate(ctx context.Context, source, delivery string, digest [sha256.Size]byte, now time.Time) bool {
+	byDigest := wr.seen.SeenContext(ctx, source, dedupKey("body", source, hex.EncodeToString(digest[:])), now)
 	if delivery == "" {
 		return byDigest
 	}
-	byID := wr.seen.Seen(dedupKey("id", source, delivery), now)
+	byID := wr.seen.SeenContext(ctx, source, dedupKey("id", source, delivery), now)
 	return byDigest || byID
 }
 

@@ -35,6 +35,10 @@ type gitState struct {
 	syncer  *gitsync.Syncer
 	// allowLocal lets sources use local paths and file:// URLs.
 	allowLocal bool
+	// holder names this process in the per-source sync locks.
+	holder string
+	// cache holds what is derived from the active snapshots (git_watch.go).
+	cache gitCache
 }
 
 func (s *Service) gitState() *gitState { return &s.git }
@@ -107,6 +111,7 @@ func (s *Service) syncer() (*gitsync.Syncer, error) {
 		},
 		Store:          gitStore{s: s},
 		Secrets:        s.resolveGitSecret,
+		Locker:         gitLocker{s: s},
 		AllowLocalURLs: g.allowLocal,
 		Now:            s.now,
 	})
@@ -373,6 +378,9 @@ func (s *Service) AddGitSource(ctx context.Context, src *unet.GitSource, o unet.
 		if err := tx.InsertGitSource(ctx, src); err != nil {
 			return err
 		}
+		if err := s.notifyGit(ctx, tx, gitNotice{Source: src.Name}); err != nil {
+			return err
+		}
 		return m.record(ctx, tx, unet.KindGitSource, src.Name, src.Name, unet.OpCreate, nil, src)
 	})
 	if err != nil {
@@ -442,6 +450,9 @@ func (s *Service) RemoveGitSource(ctx context.Context, name string, o unet.Delet
 			return err
 		}
 		if err := tx.DeleteGitSource(ctx, name); err != nil {
+			return err
+		}
+		if err := s.notifyGit(ctx, tx, gitNotice{Source: name}); err != nil {
 			return err
 		}
 		return m.record(ctx, tx, unet.KindGitSource, name, name, unet.OpDelete, src, nil)
@@ -812,12 +823,9 @@ func (s *Service) ActiveSnapshots(ctx context.Context, kind, env string) ([]gits
 	return out, nil
 }
 
-// ActivePolicyFiles returns the rule files of the active snapshots of
-// environment env (a node's environment; one the sources do not define uses
-// their default one) and a label "git:NAME@COMMIT" naming where they come
-// from. With several policy sources, file names are prefixed with the source
-// name and the labels joined by commas.
-func (s *Service) ActivePolicyFiles(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
+// activePolicyFiles reads the rule files of the active snapshots of
+// environment env (see ActivePolicyFiles).
+func (s *Service) activePolicyFiles(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
 	snaps, err := s.ActiveSnapshots(ctx, unet.GitKindPolicies, env)
 	if err != nil {
 		return nil, "", err

@@ -41,7 +41,7 @@ func gitError(err error) error {
 		code = unet.ENOTFOUND
 	case errors.Is(err, gitsync.ErrNoBranch), errors.Is(err, gitsync.ErrLocalURL):
 		code = unet.EINVALID
-	case errors.Is(err, gitsync.ErrBusy):
+	case errors.Is(err, gitsync.ErrBusy), errors.Is(err, gitsync.ErrSnapshotMissing):
 		code = unet.EUNAVAILABLE
 	case errors.As(err, &re):
 		code = unet.EUNAVAILABLE

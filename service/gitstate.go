@@ -52,6 +52,17 @@ func (g gitStore) SaveState(ctx context.Context, source string, st gitsync.State
 // change log entries and the history entries are written in one
 // transaction, so a reader that sees an activation also sees its history.
 func (g gitStore) SaveStateWithHistory(ctx context.Context, source string, st gitsync.State, entries ...gitsync.HistoryEntry) error {
+	return g.SaveStateWithSnapshots(ctx, source, st, nil, entries...)
+}
+
+// SaveStateWithSnapshots implements gitsync.SnapshotStore: as
+// SaveStateWithHistory, with the content of the snapshots it activates
+// stored in the same transaction (so a replica never sees an active
+// snapshot it cannot read), and a notice to the other replicas (NOTIFY on
+// PostgreSQL, delivered at commit) for each environment whose active
+// commit or pin changed. The transaction runs in ctx: a sync run under the
+// leader lease commits only while the lease's fence holds.
+func (g gitStore) SaveStateWithSnapshots(ctx context.Context, source string, st gitsync.State, snaps []gitsync.SnapshotContent, entries ...gitsync.HistoryEntry) error {
 	doc, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -68,6 +79,9 @@ func (g gitStore) SaveStateWithHistory(ctx context.Context, source string, st gi
 	err = g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		prev, err := loadGitState(ctx, tx.Reader(), source)
 		if err != nil {
+			return err
+		}
+		if err := putSnapshots(ctx, tx, source, snaps, m.now); err != nil {
 			return err
 		}
 		if err := tx.PutGitState(ctx, source, string(doc), m.now); err != nil {
@@ -90,6 +104,9 @@ func (g gitStore) SaveStateWithHistory(ctx context.Context, source string, st gi
 				op = unet.OpUnpin
 			default:
 				continue
+			}
+			if err := g.s.notifyGit(ctx, tx, gitNotice{Source: source, Environment: name, Commit: cur.Commit}); err != nil {
+				return err
 			}
 			var before any
 			if old.Commit != "" {

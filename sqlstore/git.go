@@ -90,15 +90,16 @@ func (tx *Tx) InsertGitSource(ctx context.Context, src *unet.GitSource) error {
 	return constraintError(err, "Git source", src.Name)
 }
 
-// DeleteGitSource removes a Git source with its state and history.
+// DeleteGitSource removes a Git source with its state, history, sync lock
+// and stored snapshots.
 func (tx *Tx) DeleteGitSource(ctx context.Context, name string) error {
 	for _, q := range []string{`DELETE FROM git_history WHERE source = $1`, `DELETE FROM git_state WHERE source = $1`,
-		`DELETE FROM git_sources WHERE name = $1`} {
+		`DELETE FROM git_sync_locks WHERE source = $1`, `DELETE FROM git_sources WHERE name = $1`} {
 		if _, err := tx.q.ExecContext(ctx, q, name); err != nil {
 			return fmt.Errorf("delete git source %s: %w", name, err)
 		}
 	}
-	return nil
+	return tx.DeleteGitSnapshots(ctx, name)
 }
 
 // GitState returns the stored state document of a source ("" when none).
