@@ -1,8 +1,10 @@
 package snmp
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/gosnmp/gosnmp"
 )
@@ -26,11 +28,27 @@ type column struct {
 // return per request before the walk narrows to fewer columns.
 const minRowsPerRequest = 4
 
-// walker issues GETBULK requests on one session and counts them.
+// maxInFlightPerDevice bounds the GETBULK requests one poll keeps in flight
+// to its agent at once (SNMPv2c; an SNMPv3 session sends one at a time).
+const maxInFlightPerDevice = 4
+
+// walker issues GETBULK requests to one agent and counts them. Once the
+// first request has answered the scalars, the unfinished columns are split
+// into up to inFlight groups walked concurrently, each its own stream of
+// multi-column GETBULK requests.
 type walker struct {
-	g        *gosnmp.GoSNMP
+	send     bulkSender
 	reps     int
+	inFlight int
+
+	// mu guards the fields below and the collector the columns write to.
+	mu       sync.Mutex
 	requests int
+	// budget is how many variables the agent returns per response, known
+	// once it has capped one (packet size or a limit on variables) or
+	// answered tooBig; 0 while unknown. It may come from an earlier poll.
+	budget int
+	failed bool
 }
 
 type columnState struct {
@@ -41,26 +59,68 @@ type columnState struct {
 }
 
 // bulk answers every scalar (in the first request) and walks every column
-// to its end. All columns advance together: each request carries the last
-// OID seen for each unfinished column, so a table of R rows and C columns
-// costs about R/reps requests instead of C*R/reps. Responses truncated by
-// the agent are handled: the columns that got nothing are asked again, and
-// later requests ask for no more variables than the agent returned, over
-// fewer columns at a time when its cap leaves fewer than minRowsPerRequest
-// rows per column. A tooBig answer halves the request, and a column that
-// does not advance is an error, never a loop.
+// to its end. Columns advance together: each request carries the last OID
+// seen for each unfinished column of its stream, so a table of R rows and C
+// columns costs about C*R/budget requests whatever the agent's cap.
+// Responses truncated by the agent are handled: the columns that got
+// nothing are asked again, and later requests ask for no more variables
+// than the agent returned, over fewer columns at a time when its cap leaves
+// fewer than minRowsPerRequest rows per column. A tooBig answer halves the
+// request, and a column that does not advance is an error, never a loop.
 func (w *walker) bulk(scalars []scalar, cols []column) error {
 	states := make([]*columnState, len(cols))
 	for i := range cols {
 		states[i] = &columnState{col: &cols[i], prefix: cols[i].base + ".", last: cols[i].base}
 	}
-	active := states
+	if w.inFlight <= 1 || len(states) <= 1 {
+		_, err := w.stream(scalars, states, false)
+		return err
+	}
+	active, err := w.stream(scalars, states, true)
+	if err != nil || len(active) == 0 {
+		return err
+	}
+	k := min(w.inFlight, len(active))
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for g := range k {
+		group := active[g*len(active)/k : (g+1)*len(active)/k]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := w.stream(nil, group, false); err != nil {
+				w.mu.Lock()
+				w.failed = true
+				w.mu.Unlock()
+				errs[g] = err
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errStreamStopped ends a stream whose sibling failed; bulk reports the
+// sibling's error instead.
+var errStreamStopped = errors.New("walk stopped")
+
+// stream walks the columns of active with one request at a time, the first
+// of them also carrying scalars. With once it returns after the first
+// answered request, with the columns still unfinished.
+func (w *walker) stream(scalars []scalar, active []*columnState, once bool) ([]*columnState, error) {
 	first := len(scalars) > 0
-	reps := max(w.reps, 1)
-	// budget is how many variables the agent returns per response, known
-	// once it has capped one (packet size or a limit on variables).
-	budget := 0
 	for first || len(active) > 0 {
+		w.mu.Lock()
+		budget, failed := w.budget, w.failed
+		w.mu.Unlock()
+		if failed {
+			return nil, errStreamStopped
+		}
 		nr := 0
 		oids := make([]string, 0, gosnmp.MaxOids)
 		if first {
@@ -70,7 +130,7 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 			nr = len(scalars)
 		}
 		n := min(len(active), gosnmp.MaxOids-nr)
-		r := reps
+		r := max(w.reps, 1)
 		if budget > 0 {
 			// Within the agent's cap, keep at least minRowsPerRequest rows
 			// per column: the same number of responses, from smaller
@@ -85,67 +145,89 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 		for _, c := range batch {
 			oids = append(oids, c.last)
 		}
-		pkt, err := w.g.GetBulk(oids, uint8(nr), uint32(r))
+		pkt, err := w.send.getBulk(oids, uint8(nr), uint32(r))
 		if err != nil {
-			return err
+			return nil, err
 		}
+		w.mu.Lock()
 		w.requests++
 		if pkt.Error == gosnmp.TooBig && n*r > 1 {
-			reps = max(r/2, 1)
-			budget = max(n*r/2, 1)
+			half := max(n*r/2, 1)
+			if w.budget == 0 || half < w.budget {
+				w.budget = half
+			}
+			w.mu.Unlock()
 			continue
 		}
 		if pkt.Error != gosnmp.NoError {
-			return fmt.Errorf("%w: agent answered %s (error index %d)", ErrProtocol, pkt.Error, pkt.ErrorIndex)
+			w.mu.Unlock()
+			return nil, fmt.Errorf("%w: agent answered %s (error index %d)", ErrProtocol, pkt.Error, pkt.ErrorIndex)
 		}
-		vars := pkt.Variables
-		if first {
-			if len(vars) < nr {
-				return fmt.Errorf("%w: response has %d variables for %d requested objects", ErrProtocol, len(vars), nr)
-			}
-			for i, s := range scalars {
-				if isException(vars[i]) {
-					continue
-				}
-				s.set(vars[i])
-			}
-			vars = vars[nr:]
-			first = false
+		// The budget counts repetitions only: some agents cap them apart
+		// from the non-repeaters, and for the others it errs on the small
+		// side by the scalars of the first request.
+		if got := len(pkt.Variables) - nr; got < n*r && got > 0 && (w.budget == 0 || got < w.budget) {
+			w.budget = got
 		}
-		if n == 0 {
-			continue
+		err = w.apply(pkt.Variables, scalars, nr, batch)
+		w.mu.Unlock()
+		if err != nil {
+			return nil, err
 		}
-		if len(vars) == 0 {
-			return fmt.Errorf("%w: empty GETBULK response while walking %s", ErrProtocol, batch[0].col.base)
-		}
-		if len(vars) < n*r {
-			budget = len(vars)
-		}
-		ended := make([]bool, n)
-		for k, v := range vars {
-			i := k % n
-			if ended[i] {
-				continue
-			}
-			c := batch[i]
-			if isException(v) || !strings.HasPrefix(v.Name, c.prefix) {
-				ended[i] = true
-				c.done = true
-				continue
-			}
-			if compareOID(v.Name, c.last) <= 0 {
-				return fmt.Errorf("%w: OID %s does not follow %s (agent loop)", ErrProtocol, v.Name, c.last)
-			}
-			c.last = v.Name
-			c.col.set(v.Name[len(c.prefix):], v)
-		}
-		next := active[:0]
+		first = false
+		next := active[:0:0]
 		for _, c := range active {
 			if !c.done {
 				next = append(next, c)
 			}
 		}
 		active = next
+		if once {
+			return active, nil
+		}
+	}
+	return active, nil
+}
+
+// apply hands the variables of one response to the scalars (the first nr)
+// and to the columns of batch, repetition by repetition. w.mu is held.
+func (w *walker) apply(vars []gosnmp.SnmpPDU, scalars []scalar, nr int, batch []*columnState) error {
+	if nr > 0 {
+		if len(vars) < nr {
+			return fmt.Errorf("%w: response has %d variables for %d requested objects", ErrProtocol, len(vars), nr)
+		}
+		for i, s := range scalars {
+			if isException(vars[i]) {
+				continue
+			}
+			s.set(vars[i])
+		}
+		vars = vars[nr:]
+	}
+	n := len(batch)
+	if n == 0 {
+		return nil
+	}
+	if len(vars) == 0 {
+		return fmt.Errorf("%w: empty GETBULK response while walking %s", ErrProtocol, batch[0].col.base)
+	}
+	ended := make([]bool, n)
+	for k, v := range vars {
+		i := k % n
+		if ended[i] {
+			continue
+		}
+		c := batch[i]
+		if isException(v) || !strings.HasPrefix(v.Name, c.prefix) {
+			ended[i] = true
+			c.done = true
+			continue
+		}
+		if compareOID(v.Name, c.last) <= 0 {
+			return fmt.Errorf("%w: OID %s does not follow %s (agent loop)", ErrProtocol, v.Name, c.last)
+		}
+		c.last = v.Name
+		c.col.set(v.Name[len(c.prefix):], v)
 	}
 	return nil
 }

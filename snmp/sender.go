@@ -1,0 +1,95 @@
+package snmp
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/gosnmp/gosnmp"
+)
+
+// bulkSender sends one GETBULK request and returns the decoded response.
+type bulkSender interface {
+	getBulk(oids []string, nonRepeaters uint8, maxRepetitions uint32) (*gosnmp.SnmpPacket, error)
+}
+
+// sessionSender sends through a gosnmp session (SNMPv3); one request at a
+// time.
+type sessionSender struct{ g *gosnmp.GoSNMP }
+
+func (s sessionSender) getBulk(oids []string, nonRepeaters uint8, maxRepetitions uint32) (*gosnmp.SnmpPacket, error) {
+	return s.g.GetBulk(oids, nonRepeaters, maxRepetitions)
+}
+
+// muxSender sends SNMPv2c requests through the shared socket; it is safe
+// for concurrent use.
+type muxSender struct {
+	ctx       context.Context
+	m         *udpMux
+	to        netip.AddrPort
+	community string
+	timeout   time.Duration
+	retries   int
+}
+
+func (s *muxSender) getBulk(oids []string, nonRepeaters uint8, maxRepetitions uint32) (*gosnmp.SnmpPacket, error) {
+	vars := make([]gosnmp.SnmpPDU, len(oids))
+	for i, o := range oids {
+		vars[i] = gosnmp.SnmpPDU{Name: o, Type: gosnmp.Null}
+	}
+	pkt := &gosnmp.SnmpPacket{Version: gosnmp.Version2c, Community: s.community, PDUType: gosnmp.GetBulkRequest,
+		NonRepeaters: nonRepeaters, MaxRepetitions: maxRepetitions & 0x7FFFFFFF, Variables: vars}
+	b, err := s.m.exchange(s.ctx, s.to, pkt, s.timeout, s.retries)
+	if err != nil {
+		return nil, err
+	}
+	// SnmpDecodePacket sets defaults on its receiver: one per response.
+	dec := &gosnmp.GoSNMP{Version: gosnmp.Version2c, Community: s.community}
+	res, err := dec.SnmpDecodePacket(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrProtocol, err)
+	}
+	if res.PDUType != gosnmp.GetResponse {
+		return nil, fmt.Errorf("%w: agent answered a GETBULK with a %s PDU", ErrProtocol, res.PDUType)
+	}
+	return res, nil
+}
+
+// maxLearnedTargets bounds the per-target memory of response budgets; when
+// full it starts over.
+const maxLearnedTargets = 1 << 16
+
+// learnedBudgets remembers, per target, how many variables its agent
+// returns per GETBULK response, so that the next poll sizes its requests
+// to fit from the first one.
+var learnedBudgets = struct {
+	mu sync.Mutex
+	m  map[string]int
+}{m: make(map[string]int)}
+
+// budgetKey identifies a target's agent: its address, the caller's ID and
+// the community reference (simulated devices share an address).
+func budgetKey(t Target, addr string) string {
+	return addr + "|" + t.ID + "|" + t.CommunityRef
+}
+
+func learnedBudget(key string) int {
+	learnedBudgets.mu.Lock()
+	defer learnedBudgets.mu.Unlock()
+	return learnedBudgets.m[key]
+}
+
+func rememberBudget(key string, budget int) {
+	learnedBudgets.mu.Lock()
+	defer learnedBudgets.mu.Unlock()
+	if budget <= 0 {
+		delete(learnedBudgets.m, key)
+		return
+	}
+	if _, ok := learnedBudgets.m[key]; !ok && len(learnedBudgets.m) >= maxLearnedTargets {
+		clear(learnedBudgets.m)
+	}
+	learnedBudgets.m[key] = budget
+}
