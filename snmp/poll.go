@@ -29,7 +29,7 @@ type SecretResolver interface {
 // first rows of every interface column, then one GETBULK per
 // MaxRepetitions rows, or per response's worth of variables when the agent
 // caps its responses (learned and remembered per target). SNMPv2c polls
-// share one UDP socket and keep up to maxInFlightPerDevice requests in
+// reuse pooled UDP sockets and keep up to maxInFlightPerDevice requests in
 // flight per agent. Errors are *PollError values that match ErrConfig,
 // ErrTimeout, ErrAuth, ErrUnreachable or ErrProtocol with errors.Is.
 func Poll(ctx context.Context, secrets SecretResolver, target Target, profile Profile) (*PollResult, error) {
@@ -261,19 +261,15 @@ func (r *PollResult) String() string {
 		r.Addr, r.System.Name, r.Vendor, r.Platform, r.Version, len(r.Interfaces), r.Requests, r.Duration.Round(time.Millisecond))
 }
 
-// walkShared polls an SNMPv2c agent through the shared socket, with up to
+// walkShared polls an SNMPv2c agent on pooled sockets, with up to
 // maxInFlightPerDevice requests in flight.
 func walkShared(ctx context.Context, g *gosnmp.GoSNMP, target Target, p Profile, w *walker, c *collector) error {
 	to, network, err := resolveAgent(ctx, target.Host, g.Port)
 	if err != nil {
 		return err
 	}
-	m, err := acquireMux(network)
-	if err != nil {
-		return err
-	}
-	defer m.release()
-	w.send = &muxSender{ctx: ctx, m: m, to: to, community: g.Community, timeout: p.Timeout, retries: p.Retries}
+	defer usePool()()
+	w.send = &poolSender{ctx: ctx, network: network, to: to, community: g.Community, timeout: p.Timeout, retries: p.Retries}
 	w.inFlight = maxInFlightPerDevice
 	return w.bulk(c.scalars(), c.columns())
 }

@@ -23,25 +23,25 @@ func (s sessionSender) getBulk(oids []string, nonRepeaters uint8, maxRepetitions
 	return s.g.GetBulk(oids, nonRepeaters, maxRepetitions)
 }
 
-// muxSender sends SNMPv2c requests through the shared socket; it is safe
-// for concurrent use.
-type muxSender struct {
+// poolSender sends SNMPv2c requests on pooled sockets; it is safe for
+// concurrent use.
+type poolSender struct {
 	ctx       context.Context
-	m         *udpMux
+	network   string
 	to        netip.AddrPort
 	community string
 	timeout   time.Duration
 	retries   int
 }
 
-func (s *muxSender) getBulk(oids []string, nonRepeaters uint8, maxRepetitions uint32) (*gosnmp.SnmpPacket, error) {
+func (s *poolSender) getBulk(oids []string, nonRepeaters uint8, maxRepetitions uint32) (*gosnmp.SnmpPacket, error) {
 	vars := make([]gosnmp.SnmpPDU, len(oids))
 	for i, o := range oids {
 		vars[i] = gosnmp.SnmpPDU{Name: o, Type: gosnmp.Null}
 	}
 	pkt := &gosnmp.SnmpPacket{Version: gosnmp.Version2c, Community: s.community, PDUType: gosnmp.GetBulkRequest,
 		NonRepeaters: nonRepeaters, MaxRepetitions: maxRepetitions & 0x7FFFFFFF, Variables: vars}
-	b, err := s.m.exchange(s.ctx, s.to, pkt, s.timeout, s.retries)
+	b, err := exchange(s.ctx, s.network, s.to, pkt, s.timeout, s.retries)
 	if err != nil {
 		return nil, err
 	}
