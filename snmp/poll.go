@@ -158,12 +158,22 @@ func (c *collector) row(index string) *ifRow {
 }
 
 func (c *collector) columns() []column {
+	c0 := c
 	col := func(base string, set func(r *ifRow, v gosnmp.SnmpPDU)) column {
 		return column{base: base, set: func(index string, v gosnmp.SnmpPDU) {
 			if r := c.row(index); r != nil {
 				set(r, v)
 			}
 		}}
+	}
+	// A 32-bit counter is needed only for rows without its 64-bit one.
+	fallback := func(c column, hc string, has func(r *ifRow) bool) column {
+		c.supersededBy = hc
+		c.need = func(index int) bool {
+			r := c0.rows[index]
+			return r != nil && !has(r)
+		}
+		return c
 	}
 	u64 := func(dst func(r *ifRow) *uint64) func(r *ifRow, v gosnmp.SnmpPDU) {
 		return func(r *ifRow, v gosnmp.SnmpPDU) { *dst(r), _ = asUint64(v) }
@@ -189,12 +199,12 @@ func (c *collector) columns() []column {
 			r.OperStatus = operStatusName(n)
 		}),
 		col(colIfLastChange, func(r *ifRow, v gosnmp.SnmpPDU) { r.lastChange, r.hasLastChange = asUint64(v) }),
-		col(colIfInOctets, u64(func(r *ifRow) *uint64 { return &r.in32 })),
-		col(colIfInUcastPkts, u64(func(r *ifRow) *uint64 { return &r.inU32 })),
+		fallback(col(colIfInOctets, u64(func(r *ifRow) *uint64 { return &r.in32 })), colIfHCInOctets, func(r *ifRow) bool { return r.hasHCIn }),
+		fallback(col(colIfInUcastPkts, u64(func(r *ifRow) *uint64 { return &r.inU32 })), colIfHCInUcastPkts, func(r *ifRow) bool { return r.hasHCInU }),
 		col(colIfInDiscards, u64(func(r *ifRow) *uint64 { return &r.InDiscards })),
 		col(colIfInErrors, u64(func(r *ifRow) *uint64 { return &r.InErrors })),
-		col(colIfOutOctets, u64(func(r *ifRow) *uint64 { return &r.out32 })),
-		col(colIfOutUcast, u64(func(r *ifRow) *uint64 { return &r.outU32 })),
+		fallback(col(colIfOutOctets, u64(func(r *ifRow) *uint64 { return &r.out32 })), colIfHCOutOctets, func(r *ifRow) bool { return r.hasHCOut }),
+		fallback(col(colIfOutUcast, u64(func(r *ifRow) *uint64 { return &r.outU32 })), colIfHCOutUcast, func(r *ifRow) bool { return r.hasHCOutU }),
 		col(colIfOutDiscards, u64(func(r *ifRow) *uint64 { return &r.OutDiscards })),
 		col(colIfOutErrors, u64(func(r *ifRow) *uint64 { return &r.OutErrors })),
 		col(colIfName, func(r *ifRow, v gosnmp.SnmpPDU) { r.Name = asString(v) }),
@@ -205,6 +215,15 @@ func (c *collector) columns() []column {
 		col(colIfHighSpeed, hc(func(r *ifRow) (*uint64, *bool) { return &r.highSpeed, &r.hasHighSpeed })),
 		col(colIfAlias, func(r *ifRow, v gosnmp.SnmpPDU) { r.Alias = asString(v) }),
 	}
+}
+
+// indexes returns the row indexes seen, in no particular order.
+func (c *collector) indexes() []int {
+	idx := make([]int, 0, len(c.rows))
+	for i := range c.rows {
+		idx = append(idx, i)
+	}
+	return idx
 }
 
 // result assembles the PollResult from what was collected.
@@ -271,7 +290,10 @@ func walkShared(ctx context.Context, g *gosnmp.GoSNMP, target Target, p Profile,
 	defer usePool()()
 	w.send = &poolSender{ctx: ctx, network: network, to: to, community: g.Community, timeout: p.Timeout, retries: p.Retries}
 	w.inFlight = maxInFlightPerDevice
-	return w.bulk(c.scalars(), c.columns())
+	if err := w.bulk(c.scalars(), c.columns()); err != nil {
+		return err
+	}
+	return w.fill(c.indexes())
 }
 
 // walkSession polls an SNMPv3 agent over a gosnmp session of its own.
@@ -290,7 +312,11 @@ func walkSession(ctx context.Context, g *gosnmp.GoSNMP, p Profile, w *walker, c 
 	rec := &recordingConn{Conn: g.Conn}
 	g.Conn = rec
 	w.send = sessionSender{g: g}
-	if err := w.bulk(c.scalars(), c.columns()); err != nil {
+	err := w.bulk(c.scalars(), c.columns())
+	if err == nil {
+		err = w.fill(c.indexes())
+	}
+	if err != nil {
 		err = diagnoseAuth(err, rec)
 		if p.SecurityLevel() == "authPriv" && w.requests == 0 && rec.last != nil && errors.Is(err, gosnmp.ErrMaxRetriesExceeded) {
 			// The agent answered engine discovery, so it is up and knows the

@@ -13,6 +13,7 @@ import (
 // bulkSender sends one GETBULK request and returns the decoded response.
 type bulkSender interface {
 	getBulk(oids []string, nonRepeaters uint8, maxRepetitions uint32) (*gosnmp.SnmpPacket, error)
+	get(oids []string) (*gosnmp.SnmpPacket, error)
 }
 
 // sessionSender sends through a gosnmp session (SNMPv3); one request at a
@@ -22,6 +23,8 @@ type sessionSender struct{ g *gosnmp.GoSNMP }
 func (s sessionSender) getBulk(oids []string, nonRepeaters uint8, maxRepetitions uint32) (*gosnmp.SnmpPacket, error) {
 	return s.g.GetBulk(oids, nonRepeaters, maxRepetitions)
 }
+
+func (s sessionSender) get(oids []string) (*gosnmp.SnmpPacket, error) { return s.g.Get(oids) }
 
 // poolSender sends SNMPv2c requests on pooled sockets; it is safe for
 // concurrent use.
@@ -35,12 +38,24 @@ type poolSender struct {
 }
 
 func (s *poolSender) getBulk(oids []string, nonRepeaters uint8, maxRepetitions uint32) (*gosnmp.SnmpPacket, error) {
+	pkt := s.packet(gosnmp.GetBulkRequest, oids)
+	pkt.NonRepeaters, pkt.MaxRepetitions = nonRepeaters, maxRepetitions&0x7FFFFFFF
+	return s.roundTrip(pkt)
+}
+
+func (s *poolSender) get(oids []string) (*gosnmp.SnmpPacket, error) {
+	return s.roundTrip(s.packet(gosnmp.GetRequest, oids))
+}
+
+func (s *poolSender) packet(t gosnmp.PDUType, oids []string) *gosnmp.SnmpPacket {
 	vars := make([]gosnmp.SnmpPDU, len(oids))
 	for i, o := range oids {
 		vars[i] = gosnmp.SnmpPDU{Name: o, Type: gosnmp.Null}
 	}
-	pkt := &gosnmp.SnmpPacket{Version: gosnmp.Version2c, Community: s.community, PDUType: gosnmp.GetBulkRequest,
-		NonRepeaters: nonRepeaters, MaxRepetitions: maxRepetitions & 0x7FFFFFFF, Variables: vars}
+	return &gosnmp.SnmpPacket{Version: gosnmp.Version2c, Community: s.community, PDUType: t, Variables: vars}
+}
+
+func (s *poolSender) roundTrip(pkt *gosnmp.SnmpPacket) (*gosnmp.SnmpPacket, error) {
 	b, err := exchange(s.ctx, s.network, s.to, pkt, s.timeout, s.retries)
 	if err != nil {
 		return nil, err
@@ -52,7 +67,7 @@ func (s *poolSender) getBulk(oids []string, nonRepeaters uint8, maxRepetitions u
 		return nil, fmt.Errorf("%w: %v", ErrProtocol, err)
 	}
 	if res.PDUType != gosnmp.GetResponse {
-		return nil, fmt.Errorf("%w: agent answered a GETBULK with a %s PDU", ErrProtocol, res.PDUType)
+		return nil, fmt.Errorf("%w: agent answered a %s with a %s PDU", ErrProtocol, pkt.PDUType, res.PDUType)
 	}
 	return res, nil
 }

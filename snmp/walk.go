@@ -3,6 +3,7 @@ package snmp
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -22,6 +23,11 @@ type scalar struct {
 type column struct {
 	base string
 	set  func(index string, v gosnmp.SnmpPDU)
+	// supersededBy, when set, is the base of a column that makes this one
+	// needless for every row that has it (a 64-bit counter for a 32-bit
+	// one); need reports whether row index lacks that value.
+	supersededBy string
+	need         func(index int) bool
 }
 
 // minRowsPerRequest is the fewest rows per column a capped agent should
@@ -44,6 +50,10 @@ type walker struct {
 	// mu guards the fields below and the collector the columns write to.
 	mu       sync.Mutex
 	requests int
+	// walkAll walks superseded columns too (the reference walk of tests).
+	walkAll bool
+	// skipped are the superseded columns left out of the walk, for fill.
+	skipped []*columnState
 	// budget is how many variables the agent returns per response, known
 	// once it has capped one (packet size or a limit on variables) or
 	// answered tooBig; 0 while unknown. It may come from an earlier poll.
@@ -56,6 +66,7 @@ type columnState struct {
 	prefix string
 	last   string
 	done   bool
+	rows   int
 }
 
 // bulk answers every scalar (in the first request) and walks every column
@@ -72,12 +83,15 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 	for i := range cols {
 		states[i] = &columnState{col: &cols[i], prefix: cols[i].base + ".", last: cols[i].base}
 	}
-	if w.inFlight <= 1 || len(states) <= 1 {
-		_, err := w.stream(scalars, states, false)
-		return err
-	}
 	active, err := w.stream(scalars, states, true)
 	if err != nil || len(active) == 0 {
+		return err
+	}
+	if !w.walkAll {
+		active = w.dropSuperseded(states, active)
+	}
+	if w.inFlight <= 1 || len(active) <= 1 {
+		_, err := w.stream(nil, active, false)
 		return err
 	}
 	k := min(w.inFlight, len(active))
@@ -101,6 +115,73 @@ func (w *walker) bulk(scalars []scalar, cols []column) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// dropSuperseded leaves out of the rest of the walk the columns whose
+// superseding column answered rows in the first request: the agent has the
+// better objects, and fill reads the superseded ones only for the rows
+// that lack them. It returns the columns still to walk.
+func (w *walker) dropSuperseded(states, active []*columnState) []*columnState {
+	rows := make(map[string]int, len(states))
+	for _, st := range states {
+		rows[st.col.base] = st.rows
+	}
+	keep := active[:0:0]
+	for _, st := range active {
+		if st.col.supersededBy != "" && st.col.need != nil && rows[st.col.supersededBy] > 0 {
+			w.skipped = append(w.skipped, st)
+			continue
+		}
+		keep = append(keep, st)
+	}
+	return keep
+}
+
+// fill reads with GET the skipped superseded columns of the rows (from
+// rows) that lack the superseding value; absent objects stay unset.
+func (w *walker) fill(rows []int) error {
+	type want struct {
+		col   *column
+		index string
+	}
+	var oids []string
+	var wants []want
+	for _, st := range w.skipped {
+		for _, i := range rows {
+			if st.col.need(i) {
+				idx := strconv.Itoa(i)
+				oids = append(oids, st.prefix+idx)
+				wants = append(wants, want{st.col, idx})
+			}
+		}
+	}
+	per := gosnmp.MaxOids
+	if w.budget > 0 {
+		per = min(per, w.budget)
+	}
+	for len(oids) > 0 {
+		n := min(per, len(oids))
+		pkt, err := w.send.get(oids[:n])
+		if err != nil {
+			return err
+		}
+		w.requests++
+		if pkt.Error == gosnmp.TooBig && n > 1 {
+			per = max(n/2, 1)
+			continue
+		}
+		if pkt.Error != gosnmp.NoError {
+			return fmt.Errorf("%w: agent answered %s to a GET (error index %d)", ErrProtocol, pkt.Error, pkt.ErrorIndex)
+		}
+		for k, v := range pkt.Variables {
+			if k >= n || isException(v) || v.Name != oids[k] {
+				continue
+			}
+			wants[k].col.set(wants[k].index, v)
+		}
+		oids, wants = oids[n:], wants[n:]
 	}
 	return nil
 }
@@ -135,7 +216,13 @@ func (w *walker) stream(scalars []scalar, active []*columnState, once bool) ([]*
 			// Within the agent's cap, keep at least minRowsPerRequest rows
 			// per column: the same number of responses, from smaller
 			// requests, and no rows built by the agent only to be dropped.
-			n = min(n, max(1, budget/minRowsPerRequest))
+			// The first request touches every column once, to learn which
+			// the agent has (and which are superseded).
+			if first {
+				n = min(n, max(1, budget))
+			} else {
+				n = min(n, max(1, budget/minRowsPerRequest))
+			}
 			r = max(1, budget/max(n, 1))
 		}
 		if n == 0 {
@@ -227,6 +314,7 @@ func (w *walker) apply(vars []gosnmp.SnmpPDU, scalars []scalar, nr int, batch []
 			return fmt.Errorf("%w: OID %s does not follow %s (agent loop)", ErrProtocol, v.Name, c.last)
 		}
 		c.last = v.Name
+		c.rows++
 		c.col.set(v.Name[len(c.prefix):], v)
 	}
 	return nil
