@@ -27,7 +27,10 @@ type SecretResolver interface {
 //
 // All of it costs one GETBULK for the system group, vendor objects and the
 // first rows of every interface column, then one GETBULK per
-// MaxRepetitions rows. Errors are *PollError values that match ErrConfig,
+// MaxRepetitions rows, or per response's worth of variables when the agent
+// caps its responses (learned and remembered per target). SNMPv2c polls
+// reuse pooled UDP sockets and keep up to maxInFlightPerDevice requests in
+// flight per agent. Errors are *PollError values that match ErrConfig,
 // ErrTimeout, ErrAuth, ErrUnreachable or ErrProtocol with errors.Is.
 func Poll(ctx context.Context, secrets SecretResolver, target Target, profile Profile) (*PollResult, error) {
 	ctx, span := startPoll(ctx, target, profile)
@@ -55,33 +58,21 @@ func poll(ctx context.Context, secrets SecretResolver, target Target, profile Pr
 		return nil, &PollError{Addr: addr, Op: "resolve credentials", Kind: KindConfig, Err: err}
 	}
 	started := time.Now()
-	if err := g.Connect(); err != nil {
-		return nil, classify(ctx, addr, "connect", p, err)
-	}
-	// Closing a UDP socket after the poll cannot lose data; it may already
-	// be closed by the cancel below.
-	defer func() { _ = g.Conn.Close() }()
-	// gosnmp only looks at ctx between requests; closing the socket makes a
-	// cancel or deadline interrupt the request in flight at once.
-	conn := g.Conn
-	stop := context.AfterFunc(ctx, func() { _ = conn.Close() }) // the poll reports the cancel
-	defer stop()
-	var rec *recordingConn
-	if p.Version == V3 {
-		rec = &recordingConn{Conn: g.Conn}
-		g.Conn = rec
-	}
-
 	c := newCollector(started)
-	w := &walker{g: g, reps: p.MaxRepetitions}
-	if err := w.bulk(c.scalars(), c.columns()); err != nil {
-		err = diagnoseAuth(err, rec)
-		if p.SecurityLevel() == "authPriv" && w.requests == 0 && rec.last != nil && errors.Is(err, gosnmp.ErrMaxRetriesExceeded) {
-			// The agent answered engine discovery, so it is up and knows the
-			// engine; it silently drops requests it cannot decrypt.
-			err = &PollError{Kind: KindAuth, Op: "poll", Hint: "check priv_proto and the privacy key",
-				Err: fmt.Errorf("agent answered SNMPv3 discovery but not the encrypted request, most likely a wrong privacy key for user %q: %w", p.User, err)}
-		}
+	key := budgetKey(target, addr)
+	w := &walker{reps: p.MaxRepetitions, inFlight: 1, budget: learnedBudget(key)}
+	if p.Version == V2c {
+		err = walkShared(ctx, g, target, p, w, c)
+	} else {
+		err = walkSession(ctx, g, p, w, c)
+	}
+	w.mu.Lock()
+	budget, requests := w.budget, w.requests
+	w.mu.Unlock()
+	if budget > 0 {
+		rememberBudget(key, budget)
+	}
+	if err != nil {
 		if pe, ok := err.(*PollError); ok {
 			pe.Addr = addr
 		}
@@ -90,7 +81,7 @@ func poll(ctx context.Context, secrets SecretResolver, target Target, profile Pr
 	res := c.result()
 	res.TargetID = target.ID
 	res.Addr = addr
-	res.Requests = w.requests
+	res.Requests = requests
 	res.Duration = time.Since(started)
 	return res, nil
 }
@@ -167,12 +158,22 @@ func (c *collector) row(index string) *ifRow {
 }
 
 func (c *collector) columns() []column {
+	c0 := c
 	col := func(base string, set func(r *ifRow, v gosnmp.SnmpPDU)) column {
 		return column{base: base, set: func(index string, v gosnmp.SnmpPDU) {
 			if r := c.row(index); r != nil {
 				set(r, v)
 			}
 		}}
+	}
+	// A 32-bit counter is needed only for rows without its 64-bit one.
+	fallback := func(c column, hc string, has func(r *ifRow) bool) column {
+		c.supersededBy = hc
+		c.need = func(index int) bool {
+			r := c0.rows[index]
+			return r != nil && !has(r)
+		}
+		return c
 	}
 	u64 := func(dst func(r *ifRow) *uint64) func(r *ifRow, v gosnmp.SnmpPDU) {
 		return func(r *ifRow, v gosnmp.SnmpPDU) { *dst(r), _ = asUint64(v) }
@@ -198,12 +199,12 @@ func (c *collector) columns() []column {
 			r.OperStatus = operStatusName(n)
 		}),
 		col(colIfLastChange, func(r *ifRow, v gosnmp.SnmpPDU) { r.lastChange, r.hasLastChange = asUint64(v) }),
-		col(colIfInOctets, u64(func(r *ifRow) *uint64 { return &r.in32 })),
-		col(colIfInUcastPkts, u64(func(r *ifRow) *uint64 { return &r.inU32 })),
+		fallback(col(colIfInOctets, u64(func(r *ifRow) *uint64 { return &r.in32 })), colIfHCInOctets, func(r *ifRow) bool { return r.hasHCIn }),
+		fallback(col(colIfInUcastPkts, u64(func(r *ifRow) *uint64 { return &r.inU32 })), colIfHCInUcastPkts, func(r *ifRow) bool { return r.hasHCInU }),
 		col(colIfInDiscards, u64(func(r *ifRow) *uint64 { return &r.InDiscards })),
 		col(colIfInErrors, u64(func(r *ifRow) *uint64 { return &r.InErrors })),
-		col(colIfOutOctets, u64(func(r *ifRow) *uint64 { return &r.out32 })),
-		col(colIfOutUcast, u64(func(r *ifRow) *uint64 { return &r.outU32 })),
+		fallback(col(colIfOutOctets, u64(func(r *ifRow) *uint64 { return &r.out32 })), colIfHCOutOctets, func(r *ifRow) bool { return r.hasHCOut }),
+		fallback(col(colIfOutUcast, u64(func(r *ifRow) *uint64 { return &r.outU32 })), colIfHCOutUcast, func(r *ifRow) bool { return r.hasHCOutU }),
 		col(colIfOutDiscards, u64(func(r *ifRow) *uint64 { return &r.OutDiscards })),
 		col(colIfOutErrors, u64(func(r *ifRow) *uint64 { return &r.OutErrors })),
 		col(colIfName, func(r *ifRow, v gosnmp.SnmpPDU) { r.Name = asString(v) }),
@@ -214,6 +215,15 @@ func (c *collector) columns() []column {
 		col(colIfHighSpeed, hc(func(r *ifRow) (*uint64, *bool) { return &r.highSpeed, &r.hasHighSpeed })),
 		col(colIfAlias, func(r *ifRow, v gosnmp.SnmpPDU) { r.Alias = asString(v) }),
 	}
+}
+
+// indexes returns the row indexes seen, in no particular order.
+func (c *collector) indexes() []int {
+	idx := make([]int, 0, len(c.rows))
+	for i := range c.rows {
+		idx = append(idx, i)
+	}
+	return idx
 }
 
 // result assembles the PollResult from what was collected.
@@ -268,4 +278,53 @@ func (c *collector) finish(r *ifRow) Interface {
 func (r *PollResult) String() string {
 	return fmt.Sprintf("%s %s vendor=%s platform=%s version=%s interfaces=%d requests=%d in %s",
 		r.Addr, r.System.Name, r.Vendor, r.Platform, r.Version, len(r.Interfaces), r.Requests, r.Duration.Round(time.Millisecond))
+}
+
+// walkShared polls an SNMPv2c agent on pooled sockets, with up to
+// maxInFlightPerDevice requests in flight.
+func walkShared(ctx context.Context, g *gosnmp.GoSNMP, target Target, p Profile, w *walker, c *collector) error {
+	to, network, err := resolveAgent(ctx, target.Host, g.Port)
+	if err != nil {
+		return err
+	}
+	defer usePool()()
+	w.send = &poolSender{ctx: ctx, network: network, to: to, community: g.Community, timeout: p.Timeout, retries: p.Retries}
+	w.inFlight = maxInFlightPerDevice
+	if err := w.bulk(c.scalars(), c.columns()); err != nil {
+		return err
+	}
+	return w.fill(c.indexes())
+}
+
+// walkSession polls an SNMPv3 agent over a gosnmp session of its own.
+func walkSession(ctx context.Context, g *gosnmp.GoSNMP, p Profile, w *walker, c *collector) error {
+	if err := g.Connect(); err != nil {
+		return err
+	}
+	// Closing a UDP socket after the poll cannot lose data; it may already
+	// be closed by the cancel below.
+	defer func() { _ = g.Conn.Close() }()
+	// gosnmp only looks at ctx between requests; closing the socket makes a
+	// cancel or deadline interrupt the request in flight at once.
+	conn := g.Conn
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() }) // the poll reports the cancel
+	defer stop()
+	rec := &recordingConn{Conn: g.Conn}
+	g.Conn = rec
+	w.send = sessionSender{g: g}
+	err := w.bulk(c.scalars(), c.columns())
+	if err == nil {
+		err = w.fill(c.indexes())
+	}
+	if err != nil {
+		err = diagnoseAuth(err, rec)
+		if p.SecurityLevel() == "authPriv" && w.requests == 0 && rec.last != nil && errors.Is(err, gosnmp.ErrMaxRetriesExceeded) {
+			// The agent answered engine discovery, so it is up and knows the
+			// engine; it silently drops requests it cannot decrypt.
+			err = &PollError{Kind: KindAuth, Op: "poll", Hint: "check priv_proto and the privacy key",
+				Err: fmt.Errorf("agent answered SNMPv3 discovery but not the encrypted request, most likely a wrong privacy key for user %q: %w", p.User, err)}
+		}
+		return err
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package snmp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -119,7 +120,11 @@ func TestPollMaxRepetitionsDoNotChangeResult(t *testing.T) {
 	for _, reps := range []int{100, 1, 2, 3, 25} {
 		p := base
 		p.MaxRepetitions = reps
-		res, err := Poll(context.Background(), testSecrets, agentTarget(agent), p)
+		// A target of its own per page size: the poller remembers how much
+		// an agent returns per response, which would override the profile.
+		target := agentTarget(agent)
+		target.ID = fmt.Sprintf("reps-%d", reps)
+		res, err := Poll(context.Background(), testSecrets, target, p)
 		if err != nil {
 			t.Fatalf("reps %d: %v", reps, err)
 		}

@@ -135,6 +135,25 @@ func (s *SNMPSim) PID() int { return s.cmd.Process.Pid }
 // snmpsimd is missing.
 func StartSNMPSim(tb testing.TB, n, ifaces, maxVarbinds int) *SNMPSim {
 	tb.Helper()
+	return startSNMPSim(tb, func(data string) error { return WriteSimDevices(data, n, ifaces) }, SimCommunity(n), maxVarbinds)
+}
+
+// StartSNMPSimRecords serves one simulated device, community, whose
+// objects are snmprec, snmpsim's "OID|type|value" lines in OID order, as
+// StartSNMPSim does. The device must answer sysName.0 (its start-up probe).
+func StartSNMPSimRecords(tb testing.TB, community, snmprec string, maxVarbinds int) *SNMPSim {
+	tb.Helper()
+	write := func(data string) error {
+		if err := os.MkdirAll(data, 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(data, community+".snmprec"), []byte(snmprec), 0o644)
+	}
+	return startSNMPSim(tb, write, community, maxVarbinds)
+}
+
+func startSNMPSim(tb testing.TB, write func(data string) error, probe string, maxVarbinds int) *SNMPSim {
+	tb.Helper()
 	bin, err := exec.LookPath("snmpsimd")
 	if err != nil {
 		tb.Fatalf("snmpsimd is required for this benchmark: install it with `apt-get install -y snmpsim`")
@@ -147,7 +166,7 @@ func StartSNMPSim(tb testing.TB, n, ifaces, maxVarbinds int) *SNMPSim {
 	}
 	tb.Cleanup(func() { _ = os.RemoveAll(root) }) // best effort: a temporary directory
 	data, cache := filepath.Join(root, "data"), filepath.Join(root, "cache")
-	if err := WriteSimDevices(data, n, ifaces); err != nil {
+	if err := write(data); err != nil {
 		tb.Fatalf("write simulated devices: %v", err)
 	}
 	if err := os.MkdirAll(cache, 0o777); err != nil {
@@ -197,7 +216,7 @@ func StartSNMPSim(tb testing.TB, n, ifaces, maxVarbinds int) *SNMPSim {
 			tb.Fatalf("snmpsimd exited during start-up; its log:\n%s", logBuf.String())
 		default:
 		}
-		if simAnswers(s.Host, port, SimCommunity(n)) {
+		if simAnswers(s.Host, port, probe) {
 			return s
 		}
 		time.Sleep(200 * time.Millisecond)
