@@ -1,0 +1,41 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/unet-dev/unet/dbarchive"
+)
+
+// Copy copies every table of src into dst, which must be new, as a backup of
+// src restored into dst without a file in between: the same snapshot, the
+// same checks and the same report as Restore.
+func Copy(ctx context.Context, src, dst *DB, producer string) (RestoreReport, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pr, pw := io.Pipe()
+	backupErr := make(chan error, 1)
+	go func() {
+		_, err := src.Backup(ctx, pw, BackupOptions{Producer: producer})
+		pw.CloseWithError(err) // nil: the reader sees io.EOF
+		backupErr <- err
+	}()
+	rep, err := func() (RestoreReport, error) {
+		r, err := dbarchive.NewReader(pr)
+		if err != nil {
+			return RestoreReport{}, err
+		}
+		return dst.Restore(ctx, r)
+	}()
+	// Unblock a backup still writing, then wait for it.
+	pr.CloseWithError(errors.New("the copy's target stopped reading"))
+	cancel()
+	berr := <-backupErr
+	if berr != nil && (err == nil || !errors.Is(err, berr)) {
+		// The source's failure explains the target's.
+		return rep, fmt.Errorf("read %s: %w", RedactURL(src.url), berr)
+	}
+	return rep, err
+}
