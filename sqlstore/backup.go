@@ -27,7 +27,9 @@ type BackupOptions struct {
 // one read transaction, a REPEATABLE READ snapshot on PostgreSQL and a WAL
 // read transaction on SQLite, so writers go on while it runs and none of
 // their commits is half in the archive.
-func (db *DB) Backup(ctx context.Context, w io.Writer, o BackupOptions) (dbarchive.Summary, error) {
+// It returns the archive's header and manifest.
+func (db *DB) Backup(ctx context.Context, w io.Writer, o BackupOptions) (dbarchive.Header, dbarchive.Summary, error) {
+	var h dbarchive.Header
 	var sum dbarchive.Summary
 	err := db.snapshot(ctx, func(q queryer) error {
 		version, err := snapshotVersion(ctx, q)
@@ -38,8 +40,9 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, o BackupOptions) (dbarchi
 		if err != nil {
 			return err
 		}
-		aw, err := dbarchive.NewWriter(w, dbarchive.Header{SchemaVersion: version, Engine: db.engine,
-			CreatedAt: time.Now(), Producer: o.Producer}, o.Compress)
+		h = dbarchive.Header{Format: dbarchive.FormatVersion, SchemaVersion: version, Engine: db.engine,
+			CreatedAt: time.Now().UTC(), Producer: o.Producer}
+		aw, err := dbarchive.NewWriter(w, h, o.Compress)
 		if err != nil {
 			return fmt.Errorf("write the archive: %w", err)
 		}
@@ -60,7 +63,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, o BackupOptions) (dbarchi
 		}
 		return nil
 	})
-	return sum, err
+	return h, sum, err
 }
 
 // snapshotVersion reads the schema version inside the snapshot.

@@ -9,6 +9,9 @@ import (
 	"github.com/unet-dev/unet/dbarchive"
 )
 
+// errTargetStopped ends a copy's backup once the restore has returned.
+var errTargetStopped = errors.New("the copy's target stopped reading")
+
 // Copy copies every table of src into dst, which must be new, as a backup of
 // src restored into dst without a file in between: the same snapshot, the
 // same checks and the same report as Restore.
@@ -18,7 +21,7 @@ func Copy(ctx context.Context, src, dst *DB, producer string) (RestoreReport, er
 	pr, pw := io.Pipe()
 	backupErr := make(chan error, 1)
 	go func() {
-		_, err := src.Backup(ctx, pw, BackupOptions{Producer: producer})
+		_, _, err := src.Backup(ctx, pw, BackupOptions{Producer: producer})
 		pw.CloseWithError(err) // nil: the reader sees io.EOF
 		backupErr <- err
 	}()
@@ -30,11 +33,11 @@ func Copy(ctx context.Context, src, dst *DB, producer string) (RestoreReport, er
 		return dst.Restore(ctx, r)
 	}()
 	// Unblock a backup still writing, then wait for it.
-	pr.CloseWithError(errors.New("the copy's target stopped reading"))
+	pr.CloseWithError(errTargetStopped)
 	cancel()
 	berr := <-backupErr
-	if berr != nil && (err == nil || !errors.Is(err, berr)) {
-		// The source's failure explains the target's.
+	if berr != nil && !errors.Is(berr, errTargetStopped) && !errors.Is(berr, context.Canceled) {
+		// The source failed first: that explains the target's failure.
 		return rep, fmt.Errorf("read %s: %w", RedactURL(src.url), berr)
 	}
 	return rep, err

@@ -158,17 +158,24 @@ func refuseNonEmpty(ctx context.Context, q queryer, engine string, tables []*arc
 		}
 		f, seeded := fresh[t.name]
 		if seeded && f.SHA256 != s.SHA256 || !seeded && s.Rows > 0 {
-			held = append(held, fmt.Sprintf("%s (%d rows)", t.name, s.Rows))
+			held = append(held, fmt.Sprintf("%s (%s)", t.name, plural(s.Rows, "row")))
 		}
 	}
 	if len(held) == 0 {
 		return nil
 	}
 	sort.Strings(held)
-	if len(held) > 8 {
-		held = append(held[:8], fmt.Sprintf("and %d more", len(held)-8))
+	if len(held) > 12 {
+		held = append(held[:12], fmt.Sprintf("%d more tables", len(held)-12))
 	}
 	return unet.Errorf(unet.ECONFLICT, "the database is not empty: %s hold data a new database does not; restore only into a new database", strings.Join(held, ", "))
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func sameColumns(t *archiveTable, cols []string) error {

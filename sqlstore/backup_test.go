@@ -88,7 +88,7 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 			extraTable(t, src)
 			populate(t, src)
 			var buf bytes.Buffer
-			sum, err := src.Backup(ctx, &buf, sqlstore.BackupOptions{Compress: true, Producer: "test"})
+			_, sum, err := src.Backup(ctx, &buf, sqlstore.BackupOptions{Compress: true, Producer: "test"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +125,7 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 			}
 			// The restored database backs up to the same tables and sums.
 			var again bytes.Buffer
-			sum2, err := dst.Backup(ctx, &again, sqlstore.BackupOptions{})
+			_, sum2, err := dst.Backup(ctx, &again, sqlstore.BackupOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,7 +177,7 @@ func TestCopyAndDamagedRestore(t *testing.T) {
 	// A restore from an archive damaged in the middle of a table rolls back
 	// and leaves the database empty enough for a good one.
 	var buf bytes.Buffer
-	if _, err := src.Backup(ctx, &buf, sqlstore.BackupOptions{}); err != nil {
+	if _, _, err := src.Backup(ctx, &buf, sqlstore.BackupOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	bad := bytes.Replace(buf.Bytes(), []byte(`"t:rack b"`), []byte(`"t:rack c"`), 1)
