@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,6 +35,31 @@ func (a *app) openAt(ctx context.Context, url string, create bool) (*sqlstore.DB
 	defer func() { a.dbURL, a.mayCreate = saved, savedCreate }()
 	a.dbURL, a.mayCreate = url, create
 	return a.openDB(ctx)
+}
+
+// foreignSQLite refuses a restore into an existing SQLite file that holds
+// something other than a μNet database, before anything is written to it.
+func foreignSQLite(ctx context.Context, dbURL string) error {
+	engine, dsn, err := sqlstore.ParseURL(dbURL)
+	if err != nil || engine != sqlstore.SQLite {
+		return nil
+	}
+	path, _, _ := strings.Cut(dsn, "?")
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() == 0 {
+		return nil // a new file
+	}
+	ok, err := sqlstore.SQLiteHasSchema(ctx, path)
+	switch {
+	case err != nil && isCorruptDatabase(err):
+		return corruptDatabase(dbURL, err)
+	case err != nil:
+		return fmt.Errorf("read %s: %w", path, err)
+	case !ok:
+		return WithExitCode(ExitDatabase, unet.Errorf(unet.EINVALID,
+			"%s is not a μNet database; restore into a new file or an empty μNet database", path))
+	}
+	return nil
 }
 
 func producer() string { return "unet " + Version }
@@ -164,6 +190,9 @@ row counts and checksums before the transaction commits.`,
 				return err
 			}
 			defer func() { _ = f.Close() }() // only read
+			if err := foreignSQLite(cmd.Context(), a.dbURL); err != nil {
+				return err
+			}
 			a.mayCreate = true
 			db, err := a.openDB(cmd.Context())
 			if err != nil {
@@ -207,6 +236,9 @@ file, with the same snapshot, the same checks and the same report.`,
 				return err
 			}
 			defer closeInto(&err, src, "the source database")
+			if err := foreignSQLite(cmd.Context(), to); err != nil {
+				return err
+			}
 			dst, err := a.openAt(cmd.Context(), to, true)
 			if err != nil {
 				return err

@@ -45,6 +45,7 @@ type Reader struct {
 	offset  int64 // bytes read so far
 	lineAt  int64 // offset of the current line
 	table   *Table
+	first   int64 // line of the current table's first row
 	dig     *Digester
 	seen    map[string]bool
 	sum     Summary
@@ -201,6 +202,7 @@ func (r *Reader) begin(name string, cols []string) (*Table, error) {
 	}
 	r.seen[name] = true
 	r.table = &Table{Name: name, Columns: cols}
+	r.first = r.line + 1
 	r.dig = NewDigester()
 	return r.table, nil
 }
@@ -261,7 +263,8 @@ func (r *Reader) NextRow() ([]any, error) {
 			return nil, r.fail("row count mismatch: the archive records %d rows, %d were read", *rec.Rows, got.Rows)
 		}
 		if rec.SHA256 != got.SHA256 {
-			return nil, r.fail("checksum mismatch: the archive records sha256 %s, the rows read hash to %s", rec.SHA256, got.SHA256)
+			return nil, r.fail("checksum mismatch over the rows on lines %d-%d: the archive records sha256 %s, they hash to %s",
+				r.first, r.line-1, rec.SHA256, got.SHA256)
 		}
 		r.sum.Tables = append(r.sum.Tables, got)
 		r.sum.Rows += got.Rows
