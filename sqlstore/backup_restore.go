@@ -116,7 +116,7 @@ func (db *DB) restoreTx(ctx context.Context, tx *sql.Tx, r *dbarchive.Reader, fr
 			return err
 		}
 		cols[t.name] = at.Columns
-		n, err := insertTable(ctx, tx, t, at.Columns, r)
+		n, err := insertTable(ctx, tx, db.engine, t, at.Columns, r)
 		if err != nil {
 			return err
 		}
@@ -197,10 +197,10 @@ func sameColumns(t *archiveTable, cols []string) error {
 // insertTable inserts the rows of the archive's current table in batches. A
 // table with a foreign key onto itself (a location's parent) is held in
 // memory and inserted parents first.
-func insertTable(ctx context.Context, tx *sql.Tx, t *archiveTable, cols []string, r *dbarchive.Reader) (int64, error) {
+func insertTable(ctx context.Context, tx *sql.Tx, engine string, t *archiveTable, cols []string, r *dbarchive.Reader) (int64, error) {
 	per := 30000 / len(cols)
 	per = max(1, min(per, 500))
-	ins := &batchInsert{tx: tx, table: t.name, cols: cols, per: per}
+	ins := &batchInsert{tx: tx, table: t.name, cols: cols, per: per, anon: engine == SQLite}
 	var held [][]any
 	var n int64
 	for {
@@ -293,9 +293,12 @@ type batchInsert struct {
 	table string
 	cols  []string
 	per   int
-	args  []any
-	n     int
-	stmt  *sql.Stmt
+	// anon numbers parameters "?": SQLite looks a "$N" up by its name for
+	// every value bound, which costs quadratic time over a batch.
+	anon bool
+	args []any
+	n    int
+	stmt *sql.Stmt
 }
 
 func (b *batchInsert) add(ctx context.Context, row []any) error {
@@ -353,7 +356,11 @@ func (b *batchInsert) query(rows int) string {
 			if c > 0 {
 				s.WriteString(", ")
 			}
-			s.WriteString("$" + strconv.Itoa(p))
+			if b.anon {
+				s.WriteByte('?')
+			} else {
+				s.WriteString("$" + strconv.Itoa(p))
+			}
 			p++
 		}
 		s.WriteByte(')')

@@ -14,7 +14,7 @@ import (
 	"github.com/unet-dev/unet/sqlstore"
 )
 
-func engineURL(t *testing.T, engine string) string {
+func engineURL(t testing.TB, engine string) string {
 	if engine == sqlstore.Postgres {
 		return testutil.NewPostgresDB(t)
 	}
