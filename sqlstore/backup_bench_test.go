@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"testing"
 
@@ -17,7 +18,7 @@ const benchNodes = 10000
 func populateBench(b *testing.B, db *sqlstore.DB) {
 	b.Helper()
 	ctx := context.Background()
-	seq := `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) `
+	seq := fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) `, benchNodes)
 	for _, q := range []string{
 		seq + `INSERT INTO nodes (id, name, domain, fqdn, vendor, role, platform, mgmt_ip, lifecycle, environment, custom_data, version, created_at, updated_at)
 			SELECT 'n-' || i, 'node' || i, 'example.net', 'node' || i || '.example.net', 'arista', 'leaf', 'eos', '10.0.0.1', 'live', 'production',
