@@ -88,4 +88,3 @@ func BenchmarkBackupRestore(b *testing.B) {
 		})
 	}
 }
-
