@@ -101,9 +101,12 @@ func (db *DB) snapshot(ctx context.Context, fn func(q queryer) error) (err error
 	}
 	defer func() {
 		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
-			// Never hand back to the pool a connection still inside the
-			// snapshot: mark it bad so that it is closed.
+			// Never hand back to the pool a connection that may still be
+			// inside the snapshot: mark it bad so that it is closed. What
+			// was read stays good: the snapshot only read.
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // the error is the point
+			_ = conn.Close()                                           // already discarded
+			return
 		}
 		if cerr := conn.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("end the snapshot: %w", cerr)

@@ -15,7 +15,7 @@ import (
 // change-log rows with a JSON image each.
 const benchNodes = 10000
 
-func populateBench(b *testing.B, db *sqlstore.DB) {
+func populateBench(b testing.TB, db *sqlstore.DB) {
 	b.Helper()
 	ctx := context.Background()
 	seq := fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) `, benchNodes)
