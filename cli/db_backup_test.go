@@ -86,6 +86,11 @@ func populated(t *testing.T) *runner {
 		t.Fatal(err)
 	}
 	r.ok("changes", "propose", "-f", ops, "--draft")
+	// A Git source with an active snapshot and its history.
+	repo := testutil.NewGitRepo(t, "net")
+	repo.Commit("main", "baseline", map[string]string{"base.rules": gitRule("base")})
+	r.ok("git", "sources", "add", "net", "--url", repo.URL(), "--branch", "main", "--kind", "policies")
+	r.ok("git", "sync", "net", "--data-dir", filepath.Join(t.TempDir(), "git"))
 	// SNMP state as the poller stores it.
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, r.db)
@@ -135,7 +140,7 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 		t.Fatalf("restore: %s", out)
 	}
 	sameExport(t, "sqlite → postgres", want, exportOf(t, pg.db))
-	for _, args := range [][]string{{"users", "list"}, {"secrets", "list"}, {"policy", "results", "--status", "fail"}, {"changes", "sets"}} {
+	for _, args := range [][]string{{"users", "list"}, {"secrets", "list"}, {"policy", "results", "--status", "fail"}, {"changes", "sets"}, {"git", "sources", "list"}, {"git", "log", "net"}} {
 		if a, b := src.ok(append(args, "-o", "json")...), pg.ok(append(args, "-o", "json")...); a != b {
 			t.Fatalf("%v differs after restore:\n%s\n---\n%s", args, a, b)
 		}

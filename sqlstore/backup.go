@@ -41,7 +41,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, o BackupOptions) (dbarchi
 			return err
 		}
 		h = dbarchive.Header{Format: dbarchive.FormatVersion, SchemaVersion: version, Engine: db.engine,
-			CreatedAt: time.Now().UTC(), Producer: o.Producer}
+			CreatedAt: time.Now().UTC().Truncate(time.Microsecond), Producer: o.Producer}
 		aw, err := dbarchive.NewWriter(w, h, o.Compress)
 		if err != nil {
 			return fmt.Errorf("write the archive: %w", err)

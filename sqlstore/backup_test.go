@@ -228,3 +228,60 @@ func TestRestoreRefusesNewerArchive(t *testing.T) {
 		t.Fatal("a refused restore created the schema")
 	}
 }
+
+// An archive of an older schema restores at its own version; migrating
+// afterwards brings the database to this unet's.
+func TestRestoreOlderArchive(t *testing.T) {
+	ctx := context.Background()
+	src := openDB(t, engineURL(t, sqlstore.SQLite))
+	if _, err := src.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	extraTable(t, src)
+	populate(t, src)
+	old, err := src.MigrateDown(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	h, _, err := src.Backup(ctx, &buf, sqlstore.BackupOptions{Compress: true})
+	if err != nil || h.SchemaVersion != old-1 {
+		t.Fatalf("backup at version %d: %v", h.SchemaVersion, err)
+	}
+	dst := openDB(t, engineURL(t, sqlstore.Postgres))
+	extraTable(t, dst)
+	r, err := dbarchive.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := dst.Restore(ctx, r)
+	if err != nil || rep.SchemaVersion != old-1 {
+		t.Fatalf("restore: %+v %v", rep, err)
+	}
+	if v, _ := dst.SchemaVersion(ctx); v != old-1 {
+		t.Fatalf("schema version after restore: %d", v)
+	}
+	if _, err := dst.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := dst.SQL().QueryRowContext(ctx, `SELECT count(*) FROM locations`).Scan(&n); err != nil || n != 4 {
+		t.Fatalf("locations after migrating: %d %v", n, err)
+	}
+	// A database already at a newer version than the archive is refused.
+	other := openDB(t, engineURL(t, sqlstore.SQLite))
+	if _, err := other.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if _, _, err := src.Backup(ctx, &again, sqlstore.BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r, err = dbarchive.NewReader(&again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Restore(ctx, r); unet.ErrorCode(err) != unet.ECONFLICT || !strings.Contains(err.Error(), "restore into a new database") {
+		t.Fatalf("restore into a newer schema: %v", err)
+	}
+}
