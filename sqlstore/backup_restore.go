@@ -62,26 +62,80 @@ func (db *DB) Restore(ctx context.Context, r *dbarchive.Reader) (RestoreReport, 
 	if err := db.migrateTo(ctx, h.SchemaVersion); err != nil {
 		return rep, err
 	}
-	stx, err := db.sql.BeginTx(ctx, nil)
+	if db.engine == Postgres {
+		err = db.restorePostgres(ctx, r, fresh, &rep)
+	} else {
+		err = db.restoreSQLite(ctx, r, fresh, &rep)
+	}
 	if err != nil {
-		return rep, fmt.Errorf("begin the restore: %w", err)
-	}
-	if err := db.restoreTx(ctx, stx, r, fresh, &rep); err != nil {
-		return rep, rollback(stx, err)
-	}
-	if err := stx.Commit(); err != nil {
-		return rep, fmt.Errorf("commit the restore: %w", err)
+		return rep, err
 	}
 	rep.Verified = true
 	return rep, nil
 }
 
-func (db *DB) restoreTx(ctx context.Context, tx *sql.Tx, r *dbarchive.Reader, fresh map[string]dbarchive.TableSum, rep *RestoreReport) error {
-	if db.engine == SQLite {
-		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
-			return err
-		}
+// restoreSQLite restores in one immediate (writing) transaction.
+func (db *DB) restoreSQLite(ctx context.Context, r *dbarchive.Reader, fresh map[string]dbarchive.TableSum, rep *RestoreReport) error {
+	stx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin the restore: %w", err)
 	}
+	if _, err := stx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		return rollback(stx, err)
+	}
+	sink := func(t *archiveTable, cols []string) rowSink {
+		per := max(1, min(30000/len(cols), 500))
+		return &batchInsert{tx: stx, table: t.name, cols: cols, per: per, anon: true}
+	}
+	if err := db.restoreTx(ctx, stx, r, fresh, rep, sink); err != nil {
+		return rollback(stx, err)
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit the restore: %w", err)
+	}
+	return nil
+}
+
+// restorePostgres restores in one transaction on one connection, loading
+// the rows with COPY.
+func (db *DB) restorePostgres(ctx context.Context, r *dbarchive.Reader, fresh map[string]dbarchive.TableSum, rep *RestoreReport) (err error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin the restore: %w", err)
+	}
+	defer func() {
+		if cerr := conn.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("end the restore: %w", cerr)
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return fmt.Errorf("begin the restore: %w", err)
+	}
+	sink := func(t *archiveTable, cols []string) rowSink {
+		return &copyInsert{conn: conn, table: t.name, cols: cols}
+	}
+	if err := db.restoreTx(ctx, conn, r, fresh, rep, sink); err != nil {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
+			// The connection may still be in the transaction: the pool
+			// discards a connection returned outside the idle state.
+			return errors.Join(err, fmt.Errorf("roll back the restore: %w", rerr))
+		}
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit the restore: %w", err)
+	}
+	return nil
+}
+
+// rowSink takes the rows of one table.
+type rowSink interface {
+	add(ctx context.Context, row []any) error
+	flush(ctx context.Context) error
+}
+
+func (db *DB) restoreTx(ctx context.Context, tx queryer, r *dbarchive.Reader, fresh map[string]dbarchive.TableSum, rep *RestoreReport,
+	newSink func(t *archiveTable, cols []string) rowSink) error {
 	tables, err := archiveTables(ctx, tx, db.engine)
 	if err != nil {
 		return err
@@ -116,7 +170,7 @@ func (db *DB) restoreTx(ctx context.Context, tx *sql.Tx, r *dbarchive.Reader, fr
 			return err
 		}
 		cols[t.name] = at.Columns
-		n, err := insertTable(ctx, tx, db.engine, t, at.Columns, r)
+		n, err := insertTable(ctx, newSink(t, at.Columns), t, at.Columns, r)
 		if err != nil {
 			return err
 		}
@@ -197,10 +251,7 @@ func sameColumns(t *archiveTable, cols []string) error {
 // insertTable inserts the rows of the archive's current table in batches. A
 // table with a foreign key onto itself (a location's parent) is held in
 // memory and inserted parents first.
-func insertTable(ctx context.Context, tx *sql.Tx, engine string, t *archiveTable, cols []string, r *dbarchive.Reader) (int64, error) {
-	per := 30000 / len(cols)
-	per = max(1, min(per, 500))
-	ins := &batchInsert{tx: tx, table: t.name, cols: cols, per: per, anon: engine == SQLite}
+func insertTable(ctx context.Context, ins rowSink, t *archiveTable, cols []string, r *dbarchive.Reader) (int64, error) {
 	var held [][]any
 	var n int64
 	for {
@@ -370,7 +421,7 @@ func (b *batchInsert) query(rows int) string {
 
 // resetSequences moves every sequence behind a serial or identity column
 // past the largest value restored, so that the next insert does not collide.
-func resetSequences(ctx context.Context, tx *sql.Tx) error {
+func resetSequences(ctx context.Context, tx queryer) error {
 	rows, err := tx.QueryContext(ctx, `SELECT table_name, column_name,
 			pg_get_serial_sequence(quote_ident(current_schema()) || '.' || quote_ident(table_name), column_name)
 		FROM information_schema.columns

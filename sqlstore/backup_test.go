@@ -184,23 +184,25 @@ func TestCopyAndDamagedRestore(t *testing.T) {
 	if bytes.Equal(bad, buf.Bytes()) {
 		t.Fatal("the test's corruption did not apply")
 	}
-	target := openDB(t, engineURL(t, sqlstore.SQLite))
-	extraTable(t, target)
-	r, err := dbarchive.NewReader(bytes.NewReader(bad))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = target.Restore(ctx, r)
-	var fe *dbarchive.FormatError
-	if !errors.As(err, &fe) || fe.Table != "locations" || !strings.Contains(err.Error(), "checksum mismatch") {
-		t.Fatalf("damaged restore: %v", err)
-	}
-	r, err = dbarchive.NewReader(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep, err := target.Restore(ctx, r); err != nil || !rep.Verified {
-		t.Fatalf("restore after a failed one: %+v %v", rep, err)
+	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
+		target := openDB(t, engineURL(t, engine))
+		extraTable(t, target)
+		r, err := dbarchive.NewReader(bytes.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = target.Restore(ctx, r)
+		var fe *dbarchive.FormatError
+		if !errors.As(err, &fe) || fe.Table != "locations" || !strings.Contains(err.Error(), "checksum mismatch") {
+			t.Fatalf("%s: damaged restore: %v", engine, err)
+		}
+		r, err = dbarchive.NewReader(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep, err := target.Restore(ctx, r); err != nil || !rep.Verified {
+			t.Fatalf("%s: restore after a failed one: %+v %v", engine, rep, err)
+		}
 	}
 }
 
