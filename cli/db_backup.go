@@ -90,6 +90,22 @@ func openArchive(file string) (*os.File, *dbarchive.Reader, error) {
 	return f, r, nil
 }
 
+// verifyArchive reads a whole archive file, checking it.
+func verifyArchive(file string) error {
+	f, err := os.Open(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return unet.Errorf(unet.ENOTFOUND, "no archive at %s", file)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() { _ = f.Close() }() // only read
+	if _, _, err := dbarchive.Verify(f); err != nil {
+		return archiveError(file, err)
+	}
+	return nil
+}
+
 func (a *app) dbBackupCommand() *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
@@ -185,11 +201,19 @@ row counts and checksums before the transaction commits.`,
 			if err := a.localDB(); err != nil {
 				return err
 			}
+			// The whole archive is checked before the database is touched;
+			// the restore checks it again as it reads.
+			if err := verifyArchive(args[0]); err != nil {
+				return err
+			}
 			f, r, err := openArchive(args[0])
 			if err != nil {
 				return err
 			}
 			defer func() { _ = f.Close() }() // only read
+			if err := sqlstore.CheckArchiveVersion(r.Header()); err != nil {
+				return err
+			}
 			if err := foreignSQLite(cmd.Context(), a.dbURL); err != nil {
 				return err
 			}

@@ -183,6 +183,10 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 			t.Fatalf("unet %v does not name the table: %s", args, res.stderr)
 		}
 	}
+	// The refused restore did not create the database.
+	if _, err := os.Stat(filepath.Join(dir, "d.db")); !os.IsNotExist(err) {
+		t.Fatalf("a refused restore created its database: %v", err)
+	}
 	// A truncated archive.
 	raw, err := os.ReadFile(archive)
 	if err != nil {

@@ -81,8 +81,8 @@ func newDatabaseSums(ctx context.Context, version int) (map[string]dbarchive.Tab
 	return out, err
 }
 
-// checkArchiveVersion refuses an archive of a schema this unet does not know.
-func checkArchiveVersion(h dbarchive.Header) error {
+// CheckArchiveVersion refuses an archive of a schema this unet does not know.
+func CheckArchiveVersion(h dbarchive.Header) error {
 	if latest := LatestVersion(); h.SchemaVersion > latest {
 		return unet.Errorf(unet.ECONFLICT, "the archive's schema version %d is newer than this unet knows (%d): restore it with a newer unet", h.SchemaVersion, latest)
 	}

@@ -39,7 +39,7 @@ type RestoreReport struct {
 func (db *DB) Restore(ctx context.Context, r *dbarchive.Reader) (RestoreReport, error) {
 	h := r.Header()
 	rep := RestoreReport{SchemaVersion: h.SchemaVersion, SourceEngine: h.Engine}
-	if err := checkArchiveVersion(h); err != nil {
+	if err := CheckArchiveVersion(h); err != nil {
 		return rep, err
 	}
 	has, err := db.HasSchema(ctx)
