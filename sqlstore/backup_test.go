@@ -287,3 +287,36 @@ func TestRestoreOlderArchive(t *testing.T) {
 		t.Fatalf("restore into a newer schema: %v", err)
 	}
 }
+
+// The replicas' coordination state is not archived: a table named cluster_*
+// (whatever a migration puts in it) stays out of the archive.
+func TestBackupLeavesOutClusterState(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, engineURL(t, sqlstore.SQLite))
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, `CREATE TABLE cluster_leases_probe (name TEXT PRIMARY KEY, token INTEGER NOT NULL)`)
+	exec(t, db, `INSERT INTO cluster_leases_probe (name, token) VALUES ('leader', 42)`)
+	var buf bytes.Buffer
+	_, sum, err := db.Backup(ctx, &buf, sqlstore.BackupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sum.Tables {
+		if strings.HasPrefix(s.Table, "cluster_") || s.Table == "schema_migrations" {
+			t.Fatalf("%s is archived", s.Table)
+		}
+	}
+	if bytes.Contains(buf.Bytes(), []byte("leader")) {
+		t.Fatal("a cluster row is in the archive")
+	}
+	for _, name := range []string{"cluster_members", "cluster_leases", "cluster_job_runs", "schema_migrations", "sqlite_sequence"} {
+		if !sqlstore.ExcludedFromArchive(name) {
+			t.Errorf("%s is archived", name)
+		}
+	}
+	if sqlstore.ExcludedFromArchive("nodes") || sqlstore.ExcludedFromArchive("git_snapshot_blobs") {
+		t.Error("an inventory table is left out")
+	}
+}
