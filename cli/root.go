@@ -168,6 +168,7 @@ against a μNet server (--server).`,
 		a.logoutCommand(),
 		a.authCommand(),
 		a.auditCommand(),
+		a.clusterCommand(),
 		a.certsCommand(),
 		a.loginCommand(),
 	)

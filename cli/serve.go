@@ -175,6 +175,7 @@ type serveFlags struct {
 	requireCS                           requireCSFlag
 	metrics                             metricsFlags
 	debug                               debugFlags
+	cluster                             clusterFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -236,6 +237,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS, UNET_OIDC_*) < flags.`,
 	f.metrics.register(fl)
 	registerRequireCS(cmd, &f.requireCS)
 	f.debug.register(fl)
+	f.cluster.register(fl)
 	return cmd
 }
 
@@ -465,6 +467,11 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	opts.MaxEngineResponseBytes = cfg.Server.MaxEngineResponseBytes
 	opts.MaxEngineResults = cfg.Server.MaxEngineResults
 	opts.MaxWebhookConcurrency = cfg.Server.MaxWebhookConcurrency
+	members, err := newServeCluster(db, svc, f.cluster, ln.Addr().String(), logger)
+	if err != nil {
+		return err
+	}
+	opts.Cluster = members.coord
 	stopMetrics, err := a.setupMetrics(ctx, f.metrics, cfg, db, logger, &opts)
 	if err != nil {
 		return err
@@ -479,13 +486,16 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	logger.Info("serving", slog.String("url", scheme+"://"+ln.Addr().String()), slog.String("auth_mode", mode),
 		slog.String("database", dbURL))
 	registerJobMetrics(ctx, svc, logger)
+	members.start(ctx)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
-	waitJobs := startJobs(jobsCtx, svc, f.jobs, logger)
-	waitGit := startGitJobs(jobsCtx, svc, logger)
+	f.jobs.ownershipRefresh = f.cluster.heartbeat
+	waitJobs := startJobs(jobsCtx, svc, members.coord, f.jobs, logger)
+	waitGit := asLeader(jobsCtx, members.coord, jobGitSchedule, func(ctx context.Context) { startGitJobs(ctx, svc, logger)() })
 	serveErr := srv.Serve(ctx, ln)
 	stopJobs()
 	waitJobs()
 	waitGit()
+	members.leave()
 	if serveErr != nil {
 		return fmt.Errorf("serve: %w", serveErr)
 	}

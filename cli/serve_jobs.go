@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/cluster"
 	"github.com/unet-dev/unet/metrics"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/snmp"
@@ -25,6 +26,9 @@ type jobFlags struct {
 	snmpConcurrency     int
 	historyRetention    time.Duration
 	noSNMP              bool
+	// ownershipRefresh is how often the SNMP scheduler applies this
+	// replica's share of the targets (the cluster heartbeat).
+	ownershipRefresh time.Duration
 }
 
 func (f *jobFlags) register(fs *pflag.FlagSet) {
@@ -69,21 +73,25 @@ func (a *app) configureSources(svc *service.Service, f jobFlags) error {
 }
 
 // startJobs runs the background work of the server until ctx ends: policy
-// re-evaluation (on a schedule and soon after inventory changes) and SNMP
-// polling. The returned function waits for them to stop.
-func startJobs(ctx context.Context, svc *service.Service, f jobFlags, logger *slog.Logger) func() {
+// re-evaluation (on a schedule and soon after inventory changes) on the
+// replica that leads, and SNMP polling of the targets this replica owns.
+// The returned function waits for them to stop.
+func startJobs(ctx context.Context, svc *service.Service, coord cluster.Coordinator, f jobFlags, logger *slog.Logger) func() {
 	var wg sync.WaitGroup
 	if f.evalInterval > 0 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			evaluateLoop(ctx, svc, f.evalInterval, 10*time.Second, logger)
+			coord.RunAsLeader(ctx, jobPolicyEvaluation, func(ctx context.Context) {
+				evaluateLoop(ctx, svc, f.evalInterval, 10*time.Second, logger)
+			})
 		}()
 	}
 	if !f.noSNMP {
 		progress := metrics.RegisterWorker(metrics.WorkerSNMPScheduler, snmp.DefaultRefresh)
 		sched := svc.NewPollScheduler(snmp.Options{Interval: f.snmpInterval, Concurrency: f.snmpConcurrency, Logger: logger,
-			OnProgress: progress.Tick}, f.historyRetention)
+			OnProgress: progress.Tick, Refresh: f.ownershipRefresh}, f.historyRetention,
+			service.PollOwned(coord.Owns, snmp.DefaultRefresh))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

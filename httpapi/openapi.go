@@ -196,6 +196,7 @@ var tagDescriptions = map[string]string{
 	"templates":  "configuration templates: validate, render, diff",
 	"snmp":       "SNMP profiles, polling and polled state",
 	"git":        "Git sources of policies and templates, their sync and promotion, and webhooks",
+	"cluster":    "the replicas that share the database: membership, leader, SNMP shares",
 	"secrets":    "stored secrets (values are never returned)",
 	"auth":       "login, token refresh and signing keys",
 	"users":      "users, their roles and grants",

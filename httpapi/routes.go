@@ -163,6 +163,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.changeSetRoutes()...)
 	rs = append(rs, s.engineRoutes()...)
 	rs = append(rs, s.gitRoutes()...)
+	rs = append(rs, s.clusterRoutes()...)
 	rs = append(rs, s.secretRoutes()...)
 	rs = append(rs, s.identityRoutes()...)
 	rs = append(rs, s.sessionRoutes()...)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/cluster"
 )
 
 // DefaultMaxEngineResults is the default of Options.MaxEngineResults.
@@ -49,6 +50,9 @@ type Options struct {
 	// Workers reports the background workers for /readyz, which answers 503
 	// while one of them is not healthy (nil: no workers).
 	Workers func() []WorkerHealth
+	// Cluster is the coordinator of this server's replicas, whose view
+	// GET /api/v1/cluster answers (nil: that route answers 503).
+	Cluster cluster.Coordinator
 	// MaxBodyBytes limits request bodies (default 1 MiB); MaxImportBytes
 	// limits the body of an import (default 64 MiB).
 	MaxBodyBytes   int64

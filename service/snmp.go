@@ -371,8 +371,9 @@ func (ss statusSink) WriteBatch(ctx context.Context, b snmp.Batch) error {
 }
 
 // NewPollScheduler returns a scheduler that polls the inventory's live nodes
-// and stores their derived state, keeping history for retention (0: forever).
-func (s *Service) NewPollScheduler(opts snmp.Options, retention time.Duration) *snmp.Scheduler {
+// (only this replica's share with PollOwned) and stores their derived
+// state, keeping history for retention (0: forever).
+func (s *Service) NewPollScheduler(opts snmp.Options, retention time.Duration, po ...PollOption) *snmp.Scheduler {
 	opts.Secrets = s.Secrets(secret.UseSNMP)
 	onOutcome := opts.OnOutcome
 	opts.OnOutcome = func(o snmp.Outcome) {
@@ -381,5 +382,5 @@ func (s *Service) NewPollScheduler(opts snmp.Options, retention time.Duration) *
 			onOutcome(o)
 		}
 	}
-	return snmp.NewScheduler(statusSource{s}, statusSink{s: s, retention: retention}, opts)
+	return snmp.NewScheduler(s.pollSource(po), statusSink{s: s, retention: retention}, opts)
 }

@@ -262,6 +262,12 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 		outcome = TxRollback
 		return rollback(stx, err)
 	}
+	if f, ok := unet.FenceFrom(ctx); ok {
+		if err := tx.checkFence(ctx, f); err != nil {
+			outcome = TxRollback
+			return rollback(stx, err)
+		}
+	}
 	// Checked again at the last moment: the file may have gone while fn ran.
 	if err := db.checkFileInTx(); err != nil {
 		return rollback(stx, err)

@@ -195,6 +195,11 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	unlock, err := db.lockMigrations(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	if _, err := db.sql.ExecContext(ctx, createMigrationsTable); err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -212,7 +217,14 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		if _, ok := applied[m.Version]; ok {
 			continue
 		}
+		skipped := false
 		err := db.WithTx(ctx, func(tx *Tx) error {
+			// Another process may have applied it since applied was read
+			// (SQLite: its write lock orders the two transactions).
+			if done, err := migrationApplied(ctx, tx, m.Version); err != nil || done {
+				skipped = done
+				return err
+			}
 			if _, err := tx.tx.ExecContext(ctx, m.Up); err != nil {
 				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 			}
@@ -223,7 +235,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		n++
+		if !skipped {
+			n++
+		}
 	}
 	return n, nil
 }
@@ -235,6 +249,11 @@ func (db *DB) MigrateDown(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	unlock, err := db.lockMigrations(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	v, err := db.SchemaVersion(ctx)
 	if err != nil || v == 0 {
 		return 0, err
