@@ -12,12 +12,18 @@ import (
 )
 
 // migrateTo applies the pending migrations up to version (not beyond), each
-// in its own transaction, as Migrate does for all of them.
+// in its own transaction, under the migration lock, as Migrate does for all
+// of them.
 func (db *DB) migrateTo(ctx context.Context, version int) error {
 	ms, err := Migrations()
 	if err != nil {
 		return err
 	}
+	unlock, err := db.lockMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if _, err := db.sql.ExecContext(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -30,6 +36,9 @@ func (db *DB) migrateTo(ctx context.Context, version int) error {
 			continue
 		}
 		err := db.WithTx(ctx, func(tx *Tx) error {
+			if done, err := migrationApplied(ctx, tx, m.Version); err != nil || done {
+				return err
+			}
 			if _, err := tx.tx.ExecContext(ctx, m.Up); err != nil {
 				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 			}
