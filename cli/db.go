@@ -168,5 +168,6 @@ func (a *app) dbCommand() *cobra.Command {
 	}
 	migrate.AddCommand(up, down, status)
 	cmd.AddCommand(migrate)
+	cmd.AddCommand(a.dbArchiveCommands()...)
 	return cmd
 }
