@@ -30,8 +30,8 @@ const (
 
 // DB is an open database of either engine.
 type DB struct {
-	sql         *sql.DB
-	reads       *poolCache
+	sql   *sql.DB
+	reads *poolCache
 	// tracedReads is reads in spans, made the first time tracing is on.
 	tracedReads *tracedQueryer
 	tracedOnce  sync.Once
