@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -116,13 +117,13 @@ func BenchmarkObservabilityOverheadSideBySide(b *testing.B) {
 	const slices = 20
 	workers := runtime.GOMAXPROCS(0)
 	per := max(b.N/slices/workers, 1)
-	took := map[bool]time.Duration{}
+	took, cpu := map[bool]time.Duration{}, map[bool]time.Duration{}
 	b.ResetTimer()
 	for range slices {
 		for _, on := range []bool{false, true} {
 			shutdown := tracing(on)
 			url := servers[on].URL + path
-			start := time.Now()
+			start, cpu0 := time.Now(), processCPU()
 			var wg sync.WaitGroup
 			for range workers {
 				wg.Go(func() {
@@ -136,6 +137,7 @@ func BenchmarkObservabilityOverheadSideBySide(b *testing.B) {
 			}
 			wg.Wait()
 			took[on] += time.Since(start)
+			cpu[on] += processCPU() - cpu0
 			b.StopTimer()
 			if err := shutdown(context.Background()); err != nil {
 				b.Error(err)
@@ -149,9 +151,22 @@ func BenchmarkObservabilityOverheadSideBySide(b *testing.B) {
 	b.ReportMetric(off, "off-ns/req")
 	b.ReportMetric(on, "on-ns/req")
 	b.ReportMetric(100*(on-off)/off, "overhead-%")
+	cpuOff, cpuOn := float64(cpu[false].Nanoseconds())/reqs, float64(cpu[true].Nanoseconds())/reqs
+	b.ReportMetric(100*(cpuOn-cpuOff)/cpuOff, "cpu-overhead-%")
 	if b.N > 10000 && rcv.Requests() == 0 {
 		b.Error("no spans reached the receiver")
 	}
+}
+
+// processCPU is the CPU time the process has used (user and system): the
+// measure of the work a request costs that other programs on the machine
+// do not inflate the way they inflate wall time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // get reads one answer of url in full and checks it is 200.

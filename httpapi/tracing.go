@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"sync"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -21,14 +22,31 @@ import (
 //
 // It uses the global tracer provider and propagator that telemetry.Setup
 // installs; `unet serve` adds it to Options.Observers when tracing is on.
-type TracingObserver struct{}
+//
+// The name and the start options of each route and method are built once
+// and reused: a request pays for its span, not for describing it.
+type TracingObserver struct {
+	starts sync.Map // spanKey → *spanStart
+}
 
 // NewTracingObserver returns the observer of the server spans.
 func NewTracingObserver() *TracingObserver { return &TracingObserver{} }
 
-// Start implements RequestObserver.
-func (*TracingObserver) Start(r *http.Request, route string) (*http.Request, func(status int)) {
-	attrs := []attribute.KeyValue{attribute.String("http.request.method", r.Method)}
+type spanKey struct{ method, route string }
+
+// spanStart is the name and the start options of the server spans of one
+// method and route.
+type spanStart struct {
+	name string
+	opts []trace.SpanStartOption
+}
+
+func (o *TracingObserver) start(method, route string) *spanStart {
+	key := spanKey{method, route}
+	if s, ok := o.starts.Load(key); ok {
+		return s.(*spanStart)
+	}
+	attrs := []attribute.KeyValue{attribute.String("http.request.method", method)}
 	name := route
 	if name == "" {
 		// No route matched: the raw path would make a name per URL.
@@ -36,9 +54,41 @@ func (*TracingObserver) Start(r *http.Request, route string) (*http.Request, fun
 	} else {
 		attrs = append(attrs, attribute.String("http.route", route))
 	}
-	ctx := otel.GetTextMapPropagator().Extract(r.Context(), propagation.HeaderCarrier(r.Header))
-	ctx, span := telemetry.Tracer().Start(ctx, r.Method+" "+name,
-		trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
+	s := &spanStart{name: method + " " + name, opts: []trace.SpanStartOption{
+		trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...)}}
+	if known(method) {
+		// Only the methods HTTP defines are kept: any other string a
+		// client sends would grow the cache without bound.
+		o.starts.Store(key, s)
+	}
+	return s
+}
+
+// known reports whether m is a method HTTP defines.
+func known(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return true
+	}
+	return false
+}
+
+// propagated reports whether h carries W3C trace context or baggage (the
+// propagators telemetry.Setup installs) to continue: most requests carry
+// neither, and extracting nothing still costs.
+func propagated(h http.Header) bool {
+	return len(h["Traceparent"]) > 0 || len(h["Baggage"]) > 0
+}
+
+// Start implements RequestObserver.
+func (o *TracingObserver) Start(r *http.Request, route string) (*http.Request, func(status int)) {
+	st := o.start(r.Method, route)
+	ctx := r.Context()
+	if propagated(r.Header) {
+		ctx = otel.GetTextMapPropagator().Extract(ctx, propagation.HeaderCarrier(r.Header))
+	}
+	ctx, span := telemetry.Tracer().Start(ctx, st.name, st.opts...)
 	return r.WithContext(ctx), func(status int) {
 		if status == 0 {
 			status = http.StatusOK
@@ -59,9 +109,8 @@ func traced(rt Route) handlerFunc {
 	if h == nil {
 		return nil
 	}
-	op := attribute.String("unet.operation", rt.OperationID)
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ctx, span := telemetry.Start(r.Context(), name, op)
+		ctx, span := telemetry.Start(r.Context(), name)
 		if !span.IsRecording() {
 			return h(w, r)
 		}

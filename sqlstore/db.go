@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -29,8 +30,11 @@ const (
 
 // DB is an open database of either engine.
 type DB struct {
-	sql         *sql.DB
-	reads       *poolCache
+	sql   *sql.DB
+	reads *poolCache
+	// tracedReads is reads in spans, made the first time tracing is on.
+	tracedReads *tracedQueryer
+	tracedOnce  sync.Once
 	engine      string
 	url         string
 	lockTimeout time.Duration

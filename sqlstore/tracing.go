@@ -56,38 +56,61 @@ func (db *DB) reader() queryer {
 	if !telemetry.Enabled() {
 		return db.reads
 	}
-	return tracedQueryer{q: db.reads, system: dbSystem(db.engine)}
+	db.tracedOnce.Do(func() { db.tracedReads = newTracedQueryer(db.reads, db.engine) })
+	return db.tracedReads
 }
 
 // tracedQueryer puts every query on the pool in a "db.query" span (the time
 // to run the statement and get its first answer; rows read afterwards are
-// the caller's).
+// the caller's). The start options of the usual statements are built once.
 type tracedQueryer struct {
 	q      queryer
 	system attribute.KeyValue
+	ops    map[string][]trace.SpanStartOption
 }
 
-func (t tracedQueryer) start(ctx context.Context, query string) (context.Context, trace.Span) {
-	// The statement's text is left out: it is long, fixed by the code, and
-	// would be most of the bytes exported per request.
-	return telemetry.Start(ctx, "db.query", t.system, attribute.String("db.operation.name", operation(query)))
+// tracedOps are the statements whose span options are built in advance.
+var tracedOps = []string{"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}
+
+func newTracedQueryer(q queryer, engine string) *tracedQueryer {
+	t := &tracedQueryer{q: q, system: dbSystem(engine), ops: map[string][]trace.SpanStartOption{}}
+	for _, op := range tracedOps {
+		t.ops[op] = t.options(op)
+	}
+	return t
 }
 
-func (t tracedQueryer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// options are the start options of a span of one kind of statement. The
+// statement's text is left out: it is long, fixed by the code, and would be
+// most of the bytes exported per request.
+func (t *tracedQueryer) options(op string) []trace.SpanStartOption {
+	return []trace.SpanStartOption{trace.WithAttributes(t.system, attribute.String("db.operation.name", op))}
+}
+
+func (t *tracedQueryer) start(ctx context.Context, query string) (context.Context, trace.Span) {
+	op := operation(query)
+	opts, ok := t.ops[op]
+	if !ok {
+		opts = t.options(op)
+	}
+	return telemetry.StartWith(ctx, "db.query", opts...)
+}
+
+func (t *tracedQueryer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx, span := t.start(ctx, query)
 	res, err := t.q.ExecContext(ctx, query, args...)
 	telemetry.End(span, err)
 	return res, err
 }
 
-func (t tracedQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (t *tracedQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	ctx, span := t.start(ctx, query)
 	rows, err := t.q.QueryContext(ctx, query, args...)
 	telemetry.End(span, err)
 	return rows, err
 }
 
-func (t tracedQueryer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (t *tracedQueryer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	ctx, span := t.start(ctx, query)
 	row := t.q.QueryRowContext(ctx, query, args...)
 	telemetry.End(span, row.Err())

@@ -49,8 +49,8 @@ func Setup(ctx context.Context, serviceName, version string) (shutdown func(cont
 		enabled.Store(false)
 		return func(context.Context) error { return nil }, nil
 	}
-	exp, err := otlptracehttp.New(ctx)
-	if err != nil {
+	exp := newExporter(otlptracehttp.NewClient())
+	if err := exp.Start(ctx); err != nil {
 		return nil, fmt.Errorf("tracing: OTLP exporter: %w", err)
 	}
 	res, err := resource.New(ctx,
