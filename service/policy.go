@@ -369,6 +369,9 @@ func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			return false
 		}
 		evaluated++
+		if evaluated%500 == 0 || evaluated == total {
+			reportProgress(ctx, "evaluate", evaluated, total)
+		}
 		n := len(ev.Results)
 		if isNode {
 			// A SET counts the elements of the value it copied (one for a

@@ -25,4 +25,3 @@ func (s *Service) EvaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 	}
 	return rep, err
 }
-

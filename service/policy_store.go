@@ -156,12 +156,14 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 			writes = append(writes, sqlstore.ResultWrite{Row: r})
 		}
 		changed = len(history)
+		reportProgress(ctx, "store", 0, len(writes))
 		if err := tx.DeletePolicyResults(ctx, gone); err != nil {
 			return err
 		}
 		if err := tx.UpsertPolicyResults(ctx, writes, now); err != nil {
 			return err
 		}
+		reportProgress(ctx, "store", len(writes), len(writes))
 		if err := tx.InsertComplianceChanges(ctx, history); err != nil {
 			return err
 		}
