@@ -56,7 +56,8 @@ func (l *progressLine) update(p service.EvalProgress) {
 	default:
 		text = fmt.Sprintf("%s: %d/%d", p.Phase, p.Done, p.Total)
 	}
-	fmt.Fprintf(l.w, "\r\x1b[K%s", text)
+	// A terminal that cannot be written to loses only the progress line.
+	_, _ = fmt.Fprintf(l.w, "\r\x1b[K%s", text)
 }
 
 // finish erases the line.
@@ -64,7 +65,7 @@ func (l *progressLine) finish() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.drawn {
-		fmt.Fprint(l.w, "\r\x1b[K")
+		_, _ = fmt.Fprint(l.w, "\r\x1b[K") // as in update
 	}
 }
 
