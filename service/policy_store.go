@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 
@@ -156,6 +157,8 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 			writes = append(writes, sqlstore.ResultWrite{Row: r})
 		}
 		changed = len(history)
+		// In key order, the primary key index grows at its end.
+		sort.Slice(writes, func(i, j int) bool { return keyLess(&writes[i].Row.ResultKey, &writes[j].Row.ResultKey) })
 		reportProgress(ctx, "store", 0, len(writes))
 		if err := tx.DeletePolicyResults(ctx, gone); err != nil {
 			return err
@@ -213,4 +216,14 @@ func objectsOf(rows []sqlstore.ResultRow) []sqlstore.ObjectRef {
 		}
 	}
 	return out
+}
+
+func keyLess(a, b *sqlstore.ResultKey) bool {
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind
+	}
+	if a.ObjectID != b.ObjectID {
+		return a.ObjectID < b.ObjectID
+	}
+	return a.Rule < b.Rule
 }

@@ -239,6 +239,16 @@ func (tx *Tx) bulkExec(ctx context.Context, n, cols int, head, tail string, args
 // statements.
 func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at time.Time) error {
 	now := fmtTime(at)
+	if tx.engine == SQLite && len(rows) > bigWrite {
+		// SQLite's default page cache (2 MB) spills a large write to the
+		// log page by page, many times over: a million results would write
+		// gigabytes. The connection's cache grows for this write only.
+		restore, err := tx.growCache(ctx)
+		if err != nil {
+			return err
+		}
+		defer restore()
+	}
 	err := tx.bulkExec(ctx, len(rows), 14, `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
 		status, expected_json, actual_json, message, file, line, source, evaluated_at, since) VALUES `,
 		` ON CONFLICT (object_kind, object_id, rule) DO UPDATE SET object_name = excluded.object_name,
@@ -287,4 +297,25 @@ func (tx *Tx) DeletePolicyResults(ctx context.Context, keys []ResultKey) error {
 		return fmt.Errorf("delete policy results: %w", err)
 	}
 	return nil
+}
+
+// bigWrite is the number of results past which a SQLite write grows the
+// page cache of its connection.
+const bigWrite = 20000
+
+// growCache raises the page cache of a SQLite transaction's connection to
+// 256 MiB; restore sets it back.
+func (tx *Tx) growCache(ctx context.Context) (restore func(), err error) {
+	var was int
+	if err := tx.tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
+		return nil, fmt.Errorf("read the page cache size: %w", err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		return nil, fmt.Errorf("grow the page cache: %w", err)
+	}
+	return func() {
+		// The pragma cannot fail on an open connection; should it, the
+		// connection keeps a larger cache, which costs only memory.
+		_, _ = tx.tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, was))
+	}, nil
 }
