@@ -252,3 +252,26 @@ func TestIncrementalEvaluationMatchesFull(t *testing.T) {
 		}
 	})
 }
+
+// TestLargeResultStore: a store past the size at which SQLite writes grow
+// their page cache keeps every result, and storing the same results again
+// writes nothing.
+func TestLargeResultStore(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		ctx := actx()
+		ok(svc.Import(ctx, scaleBundle(260), unet.ImportOptions{})).v(t)
+		files := benchRules()
+		rep := ok(svc.EvaluatePolicies(ctx, unet.PolicyEvalRequest{Files: files, Source: "bench", Store: true})).v(t)
+		if len(rep.Results) < 25000 || rep.Changed != len(rep.Results) {
+			t.Fatalf("%d results, %d changed", len(rep.Results), rep.Changed)
+		}
+		l := ok(svc.ListPolicyResults(ctx, unet.PolicyResultFilter{Page: unet.Page{Limit: 1}})).v(t)
+		if l.Total != len(rep.Results) {
+			t.Fatalf("%d stored, %d evaluated", l.Total, len(rep.Results))
+		}
+		again := ok(svc.EvaluatePolicies(ctx, unet.PolicyEvalRequest{Files: files, Source: "bench", Store: true})).v(t)
+		if again.Changed != 0 {
+			t.Fatalf("storing the same results again: %d changes", again.Changed)
+		}
+	})
+}

@@ -208,7 +208,14 @@ func (tx *Tx) bulkExec(ctx context.Context, n, cols int, head, tail string, args
 					if c > 0 {
 						b.WriteByte(',')
 					}
-					fmt.Fprintf(&b, "$%d", p)
+					if tx.engine == SQLite {
+						// Positional: the SQLite driver looks up every
+						// numbered parameter's name, a cost that grows with
+						// the number of parameters.
+						b.WriteByte('?')
+					} else {
+						fmt.Fprintf(&b, "$%d", p)
+					}
 					p++
 				}
 				b.WriteByte(')')
