@@ -84,10 +84,7 @@ func BenchmarkPolicyEvalIncremental10k(b *testing.B) {
 		b.Run(engine, func(b *testing.B) {
 			svc := evalStoreService(b, engine)
 			ctx := actx()
-			// n00007 is an iosxe leaf: version-07 holds for 17.9.4, not 1.2.3.
-			if _, err := svc.UpdateNode(ctx, "n00007.example.net", unet.Patch{"role": "leaf"}, unet.WriteOptions{}); err != nil {
-				b.Fatal(err)
-			}
+			// n00006 is an iosxe leaf: version-07 holds for 17.9.4, not 1.2.3.
 			storeAll(b, svc)
 			last := newestChange(b, svc)
 			versions := []string{"17.9.4", "1.2.3"}
@@ -98,7 +95,7 @@ func BenchmarkPolicyEvalIncremental10k(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N*incrementalEdits; i++ {
 				b.StopTimer()
-				if _, err := svc.UpdateNode(ctx, "n00007.example.net", unet.Patch{"software_version": versions[i%2]}, unet.WriteOptions{}); err != nil {
+				if _, err := svc.UpdateNode(ctx, "n00006.example.net", unet.Patch{"software_version": versions[i%2]}, unet.WriteOptions{}); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()
