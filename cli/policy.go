@@ -265,7 +265,15 @@ func (a *app) evaluate(cmd *cobra.Command, f evalFlags) (*unet.PolicyEvalReport,
 	if err != nil {
 		return nil, err
 	}
-	return ps.EvaluatePolicies(metrics.WithEvalTrigger(a.ctx(cmd), metrics.TriggerCLI), unet.PolicyEvalRequest{Files: files, Source: source, Nodes: f.nodes,
+	ctx := metrics.WithEvalTrigger(a.ctx(cmd), metrics.TriggerCLI)
+	if f.store && a.stderrTerminal() {
+		// A local evaluation of a large inventory takes seconds: its
+		// progress goes to the terminal, never into a pipe or a file.
+		line := newProgressLine(a.env.Stderr)
+		defer line.finish()
+		ctx = service.WithEvalProgress(ctx, line.update)
+	}
+	return ps.EvaluatePolicies(ctx, unet.PolicyEvalRequest{Files: files, Source: source, Nodes: f.nodes,
 		Rule: f.rule, Explain: f.explain, Store: f.store})
 }
 

@@ -117,9 +117,11 @@ func registerJobMetrics(ctx context.Context, svc *service.Service, logger *slog.
 }
 
 // evaluateLoop stores policy results every interval and soon (within check)
-// after the inventory or the policies change. An activation of an environment's
-// Git snapshot re-evaluates only the nodes of that environment; any other change
-// re-evaluates everything.
+// after the inventory or the policies change. An inventory edit re-evaluates
+// only what it can affect (service.EvaluateIncremental); an activation of an
+// environment's Git snapshot re-evaluates only the nodes of that
+// environment; any other change, or more changes than one read of the
+// change log holds, re-evaluates everything.
 func evaluateLoop(ctx context.Context, svc *service.Service, interval, check time.Duration, logger *slog.Logger) {
 	progress := metrics.RegisterWorker(metrics.WorkerPolicyScheduler, check)
 	defer progress.Stop()
@@ -134,7 +136,7 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 			// Nothing counts as changed; the next check tries again.
 			logger.Warn("read the change log for policy evaluation", slog.Any("error", err))
 		}
-		var nodes []string
+		var part *service.IncrementalRequest
 		run := false
 		trigger := metrics.TriggerChange
 		switch {
@@ -142,44 +144,30 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 			run, trigger = true, metrics.TriggerSchedule
 		case latest != lastChange:
 			trigger = metrics.TriggerChange
-			envs, all := affectedEnvironments(ctx, svc, changes)
-			if all || !complete {
+			envs, inventory, all := affectedEnvironments(ctx, svc, changes)
+			switch {
+			case all || !complete:
 				run = true
-			} else if len(envs) > 0 {
-				ids, err := nodesIn(ctx, svc, envs)
-				if err != nil {
-					// Without the nodes of the changed environments,
-					// evaluate them all rather than skip the change.
-					if ctx.Err() == nil {
-						logger.Warn("list the nodes of changed environments; evaluating all nodes", slog.Any("error", err))
+			case len(envs) > 0 || len(inventory) > 0:
+				run, part = true, &service.IncrementalRequest{Changes: inventory}
+				if len(envs) > 0 {
+					ids, err := nodesIn(ctx, svc, envs)
+					if err != nil {
+						// Without the nodes of the changed environments,
+						// evaluate them all rather than skip the change.
+						if ctx.Err() == nil {
+							logger.Warn("list the nodes of changed environments; evaluating all nodes", slog.Any("error", err))
+						}
+						part = nil
+					} else {
+						part.Nodes = ids
+						run = len(ids) > 0 || len(inventory) > 0
 					}
-					run = true
-				} else {
-					nodes = ids
-					run = len(nodes) > 0
 				}
 			}
 		}
 		if run {
-			start, runID := time.Now(), newRunID()
-			logger.Debug("policy evaluation started", slog.String("run", runID), slog.String("trigger", trigger),
-				slog.Int("nodes", len(nodes)))
-			rep, err := svc.EvaluatePolicies(metrics.WithEvalTrigger(unet.WithActor(ctx, "unet-server"), trigger), unet.PolicyEvalRequest{Store: true, Nodes: nodes})
-			switch {
-			case errors.Is(err, service.ErrNoPolicies):
-				if !warnedNoPolicies {
-					logger.Warn("policies are not evaluated", slog.String("run", runID), slog.Any("reason", err))
-					warnedNoPolicies = true
-				}
-			case err != nil && ctx.Err() == nil:
-				logger.Error("policy evaluation failed", slog.String("run", runID), slog.String("trigger", trigger),
-					slog.Duration("took", time.Since(start)), slog.Any("error", err))
-			case err == nil:
-				logger.LogAttrs(ctx, outcomeLevel(rep.Changed > 0), "policies evaluated", slog.String("run", runID),
-					slog.String("trigger", trigger), slog.Int("results", len(rep.Results)), slog.Int("changed", rep.Changed),
-					slog.Int("nodes", len(nodes)), slog.Duration("took", time.Since(start)))
-			}
-			if nodes == nil {
+			if full := runEvaluation(ctx, svc, part, trigger, logger, &warnedNoPolicies); full {
 				lastEval = time.Now()
 			}
 		}
@@ -191,6 +179,44 @@ func evaluateLoop(ctx context.Context, svc *service.Service, interval, check tim
 		case <-tick.C:
 		}
 	}
+}
+
+// runEvaluation evaluates and stores everything (part nil) or what part
+// covers, logs the outcome and reports whether everything was evaluated.
+func runEvaluation(ctx context.Context, svc *service.Service, part *service.IncrementalRequest, trigger string, logger *slog.Logger, warnedNoPolicies *bool) (full bool) {
+	start, runID := time.Now(), newRunID()
+	scope := "all"
+	if part != nil {
+		scope = "changes"
+	}
+	logger.Debug("policy evaluation started", slog.String("run", runID), slog.String("trigger", trigger), slog.String("scope", scope))
+	ctx = metrics.WithEvalTrigger(unet.WithActor(ctx, "unet-server"), trigger)
+	var rep *unet.PolicyEvalReport
+	var err error
+	if part == nil {
+		full = true
+		rep, err = svc.EvaluatePolicies(ctx, unet.PolicyEvalRequest{Store: true})
+	} else {
+		rep, full, err = svc.EvaluateIncremental(ctx, *part)
+	}
+	if full {
+		scope = "all"
+	}
+	switch {
+	case errors.Is(err, service.ErrNoPolicies):
+		if !*warnedNoPolicies {
+			logger.Warn("policies are not evaluated", slog.String("run", runID), slog.Any("reason", err))
+			*warnedNoPolicies = true
+		}
+	case err != nil && ctx.Err() == nil:
+		logger.Error("policy evaluation failed", slog.String("run", runID), slog.String("trigger", trigger),
+			slog.Duration("took", time.Since(start)), slog.Any("error", err))
+	case err == nil:
+		logger.LogAttrs(ctx, outcomeLevel(rep.Changed > 0), "policies evaluated", slog.String("run", runID),
+			slog.String("trigger", trigger), slog.String("scope", scope), slog.Int("results", len(rep.Results)),
+			slog.Int("changed", rep.Changed), slog.Duration("took", time.Since(start)))
+	}
+	return full
 }
 
 // changesSince returns the newest change ID and the changes after since
@@ -214,25 +240,31 @@ func changesSince(ctx context.Context, svc *service.Service, since string) (late
 	return l.Items[0].ID, changes, since == "" && l.Next == "", nil
 }
 
-// affectedEnvironments names the node environments whose rules changed, or
-// all=true when a change may affect every result (inventory edits, a source's
-// default branch, a removed source).
-func affectedEnvironments(ctx context.Context, svc *service.Service, changes []unet.Change) (envs map[string]bool, all bool) {
+// affectedEnvironments names the node environments whose rules changed and
+// the inventory changes (nodes, links, locations), oldest first, or
+// all=true when a change may affect every result (any other kind of object,
+// a source's default branch, a removed source). changes are newest first.
+func affectedEnvironments(ctx context.Context, svc *service.Service, changes []unet.Change) (envs map[string]bool, inventory []unet.Change, all bool) {
 	envs = map[string]bool{}
-	for _, c := range changes {
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		if service.IncrementalKind(c.ObjectKind) {
+			inventory = append(inventory, c)
+			continue
+		}
 		if c.ObjectKind != unet.KindGitSource {
-			return nil, true
+			return nil, nil, true
 		}
 		switch c.Op {
 		case "activate", "pin", "unpin":
 		case "export", "promote":
 			continue
 		default:
-			return nil, true
+			return nil, nil, true
 		}
 		src, err := svc.GetGitSource(ctx, c.ObjectID)
 		if err != nil {
-			return nil, true
+			return nil, nil, true
 		}
 		if src.Kind == "templates" {
 			continue
@@ -241,11 +273,11 @@ func affectedEnvironments(ctx context.Context, svc *service.Service, changes []u
 			Environment string `json:"environment"`
 		}
 		if json.Unmarshal(c.After, &after) != nil || after.Environment == "" || after.Environment == "default" {
-			return nil, true
+			return nil, nil, true
 		}
 		envs[after.Environment] = true
 	}
-	return envs, false
+	return envs, inventory, false
 }
 
 // nodesIn returns the IDs of the nodes of the given environments.

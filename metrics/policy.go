@@ -88,6 +88,16 @@ type PolicyResult struct {
 // results by status and severity, and failing objects per rule (0 for a
 // rule whose objects all pass; rules without results disappear).
 func SetPolicyResults(rs []PolicyResult) {
+	counts := make(map[PolicyResult]int)
+	for _, r := range rs {
+		counts[r]++
+	}
+	SetPolicyResultCounts(counts)
+}
+
+// SetPolicyResultCounts is SetPolicyResults over the stored results counted
+// by rule, severity and status.
+func SetPolicyResultCounts(counts map[PolicyResult]int) {
 	results := map[[2]string]float64{}
 	for _, st := range policyStatuses {
 		for _, sev := range policySeverities {
@@ -95,11 +105,14 @@ func SetPolicyResults(rs []PolicyResult) {
 		}
 	}
 	failing := map[[2]string]float64{}
-	for _, r := range rs {
-		results[[2]string{r.Status, r.Severity}]++
+	for r, n := range counts {
+		if n <= 0 {
+			continue
+		}
+		results[[2]string{r.Status, r.Severity}] += float64(n)
 		k := [2]string{r.Rule, r.Severity}
 		if r.Status == "fail" {
-			failing[k]++
+			failing[k] += float64(n)
 		} else if _, ok := failing[k]; !ok {
 			failing[k] = 0
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/jinja"
-	"github.com/unet-dev/unet/metrics"
 	"github.com/unet-dev/unet/policy"
 	"github.com/unet-dev/unet/sqlstore"
 )
@@ -370,6 +369,9 @@ func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			return false
 		}
 		evaluated++
+		if evaluated%500 == 0 || evaluated == total {
+			reportProgress(ctx, "evaluate", evaluated, total)
+		}
 		n := len(ev.Results)
 		if isNode {
 			// A SET counts the elements of the value it copied (one for a
@@ -461,8 +463,7 @@ func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 	evaluationCounts(ctx, prog, len(nodes), evaluated, len(rep.Results))
 	sortResults(rep.Results)
 	if req.Store {
-		full := len(req.Nodes) == 0 && req.Rule == ""
-		n, err := s.storeResults(ctx, rep.Results, full)
+		n, err := s.storeResults(ctx, rep.Results, storeScope{full: len(req.Nodes) == 0 && req.Rule == ""})
 		if err != nil {
 			return nil, err
 		}
@@ -484,82 +485,6 @@ func sortResults(rs []unet.PolicyResult) {
 		}
 		return false
 	})
-}
-
-// storeResults upserts results whose content changed and appends a history row
-// for every status change. With full, results of rules or objects that no longer
-// exist are removed (history records the move to "").
-func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult, full bool) (int, error) {
-	now := s.now()
-	changed := 0
-	var final []metrics.PolicyResult
-	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-		changed = 0
-		stored, err := tx.Reader().StoredResults(ctx)
-		if err != nil {
-			return err
-		}
-		seen := make(map[sqlstore.ResultKey]bool, len(results))
-		var unchanged []sqlstore.ResultKey
-		for i := range results {
-			r := &results[i]
-			k := sqlstore.ResultKey{Kind: r.ObjectKind, ObjectID: r.ObjectID, Rule: r.Rule}
-			seen[k] = true
-			old, had := stored[k]
-			since := now
-			if had && old.Status == r.Status {
-				since = old.Since
-			}
-			if had && old.Digest == sqlstore.ResultDigest(r) {
-				unchanged = append(unchanged, k)
-				continue
-			}
-			if !had || old.Status != r.Status {
-				changed++
-				from := ""
-				if had {
-					from = old.Status
-				}
-				if err := tx.InsertComplianceChange(ctx, &unet.ComplianceChange{ID: newID(), Time: now, ObjectKind: r.ObjectKind,
-					ObjectID: r.ObjectID, ObjectName: r.ObjectName, Rule: r.Rule, Severity: r.Severity, From: from, To: r.Status, Source: r.Source}); err != nil {
-					return err
-				}
-			}
-			if err := tx.UpsertPolicyResult(ctx, r, now, since); err != nil {
-				return err
-			}
-		}
-		final = storedAfter(stored, results, full)
-		if full {
-			for k, old := range stored {
-				if seen[k] {
-					continue
-				}
-				changed++
-				if err := tx.InsertComplianceChange(ctx, &unet.ComplianceChange{ID: newID(), Time: now, ObjectKind: k.Kind,
-					ObjectID: k.ObjectID, ObjectName: old.Name, Rule: k.Rule, Severity: old.Severity, From: old.Status, To: ""}); err != nil {
-					return err
-				}
-				if err := tx.DeletePolicyResult(ctx, k); err != nil {
-					return err
-				}
-			}
-		}
-		if full {
-			return tx.TouchPolicyResults(ctx, now)
-		}
-		// A partial evaluation touches only what it evaluated.
-		for _, k := range unchanged {
-			if err := tx.TouchPolicyResult(ctx, k, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil {
-		metrics.SetPolicyResults(final)
-	}
-	return changed, err
 }
 
 // ListPolicyResults returns stored results.

@@ -53,6 +53,8 @@ type Service struct {
 	sess sessionState
 	// review holds the change-review settings (requirecs.go).
 	review reviewState
+	// tally counts the stored policy results for the gauges (policy_store.go).
+	tally resultTally
 }
 
 var _ unet.Service = (*Service)(nil)

@@ -1,0 +1,229 @@
+package service
+
+import (
+	"context"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/metrics"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// storeScope says which stored results an evaluation's results replace.
+type storeScope struct {
+	// full: every stored result (those not evaluated again are removed).
+	full bool
+	// objects, when not full: the stored results of these objects (those
+	// of them not evaluated again are removed). Neither: only the results
+	// evaluated are written, nothing is removed.
+	objects []sqlstore.ObjectRef
+}
+
+// resultTally counts the stored results by rule, severity and status for
+// the policy gauges, kept up to date by this process's stores.
+type resultTally struct {
+	mu     sync.Mutex
+	counts map[metrics.PolicyResult]int
+}
+
+// apply sets (full) or adjusts the counts and exports them.
+func (t *resultTally) apply(full bool, delta map[metrics.PolicyResult]int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if full || t.counts == nil {
+		t.counts = map[metrics.PolicyResult]int{}
+	}
+	for k, n := range delta {
+		if t.counts[k] += n; t.counts[k] <= 0 {
+			delete(t.counts, k)
+		}
+	}
+	metrics.SetPolicyResultCounts(t.counts)
+}
+
+func (t *resultTally) known() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.counts != nil
+}
+
+// encodeResults converts results to their stored form on every core.
+func encodeResults(results []unet.PolicyResult) ([]sqlstore.ResultRow, error) {
+	rows := make([]sqlstore.ResultRow, len(results))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(results)/1000))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	per := (len(results) + workers - 1) / max(workers, 1)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * per; i < min((w+1)*per, len(results)); i++ {
+				row, err := sqlstore.EncodeResult(&results[i])
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				rows[i] = row
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// storeResults writes the results whose stored row differs (a new result,
+// another status, value or message) and appends a history row for every
+// status change; with a full scope or an object scope, stored results of
+// those objects that were not evaluated again are removed (history records
+// the move to ""). Unchanged rows are not written: their evaluated_at
+// stays the time their content was last written. It returns the number of
+// status changes.
+func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult, sc storeScope) (int, error) {
+	rows, err := encodeResults(results)
+	if err != nil {
+		return 0, err
+	}
+	idx := make(map[sqlstore.ResultKey]int32, len(rows))
+	for i := range rows {
+		idx[rows[i].ResultKey] = int32(i)
+	}
+	inScope := map[sqlstore.ObjectRef]bool{}
+	for _, o := range sc.objects {
+		inScope[o] = true
+	}
+	now := s.now()
+	var changed int
+	var delta map[metrics.PolicyResult]int
+	countAfter := !sc.full && !s.tally.known()
+	var counted []sqlstore.ResultCount
+	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		changed, delta, counted = 0, map[metrics.PolicyResult]int{}, nil
+		seen := make([]bool, len(rows))
+		since := make([]string, len(rows))
+		var writes []sqlstore.ResultWrite
+		var history []unet.ComplianceChange
+		var gone []sqlstore.ResultKey
+		visit := func(old *sqlstore.StoredRow) {
+			i, ok := idx[old.ResultKey]
+			if !ok {
+				if sc.full || inScope[sqlstore.ObjectRef{Kind: old.Kind, ID: old.ObjectID}] {
+					gone = append(gone, old.ResultKey)
+					delta[metrics.PolicyResult{Rule: old.Rule, Severity: old.Severity, Status: old.Status}]--
+					history = append(history, unet.ComplianceChange{ID: newID(), Time: now, ObjectKind: old.Kind,
+						ObjectID: old.ObjectID, ObjectName: old.Name, Rule: old.Rule, Severity: old.Severity, From: old.Status, To: ""})
+				}
+				return
+			}
+			seen[i] = true
+			r := &rows[i]
+			if r.SameContent(&old.ResultRow) {
+				return
+			}
+			delta[metrics.PolicyResult{Rule: old.Rule, Severity: old.Severity, Status: old.Status}]--
+			delta[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
+			if r.Status == old.Status {
+				since[i] = old.Since
+			} else {
+				history = append(history, transition(r, old.Status, now))
+			}
+			writes = append(writes, sqlstore.ResultWrite{Row: r, Since: since[i]})
+		}
+		rd := tx.Reader()
+		switch {
+		case sc.full:
+			err = rd.AllStoredRows(ctx, visit)
+		case len(sc.objects) > 0:
+			err = rd.StoredRowsOf(ctx, sc.objects, visit)
+		default:
+			err = rd.StoredRowsOf(ctx, objectsOf(rows), visit)
+		}
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			if seen[i] {
+				continue
+			}
+			r := &rows[i]
+			delta[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
+			history = append(history, transition(r, "", now))
+			writes = append(writes, sqlstore.ResultWrite{Row: r})
+		}
+		changed = len(history)
+		// In key order, the primary key index grows at its end.
+		sort.Slice(writes, func(i, j int) bool { return keyLess(&writes[i].Row.ResultKey, &writes[j].Row.ResultKey) })
+		reportProgress(ctx, "store", 0, len(writes))
+		if err := tx.DeletePolicyResults(ctx, gone); err != nil {
+			return err
+		}
+		if err := tx.UpsertPolicyResults(ctx, writes, now); err != nil {
+			return err
+		}
+		reportProgress(ctx, "store", len(writes), len(writes))
+		if err := tx.InsertComplianceChanges(ctx, history); err != nil {
+			return err
+		}
+		if countAfter {
+			counted, err = rd.CountPolicyResults(ctx)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case sc.full:
+		full := make(map[metrics.PolicyResult]int)
+		for i := range rows {
+			r := &rows[i]
+			full[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
+		}
+		s.tally.apply(true, full)
+	case countAfter:
+		all := make(map[metrics.PolicyResult]int, len(counted))
+		for _, c := range counted {
+			all[metrics.PolicyResult{Rule: c.Rule, Severity: c.Severity, Status: c.Status}] += c.N
+		}
+		s.tally.apply(true, all)
+	default:
+		s.tally.apply(false, delta)
+	}
+	return changed, nil
+}
+
+// transition is the history row of a result whose status moves from from.
+func transition(r *sqlstore.ResultRow, from string, at time.Time) unet.ComplianceChange {
+	return unet.ComplianceChange{ID: newID(), Time: at, ObjectKind: r.Kind, ObjectID: r.ObjectID, ObjectName: r.Name,
+		Rule: r.Rule, Severity: r.Severity, From: from, To: r.Status, Source: r.Source}
+}
+
+// objectsOf lists the objects the rows are of, each once.
+func objectsOf(rows []sqlstore.ResultRow) []sqlstore.ObjectRef {
+	seen := map[sqlstore.ObjectRef]bool{}
+	var out []sqlstore.ObjectRef
+	for i := range rows {
+		o := sqlstore.ObjectRef{Kind: rows[i].Kind, ID: rows[i].ObjectID}
+		if !seen[o] {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func keyLess(a, b *sqlstore.ResultKey) bool {
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind
+	}
+	if a.ObjectID != b.ObjectID {
+		return a.ObjectID < b.ObjectID
+	}
+	return a.Rule < b.Rule
+}

@@ -1,0 +1,328 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/unet-dev/unet"
+)
+
+// The bulk result writes below store an evaluation's outcome in a few
+// multi-row statements: an evaluation of 10,000 nodes × 100 rules makes a
+// million results, and one statement per row is most of its time.
+
+// ResultRow is a policy result in its stored form: the values are compared
+// with the stored row as they are kept (JSON text), so that deciding
+// whether a result changed decodes nothing.
+type ResultRow struct {
+	ResultKey
+	Name, Severity, Status string
+	// Expected and Actual are the JSON of the values (invalid: NULL).
+	Expected, Actual sql.NullString
+	Message, File    string
+	Line             int
+	Source           string
+}
+
+// StoredRow is a stored result as read back to compare with a new one;
+// Since is the stored text of when the status last changed.
+type StoredRow struct {
+	ResultRow
+	Since string
+}
+
+// SameContent reports whether two rows store the same result (every column
+// but the times).
+func (r *ResultRow) SameContent(o *ResultRow) bool {
+	return r.Status == o.Status && r.Severity == o.Severity && r.Name == o.Name && r.Expected == o.Expected &&
+		r.Actual == o.Actual && r.Message == o.Message && r.File == o.File && r.Line == o.Line && r.Source == o.Source
+}
+
+// EncodeResult is the stored form of a result; a value with no JSON form is
+// an invalid error naming the rule.
+func EncodeResult(res *unet.PolicyResult) (ResultRow, error) {
+	row := ResultRow{ResultKey: ResultKey{res.ObjectKind, res.ObjectID, res.Rule}, Name: res.ObjectName,
+		Severity: res.Severity, Status: res.Status, Message: res.Message, File: res.File, Line: res.Line, Source: res.Source}
+	var err error
+	if row.Expected, err = jsonText("expected value of "+res.Rule, res.Expected); err != nil {
+		return row, err
+	}
+	if row.Actual, err = jsonText("actual value of "+res.Rule, res.Actual); err != nil {
+		return row, err
+	}
+	return row, nil
+}
+
+func jsonText(what string, v any) (sql.NullString, error) {
+	switch x := v.(type) {
+	case nil:
+		return sql.NullString{}, nil
+	case bool:
+		if x {
+			return sql.NullString{String: "true", Valid: true}, nil
+		}
+		return sql.NullString{String: "false", Valid: true}, nil
+	}
+	s, err := encodeJSON(what, v)
+	return sql.NullString{String: s, Valid: true}, err
+}
+
+// ObjectRef names one evaluated object.
+type ObjectRef struct{ Kind, ID string }
+
+const storedRowCols = `object_kind, object_id, rule, object_name, severity, status, expected_json, actual_json,
+	message, file, line, source, since`
+
+func scanStoredRow(rows *sql.Rows, into *StoredRow) error {
+	return rows.Scan(&into.Kind, &into.ObjectID, &into.Rule, &into.Name, &into.Severity, &into.Status, &into.Expected,
+		&into.Actual, &into.Message, &into.File, &into.Line, &into.Source, &into.Since)
+}
+
+// AllStoredRows calls fn with every stored result; the row is reused
+// between calls.
+func (r Reader) AllStoredRows(ctx context.Context, fn func(*StoredRow)) error {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+storedRowCols+` FROM policy_results`)
+	if err != nil {
+		return fmt.Errorf("read policy results: %w", err)
+	}
+	defer rows.Close()
+	var row StoredRow
+	for rows.Next() {
+		if err := scanStoredRow(rows, &row); err != nil {
+			return fmt.Errorf("read policy results: %w", err)
+		}
+		fn(&row)
+	}
+	return rows.Err()
+}
+
+// StoredRowsOf calls fn with the stored results of the given objects.
+func (r Reader) StoredRowsOf(ctx context.Context, objects []ObjectRef, fn func(*StoredRow)) error {
+	byKind := map[string][]string{}
+	var kinds []string
+	for _, o := range objects {
+		if _, ok := byKind[o.Kind]; !ok {
+			kinds = append(kinds, o.Kind)
+		}
+		byKind[o.Kind] = append(byKind[o.Kind], o.ID)
+	}
+	var row StoredRow
+	for _, kind := range kinds {
+		ids := byKind[kind]
+		for start := 0; start < len(ids); start += inChunk {
+			chunk := ids[start:min(start+inChunk, len(ids))]
+			size := inChunk
+			for _, sz := range inSizes {
+				if len(chunk) <= sz {
+					size = sz
+					break
+				}
+			}
+			args := make([]any, size+1)
+			for i := range size {
+				args[i] = chunk[min(i, len(chunk)-1)]
+			}
+			args[size] = kind
+			rows, err := r.q.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM policy_results WHERE object_kind = $%d AND object_id IN (%s)`,
+				storedRowCols, size+1, placeholders(size)), args...)
+			if err != nil {
+				return fmt.Errorf("read policy results: %w", err)
+			}
+			for rows.Next() {
+				if err := scanStoredRow(rows, &row); err != nil {
+					rows.Close()
+					return fmt.Errorf("read policy results: %w", err)
+				}
+				fn(&row)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return fmt.Errorf("read policy results: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// ResultCount is the number of stored results of one rule, severity and
+// status.
+type ResultCount struct {
+	Rule, Severity, Status string
+	N                      int
+}
+
+// CountPolicyResults returns the stored results counted by rule, severity
+// and status.
+func (r Reader) CountPolicyResults(ctx context.Context) ([]ResultCount, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT rule, severity, status, COUNT(*) FROM policy_results GROUP BY rule, severity, status`)
+	if err != nil {
+		return nil, fmt.Errorf("count policy results: %w", err)
+	}
+	defer rows.Close()
+	var out []ResultCount
+	for rows.Next() {
+		var c ResultCount
+		if err := rows.Scan(&c.Rule, &c.Severity, &c.Status, &c.N); err != nil {
+			return nil, fmt.Errorf("count policy results: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ResultWrite is a result to store with its evaluation time and the stored
+// text of its since time ("" for at).
+type ResultWrite struct {
+	Row   *ResultRow
+	Since string
+}
+
+// bulkRows is how many rows one multi-row statement carries at most (14
+// arguments a result: within SQLite's and PostgreSQL's argument limits).
+const bulkRows = 1000
+
+// bulkExec runs a multi-row statement over n rows in chunks: head is the
+// statement up to VALUES, tail what follows the rows, cols the number of
+// arguments a row and args(i, dst) appends row i's arguments. Chunks are of
+// bulkRows rows but the last, so the statements have few distinct texts.
+func (tx *Tx) bulkExec(ctx context.Context, n, cols int, head, tail string, args func(i int, dst []any) []any) error {
+	texts := map[int]string{}
+	for start := 0; start < n; start += bulkRows {
+		end := min(start+bulkRows, n)
+		size := end - start
+		q, ok := texts[size]
+		if !ok {
+			var b strings.Builder
+			b.WriteString(head)
+			p := 1
+			for i := range size {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteByte('(')
+				for c := range cols {
+					if c > 0 {
+						b.WriteByte(',')
+					}
+					if tx.engine == SQLite {
+						// Positional: the SQLite driver looks up every
+						// numbered parameter's name, a cost that grows with
+						// the number of parameters.
+						b.WriteByte('?')
+					} else {
+						fmt.Fprintf(&b, "$%d", p)
+					}
+					p++
+				}
+				b.WriteByte(')')
+			}
+			b.WriteString(tail)
+			q = b.String()
+			texts[size] = q
+		}
+		vals := make([]any, 0, size*cols)
+		for i := start; i < end; i++ {
+			vals = args(i, vals)
+		}
+		var err error
+		if size == bulkRows {
+			_, err = tx.q.ExecContext(ctx, q, vals...)
+		} else {
+			// A short last chunk is a one-off statement: not kept prepared.
+			_, err = tx.tx.ExecContext(ctx, q, vals...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpsertPolicyResults stores results evaluated at at, in multi-row
+// statements.
+func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at time.Time) error {
+	now := fmtTime(at)
+	if tx.engine == SQLite && len(rows) > bigWrite {
+		// SQLite's default page cache (2 MB) spills a large write to the
+		// log page by page, many times over: a million results would write
+		// gigabytes. The connection's cache grows for this write only.
+		restore, err := tx.growCache(ctx)
+		if err != nil {
+			return err
+		}
+		defer restore()
+	}
+	err := tx.bulkExec(ctx, len(rows), 14, `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
+		status, expected_json, actual_json, message, file, line, source, evaluated_at, since) VALUES `,
+		` ON CONFLICT (object_kind, object_id, rule) DO UPDATE SET object_name = excluded.object_name,
+		severity = excluded.severity, status = excluded.status, expected_json = excluded.expected_json,
+		actual_json = excluded.actual_json, message = excluded.message, file = excluded.file, line = excluded.line,
+		source = excluded.source, evaluated_at = excluded.evaluated_at, since = excluded.since`,
+		func(i int, dst []any) []any {
+			w := rows[i]
+			r := w.Row
+			since := w.Since
+			if since == "" {
+				since = now
+			}
+			return append(dst, r.Kind, r.ObjectID, r.Rule, r.Name, r.Severity, r.Status, r.Expected, r.Actual,
+				r.Message, r.File, r.Line, r.Source, now, since)
+		})
+	if err != nil {
+		return fmt.Errorf("store policy results: %w", err)
+	}
+	return nil
+}
+
+// InsertComplianceChanges appends compliance history rows in multi-row
+// statements.
+func (tx *Tx) InsertComplianceChanges(ctx context.Context, cs []unet.ComplianceChange) error {
+	err := tx.bulkExec(ctx, len(cs), 10, `INSERT INTO compliance_history (id, time, object_kind, object_id, object_name, rule,
+		severity, from_status, to_status, source) VALUES `, "", func(i int, dst []any) []any {
+		c := &cs[i]
+		return append(dst, c.ID, fmtTime(c.Time), c.ObjectKind, c.ObjectID, c.ObjectName, c.Rule, c.Severity, c.From, c.To, c.Source)
+	})
+	if err != nil {
+		return fmt.Errorf("append compliance history: %w", err)
+	}
+	return nil
+}
+
+// DeletePolicyResults removes results whose rule or object went away, in
+// multi-row statements.
+func (tx *Tx) DeletePolicyResults(ctx context.Context, keys []ResultKey) error {
+	err := tx.bulkExec(ctx, len(keys), 3, `DELETE FROM policy_results WHERE (object_kind, object_id, rule) IN (VALUES `, ")",
+		func(i int, dst []any) []any {
+			k := keys[i]
+			return append(dst, k.Kind, k.ObjectID, k.Rule)
+		})
+	if err != nil {
+		return fmt.Errorf("delete policy results: %w", err)
+	}
+	return nil
+}
+
+// bigWrite is the number of results past which a SQLite write grows the
+// page cache of its connection.
+const bigWrite = 20000
+
+// growCache raises the page cache of a SQLite transaction's connection to
+// 256 MiB; restore sets it back.
+func (tx *Tx) growCache(ctx context.Context) (restore func(), err error) {
+	var was int
+	if err := tx.tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
+		return nil, fmt.Errorf("read the page cache size: %w", err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		return nil, fmt.Errorf("grow the page cache: %w", err)
+	}
+	return func() {
+		// The pragma cannot fail on an open connection; should it, the
+		// connection keeps a larger cache, which costs only memory.
+		_, _ = tx.tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, was))
+	}, nil
+}
