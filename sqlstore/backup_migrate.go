@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/dbarchive"
@@ -35,18 +34,7 @@ func (db *DB) migrateTo(ctx context.Context, version int) error {
 		if _, ok := applied[m.Version]; ok || m.Version > version {
 			continue
 		}
-		err := db.WithTx(ctx, func(tx *Tx) error {
-			if done, err := migrationApplied(ctx, tx, m.Version); err != nil || done {
-				return err
-			}
-			if _, err := tx.tx.ExecContext(ctx, m.Up); err != nil {
-				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
-			}
-			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.Version, m.Name, fmtTime(time.Now()))
-			return err
-		})
-		if err != nil {
+		if _, err := db.applyMigration(ctx, m); err != nil {
 			return err
 		}
 	}

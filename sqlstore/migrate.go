@@ -217,29 +217,36 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		if _, ok := applied[m.Version]; ok {
 			continue
 		}
-		skipped := false
-		err := db.WithTx(ctx, func(tx *Tx) error {
-			// Another process may have applied it since applied was read
-			// (SQLite: its write lock orders the two transactions).
-			if done, err := migrationApplied(ctx, tx, m.Version); err != nil || done {
-				skipped = done
-				return err
-			}
-			if _, err := tx.tx.ExecContext(ctx, m.Up); err != nil {
-				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
-			}
-			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.Version, m.Name, fmtTime(time.Now()))
-			return err
-		})
+		ran, err := db.applyMigration(ctx, m)
 		if err != nil {
 			return n, err
 		}
-		if !skipped {
+		if ran {
 			n++
 		}
 	}
 	return n, nil
+}
+
+// applyMigration runs m's up step and records it, in one transaction, and
+// reports whether it ran: another process may have applied it since the
+// caller read the applied versions (on PostgreSQL the migration lock
+// prevents that; on SQLite the write lock orders the two transactions).
+func (db *DB) applyMigration(ctx context.Context, m Migration) (ran bool, err error) {
+	err = db.WithTx(ctx, func(tx *Tx) error {
+		done, err := migrationApplied(ctx, tx, m.Version)
+		if err != nil || done {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, m.Up); err != nil {
+			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+			m.Version, m.Name, fmtTime(time.Now()))
+		ran = err == nil
+		return err
+	})
+	return ran && err == nil, err
 }
 
 // MigrateDown reverts the newest applied migration. It returns the reverted
