@@ -88,6 +88,17 @@ func TestClusterTwoServersOnePostgres(t *testing.T) {
 		}
 	}
 
+	sdb, err := sqlstore.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	// Both singleton jobs have started on the leader before it stops (each
+	// records its run when it gets going, which a loaded machine may delay).
+	for _, job := range []string{jobPolicyEvaluation, jobGitSchedule} {
+		waitJobRuns(t, sdb, job, 1)
+	}
+
 	// The leader stops gracefully: B leads well before the TTL would have
 	// let it.
 	if code := stopA(); code != 0 {
@@ -112,30 +123,30 @@ func TestClusterTwoServersOnePostgres(t *testing.T) {
 
 	// The scheduled evaluation ran once per token, A's run stopped
 	// before B's started.
-	sdb, err := sqlstore.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	var runs []sqlstore.JobRun
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		runs, err = sdb.Reader().JobRuns(context.Background(), jobPolicyEvaluation)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(runs) >= 2 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	runs := waitJobRuns(t, sdb, jobPolicyEvaluation, 2)
 	if len(runs) != 2 || runs[0].Member != stA.Self || runs[0].Token != stA.LeaseToken || runs[0].Outcome != cluster.OutcomeStopped ||
 		runs[1].Member != stB.Self || runs[1].Token != st.LeaseToken || runs[1].Started.Before(runs[0].Finished) {
 		t.Fatalf("job runs: %+v", runs)
 	}
-	git, err := sdb.Reader().JobRuns(context.Background(), jobGitSchedule)
-	if err != nil || len(git) != 2 {
-		t.Fatalf("git schedule runs: %+v %v", git, err)
+	if git := waitJobRuns(t, sdb, jobGitSchedule, 2); len(git) != 2 {
+		t.Fatalf("git schedule runs: %+v", git)
+	}
+}
+
+// waitJobRuns returns the recorded runs of job once there are at least n
+// (or what there is after 5 s).
+func waitJobRuns(t *testing.T, sdb *sqlstore.DB, job string, n int) []sqlstore.JobRun {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runs, err := sdb.Reader().JobRuns(context.Background(), job)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) >= n || time.Now().After(deadline) {
+			return runs
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
