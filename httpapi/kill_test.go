@@ -33,9 +33,13 @@ var servingURL = regexp.MustCompile(`msg=serving url=(http://127\.0\.0\.1:\d+)`)
 
 // startUnetServe runs `unet --db dbURL serve` on a random loopback port and
 // returns the process and its URL; its log is drained in the background.
+// The cluster heartbeat is slowed to an hour: the kill tests time their
+// kill by the database's write-lock episodes, and a heartbeat every 5 s
+// would add episodes of its own.
 func startUnetServe(t *testing.T, bin, dbURL string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "--db", dbURL, "serve", "--listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, "--db", dbURL, "serve", "--listen", "127.0.0.1:0",
+		"--cluster-heartbeat", "1h", "--cluster-lease-ttl", "2h")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
