@@ -250,7 +250,7 @@ func (tx *Tx) bulkExec(ctx context.Context, n, cols int, head, tail string, args
 }
 
 // UpsertPolicyResults stores results evaluated at at, in multi-row
-// statements.
+// statements (on PostgreSQL, more than bulkRows as unnest arrays).
 func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at time.Time) error {
 	now := fmtTime(at)
 	if tx.engine == SQLite && len(rows) > bigWrite {
@@ -269,7 +269,7 @@ func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at ti
 		severity = excluded.severity, status = excluded.status, expected_json = excluded.expected_json,
 		actual_json = excluded.actual_json, message = excluded.message, file = excluded.file, line = excluded.line,
 		source = excluded.source, evaluated_at = excluded.evaluated_at, since = excluded.since`
-	if tx.engine == Postgres {
+	if tx.engine == Postgres && len(rows) > bulkRows {
 		types := []string{"text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "int8", "text", "text", "text"}
 		err := tx.unnestExec(ctx, len(rows), head, types, tail, func(i, c int) any {
 			r := rows[i].Row
@@ -329,11 +329,11 @@ func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at ti
 }
 
 // InsertComplianceChanges appends compliance history rows in multi-row
-// statements.
+// statements (on PostgreSQL, more than bulkRows as unnest arrays).
 func (tx *Tx) InsertComplianceChanges(ctx context.Context, cs []unet.ComplianceChange) error {
 	const head = `INSERT INTO compliance_history (id, time, object_kind, object_id, object_name, rule,
 		severity, from_status, to_status, source)`
-	if tx.engine == Postgres {
+	if tx.engine == Postgres && len(cs) > bulkRows {
 		types := []string{"text", "text", "text", "text", "text", "text", "text", "text", "text", "text"}
 		err := tx.unnestExec(ctx, len(cs), head, types, "", func(i, col int) any {
 			c := &cs[i]
