@@ -181,9 +181,7 @@ func (s *Service) loadInventory(ctx context.Context, withLinks bool) (*inventory
 	var loading sync.WaitGroup
 	if withLinks {
 		loading.Go(func() {
-			linksErr = eachPage(func(p unet.Page) (*unet.List[unet.Link], error) {
-				return r.ListLinks(ctx, unet.LinkFilter{Page: p}, "")
-			}, func(l unet.Link) { inv.links = append(inv.links, l) })
+			inv.links, linksErr = r.AllLinks(ctx)
 		})
 	}
 	for i := range inv.nodes {
@@ -348,7 +346,8 @@ func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			nodes = append(nodes, *n)
 		}
 	}
-	rep := &unet.PolicyEvalReport{Results: []unet.PolicyResult{}, Templates: map[string][]string{}, Sets: map[string][]unet.PolicySet{}}
+	rep := &unet.PolicyEvalReport{Results: make([]unet.PolicyResult, 0, resultsHint(ctx, prog, req, len(nodes), len(inv.links), len(inv.locations))),
+		Templates: map[string][]string{}, Sets: map[string][]unet.PolicySet{}}
 	opts := policy.EvalOptions{Explain: req.Explain}
 	keep := func(r policy.Result) bool { return req.Rule == "" || r.Rule == req.Rule }
 	// The records this evaluation builds are counted as it streams: past

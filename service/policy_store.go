@@ -83,21 +83,24 @@ func encodeResults(results []unet.PolicyResult) ([]sqlstore.ResultRow, error) {
 // status change; with a full scope or an object scope, stored results of
 // those objects that were not evaluated again are removed (history records
 // the move to ""). Unchanged rows are not written: their evaluated_at
-// stays the time their content was last written. It returns the number of
+// stays the time their content was last written. A full scope first
+// compares each object's digest (policy_digests) and reads the stored rows
+// only of objects whose digest differs. Every object whose rows are written
+// gets its new digest in the same transaction. It returns the number of
 // status changes.
 func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult, sc storeScope) (int, error) {
 	rows, err := encodeResults(results)
 	if err != nil {
 		return 0, err
 	}
-	idx := make(map[sqlstore.ResultKey]int32, len(rows))
-	for i := range rows {
-		idx[rows[i].ResultKey] = int32(i)
-	}
+	groups := groupRows(rows)
 	inScope := map[sqlstore.ObjectRef]bool{}
 	for _, o := range sc.objects {
 		inScope[o] = true
 	}
+	// replaced: the object's stored results are all replaced by its new
+	// ones (else the new ones are merged into them).
+	replaced := func(o sqlstore.ObjectRef) bool { return sc.full || inScope[o] }
 	now := s.now()
 	var changed int
 	var delta map[metrics.PolicyResult]int
@@ -110,14 +113,37 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 		var writes []sqlstore.ResultWrite
 		var history []unet.ComplianceChange
 		var gone []sqlstore.ResultKey
+		// kept are the stored rows of merged objects that stay as they are.
+		kept := map[sqlstore.ObjectRef][]*sqlstore.ResultRow{}
+		rd := tx.Reader()
+		plan, err := planReads(ctx, rd, groups, sc)
+		if err != nil {
+			return err
+		}
+		// The rows of objects whose digest matched are not compared.
+		idx := map[sqlstore.ResultKey]int32{}
+		for g := range groups {
+			if !plan.same[groups[g].obj] {
+				for _, i := range groups[g].rows {
+					idx[rows[i].ResultKey] = i
+				}
+			}
+		}
 		visit := func(old *sqlstore.StoredRow) {
+			o := sqlstore.ObjectRef{Kind: old.Kind, ID: old.ObjectID}
+			if plan.same[o] {
+				return
+			}
 			i, ok := idx[old.ResultKey]
 			if !ok {
-				if sc.full || inScope[sqlstore.ObjectRef{Kind: old.Kind, ID: old.ObjectID}] {
+				if replaced(o) {
 					gone = append(gone, old.ResultKey)
 					delta[metrics.PolicyResult{Rule: old.Rule, Severity: old.Severity, Status: old.Status}]--
 					history = append(history, unet.ComplianceChange{ID: newID(), Time: now, ObjectKind: old.Kind,
 						ObjectID: old.ObjectID, ObjectName: old.Name, Rule: old.Rule, Severity: old.Severity, From: old.Status, To: ""})
+				} else {
+					row := old.ResultRow
+					kept[o] = append(kept[o], &row)
 				}
 				return
 			}
@@ -135,26 +161,28 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 			}
 			writes = append(writes, sqlstore.ResultWrite{Row: r, Since: since[i]})
 		}
-		rd := tx.Reader()
 		switch {
-		case sc.full:
+		case plan.all:
 			err = rd.AllStoredRows(ctx, visit)
-		case len(sc.objects) > 0:
-			err = rd.StoredRowsOf(ctx, sc.objects, visit)
-		default:
-			err = rd.StoredRowsOf(ctx, objectsOf(rows), visit)
+		case len(plan.read) > 0:
+			err = rd.StoredRowsOf(ctx, plan.read, visit)
 		}
 		if err != nil {
 			return err
 		}
-		for i := range rows {
-			if seen[i] {
+		for g := range groups {
+			if plan.same[groups[g].obj] {
 				continue
 			}
-			r := &rows[i]
-			delta[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
-			history = append(history, transition(r, "", now))
-			writes = append(writes, sqlstore.ResultWrite{Row: r})
+			for _, i := range groups[g].rows {
+				if seen[i] {
+					continue
+				}
+				r := &rows[i]
+				delta[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
+				history = append(history, transition(r, "", now))
+				writes = append(writes, sqlstore.ResultWrite{Row: r})
+			}
 		}
 		changed = len(history)
 		// In key order, the primary key index grows at its end.
@@ -168,6 +196,9 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 		}
 		reportProgress(ctx, "store", len(writes), len(writes))
 		if err := tx.InsertComplianceChanges(ctx, history); err != nil {
+			return err
+		}
+		if err := storeDigests(ctx, tx, rows, groups, plan, replaced, kept); err != nil {
 			return err
 		}
 		if countAfter {
@@ -202,20 +233,6 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 func transition(r *sqlstore.ResultRow, from string, at time.Time) unet.ComplianceChange {
 	return unet.ComplianceChange{ID: newID(), Time: at, ObjectKind: r.Kind, ObjectID: r.ObjectID, ObjectName: r.Name,
 		Rule: r.Rule, Severity: r.Severity, From: from, To: r.Status, Source: r.Source}
-}
-
-// objectsOf lists the objects the rows are of, each once.
-func objectsOf(rows []sqlstore.ResultRow) []sqlstore.ObjectRef {
-	seen := map[sqlstore.ObjectRef]bool{}
-	var out []sqlstore.ObjectRef
-	for i := range rows {
-		o := sqlstore.ObjectRef{Kind: rows[i].Kind, ID: rows[i].ObjectID}
-		if !seen[o] {
-			seen[o] = true
-			out = append(out, o)
-		}
-	}
-	return out
 }
 
 func keyLess(a, b *sqlstore.ResultKey) bool {

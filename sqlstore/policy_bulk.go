@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -47,16 +48,18 @@ func EncodeResult(res *unet.PolicyResult) (ResultRow, error) {
 	row := ResultRow{ResultKey: ResultKey{res.ObjectKind, res.ObjectID, res.Rule}, Name: res.ObjectName,
 		Severity: res.Severity, Status: res.Status, Message: res.Message, File: res.File, Line: res.Line, Source: res.Source}
 	var err error
-	if row.Expected, err = jsonText("expected value of "+res.Rule, res.Expected); err != nil {
+	if row.Expected, err = jsonText("expected value of ", res.Rule, res.Expected); err != nil {
 		return row, err
 	}
-	if row.Actual, err = jsonText("actual value of "+res.Rule, res.Actual); err != nil {
+	if row.Actual, err = jsonText("actual value of ", res.Rule, res.Actual); err != nil {
 		return row, err
 	}
 	return row, nil
 }
 
-func jsonText(what string, v any) (sql.NullString, error) {
+// jsonText is the stored JSON of a value; what+rule names it in an error
+// (joined only then: a store encodes two values a result, a million times).
+func jsonText(what, rule string, v any) (sql.NullString, error) {
 	switch x := v.(type) {
 	case nil:
 		return sql.NullString{}, nil
@@ -66,8 +69,12 @@ func jsonText(what string, v any) (sql.NullString, error) {
 		}
 		return sql.NullString{String: "false", Valid: true}, nil
 	}
-	s, err := encodeJSON(what, v)
-	return sql.NullString{String: s, Valid: true}, err
+	b, err := json.Marshal(v)
+	if err != nil {
+		s, err := encodeJSON(what+rule, v)
+		return sql.NullString{String: s, Valid: true}, err
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
 }
 
 // ObjectRef names one evaluated object.
@@ -243,7 +250,7 @@ func (tx *Tx) bulkExec(ctx context.Context, n, cols int, head, tail string, args
 }
 
 // UpsertPolicyResults stores results evaluated at at, in multi-row
-// statements.
+// statements (on PostgreSQL, more than bulkRows as unnest arrays).
 func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at time.Time) error {
 	now := fmtTime(at)
 	if tx.engine == SQLite && len(rows) > bigWrite {
@@ -256,12 +263,55 @@ func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at ti
 		}
 		defer restore()
 	}
-	err := tx.bulkExec(ctx, len(rows), 14, `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
-		status, expected_json, actual_json, message, file, line, source, evaluated_at, since) VALUES `,
-		` ON CONFLICT (object_kind, object_id, rule) DO UPDATE SET object_name = excluded.object_name,
+	const head = `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
+		status, expected_json, actual_json, message, file, line, source, evaluated_at, since)`
+	const tail = ` ON CONFLICT (object_kind, object_id, rule) DO UPDATE SET object_name = excluded.object_name,
 		severity = excluded.severity, status = excluded.status, expected_json = excluded.expected_json,
 		actual_json = excluded.actual_json, message = excluded.message, file = excluded.file, line = excluded.line,
-		source = excluded.source, evaluated_at = excluded.evaluated_at, since = excluded.since`,
+		source = excluded.source, evaluated_at = excluded.evaluated_at, since = excluded.since`
+	if tx.engine == Postgres && len(rows) > bulkRows {
+		types := []string{"text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "int8", "text", "text", "text"}
+		err := tx.unnestExec(ctx, len(rows), head, types, tail, func(i, c int) any {
+			r := rows[i].Row
+			switch c {
+			case 0:
+				return r.Kind
+			case 1:
+				return r.ObjectID
+			case 2:
+				return r.Rule
+			case 3:
+				return r.Name
+			case 4:
+				return r.Severity
+			case 5:
+				return r.Status
+			case 6:
+				return nullText(r.Expected.Valid, r.Expected.String)
+			case 7:
+				return nullText(r.Actual.Valid, r.Actual.String)
+			case 8:
+				return r.Message
+			case 9:
+				return r.File
+			case 10:
+				return r.Line
+			case 11:
+				return r.Source
+			case 12:
+				return now
+			}
+			if rows[i].Since == "" {
+				return now
+			}
+			return rows[i].Since
+		})
+		if err != nil {
+			return fmt.Errorf("store policy results: %w", err)
+		}
+		return nil
+	}
+	err := tx.bulkExec(ctx, len(rows), 14, head+` VALUES `, tail,
 		func(i int, dst []any) []any {
 			w := rows[i]
 			r := w.Row
@@ -279,10 +329,42 @@ func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at ti
 }
 
 // InsertComplianceChanges appends compliance history rows in multi-row
-// statements.
+// statements (on PostgreSQL, more than bulkRows as unnest arrays).
 func (tx *Tx) InsertComplianceChanges(ctx context.Context, cs []unet.ComplianceChange) error {
-	err := tx.bulkExec(ctx, len(cs), 10, `INSERT INTO compliance_history (id, time, object_kind, object_id, object_name, rule,
-		severity, from_status, to_status, source) VALUES `, "", func(i int, dst []any) []any {
+	const head = `INSERT INTO compliance_history (id, time, object_kind, object_id, object_name, rule,
+		severity, from_status, to_status, source)`
+	if tx.engine == Postgres && len(cs) > bulkRows {
+		types := []string{"text", "text", "text", "text", "text", "text", "text", "text", "text", "text"}
+		err := tx.unnestExec(ctx, len(cs), head, types, "", func(i, col int) any {
+			c := &cs[i]
+			switch col {
+			case 0:
+				return c.ID
+			case 1:
+				return fmtTime(c.Time)
+			case 2:
+				return c.ObjectKind
+			case 3:
+				return c.ObjectID
+			case 4:
+				return c.ObjectName
+			case 5:
+				return c.Rule
+			case 6:
+				return c.Severity
+			case 7:
+				return c.From
+			case 8:
+				return c.To
+			}
+			return c.Source
+		})
+		if err != nil {
+			return fmt.Errorf("append compliance history: %w", err)
+		}
+		return nil
+	}
+	err := tx.bulkExec(ctx, len(cs), 10, head+` VALUES `, "", func(i int, dst []any) []any {
 		c := &cs[i]
 		return append(dst, c.ID, fmtTime(c.Time), c.ObjectKind, c.ObjectID, c.ObjectName, c.Rule, c.Severity, c.From, c.To, c.Source)
 	})

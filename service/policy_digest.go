@@ -1,0 +1,157 @@
+package service
+
+import (
+	"context"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// rowGroup is the new results of one object: their indexes in the encoded
+// rows and the digest they store as (sqlstore.DigestRows).
+type rowGroup struct {
+	obj    sqlstore.ObjectRef
+	rows   []int32
+	digest string
+}
+
+// groupRows groups the rows by object, in order of first appearance, and
+// computes each object's digest on every core.
+func groupRows(rows []sqlstore.ResultRow) []rowGroup {
+	at := map[sqlstore.ObjectRef]int{}
+	var groups []rowGroup
+	cur := -1
+	for i := range rows {
+		r := &rows[i]
+		// Results come sorted by object: most rows belong to the previous
+		// row's object.
+		if cur < 0 || groups[cur].obj.Kind != r.Kind || groups[cur].obj.ID != r.ObjectID {
+			o := sqlstore.ObjectRef{Kind: r.Kind, ID: r.ObjectID}
+			g, ok := at[o]
+			if !ok {
+				g = len(groups)
+				at[o] = g
+				groups = append(groups, rowGroup{obj: o})
+			}
+			cur = g
+		}
+		groups[cur].rows = append(groups[cur].rows, int32(i))
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(groups)/100))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var ptrs []*sqlstore.ResultRow
+			for g := w; g < len(groups); g += workers {
+				ptrs = ptrs[:0]
+				for _, i := range groups[g].rows {
+					ptrs = append(ptrs, &rows[i])
+				}
+				groups[g].digest = sqlstore.DigestRows(ptrs)
+			}
+		})
+	}
+	wg.Wait()
+	return groups
+}
+
+// readPlan is which stored results a store reads to compare.
+type readPlan struct {
+	// same are the objects whose stored digest is their new one: their
+	// rows are neither read nor written.
+	same map[sqlstore.ObjectRef]bool
+	// read are the objects whose stored rows are read and compared, in
+	// key order.
+	read []sqlstore.ObjectRef
+	// all: read the whole table instead (most objects differ), skipping
+	// the rows of same objects.
+	all bool
+}
+
+// planReads decides what a store reads: with a full scope, the stored rows
+// of the objects whose digest differs from the new one (objects with no
+// digest have no stored rows); else those of the scope's objects or, with
+// none, of the objects evaluated.
+func planReads(ctx context.Context, rd sqlstore.Reader, groups []rowGroup, sc storeScope) (*readPlan, error) {
+	p := &readPlan{same: map[sqlstore.ObjectRef]bool{}}
+	if !sc.full {
+		p.read = sc.objects
+		if len(p.read) == 0 {
+			for _, g := range groups {
+				p.read = append(p.read, g.obj)
+			}
+		}
+		return p, nil
+	}
+	stored := map[sqlstore.ObjectRef]string{}
+	if err := rd.PolicyDigests(ctx, func(o sqlstore.ObjectRef, d string) { stored[o] = d }); err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		if d, ok := stored[g.obj]; ok && d != "" && d == g.digest {
+			p.same[g.obj] = true
+		}
+	}
+	for o := range stored {
+		if !p.same[o] {
+			p.read = append(p.read, o)
+		}
+	}
+	sort.Slice(p.read, func(i, j int) bool { return objectLess(p.read[i], p.read[j]) })
+	p.all = len(p.read) > 2*byObjectReads && 2*len(p.read) > len(stored)
+	return p, nil
+}
+
+// byObjectReads is how many objects one read by object covers:
+// fewer are read by object, more (and most of the table) by a full scan.
+const byObjectReads = 500
+
+// storeDigests writes the digests of the objects whose rows a store
+// compared or wrote: the new results' digest for a replaced object, that of
+// the merged rows for another; an object left with no results loses its
+// digest.
+func storeDigests(ctx context.Context, tx *sqlstore.Tx, rows []sqlstore.ResultRow, groups []rowGroup, plan *readPlan,
+	replaced func(sqlstore.ObjectRef) bool, kept map[sqlstore.ObjectRef][]*sqlstore.ResultRow) error {
+	var put []sqlstore.ObjectDigest
+	has := map[sqlstore.ObjectRef]bool{}
+	for g := range groups {
+		grp := &groups[g]
+		if plan.same[grp.obj] {
+			continue
+		}
+		has[grp.obj] = true
+		d := grp.digest
+		if !replaced(grp.obj) && len(kept[grp.obj]) > 0 {
+			merged := append([]*sqlstore.ResultRow(nil), kept[grp.obj]...)
+			for _, i := range grp.rows {
+				merged = append(merged, &rows[i])
+			}
+			d = sqlstore.DigestRows(merged)
+		}
+		put = append(put, sqlstore.ObjectDigest{ObjectRef: grp.obj, Digest: d})
+	}
+	var del []sqlstore.ObjectRef
+	for _, o := range plan.read {
+		switch {
+		case has[o]:
+		case len(kept[o]) > 0:
+			put = append(put, sqlstore.ObjectDigest{ObjectRef: o, Digest: sqlstore.DigestRows(kept[o])})
+		default:
+			del = append(del, o)
+		}
+	}
+	sort.Slice(put, func(i, j int) bool { return objectLess(put[i].ObjectRef, put[j].ObjectRef) })
+	if err := tx.DeletePolicyDigests(ctx, del); err != nil {
+		return err
+	}
+	return tx.UpsertPolicyDigests(ctx, put)
+}
+
+func objectLess(a, b sqlstore.ObjectRef) bool {
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind
+	}
+	return a.ID < b.ID
+}
