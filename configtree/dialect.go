@@ -18,6 +18,14 @@ const (
 	DialectFlat     = "flat"
 )
 
+// Dialect names of the exit- and end-terminated configuration formats.
+const (
+	DialectFortiOS = "fortios" // Fortinet FortiOS: config/edit/next/end
+	DialectSROS    = "sros"    // Nokia SR OS classic CLI
+	DialectRADETX  = "rad-etx" // RAD ETX
+	DialectOnyx    = "onyx"    // NVIDIA (Mellanox) Onyx
+)
+
 // aliases maps accepted alternative spellings to canonical dialect names.
 var aliases = map[string]string{
 	"iosxe":     DialectIOS,
@@ -31,10 +39,26 @@ var aliases = map[string]string{
 	"junos_set": DialectJunosSet,
 	"set":       DialectJunosSet,
 	"generic":   DialectAuto,
-	"":          DialectAuto,
+	// netutils names of the FortiOS, SR OS, RAD ETX and Onyx dialects.
+	"fortinet_fortios": DialectFortiOS,
+	"fortinet":         DialectFortiOS,
+	"nokia_sros":       DialectSROS,
+	"rad_etx":          DialectRADETX,
+	"radetx":           DialectRADETX,
+	"nvidia_onyx":      DialectOnyx,
+	"mellanox":         DialectOnyx,
+	"":                 DialectAuto,
 }
 
-var canonical = []string{DialectAuto, DialectEOS, DialectFlat, DialectIOS, DialectIOSXR, DialectJunos, DialectJunosSet, DialectNXOS}
+var canonical = sortedNames(
+	DialectAuto, DialectEOS, DialectFlat, DialectIOS, DialectIOSXR, DialectJunos, DialectJunosSet, DialectNXOS,
+	DialectFortiOS, DialectOnyx, DialectRADETX, DialectSROS,
+)
+
+func sortedNames(names ...string) []string {
+	sort.Strings(names)
+	return names
+}
 
 // Dialects lists the canonical dialect names, sorted, "auto" included.
 func Dialects() []string {

@@ -49,6 +49,12 @@ func NewScanner(r io.Reader, dialect string) (*Scanner, error) {
 		s.src = &setSource{lr: lr}
 	case DialectFlat:
 		s.src = &flatSource{lr: lr}
+	case DialectFortiOS:
+		s.src = &fortiosSource{lr: lr}
+	case DialectSROS, DialectRADETX:
+		s.src = newExitSource(lr, s.dialect)
+	case DialectOnyx:
+		s.src = &onyxSource{lr: lr}
 	default:
 		s.src = newIndentSource(lr, s.dialect)
 	}
