@@ -54,7 +54,12 @@ var netutils1Known = map[string]map[string]string{
 	"fortinet_fortios/fgt40f_sdwan_shop": {
 		"netutils #33": "the multi-line replacement message is one statement in both; netutils keeps the line break after its closing quote in the text",
 	},
+	"rad_etx/etx203ax_shop":        {"netutils #199": radModeExit},
+	"rad_etx/etx2i10g_aggregation": {"netutils #359": radModeExit},
+	"rad_etx/etx2i_cpe_epl":        {"netutils #249": radModeExit},
 }
+
+const radModeExit = "the exit that leaves the configure mode ends the mode: the mode is not a statement, so neither is its exit; netutils drops the configure line but lists this exit as a child of the statement before it"
 
 type netutils1Entry struct {
 	line    string
