@@ -8,6 +8,11 @@
 // curly-brace ("junos"), JunOS set format ("junos-set") and unstructured text
 // ("flat"); "auto" detects the dialect from the content.
 //
+// Block-terminated formats have parsers too: Fortinet FortiOS ("fortios":
+// config/edit/next/end), Nokia SR OS classic CLI ("sros") and RAD ETX
+// ("rad-etx"), whose blocks end with "exit", and NVIDIA Onyx ("onyx"), whose
+// commands are flat. Their netutils names are accepted as aliases.
+//
 // A match expression ("level||level||...") selects statements level by level:
 // each level is "*" or a regular expression that must match the whole
 // statement at that depth. Slicing returns the selected statements with all

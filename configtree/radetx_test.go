@@ -95,3 +95,14 @@ exit
 		t.Errorf("flow slice:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// Inside a mode, a deeper line that starts with a mode word is a statement;
+// one at the mode line's indentation starts a new mode.
+func TestRADETXModeWordsInsideMode(t *testing.T) {
+	src := "    configure\n        system\n            file \"boot\"\n        exit\n    exit\n    admin\n        user \"x\"\n"
+	want := `2 system [close 4 exit]
+  3 file "boot"
+7 user "x"
+`
+	checkOutline(t, DialectRADETX, src, want)
+}

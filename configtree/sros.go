@@ -24,7 +24,8 @@ import (
 // CLI mode rather than configure anything, so they are not statements, and
 // the statements inside the mode are read relative to it: the indentation of
 // the mode's first statement is removed from their text, and the "exit" at
-// the mode line's indentation leaves the mode.
+// the mode line's indentation leaves the mode. Inside a mode, a line indented
+// deeper than the mode line is never a mode line.
 type exitSource struct {
 	lr    *lineReader
 	rad   bool
@@ -51,7 +52,7 @@ func (s *exitSource) next() (Event, error) {
 			continue
 		}
 		if s.rad {
-			if isRADMode(content) {
+			if (!s.inMode || ind <= s.modeIndent) && isRADMode(content) {
 				s.stack = s.stack[:0]
 				s.inMode, s.modeIndent, s.shift = true, ind, -1
 				continue
