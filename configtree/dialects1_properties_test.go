@@ -22,8 +22,8 @@ var blockCloseWords = map[string][]string{
 // emitted tree parses back to the same text, statements come in line order
 // with depths one deeper than their parents, closing lines are the
 // dialect's own and come after the block's last statement, keys are the
-// text without indentation (echo banners: their title), and slicing with
-// "*" reproduces the emitted tree.
+// text without indentation (echo banners: their title), CRLF line ends
+// give the same tree, and slicing with "*" reproduces the emitted tree.
 func TestBlockDialectsProperties(t *testing.T) {
 	var folders []string
 	for f := range netutils1Folders {
@@ -83,6 +83,10 @@ func TestBlockDialectsProperties(t *testing.T) {
 			})
 			if (closes == 0) != (len(blockCloseWords[dialect]) == 0) {
 				t.Errorf("%s: %d closing lines", name, closes)
+			}
+			crlf, err := ParseString(strings.ReplaceAll(src, "\n", "\r\n"), dialect)
+			if err != nil || crlf.String() != emitted {
+				t.Errorf("%s: CRLF line ends change the tree (%v)", name, err)
 			}
 			all, err := SliceString(src, dialect, MustParseMatch("*"))
 			if err != nil || all != emitted {
