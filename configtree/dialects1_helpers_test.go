@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// linedOutline renders a tree one statement a line: two spaces per depth, the
+// blockOutline renders a tree one statement a line: two spaces per depth, the
 // key in brackets when it differs from the text without indentation, the
 // line number, and the closing line with its number.
-func linedOutline(t *Tree) string {
+func blockOutline(t *Tree) string {
 	var b strings.Builder
 	t.Walk(func(st *Statement, _ []*Statement) bool {
 		text := strings.TrimLeft(st.Text, " \t")
@@ -28,21 +28,21 @@ func linedOutline(t *Tree) string {
 	return b.String()
 }
 
-// checkOutline parses src and compares its outline with want.
-func checkOutline(t *testing.T, dialect, src, want string) *Tree {
+// checkBlockOutline parses src and compares its outline with want.
+func checkBlockOutline(t *testing.T, dialect, src, want string) *Tree {
 	t.Helper()
 	tree, err := ParseString(src, dialect)
 	if err != nil {
 		t.Fatalf("parse %s: %v", dialect, err)
 	}
-	if got := linedOutline(tree); got != want {
+	if got := blockOutline(tree); got != want {
 		t.Errorf("%s outline:\n%s\nwant:\n%s", dialect, got, want)
 	}
 	return tree
 }
 
-// checkParseError parses src and expects an error containing each of parts.
-func checkParseError(t *testing.T, dialect, src string, parts ...string) {
+// checkBlockParseError parses src and expects an error containing each of parts.
+func checkBlockParseError(t *testing.T, dialect, src string, parts ...string) {
 	t.Helper()
 	_, err := ParseString(src, dialect)
 	if err == nil {
@@ -65,8 +65,8 @@ func netutils1Config(t testing.TB, folder, name string) string {
 	return string(b)
 }
 
-// mustSlice slices src with one match expression.
-func mustSlice(t *testing.T, src, dialect, expr string) string {
+// sliceBlock slices src with one match expression.
+func sliceBlock(t *testing.T, src, dialect, expr string) string {
 	t.Helper()
 	m, err := ParseMatch(expr)
 	if err != nil {

@@ -43,7 +43,7 @@ func (s *fortiosSource) next() (Event, error) {
 			if len(s.buf) > MaxLineLength {
 				return Event{}, fmt.Errorf("line %d: quoted value is longer than %d bytes (is a closing quote missing?)", s.start, MaxLineLength)
 			}
-			if quoteOpenAfter(line, true) {
+			if fortiosQuoteOpen(line, true) {
 				continue
 			}
 			s.open = false
@@ -78,11 +78,11 @@ func (s *fortiosSource) next() (Event, error) {
 			return Event{}, fmt.Errorf("line %d: blocks nested deeper than %d", s.lr.line, MaxDepth)
 		}
 		switch {
-		case hasWord(content, "config"):
+		case beginsWithWord(content, "config"):
 			s.stack = append(s.stack, fortiosBlock{line: s.lr.line})
-		case hasWord(content, "edit"):
+		case beginsWithWord(content, "edit"):
 			s.stack = append(s.stack, fortiosBlock{edit: true, line: s.lr.line})
-		case quoteOpenAfter(content, false):
+		case fortiosQuoteOpen(content, false):
 			s.buf = append(s.buf[:0], line...)
 			s.start, s.ind, s.open = s.lr.line, ind, true
 			continue
@@ -106,9 +106,9 @@ func (s *fortiosSource) finish() error {
 	return io.EOF
 }
 
-// hasWord reports whether content is word alone or word followed by blanks
-// and more text.
-func hasWord(content []byte, word string) bool {
+// beginsWithWord reports whether content is word followed by a blank (and
+// more text).
+func beginsWithWord(content []byte, word string) bool {
 	if !bytes.HasPrefix(content, []byte(word)) {
 		return false
 	}
@@ -116,10 +116,10 @@ func hasWord(content []byte, word string) bool {
 	return len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t')
 }
 
-// quoteOpenAfter reports whether a double-quoted string is still open at the
-// end of b, given whether one was open at its start. A backslash escapes
+// fortiosQuoteOpen reports whether a double-quoted string is still open at
+// the end of b, given whether one was open at its start. A backslash escapes
 // the next character inside quotes.
-func quoteOpenAfter(b []byte, open bool) bool {
+func fortiosQuoteOpen(b []byte, open bool) bool {
 	for i := 0; i < len(b); i++ {
 		switch b[i] {
 		case '\\':

@@ -41,7 +41,7 @@ end
     16 edit "192.0.2.1" [close 18 next]
       17 set remote-as 64496
 `
-	tree := checkOutline(t, DialectFortiOS, src, want)
+	tree := checkBlockOutline(t, DialectFortiOS, src, want)
 	if got := tree.String(); got != src {
 		t.Errorf("emit does not reproduce the input:\n%s", got)
 	}
@@ -55,7 +55,7 @@ func TestFortiOSKeywordsNotIndentation(t *testing.T) {
     3 config system settings [close 5 end]
       4 set opmode nat
 `
-	checkOutline(t, DialectFortiOS, src, want)
+	checkBlockOutline(t, DialectFortiOS, src, want)
 }
 
 // "end" closes an entry left open, then its block.
@@ -66,7 +66,7 @@ func TestFortiOSEndClosesOpenEntry(t *testing.T) {
     3 set type password
 5 set x
 `
-	checkOutline(t, DialectFortiOS, src, want)
+	checkBlockOutline(t, DialectFortiOS, src, want)
 }
 
 // A quoted value may span lines: the statement holds all of them.
@@ -80,7 +80,7 @@ MIIBszCCAVmgAwIBAgIUQ2 \"quoted\" end
     next
 end
 `
-	tree := checkOutline(t, DialectFortiOS, src, `1 config vpn certificate local [close 8 end]
+	tree := checkBlockOutline(t, DialectFortiOS, src, `1 config vpn certificate local [close 8 end]
   2 edit "branch" [close 7 next]
     3 set certificate "-----BEGIN CERTIFICATE-----
 MIIBszCCAVmgAwIBAgIUQ2 \"quoted\" end
@@ -93,12 +93,12 @@ MIIBszCCAVmgAwIBAgIUQ2 \"quoted\" end
 }
 
 func TestFortiOSErrors(t *testing.T) {
-	checkParseError(t, DialectFortiOS, "config a\n    set b\nend\nend\n", "line 4", `"end" without an open "config"`)
-	checkParseError(t, DialectFortiOS, "config a\n    set b\nnext\n", "line 3", `"next" without an open "edit"`)
-	checkParseError(t, DialectFortiOS, "config a\n    edit 1\n        set b 1\n", "line 2", `missing "next"`)
-	checkParseError(t, DialectFortiOS, "config a\n    set b 1\n", "line 1", `missing "end"`)
-	checkParseError(t, DialectFortiOS, "config a\n    set b \"x\n\n", "line 2", "not terminated")
-	checkParseError(t, DialectFortiOS, strings.Repeat("config a\n", MaxDepth+1), "nested deeper")
+	checkBlockParseError(t, DialectFortiOS, "config a\n    set b\nend\nend\n", "line 4", `"end" without an open "config"`)
+	checkBlockParseError(t, DialectFortiOS, "config a\n    set b\nnext\n", "line 3", `"next" without an open "edit"`)
+	checkBlockParseError(t, DialectFortiOS, "config a\n    edit 1\n        set b 1\n", "line 2", `missing "next"`)
+	checkBlockParseError(t, DialectFortiOS, "config a\n    set b 1\n", "line 1", `missing "end"`)
+	checkBlockParseError(t, DialectFortiOS, "config a\n    set b \"x\n\n", "line 2", "not terminated")
+	checkBlockParseError(t, DialectFortiOS, strings.Repeat("config a\n", MaxDepth+1), "nested deeper")
 }
 
 func TestFortiOSSlice(t *testing.T) {
@@ -119,17 +119,17 @@ func TestFortiOSSlice(t *testing.T) {
     next
 end
 `
-	if got := mustSlice(t, src, DialectFortiOS, `config firewall policy||edit 3`); got != want {
+	if got := sliceBlock(t, src, DialectFortiOS, `config firewall policy||edit 3`); got != want {
 		t.Errorf("slice edit 3:\n%s\nwant:\n%s", got, want)
 	}
 	// A statement selected by a child's value: every policy whose name
 	// starts with "Guest".
-	if got := mustSlice(t, src, DialectFortiOS, `config firewall policy||edit \d+||set name "Guest.*"`); got != "config firewall policy\n    edit 3\n        set name \"Guest to Internet\"\n    next\nend\n" {
+	if got := sliceBlock(t, src, DialectFortiOS, `config firewall policy||edit \d+||set name "Guest.*"`); got != "config firewall policy\n    edit 3\n        set name \"Guest to Internet\"\n    next\nend\n" {
 		t.Errorf("slice by name:\n%s", got)
 	}
 	// A leaf selected inside nested blocks brings its ancestors and their
 	// closing lines.
-	got := mustSlice(t, src, DialectFortiOS, `config system dhcp server||edit 2||config ip-range||*||set end-ip .*`)
+	got := sliceBlock(t, src, DialectFortiOS, `config system dhcp server||edit 2||config ip-range||*||set end-ip .*`)
 	want = `config system dhcp server
     edit 2
         config ip-range

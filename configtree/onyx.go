@@ -57,7 +57,7 @@ func (s *onyxSource) next() (Event, error) {
 // onyxBannerOpens reports a `banner NAME "text` line whose quoted text does
 // not end on that line.
 func onyxBannerOpens(content []byte) bool {
-	if !hasWord(content, "banner") {
+	if !beginsWithWord(content, "banner") {
 		return false
 	}
 	rest := bytes.TrimLeft(content[len("banner"):], " \t")

@@ -31,7 +31,7 @@ Authorized access only.
 13 banner motd "one line"
 14 interface ethernet 1/1 mtu 9216 force
 `
-	tree := checkOutline(t, DialectOnyx, src, want)
+	tree := checkBlockOutline(t, DialectOnyx, src, want)
 	for _, st := range tree.Statements {
 		if st.Depth != 0 || len(st.Children) != 0 || st.Text != st.Key || strings.HasPrefix(st.Text, " ") {
 			t.Errorf("statement %q: want a top-level statement without indentation", st.Text)
@@ -40,12 +40,12 @@ Authorized access only.
 }
 
 func TestOnyxErrors(t *testing.T) {
-	checkParseError(t, DialectOnyx, "hostname a\n   banner login \"\nno end\n", "line 2", "banner is not terminated")
+	checkBlockParseError(t, DialectOnyx, "hostname a\n   banner login \"\nno end\n", "line 2", "banner is not terminated")
 }
 
 func TestOnyxSlice(t *testing.T) {
 	src := netutils1Config(t, "nvidia_onyx", "sn2410_leaf_mlag")
-	got := mustSlice(t, src, DialectOnyx, `interface ethernet 1/1 .*`)
+	got := sliceBlock(t, src, DialectOnyx, `interface ethernet 1/1 .*`)
 	want := `interface ethernet 1/1 speed 25G force
 interface ethernet 1/1 mtu 9216 force
 interface ethernet 1/1 mlag-channel-group 1 mode active
@@ -54,7 +54,7 @@ interface ethernet 1/1 description "server rack B01 eth0"
 	if got != want {
 		t.Errorf("slice:\n%s\nwant:\n%s", got, want)
 	}
-	if got := mustSlice(t, src, DialectOnyx, `banner login .*`); !strings.HasPrefix(got, "banner login \"\nAuthorized access only.\n") {
+	if got := sliceBlock(t, src, DialectOnyx, `banner login .*`); !strings.HasPrefix(got, "banner login \"\nAuthorized access only.\n") {
 		t.Errorf("banner slice: %q", got)
 	}
 }

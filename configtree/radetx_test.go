@@ -31,7 +31,7 @@ func TestRADETXStructure(t *testing.T) {
   13 ethernet 0/1 [close 15 exit]
     14 no shutdown
 `
-	tree := checkOutline(t, DialectRADETX, src, want)
+	tree := checkBlockOutline(t, DialectRADETX, src, want)
 	// Texts are relative to the configure level.
 	if got := tree.Statements[2].Children[0].Text; got != `    name "ETX-1"` {
 		t.Errorf("text %q, want the configure level's indentation removed", got)
@@ -42,7 +42,7 @@ func TestRADETXStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	if again.String() != tree.String() || again.Len() != tree.Len() {
-		t.Errorf("emit+parse:\n%s\nwant:\n%s", linedOutline(again), want)
+		t.Errorf("emit+parse:\n%s\nwant:\n%s", blockOutline(again), want)
 	}
 }
 
@@ -56,16 +56,16 @@ func TestRADETXModes(t *testing.T) {
 6 user "x" [close 7 exit]
 8 exit all
 `
-	checkOutline(t, DialectRADETX, src, want)
+	checkBlockOutline(t, DialectRADETX, src, want)
 }
 
 func TestRADETXSlice(t *testing.T) {
 	src := netutils1Config(t, "rad_etx", "etx2i_cpe_epl")
-	got := mustSlice(t, src, DialectRADETX, `management||SNMP Configuration||snmp||community .*`)
+	got := sliceBlock(t, src, DialectRADETX, `management||SNMP Configuration||snmp||community .*`)
 	if got != "" {
 		t.Errorf("the SNMP echo line is a sibling of snmp, not its parent; got:\n%s", got)
 	}
-	got = mustSlice(t, src, DialectRADETX, `management||snmp||community .*`)
+	got = sliceBlock(t, src, DialectRADETX, `management||snmp||community .*`)
 	want := `management
     snmp
         community "public"
@@ -79,7 +79,7 @@ exit
 	if got != want {
 		t.Errorf("community slice:\n%s\nwant:\n%s", got, want)
 	}
-	got = mustSlice(t, src, DialectRADETX, `flows||flow "custA-lab-.*"||(ingress|egress)-port .*`)
+	got = sliceBlock(t, src, DialectRADETX, `flows||flow "custA-lab-.*"||(ingress|egress)-port .*`)
 	want = `flows
     flow "custA-lab-up"
         ingress-port ethernet 0/4
@@ -104,5 +104,5 @@ func TestRADETXModeWordsInsideMode(t *testing.T) {
   3 file "boot"
 7 user "x"
 `
-	checkOutline(t, DialectRADETX, src, want)
+	checkBlockOutline(t, DialectRADETX, src, want)
 }

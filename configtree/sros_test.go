@@ -60,7 +60,7 @@ exit all
 	// netutils: "isis 0" belongs to the ISIS banner, and the "exit" that
 	// would have closed "router Base" has no open block at its
 	// indentation, so it is a statement.
-	tree := checkOutline(t, DialectSROS, src, want)
+	tree := checkBlockOutline(t, DialectSROS, src, want)
 	again, err := ParseString(tree.String(), DialectSROS)
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +81,7 @@ func TestSROSExitAll(t *testing.T) {
 5 exit all
 6 system
 `
-	checkOutline(t, DialectSROS, src, want)
+	checkBlockOutline(t, DialectSROS, src, want)
 }
 
 func TestSROSErrors(t *testing.T) {
@@ -89,13 +89,13 @@ func TestSROSErrors(t *testing.T) {
 	for i := 0; i <= MaxDepth; i++ {
 		b.WriteString(strings.Repeat(" ", i) + "x\n")
 	}
-	checkParseError(t, DialectSROS, b.String(), "line 1001", "nested deeper")
-	checkParseError(t, DialectSROS, "a\n"+strings.Repeat("b", MaxLineLength+1)+"\n", "line 2", "longer than")
+	checkBlockParseError(t, DialectSROS, b.String(), "line 1001", "nested deeper")
+	checkBlockParseError(t, DialectSROS, "a\n"+strings.Repeat("b", MaxLineLength+1)+"\n", "line 2", "longer than")
 }
 
 func TestSROSSlice(t *testing.T) {
 	src := netutils1Config(t, "nokia_sros", "pe_7750_services")
-	got := mustSlice(t, src, DialectSROS, `Router \(Network Side\) Configuration||router Base||interface "to-p1"`)
+	got := sliceBlock(t, src, DialectSROS, `Router \(Network Side\) Configuration||router Base||interface "to-p1"`)
 	want := `echo "Router (Network Side) Configuration"
     router Base
         interface "to-p1"
@@ -108,7 +108,7 @@ func TestSROSSlice(t *testing.T) {
 		t.Errorf("interface slice:\n%s\nwant:\n%s", got, want)
 	}
 	// Services by type, whatever their number.
-	got = mustSlice(t, src, DialectSROS, `*||service||(vpls|epipe) .*||sap .*`)
+	got = sliceBlock(t, src, DialectSROS, `*||service||(vpls|epipe) .*||sap .*`)
 	want = `echo "Service Configuration"
     service
         vpls 200 name "CUST-B-ELAN" customer 200 create
