@@ -147,11 +147,11 @@ func runNetutils1Case(t *testing.T, folder, confPath string) caseResult {
 			i++
 			j++
 		case i < len(want) && j < len(got) && lcs[i+1][j+1] == lcs[i][j]:
-			report(fmt.Sprintf("netutils #%d", i), fmt.Sprintf("netutils lists %s, we list %q parents=%q (line %d)", wantString(want[i]), got[j].line, got[j].parents, got[j].lineNo))
+			report(fmt.Sprintf("netutils #%d", i), fmt.Sprintf("netutils lists %s, we list %q parents=%q (line %d)", netutils1WantString(want[i]), got[j].line, got[j].parents, got[j].lineNo))
 			i++
 			j++
 		case j >= len(got) || i < len(want) && lcs[i+1][j] >= lcs[i][j+1]:
-			report(fmt.Sprintf("netutils #%d", i), "netutils lists "+wantString(want[i])+", we have no such statement")
+			report(fmt.Sprintf("netutils #%d", i), "netutils lists "+netutils1WantString(want[i])+", we have no such statement")
 			i++
 		default:
 			report(fmt.Sprintf("line %d", got[j].lineNo), fmt.Sprintf("we list %q parents=%q, netutils has no such statement", got[j].line, got[j].parents))
@@ -161,7 +161,7 @@ func runNetutils1Case(t *testing.T, folder, confPath string) caseResult {
 	return res
 }
 
-func wantString(w expectedEntry) string {
+func netutils1WantString(w expectedEntry) string {
 	l := "<null>"
 	if w.Line != nil {
 		l = *w.Line
