@@ -18,7 +18,7 @@ const (
 	DialectFlat     = "flat"
 )
 
-// Dialect names of the exit- and end-terminated configuration formats.
+// Dialect names of the FortiOS, SR OS, RAD ETX and Onyx parsers.
 const (
 	DialectFortiOS = "fortios" // Fortinet FortiOS: config/edit/next/end
 	DialectSROS    = "sros"    // Nokia SR OS classic CLI
