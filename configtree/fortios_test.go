@@ -144,3 +144,17 @@ end
 		t.Errorf("nested slice:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// Context slicing keeps the closing lines of the neighbours it adds.
+func TestFortiOSSliceContext(t *testing.T) {
+	src := "config router static\n    edit 1\n        set gateway 10.0.0.1\n    next\n    edit 2\n        set device \"a\"\n    next\n    edit 3\n        set device \"b\"\n    next\n    edit 4\n    next\nend\n"
+	var b strings.Builder
+	res, err := Slice(&b, strings.NewReader(src), SliceOptions{Dialect: DialectFortiOS, Context: 1}, MustParseMatch(`config router static||edit 2`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "config router static\n    edit 1\n        set gateway 10.0.0.1\n    next\n    edit 2\n        set device \"a\"\n    next\n    edit 3\n        set device \"b\"\n    next\nend\n"
+	if b.String() != want || res.Matched != 1 {
+		t.Errorf("context slice (%d matched):\n%s\nwant:\n%s", res.Matched, b.String(), want)
+	}
+}
