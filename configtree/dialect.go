@@ -18,6 +18,16 @@ const (
 	DialectFlat     = "flat"
 )
 
+// Dialects of HP Comware, PAN-OS (set format), Extreme EXOS, MikroTik
+// RouterOS and Extreme NetIron.
+const (
+	DialectComware  = "comware"
+	DialectPANOS    = "panos"
+	DialectEXOS     = "exos"
+	DialectRouterOS = "routeros"
+	DialectNetIron  = "netiron"
+)
+
 // aliases maps accepted alternative spellings to canonical dialect names.
 var aliases = map[string]string{
 	"iosxe":     DialectIOS,
@@ -32,9 +42,17 @@ var aliases = map[string]string{
 	"set":       DialectJunosSet,
 	"generic":   DialectAuto,
 	"":          DialectAuto,
+
+	// netutils network_os names of the Comware, PAN-OS, EXOS, RouterOS and
+	// NetIron dialects.
+	"hp_comware":        DialectComware,
+	"paloalto_panos":    DialectPANOS,
+	"extreme_exos":      DialectEXOS,
+	"mikrotik_routeros": DialectRouterOS,
+	"extreme_netiron":   DialectNetIron,
 }
 
-var canonical = []string{DialectAuto, DialectEOS, DialectFlat, DialectIOS, DialectIOSXR, DialectJunos, DialectJunosSet, DialectNXOS}
+var canonical = []string{DialectAuto, DialectComware, DialectEOS, DialectEXOS, DialectFlat, DialectIOS, DialectIOSXR, DialectJunos, DialectJunosSet, DialectNetIron, DialectNXOS, DialectPANOS, DialectRouterOS}
 
 // Dialects lists the canonical dialect names, sorted, "auto" included.
 func Dialects() []string {

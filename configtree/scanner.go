@@ -49,6 +49,8 @@ func NewScanner(r io.Reader, dialect string) (*Scanner, error) {
 		s.src = &setSource{lr: lr}
 	case DialectFlat:
 		s.src = &flatSource{lr: lr}
+	case DialectComware, DialectPANOS, DialectEXOS, DialectRouterOS, DialectNetIron:
+		s.src = newVendorSource(lr, s.dialect)
 	default:
 		s.src = newIndentSource(lr, s.dialect)
 	}
