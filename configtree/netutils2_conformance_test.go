@@ -1,0 +1,139 @@
+package configtree
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// netutils2Dir holds configurations written for the comware, panos,
+// routeros and netiron dialects, each with the {line, parents} list that
+// netutils 1.17.1 produces for it (scripts/parser-reference.sh).
+const netutils2Dir = "testdata/netutils"
+
+// netutils2Dialects maps netutils network_os folders to dialects.
+var netutils2Dialects = map[string]string{
+	"hp_comware":        DialectComware,
+	"paloalto_panos":    DialectPANOS,
+	"mikrotik_routeros": DialectRouterOS,
+	"extreme_netiron":   DialectNetIron,
+}
+
+// netutils2Known lists every statement where the parse deliberately differs
+// from netutils, keyed by "folder/case" and expected index.
+var netutils2Known = map[string]map[int]string{}
+
+// nu2Result is the comparison of one configuration with its reference.
+type nu2Result struct {
+	name, dialect     string
+	identical, total  int
+	known, unexpected []string
+}
+
+// nu2Compare parses confPath in dialect and compares Entries() with the
+// reference statement by statement: same text, same parents.
+func nu2Compare(t *testing.T, name, dialect, confPath string, known map[int]string) nu2Result {
+	t.Helper()
+	res := nu2Result{name: name, dialect: dialect}
+	raw, err := os.ReadFile(strings.TrimSuffix(confPath, ".conf") + ".expected.json")
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	var want []expectedEntry
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	src, err := os.ReadFile(confPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := ParseString(string(src), dialect)
+	if err != nil {
+		t.Fatalf("%s: parse: %v", name, err)
+	}
+	if tree.Dialect != dialect {
+		t.Fatalf("%s: parsed as %s", name, tree.Dialect)
+	}
+	got := tree.Entries()
+	res.total = len(want)
+	gi := 0
+	for wi, w := range want {
+		var g *Entry
+		if gi < len(got) {
+			g = &got[gi]
+		}
+		if g != nil && w.Line != nil && *w.Line == g.Line && equalStrings(w.Parents, g.Parents) {
+			res.identical++
+			gi++
+			continue
+		}
+		wl := "<null>"
+		if w.Line != nil {
+			wl = *w.Line
+		}
+		gl := "<none>"
+		if g != nil {
+			gl = fmt.Sprintf("%q parents=%q", g.Line, g.Parents)
+		}
+		msg := fmt.Sprintf("%s #%d: want %q parents=%q, got %s", name, wi, wl, w.Parents, gl)
+		if reason, ok := known[wi]; ok {
+			res.known = append(res.known, msg+" — "+reason)
+		} else {
+			res.unexpected = append(res.unexpected, msg)
+		}
+		if w.Line != nil {
+			gi++
+		}
+	}
+	for ; gi < len(got); gi++ {
+		res.unexpected = append(res.unexpected, fmt.Sprintf("%s: extra statement %q", name, got[gi].Line))
+	}
+	return res
+}
+
+// TestNetutils2Conformance compares the comware, panos, routeros and
+// netiron parses of the configurations under testdata/netutils with
+// netutils' own parsers: at least 99% of the statements of each dialect
+// must be identical, and every difference must be listed in
+// netutils2Known with its reason.
+func TestNetutils2Conformance(t *testing.T) {
+	folders := make([]string, 0, len(netutils2Dialects))
+	for f := range netutils2Dialects {
+		folders = append(folders, f)
+	}
+	sort.Strings(folders)
+	for _, folder := range folders {
+		dialect := netutils2Dialects[folder]
+		confs, _ := filepath.Glob(filepath.Join(netutils2Dir, folder, "*.conf"))
+		sort.Strings(confs)
+		if len(confs) < 3 {
+			t.Errorf("%s: %d configurations, want at least 3", folder, len(confs))
+		}
+		identical, total := 0, 0
+		for _, c := range confs {
+			name := folder + "/" + strings.TrimSuffix(filepath.Base(c), ".conf")
+			r := nu2Compare(t, name, dialect, c, netutils2Known[name])
+			t.Logf("%-40s %-9s %5d of %5d statements identical", r.name, r.dialect, r.identical, r.total)
+			for _, k := range r.known {
+				t.Logf("    known difference: %s", k)
+			}
+			for _, u := range r.unexpected {
+				t.Errorf("unexpected difference: %s", u)
+			}
+			if len(r.known) != len(netutils2Known[name]) {
+				t.Errorf("%s: %d known differences listed, %d observed", name, len(netutils2Known[name]), len(r.known))
+			}
+			identical += r.identical
+			total += r.total
+		}
+		pct := 100 * float64(identical) / float64(max(total, 1))
+		t.Logf("TOTAL %-18s (%-8s) %5d of %5d statements identical (%.2f%%)", folder, dialect, identical, total, pct)
+		if pct < 99 {
+			t.Errorf("%s: %.2f%% of statements identical to netutils, want at least 99%%", folder, pct)
+		}
+	}
+}
