@@ -1,0 +1,101 @@
+package configtree
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestComwareStructure(t *testing.T) {
+	src := "#\n version 7.1.070, Release 3208P03\n#\n sysname SW1\n clock protocol ntp\n#\nvlan 10\n name USERS\n description Office\n#\n" +
+		"bgp 65001\n peer 10.0.0.2 as-number 65002\n #\n address-family ipv4 unicast\n  peer 10.0.0.2 enable\n#\n" +
+		"interface GigabitEthernet1/0/1\n port link-mode bridge\n#\nreturn\n"
+	wantLines(t, entryLines(t, src, DialectComware), []string{
+		"0| version 7.1.070, Release 3208P03|",
+		"0| sysname SW1|",
+		"0| clock protocol ntp|",
+		"0|vlan 10|",
+		"1| name USERS|vlan 10",
+		"1| description Office|vlan 10",
+		"0|bgp 65001|",
+		"1| peer 10.0.0.2 as-number 65002|bgp 65001",
+		"1| address-family ipv4 unicast|bgp 65001",
+		"2|  peer 10.0.0.2 enable|bgp 65001 >  address-family ipv4 unicast",
+		"0|interface GigabitEthernet1/0/1|",
+		"1| port link-mode bridge|interface GigabitEthernet1/0/1",
+		"0|return|",
+	})
+}
+
+func TestComwareSeparatorClosesBlocks(t *testing.T) {
+	// An indented statement right after "#" is top-level, however deep it
+	// is indented; a "#" indented inside a block is only a comment.
+	src := "interface Vlan-interface1\n ip address 10.0.0.1 24\n#\n  ntp-service enable\n ntp-service unicast-server 10.0.0.9\n" +
+		"#\nospf 1\n #\n area 0.0.0.0\n  network 10.0.0.0 0.0.0.255\n"
+	wantLines(t, entryLines(t, src, DialectComware), []string{
+		"0|interface Vlan-interface1|",
+		"1| ip address 10.0.0.1 24|interface Vlan-interface1",
+		"0|  ntp-service enable|",
+		"0| ntp-service unicast-server 10.0.0.9|",
+		"0|ospf 1|",
+		"1| area 0.0.0.0|ospf 1",
+		"2|  network 10.0.0.0 0.0.0.255|ospf 1 >  area 0.0.0.0",
+	})
+}
+
+func TestComwareHeader(t *testing.T) {
+	src := "#\nheader motd %\nAuthorized access only.\n# not a separator\nend of text %\n#\nheader login %Welcome%\n#\n sysname R1\n"
+	tree, err := ParseString(src, DialectComware)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, entryLines(t, src, DialectComware), []string{
+		"0|header motd %|",
+		"1|Authorized access only.\n# not a separator\nend of text %|header motd %",
+		"0|header login %Welcome%|",
+		"0| sysname R1|",
+	})
+	if body := tree.Statements[0].Children[0]; body.Line != 3 {
+		t.Errorf("header body starts on line %d, want 3", body.Line)
+	}
+	if again, err := ParseString(tree.String(), DialectComware); err != nil || again.Len() != tree.Len() {
+		t.Errorf("emit and parse: %v, %d statements, want %d", err, again.Len(), tree.Len())
+	}
+	for _, bad := range []string{"#\nheader motd %\nno end\n", "#\nheader shell ^C\nbody\n"} {
+		_, err := ParseString(bad, DialectComware)
+		if err == nil || !strings.Contains(err.Error(), "line 2: header is not terminated") {
+			t.Errorf("%q: error %v, want an unterminated header at line 2", bad, err)
+		}
+	}
+	// A header that names no delimiter is an ordinary statement.
+	wantLines(t, entryLines(t, "header motd\n sysname x\n", DialectComware), []string{"0|header motd|", "1| sysname x|header motd"})
+}
+
+func TestComwareSlice(t *testing.T) {
+	src, err := os.ReadFile("testdata/netutils/hp_comware/access_5130.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := SliceText(src, DialectComware, MustParseMatch("interface Ten-GigabitEthernet.*||port trunk permit vlan .*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "interface Ten-GigabitEthernet1/0/25\n port trunk permit vlan 10 20 30 99\ninterface Ten-GigabitEthernet1/0/26\n port trunk permit vlan 10 20 30 99\n"
+	if got != want {
+		t.Errorf("slice:\n%s\nwant:\n%s", got, want)
+	}
+	got, err = SliceText(src, DialectComware, MustParseMatch("header .*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "header motd %\nAuthorized access only. Disconnect now if you are not\nan authorised user of this network.\n%\n"; got != want {
+		t.Errorf("header slice %q, want %q", got, want)
+	}
+	got, err = SliceText(src, DialectComware, MustParseMatch("snmp-agent sys-info .*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(got, "\n"); n != 3 || !strings.HasPrefix(got, " snmp-agent sys-info contact") {
+		t.Errorf("top-level indented statements: %q", got)
+	}
+}
