@@ -13,15 +13,17 @@ type lineClass uint8
 const (
 	lineStatement lineClass = iota
 	lineComment             // skipped
-	lineSection             // skipped, and closes every open block (Comware "#")
+	lineSection             // closes every open block (Comware "#")
 )
 
 // blockSource parses the indentation-based dialects modelled on netutils'
 // space parsers: comware, routeros and netiron. A statement indented deeper
 // than the one before it is its child; a statement is a sibling of the
 // nearest earlier one indented as far as it. What a comment is, whether a
-// comment line closes the open blocks, multi-line "header" banners (Comware)
-// and section-qualified keys (RouterOS) depend on the dialect.
+// separator line closes the open blocks (Comware "#", reported as the
+// closing line of the last top-level statement before it), multi-line
+// "header" banners (Comware) and menu-qualified keys (RouterOS) depend on
+// the dialect.
 type blockSource struct {
 	lr       *lineReader
 	dialect  string
@@ -84,7 +86,14 @@ func (s *blockSource) next() (Event, error) {
 		case lineComment:
 			continue
 		case lineSection:
+			open := len(s.stack) > 0 && !s.fresh
 			s.stack, s.fresh = s.stack[:0], true
+			if open {
+				// The separator is kept as the closing line of the
+				// section's last top-level statement, so that emitted
+				// text separates sections as the input did.
+				return Event{Kind: EventClose, Text: line, Key: content, Line: s.lr.line}, nil
+			}
 			continue
 		}
 		if s.fresh {

@@ -2,6 +2,7 @@ package configtree
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -12,17 +13,22 @@ func TestComwareStructure(t *testing.T) {
 		"interface GigabitEthernet1/0/1\n port link-mode bridge\n#\nreturn\n"
 	wantLines(t, entryLines(t, src, DialectComware), []string{
 		"0| version 7.1.070, Release 3208P03|",
+		"0|#|",
 		"0| sysname SW1|",
 		"0| clock protocol ntp|",
+		"0|#|",
 		"0|vlan 10|",
 		"1| name USERS|vlan 10",
 		"1| description Office|vlan 10",
+		"0|#|",
 		"0|bgp 65001|",
 		"1| peer 10.0.0.2 as-number 65002|bgp 65001",
 		"1| address-family ipv4 unicast|bgp 65001",
 		"2|  peer 10.0.0.2 enable|bgp 65001 >  address-family ipv4 unicast",
+		"0|#|",
 		"0|interface GigabitEthernet1/0/1|",
 		"1| port link-mode bridge|interface GigabitEthernet1/0/1",
+		"0|#|",
 		"0|return|",
 	})
 }
@@ -35,8 +41,10 @@ func TestComwareSeparatorClosesBlocks(t *testing.T) {
 	wantLines(t, entryLines(t, src, DialectComware), []string{
 		"0|interface Vlan-interface1|",
 		"1| ip address 10.0.0.1 24|interface Vlan-interface1",
+		"0|#|",
 		"0|  ntp-service enable|",
 		"0| ntp-service unicast-server 10.0.0.9|",
+		"0|#|",
 		"0|ospf 1|",
 		"1| area 0.0.0.0|ospf 1",
 		"2|  network 10.0.0.0 0.0.0.255|ospf 1 >  area 0.0.0.0",
@@ -52,7 +60,9 @@ func TestComwareHeader(t *testing.T) {
 	wantLines(t, entryLines(t, src, DialectComware), []string{
 		"0|header motd %|",
 		"1|Authorized access only.\n# not a separator\nend of text %|header motd %",
+		"0|#|",
 		"0|header login %Welcome%|",
+		"0|#|",
 		"0| sysname R1|",
 	})
 	if body := tree.Statements[0].Children[0]; body.Line != 3 {
@@ -80,7 +90,9 @@ func TestComwareSlice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "interface Ten-GigabitEthernet1/0/25\n port trunk permit vlan 10 20 30 99\ninterface Ten-GigabitEthernet1/0/26\n port trunk permit vlan 10 20 30 99\n"
+	// Each selected section keeps its "#" separator: the slice is valid
+	// Comware configuration.
+	want := "interface Ten-GigabitEthernet1/0/25\n port trunk permit vlan 10 20 30 99\n#\ninterface Ten-GigabitEthernet1/0/26\n port trunk permit vlan 10 20 30 99\n#\n"
 	if got != want {
 		t.Errorf("slice:\n%s\nwant:\n%s", got, want)
 	}
@@ -88,7 +100,7 @@ func TestComwareSlice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "header motd %\nAuthorized access only. Disconnect now if you are not\nan authorised user of this network.\n%\n"; got != want {
+	if want := "header motd %\nAuthorized access only. Disconnect now if you are not\nan authorised user of this network.\n%\n#\n"; got != want {
 		t.Errorf("header slice %q, want %q", got, want)
 	}
 	got, err = SliceText(src, DialectComware, MustParseMatch("snmp-agent sys-info .*"))
@@ -97,5 +109,32 @@ func TestComwareSlice(t *testing.T) {
 	}
 	if n := strings.Count(got, "\n"); n != 3 || !strings.HasPrefix(got, " snmp-agent sys-info contact") {
 		t.Errorf("top-level indented statements: %q", got)
+	}
+}
+
+// TestComwareEmitKeepsSections: emitted text keeps one "#" after each
+// section, so parsing it again gives the same statements, parents and
+// closing lines, whereas a section's indented global commands would nest
+// under the block before them without the separators.
+func TestComwareEmitKeepsSections(t *testing.T) {
+	confs, _ := filepath.Glob("testdata/netutils/hp_comware/*.conf")
+	if len(confs) == 0 {
+		t.Fatal("no Comware configurations")
+	}
+	for _, c := range confs {
+		src, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := entryLines(t, string(src), DialectComware)
+		tree, err := ParseString(string(src), DialectComware)
+		if err != nil {
+			t.Fatal(err)
+		}
+		emitted := tree.String()
+		wantLines(t, entryLines(t, emitted, DialectComware), first)
+		if !strings.HasSuffix(emitted, "#\nreturn\n") || strings.Count(emitted, "\n#\n") < 20 {
+			t.Errorf("%s: separators not as expected:\n%s", c, emitted)
+		}
 	}
 }

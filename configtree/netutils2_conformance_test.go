@@ -58,7 +58,16 @@ func nu2Compare(t *testing.T, name, dialect, confPath string, known map[int]stri
 	if tree.Dialect != dialect {
 		t.Fatalf("%s: parsed as %s", name, tree.Dialect)
 	}
-	got := tree.Entries()
+	var got []Entry
+	for _, e := range tree.Entries() {
+		// Comware "#" separators are kept as closing lines (so emitted
+		// text re-parses to the same tree); netutils drops them as
+		// comments. No other dialect compared here has closing lines.
+		if e.Close && dialect == DialectComware {
+			continue
+		}
+		got = append(got, e)
+	}
 	res.total = len(want)
 	gi := 0
 	for wi, w := range want {
