@@ -50,8 +50,8 @@ const (
 //     "version N, Release" → comware
 //  13. "ver V...", "interface ve N", "router-interface ve N" or NetIron
 //     module lines → netiron
-//  14. no indentation and most statements start with configure, create,
-//     enable, disable or unconfigure → exos
+//  14. no indentation and most statements start with configure (not
+//     "configure terminal"), create, enable, disable or unconfigure → exos
 //  15. any indented statement → ios
 //  16. otherwise → flat
 func Detect(sample []byte) Detection {
@@ -178,7 +178,7 @@ func (k *detectCounts) vendor(line []byte, ind int, c []byte) {
 		ind == 0 && hasPrefix(c, "module ") && (bytes.Contains(c, []byte(" ni-")) || bytes.Contains(c, []byte(" br-"))):
 		k.netiron++
 		first(&k.firstNetIron, c)
-	case ind == 0 && (hasPrefix(c, "configure ") || hasPrefix(c, "create ") || hasPrefix(c, "enable ") ||
+	case ind == 0 && (hasPrefix(c, "configure ") && !hasPrefix(c, "configure terminal") || hasPrefix(c, "create ") || hasPrefix(c, "enable ") ||
 		hasPrefix(c, "disable ") || hasPrefix(c, "unconfigure ")):
 		k.exos++
 	}

@@ -166,6 +166,9 @@ func TestDetectRules(t *testing.T) {
 		{"# notes\nhostname r1\ninterface Gi1\n description x\n", DialectIOS},
 		// A flat list with some enable/configure lines is not EXOS.
 		{"hostname a\nip route 0.0.0.0 0.0.0.0 1.1.1.1\nenable secret x\n", DialectFlat},
+		{"configure terminal\nenable secret x\nhostname a\n", DialectFlat},
+		// Brocade/Ruckus FastIron shares NetIron's syntax and markers.
+		{"ver 08.0.30fT213\n!\nvlan 10 by port\n tagged ethe 1/1/1\n router-interface ve 10\n", DialectNetIron},
 	} {
 		if det := Detect([]byte(tc.src)); det.Dialect != tc.want || det.Reason == "" {
 			t.Errorf("%q: detected %s (%s), want %s", tc.src, det.Dialect, det.Reason, tc.want)
