@@ -35,6 +35,8 @@ type blockSource struct {
 	body     []byte
 	section  []byte // RouterOS: the current "/path" menu
 	key      []byte
+	saved    []byte // a line read ahead by skipDescendants
+	hasLine  bool
 }
 
 // newVendorSource returns the parser of the comware, panos, exos, routeros
@@ -73,9 +75,14 @@ func (s *blockSource) next() (Event, error) {
 		return ev, nil
 	}
 	for {
-		line, err := s.lr.next()
-		if err != nil {
-			return Event{}, err
+		var line []byte
+		if s.hasLine {
+			line, s.hasLine = s.saved, false
+		} else {
+			var err error
+			if line, err = s.lr.next(); err != nil {
+				return Event{}, err
+			}
 		}
 		ind := indentOf(line)
 		content := line[ind:]
@@ -170,4 +177,40 @@ func (s *blockSource) header(ev *Event) error {
 	s.held = Event{Kind: EventStatement, Text: body, Key: body, Line: bodyStart, Depth: ev.Depth + 1}
 	s.pending = &s.held
 	return nil
+}
+
+// skipDescendants consumes, without producing events, the lines that belong
+// to the statement returned last: lines indented deeper than it, blank lines
+// and comments. It stops before anything else: a separator, a statement
+// that is not deeper, and a Comware header (its body may start in column 0
+// and must be parsed).
+func (s *blockSource) skipDescendants() error {
+	if s.pending != nil || s.hasLine || len(s.stack) == 0 {
+		return nil
+	}
+	base := s.stack[len(s.stack)-1]
+	for {
+		line, err := s.lr.next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		ind := indentOf(line)
+		if ind == len(line) {
+			continue
+		}
+		c := line[ind:]
+		switch s.classify(c, ind) {
+		case lineComment:
+			continue
+		case lineStatement:
+			if ind > base && !(s.dialect == DialectComware && bytes.HasPrefix(c, []byte("header "))) {
+				continue
+			}
+		}
+		s.saved, s.hasLine = line, true
+		return nil
+	}
 }

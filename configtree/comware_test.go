@@ -138,3 +138,35 @@ func TestComwareEmitKeepsSections(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockSourceSkipping: a streaming slice skips the descendants of
+// blocks that cannot match and still gives the tree selection, across
+// separators, comments, deeper headers and RouterOS continuations.
+func TestBlockSourceSkipping(t *testing.T) {
+	for _, tc := range []struct{ dialect, src string }{
+		{DialectComware, "interface A\n port x\n  deeper\n #\n header motd %\nline\n%\n#\n sysname R\n#\nvlan 2\n name B\n"},
+		{DialectComware, "vlan 1\n a\n#\n  global indented\n   child\n#\nvlan 2\n name B\n"},
+		{DialectRouterOS, "/ip address\nadd address=1 \\\n    interface=e1\n# c\n/ip route\nadd gateway=2 \\\n    comment=x\nset 0 disabled=no\n"},
+		{DialectNetIron, "router bgp\n neighbor 1 remote-as 2\n # c\n ! c\n address-family ipv4 unicast\n  network 1\n exit-address-family\n!\ninterface ve 1\n enable\n"},
+	} {
+		tree, err := ParseString(tc.src, tc.dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range []string{"vlan 2||.*", "sysname .*", "header .*||.*", "/ip route set .*", "/ip route add .*||.*", "interface ve 1||enable", "router bgp||address-family .*||network .*", "zzz"} {
+			m := MustParseMatch(e)
+			stream, err := SliceString(tc.src, tc.dialect, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sub, _ := SliceTree(tree, m)
+			if stream != sub.String() {
+				t.Errorf("%s %q: stream %q, tree %q", tc.dialect, e, stream, sub.String())
+			}
+		}
+	}
+	got, _ := SliceString("vlan 1\n a\n#\n  global indented\n   child\n#\nvlan 2\n name B\n", DialectComware, MustParseMatch("vlan 2||.*"))
+	if got != "vlan 2\n name B\n" {
+		t.Errorf("slice after skipped sections: %q", got)
+	}
+}
