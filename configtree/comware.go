@@ -134,11 +134,21 @@ func (s *blockSource) next() (Event, error) {
 // statement, closing line included. A header whose text closes on its own
 // line, or that names no delimiter, is an ordinary statement.
 func (s *blockSource) header(ev *Event) error {
-	f := bytes.Fields(ev.Key)
-	if len(f) < 3 {
+	// Skip "header" and the banner type: the delimiter is the first
+	// character after them.
+	rest := ev.Key
+	for range 2 {
+		rest = bytes.TrimLeft(rest, " \t")
+		if i := bytes.IndexAny(rest, " \t"); i >= 0 {
+			rest = rest[i:]
+		} else {
+			rest = nil
+		}
+	}
+	rest = bytes.TrimLeft(rest, " \t")
+	if len(rest) == 0 {
 		return nil
 	}
-	rest := ev.Key[bytes.Index(ev.Key, f[2]):]
 	delim := rest[:1]
 	if bytes.HasPrefix(rest, []byte("^C")) {
 		delim = rest[:2]

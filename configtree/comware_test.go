@@ -77,6 +77,10 @@ func TestComwareHeader(t *testing.T) {
 			t.Errorf("%q: error %v, want an unterminated header at line 2", bad, err)
 		}
 	}
+	// The delimiter is the first character after the type, even one that
+	// appears in "header" or in the type.
+	wantLines(t, entryLines(t, "header motd e\nbody\nline\n", DialectComware), []string{"0|header motd e|", "1|body\nline|header motd e"})
+	wantLines(t, entryLines(t, "header motd\tm one m\n", DialectComware), []string{"0|header motd\tm one m|"})
 	// A header that names no delimiter is an ordinary statement.
 	wantLines(t, entryLines(t, "header motd\n sysname x\n", DialectComware), []string{"0|header motd|", "1| sysname x|header motd"})
 }
