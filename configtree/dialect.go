@@ -26,6 +26,16 @@ const (
 	DialectOnyx    = "onyx"    // NVIDIA (Mellanox) Onyx
 )
 
+// Dialects of HP Comware, PAN-OS (set format), Extreme EXOS, MikroTik
+// RouterOS and Extreme NetIron.
+const (
+	DialectComware  = "comware"
+	DialectPANOS    = "panos"
+	DialectEXOS     = "exos"
+	DialectRouterOS = "routeros"
+	DialectNetIron  = "netiron"
+)
+
 // aliases maps accepted alternative spellings to canonical dialect names.
 var aliases = map[string]string{
 	"iosxe":     DialectIOS,
@@ -48,11 +58,20 @@ var aliases = map[string]string{
 	"nvidia_onyx":      DialectOnyx,
 	"mellanox":         DialectOnyx,
 	"":                 DialectAuto,
+
+	// netutils network_os names of the Comware, PAN-OS, EXOS, RouterOS and
+	// NetIron dialects.
+	"hp_comware":        DialectComware,
+	"paloalto_panos":    DialectPANOS,
+	"extreme_exos":      DialectEXOS,
+	"mikrotik_routeros": DialectRouterOS,
+	"extreme_netiron":   DialectNetIron,
 }
 
 var canonical = sortedNames(
 	DialectAuto, DialectEOS, DialectFlat, DialectIOS, DialectIOSXR, DialectJunos, DialectJunosSet, DialectNXOS,
 	DialectFortiOS, DialectOnyx, DialectRADETX, DialectSROS,
+	DialectComware, DialectEXOS, DialectNetIron, DialectPANOS, DialectRouterOS,
 )
 
 func sortedNames(names ...string) []string {

@@ -55,6 +55,8 @@ func NewScanner(r io.Reader, dialect string) (*Scanner, error) {
 		s.src = newExitSource(lr, s.dialect)
 	case DialectOnyx:
 		s.src = &onyxSource{lr: lr}
+	case DialectComware, DialectPANOS, DialectEXOS, DialectRouterOS, DialectNetIron:
+		s.src = newVendorSource(lr, s.dialect)
 	default:
 		s.src = newIndentSource(lr, s.dialect)
 	}
