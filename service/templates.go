@@ -546,5 +546,12 @@ func (s *Service) DiffNode(ctx context.Context, req unet.TemplateDiffRequest) (*
 		}
 		out.Templates = append(out.Templates, d)
 	}
+	if req.Remediation {
+		rem, err := driftRemediation(running, dialect, req.Rules, rendered.Parts, infos)
+		if err != nil {
+			return nil, err
+		}
+		out.Remediation = rem
+	}
 	return out, nil
 }
