@@ -137,4 +137,3 @@ type Rules struct {
 
 	compiled *compiledRules
 }
-

@@ -21,13 +21,13 @@ type fileMatch struct {
 type filePath []fileMatch
 
 type fileRules struct {
-	Dialect       string `toml:"dialect"`
-	Indent        int    `toml:"indent"`
-	Negation      string `toml:"negation"`
-	Declaration   string `toml:"declaration"`
-	Exit          string `toml:"exit"`
+	Dialect       string       `toml:"dialect"`
+	Indent        int          `toml:"indent"`
+	Negation      string       `toml:"negation"`
+	Declaration   string       `toml:"declaration"`
+	Exit          string       `toml:"exit"`
 	Substitute    []Substitute `toml:"substitute"`
-	NegateDefault []filePath `toml:"negate_default"`
+	NegateDefault []filePath   `toml:"negate_default"`
 	NegateWith    []struct {
 		Match filePath `toml:"match"`
 		Use   string   `toml:"use"`
