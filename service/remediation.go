@@ -3,6 +3,7 @@ package service
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -93,7 +94,11 @@ func remediationRules(dialect, text string) (*remediation.Rules, error) {
 	}
 	extra, err := remediation.ParseRules([]byte(text), "rules")
 	if err != nil {
-		return nil, unet.Invalid("bad rules", unet.FieldError{Field: "rules", Message: err.Error()})
+		var re *remediation.RuleError
+		if errors.As(err, &re) && re.Line > 0 {
+			return nil, unet.Invalid("bad rules", unet.FieldError{File: "rules", Field: fmt.Sprintf("%d:%d", re.Line, re.Column), Message: re.Msg})
+		}
+		return nil, unet.Invalid("bad rules", unet.FieldError{File: "rules", Field: "rules", Message: err.Error()})
 	}
 	return rules.Extend(extra), nil
 }
