@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -15,6 +16,7 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/jinja"
+	"github.com/unet-dev/unet/remediation"
 	"github.com/unet-dev/unet/templates"
 )
 
@@ -389,6 +391,12 @@ remediation rules with a TOML table.`,
 					printError(a.env.Stderr, unet.Errorf(unet.EINVALID, "read rules: %v", err))
 					return &ExitError{Code: ExitFailure}
 				}
+				// Checked here so that errors name the user's file, in
+				// local and remote mode alike.
+				if _, err := remediation.ParseRules(rules, rulesPath); err != nil {
+					printError(a.env.Stderr, rulesError(rulesPath, err))
+					return &ExitError{Code: ExitFailure}
+				}
 			}
 			var running []byte
 			var err error
@@ -437,6 +445,15 @@ remediation rules with a TOML table.`,
 	cmd.Flags().BoolVar(&remediate, "remediation", false, "print the commands that take the running configuration to the rendered one")
 	cmd.Flags().StringVar(&rulesPath, "rules", "", "TOML rule table extending the dialect's remediation rules (with --remediation)")
 	return cmd
+}
+
+// rulesError is a bad rule table as a positioned field error.
+func rulesError(file string, err error) error {
+	var re *remediation.RuleError
+	if errors.As(err, &re) && re.Line > 0 {
+		return unet.Invalid("bad rules", unet.FieldError{File: file, Field: fmt.Sprintf("%d:%d", re.Line, re.Column), Message: re.Msg})
+	}
+	return unet.Invalid("bad rules", unet.FieldError{File: file, Message: err.Error()})
 }
 
 // emitRemediation prints a node's remediation (its text, or the JSON
