@@ -264,3 +264,15 @@ func TestJunosDeactivate(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestSecondaryAddressesAreNotIdempotent(t *testing.T) {
+	for _, d := range []string{"ios", "eos"} {
+		got := remediateText(t, d,
+			"interface Vlan10\n ip address 10.0.0.1 255.255.255.0\n ip address 10.0.1.1 255.255.255.0 secondary\n",
+			"interface Vlan10\n ip address 10.0.0.2 255.255.255.0\n", Options{})
+		want := lines("interface Vlan10", "  no ip address 10.0.1.1 255.255.255.0 secondary", "  ip address 10.0.0.2 255.255.255.0")
+		if got != want {
+			t.Errorf("%s got:\n%s\nwant:\n%s", d, got, want)
+		}
+	}
+}
