@@ -105,9 +105,9 @@ func (p cpath) matchLineage(keys []string) bool {
 }
 
 type csub struct {
-	re     *regexp.Regexp
-	repl   string
-	prefix string // literal every matching line starts with (after "^")
+	re   *regexp.Regexp
+	repl string
+	pre  prefilter
 }
 
 type cnegWith struct {
@@ -129,6 +129,7 @@ type cidem struct {
 type cordered struct {
 	path     cpath
 	rewrite  bool
+	group    *regexp.Regexp
 	seq      *regexp.Regexp
 	number   cmatch
 	numbered bool
@@ -156,6 +157,7 @@ type compiledRules struct {
 	idem           []cidem
 	idemAvoid      []cpath
 	ordered        []cordered
+	grouped        []*cordered // the ordered rules with a group
 	overwrite      []cpath
 	overwriteNoNeg []cpath
 	exits          []cexit
@@ -225,12 +227,7 @@ func compileRules(r *Rules) (*compiledRules, error) {
 			}
 			continue
 		}
-		cs := csub{re: re, repl: s.Replace}
-		if rest, ok := strings.CutPrefix(s.Regex, "^"); ok {
-			if re2, err := regexp.Compile(rest); err == nil {
-				cs.prefix, _ = re2.LiteralPrefix()
-			}
-		}
+		cs := csub{re: re, repl: s.Replace, pre: newPrefilter(s.Regex)}
 		cr.subs = append(cr.subs, cs)
 	}
 	cr.negDefault = c.paths("negate_default", r.NegateDefault)
@@ -262,6 +259,10 @@ func compileRules(r *Rules) (*compiledRules, error) {
 			}
 		case "rewrite":
 			co.rewrite = true
+			co.group = c.regex(p+".group", o.Group)
+			if co.group != nil && co.group.NumSubexp() < 1 && c.err == nil {
+				c.err = &compileError{path: p + ".group", msg: "the group regex needs a group for the list name"}
+			}
 		default:
 			if c.err == nil {
 				c.err = &compileError{path: p + ".mode", msg: fmt.Sprintf("mode must be \"sequence\" or \"rewrite\", got %q", o.Mode)}
@@ -276,6 +277,11 @@ func compileRules(r *Rules) (*compiledRules, error) {
 			co.step = 10
 		}
 		cr.ordered = append(cr.ordered, co)
+	}
+	for i := range cr.ordered {
+		if cr.ordered[i].group != nil {
+			cr.grouped = append(cr.grouped, &cr.ordered[i])
+		}
 	}
 	cr.overwrite = c.paths("overwrite", r.Overwrite)
 	cr.overwriteNoNeg = c.paths("overwrite_no_negate", r.OverwriteNoNegate)

@@ -22,18 +22,34 @@ type dnode struct {
 }
 
 func (d *dnode) has(text string) bool {
+	if d.index == nil {
+		for _, c := range d.children {
+			if c.text == text {
+				return true
+			}
+		}
+		return false
+	}
 	_, ok := d.index[text]
 	return ok
 }
 
 func (d *dnode) add(c *dnode) *dnode {
+	d.children = append(d.children, c)
 	if d.index == nil {
-		d.index = make(map[string]*dnode, 4)
+		if len(d.children) > smallSection {
+			d.index = make(map[string]*dnode, 2*len(d.children))
+			for _, o := range d.children {
+				if _, ok := d.index[o.text]; !ok {
+					d.index[o.text] = o
+				}
+			}
+		}
+		return c
 	}
 	if _, ok := d.index[c.text]; !ok {
 		d.index[c.text] = c
 	}
-	d.children = append(d.children, c)
 	return c
 }
 
@@ -206,7 +222,7 @@ func (e *engine) idempotentWith(keys []string, other *idemIndex) *node {
 
 func (e *engine) orderedRule(keys []string) *cordered {
 	for i := range e.cr.ordered {
-		if e.cr.ordered[i].path.matchLineage(keys) {
+		if e.cr.ordered[i].group == nil && e.cr.ordered[i].path.matchLineage(keys) {
 			return &e.cr.ordered[i]
 		}
 	}
@@ -217,10 +233,17 @@ func (e *engine) orderedRule(keys []string) *cordered {
 // the section whose path is keys (empty at the top).
 func (e *engine) diff(src, dst *node, keys []string, delta *dnode) {
 	lin := extend(keys)
+	var groups *groupedLists
+	if len(e.cr.grouped) > 0 {
+		groups = e.groupLists(src, dst, keys)
+	}
 	// Left: what src has and dst has not is negated, unless a command of
 	// dst replaces it in place.
 	dstIdem := &idemIndex{e: e, sec: dst, keys: keys}
 	for _, c := range src.children {
+		if groups != nil && groups.left(c, delta) {
+			continue
+		}
 		if dst.child(c.text) != nil {
 			continue
 		}
@@ -238,6 +261,9 @@ func (e *engine) diff(src, dst *node, keys []string, delta *dnode) {
 	// are compared in depth.
 	var srcIdem *idemIndex
 	for _, t := range dst.children {
+		if groups != nil && groups.right(t, delta) {
+			continue
+		}
 		lin[len(lin)-1] = t.text
 		s := src.child(t.text)
 		if s == nil {

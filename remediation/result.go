@@ -9,15 +9,18 @@ import (
 
 // WriteText prints the remediation as it is typed: one command per line,
 // children indented under their parents by the dialect's indentation
-// (Rules.Indent spaces per level), without sectional exits.
+// (Rules.Indent spaces per level), without sectional exits. A multi-line
+// statement (a banner body with its delimiter) is printed verbatim.
 func (r *Result) WriteText(w io.Writer) error {
 	return r.writeText(w, false)
 }
 
 // WriteTextExits prints the remediation like WriteText, with a sectional
 // exit after the children of every section: the exit of the first
-// SectionalExit rule that matches the section, or the table's Exit ("exit"
-// by default).
+// SectionalExit rule that matches the section (none when its exit is
+// empty), or the table's Exit ("exit" by default); it is indented as the
+// section's children, or as the section itself when the rule has
+// parent_level.
 func (r *Result) WriteTextExits(w io.Writer) error {
 	return r.writeText(w, true)
 }
@@ -49,8 +52,10 @@ func (r *Result) writeText(w io.Writer, exits bool) error {
 			c := open[len(open)-1]
 			open = open[:len(open)-1]
 			if exits && c.exit != "" {
-				d := c.Depth
-				if c.exitUp && d > 0 {
+				// At the level of the section's children, as hier_config
+				// prints them, or at the section's own level.
+				d := c.Depth + 1
+				if c.exitUp {
 					d--
 				}
 				bw.WriteString(strings.Repeat(" ", indent*d))
@@ -62,7 +67,10 @@ func (r *Result) writeText(w io.Writer, exits bool) error {
 	for i := range r.Commands {
 		c := &r.Commands[i]
 		closeTo(c.Depth)
-		bw.WriteString(strings.Repeat(" ", indent*c.Depth))
+		// A multi-line statement (a banner body) is printed verbatim.
+		if !strings.Contains(c.Text, "\n") {
+			bw.WriteString(strings.Repeat(" ", indent*c.Depth))
+		}
 		bw.WriteString(c.Text)
 		bw.WriteByte('\n')
 		if i+1 < len(r.Commands) && r.Commands[i+1].Depth > c.Depth {
