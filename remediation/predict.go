@@ -216,7 +216,9 @@ func (p *predictor) insert(list []*configtree.Statement, st *configtree.Statemen
 // build makes the statement a command creates at depth: a new section
 // gets the command's children applied to it as to an empty section (so a
 // "no shutdown" under a new interface stays, a "no X" of a child removes
-// an earlier child of the same block). leaf drops the children.
+// an earlier child of the same block). leaf drops the children. The text
+// keeps the command's indentation when it was typed at its depth; it is
+// indented by the rules' Indent otherwise.
 func (p *predictor) build(cmd *configtree.Statement, parents []string, depth int, leaf bool) *configtree.Statement {
 	st := &configtree.Statement{
 		Text:  strings.Repeat(" ", depth*p.c.indent) + cmd.Key,
@@ -224,8 +226,9 @@ func (p *predictor) build(cmd *configtree.Statement, parents []string, depth int
 		Depth: depth,
 		Close: cmd.Close,
 	}
-	if strings.Contains(cmd.Key, "\n") {
-		// A banner body keeps its own line breaks and indentation.
+	if cmd.Depth == depth && strings.HasSuffix(cmd.Text, cmd.Key) || strings.Contains(cmd.Key, "\n") {
+		// The command keeps its indentation (and a banner body its own
+		// line breaks) when it is typed at its depth.
 		st.Text = cmd.Text
 	}
 	if !leaf && len(cmd.Children) > 0 {
