@@ -1,0 +1,148 @@
+package remediation
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/unet-dev/unet/configtree"
+)
+
+// node is a statement as the engine compares it: its text after the rules'
+// substitutions, without indentation.
+type node struct {
+	text     string
+	line     int
+	children []*node
+	// index maps a child text to the first child with that text.
+	index map[string]*node
+}
+
+func (n *node) child(text string) *node {
+	if n.index == nil {
+		return nil
+	}
+	return n.index[text]
+}
+
+func (n *node) add(c *node) {
+	if n.index == nil {
+		n.index = make(map[string]*node, 4)
+	}
+	if _, ok := n.index[c.text]; !ok {
+		n.index[c.text] = c
+	}
+	n.children = append(n.children, c)
+}
+
+// builder turns configtree statements into nodes, applying the rules'
+// substitutions, merging repeated sections and numbering the entries of
+// sequence-ordered sections.
+type builder struct {
+	rules   *compiledRules
+	setForm bool // JunOS set format: the whole line is the text
+	keys    []string
+}
+
+func (b *builder) subst(text string) string {
+	for i := range b.rules.subs {
+		s := &b.rules.subs[i]
+		if s.prefix != "" && !strings.HasPrefix(text, s.prefix) {
+			continue
+		}
+		if s.re.MatchString(text) {
+			text = s.re.ReplaceAllString(text, s.repl)
+		}
+	}
+	return text
+}
+
+func (b *builder) build(list []*configtree.Statement, parent *node) {
+	allowDup := len(b.keys) > 0 && anyLineage(b.rules.dups, b.keys)
+	for _, st := range list {
+		raw := st.Key
+		if len(b.rules.subs) > 0 {
+			raw = strings.TrimSpace(b.subst(st.Text))
+		} else if b.setForm {
+			raw = strings.TrimSpace(st.Text)
+		}
+		if raw == "" {
+			continue
+		}
+		c := parent.child(raw)
+		if c == nil || allowDup {
+			c = &node{text: raw, line: st.Line}
+			parent.add(c)
+		}
+		if len(st.Children) > 0 {
+			b.keys = append(b.keys, raw)
+			b.build(st.Children, c)
+			b.keys = b.keys[:len(b.keys)-1]
+		}
+	}
+	if len(b.keys) > 0 {
+		b.number(parent)
+	}
+}
+
+// number gives sequence numbers to the unnumbered entries of a section
+// ordered in sequence mode, as the platform does when they are typed.
+func (b *builder) number(sec *node) {
+	for i := range b.rules.ordered {
+		o := &b.rules.ordered[i]
+		if o.rewrite || !o.numbered || !o.path.matchLineage(b.keys) {
+			continue
+		}
+		seq := o.start
+		changed := false
+		for _, c := range sec.children {
+			if !o.number.match(c.text) || o.seq.MatchString(c.text) {
+				continue
+			}
+			c.text = strconv.Itoa(seq) + " " + c.text
+			seq += o.step
+			changed = true
+		}
+		if changed {
+			sec.index = nil
+			kids := sec.children
+			sec.children = nil
+			for _, c := range kids {
+				sec.add(c)
+			}
+		}
+		return
+	}
+}
+
+// buildTree converts a parsed configuration into the engine's form.
+func buildTree(t *configtree.Tree, rules *compiledRules, match []*configtree.Match) (*node, error) {
+	if len(match) > 0 {
+		sliced, err := configtree.SliceTree(t, match...)
+		if err != nil {
+			return nil, err
+		}
+		t = sliced
+	}
+	root := &node{}
+	b := &builder{rules: rules}
+	switch t.Dialect {
+	case configtree.DialectJunos:
+		cmds, err := configtree.SetCommands(t)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cmds {
+			if len(rules.subs) > 0 {
+				c = strings.TrimSpace(b.subst(c))
+			}
+			if c != "" && root.child(c) == nil {
+				root.add(&node{text: c})
+			}
+		}
+		return root, nil
+	case configtree.DialectJunosSet:
+		b.setForm = true
+	}
+	b.build(t.Statements, root)
+	return root, nil
+}
