@@ -3,6 +3,7 @@ package remediation
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/unet-dev/unet/configtree"
@@ -89,8 +90,8 @@ func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.State
 		if i := predFindKey(list, positive); i >= 0 {
 			return predRemoveAt(list, i)
 		}
-		if rule, setting, ok := p.c.idempotentKey(parents, key); ok {
-			return p.replaceSetting(list, cmd, parents, depth, rule, setting)
+		if idem, same := p.c.sameSetting(list, parents, key); idem {
+			return p.replaceSetting(list, cmd, parents, depth, same)
 		}
 		kept := list[:0]
 		removed := false
@@ -108,7 +109,7 @@ func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.State
 		return append(list, p.build(cmd, parents, depth, true))
 	}
 	if i := predFindKey(list, key); i >= 0 {
-		if predAnyPath(p.c.overwriteNN, parents, key) {
+		if anyLineage(p.c.cr.overwriteNoNeg, predAppendPath(parents, key)) {
 			list[i] = p.build(cmd, parents, depth, false)
 			return list
 		}
@@ -119,8 +120,8 @@ func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.State
 		}
 		return list
 	}
-	if rule, setting, ok := p.c.idempotentKey(parents, key); ok {
-		return p.replaceSetting(list, cmd, parents, depth, rule, setting)
+	if idem, same := p.c.sameSetting(list, parents, key); idem && len(same) > 0 {
+		return p.replaceSetting(list, cmd, parents, depth, same)
 	}
 	if i := predFindKey(list, p.c.negation+key); i >= 0 {
 		return predRemoveAt(list, i)
@@ -142,20 +143,23 @@ func (p *predictor) negated(key string) (positive string, isDefault, ok bool) {
 // negatedBy returns the index of the statement of list that a negate_with
 // or negate_sub rule negates with exactly the command key, or -1.
 func (p *predictor) negatedBy(list []*configtree.Statement, parents []string, key string) int {
-	if len(p.c.negateWith) == 0 && len(p.c.negateSub) == 0 {
+	cr := p.c.cr
+	if len(cr.negWith) == 0 && len(cr.negSub) == 0 {
 		return -1
 	}
+	lin := predAppendPath(parents, "")
 	for i, st := range list {
 		if st.Key == key {
 			continue
 		}
-		for _, n := range p.c.negateWith {
-			if n.use == key && n.path.matches(parents, st.Key) {
+		lin[len(lin)-1] = st.Key
+		for _, n := range cr.negWith {
+			if n.use == key && n.path.matchLineage(lin) {
 				return i
 			}
 		}
-		for _, n := range p.c.negateSub {
-			if n.path.matches(parents, st.Key) && n.re.MatchString(st.Key) && n.re.ReplaceAllString(st.Key, n.replace) == key {
+		for _, n := range cr.negSub {
+			if n.re != nil && n.path.matchLineage(lin) && n.re.ReplaceAllString(p.c.negation+st.Key, n.repl) == key {
 				return i
 			}
 		}
@@ -163,39 +167,54 @@ func (p *predictor) negatedBy(list []*configtree.Statement, parents []string, ke
 	return -1
 }
 
-// replaceSetting puts cmd in the place of the statements of list holding
-// the same idempotent setting (the first one; the others are removed), or
-// inserts it when there is none.
-func (p *predictor) replaceSetting(list []*configtree.Statement, cmd *configtree.Statement, parents []string, depth, rule int, setting string) []*configtree.Statement {
+// replaceSetting puts cmd in the place of the statements of list at the
+// indexes same (the first one; the others are removed), or inserts it
+// when same is empty.
+func (p *predictor) replaceSetting(list []*configtree.Statement, cmd *configtree.Statement, parents []string, depth int, same []int) []*configtree.Statement {
 	st := p.build(cmd, parents, depth, false)
+	if len(same) == 0 {
+		return p.insert(list, st, parents)
+	}
+	drop := make(map[int]bool, len(same))
+	for _, i := range same[1:] {
+		drop[i] = true
+	}
+	list[same[0]] = st
 	out := list[:0]
-	placed := false
-	for _, old := range list {
-		if r, s, ok := p.c.idempotentKey(parents, old.Key); ok && r == rule && s == setting {
-			if !placed {
-				out = append(out, st)
-				placed = true
-			}
-			continue
+	for i, old := range list {
+		if !drop[i] {
+			out = append(out, old)
 		}
-		out = append(out, old)
 	}
-	if placed {
-		return out
-	}
-	return p.insert(out, st, parents)
+	return out
 }
 
 // insert adds st to list: at the end, or by sequence number in a section
-// of an ordered rule in sequence mode.
+// of an ordered rule in sequence mode. There, an entry typed without a
+// number that the rule numbers gets the highest number plus the rule's
+// step, as the platform does; an entry whose number is taken replaces the
+// entry holding it.
 func (p *predictor) insert(list []*configtree.Statement, st *configtree.Statement, parents []string) []*configtree.Statement {
 	o := p.c.orderedFor(parents)
-	seq, ok := o.sequenceOf(st.Key)
+	if o == nil || o.rewrite {
+		return append(list, st)
+	}
+	seq, ok := predSequenceOf(o, st.Key)
 	if !ok {
+		if o.numbered && o.number.match(st.Key) {
+			last := o.start - o.step
+			for _, old := range list {
+				if n, has := predSequenceOf(o, old.Key); has && n > last {
+					last = n
+				}
+			}
+			st.Key = strconv.Itoa(last+o.step) + " " + st.Key
+			st.Text = st.Text[:len(st.Text)-len(strings.TrimLeft(st.Text, " \t"))] + st.Key
+		}
 		return append(list, st)
 	}
 	for i, old := range list {
-		n, has := o.sequenceOf(old.Key)
+		n, has := predSequenceOf(o, old.Key)
 		if !has {
 			continue
 		}
@@ -237,21 +256,31 @@ func (p *predictor) build(cmd *configtree.Statement, parents []string, depth int
 	return st
 }
 
-// normalize returns a copy of list with the rules' substitutions applied
-// to every statement key (a statement whose key becomes empty is dropped
-// with its children) and the sectional exits left as last children of
-// their sections removed, as well as a top-level "end". commands drops
-// every exit line, wherever it is.
+// normalize returns a copy of list, the section at path parents, in the
+// form the remediation engine compares: the rules' substitutions applied
+// to every line, indentation included (a statement left empty is dropped
+// with its children), sectional exits that end a section and a top-level
+// "end" removed, repeated sections merged and repeated lines kept once
+// (except in the sections of a duplicate_children rule), and the entries
+// of a sequence-ordered section that carry no number numbered as the
+// platform numbers them. Command text (commands true) is taken as the
+// engine prints it: only its exit lines are dropped, wherever they are.
 func (c *predRules) normalize(list []*configtree.Statement, parents []string, commands bool) []*configtree.Statement {
-	out := make([]*configtree.Statement, 0, len(list))
+	type entry struct {
+		st  *configtree.Statement
+		raw []*configtree.Statement
+	}
+	allowDup := commands || len(parents) > 0 && anyLineage(c.cr.dups, parents)
+	entries := make([]entry, 0, len(list))
+	seen := map[string]int{}
 	for i, st := range list {
 		key := st.Key
-		if len(c.substitute) > 0 {
-			var ok bool
-			if key, ok = c.substituteLine(key); !ok {
+		if !commands && len(c.cr.subs) > 0 && !strings.Contains(st.Text, "\n") {
+			text, ok := c.substituteLine(st.Text)
+			if !ok {
 				continue
 			}
-			key = strings.TrimLeft(key, " \t")
+			key = strings.TrimLeft(text, " \t")
 		}
 		if len(st.Children) == 0 {
 			if commands && c.isExitText(key) {
@@ -261,18 +290,49 @@ func (c *predRules) normalize(list []*configtree.Statement, parents []string, co
 				continue
 			}
 		}
+		if j, ok := seen[key]; ok && !allowDup {
+			entries[j].raw = append(entries[j].raw, st.Children...)
+			continue
+		}
 		cp := *st
 		cp.Key = key
 		if key != st.Key {
 			cp.Text = st.Text[:len(st.Text)-len(strings.TrimLeft(st.Text, " \t"))] + key
 		}
-		cp.Children = nil
-		if len(st.Children) > 0 {
-			cp.Children = c.normalize(st.Children, predAppendPath(parents, key), commands)
+		seen[key] = len(entries)
+		entries = append(entries, entry{st: &cp, raw: st.Children})
+	}
+	out := make([]*configtree.Statement, len(entries))
+	for i, e := range entries {
+		e.st.Children = nil
+		if len(e.raw) > 0 {
+			e.st.Children = c.normalize(e.raw, predAppendPath(parents, e.st.Key), commands)
 		}
-		out = append(out, &cp)
+		out[i] = e.st
+	}
+	if !commands {
+		c.number(out, parents)
 	}
 	return out
+}
+
+// number gives sequence numbers to the entries of a sequence-ordered
+// section that the rule numbers and that carry none (Start, Start+Step...).
+func (c *predRules) number(list []*configtree.Statement, section []string) {
+	o := c.orderedFor(section)
+	if o == nil || o.rewrite || !o.numbered {
+		return
+	}
+	seq := o.start
+	for _, st := range list {
+		if !o.number.match(st.Key) || o.seq.MatchString(st.Key) {
+			continue
+		}
+		indent := st.Text[:len(st.Text)-len(strings.TrimLeft(st.Text, " \t"))]
+		st.Key = strconv.Itoa(seq) + " " + st.Key
+		st.Text = indent + st.Key
+		seq += o.step
+	}
 }
 
 // predFindKey returns the index of the statement of list with the given key,

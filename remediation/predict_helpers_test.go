@@ -23,14 +23,14 @@ func testRulesIOS() *Rules {
 		NegateWith: []NegateWith{{Match: Path{sw("logging console ")}, Use: "logging console debugging"}},
 		NegateSub: []NegateSub{{
 			Match:   Path{sw("interface "), sw("switchport trunk allowed vlan ")},
-			Regex:   `^(switchport trunk allowed vlan) .*`,
+			Regex:   `^no (switchport trunk allowed vlan) .*`,
 			Replace: "$1 all",
 		}},
 		NegateDefault: []Path{{sw("interface "), sw("speed ")}},
 		Idempotent: []Idempotent{
 			{Match: Path{sw("hostname ")}},
 			{Match: Path{sw("interface "), sw("description ")}},
-			{Match: Path{sw("interface "), MatchRule{Regex: `^ip address \S+ \S+$`}}},
+			{Match: Path{sw("interface "), sw("ip address ")}},
 			{Match: Path{sw("logging console", "no logging console")}},
 			{Match: Path{sw("router bgp "), sw("neighbor ")}, KeyRegex: `^(neighbor \S+ (?:remote-as|description)) `},
 		},
@@ -104,8 +104,8 @@ func testRulesJunos(dialect string) *Rules {
 			{Regex: `^## Last commit.*`, Replace: ""},
 		},
 		Idempotent: []Idempotent{
-			{Match: Path{sw("system host-name ")}},
-			{Match: Path{MatchRule{Regex: `^interfaces \S+ description `}}, KeyRegex: `^(interfaces \S+ description) `},
+			{Match: Path{sw("set system host-name ")}},
+			{Match: Path{MatchRule{Regex: `^set interfaces \S+ description `}}, KeyRegex: `^(set interfaces \S+ description) `},
 		},
 	}
 }

@@ -38,7 +38,8 @@ type predSetState struct {
 //     container only through its contents; a set matching an idempotent
 //     rule (its path as the key, at top level) replaces, in place, the
 //     statement holding the same setting ("set system host-name b" replaces
-//     "set system host-name a");
+//     "set system host-name a"; the rules see the whole line, "set "
+//     included, as the engine does);
 //   - "delete P" removes every statement whose path starts with the words of
 //     P (word-aligned: "delete interfaces ge-0/0/1" leaves ge-0/0/10 alone);
 //     the containers above P stay only if other statements keep them;
@@ -144,17 +145,34 @@ func (s *predSetState) exec(line string) error {
 }
 
 func (s *predSetState) set(path []string) {
-	key := strings.Join(path, " ")
-	if rule, setting, ok := s.c.idempotentKey(nil, key); ok {
+	line := predSetLine{verb: "set", words: path}
+	if len(s.c.cr.idem) > 0 {
+		// Idempotent rules see the statement as the engine does: the
+		// whole line, "set " included.
+		var (
+			stmts []*configtree.Statement
+			index []int
+		)
 		for i, l := range s.lines {
-			if l.verb != "set" {
-				continue
+			if l.verb == "set" {
+				stmts = append(stmts, &configtree.Statement{Key: l.text()})
+				index = append(index, i)
 			}
-			if r, st, ok := s.c.idempotentKey(nil, strings.Join(l.words, " ")); ok && r == rule && st == setting {
-				s.lines[i] = predSetLine{verb: "set", words: path}
-				s.dropOthers(i, rule, setting)
-				return
+		}
+		if _, same := s.c.sameSetting(stmts, nil, line.text()); len(same) > 0 {
+			drop := map[int]bool{}
+			for _, j := range same[1:] {
+				drop[index[j]] = true
 			}
+			s.lines[index[same[0]]] = line
+			kept := s.lines[:0]
+			for i, l := range s.lines {
+				if !drop[i] {
+					kept = append(kept, l)
+				}
+			}
+			s.lines = kept
+			return
 		}
 	}
 	kept := s.lines[:0]
@@ -169,22 +187,7 @@ func (s *predSetState) set(path []string) {
 		}
 		kept = append(kept, l)
 	}
-	s.lines = append(kept, predSetLine{verb: "set", words: path})
-}
-
-// dropOthers removes the set statements after index keep that hold the
-// same idempotent setting.
-func (s *predSetState) dropOthers(keep, rule int, setting string) {
-	kept := s.lines[:keep+1]
-	for _, l := range s.lines[keep+1:] {
-		if l.verb == "set" {
-			if r, st, ok := s.c.idempotentKey(nil, strings.Join(l.words, " ")); ok && r == rule && st == setting {
-				continue
-			}
-		}
-		kept = append(kept, l)
-	}
-	s.lines = kept
+	s.lines = append(kept, line)
 }
 
 // remove drops the statements below path ("" verb: of any verb).
