@@ -42,7 +42,7 @@ func testRulesIOS() *Rules {
 		SectionalExit: []SectionalExit{
 			{Match: Path{sw("router bgp "), sw("address-family ")}, Exit: "exit-address-family", ParentLevel: true},
 		},
-		DuplicateChildren: []Path{{sw("banner ")}},
+		DuplicateChildren: []Path{{sw("router bgp "), sw("address-family ")}},
 	}
 }
 
@@ -131,4 +131,8 @@ func mustParse(t testing.TB, text, dialect string) *configtree.Tree {
 		t.Fatalf("parse %s: %v\n%s", dialect, err, text)
 	}
 	return tree
+}
+
+func mustParseOrNil(text, dialect string) (*configtree.Tree, error) {
+	return configtree.ParseString(text, dialect)
 }
