@@ -146,8 +146,8 @@ func TestEquivalent(t *testing.T) {
 			if tc.dialect == "junos/junos-set" {
 				da, db = "junos", "junos-set"
 			}
-			a, b := mustParse(t, tc.a, da), mustParse(t, tc.b, db)
-			rules := testRulesFor(da)
+			a, b := predParse(t, tc.a, da), predParse(t, tc.b, db)
+			rules := predTestRules(da)
 			ok, diff := equivalent(a, b, rules)
 			if tc.diff == "" {
 				if !ok {
@@ -166,14 +166,14 @@ func TestEquivalent(t *testing.T) {
 }
 
 func TestEquivalentEdges(t *testing.T) {
-	ios := mustParse(t, "hostname a\n", "ios")
+	ios := predParse(t, "hostname a\n", "ios")
 	if ok, _ := equivalent(nil, nil, nil); !ok {
 		t.Error("two missing configurations differ")
 	}
 	if ok, diff := equivalent(ios, nil, nil); ok || diff == "" {
 		t.Error("a missing configuration is equivalent")
 	}
-	if ok, diff := equivalent(ios, mustParse(t, "hostname a\n", "eos"), nil); ok || diff != "dialects differ: ios and eos" {
+	if ok, diff := equivalent(ios, predParse(t, "hostname a\n", "eos"), nil); ok || diff != "dialects differ: ios and eos" {
 		t.Errorf("dialects: got %v %q", ok, diff)
 	}
 	bad := &Rules{Dialect: "ios", Substitute: []Substitute{{Regex: "("}}}
@@ -182,12 +182,12 @@ func TestEquivalentEdges(t *testing.T) {
 	}
 	// With the built-in table, IOS ACL entries without numbers are numbered
 	// as the device numbers them, so both spellings are one configuration.
-	a := mustParse(t, "ip access-list extended A\n permit tcp any any\n deny ip any any\n", "ios")
-	b := mustParse(t, "ip access-list extended A\n 10 permit tcp any any\n 20 deny ip any any\n", "ios")
+	a := predParse(t, "ip access-list extended A\n permit tcp any any\n deny ip any any\n", "ios")
+	b := predParse(t, "ip access-list extended A\n 10 permit tcp any any\n 20 deny ip any any\n", "ios")
 	if ok, diff := equivalent(a, b, nil); !ok {
 		t.Errorf("implicit ACL numbers: %s", diff)
 	}
-	c := mustParse(t, "ip access-list extended A\n 10 permit tcp any any\n 30 deny ip any any\n", "ios")
+	c := predParse(t, "ip access-list extended A\n 10 permit tcp any any\n 30 deny ip any any\n", "ios")
 	if ok, diff := equivalent(a, c, nil); ok || diff != `ip access-list extended A: entry 2 is "20 deny ip any any" in a, "30 deny ip any any" in b` {
 		t.Errorf("ACL numbers differ: got %v %q", ok, diff)
 	}

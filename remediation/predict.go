@@ -20,7 +20,8 @@ import (
 //   - a command that a negate_with or negate_sub rule gives as the negation
 //     of a statement of the section removes that statement;
 //   - "no X" (the rules' negation) and "default X" remove the statement X
-//     with its children; with no such statement, they remove every statement
+//     with its children (unless an idempotent rule makes "no X" and X one
+//     setting: "no X" then replaces X, as IOS shows "no logging console"); with no such statement, they remove every statement
 //     starting with "X " ("no description" removes "description foo", "no
 //     neighbor 10.0.0.1" every line of that neighbour); a "no X" that negates
 //     nothing stays in the configuration as a statement of its own ("no ip
@@ -60,7 +61,7 @@ func predict(running *configtree.Tree, commands string, rules *Rules) (*configtr
 	p := &predictor{c: c}
 	state := c.normalize(running.Statements, nil, false)
 	cmds := c.normalize(cmdTree.Statements, nil, true)
-	state = p.apply(state, cmds, nil, 0)
+	state = p.apply(state, cmds, nil, 0, "")
 	out := &configtree.Tree{Dialect: running.Dialect, Statements: state}
 	predRenumber(out.Statements)
 	return out, nil
@@ -74,24 +75,46 @@ type predictor struct {
 // apply applies the commands cmds to the statements list of the section
 // whose path is parents and returns the new list. list is owned by the
 // predictor (a copy of the running statements) and is modified.
-func (p *predictor) apply(list, cmds []*configtree.Statement, parents []string, depth int) []*configtree.Statement {
+//
+// New statements are indented like the first statement of their section;
+// in an empty section, like the command when it was typed at its depth,
+// or by fallback (the parent's indentation plus the rules' Indent).
+func (p *predictor) apply(list, cmds []*configtree.Statement, parents []string, depth int, fallback string) []*configtree.Statement {
 	for _, cmd := range cmds {
-		list = p.applyOne(list, cmd, parents, depth)
+		pad := fallback
+		switch {
+		case len(list) > 0:
+			pad = predPad(list[0])
+		case cmd.Depth == depth && strings.HasSuffix(cmd.Text, cmd.Key):
+			pad = predPad(cmd)
+		}
+		list = p.applyOne(list, cmd, parents, depth, pad)
 	}
 	return list
 }
 
-func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.Statement, parents []string, depth int) []*configtree.Statement {
+// predPad is the indentation of a statement.
+func predPad(st *configtree.Statement) string {
+	return st.Text[:len(st.Text)-len(strings.TrimLeft(st.Text, " \t"))]
+}
+
+func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.Statement, parents []string, depth int, pad string) []*configtree.Statement {
 	key := cmd.Key
 	if i := p.negatedBy(list, parents, key); i >= 0 {
 		return predRemoveAt(list, i)
 	}
 	if positive, isDefault, ok := p.negated(key); ok {
+		idem, same := p.c.sameSetting(list, parents, key)
 		if i := predFindKey(list, positive); i >= 0 {
+			if idem && !isDefault && predContains(same, i) {
+				// An idempotent rule makes X and "no X" one setting
+				// shown either way: the negation replaces X.
+				return p.replaceSetting(list, cmd, parents, depth, pad, same)
+			}
 			return predRemoveAt(list, i)
 		}
-		if idem, same := p.c.sameSetting(list, parents, key); idem {
-			return p.replaceSetting(list, cmd, parents, depth, same)
+		if idem {
+			return p.replaceSetting(list, cmd, parents, depth, pad, same)
 		}
 		kept := list[:0]
 		removed := false
@@ -106,27 +129,27 @@ func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.State
 		if removed || isDefault || predFindKey(list, key) >= 0 {
 			return list
 		}
-		return append(list, p.build(cmd, parents, depth, true))
+		return append(list, p.build(cmd, parents, depth, pad, true))
 	}
 	if i := predFindKey(list, key); i >= 0 {
 		if anyLineage(p.c.cr.overwriteNoNeg, predAppendPath(parents, key)) {
-			list[i] = p.build(cmd, parents, depth, false)
+			list[i] = p.build(cmd, parents, depth, pad, false)
 			return list
 		}
 		st := list[i]
-		st.Children = p.apply(st.Children, cmd.Children, predAppendPath(parents, key), depth+1)
+		st.Children = p.apply(st.Children, cmd.Children, predAppendPath(parents, key), depth+1, predPad(st)+p.step())
 		if cmd.Close != "" {
 			st.Close = cmd.Close
 		}
 		return list
 	}
 	if idem, same := p.c.sameSetting(list, parents, key); idem && len(same) > 0 {
-		return p.replaceSetting(list, cmd, parents, depth, same)
+		return p.replaceSetting(list, cmd, parents, depth, pad, same)
 	}
 	if i := predFindKey(list, p.c.negation+key); i >= 0 {
 		return predRemoveAt(list, i)
 	}
-	return p.insert(list, p.build(cmd, parents, depth, false), parents)
+	return p.insert(list, p.build(cmd, parents, depth, pad, false), parents)
 }
 
 // negated splits a negation ("no X", "default X") into X.
@@ -170,8 +193,8 @@ func (p *predictor) negatedBy(list []*configtree.Statement, parents []string, ke
 // replaceSetting puts cmd in the place of the statements of list at the
 // indexes same (the first one; the others are removed), or inserts it
 // when same is empty.
-func (p *predictor) replaceSetting(list []*configtree.Statement, cmd *configtree.Statement, parents []string, depth int, same []int) []*configtree.Statement {
-	st := p.build(cmd, parents, depth, false)
+func (p *predictor) replaceSetting(list []*configtree.Statement, cmd *configtree.Statement, parents []string, depth int, pad string, same []int) []*configtree.Statement {
+	st := p.build(cmd, parents, depth, pad, false)
 	if len(same) == 0 {
 		return p.insert(list, st, parents)
 	}
@@ -232,28 +255,31 @@ func (p *predictor) insert(list []*configtree.Statement, st *configtree.Statemen
 	return append(list, st)
 }
 
-// build makes the statement a command creates at depth: a new section
-// gets the command's children applied to it as to an empty section (so a
-// "no shutdown" under a new interface stays, a "no X" of a child removes
-// an earlier child of the same block). leaf drops the children. The text
-// keeps the command's indentation when it was typed at its depth; it is
-// indented by the rules' Indent otherwise.
-func (p *predictor) build(cmd *configtree.Statement, parents []string, depth int, leaf bool) *configtree.Statement {
+// build makes the statement a command creates at depth, indented by pad:
+// a new section gets the command's children applied to it as to an empty
+// section (so a "no shutdown" under a new interface stays, a "no X" of a
+// child removes an earlier child of the same block). leaf drops the
+// children.
+func (p *predictor) build(cmd *configtree.Statement, parents []string, depth int, pad string, leaf bool) *configtree.Statement {
 	st := &configtree.Statement{
-		Text:  strings.Repeat(" ", depth*p.c.indent) + cmd.Key,
+		Text:  pad + cmd.Key,
 		Key:   cmd.Key,
 		Depth: depth,
 		Close: cmd.Close,
 	}
-	if cmd.Depth == depth && strings.HasSuffix(cmd.Text, cmd.Key) || strings.Contains(cmd.Key, "\n") {
-		// The command keeps its indentation (and a banner body its own
-		// line breaks) when it is typed at its depth.
+	if strings.Contains(cmd.Key, "\n") {
+		// A banner body keeps its own line breaks and indentation.
 		st.Text = cmd.Text
 	}
 	if !leaf && len(cmd.Children) > 0 {
-		st.Children = p.apply(nil, cmd.Children, predAppendPath(parents, cmd.Key), depth+1)
+		st.Children = p.apply(nil, cmd.Children, predAppendPath(parents, cmd.Key), depth+1, pad+p.step())
 	}
 	return st
+}
+
+// step is one level of indentation.
+func (p *predictor) step() string {
+	return strings.Repeat(" ", p.c.indent)
 }
 
 // normalize returns a copy of list, the section at path parents, in the
@@ -333,6 +359,15 @@ func (c *predRules) number(list []*configtree.Statement, section []string) {
 		st.Text = indent + st.Key
 		seq += o.step
 	}
+}
+
+func predContains(list []int, i int) bool {
+	for _, x := range list {
+		if x == i {
+			return true
+		}
+	}
+	return false
 }
 
 // predFindKey returns the index of the statement of list with the given key,

@@ -4,7 +4,7 @@ import (
 	"testing"
 )
 
-var fuzzDialects = []string{"ios", "nxos", "eos", "iosxr", "junos", "junos-set"}
+var predFuzzDialects = []string{"ios", "nxos", "eos", "iosxr", "junos", "junos-set"}
 
 // FuzzPredict applies random command text to random configurations of every
 // dialect, with the built-in and the test rule tables: Predict returns a
@@ -18,12 +18,12 @@ func FuzzPredict(f *testing.F) {
 	f.Add(uint8(5), "set system host-name r1\n", "delete\ndeactivate system\nactivate system\nset \"a b\" c\n")
 	f.Add(uint8(0), "banner motd ^C\nhi\n^C\n", "no banner motd\ndefault x\nno\n")
 	f.Fuzz(func(t *testing.T, d uint8, running, commands string) {
-		dialect := fuzzDialects[int(d)%len(fuzzDialects)]
-		tree, err := mustParseOrNil(running, dialect)
+		dialect := predFuzzDialects[int(d)%len(predFuzzDialects)]
+		tree, err := predParseErr(running, dialect)
 		if err != nil {
 			return
 		}
-		for _, rules := range []*Rules{nil, testRulesFor(dialect)} {
+		for _, rules := range []*Rules{nil, predTestRules(dialect)} {
 			got, err := predict(tree, commands, rules)
 			if err != nil {
 				continue
@@ -44,16 +44,16 @@ func FuzzEquivalent(f *testing.F) {
 	f.Add(uint8(4), "a {\n    b;\n}\n", "a {\n    c [ d e ];\n}\n")
 	f.Add(uint8(5), "set a b\ndelete a\n", "set a\n")
 	f.Fuzz(func(t *testing.T, d uint8, a, b string) {
-		dialect := fuzzDialects[int(d)%len(fuzzDialects)]
-		ta, err := mustParseOrNil(a, dialect)
+		dialect := predFuzzDialects[int(d)%len(predFuzzDialects)]
+		ta, err := predParseErr(a, dialect)
 		if err != nil {
 			return
 		}
-		tb, err := mustParseOrNil(b, dialect)
+		tb, err := predParseErr(b, dialect)
 		if err != nil {
 			return
 		}
-		rules := testRulesFor(dialect)
+		rules := predTestRules(dialect)
 		if ok, diff := equivalent(ta, ta, rules); !ok {
 			t.Fatalf("a differs from itself: %s", diff)
 		}

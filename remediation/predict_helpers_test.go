@@ -9,9 +9,9 @@ import (
 // Rule tables written in Go for the prediction tests: small, so that every
 // behaviour a case checks is visible next to it.
 
-func sw(s ...string) MatchRule { return MatchRule{StartsWith: s} }
+func predSW(s ...string) MatchRule { return MatchRule{StartsWith: s} }
 
-func testRulesIOS() *Rules {
+func predRulesIOS() *Rules {
 	return &Rules{
 		Dialect:  "ios",
 		Indent:   1,
@@ -20,111 +20,112 @@ func testRulesIOS() *Rules {
 			{Regex: `^Building configuration.*`, Replace: ""},
 			{Regex: `^Current configuration.*`, Replace: ""},
 		},
-		NegateWith: []NegateWith{{Match: Path{sw("logging console ")}, Use: "logging console debugging"}},
+		NegateWith: []NegateWith{{Match: Path{predSW("logging console ")}, Use: "logging console debugging"}},
 		NegateSub: []NegateSub{{
-			Match:   Path{sw("interface "), sw("switchport trunk allowed vlan ")},
+			Match:   Path{predSW("interface "), predSW("switchport trunk allowed vlan ")},
 			Regex:   `^no (switchport trunk allowed vlan) .*`,
 			Replace: "$1 all",
 		}},
-		NegateDefault: []Path{{sw("interface "), sw("speed ")}},
+		NegateDefault: []Path{{predSW("interface "), predSW("speed ")}},
 		Idempotent: []Idempotent{
-			{Match: Path{sw("hostname ")}},
-			{Match: Path{sw("interface "), sw("description ")}},
-			{Match: Path{sw("interface "), sw("ip address ")}},
-			{Match: Path{sw("logging console", "no logging console")}},
-			{Match: Path{sw("router bgp "), sw("neighbor ")}, KeyRegex: `^(neighbor \S+ (?:remote-as|description)) `},
+			{Match: Path{predSW("hostname ")}},
+			{Match: Path{predSW("interface "), predSW("description ")}},
+			{Match: Path{predSW("interface "), predSW("ip address ")}},
+			{Match: Path{predSW("logging console", "no logging console")}},
+			{Match: Path{predSW("router bgp "), predSW("neighbor ")}, KeyRegex: `^(neighbor \S+ (?:remote-as|description)) `},
 		},
-		IdempotentAvoid: []Path{{sw("interface "), sw("ip address 192.0.2.")}},
+		IdempotentAvoid: []Path{{predSW("interface "), predSW("ip address 192.0.2.")}},
 		Ordered: []Ordered{
-			{Match: Path{sw("ip access-list ")}, Mode: "rewrite"},
+			{Match: Path{predSW("ip access-list ")}, Mode: "rewrite"},
 		},
-		Overwrite: []Path{{sw("ip access-list ")}},
+		Overwrite: []Path{{predSW("ip access-list ")}},
 		SectionalExit: []SectionalExit{
-			{Match: Path{sw("router bgp "), sw("address-family ")}, Exit: "exit-address-family", ParentLevel: true},
+			{Match: Path{predSW("router bgp "), predSW("address-family ")}, Exit: "exit-address-family", ParentLevel: true},
 		},
-		DuplicateChildren: []Path{{sw("router bgp "), sw("address-family ")}},
+		DuplicateChildren: []Path{{predSW("router bgp "), predSW("address-family ")}},
 	}
 }
 
-func testRulesNXOS() *Rules {
+func predRulesNXOS() *Rules {
 	return &Rules{
 		Dialect:  "nxos",
 		Indent:   2,
 		Negation: "no ",
 		Idempotent: []Idempotent{
-			{Match: Path{sw("hostname ")}},
-			{Match: Path{sw("interface "), sw("description ")}},
-			{Match: Path{sw("interface "), sw("ip address ")}},
+			{Match: Path{predSW("hostname ")}},
+			{Match: Path{predSW("interface "), predSW("description ")}},
+			{Match: Path{predSW("interface "), predSW("ip address ")}},
 		},
 		Ordered: []Ordered{
-			{Match: Path{sw("ip access-list ")}, Mode: "sequence", Sequence: `^(\d+) `},
+			{Match: Path{predSW("ip access-list ")}, Mode: "sequence", Sequence: `^(\d+) `},
 		},
 	}
 }
 
-func testRulesEOS() *Rules {
+func predRulesEOS() *Rules {
 	return &Rules{
 		Dialect:  "eos",
 		Indent:   3,
 		Negation: "no ",
 		Idempotent: []Idempotent{
-			{Match: Path{sw("hostname ")}},
-			{Match: Path{sw("interface "), sw("description ")}},
-			{Match: Path{sw("ntp server ")}, KeyRegex: `^ntp server (\S+)`},
+			{Match: Path{predSW("hostname ")}},
+			{Match: Path{predSW("interface "), predSW("description ")}},
+			{Match: Path{predSW("ntp server ")}, KeyRegex: `^ntp server (\S+)`},
 		},
 		Ordered: []Ordered{
-			{Match: Path{sw("ip prefix-list ")}, Mode: "sequence", Sequence: `^seq (\d+) `},
+			{Match: Path{predSW("ip prefix-list ")}, Mode: "sequence", Sequence: `^seq (\d+) `},
 		},
 	}
 }
 
-func testRulesIOSXR() *Rules {
+func predRulesIOSXR() *Rules {
 	return &Rules{
 		Dialect:  "iosxr",
 		Indent:   1,
 		Negation: "no ",
 		Idempotent: []Idempotent{
-			{Match: Path{sw("hostname ")}},
-			{Match: Path{sw("interface "), sw("description ")}},
-			{Match: Path{sw("router bgp "), sw("neighbor "), sw("remote-as ")}},
+			{Match: Path{predSW("hostname ")}},
+			{Match: Path{predSW("interface "), predSW("description ")}},
+			{Match: Path{predSW("router bgp "), predSW("neighbor "), predSW("remote-as ")}},
 		},
-		OverwriteNoNegate: []Path{{sw("route-policy ")}, {sw("prefix-set ")}},
+		OverwriteNoNegate: []Path{{predSW("route-policy ")}, {predSW("prefix-set ")}},
 		Ordered: []Ordered{
-			{Match: Path{sw("route-policy ")}, Mode: "rewrite"},
+			{Match: Path{predSW("route-policy ")}, Mode: "rewrite"},
 		},
 	}
 }
 
-func testRulesJunos(dialect string) *Rules {
+func predRulesJunos(dialect string) *Rules {
 	return &Rules{
-		Dialect:  dialect,
-		Indent:   4,
-		Negation: "delete ",
+		Dialect:     dialect,
+		Indent:      4,
+		Negation:    "delete ",
+		Declaration: "set ",
 		Substitute: []Substitute{
 			{Regex: `^## Last commit.*`, Replace: ""},
 		},
 		Idempotent: []Idempotent{
-			{Match: Path{sw("set system host-name ")}},
+			{Match: Path{predSW("set system host-name ")}},
 			{Match: Path{MatchRule{Regex: `^set interfaces \S+ description `}}, KeyRegex: `^(set interfaces \S+ description) `},
 		},
 	}
 }
 
-func testRulesFor(dialect string) *Rules {
+func predTestRules(dialect string) *Rules {
 	switch dialect {
 	case "ios":
-		return testRulesIOS()
+		return predRulesIOS()
 	case "nxos":
-		return testRulesNXOS()
+		return predRulesNXOS()
 	case "eos":
-		return testRulesEOS()
+		return predRulesEOS()
 	case "iosxr":
-		return testRulesIOSXR()
+		return predRulesIOSXR()
 	}
-	return testRulesJunos(dialect)
+	return predRulesJunos(dialect)
 }
 
-func mustParse(t testing.TB, text, dialect string) *configtree.Tree {
+func predParse(t testing.TB, text, dialect string) *configtree.Tree {
 	t.Helper()
 	tree, err := configtree.ParseString(text, dialect)
 	if err != nil {
@@ -133,6 +134,6 @@ func mustParse(t testing.TB, text, dialect string) *configtree.Tree {
 	return tree
 }
 
-func mustParseOrNil(text, dialect string) (*configtree.Tree, error) {
+func predParseErr(text, dialect string) (*configtree.Tree, error) {
 	return configtree.ParseString(text, dialect)
 }

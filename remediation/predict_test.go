@@ -19,7 +19,7 @@ func runPredictCases(t *testing.T, dialect string, rules *Rules, cases []predict
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			running := mustParse(t, tc.running, dialect)
+			running := predParse(t, tc.running, dialect)
 			before := running.String()
 			got, err := predict(running, tc.commands, rules)
 			if err != nil {
@@ -31,7 +31,7 @@ func runPredictCases(t *testing.T, dialect string, rules *Rules, cases []predict
 			if running.String() != before {
 				t.Errorf("predict modified the running tree:\n%s", running)
 			}
-			if ok, diff := equivalent(got, mustParse(t, tc.want, dialect), rules); !ok {
+			if ok, diff := equivalent(got, predParse(t, tc.want, dialect), rules); !ok {
 				t.Errorf("not equivalent to the expected tree: %s", diff)
 			}
 		})
@@ -39,7 +39,7 @@ func runPredictCases(t *testing.T, dialect string, rules *Rules, cases []predict
 }
 
 func TestPredictIOS(t *testing.T) {
-	runPredictCases(t, "ios", testRulesIOS(), []predictCase{
+	runPredictCases(t, "ios", predRulesIOS(), []predictCase{
 		{
 			name:     "idempotent hostname keeps its place",
 			running:  "hostname r1\ninterface Gi1\n description a\n",
@@ -140,7 +140,7 @@ func TestPredictIOS(t *testing.T) {
 }
 
 func TestPredictNXOS(t *testing.T) {
-	runPredictCases(t, "nxos", testRulesNXOS(), []predictCase{
+	runPredictCases(t, "nxos", predRulesNXOS(), []predictCase{
 		{
 			name:     "sequence numbers place new entries, no N removes one",
 			running:  "ip access-list A\n  10 permit ip 10.0.0.0/8 any\n  30 permit ip 172.16.0.0/12 any\n  40 deny ip any any\nhostname n1\n",
@@ -169,7 +169,7 @@ func TestPredictNXOS(t *testing.T) {
 }
 
 func TestPredictEOS(t *testing.T) {
-	runPredictCases(t, "eos", testRulesEOS(), []predictCase{
+	runPredictCases(t, "eos", predRulesEOS(), []predictCase{
 		{
 			name:     "top-level idempotent with key: one NTP server's options change",
 			running:  "ntp server 10.0.0.1 prefer\nntp server 10.0.0.2\n",
@@ -198,7 +198,7 @@ func TestPredictEOS(t *testing.T) {
 }
 
 func TestPredictIOSXR(t *testing.T) {
-	runPredictCases(t, "iosxr", testRulesIOSXR(), []predictCase{
+	runPredictCases(t, "iosxr", predRulesIOSXR(), []predictCase{
 		{
 			name:     "route policy re-entered is replaced whole",
 			running:  "route-policy RP\n  if destination in PS then\n    pass\n  endif\nend-policy\nhostname xr\n",
@@ -221,7 +221,7 @@ func TestPredictIOSXR(t *testing.T) {
 }
 
 func TestPredictJunosSet(t *testing.T) {
-	runPredictCases(t, "junos-set", testRulesJunos("junos-set"), []predictCase{
+	runPredictCases(t, "junos-set", predRulesJunos("junos-set"), []predictCase{
 		{
 			name:     "set adds, delete removes word-aligned",
 			running:  "set interfaces ge-0/0/1 description a\nset interfaces ge-0/0/10 description b\nset interfaces ge-0/0/1 unit 0 family inet address 10.0.0.1/24\n",
@@ -262,7 +262,7 @@ func TestPredictJunosSet(t *testing.T) {
 }
 
 func TestPredictJunos(t *testing.T) {
-	runPredictCases(t, "junos", testRulesJunos("junos"), []predictCase{
+	runPredictCases(t, "junos", predRulesJunos("junos"), []predictCase{
 		{
 			name: "grouping taken from running, new groups by keyword",
 			running: `## Last commit: 2026-01-01
@@ -338,8 +338,8 @@ func TestPredictErrors(t *testing.T) {
 	if _, err := predict(nil, "hostname x", nil); err == nil {
 		t.Error("nil running: no error")
 	}
-	j := mustParse(t, "system {\n    host-name r1;\n}\n", "junos")
-	_, err := predict(j, "set system host-name r2\nrename system host-name to x\n", testRulesJunos("junos"))
+	j := predParse(t, "system {\n    host-name r1;\n}\n", "junos")
+	_, err := predict(j, "set system host-name r2\nrename system host-name to x\n", predRulesJunos("junos"))
 	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "rename") {
 		t.Errorf("unsupported verb: got %v, want an error naming line 2 and the verb", err)
 	}
@@ -348,25 +348,25 @@ func TestPredictErrors(t *testing.T) {
 			t.Errorf("%q: got %v, want a positioned error", cmd, err)
 		}
 	}
-	bad := testRulesIOS()
+	bad := predRulesIOS()
 	bad.Idempotent = append(bad.Idempotent, Idempotent{Match: Path{{Regex: "("}}})
-	if _, err := predict(mustParse(t, "hostname a\n", "ios"), "hostname b\n", bad); err == nil || !strings.Contains(err.Error(), "idempotent[5]") {
+	if _, err := predict(predParse(t, "hostname a\n", "ios"), "hostname b\n", bad); err == nil || !strings.Contains(err.Error(), "idempotent[5]") {
 		t.Errorf("bad rule regex: got %v, want an error naming the rule", err)
 	}
-	if _, err := predict(mustParse(t, "interface Gi1\n", "ios"), "interface Gi1\n\xff\x00 description x\n", nil); err != nil {
+	if _, err := predict(predParse(t, "interface Gi1\n", "ios"), "interface Gi1\n\xff\x00 description x\n", nil); err != nil {
 		t.Logf("binary command text rejected: %v", err)
 	}
 }
 
 func TestPredictNilRulesUsesDialectNegation(t *testing.T) {
-	got, err := predict(mustParse(t, "interface Gi1\n description a\nhostname r1\n", "ios"), "no interface Gi1\n", nil)
+	got, err := predict(predParse(t, "interface Gi1\n description a\nhostname r1\n", "ios"), "no interface Gi1\n", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.String() != "hostname r1\n" {
 		t.Errorf("got %q", got.String())
 	}
-	js, err := predict(mustParse(t, "set system host-name r1\nset snmp location lab\n", "junos-set"), "delete snmp\n", nil)
+	js, err := predict(predParse(t, "set system host-name r1\nset snmp location lab\n", "junos-set"), "delete snmp\n", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
