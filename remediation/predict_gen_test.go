@@ -266,8 +266,10 @@ func genPool(dialect string) []func(*rand.Rand) *gnode {
 		return pool
 	}
 	var (
-		indentIf  = "GigabitEthernet0/"
-		addr      = func(i int) func(*rand.Rand) *gnode { return leafGen("ip address 10."+strconv.Itoa(i)+".0.%s 255.255.255.0", num(1, 3)) }
+		indentIf = "GigabitEthernet0/"
+		addr     = func(i int) func(*rand.Rand) *gnode {
+			return leafGen("ip address 10."+strconv.Itoa(i)+".0.%s 255.255.255.0", num(1, 3))
+		}
 		aclHead   = "ip access-list extended ACL"
 		aclSeq    = false
 		aclEntry  = "%s tcp any host 10.0.0.%s eq %s"
@@ -288,7 +290,9 @@ func genPool(dialect string) []func(*rand.Rand) *gnode {
 	switch dialect {
 	case "nxos":
 		indentIf = "Ethernet1/"
-		addr = func(i int) func(*rand.Rand) *gnode { return leafGen("ip address 10."+strconv.Itoa(i)+".0.%s/24", num(1, 3)) }
+		addr = func(i int) func(*rand.Rand) *gnode {
+			return leafGen("ip address 10."+strconv.Itoa(i)+".0.%s/24", num(1, 3))
+		}
 		aclHead, aclSeq, aclEntry = "ip access-list ACL", true, "%s tcp any 10.0.0.%s/32 eq %s"
 		staticRte = leafGen("ip route 10.%s.0.0/16 10.0.0.%s", num(1, 6), num(1, 3))
 		bgp = func(r *rand.Rand) *gnode {
@@ -302,7 +306,9 @@ func genPool(dialect string) []func(*rand.Rand) *gnode {
 		}
 	case "eos":
 		indentIf = "Ethernet"
-		addr = func(i int) func(*rand.Rand) *gnode { return leafGen("ip address 10."+strconv.Itoa(i)+".0.%s/24", num(1, 3)) }
+		addr = func(i int) func(*rand.Rand) *gnode {
+			return leafGen("ip address 10."+strconv.Itoa(i)+".0.%s/24", num(1, 3))
+		}
 		aclHead, aclSeq, aclEntry = "ip access-list ACL", true, "%s tcp any host 10.0.0.%s eq %s"
 		staticRte = leafGen("ip route 10.%s.0.0/16 10.0.0.%s", num(1, 6), num(1, 3))
 	case "iosxr":
