@@ -105,9 +105,9 @@ func (p cpath) matchLineage(keys []string) bool {
 }
 
 type csub struct {
-	re     *regexp.Regexp
-	repl   string
-	prefix string // literal every matching line starts with (after "^")
+	re   *regexp.Regexp
+	repl string
+	pre  prefilter
 }
 
 type cnegWith struct {
@@ -225,12 +225,7 @@ func compileRules(r *Rules) (*compiledRules, error) {
 			}
 			continue
 		}
-		cs := csub{re: re, repl: s.Replace}
-		if rest, ok := strings.CutPrefix(s.Regex, "^"); ok {
-			if re2, err := regexp.Compile(rest); err == nil {
-				cs.prefix, _ = re2.LiteralPrefix()
-			}
-		}
+		cs := csub{re: re, repl: s.Replace, pre: newPrefilter(s.Regex)}
 		cr.subs = append(cr.subs, cs)
 	}
 	cr.negDefault = c.paths("negate_default", r.NegateDefault)

@@ -22,18 +22,34 @@ type dnode struct {
 }
 
 func (d *dnode) has(text string) bool {
+	if d.index == nil {
+		for _, c := range d.children {
+			if c.text == text {
+				return true
+			}
+		}
+		return false
+	}
 	_, ok := d.index[text]
 	return ok
 }
 
 func (d *dnode) add(c *dnode) *dnode {
+	d.children = append(d.children, c)
 	if d.index == nil {
-		d.index = make(map[string]*dnode, 4)
+		if len(d.children) > smallSection {
+			d.index = make(map[string]*dnode, 2*len(d.children))
+			for _, o := range d.children {
+				if _, ok := d.index[o.text]; !ok {
+					d.index[o.text] = o
+				}
+			}
+		}
+		return c
 	}
 	if _, ok := d.index[c.text]; !ok {
 		d.index[c.text] = c
 	}
-	d.children = append(d.children, c)
 	return c
 }
 

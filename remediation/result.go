@@ -16,8 +16,10 @@ func (r *Result) WriteText(w io.Writer) error {
 
 // WriteTextExits prints the remediation like WriteText, with a sectional
 // exit after the children of every section: the exit of the first
-// SectionalExit rule that matches the section, or the table's Exit ("exit"
-// by default).
+// SectionalExit rule that matches the section (none when its exit is
+// empty), or the table's Exit ("exit" by default); it is indented as the
+// section's children, or as the section itself when the rule has
+// parent_level.
 func (r *Result) WriteTextExits(w io.Writer) error {
 	return r.writeText(w, true)
 }
@@ -49,8 +51,10 @@ func (r *Result) writeText(w io.Writer, exits bool) error {
 			c := open[len(open)-1]
 			open = open[:len(open)-1]
 			if exits && c.exit != "" {
-				d := c.Depth
-				if c.exitUp && d > 0 {
+				// At the level of the section's children, as hier_config
+				// prints them, or at the section's own level.
+				d := c.Depth + 1
+				if c.exitUp {
 					d--
 				}
 				bw.WriteString(strings.Repeat(" ", indent*d))

@@ -17,21 +17,39 @@ type node struct {
 	index map[string]*node
 }
 
+// smallSection is the number of children up to which a section is
+// searched linearly rather than through an index.
+const smallSection = 8
+
 func (n *node) child(text string) *node {
 	if n.index == nil {
+		for _, c := range n.children {
+			if c.text == text {
+				return c
+			}
+		}
 		return nil
 	}
 	return n.index[text]
 }
 
 func (n *node) add(c *node) {
+	n.children = append(n.children, c)
 	if n.index == nil {
-		n.index = make(map[string]*node, 4)
+		if len(n.children) <= smallSection {
+			return
+		}
+		n.index = make(map[string]*node, 2*len(n.children))
+		for _, o := range n.children {
+			if _, ok := n.index[o.text]; !ok {
+				n.index[o.text] = o
+			}
+		}
+		return
 	}
 	if _, ok := n.index[c.text]; !ok {
 		n.index[c.text] = c
 	}
-	n.children = append(n.children, c)
 }
 
 // builder turns configtree statements into nodes, applying the rules'
@@ -46,7 +64,7 @@ type builder struct {
 func (b *builder) subst(text string) string {
 	for i := range b.rules.subs {
 		s := &b.rules.subs[i]
-		if s.prefix != "" && !strings.HasPrefix(text, s.prefix) {
+		if !s.pre.mayMatch(text) {
 			continue
 		}
 		if s.re.MatchString(text) {
