@@ -20,8 +20,7 @@ import (
 //   - a command that a negate_with or negate_sub rule gives as the negation
 //     of a statement of the section removes that statement;
 //   - "no X" (the rules' negation) and "default X" remove the statement X
-//     with its children (unless an idempotent rule makes "no X" and X one
-//     setting: "no X" then replaces X, as IOS shows "no logging console"); with no such statement, they remove every statement
+//     with its children; with no such statement, they remove every statement
 //     starting with "X " ("no description" removes "description foo", "no
 //     neighbor 10.0.0.1" every line of that neighbour); a "no X" that negates
 //     nothing stays in the configuration as a statement of its own ("no ip
@@ -104,15 +103,10 @@ func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.State
 		return predRemoveAt(list, i)
 	}
 	if positive, isDefault, ok := p.negated(key); ok {
-		idem, same := p.c.sameSetting(list, parents, key)
 		if i := predFindKey(list, positive); i >= 0 {
-			if idem && !isDefault && predContains(same, i) {
-				// An idempotent rule makes X and "no X" one setting
-				// shown either way: the negation replaces X.
-				return p.replaceSetting(list, cmd, parents, depth, pad, same)
-			}
 			return predRemoveAt(list, i)
 		}
+		idem, same := p.c.sameSetting(list, parents, key)
 		if idem {
 			return p.replaceSetting(list, cmd, parents, depth, pad, same)
 		}
@@ -359,15 +353,6 @@ func (c *predRules) number(list []*configtree.Statement, section []string) {
 		st.Text = indent + st.Key
 		seq += o.step
 	}
-}
-
-func predContains(list []int, i int) bool {
-	for _, x := range list {
-		if x == i {
-			return true
-		}
-	}
-	return false
 }
 
 // predFindKey returns the index of the statement of list with the given key,

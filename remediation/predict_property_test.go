@@ -16,13 +16,24 @@ func predPropertyRules(dialect string) *Rules {
 
 // TestPredictRemediateProperty checks, on 250 random running/intended
 // pairs per dialect, that applying the remediation to running predicts
-// intended, and applying the rollback to intended predicts running.
+// intended, and applying the rollback to intended predicts running. Every
+// dialect runs with its built-in table; the JunOS ones also with a table
+// that has idempotent rules (the built-in ones have none).
 func TestPredictRemediateProperty(t *testing.T) {
 	const pairs = 250
-	for _, dialect := range []string{"ios", "nxos", "eos", "iosxr", "junos-set", "junos"} {
-		t.Run(dialect, func(t *testing.T) {
-			rules := predPropertyRules(dialect)
-			r := rand.New(rand.NewSource(int64(len(dialect)) * 7919))
+	type run struct {
+		name, dialect string
+		rules         *Rules
+	}
+	var runs []run
+	for _, d := range []string{"ios", "nxos", "eos", "iosxr", "junos-set", "junos"} {
+		runs = append(runs, run{d, d, predPropertyRules(d)})
+	}
+	runs = append(runs, run{"junos-set/idempotent", "junos-set", predRulesJunos("junos-set")}, run{"junos/idempotent", "junos", predRulesJunos("junos")})
+	for _, ru := range runs {
+		dialect, rules := ru.dialect, ru.rules
+		t.Run(ru.name, func(t *testing.T) {
+			r := rand.New(rand.NewSource(int64(len(ru.name)) * 7919))
 			failures, changed := 0, 0
 			reasons := map[string]int{}
 			for i := 0; i < pairs && failures < 3; i++ {
@@ -43,7 +54,11 @@ func TestPredictRemediateProperty(t *testing.T) {
 			if changed < pairs*9/10 {
 				t.Errorf("only %d of %d pairs differ", changed, pairs)
 			}
-			for _, reason := range []string{ReasonAdded, ReasonRemoved, ReasonReplaced} {
+			want := []string{ReasonAdded, ReasonRemoved}
+			if len(rules.Idempotent) > 0 {
+				want = append(want, ReasonReplaced)
+			}
+			for _, reason := range want {
 				if reasons[reason] == 0 {
 					t.Errorf("no command with reason %q in %d pairs (stats %v)", reason, pairs, reasons)
 				}
