@@ -52,7 +52,8 @@ type predSetState struct {
 // resulting set statements (predSetTree): the grouping of words into
 // statements ("unit 0", "family inet") is taken from the running tree where
 // the same path exists there, from a small table of JunOS keywords that take
-// one argument otherwise, and a leaf holds at most its last two words. The
+// one argument otherwise, and a leaf holds at most its last two words; it
+// is indented like the running tree (4 spaces when that tells nothing). The
 // "display set" form of that tree is exactly the set statements predicted,
 // so Equivalent, which compares JunOS trees in that form, compares it with
 // the intended tree whatever its grouping.
@@ -77,7 +78,21 @@ func predictJunos(running *configtree.Tree, commands string, c *predRules) (*con
 	if running.Dialect == configtree.DialectJunosSet {
 		return st.setTree(), nil
 	}
-	return predSetTree(st.lines, running, c.indent), nil
+	return predSetTree(st.lines, running, predJunosIndent(running)), nil
+}
+
+// predJunosIndent is the indentation step of a curly-brace tree: that of
+// its first nested statement, 4 spaces (as JunOS shows) when it has none.
+func predJunosIndent(t *configtree.Tree) int {
+	for _, st := range t.Statements {
+		if len(st.Children) > 0 {
+			c := st.Children[0].Text
+			if n := len(c) - len(strings.TrimLeft(c, " \t")); n > 0 {
+				return n
+			}
+		}
+	}
+	return 4
 }
 
 // predSetStateOf returns the set-format statements of a JunOS tree.

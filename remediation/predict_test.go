@@ -77,6 +77,12 @@ func TestPredictIOS(t *testing.T) {
 			want:     "no service pad\n",
 		},
 		{
+			name:     "X where no X is stored removes no X and is not stored (X is the default)",
+			running:  "interface Gi1\n no shutdown\n mtu 1500\n",
+			commands: "interface Gi1\n shutdown\n",
+			want:     "interface Gi1\n mtu 1500\n",
+		},
+		{
 			name:     "a negation already stored is not repeated",
 			running:  "no service pad\n",
 			commands: "no service pad\n",
