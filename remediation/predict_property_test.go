@@ -2,6 +2,7 @@ package remediation
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -96,6 +97,21 @@ func checkPredictProperty(t *testing.T, dialect string, rules *Rules, running, i
 		}
 		if same, _ := equivalent(from, to, rules); same == (len(res.Commands) > 0) {
 			t.Errorf("pair %d (rollback %v): Equivalent says %v, the remediation has %d commands\ncommands:\n%s", i, rollback, same, len(res.Commands), cmds)
+			ok = false
+		}
+		var withExits strings.Builder
+		if err := res.WriteTextExits(&withExits); err != nil {
+			t.Fatal(err)
+		}
+		// Text with sectional exits predicts the same configuration (the
+		// block ends it adds, as IOS-XR's end-policy, are not compared).
+		got2, err := predict(from, withExits.String(), rules)
+		if err != nil {
+			t.Errorf("pair %d (rollback %v): predict with exits: %v\ncommands:\n%s", i, rollback, err, withExits.String())
+			return false, forward
+		}
+		if eq, diff := equivalent(got2, got, rules); !eq {
+			t.Errorf("pair %d (rollback %v): commands with sectional exits predict another configuration: %s\ncommands:\n%s\npredicted:\n%s", i, rollback, diff, withExits.String(), got2)
 			ok = false
 		}
 		if eq, diff := equivalent(got, to, rules); !eq {
