@@ -134,18 +134,19 @@ func equivalentJunos(a, b *configtree.Tree, rules *Rules) (bool, string) {
 	if err != nil {
 		return false, "b: " + err.Error()
 	}
-	count := make(map[string]int, len(sb.lines))
-	for _, l := range sb.lines {
+	la, lb := sa.live(), sb.live()
+	count := make(map[string]int, len(lb))
+	for _, l := range lb {
 		count[l.text()]++
 	}
-	for _, l := range sa.lines {
+	for _, l := range la {
 		t := l.text()
 		if count[t] == 0 {
 			return false, t + ": only in a"
 		}
 		count[t]--
 	}
-	for _, l := range sb.lines {
+	for _, l := range lb {
 		t := l.text()
 		if count[t] > 0 {
 			return false, t + ": only in b"

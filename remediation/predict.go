@@ -164,6 +164,13 @@ func (p *predictor) negatedBy(list []*configtree.Statement, parents []string, ke
 	if len(cr.negWith) == 0 && len(cr.negSub) == 0 {
 		return -1
 	}
+	withUse := false
+	for _, n := range cr.negWith {
+		withUse = withUse || n.use == key
+	}
+	if !withUse && len(cr.negSub) == 0 {
+		return -1
+	}
 	lin := predAppendPath(parents, "")
 	for i, st := range list {
 		if st.Key == key {

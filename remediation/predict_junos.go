@@ -12,6 +12,7 @@ import (
 type predSetLine struct {
 	verb  string
 	words []string
+	dead  bool // removed (dropped at the next compaction)
 }
 
 func (l predSetLine) text() string {
@@ -19,10 +20,78 @@ func (l predSetLine) text() string {
 }
 
 // predSetState is a JunOS configuration as the list of its set-format
-// statements, in order.
+// statements, in order, indexed by path so that a set or a delete costs
+// the length of its path rather than the size of the configuration.
 type predSetState struct {
 	c     *predRules
 	lines []predSetLine
+	// exact maps the path of a live set statement to its index; prefix
+	// counts the live set statements at or below every path.
+	exact  map[string]int
+	prefix map[string]int
+	others int // live statements that are not "set"
+}
+
+func newPredSetState(c *predRules) *predSetState {
+	return &predSetState{c: c, exact: map[string]int{}, prefix: map[string]int{}}
+}
+
+// predPathKey joins a path for the indexes ("\x00" never occurs in a word).
+func predPathKey(words []string) string {
+	return strings.Join(words, "\x00")
+}
+
+func (s *predSetState) add(l predSetLine) {
+	s.lines = append(s.lines, l)
+	if l.verb != "set" {
+		s.others++
+		return
+	}
+	s.exact[predPathKey(l.words)] = len(s.lines) - 1
+	for i := 1; i <= len(l.words); i++ {
+		s.prefix[predPathKey(l.words[:i])]++
+	}
+}
+
+func (s *predSetState) kill(i int) {
+	l := &s.lines[i]
+	if l.dead {
+		return
+	}
+	l.dead = true
+	if l.verb != "set" {
+		s.others--
+		return
+	}
+	delete(s.exact, predPathKey(l.words))
+	for j := 1; j <= len(l.words); j++ {
+		k := predPathKey(l.words[:j])
+		if s.prefix[k]--; s.prefix[k] <= 0 {
+			delete(s.prefix, k)
+		}
+	}
+}
+
+// live returns the statements not removed, in order.
+func (s *predSetState) live() []predSetLine {
+	out := make([]predSetLine, 0, len(s.lines))
+	for _, l := range s.lines {
+		if !l.dead {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// reset replaces the statements (indexes rebuilt).
+func (s *predSetState) reset(lines []predSetLine) {
+	s.lines, s.others = nil, 0
+	s.exact, s.prefix = map[string]int{}, map[string]int{}
+	for _, l := range lines {
+		if !l.dead {
+			s.add(l)
+		}
+	}
 }
 
 // predictJunos applies set/delete commands to a JunOS configuration.
@@ -78,7 +147,7 @@ func predictJunos(running *configtree.Tree, commands string, c *predRules) (*con
 	if running.Dialect == configtree.DialectJunosSet {
 		return st.setTree(), nil
 	}
-	return predSetTree(st.lines, running, predJunosIndent(running)), nil
+	return predSetTree(st.live(), running, predJunosIndent(running)), nil
 }
 
 // predJunosIndent is the indentation step of a curly-brace tree: that of
@@ -97,7 +166,7 @@ func predJunosIndent(t *configtree.Tree) int {
 
 // predSetStateOf returns the set-format statements of a JunOS tree.
 func predSetStateOf(t *configtree.Tree, c *predRules) (*predSetState, error) {
-	st := &predSetState{c: c}
+	st := newPredSetState(c)
 	var lines []string
 	switch t.Dialect {
 	case configtree.DialectJunos:
@@ -121,7 +190,7 @@ func predSetStateOf(t *configtree.Tree, c *predRules) (*predSetState, error) {
 			// A statement of the configuration that is no command
 			// (annotate, rename...) is kept as written.
 			w := predSplitWords(l)
-			st.lines = append(st.lines, predSetLine{verb: w[0], words: w[1:]})
+			st.add(predSetLine{verb: w[0], words: w[1:]})
 		}
 	}
 	return st, nil
@@ -147,7 +216,7 @@ func (s *predSetState) exec(line string) error {
 			return fmt.Errorf("%q: deactivate needs a statement path", line)
 		}
 		if s.find("deactivate", path) < 0 {
-			s.lines = append(s.lines, predSetLine{verb: "deactivate", words: path})
+			s.add(predSetLine{verb: "deactivate", words: path})
 		}
 	case "activate":
 		s.remove("deactivate", path)
@@ -169,57 +238,54 @@ func (s *predSetState) set(path []string) {
 			index []int
 		)
 		for i, l := range s.lines {
-			if l.verb == "set" {
+			if l.verb == "set" && !l.dead {
 				stmts = append(stmts, &configtree.Statement{Key: l.text()})
 				index = append(index, i)
 			}
 		}
 		if _, same := s.c.sameSetting(stmts, nil, line.text()); len(same) > 0 {
-			drop := map[int]bool{}
-			for _, j := range same[1:] {
-				drop[index[j]] = true
+			for _, j := range same {
+				s.kill(index[j])
 			}
-			s.lines[index[same[0]]] = line
-			kept := s.lines[:0]
-			for i, l := range s.lines {
-				if !drop[i] {
-					kept = append(kept, l)
+			// In place: the new statement takes the first one's position.
+			lines := s.live()
+			at := 0
+			for _, l := range s.lines[:index[same[0]]] {
+				if !l.dead {
+					at++
 				}
 			}
-			s.lines = kept
+			lines = append(lines[:at], append([]predSetLine{line}, lines[at:]...)...)
+			s.reset(lines)
 			return
 		}
 	}
-	kept := s.lines[:0]
-	for _, l := range s.lines {
-		if l.verb == "set" {
-			if predHasPrefix(l.words, path) {
-				return // already there, or below it
-			}
-			if len(l.words) < len(path) && predHasPrefix(path, l.words) {
-				continue // an empty container that P fills
-			}
-		}
-		kept = append(kept, l)
+	if s.prefix[predPathKey(path)] > 0 {
+		return // already there, or below it
 	}
-	s.lines = append(kept, line)
+	for i := 1; i < len(path); i++ {
+		if j, ok := s.exact[predPathKey(path[:i])]; ok {
+			s.kill(j) // an empty container that P fills
+		}
+	}
+	s.add(line)
 }
 
 // remove drops the statements below path ("" verb: of any verb).
 func (s *predSetState) remove(verb string, path []string) {
-	kept := s.lines[:0]
-	for _, l := range s.lines {
-		if (verb == "" || l.verb == verb) && predHasPrefix(l.words, path) {
-			continue
-		}
-		kept = append(kept, l)
+	if (verb == "" || verb == "set") && s.others == 0 && len(path) > 0 && s.prefix[predPathKey(path)] == 0 {
+		return
 	}
-	s.lines = kept
+	for i, l := range s.lines {
+		if !l.dead && (verb == "" || l.verb == verb) && predHasPrefix(l.words, path) {
+			s.kill(i)
+		}
+	}
 }
 
 func (s *predSetState) find(verb string, path []string) int {
 	for i, l := range s.lines {
-		if l.verb == verb && predEqualWords(l.words, path) {
+		if !l.dead && l.verb == verb && predEqualWords(l.words, path) {
 			return i
 		}
 	}
@@ -241,7 +307,7 @@ func (s *predSetState) insert(line string, args []string) error {
 	path, ident := args[:pos], args[pos+1:]
 	target := append(append([]string{}, path[:len(path)-len(ident)]...), ident...)
 	var moved, rest []predSetLine
-	for _, l := range s.lines {
+	for _, l := range s.live() {
 		if predHasPrefix(l.words, path) {
 			moved = append(moved, l)
 		} else {
@@ -264,17 +330,17 @@ func (s *predSetState) insert(line string, args []string) error {
 	if at < 0 {
 		return fmt.Errorf("%q: %s does not exist", line, strings.Join(target, " "))
 	}
-	out := make([]predSetLine, 0, len(s.lines))
+	out := make([]predSetLine, 0, len(rest)+len(moved))
 	out = append(out, rest[:at]...)
 	out = append(out, moved...)
-	s.lines = append(out, rest[at:]...)
+	s.reset(append(out, rest[at:]...))
 	return nil
 }
 
 // setTree returns the statements as a junos-set tree.
 func (s *predSetState) setTree() *configtree.Tree {
 	t := &configtree.Tree{Dialect: configtree.DialectJunosSet}
-	for i, l := range s.lines {
+	for i, l := range s.live() {
 		key := strings.Join(l.words, " ")
 		t.Statements = append(t.Statements, &configtree.Statement{Text: l.text(), Key: key, Line: i + 1})
 	}
