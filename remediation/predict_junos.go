@@ -112,7 +112,8 @@ func (s *predSetState) reset(lines []predSetLine) {
 //   - "delete P" removes every statement whose path starts with the words of
 //     P (word-aligned: "delete interfaces ge-0/0/1" leaves ge-0/0/10 alone);
 //     the containers above P stay only if other statements keep them;
-//   - "deactivate P"/"activate P" add/remove the "deactivate P" marker;
+//   - "deactivate P"/"activate P" add/remove the "deactivate P" marker,
+//     "protect P"/"unprotect P" the "protect P" one;
 //   - "insert P before|after Q" moves the statements of P before the first
 //     (after the last) statement of its sibling Q, where Q replaces as
 //     many trailing words of P as it has.
@@ -211,19 +212,21 @@ func (s *predSetState) exec(line string) error {
 		s.set(path)
 	case "delete":
 		s.remove("", path)
-	case "deactivate":
+	case "deactivate", "protect":
 		if len(path) == 0 {
-			return fmt.Errorf("%q: deactivate needs a statement path", line)
+			return fmt.Errorf("%q: %s needs a statement path", line, verb)
 		}
-		if s.find("deactivate", path) < 0 {
-			s.add(predSetLine{verb: "deactivate", words: path})
+		if s.find(verb, path) < 0 {
+			s.add(predSetLine{verb: verb, words: path})
 		}
 	case "activate":
 		s.remove("deactivate", path)
+	case "unprotect":
+		s.remove("protect", path)
 	case "insert":
 		return s.insert(line, path)
 	default:
-		return fmt.Errorf("%q: unsupported command %q (set, delete, deactivate, activate and insert are)", line, verb)
+		return fmt.Errorf("%q: unsupported command %q (set, delete, deactivate, activate, protect, unprotect and insert are)", line, verb)
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ type predJunosNode struct {
 	words    []string
 	children []*predJunosNode
 	inactive bool
+	protect  bool
 }
 
 // predSetTree builds a curly-brace JunOS tree from set statements. Word
@@ -30,17 +31,22 @@ type predJunosNode struct {
 func predSetTree(lines []predSetLine, running *configtree.Tree, indent int) *configtree.Tree {
 	groups := predJunosGroups(running)
 	root := &predJunosNode{}
-	var deactivate [][]string
+	var markers []predSetLine
 	for _, l := range lines {
 		if l.verb != "set" {
-			deactivate = append(deactivate, l.words)
+			markers = append(markers, l)
 			continue
 		}
 		root.add(nil, l.words, groups)
 	}
-	for _, p := range deactivate {
-		if n := root.find(p); n != nil {
+	for _, m := range markers {
+		n := root.find(m.words)
+		switch {
+		case n == nil || n == root:
+		case m.verb == "deactivate":
 			n.inactive = true
+		case m.verb == "protect":
+			n.protect = true
 		}
 	}
 	t := &configtree.Tree{Dialect: configtree.DialectJunos}
@@ -51,8 +57,11 @@ func predSetTree(lines []predSetLine, running *configtree.Tree, indent int) *con
 		pad := strings.Repeat(" ", depth*indent)
 		key := strings.Join(n.words, " ")
 		marker := ""
+		if n.protect {
+			marker = "protect: "
+		}
 		if n.inactive {
-			marker = "inactive: "
+			marker += "inactive: "
 		}
 		st := &configtree.Statement{Key: key, Line: line, Depth: depth}
 		if len(n.children) == 0 {

@@ -332,6 +332,12 @@ protocols {
 			want:     "vlans {\n    inactive: v10 {\n        vlan-id 10;\n    }\n}\nprotocols {\n    lldp {\n        interface ge-0/0/1;\n        interface ge-0/0/2;\n    }\n}\n",
 		},
 		{
+			name:     "inactive and protect markers survive other changes; unprotect removes one",
+			running:  "system {\n    inactive: ntp {\n        server 10.0.0.1;\n    }\n}\nprotect: snmp {\n    location lab;\n}\nprotect: routing-options {\n    autonomous-system 65000;\n}\n",
+			commands: "set system host-name r1\nunprotect snmp\nset snmp contact noc\n",
+			want:     "system {\n    inactive: ntp {\n        server 10.0.0.1;\n    }\n    host-name r1;\n}\nsnmp {\n    location lab;\n    contact noc;\n}\nprotect: routing-options {\n    autonomous-system 65000;\n}\n",
+		},
+		{
 			name:     "delete everything under a top-level statement",
 			running:  "system {\n    host-name r1;\n}\nsnmp {\n    community public {\n        authorization read-only;\n    }\n}\n",
 			commands: "delete snmp\n",
