@@ -230,3 +230,37 @@ func TestDialectMismatch(t *testing.T) {
 		t.Errorf("auto: %v, %+v", err, res)
 	}
 }
+
+func TestBanners(t *testing.T) {
+	running := "banner motd ^C\nHello\nWorld\n^C\nhostname a\n"
+	got := remediateText(t, "ios", running, "banner motd ^C\nHello there\n^C\nhostname a\n", Options{})
+	if want := "banner motd ^C\nHello there\n^C\n"; got != want {
+		t.Errorf("changed banner:\n%s\nwant:\n%s", got, want)
+	}
+	got = remediateText(t, "ios", running, "hostname a\n", Options{})
+	if want := "no banner motd\n"; got != want {
+		t.Errorf("removed banner: %q, want %q", got, want)
+	}
+	got = remediateText(t, "eos", "banner login\nHi\nEOF\n", "banner login\nHello\nEOF\n", Options{})
+	if want := "banner login\nHello\nEOF\n"; got != want {
+		t.Errorf("eos banner: %q, want %q", got, want)
+	}
+	if got := remediateText(t, "ios", running, running, Options{}); got != "" {
+		t.Errorf("identical banners: %q", got)
+	}
+}
+
+func TestJunosDeactivate(t *testing.T) {
+	got := remediateText(t, "junos",
+		"interfaces {\n    inactive: ge-0/0/1 {\n        description a;\n    }\n}\n",
+		"interfaces {\n    ge-0/0/1 {\n        description a;\n    }\n}\n", Options{})
+	if want := lines("activate interfaces ge-0/0/1"); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	got = remediateText(t, "junos-set",
+		"set system host-name a\n",
+		"set system host-name a\nset system syslog file f any any\nprotect system syslog\n", Options{Rollback: true})
+	if want := lines("delete system syslog file f any any", "unprotect system syslog"); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -81,13 +81,14 @@ func isSpaceClass(re *syntax.Regexp) bool {
 	return true
 }
 
-// mayMatch reports whether the regex can match line.
-func (p *prefilter) mayMatch(line string) bool {
+// mayMatch reports whether the regex can match line; trimmed is line
+// without its leading whitespace.
+func (p *prefilter) mayMatch(line, trimmed string) bool {
 	if !p.active {
 		return true
 	}
 	if p.skipSpace {
-		line = strings.TrimLeft(line, " \t\n\v\f\r")
+		line = trimmed
 	}
 	if p.class == nil {
 		return strings.HasPrefix(line, p.prefix)

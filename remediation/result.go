@@ -9,7 +9,8 @@ import (
 
 // WriteText prints the remediation as it is typed: one command per line,
 // children indented under their parents by the dialect's indentation
-// (Rules.Indent spaces per level), without sectional exits.
+// (Rules.Indent spaces per level), without sectional exits. A multi-line
+// statement (a banner body with its delimiter) is printed verbatim.
 func (r *Result) WriteText(w io.Writer) error {
 	return r.writeText(w, false)
 }
@@ -66,7 +67,10 @@ func (r *Result) writeText(w io.Writer, exits bool) error {
 	for i := range r.Commands {
 		c := &r.Commands[i]
 		closeTo(c.Depth)
-		bw.WriteString(strings.Repeat(" ", indent*c.Depth))
+		// A multi-line statement (a banner body) is printed verbatim.
+		if !strings.Contains(c.Text, "\n") {
+			bw.WriteString(strings.Repeat(" ", indent*c.Depth))
+		}
 		bw.WriteString(c.Text)
 		bw.WriteByte('\n')
 		if i+1 < len(r.Commands) && r.Commands[i+1].Depth > c.Depth {

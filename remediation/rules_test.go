@@ -88,8 +88,9 @@ mode = "rewrite"
 	if err != nil {
 		t.Fatal(err)
 	}
+	nSub := len(base.NegateSub)
 	ext := base.Extend(user)
-	if len(base.Idempotent)+1 != len(ext.Idempotent) || len(base.NegateSub) != 0 {
+	if len(base.Idempotent)+1 != len(ext.Idempotent) || len(base.NegateSub) != nSub || len(ext.NegateSub) != nSub+1 {
 		t.Fatalf("Extend modified the base or lost rules: base %d, extended %d", len(base.Idempotent), len(ext.Idempotent))
 	}
 	running := "hostname a\ninterface Gi1\n switchport trunk allowed vlan 10,20\nobject-group network OG\n host 1.1.1.1\n host 2.2.2.2\n"

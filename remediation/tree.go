@@ -59,23 +59,45 @@ type builder struct {
 	rules   *compiledRules
 	setForm bool // JunOS set format: the whole line is the text
 	keys    []string
+	slab    []node
 }
 
 func (b *builder) subst(text string) string {
+	trimmed := strings.TrimLeft(text, " \t\n\v\f\r")
 	for i := range b.rules.subs {
 		s := &b.rules.subs[i]
-		if !s.pre.mayMatch(text) {
+		if !s.pre.mayMatch(text, trimmed) {
 			continue
 		}
 		if s.re.MatchString(text) {
 			text = s.re.ReplaceAllString(text, s.repl)
+			trimmed = strings.TrimLeft(text, " \t\n\v\f\r")
 		}
 	}
 	return text
 }
 
+// newNode allocates nodes in blocks.
+func (b *builder) newNode(text string, line int) *node {
+	if len(b.slab) == 0 {
+		b.slab = make([]node, 256)
+	}
+	n := &b.slab[0]
+	b.slab = b.slab[1:]
+	n.text, n.line = text, line
+	return n
+}
+
 func (b *builder) build(list []*configtree.Statement, parent *node) {
 	allowDup := len(b.keys) > 0 && anyLineage(b.rules.dups, b.keys)
+	if len(list) > smallSection && parent.index == nil {
+		parent.index = make(map[string]*node, len(list))
+		for _, o := range parent.children {
+			if _, ok := parent.index[o.text]; !ok {
+				parent.index[o.text] = o
+			}
+		}
+	}
 	for _, st := range list {
 		raw := st.Key
 		if len(b.rules.subs) > 0 {
@@ -88,7 +110,7 @@ func (b *builder) build(list []*configtree.Statement, parent *node) {
 		}
 		c := parent.child(raw)
 		if c == nil || allowDup {
-			c = &node{text: raw, line: st.Line}
+			c = b.newNode(raw, st.Line)
 			parent.add(c)
 		}
 		if len(st.Children) > 0 {
