@@ -29,6 +29,12 @@ func TestPredictBuiltinIOS(t *testing.T) {
 			want:     "ip access-list extended A\n 10 permit tcp any any eq 22\nrouter bgp 1\n address-family ipv4\n  network 10.0.0.0\n  network 10.1.0.0\n",
 		},
 		{
+			name:     "a banner typed again replaces the old body",
+			running:  "hostname r1\nbanner motd ^C\nold text\n^C\ninterface Gi1\n description x\n",
+			commands: "banner motd ^C\nnew text\nline 2\n^C\n",
+			want:     "hostname r1\nbanner motd ^C\nnew text\nline 2\n^C\ninterface Gi1\n description x\n",
+		},
+		{
 			name:     "negate_with: logging console debugging removes the level",
 			running:  "logging console 6\nhostname r1\n",
 			commands: "logging console debugging\n",

@@ -345,6 +345,9 @@ func genPool(dialect string) []func(*rand.Rand) *gnode {
 		staticRte, staticRte,
 		bgp,
 	)
+	if dialect == "ios" || dialect == "eos" {
+		pool = append(pool, leafGen("banner motd ^C\nAuthorised access only (%s)\nsite %s\n^C", pick("a", "b", "c"), word))
+	}
 	for i := 0; i < 4; i++ {
 		pool = append(pool, sectionGen("interface "+indentIf+strconv.Itoa(i), 0.6,
 			leafGen("description %s", word),
