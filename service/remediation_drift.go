@@ -32,10 +32,7 @@ func driftRemediation(running []byte, dialect, rulesText string, parts []unet.Re
 		if !owned {
 			continue
 		}
-		intended.WriteString(part.Output)
-		if part.Output != "" && !strings.HasSuffix(part.Output, "\n") {
-			intended.WriteByte('\n')
-		}
+		appendConfig(&intended, part.Output)
 	}
 	if len(ms) == 0 {
 		// Nothing is owned: nothing to remediate (an empty match list
