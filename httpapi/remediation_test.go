@@ -168,6 +168,10 @@ func TestDiffNodeRemediation(t *testing.T) {
 	if d.Remediation.Text != want || d.Remediation.Stats["replaced"] != 1 {
 		t.Errorf("remediation %s", a.body)
 	}
+	alone := ts.send(t, http.MethodPost, "/api/v1/nodes/lon-dist-01/diff", map[string]any{"running": string(running), "rules": "indent = 3\n"})
+	if alone.status != 422 || alone.problem(t).Errors[0].Field != "rules" {
+		t.Errorf("rules without remediation: %d %s", alone.status, alone.body)
+	}
 	bad := ts.send(t, http.MethodPost, "/api/v1/nodes/lon-dist-01/diff", map[string]any{"running": string(running), "remediation": true, "rules": "[x"})
 	if bad.status != 422 || bad.problem(t).Errors[0].File != "rules" {
 		t.Errorf("bad rules: %d %s", bad.status, bad.body)
