@@ -177,3 +177,34 @@ func TestDiffNodeRemediation(t *testing.T) {
 		t.Errorf("bad rules: %d %s", bad.status, bad.body)
 	}
 }
+
+// TestChangeSetImpactRemediation: the impact of a change set that moves a
+// demo node to another domain carries, for that node, the remediation from
+// the configuration rendered before the set to the one after it, over the
+// route and through the client alike.
+func TestChangeSetImpactRemediation(t *testing.T) {
+	ts := demoServer(t)
+	var cs unet.ChangeSet
+	a := ts.send(t, http.MethodPost, "/api/v1/changesets",
+		`{"title":"lon-dist-01 moves","ops":[{"op":"update","kind":"node","ref":"lon-dist-01","data":{"domain":"example.org"}}]}`)
+	a.decode(t, &cs)
+	if a.status != http.StatusCreated {
+		t.Fatalf("propose: %d %s", a.status, a.body)
+	}
+	var got unet.ChangeSet
+	ts.send(t, http.MethodGet, "/api/v1/changesets/"+cs.ID, nil).decode(t, &got)
+	remote, err := ts.client(t, "t").GetChangeSet(context.Background(), cs.ID, unet.ChangeSetView{Impact: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "no ip domain name example.net\nip domain name example.org\n"
+	for _, set := range []*unet.ChangeSet{&got, remote} {
+		if set.Impact == nil || len(set.Impact.Config) != 1 {
+			t.Fatalf("impact: %+v", set.Impact)
+		}
+		c := set.Impact.Config[0]
+		if c.Remediation == nil || c.Remediation.Text != want || c.Remediation.Dialect != "ios" || c.RemediationError != "" {
+			t.Errorf("%s: remediation %+v (%s)", c.Node, c.Remediation, c.RemediationError)
+		}
+	}
+}
