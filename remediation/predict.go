@@ -38,6 +38,14 @@ import (
 //     (replacing an entry with the same number); a command under a section
 //     that does not exist creates the section.
 //
+// Where hier_config's future() differs, this does what the device does:
+// future() lists the commands of a section before its untouched running
+// statements, where the device keeps its order and appends (or, for
+// sequence-numbered entries, places by number); it fails with a duplicate
+// section when a remediation re-enters an overwrite_no_negate section (an
+// IOS-XR route policy), which the device replaces whole; and it does not
+// know negate_sub negations.
+//
 // JunOS (junos and junos-set): see predictJunos.
 //
 // The running tree is not modified; the result's statements are numbered
