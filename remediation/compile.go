@@ -129,6 +129,7 @@ type cidem struct {
 type cordered struct {
 	path     cpath
 	rewrite  bool
+	group    *regexp.Regexp
 	seq      *regexp.Regexp
 	number   cmatch
 	numbered bool
@@ -150,12 +151,14 @@ type cweight struct {
 // compiledRules is the form of Rules the engine uses, built once.
 type compiledRules struct {
 	subs           []csub
+	subIndex       *substIndex
 	negDefault     []cpath
 	negWith        []cnegWith
 	negSub         []cnegSub
 	idem           []cidem
 	idemAvoid      []cpath
 	ordered        []cordered
+	grouped        []*cordered // the ordered rules with a group
 	overwrite      []cpath
 	overwriteNoNeg []cpath
 	exits          []cexit
@@ -228,6 +231,9 @@ func compileRules(r *Rules) (*compiledRules, error) {
 		cs := csub{re: re, repl: s.Replace, pre: newPrefilter(s.Regex)}
 		cr.subs = append(cr.subs, cs)
 	}
+	if len(cr.subs) > 0 {
+		cr.subIndex = newSubstIndex(cr.subs)
+	}
 	cr.negDefault = c.paths("negate_default", r.NegateDefault)
 	for i, n := range r.NegateWith {
 		cr.negWith = append(cr.negWith, cnegWith{path: c.path(idx("negate_with", i)+".match", n.Match), use: n.Use})
@@ -257,6 +263,10 @@ func compileRules(r *Rules) (*compiledRules, error) {
 			}
 		case "rewrite":
 			co.rewrite = true
+			co.group = c.regex(p+".group", o.Group)
+			if co.group != nil && co.group.NumSubexp() < 1 && c.err == nil {
+				c.err = &compileError{path: p + ".group", msg: "the group regex needs a group for the list name"}
+			}
 		default:
 			if c.err == nil {
 				c.err = &compileError{path: p + ".mode", msg: fmt.Sprintf("mode must be \"sequence\" or \"rewrite\", got %q", o.Mode)}
@@ -271,6 +281,11 @@ func compileRules(r *Rules) (*compiledRules, error) {
 			co.step = 10
 		}
 		cr.ordered = append(cr.ordered, co)
+	}
+	for i := range cr.ordered {
+		if cr.ordered[i].group != nil {
+			cr.grouped = append(cr.grouped, &cr.ordered[i])
+		}
 	}
 	cr.overwrite = c.paths("overwrite", r.Overwrite)
 	cr.overwriteNoNeg = c.paths("overwrite_no_negate", r.OverwriteNoNegate)

@@ -264,3 +264,39 @@ func TestJunosDeactivate(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestSecondaryAddressesAreNotIdempotent(t *testing.T) {
+	for _, d := range []string{"ios", "eos"} {
+		got := remediateText(t, d,
+			"interface Vlan10\n ip address 10.0.0.1 255.255.255.0\n ip address 10.0.1.1 255.255.255.0 secondary\n",
+			"interface Vlan10\n ip address 10.0.0.2 255.255.255.0\n", Options{})
+		want := lines("interface Vlan10", "  no ip address 10.0.1.1 255.255.255.0 secondary", "  ip address 10.0.0.2 255.255.255.0")
+		if got != want {
+			t.Errorf("%s got:\n%s\nwant:\n%s", d, got, want)
+		}
+	}
+}
+
+func TestGroupedNumberedACL(t *testing.T) {
+	running := "access-list 10 permit 10.0.0.0 0.0.0.255\naccess-list 10 permit 10.1.0.0 0.0.0.255\naccess-list 10 deny any\naccess-list 20 permit any\nhostname a\n"
+	tests := []struct{ name, intended, want string }{
+		{"line removed", "access-list 10 permit 10.0.0.0 0.0.0.255\naccess-list 10 deny any\naccess-list 20 permit any\nhostname a\n",
+			lines("no access-list 10", "access-list 10 permit 10.0.0.0 0.0.0.255", "access-list 10 deny any")},
+		{"reordered", "access-list 10 permit 10.1.0.0 0.0.0.255\naccess-list 10 permit 10.0.0.0 0.0.0.255\naccess-list 10 deny any\naccess-list 20 permit any\nhostname a\n",
+			lines("no access-list 10", "access-list 10 permit 10.1.0.0 0.0.0.255", "access-list 10 permit 10.0.0.0 0.0.0.255", "access-list 10 deny any")},
+		{"list removed", "access-list 20 permit any\nhostname a\n", lines("no access-list 10")},
+		{"list added", running + "access-list 30 deny any\n", lines("access-list 30 deny any")},
+		{"unchanged", running, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := remediateText(t, "ios", running, tt.intended, Options{}); got != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+	res := remediateResult(t, "ios", running, tests[1].intended, Options{})
+	if res.Stats[ReasonReordered] != 4 || len(res.Stats) != 1 {
+		t.Errorf("reordered list stats %v", res.Stats)
+	}
+}

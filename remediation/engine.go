@@ -222,7 +222,7 @@ func (e *engine) idempotentWith(keys []string, other *idemIndex) *node {
 
 func (e *engine) orderedRule(keys []string) *cordered {
 	for i := range e.cr.ordered {
-		if e.cr.ordered[i].path.matchLineage(keys) {
+		if e.cr.ordered[i].group == nil && e.cr.ordered[i].path.matchLineage(keys) {
 			return &e.cr.ordered[i]
 		}
 	}
@@ -233,10 +233,17 @@ func (e *engine) orderedRule(keys []string) *cordered {
 // the section whose path is keys (empty at the top).
 func (e *engine) diff(src, dst *node, keys []string, delta *dnode) {
 	lin := extend(keys)
+	var groups *groupedLists
+	if len(e.cr.grouped) > 0 {
+		groups = e.groupLists(src, dst, keys)
+	}
 	// Left: what src has and dst has not is negated, unless a command of
 	// dst replaces it in place.
 	dstIdem := &idemIndex{e: e, sec: dst, keys: keys}
 	for _, c := range src.children {
+		if groups != nil && groups.left(c, delta) {
+			continue
+		}
 		if dst.child(c.text) != nil {
 			continue
 		}
@@ -254,6 +261,9 @@ func (e *engine) diff(src, dst *node, keys []string, delta *dnode) {
 	// are compared in depth.
 	var srcIdem *idemIndex
 	for _, t := range dst.children {
+		if groups != nil && groups.right(t, delta) {
+			continue
+		}
 		lin[len(lin)-1] = t.text
 		s := src.child(t.text)
 		if s == nil {

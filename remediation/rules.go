@@ -64,6 +64,12 @@ type Ordered struct {
 	// Start and Step of implicit numbering (default 10 and 10).
 	Start int `toml:"start,omitempty" json:"start,omitempty"`
 	Step  int `toml:"step,omitempty" json:"step,omitempty"`
+	// Group, in rewrite mode, makes the list out of sibling statements
+	// rather than children: Match selects the statements (IOS numbered ACL
+	// lines "access-list 10 permit ..."), the first submatch of Group names
+	// their list ("access-list 10"), and a list that differs in content or
+	// order is negated by its name ("no access-list 10") and written again.
+	Group string `toml:"group,omitempty" json:"group,omitempty"`
 }
 
 // SectionalExit is the command that leaves a section ("exit-address-family")

@@ -20,6 +20,7 @@ func TestParseRulesErrorsArePositioned(t *testing.T) {
 		{"bad regex", "[[weight]]\nweight = 1\nmatch = [{ startswith = \"a\" }, { regex = \"(\" }]\n", "t.toml:3:42: weight[0].match[1].regex: invalid regular expression"},
 		{"bad mode", "[[ordered]]\nmatch = [{ startswith = \"ip access-list\" }]\nmode = \"shuffle\"\n", "t.toml:3:8: ordered[0].mode: mode must be"},
 		{"sequence without group", "[[ordered]]\nmatch = [{ startswith = \"x\" }]\nmode = \"sequence\"\nsequence = '^\\d+ '\n", "t.toml:4:12: ordered[0].sequence: the sequence regex needs a group"},
+		{"group without a group", "[[ordered]]\nmatch = [{ startswith = \"access-list \" }]\nmode = \"rewrite\"\ngroup = 'access'\n", "t.toml:4:9: ordered[0].group: the group regex needs a group"},
 		{"number in a string list", "[[weight]]\nweight = 1\nmatch = [{ startswith = [\"a\", 3] }]\n", "t.toml:3:31: weight[0].match[0].startswith[1]: expected a string"},
 		{"wrong type", "indent = \"two\"\n", "t.toml:1:"},
 		{"syntax error", "indent = \n", "t.toml:1:"},

@@ -49,6 +49,7 @@ type fileRules struct {
 		Number   fileMatch `toml:"number"`
 		Start    int       `toml:"start"`
 		Step     int       `toml:"step"`
+		Group    string    `toml:"group"`
 	} `toml:"ordered"`
 	Overwrite         []filePath `toml:"overwrite"`
 	OverwriteNoNegate []filePath `toml:"overwrite_no_negate"`
@@ -183,6 +184,7 @@ func (c *converter) rules(f *fileRules) *Rules {
 		r.Ordered = append(r.Ordered, Ordered{
 			Match: c.path(idx("ordered", i)+".match", x.Match), Mode: x.Mode, Sequence: x.Sequence,
 			Number: c.match(idx("ordered", i)+".number", x.Number), Start: x.Start, Step: x.Step,
+			Group: x.Group,
 		})
 	}
 	r.Overwrite = c.paths("overwrite", f.Overwrite)

@@ -64,7 +64,27 @@ type builder struct {
 
 func (b *builder) subst(text string) string {
 	trimmed := strings.TrimLeft(text, " \t\n\v\f\r")
-	for i := range b.rules.subs {
+	if x := b.rules.subIndex; x != nil && text != "" {
+		// Only the substitutions that can match this line, in table order;
+		// after a change, every later substitution is tried.
+		var cand [16]int
+		n := x.candidates(text, trimmed, cand[:0])
+		for _, i := range n {
+			s := &b.rules.subs[i]
+			if s.pre.mayMatch(text, trimmed) && s.re.MatchString(text) {
+				text = s.re.ReplaceAllString(text, s.repl)
+				return b.substFrom(text, i+1)
+			}
+		}
+		return text
+	}
+	return b.substFrom(text, 0)
+}
+
+// substFrom applies the substitutions from the i-th on.
+func (b *builder) substFrom(text string, from int) string {
+	trimmed := strings.TrimLeft(text, " \t\n\v\f\r")
+	for i := from; i < len(b.rules.subs); i++ {
 		s := &b.rules.subs[i]
 		if !s.pre.mayMatch(text, trimmed) {
 			continue

@@ -220,7 +220,7 @@ func newDevice(r *rng, c caps, scale int) *device {
 	for i := 0; i < r.between(1, 2)*scale; i++ {
 		d.addRoute(r)
 	}
-	if r.chance(90) {
+	if r.chance(80) {
 		d.newBGP(r, scale)
 	}
 	return d
