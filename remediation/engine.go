@@ -275,7 +275,7 @@ func (e *engine) diff(src, dst *node, keys []string, delta *dnode) {
 				if srcIdem == nil {
 					srcIdem = &idemIndex{e: e, sec: src, keys: keys}
 				}
-				if old := e.idempotentWith(lin, srcIdem); old != nil {
+				if old := e.idempotentWith(lin, srcIdem); old != nil && dst.child(old.text) == nil {
 					d.reason = ReasonReplaced
 					d.source, d.line = old.text, old.line
 				}

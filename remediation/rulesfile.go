@@ -21,10 +21,14 @@ var builtinFS embed.FS
 
 // RuleError is an error in a rule table, positioned in its file.
 type RuleError struct {
-	Name   string
+	// Name labels the table (its file name).
+	Name string
+	// Line and Column locate the offending value (1-based; 0 when unknown).
 	Line   int
 	Column int
-	Msg    string
+	// Msg says what is wrong, after the dotted path of the value
+	// ("ordered[0].mode: ...") when there is one.
+	Msg string
 }
 
 func (e *RuleError) Error() string {
