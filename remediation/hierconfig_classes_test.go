@@ -34,10 +34,11 @@ var differenceClasses = []differenceClass{
 	{
 		name:   "secondary-address-negation",
 		output: "commands",
-		reason: "hier_config's IOS and EOS drivers treat every \"ip address\" line of an interface as one setting, " +
-			"so a secondary address that goes away is never negated; on the device it stays until \"no ip address ... secondary\"",
+		reason: "hier_config's IOS, EOS and IOS-XR drivers treat every \"ip address\" (\"ipv4 address\") line of an " +
+			"interface as one setting, so a secondary address that goes away is never negated; on the device it stays " +
+			"until \"no ip address ... secondary\"",
 		commands: func(c corpusCase, unet string) (string, bool) {
-			if c.dialect != "ios" && c.dialect != "eos" {
+			if c.dialect != "ios" && c.dialect != "eos" && c.dialect != "iosxr" {
 				return "", false
 			}
 			return dropCommands(unet, secondaryNegation)
