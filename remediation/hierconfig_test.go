@@ -11,20 +11,14 @@ import (
 	"github.com/unet-dev/unet/internal/remgen"
 )
 
-// hierConfigText prints a remediation the way hier_config's dump_simple
-// does: two spaces per level whatever the dialect's indentation, no
-// sectional exits, a newline after every line (a lone newline when empty).
+// hierConfigText is the text form of a remediation (WriteText: no
+// sectional exits, two spaces per level in every built-in table) as
+// hier_config's runner prints it: a lone newline when there is no command.
 func hierConfigText(r *Result) string {
-	var b strings.Builder
-	for i, c := range r.Commands {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(strings.Repeat("  ", c.Depth))
-		b.WriteString(c.Text)
+	if text := r.Text(); text != "" {
+		return text
 	}
-	b.WriteByte('\n')
-	return b.String()
+	return "\n"
 }
 
 // TestAgainstHierConfig compares μNet's remediation and rollback with
