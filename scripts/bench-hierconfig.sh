@@ -12,6 +12,7 @@
 # imports), minimum and median of the wall-clock and of the CPU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 peers=${1:?usage: scripts/bench-hierconfig.sh PEERS_DIR [RUNS]}
 runs=${2:-5}
 runner="$peers/hier_config_run.py"

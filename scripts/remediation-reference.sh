@@ -18,6 +18,7 @@
 # script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 check=0
 if [ "${1:-}" = --check ]; then
   check=1
