@@ -270,8 +270,8 @@ func indexPositions(data []byte) (map[string]unstable.Position, error) {
 	if err := p.Error(); err != nil {
 		var pe *unstable.ParserError
 		if errors.As(err, &pe) {
-			at := p.Shape(p.Range(pe.Highlight)).Start
-			return nil, &RuleError{Line: at.Line, Column: at.Column, Msg: pe.Message}
+			line, col := lineCol(data, highlightOffset(data, pe.Highlight))
+			return nil, &RuleError{Line: line, Column: col, Msg: pe.Message}
 		}
 		return nil, err
 	}
@@ -287,3 +287,23 @@ func keyParts(n *unstable.Node) []string {
 }
 
 func keyOf(n *unstable.Node) string { return strings.Join(keyParts(n), ".") }
+
+// highlightOffset is the offset in data of a parser error's highlight (a
+// sub-slice of data), or the end of data when it has none.
+func highlightOffset(data, h []byte) int {
+	if len(h) == 0 {
+		return len(data)
+	}
+	off := cap(data) - cap(h)
+	if off < 0 || off+len(h) > len(data) {
+		return len(data)
+	}
+	return off
+}
+
+// lineCol converts an offset into a 1-based line and column (in bytes).
+func lineCol(data []byte, off int) (int, int) {
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
