@@ -2,12 +2,15 @@ package remediation
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/unet-dev/unet/configtree"
+	"github.com/unet-dev/unet/internal/remgen"
 )
 
 // differenceClass is a documented class of cases where μNet deliberately
@@ -300,5 +303,24 @@ func TestFutureAgainstHierConfig(t *testing.T) {
 		if dc.output == "future" && classes[dc.name] == 0 {
 			t.Errorf("class %s recognises no case: remove it or the corpus lost its coverage", dc.name)
 		}
+	}
+}
+
+// TestLargeAgainstHierConfig compares the remediation of the benchmark pair
+// (two IOS configurations of about 10,000 lines, 500 changes) with
+// hier_config's.
+func TestLargeAgainstHierConfig(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("testdata", "hierconfig", "large", "remediation.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := remgen.Large(remgen.LargeSeed, 10000, 500)
+	res := remediateResult(t, "ios", p.Running, p.Intended, Options{})
+	if got := hierConfigText(res); got != string(want) {
+		t.Errorf("the remediation of the benchmark pair differs from hier_config's: %d lines, hier_config %d",
+			strings.Count(got, "\n"), strings.Count(string(want), "\n"))
+	}
+	if len(res.Commands) < 500 {
+		t.Errorf("%d commands for 500 changes", len(res.Commands))
 	}
 }
