@@ -132,7 +132,7 @@ func topOrdered(rules *Rules, key string) bool {
 // matchRule is MatchRule's documented semantics: every non-empty field
 // matches, a list matches when any entry does.
 func matchRule(m MatchRule, key string) bool {
-	any := func(list []string, f func(string, string) bool) bool {
+	anyOf := func(list []string, f func(string, string) bool) bool {
 		if len(list) == 0 {
 			return true
 		}
@@ -143,8 +143,8 @@ func matchRule(m MatchRule, key string) bool {
 		}
 		return false
 	}
-	if !any(m.Equals, func(a, b string) bool { return a == b }) ||
-		!any(m.StartsWith, strings.HasPrefix) || !any(m.EndsWith, strings.HasSuffix) || !any(m.Contains, strings.Contains) {
+	if !anyOf(m.Equals, func(a, b string) bool { return a == b }) ||
+		!anyOf(m.StartsWith, strings.HasPrefix) || !anyOf(m.EndsWith, strings.HasSuffix) || !anyOf(m.Contains, strings.Contains) {
 		return false
 	}
 	if m.Regex != "" {
@@ -322,5 +322,55 @@ func TestLargeAgainstHierConfig(t *testing.T) {
 	}
 	if len(res.Commands) < 500 {
 		t.Errorf("%d commands for 500 changes", len(res.Commands))
+	}
+}
+
+// TestDifferenceClassesAreSpecific proves each class predicate recognises
+// only its flaw: its documented example is recognised, by it alone, and no
+// longer once an unrelated statement (the hostname) is dropped from
+// hier_config's output.
+func TestDifferenceClassesAreSpecific(t *testing.T) {
+	examples := map[string]string{
+		"future-sequence-order": "nxos/20",
+		"future-junos-delete":   "junos-set/31",
+	}
+	cases := map[string]corpusCase{}
+	for _, c := range loadCorpus(t) {
+		cases[c.name()] = c
+	}
+	for _, dc := range differenceClasses {
+		name, ok := examples[dc.name]
+		if !ok {
+			t.Errorf("class %s has no example here", dc.name)
+			continue
+		}
+		c := cases[name]
+		rules, err := Builtin(c.dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		future := parseCase(t, c, c.future)
+		if !dc.matches(c, rules, future) {
+			t.Errorf("%s: the documented example %s is not recognised", dc.name, name)
+		}
+		// Drop the hostname (unrelated to either flaw): not in the class.
+		var kept []string
+		for _, line := range strings.SplitAfter(c.future, "\n") {
+			if !strings.Contains(line, "hostname") && !strings.Contains(line, "host-name") {
+				kept = append(kept, line)
+			}
+		}
+		if len(kept) == len(strings.SplitAfter(c.future, "\n")) {
+			t.Fatalf("%s: no hostname line to drop", name)
+		}
+		if dc.matches(c, rules, parseCase(t, c, strings.Join(kept, ""))) {
+			t.Errorf("%s: still recognised with the hostname missing", dc.name)
+		}
+		// The other dialect family's class does not apply.
+		for _, other := range differenceClasses {
+			if other.name != dc.name && other.matches(c, rules, future) {
+				t.Errorf("%s: example %s is also recognised by %s", dc.name, name, other.name)
+			}
+		}
 	}
 }
