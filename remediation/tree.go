@@ -191,12 +191,14 @@ func buildTree(t *configtree.Tree, rules *compiledRules, match []*configtree.Mat
 		if err != nil {
 			return nil, err
 		}
+		lines := junosLines(t)
 		for _, c := range cmds {
+			line := lines[c]
 			if len(rules.subs) > 0 {
 				c = strings.TrimSpace(b.subst(c))
 			}
 			if c != "" && root.child(c) == nil {
-				root.add(&node{text: c})
+				root.add(b.newNode(c, line))
 			}
 		}
 		return root, nil
