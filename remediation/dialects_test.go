@@ -324,3 +324,21 @@ func TestJunosSourceLines(t *testing.T) {
 		}
 	}
 }
+
+func TestJunosFormsMix(t *testing.T) {
+	curly, err := configtree.ParseString("system {\n    host-name a;\n}\n", "junos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := configtree.ParseString("set system host-name b\n", "junos-set")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Remediate(curly, set, Options{Dialect: "junos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Text(), lines("delete system host-name a", "set system host-name b"); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -88,8 +88,18 @@ func resolveDialect(name string, running, intended *configtree.Tree) (string, er
 	if d == configtree.DialectAuto {
 		d = running.Dialect
 	}
-	if running.Dialect != d || intended.Dialect != d {
+	if family(running.Dialect) != family(d) || family(intended.Dialect) != family(d) {
 		return "", fmt.Errorf("remediation: dialect %s, but running is %s and intended is %s", d, running.Dialect, intended.Dialect)
 	}
 	return d, nil
+}
+
+// family maps both JunOS forms to one name: a curly-brace configuration
+// and a set-format one are remediated alike, as set commands (the JunOS
+// parser reads a file of set commands as set format).
+func family(dialect string) string {
+	if dialect == configtree.DialectJunosSet {
+		return configtree.DialectJunos
+	}
+	return dialect
 }
