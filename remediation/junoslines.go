@@ -6,19 +6,53 @@ import (
 	"github.com/unet-dev/unet/configtree"
 )
 
-// junosLines maps the set commands of a curly-brace JunOS tree to the line
-// of the statement each comes from: the leaf for "set" commands, the
-// marked statement for "deactivate"/"protect". Every statement is
-// converted alone, with its ancestors as a chain, by configtree's own
-// conversion, so the commands are exactly SetCommands'.
-func junosLines(t *configtree.Tree) map[string]int {
-	lines := map[string]int{}
+// setJunosLines gives the commands of a remediation whose source is a set
+// command of a curly-brace JunOS tree the line of the statement it comes
+// from (the trees are those the commands were computed from, in either
+// order: a removed command's source is only in one of them, an added
+// command's only in the other).
+func setJunosLines(root *dnode, trees ...*configtree.Tree) {
+	need := map[string]int{}
+	for _, c := range root.children {
+		if c.line == 0 && c.source != "" {
+			need[c.source] = 0
+		}
+	}
+	if len(need) == 0 {
+		return
+	}
+	for _, t := range trees {
+		if t.Dialect == configtree.DialectJunos {
+			junosLines(t, need)
+		}
+	}
+	for _, c := range root.children {
+		if c.line == 0 && c.source != "" {
+			c.line = need[c.source]
+		}
+	}
+}
+
+// junosLines sets, for the set commands of need found in a curly-brace
+// JunOS tree and still without a line, the line of the statement each
+// comes from: the leaf for "set" commands, the marked statement for
+// "deactivate"/"protect". A statement is converted alone, with its
+// ancestors as a chain, by configtree's own conversion, so the commands
+// are exactly SetCommands'; only the statements whose last word ends a
+// needed command are converted.
+func junosLines(t *configtree.Tree, need map[string]int) {
+	lastWords := map[string]bool{}
+	for c := range need {
+		lastWords[c[strings.LastIndexByte(c, ' ')+1:]] = true
+	}
 	var chain []configtree.Statement
 	var walk func(list []*configtree.Statement)
 	walk = func(list []*configtree.Statement) {
 		for _, st := range list {
 			marked := isMarked(st.Text)
-			if len(st.Children) == 0 || marked {
+			key := strings.TrimSpace(st.Key)
+			last := key[strings.LastIndexAny(key, " \t")+1:]
+			if marked || len(st.Children) == 0 && (last == "]" || lastWords[last]) {
 				one := &configtree.Tree{Dialect: configtree.DialectJunos}
 				leaf := configtree.Statement{Key: st.Key, Text: st.Key, Depth: st.Depth}
 				if marked {
@@ -51,8 +85,8 @@ func junosLines(t *configtree.Tree) map[string]int {
 							// A block stands for no set command of its own.
 							continue
 						}
-						if _, ok := lines[c]; !ok {
-							lines[c] = st.Line
+						if l, ok := need[c]; ok && l == 0 {
+							need[c] = st.Line
 						}
 					}
 				}
@@ -65,7 +99,6 @@ func junosLines(t *configtree.Tree) map[string]int {
 		}
 	}
 	walk(t.Statements)
-	return lines
 }
 
 // isMarked reports whether a JunOS statement is marked inactive: or

@@ -34,11 +34,11 @@ func Remediate(running, intended *configtree.Tree, opts Options) (*Result, error
 	if err != nil {
 		return nil, fmt.Errorf("remediation: rules: %w", err)
 	}
-	src, err := buildTree(running, cr, opts.Match)
+	src, srcTree, err := buildTree(running, cr, opts.Match)
 	if err != nil {
 		return nil, fmt.Errorf("remediation: running: %w", err)
 	}
-	dst, err := buildTree(intended, cr, opts.Match)
+	dst, dstTree, err := buildTree(intended, cr, opts.Match)
 	if err != nil {
 		return nil, fmt.Errorf("remediation: intended: %w", err)
 	}
@@ -49,6 +49,7 @@ func Remediate(running, intended *configtree.Tree, opts Options) (*Result, error
 	root := &dnode{}
 	e.diff(src, dst, nil, root)
 	e.finish(root, nil)
+	setJunosLines(root, srcTree, dstTree)
 	indent := rules.Indent
 	if indent == 0 {
 		indent = 2
