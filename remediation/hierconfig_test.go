@@ -4,166 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/unet-dev/unet/configtree"
 	"github.com/unet-dev/unet/internal/remgen"
 )
-
-// differenceClass is a documented class of cases where μNet deliberately
-// differs from hier_config because hier_config is wrong: every class is
-// listed with an example in docs/remediation.md, "Differences from
-// hier_config". Its predicate recognises the class from hier_config's
-// output alone: it repairs exactly the flaw the class describes and
-// reports whether the repaired output is then right.
-type differenceClass struct {
-	name string
-	// output is the hier_config output the class is about: "remediation",
-	// "rollback" or "future".
-	output string
-	reason string
-	// matches reports whether hier_config's output for c is in the class.
-	matches func(c corpusCase, rules *Rules, hier *configtree.Tree) bool
-}
-
-// differenceClasses are all the documented classes. Remediation and
-// rollback have none: μNet's are identical to hier_config's on every case.
-var differenceClasses = []differenceClass{
-	{
-		name:   "future-sequence-order",
-		output: "future",
-		reason: "hier_config's future() appends the entries a remediation adds to an ACL after the existing ones, " +
-			"whatever their sequence numbers; the device files them by number, as μNet predicts",
-		matches: func(c corpusCase, rules *Rules, hier *configtree.Tree) bool {
-			if c.dialect == "junos-set" {
-				return false
-			}
-			intended := parseCaseText(c, c.intended)
-			a, b := sortOrdered(hier, rules), sortOrdered(intended, rules)
-			same, _ := corpusEquivalent(a, b, rules)
-			return same
-		},
-	},
-	{
-		name:   "future-junos-delete",
-		output: "future",
-		reason: "hier_config's future() of a JunOS set configuration keeps the statements a \"delete\" command removes " +
-			"and adds the \"delete\" command itself as a statement; the device removes them, as μNet predicts",
-		matches: func(c corpusCase, rules *Rules, hier *configtree.Tree) bool {
-			if c.dialect != "junos-set" {
-				return false
-			}
-			// Statement keys are paths without their verb: compare the text.
-			deleted := map[string]bool{}
-			for _, st := range hier.Statements {
-				if rest, ok := strings.CutPrefix(strings.TrimSpace(st.Text), "delete "); ok {
-					deleted["set "+rest] = true
-				}
-			}
-			if len(deleted) == 0 {
-				return false
-			}
-			var kept []string
-			for _, st := range hier.Statements {
-				text := strings.TrimSpace(st.Text)
-				if !deleted[text] && !strings.HasPrefix(text, "delete ") {
-					kept = append(kept, text)
-				}
-			}
-			repaired := parseCaseText(c, strings.Join(kept, "\n")+"\n")
-			same, _ := corpusEquivalent(repaired, parseCaseText(c, c.intended), rules)
-			return same
-		},
-	},
-}
-
-// parseCaseText parses text in a case's dialect; the corpus parses (a
-// test of its own), so an error here is a nil tree.
-func parseCaseText(c corpusCase, text string) *configtree.Tree {
-	tree, err := configtree.ParseString(text, c.dialect)
-	if err != nil {
-		return nil
-	}
-	return tree
-}
-
-var leadingNumber = regexp.MustCompile(`^\d+ `)
-
-// sortOrdered returns a copy of a tree whose top-level order-sensitive
-// sections (the rules' one-level ordered paths) have their entries sorted
-// by content, sequence numbers dropped: two trees equal after it hold the
-// same entries in another order.
-func sortOrdered(t *configtree.Tree, rules *Rules) *configtree.Tree {
-	if t == nil {
-		return nil
-	}
-	out := &configtree.Tree{Dialect: t.Dialect}
-	for _, st := range t.Statements {
-		cp := *st
-		if topOrdered(rules, st.Key) {
-			cp.Children = nil
-			for _, ch := range st.Children {
-				e := *ch
-				e.Key = leadingNumber.ReplaceAllString(ch.Key, "")
-				e.Text = strings.Repeat(" ", len(ch.Text)-len(strings.TrimLeft(ch.Text, " "))) + e.Key
-				cp.Children = append(cp.Children, &e)
-			}
-			slices.SortStableFunc(cp.Children, func(a, b *configtree.Statement) int { return strings.Compare(a.Key, b.Key) })
-		}
-		out.Statements = append(out.Statements, &cp)
-	}
-	return out
-}
-
-// topOrdered reports whether a top-level statement is an order-sensitive
-// section of the rules.
-func topOrdered(rules *Rules, key string) bool {
-	for _, o := range rules.Ordered {
-		if len(o.Match) == 1 && matchRule(o.Match[0], key) {
-			return true
-		}
-	}
-	return false
-}
-
-// matchRule is MatchRule's documented semantics: every non-empty field
-// matches, a list matches when any entry does.
-func matchRule(m MatchRule, key string) bool {
-	anyOf := func(list []string, f func(string, string) bool) bool {
-		if len(list) == 0 {
-			return true
-		}
-		for _, x := range list {
-			if f(key, x) {
-				return true
-			}
-		}
-		return false
-	}
-	if !anyOf(m.Equals, func(a, b string) bool { return a == b }) ||
-		!anyOf(m.StartsWith, strings.HasPrefix) || !anyOf(m.EndsWith, strings.HasSuffix) || !anyOf(m.Contains, strings.Contains) {
-		return false
-	}
-	if m.Regex != "" {
-		re, err := regexp.Compile(m.Regex)
-		return err == nil && re.MatchString(key)
-	}
-	return true
-}
-
-// classify returns the class of hier_config's output, or nil.
-func classify(output string, c corpusCase, rules *Rules, hier *configtree.Tree) *differenceClass {
-	for i := range differenceClasses {
-		dc := &differenceClasses[i]
-		if dc.output == output && dc.matches(c, rules, hier) {
-			return dc
-		}
-	}
-	return nil
-}
 
 // hierConfigText prints a remediation the way hier_config's dump_simple
 // does: two spaces per level whatever the dialect's indentation, no
@@ -188,6 +34,7 @@ func TestAgainstHierConfig(t *testing.T) {
 	counts := map[string]*tally{}
 	var order []string
 	undocumented := 0
+	classes := map[string]int{}
 	for _, c := range loadCorpus(t) {
 		if !c.hasReference {
 			continue
@@ -216,8 +63,11 @@ func TestAgainstHierConfig(t *testing.T) {
 				n.same++
 				continue
 			}
-			if dc := classify(what, c, rules, parseCaseText(c, want)); dc != nil {
+			if used := classifyCommands(c, got, want); used != nil {
 				n.documented++
+				for _, u := range used {
+					classes[u]++
+				}
 				continue
 			}
 			undocumented++
@@ -230,9 +80,11 @@ func TestAgainstHierConfig(t *testing.T) {
 		n := counts[d]
 		t.Logf("%-9s %4d of %4d outputs identical to hier_config's, %d in documented difference classes", d, n.same, n.total, n.documented)
 	}
+	t.Logf("documented classes: %v", classes)
 	if undocumented > 0 {
 		t.Errorf("%d outputs differ from hier_config's outside the documented classes", undocumented)
 	}
+	checkClassesUsed(t, "commands", classes)
 }
 
 func changesOf(c corpusCase) []string {
@@ -282,12 +134,14 @@ func TestFutureAgainstHierConfig(t *testing.T) {
 			n.same++
 			continue
 		}
-		if dc := classify("future", c, rules, future); dc != nil {
+		if used := classifyFuture(c, rules, future, intended); used != nil {
 			rightHere, _ := corpusEquivalent(got, intended, rules)
 			wrongThere, _ := corpusEquivalent(future, intended, rules)
 			if rightHere && !wrongThere {
 				n.documented++
-				classes[dc.name]++
+				for _, u := range used {
+					classes[u]++
+				}
 				continue
 			}
 		}
@@ -299,9 +153,16 @@ func TestFutureAgainstHierConfig(t *testing.T) {
 		t.Logf("%-9s %4d of %4d predictions equivalent to hier_config's future(), %d in documented difference classes", d, n.same, n.total, n.documented)
 	}
 	t.Logf("documented classes: %v", classes)
+	checkClassesUsed(t, "future", classes)
+}
+
+// checkClassesUsed fails when a documented class of an output explains no
+// case: the class is stale, or the corpus lost its coverage.
+func checkClassesUsed(t *testing.T, output string, classes map[string]int) {
+	t.Helper()
 	for _, dc := range differenceClasses {
-		if dc.output == "future" && classes[dc.name] == 0 {
-			t.Errorf("class %s recognises no case: remove it or the corpus lost its coverage", dc.name)
+		if dc.output == output && classes[dc.name] == 0 {
+			t.Errorf("class %s explains no case", dc.name)
 		}
 	}
 }
@@ -325,18 +186,31 @@ func TestLargeAgainstHierConfig(t *testing.T) {
 	}
 }
 
-// TestDifferenceClassesAreSpecific proves each class predicate recognises
-// only its flaw: its documented example is recognised, by it alone, and no
-// longer once an unrelated statement (the hostname) is dropped from
-// hier_config's output.
+// TestDifferenceClassesAreSpecific proves the classes explain only their
+// flaw: each documented example is explained, and no longer once an
+// unrelated statement (the hostname) is dropped from hier_config's output.
 func TestDifferenceClassesAreSpecific(t *testing.T) {
 	examples := map[string]string{
-		"future-sequence-order": "nxos/20",
-		"future-junos-delete":   "junos-set/31",
+		"secondary-address-negation": "ios/206",
+		"future-sequence-order":      "nxos/20",
+		"future-secondary-address":   "ios/203",
+		"future-junos-delete":        "junos-set/31",
 	}
 	cases := map[string]corpusCase{}
 	for _, c := range loadCorpus(t) {
 		cases[c.name()] = c
+	}
+	dropHostname := func(text string) string {
+		var kept []string
+		for _, line := range strings.SplitAfter(text, "\n") {
+			if !strings.Contains(line, "hostname") && !strings.Contains(line, "host-name") {
+				kept = append(kept, line)
+			}
+		}
+		if len(kept) == len(strings.SplitAfter(text, "\n")) {
+			t.Fatalf("no hostname line to drop in\n%s", text)
+		}
+		return strings.Join(kept, "")
 	}
 	for _, dc := range differenceClasses {
 		name, ok := examples[dc.name]
@@ -349,28 +223,33 @@ func TestDifferenceClassesAreSpecific(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		running, intended := parseCase(t, c, c.running), parseCase(t, c, c.intended)
+		if dc.output == "commands" {
+			res, err := Remediate(running, intended, Options{Dialect: c.dialect, Rules: rules})
+			if err != nil {
+				t.Fatal(err)
+			}
+			unet := hierConfigText(res)
+			if used := classifyCommands(c, unet, c.remediation); !slices.Contains(used, dc.name) {
+				t.Errorf("%s: the documented example %s is explained by %v", dc.name, name, used)
+			}
+			// A command missing for another reason is not explained.
+			if used := classifyCommands(c, unet, dropLastLine(c.remediation)); used != nil {
+				t.Errorf("%s: a remediation missing its last line is explained by %v", dc.name, used)
+			}
+			continue
+		}
 		future := parseCase(t, c, c.future)
-		if !dc.matches(c, rules, future) {
-			t.Errorf("%s: the documented example %s is not recognised", dc.name, name)
+		if used := classifyFuture(c, rules, future, intended); !slices.Contains(used, dc.name) {
+			t.Errorf("%s: the documented example %s is explained by %v", dc.name, name, used)
 		}
-		// Drop the hostname (unrelated to either flaw): not in the class.
-		var kept []string
-		for _, line := range strings.SplitAfter(c.future, "\n") {
-			if !strings.Contains(line, "hostname") && !strings.Contains(line, "host-name") {
-				kept = append(kept, line)
-			}
-		}
-		if len(kept) == len(strings.SplitAfter(c.future, "\n")) {
-			t.Fatalf("%s: no hostname line to drop", name)
-		}
-		if dc.matches(c, rules, parseCase(t, c, strings.Join(kept, ""))) {
-			t.Errorf("%s: still recognised with the hostname missing", dc.name)
-		}
-		// The other dialect family's class does not apply.
-		for _, other := range differenceClasses {
-			if other.name != dc.name && other.matches(c, rules, future) {
-				t.Errorf("%s: example %s is also recognised by %s", dc.name, name, other.name)
-			}
+		if used := classifyFuture(c, rules, parseCase(t, c, dropHostname(c.future)), intended); used != nil {
+			t.Errorf("%s: still explained by %v with the hostname missing", dc.name, used)
 		}
 	}
+}
+
+func dropLastLine(text string) string {
+	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
+	return strings.Join(lines[:len(lines)-1], "")
 }

@@ -29,7 +29,7 @@ runner="$peers/hier_config_run.py"
 runner=$(cd "$(dirname "$runner")" && pwd)/hier_config_run.py
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
-pairs=${REMEDIATION_PAIRS:-200}
+pairs=${REMEDIATION_PAIRS:-220}
 committed=remediation/testdata/hierconfig
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
