@@ -54,8 +54,9 @@ type Command struct {
 	// lines): the removed/replaced running statement or the added
 	// intended one, as its key.
 	Source string `json:"source,omitempty"`
-	// Line is the 1-based line of Source in its input (0 when unknown:
-	// curly-brace JunOS statements converted to set commands).
+	// Line is the 1-based line of Source in its input (0 when unknown);
+	// for curly-brace JunOS, the line of the statement the set command
+	// comes from.
 	Line int `json:"line,omitempty"`
 
 	// exit is the command that leaves this section in text output with

@@ -174,12 +174,13 @@ func (b *builder) number(sec *node) {
 	}
 }
 
-// buildTree converts a parsed configuration into the engine's form.
-func buildTree(t *configtree.Tree, rules *compiledRules, match []*configtree.Match) (*node, error) {
+// buildTree converts a parsed configuration into the engine's form; it
+// also returns the tree it converted (the slice of t when match is given).
+func buildTree(t *configtree.Tree, rules *compiledRules, match []*configtree.Match) (*node, *configtree.Tree, error) {
 	if len(match) > 0 {
 		sliced, err := configtree.SliceTree(t, match...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		t = sliced
 	}
@@ -189,20 +190,20 @@ func buildTree(t *configtree.Tree, rules *compiledRules, match []*configtree.Mat
 	case configtree.DialectJunos:
 		cmds, err := configtree.SetCommands(t)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, c := range cmds {
 			if len(rules.subs) > 0 {
 				c = strings.TrimSpace(b.subst(c))
 			}
 			if c != "" && root.child(c) == nil {
-				root.add(&node{text: c})
+				root.add(b.newNode(c, 0))
 			}
 		}
-		return root, nil
+		return root, t, nil
 	case configtree.DialectJunosSet:
 		b.setForm = true
 	}
 	b.build(t.Statements, root)
-	return root, nil
+	return root, t, nil
 }
