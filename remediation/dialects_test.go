@@ -266,11 +266,15 @@ func TestJunosDeactivate(t *testing.T) {
 }
 
 func TestSecondaryAddressesAreNotIdempotent(t *testing.T) {
-	for _, d := range []string{"ios", "eos"} {
+	for _, d := range []string{"ios", "eos", "iosxr"} {
+		ip := "ip address"
+		if d == "iosxr" {
+			ip = "ipv4 address"
+		}
 		got := remediateText(t, d,
-			"interface Vlan10\n ip address 10.0.0.1 255.255.255.0\n ip address 10.0.1.1 255.255.255.0 secondary\n",
-			"interface Vlan10\n ip address 10.0.0.2 255.255.255.0\n", Options{})
-		want := lines("interface Vlan10", "  no ip address 10.0.1.1 255.255.255.0 secondary", "  ip address 10.0.0.2 255.255.255.0")
+			"interface Vlan10\n "+ip+" 10.0.0.1 255.255.255.0\n "+ip+" 10.0.1.1 255.255.255.0 secondary\n",
+			"interface Vlan10\n "+ip+" 10.0.0.2 255.255.255.0\n", Options{})
+		want := lines("interface Vlan10", "  no "+ip+" 10.0.1.1 255.255.255.0 secondary", "  "+ip+" 10.0.0.2 255.255.255.0")
 		if got != want {
 			t.Errorf("%s got:\n%s\nwant:\n%s", d, got, want)
 		}
