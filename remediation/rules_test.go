@@ -205,3 +205,28 @@ func TestJSONForm(t *testing.T) {
 		t.Errorf("json context: %+v (parents must be an empty list)", p)
 	}
 }
+
+func TestWeightSinksRemovedReferences(t *testing.T) {
+	base, err := Builtin("ios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := ParseRules([]byte(`
+[[weight]]
+match = [{ startswith = ["no route-map ", "no ip prefix-list "] }]
+weight = 900
+`), "w.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	running := "route-map RM permit 10\n match ip address prefix-list P\nrouter bgp 1\n neighbor 10.0.0.1 remote-as 2\n neighbor 10.0.0.1 route-map RM in\nntp server 1.1.1.1\n"
+	intended := "router bgp 1\n neighbor 10.0.0.1 remote-as 2\nntp server 1.1.1.1\n"
+	if got, want := remediateText(t, "ios", running, intended, Options{}), lines(
+		"no route-map RM permit 10", "router bgp 1", "  no neighbor 10.0.0.1 route-map RM in"); got != want {
+		t.Errorf("built-in order:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := remediateText(t, "ios", running, intended, Options{Rules: base.Extend(user)}), lines(
+		"router bgp 1", "  no neighbor 10.0.0.1 route-map RM in", "no route-map RM permit 10"); got != want {
+		t.Errorf("with the weight:\n%s\nwant:\n%s", got, want)
+	}
+}
