@@ -1,7 +1,6 @@
 package remediation
 
 import (
-
 	"github.com/unet-dev/unet/configtree"
 )
 
