@@ -1,8 +1,6 @@
 package remediation
 
 import (
-	"errors"
-
 	"github.com/unet-dev/unet/configtree"
 )
 
@@ -54,8 +52,9 @@ type Command struct {
 	// lines): the removed/replaced running statement or the added
 	// intended one, as its key.
 	Source string `json:"source,omitempty"`
-	// Line is the 1-based line of Source in its input (0 when unknown:
-	// curly-brace JunOS statements converted to set commands).
+	// Line is the 1-based line of Source in its input (0 when unknown);
+	// for curly-brace JunOS, the line of the statement the set command
+	// comes from.
 	Line int `json:"line,omitempty"`
 
 	// exit is the command that leaves this section in text output with
@@ -82,7 +81,7 @@ type Result struct {
 // JunOS) to running the way the device would, and returns the resulting
 // configuration tree.
 func Predict(running *configtree.Tree, commands string, rules *Rules) (*configtree.Tree, error) {
-	return nil, errors.New("remediation: Predict not built yet")
+	return predict(running, commands, rules)
 }
 
 // Equivalent reports whether two configurations are the same up to the
@@ -91,5 +90,5 @@ func Predict(running *configtree.Tree, commands string, rules *Rules) (*configtr
 // When they differ, it returns the first difference as a human-readable
 // path.
 func Equivalent(a, b *configtree.Tree, rules *Rules) (bool, string) {
-	return false, "remediation: Equivalent not built yet"
+	return equivalent(a, b, rules)
 }

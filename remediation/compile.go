@@ -151,6 +151,7 @@ type cweight struct {
 // compiledRules is the form of Rules the engine uses, built once.
 type compiledRules struct {
 	subs           []csub
+	subIndex       *substIndex
 	negDefault     []cpath
 	negWith        []cnegWith
 	negSub         []cnegSub
@@ -229,6 +230,9 @@ func compileRules(r *Rules) (*compiledRules, error) {
 		}
 		cs := csub{re: re, repl: s.Replace, pre: newPrefilter(s.Regex)}
 		cr.subs = append(cr.subs, cs)
+	}
+	if len(cr.subs) > 0 {
+		cr.subIndex = newSubstIndex(cr.subs)
 	}
 	cr.negDefault = c.paths("negate_default", r.NegateDefault)
 	for i, n := range r.NegateWith {

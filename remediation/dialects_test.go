@@ -266,11 +266,15 @@ func TestJunosDeactivate(t *testing.T) {
 }
 
 func TestSecondaryAddressesAreNotIdempotent(t *testing.T) {
-	for _, d := range []string{"ios", "eos"} {
+	for _, d := range []string{"ios", "eos", "iosxr"} {
+		ip := "ip address"
+		if d == "iosxr" {
+			ip = "ipv4 address"
+		}
 		got := remediateText(t, d,
-			"interface Vlan10\n ip address 10.0.0.1 255.255.255.0\n ip address 10.0.1.1 255.255.255.0 secondary\n",
-			"interface Vlan10\n ip address 10.0.0.2 255.255.255.0\n", Options{})
-		want := lines("interface Vlan10", "  no ip address 10.0.1.1 255.255.255.0 secondary", "  ip address 10.0.0.2 255.255.255.0")
+			"interface Vlan10\n "+ip+" 10.0.0.1 255.255.255.0\n "+ip+" 10.0.1.1 255.255.255.0 secondary\n",
+			"interface Vlan10\n "+ip+" 10.0.0.2 255.255.255.0\n", Options{})
+		want := lines("interface Vlan10", "  no "+ip+" 10.0.1.1 255.255.255.0 secondary", "  "+ip+" 10.0.0.2 255.255.255.0")
 		if got != want {
 			t.Errorf("%s got:\n%s\nwant:\n%s", d, got, want)
 		}
@@ -298,5 +302,47 @@ func TestGroupedNumberedACL(t *testing.T) {
 	res := remediateResult(t, "ios", running, tests[1].intended, Options{})
 	if res.Stats[ReasonReordered] != 4 || len(res.Stats) != 1 {
 		t.Errorf("reordered list stats %v", res.Stats)
+	}
+}
+
+func TestJunosSourceLines(t *testing.T) {
+	running := "system {\n    host-name a;\n    name-server {\n        1.1.1.1;\n    }\n}\ninterfaces {\n    inactive: ge-0/0/1 {\n        description x;\n        unit 0 {\n            family inet {\n                address 10.0.0.1/24;\n            }\n        }\n    }\n}\nvlans {\n    v10 {\n        vlan-id 10;\n        interface [ ge-0/0/2 ge-0/0/3 ];\n    }\n}\n"
+	res := remediateResult(t, "junos", running, "system {\n    host-name b;\n}\n", Options{})
+	want := map[string]int{
+		"delete system host-name a":                                         2,
+		"delete system name-server 1.1.1.1":                                 4,
+		"delete interfaces ge-0/0/1 description x":                          9,
+		"delete interfaces ge-0/0/1 unit 0 family inet address 10.0.0.1/24": 12,
+		"activate interfaces ge-0/0/1":                                      8,
+		"delete vlans v10 vlan-id 10":                                       19,
+		"delete vlans v10 interface ge-0/0/2":                               20,
+		"delete vlans v10 interface ge-0/0/3":                               20,
+		"set system host-name b":                                            2,
+	}
+	if len(res.Commands) != len(want) {
+		t.Fatalf("commands: %+v", res.Commands)
+	}
+	for _, c := range res.Commands {
+		if l, ok := want[c.Text]; !ok || c.Line != l {
+			t.Errorf("%q: line %d, want %d", c.Text, c.Line, want[c.Text])
+		}
+	}
+}
+
+func TestJunosFormsMix(t *testing.T) {
+	curly, err := configtree.ParseString("system {\n    host-name a;\n}\n", "junos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := configtree.ParseString("set system host-name b\n", "junos-set")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Remediate(curly, set, Options{Dialect: "junos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Text(), lines("delete system host-name a", "set system host-name b"); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -40,14 +40,47 @@ func FuzzParseRules(f *testing.F) {
 
 var fuzzDialects = []string{"ios", "nxos", "eos", "iosxr", "junos-set", "junos"}
 
+// fuzzExtra exercises the rule kinds the built-in tables use little.
+const fuzzExtra = `
+negate_default = [[{ startswith = "interface" }, { startswith = "mtu" }]]
+overwrite = [[{ startswith = "class-map" }]]
+[[ordered]]
+match = [{ startswith = "object-group" }]
+mode = "rewrite"
+[[ordered]]
+match = [{ startswith = "ip prefix-list" }]
+mode = "rewrite"
+group = '^(ip prefix-list \S+) '
+[[negate_sub]]
+match = [{ startswith = "interface" }, { startswith = "switchport trunk allowed vlan" }]
+regex = '^no (switchport trunk allowed vlan) .*'
+replace = '$1 all'
+[[idempotent]]
+match = [{ regex = '^(snmp-server location|hostname) ' }]
+key = '^(\S+)'
+`
+
 func FuzzRemediate(f *testing.F) {
 	f.Add(uint8(0), iosRunning, iosIntended)
+	f.Add(uint8(128), "object-group network A\n host 1.1.1.1\n host 2.2.2.2\nip prefix-list P seq 5 permit 10.0.0.0/8\n", "object-group network A\n host 2.2.2.2\n host 1.1.1.1\nip prefix-list P seq 10 permit 10.0.0.0/8\n")
 	f.Add(uint8(1), "interface Ethernet1/1\n  ip address 10.0.0.1/24\n", "interface Ethernet1/1\n  ip address 10.0.0.2/24\n")
 	f.Add(uint8(3), "route-policy RP\n  pass\nend-policy\n", "route-policy RP\n  drop\nend-policy\n")
 	f.Add(uint8(4), "set system host-name a\n", "set system host-name b\ndelete system ntp\n")
 	f.Add(uint8(5), "system {\n    host-name a;\n}\n", "system {\n    host-name b;\n    inactive: ntp {\n        server 1.1.1.1;\n    }\n}\n")
+	extra, err := ParseRules([]byte(fuzzExtra), "extra.toml")
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, which uint8, running, intended string) {
 		d := fuzzDialects[int(which)%len(fuzzDialects)]
+		base, err := Builtin(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rules *Rules
+		if which >= 128 {
+			rules = base.Extend(extra)
+		}
 		rt, err := configtree.ParseString(running, d)
 		if err != nil {
 			return
@@ -57,7 +90,7 @@ func FuzzRemediate(f *testing.F) {
 			return
 		}
 		for _, rollback := range []bool{false, true} {
-			res, err := Remediate(rt, it, Options{Dialect: d, Rollback: rollback})
+			res, err := Remediate(rt, it, Options{Dialect: d, Rollback: rollback, Rules: rules})
 			if err != nil {
 				t.Fatalf("%s: Remediate: %v", d, err)
 			}
@@ -72,7 +105,7 @@ func FuzzRemediate(f *testing.F) {
 			}
 		}
 		// Identical configurations need no commands.
-		res, err := Remediate(rt, rt, Options{Dialect: d})
+		res, err := Remediate(rt, rt, Options{Dialect: d, Rules: rules})
 		if err != nil {
 			t.Fatal(err)
 		}

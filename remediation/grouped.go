@@ -19,8 +19,18 @@ type groupedLists struct {
 // groupLists finds the statements of two versions of a section that belong
 // to grouped lists, and which lists differ in content or order.
 func (e *engine) groupLists(src, dst *node, keys []string) *groupedLists {
+	applies := false
+	for _, o := range e.cr.grouped {
+		if len(o.path) == len(keys)+1 {
+			applies = true
+			break
+		}
+	}
+	if !applies {
+		return nil
+	}
 	g := &groupedLists{e: e}
-	lists := map[string]*groupedList{}
+	var lists map[string]*groupedList
 	lin := extend(keys)
 	collect := func(sec *node, isSrc bool) {
 		for _, c := range sec.children {
@@ -32,6 +42,9 @@ func (e *engine) groupLists(src, dst *node, keys []string) *groupedLists {
 				m := o.group.FindStringSubmatch(c.text)
 				if m == nil {
 					continue
+				}
+				if lists == nil {
+					lists = map[string]*groupedList{}
 				}
 				l := lists[m[1]]
 				if l == nil {
@@ -53,6 +66,9 @@ func (e *engine) groupLists(src, dst *node, keys []string) *groupedLists {
 	}
 	collect(src, true)
 	collect(dst, false)
+	if lists == nil {
+		return nil
+	}
 	for _, l := range lists {
 		l.differ = !sameLines(l.src, l.dst)
 		switch {

@@ -14,8 +14,10 @@ import (
 // Indentation dialects (ios, nxos, eos, iosxr and the other indented ones):
 // the command text is parsed with the running configuration's dialect
 // (banners and IOS-XR block ends included), sectional exits ("exit",
-// "exit-…", "end", "!" and the rules' exit texts) are dropped, and every
-// command is applied to its section in order, as the device does:
+// "exit-…", "end", "!" and the rules' exit texts) are dropped, the running
+// configuration is normalised as the engine reads it (substitutions, merged
+// sections, implicit sequence numbers: see normalize), and every command is
+// applied to its section in order, as the device does:
 //
 //   - a command that a negate_with or negate_sub rule gives as the negation
 //     of a statement of the section removes that statement;
@@ -37,6 +39,13 @@ import (
 //     an ordered rule in sequence mode, at the place of its sequence number
 //     (replacing an entry with the same number); a command under a section
 //     that does not exist creates the section.
+//
+// Where hier_config's future() differs, this does what the device does:
+// future() lists the commands of a section before its untouched running
+// statements, where the device keeps its order and appends (or, for
+// sequence-numbered entries, places by number); it fails with a duplicate
+// section when a remediation re-enters an overwrite_no_negate section (an
+// IOS-XR route policy), which the device replaces whole.
 //
 // JunOS (junos and junos-set): see predictJunos.
 //

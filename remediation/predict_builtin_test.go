@@ -66,6 +66,23 @@ func TestPredictBuiltinNXOS(t *testing.T) {
 	})
 }
 
+func TestPredictBuiltinEOS(t *testing.T) {
+	runPredictCases(t, "eos", predBuiltin(t, "eos"), []predictCase{
+		{
+			name:     "default form removes the interface setting",
+			running:  "interface Ethernet1\n   logging event link-status\n   mtu 9000\n",
+			commands: "interface Ethernet1\n  default logging event link-status\n",
+			want:     "interface Ethernet1\n   mtu 9000\n",
+		},
+		{
+			name:     "a BGP neighbour description is idempotent",
+			running:  "router bgp 1\n   neighbor 10.0.0.1 remote-as 2\n   neighbor 10.0.0.1 description old\n",
+			commands: "router bgp 1\n  neighbor 10.0.0.1 description new\n",
+			want:     "router bgp 1\n   neighbor 10.0.0.1 remote-as 2\n   neighbor 10.0.0.1 description new\n",
+		},
+	})
+}
+
 func TestPredictBuiltinIOSXR(t *testing.T) {
 	runPredictCases(t, "iosxr", predBuiltin(t, "iosxr"), []predictCase{
 		{

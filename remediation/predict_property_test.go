@@ -4,6 +4,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/unet-dev/unet/configtree"
 )
 
 // predPropertyRules is the rule table of the property test: the built-in
@@ -120,4 +122,50 @@ func checkPredictProperty(t *testing.T, dialect string, rules *Rules, running, i
 		}
 	}
 	return ok, forward
+}
+
+// TestPredictRemediateMatchProperty checks the property on remediations
+// restricted to a match expression: the prediction agrees with intended on
+// the selected statements, and the commands touch nothing else.
+func TestPredictRemediateMatchProperty(t *testing.T) {
+	const pairs = 100
+	m := configtree.MustParseMatch("interface .*")
+	for _, dialect := range []string{"ios", "nxos", "eos", "iosxr"} {
+		t.Run(dialect, func(t *testing.T) {
+			rules := predPropertyRules(dialect)
+			r := rand.New(rand.NewSource(int64(len(dialect)) * 104729))
+			touched := 0
+			for i := 0; i < pairs; i++ {
+				running, intended := genPair(r, dialect)
+				rt, it := predParse(t, running, dialect), predParse(t, intended, dialect)
+				res, err := Remediate(rt, it, Options{Dialect: dialect, Rules: rules, Match: []*configtree.Match{m}})
+				if err != nil {
+					t.Fatalf("pair %d: %v", i, err)
+				}
+				for _, c := range res.Commands {
+					if c.Depth == 0 && !strings.HasPrefix(strings.TrimPrefix(c.Text, "no "), "interface ") {
+						t.Fatalf("pair %d: command outside the match: %q", i, c.Text)
+					}
+				}
+				if len(res.Commands) > 0 {
+					touched++
+				}
+				got, err := predict(rt, res.Text(), rules)
+				if err != nil {
+					t.Fatalf("pair %d: predict: %v", i, err)
+				}
+				gs, err1 := configtree.SliceTree(got, m)
+				is, err2 := configtree.SliceTree(it, m)
+				if err1 != nil || err2 != nil {
+					t.Fatalf("slice: %v %v", err1, err2)
+				}
+				if eq, diff := equivalent(gs, is, rules); !eq {
+					t.Errorf("pair %d: %s\ncommands:\n%s\npredicted:\n%s\nintended:\n%s", i, diff, res.Text(), got, it)
+				}
+			}
+			if touched < pairs/2 {
+				t.Errorf("only %d of %d pairs change an interface", touched, pairs)
+			}
+		})
+	}
 }

@@ -28,6 +28,16 @@ func runPredictCases(t *testing.T, dialect string, rules *Rules, cases []predict
 			if got.String() != tc.want {
 				t.Errorf("predicted:\n%s\nwant:\n%s", got, tc.want)
 			}
+			// Lines are numbered in document order, as if the predicted
+			// text were read back.
+			line := 1
+			for _, e := range got.Entries() {
+				if e.LineNo != line {
+					t.Errorf("%q is numbered %d, want %d", e.Line, e.LineNo, line)
+					break
+				}
+				line += 1 + strings.Count(e.Line, "\n")
+			}
 			if running.String() != before {
 				t.Errorf("predict modified the running tree:\n%s", running)
 			}

@@ -104,3 +104,60 @@ func (p *prefilter) mayMatch(line, trimmed string) bool {
 	}
 	return false
 }
+
+// substIndex lists, by first character of a line (raw, and without its
+// leading whitespace), the substitutions that can match it.
+type substIndex struct {
+	always []int
+	byRaw  [256][]int
+	byTrim [256][]int
+}
+
+func newSubstIndex(subs []csub) *substIndex {
+	x := &substIndex{}
+	for i := range subs {
+		p := &subs[i].pre
+		table := &x.byRaw
+		if p.skipSpace {
+			table = &x.byTrim
+		}
+		switch {
+		case !p.active:
+			x.always = append(x.always, i)
+		case p.class == nil:
+			if p.prefix == "" {
+				x.always = append(x.always, i)
+			} else {
+				table[p.prefix[0]] = append(table[p.prefix[0]], i)
+			}
+		default:
+			if p.class[len(p.class)-1] >= utf8.RuneSelf {
+				x.always = append(x.always, i)
+				continue
+			}
+			for j := 0; j+1 < len(p.class); j += 2 {
+				for r := p.class[j]; r <= p.class[j+1]; r++ {
+					table[r] = append(table[r], i)
+				}
+			}
+		}
+	}
+	return x
+}
+
+// candidates appends to dst, in increasing order, the substitutions that
+// can match a line.
+func (x *substIndex) candidates(line, trimmed string, dst []int) []int {
+	dst = append(dst, x.always...)
+	dst = append(dst, x.byRaw[line[0]]...)
+	if trimmed != "" {
+		dst = append(dst, x.byTrim[trimmed[0]]...)
+	}
+	// Insertion sort: the lists are short.
+	for i := 1; i < len(dst); i++ {
+		for j := i; j > 0 && dst[j] < dst[j-1]; j-- {
+			dst[j], dst[j-1] = dst[j-1], dst[j]
+		}
+	}
+	return dst
+}

@@ -34,11 +34,11 @@ func Remediate(running, intended *configtree.Tree, opts Options) (*Result, error
 	if err != nil {
 		return nil, fmt.Errorf("remediation: rules: %w", err)
 	}
-	src, err := buildTree(running, cr, opts.Match)
+	src, srcTree, err := buildTree(running, cr, opts.Match)
 	if err != nil {
 		return nil, fmt.Errorf("remediation: running: %w", err)
 	}
-	dst, err := buildTree(intended, cr, opts.Match)
+	dst, dstTree, err := buildTree(intended, cr, opts.Match)
 	if err != nil {
 		return nil, fmt.Errorf("remediation: intended: %w", err)
 	}
@@ -49,6 +49,7 @@ func Remediate(running, intended *configtree.Tree, opts Options) (*Result, error
 	root := &dnode{}
 	e.diff(src, dst, nil, root)
 	e.finish(root, nil)
+	setJunosLines(root, srcTree, dstTree)
 	indent := rules.Indent
 	if indent == 0 {
 		indent = 2
@@ -88,8 +89,18 @@ func resolveDialect(name string, running, intended *configtree.Tree) (string, er
 	if d == configtree.DialectAuto {
 		d = running.Dialect
 	}
-	if running.Dialect != d || intended.Dialect != d {
+	if family(running.Dialect) != family(d) || family(intended.Dialect) != family(d) {
 		return "", fmt.Errorf("remediation: dialect %s, but running is %s and intended is %s", d, running.Dialect, intended.Dialect)
 	}
 	return d, nil
+}
+
+// family maps both JunOS forms to one name: a curly-brace configuration
+// and a set-format one are remediated alike, as set commands (the JunOS
+// parser reads a file of set commands as set format).
+func family(dialect string) string {
+	if dialect == configtree.DialectJunosSet {
+		return configtree.DialectJunos
+	}
+	return dialect
 }

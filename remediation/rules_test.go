@@ -23,7 +23,8 @@ func TestParseRulesErrorsArePositioned(t *testing.T) {
 		{"group without a group", "[[ordered]]\nmatch = [{ startswith = \"access-list \" }]\nmode = \"rewrite\"\ngroup = 'access'\n", "t.toml:4:9: ordered[0].group: the group regex needs a group"},
 		{"number in a string list", "[[weight]]\nweight = 1\nmatch = [{ startswith = [\"a\", 3] }]\n", "t.toml:3:31: weight[0].match[0].startswith[1]: expected a string"},
 		{"wrong type", "indent = \"two\"\n", "t.toml:1:"},
-		{"syntax error", "indent = \n", "t.toml:1:"},
+		{"syntax error", "indent = \n", "t.toml:1:10: "},
+		{"unclosed table", "dialect = \"ios\"\n\n[[weight]\nweight = 1\n", "t.toml:3:9: expected ']]'"},
 		{"empty path", "overwrite = [[]]\n", "t.toml:1:"},
 		{"unknown dialect", "dialect = \"cobol\"\n", "t.toml:1:11: dialect: unknown dialect"},
 		{"missing use", "[[negate_with]]\nmatch = [{ equals = \"a\" }]\n", "t.toml:1:1: negate_with[0]: use is required"},
@@ -202,5 +203,30 @@ func TestJSONForm(t *testing.T) {
 	}
 	if p := got.Commands[0]; p.Reason != ReasonContext || p.Parents == nil || len(p.Parents) != 0 {
 		t.Errorf("json context: %+v (parents must be an empty list)", p)
+	}
+}
+
+func TestWeightSinksRemovedReferences(t *testing.T) {
+	base, err := Builtin("ios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := ParseRules([]byte(`
+[[weight]]
+match = [{ startswith = ["no route-map ", "no ip prefix-list "] }]
+weight = 900
+`), "w.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	running := "route-map RM permit 10\n match ip address prefix-list P\nrouter bgp 1\n neighbor 10.0.0.1 remote-as 2\n neighbor 10.0.0.1 route-map RM in\nntp server 1.1.1.1\n"
+	intended := "router bgp 1\n neighbor 10.0.0.1 remote-as 2\nntp server 1.1.1.1\n"
+	if got, want := remediateText(t, "ios", running, intended, Options{}), lines(
+		"no route-map RM permit 10", "router bgp 1", "  no neighbor 10.0.0.1 route-map RM in"); got != want {
+		t.Errorf("built-in order:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := remediateText(t, "ios", running, intended, Options{Rules: base.Extend(user)}), lines(
+		"router bgp 1", "  no neighbor 10.0.0.1 route-map RM in", "no route-map RM permit 10"); got != want {
+		t.Errorf("with the weight:\n%s\nwant:\n%s", got, want)
 	}
 }

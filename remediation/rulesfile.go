@@ -21,10 +21,14 @@ var builtinFS embed.FS
 
 // RuleError is an error in a rule table, positioned in its file.
 type RuleError struct {
-	Name   string
+	// Name labels the table (its file name).
+	Name string
+	// Line and Column locate the offending value (1-based; 0 when unknown).
 	Line   int
 	Column int
-	Msg    string
+	// Msg says what is wrong, after the dotted path of the value
+	// ("ordered[0].mode: ...") when there is one.
+	Msg string
 }
 
 func (e *RuleError) Error() string {
@@ -128,31 +132,12 @@ func tomlError(name string, data []byte, err error) error {
 		line, col := de.Position()
 		return &RuleError{Name: name, Line: line, Column: col, Msg: de.Error()}
 	}
-	var pe *unstable.ParserError
-	if errors.As(err, &pe) {
-		off := len(data)
-		if len(pe.Highlight) > 0 {
-			// Highlight is a sub-slice of data.
-			for i := range data {
-				if &data[i] == &pe.Highlight[0] {
-					off = i
-					break
-				}
-			}
-		}
-		line, col := lineCol(data, off)
-		return &RuleError{Name: name, Line: line, Column: col, Msg: pe.Message}
+	var re *RuleError
+	if errors.As(err, &re) {
+		re.Name = name
+		return re
 	}
 	return &RuleError{Name: name, Msg: err.Error()}
-}
-
-func lineCol(data []byte, off int) (int, int) {
-	if off > len(data) {
-		off = len(data)
-	}
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off - bytes.LastIndexByte(data[:off], '\n')
-	return line, col
 }
 
 // Extend returns a copy of r with every rule of extra appended (extra's
@@ -282,7 +267,15 @@ func indexPositions(data []byte) (map[string]unstable.Position, error) {
 			record(path, e.Value(), e.Raw)
 		}
 	}
-	return pos, p.Error()
+	if err := p.Error(); err != nil {
+		var pe *unstable.ParserError
+		if errors.As(err, &pe) {
+			line, col := lineCol(data, highlightOffset(data, pe.Highlight))
+			return nil, &RuleError{Line: line, Column: col, Msg: pe.Message}
+		}
+		return nil, err
+	}
+	return pos, nil
 }
 
 func keyParts(n *unstable.Node) []string {
@@ -294,3 +287,23 @@ func keyParts(n *unstable.Node) []string {
 }
 
 func keyOf(n *unstable.Node) string { return strings.Join(keyParts(n), ".") }
+
+// highlightOffset is the offset in data of a parser error's highlight (a
+// sub-slice of data), or the end of data when it has none.
+func highlightOffset(data, h []byte) int {
+	if len(h) == 0 {
+		return len(data)
+	}
+	off := cap(data) - cap(h)
+	if off < 0 || off+len(h) > len(data) {
+		return len(data)
+	}
+	return off
+}
+
+// lineCol converts an offset into a 1-based line and column (in bytes).
+func lineCol(data []byte, off int) (int, int) {
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}

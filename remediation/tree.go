@@ -64,7 +64,27 @@ type builder struct {
 
 func (b *builder) subst(text string) string {
 	trimmed := strings.TrimLeft(text, " \t\n\v\f\r")
-	for i := range b.rules.subs {
+	if x := b.rules.subIndex; x != nil && text != "" {
+		// Only the substitutions that can match this line, in table order;
+		// after a change, every later substitution is tried.
+		var cand [16]int
+		n := x.candidates(text, trimmed, cand[:0])
+		for _, i := range n {
+			s := &b.rules.subs[i]
+			if s.pre.mayMatch(text, trimmed) && s.re.MatchString(text) {
+				text = s.re.ReplaceAllString(text, s.repl)
+				return b.substFrom(text, i+1)
+			}
+		}
+		return text
+	}
+	return b.substFrom(text, 0)
+}
+
+// substFrom applies the substitutions from the i-th on.
+func (b *builder) substFrom(text string, from int) string {
+	trimmed := strings.TrimLeft(text, " \t\n\v\f\r")
+	for i := from; i < len(b.rules.subs); i++ {
 		s := &b.rules.subs[i]
 		if !s.pre.mayMatch(text, trimmed) {
 			continue
@@ -154,12 +174,13 @@ func (b *builder) number(sec *node) {
 	}
 }
 
-// buildTree converts a parsed configuration into the engine's form.
-func buildTree(t *configtree.Tree, rules *compiledRules, match []*configtree.Match) (*node, error) {
+// buildTree converts a parsed configuration into the engine's form; it
+// also returns the tree it converted (the slice of t when match is given).
+func buildTree(t *configtree.Tree, rules *compiledRules, match []*configtree.Match) (*node, *configtree.Tree, error) {
 	if len(match) > 0 {
 		sliced, err := configtree.SliceTree(t, match...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		t = sliced
 	}
@@ -169,20 +190,20 @@ func buildTree(t *configtree.Tree, rules *compiledRules, match []*configtree.Mat
 	case configtree.DialectJunos:
 		cmds, err := configtree.SetCommands(t)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, c := range cmds {
 			if len(rules.subs) > 0 {
 				c = strings.TrimSpace(b.subst(c))
 			}
 			if c != "" && root.child(c) == nil {
-				root.add(&node{text: c})
+				root.add(b.newNode(c, 0))
 			}
 		}
-		return root, nil
+		return root, t, nil
 	case configtree.DialectJunosSet:
 		b.setForm = true
 	}
 	b.build(t.Statements, root)
-	return root, nil
+	return root, t, nil
 }

@@ -11,11 +11,14 @@
 # hier_config has a platform for, remediation.txt, rollback.txt and
 # future.txt (hier_config_run.py without a flag, with --rollback and with
 # --future). Curly-brace JunOS pairs get only the configurations: they serve
-# the prediction property. The Go tests read only the committed files; with
-# --check the whole tree is regenerated into a temporary directory and any
-# difference from the committed files fails the script.
+# the prediction property. large/remediation.txt is hier_config's
+# remediation of the benchmark pair (remgen -large). The Go tests read only
+# the committed files; with --check the whole tree is regenerated into a
+# temporary directory and any difference from the committed files fails the
+# script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 check=0
 if [ "${1:-}" = --check ]; then
   check=1
@@ -27,13 +30,17 @@ runner="$peers/hier_config_run.py"
 runner=$(cd "$(dirname "$runner")" && pwd)/hier_config_run.py
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
-pairs=${REMEDIATION_PAIRS:-200}
+pairs=${REMEDIATION_PAIRS:-220}
 committed=remediation/testdata/hierconfig
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out="$work/hierconfig"
 
 go run ./internal/remgen/cmd/remgen -out "$out" -n "$pairs"
+# The benchmark pair (two IOS configurations of about 10,000 lines, 500
+# changes): only hier_config's remediation is kept, the test regenerates
+# the pair.
+go run ./internal/remgen/cmd/remgen -large "$work/large"
 
 platform() {
   case "$1" in
@@ -58,6 +65,9 @@ for dir in "$out"/*/*/; do
   printf '%s --rollback %s %s %s\n' "$plat" "$dir/running.cfg" "$dir/intended.cfg" "$dir/rollback.txt" >>"$jobs"
   printf '%s --future %s %s %s\n' "$plat" "$dir/running.cfg" "$dir/intended.cfg" "$dir/future.txt" >>"$jobs"
 done
+
+mkdir -p "$out/large"
+printf 'cisco_ios - %s %s %s\n' "$work/large/running.cfg" "$work/large/intended.cfg" "$out/large/remediation.txt" >>"$jobs"
 
 # The runner is executed unchanged, once per job, inside one interpreter
 # (runpy), so that hier_config is imported once rather than 3000 times.

@@ -49,6 +49,9 @@ func ios(d *device) string {
 		}
 		if it.addr != "" {
 			w.line(" ip address %s %s", it.addr, mask(it.plen))
+			for _, a := range it.secondary {
+				w.line(" ip address %s %s secondary", a, mask(it.plen))
+			}
 		}
 		if it.shut {
 			w.line(" shutdown")
@@ -217,6 +220,9 @@ func nxos(d *device) string {
 		}
 		if it.addr != "" {
 			w.line("  ip address %s/%d", it.addr, it.plen)
+			for _, a := range it.secondary {
+				w.line("  ip address %s/%d secondary", a, it.plen)
+			}
 		}
 		if it.kind != ifLoopback {
 			if it.shut {
@@ -328,6 +334,9 @@ func eos(d *device) string {
 		}
 		if it.addr != "" {
 			w.line("   ip address %s/%d", it.addr, it.plen)
+			for _, a := range it.secondary {
+				w.line("   ip address %s/%d secondary", a, it.plen)
+			}
 		}
 		w.line("!")
 	}
@@ -455,6 +464,9 @@ func iosxr(d *device) string {
 		}
 		if it.addr != "" {
 			w.line(" ipv4 address %s %s", it.addr, mask(it.plen))
+			for _, a := range it.secondary {
+				w.line(" ipv4 address %s %s secondary", a, mask(it.plen))
+			}
 		}
 		if it.shut {
 			w.line(" shutdown")

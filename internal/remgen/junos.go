@@ -114,6 +114,9 @@ func junosTree(d *device) *jnode {
 		}
 		if it.addr != "" {
 			root.set(fmt.Sprintf("address %s/%d", it.addr, it.plen), "interfaces", name, "unit 0", "family inet")
+			for _, a := range it.secondary {
+				root.set(fmt.Sprintf("address %s/%d", a, it.plen), "interfaces", name, "unit 0", "family inet")
+			}
 		}
 	}
 	if b := d.bgp; b != nil && len(b.networks) > 0 {

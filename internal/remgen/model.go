@@ -57,12 +57,15 @@ type iface struct {
 	desc  string
 	addr  string // "" when the interface has no address
 	plen  int
-	shut  bool
-	mtu   int // 0: default
-	vrf   string
-	l2    string // "", "access" or "trunk"
-	vlan  int    // access VLAN
-	trunk string // allowed VLANs of a trunk
+	// secondary addresses, with the primary's prefix length (pairs from
+	// SecondaryFrom on).
+	secondary []string
+	shut      bool
+	mtu       int // 0: default
+	vrf       string
+	l2        string // "", "access" or "trunk"
+	vlan      int    // access VLAN
+	trunk     string // allowed VLANs of a trunk
 }
 
 type acl struct {
@@ -295,7 +298,7 @@ func (d *device) addPort(r *rng, c caps, port int) bool {
 }
 
 func (d *device) makeSwitchport(r *rng, it *iface) {
-	it.addr, it.plen, it.vrf = "", 0, ""
+	it.addr, it.plen, it.vrf, it.secondary = "", 0, "", nil
 	if r.chance(60) {
 		it.l2, it.vlan = "access", d.vlans[r.intn(len(d.vlans))].id
 		return
@@ -457,6 +460,9 @@ func (d *device) clone() *device {
 	c.vlans = slices.Clone(d.vlans)
 	c.vrfs = slices.Clone(d.vrfs)
 	c.ifaces = slices.Clone(d.ifaces)
+	for i := range c.ifaces {
+		c.ifaces[i].secondary = slices.Clone(d.ifaces[i].secondary)
+	}
 	c.acls = slices.Clone(d.acls)
 	for i := range c.acls {
 		c.acls[i].entries = slices.Clone(d.acls[i].entries)
@@ -479,4 +485,48 @@ func (d *device) loopback() string {
 		}
 	}
 	return "10.255.255.1"
+}
+
+// routedPorts lists the indexes of the physical interfaces with an address.
+func (d *device) routedPorts() []int {
+	var out []int
+	for i, it := range d.ifaces {
+		if it.kind == ifPhysical && it.addr != "" {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// addSecondaries gives some routed ports a secondary address (at least
+// one when there is a routed port).
+func (d *device) addSecondaries(r *rng) {
+	ports := d.routedPorts()
+	for n, i := range ports {
+		if r.chance(50) || (n == len(ports)-1 && !d.hasSecondary()) {
+			d.ifaces[i].secondary = append(d.ifaces[i].secondary, r.ipv4())
+		}
+	}
+}
+
+func (d *device) hasSecondary() bool {
+	return slices.ContainsFunc(d.ifaces, func(it iface) bool { return len(it.secondary) > 0 })
+}
+
+// mutateSecondary adds, removes or replaces a secondary address.
+func (d *device) mutateSecondary(r *rng) bool {
+	ports := d.routedPorts()
+	if len(ports) == 0 {
+		return false
+	}
+	it := &d.ifaces[ports[r.intn(len(ports))]]
+	switch {
+	case len(it.secondary) == 0 || r.chance(25):
+		it.secondary = append(it.secondary, r.ipv4())
+	case r.chance(65):
+		it.secondary = it.secondary[:len(it.secondary)-1]
+	default:
+		it.secondary[0] = r.ipv4()
+	}
+	return true
 }

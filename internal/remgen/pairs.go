@@ -51,8 +51,14 @@ func Dialects() []string {
 // none.
 func Platform(dialect string) string { return platforms[dialect] }
 
+// SecondaryFrom is the first pair index whose interfaces also carry
+// secondary addresses, one of which changes in the intended side. (The
+// earlier pairs are unchanged by their introduction.)
+const SecondaryFrom = 200
+
 // Generate returns pair number index of a dialect. Every fiftieth pair has
-// no difference; the others carry one to six changes.
+// no difference; the others carry one to six changes, and from
+// SecondaryFrom on a change of a secondary address.
 func Generate(dialect string, index int) (Pair, error) {
 	print, ok := render[dialect]
 	if !ok {
@@ -64,12 +70,18 @@ func Generate(dialect string, index int) (Pair, error) {
 	r := newRNG(seedOf(dialect, index))
 	c := capsOf(dialect)
 	running := newDevice(r, c, 1)
+	if index >= SecondaryFrom {
+		running.addSecondaries(r)
+	}
 	intended := running.clone()
 	n := 0
 	if index%50 != 0 {
 		n = []int{1, 1, 2, 2, 3, 4, 5, 6}[r.intn(8)]
 	}
 	changes := mutate(r, intended, c, n)
+	if index >= SecondaryFrom && index%50 != 0 && intended.mutateSecondary(r) {
+		changes = append(changes, "secondary address")
+	}
 	return Pair{
 		Dialect:  dialect,
 		Index:    index,

@@ -1,6 +1,7 @@
 package remgen
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,5 +121,35 @@ func TestLarge(t *testing.T) {
 	}
 	if _, err := configtree.ParseString(p.Intended, "ios"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// From SecondaryFrom on, pairs carry secondary addresses and change one
+// (unless the device has no routed port); the earlier pairs have none (their
+// text does not depend on the feature).
+func TestSecondaryAddresses(t *testing.T) {
+	for _, d := range Dialects() {
+		changed, with := 0, 0
+		for i := SecondaryFrom; i < SecondaryFrom+20; i++ {
+			p, _ := Generate(d, i)
+			if strings.Contains(p.Running+p.Intended, " secondary\n") {
+				with++
+			}
+			if slices.Contains(p.Changes, "secondary address") {
+				changed++
+			}
+		}
+		if changed < 12 {
+			t.Errorf("%s: only %d of 20 pairs change a secondary address", d, changed)
+		}
+		if d != "junos" && d != "junos-set" && with < changed {
+			t.Errorf("%s: %d pairs print a secondary address, %d change one", d, with, changed)
+		}
+		for i := range SecondaryFrom {
+			p, _ := Generate(d, i)
+			if strings.Contains(p.Running+p.Intended, " secondary\n") {
+				t.Fatalf("%s %03d: a secondary address before SecondaryFrom", d, i)
+			}
+		}
 	}
 }
