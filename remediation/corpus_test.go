@@ -102,4 +102,3 @@ func TestCorpusMatchesGenerator(t *testing.T) {
 
 // remgenPair regenerates a case's pair (for its list of changes).
 func remgenPair(c corpusCase) (remgen.Pair, error) { return remgen.Generate(c.dialect, c.index) }
-
