@@ -102,14 +102,3 @@ func TestCorpusMatchesGenerator(t *testing.T) {
 
 // remgenPair regenerates a case's pair (for its list of changes).
 func remgenPair(c corpusCase) (remgen.Pair, error) { return remgen.Generate(c.dialect, c.index) }
-
-// corpusPredict and corpusEquivalent are Predict and Equivalent as the
-// corpus tests call them: the bodies behind the public functions, so that
-// the tests exercise the prediction while the API file is being wired.
-func corpusPredict(running *configtree.Tree, commands string, rules *Rules) (*configtree.Tree, error) {
-	return predict(running, commands, rules)
-}
-
-func corpusEquivalent(a, b *configtree.Tree, rules *Rules) (bool, string) {
-	return equivalent(a, b, rules)
-}

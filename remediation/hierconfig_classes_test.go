@@ -154,7 +154,7 @@ func classifyFuture(c corpusCase, rules *Rules, hier, intended *configtree.Tree)
 			used = append(used, dc.name)
 		}
 	}
-	if same, _ := corpusEquivalent(hier, intended, rules); len(used) > 0 && same {
+	if same, _ := Equivalent(hier, intended, rules); len(used) > 0 && same {
 		return used
 	}
 	return nil

@@ -118,19 +118,19 @@ func TestFutureAgainstHierConfig(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name(), err)
 		}
-		got, err := corpusPredict(running, res.Text(), rules)
+		got, err := Predict(running, res.Text(), rules)
 		if err != nil {
 			t.Errorf("%s: Predict: %v", c.name(), err)
 			continue
 		}
-		same, diff := corpusEquivalent(got, future, rules)
+		same, diff := Equivalent(got, future, rules)
 		if same {
 			n.same++
 			continue
 		}
 		if used := classifyFuture(c, rules, future, intended); used != nil {
-			rightHere, _ := corpusEquivalent(got, intended, rules)
-			wrongThere, _ := corpusEquivalent(future, intended, rules)
+			rightHere, _ := Equivalent(got, intended, rules)
+			wrongThere, _ := Equivalent(future, intended, rules)
 			if rightHere && !wrongThere {
 				n.documented++
 				for _, u := range used {

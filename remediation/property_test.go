@@ -37,7 +37,7 @@ func TestCorpusPredictionProperty(t *testing.T) {
 				t.Fatalf("%s %s: %v", c.name(), what, err)
 			}
 			counts[c.dialect].commands += len(res.Commands)
-			if same, _ := corpusEquivalent(from, to, rules); same != (len(res.Commands) == 0) {
+			if same, _ := Equivalent(from, to, rules); same != (len(res.Commands) == 0) {
 				t.Errorf("%s %s: Equivalent(from, to) = %v with %d commands", c.name(), what, same, len(res.Commands))
 			}
 			var exits strings.Builder
@@ -45,13 +45,13 @@ func TestCorpusPredictionProperty(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, text := range []string{res.Text(), exits.String()} {
-				got, err := corpusPredict(from, text, rules)
+				got, err := Predict(from, text, rules)
 				if err != nil {
 					t.Errorf("%s %s: Predict: %v\ncommands:\n%s", c.name(), what, err, text)
 					failures++
 					continue
 				}
-				if ok, diff := corpusEquivalent(got, to, rules); !ok {
+				if ok, diff := Equivalent(got, to, rules); !ok {
 					failures++
 					if failures <= 5 {
 						t.Errorf("%s: the %s does not predict its target: %s\ncommands:\n%s\npredicted:\n%s\nchanges: %s", c.name(), what, diff, text, got, strings.Join(changesOf(c), ", "))
