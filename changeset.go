@@ -216,6 +216,12 @@ type ConfigImpact struct {
 	Added   int    `json:"added"`
 	Removed int    `json:"removed"`
 	Diff    string `json:"diff"`
+	// Remediation holds the commands that take the configuration rendered
+	// before the set to the one rendered after it, in the node's dialect
+	// (nil when the node's configuration does not parse in it).
+	Remediation *Remediation `json:"remediation,omitempty"`
+	// RemediationError says why Remediation is missing.
+	RemediationError string `json:"remediation_error,omitempty"`
 }
 
 // GuardResult is one guard (SPEC §7.4) evaluated on a change set.

@@ -50,6 +50,7 @@ type Service interface {
 	ImportService
 	PolicyService
 	TemplateService
+	ConfigService
 	SNMPService
 	GitService
 	SecretService

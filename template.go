@@ -40,6 +40,12 @@ type TemplateDiffRequest struct {
 	Running string `json:"running"`
 	// Context is the number of unchanged lines around each change (default 3).
 	Context int `json:"context,omitempty"`
+	// Remediation asks for the commands that take the running
+	// configuration to the rendered one, within the templates' headers.
+	Remediation bool `json:"remediation,omitempty"`
+	// Rules is a rule table in TOML that extends the dialect's built-in
+	// remediation rules (with Remediation).
+	Rules string `json:"rules,omitempty"`
 }
 
 // TemplateDiff is the comparison of one template with its slice of the running
@@ -65,6 +71,10 @@ type TemplateDiffResult struct {
 	Dialect   string         `json:"dialect"`
 	Equal     bool           `json:"equal"`
 	Templates []TemplateDiff `json:"templates"`
+	// Remediation, when asked for, holds the commands that take the
+	// running configuration to the rendered one: every template with
+	// headers, restricted to what the headers select.
+	Remediation *Remediation `json:"remediation,omitempty"`
 }
 
 // TemplateInfo describes a template of the template source.

@@ -200,10 +200,16 @@ func (a *app) changesSetsCommand() *cobra.Command {
 }
 
 func (a *app) changesDiffCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "diff cs-N",
+	var remediate bool
+	cmd := &cobra.Command{
+		Use:   "diff cs-N [--remediation]",
 		Short: "Print how a change set changes the rendered configuration of each node",
-		Args:  cobra.ExactArgs(1),
+		Long: `Print how a change set changes the rendered configuration of each node: a
+unified diff per node, or with --remediation the commands that take the
+configuration rendered before the set to the one rendered after it, in the
+dialect of the node's platform. -o json gives every node's diff and
+remediation.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			svc, err := a.service(cmd.Context())
 			if err != nil {
@@ -217,9 +223,16 @@ func (a *app) changesDiffCommand() *cobra.Command {
 			if cs.Impact != nil {
 				config = cs.Impact.Config
 			}
-			return a.printer().emit(config, func() any { return configDiffText(cs) })
+			return a.printer().emit(config, func() any {
+				if remediate {
+					return configRemediationText(cs)
+				}
+				return configDiffText(cs)
+			})
 		},
 	}
+	cmd.Flags().BoolVar(&remediate, "remediation", false, "print each node's remediation commands instead of its diff")
+	return cmd
 }
 
 // simpleSetCommand builds a command that takes cs-N and acts on the set;

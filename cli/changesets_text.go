@@ -292,3 +292,31 @@ func configDiffText(cs *unet.ChangeSet) string {
 	}
 	return b.String()
 }
+
+// configRemediationText is what `changes diff --remediation` prints: each
+// node's remediation, the commands from the configuration rendered before
+// the set to the one rendered after it.
+func configRemediationText(cs *unet.ChangeSet) string {
+	if cs.Impact == nil || len(cs.Impact.Config) == 0 {
+		return fmt.Sprintf("%s changes no rendered configuration\n", cs.ID)
+	}
+	var b strings.Builder
+	for i, c := range cs.Impact.Config {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		switch {
+		case c.Remediation == nil:
+			fmt.Fprintf(&b, "# %s: no remediation (%s)\n", escapeCell(c.Node), escapeCell(c.RemediationError))
+		case len(c.Remediation.Commands) == 0:
+			fmt.Fprintf(&b, "# %s (%s): no command\n", escapeCell(c.Node), c.Remediation.Dialect)
+		default:
+			fmt.Fprintf(&b, "# %s (%s, %s)\n", escapeCell(c.Node), c.Remediation.Dialect, plural(len(c.Remediation.Commands), "command"))
+			b.WriteString(c.Remediation.Text)
+			if !strings.HasSuffix(c.Remediation.Text, "\n") {
+				b.WriteString("\n")
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -15,6 +16,7 @@ import (
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/examples"
 	"github.com/unet-dev/unet/jinja"
+	"github.com/unet-dev/unet/remediation"
 	"github.com/unet-dev/unet/templates"
 )
 
@@ -359,15 +361,42 @@ func templateCLIError(name string, err error) error {
 
 func (a *app) templateDiffCommand() *cobra.Command {
 	var f renderFlags
-	var runningPath string
+	var runningPath, rulesPath string
 	var ctxLines int
+	var remediate bool
 	cmd := &cobra.Command{
-		Use:   "diff NODE --running FILE|- [-t TEMPLATE]...",
+		Use:   "diff NODE --running FILE|- [-t TEMPLATE]... [--remediation [--rules FILE]]",
 		Short: "Render each template, slice the running config by its header, diff (exit 0 same, 2 different, 1 error)",
-		Args:  cobra.ExactArgs(1),
+		Long: `Render each template for the node, slice the running configuration by each
+template's headers and diff the slices (exit 0 same, 2 different, 1 error).
+
+--remediation prints instead the commands that take the running
+configuration to the rendered one, within what the templates' headers
+select, in the dialect of the node's platform (exit 0 when there is nothing
+to do, 2 when there are commands); -o json gives the remediation with every
+command's parents and reason. --rules FILE extends the dialect's built-in
+remediation rules with a TOML table.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runningPath == "" {
 				return usagef("--running FILE|- is required")
+			}
+			if rulesPath != "" && !remediate {
+				return usagef("--rules needs --remediation")
+			}
+			var rules []byte
+			if rulesPath != "" {
+				var err error
+				if rules, err = os.ReadFile(rulesPath); err != nil {
+					printError(a.env.Stderr, unet.Errorf(unet.EINVALID, "read rules: %v", err))
+					return &ExitError{Code: ExitFailure}
+				}
+				// Checked here so that errors name the user's file, in
+				// local and remote mode alike.
+				if _, err := remediation.ParseRules(rules, rulesPath); err != nil {
+					printError(a.env.Stderr, rulesError(rulesPath, err))
+					return &ExitError{Code: ExitFailure}
+				}
 			}
 			var running []byte
 			var err error
@@ -388,7 +417,8 @@ func (a *app) templateDiffCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := ts.DiffNode(a.ctx(cmd), unet.TemplateDiffRequest{TemplateRequest: req, Running: string(running), Context: ctxLines})
+			res, err := ts.DiffNode(a.ctx(cmd), unet.TemplateDiffRequest{TemplateRequest: req, Running: string(running), Context: ctxLines,
+				Remediation: remediate, Rules: string(rules)})
 			if err != nil {
 				if unet.ErrorCode(err) == unet.EINVALID {
 					// Diff commands follow diff(1): any error is exit 1.
@@ -396,6 +426,9 @@ func (a *app) templateDiffCommand() *cobra.Command {
 					return &ExitError{Code: ExitFailure}
 				}
 				return err
+			}
+			if remediate {
+				return a.emitRemediation(res.Remediation)
 			}
 			if err := a.printer().emit(res, func() any { return diffText(res) }); err != nil {
 				return err
@@ -409,7 +442,33 @@ func (a *app) templateDiffCommand() *cobra.Command {
 	f.register(cmd)
 	cmd.Flags().StringVar(&runningPath, "running", "", "running configuration file, or - for stdin")
 	cmd.Flags().IntVar(&ctxLines, "context", 3, "unchanged lines around each change")
+	cmd.Flags().BoolVar(&remediate, "remediation", false, "print the commands that take the running configuration to the rendered one")
+	cmd.Flags().StringVar(&rulesPath, "rules", "", "TOML rule table extending the dialect's remediation rules (with --remediation)")
 	return cmd
+}
+
+// rulesError is a bad rule table as a positioned field error.
+func rulesError(file string, err error) error {
+	var re *remediation.RuleError
+	if errors.As(err, &re) && re.Line > 0 {
+		return unet.Invalid("bad rules", unet.FieldError{File: file, Field: fmt.Sprintf("%d:%d", re.Line, re.Column), Message: re.Msg})
+	}
+	return unet.Invalid("bad rules", unet.FieldError{File: file, Message: err.Error()})
+}
+
+// emitRemediation prints a node's remediation (its text, or the JSON
+// object) and exits 2 when it has commands, as config remediate does.
+func (a *app) emitRemediation(rem *unet.Remediation) error {
+	if rem == nil {
+		return unet.Errorf(unet.EINTERNAL, "the server answered no remediation")
+	}
+	if err := a.printer().emit(rem, func() any { return rem.Text }); err != nil {
+		return err
+	}
+	if len(rem.Commands) > 0 {
+		return &ExitError{Code: ExitDifferent}
+	}
+	return nil
 }
 
 func diffText(res *unet.TemplateDiffResult) string {

@@ -106,6 +106,16 @@ func (c *Client) DiffNode(ctx context.Context, req unet.TemplateDiffRequest) (*u
 	return fetch[unet.TemplateDiffResult](ctx, c, call{method: http.MethodPost, path: itemPath("nodes", ref) + "/diff", body: req})
 }
 
+// Remediate computes a remediation on the server.
+func (c *Client) Remediate(ctx context.Context, req unet.RemediationRequest) (*unet.Remediation, error) {
+	return fetch[unet.Remediation](ctx, c, call{method: http.MethodPost, path: BasePath + "/config/remediate", body: req})
+}
+
+// Predict applies commands to a configuration on the server.
+func (c *Client) Predict(ctx context.Context, req unet.PredictRequest) (*unet.PredictResult, error) {
+	return fetch[unet.PredictResult](ctx, c, call{method: http.MethodPost, path: BasePath + "/config/predict", body: req})
+}
+
 // CreateSNMPProfile adds a profile.
 func (c *Client) CreateSNMPProfile(ctx context.Context, p *unet.SNMPProfile, o unet.WriteOptions) (*unet.SNMPProfile, error) {
 	return fetch[unet.SNMPProfile](ctx, c, call{method: http.MethodPost, path: BasePath + "/snmp/profiles", query: writeQuery(o.Reason), body: p})

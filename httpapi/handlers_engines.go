@@ -243,6 +243,30 @@ func (s *Server) diffNode(w http.ResponseWriter, r *http.Request) error {
 	return s.writeEngineJSON(w, http.StatusOK, res)
 }
 
+func (s *Server) remediateConfig(w http.ResponseWriter, r *http.Request) error {
+	var req unet.RemediationRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	res, err := s.svc.Remediate(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	return s.writeEngineJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) predictConfig(w http.ResponseWriter, r *http.Request) error {
+	var req unet.PredictRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	res, err := s.svc.Predict(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	return s.writeEngineJSON(w, http.StatusOK, res)
+}
+
 func (s *Server) listSNMPProfiles(w http.ResponseWriter, r *http.Request) error {
 	l, err := listOf(s.svc.ListSNMPProfiles(r.Context()))
 	return reply(s, w, http.StatusOK, l, err)

@@ -70,6 +70,13 @@ func (s *Server) engineRoutes() []Route {
 			Tag: "templates", Summary: "Render, slice the running configuration in the body by each template's headers, diff", PathParams: nodeRef(),
 			Body: unet.TemplateDiffRequest{}, Status: http.StatusOK, Result: unet.TemplateDiffResult{}, BodyLimit: s.opts.MaxEngineTextBytes, handle: s.engineLimited(s.diffNode)},
 
+		{Method: http.MethodPost, Path: BasePath + "/config/remediate", Permission: PermTemplatesRender, OperationID: "remediateConfig",
+			Tag: "templates", Summary: "The commands that turn the running configuration in the body into the intended one (or back, with rollback)",
+			Body: unet.RemediationRequest{}, Status: http.StatusOK, Result: unet.Remediation{}, BodyLimit: s.opts.MaxEngineTextBytes, handle: s.engineLimited(s.remediateConfig)},
+		{Method: http.MethodPost, Path: BasePath + "/config/predict", Permission: PermTemplatesRender, OperationID: "predictConfig",
+			Tag: "templates", Summary: "The configuration a device would have after the commands in the body are applied to the running configuration",
+			Body: unet.PredictRequest{}, Status: http.StatusOK, Result: unet.PredictResult{}, BodyLimit: s.opts.MaxEngineTextBytes, handle: s.engineLimited(s.predictConfig)},
+
 		{Method: http.MethodGet, Path: BasePath + "/snmp/profiles", Permission: PermSNMPRead, OperationID: "listSNMPProfiles",
 			Tag: "snmp", Summary: "SNMP profiles (secret references, never secret values)",
 			Status: http.StatusOK, Result: unet.List[unet.SNMPProfile]{}, handle: s.listSNMPProfiles},

@@ -1,9 +1,6 @@
 package remediation
 
 import (
-	"errors"
-	"io"
-
 	"github.com/unet-dev/unet/configtree"
 )
 
@@ -55,8 +52,16 @@ type Command struct {
 	// lines): the removed/replaced running statement or the added
 	// intended one, as its key.
 	Source string `json:"source,omitempty"`
-	// Line is the 1-based line of Source in its input (0 when unknown).
+	// Line is the 1-based line of Source in its input (0 when unknown);
+	// for curly-brace JunOS, the line of the statement the set command
+	// comes from.
 	Line int `json:"line,omitempty"`
+
+	// exit is the command that leaves this section in text output with
+	// exits ("" when the command has no children in the remediation);
+	// exitUp prints it at the parent's indentation.
+	exit   string
+	exitUp bool
 }
 
 // Result is a computed remediation.
@@ -67,19 +72,8 @@ type Result struct {
 	Commands []Command `json:"commands"`
 	// Stats count commands by reason (context lines excluded).
 	Stats map[string]int `json:"stats"`
-}
 
-// WriteText prints the remediation as it is typed: one command per line,
-// children indented under their parents by the dialect's indentation, with
-// the dialect's sectional exits when the rules ask for them.
-func (r *Result) WriteText(w io.Writer) error {
-	return errors.New("remediation: WriteText not built yet")
-}
-
-// Remediate returns the commands that turn running into intended (or, with
-// opts.Rollback, intended into running). Both trees must be of opts.Dialect.
-func Remediate(running, intended *configtree.Tree, opts Options) (*Result, error) {
-	return nil, errors.New("remediation: Remediate not built yet")
+	indent int
 }
 
 // Predict applies commands (text, one per line, indented under their
@@ -87,7 +81,7 @@ func Remediate(running, intended *configtree.Tree, opts Options) (*Result, error
 // JunOS) to running the way the device would, and returns the resulting
 // configuration tree.
 func Predict(running *configtree.Tree, commands string, rules *Rules) (*configtree.Tree, error) {
-	return nil, errors.New("remediation: Predict not built yet")
+	return predict(running, commands, rules)
 }
 
 // Equivalent reports whether two configurations are the same up to the
@@ -96,5 +90,5 @@ func Predict(running *configtree.Tree, commands string, rules *Rules) (*configtr
 // When they differ, it returns the first difference as a human-readable
 // path.
 func Equivalent(a, b *configtree.Tree, rules *Rules) (bool, string) {
-	return false, "remediation: Equivalent not built yet"
+	return equivalent(a, b, rules)
 }

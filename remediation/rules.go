@@ -1,7 +1,5 @@
 package remediation
 
-import "errors"
-
 // MatchRule matches one level of a statement path: a statement matches when
 // every non-empty field matches its key (the statement text without
 // indentation). A list field matches when any of its entries does.
@@ -26,8 +24,10 @@ type NegateWith struct {
 }
 
 // NegateSub negates matching statements by a regular-expression
-// substitution of the statement ("^(switchport trunk allowed vlan) .*" →
-// "$1 all", say): the command whose negation is a different command.
+// substitution of their negated form: Regex is applied to the negation
+// prefix followed by the statement ("no switchport trunk allowed vlan 10,20"),
+// every match replaced by Replace ($1 refers to a group): the command whose
+// negation is a different command.
 type NegateSub struct {
 	Match   Path   `toml:"match" json:"match"`
 	Regex   string `toml:"regex" json:"regex"`
@@ -50,10 +50,26 @@ type Idempotent struct {
 // submatch of Sequence) and a changed entry is removed and re-added by its
 // number; mode "rewrite": the section is negated and written again whole
 // when its children differ in content or order.
+//
+// In sequence mode, children that match Number but carry no sequence number
+// are numbered Start, Start+Step, ... in order (10, 20, ... by default), as
+// the platform does when such entries are typed.
 type Ordered struct {
 	Match    Path   `toml:"match" json:"match"`
 	Mode     string `toml:"mode" json:"mode"`
 	Sequence string `toml:"sequence,omitempty" json:"sequence,omitempty"`
+	// Number selects the children that are numbered when they have no
+	// sequence number (empty: none are).
+	Number MatchRule `toml:"number,omitempty" json:"number,omitempty"`
+	// Start and Step of implicit numbering (default 10 and 10).
+	Start int `toml:"start,omitempty" json:"start,omitempty"`
+	Step  int `toml:"step,omitempty" json:"step,omitempty"`
+	// Group, in rewrite mode, makes the list out of sibling statements
+	// rather than children: Match selects the statements (IOS numbered ACL
+	// lines "access-list 10 permit ..."), the first submatch of Group names
+	// their list ("access-list 10"), and a list that differs in content or
+	// order is negated by its name ("no access-list 10") and written again.
+	Group string `toml:"group,omitempty" json:"group,omitempty"`
 }
 
 // SectionalExit is the command that leaves a section ("exit-address-family")
@@ -90,6 +106,13 @@ type Rules struct {
 	// Negation is the prefix that negates a command ("no ", or "delete "
 	// for JunOS set commands, where "set " is replaced).
 	Negation string `toml:"negation" json:"negation"`
+	// Declaration is the prefix of a positive command that the negation
+	// replaces ("set " for JunOS; empty elsewhere).
+	Declaration string `toml:"declaration,omitempty" json:"declaration,omitempty"`
+	// Exit is the sectional exit printed after a section that no
+	// SectionalExit rule matches, when exits are asked for ("exit" when
+	// empty).
+	Exit string `toml:"exit,omitempty" json:"exit,omitempty"`
 	// Substitute rewrites or drops input lines (banners of show output,
 	// "end", comments...).
 	Substitute []Substitute `toml:"substitute,omitempty" json:"substitute,omitempty"`
@@ -117,21 +140,6 @@ type Rules struct {
 	Weight []Weight `toml:"weight,omitempty" json:"weight,omitempty"`
 	// DuplicateChildren lists sections whose children may repeat.
 	DuplicateChildren []Path `toml:"duplicate_children,omitempty" json:"duplicate_children,omitempty"`
-}
 
-// Builtin returns the rule table embedded for a dialect (aliases accepted).
-func Builtin(dialect string) (*Rules, error) {
-	return nil, errors.New("remediation: Builtin not built yet")
-}
-
-// ParseRules reads a rule table from TOML. name labels errors, which carry
-// the line and column of the offending value.
-func ParseRules(data []byte, name string) (*Rules, error) {
-	return nil, errors.New("remediation: ParseRules not built yet")
-}
-
-// Extend returns a copy of r with every rule of extra appended (extra's
-// scalar settings, when set, replace r's); r and extra are not modified.
-func (r *Rules) Extend(extra *Rules) *Rules {
-	return r
+	compiled *compiledRules
 }

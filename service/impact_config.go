@@ -154,11 +154,13 @@ func configImpacts(before, after map[string]*rendering) ([]unet.ConfigImpact, []
 			continue
 		}
 		ci := unet.ConfigImpact{Node: name}
-		var diff strings.Builder
+		var diff, beforeText, afterText strings.Builder
 		for _, tpl := range templateUnion(b, a) {
 			if bad[tpl] {
 				continue
 			}
+			appendConfig(&beforeText, outputOf(b, tpl))
+			appendConfig(&afterText, outputOf(a, tpl))
 			ld := configdiff.Lines("before/"+name+"/"+tpl, "after/"+name+"/"+tpl, outputOf(b, tpl), outputOf(a, tpl), 3)
 			if ld.Equal {
 				continue
@@ -169,6 +171,7 @@ func configImpacts(before, after map[string]*rendering) ([]unet.ConfigImpact, []
 		}
 		if diff.Len() > 0 {
 			ci.Diff = diff.String()
+			ci.Remediation, ci.RemediationError = impactRemediation(nodePlatform(a, b), beforeText.String(), afterText.String())
 			configs = append(configs, ci)
 		}
 	}
@@ -191,6 +194,23 @@ func nodeName(a, b *rendering) string {
 		return a.node.FQDN
 	}
 	return b.node.FQDN
+}
+
+// nodePlatform is the node's platform after the set, else before it.
+func nodePlatform(a, b *rendering) string {
+	if a != nil {
+		return a.node.Platform
+	}
+	return b.node.Platform
+}
+
+// appendConfig appends one template's output to a node's configuration,
+// ending it with a newline.
+func appendConfig(b *strings.Builder, text string) {
+	b.WriteString(text)
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		b.WriteByte('\n')
+	}
 }
 
 // templateUnion lists the templates of the after side in order, then those

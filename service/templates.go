@@ -492,6 +492,9 @@ func platformDialect(platform string) (string, error) {
 // DiffNode renders the node's templates, slices the running configuration by
 // each template's headers with the node's dialect, and diffs each slice.
 func (s *Service) DiffNode(ctx context.Context, req unet.TemplateDiffRequest) (*unet.TemplateDiffResult, error) {
+	if req.Rules != "" && !req.Remediation {
+		return nil, unet.Invalid("bad request", unet.FieldError{Field: "rules", Message: "applies to the remediation only: set remediation"})
+	}
 	in, err := s.renderContext(ctx, req.TemplateRequest)
 	if err != nil {
 		return nil, err
@@ -545,6 +548,13 @@ func (s *Service) DiffNode(ctx context.Context, req unet.TemplateDiffRequest) (*
 			}
 		}
 		out.Templates = append(out.Templates, d)
+	}
+	if req.Remediation {
+		rem, err := driftRemediation(running, dialect, req.Rules, rendered.Parts, infos)
+		if err != nil {
+			return nil, err
+		}
+		out.Remediation = rem
 	}
 	return out, nil
 }

@@ -1,5 +1,5 @@
-// Package configcmd holds the cobra commands that slice, diff and parse
-// configurations. The standalone config-slicer binary and "unet config"
+// Package configcmd holds the cobra commands that slice, diff, parse and
+// remediate configurations. The standalone config-slicer binary and "unet config"
 // mount the same commands, so both behave identically.
 package configcmd
 
@@ -14,7 +14,7 @@ import (
 const (
 	ExitOK        = 0
 	ExitError     = 1
-	ExitDifferent = 2  // config diff: the inputs differ
+	ExitDifferent = 2  // config diff: the inputs differ; remediate: there are commands
 	ExitUsage     = 64 // bad arguments or flag values
 )
 

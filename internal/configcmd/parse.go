@@ -55,12 +55,13 @@ numbers.`,
 	return cmd
 }
 
-// NewConfigCommand groups slice, diff and parse under "config".
+// NewConfigCommand groups slice, diff, parse, remediate and predict under
+// "config".
 func NewConfigCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
-		Short: "Slice, compare and parse device configurations",
+		Short: "Slice, compare, parse and remediate device configurations",
 	}
-	cmd.AddCommand(NewSliceCommand(), NewDiffCommand(), NewParseCommand())
+	cmd.AddCommand(NewSliceCommand(), NewDiffCommand(), NewParseCommand(), NewRemediateCommand(), NewPredictCommand())
 	return cmd
 }
