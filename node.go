@@ -31,7 +31,7 @@ type Node struct {
 // Device types and platforms accepted on nodes.
 var (
 	DeviceTypes = []string{"router", "switch", "firewall", "loadbalancer", "wireless", "server", "other"}
-	Platforms   = []string{"ios", "iosxe", "nxos", "eos", "iosxr", "junos", "generic"}
+	Platforms   = []string{"ios", "iosxe", "nxos", "eos", "iosxr", "junos", "fortios", "sros", "rad-etx", "onyx", "comware", "panos", "exos", "routeros", "netiron", "generic"}
 )
 
 var (

@@ -20,7 +20,7 @@ func nodeFields() []field[unet.Node] {
 		textField("model", "model", "hardware model", func(n *unet.Node) *string { return &n.Model }),
 		textField("role", "role", "role slug: core, spine, leaf, access, border, …", func(n *unet.Node) *string { return &n.Role }),
 		textField("device-type", "device_type", "router|switch|firewall|loadbalancer|wireless|server|other", func(n *unet.Node) *string { return &n.DeviceType }),
-		textField("platform", "platform", "config dialect: ios|iosxe|nxos|eos|iosxr|junos|generic", func(n *unet.Node) *string { return &n.Platform }),
+		textField("platform", "platform", "config dialect: ios|iosxe|nxos|eos|iosxr|junos|fortios|sros|rad-etx|onyx|comware|panos|exos|routeros|netiron|generic", func(n *unet.Node) *string { return &n.Platform }),
 		textField("mgmt-ip", "mgmt_ip", "management IPv4 or IPv6 address", func(n *unet.Node) *string { return &n.MgmtIP }),
 		textField("software-version", "software_version", "desired software version", func(n *unet.Node) *string { return &n.SoftwareVersion }),
 		textField("serial", "serial_number", "serial number", func(n *unet.Node) *string { return &n.SerialNumber }),

@@ -106,7 +106,7 @@ Exit status: 0 equal, 2 different, 1 error.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dialect, "dialect", "auto", "configuration dialect: auto, ios, iosxe, nxos, eos, iosxr, junos, junos-set, flat")
+	f.StringVar(&dialect, "dialect", "auto", dialectHelp())
 	f.BoolVar(&hierarchical, "hierarchical", false, "compare statement trees instead of lines")
 	f.StringVar(&format, "format", "unified", "output format: unified, side-by-side, json or stats")
 	f.IntVar(&context, "context", configdiff.DefaultContext, "unchanged lines shown around each change")

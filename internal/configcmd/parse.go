@@ -49,7 +49,7 @@ numbers.`,
 			return w.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&dialect, "dialect", "auto", "configuration dialect: auto, ios, iosxe, nxos, eos, iosxr, junos, junos-set, flat")
+	cmd.Flags().StringVar(&dialect, "dialect", "auto", dialectHelp())
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
 	cmd.SetFlagErrorFunc(flagError)
 	return cmd

@@ -29,7 +29,8 @@ expression that must match the whole statement at that depth, e.g.
   router bgp .*||neighbor 10\..*
 Several -m expressions select the union of their slices.
 
-Dialects: auto (default), ios (iosxe), nxos, eos, iosxr, junos, junos-set, flat.`,
+Dialects: auto (default), ios (iosxe), nxos, eos, iosxr, junos, junos-set, flat,
+fortios, sros, rad-etx, onyx, comware, panos, exos, routeros, netiron.`,
 		Example: `  config-slicer -m 'interface .*||.*' running.cfg
   unet config slice -m 'system||ntp' --dialect junos router.conf --json`,
 		Args:          usageArgs(cobra.MaximumNArgs(1)),
@@ -84,7 +85,7 @@ Dialects: auto (default), ios (iosxe), nxos, eos, iosxr, junos, junos-set, flat.
 	}
 	f := cmd.Flags()
 	f.StringArrayVarP(&exprs, "match", "m", nil, "match expression (repeatable)")
-	f.StringVar(&dialect, "dialect", "auto", "configuration dialect: auto, ios, iosxe, nxos, eos, iosxr, junos, junos-set, flat")
+	f.StringVar(&dialect, "dialect", "auto", dialectHelp())
 	f.IntVar(&context, "context", 0, "also print N sibling statements before and after each match")
 	f.BoolVar(&jsonOut, "json", false, "print statements as JSON with line numbers, depth and parents")
 	f.BoolVar(&failOnEmpty, "fail-on-empty", false, "exit 1 when nothing matched")
