@@ -302,8 +302,6 @@ func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at ti
 		return nil
 	}
 	insert, conflict := head, tail
-	// rebuild creates the indexes dropped for an insert into an empty table.
-	var rebuild func() error
 	if tx.engine == SQLite && len(rows) > bigWrite {
 		empty, err := tx.emptyResults(ctx)
 		if err != nil {
@@ -312,9 +310,6 @@ func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at ti
 		if empty {
 			// Nothing to conflict with: see insertOrFail.
 			insert, conflict = insertOrFail(head), ""
-			if rebuild, err = tx.withoutResultIndexes(ctx); err != nil {
-				return err
-			}
 		}
 	}
 	err := tx.bulkExec(ctx, len(rows), 14, insert+` VALUES `, conflict,
@@ -330,9 +325,6 @@ func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at ti
 		})
 	if err != nil {
 		return fmt.Errorf("store policy results: %w", err)
-	}
-	if rebuild != nil {
-		return rebuild()
 	}
 	return nil
 }
@@ -412,34 +404,6 @@ func (tx *Tx) DeletePolicyResults(ctx context.Context, keys []ResultKey) error {
 // back all the same.
 func insertOrFail(head string) string {
 	return strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
-}
-
-// resultIndexes are the secondary indexes of policy_results (migration
-// 0002), name and definition.
-var resultIndexes = [][2]string{
-	{"policy_results_rule", "policy_results (rule, status)"},
-	{"policy_results_status", "policy_results (status, severity)"},
-}
-
-// withoutResultIndexes drops the secondary indexes of an empty
-// policy_results table before a large insert; restore creates them again,
-// from the inserted rows: a sort each, instead of a million inserts into
-// two B-trees in an order that is not theirs. Both run in the write's
-// transaction: no reader sees the table without them.
-func (tx *Tx) withoutResultIndexes(ctx context.Context) (restore func() error, err error) {
-	for _, ix := range resultIndexes {
-		if _, err := tx.tx.ExecContext(ctx, `DROP INDEX `+ix[0]); err != nil {
-			return nil, fmt.Errorf("drop index %s: %w", ix[0], err)
-		}
-	}
-	return func() error {
-		for _, ix := range resultIndexes {
-			if _, err := tx.tx.ExecContext(ctx, `CREATE INDEX `+ix[0]+` ON `+ix[1]); err != nil {
-				return fmt.Errorf("create index %s: %w", ix[0], err)
-			}
-		}
-		return nil
-	}, nil
 }
 
 // emptyResults reports whether no policy result is stored.
