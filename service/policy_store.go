@@ -109,9 +109,9 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		changed, delta, counted = 0, map[metrics.PolicyResult]int{}, nil
 		seen := make([]bool, len(rows))
-		since := make([]string, len(rows))
-		var writes []sqlstore.ResultWrite
-		var history []unet.ComplianceChange
+		var writes []pendingWrite
+		// removed: the history rows of removed results.
+		var removed []unet.ComplianceChange
 		var gone []sqlstore.ResultKey
 		// kept are the stored rows of merged objects that stay as they are.
 		kept := map[sqlstore.ObjectRef][]*sqlstore.ResultRow{}
@@ -139,7 +139,7 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 				if replaced(o) {
 					gone = append(gone, old.ResultKey)
 					delta[metrics.PolicyResult{Rule: old.Rule, Severity: old.Severity, Status: old.Status}]--
-					history = append(history, unet.ComplianceChange{ID: newID(), Time: now, ObjectKind: old.Kind,
+					removed = append(removed, unet.ComplianceChange{Time: now, ObjectKind: old.Kind,
 						ObjectID: old.ObjectID, ObjectName: old.Name, Rule: old.Rule, Severity: old.Severity, From: old.Status, To: ""})
 				} else {
 					row := old.ResultRow
@@ -154,12 +154,11 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 			}
 			delta[metrics.PolicyResult{Rule: old.Rule, Severity: old.Severity, Status: old.Status}]--
 			delta[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
-			if r.Status == old.Status {
-				since[i] = old.Since
-			} else {
-				history = append(history, transition(r, old.Status, now))
+			w := pendingWrite{ResultWrite: sqlstore.ResultWrite{Row: r}, from: old.Status, moved: r.Status != old.Status}
+			if !w.moved {
+				w.Since = old.Since
 			}
-			writes = append(writes, sqlstore.ResultWrite{Row: r, Since: since[i]})
+			writes = append(writes, w)
 		}
 		switch {
 		case plan.all:
@@ -180,21 +179,26 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 				}
 				r := &rows[i]
 				delta[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
-				history = append(history, transition(r, "", now))
-				writes = append(writes, sqlstore.ResultWrite{Row: r})
+				writes = append(writes, pendingWrite{ResultWrite: sqlstore.ResultWrite{Row: r}, moved: true})
 			}
 		}
-		changed = len(history)
 		// In key order, the primary key index grows at its end.
 		sort.Slice(writes, func(i, j int) bool { return keyLess(&writes[i].Row.ResultKey, &writes[j].Row.ResultKey) })
-		reportProgress(ctx, "store", 0, len(writes))
+		upserts, history := historyOf(writes, removed, now)
+		changed = len(history)
+		reportProgress(ctx, "store", 0, len(upserts))
+		done, err := tx.LargeWrite(ctx, len(upserts)+len(history))
+		if err != nil {
+			return err
+		}
+		defer done()
 		if err := tx.DeletePolicyResults(ctx, gone); err != nil {
 			return err
 		}
-		if err := tx.UpsertPolicyResults(ctx, writes, now); err != nil {
+		if err := tx.UpsertPolicyResults(ctx, upserts, now); err != nil {
 			return err
 		}
-		reportProgress(ctx, "store", len(writes), len(writes))
+		reportProgress(ctx, "store", len(upserts), len(upserts))
 		if err := tx.InsertComplianceChanges(ctx, history); err != nil {
 			return err
 		}
@@ -229,10 +233,56 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 	return changed, nil
 }
 
-// transition is the history row of a result whose status moves from from.
-func transition(r *sqlstore.ResultRow, from string, at time.Time) unet.ComplianceChange {
-	return unet.ComplianceChange{ID: newID(), Time: at, ObjectKind: r.Kind, ObjectID: r.ObjectID, ObjectName: r.Name,
-		Rule: r.Rule, Severity: r.Severity, From: from, To: r.Status, Source: r.Source}
+// pendingWrite is a result to write and, when its status moves, the
+// status it moves from ("" for a new result).
+type pendingWrite struct {
+	sqlstore.ResultWrite
+	from  string
+	moved bool
+}
+
+// historyOf splits writes (in key order) into the results to write and the
+// history rows of a store at time at: those of the results whose status
+// moves and those of the removed results, merged in key order and given
+// their time-ordered IDs in that order, so that the history table's
+// indexes (ID, time, object and rule) grow at their ends.
+func historyOf(writes []pendingWrite, removed []unet.ComplianceChange, at time.Time) ([]sqlstore.ResultWrite, []unet.ComplianceChange) {
+	upserts := make([]sqlstore.ResultWrite, len(writes))
+	moves := 0
+	for i := range writes {
+		upserts[i] = writes[i].ResultWrite
+		if writes[i].moved {
+			moves++
+		}
+	}
+	sort.Slice(removed, func(i, j int) bool { return historyLess(&removed[i], &removed[j]) })
+	history := make([]unet.ComplianceChange, 0, moves+len(removed))
+	g := 0
+	for i := range writes {
+		w := &writes[i]
+		if !w.moved {
+			continue
+		}
+		r := w.Row
+		c := unet.ComplianceChange{Time: at, ObjectKind: r.Kind, ObjectID: r.ObjectID, ObjectName: r.Name,
+			Rule: r.Rule, Severity: r.Severity, From: w.from, To: r.Status, Source: r.Source}
+		for g < len(removed) && historyLess(&removed[g], &c) {
+			history = append(history, removed[g])
+			g++
+		}
+		history = append(history, c)
+	}
+	history = append(history, removed[g:]...)
+	for i := range history {
+		history[i].ID = newID()
+	}
+	return upserts, history
+}
+
+// historyLess orders history rows by object kind, object ID and rule.
+func historyLess(a, b *unet.ComplianceChange) bool {
+	return keyLess(&sqlstore.ResultKey{Kind: a.ObjectKind, ObjectID: a.ObjectID, Rule: a.Rule},
+		&sqlstore.ResultKey{Kind: b.ObjectKind, ObjectID: b.ObjectID, Rule: b.Rule})
 }
 
 func keyLess(a, b *sqlstore.ResultKey) bool {

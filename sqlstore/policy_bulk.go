@@ -253,16 +253,6 @@ func (tx *Tx) bulkExec(ctx context.Context, n, cols int, head, tail string, args
 // statements (on PostgreSQL, more than bulkRows as unnest arrays).
 func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at time.Time) error {
 	now := fmtTime(at)
-	if tx.engine == SQLite && len(rows) > bigWrite {
-		// SQLite's default page cache (2 MB) spills a large write to the
-		// log page by page, many times over: a million results would write
-		// gigabytes. The connection's cache grows for this write only.
-		restore, err := tx.growCache(ctx)
-		if err != nil {
-			return err
-		}
-		defer restore()
-	}
 	const head = `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
 		status, expected_json, actual_json, message, file, line, source, evaluated_at, since)`
 	const tail = ` ON CONFLICT (object_kind, object_id, rule) DO UPDATE SET object_name = excluded.object_name,
@@ -311,7 +301,18 @@ func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at ti
 		}
 		return nil
 	}
-	err := tx.bulkExec(ctx, len(rows), 14, head+` VALUES `, tail,
+	insert, conflict := head, tail
+	if tx.engine == SQLite && len(rows) > bigWrite {
+		empty, err := tx.emptyResults(ctx)
+		if err != nil {
+			return err
+		}
+		if empty {
+			// Nothing to conflict with: see insertOrFail.
+			insert, conflict = insertOrFail(head), ""
+		}
+	}
+	err := tx.bulkExec(ctx, len(rows), 14, insert+` VALUES `, conflict,
 		func(i int, dst []any) []any {
 			w := rows[i]
 			r := w.Row
@@ -364,7 +365,12 @@ func (tx *Tx) InsertComplianceChanges(ctx context.Context, cs []unet.ComplianceC
 		}
 		return nil
 	}
-	err := tx.bulkExec(ctx, len(cs), 10, head+` VALUES `, "", func(i int, dst []any) []any {
+	// History rows have new IDs: nothing to conflict with.
+	insert := head
+	if tx.engine == SQLite {
+		insert = insertOrFail(head)
+	}
+	err := tx.bulkExec(ctx, len(cs), 10, insert+` VALUES `, "", func(i int, dst []any) []any {
 		c := &cs[i]
 		return append(dst, c.ID, fmtTime(c.Time), c.ObjectKind, c.ObjectID, c.ObjectName, c.Rule, c.Severity, c.From, c.To, c.Source)
 	})
@@ -388,23 +394,65 @@ func (tx *Tx) DeletePolicyResults(ctx context.Context, keys []ResultKey) error {
 	return nil
 }
 
-// bigWrite is the number of results past which a SQLite write grows the
-// page cache of its connection.
+// insertOrFail turns an INSERT of rows that conflict with nothing into an
+// INSERT OR FAIL, on SQLite only (PostgreSQL has no such statement, and no
+// statement journal). A multi-row statement that may stop on a constraint (INSERT's
+// default, ABORT, or an upsert) copies every page it changes that an earlier
+// statement of the transaction changed to a statement journal, to undo
+// itself: a million rows of 1,000-row statements write gigabytes of it. One
+// that fails stops where it is, and the transaction it is part of is rolled
+// back all the same.
+func insertOrFail(head string) string {
+	return strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
+}
+
+// emptyResults reports whether no policy result is stored.
+func (tx *Tx) emptyResults(ctx context.Context) (bool, error) {
+	var n int
+	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM policy_results LIMIT 1) t`).Scan(&n); err != nil {
+		return false, fmt.Errorf("read policy results: %w", err)
+	}
+	return n == 0, nil
+}
+
+// bigWrite is the number of rows past which a SQLite write grows the page
+// cache of its connection (LargeWrite).
 const bigWrite = 20000
 
-// growCache raises the page cache of a SQLite transaction's connection to
-// 256 MiB; restore sets it back.
-func (tx *Tx) growCache(ctx context.Context) (restore func(), err error) {
-	var was int
-	if err := tx.tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
+// LargeWrite prepares a transaction for a write of n rows (results and
+// history rows): past bigWrite rows on SQLite, the connection's page cache
+// grows to 256 MiB and its temporary files (the statement journal of each
+// multi-row upsert) stay in memory, until done is called. SQLite's default
+// page cache (2 MB) spills a large write to the log page by page, many times
+// over, and each upsert statement of a thousand rows otherwise journals the
+// pages it changes to a temporary file, should it have to be undone. done
+// must be called before the transaction ends; on PostgreSQL and for small
+// writes it does nothing.
+func (tx *Tx) LargeWrite(ctx context.Context, n int) (done func(), err error) {
+	if tx.engine != SQLite || n <= bigWrite {
+		return func() {}, nil
+	}
+	var cache, temp int
+	if err := tx.tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
 		return nil, fmt.Errorf("read the page cache size: %w", err)
+	}
+	if err := tx.tx.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&temp); err != nil {
+		return nil, fmt.Errorf("read the temporary store: %w", err)
 	}
 	if _, err := tx.tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
 		return nil, fmt.Errorf("grow the page cache: %w", err)
 	}
-	return func() {
-		// The pragma cannot fail on an open connection; should it, the
-		// connection keeps a larger cache, which costs only memory.
-		_, _ = tx.tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, was))
-	}, nil
+	restore := func() {
+		// The pragmas cannot fail on an open connection; should they, the
+		// connection keeps a larger cache and its temporary files in
+		// memory, which costs only memory.
+		ctx := context.WithoutCancel(ctx)
+		_, _ = tx.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, cache))
+		_, _ = tx.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA temp_store = %d`, temp))
+	}
+	if _, err := tx.tx.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+		restore()
+		return nil, fmt.Errorf("keep temporary files in memory: %w", err)
+	}
+	return restore, nil
 }

@@ -36,18 +36,7 @@ func (tx *Tx) unnestExec(ctx context.Context, n int, head string, types []string
 				params[c] = col
 				continue
 			}
-			col := make([]*string, 0, end-start)
-			for i := start; i < end; i++ {
-				switch v := value(i, c).(type) {
-				case string:
-					col = append(col, &v)
-				case *string:
-					col = append(col, v)
-				default:
-					col = append(col, nil)
-				}
-			}
-			params[c] = col
+			params[c] = textColumn(start, end, func(i int) any { return value(i, c) })
 		}
 		if _, err := tx.q.ExecContext(ctx, q, params...); err != nil {
 			return err
@@ -62,4 +51,39 @@ func nullText(valid bool, s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// textColumn is the array parameter of a text column over rows [start,
+// end): a []string when no value is NULL (pgx encodes it without going
+// through a pointer per value), else a []*string.
+func textColumn(start, end int, value func(i int) any) any {
+	col := make([]string, 0, end-start)
+	var nulls []int
+	for i := start; i < end; i++ {
+		switch v := value(i).(type) {
+		case string:
+			col = append(col, v)
+		case *string:
+			if v == nil {
+				nulls = append(nulls, i-start)
+				col = append(col, "")
+			} else {
+				col = append(col, *v)
+			}
+		default:
+			nulls = append(nulls, i-start)
+			col = append(col, "")
+		}
+	}
+	if len(nulls) == 0 {
+		return col
+	}
+	ptrs := make([]*string, len(col))
+	for i := range col {
+		ptrs[i] = &col[i]
+	}
+	for _, i := range nulls {
+		ptrs[i] = nil
+	}
+	return ptrs
 }

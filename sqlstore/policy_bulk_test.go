@@ -1,0 +1,148 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/sqlstore"
+)
+
+// largeResults are n results of n/100 objects × 100 rules, past the size
+// at which a store prepares for a large write; every third has no expected
+// value (NULL).
+func largeResults(t *testing.T, n int, status string) []sqlstore.ResultWrite {
+	t.Helper()
+	out := make([]sqlstore.ResultWrite, 0, n)
+	for i := range n {
+		res := unet.PolicyResult{ObjectKind: unet.KindNode, ObjectID: fmt.Sprintf("n%05d", i/100), ObjectName: fmt.Sprintf("n%05d.example.net", i/100),
+			Rule: fmt.Sprintf("r%03d", i%100), Severity: "high", Status: status, Actual: i, Message: "m", File: "a.rules", Line: i % 100, Source: "test"}
+		if i%3 != 0 {
+			res.Expected = "x"
+		}
+		row, err := sqlstore.EncodeResult(&res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, sqlstore.ResultWrite{Row: &row})
+	}
+	return out
+}
+
+// TestLargePolicyWrites: a large write of results into an empty table (on
+// SQLite, INSERT OR FAIL statements) and over stored results (upserts), and
+// a large history append, store every row as given on both engines; a
+// history append that fails part-way leaves nothing behind.
+func TestLargePolicyWrites(t *testing.T) {
+	ctx := context.Background()
+	const n = 25000
+	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(engine, func(t *testing.T) {
+			db := openBoth(t, engine)
+			at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			write := func(rows []sqlstore.ResultWrite, at time.Time) {
+				t.Helper()
+				err := db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+					done, err := tx.LargeWrite(ctx, len(rows))
+					if err != nil {
+						return err
+					}
+					defer done()
+					return tx.UpsertPolicyResults(ctx, rows, at)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			list := func(f unet.PolicyResultFilter) *unet.List[unet.PolicyResult] {
+				t.Helper()
+				l, err := db.Reader().ListPolicyResults(ctx, sqlstore.PolicyResultQuery{PolicyResultFilter: f})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return l
+			}
+			write(largeResults(t, n, unet.StatusFail), at)
+			if l := list(unet.PolicyResultFilter{Status: unet.StatusFail}); l.Total != n {
+				t.Fatalf("%d failures stored, want %d", l.Total, n)
+			}
+			l := list(unet.PolicyResultFilter{Rule: "r003", Page: unet.Page{Limit: 2}})
+			if l.Total != n/100 || len(l.Items) != 2 {
+				t.Fatalf("rule r003: %d results", l.Total)
+			}
+			first := l.Items[0]
+			if first.ObjectID != "n00000" || first.Expected != nil || first.Actual != float64(3) || first.Line != 3 ||
+				first.Source != "test" || !first.Since.Equal(at) || !first.EvaluatedAt.Equal(at) {
+				t.Fatalf("stored result: %+v", first)
+			}
+			if second := l.Items[1]; second.Expected != "x" {
+				t.Fatalf("stored expected value: %+v", second)
+			}
+			// Over the stored results: every row is updated in place; a
+			// given since is kept.
+			later := at.Add(time.Hour)
+			again := largeResults(t, n, unet.StatusPass)
+			for i := range again {
+				if (i/100)%2 == 0 {
+					again[i].Since = at.Format("2006-01-02T15:04:05.000000Z") // as results are stored
+				}
+			}
+			write(again, later)
+			if l := list(unet.PolicyResultFilter{}); l.Total != n {
+				t.Fatalf("%d results after the second write, want %d", l.Total, n)
+			}
+			if l := list(unet.PolicyResultFilter{Status: unet.StatusPass}); l.Total != n {
+				t.Fatalf("%d passes after the second write, want %d", l.Total, n)
+			}
+			l = list(unet.PolicyResultFilter{Rule: "r000", Page: unet.Page{Limit: 2}})
+			if a, b := l.Items[0], l.Items[1]; !a.Since.Equal(at) || !b.Since.Equal(later) || !a.EvaluatedAt.Equal(later) {
+				t.Fatalf("since kept and moved: %v %v, evaluated %v", a.Since, b.Since, a.EvaluatedAt)
+			}
+
+			history := make([]unet.ComplianceChange, n)
+			for i := range history {
+				history[i] = unet.ComplianceChange{ID: fmt.Sprintf("00000000-0000-7000-8000-%012d", i), Time: at, ObjectKind: unet.KindNode,
+					ObjectID: fmt.Sprintf("n%05d", i/100), ObjectName: "x", Rule: fmt.Sprintf("r%03d", i%100), Severity: "high", To: unet.StatusFail}
+			}
+			appendHistory := func(cs []unet.ComplianceChange) error {
+				return db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+					done, err := tx.LargeWrite(ctx, len(cs))
+					if err != nil {
+						return err
+					}
+					defer done()
+					return tx.InsertComplianceChanges(ctx, cs)
+				})
+			}
+			if err := appendHistory(history); err != nil {
+				t.Fatal(err)
+			}
+			total := func() int {
+				h, err := db.Reader().ListComplianceHistory(ctx, sqlstore.HistoryQuery{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return h.Total
+			}
+			if got := total(); got != n {
+				t.Fatalf("%d history rows, want %d", got, n)
+			}
+			// New rows, then one that repeats an ID: the append fails and
+			// none of its rows stay.
+			more := make([]unet.ComplianceChange, n)
+			for i := range more {
+				more[i] = history[i]
+				more[i].ID = fmt.Sprintf("00000000-0000-7000-9000-%012d", i)
+			}
+			more[n-1].ID = history[0].ID
+			if err := appendHistory(more); err == nil {
+				t.Fatal("a repeated history ID was stored")
+			}
+			if got := total(); got != n {
+				t.Fatalf("%d history rows after a failed append, want %d", got, n)
+			}
+		})
+	}
+}
