@@ -157,6 +157,8 @@ type compiledRules struct {
 	negSub         []cnegSub
 	idem           []cidem
 	idemAvoid      []cpath
+	toggle         []cpath
+	hidden         []cpath
 	ordered        []cordered
 	grouped        []*cordered // the ordered rules with a group
 	overwrite      []cpath
@@ -249,6 +251,8 @@ func compileRules(r *Rules) (*compiledRules, error) {
 		cr.idem = append(cr.idem, cidem{path: c.path(idx("idempotent", i)+".match", n.Match), key: c.regex(idx("idempotent", i)+".key", n.KeyRegex)})
 	}
 	cr.idemAvoid = c.paths("idempotent_avoid", r.IdempotentAvoid)
+	cr.toggle = c.paths("toggle", r.Toggle)
+	cr.hidden = c.paths("hidden", r.Hidden)
 	for i, o := range r.Ordered {
 		p := idx("ordered", i)
 		co := cordered{path: c.path(p+".match", o.Match), start: o.Start, step: o.Step}

@@ -62,6 +62,49 @@ var differenceClasses = []differenceClass{
 		},
 	},
 	{
+		name:   "future-negated-form-replaced",
+		output: "future",
+		reason: "hier_config's future() removes a stored \"no X\" when X is typed and does not store X; " +
+			"the device shows X (\"shutdown\" typed over \"no shutdown\"), as μNet predicts",
+		future: func(c corpusCase, rules *Rules, hier, intended *configtree.Tree) (*configtree.Tree, bool) {
+			if c.dialect == "junos-set" {
+				return nil, false
+			}
+			// Undo exactly the flaw: put back, under each interface, the
+			// toggles (shutdown, switchport) that intended has and
+			// hier_config's future() dropped, when its running config had
+			// the other form.
+			byKey := map[string]*configtree.Statement{}
+			for _, st := range intended.Statements {
+				byKey[st.Key] = st
+			}
+			negated := negatedToggles(c)
+			out := &configtree.Tree{Dialect: hier.Dialect}
+			changed := false
+			for _, st := range hier.Statements {
+				i := byKey[st.Key]
+				if i == nil || !strings.HasPrefix(st.Key, "interface ") {
+					out.Statements = append(out.Statements, st)
+					continue
+				}
+				have := map[string]bool{}
+				for _, ch := range st.Children {
+					have[ch.Key] = true
+				}
+				cp := *st
+				cp.Children = slices.Clone(st.Children)
+				for _, ch := range i.Children {
+					if toggleLine.MatchString(ch.Key) && !have[ch.Key] && negated[st.Key+"\x00no "+ch.Key] {
+						cp.Children = append(cp.Children, ch)
+						changed = true
+					}
+				}
+				out.Statements = append(out.Statements, &cp)
+			}
+			return out, changed
+		},
+	},
+	{
 		name:   "future-secondary-address",
 		output: "future",
 		reason: "hier_config's future() treats a secondary address as replacing the primary one (and keeps a secondary " +
@@ -116,6 +159,7 @@ var (
 	secondaryNegation = regexp.MustCompile(`^\s*no ipv?4? ?address \S+( \S+)? secondary$`)
 	addressLine       = regexp.MustCompile(`^ipv?4? ?address `)
 	leadingNumber     = regexp.MustCompile(`^\d+ `)
+	toggleLine        = regexp.MustCompile(`^(shutdown|switchport)$`)
 )
 
 func isSecondary(st *configtree.Statement) bool {
@@ -294,4 +338,22 @@ func matchRule(m MatchRule, key string) bool {
 		return err == nil && re.MatchString(key)
 	}
 	return true
+}
+
+// negatedToggles lists, as "interface\x00no X", the negated toggles of the
+// interfaces of a case's running configuration.
+func negatedToggles(c corpusCase) map[string]bool {
+	out := map[string]bool{}
+	tree, err := configtree.ParseString(c.running, c.dialect)
+	if err != nil {
+		return out
+	}
+	for _, st := range tree.Statements {
+		for _, ch := range st.Children {
+			if rest, ok := strings.CutPrefix(ch.Key, "no "); ok && toggleLine.MatchString(rest) {
+				out[st.Key+"\x00"+ch.Key] = true
+			}
+		}
+	}
+	return out
 }

@@ -185,10 +185,11 @@ func TestLargeAgainstHierConfig(t *testing.T) {
 // unrelated statement (the hostname) is dropped from hier_config's output.
 func TestDifferenceClassesAreSpecific(t *testing.T) {
 	examples := map[string]string{
-		"secondary-address-negation": "ios/206",
-		"future-sequence-order":      "nxos/20",
-		"future-secondary-address":   "ios/203",
-		"future-junos-delete":        "junos-set/31",
+		"secondary-address-negation":   "ios/206",
+		"future-sequence-order":        "nxos/20",
+		"future-secondary-address":     "ios/203",
+		"future-junos-delete":          "junos-set/31",
+		"future-negated-form-replaced": "eos/35",
 	}
 	cases := map[string]corpusCase{}
 	for _, c := range loadCorpus(t) {

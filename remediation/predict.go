@@ -113,6 +113,11 @@ func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.State
 	}
 	if positive, isDefault, ok := p.negated(key); ok {
 		if i := predFindKey(list, positive); i >= 0 {
+			if !isDefault && p.shown(parents, positive, key) {
+				// A toggle shows its negated form ("no shutdown").
+				list[i] = p.build(cmd, parents, depth, pad, false)
+				return list
+			}
 			return predRemoveAt(list, i)
 		}
 		idem, same := p.c.sameSetting(list, parents, key)
@@ -150,9 +155,24 @@ func (p *predictor) applyOne(list []*configtree.Statement, cmd *configtree.State
 		return p.replaceSetting(list, cmd, parents, depth, pad, same)
 	}
 	if i := predFindKey(list, p.c.negation+key); i >= 0 {
+		// X and "no X" are one setting: a toggle shows the form typed
+		// ("shutdown" over "no shutdown"); otherwise X is the default,
+		// which the device does not show ("ip redirects").
+		if p.shown(parents, key, key) {
+			list[i] = p.build(cmd, parents, depth, pad, false)
+			return list
+		}
 		return predRemoveAt(list, i)
 	}
 	return p.insert(list, p.build(cmd, parents, depth, pad, false), parents)
+}
+
+// shown reports whether typing form (X or "no X") of the toggle whose
+// positive form is positive leaves form in the configuration: the setting
+// is a toggle and form is not a hidden default.
+func (p *predictor) shown(parents []string, positive, form string) bool {
+	cr := p.c.cr
+	return anyLineage(cr.toggle, predAppendPath(parents, positive)) && !anyLineage(cr.hidden, predAppendPath(parents, form))
 }
 
 // negated splits a negation ("no X", "default X") into X.
@@ -319,6 +339,9 @@ func (c *predRules) normalize(list []*configtree.Statement, parents []string, co
 			key = strings.TrimLeft(text, " \t")
 		}
 		if len(st.Children) == 0 {
+			if !commands && len(c.cr.hidden) > 0 && anyLineage(c.cr.hidden, predAppendPath(parents, key)) {
+				continue // a default the device does not show
+			}
 			if commands && c.isExitText(key) {
 				continue
 			}

@@ -348,13 +348,26 @@ func genPool(dialect string) []func(*rand.Rand) *gnode {
 	if dialect == "ios" || dialect == "eos" {
 		pool = append(pool, leafGen("banner motd ^C\nAuthorised access only (%s)\nsite %s\n^C", pick("a", "b", "c"), word))
 	}
+	// A negated default: IOS, NX-OS and EOS show "no ip redirects" and hide
+	// "ip redirects" (a hidden_default of their tables); IOS-XR has no such
+	// pair, its redirects are off unless "ipv4 redirects" is typed.
+	negDefault := leafGen("no ip redirects")
+	if dialect == "iosxr" {
+		negDefault = leafGen("ipv4 redirects")
+	}
+	// NX-OS shows both "shutdown" and "no shutdown" (a toggle with no hidden
+	// form), so an interface without either is not a state it has.
+	shut := leafGen("shutdown")
+	if dialect == "nxos" {
+		shut = leafGen("ip proxy-arp")
+	}
 	for i := 0; i < 4; i++ {
 		pool = append(pool, sectionGen("interface "+indentIf+strconv.Itoa(i), 0.6,
 			leafGen("description %s", word),
 			addr(i),
 			leafGen("mtu %s", pick("1500", "9000")),
-			leafGen("shutdown"),
-			leafGen("no ip redirects"),
+			shut,
+			negDefault,
 		))
 	}
 	for a := 1; a <= 2; a++ {

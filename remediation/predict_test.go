@@ -88,8 +88,8 @@ func TestPredictIOS(t *testing.T) {
 		},
 		{
 			name:     "X where no X is stored removes no X and is not stored (X is the default)",
-			running:  "interface Gi1\n no shutdown\n mtu 1500\n",
-			commands: "interface Gi1\n shutdown\n",
+			running:  "interface Gi1\n no ip redirects\n mtu 1500\n",
+			commands: "interface Gi1\n ip redirects\n",
 			want:     "interface Gi1\n mtu 1500\n",
 		},
 		{

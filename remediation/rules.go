@@ -127,6 +127,18 @@ type Rules struct {
 	// IdempotentAvoid lists commands that are never treated as idempotent
 	// even when an Idempotent rule matches them.
 	IdempotentAvoid []Path `toml:"idempotent_avoid,omitempty" json:"idempotent_avoid,omitempty"`
+	// Toggle lists settings whose two forms, X and "no X", are both shown
+	// in the configuration ("shutdown" and "no shutdown" on NX-OS): typing
+	// one form replaces the other. Any other command typed over its
+	// negated form removes the stored line and stores nothing (the
+	// default, which the device does not show: "ip redirects" over "no ip
+	// redirects"), and a negation removes what it negates. Used by Predict.
+	Toggle []Path `toml:"toggle,omitempty" json:"toggle,omitempty"`
+	// Hidden lists the forms of toggles that the device does not show
+	// because they are the default ("no shutdown" on IOS): typing one
+	// removes the other form and stores nothing, and Equivalent ignores
+	// them in either configuration.
+	Hidden []Path `toml:"hidden,omitempty" json:"hidden,omitempty"`
 	// Ordered lists the order-sensitive sections.
 	Ordered []Ordered `toml:"ordered,omitempty" json:"ordered,omitempty"`
 	// Overwrite lists sections rewritten whole (negated, then written

@@ -42,6 +42,8 @@ type fileRules struct {
 		KeyRegex string   `toml:"key"`
 	} `toml:"idempotent"`
 	IdempotentAvoid []filePath `toml:"idempotent_avoid"`
+	Toggle          []filePath `toml:"toggle"`
+	Hidden          []filePath `toml:"hidden"`
 	Ordered         []struct {
 		Match    filePath  `toml:"match"`
 		Mode     string    `toml:"mode"`
@@ -180,6 +182,8 @@ func (c *converter) rules(f *fileRules) *Rules {
 		r.Idempotent = append(r.Idempotent, Idempotent{Match: c.path(idx("idempotent", i)+".match", x.Match), KeyRegex: x.KeyRegex})
 	}
 	r.IdempotentAvoid = c.paths("idempotent_avoid", f.IdempotentAvoid)
+	r.Toggle = c.paths("toggle", f.Toggle)
+	r.Hidden = c.paths("hidden", f.Hidden)
 	for i, x := range f.Ordered {
 		r.Ordered = append(r.Ordered, Ordered{
 			Match: c.path(idx("ordered", i)+".match", x.Match), Mode: x.Mode, Sequence: x.Sequence,
