@@ -134,28 +134,28 @@ var (
 	protos   = []string{"tcp", "tcp", "udp", "ip", "icmp"}
 )
 
-func (r *rng) addr(prefix string) string {
-	return fmt.Sprintf("%s.%d.%d", prefix, r.between(0, 254), r.between(1, 254))
+func randAddr(r *rng, prefix string) string {
+	return fmt.Sprintf("%s.%d.%d", prefix, r.Between(0, 254), r.Between(1, 254))
 }
 
-// freshAddr returns an address under prefix that is not in l.
-func (r *rng) freshAddr(l []string, prefix string) string {
+// randFreshAddr returns an address under prefix that is not in l.
+func randFreshAddr(r *rng, l []string, prefix string) string {
 	for {
-		a := r.addr(prefix)
+		a := randAddr(r, prefix)
 		if !slices.Contains(l, a) {
 			return a
 		}
 	}
 }
 
-func (r *rng) ipv4() string {
-	return fmt.Sprintf("10.%d.%d.%d", r.between(0, 254), r.between(0, 254), r.between(1, 254))
+func randIPv4(r *rng) string {
+	return fmt.Sprintf("10.%d.%d.%d", r.Between(0, 254), r.Between(0, 254), r.Between(1, 254))
 }
 
-// network returns a network address with its prefix length.
-func (r *rng) network() (string, int) {
-	plen := []int{8, 12, 16, 20, 22, 24, 24, 24, 28}[r.intn(9)]
-	a := uint32(r.between(10, 223))<<24 | uint32(r.intn(256))<<16 | uint32(r.intn(256))<<8 | uint32(r.intn(256))
+// randNetwork returns a network address with its prefix length.
+func randNetwork(r *rng) (string, int) {
+	plen := []int{8, 12, 16, 20, 22, 24, 24, 24, 28}[r.Intn(9)]
+	a := uint32(r.Between(10, 223))<<24 | uint32(r.Intn(256))<<16 | uint32(r.Intn(256))<<8 | uint32(r.Intn(256))
 	a &= ^uint32(0) << (32 - plen)
 	return dotted(a), plen
 }
@@ -174,56 +174,56 @@ func wildcard(plen int) string { return dotted(^(^uint32(0) << (32 - plen))) }
 // ACL entries, static routes and neighbours scale with it; 1 is a small
 // device).
 func newDevice(r *rng, c caps, scale int) *device {
-	site := r.pick(sites...)
+	site := r.Pick(sites...)
 	d := &device{
-		hostname:    fmt.Sprintf("%s-%s-%02d", site, r.pick("rtr", "edge", "core", "sw", "leaf"), r.between(1, 40)),
-		domain:      r.pick("example.net", "corp.example.com", "net.example.org"),
-		nameServers: []string{r.addr("10.0")},
-		ntp:         []string{r.addr("10.1")},
-		logHosts:    []string{r.addr("10.2")},
-		snmpLoc:     fmt.Sprintf("%s DC%d rack %d", site, r.between(1, 3), r.between(1, 40)),
-		communities: []community{{name: "ro-" + r.hex(6)}},
+		hostname:    fmt.Sprintf("%s-%s-%02d", site, r.Pick("rtr", "edge", "core", "sw", "leaf"), r.Between(1, 40)),
+		domain:      r.Pick("example.net", "corp.example.com", "net.example.org"),
+		nameServers: []string{randAddr(r, "10.0")},
+		ntp:         []string{randAddr(r, "10.1")},
+		logHosts:    []string{randAddr(r, "10.2")},
+		snmpLoc:     fmt.Sprintf("%s DC%d rack %d", site, r.Between(1, 3), r.Between(1, 40)),
+		communities: []community{{name: "ro-" + r.Hex(6)}},
 	}
-	if r.chance(50) {
-		d.nameServers = append(d.nameServers, r.freshAddr(d.nameServers, "10.0"))
+	if r.Chance(50) {
+		d.nameServers = append(d.nameServers, randFreshAddr(r, d.nameServers, "10.0"))
 	}
-	if r.chance(60) {
-		d.ntp = append(d.ntp, r.freshAddr(d.ntp, "10.1"))
+	if r.Chance(60) {
+		d.ntp = append(d.ntp, randFreshAddr(r, d.ntp, "10.1"))
 	}
-	if r.chance(50) {
-		d.logHosts = append(d.logHosts, r.freshAddr(d.logHosts, "10.2"))
+	if r.Chance(50) {
+		d.logHosts = append(d.logHosts, randFreshAddr(r, d.logHosts, "10.2"))
 	}
-	if r.chance(60) {
-		d.logBuffered = []int{16384, 32768, 65536}[r.intn(3)]
+	if r.Chance(60) {
+		d.logBuffered = []int{16384, 32768, 65536}[r.Intn(3)]
 	}
-	if r.chance(30) {
-		d.communities = append(d.communities, community{name: "rw-" + r.hex(6), rw: true})
+	if r.Chance(30) {
+		d.communities = append(d.communities, community{name: "rw-" + r.Hex(6), rw: true})
 	}
-	for i := 0; i < r.between(1, 2); i++ {
-		d.tacacs = append(d.tacacs, tacacsServer{name: fmt.Sprintf("TAC%d", i+1), addr: r.addr("10.3"), key: r.hex(18)})
+	for i := 0; i < r.Between(1, 2); i++ {
+		d.tacacs = append(d.tacacs, tacacsServer{name: fmt.Sprintf("TAC%d", i+1), addr: randAddr(r, "10.3"), key: r.Hex(18)})
 	}
-	for i := 0; i < r.between(0, 2); i++ {
+	for i := 0; i < r.Between(0, 2); i++ {
 		d.addVRF(r)
 	}
 	if c.switching {
-		for i := 0; i < r.between(1, 2)*scale; i++ {
+		for i := 0; i < r.Between(1, 2)*scale; i++ {
 			d.addVLAN(r)
 		}
 	}
-	d.ifaces = append(d.ifaces, iface{kind: ifLoopback, index: 0, desc: "router id", addr: r.addr("10.255"), plen: 32})
-	for i := 0; i < r.between(2, 3)*scale; i++ {
+	d.ifaces = append(d.ifaces, iface{kind: ifLoopback, index: 0, desc: "router id", addr: randAddr(r, "10.255"), plen: 32})
+	for i := 0; i < r.Between(2, 3)*scale; i++ {
 		d.addInterface(r, c)
 	}
 	for i := 0; i < scale; i++ {
 		d.addACL(r)
 	}
-	if r.chance(30) {
+	if r.Chance(30) {
 		d.addACL(r)
 	}
-	for i := 0; i < r.between(1, 2)*scale; i++ {
+	for i := 0; i < r.Between(1, 2)*scale; i++ {
 		d.addRoute(r)
 	}
-	if r.chance(80) {
+	if r.Chance(80) {
 		d.newBGP(r, scale)
 	}
 	return d
@@ -231,9 +231,9 @@ func newDevice(r *rng, c caps, scale int) *device {
 
 func (d *device) addVRF(r *rng) bool {
 	for range 4 {
-		name := r.pick(vrfNames...)
+		name := r.Pick(vrfNames...)
 		if !slices.ContainsFunc(d.vrfs, func(v vrf) bool { return v.name == name }) {
-			d.vrfs = append(d.vrfs, vrf{name: name, id: r.between(1, 999)})
+			d.vrfs = append(d.vrfs, vrf{name: name, id: r.Between(1, 999)})
 			return true
 		}
 	}
@@ -242,9 +242,9 @@ func (d *device) addVRF(r *rng) bool {
 
 func (d *device) addVLAN(r *rng) bool {
 	for range 4 {
-		id := r.between(2, 399)
+		id := r.Between(2, 399)
 		if !slices.ContainsFunc(d.vlans, func(v vlan) bool { return v.id == id }) {
-			d.vlans = append(d.vlans, vlan{id: id, name: fmt.Sprintf("%s-%d", r.pick(roles...), id)})
+			d.vlans = append(d.vlans, vlan{id: id, name: fmt.Sprintf("%s-%d", r.Pick(roles...), id)})
 			slices.SortFunc(d.vlans, func(a, b vlan) int { return a.id - b.id })
 			return true
 		}
@@ -257,17 +257,17 @@ func (d *device) hasIface(kind, index int) bool {
 }
 
 func (d *device) addInterface(r *rng, c caps) bool {
-	if c.switching && len(d.vlans) > 0 && r.chance(25) {
-		v := d.vlans[r.intn(len(d.vlans))]
+	if c.switching && len(d.vlans) > 0 && r.Chance(25) {
+		v := d.vlans[r.Intn(len(d.vlans))]
 		if d.hasIface(ifSVI, v.id) {
 			return false
 		}
-		d.ifaces = append(d.ifaces, iface{kind: ifSVI, index: v.id, desc: v.name + " gateway", addr: r.ipv4(), plen: 24})
+		d.ifaces = append(d.ifaces, iface{kind: ifSVI, index: v.id, desc: v.name + " gateway", addr: randIPv4(r), plen: 24})
 		d.sortIfaces()
 		return true
 	}
 	for range 4 {
-		if d.addPort(r, c, r.between(1, 48)) {
+		if d.addPort(r, c, r.Between(1, 48)) {
 			return true
 		}
 	}
@@ -279,19 +279,19 @@ func (d *device) addPort(r *rng, c caps, port int) bool {
 	if d.hasIface(ifPhysical, port) {
 		return false
 	}
-	it := iface{kind: ifPhysical, index: port, desc: fmt.Sprintf(r.pick(linkDesc...), r.pick(sites...), r.between(1, 12))}
-	if c.switching && len(d.vlans) > 0 && r.chance(35) {
+	it := iface{kind: ifPhysical, index: port, desc: fmt.Sprintf(r.Pick(linkDesc...), r.Pick(sites...), r.Between(1, 12))}
+	if c.switching && len(d.vlans) > 0 && r.Chance(35) {
 		d.makeSwitchport(r, &it)
 	} else {
-		it.addr, it.plen = r.ipv4(), []int{24, 30, 31, 29}[r.intn(4)]
-		if len(d.vrfs) > 0 && r.chance(30) {
-			it.vrf = d.vrfs[r.intn(len(d.vrfs))].name
+		it.addr, it.plen = randIPv4(r), []int{24, 30, 31, 29}[r.Intn(4)]
+		if len(d.vrfs) > 0 && r.Chance(30) {
+			it.vrf = d.vrfs[r.Intn(len(d.vrfs))].name
 		}
 	}
-	if r.chance(30) {
-		it.mtu = []int{1500, 9000, 9100, 9216}[r.intn(4)]
+	if r.Chance(30) {
+		it.mtu = []int{1500, 9000, 9100, 9216}[r.Intn(4)]
 	}
-	it.shut = r.chance(15)
+	it.shut = r.Chance(15)
 	d.ifaces = append(d.ifaces, it)
 	d.sortIfaces()
 	return true
@@ -299,14 +299,14 @@ func (d *device) addPort(r *rng, c caps, port int) bool {
 
 func (d *device) makeSwitchport(r *rng, it *iface) {
 	it.addr, it.plen, it.vrf, it.secondary = "", 0, "", nil
-	if r.chance(60) {
-		it.l2, it.vlan = "access", d.vlans[r.intn(len(d.vlans))].id
+	if r.Chance(60) {
+		it.l2, it.vlan = "access", d.vlans[r.Intn(len(d.vlans))].id
 		return
 	}
 	it.l2 = "trunk"
 	ids := make([]int, 0, len(d.vlans))
 	for _, v := range d.vlans {
-		if r.chance(70) || len(ids) == 0 {
+		if r.Chance(70) || len(ids) == 0 {
 			ids = append(ids, v.id)
 		}
 	}
@@ -335,7 +335,7 @@ func (d *device) sortIfaces() {
 
 func (d *device) addACL(r *rng) bool {
 	for try := range 4 {
-		name := r.pick(aclNames...)
+		name := r.Pick(aclNames...)
 		if len(d.acls) >= len(aclNames) || try == 3 {
 			name = fmt.Sprintf("%s-%d", name, len(d.acls)+1)
 		}
@@ -343,7 +343,7 @@ func (d *device) addACL(r *rng) bool {
 			continue
 		}
 		a := acl{name: name}
-		n := r.between(1, 4)
+		n := r.Between(1, 4)
 		for i := 0; i < n; i++ {
 			e := a.newEntry(r)
 			e.seq = 10 * (len(a.entries) + 1)
@@ -370,26 +370,26 @@ func (a *acl) newEntry(r *rng) aclEntry {
 }
 
 func randomEntry(r *rng) aclEntry {
-	e := aclEntry{action: r.pick("permit", "permit", "deny"), proto: r.pick(protos...)}
-	if r.chance(60) {
-		e.src, e.srcLen = r.network()
+	e := aclEntry{action: r.Pick("permit", "permit", "deny"), proto: r.Pick(protos...)}
+	if r.Chance(60) {
+		e.src, e.srcLen = randNetwork(r)
 	}
-	if r.chance(50) {
-		e.dst, e.dstLen = r.addr("10.4"), 32
-	} else if r.chance(60) {
-		e.dst, e.dstLen = r.network()
+	if r.Chance(50) {
+		e.dst, e.dstLen = randAddr(r, "10.4"), 32
+	} else if r.Chance(60) {
+		e.dst, e.dstLen = randNetwork(r)
 	}
 	if e.proto == "tcp" || e.proto == "udp" {
-		e.port = ports[r.intn(len(ports))]
+		e.port = ports[r.Intn(len(ports))]
 	}
 	return e
 }
 
 func (d *device) addRoute(r *rng) bool {
-	rt := route{nextHop: r.addr("10.5")}
-	rt.prefix, rt.plen = r.network()
-	if len(d.vrfs) > 0 && r.chance(30) {
-		rt.vrf = d.vrfs[r.intn(len(d.vrfs))].name
+	rt := route{nextHop: randAddr(r, "10.5")}
+	rt.prefix, rt.plen = randNetwork(r)
+	if len(d.vrfs) > 0 && r.Chance(30) {
+		rt.vrf = d.vrfs[r.Intn(len(d.vrfs))].name
 	}
 	if slices.ContainsFunc(d.routes, func(x route) bool { return x.vrf == rt.vrf && x.prefix == rt.prefix && x.plen == rt.plen }) {
 		return false
@@ -399,26 +399,26 @@ func (d *device) addRoute(r *rng) bool {
 }
 
 func (d *device) newBGP(r *rng, scale int) {
-	d.bgp = &bgp{asn: r.between(64512, 65534), routerID: d.loopback()}
-	for i := 0; i < r.between(0, 2); i++ {
-		p, l := r.network()
+	d.bgp = &bgp{asn: r.Between(64512, 65534), routerID: d.loopback()}
+	for i := 0; i < r.Between(0, 2); i++ {
+		p, l := randNetwork(r)
 		d.bgp.networks = append(d.bgp.networks, route{prefix: p, plen: l})
 	}
-	for i := 0; i < r.between(1, 2)*scale; i++ {
+	for i := 0; i < r.Between(1, 2)*scale; i++ {
 		d.addNeighbor(r)
 	}
 }
 
 func (d *device) addNeighbor(r *rng) bool {
-	n := neighbor{addr: r.addr("10.6"), remoteAS: r.between(64512, 65534), desc: r.pick(peers...), ipv4: r.chance(85)}
-	if r.chance(15) {
+	n := neighbor{addr: randAddr(r, "10.6"), remoteAS: r.Between(64512, 65534), desc: r.Pick(peers...), ipv4: r.Chance(85)}
+	if r.Chance(15) {
 		n.remoteAS = d.bgp.asn
 	}
-	if n.ipv4 && r.chance(50) {
-		n.policyIn = r.pick(policies...)
+	if n.ipv4 && r.Chance(50) {
+		n.policyIn = r.Pick(policies...)
 	}
-	if n.ipv4 && r.chance(30) {
-		n.policyOut = r.pick(policies...)
+	if n.ipv4 && r.Chance(30) {
+		n.policyOut = r.Pick(policies...)
 	}
 	if slices.ContainsFunc(d.bgp.neighbors, func(x neighbor) bool { return x.addr == n.addr }) {
 		return false
@@ -503,8 +503,8 @@ func (d *device) routedPorts() []int {
 func (d *device) addSecondaries(r *rng) {
 	ports := d.routedPorts()
 	for n, i := range ports {
-		if r.chance(50) || (n == len(ports)-1 && !d.hasSecondary()) {
-			d.ifaces[i].secondary = append(d.ifaces[i].secondary, r.ipv4())
+		if r.Chance(50) || (n == len(ports)-1 && !d.hasSecondary()) {
+			d.ifaces[i].secondary = append(d.ifaces[i].secondary, randIPv4(r))
 		}
 	}
 }
@@ -519,14 +519,14 @@ func (d *device) mutateSecondary(r *rng) bool {
 	if len(ports) == 0 {
 		return false
 	}
-	it := &d.ifaces[ports[r.intn(len(ports))]]
+	it := &d.ifaces[ports[r.Intn(len(ports))]]
 	switch {
-	case len(it.secondary) == 0 || r.chance(25):
-		it.secondary = append(it.secondary, r.ipv4())
-	case r.chance(65):
+	case len(it.secondary) == 0 || r.Chance(25):
+		it.secondary = append(it.secondary, randIPv4(r))
+	case r.Chance(65):
 		it.secondary = it.secondary[:len(it.secondary)-1]
 	default:
-		it.secondary[0] = r.ipv4()
+		it.secondary[0] = randIPv4(r)
 	}
 	return true
 }

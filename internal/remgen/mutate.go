@@ -17,24 +17,24 @@ type mutation struct {
 // pairs (Pair.Changes).
 var mutations = []mutation{
 	{"hostname", func(r *rng, d *device, _ caps) bool {
-		d.hostname = fmt.Sprintf("%s-%s-%02d", r.pick(sites...), r.pick("rtr", "edge", "core"), r.between(41, 99))
+		d.hostname = fmt.Sprintf("%s-%s-%02d", r.Pick(sites...), r.Pick("rtr", "edge", "core"), r.Between(41, 99))
 		return true
 	}},
 	{"interface description", func(r *rng, d *device, _ caps) bool {
-		i := r.intn(len(d.ifaces))
-		d.ifaces[i].desc = fmt.Sprintf(r.pick(linkDesc...), r.pick(sites...), r.between(13, 30))
+		i := r.Intn(len(d.ifaces))
+		d.ifaces[i].desc = fmt.Sprintf(r.Pick(linkDesc...), r.Pick(sites...), r.Between(13, 30))
 		return true
 	}},
 	{"interface address", func(r *rng, d *device, _ caps) bool {
-		i := r.intn(len(d.ifaces))
+		i := r.Intn(len(d.ifaces))
 		if d.ifaces[i].addr == "" || d.ifaces[i].kind == ifLoopback {
 			return false
 		}
-		d.ifaces[i].addr = r.ipv4()
+		d.ifaces[i].addr = randIPv4(r)
 		return true
 	}},
 	{"interface shutdown", func(r *rng, d *device, _ caps) bool {
-		i := r.intn(len(d.ifaces))
+		i := r.Intn(len(d.ifaces))
 		if d.ifaces[i].kind != ifPhysical {
 			return false
 		}
@@ -42,22 +42,22 @@ var mutations = []mutation{
 		return true
 	}},
 	{"interface mtu", func(r *rng, d *device, _ caps) bool {
-		i := r.intn(len(d.ifaces))
+		i := r.Intn(len(d.ifaces))
 		if d.ifaces[i].kind != ifPhysical {
 			return false
 		}
 		old := d.ifaces[i].mtu
 		for d.ifaces[i].mtu == old {
-			d.ifaces[i].mtu = []int{0, 1500, 9000, 9216}[r.intn(4)]
+			d.ifaces[i].mtu = []int{0, 1500, 9000, 9216}[r.Intn(4)]
 		}
 		return true
 	}},
 	{"interface vrf", func(r *rng, d *device, _ caps) bool {
-		i := r.intn(len(d.ifaces))
+		i := r.Intn(len(d.ifaces))
 		if d.ifaces[i].kind != ifPhysical || d.ifaces[i].addr == "" || len(d.vrfs) == 0 {
 			return false
 		}
-		v := d.vrfs[r.intn(len(d.vrfs))].name
+		v := d.vrfs[r.Intn(len(d.vrfs))].name
 		if d.ifaces[i].vrf == v {
 			v = ""
 		}
@@ -65,14 +65,14 @@ var mutations = []mutation{
 		return true
 	}},
 	{"switchport", func(r *rng, d *device, c caps) bool {
-		i := r.intn(len(d.ifaces))
+		i := r.Intn(len(d.ifaces))
 		if !c.switching || d.ifaces[i].kind != ifPhysical || len(d.vlans) == 0 {
 			return false
 		}
 		it := &d.ifaces[i]
 		switch {
-		case it.l2 == "access" && r.chance(50):
-			it.vlan = d.vlans[r.intn(len(d.vlans))].id
+		case it.l2 == "access" && r.Chance(50):
+			it.vlan = d.vlans[r.Intn(len(d.vlans))].id
 		case it.l2 != "":
 			d.makeSwitchport(r, it)
 		default:
@@ -82,7 +82,7 @@ var mutations = []mutation{
 	}},
 	{"interface added", func(r *rng, d *device, c caps) bool { return d.addInterface(r, c) }},
 	{"interface removed", func(r *rng, d *device, _ caps) bool {
-		i := r.intn(len(d.ifaces))
+		i := r.Intn(len(d.ifaces))
 		if d.ifaces[i].kind == ifLoopback {
 			return false
 		}
@@ -94,8 +94,8 @@ var mutations = []mutation{
 		if !c.switching || len(d.vlans) == 0 {
 			return false
 		}
-		i := r.intn(len(d.vlans))
-		d.vlans[i].name = fmt.Sprintf("%s-%d", r.pick(roles...), d.vlans[i].id)
+		i := r.Intn(len(d.vlans))
+		d.vlans[i].name = fmt.Sprintf("%s-%d", r.Pick(roles...), d.vlans[i].id)
 		return true
 	}},
 	{"vrf added", func(r *rng, d *device, _ caps) bool { return d.addVRF(r) }},
@@ -103,7 +103,7 @@ var mutations = []mutation{
 		if len(d.vrfs) == 0 {
 			return false
 		}
-		i := r.intn(len(d.vrfs))
+		i := r.Intn(len(d.vrfs))
 		if d.vrfUsed(d.vrfs[i].name) {
 			return false
 		}
@@ -114,8 +114,8 @@ var mutations = []mutation{
 		if len(d.acls) == 0 {
 			return false
 		}
-		a := &d.acls[r.intn(len(d.acls))]
-		pos := r.intn(len(a.entries)) // before the final deny
+		a := &d.acls[r.Intn(len(d.acls))]
+		pos := r.Intn(len(a.entries)) // before the final deny
 		e := a.newEntry(r)
 		prev := 0
 		if pos > 0 {
@@ -132,11 +132,11 @@ var mutations = []mutation{
 		if len(d.acls) == 0 {
 			return false
 		}
-		a := &d.acls[r.intn(len(d.acls))]
+		a := &d.acls[r.Intn(len(d.acls))]
 		if len(a.entries) < 3 {
 			return false
 		}
-		i := r.intn(len(a.entries) - 1)
+		i := r.Intn(len(a.entries) - 1)
 		a.entries = slices.Delete(a.entries, i, i+1)
 		return true
 	}},
@@ -144,11 +144,11 @@ var mutations = []mutation{
 		if len(d.acls) == 0 {
 			return false
 		}
-		a := &d.acls[r.intn(len(d.acls))]
+		a := &d.acls[r.Intn(len(d.acls))]
 		if len(a.entries) < 3 {
 			return false
 		}
-		i := r.intn(len(a.entries) - 2)
+		i := r.Intn(len(a.entries) - 2)
 		x, y := &a.entries[i], &a.entries[i+1]
 		if sameRule(*x, *y) {
 			return false
@@ -162,7 +162,7 @@ var mutations = []mutation{
 		if len(d.acls) == 0 {
 			return false
 		}
-		i := r.intn(len(d.acls))
+		i := r.Intn(len(d.acls))
 		d.acls = slices.Delete(d.acls, i, i+1)
 		return true
 	}},
@@ -171,7 +171,7 @@ var mutations = []mutation{
 		if len(d.routes) == 0 {
 			return false
 		}
-		i := r.intn(len(d.routes))
+		i := r.Intn(len(d.routes))
 		d.routes = slices.Delete(d.routes, i, i+1)
 		return true
 	}},
@@ -179,7 +179,7 @@ var mutations = []mutation{
 		if len(d.routes) == 0 {
 			return false
 		}
-		d.routes[r.intn(len(d.routes))].nextHop = r.addr("10.5")
+		d.routes[r.Intn(len(d.routes))].nextHop = randAddr(r, "10.5")
 		return true
 	}},
 	{"bgp neighbor added", func(r *rng, d *device, _ caps) bool { return d.bgp != nil && d.addNeighbor(r) }},
@@ -187,7 +187,7 @@ var mutations = []mutation{
 		if d.bgp == nil || len(d.bgp.neighbors) < 2 {
 			return false
 		}
-		i := r.intn(len(d.bgp.neighbors))
+		i := r.Intn(len(d.bgp.neighbors))
 		d.bgp.neighbors = slices.Delete(d.bgp.neighbors, i, i+1)
 		return true
 	}},
@@ -195,17 +195,17 @@ var mutations = []mutation{
 		if d.bgp == nil || len(d.bgp.neighbors) == 0 {
 			return false
 		}
-		d.bgp.neighbors[r.intn(len(d.bgp.neighbors))].remoteAS = r.between(64512, 65534)
+		d.bgp.neighbors[r.Intn(len(d.bgp.neighbors))].remoteAS = r.Between(64512, 65534)
 		return true
 	}},
 	{"bgp neighbor description", func(r *rng, d *device, _ caps) bool {
 		if d.bgp == nil || len(d.bgp.neighbors) == 0 {
 			return false
 		}
-		n := &d.bgp.neighbors[r.intn(len(d.bgp.neighbors))]
+		n := &d.bgp.neighbors[r.Intn(len(d.bgp.neighbors))]
 		old := n.desc
 		for n.desc == old {
-			n.desc = r.pick(peers...)
+			n.desc = r.Pick(peers...)
 		}
 		return true
 	}},
@@ -213,7 +213,7 @@ var mutations = []mutation{
 		if d.bgp == nil || len(d.bgp.neighbors) == 0 {
 			return false
 		}
-		n := &d.bgp.neighbors[r.intn(len(d.bgp.neighbors))]
+		n := &d.bgp.neighbors[r.Intn(len(d.bgp.neighbors))]
 		n.ipv4 = !n.ipv4
 		if !n.ipv4 {
 			n.policyIn, n.policyOut = "", ""
@@ -224,14 +224,14 @@ var mutations = []mutation{
 		if d.bgp == nil || len(d.bgp.neighbors) == 0 {
 			return false
 		}
-		n := &d.bgp.neighbors[r.intn(len(d.bgp.neighbors))]
+		n := &d.bgp.neighbors[r.Intn(len(d.bgp.neighbors))]
 		if !n.ipv4 {
 			return false
 		}
-		if n.policyIn != "" && r.chance(40) {
+		if n.policyIn != "" && r.Chance(40) {
 			n.policyIn = ""
 		} else {
-			n.policyIn = r.pick(policies...)
+			n.policyIn = r.Pick(policies...)
 		}
 		return true
 	}},
@@ -239,11 +239,11 @@ var mutations = []mutation{
 		if d.bgp == nil {
 			return false
 		}
-		if len(d.bgp.networks) > 0 && r.chance(50) {
+		if len(d.bgp.networks) > 0 && r.Chance(50) {
 			d.bgp.networks = d.bgp.networks[1:]
 			return true
 		}
-		p, l := r.network()
+		p, l := randNetwork(r)
 		if slices.ContainsFunc(d.bgp.networks, func(x route) bool { return x.prefix == p && x.plen == l }) {
 			return false
 		}
@@ -251,7 +251,7 @@ var mutations = []mutation{
 		return true
 	}},
 	{"bgp removed", func(r *rng, d *device, _ caps) bool {
-		if d.bgp == nil || !r.chance(40) {
+		if d.bgp == nil || !r.Chance(40) {
 			return false
 		}
 		d.bgp = nil
@@ -265,30 +265,30 @@ var mutations = []mutation{
 		return true
 	}},
 	{"ntp", func(r *rng, d *device, _ caps) bool {
-		d.ntp = changeList(r, d.ntp, func() string { return r.addr("10.1") })
+		d.ntp = changeList(r, d.ntp, func() string { return randAddr(r, "10.1") })
 		return true
 	}},
 	{"logging", func(r *rng, d *device, _ caps) bool {
-		if r.chance(30) {
+		if r.Chance(30) {
 			old := d.logBuffered
 			for d.logBuffered == old {
-				d.logBuffered = []int{0, 16384, 32768, 65536}[r.intn(4)]
+				d.logBuffered = []int{0, 16384, 32768, 65536}[r.Intn(4)]
 			}
 			return true
 		}
-		d.logHosts = changeList(r, d.logHosts, func() string { return r.addr("10.2") })
+		d.logHosts = changeList(r, d.logHosts, func() string { return randAddr(r, "10.2") })
 		return true
 	}},
 	{"name servers", func(r *rng, d *device, _ caps) bool {
-		d.nameServers = changeList(r, d.nameServers, func() string { return r.addr("10.0") })
+		d.nameServers = changeList(r, d.nameServers, func() string { return randAddr(r, "10.0") })
 		return true
 	}},
 	{"snmp", func(r *rng, d *device, _ caps) bool {
-		switch r.intn(3) {
+		switch r.Intn(3) {
 		case 0:
-			d.snmpLoc = fmt.Sprintf("%s DC%d rack %d", r.pick(sites...), r.between(1, 3), r.between(41, 60))
+			d.snmpLoc = fmt.Sprintf("%s DC%d rack %d", r.Pick(sites...), r.Between(1, 3), r.Between(41, 60))
 		case 1:
-			d.communities = append(d.communities, community{name: "ro-" + r.hex(6)})
+			d.communities = append(d.communities, community{name: "ro-" + r.Hex(6)})
 		default:
 			if len(d.communities) < 2 {
 				return false
@@ -298,15 +298,15 @@ var mutations = []mutation{
 		return true
 	}},
 	{"aaa", func(r *rng, d *device, _ caps) bool {
-		if len(d.tacacs) > 1 && r.chance(50) {
+		if len(d.tacacs) > 1 && r.Chance(50) {
 			d.tacacs = d.tacacs[:len(d.tacacs)-1]
 			return true
 		}
-		if r.chance(50) {
-			d.tacacs[0].key = r.hex(18)
+		if r.Chance(50) {
+			d.tacacs[0].key = r.Hex(18)
 			return true
 		}
-		d.tacacs = append(d.tacacs, tacacsServer{name: fmt.Sprintf("TAC%d", len(d.tacacs)+1), addr: r.addr("10.3"), key: r.hex(18)})
+		d.tacacs = append(d.tacacs, tacacsServer{name: fmt.Sprintf("TAC%d", len(d.tacacs)+1), addr: randAddr(r, "10.3"), key: r.Hex(18)})
 		return true
 	}},
 }
@@ -315,18 +315,18 @@ var mutations = []mutation{
 func changeList(r *rng, l []string, fresh func() string) []string {
 	l = slices.Clone(l)
 	switch {
-	case len(l) > 1 && r.chance(35):
-		i := r.intn(len(l))
+	case len(l) > 1 && r.Chance(35):
+		i := r.Intn(len(l))
 		return slices.Delete(l, i, i+1)
 	}
 	x := fresh()
 	for slices.Contains(l, x) {
 		x = fresh()
 	}
-	if r.chance(50) {
+	if r.Chance(50) {
 		return append(l, x)
 	}
-	l[r.intn(len(l))] = x
+	l[r.Intn(len(l))] = x
 	return l
 }
 
@@ -340,7 +340,7 @@ func sameRule(a, b aclEntry) bool {
 func mutate(r *rng, d *device, c caps, n int, exclude ...string) []string {
 	var names []string
 	for tries := 0; len(names) < n && tries < 50*n; tries++ {
-		m := mutations[r.intn(len(mutations))]
+		m := mutations[r.Intn(len(mutations))]
 		if slices.Contains(exclude, m.name) {
 			continue
 		}

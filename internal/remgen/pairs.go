@@ -76,7 +76,7 @@ func Generate(dialect string, index int) (Pair, error) {
 	intended := running.clone()
 	n := 0
 	if index%50 != 0 {
-		n = []int{1, 1, 2, 2, 3, 4, 5, 6}[r.intn(8)]
+		n = []int{1, 1, 2, 2, 3, 4, 5, 6}[r.Intn(8)]
 	}
 	changes := mutate(r, intended, c, n)
 	if index >= SecondaryFrom && index%50 != 0 && intended.mutateSecondary(r) {

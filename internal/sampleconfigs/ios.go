@@ -16,9 +16,9 @@ func IOS(seed uint64, o IOSOptions) string {
 	r := newRNG(seed)
 	var w writer
 	w.line("!")
-	w.line("! Last configuration change at 09:%02d:%02d UTC Mon Mar 4 2024 by netops", r.intn(60), r.intn(60))
+	w.line("! Last configuration change at 09:%02d:%02d UTC Mon Mar 4 2024 by netops", r.Intn(60), r.Intn(60))
 	w.line("!")
-	w.line("version 15.%d", 2+r.intn(4))
+	w.line("version 15.%d", 2+r.Intn(4))
 	w.line("service timestamps debug datetime msec")
 	w.line("service timestamps log datetime msec")
 	w.line("service password-encryption")
@@ -30,7 +30,7 @@ func IOS(seed uint64, o IOSOptions) string {
 	w.line("boot-end-marker")
 	w.line("!")
 	w.line("logging buffered 51200 warnings")
-	w.line("enable secret 5 $1$%s$%s", r.hex(4), r.hex(22))
+	w.line("enable secret 5 $1$%s$%s", r.Hex(4), r.Hex(22))
 	w.line("!")
 	w.line("aaa new-model")
 	w.line("aaa authentication login default group tacacs+ local")
@@ -38,14 +38,14 @@ func IOS(seed uint64, o IOSOptions) string {
 	w.line("aaa accounting exec default start-stop group tacacs+")
 	w.line("!")
 	w.line("clock timezone UTC 0 0")
-	w.line("ip domain name %s.example.net", r.pick(sites...))
+	w.line("ip domain name %s.example.net", r.Pick(sites...))
 	w.line("ip name-server 192.0.2.53 192.0.2.54")
 	w.line("ip cef")
 	w.line("no ip http server")
 	w.line("no ip http secure-server")
 	w.line("ip ssh version 2")
 	w.line("!")
-	w.line("username netops privilege 15 secret 5 $1$%s$%s", r.hex(4), r.hex(22))
+	w.line("username netops privilege 15 secret 5 $1$%s$%s", r.Hex(4), r.Hex(22))
 	w.line("!")
 	vlans := []int{10, 20, 30, 40, 99}
 	for i, v := range vlans {
@@ -55,11 +55,11 @@ func IOS(seed uint64, o IOSOptions) string {
 	w.line("!")
 	iosQoS(&w)
 	w.line("interface Loopback0")
-	w.line(" ip address 10.255.%d.%d 255.255.255.255", r.intn(256), 1+r.intn(254))
+	w.line(" ip address 10.255.%d.%d 255.255.255.255", r.Intn(256), 1+r.Intn(254))
 	w.line("!")
 	for i := range 2 {
 		w.line("interface GigabitEthernet0/%d", i)
-		w.line(" description WAN to ISP-%c circuit %s", 'A'+i, r.hex(8))
+		w.line(" description WAN to ISP-%c circuit %s", 'A'+i, r.Hex(8))
 		w.line(" ip address 203.0.113.%d 255.255.255.252", 4*i+2)
 		w.line(" ip access-group EDGE-IN in")
 		w.line(" ip nat outside")
@@ -88,25 +88,25 @@ func IOS(seed uint64, o IOSOptions) string {
 			name = "FastEthernet" + string(rune('0'+i/48%10)) + "/"
 		}
 		w.line("interface %s%d", name, n)
-		v := vlans[r.intn(4)]
-		w.line(" description %s port %d (%s)", roles[r.intn(len(roles))], i+1, r.pick(sites...))
+		v := vlans[r.Intn(4)]
+		w.line(" description %s port %d (%s)", roles[r.Intn(len(roles))], i+1, r.Pick(sites...))
 		w.line(" switchport mode access")
 		w.line(" switchport access vlan %d", v)
-		if r.chance(50) {
+		if r.Chance(50) {
 			w.line(" switchport voice vlan 20")
 		}
 		w.line(" spanning-tree portfast")
-		if r.chance(30) {
+		if r.Chance(30) {
 			w.line(" storm-control broadcast level 1.00")
 		}
-		if r.chance(15) {
+		if r.Chance(15) {
 			w.line(" shutdown")
 		}
 		w.line("!")
 	}
 	w.line("interface Vlan99")
 	w.line(" description management")
-	w.line(" ip address 10.99.0.%d 255.255.255.0", 2+r.intn(200))
+	w.line(" ip address 10.99.0.%d 255.255.255.0", 2+r.Intn(200))
 	w.line("!")
 	w.line("router ospf 1")
 	w.line(" router-id 10.255.0.1")
@@ -123,14 +123,14 @@ func IOS(seed uint64, o IOSOptions) string {
 	w.line("!")
 	iosACLs(&w, r, o.ACLEntries)
 	iosRouteMaps(&w, r)
-	w.line("snmp-server community %s RO 10", r.hex(12))
-	w.line("snmp-server location %s rack %d", r.pick(sites...), 1+r.intn(40))
+	w.line("snmp-server community %s RO 10", r.Hex(12))
+	w.line("snmp-server location %s rack %d", r.Pick(sites...), 1+r.Intn(40))
 	w.line("snmp-server contact noc@example.net")
 	w.line("snmp-server enable traps snmp authentication linkdown linkup coldstart warmstart")
 	w.line("snmp-server enable traps bgp")
-	w.line("snmp-server host 192.0.2.162 version 2c %s", r.hex(12))
+	w.line("snmp-server host 192.0.2.162 version 2c %s", r.Hex(12))
 	w.line("tacacs-server host 192.0.2.49")
-	w.line("tacacs-server key 7 %s", r.hex(20))
+	w.line("tacacs-server key 7 %s", r.Hex(20))
 	w.line("!")
 	w.line("banner exec ^C")
 	w.line("%s", o.Hostname)
@@ -193,8 +193,8 @@ func iosBGP(w *writer, r *rng, neighbors int) {
 	w.line(" neighbor 203.0.113.5 description ISP-B")
 	for i := range neighbors {
 		ip := [2]int{i / 250, i%250 + 1}
-		w.line(" neighbor 10.1.%d.%d remote-as %d", ip[0], ip[1], 65100+r.intn(20))
-		w.line(" neighbor 10.1.%d.%d description %s-%d", ip[0], ip[1], customers[r.intn(len(customers))], i)
+		w.line(" neighbor 10.1.%d.%d remote-as %d", ip[0], ip[1], 65100+r.Intn(20))
+		w.line(" neighbor 10.1.%d.%d description %s-%d", ip[0], ip[1], customers[r.Intn(len(customers))], i)
 	}
 	w.line(" !")
 	w.line(" address-family ipv4")
@@ -224,19 +224,19 @@ func iosACLs(w *writer, r *rng, entries int) {
 	w.line(" permit icmp any any echo-reply")
 	ports := []string{"www", "443", "smtp", "domain", "22", "3389", "8080", "161"}
 	for i := range entries {
-		bits := 24 + r.intn(9)
-		src := r.intn(223) + 1
+		bits := 24 + r.Intn(9)
+		src := r.Intn(223) + 1
 		action := "permit"
-		if r.chance(25) {
+		if r.Chance(25) {
 			action = "deny  "
 		}
-		switch r.intn(3) {
+		switch r.Intn(3) {
 		case 0:
-			w.line(" %s tcp %d.%d.%d.0 %s host 198.51.100.%d eq %s", action, src, r.intn(256), r.intn(256), wildcard(bits), 1+i%254, ports[r.intn(len(ports))])
+			w.line(" %s tcp %d.%d.%d.0 %s host 198.51.100.%d eq %s", action, src, r.Intn(256), r.Intn(256), wildcard(bits), 1+i%254, ports[r.Intn(len(ports))])
 		case 1:
 			w.line(" %s udp any 198.51.100.0 0.0.0.255 range %d %d", action, 1024+i, 2048+i)
 		default:
-			w.line(" %s ip %d.%d.0.0 %s any log", action, src, r.intn(256), wildcard(16))
+			w.line(" %s ip %d.%d.0.0 %s any log", action, src, r.Intn(256), wildcard(16))
 		}
 	}
 	w.line(" deny   ip any any log")
@@ -262,11 +262,11 @@ func iosRouteMaps(w *writer, r *rng) {
 	w.line(" match ip address prefix-list PL-BOGONS")
 	w.line("route-map ISP-IN permit 20")
 	w.line(" match ip address prefix-list PL-DEFAULT")
-	w.line(" set local-preference %d", 100+10*r.intn(20))
+	w.line(" set local-preference %d", 100+10*r.Intn(20))
 	w.line("route-map ISP-OUT permit 10")
 	w.line(" match ip address prefix-list PL-OWN")
 	w.line(" set as-path prepend 65001 65001")
-	w.line(" set community 65001:%d", 100+r.intn(900))
+	w.line(" set community 65001:%d", 100+r.Intn(900))
 	w.line("route-map ISP-OUT deny 20")
 	w.line("!")
 }

@@ -17,8 +17,8 @@ type IOSXROptions struct {
 func IOSXR(seed uint64, o IOSXROptions) string {
 	r := newRNG(seed)
 	var w writer
-	w.line("!! IOS XR Configuration 7.%d.%d", 3+r.intn(6), 1+r.intn(3))
-	w.line("!! Last configuration change at Wed Feb 14 0%d:%02d:%02d 2024 by netops", r.intn(10), r.intn(60), r.intn(60))
+	w.line("!! IOS XR Configuration 7.%d.%d", 3+r.Intn(6), 1+r.Intn(3))
+	w.line("!! Last configuration change at Wed Feb 14 0%d:%02d:%02d 2024 by netops", r.Intn(10), r.Intn(60), r.Intn(60))
 	w.line("!")
 	w.line("hostname %s", o.Hostname)
 	w.line("clock timezone UTC UTC")
@@ -33,7 +33,7 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 	w.line("username netops")
 	w.line(" group root-lr")
 	w.line(" group cisco-support")
-	w.line(" secret 10 $6$%s$%s", r.hex(8), r.hex(40))
+	w.line(" secret 10 $6$%s$%s", r.Hex(8), r.Hex(40))
 	w.line("!")
 	w.line("aaa group server tacacs+ TACACS")
 	w.line(" server 192.0.2.49")
@@ -71,7 +71,7 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 	w.line("!")
 	w.line("ipv4 access-list ACL-EDGE-IN")
 	for i := range 10 + o.Neighbors {
-		w.line(" %d %s %s 198.51.%d.0/24 any", 10*(i+1), r.pick("permit", "permit", "deny"), r.pick("ipv4", "tcp", "udp"), r.intn(256))
+		w.line(" %d %s %s 198.51.%d.0/24 any", 10*(i+1), r.Pick("permit", "permit", "deny"), r.Pick("ipv4", "tcp", "udp"), r.Intn(256))
 	}
 	w.line(" %d deny ipv4 any any", 10*(11+o.Neighbors))
 	w.line("!")
@@ -103,12 +103,12 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 	w.line("!")
 	w.line("interface Loopback0")
 	w.line(" description router-id")
-	w.line(" ipv4 address 10.255.0.%d 255.255.255.255", 1+r.intn(200))
-	w.line(" ipv6 address 2001:db8::%x/128", 1+r.intn(200))
+	w.line(" ipv4 address 10.255.0.%d 255.255.255.255", 1+r.Intn(200))
+	w.line(" ipv6 address 2001:db8::%x/128", 1+r.Intn(200))
 	w.line("!")
 	w.line("interface MgmtEth0/RP0/CPU0/0")
 	w.line(" vrf MGMT")
-	w.line(" ipv4 address 192.0.2.%d 255.255.255.0", 20+r.intn(100))
+	w.line(" ipv4 address 192.0.2.%d 255.255.255.0", 20+r.Intn(100))
 	w.line("!")
 	w.line("interface Bundle-Ether10")
 	w.line(" description core bundle to p1")
@@ -129,7 +129,7 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 			w.line(" bundle id 10 mode active")
 		case i < 2+o.Customers:
 			c := i - 2
-			w.line(" description %s access circuit %s", customers[c%len(customers)], r.hex(6))
+			w.line(" description %s access circuit %s", customers[c%len(customers)], r.Hex(6))
 			w.line(" mtu 9100")
 			w.line(" load-interval 30")
 			w.line("!")
@@ -140,8 +140,8 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 			w.line(" encapsulation dot1q %d", 100+c)
 			w.line(" service-policy input PM-CUST-IN")
 		default:
-			w.line(" description %s", r.pick("spare", "reserved for expansion", "peering exchange", "transit"))
-			if r.chance(60) {
+			w.line(" description %s", r.Pick("spare", "reserved for expansion", "peering exchange", "transit"))
+			if r.Chance(60) {
 				w.line(" shutdown")
 			} else {
 				w.line(" ipv4 address 203.0.113.%d 255.255.255.254", 2*(i%120))
@@ -181,14 +181,14 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 	w.line("  elseif community matches-any CS-BLACKHOLE then")
 	w.line("    set next-hop discard")
 	w.line("  else")
-	w.line("    set local-preference %d", 80+10*r.intn(5))
+	w.line("    set local-preference %d", 80+10*r.Intn(5))
 	w.line("    pass")
 	w.line("  endif")
 	w.line("end-policy")
 	w.line("!")
 	w.line("route-policy RP-TRANSIT-OUT")
 	w.line("  if destination in PS-IPV4-OWN then")
-	w.line("    prepend as-path 65000 %d", 1+r.intn(3))
+	w.line("    prepend as-path 65000 %d", 1+r.Intn(3))
 	w.line("    pass")
 	w.line("  else")
 	w.line("    drop")
@@ -208,7 +208,7 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 	w.line("!")
 	w.line("router isis CORE")
 	w.line(" is-type level-2-only")
-	w.line(" net 49.0001.0100.0000.%04d.00", r.intn(10000))
+	w.line(" net 49.0001.0100.0000.%04d.00", r.Intn(10000))
 	w.line(" address-family ipv4 unicast")
 	w.line("  metric-style wide")
 	w.line(" !")
@@ -246,8 +246,8 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 	}
 	for i := range o.Neighbors {
 		w.line(" neighbor 203.0.113.%d", 2*(i%120)+1)
-		w.line("  remote-as %d", 64500+r.intn(400))
-		w.line("  description transit-%s-%d", r.pick(sites...), i)
+		w.line("  remote-as %d", 64500+r.Intn(400))
+		w.line("  description transit-%s-%d", r.Pick(sites...), i)
 		w.line("  address-family ipv4 unicast")
 		w.line("   route-policy RP-TRANSIT-IN in")
 		w.line("   maximum-prefix 1000000 90")
@@ -271,7 +271,7 @@ func IOSXR(seed uint64, o IOSXROptions) string {
 		w.line(" !")
 	}
 	w.line("!")
-	w.line("snmp-server community %s RO IPv4 ACL-MGMT", r.hex(12))
+	w.line("snmp-server community %s RO IPv4 ACL-MGMT", r.Hex(12))
 	w.line("snmp-server traps snmp linkup")
 	w.line("snmp-server traps snmp linkdown")
 	w.line("snmp-server traps bgp")

@@ -20,15 +20,15 @@ type JunosOptions struct {
 func Junos(seed uint64, o JunosOptions) string {
 	r := newRNG(seed)
 	var w junosWriter
-	w.line("## Last commit: 2024-05-1%d 0%d:%02d:%02d UTC by netops", r.intn(10), r.intn(10), r.intn(60), r.intn(60))
-	w.line("version 20.4R3.%d;", 1+r.intn(9))
+	w.line("## Last commit: 2024-05-1%d 0%d:%02d:%02d UTC by netops", r.Intn(10), r.Intn(10), r.Intn(60), r.Intn(60))
+	w.line("version 20.4R3.%d;", 1+r.Intn(9))
 	w.open("system")
 	w.line("host-name %s;", o.Hostname)
 	w.line("time-zone UTC;")
 	w.open("root-authentication")
-	w.line("encrypted-password \"$6$%s$%s\"; ## SECRET-DATA", r.hex(8), r.hex(43))
+	w.line("encrypted-password \"$6$%s$%s\"; ## SECRET-DATA", r.Hex(8), r.Hex(43))
 	w.close()
-	w.line("domain-search [ lab.example.net %s.example.net ];", r.pick(sites...))
+	w.line("domain-search [ lab.example.net %s.example.net ];", r.Pick(sites...))
 	w.line("name-server [ 192.0.2.53 192.0.2.54 ];")
 	w.open("login")
 	w.line("message \"Authorised access only; activity is logged {monitored}\";")
@@ -42,9 +42,9 @@ func Junos(seed uint64, o JunosOptions) string {
 		w.line("uid %d;", 2000+i)
 		w.line("class %s;", []string{"super-user", "noc", "read-only"}[i])
 		w.open("authentication")
-		w.line("encrypted-password \"$6$%s$%s\"; ## SECRET-DATA", r.hex(8), r.hex(43))
+		w.line("encrypted-password \"$6$%s$%s\"; ## SECRET-DATA", r.Hex(8), r.Hex(43))
 		if i == 0 {
-			w.line("ssh-ed25519 \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI%s netops@jump\"; ## SECRET-DATA", r.hex(43))
+			w.line("ssh-ed25519 \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI%s netops@jump\"; ## SECRET-DATA", r.Hex(43))
 		}
 		w.close()
 		w.close()
@@ -102,17 +102,17 @@ func Junos(seed uint64, o JunosOptions) string {
 			w.inactive = true
 		}
 		w.open("ge-0/0/%d", n)
-		if r.chance(70) {
-			w.line("description \"%s port %d\";", roles[r.intn(len(roles))], n)
+		if r.Chance(70) {
+			w.line("description \"%s port %d\";", roles[r.Intn(len(roles))], n)
 		}
-		if r.chance(10) {
+		if r.Chance(10) {
 			w.line("disable;")
 		}
 		w.open("unit 0")
 		w.open("family ethernet-switching")
 		w.line("interface-mode access;")
 		w.open("vlan")
-		w.line("members %s;", vlans[r.intn(len(vlans))])
+		w.line("members %s;", vlans[r.Intn(len(vlans))])
 		w.close()
 		w.close()
 		w.close()
@@ -127,7 +127,7 @@ func Junos(seed uint64, o JunosOptions) string {
 	w.close()
 	w.open("unit 0")
 	w.open("family inet")
-	w.line("address 10.0.%d.1/31;", r.intn(100))
+	w.line("address 10.0.%d.1/31;", r.Intn(100))
 	w.close()
 	w.close()
 	w.close()
@@ -146,15 +146,15 @@ func Junos(seed uint64, o JunosOptions) string {
 	w.open("filter")
 	w.line("input PROTECT-RE;")
 	w.close()
-	w.line("address 10.255.0.%d/32;", 1+r.intn(200))
+	w.line("address 10.255.0.%d/32;", 1+r.Intn(200))
 	w.close()
 	w.close()
 	w.close()
 	w.close()
 	w.open("snmp")
-	w.line("location \"%s, rack %d\";", r.pick(sites...), 1+r.intn(40))
+	w.line("location \"%s, rack %d\";", r.Pick(sites...), 1+r.Intn(40))
 	w.line("contact \"noc@example.net\";")
-	w.open("community %s", r.hex(10))
+	w.open("community %s", r.Hex(10))
 	w.line("authorization read-only;")
 	w.open("clients")
 	w.line("192.0.2.0/24;")
@@ -183,7 +183,7 @@ func Junos(seed uint64, o JunosOptions) string {
 			w.open("route 172.%d.%d.0/24", 16+i/256, i%256)
 			w.line("next-hop 10.0.0.0;")
 			w.line("no-readvertise;")
-			w.line("tag %d;", 100+r.intn(900))
+			w.line("tag %d;", 100+r.Intn(900))
 			w.close()
 		} else {
 			w.line("route 172.%d.%d.0/24 discard;", 16+i/256, i%256)
@@ -220,7 +220,7 @@ func Junos(seed uint64, o JunosOptions) string {
 	w.line("export EXPORT-LOOPBACK;")
 	for i := range o.Neighbors {
 		w.open("neighbor 10.255.1.%d", i+1)
-		w.line("description \"core-%d %s\";", i+1, r.pick(sites...))
+		w.line("description \"core-%d %s\";", i+1, r.Pick(sites...))
 		w.close()
 	}
 	w.close()

@@ -16,10 +16,10 @@ func NXOS(seed uint64, o NXOSOptions) string {
 	r := newRNG(seed)
 	var w writer
 	w.line("!Command: show running-config")
-	w.line("!Running configuration last done at: Tue Apr  9 1%d:%02d:%02d 2024", r.intn(10), r.intn(60), r.intn(60))
+	w.line("!Running configuration last done at: Tue Apr  9 1%d:%02d:%02d 2024", r.Intn(10), r.Intn(60), r.Intn(60))
 	w.line("!Time: Tue Apr  9 12:00:00 2024")
 	w.line("")
-	w.line("version 9.3(%d) Bios:version 05.4%d", 8+r.intn(4), r.intn(10))
+	w.line("version 9.3(%d) Bios:version 05.4%d", 8+r.Intn(4), r.Intn(10))
 	w.line("hostname %s", o.Hostname)
 	w.line("vdc %s id 1", o.Hostname)
 	w.line("  limit-resource vlan minimum 16 maximum 4094")
@@ -31,7 +31,7 @@ func NXOS(seed uint64, o NXOSOptions) string {
 	w.line("nv overlay evpn")
 	w.line("")
 	w.line("no password strength-check")
-	w.line("username admin password 5 $5$%s$%s  role network-admin", r.hex(6), r.hex(43))
+	w.line("username admin password 5 $5$%s$%s  role network-admin", r.Hex(6), r.Hex(43))
 	w.line("ip domain-lookup")
 	w.line("ip domain-name dc.example.net")
 	w.line("ip name-server 192.0.2.53 use-vrf management")
@@ -41,10 +41,10 @@ func NXOS(seed uint64, o NXOSOptions) string {
 	w.line("")
 	w.line("copp profile strict")
 	w.line("snmp-server contact noc@example.net")
-	w.line("snmp-server location %s hall %d", r.pick(sites...), 1+r.intn(4))
-	w.line("snmp-server user admin network-admin auth sha 0x%s priv aes-128 0x%s localizedkey", r.hex(40), r.hex(32))
-	w.line("snmp-server community %s group network-operator", r.hex(12))
-	w.line("snmp-server host 192.0.2.162 traps version 2c %s", r.hex(12))
+	w.line("snmp-server location %s hall %d", r.Pick(sites...), 1+r.Intn(4))
+	w.line("snmp-server user admin network-admin auth sha 0x%s priv aes-128 0x%s localizedkey", r.Hex(40), r.Hex(32))
+	w.line("snmp-server community %s group network-operator", r.Hex(12))
+	w.line("snmp-server host 192.0.2.162 traps version 2c %s", r.Hex(12))
 	w.line("ntp server 192.0.2.123 use-vrf management")
 	w.line("ntp server 192.0.2.124 use-vrf management")
 	w.line("")
@@ -74,7 +74,7 @@ func NXOS(seed uint64, o NXOSOptions) string {
 		w.line("vrf context %s", customers[v%len(customers)])
 		w.line("  vni %d", 50000+v)
 		w.line("  ip route 0.0.0.0/0 10.%d.255.1", 100+v)
-		if r.chance(50) {
+		if r.Chance(50) {
 			w.line("  ip route 172.16.%d.0/24 Null0 tag 666", v)
 		}
 		w.line("  rd auto")
@@ -85,7 +85,7 @@ func NXOS(seed uint64, o NXOSOptions) string {
 	w.line("")
 	w.line("vpc domain 10")
 	w.line("  peer-switch")
-	w.line("  role priority %d", 10+r.intn(20))
+	w.line("  role priority %d", 10+r.Intn(20))
 	w.line("  peer-keepalive destination 192.0.2.%d source 192.0.2.%d vrf management", 12, 11)
 	w.line("  delay restore 150")
 	w.line("  peer-gateway")
@@ -116,8 +116,8 @@ func NXOS(seed uint64, o NXOSOptions) string {
 	w.line("")
 	for p := range o.Ports / 2 {
 		w.line("interface port-channel%d", 100+p)
-		w.line("  description server-%s-%02d bond", r.pick(sites...), p)
-		w.line("  switchport access vlan %d", 100+10*r.intn(max(o.VRFs, 1)))
+		w.line("  description server-%s-%02d bond", r.Pick(sites...), p)
+		w.line("  switchport access vlan %d", 100+10*r.Intn(max(o.VRFs, 1)))
 		w.line("  mtu 9216")
 		w.line("  vpc %d", 100+p)
 		w.line("")
@@ -137,21 +137,21 @@ func NXOS(seed uint64, o NXOSOptions) string {
 		switch {
 		case i < o.Ports:
 			w.line("  description server-%02d eth%d", i/2, i%2)
-			w.line("  switchport access vlan %d", 100+10*r.intn(max(o.VRFs, 1)))
+			w.line("  switchport access vlan %d", 100+10*r.Intn(max(o.VRFs, 1)))
 			w.line("  spanning-tree port type edge")
 			w.line("  mtu 9216")
 			w.line("  channel-group %d mode active", 100+i/2)
-			if r.chance(10) {
+			if r.Chance(10) {
 				w.line("  shutdown")
 			} else {
 				w.line("  no shutdown")
 			}
 		default:
 			s := i - o.Ports
-			w.line("  description to spine%d Ethernet1/%d", s+1, 1+r.intn(32))
+			w.line("  description to spine%d Ethernet1/%d", s+1, 1+r.Intn(32))
 			w.line("  no switchport")
 			w.line("  mtu 9216")
-			w.line("  ip address 10.0.%d.%d/31", s, 2*r.intn(100)+1)
+			w.line("  ip address 10.0.%d.%d/31", s, 2*r.Intn(100)+1)
 			w.line("  no shutdown")
 		}
 		w.line("")
@@ -162,11 +162,11 @@ func NXOS(seed uint64, o NXOSOptions) string {
 	w.line("")
 	w.line("interface loopback0")
 	w.line("  description router-id")
-	w.line("  ip address 10.255.0.%d/32", 1+r.intn(200))
+	w.line("  ip address 10.255.0.%d/32", 1+r.Intn(200))
 	w.line("")
 	w.line("interface loopback1")
 	w.line("  description vtep")
-	w.line("  ip address 10.254.0.%d/32", 1+r.intn(200))
+	w.line("  ip address 10.254.0.%d/32", 1+r.Intn(200))
 	w.line("line console")
 	w.line("  exec-timeout 5")
 	w.line("line vty")

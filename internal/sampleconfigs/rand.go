@@ -1,35 +1,9 @@
 package sampleconfigs
 
-import "fmt"
+import "github.com/unet-dev/unet/internal/splitmix"
 
-// rng is a SplitMix64 generator: tiny, fast and with a fixed output sequence
-// for a given seed (unlike math/rand, whose algorithms may change).
-type rng struct{ s uint64 }
+// rng is the generator of the sample configurations: a fixed sequence for a
+// given seed.
+type rng = splitmix.Rand
 
-func newRNG(seed uint64) *rng { return &rng{s: seed} }
-
-func (r *rng) next() uint64 {
-	r.s += 0x9e3779b97f4a7c15
-	z := r.s
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-// intn returns a number in [0, n); n must be positive.
-func (r *rng) intn(n int) int { return int(r.next() % uint64(n)) }
-
-// chance is true with the given probability in percent.
-func (r *rng) chance(percent int) bool { return r.intn(100) < percent }
-
-// pick returns one of the choices.
-func (r *rng) pick(choices ...string) string { return choices[r.intn(len(choices))] }
-
-// hex returns n random hexadecimal digits (for hashes and keys).
-func (r *rng) hex(n int) string {
-	b := make([]byte, 0, n)
-	for len(b) < n {
-		b = fmt.Appendf(b, "%016x", r.next())
-	}
-	return string(b[:n])
-}
+func newRNG(seed uint64) *rng { return splitmix.New(seed) }
