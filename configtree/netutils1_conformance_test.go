@@ -117,20 +117,6 @@ func runNetutils1Case(t *testing.T, folder, confPath string) caseResult {
 	}
 	got := netutils1Entries(tree, f)
 	res.total = len(want)
-	// lcs[i][j]: longest common subsequence of want[i:] and got[j:].
-	lcs := make([][]int, len(want)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(got)+1)
-	}
-	for i := len(want) - 1; i >= 0; i-- {
-		for j := len(got) - 1; j >= 0; j-- {
-			if got[j].same(want[i]) {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
 	known := netutils1Known[name]
 	report := func(key, msg string) {
 		if reason, ok := known[key]; ok {
@@ -139,23 +125,17 @@ func runNetutils1Case(t *testing.T, folder, confPath string) caseResult {
 			res.unexpected = append(res.unexpected, name+" "+key+": "+msg)
 		}
 	}
-	i, j := 0, 0
-	for i < len(want) || j < len(got) {
-		switch {
-		case i < len(want) && j < len(got) && got[j].same(want[i]):
+	for _, op := range alignLCS(len(want), len(got), func(i, j int) bool { return got[j].same(want[i]) }, true) {
+		i, j := op.i, op.j
+		switch op.kind {
+		case '=':
 			res.identical++
-			i++
-			j++
-		case i < len(want) && j < len(got) && lcs[i+1][j+1] == lcs[i][j]:
+		case '~':
 			report(fmt.Sprintf("netutils #%d", i), fmt.Sprintf("netutils lists %s, we list %q parents=%q (line %d)", netutils1WantString(want[i]), got[j].line, got[j].parents, got[j].lineNo))
-			i++
-			j++
-		case j >= len(got) || i < len(want) && lcs[i+1][j] >= lcs[i][j+1]:
+		case '-':
 			report(fmt.Sprintf("netutils #%d", i), "netutils lists "+netutils1WantString(want[i])+", we have no such statement")
-			i++
 		default:
 			report(fmt.Sprintf("line %d", got[j].lineNo), fmt.Sprintf("we list %q parents=%q, netutils has no such statement", got[j].line, got[j].parents))
-			j++
 		}
 	}
 	return res

@@ -83,25 +83,6 @@ func nu2Compare(t *testing.T, name, dialect, confPath string, known map[string]s
 	same := func(w expectedEntry, g Entry) bool {
 		return w.Line != nil && *w.Line == g.Line && equalStrings(w.Parents, g.Parents)
 	}
-	// Align the two lists on their longest common subsequence, so that one
-	// merged or split statement does not shift every statement after it.
-	n, m := len(want), len(got)
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			switch {
-			case same(want[i], got[j]):
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			case lcs[i+1][j] >= lcs[i][j+1]:
-				lcs[i][j] = lcs[i+1][j]
-			default:
-				lcs[i][j] = lcs[i][j+1]
-			}
-		}
-	}
 	record := func(key, msg string) {
 		if reason, ok := known[key]; ok {
 			res.known = append(res.known, msg+" — "+reason)
@@ -109,23 +90,19 @@ func nu2Compare(t *testing.T, name, dialect, confPath string, known map[string]s
 			res.unexpected = append(res.unexpected, msg)
 		}
 	}
-	i, j := 0, 0
-	for i < n || j < m {
-		switch {
-		case i < n && j < m && same(want[i], got[j]):
+	for _, op := range alignLCS(len(want), len(got), func(i, j int) bool { return same(want[i], got[j]) }, false) {
+		i, j := op.i, op.j
+		switch op.kind {
+		case '=':
 			res.identical++
-			i++
-			j++
-		case j >= m || i < n && lcs[i+1][j] >= lcs[i][j+1]:
+		case '-':
 			wl := "<null>"
 			if want[i].Line != nil {
 				wl = *want[i].Line
 			}
 			record(fmt.Sprintf("want %d", i), fmt.Sprintf("%s: reference statement #%d %q parents=%q is not in the parse", name, i, wl, want[i].Parents))
-			i++
 		default:
 			record(fmt.Sprintf("got %d", j), fmt.Sprintf("%s: parsed statement #%d %q parents=%q is not in the reference", name, j, got[j].Line, got[j].Parents))
-			j++
 		}
 	}
 	return res
