@@ -25,18 +25,15 @@ const (
 // "header" banners (Comware) and menu-qualified keys (RouterOS) depend on
 // the dialect.
 type blockSource struct {
-	lr       *lineReader
-	dialect  string
-	classify func(content []byte, ind int) lineClass
-	stack    []int // indentation of the open statement path
-	fresh    bool  // the next statement starts a section: it is top-level
-	pending  *Event
-	held     Event
-	body     []byte
-	section  []byte // RouterOS: the current "/path" menu
-	key      []byte
-	saved    []byte // a line read ahead by skipDescendants
-	hasLine  bool
+	lr        *lineReader
+	readAhead // an event produced ahead (banner body), a line given back
+	dialect   string
+	classify  func(content []byte, ind int) lineClass
+	stack     []int // indentation of the open statement path
+	fresh     bool  // the next statement starts a section: it is top-level
+	body      []byte
+	section   []byte // RouterOS: the current "/path" menu
+	key       []byte
 }
 
 // newVendorSource returns the parser of the comware, panos, exos, routeros
@@ -69,20 +66,13 @@ func comwareLine(content []byte, ind int) lineClass {
 }
 
 func (s *blockSource) next() (Event, error) {
-	if s.pending != nil {
-		ev := *s.pending
-		s.pending = nil
+	if ev, ok := s.takePending(); ok {
 		return ev, nil
 	}
 	for {
-		var line []byte
-		if s.hasLine {
-			line, s.hasLine = s.saved, false
-		} else {
-			var err error
-			if line, err = s.lr.next(); err != nil {
-				return Event{}, err
-			}
+		line, err := s.nextLine(s.lr)
+		if err != nil {
+			return Event{}, err
 		}
 		ind := indentOf(line)
 		content := line[ind:]

@@ -12,15 +12,12 @@ import (
 // are not statements. Multi-line banners become one child statement holding
 // the banner body, closing delimiter included.
 type indentSource struct {
-	lr      *lineReader
-	dialect string
-	xr      bool  // IOS-XR block ends
-	stack   []int // indentation of the open statement path
-	body    []byte
-	pending *Event // an event produced ahead of time (banner body)
-	held    Event
-	saved   []byte // a line read ahead by skipDescendants
-	hasLine bool
+	lr        *lineReader
+	readAhead // an event produced ahead (banner body), a line given back
+	dialect   string
+	xr        bool  // IOS-XR block ends
+	stack     []int // indentation of the open statement path
+	body      []byte
 }
 
 func newIndentSource(lr *lineReader, dialect string) *indentSource {
@@ -41,20 +38,13 @@ func (s *indentSource) isComment(content []byte) bool {
 }
 
 func (s *indentSource) next() (Event, error) {
-	if s.pending != nil {
-		ev := *s.pending
-		s.pending = nil
+	if ev, ok := s.takePending(); ok {
 		return ev, nil
 	}
 	for {
-		var line []byte
-		if s.hasLine {
-			line, s.hasLine = s.saved, false
-		} else {
-			var err error
-			if line, err = s.lr.next(); err != nil {
-				return Event{}, err
-			}
+		line, err := s.nextLine(s.lr)
+		if err != nil {
+			return Event{}, err
 		}
 		ind := indentOf(line)
 		content := line[ind:]

@@ -14,32 +14,22 @@ import (
 // with its continuation lines as one child statement. The brace format is
 // refused with a positioned error.
 type panosSource struct {
-	lr      *lineReader
-	saved   []byte // a line read ahead by banner
-	hasLine bool
-	pending *Event
-	held    Event
-	body    []byte
-	opener  []byte
+	lr        *lineReader
+	readAhead // an event produced ahead (banner body), a line given back
+	body      []byte
+	opener    []byte
 }
 
 var panosBanners = [][]byte{[]byte("set system login-banner"), []byte("set deviceconfig system login-banner")}
 
 func (s *panosSource) next() (Event, error) {
-	if s.pending != nil {
-		ev := *s.pending
-		s.pending = nil
+	if ev, ok := s.takePending(); ok {
 		return ev, nil
 	}
 	for {
-		var line []byte
-		if s.hasLine {
-			line, s.hasLine = s.saved, false
-		} else {
-			var err error
-			if line, err = s.lr.next(); err != nil {
-				return Event{}, err
-			}
+		line, err := s.nextLine(s.lr)
+		if err != nil {
+			return Event{}, err
 		}
 		ind := indentOf(line)
 		content := line[ind:]
