@@ -51,8 +51,17 @@ const (
 	PermGitWrite          Permission = "git:write"
 	PermGitSync           Permission = "git:sync"
 	PermGitPromote        Permission = "git:promote"
-	PermSecretsRead       Permission = "secrets:read"
-	PermSecretsWrite      Permission = "secrets:write"
+	// PermCanariesWrite starts and aborts canaries (reading them is
+	// git:read, promoting one git:promote).
+	PermCanariesWrite Permission = "canaries:write"
+	// PermEventsRead reads the event log and its stream.
+	PermEventsRead Permission = "events:read"
+	// PermNotificationsRead lists notification subscriptions and their
+	// deliveries; PermNotificationsWrite adds, removes and tests them.
+	PermNotificationsRead  Permission = "notifications:read"
+	PermNotificationsWrite Permission = "notifications:write"
+	PermSecretsRead        Permission = "secrets:read"
+	PermSecretsWrite       Permission = "secrets:write"
 
 	PermUsersRead  Permission = "users:read"
 	PermUsersWrite Permission = "users:write"
@@ -73,8 +82,8 @@ func Permissions() []Permission {
 		PermChangesApply, PermChangesForce, PermChangesEmergency, PermChangesReview, PermApprovalsRead, PermApprovalsWrite,
 		PermInventoryImport, PermInventoryExport, PermPoliciesRead, PermPoliciesValidate, PermPoliciesEvaluate, PermPoliciesApply,
 		PermTemplatesRead, PermTemplatesValidate, PermTemplatesRender, PermSNMPRead, PermSNMPWrite, PermSNMPPoll,
-		PermGitRead, PermGitWrite, PermGitSync, PermGitPromote, PermSecretsRead, PermSecretsWrite,
-		PermUsersRead, PermUsersWrite, PermRolesRead, PermRolesWrite, PermTokensRead, PermTokensWrite, PermAuditRead}
+		PermGitRead, PermGitWrite, PermGitSync, PermGitPromote, PermCanariesWrite, PermEventsRead,
+		PermNotificationsRead, PermNotificationsWrite, PermSecretsRead, PermSecretsWrite, PermUsersRead, PermUsersWrite, PermRolesRead, PermRolesWrite, PermTokensRead, PermTokensWrite, PermAuditRead}
 }
 
 // GrantablePermissions is the vocabulary without PermPublic: what admin
@@ -113,13 +122,13 @@ const (
 
 var (
 	viewerPerms = []Permission{PermNodesRead, PermLinksRead, PermLocationsRead, PermVendorsRead, PermChangesRead, PermApprovalsRead,
-		PermInventoryExport, PermPoliciesRead, PermTemplatesRead, PermSNMPRead, PermGitRead,
+		PermInventoryExport, PermPoliciesRead, PermTemplatesRead, PermSNMPRead, PermGitRead, PermEventsRead,
 		PermTokensRead, PermTokensWrite}
 	operatorPerms = append(slices.Clone(viewerPerms), PermPoliciesValidate, PermPoliciesEvaluate,
-		PermTemplatesValidate, PermTemplatesRender, PermSNMPPoll, PermGitSync)
+		PermTemplatesValidate, PermTemplatesRender, PermSNMPPoll, PermGitSync, PermNotificationsRead)
 	engineerPerms = append(slices.Clone(operatorPerms), PermNodesWrite, PermLinksWrite, PermLocationsWrite,
 		PermVendorsWrite, PermInventoryImport, PermPoliciesApply, PermSNMPWrite, PermGitWrite, PermGitPromote,
-		PermSecretsRead, PermSecretsWrite, PermChangesPropose, PermChangesApply)
+		PermSecretsRead, PermSecretsWrite, PermChangesPropose, PermChangesApply, PermCanariesWrite, PermNotificationsWrite)
 	approverPerms = append(slices.Clone(viewerPerms), PermChangesApprove, PermChangesApply, PermChangesReview)
 )
 
@@ -128,9 +137,9 @@ var (
 func BuiltinRoles() []Role {
 	all := GrantablePermissions()
 	return []Role{
-		{Name: RoleViewer, Description: "read the inventory, policies, templates, SNMP state, Git sources and the change log; export; own API tokens", Permissions: slices.Clone(viewerPerms), BuiltIn: true},
-		{Name: RoleOperator, Description: "viewer + validate, evaluate and render; SNMP polls and Git syncs", Permissions: slices.Clone(operatorPerms), BuiltIn: true},
-		{Name: RoleEngineer, Description: "operator + inventory, policy, SNMP and Git writes, import, promotion, stored secrets; propose and apply change sets", Permissions: slices.Clone(engineerPerms), BuiltIn: true},
+		{Name: RoleViewer, Description: "read the inventory, policies, templates, SNMP state, Git sources, the change log and events; export; own API tokens", Permissions: slices.Clone(viewerPerms), BuiltIn: true},
+		{Name: RoleOperator, Description: "viewer + validate, evaluate and render; SNMP polls and Git syncs; list notifications", Permissions: slices.Clone(operatorPerms), BuiltIn: true},
+		{Name: RoleEngineer, Description: "operator + inventory, policy, SNMP and Git writes, import, promotion, canaries, notifications, stored secrets; propose and apply change sets", Permissions: slices.Clone(engineerPerms), BuiltIn: true},
 		{Name: RoleApprover, Description: "viewer + approve, reject and apply change sets; review emergency changes", Permissions: slices.Clone(approverPerms), BuiltIn: true},
 		{Name: RoleAdmin, Description: "every permission: users, roles, tokens of everyone, the audit log", Permissions: all, BuiltIn: true},
 	}

@@ -194,6 +194,7 @@ func (m mutation) record(ctx context.Context, tx *sqlstore.Tx, kind, id, name, o
 	if err := tx.InsertChange(ctx, c); err != nil {
 		return err
 	}
+	recordChangeEvent(tx, c)
 	if m.capture != nil {
 		*m.capture = append(*m.capture, *c)
 	}

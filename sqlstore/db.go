@@ -43,6 +43,7 @@ type DB struct {
 	stmtTimeout time.Duration
 	file        *dbFile // the SQLite file as opened; nil for PostgreSQL
 	writes      writeState
+	eventWake   eventWake
 }
 
 // ParseURL splits a database URL into the engine and the driver's data source.
@@ -177,6 +178,12 @@ type Tx struct {
 	engine string
 	// ended runs once the transaction has been committed (OnCommit).
 	ended []func()
+	// events are built and written just before the commit (Emit), written
+	// is what they became.
+	events  []func() unet.Event
+	written []unet.Event
+	// values are what SetValue keeps for the transaction.
+	values map[any]any
 }
 
 // OnCommit runs f after the transaction's commit, also when the commit
@@ -284,11 +291,18 @@ func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 			return rollback(stx, err)
 		}
 	}
+	if err := tx.flushEvents(ctx); err != nil {
+		outcome = TxRollback
+		return rollback(stx, err)
+	}
 	// Checked again at the last moment: the file may have gone while fn ran.
 	if err := db.checkFileInTx(); err != nil {
 		return rollback(stx, err)
 	}
 	err = stx.Commit()
+	if err == nil && len(tx.events) > 0 {
+		db.eventWake.fire()
+	}
 	for _, f := range tx.ended {
 		f()
 	}

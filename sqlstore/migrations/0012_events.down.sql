@@ -1,0 +1,2 @@
+DROP TABLE events;
+DELETE FROM counters WHERE name = 'event';
