@@ -76,8 +76,12 @@ func emitEmergencyReviewed(tx *sqlstore.Tx, e *unet.EmergencyChange, rv unet.Eme
 }
 
 // emitGitEvents queues git.activated, git.rejected or git.failed for each
-// history entry with that outcome.
+// history entry with that outcome; a sync nobody asked for (the schedule,
+// a webhook) is the system's.
 func emitGitEvents(tx *sqlstore.Tx, actor, source string, entries []gitsync.HistoryEntry) {
+	if actor == "" || actor == "unknown" {
+		actor = "system"
+	}
 	for i := range entries {
 		e := &entries[i]
 		var typ, what string

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/internal/testutil"
 	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/snmp"
 	"github.com/unet-dev/unet/sqlstore"
 )
 
@@ -389,6 +391,97 @@ func TestSNMPReachabilityEvents(t *testing.T) {
 		u := payload[unet.SNMPEventData](t, up[0])
 		if u.Node != "agent" || u.Error != "" || u.LastSuccess == nil || !strings.Contains(up[0].Summary, "agent") {
 			t.Fatalf("recovered %+v payload %+v", up[0], u)
+		}
+	})
+}
+
+// TestSNMPSchedulerFlipEvents: the poll scheduler's batches emit the flips
+// of reachability too, once each, and nothing for a node's first poll.
+// Both engines.
+func TestSNMPSchedulerFlipEvents(t *testing.T) {
+	agent := testutil.StartSNMPD(t)
+	_, silentPort := testutil.SilentUDP(t)
+	t.Setenv("UNET_SNMP_TEST_COMMUNITY", agent.Community)
+	engines(t, func(t *testing.T, svc *service.Service) {
+		ctx := actx()
+		ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "default", Version: "2c", CommunityRef: "env:UNET_SNMP_TEST_COMMUNITY",
+			Port: int(agent.Port), Timeout: "500ms", Retries: 0}, unet.WriteOptions{})).v(t)
+		ok(svc.CreateSNMPProfile(ctx, &unet.SNMPProfile{Name: "silent", Version: "2c", CommunityRef: "env:UNET_SNMP_TEST_COMMUNITY",
+			Port: int(silentPort), Timeout: "300ms", Retries: 0}, unet.WriteOptions{})).v(t)
+		ok(svc.CreateNode(ctx, &unet.Node{Name: "flip", Vendor: "generic", MgmtIP: agent.Host, Lifecycle: "live"}, unet.WriteOptions{})).v(t)
+		// runUntil runs the scheduler until the node's stored reachability
+		// is want.
+		runUntil := func(want bool) {
+			t.Helper()
+			sched := svc.NewPollScheduler(snmp.Options{Interval: time.Hour, Jitter: -1, Tick: 50 * time.Millisecond, Deadline: 3 * time.Second}, 0)
+			runCtx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- sched.Run(runCtx) }()
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				st, err := svc.GetNodeStatus(ctx, "flip")
+				if err == nil && st.Reachable == want {
+					break
+				}
+				if time.Now().After(deadline) {
+					cancel()
+					t.Fatalf("the node did not become reachable=%v: %+v %v", want, st, err)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			cancel()
+			<-done
+		}
+		runUntil(true)
+		if evs := eventsMatching(t, svc, "snmp.*"); len(evs) != 0 {
+			t.Fatalf("a first poll emitted %+v", evs)
+		}
+		ok(svc.UpdateNode(ctx, "flip", unet.Patch{"snmp_profile": "silent"}, unet.WriteOptions{})).v(t)
+		runUntil(false)
+		evs := eventsMatching(t, svc, "snmp.*")
+		if len(evs) != 1 || evs[0].Type != unet.EventSNMPUnreachable || evs[0].Subject != "node/flip" {
+			t.Fatalf("after the node went silent: %+v", evs)
+		}
+		ok(svc.UpdateNode(ctx, "flip", unet.Patch{"snmp_profile": "default"}, unet.WriteOptions{})).v(t)
+		runUntil(true)
+		evs = eventsMatching(t, svc, "snmp.*")
+		if len(evs) != 2 || evs[1].Type != unet.EventSNMPRecovered {
+			t.Fatalf("after the node answered again: %+v", evs)
+		}
+	})
+}
+
+// TestPruneEvents: the events older than the cutoff go, in batches, oldest
+// first, and the newer ones stay. Both engines.
+func TestPruneEvents(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		ctx := context.Background()
+		old, recent := time.Now().Add(-48*time.Hour), time.Now()
+		const olds = 5003 // more than one batch
+		err := svc.DB().WithTx(ctx, func(tx *sqlstore.Tx) error {
+			for i := range olds {
+				tx.Emit(unet.Event{Type: unet.EventGitFailed, Time: old.Add(time.Duration(i) * time.Millisecond), Summary: "old"})
+			}
+			tx.Emit(unet.Event{Type: unet.EventGitActivated, Time: recent, Summary: "new 1"})
+			tx.Emit(unet.Event{Type: unet.EventGitActivated, Time: recent, Summary: "new 2"})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := svc.PruneEvents(ctx, time.Now().Add(-24*time.Hour))
+		if err != nil || n != olds {
+			t.Fatalf("pruned %d (%v), want %d", n, err, olds)
+		}
+		left := eventsSince(t, svc, 0)
+		if len(left) != 2 || left[0].Summary != "new 1" || left[1].Summary != "new 2" {
+			t.Fatalf("left %+v", left)
+		}
+		if n, err := svc.PruneEvents(ctx, time.Now().Add(-24*time.Hour)); err != nil || n != 0 {
+			t.Fatalf("second prune: %d %v", n, err)
+		}
+		if last := lastEvent(t, svc); last != olds+2 {
+			t.Fatalf("last event ID %d after pruning", last)
 		}
 	})
 }
