@@ -388,9 +388,13 @@ func (s *Server) wrap(rt Route) http.Handler {
 			_ = rc.SetWriteDeadline(deadline)
 			work = s.opts.LongRequestTimeout * 9 / 10
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), work)
+		var ctx context.Context
+		var cancel context.CancelFunc
 		if stream {
+			// A stream runs until the client or the server leaves.
 			ctx, cancel = context.WithCancel(r.Context())
+		} else {
+			ctx, cancel = context.WithTimeout(r.Context(), work)
 		}
 		defer cancel()
 		r = r.WithContext(ctx)
