@@ -181,3 +181,53 @@ func TestServeDeletesOldEvents(t *testing.T) {
 		t.Fatalf("events left: %s", out.String())
 	}
 }
+
+// TestEventsFollowLocal: `unet events --follow` on a database prints the
+// events other processes commit, from now on when no --after is given.
+func TestEventsFollowLocal(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
+	ctx := context.Background()
+	sdb, err := sqlstore.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	if _, err := sdb.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(sdb)
+	wctx := unet.WithActor(ctx, "tester")
+	if _, err := svc.CreateNode(wctx, &unet.Node{Name: "before", Vendor: "arista"}, unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := &lockedBuffer{}
+	var errb lockedBuffer
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	codec := make(chan int, 1)
+	go func() {
+		codec <- Run(fctx, []string{"--db", db, "events", "-f", "-o", "table"}, Env{Stdout: out, Stderr: &errb, Getenv: func(string) string { return "" }})
+	}()
+	// The follower starts from the newest event when it has read it:
+	// write until a write shows up.
+	deadline := time.Now().Add(15 * time.Second)
+	for i := 0; !strings.Contains(out.String(), "node/after"); i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("followed: %q (stderr %s)", out.String(), errb.String())
+		}
+		if i%15 == 0 {
+			if _, err := svc.CreateNode(wctx, &unet.Node{Name: fmt.Sprintf("after%d", i/15), Vendor: "arista"}, unet.WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if code := <-codec; code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if s := out.String(); strings.Contains(s, "node/before") || !strings.Contains(s, "change.applied  node/after") ||
+		!strings.Contains(s, "tester created node after") {
+		t.Fatalf("followed: %q", s)
+	}
+}
