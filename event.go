@@ -140,7 +140,93 @@ func EventTypeMatches(patterns []string, typ string) bool {
 type EventService interface {
 	// ListEvents returns events oldest first.
 	ListEvents(ctx context.Context, f EventFilter) ([]Event, error)
+	// LastEventID returns the ID of the newest committed event (0: none):
+	// a reader that starts after it sees every event committed later.
+	LastEventID(ctx context.Context) (int64, error)
 	// EventsWake returns a channel closed at the next commit of events by
 	// this process (other replicas' events are found by polling).
 	EventsWake() <-chan struct{}
+}
+
+// EmergencyEventData is the payload of emergency.applied and
+// emergency.reviewed: the emergency change (one change-log batch) and, for
+// a review, who reviewed it and what they found.
+type EmergencyEventData struct {
+	Batch     string `json:"batch"`
+	ChangeSet string `json:"change_set,omitempty"`
+	// Author made the emergency change.
+	Author string `json:"author"`
+	Reason string `json:"reason,omitempty"`
+	// Objects lists the objects changed (KIND/NAME), at most
+	// MaxEventChanges of them; Count is how many there are.
+	Objects   []string `json:"objects"`
+	Count     int      `json:"count"`
+	Truncated bool     `json:"truncated,omitempty"`
+	Reviewer  string   `json:"reviewer,omitempty"`
+	Comment   string   `json:"comment,omitempty"`
+}
+
+// GitEventData is the payload of git.activated, git.rejected and
+// git.failed: one entry of a source's sync history.
+type GitEventData struct {
+	Source      string `json:"source"`
+	Environment string `json:"environment,omitempty"`
+	// Commit is the commit activated or rejected (empty when a fetch
+	// failed before one was known); Previous the one active before.
+	Commit   string `json:"commit,omitempty"`
+	Previous string `json:"previous,omitempty"`
+	Message  string `json:"message,omitempty"`
+	Author   string `json:"author,omitempty"`
+	// Trigger is what started the sync: manual, schedule, webhook, pin,
+	// unpin or promote.
+	Trigger string `json:"trigger"`
+	// Forced: the upstream history was rewritten (force-push).
+	Forced bool `json:"forced,omitempty"`
+	// Error says why a commit was rejected or a sync failed; Errors lists
+	// the validation problems as "file:line:col: message", at most
+	// MaxEventChanges of them.
+	Error  string   `json:"error,omitempty"`
+	Errors []string `json:"errors,omitempty"`
+	// Files is the number of files that changed between Previous and
+	// Commit (activations).
+	Files int `json:"files"`
+}
+
+// PolicyRegressionData is the payload of policy.regression: the results of
+// one stored evaluation that fail now and did not fail before (new
+// objects and rules included). Failures lists at most MaxEventChanges of
+// them; Count and BySeverity cover all.
+type PolicyRegressionData struct {
+	// Trigger is how the evaluation started: schedule, change (the
+	// incremental evaluation after a write), api or cli.
+	Trigger    string         `json:"trigger"`
+	Count      int            `json:"count"`
+	BySeverity map[string]int `json:"by_severity"`
+	Failures   []EventFailure `json:"failures"`
+	Truncated  bool           `json:"truncated,omitempty"`
+}
+
+// EventFailure is one new failure in a policy.regression event.
+type EventFailure struct {
+	ObjectKind string `json:"object_kind"`
+	ObjectName string `json:"object_name"`
+	Rule       string `json:"rule"`
+	Severity   string `json:"severity"`
+	// From is the previous status ("" for a result that is new).
+	From string `json:"from"`
+}
+
+// SNMPEventData is the payload of snmp.unreachable and snmp.recovered: the
+// node whose reachability flipped and the poll that saw it.
+type SNMPEventData struct {
+	Node   string `json:"node"`
+	NodeID string `json:"node_id"`
+	// Error is why the poll failed (snmp.unreachable).
+	Error string `json:"error,omitempty"`
+	// ConsecutiveFailures counts the failed polls in a row (0 on recovery).
+	ConsecutiveFailures int `json:"consecutive_failures"`
+	// LastSuccess is the last successful poll (the recovering one for
+	// snmp.recovered; nil when the node never answered).
+	LastSuccess *time.Time `json:"last_success,omitempty"`
+	Attempted   time.Time  `json:"attempted"`
 }

@@ -81,6 +81,10 @@ type serveConfig struct {
 		// the reference of the bearer token it requires.
 		MetricsListen string `toml:"metrics_listen"`
 		MetricsToken  string `toml:"metrics_token"`
+
+		// EventRetention is how long events are kept (--event-retention;
+		// 0: forever).
+		EventRetention *duration `toml:"event_retention"`
 	} `toml:"server"`
 	Database struct {
 		URL         string   `toml:"url"`
@@ -264,6 +268,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	a.conf = cfg
+	evRetention, err := eventRetention(cmd, f.jobs.eventRetention, cfg.Server.EventRetention)
+	if err != nil {
+		return err
+	}
 	requireCS, err := requireChangeSets(&f.requireCS, cfg.Server.RequireChangeSets)
 	if err != nil {
 		return err
@@ -497,11 +505,13 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	waitJobs := startJobs(jobsCtx, svc, members.coord, f.jobs, logger)
 	waitGit := asLeader(jobsCtx, members.coord, jobGitSchedule, func(ctx context.Context) { startGitJobs(ctx, svc, logger)() })
 	waitGitWatch := startGitWatch(jobsCtx, svc, logger)
+	waitEvents := startEventRetention(jobsCtx, svc, members.coord, evRetention, logger)
 	serveErr := srv.Serve(ctx, ln)
 	stopJobs()
 	waitJobs()
 	waitGit()
 	waitGitWatch()
+	waitEvents()
 	members.leave()
 	if serveErr != nil {
 		return fmt.Errorf("serve: %w", serveErr)

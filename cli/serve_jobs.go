@@ -25,6 +25,7 @@ type jobFlags struct {
 	snmpInterval        time.Duration
 	snmpConcurrency     int
 	historyRetention    time.Duration
+	eventRetention      time.Duration
 	noSNMP              bool
 	// ownershipRefresh is how often the SNMP scheduler applies this
 	// replica's share of the targets (the cluster heartbeat).
@@ -39,6 +40,7 @@ func (f *jobFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.snmpConcurrency, "snmp-concurrency", snmp.DefaultConcurrency, "SNMP polls in flight at most")
 	fs.DurationVar(&f.historyRetention, "status-retention", 30*24*time.Hour, "keep SNMP status history this long (0: forever)")
 	fs.BoolVar(&f.noSNMP, "no-snmp", false, "do not poll devices")
+	fs.DurationVar(&f.eventRetention, "event-retention", defaultEventRetention, "keep events this long (0: forever; [server] event_retention)")
 }
 
 // configureSources points the service at the server's policies and templates:

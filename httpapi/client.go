@@ -94,6 +94,8 @@ type call struct {
 	ifMatch int // 0: no If-Match
 	body    any
 	out     any // decoded from a 2xx JSON answer; nil: body ignored
+	// header holds request headers set after the defaults (Accept, …).
+	header http.Header
 }
 
 // send builds and performs the request of a call; a transport failure is an
@@ -132,6 +134,9 @@ func (c *Client) send(ctx context.Context, k call) (*http.Response, error) {
 	}
 	if k.ifMatch > 0 {
 		req.Header.Set("If-Match", etag(k.ifMatch))
+	}
+	for name, vs := range k.header {
+		req.Header[name] = vs
 	}
 	if actor := unet.ActorFrom(ctx); actor != "unknown" {
 		req.Header.Set(ActorHeader, actor)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+
+	"github.com/unet-dev/unet"
 )
 
 // apiDescription is the top of the OpenAPI document: the conventions every
@@ -130,6 +132,11 @@ func operation(g *schemaGen, rt Route) map[string]any {
 	params = append(params,
 		map[string]any{"name": RequestIDHeader, "in": "header", "description": "request ID to use (printable ASCII, at most 128 characters)",
 			"schema": map[string]any{"type": "string"}})
+	if rt.Stream {
+		params = append(params, map[string]any{"name": LastEventIDHeader, "in": "header",
+			"description": "text/event-stream: resume after this event ID (the id of the last event received)",
+			"schema":      map[string]any{"type": "integer", "minimum": 0}})
+	}
 	if rt.Permission != PermPublic {
 		params = append(params, map[string]any{"name": ActorHeader, "in": "header",
 			"description": "auth mode none: the actor recorded in the change log", "schema": map[string]any{"type": "string"}})
@@ -150,6 +157,20 @@ func operation(g *schemaGen, rt Route) map[string]any {
 	ok := map[string]any{"description": http.StatusText(rt.Status), "headers": headers}
 	if rt.Result != nil {
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.Result))}}
+	}
+	if rt.Stream {
+		// The alternative answer to Accept: text/event-stream: frames of
+		// "id: N", "event: TYPE" and "data: EVENT-JSON" lines, kept open.
+		content, _ := ok["content"].(map[string]any)
+		if content == nil {
+			content = map[string]any{}
+			ok["content"] = content
+		}
+		content[EventStreamContentType] = map[string]any{"schema": map[string]any{"type": "string",
+			"description": "Server-Sent Events: per event the lines \"id: ID\", \"event: TYPE\" and \"data: \" followed by the event " +
+				"(schema unet.Event) as one line of JSON, then a blank line; the first frame carries only the starting id; " +
+				"comment lines (\": keep-alive\") every 15 s of silence. The stream stays open until the client or the server leaves."},
+			"x-event-schema": g.schema(reflect.TypeFor[unet.Event]())}
 	}
 	problem := map[string]any{"$ref": "#/components/responses/Problem"}
 	responses := map[string]any{strconv.Itoa(rt.Status): ok, "default": problem}
@@ -203,6 +224,7 @@ var tagDescriptions = map[string]string{
 	"roles":      "built-in and custom roles",
 	"tokens":     "API tokens for automation",
 	"audit":      "the audit log of writes and denials",
+	"events":     "the event log: what happened, as a page or a Server-Sent Events stream",
 }
 
 // tags declares every tag the route table uses, in order of first use.

@@ -37,6 +37,11 @@ type Route struct {
 	// Long marks routes that may run for long (import, export): they get the
 	// server's long-request deadlines instead of the normal ones.
 	Long bool
+	// Stream marks a route that answers a request accepting
+	// text/event-stream with a Server-Sent Events stream: such a request
+	// takes no admission slot and no request deadline (the handler keeps
+	// its own write deadlines and ends at shutdown).
+	Stream bool
 
 	handle handlerFunc
 }
@@ -167,6 +172,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.secretRoutes()...)
 	rs = append(rs, s.identityRoutes()...)
 	rs = append(rs, s.sessionRoutes()...)
+	rs = append(rs, s.eventRoutes()...)
 	return rs
 }
 

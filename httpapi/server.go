@@ -191,6 +191,11 @@ type Server struct {
 
 	// limits are the rate limits and the allow-list (ratelimit.go).
 	limits *limiter
+
+	// stopping is closed when a graceful shutdown begins: event streams,
+	// which never go idle, end then (events.go).
+	stopping     chan struct{}
+	stoppingOnce sync.Once
 }
 
 // New builds the server: the route table, the mux and the OpenAPI document.
@@ -203,6 +208,7 @@ func New(svc unet.Service, o Options) (*Server, error) {
 	s := &Server{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxInFlight),
 		engines: make(chan struct{}, o.MaxEngineConcurrency), webhooks: newWebhookReceiver(o.MaxWebhookConcurrency, svc, o.Logger)}
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	s.stopping = make(chan struct{})
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	var p [6]byte
 	_, _ = rand.Read(p[:])
@@ -362,7 +368,8 @@ func (s *Server) wrap(rt Route) http.Handler {
 		if err := s.screenClient(w, r, rt); err != nil {
 			return err
 		}
-		if admit {
+		stream := rt.Stream && wantsEventStream(r)
+		if admit && !stream {
 			select {
 			case s.slots <- struct{}{}:
 				defer func() { <-s.slots }()
@@ -381,7 +388,14 @@ func (s *Server) wrap(rt Route) http.Handler {
 			_ = rc.SetWriteDeadline(deadline)
 			work = s.opts.LongRequestTimeout * 9 / 10
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), work)
+		var ctx context.Context
+		var cancel context.CancelFunc
+		if stream {
+			// A stream runs until the client or the server leaves.
+			ctx, cancel = context.WithCancel(r.Context())
+		} else {
+			ctx, cancel = context.WithTimeout(r.Context(), work)
+		}
 		defer cancel()
 		r = r.WithContext(ctx)
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -489,6 +503,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	hs.RegisterOnShutdown(s.stopStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(problemListener{Listener: ln, s: s}) }()
 	select {

@@ -48,10 +48,19 @@ func loadSet(ctx context.Context, r sqlstore.Reader, ref string) (*unet.ChangeSe
 	return cs, nil
 }
 
-// writeEvent appends one transition of set to the event log inside tx.
+// writeEvent appends one transition of set to the change-set history
+// inside tx, with its changeset.<transition> event (an emergency
+// application's event is emitted by the caller, as emergency.applied).
 func (s *Service) writeEvent(ctx context.Context, tx *sqlstore.Tx, set, transition, from, to, detail string) error {
-	return tx.InsertChangeEvent(ctx, &unet.ChangeEvent{ID: newID(), Time: s.now(), Actor: unet.ActorFrom(ctx),
-		ChangeSet: set, Transition: transition, From: from, To: to, Detail: detail})
+	e := &unet.ChangeEvent{ID: newID(), Time: s.now(), Actor: unet.ActorFrom(ctx),
+		ChangeSet: set, Transition: transition, From: from, To: to, Detail: detail}
+	if err := tx.InsertChangeEvent(ctx, e); err != nil {
+		return err
+	}
+	if transition != unet.EventEmergency {
+		emitChangeSetEvent(tx, e)
+	}
+	return nil
 }
 
 // checkSetText validates the title and description of a new set.

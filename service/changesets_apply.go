@@ -128,6 +128,11 @@ func (s *Service) ApplyChangeSet(ctx context.Context, ref string, o unet.ApplyOp
 			if err := s.writeEvent(ctx, tx, cur.ID, unet.EventEmergency, from, from, o.Reason); err != nil {
 				return err
 			}
+			var changed []unet.Change
+			for _, r := range rows {
+				changed = append(changed, r...)
+			}
+			emitEmergencyApplied(tx, now, cur.AppliedBy, m.batch, cur.ID, o.Reason, emergencyObjects(changed))
 		}
 		if len(tripped) > 0 {
 			if err := s.writeEvent(ctx, tx, cur.ID, unet.EventForced, from, from,

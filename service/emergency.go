@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/unet-dev/unet"
@@ -56,8 +55,10 @@ func (s *Service) emergencyEvent(ctx context.Context, tx *sqlstore.Tx, m mutatio
 	if len(rows) == 0 {
 		return nil
 	}
+	objs := emergencyObjects(rows)
+	emitEmergencyApplied(tx, m.now, m.actor, m.batch, "", m.reason, objs)
 	return tx.InsertEmergencyEvent(ctx, &unet.ChangeEvent{ID: newID(), Time: m.now, Actor: m.actor,
-		Transition: unet.EventEmergency, Detail: eventDetail(m.reason, emergencyObjects(rows))})
+		Transition: unet.EventEmergency, Detail: eventDetail(m.reason, objs)})
 }
 
 // eventDetail is the reason followed by the objects, at most
@@ -76,9 +77,11 @@ func eventDetail(reason string, objs []string) string {
 // order.
 func emergencyObjects(rows []unet.Change) []string {
 	out := []string{}
+	seen := make(map[string]bool, len(rows))
 	for _, c := range rows {
 		ref := c.ObjectKind + "/" + c.ObjectName
-		if !slices.Contains(out, ref) {
+		if !seen[ref] {
+			seen[ref] = true
 			out = append(out, ref)
 		}
 	}
@@ -206,6 +209,7 @@ func (s *Service) ReviewEmergencyChange(ctx context.Context, ref, comment string
 		if err := tx.InsertEmergencyReview(ctx, batch, rv); err != nil {
 			return err
 		}
+		emitEmergencyReviewed(tx, &e, rv)
 		if err := tx.InsertEmergencyEvent(ctx, &unet.ChangeEvent{ID: newID(), Time: now, Actor: reviewer, ChangeSet: e.ChangeSet,
 			Transition: unet.EventReviewed, Detail: fmt.Sprintf("emergency change %s: %s", batch, comment)}); err != nil {
 			return err

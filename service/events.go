@@ -2,8 +2,10 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/sqlstore"
 )
 
 // ListEvents returns events oldest first (see unet.EventService).
@@ -13,3 +15,38 @@ func (s *Service) ListEvents(ctx context.Context, f unet.EventFilter) ([]unet.Ev
 
 // EventsWake returns a channel closed when this process next commits events.
 func (s *Service) EventsWake() <-chan struct{} { return s.db.EventsWake() }
+
+// LastEventID returns the ID of the newest committed event (0: none).
+func (s *Service) LastEventID(ctx context.Context) (int64, error) {
+	return s.db.Reader().LastEventID(ctx)
+}
+
+// eventPruneBatch is how many events one transaction of PruneEvents
+// deletes at most.
+const eventPruneBatch = 5000
+
+// PruneEvents deletes the events older than cutoff, oldest first, in
+// transactions of at most eventPruneBatch, and returns how many went. Event
+// times follow IDs only roughly: it stops at the first event (by ID) that
+// is not older than cutoff.
+func (s *Service) PruneEvents(ctx context.Context, cutoff time.Time) (int64, error) {
+	var total int64
+	for {
+		var done bool
+		var n int64
+		err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+			before, d, err := tx.Reader().EventPruneBound(ctx, cutoff, eventPruneBatch)
+			if err != nil || before == 0 {
+				done = true
+				return err
+			}
+			done = d
+			n, err = tx.PruneEvents(ctx, before)
+			return err
+		})
+		total += n
+		if err != nil || done {
+			return total, err
+		}
+	}
+}

@@ -119,6 +119,7 @@ func (g gitStore) SaveStateWithSnapshots(ctx context.Context, source string, st 
 		if len(rows) == 0 {
 			return nil
 		}
+		emitGitEvents(tx, m.actor, source, entries)
 		return tx.InsertGitHistory(ctx, rows...)
 	})
 	if err == nil {
@@ -145,7 +146,11 @@ func (g gitStore) AppendHistory(ctx context.Context, source string, entries ...g
 	if err != nil {
 		return err
 	}
-	return g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error { return tx.InsertGitHistory(ctx, rows...) })
+	actor := unet.ActorFrom(ctx)
+	return g.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		emitGitEvents(tx, actor, source, entries)
+		return tx.InsertGitHistory(ctx, rows...)
+	})
 }
 
 // historyRows encodes history entries as rows of source.

@@ -186,6 +186,11 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 		sort.Slice(writes, func(i, j int) bool { return keyLess(&writes[i].Row.ResultKey, &writes[j].Row.ResultKey) })
 		upserts, history := historyOf(writes, removed, now)
 		changed = len(history)
+		var reg regressions
+		for i := range history {
+			reg.add(&history[i])
+		}
+		reg.emit(tx, now, unet.ActorFrom(ctx), metrics.EvalTrigger(ctx))
 		reportProgress(ctx, "store", 0, len(upserts))
 		done, err := tx.LargeWrite(ctx, len(upserts)+len(history))
 		if err != nil {

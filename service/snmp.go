@@ -186,6 +186,15 @@ func (s *Service) PollNode(ctx context.Context, ref, profile string) (*unet.Node
 	}
 	w := statusWrite(n.ID, n.FQDN, profile, start, res, perr, prev, nil)
 	if err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		// The reachability before, read in the transaction so that two
+		// polls at once flip it (and emit its event) once.
+		before, err := tx.Reader().GetNodeStatus(ctx, n.ID)
+		if err != nil && unet.ErrorCode(err) != unet.ENOTFOUND {
+			return err
+		}
+		if before != nil {
+			emitSNMPFlip(tx, &w.Status, before.Reachable)
+		}
 		return tx.WriteStatuses(ctx, []sqlstore.StatusWrite{w}, newID)
 	}); err != nil {
 		return nil, err
@@ -360,6 +369,17 @@ func (ss statusSink) WriteBatch(ctx context.Context, b snmp.Batch) error {
 		ws = append(ws, w)
 	}
 	return ss.s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+		// The reachability before this cycle, read in its transaction:
+		// each flip emits one event, whoever wrote the state before.
+		before, err := tx.Reader().SNMPReachability(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range ws {
+			if was, ok := before[ws[i].Status.NodeID]; ok {
+				emitSNMPFlip(tx, &ws[i].Status, was)
+			}
+		}
 		if err := tx.WriteStatuses(ctx, ws, newID); err != nil {
 			return err
 		}

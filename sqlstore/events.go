@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/unet-dev/unet"
 )
@@ -174,4 +175,33 @@ func (tx *Tx) PruneEvents(ctx context.Context, beforeID int64) (int64, error) {
 		return 0, fmt.Errorf("prune events: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// EventPruneBound reads the oldest events, at most n of them, and returns
+// the ID before which all of them are older than cutoff: the first one at
+// or after cutoff (done: the older events end there), or past the last one
+// read (done when fewer than n were read).
+func (r Reader) EventPruneBound(ctx context.Context, cutoff time.Time, n int) (beforeID int64, done bool, err error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT id, time FROM events ORDER BY id LIMIT $1`, n)
+	if err != nil {
+		return 0, false, fmt.Errorf("read old events: %w", err)
+	}
+	defer rows.Close()
+	read := 0
+	for rows.Next() {
+		var id int64
+		var t string
+		if err := rows.Scan(&id, &t); err != nil {
+			return 0, false, fmt.Errorf("read old events: %w", err)
+		}
+		read++
+		if !parseTime(t).Before(cutoff) {
+			return id, true, rows.Err()
+		}
+		beforeID = id + 1
+	}
+	if err := rows.Err(); err != nil {
+		return 0, false, fmt.Errorf("read old events: %w", err)
+	}
+	return beforeID, read < n, nil
 }

@@ -38,3 +38,23 @@ func (r Reader) SNMPNodeStates(ctx context.Context) ([]SNMPNodeState, error) {
 	}
 	return out, rows.Err()
 }
+
+// SNMPReachability returns whether each polled node answered its last poll,
+// by node ID (nodes never polled are absent).
+func (r Reader) SNMPReachability(ctx context.Context) (map[string]bool, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT node_id, reachable FROM node_status`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		var reachable int
+		if err := rows.Scan(&id, &reachable); err != nil {
+			return nil, err
+		}
+		out[id] = reachable != 0
+	}
+	return out, rows.Err()
+}
