@@ -133,22 +133,33 @@ func (s *Service) resolveGitSecret(ctx context.Context, ref string) (string, err
 	return v.Reveal(), nil
 }
 
-// sourceDirsKey carries the PoliciesDir and TemplatesDir of the source a
-// snapshot validator is checking.
+// sourceDirsKey carries the layout (sourceLayout) of the source a snapshot
+// validator is checking.
 type sourceDirsKey struct{}
+
+// sourceLayout is where a source keeps its files, and what it holds.
+type sourceLayout struct {
+	policiesDir, templatesDir, kind string
+}
 
 // withSourceDirs tells the snapshot validators where src keeps its files.
 func withSourceDirs(ctx context.Context, src *unet.GitSource) context.Context {
-	return context.WithValue(ctx, sourceDirsKey{}, [2]string{src.PoliciesDir, src.TemplatesDir})
+	return context.WithValue(ctx, sourceDirsKey{}, sourceLayout{policiesDir: src.PoliciesDir, templatesDir: src.TemplatesDir, kind: src.Kind})
 }
 
 // sourceDir returns the configured directory of kind of the source in ctx.
 func sourceDir(ctx context.Context, kind string) string {
-	dirs, _ := ctx.Value(sourceDirsKey{}).([2]string)
+	l, _ := ctx.Value(sourceDirsKey{}).(sourceLayout)
 	if kind == unet.GitKindPolicies {
-		return dirs[0]
+		return l.policiesDir
 	}
-	return dirs[1]
+	return l.templatesDir
+}
+
+// sourceKind returns the kind of the source in ctx ("" when unknown).
+func sourceKind(ctx context.Context) string {
+	l, _ := ctx.Value(sourceDirsKey{}).(sourceLayout)
+	return l.kind
 }
 
 // kindRoot returns where a snapshot keeps kind (policies or templates): the
@@ -186,14 +197,19 @@ func validatePolicySnapshot(ctx context.Context, dir string) []gitsync.Validatio
 		}
 		errs = el
 	}
+	var prog *policy.Program
 	if len(errs) == 0 {
-		if _, err := policy.Compile(set.Files...); err != nil {
+		if prog, err = policy.Compile(set.Files...); err != nil {
 			el, ok := err.(policy.ErrorList)
 			if !ok {
 				return []gitsync.ValidationError{{Message: err.Error()}}
 			}
 			errs = el
 		}
+	}
+	if len(errs) == 0 {
+		// The rules are sound: the repository's own test cases decide.
+		return gateTests(ctx, dir, root, prog)
 	}
 	out := make([]gitsync.ValidationError, 0, len(errs))
 	for _, e := range errs {
