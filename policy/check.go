@@ -26,8 +26,8 @@ type checker struct {
 	// selector allows the roots only selectors have (git_source).
 	selector bool
 	file     *File
-	errs  ErrorList
-	warns ErrorList
+	errs     ErrorList
+	warns    ErrorList
 }
 
 func (c *checker) errorf(pos Pos, format string, args ...any) {

@@ -203,7 +203,7 @@ func emitPromoted(tx *sqlstore.Tx, m mutation, out *unet.GitPromoteResult) {
 	data, _ := json.Marshal(d) // plain strings, ints and bools
 	tx.Emit(unet.Event{Type: unet.EventGitPromoted, Time: m.now, Actor: m.actor, Subject: unet.KindGitSource + "/" + out.Source,
 		Summary: fmt.Sprintf("%s: %s promoted to %s (%s, %s)", out.Source, out.From, out.To, strings.ReplaceAll(out.Kind, "_", "-"), shortHash(out.TargetAfter)),
-		Data: data})
+		Data:    data})
 }
 
 // stagePromotion is the promote operation of a change set inside a
