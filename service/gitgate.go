@@ -15,9 +15,11 @@ import (
 	"github.com/unet-dev/unet/templates"
 )
 
-// GateTestsDir is the directory, at the root of a source (its Path
-// sub-directory when set), whose policy test cases gate the activation of
-// every commit of the source.
+// GateTestsDir is the name of the directories whose policy test cases gate
+// the activation of every commit of a source: tests/ at the root of the
+// source (its Path sub-directory when set), tests/ inside the directory of
+// its rules (policies/tests/), and tests/ beside a configured
+// --policies-dir (network/rules → network/tests).
 const GateTestsDir = "tests"
 
 // gateLimits bound the test cases that gate one activation, so that a
@@ -28,47 +30,77 @@ var gateLimits = struct {
 	timeout             time.Duration
 }{files: 1000, bytes: 16 << 20, cases: 20000, timeout: time.Minute}
 
-// gateTests runs the policy test cases under tests/ of a snapshot against
-// prog, the snapshot's own compiled rules (of rulesDir), and returns one problem per
-// failing case (tests/FILE:LINE: case NAME: what mismatched), or the
-// problem that kept the cases from running. A snapshot without tests/
-// passes. Templates a case names must be valid templates of the same
-// snapshot (checked when the source holds both policies and templates).
+// gateDirs returns the existing test directories of a snapshot (see
+// GateTestsDir), each once, with its name relative to the snapshot.
+func gateDirs(dir, rulesDir string) (dirs, names []string) {
+	cands := []string{filepath.Join(dir, GateTestsDir), filepath.Join(rulesDir, GateTestsDir)}
+	if filepath.Clean(rulesDir) != filepath.Clean(dir) {
+		cands = append(cands, filepath.Join(filepath.Dir(rulesDir), GateTestsDir))
+	}
+	seen := map[string]bool{}
+	for _, c := range cands {
+		c = filepath.Clean(c)
+		rel, err := filepath.Rel(dir, c)
+		if seen[c] || err != nil || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		seen[c] = true
+		if st, err := os.Stat(c); err == nil && st.IsDir() {
+			dirs, names = append(dirs, c), append(names, filepath.ToSlash(rel))
+		}
+	}
+	return dirs, names
+}
+
+// gateTests runs the policy test cases of a snapshot (gateDirs) against
+// prog, the snapshot's own compiled rules (of rulesDir), and returns one
+// problem per failing case (tests/FILE:LINE: case NAME: what mismatched),
+// or the problem that kept the cases from running. A snapshot without test
+// directories passes. Templates a case names must be valid templates of
+// the same snapshot (checked when the source holds both policies and
+// templates).
 func gateTests(ctx context.Context, dir, rulesDir string, prog *policy.Program) []gitsync.ValidationError {
-	testsDir := filepath.Join(dir, GateTestsDir)
-	if st, err := os.Stat(testsDir); err != nil || !st.IsDir() {
+	dirs, names := gateDirs(dir, rulesDir)
+	if len(dirs) == 0 {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, gateLimits.timeout)
 	defer cancel()
-	rep, err := policy.RunTestsContext(ctx, testsDir, policy.TestOptions{Program: prog, ProgramDir: rulesDir,
-		MaxFiles: gateLimits.files, MaxBytes: gateLimits.bytes, MaxCases: gateLimits.cases})
-	if err != nil {
-		var fe *policy.TestFileError
-		if errors.As(err, &fe) {
-			return []gitsync.ValidationError{{File: GateTestsDir + "/" + fe.File, Line: fe.Line, Message: fe.Err.Error()}}
-		}
-		msg := err.Error()
-		if errors.Is(err, policy.ErrTestLimit) {
-			msg = fmt.Sprintf("the test cases exceed a limit (%v): the commit is not activated", err)
-		}
-		return []gitsync.ValidationError{{File: GateTestsDir + "/", Message: msg}}
-	}
 	tmpl := caseTemplates(ctx, dir)
 	defer tmpl.close()
 	var out []gitsync.ValidationError
-	for _, c := range rep.Cases {
-		failures := c.Failures
-		for _, name := range c.Templates {
-			if msg := tmpl.check(name); msg != "" {
-				failures = append(failures, msg)
+	cases := 0
+	for i, testsDir := range dirs {
+		rep, err := policy.RunTestsContext(ctx, testsDir, policy.TestOptions{Program: prog, ProgramDir: rulesDir,
+			MaxFiles: gateLimits.files, MaxBytes: gateLimits.bytes, MaxCases: gateLimits.cases})
+		if err != nil {
+			var fe *policy.TestFileError
+			if errors.As(err, &fe) {
+				return append(out, gitsync.ValidationError{File: names[i] + "/" + fe.File, Line: fe.Line, Message: fe.Err.Error()})
 			}
+			msg := err.Error()
+			if errors.Is(err, policy.ErrTestLimit) {
+				msg = fmt.Sprintf("the test cases exceed a limit (%v): the commit is not activated", err)
+			}
+			return append(out, gitsync.ValidationError{File: names[i] + "/", Message: msg})
 		}
-		if len(failures) == 0 {
-			continue
+		if cases += len(rep.Cases); cases > gateLimits.cases {
+			return []gitsync.ValidationError{{File: names[i] + "/", Message: fmt.Sprintf(
+				"the test cases exceed a limit (%v: more than %d cases): the commit is not activated", policy.ErrTestLimit, gateLimits.cases)}}
 		}
-		out = append(out, gitsync.ValidationError{File: GateTestsDir + "/" + c.File, Line: c.Line,
-			Message: "case " + c.Name + ": " + strings.Join(failures, "; ")})
+		for _, c := range rep.Cases {
+			failures := c.Failures
+			for _, name := range c.Templates {
+				if msg := tmpl.check(name); msg != "" {
+					failures = append(failures, msg)
+				}
+			}
+			if len(failures) == 0 {
+				continue
+			}
+			out = append(out, gitsync.ValidationError{File: names[i] + "/" + c.File, Line: c.Line,
+				Message: "case " + c.Name + ": " + strings.Join(failures, "; ")})
+		}
 	}
 	return out
 }

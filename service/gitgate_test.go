@@ -135,3 +135,35 @@ func TestGitGateTemplatesAndLimits(t *testing.T) {
 		t.Fatalf("active: %s", st.ActiveCommit)
 	}
 }
+
+// TestGitGateTestDirectories: cases under the rules' own tests/ and beside a
+// configured policies directory gate too; a test file naming other rules
+// is refused.
+func TestGitGateTestDirectories(t *testing.T) {
+	svc := newService(t, "sqlite")
+	svc.SetGitDataDir(t.TempDir())
+	ctx := actx()
+	repo := testutil.NewGitRepo(t, "dirs")
+	repo.Commit("main", "layout", map[string]string{"policies/base.rules": rule("base"), "policies/tests/a.yaml": gateCases(true),
+		"net/rules/base.rules": rule("base"), "net/tests/b.yaml": gateCases(true)})
+	ok(svc.AddGitSource(ctx, &unet.GitSource{Name: "inner", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies}, unet.WriteOptions{})).v(t)
+	ok(svc.AddGitSource(ctx, &unet.GitSource{Name: "beside", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies,
+		PoliciesDir: "net/rules"}, unet.WriteOptions{})).v(t)
+	for src, want := range map[string]string{"inner": "policies/tests/a.yaml:5: case roleless switch passes", "beside": "net/tests/b.yaml:5: case roleless switch passes"} {
+		_, err := svc.SyncGitSource(ctx, src, "")
+		mustCode(t, err, unet.EINVALID)
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", src, err, want)
+		}
+	}
+	repo.Commit("main", "other rules", map[string]string{"policies/tests/a.yaml": "policies: ../../net/rules\n" + gateCases(false)})
+	_, err := svc.SyncGitSource(ctx, "inner", "")
+	mustCode(t, err, unet.EINVALID)
+	if !strings.Contains(err.Error(), "policies/tests/a.yaml: \"policies:\" names other rules") {
+		t.Errorf("policies key: %v", err)
+	}
+	repo.Commit("main", "same rules", map[string]string{"policies/tests/a.yaml": "policies: ..\n" + gateCases(false)})
+	if e := ok(svc.SyncGitSource(ctx, "inner", "")).v(t)[0].Environments[0]; e.Outcome != unet.GitActivated {
+		t.Fatalf("policies key naming the rules under test: %+v", e)
+	}
+}
