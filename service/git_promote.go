@@ -153,21 +153,32 @@ func (s *Service) performPromotion(ctx context.Context, src *unet.GitSource, p u
 	out := promoteResult(res)
 	if res.TargetAfter != "" || (perr == nil && finish != nil) {
 		before := map[string]any{"environment": p.To, "branch": res.Branch, "commit": res.TargetBefore}
-		err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-			if res.TargetAfter != "" {
-				if err := m.record(ctx, tx, unet.KindGitSource, p.Name, p.Name, unet.OpPromote, before, out); err != nil {
-					return err
+		record := func(withFinish bool) error {
+			return s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
+				if res.TargetAfter != "" {
+					if err := m.record(ctx, tx, unet.KindGitSource, p.Name, p.Name, unet.OpPromote, before, out); err != nil {
+						return err
+					}
+					emitPromoted(tx, m, out)
+					if err := s.finishWrite(ctx, tx, m, nil); err != nil {
+						return err
+					}
 				}
-				emitPromoted(tx, m, out)
-				if err := s.finishWrite(ctx, tx, m, nil); err != nil {
-					return err
+				if withFinish {
+					return finish(tx, out)
 				}
+				return nil
+			})
+		}
+		withFinish := finish != nil && perr == nil
+		err := record(withFinish)
+		if err != nil && withFinish && res.TargetAfter != "" {
+			// The push happened: it is recorded even when the set could not
+			// be marked applied (the error says why).
+			if rerr := record(false); rerr != nil {
+				err = errors.Join(err, rerr)
 			}
-			if finish != nil && perr == nil {
-				return finish(tx, out)
-			}
-			return nil
-		})
+		}
 		if err != nil && perr == nil {
 			perr = err
 		}
