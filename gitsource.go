@@ -228,6 +228,69 @@ type GitPromoteResult struct {
 	TargetAfter  string        `json:"target_after,omitempty"`
 	Conflicts    []GitConflict `json:"conflicts,omitempty"`
 	Activation   *GitSyncEntry `json:"activation,omitempty"`
+	// ChangeSet is the change set proposed instead of promoting (Kind
+	// proposed): an approval rule covers the promotion, or it was asked
+	// for. Nothing was pushed; applying the approved set promotes.
+	ChangeSet *ChangeSet `json:"change_set,omitempty"`
+}
+
+// GitPromoteProposed is the Kind of a GitPromoteResult whose promotion
+// was proposed as a change set rather than performed.
+const GitPromoteProposed = "proposed"
+
+// GitPromotion is a promotion as a change set stages it (the data of its
+// operation: op promote, kind git_source) and as approval rules see it: a
+// condition over git_source.name, .from, .to, .commit, .prefer and
+// .branch (`git_source.to == "production"`).
+type GitPromotion struct {
+	// Name is the source's name.
+	Name string `json:"name"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Branch is the branch of To that moves.
+	Branch string `json:"branch"`
+	// Commit is From's active commit when the promotion was proposed: the
+	// one promoted when the set is applied (refused with a conflict when
+	// From has moved since).
+	Commit string `json:"commit"`
+	Prefer string `json:"prefer,omitempty"`
+}
+
+// GitPromotedData is the payload of the event git.promoted: a promotion
+// that pushed (Before and After are the target branch's tips), how (Kind
+// fast_forward or merge), the change set that carried it, and whether the
+// target environment activated the pushed commit.
+type GitPromotedData struct {
+	Source       string `json:"source"`
+	From         string `json:"from"`
+	To           string `json:"to"`
+	Branch       string `json:"branch"`
+	Kind         string `json:"kind"`
+	Commit       string `json:"commit"`
+	Before       string `json:"before"`
+	After        string `json:"after"`
+	Conflicts    int    `json:"conflicts"`
+	ChangeSet    string `json:"change_set,omitempty"`
+	Emergency    bool   `json:"emergency,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	Activated    bool   `json:"activated"`
+	ActiveCommit string `json:"active_commit,omitempty"`
+}
+
+// GitPromoteRequest asks for a promotion (PromoteGit).
+type GitPromoteRequest struct {
+	Source string `json:"source"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	// Prefer (source or target) resolves files both sides changed.
+	Prefer string `json:"prefer,omitempty"`
+	// Propose proposes the promotion as a change set even when no approval
+	// rule covers it; Reason is its description.
+	Propose bool   `json:"propose,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// Emergency (with Reason) promotes at once even when approval rules
+	// cover the promotion; it is flagged for review like any emergency.
+	Emergency bool `json:"emergency,omitempty"`
 }
 
 // GitService manages Git sources of policies and templates: their
@@ -256,6 +319,10 @@ type GitService interface {
 	// active commit; prefer (source, target or "") resolves same-file
 	// conflicts.
 	PromoteGitSource(ctx context.Context, name, from, to, prefer string) (*GitPromoteResult, error)
+	// PromoteGit performs a promotion, or proposes it as a change set when
+	// an approval rule covers it (or req.Propose asks); req.Emergency
+	// bypasses the rules. A proposal returns Kind "proposed" with the set.
+	PromoteGit(ctx context.Context, req GitPromoteRequest) (*GitPromoteResult, error)
 }
 
 // GitExportRequest writes the inventory into a Git source (inventory as code).

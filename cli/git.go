@@ -345,8 +345,24 @@ func statusText(sts []unet.GitStatus, srcs map[string]unet.GitSource) string {
 			{"pinned", strconv.FormatBool(st.Pinned)}, {"last_attempt", fmtTimePtr(st.LastAttempt)},
 			{"last_success", fmtTimePtr(st.LastSuccess)}, {"last_error", dash(st.LastError)}, {"next_run", fmtTimePtr(st.NextRun)}}
 		b.WriteString(kvText(k))
-		for _, e := range st.Errors {
-			b.WriteString("  " + e.String() + "\n")
+		rejected := false
+		for _, e := range st.Environments {
+			rejected = rejected || stillRejected(e)
+		}
+		if !rejected {
+			for _, e := range st.Errors {
+				b.WriteString("  " + e.String() + "\n")
+			}
+		}
+		for _, e := range st.Environments {
+			if !stillRejected(e) {
+				continue
+			}
+			fmt.Fprintf(&b, "rejected in %s: commit %s (%d problem(s); %s stays active)\n", e.Name, shortCommit(e.Rejected),
+				len(e.Errors), shortCommit(e.ActiveCommit))
+			for _, v := range e.Errors {
+				b.WriteString("  " + oneLineText(v.String()) + "\n")
+			}
 		}
 		t := table{header: []string{"ENVIRONMENT", "BRANCH", "ACTIVE", "PINNED", "ACTIVATED", "ERROR"}}
 		for _, e := range st.Environments {
@@ -470,15 +486,23 @@ func (a *app) gitPinCommands(svc gitServiceFunc) [2]*cobra.Command {
 }
 
 func (a *app) gitPromoteCommand(svc gitServiceFunc) *cobra.Command {
-	var from, to, prefer string
+	var from, to, prefer, propose, reason string
+	var emergency bool
 	cmd := &cobra.Command{
-		Use:   "promote SOURCE --from E1 --to E2 [--prefer source|target]",
-		Short: "Move E2's branch to E1's validated commit and push it",
+		Use:   "promote SOURCE --from E1 --to E2 [--prefer source|target] [--propose REASON | --emergency --reason R]",
+		Short: "Move E2's branch to E1's validated commit and push it, or propose it for approval",
 		Long: `Move the branch of environment E2 to the active (validated) commit of E1 and
 push it: a fast-forward when possible, a merge commit when both branches changed
 disjoint files. When both changed the same files, nothing is pushed and the
 files are listed with both versions' hashes (exit 1), unless --prefer source or
---prefer target takes one side's whole file.`,
+--prefer target takes one side's whole file.
+
+When an approval rule covers the promotion (a condition over git_source.*, such
+as git_source.to == "production"), or with --propose REASON, nothing is pushed:
+the promotion is proposed as a change set (exit 0) that someone else approves
+and that "unet changes apply" then performs, with the commit promoted fixed at
+proposal time. --emergency --reason R promotes at once despite the rules,
+flagged for review.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from == "" || to == "" {
@@ -487,13 +511,28 @@ files are listed with both versions' hashes (exit 1), unless --prefer source or
 			if prefer != "" && prefer != "source" && prefer != "target" {
 				return usagef("--prefer %q: want source or target", prefer)
 			}
+			if cmd.Flags().Changed("propose") && strings.TrimSpace(propose) == "" {
+				return usagef("--propose needs a reason")
+			}
+			switch {
+			case emergency && propose != "":
+				return usagef("--emergency promotes at once: it does not combine with --propose")
+			case emergency && strings.TrimSpace(reason) == "":
+				return usagef("--emergency needs --reason: the reason is recorded and reviewed")
+			case reason != "" && propose != "":
+				return usagef("--propose takes the reason itself: drop --reason")
+			}
 			gs, err := svc(cmd)
 			if err != nil {
 				return err
 			}
-			res, err := gs.PromoteGitSource(a.ctx(cmd), args[0], from, to, prefer)
+			req := unet.GitPromoteRequest{Source: args[0], From: from, To: to, Prefer: prefer, Emergency: emergency, Reason: reason}
+			if propose != "" {
+				req.Propose, req.Reason = true, propose
+			}
+			res, err := gs.PromoteGit(a.ctx(cmd), req)
 			if res != nil {
-				if perr := a.printer().emit(res, func() any { return promoteKV(res) }); perr != nil && err == nil {
+				if perr := a.printer().emit(res, func() any { return promoteText(res) }); perr != nil && err == nil {
 					err = perr
 				}
 			}
@@ -503,7 +542,42 @@ files are listed with both versions' hashes (exit 1), unless --prefer source or
 	cmd.Flags().StringVar(&from, "from", "", "environment whose active commit is promoted")
 	cmd.Flags().StringVar(&to, "to", "", "environment whose branch is moved")
 	cmd.Flags().StringVar(&prefer, "prefer", "", "resolve files both sides changed by taking the source's or the target's version")
+	cmd.Flags().StringVar(&propose, "propose", "", "do not push: propose the promotion as a change set with this reason, even when no approval rule covers it")
+	cmd.Flags().BoolVar(&emergency, "emergency", false, "promote at once even when approval rules cover it, flagged for review (needs --reason)")
+	cmd.Flags().StringVar(&reason, "reason", "", "reason recorded in the change log (required with --emergency)")
 	return cmd
+}
+
+// stillRejected reports whether an environment's followed tip is a
+// rejected commit (a commit activated since makes the rejection history).
+func stillRejected(e unet.GitEnvStatus) bool {
+	return e.Rejected != "" && e.Rejected == e.Tip && e.Rejected != e.ActiveCommit
+}
+
+// promoteText is the text form of a promotion: the result, or the change
+// set proposed instead with the rules that asked for it and what to do
+// next.
+func promoteText(r *unet.GitPromoteResult) any {
+	cs := r.ChangeSet
+	if r.Kind != unet.GitPromoteProposed || cs == nil {
+		return promoteKV(r)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "proposed %s: %s\n", cs.ID, oneLineText(cs.Title))
+	fmt.Fprintf(&b, "  nothing was pushed: %s stays at its commit until the change set is approved and applied\n", r.Branch)
+	if len(cs.Requirement.Rules) == 0 {
+		fmt.Fprintf(&b, "  approval: %d approval(s), asked for with --propose\n", cs.Requirement.Required)
+	}
+	for _, m := range cs.Requirement.Rules {
+		role := ""
+		if m.Role != "" {
+			role = " with role " + m.Role
+		}
+		fmt.Fprintf(&b, "  required by approval rule %s: %d approval(s)%s\n", m.Rule, m.Require, role)
+	}
+	fmt.Fprintf(&b, "  next: unet changes show %s; another user approves it (unet changes approve %s); then unet changes apply %s\n",
+		cs.ID, cs.ID, cs.ID)
+	return b.String()
 }
 
 func promoteKV(r *unet.GitPromoteResult) kv {

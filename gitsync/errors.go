@@ -59,6 +59,9 @@ var (
 	// ErrLocalURL means a source names a local path or a file:// URL and
 	// the Syncer was not allowed to use one (Options.AllowLocalURLs).
 	ErrLocalURL = errors.New(LocalURLMessage)
+	// ErrSourceMoved is returned by Promote when the environment promoted
+	// from no longer has the commit PromoteOptions.Commit names.
+	ErrSourceMoved = errors.New("the environment promoted from has moved")
 )
 
 // RemoteError is a failure to talk to a source's remote (fetch or push).

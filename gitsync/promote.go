@@ -51,6 +51,11 @@ type PromoteOptions struct {
 	AuthorName, AuthorEmail string
 	// Message of a merge commit; a default names both environments.
 	Message string
+	// Commit, when set, is the commit of From the caller means to promote
+	// (recorded when the promotion was approved): when From's active
+	// commit is another one now, Promote returns ErrSourceMoved and
+	// pushes nothing.
+	Commit string
 }
 
 // Conflict is a file both sides of a promotion changed differently since
@@ -120,6 +125,9 @@ func (s *Syncer) Promote(ctx context.Context, src Source, from, to string, opts 
 		return res, fmt.Errorf("promote %s from %s: %w", src.Name, from, ErrNoActive)
 	}
 	res.Commit = fes.Commit
+	if opts.Commit != "" && opts.Commit != fes.Commit {
+		return res, fmt.Errorf("promote %s from %s: %w: %s is active there now, not %s", src.Name, from, ErrSourceMoved, short(fes.Commit), short(opts.Commit))
+	}
 	m, err := s.openMirror(src)
 	if err != nil {
 		return res, err

@@ -119,6 +119,19 @@ func (c *Client) PromoteGitSource(ctx context.Context, name, from, to, prefer st
 	return &res, err
 }
 
+// PromoteGit promotes, or proposes the promotion as a change set (Kind
+// proposed, answered 202) when an approval rule covers it or req.Propose
+// asks.
+func (c *Client) PromoteGit(ctx context.Context, req unet.GitPromoteRequest) (*unet.GitPromoteResult, error) {
+	var res unet.GitPromoteResult
+	got, err := c.doGit(ctx, call{method: http.MethodPost, path: gitSourcePath(req.Source) + "/promote",
+		body: GitPromoteRequest{From: req.From, To: req.To, Prefer: req.Prefer, Propose: req.Propose, Emergency: req.Emergency, Reason: req.Reason}}, &res)
+	if !got {
+		return nil, err
+	}
+	return &res, err
+}
+
 // ExportInventoryToGit commits the server's inventory into a Git source as
 // the actor and pushes it.
 func (c *Client) ExportInventoryToGit(ctx context.Context, req unet.GitExportRequest) (*unet.GitExportResult, error) {

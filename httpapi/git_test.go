@@ -462,3 +462,46 @@ func TestGitRemoteCLIMatchesLocal(t *testing.T) {
 		t.Fatalf("remote pin of an unknown commit: %d %s", code, errs)
 	}
 }
+
+// TestGitPromoteProposedOverHTTP: a promotion an approval rule covers
+// answers 202 with the proposed change set (through the client too) and
+// pushes nothing; without the rule the same route answers 200 and pushes.
+func TestGitPromoteProposedOverHTTP(t *testing.T) {
+	ts := startServer(t, httpapi.Options{})
+	ctx := unet.WithActor(context.Background(), "alice")
+	c := ts.client(t, "alice")
+	repo := testutil.NewGitRepo(t, "net")
+	base := repo.Commit("main", "baseline", map[string]string{"base.rules": gitRule("base")})
+	repo.Branch("production", "main")
+	s1 := repo.Commit("main", "more", map[string]string{"more.rules": gitRule("more")})
+	if _, err := c.AddGitSource(ctx, &unet.GitSource{Name: "net", URL: repo.URL(), Branch: "main", Kind: unet.GitKindPolicies,
+		Environments: map[string]string{"production": "production"}}, unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SyncGitSource(ctx, "net", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddApprovalRule(ctx, unet.ApprovalRule{Name: "prod", When: `git_source.to == "production"`, Require: 1}, unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a := ts.send(t, http.MethodPost, "/api/v1/git/sources/net/promote", httpapi.GitPromoteRequest{From: "default", To: "production"})
+	var res unet.GitPromoteResult
+	if a.status != http.StatusAccepted || json.Unmarshal(a.body, &res) != nil || res.Kind != unet.GitPromoteProposed ||
+		res.ChangeSet == nil || res.ChangeSet.State != unet.ChangeSetProposed || res.Commit != s1 {
+		t.Fatalf("covered promotion: %d %s", a.status, a.body)
+	}
+	got, err := c.PromoteGit(ctx, unet.GitPromoteRequest{Source: "net", From: "default", To: "production", Propose: true, Reason: "again"})
+	if err != nil || got.Kind != unet.GitPromoteProposed || got.ChangeSet == nil || got.ChangeSet.Description != "again" {
+		t.Fatalf("client proposal: %v %+v", err, got)
+	}
+	if repo.Head("production") != base {
+		t.Fatal("a proposed promotion pushed")
+	}
+	if err := c.RemoveApprovalRule(ctx, "prod", unet.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a = ts.send(t, http.MethodPost, "/api/v1/git/sources/net/promote", httpapi.GitPromoteRequest{From: "default", To: "production"})
+	if a.status != http.StatusOK || json.Unmarshal(a.body, &res) != nil || res.Kind != "fast_forward" || repo.Head("production") != s1 {
+		t.Fatalf("uncovered promotion: %d %s", a.status, a.body)
+	}
+}

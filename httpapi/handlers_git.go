@@ -219,7 +219,12 @@ func (s *Server) promoteGitSource(w http.ResponseWriter, r *http.Request) error 
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
-	res, err := s.svc.PromoteGitSource(r.Context(), r.PathValue("name"), req.From, req.To, req.Prefer)
+	res, err := s.svc.PromoteGit(r.Context(), unet.GitPromoteRequest{Source: r.PathValue("name"), From: req.From, To: req.To,
+		Prefer: req.Prefer, Propose: req.Propose, Emergency: req.Emergency, Reason: req.Reason})
+	if err == nil && res != nil && res.Kind == unet.GitPromoteProposed {
+		s.writeJSON(w, http.StatusAccepted, res)
+		return nil
+	}
 	var out any
 	if res != nil {
 		out = res

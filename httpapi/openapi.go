@@ -174,6 +174,10 @@ func operation(g *schemaGen, rt Route) map[string]any {
 	}
 	problem := map[string]any{"$ref": "#/components/responses/Problem"}
 	responses := map[string]any{strconv.Itoa(rt.Status): ok, "default": problem}
+	if rt.Accepted != nil {
+		responses[strconv.Itoa(http.StatusAccepted)] = map[string]any{"description": rt.AcceptedNote, "headers": headers,
+			"content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.Accepted))}}}
+	}
 	if rt.ETag && rt.Method == http.MethodGet {
 		responses["304"] = map[string]any{"description": "Not Modified"}
 	}

@@ -30,6 +30,11 @@ type Route struct {
 	// type (nil: no body).
 	Status int
 	Result any
+	// Accepted, when set, documents a second success answer: 202 with
+	// AcceptedNote as its description and this body type (an action that
+	// was proposed for approval rather than done).
+	Accepted     any
+	AcceptedNote string
 	// ETag marks success answers that carry an ETag; Conditional marks routes
 	// that honour If-Match.
 	ETag        bool

@@ -27,10 +27,17 @@ type GitUnpinRequest struct {
 // GitPromoteRequest is the body of the promote route: environment To's branch
 // moves to environment From's active commit; Prefer (source or target)
 // resolves files both sides changed.
+//
+// Propose proposes the promotion as a change set even when no approval rule
+// covers it (Reason is then its description); Emergency with Reason promotes
+// at once even when one does (needs changes:emergency).
 type GitPromoteRequest struct {
-	From   string `json:"from"`
-	To     string `json:"to"`
-	Prefer string `json:"prefer,omitempty"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Prefer    string `json:"prefer,omitempty"`
+	Propose   bool   `json:"propose,omitempty"`
+	Emergency bool   `json:"emergency,omitempty"`
+	Reason    string `json:"reason,omitempty"`
 }
 
 // GitExportRequest is the body of the export route: the environment whose
@@ -108,8 +115,10 @@ func (s *Server) gitRoutes() []Route {
 			Tag: "git", Summary: "Follow the branch again and sync at once", PathParams: src,
 			Body: GitUnpinRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitSyncResult{}, handle: s.unpinGitSource},
 		{Method: http.MethodPost, Path: BasePath + "/git/sources/{name}/promote", Permission: PermGitPromote, OperationID: "promoteGitSource",
-			Tag: "git", Summary: "Move an environment's branch to another's validated commit and push it", PathParams: src,
-			Body: GitPromoteRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitPromoteResult{}, handle: s.promoteGitSource},
+			Tag: "git", Summary: "Move an environment's branch to another's validated commit and push it, or propose it as a change set when an approval rule covers it", PathParams: src,
+			Body: GitPromoteRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitPromoteResult{},
+			Accepted: unet.GitPromoteResult{}, AcceptedNote: "proposed: an approval rule covers the promotion (or propose asked for it); kind is proposed and change_set the set to approve and apply; nothing was pushed",
+			handle: s.promoteGitSource},
 		{Method: http.MethodPost, Path: BasePath + "/git/sources/{name}/export", Permission: PermGitWrite, OperationID: "exportInventoryToGit",
 			Tag: "git", Summary: "Commit the inventory (import format, YAML) into the source as the actor and push it; also needs inventory:export",
 			PathParams: src, Body: GitExportRequest{}, Long: true, Status: http.StatusOK, Result: unet.GitExportResult{}, handle: s.exportInventoryToGit},

@@ -16,13 +16,18 @@ const (
 	rootInterfaces
 	rootLink
 	rootCustom // the target object's custom_data
+	// rootGitSource is a promotion of a Git source, in selectors only
+	// (approval rule conditions).
+	rootGitSource
 )
 
 // checker validates one rule at a time and collects positioned errors.
 type checker struct {
-	file  *File
-	errs  ErrorList
-	warns ErrorList
+	// selector allows the roots only selectors have (git_source).
+	selector bool
+	file     *File
+	errs     ErrorList
+	warns    ErrorList
 }
 
 func (c *checker) errorf(pos Pos, format string, args ...any) {
@@ -44,6 +49,8 @@ func (c *checker) checkField(f *FieldRef) (root, bool) {
 	switch p[0] {
 	case "custom_data":
 		return rootCustom, true
+	case GitSourceRoot:
+		return rootGitSource, c.checkGitSourceField(f)
 	case "status":
 		return rootStatus, true
 	case "interfaces":

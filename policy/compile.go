@@ -217,6 +217,8 @@ func (rc *ruleCompiler) resolveRoot(f *FieldRef) *fieldOp {
 		op.root = rootInterfaces
 	case "link":
 		op.root = rootLink
+	case GitSourceRoot:
+		op.root = rootGitSource
 	}
 	if p[0] == string(rc.kind) {
 		op.target = true

@@ -24,6 +24,9 @@ type Input struct {
 	Status     map[string]any
 	Interfaces []any
 	Link       map[string]any
+	// GitSource is a promotion of a Git source (selectors of kind
+	// git_source only): GitSourceFields lists its keys.
+	GitSource map[string]any
 }
 
 // EvalOptions tunes an evaluation.
@@ -32,7 +35,7 @@ type EvalOptions struct {
 	Explain bool
 }
 
-const numRoots = int(rootCustom) + 1
+const numRoots = int(rootGitSource) + 1
 
 // env is the mutable state of one evaluation; one per goroutine.
 type env struct {
@@ -183,6 +186,7 @@ func (e *env) reset(nslots int, kind ObjectKind, in *Input, ev *Evaluation, opts
 	setRoot(rootStatus, in.Status, in.Status != nil)
 	setRoot(rootInterfaces, in.Interfaces, in.Interfaces != nil)
 	setRoot(rootLink, in.Link, in.Link != nil)
+	setRoot(rootGitSource, in.GitSource, in.GitSource != nil)
 	var target map[string]any
 	switch kind {
 	case KindNode:
@@ -191,6 +195,8 @@ func (e *env) reset(nslots int, kind ObjectKind, in *Input, ev *Evaluation, opts
 		target, e.targetRoot = in.Link, rootLink
 	case KindLocation:
 		target, e.targetRoot = in.Location, rootLocation
+	case KindGitSource:
+		target, e.targetRoot = in.GitSource, rootGitSource
 	}
 	if cd, ok := target["custom_data"]; ok {
 		setRoot(rootCustom, cd, true)

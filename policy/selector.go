@@ -25,10 +25,13 @@ func ParseSelector(src string) (*Selector, error) {
 		return nil, p.errs
 	}
 	f := &File{Name: name, Source: src}
-	c := &checker{file: f}
+	c := &checker{file: f, selector: true}
 	r := &Rule{When: x}
 	fields := collectFields(r)
 	kind, _ := c.ruleKind(r, fields)
+	if gk, ok := c.gitSourceKind(fields); ok {
+		kind = gk
+	}
 	rc := &ruleCompiler{checker: c, kind: kind, ok: true, kindOK: true, slots: map[string]int{}}
 	for _, fr := range fields {
 		rc.checkField(fr)

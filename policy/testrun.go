@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -63,6 +64,9 @@ type CaseResult struct {
 	Name     string   `json:"name"`
 	Passed   bool     `json:"passed"`
 	Failures []string `json:"failures,omitempty"`
+	// Templates are the templates the case expects the rules to assign
+	// (its templates: key), for callers that check they exist.
+	Templates []string `json:"templates,omitempty"`
 }
 
 // TestReport is the outcome of RunTests.
@@ -98,7 +102,49 @@ func (r *TestReport) String() string {
 // policy directory with "policies:". Policy errors are returned as an
 // error; case mismatches are reported in the TestReport.
 func RunTests(dir string) (*TestReport, error) {
+	return RunTestsContext(context.Background(), dir, TestOptions{})
+}
+
+// TestOptions bound and direct RunTestsContext.
+type TestOptions struct {
+	// Program, when set, is the compiled rules (of directory ProgramDir)
+	// every case runs against; a test file's "policies:" key naming another
+	// directory is then an error (the rules under test are fixed by the
+	// caller).
+	Program    *Program
+	ProgramDir string
+	// MaxFiles, MaxBytes and MaxCases bound the test files, their total
+	// size and the number of cases (0: no bound). A run beyond a bound
+	// stops with an error wrapping ErrTestLimit.
+	MaxFiles, MaxBytes, MaxCases int
+}
+
+// ErrTestLimit is wrapped by the error of a test run that exceeds a bound
+// of TestOptions or the deadline of its context.
+var ErrTestLimit = errors.New("policy test limit exceeded")
+
+// TestFileError is a test file that could not be read or decoded; File is
+// relative to the directory under test when it lies inside it.
+type TestFileError struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *TestFileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
+
+func (e *TestFileError) Unwrap() error { return e.Err }
+
+// RunTestsContext is RunTests bounded by opts and by ctx: the context is
+// checked between cases, and its deadline ends the run with ErrTestLimit.
+func RunTestsContext(ctx context.Context, dir string, opts TestOptions) (*TestReport, error) {
 	var testFiles []string
+	size := 0
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -108,21 +154,42 @@ func RunTests(dir string) (*TestReport, error) {
 		}
 		if ext := filepath.Ext(p); !d.IsDir() && (ext == ".yaml" || ext == ".yml") {
 			testFiles = append(testFiles, p)
+			if opts.MaxFiles > 0 && len(testFiles) > opts.MaxFiles {
+				return fmt.Errorf("%w: more than %d test files", ErrTestLimit, opts.MaxFiles)
+			}
+			if info, err := d.Info(); err == nil {
+				size += int(info.Size())
+			}
+			if opts.MaxBytes > 0 && size > opts.MaxBytes {
+				return fmt.Errorf("%w: test files larger than %d bytes in total", ErrTestLimit, opts.MaxBytes)
+			}
 		}
 		return nil
 	})
 	if err != nil {
+		if errors.Is(err, ErrTestLimit) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("run policy tests: %w", err)
 	}
 	sort.Strings(testFiles)
 	defaultDir := dir
-	// A probe: rules of dir that do not load leave it the default, and
-	// loading it again for the first test reports the error.
-	if set, err := LoadDir(dir); err == nil && set.RuleCount() == 0 {
-		defaultDir = filepath.Dir(filepath.Clean(dir))
+	if opts.Program == nil {
+		// A probe: rules of dir that do not load leave it the default, and
+		// loading it again for the first test reports the error.
+		if set, err := LoadDir(dir); err == nil && set.RuleCount() == 0 {
+			defaultDir = filepath.Dir(filepath.Clean(dir))
+		}
+	}
+	rel := func(p string) string {
+		if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+		return filepath.ToSlash(p)
 	}
 	programs := map[string]*Program{}
 	report := &TestReport{}
+	cases := 0
 	for _, tf := range testFiles {
 		src, err := os.ReadFile(tf)
 		if err != nil {
@@ -130,25 +197,44 @@ func RunTests(dir string) (*TestReport, error) {
 		}
 		var doc testFile
 		if err := yaml.Unmarshal(src, &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", tf, err)
+			return nil, &TestFileError{File: rel(tf), Err: err}
 		}
-		pdir := defaultDir
-		if doc.Policies != "" {
-			pdir = filepath.Join(filepath.Dir(tf), doc.Policies)
+		prog := opts.Program
+		if doc.Policies != "" && prog != nil && filepath.Clean(filepath.Join(filepath.Dir(tf), doc.Policies)) != filepath.Clean(opts.ProgramDir) {
+			return nil, &TestFileError{File: rel(tf), Err: errors.New(`"policies:" names other rules than those under test: the cases run against the rules of the same commit`)}
 		}
-		prog, ok := programs[pdir]
-		if !ok {
-			set, err := LoadDir(pdir)
-			if err != nil {
-				return nil, fmt.Errorf("policies %s: %w", pdir, err)
+		if prog == nil {
+			pdir := defaultDir
+			if doc.Policies != "" {
+				pdir = filepath.Join(filepath.Dir(tf), doc.Policies)
 			}
-			if prog, err = set.Compile(); err != nil {
-				return nil, fmt.Errorf("policies %s: %w", pdir, err)
+			var ok bool
+			prog, ok = programs[pdir]
+			if !ok {
+				set, err := LoadDir(pdir)
+				if err != nil {
+					return nil, fmt.Errorf("policies %s: %w", pdir, err)
+				}
+				if prog, err = set.Compile(); err != nil {
+					return nil, fmt.Errorf("policies %s: %w", pdir, err)
+				}
+				programs[pdir] = prog
 			}
-			programs[pdir] = prog
 		}
 		name := filepath.ToSlash(tf)
+		if opts.Program != nil {
+			name = rel(tf)
+		}
 		for i := range doc.Cases {
+			if cases++; opts.MaxCases > 0 && cases > opts.MaxCases {
+				return nil, fmt.Errorf("%w: more than %d cases", ErrTestLimit, opts.MaxCases)
+			}
+			if err := ctx.Err(); err != nil {
+				if errors.Is(err, context.DeadlineExceeded) {
+					return nil, fmt.Errorf("%w: the cases did not finish in time (%d of them ran)", ErrTestLimit, cases-1)
+				}
+				return nil, err
+			}
 			res := runCase(prog, &doc.Cases[i])
 			res.File = name
 			report.Cases = append(report.Cases, res)
@@ -230,6 +316,7 @@ func runCase(prog *Program, n *yaml.Node) CaseResult {
 	}
 	if tc.Templates != nil {
 		want := *tc.Templates
+		res.Templates = want
 		if strings.Join(ev.Templates, "\n") != strings.Join(want, "\n") {
 			res.Failures = append(res.Failures, fmt.Sprintf("templates %q, want %q", ev.Templates, want))
 		}

@@ -123,7 +123,8 @@ func validateRuleFields(r unet.ApprovalRule) []unet.FieldError {
 }
 
 // validateRuleWhen parses a rule's condition: a selector of the policy
-// language over nodes, links or locations. Errors are positioned.
+// language over nodes, links, locations or promotions of Git sources
+// (git_source.*). Errors are positioned.
 func validateRuleWhen(when string) []unet.FieldError {
 	if when == "" {
 		return []unet.FieldError{{Field: "when", Message: `is required: a condition of the policy language, like node.environment == "production"`}}
@@ -144,8 +145,8 @@ func validateRuleWhen(when string) []unet.FieldError {
 		return []unet.FieldError{{Field: "when", Message: err.Error()}}
 	}
 	switch sel.Kind() {
-	case policy.KindNode, policy.KindLocation, policy.KindLink:
+	case policy.KindNode, policy.KindLocation, policy.KindLink, policy.KindGitSource:
 		return nil
 	}
-	return []unet.FieldError{{Field: "when", Message: fmt.Sprintf("a rule's condition is over node.*, link.* or location.*; this one selects %q", sel.Kind())}}
+	return []unet.FieldError{{Field: "when", Message: fmt.Sprintf("a rule's condition is over node.*, link.*, location.* or git_source.* (promotions); this one selects %q", sel.Kind())}}
 }

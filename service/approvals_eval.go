@@ -116,6 +116,8 @@ type ruleEval struct {
 	nodes [2]map[string]*unet.Node
 	locs  [2]map[string]*unet.Location
 	links [2]map[string]*unet.Link
+	// promos holds the promotions of Git sources (after side only).
+	promos [2]map[string]*unet.GitPromotion
 	// stored caches the store's nodes and locations by ID (nil: missing).
 	storedNodes map[string]*unet.Node
 	storedLocs  map[string]*unet.Location
@@ -131,6 +133,7 @@ func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleE
 		locEnvs: map[string][]string{}}
 	for side := range 2 {
 		e.nodes[side], e.locs[side], e.links[side] = map[string]*unet.Node{}, map[string]*unet.Location{}, map[string]*unet.Link{}
+		e.promos[side] = map[string]*unet.GitPromotion{}
 	}
 	for _, o := range objs {
 		for side, img := range [2]json.RawMessage{o.Before, o.After} {
@@ -142,6 +145,8 @@ func newRuleEval(ctx context.Context, r sqlstore.Reader, objs []touched) (*ruleE
 				e.locs[side][o.ID], err = ruleImage[unet.Location](img)
 			case unet.KindLink:
 				e.links[side][o.ID], err = ruleImage[unet.Link](img)
+			case unet.KindGitSource:
+				e.promos[side][o.ID], err = promotionImage(img)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
@@ -234,6 +239,12 @@ func (e *ruleEval) matchSide(rule unet.ApprovalRule, sel *policy.Selector, o tou
 			}
 		}
 		in.Location = locationMap(l)
+	case unet.KindGitSource:
+		p := e.promos[side][o.ID]
+		if p == nil || (rule.Environment != "" && p.To != rule.Environment) {
+			return false, nil
+		}
+		in.GitSource = map[string]any{"name": p.Name, "from": p.From, "to": p.To, "branch": p.Branch, "commit": p.Commit, "prefer": p.Prefer}
 	default:
 		return false, nil
 	}
@@ -313,4 +324,24 @@ func (e *ruleEval) locationHasEnv(side int, l *unet.Location, env string) (bool,
 		e.locEnvs[l.Path] = envs
 	}
 	return slices.Contains(envs, env), nil
+}
+
+// promotionImage decodes the image of a git_source change as a promotion;
+// other changes of a source (activations, pins) are not promotions (nil).
+func promotionImage(img json.RawMessage) (*unet.GitPromotion, error) {
+	if nullImage(img) {
+		return nil, nil
+	}
+	// A promotion's change row holds its result (source rather than name).
+	var p struct {
+		unet.GitPromotion
+		Source string `json:"source"`
+	}
+	if err := json.Unmarshal(img, &p); err != nil || p.From == "" || p.To == "" {
+		return nil, nil
+	}
+	if p.Name == "" {
+		p.Name = p.Source
+	}
+	return &p.GitPromotion, nil
 }

@@ -39,6 +39,13 @@ func checkOp(op unet.ChangeOp) error {
 		if op.Op == unet.OpUpdate && len(bytes.TrimSpace(op.Data)) == 0 {
 			return unet.Errorf(unet.EINVALID, "an update needs a merge patch as data")
 		}
+	case unet.OpPromote:
+		if op.Kind != unet.KindGitSource {
+			return unet.Errorf(unet.EINVALID, "a promote takes a git_source, not a %q", op.Kind)
+		}
+		if strings.TrimSpace(op.Ref) == "" || len(bytes.TrimSpace(op.Data)) == 0 {
+			return unet.Errorf(unet.EINVALID, "a promote needs the source (ref) and the promotion as data")
+		}
 	case unet.OpImport:
 		if op.Kind != unet.KindBundle {
 			return unet.Errorf(unet.EINVALID, "an import takes a bundle, not a %q", op.Kind)
@@ -47,7 +54,7 @@ func checkOp(op unet.ChangeOp) error {
 			return unet.Errorf(unet.EINVALID, "an import needs the bundle as data")
 		}
 	default:
-		return unet.Errorf(unet.EINVALID, "unknown operation %q (create, update, delete or import)", op.Op)
+		return unet.Errorf(unet.EINVALID, "unknown operation %q (create, update, delete, import or promote)", op.Op)
 	}
 	return nil
 }
@@ -122,6 +129,8 @@ func (s *Service) execOp(ctx context.Context, tx *sqlstore.Tx, op unet.ChangeOp,
 		default: // location
 			return s.deleteLocation(ctx, tx, true, op.Ref, o, m)
 		}
+	case unet.OpPromote:
+		return s.stagePromotion(ctx, tx, op, m)
 	default: // import
 		var b unet.Bundle
 		if err := decodeOpData(op.Data, &b); err != nil {

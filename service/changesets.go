@@ -131,6 +131,9 @@ func (s *Service) ProposeChangeSet(ctx context.Context, req unet.ChangeSetReques
 		return nil, unet.Invalid("invalid change set", unet.FieldError{Field: "ops",
 			Message: "a change set needs at least one operation (create it as a draft to add them later)"})
 	}
+	if err := checkPromotionAlone(req.Ops); err != nil {
+		return nil, err
+	}
 	actor, now := unet.ActorFrom(ctx), s.now()
 	ops, err := stageOps(req.Ops, 1, actor, now)
 	if err != nil {
@@ -191,6 +194,9 @@ func (s *Service) AppendChangeOps(ctx context.Context, ref string, ops []unet.Ch
 		return nil, err
 	}
 	all := append(slices.Clone(cs.Ops), added...)
+	if err := checkPromotionAlone(all); err != nil {
+		return nil, err
+	}
 	rows, err := s.dryRunOps(ctx, all, s.stagingMutation(ctx, cs.ID, cs.Title, true), nil)
 	if err != nil {
 		return nil, err

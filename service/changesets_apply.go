@@ -42,6 +42,9 @@ func (s *Service) ApplyChangeSet(ctx context.Context, ref string, o unet.ApplyOp
 	if err := applicable(cs, o); err != nil {
 		return nil, err
 	}
+	if op := promotionOf(cs); op != nil {
+		return s.applyPromotion(ctx, cs, op, o)
+	}
 	reason := cs.Title
 	if o.Reason != "" {
 		reason = o.Reason

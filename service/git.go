@@ -133,22 +133,33 @@ func (s *Service) resolveGitSecret(ctx context.Context, ref string) (string, err
 	return v.Reveal(), nil
 }
 
-// sourceDirsKey carries the PoliciesDir and TemplatesDir of the source a
-// snapshot validator is checking.
+// sourceDirsKey carries the layout (sourceLayout) of the source a snapshot
+// validator is checking.
 type sourceDirsKey struct{}
+
+// sourceLayout is where a source keeps its files, and what it holds.
+type sourceLayout struct {
+	policiesDir, templatesDir, kind string
+}
 
 // withSourceDirs tells the snapshot validators where src keeps its files.
 func withSourceDirs(ctx context.Context, src *unet.GitSource) context.Context {
-	return context.WithValue(ctx, sourceDirsKey{}, [2]string{src.PoliciesDir, src.TemplatesDir})
+	return context.WithValue(ctx, sourceDirsKey{}, sourceLayout{policiesDir: src.PoliciesDir, templatesDir: src.TemplatesDir, kind: src.Kind})
 }
 
 // sourceDir returns the configured directory of kind of the source in ctx.
 func sourceDir(ctx context.Context, kind string) string {
-	dirs, _ := ctx.Value(sourceDirsKey{}).([2]string)
+	l, _ := ctx.Value(sourceDirsKey{}).(sourceLayout)
 	if kind == unet.GitKindPolicies {
-		return dirs[0]
+		return l.policiesDir
 	}
-	return dirs[1]
+	return l.templatesDir
+}
+
+// sourceKind returns the kind of the source in ctx ("" when unknown).
+func sourceKind(ctx context.Context) string {
+	l, _ := ctx.Value(sourceDirsKey{}).(sourceLayout)
+	return l.kind
 }
 
 // kindRoot returns where a snapshot keeps kind (policies or templates): the
@@ -186,14 +197,19 @@ func validatePolicySnapshot(ctx context.Context, dir string) []gitsync.Validatio
 		}
 		errs = el
 	}
+	var prog *policy.Program
 	if len(errs) == 0 {
-		if _, err := policy.Compile(set.Files...); err != nil {
+		if prog, err = policy.Compile(set.Files...); err != nil {
 			el, ok := err.(policy.ErrorList)
 			if !ok {
 				return []gitsync.ValidationError{{Message: err.Error()}}
 			}
 			errs = el
 		}
+	}
+	if len(errs) == 0 {
+		// The rules are sound: the repository's own test cases decide.
+		return gateTests(ctx, dir, root, prog)
 	}
 	out := make([]gitsync.ValidationError, 0, len(errs))
 	for _, e := range errs {
@@ -697,67 +713,6 @@ func (s *Service) UnpinGitSource(ctx context.Context, name, env string) (*unet.G
 		return &out, gitError(err)
 	}
 	return &out, nil
-}
-
-// PromoteGitSource moves environment to's branch to environment from's active
-// commit and pushes it (fast-forward, or a merge commit when the changed files
-// are disjoint; prefer "source" or "target" resolves files both sides
-// changed). A conflict returns the result listing the files and a conflict
-// error; nothing is pushed. A push is recorded in the change log, and the
-// activation that follows too.
-func (s *Service) PromoteGitSource(ctx context.Context, name, from, to, prefer string) (*unet.GitPromoteResult, error) {
-	src, err := s.db.Reader().GetGitSource(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	if from == "" || to == "" {
-		return nil, unet.Errorf(unet.EINVALID, "promotion needs a source and a target environment")
-	}
-	for _, env := range []string{from, to} {
-		if err := checkEnv(src, env); err != nil {
-			return nil, err
-		}
-	}
-	switch gitsync.Prefer(prefer) {
-	case gitsync.PreferNone, gitsync.PreferSource, gitsync.PreferTarget:
-	default:
-		return nil, unet.Errorf(unet.EINVALID, "prefer %q: use source or target", prefer)
-	}
-	sy, err := s.syncer()
-	if err != nil {
-		return nil, err
-	}
-	actor := unet.ActorFrom(ctx)
-	email := actor
-	if !strings.Contains(email, "@") {
-		email += "@localhost"
-	}
-	res, perr := sy.Promote(withSourceDirs(withGitTrigger(ctx, string(gitsync.TriggerPromote)), src), toGitsync(src), from, to,
-		gitsync.PromoteOptions{Prefer: gitsync.Prefer(prefer), AuthorName: actor, AuthorEmail: email})
-	out := promoteResult(res)
-	if res.TargetAfter != "" {
-		m := s.mutation(ctx, "git promote "+from+" → "+to)
-		before := map[string]any{"environment": to, "branch": res.Branch, "commit": res.TargetBefore}
-		if err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-			return m.record(ctx, tx, unet.KindGitSource, name, name, unet.OpPromote, before, out)
-		}); err != nil && perr == nil {
-			perr = err
-		}
-	}
-	if perr != nil {
-		if errors.Is(perr, gitsync.ErrConflict) {
-			fe := make([]unet.FieldError, 0, len(out.Conflicts))
-			for _, c := range out.Conflicts {
-				fe = append(fe, unet.FieldError{File: c.Path, Message: fmt.Sprintf("changed on both sides: source %s, target %s",
-					orAbsent(c.SourceHash), orAbsent(c.TargetHash))})
-			}
-			return out, &unet.Error{Code: unet.ECONFLICT, Fields: fe, Err: perr, Message: fmt.Sprintf(
-				"cannot promote %s from %s to %s: both changed the same files; nothing was pushed (use --prefer source|target, or merge in Git and retry)",
-				name, from, to)}
-		}
-		return out, gitError(perr)
-	}
-	return out, nil
 }
 
 func orAbsent(s string) string {

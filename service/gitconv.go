@@ -33,7 +33,7 @@ func gitError(err error) error {
 			fe = append(fe, unet.FieldError{Message: toValidationError(v).String()})
 		}
 		return &unet.Error{Code: unet.EINVALID, Message: fmt.Sprintf("commit %s failed validation; nothing changed", shortHash(rej.Commit)), Fields: fe, Err: err}
-	case errors.Is(err, gitsync.ErrConflict):
+	case errors.Is(err, gitsync.ErrConflict), errors.Is(err, gitsync.ErrSourceMoved):
 		code = unet.ECONFLICT
 	case errors.Is(err, gitsync.ErrNoActive):
 		return &unet.Error{Code: unet.ECONFLICT, Message: err.Error() + ": run `unet git sync` first", Err: err}
