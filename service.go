@@ -59,6 +59,7 @@ type Service interface {
 	ChangeSetService
 	ApprovalRuleService
 	HistoryService
+	NotificationService
 	// Close releases the underlying resources.
 	Close() error
 }

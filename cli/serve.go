@@ -121,6 +121,8 @@ type serveConfig struct {
 	Git struct {
 		AllowLocalURLs bool `toml:"allow_local_urls"`
 	} `toml:"git"`
+	// Notifications configures the notification outbox (serve_notify.go).
+	Notifications notifyConfig `toml:"notifications"`
 }
 
 // duration reads "30s"-style values from TOML.
@@ -180,6 +182,7 @@ type serveFlags struct {
 	metrics                             metricsFlags
 	debug                               debugFlags
 	cluster                             clusterFlags
+	notify                              notifyFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -242,6 +245,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS, UNET_OIDC_*) < flags.`,
 	registerRequireCS(cmd, &f.requireCS)
 	f.debug.register(fl)
 	f.cluster.register(fl)
+	f.notify.register(fl)
 	return cmd
 }
 
@@ -265,6 +269,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	}
 	a.conf = cfg
 	requireCS, err := requireChangeSets(&f.requireCS, cfg.Server.RequireChangeSets)
+	if err != nil {
+		return err
+	}
+	notifyCfg, err := f.notify.config(cfg.Notifications)
 	if err != nil {
 		return err
 	}
@@ -497,11 +505,14 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	waitJobs := startJobs(jobsCtx, svc, members.coord, f.jobs, logger)
 	waitGit := asLeader(jobsCtx, members.coord, jobGitSchedule, func(ctx context.Context) { startGitJobs(ctx, svc, logger)() })
 	waitGitWatch := startGitWatch(jobsCtx, svc, logger)
+	notifyCfg.Logger = logger
+	waitNotify := asLeader(jobsCtx, members.coord, jobNotifications, func(ctx context.Context) { svc.RunNotifications(ctx, notifyCfg) })
 	serveErr := srv.Serve(ctx, ln)
 	stopJobs()
 	waitJobs()
 	waitGit()
 	waitGitWatch()
+	waitNotify()
 	members.leave()
 	if serveErr != nil {
 		return fmt.Errorf("serve: %w", serveErr)
