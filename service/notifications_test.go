@@ -2,8 +2,12 @@ package service_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -398,5 +402,52 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not reached within 10 s")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestNotificationSlack: a Slack subscription whose URL is a secret
+// reference posts an incoming-webhook message, unsigned.
+func TestNotificationSlack(t *testing.T) {
+	svc := newService(t, "sqlite")
+	ctx := actx()
+	type post struct {
+		text   string
+		signed bool
+		path   string
+	}
+	posts := make(chan post, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil || len(p) != 1 {
+			t.Errorf("slack body %v: %v", p, err)
+		}
+		text, _ := p["text"].(string)
+		posts <- post{text: text, signed: r.Header.Get("webhook-signature") != "", path: r.URL.Path}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	withHookEnv(t, svc, map[string]string{"UNET_GIT_SLACK_URL": srv.URL + "/services/T0/B0/secret"})
+	if _, err := svc.AddSubscription(ctx, unet.Subscription{Name: "chat", URL: "env:UNET_GIT_SLACK_URL", Format: unet.FormatSlack,
+		Events: []string{"change.applied"}}, unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	runWorker(t, svc, service.NotifyConfig{})
+	createNodes(t, svc, "s", 1)
+	for {
+		select {
+		case p := <-posts:
+			if p.signed || p.path != "/services/T0/B0/secret" {
+				t.Fatalf("slack post %+v", p)
+			}
+			if !strings.Contains(p.text, "tester created node s-0") {
+				continue // the subscription's own add
+			}
+			if !strings.HasPrefix(p.text, "*[unet] tester created node s-0*\n`change.applied` · node/s-0 · by tester · ") {
+				t.Fatalf("slack text %q", p.text)
+			}
+			return
+		case <-time.After(20 * time.Second):
+			t.Fatal("no slack post within 20 s")
+		}
 	}
 }
