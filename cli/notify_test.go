@@ -1,13 +1,19 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/unet-dev/unet/httpapi"
+	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/sqlstore"
 )
 
 // The notify commands against a real receiver: usage and validation errors
@@ -66,5 +72,55 @@ func TestNotifyCommands(t *testing.T) {
 	r.fails(1, []string{"not found"}, "notify", "show", "hook")
 	if out := r.ok("changes", "list", "-o", "json"); !strings.Contains(out, `"object_kind": "notification"`) && !strings.Contains(out, `"object_kind":"notification"`) {
 		t.Fatalf("the change log lacks the subscriptions: %s", out)
+	}
+}
+
+// The notify commands through --server: the same answers from the
+// server's service (the remote client of every method).
+func TestNotifyCommandsThroughServer(t *testing.T) {
+	ctx := context.Background()
+	dbURL := "sqlite://" + filepath.Join(t.TempDir(), "server.db")
+	db, err := sqlstore.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := httpapi.New(service.New(db), httpapi.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		hs.Close()
+		db.Close()
+	})
+	var hits atomic.Int32
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer rcv.Close()
+	r := newRunner(t)
+	remote := func(args ...string) []string { return append([]string{"--server", hs.URL}, args...) }
+	r.fails(66, []string{"events[0]"}, remote("notify", "add", "hook", "--url", rcv.URL, "--events", "nodes.*")...)
+	r.ok(remote("notify", "add", "hook", "--url", rcv.URL+"?k=secret", "--events", "*")...)
+	if out := r.ok(remote("notify", "show", "hook", "-o", "json")...); strings.Contains(out, "k=secret") || !strings.Contains(out, `"kind": "webhook"`) {
+		t.Fatalf("notify show: %s", out)
+	}
+	r.ok(remote("notify", "test", "hook")...)
+	if hits.Load() != 1 {
+		t.Fatalf("%d requests after notify test", hits.Load())
+	}
+	var ds []map[string]any
+	if err := json.Unmarshal([]byte(r.ok(remote("notify", "deliveries", "hook", "--limit", "5", "-o", "json")...)), &ds); err != nil ||
+		len(ds) != 1 || ds[0]["outcome"] != "test" || ds[0]["status"] != float64(200) {
+		t.Fatalf("deliveries %v %v", ds, err)
+	}
+	r.fails(66, []string{"not a dead letter"}, remote("notify", "redeliver", "hook", "3")...)
+	r.ok(remote("notify", "remove", "hook")...)
+	if out := r.ok(remote("notify", "list", "-o", "json")...); strings.TrimSpace(out) != "[]" {
+		t.Fatalf("list after remove: %s", out)
 	}
 }

@@ -143,6 +143,7 @@ func (s *Service) runSubscription(ctx context.Context, cfg NotifyConfig, id, nam
 		wake := s.db.EventsWake()
 		st, err := s.db.Reader().GetSubscriptionByID(ctx, id)
 		if unet.ErrorCode(err) == unet.ENOTFOUND {
+			metrics.ForgetNotification(name)
 			return
 		}
 		wait := notifyPoll
