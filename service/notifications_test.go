@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -450,4 +451,48 @@ func TestNotificationSlack(t *testing.T) {
 			t.Fatal("no slack post within 20 s")
 		}
 	}
+}
+
+// TestNotificationFencedWorker: a worker whose leader lease has moved on
+// (a deposed leader) may still send, but cannot record a delivery or move
+// the cursor: the rightful leader sends the event again (at least once).
+func TestNotificationFencedWorker(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		ctx := actx()
+		rcv := newHookReceiver(t, "")
+		sub, err := svc.AddSubscription(ctx, unet.Subscription{Name: "hook", URL: rcv.srv.URL, Events: []string{"change.applied"}}, unet.WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := svc.DB()
+		now := time.Now()
+		old, ok, err := db.AcquireLease(context.Background(), "leader", "old", 0, now.Add(-2*time.Hour), time.Hour)
+		if err != nil || !ok {
+			t.Fatalf("lease: %v %v", ok, err)
+		}
+		if _, ok, err := db.AcquireLease(context.Background(), "leader", "new", 0, now, time.Hour); err != nil || !ok {
+			t.Fatalf("take over: %v %v", ok, err)
+		}
+		stale := unet.WithFence(context.Background(), unet.Fence{Lease: "leader", Token: old.Token})
+		wctx, cancel := context.WithCancel(stale)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			svc.RunNotifications(wctx, service.NotifyConfig{RetryBase: 10 * time.Millisecond})
+		}()
+		rcv.waitDelivered(2, 20*time.Second) // the same event, twice
+		cancel()
+		<-done
+		reqs := rcv.requests()
+		if reqs[0].ID != reqs[1].ID {
+			t.Fatalf("the deposed worker moved on: %+v", reqs)
+		}
+		s, err := svc.GetSubscription(ctx, "hook")
+		if err != nil || s.Cursor != sub.Cursor {
+			t.Fatalf("cursor moved under a stale fence: %+v %v", s, err)
+		}
+		if ds, err := svc.ListDeliveries(ctx, "hook", unet.DeliveryFilter{}); err != nil || len(ds) != 0 {
+			t.Fatalf("deliveries recorded under a stale fence: %+v %v", ds, err)
+		}
+	})
 }
