@@ -16,6 +16,7 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/service"
+	"github.com/unet-dev/unet/sqlstore"
 )
 
 // hookSecret is a Standard Webhooks secret: whsec_ and 24 random-looking
@@ -495,4 +496,48 @@ func TestNotificationFencedWorker(t *testing.T) {
 			t.Fatalf("deliveries recorded under a stale fence: %+v %v", ds, err)
 		}
 	})
+}
+
+// TestNotificationPrunedHead: when the event being retried is pruned from
+// the log, the next event is the head and starts with a fresh retry state.
+func TestNotificationPrunedHead(t *testing.T) {
+	svc := newService(t, "sqlite")
+	ctx := actx()
+	rcv := newHookReceiver(t, "")
+	rcv.failFirst = 1 << 30
+	if _, err := svc.AddSubscription(ctx, unet.Subscription{Name: "hook", URL: rcv.srv.URL, Events: []string{"change.applied"}}, unet.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	runWorker(t, svc, service.NotifyConfig{RetryBase: 20 * time.Millisecond, RetryMax: 40 * time.Millisecond})
+	waitFor(t, func() bool {
+		s, err := svc.GetSubscription(ctx, "hook")
+		return err == nil && s.Attempts >= 3
+	})
+	evs, err := svc.ListEvents(ctx, unet.EventFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pruned := evs[len(evs)-1].ID
+	if err := svc.DB().WithTx(context.Background(), func(tx *sqlstore.Tx) error {
+		_, err := tx.PruneEvents(context.Background(), pruned+1)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rcv.mu.Lock()
+	rcv.failFirst = 0
+	rcv.mu.Unlock()
+	createNodes(t, svc, "p", 1)
+	got := rcv.waitDelivered(1, 10*time.Second)
+	if got[0].Event.Subject != "node/p-0" {
+		t.Fatalf("delivered %+v", got[0])
+	}
+	var ds []unet.Delivery
+	waitFor(t, func() bool {
+		ds, err = svc.ListDeliveries(ctx, "hook", unet.DeliveryFilter{Outcome: unet.DeliveryDelivered})
+		return err == nil && len(ds) > 0
+	})
+	if len(ds) != 1 || ds[0].Attempt != 1 || ds[0].EventID == pruned {
+		t.Fatalf("delivery of the new head %+v %v", ds, err)
+	}
 }

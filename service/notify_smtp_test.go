@@ -189,9 +189,13 @@ func TestNotificationEmail(t *testing.T) {
 			t.Errorf("body lacks %q:\n%s", want, body)
 		}
 	}
-	ds, err := svc.ListDeliveries(ctx, "mail", unet.DeliveryFilter{Outcome: unet.DeliveryDelivered})
-	if err != nil || len(ds) != 2 || ds[0].Status != 250 {
-		t.Fatalf("deliveries %+v %v", ds, err)
+	var ds []unet.Delivery
+	waitFor(t, func() bool {
+		ds, err = svc.ListDeliveries(ctx, "mail", unet.DeliveryFilter{Outcome: unet.DeliveryDelivered})
+		return err == nil && len(ds) == 2
+	})
+	if ds[0].Status != 250 || ds[0].Reply == "" {
+		t.Fatalf("deliveries %+v", ds)
 	}
 
 	// Credentials over a server without TLS: refused before AUTH.

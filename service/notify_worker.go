@@ -203,6 +203,11 @@ func (s *Service) deliverHead(ctx context.Context, cfg NotifyConfig, st *sqlstor
 		return notifyPoll, scanned, nil
 	}
 	scanned = head.ID - 1
+	if st.HeadID != head.ID {
+		// The retry state is about another event (one pruned from the log
+		// meanwhile): this head starts afresh.
+		st.Attempts, st.FirstFailure, st.NextAttempt = 0, nil, nil
+	}
 	now := s.now()
 	if st.NextAttempt != nil && st.NextAttempt.After(now) {
 		return st.NextAttempt.Sub(now), scanned, nil
@@ -228,7 +233,7 @@ func (s *Service) deliverHead(ctx context.Context, cfg NotifyConfig, st *sqlstor
 		} else {
 			next = Backoff(cfg.RetryBase, cfg.RetryMax, d.Attempt)
 			at := now.Add(next)
-			state = sqlstore.DeliveryState{Cursor: st.Cursor, Attempts: d.Attempt, NextAttempt: &at, FirstFailure: &first,
+			state = sqlstore.DeliveryState{Cursor: st.Cursor, Head: head.ID, Attempts: d.Attempt, NextAttempt: &at, FirstFailure: &first,
 				LastError: d.Error}
 		}
 	}

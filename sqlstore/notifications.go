@@ -13,11 +13,13 @@ import (
 // subscription as configured (URLs not redacted) with its delivery state.
 type StoredSubscription struct {
 	ID string
+	// HeadID is the event the retry state is about (0: none).
+	HeadID int64
 	unet.Subscription
 }
 
 const subscriptionCols = `id, name, kind, url, format, secret_ref, smtp_server, smtp_from, smtp_to, smtp_username,
-	smtp_password_ref, smtp_ca_file, events, cursor_id, attempts, next_attempt, first_failure, last_error, dead,
+	smtp_password_ref, smtp_ca_file, events, cursor_id, head_id, attempts, next_attempt, first_failure, last_error, dead,
 	created_at, created_by, version`
 
 func scanSubscription(s rowScanner) (*StoredSubscription, error) {
@@ -25,7 +27,7 @@ func scanSubscription(s rowScanner) (*StoredSubscription, error) {
 	var smtp unet.SMTPSettings
 	var to, events, next, first, created string
 	if err := s.Scan(&st.ID, &st.Name, &st.Kind, &st.URL, &st.Format, &st.SecretRef, &smtp.Server, &smtp.From, &to,
-		&smtp.Username, &smtp.PasswordRef, &smtp.CAFile, &events, &st.Cursor, &st.Attempts, &next, &first, &st.LastError,
+		&smtp.Username, &smtp.PasswordRef, &smtp.CAFile, &events, &st.Cursor, &st.HeadID, &st.Attempts, &next, &first, &st.LastError,
 		&st.Dead, &created, &st.CreatedBy, &st.Version); err != nil {
 		return nil, err
 	}
@@ -106,9 +108,9 @@ func (tx *Tx) InsertSubscription(ctx context.Context, st *StoredSubscription) er
 		smtp = *st.SMTP
 	}
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO notification_subscriptions (`+subscriptionCols+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
 		st.ID, st.Name, st.Kind, st.URL, st.Format, st.SecretRef, smtp.Server, smtp.From, strings.Join(smtp.To, ","),
-		smtp.Username, smtp.PasswordRef, smtp.CAFile, strings.Join(st.Events, ","), st.Cursor, st.Attempts,
+		smtp.Username, smtp.PasswordRef, smtp.CAFile, strings.Join(st.Events, ","), st.Cursor, st.HeadID, st.Attempts,
 		fmtOptTime(st.NextAttempt), fmtOptTime(st.FirstFailure), st.LastError, st.Dead, fmtTime(st.CreatedAt), st.CreatedBy, st.Version)
 	if err != nil {
 		return fmt.Errorf("add notification subscription %s: %w", st.Name, err)
@@ -134,7 +136,9 @@ func (tx *Tx) DeleteSubscription(ctx context.Context, id string) error {
 // DeliveryState is the delivery state of a subscription the outbox worker
 // writes: the cursor and the retry state of the head event.
 type DeliveryState struct {
-	Cursor       int64
+	Cursor int64
+	// Head is the event the retry state is about (0 with no retry state).
+	Head         int64
 	Attempts     int
 	NextAttempt  *time.Time
 	FirstFailure *time.Time
@@ -147,8 +151,8 @@ type DeliveryState struct {
 // reports not_found when the subscription is gone (removed meanwhile).
 func (tx *Tx) SetDeliveryState(ctx context.Context, id string, s DeliveryState) error {
 	res, err := tx.q.ExecContext(ctx, `UPDATE notification_subscriptions SET cursor_id = $2, attempts = $3, next_attempt = $4,
-		first_failure = $5, last_error = $6, dead = dead + $7 WHERE id = $1`,
-		id, s.Cursor, s.Attempts, fmtOptTime(s.NextAttempt), fmtOptTime(s.FirstFailure), s.LastError, s.AddDead)
+		first_failure = $5, last_error = $6, dead = dead + $7, head_id = $8 WHERE id = $1`,
+		id, s.Cursor, s.Attempts, fmtOptTime(s.NextAttempt), fmtOptTime(s.FirstFailure), s.LastError, s.AddDead, s.Head)
 	if err != nil {
 		return fmt.Errorf("update notification delivery state: %w", err)
 	}

@@ -1,7 +1,8 @@
 -- Notification subscriptions and their durable outbox (SPEC §7.4). The
 -- outbox is the events table itself: each subscription keeps a cursor (the
 -- last event ID it is done with: delivered or dead-lettered) and the retry
--- state of its head event (the first matching event after the cursor).
+-- state of its head event (the first matching event after the cursor;
+-- head_id names the event the retry state is about).
 -- Secrets are references (env:, db:, file:), never values; url holds an
 -- inline http(s) URL or a reference to one.
 CREATE TABLE notification_subscriptions (
@@ -19,6 +20,7 @@ CREATE TABLE notification_subscriptions (
     smtp_ca_file  TEXT NOT NULL DEFAULT '',
     events        TEXT NOT NULL,
     cursor_id     BIGINT NOT NULL DEFAULT 0,
+    head_id       BIGINT NOT NULL DEFAULT 0,
     attempts      INTEGER NOT NULL DEFAULT 0,
     next_attempt  TEXT NOT NULL DEFAULT '',
     first_failure TEXT NOT NULL DEFAULT '',
