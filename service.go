@@ -60,6 +60,7 @@ type Service interface {
 	ApprovalRuleService
 	HistoryService
 	EventService
+	NotificationService
 	// Close releases the underlying resources.
 	Close() error
 }

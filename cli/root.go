@@ -175,6 +175,7 @@ against a μNet server (--server).`,
 		a.certsCommand(),
 		a.loginCommand(),
 		a.eventsCommand(),
+		a.notifyCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

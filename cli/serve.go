@@ -125,6 +125,8 @@ type serveConfig struct {
 	Git struct {
 		AllowLocalURLs bool `toml:"allow_local_urls"`
 	} `toml:"git"`
+	// Notifications configures the notification outbox (serve_notify.go).
+	Notifications notifyConfig `toml:"notifications"`
 }
 
 // duration reads "30s"-style values from TOML.
@@ -184,6 +186,7 @@ type serveFlags struct {
 	metrics                             metricsFlags
 	debug                               debugFlags
 	cluster                             clusterFlags
+	notify                              notifyFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -246,6 +249,7 @@ UNET_RATE_LIMIT_IP, UNET_ALLOW_IPS, UNET_OIDC_*) < flags.`,
 	registerRequireCS(cmd, &f.requireCS)
 	f.debug.register(fl)
 	f.cluster.register(fl)
+	f.notify.register(fl)
 	return cmd
 }
 
@@ -273,6 +277,10 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	requireCS, err := requireChangeSets(&f.requireCS, cfg.Server.RequireChangeSets)
+	if err != nil {
+		return err
+	}
+	notifyCfg, err := f.notify.config(cfg.Notifications)
 	if err != nil {
 		return err
 	}
@@ -506,12 +514,15 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	waitGit := asLeader(jobsCtx, members.coord, jobGitSchedule, func(ctx context.Context) { startGitJobs(ctx, svc, logger)() })
 	waitGitWatch := startGitWatch(jobsCtx, svc, logger)
 	waitEvents := startEventRetention(jobsCtx, svc, members.coord, evRetention, logger)
+	notifyCfg.Logger = logger
+	waitNotify := asLeader(jobsCtx, members.coord, jobNotifications, func(ctx context.Context) { svc.RunNotifications(ctx, notifyCfg) })
 	serveErr := srv.Serve(ctx, ln)
 	stopJobs()
 	waitJobs()
 	waitGit()
 	waitGitWatch()
 	waitEvents()
+	waitNotify()
 	members.leave()
 	if serveErr != nil {
 		return fmt.Errorf("serve: %w", serveErr)

@@ -178,6 +178,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.identityRoutes()...)
 	rs = append(rs, s.sessionRoutes()...)
 	rs = append(rs, s.eventRoutes()...)
+	rs = append(rs, s.notificationRoutes()...)
 	return rs
 }
 

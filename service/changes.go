@@ -54,10 +54,10 @@ func (s *Service) ListChanges(ctx context.Context, f unet.ChangeFilter) (*unet.L
 				}
 			case unet.KindVendor:
 				q.ObjectID = strings.ToLower(ref)
-			case unet.KindGitSource, "snmp_profile", unet.KindSecret, unet.KindApprovalRule:
+			case unet.KindGitSource, "snmp_profile", unet.KindSecret, unet.KindApprovalRule, unet.KindNotification:
 				q.ObjectID = ref
 			default:
-				return nil, unet.Errorf(unet.EINVALID, "unknown object kind %q in %q (use node/, link/, location/, vendor/, snmp_profile/, git_source/, secret/ or approval_rule/)", kind, f.Object)
+				return nil, unet.Errorf(unet.EINVALID, "unknown object kind %q in %q (use node/, link/, location/, vendor/, snmp_profile/, git_source/, secret/, approval_rule/ or notification/)", kind, f.Object)
 			}
 			if q.ObjectID == "" && q.ObjectName == ref {
 				id, err := loggedObjectID(ctx, r, q.Kind, ref)
