@@ -13,6 +13,31 @@ type Selector struct {
 // ParseSelector parses and checks a condition. Errors are positioned in a
 // pseudo-file named "selector".
 func ParseSelector(src string) (*Selector, error) {
+	return parseSelector(src, nil)
+}
+
+// ParseCountCondition parses a condition over named counts, such as the
+// abort-on condition of a canary ("new_failures > 0 AND nodes >= 1"): each
+// of names is a field of its own. Match it with MatchCounts.
+func ParseCountCondition(src string, names []string) (*Selector, error) {
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
+	}
+	return parseSelector(src, func(f *FieldRef) {
+		if len(f.Path) == 1 && known[f.Path[0]] {
+			f.Path = []string{"status", f.Path[0]}
+		}
+	})
+}
+
+// MatchCounts evaluates a condition of ParseCountCondition over counts.
+func (s *Selector) MatchCounts(counts map[string]any) bool {
+	ok, _ := s.Match(Input{Node: map[string]any{}, Status: counts})
+	return ok
+}
+
+func parseSelector(src string, rewrite func(*FieldRef)) (*Selector, error) {
 	const name = "selector"
 	p := &parser{file: name, src: src}
 	p.lx = newLexer(src, Pos{Line: 1, Col: 1})
@@ -28,6 +53,11 @@ func ParseSelector(src string) (*Selector, error) {
 	c := &checker{file: f}
 	r := &Rule{When: x}
 	fields := collectFields(r)
+	if rewrite != nil {
+		for _, f := range fields {
+			rewrite(f)
+		}
+	}
 	kind, _ := c.ruleKind(r, fields)
 	rc := &ruleCompiler{checker: c, kind: kind, ok: true, kindOK: true, slots: map[string]int{}}
 	for _, fr := range fields {
