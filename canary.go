@@ -5,6 +5,12 @@ import (
 	"time"
 )
 
+// Bounds of a path candidate: its files and their total size.
+const (
+	MaxCanaryFiles = 10000
+	MaxCanaryBytes = 32 << 20
+)
+
 // Canary states.
 const (
 	CanaryActive   = "active"

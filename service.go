@@ -59,6 +59,7 @@ type Service interface {
 	ChangeSetService
 	ApprovalRuleService
 	HistoryService
+	CanaryService
 	// Close releases the underlying resources.
 	Close() error
 }

@@ -174,6 +174,7 @@ against a μNet server (--server).`,
 		a.clusterCommand(),
 		a.certsCommand(),
 		a.loginCommand(),
+		a.canaryCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

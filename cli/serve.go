@@ -81,6 +81,10 @@ type serveConfig struct {
 		// the reference of the bearer token it requires.
 		MetricsListen string `toml:"metrics_listen"`
 		MetricsToken  string `toml:"metrics_token"`
+
+		// CanaryInterval: how often the leader checks the active canaries
+		// (--canary-interval).
+		CanaryInterval duration `toml:"canary_interval"`
 	} `toml:"server"`
 	Database struct {
 		URL         string   `toml:"url"`
@@ -496,11 +500,15 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	f.jobs.ownershipRefresh = f.cluster.heartbeat
 	waitJobs := startJobs(jobsCtx, svc, members.coord, f.jobs, logger)
 	waitGit := asLeader(jobsCtx, members.coord, jobGitSchedule, func(ctx context.Context) { startGitJobs(ctx, svc, logger)() })
+	waitCanaries := asLeader(jobsCtx, members.coord, jobCanaries, func(ctx context.Context) {
+		svc.RunCanaryChecks(ctx, canaryInterval(cmd, f.jobs.canaryInterval, cfg), logger)
+	})
 	waitGitWatch := startGitWatch(jobsCtx, svc, logger)
 	serveErr := srv.Serve(ctx, ln)
 	stopJobs()
 	waitJobs()
 	waitGit()
+	waitCanaries()
 	waitGitWatch()
 	members.leave()
 	if serveErr != nil {

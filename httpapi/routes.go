@@ -167,6 +167,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.secretRoutes()...)
 	rs = append(rs, s.identityRoutes()...)
 	rs = append(rs, s.sessionRoutes()...)
+	rs = append(rs, s.canaryRoutes()...)
 	return rs
 }
 

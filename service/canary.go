@@ -29,10 +29,6 @@ const KindCanary = "canary"
 const (
 	// MaxCanaryTTL is the longest TTL a canary may have.
 	MaxCanaryTTL = 30 * 24 * time.Hour
-	// MaxCanaryFiles bounds the files of a path candidate.
-	MaxCanaryFiles = 10000
-	// MaxCanaryBytes bounds their total size.
-	MaxCanaryBytes = 64 << 20
 )
 
 // CanaryEventData is the payload of the canary.* events.
@@ -101,8 +97,8 @@ func (s *Service) checkCanaryRequest(req *unet.CanaryStartRequest) (time.Duratio
 		}
 		size += len(f.Content)
 	}
-	if len(req.Files) > MaxCanaryFiles || size > MaxCanaryBytes {
-		fe = append(fe, unet.FieldError{Field: "files", Message: fmt.Sprintf("%d files, %d bytes: at most %d files and %d bytes", len(req.Files), size, MaxCanaryFiles, MaxCanaryBytes)})
+	if len(req.Files) > unet.MaxCanaryFiles || size > unet.MaxCanaryBytes {
+		fe = append(fe, unet.FieldError{Field: "files", Message: fmt.Sprintf("%d files, %d bytes: at most %d files and %d bytes", len(req.Files), size, unet.MaxCanaryFiles, unet.MaxCanaryBytes)})
 	}
 	if len(fe) > 0 {
 		return 0, unet.Invalid("invalid canary", fe...)
