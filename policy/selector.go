@@ -1,5 +1,10 @@
 package policy
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Selector is a standalone condition of the policy language, such as the
 // node selector of a canary ("node.role == \"leaf\" AND location.path
 // CONTAINS \"Frankfurt\""). It is safe for concurrent use.
@@ -24,10 +29,13 @@ func ParseCountCondition(src string, names []string) (*Selector, error) {
 	for _, n := range names {
 		known[n] = true
 	}
-	return parseSelector(src, func(f *FieldRef) {
+	list := strings.Join(names, ", ")
+	return parseSelector(src, func(f *FieldRef) string {
 		if len(f.Path) == 1 && known[f.Path[0]] {
 			f.Path = []string{"status", f.Path[0]}
+			return ""
 		}
+		return fmt.Sprintf("unknown count %q, expected one of %s", strings.Join(f.Path, "."), list)
 	})
 }
 
@@ -37,7 +45,10 @@ func (s *Selector) MatchCounts(counts map[string]any) bool {
 	return ok
 }
 
-func parseSelector(src string, rewrite func(*FieldRef)) (*Selector, error) {
+// parseSelector parses and checks a condition; rewrite, when set, may
+// change each field reference before the check, or refuse it with a
+// message.
+func parseSelector(src string, rewrite func(*FieldRef) string) (*Selector, error) {
 	const name = "selector"
 	p := &parser{file: name, src: src}
 	p.lx = newLexer(src, Pos{Line: 1, Col: 1})
@@ -55,7 +66,12 @@ func parseSelector(src string, rewrite func(*FieldRef)) (*Selector, error) {
 	fields := collectFields(r)
 	if rewrite != nil {
 		for _, f := range fields {
-			rewrite(f)
+			if msg := rewrite(f); msg != "" {
+				c.errorf(f.FieldPos, "%s", msg)
+			}
+		}
+		if len(c.errs) > 0 {
+			return nil, c.errs
 		}
 	}
 	kind, _ := c.ruleKind(r, fields)

@@ -152,10 +152,9 @@ func (s *Service) StartCanary(ctx context.Context, req unet.CanaryStartRequest) 
 	if err := checkEnv(src, req.Environment); err != nil {
 		return nil, err
 	}
-	gs := toGitsync(src)
-	env := gs.Environment(envOrDefault(req.Environment)).Name
-	if req.Environment == "" {
-		env = gitsync.DefaultEnvironment
+	env := gitsync.DefaultEnvironment
+	if req.Environment != "" {
+		env = req.Environment
 	}
 	st, err := loadGitState(ctx, s.db.Reader(), src.Name)
 	if err != nil {
@@ -269,8 +268,9 @@ func (s *Service) pathCandidate(ctx context.Context, src *unet.GitSource, files 
 			return out, unet.Invalid("invalid canary", unet.FieldError{Field: "files", Message: fmt.Sprintf("%s is given twice", f.Path)})
 		}
 		seen[f.Path] = true
-		fmt.Fprintf(h, "%s\x00%d\x00", f.Path, len(f.Content))
-		h.Write([]byte(f.Content))
+		// A hash never fails to write.
+		_, _ = fmt.Fprintf(h, "%s\x00%d\x00", f.Path, len(f.Content))
+		_, _ = h.Write([]byte(f.Content))
 		out.Files = append(out.Files, gitsync.SnapshotFile{Path: f.Path, Mode: gitsync.ModeRegular, Content: []byte(f.Content)})
 	}
 	digest := hex.EncodeToString(h.Sum(nil))
