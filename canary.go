@@ -11,6 +11,9 @@ const (
 	MaxCanaryBytes = 32 << 20
 )
 
+// KindCanary is the change-log object kind of canary starts and ends.
+const KindCanary = "canary"
+
 // Canary states.
 const (
 	CanaryActive   = "active"

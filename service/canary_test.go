@@ -317,7 +317,7 @@ func testCanaryEndToEnd(t *testing.T, engine string) {
 	changes := ok(svc.ListChanges(ctx, unet.ChangeFilter{Page: unet.Page{Limit: 500}})).v(t)
 	n := 0
 	for _, c := range changes.Items {
-		if c.ObjectKind == service.KindCanary {
+		if c.ObjectKind == unet.KindCanary {
 			n++
 		}
 	}
