@@ -61,6 +61,7 @@ type Service interface {
 	HistoryService
 	EventService
 	NotificationService
+	CanaryService
 	// Close releases the underlying resources.
 	Close() error
 }

@@ -176,6 +176,7 @@ against a μNet server (--server).`,
 		a.loginCommand(),
 		a.eventsCommand(),
 		a.notifyCommand(),
+		a.canaryCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -85,6 +85,9 @@ type serveConfig struct {
 		// EventRetention is how long events are kept (--event-retention;
 		// 0: forever).
 		EventRetention *duration `toml:"event_retention"`
+		// CanaryInterval: how often the leader checks the active canaries
+		// (--canary-interval).
+		CanaryInterval duration `toml:"canary_interval"`
 	} `toml:"server"`
 	Database struct {
 		URL         string   `toml:"url"`
@@ -512,6 +515,9 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	f.jobs.ownershipRefresh = f.cluster.heartbeat
 	waitJobs := startJobs(jobsCtx, svc, members.coord, f.jobs, logger)
 	waitGit := asLeader(jobsCtx, members.coord, jobGitSchedule, func(ctx context.Context) { startGitJobs(ctx, svc, logger)() })
+	waitCanaries := asLeader(jobsCtx, members.coord, jobCanaries, func(ctx context.Context) {
+		svc.RunCanaryChecks(ctx, canaryInterval(cmd, f.jobs.canaryInterval, cfg), logger)
+	})
 	waitGitWatch := startGitWatch(jobsCtx, svc, logger)
 	waitEvents := startEventRetention(jobsCtx, svc, members.coord, evRetention, logger)
 	notifyCfg.Logger = logger
@@ -520,6 +526,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	stopJobs()
 	waitJobs()
 	waitGit()
+	waitCanaries()
 	waitGitWatch()
 	waitEvents()
 	waitNotify()

@@ -17,6 +17,7 @@ import (
 const (
 	jobPolicyEvaluation = "policy_evaluation"
 	jobGitSchedule      = "git_schedule"
+	jobCanaries         = "canaries"
 )
 
 // clusterFlags configure the server's membership of the replicas that

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/unet-dev/unet"
@@ -27,6 +28,9 @@ type jobFlags struct {
 	historyRetention    time.Duration
 	eventRetention      time.Duration
 	noSNMP              bool
+	// canaryInterval is how often the leader checks the active canaries
+	// (TTL expiry, abort-on conditions).
+	canaryInterval time.Duration
 	// ownershipRefresh is how often the SNMP scheduler applies this
 	// replica's share of the targets (the cluster heartbeat).
 	ownershipRefresh time.Duration
@@ -41,6 +45,7 @@ func (f *jobFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.historyRetention, "status-retention", 30*24*time.Hour, "keep SNMP status history this long (0: forever)")
 	fs.BoolVar(&f.noSNMP, "no-snmp", false, "do not poll devices")
 	fs.DurationVar(&f.eventRetention, "event-retention", defaultEventRetention, "keep events this long (0: forever; [server] event_retention)")
+	fs.DurationVar(&f.canaryInterval, "canary-interval", 30*time.Second, "check the active canaries (TTL expiry, abort-on conditions) this often on the leader (canary_interval in [server])")
 }
 
 // configureSources points the service at the server's policies and templates:
@@ -301,4 +306,17 @@ func nodesIn(ctx context.Context, svc *service.Service, envs map[string]bool) ([
 		}
 		p.Cursor = l.Next
 	}
+}
+
+// canaryInterval is the period of the canary checks: --canary-interval
+// when given, else canary_interval in [server], else the flag's default.
+func canaryInterval(cmd *cobra.Command, flag time.Duration, cfg *serveConfig) time.Duration {
+	d := flag
+	if !cmd.Flags().Changed("canary-interval") && cfg != nil && cfg.Server.CanaryInterval > 0 {
+		d = time.Duration(cfg.Server.CanaryInterval)
+	}
+	if d <= 0 {
+		d = 30 * time.Second
+	}
+	return d
 }

@@ -179,6 +179,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.sessionRoutes()...)
 	rs = append(rs, s.eventRoutes()...)
 	rs = append(rs, s.notificationRoutes()...)
+	rs = append(rs, s.canaryRoutes()...)
 	return rs
 }
 

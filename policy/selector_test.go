@@ -50,3 +50,39 @@ func mustSelector(t *testing.T, src string) *Selector {
 	}
 	return s
 }
+
+// TestCountCondition checks conditions over named counts (a canary's
+// abort-on): the names are fields, anything else is refused with its
+// position.
+func TestCountCondition(t *testing.T) {
+	names := []string{"new_failures", "render_errors", "changed_configs", "nodes"}
+	for _, c := range []struct {
+		src    string
+		counts map[string]any
+		want   bool
+	}{
+		{"new_failures > 0", map[string]any{"new_failures": 1}, true},
+		{"new_failures > 0", map[string]any{"new_failures": 0}, false},
+		{"render_errors > 0 OR changed_configs > 10", map[string]any{"render_errors": 0, "changed_configs": 11}, true},
+		{"render_errors > 0 OR changed_configs > 10", map[string]any{"render_errors": 0, "changed_configs": 10}, false},
+		{"new_failures >= 1 AND nodes >= 2", map[string]any{"new_failures": 1, "nodes": 1}, false},
+	} {
+		sel, err := ParseCountCondition(c.src, names)
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		if got := sel.MatchCounts(c.counts); got != c.want {
+			t.Errorf("%s over %v = %v, want %v", c.src, c.counts, got, c.want)
+		}
+	}
+	for src, want := range map[string]string{
+		"bogus > 1":            `selector:1:1: unknown count "bogus", expected one of new_failures`,
+		"nodes > 1 AND node.x": "selector:1:15",
+		"new_failures >":       "selector:1:",
+	} {
+		_, err := ParseCountCondition(src, names)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", src, err, want)
+		}
+	}
+}

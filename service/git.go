@@ -792,7 +792,18 @@ func (s *Service) activePolicyFiles(ctx context.Context, env string) ([]unet.Pol
 	}()
 	var files []unet.PolicyFile
 	labels := make([]string, 0, len(snaps))
+	cv := canaryFrom(ctx)
 	for _, sn := range snaps {
+		if cv != nil && cv.c.Source == sn.Source {
+			// The canary's candidate replaces the source's active snapshot.
+			labels = append(labels, cv.c.Label())
+			cf, err := s.canaryPolicyFiles(ctx, cv, len(snaps) > 1)
+			if err != nil {
+				return nil, "", err
+			}
+			files = append(files, cf...)
+			continue
+		}
 		labels = append(labels, "git:"+sn.Source+"@"+sn.Commit)
 		src, err := s.db.Reader().GetGitSource(ctx, sn.Source)
 		if err != nil {
@@ -855,6 +866,9 @@ func (s *Service) ActiveTemplateDir(ctx context.Context, env string) (string, er
 			names[i] = sn.Source
 		}
 		return "", unet.Errorf(unet.ECONFLICT, "several Git sources hold templates (%s): keep one", strings.Join(names, ", "))
+	}
+	if cv := canaryFrom(ctx); cv != nil && cv.c.Source == snaps[0].Source {
+		return s.canaryTemplateDir(ctx, cv)
 	}
 	src, err := s.db.Reader().GetGitSource(ctx, snaps[0].Source)
 	if err != nil {

@@ -50,6 +50,11 @@ func (g gitStore) PruneSnapshots(ctx context.Context, source string, keep []stri
 				keep = append(keep, es.Snapshot)
 			}
 		}
+		inUse, err := tx.Reader().CanarySnapshotsInUse(ctx, source)
+		if err != nil {
+			return err
+		}
+		keep = append(keep, inUse...)
 		_, _, err = tx.PruneGitSnapshots(ctx, source, keep)
 		return err
 	})

@@ -89,6 +89,10 @@ func (s *Service) GitCacheActive() bool {
 // from. With several policy sources, file names are prefixed with the source
 // name and the labels joined by commas.
 func (s *Service) ActivePolicyFiles(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
+	if canaryFrom(ctx) != nil {
+		// A canary's candidate is not the environment's active version.
+		return s.activePolicyFiles(ctx, env)
+	}
 	c := &s.git.cache
 	c.mu.Lock()
 	if p, ok := c.policies[env]; ok && c.listening {

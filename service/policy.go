@@ -309,24 +309,25 @@ func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 		source string
 	}
 	programs := map[string]envProgram{}
-	programFor := func(env string) (envProgram, error) {
+	programFor := func(env string, cv *canaryView) (envProgram, error) {
 		if len(req.Files) > 0 || env == "" {
 			env = unet.DefaultEnvironment
 		}
-		if ep, ok := programs[env]; ok {
+		key := canaryEnvKey(env, cv)
+		if ep, ok := programs[key]; ok {
 			return ep, nil
 		}
-		prog, source, err := s.rules(ctx, req.Files, req.Source, env)
+		prog, source, err := s.rules(withCanary(ctx, cv), req.Files, req.Source, env)
 		if err != nil {
 			return envProgram{}, err
 		}
 		if req.Source != "" {
 			source = req.Source
 		}
-		programs[env] = envProgram{prog, source}
-		return programs[env], nil
+		programs[key] = envProgram{prog, source}
+		return programs[key], nil
 	}
-	base, err := programFor(unet.DefaultEnvironment)
+	base, err := programFor(unet.DefaultEnvironment, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -405,25 +406,38 @@ func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			budget, evaluated, total),
 			Fields: []unet.FieldError{{Field: "nodes", Message: fmt.Sprintf("the rules make more than %d results and SET records over these objects (max_engine_results)", budget)}}}
 	}
+	// Nodes a canary selects are evaluated with its candidate: one group per
+	// environment and canary. The active canaries are read once.
+	var router *canaryRouter
+	if len(req.Files) == 0 {
+		if router, err = s.canaryRouter(ctx); err != nil {
+			return nil, err
+		}
+	}
 	byEnv := map[string][]int{}
+	canaries := map[string]*canaryView{}
+	envOf := map[string]string{}
 	var envs []string
 	for i := range nodes {
 		env := nodes[i].Environment
 		if len(req.Files) > 0 {
 			env = unet.DefaultEnvironment
 		}
-		if _, ok := byEnv[env]; !ok {
-			envs = append(envs, env)
+		cv := router.pick(inv, &nodes[i])
+		key := canaryEnvKey(env, cv)
+		if _, ok := byEnv[key]; !ok {
+			envs = append(envs, key)
+			canaries[key], envOf[key] = cv, env
 		}
-		byEnv[env] = append(byEnv[env], i)
+		byEnv[key] = append(byEnv[key], i)
 	}
 	sort.Strings(envs)
-	for _, env := range envs {
-		ep, err := programFor(env)
+	for _, key := range envs {
+		ep, err := programFor(envOf[key], canaries[key])
 		if err != nil {
 			return nil, err
 		}
-		idx := byEnv[env]
+		idx := byEnv[key]
 		inputs := make([]policy.Input, len(idx))
 		for j, i := range idx {
 			inputs[j] = inv.nodeInput(&nodes[i])

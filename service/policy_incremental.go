@@ -127,21 +127,26 @@ func (s *Service) evaluateScope(ctx context.Context, sc *evalScope) (*unet.Polic
 		source string
 	}
 	programs := map[string]envProgram{}
-	programFor := func(env string) (envProgram, error) {
+	programFor := func(env string, cv *canaryView) (envProgram, error) {
 		if env == "" {
 			env = unet.DefaultEnvironment
 		}
-		if ep, ok := programs[env]; ok {
+		key := canaryEnvKey(env, cv)
+		if ep, ok := programs[key]; ok {
 			return ep, nil
 		}
-		prog, source, err := s.rules(ctx, nil, "", env)
+		prog, source, err := s.rules(withCanary(ctx, cv), nil, "", env)
 		if err != nil {
 			return envProgram{}, err
 		}
-		programs[env] = envProgram{prog, source}
-		return programs[env], nil
+		programs[key] = envProgram{prog, source}
+		return programs[key], nil
 	}
-	base, err := programFor(unet.DefaultEnvironment)
+	base, err := programFor(unet.DefaultEnvironment, nil)
+	if err != nil {
+		return nil, err
+	}
+	router, err := s.canaryRouter(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +159,7 @@ func (s *Service) evaluateScope(ctx context.Context, sc *evalScope) (*unet.Polic
 		}
 	}
 	for _, n := range side.nodes {
-		ep, err := programFor(n.Environment)
+		ep, err := programFor(n.Environment, router.pick(inv, n))
 		if err != nil {
 			return nil, err
 		}

@@ -55,6 +55,8 @@ type Service struct {
 	review reviewState
 	// tally counts the stored policy results for the gauges (policy_store.go).
 	tally resultTally
+	// canary caches the content of canary candidates (canary_serve.go).
+	canary canaryState
 }
 
 var _ unet.Service = (*Service)(nil)

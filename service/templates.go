@@ -116,6 +116,8 @@ type renderInput struct {
 	context   map[string]any
 	templates []string
 	warnings  []string // reported with the result (no policies applied)
+	// canary serves the node a candidate's templates (nil: the active ones).
+	canary *canaryView
 }
 
 // fullMap is an object's JSON form as a generic map, as encoding/json would
@@ -179,7 +181,15 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 	if err != nil {
 		return nil, err
 	}
-	prog, warning, err := s.optionalRules(ctx, req.PolicyFiles, node.Environment, req.Templates)
+	var cv *canaryView
+	if len(req.PolicyFiles) == 0 {
+		router, err := s.canaryRouter(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cv = router.pick(inv, node)
+	}
+	prog, warning, err := s.optionalRules(withCanary(ctx, cv), req.PolicyFiles, node.Environment, req.Templates)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +197,7 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 	if err != nil {
 		return nil, err
 	}
+	in.canary = cv
 	if warning != "" {
 		in.warnings = append(in.warnings, warning)
 	}
@@ -288,7 +299,7 @@ func (s *Service) renderAll(ctx context.Context, in *renderInput) (*unet.RenderR
 }
 
 func (s *Service) renderTemplates(ctx context.Context, in *renderInput) (*unet.RenderResult, []templates.TemplateInfo, error) {
-	env, err := s.templateEnv(ctx, in.node.Environment)
+	env, err := s.templateEnv(withCanary(ctx, in.canary), in.node.Environment)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -371,13 +382,22 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 			nodes = append(nodes, n)
 		}
 	}
-	for _, n := range nodes {
-		if _, seen := programs[n.Environment]; !seen {
-			prog, warning, err := s.optionalRules(ctx, req.PolicyFiles, n.Environment, req.Templates)
+	var router *canaryRouter
+	if len(req.PolicyFiles) == 0 {
+		if router, err = s.canaryRouter(ctx); err != nil {
+			return nil, err
+		}
+	}
+	canaryOf := make([]*canaryView, len(nodes))
+	for i, n := range nodes {
+		canaryOf[i] = router.pick(inv, n)
+		key := canaryEnvKey(n.Environment, canaryOf[i])
+		if _, seen := programs[key]; !seen {
+			prog, warning, err := s.optionalRules(withCanary(ctx, canaryOf[i]), req.PolicyFiles, n.Environment, req.Templates)
 			if err != nil {
 				return nil, err
 			}
-			programs[n.Environment], warnings[n.Environment] = prog, warning
+			programs[key], warnings[key] = prog, warning
 		}
 	}
 	inv.indexLinks()
@@ -402,7 +422,8 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 					return
 				}
 				n := nodes[i]
-				in, err := s.nodeRenderInput(inv, programs[n.Environment], n, req)
+				key := canaryEnvKey(n.Environment, canaryOf[i])
+				in, err := s.nodeRenderInput(inv, programs[key], n, req)
 				if err != nil {
 					if unet.ErrorCode(err) == unet.EINVALID && len(req.Templates) == 0 && len(refs) == 0 {
 						results[i].skip = true
@@ -412,7 +433,8 @@ func (s *Service) RenderNodes(ctx context.Context, refs []string, req unet.Templ
 					cancel()
 					return
 				}
-				if w := warnings[n.Environment]; w != "" {
+				in.canary = canaryOf[i]
+				if w := warnings[key]; w != "" {
 					in.warnings = append(in.warnings, w)
 				}
 				if results[i].res, _, results[i].err = s.renderAll(ctx, in); results[i].err != nil {
