@@ -34,18 +34,11 @@ func (s *Syncer) Candidate(ctx context.Context, src Source, commit, branch strin
 	if err := src.Validate(); err != nil {
 		return Candidate{}, err
 	}
-	unlock, err := s.lock(ctx, src.Name, true)
+	m, unlock, err := s.lockedFetch(ctx, src)
 	if err != nil {
 		return Candidate{}, err
 	}
 	defer unlock()
-	m, err := s.openMirror(src)
-	if err != nil {
-		return Candidate{}, err
-	}
-	if err := s.fetch(ctx, m); err != nil {
-		return Candidate{}, err
-	}
 	var c *object.Commit
 	if commit != "" {
 		c, err = m.commit(commit)
@@ -103,18 +96,11 @@ func (s *Syncer) FastForward(ctx context.Context, src Source, env, commit string
 	if res.Branch == "" {
 		return res, fmt.Errorf("source %s: environment %s %w", src.Name, e.Name, ErrNoBranch)
 	}
-	unlock, err := s.lock(ctx, src.Name, true)
+	m, unlock, err := s.lockedFetch(ctx, src)
 	if err != nil {
 		return res, err
 	}
 	defer unlock()
-	m, err := s.openMirror(src)
-	if err != nil {
-		return res, err
-	}
-	if err := s.fetch(ctx, m); err != nil {
-		return res, err
-	}
 	c, err := m.commit(commit)
 	if err != nil {
 		return res, err

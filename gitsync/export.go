@@ -59,18 +59,11 @@ func (s *Syncer) Export(ctx context.Context, src Source, files map[string][]byte
 		return res, fmt.Errorf("export %s: name the directory the export replaces (e.g. inventory)", src.Name)
 	}
 	dir := strings.Trim(path.Clean("/"+path.Join(src.Path, opts.Dir)), "/")
-	unlock, err := s.lock(ctx, src.Name, true)
+	m, unlock, err := s.lockedFetch(ctx, src)
 	if err != nil {
 		return res, err
 	}
 	defer unlock()
-	m, err := s.openMirror(src)
-	if err != nil {
-		return res, err
-	}
-	if err := s.fetch(ctx, m); err != nil {
-		return res, err
-	}
 	if res.Branch == "" {
 		// The environment follows the remote's default branch: commit there.
 		if res.Branch, err = m.defaultBranch(); err != nil {

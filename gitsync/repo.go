@@ -209,3 +209,20 @@ func describe(c *object.Commit) commitInfo {
 		Time:    c.Author.When.UTC(),
 	}
 }
+
+// lockedFetch takes the source's lock (waiting for it), opens its mirror and
+// fetches; the caller releases the lock with unlock. On error nothing is held.
+func (s *Syncer) lockedFetch(ctx context.Context, src Source) (m *mirror, unlock func(), err error) {
+	unlock, err = s.lock(ctx, src.Name, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m, err = s.openMirror(src); err == nil {
+		err = s.fetch(ctx, m)
+	}
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return m, unlock, nil
+}

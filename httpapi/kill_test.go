@@ -38,8 +38,14 @@ var servingURL = regexp.MustCompile(`msg=serving url=(http://127\.0\.0\.1:\d+)`)
 // would add episodes of its own.
 func startUnetServe(t *testing.T, bin, dbURL string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "--db", dbURL, "serve", "--listen", "127.0.0.1:0",
-		"--cluster-heartbeat", "1h", "--cluster-lease-ttl", "2h")
+	return startServeWith(t, bin, dbURL, "--cluster-heartbeat", "1h", "--cluster-lease-ttl", "2h")
+}
+
+// startServeWith runs `unet serve` on dbURL with the extra serve flags and
+// returns the process (killed at the end of the test) and its URL.
+func startServeWith(t *testing.T, bin, dbURL string, flags ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--db", dbURL, "serve", "--listen", "127.0.0.1:0"}, flags...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,7 @@
 package httpapi_test
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"os/exec"
@@ -20,35 +18,10 @@ import (
 // and its URL.
 func startNotifyServe(t *testing.T, bin, dbURL string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "--db", dbURL, "serve", "--listen", "127.0.0.1:0",
-		"--notify-retry-base", "100ms", "--notify-retry-max", "300ms",
+	return startServeWith(t, bin, dbURL, "--notify-retry-base", "100ms", "--notify-retry-max", "300ms",
 		// The restarted server leads (and delivers) once the killed one's
 		// lease has expired.
 		"--cluster-heartbeat", "500ms", "--cluster-lease-ttl", "2s")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait() // killed: the error is the signal
-		}
-	})
-	lines := bufio.NewScanner(stderr)
-	var seen []string
-	for lines.Scan() {
-		seen = append(seen, lines.Text())
-		if m := servingURL.FindStringSubmatch(lines.Text()); m != nil {
-			go func() { _, _ = io.Copy(io.Discard, stderr) }()
-			return cmd, m[1]
-		}
-	}
-	t.Fatalf("unet serve did not start: %q", seen)
-	return nil, ""
 }
 
 // TestNotifyKillBeforeDelivery: the real server is killed (SIGKILL) after
