@@ -116,6 +116,12 @@ func TestCanaryPromotionApprovalAgainstServer(t *testing.T) {
 	}
 	ok("alice", "changes", "abandon", "cs-3", "--reason", "duplicate")
 
+	show := ok("alice", "changes", "show", "cs-1", "-o", "table")
+	for _, want := range []string{"1. promote canary rel", "rule prod-promotions: 0/1 approvals; matched git_source/net", `from: null → "canary:rel"`} {
+		if !strings.Contains(show, want) {
+			t.Fatalf("changes show lacks %q:\n%s", want, show)
+		}
+	}
 	fails(ExitAuth, "", "alice", "changes", "approve", "cs-1")
 	ok("bob", "changes", "approve", "cs-1")
 	ok("alice", "changes", "apply", "cs-1")
