@@ -155,6 +155,57 @@ type CanaryReport struct {
 	Problems []ImpactProblem `json:"problems,omitempty"`
 }
 
+// CanaryPromoteRequest asks for a canary promotion (PromoteCanary).
+type CanaryPromoteRequest struct {
+	// Name is the canary's name.
+	Name string `json:"name"`
+	// Propose proposes the promotion as a change set even when no approval
+	// rule covers it; Reason is its description.
+	Propose bool   `json:"propose,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// Emergency (with Reason) promotes at once even when approval rules
+	// cover the promotion; it is flagged for review like any emergency.
+	Emergency bool `json:"emergency,omitempty"`
+}
+
+// Kinds of a CanaryPromoteResult: the candidate was promoted, or the
+// promotion was proposed as a change set (GitPromoteProposed).
+const (
+	CanaryPromoteDone     = "promoted"
+	CanaryPromoteProposed = GitPromoteProposed
+)
+
+// CanaryPromoteResult is what a canary promotion did: Kind promoted with
+// the canary as it ended, or Kind proposed with the canary (still active)
+// and the change set whose apply promotes it.
+type CanaryPromoteResult struct {
+	Kind      string     `json:"kind"`
+	Canary    *Canary    `json:"canary"`
+	ChangeSet *ChangeSet `json:"change_set,omitempty"`
+}
+
+// CanaryPromotion is a canary promotion as a change set stages it: the
+// data of its operation (op promote, kind canary, ref the canary's name),
+// with the candidate fixed at proposal time.
+type CanaryPromotion struct {
+	Canary      string `json:"canary"`
+	Source      string `json:"source"`
+	Environment string `json:"environment"`
+	// Branch is the environment's branch that moves.
+	Branch        string `json:"branch"`
+	CandidateKind string `json:"candidate_kind"`
+	// Commit is the canary's candidate (a commit, or "sha256:…" of the
+	// files of a path candidate).
+	Commit string `json:"commit"`
+}
+
+// Promotion is the canary promotion as approval rules see it: a promotion
+// of the source from "canary:NAME" to the environment, so a rule such as
+// git_source.to == "production" covers canary and Git promotions alike.
+func (p CanaryPromotion) Promotion() GitPromotion {
+	return GitPromotion{Name: p.Source, From: "canary:" + p.Canary, To: p.Environment, Branch: p.Branch, Commit: p.Commit}
+}
+
 // CanaryService runs canaries.
 type CanaryService interface {
 	StartCanary(ctx context.Context, req CanaryStartRequest) (*Canary, error)
@@ -164,8 +215,11 @@ type CanaryService interface {
 	// CanaryStatus compares candidate and baseline on the selected nodes
 	// (with each node's configuration diff when diff is set).
 	CanaryStatus(ctx context.Context, name string, diff bool) (*CanaryReport, error)
-	// PromoteCanary makes the candidate the environment's active version.
-	PromoteCanary(ctx context.Context, name string) (*Canary, error)
+	// PromoteCanary makes the candidate the environment's active version,
+	// or proposes that as a change set when an approval rule covers it (or
+	// req.Propose asks); req.Emergency bypasses the rules. A proposal
+	// returns Kind "proposed" with the set and the canary, still active.
+	PromoteCanary(ctx context.Context, req CanaryPromoteRequest) (*CanaryPromoteResult, error)
 	// AbortCanary ends the canary; its nodes go back to the active version.
 	AbortCanary(ctx context.Context, name, reason string) (*Canary, error)
 }

@@ -236,26 +236,58 @@ func canaryReportText(rep *unet.CanaryReport) string {
 }
 
 func (a *app) canaryPromoteCommand(svc canaryServiceFunc) *cobra.Command {
-	return &cobra.Command{
-		Use:   "promote NAME",
-		Short: "Make the candidate the environment's active version (fast-forward push, or a commit of the files), then sync",
-		Args:  cobra.ExactArgs(1),
+	var propose, reason string
+	var emergency bool
+	cmd := &cobra.Command{
+		Use:   "promote NAME [--propose REASON | --emergency --reason R]",
+		Short: "Make the candidate the environment's active version (fast-forward push, or a commit of the files, then a sync), or propose it for approval",
+		Long: `Make the canary's candidate the active version of its environment: the
+environment's branch is fast-forwarded to the candidate commit (a path
+candidate is committed as you), pushed and synced, so the candidate activates
+through the usual validation; the canary ends as promoted.
+
+Approval rules see a canary promotion as a promotion of the source from
+"canary:NAME" to the environment (git_source.name, .from, .to, .branch,
+.commit). When a rule covers it (such as git_source.to == "production"), or with
+--propose REASON, nothing is pushed: the promotion is proposed as a change set
+(exit 0) and the canary stays active; someone else approves the set and
+"unet changes apply" promotes the candidate recorded at proposal time (refused
+when the canary has ended meanwhile). --emergency --reason R promotes at once
+despite the rules, flagged for review.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPromoteFlags(cmd, propose, reason, emergency); err != nil {
+				return err
+			}
 			s, err := svc(cmd)
 			if err != nil {
 				return err
 			}
-			c, err := s.PromoteCanary(a.ctx(cmd), args[0])
-			if c != nil {
-				if perr := a.printer().emit(c, func() any {
-					return fmt.Sprintf("canary %s promoted: %s of %s is active in %s\n", c.Name, shortCommit(c.Commit), c.Source, c.Environment)
-				}); perr != nil && err == nil {
+			req := unet.CanaryPromoteRequest{Name: args[0], Emergency: emergency, Reason: reason}
+			if propose != "" {
+				req.Propose, req.Reason = true, propose
+			}
+			res, err := s.PromoteCanary(a.ctx(cmd), req)
+			if res != nil && res.Canary != nil {
+				if perr := a.printer().emit(res, func() any { return canaryPromoteText(res) }); perr != nil && err == nil {
 					err = perr
 				}
 			}
 			return err
 		},
 	}
+	promoteFlags(cmd, &propose, &reason, &emergency)
+	return cmd
+}
+
+// canaryPromoteText is the text form of a canary promotion: what is active
+// now, or the change set proposed instead.
+func canaryPromoteText(r *unet.CanaryPromoteResult) string {
+	c := r.Canary
+	if r.Kind == unet.CanaryPromoteProposed && r.ChangeSet != nil {
+		return proposedPromotionText(r.ChangeSet, fmt.Sprintf("canary %s stays active and %s keeps its active commit", c.Name, c.Environment))
+	}
+	return fmt.Sprintf("canary %s promoted: %s of %s is active in %s\n", c.Name, shortCommit(c.Commit), c.Source, c.Environment)
 }
 
 func (a *app) canaryAbortCommand(svc canaryServiceFunc) *cobra.Command {

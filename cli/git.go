@@ -511,16 +511,8 @@ flagged for review.`,
 			if prefer != "" && prefer != "source" && prefer != "target" {
 				return usagef("--prefer %q: want source or target", prefer)
 			}
-			if cmd.Flags().Changed("propose") && strings.TrimSpace(propose) == "" {
-				return usagef("--propose needs a reason")
-			}
-			switch {
-			case emergency && propose != "":
-				return usagef("--emergency promotes at once: it does not combine with --propose")
-			case emergency && strings.TrimSpace(reason) == "":
-				return usagef("--emergency needs --reason: the reason is recorded and reviewed")
-			case reason != "" && propose != "":
-				return usagef("--propose takes the reason itself: drop --reason")
+			if err := checkPromoteFlags(cmd, propose, reason, emergency); err != nil {
+				return err
 			}
 			gs, err := svc(cmd)
 			if err != nil {
@@ -542,10 +534,33 @@ flagged for review.`,
 	cmd.Flags().StringVar(&from, "from", "", "environment whose active commit is promoted")
 	cmd.Flags().StringVar(&to, "to", "", "environment whose branch is moved")
 	cmd.Flags().StringVar(&prefer, "prefer", "", "resolve files both sides changed by taking the source's or the target's version")
-	cmd.Flags().StringVar(&propose, "propose", "", "do not push: propose the promotion as a change set with this reason, even when no approval rule covers it")
-	cmd.Flags().BoolVar(&emergency, "emergency", false, "promote at once even when approval rules cover it, flagged for review (needs --reason)")
-	cmd.Flags().StringVar(&reason, "reason", "", "reason recorded in the change log (required with --emergency)")
+	promoteFlags(cmd, &propose, &reason, &emergency)
 	return cmd
+}
+
+// promoteFlags declares the approval flags of a promotion (git promote,
+// canary promote): --propose REASON, --emergency and --reason.
+func promoteFlags(cmd *cobra.Command, propose, reason *string, emergency *bool) {
+	cmd.Flags().StringVar(propose, "propose", "", "do not push: propose the promotion as a change set with this reason, even when no approval rule covers it")
+	cmd.Flags().BoolVar(emergency, "emergency", false, "promote at once even when approval rules cover it, flagged for review (needs --reason)")
+	cmd.Flags().StringVar(reason, "reason", "", "reason recorded in the change log (required with --emergency)")
+}
+
+// checkPromoteFlags checks the combination of the approval flags of a
+// promotion.
+func checkPromoteFlags(cmd *cobra.Command, propose, reason string, emergency bool) error {
+	if cmd.Flags().Changed("propose") && strings.TrimSpace(propose) == "" {
+		return usagef("--propose needs a reason")
+	}
+	switch {
+	case emergency && propose != "":
+		return usagef("--emergency promotes at once: it does not combine with --propose")
+	case emergency && strings.TrimSpace(reason) == "":
+		return usagef("--emergency needs --reason: the reason is recorded and reviewed")
+	case reason != "" && propose != "":
+		return usagef("--propose takes the reason itself: drop --reason")
+	}
+	return nil
 }
 
 // stillRejected reports whether an environment's followed tip is a
@@ -562,9 +577,16 @@ func promoteText(r *unet.GitPromoteResult) any {
 	if r.Kind != unet.GitPromoteProposed || cs == nil {
 		return promoteKV(r)
 	}
+	return proposedPromotionText(cs, r.Branch+" stays at its commit")
+}
+
+// proposedPromotionText is the text form of a promotion proposed as change
+// set cs: what stays as it is meanwhile, the rules that asked for approval
+// and what to do next.
+func proposedPromotionText(cs *unet.ChangeSet, stays string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "proposed %s: %s\n", cs.ID, oneLineText(cs.Title))
-	fmt.Fprintf(&b, "  nothing was pushed: %s stays at its commit until the change set is approved and applied\n", r.Branch)
+	fmt.Fprintf(&b, "  nothing was pushed: %s until the change set is approved and applied\n", stays)
 	if len(cs.Requirement.Rules) == 0 {
 		fmt.Fprintf(&b, "  approval: %d approval(s), asked for with --propose\n", cs.Requirement.Required)
 	}

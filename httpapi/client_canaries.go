@@ -42,9 +42,12 @@ func (c *Client) CanaryStatus(ctx context.Context, name string, diff bool) (*une
 	return fetch[unet.CanaryReport](ctx, c, call{method: http.MethodGet, path: canaryPath(name) + "/status", query: q})
 }
 
-// PromoteCanary makes a canary's candidate the active version.
-func (c *Client) PromoteCanary(ctx context.Context, name string) (*unet.Canary, error) {
-	return fetch[unet.Canary](ctx, c, call{method: http.MethodPost, path: canaryPath(name) + "/promote"})
+// PromoteCanary makes a canary's candidate the active version, or proposes
+// that as a change set (Kind proposed, answered 202) when an approval rule
+// covers it or req.Propose asks.
+func (c *Client) PromoteCanary(ctx context.Context, req unet.CanaryPromoteRequest) (*unet.CanaryPromoteResult, error) {
+	return fetch[unet.CanaryPromoteResult](ctx, c, call{method: http.MethodPost, path: canaryPath(req.Name) + "/promote",
+		body: CanaryPromoteRequest{Propose: req.Propose, Emergency: req.Emergency, Reason: req.Reason}})
 }
 
 // AbortCanary ends a canary.

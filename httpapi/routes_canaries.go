@@ -11,6 +11,17 @@ type CanaryAbortRequest struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// CanaryPromoteRequest is the body of the promote route (optional: an
+// empty body promotes, or proposes when an approval rule covers the
+// promotion). Propose proposes the promotion as a change set even when no
+// approval rule covers it (Reason is then its description); Emergency with
+// Reason promotes at once even when one does (needs changes:emergency).
+type CanaryPromoteRequest struct {
+	Propose   bool   `json:"propose,omitempty"`
+	Emergency bool   `json:"emergency,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
 // canaryStartBodyLimit bounds a start request: the files of a path
 // candidate, JSON-escaped.
 const canaryStartBodyLimit = 2*unet.MaxCanaryBytes + 1<<20
@@ -35,8 +46,10 @@ func (s *Server) canaryRoutes() []Route {
 			PathParams: name, Query: []Param{{Name: "diff", Type: "boolean", Description: "include each node's unified configuration diff"}},
 			Long: true, Status: http.StatusOK, Result: unet.CanaryReport{}, handle: s.getCanaryStatus},
 		{Method: http.MethodPost, Path: BasePath + "/canaries/{name}/promote", Permission: PermGitPromote, OperationID: "promoteCanary",
-			Tag: "canaries", Summary: "Make the candidate the environment's active version (fast-forward push, or a commit of the files, then a sync)",
-			PathParams: name, Long: true, Status: http.StatusOK, Result: unet.Canary{}, handle: s.promoteCanary},
+			Tag: "canaries", Summary: "Make the candidate the environment's active version (fast-forward push, or a commit of the files, then a sync), or propose that for approval",
+			PathParams: name, Body: CanaryPromoteRequest{}, Long: true, Status: http.StatusOK, Result: unet.CanaryPromoteResult{},
+			Accepted: unet.CanaryPromoteResult{}, AcceptedNote: "proposed: an approval rule covers the promotion (or propose asked for it); kind is proposed, change_set the set to approve and apply, and the canary stays active; nothing was pushed",
+			handle: s.promoteCanary},
 		{Method: http.MethodPost, Path: BasePath + "/canaries/{name}/abort", Permission: PermCanariesWrite, OperationID: "abortCanary",
 			Tag: "canaries", Summary: "End a canary: its nodes go back to the active version at once",
 			PathParams: name, Body: CanaryAbortRequest{}, Long: true, Status: http.StatusOK, Result: unet.Canary{}, handle: s.abortCanary},
@@ -97,11 +110,22 @@ func (s *Server) getCanaryStatus(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) promoteCanary(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.svc.PromoteCanary(r.Context(), r.PathValue("name"))
-	if err != nil && c == nil {
+	var req CanaryPromoteRequest
+	if err := decodeOptionalBody(r, &req); err != nil {
 		return err
 	}
-	s.writeJSON(w, http.StatusOK, c)
+	res, err := s.svc.PromoteCanary(r.Context(), unet.CanaryPromoteRequest{Name: r.PathValue("name"), Propose: req.Propose,
+		Emergency: req.Emergency, Reason: req.Reason})
+	if err != nil && res == nil {
+		return err
+	}
+	status := http.StatusOK
+	if res.Kind == unet.CanaryPromoteProposed {
+		status = http.StatusAccepted
+	}
+	// A canary promoted whose inventory could not be evaluated again at
+	// once is still promoted (the next evaluation stores the results).
+	s.writeJSON(w, status, res)
 	return nil
 }
 

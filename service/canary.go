@@ -341,7 +341,13 @@ func (s *Service) AbortCanary(ctx context.Context, name, reason string) (*unet.C
 // endCanary moves an active canary to state and, once committed, evaluates
 // the nodes it served again with the active version.
 func (s *Service) endCanary(ctx context.Context, name, state, reason, detail string, sum *unet.CanarySummary) (*unet.Canary, error) {
-	m := s.mutation(ctx, "canary "+reason)
+	return s.endCanaryWith(ctx, s.mutation(ctx, "canary "+reason), name, state, reason, detail, sum, nil)
+}
+
+// endCanaryWith is endCanary writing its change row under m; finish, when
+// set, runs in the transaction that ends the canary.
+func (s *Service) endCanaryWith(ctx context.Context, m mutation, name, state, reason, detail string, sum *unet.CanarySummary,
+	finish func(tx *sqlstore.Tx, c *unet.Canary) error) (*unet.Canary, error) {
 	var c *unet.Canary
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		before, err := tx.Reader().GetCanary(ctx, name)
@@ -375,7 +381,16 @@ func (s *Service) endCanary(ctx context.Context, name, state, reason, detail str
 			verb = "aborted (" + detail + ")"
 		}
 		s.emitCanary(tx, typ, c, reason, detail, c.Summary, fmt.Sprintf("Canary %s %s: %s of %s (%s)", c.Name, verb, shortHash(c.Commit), c.Source, c.Environment))
-		return m.record(ctx, tx, unet.KindCanary, c.Name, c.Name, state, before, c)
+		if err := m.record(ctx, tx, unet.KindCanary, c.Name, c.Name, state, before, c); err != nil {
+			return err
+		}
+		if err := s.finishWrite(ctx, tx, m, nil); err != nil {
+			return err
+		}
+		if finish != nil {
+			return finish(tx, c)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -231,14 +231,15 @@ func testCanaryEndToEnd(t *testing.T, engine string) {
 	}
 	_, err = svc.AbortCanary(ctx, "vlan", "")
 	mustCode(t, err, unet.ECONFLICT)
-	_, err = svc.PromoteCanary(ctx, "vlan")
+	_, err = svc.PromoteCanary(ctx, unet.CanaryPromoteRequest{Name: "vlan"})
 	mustCode(t, err, unet.ECONFLICT)
 
 	// A second canary of the same commit, promoted: the environment's
 	// active commit is the candidate and every node sees it.
 	ok(svc.StartCanary(ctx, unet.CanaryStartRequest{Name: "vlan2", Source: "net", Commit: c2[:10], Selector: sel, TTL: "1h"})).v(t)
-	pr := ok(svc.PromoteCanary(ctx, "vlan2")).v(t)
-	if pr.State != unet.CanaryPromoted || pr.EndReason != unet.CanaryReasonPromoted {
+	res := ok(svc.PromoteCanary(ctx, unet.CanaryPromoteRequest{Name: "vlan2"})).v(t)
+	pr := res.Canary
+	if res.Kind != unet.CanaryPromoteDone || res.ChangeSet != nil || pr.State != unet.CanaryPromoted || pr.EndReason != unet.CanaryReasonPromoted {
 		t.Fatalf("promoted: %+v", pr)
 	}
 	if st := gitStatusOf(t, svc, "net"); st.ActiveCommit != c2 || repo.Head("main") != c2 {
@@ -261,7 +262,7 @@ func testCanaryEndToEnd(t *testing.T, engine string) {
 	repo.Branch("old", c1)
 	old := repo.Commit("old", "diverged", map[string]string{"templates/base.j2": "hostname {{ node.name }} # old\n"})
 	ok(svc.StartCanary(ctx, unet.CanaryStartRequest{Name: "old", Source: "net", Commit: old, Selector: sel, TTL: "1h"})).v(t)
-	_, err = svc.PromoteCanary(ctx, "old")
+	_, err = svc.PromoteCanary(ctx, unet.CanaryPromoteRequest{Name: "old"})
 	mustCode(t, err, unet.ECONFLICT)
 	if !strings.Contains(err.Error(), "not an ancestor") {
 		t.Fatalf("diverged promotion: %v", err)

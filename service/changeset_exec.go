@@ -40,11 +40,11 @@ func checkOp(op unet.ChangeOp) error {
 			return unet.Errorf(unet.EINVALID, "an update needs a merge patch as data")
 		}
 	case unet.OpPromote:
-		if op.Kind != unet.KindGitSource {
-			return unet.Errorf(unet.EINVALID, "a promote takes a git_source, not a %q", op.Kind)
+		if op.Kind != unet.KindGitSource && op.Kind != unet.KindCanary {
+			return unet.Errorf(unet.EINVALID, "a promote takes a git_source or a canary, not a %q", op.Kind)
 		}
 		if strings.TrimSpace(op.Ref) == "" || len(bytes.TrimSpace(op.Data)) == 0 {
-			return unet.Errorf(unet.EINVALID, "a promote needs the source (ref) and the promotion as data")
+			return unet.Errorf(unet.EINVALID, "a promote needs the source or canary (ref) and the promotion as data")
 		}
 	case unet.OpImport:
 		if op.Kind != unet.KindBundle {
@@ -130,6 +130,9 @@ func (s *Service) execOp(ctx context.Context, tx *sqlstore.Tx, op unet.ChangeOp,
 			return s.deleteLocation(ctx, tx, true, op.Ref, o, m)
 		}
 	case unet.OpPromote:
+		if op.Kind == unet.KindCanary {
+			return s.stageCanaryPromotion(ctx, tx, op, m)
+		}
 		return s.stagePromotion(ctx, tx, op, m)
 	default: // import
 		var b unet.Bundle

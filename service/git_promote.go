@@ -29,40 +29,52 @@ func (s *Service) PromoteGitSource(ctx context.Context, name, from, to, prefer s
 // Otherwise, and with req.Emergency and a reason, it is performed at once:
 // a conflict returns the result listing the files and a conflict error
 // (nothing pushed); a push is recorded in the change log with the event
-// git.promoted, and the activation that follows too. Canary promotion uses
-// this function as well.
+// git.promoted, and the activation that follows too. Canary promotion
+// shares the decision (promotionMode) and the apply (promotionApproved,
+// markPromotionApplied).
 func (s *Service) PromoteGit(ctx context.Context, req unet.GitPromoteRequest) (*unet.GitPromoteResult, error) {
 	req.Reason = strings.TrimSpace(req.Reason)
 	src, promo, err := s.planPromotion(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	if req.Emergency {
-		if req.Propose {
-			return nil, unet.Errorf(unet.EINVALID, "--propose and --emergency exclude each other")
-		}
-		m, err := s.writeMutation(ctx, req.Reason, true)
-		if err != nil {
-			return nil, err
-		}
-		return s.performPromotion(ctx, src, promo, m, nil)
-	}
-	propose := req.Propose
-	if !propose {
-		reqm, err := s.approvalRequirement(ctx, s.db.Reader(), []touched{promotionTouched(promo)}, nil)
-		if err != nil {
-			return nil, err
-		}
-		propose = len(reqm.Rules) > 0
+	m, propose, err := s.promotionMode(ctx, promo, req.Propose, req.Emergency, req.Reason, "git promote "+promo.From+" → "+promo.To)
+	if err != nil {
+		return nil, err
 	}
 	if propose {
 		return s.proposePromotion(ctx, promo, req.Reason)
 	}
-	reason := req.Reason
-	if reason == "" {
-		reason = "git promote " + promo.From + " → " + promo.To
+	return s.performPromotion(ctx, src, promo, m, nil)
+}
+
+// promotionMode decides how a promotion (of a Git source or a canary, as
+// the approval rules see it) goes: with emergency and a reason it is
+// performed at once under an emergency mutation; it is proposed when
+// propose asks or an approval rule covers it; otherwise it is performed
+// under a mutation with reason (fallback when reason is empty).
+func (s *Service) promotionMode(ctx context.Context, p unet.GitPromotion, propose, emergency bool, reason, fallback string) (mutation, bool, error) {
+	if emergency {
+		if propose {
+			return mutation{}, false, unet.Errorf(unet.EINVALID, "--propose and --emergency exclude each other")
+		}
+		m, err := s.writeMutation(ctx, reason, true)
+		return m, false, err
 	}
-	return s.performPromotion(ctx, src, promo, s.mutation(ctx, reason), nil)
+	if !propose {
+		reqm, err := s.approvalRequirement(ctx, s.db.Reader(), []touched{promotionTouched(p)}, nil)
+		if err != nil {
+			return mutation{}, false, err
+		}
+		propose = len(reqm.Rules) > 0
+	}
+	if propose {
+		return mutation{}, true, nil
+	}
+	if reason == "" {
+		reason = fallback
+	}
+	return s.mutation(ctx, reason), false, nil
 }
 
 // planPromotion checks a promotion request and reads the commit it would
@@ -291,65 +303,112 @@ func (s *Service) applyPromotion(ctx context.Context, cs *unet.ChangeSet, op *un
 	if p := unet.PrincipalFrom(ctx); p != nil && !p.Can(unet.PermGitPromote) {
 		return nil, unet.Errorf(unet.EFORBIDDEN, "applying %s promotes a Git source, which needs permission %s", cs.ID, unet.PermGitPromote)
 	}
+	if op.Kind == unet.KindCanary {
+		return s.applyCanaryPromotion(ctx, cs, op, o)
+	}
 	var promo unet.GitPromotion
 	if err := decodeOpData(op.Data, &promo); err != nil {
 		return nil, opError(*op, err)
 	}
-	r := s.db.Reader()
-	if !o.Emergency {
-		req, err := s.approvalRequirement(ctx, r, []touched{promotionTouched(promo)}, cs.Approvals)
-		if err != nil {
-			return nil, err
-		}
-		if !req.Satisfied {
-			return nil, unet.Errorf(unet.EFORBIDDEN, "%s needs %d approval(s) and has %d: it cannot be applied yet", cs.ID, req.Required, req.Approvals)
-		}
+	if err := s.promotionApproved(ctx, cs, promo, o); err != nil {
+		return nil, err
 	}
-	src, err := r.GetGitSource(ctx, promo.Name)
+	src, err := s.db.Reader().GetGitSource(ctx, promo.Name)
 	if err != nil {
 		return nil, opError(*op, err)
 	}
+	m := s.promotionSetMutation(ctx, cs, o)
+	_, err = s.performPromotion(ctx, src, promo, m, func(tx *sqlstore.Tx, out *unet.GitPromoteResult) error {
+		detail := fmt.Sprintf("promoted %s from %s to %s: %s", promo.Name, promo.From, promo.To, strings.ReplaceAll(out.Kind, "_", " "))
+		if out.TargetAfter != "" {
+			detail += ", batch " + m.batch
+		}
+		return s.markPromotionApplied(ctx, tx, cs, m, o, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetChangeSet(ctx, cs.ID, unet.ChangeSetView{})
+}
+
+// promotionApproved refuses the apply of a set carrying promotion p
+// unless it has the approvals the rules covering p require (an emergency
+// needs none).
+func (s *Service) promotionApproved(ctx context.Context, cs *unet.ChangeSet, p unet.GitPromotion, o unet.ApplyOptions) error {
+	if o.Emergency {
+		return nil
+	}
+	req, err := s.approvalRequirement(ctx, s.db.Reader(), []touched{promotionTouched(p)}, cs.Approvals)
+	if err != nil {
+		return err
+	}
+	if !req.Satisfied {
+		return unet.Errorf(unet.EFORBIDDEN, "%s needs %d approval(s) and has %d: it cannot be applied yet", cs.ID, req.Required, req.Approvals)
+	}
+	return nil
+}
+
+// promotionSetMutation is the mutation of a promotion set's apply.
+func (s *Service) promotionSetMutation(ctx context.Context, cs *unet.ChangeSet, o unet.ApplyOptions) mutation {
 	reason := cs.Title
 	if o.Reason != "" {
 		reason = o.Reason
 	}
 	m := s.stagingMutation(ctx, cs.ID, reason, true)
 	m.emergency = o.Emergency
-	_, err = s.performPromotion(ctx, src, promo, m, func(tx *sqlstore.Tx, out *unet.GitPromoteResult) error {
-		if err := tx.LockChangeSet(ctx, cs.ID); err != nil {
-			return err
-		}
-		cur, err := loadSet(ctx, tx.Reader(), cs.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Version != cs.Version {
-			return unet.Errorf(unet.ECONFLICT, "%s changed while it was being applied (now %s): look at it again", cs.ID, cur.State)
-		}
-		from, now := cur.State, s.now()
-		cur.State = unet.ChangeSetApplied
-		cur.AppliedAt, cur.AppliedBy, cur.Batch = &now, unet.ActorFrom(ctx), m.batch
-		cur.Emergency = o.Emergency
-		if o.Reason != "" {
-			cur.Reason = o.Reason
-		}
-		cur.UpdatedAt = now
-		if err := tx.UpdateChangeSet(ctx, cur); err != nil {
-			return err
-		}
-		if o.Emergency {
-			if err := s.writeEvent(ctx, tx, cur.ID, unet.EventEmergency, from, from, o.Reason); err != nil {
-				return err
-			}
-		}
-		detail := fmt.Sprintf("promoted %s from %s to %s: %s", promo.Name, promo.From, promo.To, strings.ReplaceAll(out.Kind, "_", " "))
-		if out.TargetAfter != "" {
-			detail += ", batch " + m.batch
-		}
-		return s.writeEvent(ctx, tx, cur.ID, unet.EventApplied, from, cur.State, detail)
-	})
+	return m
+}
+
+// promotionSetCurrent refuses a promotion set that changed since it was
+// read (approved, rejected or applied meanwhile); it runs before anything
+// is pushed.
+func (s *Service) promotionSetCurrent(ctx context.Context, cs *unet.ChangeSet) error {
+	cur, err := loadSet(ctx, s.db.Reader(), cs.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return s.GetChangeSet(ctx, cs.ID, unet.ChangeSetView{})
+	return setUnchanged(cs, cur)
+}
+
+// setUnchanged refuses cur, the stored state of set cs, when it changed
+// since cs was read.
+func setUnchanged(cs, cur *unet.ChangeSet) error {
+	if cur.Version != cs.Version {
+		return unet.Errorf(unet.ECONFLICT, "%s changed while it was being applied (now %s): look at it again", cs.ID, cur.State)
+	}
+	return nil
+}
+
+// markPromotionApplied marks a promotion set applied in tx, the
+// transaction that records the promotion: the set must not have changed
+// since it was read; an emergency apply is flagged; detail says what the
+// promotion did.
+func (s *Service) markPromotionApplied(ctx context.Context, tx *sqlstore.Tx, cs *unet.ChangeSet, m mutation, o unet.ApplyOptions, detail string) error {
+	if err := tx.LockChangeSet(ctx, cs.ID); err != nil {
+		return err
+	}
+	cur, err := loadSet(ctx, tx.Reader(), cs.ID)
+	if err != nil {
+		return err
+	}
+	if err := setUnchanged(cs, cur); err != nil {
+		return err
+	}
+	from, now := cur.State, s.now()
+	cur.State = unet.ChangeSetApplied
+	cur.AppliedAt, cur.AppliedBy, cur.Batch = &now, unet.ActorFrom(ctx), m.batch
+	cur.Emergency = o.Emergency
+	if o.Reason != "" {
+		cur.Reason = o.Reason
+	}
+	cur.UpdatedAt = now
+	if err := tx.UpdateChangeSet(ctx, cur); err != nil {
+		return err
+	}
+	if o.Emergency {
+		if err := s.writeEvent(ctx, tx, cur.ID, unet.EventEmergency, from, from, o.Reason); err != nil {
+			return err
+		}
+	}
+	return s.writeEvent(ctx, tx, cur.ID, unet.EventApplied, from, cur.State, detail)
 }
