@@ -115,27 +115,13 @@ func (s *Service) ApplyChangeSet(ctx context.Context, ref string, o unet.ApplyOp
 					cur.ID, req.Required, req.Approvals)
 			}
 		}
-		from := cur.State
-		now := s.now()
-		cur.State = unet.ChangeSetApplied
-		cur.AppliedAt, cur.AppliedBy, cur.Batch = &now, unet.ActorFrom(ctx), m.batch
-		cur.Emergency = o.Emergency
-		if o.Reason != "" {
-			cur.Reason = o.Reason
+		var changed []unet.Change
+		for _, r := range rows {
+			changed = append(changed, r...)
 		}
-		cur.UpdatedAt = now
-		if err := tx.UpdateChangeSet(ctx, cur); err != nil {
+		from, err := s.markApplied(ctx, tx, cur, m, o, emergencyObjects(changed))
+		if err != nil {
 			return err
-		}
-		if o.Emergency {
-			if err := s.writeEvent(ctx, tx, cur.ID, unet.EventEmergency, from, from, o.Reason); err != nil {
-				return err
-			}
-			var changed []unet.Change
-			for _, r := range rows {
-				changed = append(changed, r...)
-			}
-			emitEmergencyApplied(tx, now, cur.AppliedBy, m.batch, cur.ID, o.Reason, emergencyObjects(changed))
 		}
 		if len(tripped) > 0 {
 			if err := s.writeEvent(ctx, tx, cur.ID, unet.EventForced, from, from,
@@ -198,4 +184,29 @@ func lockBases(ctx context.Context, tx *sqlstore.Tx, cs *unet.ChangeSet) error {
 		}
 	}
 	return nil
+}
+
+// markApplied moves cur to applied in tx (applied now by the actor, with m's
+// batch) and, for an emergency application, records the emergency
+// transition and emits emergency.applied over objs (KIND/NAME). It returns
+// the state cur left; the caller writes the applied transition.
+func (s *Service) markApplied(ctx context.Context, tx *sqlstore.Tx, cur *unet.ChangeSet, m mutation, o unet.ApplyOptions, objs []string) (string, error) {
+	from, now := cur.State, s.now()
+	cur.State = unet.ChangeSetApplied
+	cur.AppliedAt, cur.AppliedBy, cur.Batch = &now, unet.ActorFrom(ctx), m.batch
+	cur.Emergency = o.Emergency
+	if o.Reason != "" {
+		cur.Reason = o.Reason
+	}
+	cur.UpdatedAt = now
+	if err := tx.UpdateChangeSet(ctx, cur); err != nil {
+		return "", err
+	}
+	if o.Emergency {
+		if err := s.writeEvent(ctx, tx, cur.ID, unet.EventEmergency, from, from, o.Reason); err != nil {
+			return "", err
+		}
+		emitEmergencyApplied(tx, now, cur.AppliedBy, m.batch, cur.ID, o.Reason, objs)
+	}
+	return from, nil
 }

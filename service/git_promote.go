@@ -394,21 +394,13 @@ func (s *Service) markPromotionApplied(ctx context.Context, tx *sqlstore.Tx, cs 
 	if err := setUnchanged(cs, cur); err != nil {
 		return err
 	}
-	from, now := cur.State, s.now()
-	cur.State = unet.ChangeSetApplied
-	cur.AppliedAt, cur.AppliedBy, cur.Batch = &now, unet.ActorFrom(ctx), m.batch
-	cur.Emergency = o.Emergency
-	if o.Reason != "" {
-		cur.Reason = o.Reason
+	objs := make([]string, 0, len(cs.Ops))
+	for _, op := range cs.Ops {
+		objs = append(objs, op.Kind+"/"+op.Ref)
 	}
-	cur.UpdatedAt = now
-	if err := tx.UpdateChangeSet(ctx, cur); err != nil {
+	from, err := s.markApplied(ctx, tx, cur, m, o, objs)
+	if err != nil {
 		return err
-	}
-	if o.Emergency {
-		if err := s.writeEvent(ctx, tx, cur.ID, unet.EventEmergency, from, from, o.Reason); err != nil {
-			return err
-		}
 	}
 	return s.writeEvent(ctx, tx, cur.ID, unet.EventApplied, from, cur.State, detail)
 }

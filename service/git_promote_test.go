@@ -150,5 +150,26 @@ func TestGitPromotionThroughApproval(t *testing.T) {
 		}
 		_, err = svc.AppendChangeOps(ctx, p.ChangeSet.ID, []unet.ChangeOp{{Op: "create", Kind: "vendor", Data: json.RawMessage(`{"key":"x","name":"X"}`)}})
 		mustCode(t, err, unet.EINVALID)
+
+		// The proposed promotion applied as an emergency, without approval:
+		// flagged, and announced as emergency.applied like any other set.
+		cs = ok(svc.ApplyChangeSet(ctx, p.ChangeSet.ID, unet.ApplyOptions{Emergency: true, Reason: "restore default"})).v(t)
+		if cs.State != unet.ChangeSetApplied || !cs.Emergency {
+			t.Fatalf("emergency apply of a promotion set: %+v", cs)
+		}
+		evs2 := ok(svc.ListEvents(ctx, unet.EventFilter{Types: []string{unet.EventEmergencyApplied}, Limit: 100})).v(t)
+		var found bool
+		for _, e := range evs2 {
+			if e.Subject == "change_set/"+cs.ID {
+				var d unet.EmergencyEventData
+				if err := json.Unmarshal(e.Data, &d); err != nil || d.Reason != "restore default" || len(d.Objects) != 1 || d.Objects[0] != "git_source/net" {
+					t.Fatalf("emergency.applied of %s: %s (%v)", cs.ID, e.Data, err)
+				}
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("no emergency.applied for %s in %+v", cs.ID, evs2)
+		}
 	})
 }
