@@ -136,11 +136,13 @@ func (s *Server) stopStreams() { s.stoppingOnce.Do(func() { close(s.stopping) })
 // down.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, after int64, set bool, types []string) error {
 	ctx := r.Context()
+	// Read before the stream starts even when resuming, so that a refusal
+	// (a scoped grant) is an error answer rather than a silent stream.
+	last, err := s.svc.LastEventID(ctx)
+	if err != nil {
+		return err
+	}
 	if !set {
-		last, err := s.svc.LastEventID(ctx)
-		if err != nil {
-			return err
-		}
 		after = last
 	}
 	rc := http.NewResponseController(w)
