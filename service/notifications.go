@@ -26,6 +26,14 @@ var subscriptionName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // maxRecipients bounds the recipients of one email subscription.
 const maxRecipients = 50
 
+// Bounds of a subscription's event type patterns: a few name what a
+// receiver wants (there are few event types), and every event the worker
+// reads is matched against all of them.
+const (
+	maxEventPatterns   = 64
+	maxEventPatternLen = 128
+)
+
 // isInlineURL reports whether a webhook URL is given inline (http or
 // https) rather than as a secret reference.
 func isInlineURL(u string) bool {
@@ -130,7 +138,15 @@ func (s *Service) checkSubscription(sub *unet.Subscription) error {
 	if len(sub.Events) == 0 {
 		add("events", "name at least one event type pattern (e.g. change.applied,git.*; * for all)")
 	}
+	if len(sub.Events) > maxEventPatterns {
+		add("events", "at most %d patterns (%d given); a glob such as git.* names several types", maxEventPatterns, len(sub.Events))
+		sub.Events = sub.Events[:0]
+	}
 	for i, p := range sub.Events {
+		if len(p) > maxEventPatternLen {
+			add(fmt.Sprintf("events[%d]", i), "is longer than %d bytes", maxEventPatternLen)
+			continue
+		}
 		if msg := checkEventPattern(p); msg != "" {
 			add(fmt.Sprintf("events[%d]", i), "%s", msg)
 		}
