@@ -199,13 +199,17 @@ func redactURL(raw string) string {
 	if err != nil {
 		return "(invalid URL)"
 	}
-	if u.User != nil {
-		u.User = url.User("***")
-	}
+	hideUser := u.User != nil
+	u.User = nil
 	if u.RawQuery != "" || u.ForceQuery {
 		u.RawQuery, u.ForceQuery = "***", false
 	}
-	return u.String()
+	s := u.String()
+	if hideUser {
+		// Written by hand: url.User would escape the stars (%2A).
+		s = strings.Replace(s, "://", "://***@", 1)
+	}
+	return s
 }
 
 // publicSubscription is the subscription as lists and answers show it.

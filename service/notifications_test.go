@@ -120,7 +120,9 @@ func TestNotificationSubscriptions(t *testing.T) {
 			!strings.Contains(got, "hooks.example.com/in") {
 			t.Errorf("inline URL shown as %q", got)
 		}
-		//REDACT
+		if got, want := list[1].URL, "https://***@hooks.example.com/in?***"; got != want {
+			t.Errorf("inline URL shown as %q, want %q as documented", got, want)
+		}
 		// The add is in the change log (redacted) and was an event.
 		ch, err := svc.ListChanges(ctx, unet.ChangeFilter{Object: "notification/hook"})
 		if err != nil {
