@@ -38,3 +38,24 @@ func TestScopedEventReadsRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestScopedSubscriptionAddRefused: a subscription receives events of every
+// scope, so adding or removing one needs an unscoped notifications:write
+// grant; a scoped engineer gets 403 and nothing is written.
+func TestScopedSubscriptionAddRefused(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		alice, _ := scopeWorld(t, svc)
+		sub := unet.Subscription{Name: "all", URL: "https://hooks.example.com/in", Events: []string{"*"}}
+		if _, err := svc.AddSubscription(alice, sub, unet.WriteOptions{}); unet.ErrorCode(err) != unet.EFORBIDDEN ||
+			!strings.Contains(err.Error(), "unscoped") {
+			t.Fatalf("scoped add: want forbidden, got %v", err)
+		}
+		if list := ok(svc.ListSubscriptions(actx())).v(t); len(list) != 0 {
+			t.Fatalf("a refused add wrote %+v", list)
+		}
+		ok(svc.AddSubscription(actx(), sub, unet.WriteOptions{})).v(t)
+		if err := svc.RemoveSubscription(alice, "all", unet.DeleteOptions{}); unet.ErrorCode(err) != unet.EFORBIDDEN {
+			t.Fatalf("scoped remove: want forbidden, got %v", err)
+		}
+	})
+}

@@ -231,6 +231,9 @@ func (s *Service) AddSubscription(ctx context.Context, sub unet.Subscription, o 
 	if err := s.checkSubscription(&sub); err != nil {
 		return nil, err
 	}
+	if err := s.checkSubscriptionScope(ctx, sub.Name); err != nil {
+		return nil, err
+	}
 	m := s.mutation(ctx, o.Reason)
 	st := &sqlstore.StoredSubscription{ID: newID(), Subscription: sub}
 	st.CreatedAt, st.CreatedBy, st.Version = m.now, m.actor, 1
@@ -251,6 +254,16 @@ func (s *Service) AddSubscription(ctx context.Context, sub unet.Subscription, o 
 	}
 	pub := publicSubscription(st)
 	return &pub, nil
+}
+
+// checkSubscriptionScope refuses a writer whose notifications:write grants
+// are all scoped: a subscription is sent events of every scope.
+func (s *Service) checkSubscriptionScope(ctx context.Context, name string) error {
+	sc, err := s.scopeOf(ctx, unet.PermNotificationsWrite)
+	if err != nil || sc == nil {
+		return err
+	}
+	return globalWrite(sc, "notification subscription", name)
 }
 
 // ListSubscriptions returns every subscription by name, URLs redacted.
@@ -279,6 +292,9 @@ func (s *Service) GetSubscription(ctx context.Context, name string) (*unet.Subsc
 // RemoveSubscription deletes a subscription and its delivery records; the
 // events it had not delivered are not sent.
 func (s *Service) RemoveSubscription(ctx context.Context, name string, o unet.DeleteOptions) error {
+	if err := s.checkSubscriptionScope(ctx, name); err != nil {
+		return err
+	}
 	m := s.mutation(ctx, o.Reason)
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		st, err := tx.Reader().GetSubscription(ctx, name)
