@@ -14,9 +14,9 @@ import (
 // unscoped grant reads it all.
 func TestScopedEventReadsRefused(t *testing.T) {
 	engines(t, func(t *testing.T, svc *service.Service) {
-		alice, bob := scopeWorld(t, svc)
+		_, bob := scopeWorld(t, svc)
 		ok(svc.GrantRole(actx(), "alice", unet.Grant{Role: unet.RoleViewer, Scope: emeaScope})).v(t)
-		alice = principalCtx(t, svc, "alice")
+		alice := principalCtx(t, svc, "alice")
 
 		if _, err := svc.ListEvents(alice, unet.EventFilter{}); unet.ErrorCode(err) != unet.EFORBIDDEN ||
 			!strings.Contains(err.Error(), "unscoped") {
