@@ -142,7 +142,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, after int6
 	if err != nil {
 		return err
 	}
-	if !set {
+	// A position beyond the newest event (a database restored from an
+	// older archive, a made-up ID) would keep the stream silent until the
+	// IDs catch up: it starts at the newest event instead.
+	if !set || after > last {
 		after = last
 	}
 	rc := http.NewResponseController(w)
