@@ -127,3 +127,25 @@ func TestWriteSnapshotFilesRefusesLinksThroughLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteSnapshotFilesLinksThroughSafeLinks: a link may go through
+// another link that stays inside (a shared directory linked into two
+// places), however the two are ordered.
+func TestWriteSnapshotFilesLinksThroughSafeLinks(t *testing.T) {
+	files := []SnapshotFile{
+		{Path: "a/base.j2", Mode: ModeSymlink, Content: []byte("common/base.j2")},
+		{Path: "a/common", Mode: ModeSymlink, Content: []byte("../shared")},
+		{Path: "shared/base.j2", Mode: ModeRegular, Content: []byte("hostname x\n")},
+		{Path: "b/up", Mode: ModeSymlink, Content: []byte("../a/common/..")},
+	}
+	dir := filepath.Join(t.TempDir(), "snap")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSnapshotFiles(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "a", "base.j2")); err != nil || string(b) != "hostname x\n" {
+		t.Fatalf("read through the links: %q %v", b, err)
+	}
+}
