@@ -223,14 +223,15 @@ func (s *Syncer) restore(ctx context.Context, source, name string) (bool, error)
 // links must stay inside dir; anything else is refused (the content comes
 // from a database and is checked as if it came from a repository).
 func WriteSnapshotFiles(dir string, files []SnapshotFile) error {
+	// Links are made last, once every directory is a real one, so that no
+	// file is written through a link; then each is checked against the
+	// others (linkResolvesInside).
+	var links []SnapshotFile
 	for _, f := range files {
 		if f.Path == "" || !filepath.IsLocal(filepath.FromSlash(f.Path)) || path.Clean(f.Path) != f.Path {
 			return fmt.Errorf("file %q: unsafe path", f.Path)
 		}
 		target := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return fmt.Errorf("file %s: %w", f.Path, err)
-		}
 		switch f.Mode {
 		case ModeSymlink:
 			link := string(f.Content)
@@ -238,9 +239,13 @@ func WriteSnapshotFiles(dir string, files []SnapshotFile) error {
 			if link == "" || path.IsAbs(link) || !filepath.IsLocal(filepath.FromSlash(dest)) {
 				return fmt.Errorf("file %s: symbolic link to %q leaves the snapshot", f.Path, link)
 			}
-			if err := os.Symlink(filepath.FromSlash(link), target); err != nil {
-				return fmt.Errorf("file %s: %w", f.Path, err)
-			}
+			links = append(links, f)
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return fmt.Errorf("file %s: %w", f.Path, err)
+		}
+		switch f.Mode {
 		case ModeRegular, ModeExecutable:
 			perm := os.FileMode(0o444)
 			if f.Mode == ModeExecutable {
@@ -251,6 +256,20 @@ func WriteSnapshotFiles(dir string, files []SnapshotFile) error {
 			}
 		default:
 			return fmt.Errorf("file %s: unknown mode %o", f.Path, f.Mode)
+		}
+	}
+	for _, f := range links {
+		target := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return fmt.Errorf("file %s: %w", f.Path, err)
+		}
+		if err := os.Symlink(filepath.FromSlash(string(f.Content)), target); err != nil {
+			return fmt.Errorf("file %s: %w", f.Path, err)
+		}
+	}
+	for _, f := range links {
+		if !linkResolvesInside(dir, f.Path, string(f.Content)) {
+			return fmt.Errorf("file %s: symbolic link to %q leaves the snapshot (through another link)", f.Path, f.Content)
 		}
 	}
 	return nil

@@ -99,3 +99,53 @@ func FuzzWriteSnapshotFiles(f *testing.F) {
 		}
 	})
 }
+
+// TestWriteSnapshotFilesRefusesLinksThroughLinks: links that read as inside
+// but leave the snapshot when resolved through another link (x → "..",
+// y → "x/..") are refused whichever of them comes first, and no file is
+// written through them.
+func TestWriteSnapshotFilesRefusesLinksThroughLinks(t *testing.T) {
+	for _, files := range [][]SnapshotFile{
+		{{Path: "d/x", Mode: ModeSymlink, Content: []byte("..")}, {Path: "d/y", Mode: ModeSymlink, Content: []byte("x/..")}},
+		{{Path: "d/a", Mode: ModeSymlink, Content: []byte("z/../../outside")}, {Path: "d/z", Mode: ModeSymlink, Content: []byte("..")}},
+		{{Path: "d/x", Mode: ModeSymlink, Content: []byte("..")}, {Path: "d/y", Mode: ModeSymlink, Content: []byte("x/..")},
+			{Path: "d/y/escaped", Mode: ModeRegular, Content: []byte("x")}},
+	} {
+		root := t.TempDir()
+		dir := filepath.Join(root, "snap")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// A file below a link is refused too (the link cannot be made
+		// over the directory the file needed).
+		err := WriteSnapshotFiles(dir, files)
+		if err == nil || (len(files) == 2 && !strings.Contains(err.Error(), "leaves the snapshot")) {
+			t.Fatalf("%+v: %v", files, err)
+		}
+		if entries, _ := os.ReadDir(root); len(entries) != 1 {
+			t.Fatalf("%+v wrote outside the snapshot: %v", files, entries)
+		}
+	}
+}
+
+// TestWriteSnapshotFilesLinksThroughSafeLinks: a link may go through
+// another link that stays inside (a shared directory linked into two
+// places), however the two are ordered.
+func TestWriteSnapshotFilesLinksThroughSafeLinks(t *testing.T) {
+	files := []SnapshotFile{
+		{Path: "a/base.j2", Mode: ModeSymlink, Content: []byte("common/base.j2")},
+		{Path: "a/common", Mode: ModeSymlink, Content: []byte("../shared")},
+		{Path: "shared/base.j2", Mode: ModeRegular, Content: []byte("hostname x\n")},
+		{Path: "b/up", Mode: ModeSymlink, Content: []byte("../a/common/..")},
+	}
+	dir := filepath.Join(t.TempDir(), "snap")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSnapshotFiles(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "a", "base.j2")); err != nil || string(b) != "hostname x\n" {
+		t.Fatalf("read through the links: %q %v", b, err)
+	}
+}

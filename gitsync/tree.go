@@ -96,6 +96,7 @@ func diffFiles(old, new map[string]treeFile) []FileChange {
 // validation errors and not written.
 func writeTree(ctx context.Context, st storer.EncodedObjectStorer, tree *object.Tree, dir string) ([]ValidationError, error) {
 	var problems []ValidationError
+	links := map[string]string{} // name → target
 	w := object.NewTreeWalker(tree, true, nil)
 	defer w.Close()
 	for {
@@ -104,7 +105,7 @@ func writeTree(ctx context.Context, st storer.EncodedObjectStorer, tree *object.
 		}
 		name, entry, err := w.Next()
 		if errors.Is(err, io.EOF) {
-			return problems, nil
+			return checkTreeLinks(dir, links, problems)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("walk tree %s: %w", tree.Hash, err)
@@ -134,6 +135,7 @@ func writeTree(ctx context.Context, st storer.EncodedObjectStorer, tree *object.
 			if err := os.Symlink(string(link), target); err != nil {
 				return nil, fmt.Errorf("create link %s: %w", name, err)
 			}
+			links[name] = string(link)
 		default:
 			perm := os.FileMode(0o444)
 			if entry.Mode == filemode.Executable {
@@ -222,4 +224,29 @@ func buildTree(st storer.EncodedObjectStorer, files map[string]treeFile) (plumbi
 		return plumbing.ZeroHash, fmt.Errorf("store tree: %w", err)
 	}
 	return h, nil
+}
+
+// checkTreeLinks checks the links of a written tree once all of them exist
+// (linkResolvesInside), removes those that leave dir and reports them with
+// the other problems.
+func checkTreeLinks(dir string, links map[string]string, problems []ValidationError) ([]ValidationError, error) {
+	names := make([]string, 0, len(links))
+	for name := range links {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var bad []string
+	for _, name := range names {
+		if !linkResolvesInside(dir, name, links[name]) {
+			bad = append(bad, name)
+		}
+	}
+	// Removed after every check: a link's check may walk through another.
+	for _, name := range bad {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			return nil, fmt.Errorf("remove link %s: %w", name, err)
+		}
+		problems = append(problems, ValidationError{File: name, Message: fmt.Sprintf("symbolic link to %q leaves the source directory (through another link)", links[name])})
+	}
+	return problems, nil
 }

@@ -136,11 +136,16 @@ func (s *Server) stopStreams() { s.stoppingOnce.Do(func() { close(s.stopping) })
 // down.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, after int64, set bool, types []string) error {
 	ctx := r.Context()
-	if !set {
-		last, err := s.svc.LastEventID(ctx)
-		if err != nil {
-			return err
-		}
+	// Read before the stream starts even when resuming, so that a refusal
+	// (a scoped grant) is an error answer rather than a silent stream.
+	last, err := s.svc.LastEventID(ctx)
+	if err != nil {
+		return err
+	}
+	// A position beyond the newest event (a database restored from an
+	// older archive, a made-up ID) would keep the stream silent until the
+	// IDs catch up: it starts at the newest event instead.
+	if !set || after > last {
 		after = last
 	}
 	rc := http.NewResponseController(w)

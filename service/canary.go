@@ -142,6 +142,13 @@ func (s *Service) StartCanary(ctx context.Context, req unet.CanaryStartRequest) 
 	if err != nil {
 		return nil, err
 	}
+	if sc, err := s.scopeOf(ctx, unet.PermCanariesWrite); err != nil {
+		return nil, err
+	} else if sc != nil {
+		// The selector reaches nodes of every scope, whose stored results
+		// the canary changes.
+		return nil, globalWrite(sc, "canary", req.Name)
+	}
 	src, err := s.db.Reader().GetGitSource(ctx, req.Source)
 	if err != nil {
 		return nil, err

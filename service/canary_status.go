@@ -48,6 +48,12 @@ func failing(status string) bool {
 // configuration changes (with its diff when diff is set), the counts and
 // the verdict. The summary of an active canary is recorded.
 func (s *Service) CanaryStatus(ctx context.Context, name string, diff bool) (*unet.CanaryReport, error) {
+	if sc, err := s.scopeOf(ctx, unet.PermGitRead); err != nil {
+		return nil, err
+	} else if sc != nil {
+		return nil, unet.Errorf(unet.EFORBIDDEN, "canary %s: its status reports the nodes it selects in every scope: "+
+			"reading it needs an unscoped %s grant (yours is limited to %s)", name, unet.PermGitRead, sc.String())
+	}
 	c, err := s.db.Reader().GetCanary(ctx, name)
 	if err != nil {
 		return nil, err

@@ -10,7 +10,23 @@ import (
 
 // ListEvents returns events oldest first (see unet.EventService).
 func (s *Service) ListEvents(ctx context.Context, f unet.EventFilter) ([]unet.Event, error) {
+	if err := s.checkEventsScope(ctx); err != nil {
+		return nil, err
+	}
 	return s.db.Reader().ListEvents(ctx, f)
+}
+
+// checkEventsScope refuses a principal whose events:read grants are all
+// scoped: events name objects of every scope (change.applied lists the
+// changed objects, snmp.* events name nodes), so the log is read whole or
+// not at all.
+func (s *Service) checkEventsScope(ctx context.Context) error {
+	sc, err := s.scopeOf(ctx, unet.PermEventsRead)
+	if err != nil || sc == nil {
+		return err
+	}
+	return unet.Errorf(unet.EFORBIDDEN, "the event log is global: reading it needs an unscoped %s grant (yours is limited to %s)",
+		unet.PermEventsRead, sc.String())
 }
 
 // EventsWake returns a channel closed when this process next commits events.
@@ -18,6 +34,9 @@ func (s *Service) EventsWake() <-chan struct{} { return s.db.EventsWake() }
 
 // LastEventID returns the ID of the newest committed event (0: none).
 func (s *Service) LastEventID(ctx context.Context) (int64, error) {
+	if err := s.checkEventsScope(ctx); err != nil {
+		return 0, err
+	}
 	return s.db.Reader().LastEventID(ctx)
 }
 

@@ -26,6 +26,14 @@ var subscriptionName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // maxRecipients bounds the recipients of one email subscription.
 const maxRecipients = 50
 
+// Bounds of a subscription's event type patterns: a few name what a
+// receiver wants (there are few event types), and every event the worker
+// reads is matched against all of them.
+const (
+	maxEventPatterns   = 64
+	maxEventPatternLen = 128
+)
+
 // isInlineURL reports whether a webhook URL is given inline (http or
 // https) rather than as a secret reference.
 func isInlineURL(u string) bool {
@@ -130,7 +138,15 @@ func (s *Service) checkSubscription(sub *unet.Subscription) error {
 	if len(sub.Events) == 0 {
 		add("events", "name at least one event type pattern (e.g. change.applied,git.*; * for all)")
 	}
+	if len(sub.Events) > maxEventPatterns {
+		add("events", "at most %d patterns (%d given); a glob such as git.* names several types", maxEventPatterns, len(sub.Events))
+		sub.Events = sub.Events[:0]
+	}
 	for i, p := range sub.Events {
+		if len(p) > maxEventPatternLen {
+			add(fmt.Sprintf("events[%d]", i), "is longer than %d bytes", maxEventPatternLen)
+			continue
+		}
 		if msg := checkEventPattern(p); msg != "" {
 			add(fmt.Sprintf("events[%d]", i), "%s", msg)
 		}
@@ -183,13 +199,17 @@ func redactURL(raw string) string {
 	if err != nil {
 		return "(invalid URL)"
 	}
-	if u.User != nil {
-		u.User = url.User("***")
-	}
+	hideUser := u.User != nil
+	u.User = nil
 	if u.RawQuery != "" || u.ForceQuery {
 		u.RawQuery, u.ForceQuery = "***", false
 	}
-	return u.String()
+	s := u.String()
+	if hideUser {
+		// Written by hand: url.User would escape the stars (%2A).
+		s = strings.Replace(s, "://", "://***@", 1)
+	}
+	return s
 }
 
 // publicSubscription is the subscription as lists and answers show it.
@@ -209,6 +229,9 @@ func (s *Service) AddSubscription(ctx context.Context, sub unet.Subscription, o 
 		sub.SMTP = &m
 	}
 	if err := s.checkSubscription(&sub); err != nil {
+		return nil, err
+	}
+	if err := s.checkSubscriptionScope(ctx, sub.Name); err != nil {
 		return nil, err
 	}
 	m := s.mutation(ctx, o.Reason)
@@ -231,6 +254,16 @@ func (s *Service) AddSubscription(ctx context.Context, sub unet.Subscription, o 
 	}
 	pub := publicSubscription(st)
 	return &pub, nil
+}
+
+// checkSubscriptionScope refuses a writer whose notifications:write grants
+// are all scoped: a subscription is sent events of every scope.
+func (s *Service) checkSubscriptionScope(ctx context.Context, name string) error {
+	sc, err := s.scopeOf(ctx, unet.PermNotificationsWrite)
+	if err != nil || sc == nil {
+		return err
+	}
+	return globalWrite(sc, "notification subscription", name)
 }
 
 // ListSubscriptions returns every subscription by name, URLs redacted.
@@ -259,6 +292,9 @@ func (s *Service) GetSubscription(ctx context.Context, name string) (*unet.Subsc
 // RemoveSubscription deletes a subscription and its delivery records; the
 // events it had not delivered are not sent.
 func (s *Service) RemoveSubscription(ctx context.Context, name string, o unet.DeleteOptions) error {
+	if err := s.checkSubscriptionScope(ctx, name); err != nil {
+		return err
+	}
 	m := s.mutation(ctx, o.Reason)
 	err := s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		st, err := tx.Reader().GetSubscription(ctx, name)

@@ -68,6 +68,9 @@ func TestNotificationSubscriptions(t *testing.T) {
 				Events: []string{"*"}}, []string{"smtp.server", "smtp.from", "smtp.to[1]"}},
 			{unet.Subscription{Name: "a", SMTP: &unet.SMTPSettings{Server: "smtp://mail:25", From: "u@example.com", PasswordRef: "env:UNET_GIT_PW"},
 				Events: []string{"*"}}, []string{"smtp.to", "smtp.username"}},
+			// A pattern list beyond the bound, and a pattern too long, are refused.
+			{unet.Subscription{Name: "a", URL: "https://x.example/h", Events: slices.Repeat([]string{"git.*"}, 20000)}, []string{"events"}},
+			{unet.Subscription{Name: "a", URL: "https://x.example/h", Events: []string{"git." + strings.Repeat("*", 300)}}, []string{"events[0]"}},
 		}
 		for i, c := range bad {
 			_, err := svc.AddSubscription(ctx, c.sub, unet.WriteOptions{})
@@ -116,6 +119,9 @@ func TestNotificationSubscriptions(t *testing.T) {
 		if got := list[1].URL; strings.Contains(got, "s3cr3t") || strings.Contains(got, "pw") || !strings.HasPrefix(got, "https://") ||
 			!strings.Contains(got, "hooks.example.com/in") {
 			t.Errorf("inline URL shown as %q", got)
+		}
+		if got, want := list[1].URL, "https://***@hooks.example.com/in?***"; got != want {
+			t.Errorf("inline URL shown as %q, want %q as documented", got, want)
 		}
 		// The add is in the change log (redacted) and was an event.
 		ch, err := svc.ListChanges(ctx, unet.ChangeFilter{Object: "notification/hook"})
