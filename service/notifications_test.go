@@ -338,8 +338,9 @@ func TestNotificationDeadLetter(t *testing.T) {
 				t.Fatalf("event %d sent before the head %d was given up on", r.Event.ID, poison.ID)
 			}
 		}
-		if lastPoison.Sub(first) < 500*time.Millisecond {
-			t.Errorf("given up %s after the first failure, before the give-up time", lastPoison.Sub(first))
+		if lastPoison.Sub(poison.Time) < 500*time.Millisecond || lastPoison.Sub(first) <= 0 {
+			t.Errorf("given up %s after the event (%s after its first attempt), before the give-up time",
+				lastPoison.Sub(poison.Time), lastPoison.Sub(first))
 		}
 		dead, err := svc.ListDeliveries(ctx, "hook", unet.DeliveryFilter{Outcome: unet.DeliveryDead})
 		if err != nil {
@@ -367,6 +368,58 @@ func TestNotificationDeadLetter(t *testing.T) {
 		}
 		if got := rcv.waitDelivered(4, 5*time.Second); got[3].Event.ID != poison.ID {
 			t.Fatalf("redelivered %+v", got[3])
+		}
+	})
+}
+
+// TestNotificationBacklogDrains: behind a receiver that was down for longer
+// than the give-up time, every queued event older than it gets one attempt
+// and becomes a dead letter (the backlog does not take a give-up time per
+// event), in order; the events after them are delivered.
+func TestNotificationBacklogDrains(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		ctx := actx()
+		rcv := newHookReceiver(t, "")
+		if _, err := svc.AddSubscription(ctx, unet.Subscription{Name: "hook", URL: rcv.srv.URL, Events: []string{"change.applied"}}, unet.WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		createNodes(t, svc, "old", 4)
+		evs, err := svc.ListEvents(ctx, unet.EventFilter{Types: []string{unet.EventChangeApplied}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rcv.mu.Lock()
+		for _, e := range evs {
+			rcv.failIDs[fmt.Sprintf("msg_unet_event_%d", e.ID)] = true
+		}
+		rcv.mu.Unlock()
+		const giveUp = 300 * time.Millisecond
+		time.Sleep(giveUp + 50*time.Millisecond)
+		runWorker(t, svc, service.NotifyConfig{RetryBase: time.Second, RetryMax: time.Second, GiveUp: giveUp})
+		dead := func() []unet.Delivery {
+			ds, err := svc.ListDeliveries(ctx, "hook", unet.DeliveryFilter{Outcome: unet.DeliveryDead})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ds
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for len(dead()) < len(evs) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		ds := dead()
+		if len(ds) != len(evs) {
+			t.Fatalf("%d dead letters, want %d: %+v", len(ds), len(evs), ds)
+		}
+		for _, d := range ds {
+			if d.Attempt != 1 {
+				t.Fatalf("an event older than the give-up time was tried %d times: %+v", d.Attempt, d)
+			}
+		}
+		createNodes(t, svc, "new", 1)
+		got := rcv.waitDelivered(1, 10*time.Second)
+		if s := subjects(got); !slices.Equal(s, []string{"node/new-0"}) {
+			t.Fatalf("delivered after the backlog: %v", s)
 		}
 	})
 }

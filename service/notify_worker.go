@@ -28,7 +28,7 @@ const (
 type NotifyConfig struct {
 	// RetryBase and RetryMax bound the backoff between attempts at one
 	// event: attempt n waits a random time in [0, min(RetryMax,
-	// RetryBase·2^(n-1))) (full jitter). GiveUp is how long after the first
+	// RetryBase·2^(n-1))) (full jitter). GiveUp is how long after the event
 	// failed attempt the event becomes a dead letter.
 	RetryBase, RetryMax, GiveUp time.Duration
 	Logger                      *slog.Logger
@@ -225,7 +225,11 @@ func (s *Service) deliverHead(ctx context.Context, cfg NotifyConfig, st *sqlstor
 		if st.FirstFailure != nil {
 			first = *st.FirstFailure
 		}
-		if now.Sub(first) >= cfg.GiveUp {
+		// The give-up time runs from the event itself, not from its first
+		// attempt: behind a receiver that stays down, an event that waited
+		// its turn longer than that gets one attempt, not a day of them, so
+		// a backlog drains instead of taking a day per event.
+		if now.Sub(head.Time) >= cfg.GiveUp {
 			d.Outcome = unet.DeliveryDead
 			state.AddDead = 1
 			cfg.Logger.Warn("notifications: event given up on (dead letter)", slog.String("subscription", st.Name),
