@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -286,6 +287,11 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	notifyCfg, err := f.notify.config(cfg.Notifications)
 	if err != nil {
 		return err
+	}
+	if giveUp := cmp.Or(notifyCfg.GiveUp, service.DefaultNotifyGiveUp); evRetention > 0 && giveUp >= evRetention {
+		// An event pruned before its subscriptions gave up on it would be
+		// skipped without a dead letter.
+		return usagef("--notify-give-up (%s) must be shorter than --event-retention (%s): events still being delivered would be deleted", giveUp, evRetention)
 	}
 	listen := pick(f.listen, a.env.Getenv("UNET_LISTEN"), cfg.Server.Listen, DefaultListen)
 	mode := pick(f.authMode, a.env.Getenv("UNET_AUTH_MODE"), cfg.Server.Auth, cfg.Server.AuthMode, "none")

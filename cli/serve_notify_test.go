@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,5 +40,22 @@ func TestServeNotifyConfig(t *testing.T) {
 	}
 	if _, err := loadServeConfig(path); err == nil || !strings.Contains(err.Error(), "not a duration") {
 		t.Fatalf("bad duration: %v", err)
+	}
+}
+
+// A give-up time as long as the event retention is refused before the server
+// starts: events still being delivered would be pruned without a dead letter.
+func TestServeGiveUpWithinRetention(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "unet.db")
+	for _, args := range [][]string{
+		{"--event-retention", "1h", "--notify-give-up", "2h"},
+		{"--event-retention", "24h"}, // the default give-up is 24h
+	} {
+		var out, errb strings.Builder
+		code := Run(context.Background(), append([]string{"--db", db, "serve", "--listen", "127.0.0.1:0"}, args...),
+			Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
+		if code != ExitUsage || !strings.Contains(errb.String(), "must be shorter than --event-retention") {
+			t.Fatalf("%v: exit %d, %q", args, code, errb.String())
+		}
 	}
 }
