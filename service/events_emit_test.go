@@ -413,7 +413,9 @@ func TestSNMPSchedulerFlipEvents(t *testing.T) {
 		// is want.
 		runUntil := func(want bool) {
 			t.Helper()
-			sched := svc.NewPollScheduler(snmp.Options{Interval: time.Hour, Jitter: -1, Tick: 50 * time.Millisecond, Deadline: 3 * time.Second}, 0)
+			// A short interval: a new scheduler polls a node when its last
+			// poll planned the next one, not at once.
+			sched := svc.NewPollScheduler(snmp.Options{Interval: 300 * time.Millisecond, Jitter: -1, Tick: 50 * time.Millisecond, Deadline: 3 * time.Second}, 0)
 			runCtx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- sched.Run(runCtx) }()

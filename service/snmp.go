@@ -316,6 +316,10 @@ func (s *Service) SNMPTargets(ctx context.Context) ([]snmp.Assignment, error) {
 	for i := range profiles {
 		byName[profiles[i].Name] = &profiles[i]
 	}
+	due, err := s.db.Reader().SNMPNextPolls(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []snmp.Assignment
 	for i := range inv.nodes {
 		n := &inv.nodes[i]
@@ -336,7 +340,7 @@ func (s *Service) SNMPTargets(ctx context.Context) ([]snmp.Assignment, error) {
 				t.Interval = d
 			}
 		}
-		out = append(out, snmp.Assignment{Target: t, Profile: toSNMPProfile(p)})
+		out = append(out, snmp.Assignment{Target: t, Profile: toSNMPProfile(p), Due: due[n.ID]})
 	}
 	return out, nil
 }

@@ -26,6 +26,12 @@ const (
 type Assignment struct {
 	Target  Target
 	Profile Profile
+	// Due is when the target's last poll, by whichever scheduler, planned
+	// the next one (zero: never polled). A scheduler that takes the target
+	// over (a restart, a replica that joined or left) polls it then, not at
+	// once, so that a change of owner does not poll it twice in one
+	// interval.
+	Due time.Time
 }
 
 // TargetSource lists every target that should be polled (for μNet: each
@@ -240,8 +246,9 @@ func (s *Scheduler) PollAll(ctx context.Context) (Batch, error) {
 	return s.cycle(ctx, s.takeDue(now, true))
 }
 
-// sync replaces the target list: new targets are due after a random part
-// of the jitter, removed ones are forgotten, changed ones keep their state.
+// sync replaces the target list: new targets are due when their last poll
+// planned (Due) or, when that has passed, after a random part of the jitter;
+// removed ones are forgotten, changed ones keep their state.
 func (s *Scheduler) sync(asg []Assignment, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -256,7 +263,16 @@ func (s *Scheduler) sync(asg []Assignment, now time.Time) {
 			st.asg = a
 			continue
 		}
-		s.states[id] = &targetState{asg: a, next: now.Add(s.jitter())}
+		next := now.Add(s.jitter())
+		if a.Due.After(next) {
+			// Never later than the longest backoff: a due time far ahead
+			// (a clock that was wrong) must not silence the target.
+			next = a.Due
+			if limit := now.Add(s.opt.MaxBackoff); next.After(limit) {
+				next = limit
+			}
+		}
+		s.states[id] = &targetState{asg: a, next: next}
 	}
 	for id := range s.states {
 		if !seen[id] {

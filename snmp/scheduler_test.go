@@ -317,3 +317,59 @@ func TestSchedulerRunIntervalAndBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerHonoursDue: a target whose last poll (by another scheduler)
+// planned the next one is first polled then, not at once, so a change of
+// owner does not poll it twice in one interval; a due time in the past
+// polls at once, and one far ahead is capped at the longest backoff.
+func TestSchedulerHonoursDue(t *testing.T) {
+	agent := testutil.StartSNMPD(t)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p := fastProfile(t, agent.Community)
+	start := time.Now()
+	src := &listSource{asg: []Assignment{
+		{Target: Target{ID: "new", Host: agent.Host, Port: agent.Port}, Profile: p},
+		{Target: Target{ID: "late", Host: agent.Host, Port: agent.Port}, Profile: p, Due: start.Add(-time.Minute)},
+		{Target: Target{ID: "taken", Host: agent.Host, Port: agent.Port}, Profile: p, Due: start.Add(400 * time.Millisecond)},
+		{Target: Target{ID: "skewed", Host: agent.Host, Port: agent.Port}, Profile: p, Due: start.Add(time.Hour)},
+	}}
+	sink := &batchSink{}
+	s := NewScheduler(src, sink, Options{Secrets: testSecrets, Interval: 10 * time.Second, Jitter: -1, Tick: 5 * time.Millisecond,
+		MaxBackoff: 700 * time.Millisecond, Refresh: time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
+	defer cancel()
+	if err := s.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]time.Time{}
+	count := map[string]int{}
+	for _, b := range sink.all() {
+		for _, o := range b.Outcomes {
+			if o.Err != nil {
+				t.Fatalf("poll %s: %v", o.Target.ID, o.Err)
+			}
+			if _, ok := first[o.Target.ID]; !ok {
+				first[o.Target.ID] = o.Attempted
+			}
+			count[o.Target.ID]++
+		}
+	}
+	for id, n := range count {
+		if n != 1 {
+			t.Errorf("%s polled %d times in one interval", id, n)
+		}
+	}
+	for id, want := range map[string][2]time.Duration{
+		"new": {0, 300 * time.Millisecond}, "late": {0, 300 * time.Millisecond},
+		"taken": {400 * time.Millisecond, 650 * time.Millisecond}, "skewed": {700 * time.Millisecond, 1150 * time.Millisecond},
+	} {
+		at, ok := first[id]
+		if !ok {
+			t.Errorf("%s never polled", id)
+			continue
+		}
+		if d := at.Sub(start); d < want[0] || d > want[1] {
+			t.Errorf("%s first polled after %s, want %s to %s", id, d.Round(time.Millisecond), want[0], want[1])
+		}
+	}
+}

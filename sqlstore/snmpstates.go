@@ -58,3 +58,24 @@ func (r Reader) SNMPReachability(ctx context.Context) (map[string]bool, error) {
 	}
 	return out, rows.Err()
 }
+
+// SNMPNextPolls returns, per node, the next poll its last poll scheduled
+// (nodes without one are left out).
+func (r Reader) SNMPNextPolls(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT node_id, next_poll FROM node_status WHERE next_poll <> ''`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var id, next string
+		if err := rows.Scan(&id, &next); err != nil {
+			return nil, err
+		}
+		if t := parseTime(next); !t.IsZero() {
+			out[id] = t
+		}
+	}
+	return out, rows.Err()
+}
