@@ -72,7 +72,8 @@ func tlsConfig(host, caFile string) (*tls.Config, error) {
 func smtpFail(step string, err error) Result {
 	var te *textproto.Error
 	if errors.As(err, &te) {
-		return Result{Status: te.Code, Reply: te.Msg, Err: fmt.Errorf("%s: %d %s", step, te.Code, te.Msg)}
+		msg := printable(te.Msg)
+		return Result{Status: te.Code, Reply: msg, Err: fmt.Errorf("%s: %d %s", step, te.Code, msg)}
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		err = fmt.Errorf("no answer within %s", Timeout)

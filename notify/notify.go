@@ -6,7 +6,10 @@ package notify
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/unet-dev/unet"
 )
@@ -79,4 +82,19 @@ func itoa(n int64) string {
 		n /= 10
 	}
 	return string(b[i:])
+}
+
+// printable makes a receiver's text safe to show: invalid UTF-8 and control
+// characters (terminal escape sequences included) become '?', line breaks
+// and tabs a space, so an error message is one harmless line.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case r == utf8.RuneError || unicode.IsControl(r) || (r >= 0x80 && r < 0xa0):
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
 }

@@ -110,7 +110,7 @@ func sendWebhook(ctx context.Context, t Target, e unet.Event) Result {
 		if len(msg) > 200 {
 			msg = msg[:200]
 		}
-		r.Err = fmt.Errorf("HTTP %d %s", resp.StatusCode, strings.ToValidUTF8(msg, "?"))
+		r.Err = fmt.Errorf("HTTP %d %s", resp.StatusCode, printable(msg))
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 			r.Err = fmt.Errorf("HTTP %d: redirect to another host not followed", resp.StatusCode)
 		}
