@@ -53,24 +53,12 @@ func (s *Syncer) Candidate(ctx context.Context, src Source, commit, branch strin
 	}
 	info := describe(c)
 	out := Candidate{Commit: info.Hash, Message: info.Message, Author: info.Author}
-	validators, err := s.validatorsFor(src.Kind)
-	if err != nil {
-		return out, fmt.Errorf("source %s: %w", src.Name, err)
-	}
-	snap, problems, created, err := s.materialize(ctx, m, src, c)
+	snap, problems, err := s.buildValidated(ctx, m, src, c)
 	if err != nil {
 		return out, err
 	}
 	out.Snapshot = snap.name
-	if len(problems) == 0 {
-		for _, v := range validators {
-			problems = append(problems, relativize(snap.dir, v(ctx, snap.dir))...)
-		}
-	}
 	if len(problems) > 0 {
-		if created {
-			s.discard(src.Name, snap.name)
-		}
 		out.Problems = problems
 		return out, nil
 	}

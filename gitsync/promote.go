@@ -292,23 +292,11 @@ func (s *Syncer) validateCommit(ctx context.Context, m *mirror, src Source, h pl
 	if err != nil {
 		return err
 	}
-	validators, err := s.validatorsFor(src.Kind)
-	if err != nil {
-		return fmt.Errorf("source %s: %w", src.Name, err)
-	}
-	snap, problems, created, err := s.materialize(ctx, m, src, c)
+	_, problems, err := s.buildValidated(ctx, m, src, c)
 	if err != nil {
 		return err
 	}
-	if len(problems) == 0 {
-		for _, v := range validators {
-			problems = append(problems, relativize(snap.dir, v(ctx, snap.dir))...)
-		}
-	}
 	if len(problems) > 0 {
-		if created {
-			s.discard(src.Name, snap.name)
-		}
 		return &RejectedError{Commit: h.String(), Errors: problems}
 	}
 	return nil

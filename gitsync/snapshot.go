@@ -272,3 +272,31 @@ func (s *Syncer) prune(ctx context.Context, source string, st State) {
 		_ = os.RemoveAll(g)
 	}
 }
+
+// buildValidated materializes commit c of src and, when it has no structural
+// problem, runs the validators of the source's kind on it. A snapshot this
+// call created is removed again when there are problems; one that passes
+// stays for the activation that follows. A cancelled context fails the call
+// (the validators' findings may then be incomplete).
+func (s *Syncer) buildValidated(ctx context.Context, m *mirror, src Source, c *object.Commit) (builtSnapshot, []ValidationError, error) {
+	validators, err := s.validatorsFor(src.Kind)
+	if err != nil {
+		return builtSnapshot{}, nil, fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	snap, problems, created, err := s.materialize(ctx, m, src, c)
+	if err != nil {
+		return builtSnapshot{}, nil, err
+	}
+	if len(problems) == 0 {
+		for _, v := range validators {
+			problems = append(problems, relativize(snap.dir, v(ctx, snap.dir))...)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return builtSnapshot{}, nil, err
+	}
+	if len(problems) > 0 && created {
+		s.discard(src.Name, snap.name)
+	}
+	return snap, problems, nil
+}

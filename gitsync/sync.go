@@ -210,26 +210,11 @@ func (s *Syncer) activate(ctx context.Context, m *mirror, src Source, c *object.
 	if es.Commit != "" && es.Commit != c.Hash.String() && !m.isAncestor(es.Commit, c) {
 		entry.Forced = true
 	}
-	validators, err := s.validatorsFor(src.Kind)
+	snap, problems, err := s.buildValidated(ctx, m, src, c)
 	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", src.Name, err)
-	}
-	snap, problems, created, err := s.materialize(ctx, m, src, c)
-	if err != nil {
-		return nil, err
-	}
-	if len(problems) == 0 {
-		for _, v := range validators {
-			problems = append(problems, relativize(snap.dir, v(ctx, snap.dir))...)
-		}
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if len(problems) > 0 {
-		if created {
-			s.discard(src.Name, snap.name)
-		}
 		entry.Outcome, entry.Errors, entry.Error = OutcomeRejected, problems, summarize(problems)
 		return problems, nil
 	}
