@@ -11,6 +11,7 @@ import (
 type config struct {
 	enabled     bool
 	serviceName string
+	batch       batchConfig
 }
 
 // readConfig reads the standard variables (getenv is os.Getenv outside
@@ -49,7 +50,9 @@ func readConfig(getenv func(string) string, defaultName string) (config, error) 
 	if err := checkSampler(getenv("OTEL_TRACES_SAMPLER"), getenv("OTEL_TRACES_SAMPLER_ARG")); err != nil {
 		return c, err
 	}
-	return c, nil
+	var err error
+	c.batch, err = readBatchConfig(getenv)
+	return c, err
 }
 
 // checkSampler refuses a sampler the SDK would only complain about in its

@@ -32,6 +32,9 @@ func TestReadConfig(t *testing.T) {
 			"OTEL_TRACES_SAMPLER_ARG": "2"}, err: "between 0 and 1"},
 		{name: "unknown sampler", env: map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_TRACES_SAMPLER": "jaeger_remote"},
 			err: "jaeger_remote"},
+		{name: "bad batch delay", env: map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_BSP_SCHEDULE_DELAY": "5s"},
+			err: "OTEL_BSP_SCHEDULE_DELAY"},
+		{name: "batch settings ignored when off", env: map[string]string{"OTEL_BSP_SCHEDULE_DELAY": "5s"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := readConfig(func(k string) string { return tc.env[k] }, "unet")

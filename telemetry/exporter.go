@@ -1,13 +1,10 @@
 package telemetry
 
 import (
-	"context"
 	"math"
-	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
 	"go.opentelemetry.io/otel/sdk/instrumentation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -15,57 +12,63 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// exporter sends batches of spans through an OTLP client (the OTLP/HTTP
-// client of the SDK, which reads the OTEL_EXPORTER_OTLP_* variables and
-// retries). It does what the SDK's otlptrace exporter does, with one
-// difference: the protobuf messages of a batch come from buffers kept from
-// one batch to the next, where the SDK's exporter allocates about a dozen
-// objects per span (the message, each attribute's key-value, value and
-// one-of wrapper, the status). At a few spans per request that was most of
-// the garbage tracing made.
-type exporter struct {
-	client otlptrace.Client
-
-	mu  sync.Mutex // one batch at a time: the buffers are shared
-	buf batch
+// spanBatch is spans waiting for export, encoded as they ended (see
+// appendSpanField) and grouped by resource and instrumentation scope in
+// the order the groups first appeared. A batch's buffers are kept when it
+// is reset, for the next spans.
+type spanBatch struct {
+	groups  []wireGroup
+	last    int    // the group of the previous span: usually the next one's
+	n       int    // spans in the batch
+	scratch []byte // the body of the span being encoded
 }
 
-func newExporter(client otlptrace.Client) *exporter { return &exporter{client: client} }
+// wireGroup is the encoded spans of one resource and scope.
+type wireGroup struct {
+	key   groupKey
+	res   *resource.Resource
+	scope instrumentation.Scope
+	spans []byte // ScopeSpans.spans fields, back to back
+}
 
-// Start starts the client.
-func (e *exporter) Start(ctx context.Context) error { return e.client.Start(ctx) }
-
-// ExportSpans implements sdktrace.SpanExporter. The client marshals the
-// messages before UploadTraces returns, so the buffers are free again when
-// it does.
-func (e *exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
-	if len(spans) == 0 {
-		return nil
+// add encodes s into the batch.
+func (b *spanBatch) add(s sdktrace.ReadOnlySpan) {
+	key := groupKey{s.Resource().Equivalent(), s.InstrumentationScope()}
+	g := b.last
+	if g >= len(b.groups) || b.groups[g].key != key {
+		g = -1
+		for i := range b.groups {
+			if b.groups[i].key == key {
+				g = i
+				break
+			}
+		}
+		if g < 0 {
+			g = len(b.groups)
+			b.groups = append(b.groups, wireGroup{key: key, res: s.Resource(), scope: s.InstrumentationScope()})
+		}
+		b.last = g
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.client.UploadTraces(ctx, e.buf.build(spans))
+	b.groups[g].spans = appendSpanField(b.groups[g].spans, s, &b.scratch)
+	b.n++
 }
 
-// Shutdown implements sdktrace.SpanExporter.
-func (e *exporter) Shutdown(ctx context.Context) error { return e.client.Stop(ctx) }
+// reset empties the batch, keeping its groups' buffers.
+func (b *spanBatch) reset() {
+	for i := range b.groups {
+		b.groups[i].spans = b.groups[i].spans[:0]
+	}
+	b.n = 0
+}
 
-// batch holds the messages of one export, reused by the next.
-type batch struct {
-	spans    []tracepb.Span
-	spanPtrs []*tracepb.Span
-	statuses []tracepb.Status
-	ids      []byte // trace, span and parent IDs: 32 bytes a span
-	kvs      []commonpb.KeyValue
-	kvPtrs   []*commonpb.KeyValue
-	values   []commonpb.AnyValue
-	strs     []commonpb.AnyValue_StringValue
-	ints     []commonpb.AnyValue_IntValue
-	bools    []commonpb.AnyValue_BoolValue
-	doubles  []commonpb.AnyValue_DoubleValue
-
+// requestBuilder turns batches into the messages of export requests. The
+// spans travel as the raw content of their ScopeSpans message (proto.Marshal
+// copies a message's unknown fields as they are), so building a request is
+// a few messages per resource and scope, whatever the number of spans.
+type requestBuilder struct {
 	// resources and scopes are built once per resource and scope (a
 	// process has one of each, or a few).
 	resources map[attribute.Distinct]*resourcepb.Resource
@@ -74,179 +77,69 @@ type batch struct {
 	out []*tracepb.ResourceSpans
 }
 
-// grow returns s with length n, reusing its array when it is large enough.
-func grow[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n, n+n/4)
+// build returns the resource spans of b, valid while b is not changed.
+func (r *requestBuilder) build(b *spanBatch) []*tracepb.ResourceSpans {
+	if r.resources == nil {
+		r.resources = map[attribute.Distinct]*resourcepb.Resource{}
+		r.scopes = map[instrumentation.Scope]*commonpb.InstrumentationScope{}
 	}
-	return s[:n]
+	clear(r.out)
+	r.out = r.out[:0]
+	for i := range b.groups {
+		g := &b.groups[i]
+		if len(g.spans) == 0 {
+			continue
+		}
+		res := r.resourceOf(g.res, g.key.res)
+		var rs *tracepb.ResourceSpans
+		for _, o := range r.out {
+			if o.Resource == res {
+				rs = o
+			}
+		}
+		if rs == nil {
+			rs = &tracepb.ResourceSpans{Resource: res}
+			if g.res != nil {
+				rs.SchemaUrl = g.res.SchemaURL()
+			}
+			r.out = append(r.out, rs)
+		}
+		ss := &tracepb.ScopeSpans{Scope: r.scopeOf(g.scope), SchemaUrl: g.scope.SchemaURL}
+		ss.ProtoReflect().SetUnknown(protoreflect.RawFields(g.spans[:len(g.spans):len(g.spans)]))
+		rs.ScopeSpans = append(rs.ScopeSpans, ss)
+	}
+	return r.out
 }
 
-// build converts spans into the messages of one export request, grouped by
-// resource and instrumentation scope in the order they first appear.
-func (b *batch) build(spans []sdktrace.ReadOnlySpan) []*tracepb.ResourceSpans {
-	attrs := 0
-	for _, s := range spans {
-		attrs += len(s.Attributes())
+func (r *requestBuilder) resourceOf(res *resource.Resource, key attribute.Distinct) *resourcepb.Resource {
+	if res == nil {
+		return nil
 	}
-	b.spans = grow(b.spans, len(spans))
-	b.spanPtrs = grow(b.spanPtrs, len(spans))
-	b.statuses = grow(b.statuses, len(spans))
-	b.ids = grow(b.ids, 32*len(spans))
-	b.kvs = grow(b.kvs, attrs)
-	b.kvPtrs = grow(b.kvPtrs, attrs)
-	b.values = grow(b.values, attrs)
-	b.strs = grow(b.strs, attrs)
-	b.ints = grow(b.ints, attrs)
-	b.bools = grow(b.bools, attrs)
-	b.doubles = grow(b.doubles, attrs)
-	if b.resources == nil {
-		b.resources = map[attribute.Distinct]*resourcepb.Resource{}
-		b.scopes = map[instrumentation.Scope]*commonpb.InstrumentationScope{}
+	m, ok := r.resources[key]
+	if !ok {
+		m = &resourcepb.Resource{Attributes: keyValues(res.Attributes())}
+		r.resources[key] = m
 	}
-	for i := range b.out {
-		b.out[i] = nil
+	return m
+}
+
+func (r *requestBuilder) scopeOf(scope instrumentation.Scope) *commonpb.InstrumentationScope {
+	if scope == (instrumentation.Scope{}) {
+		return nil
 	}
-	b.out = b.out[:0]
-	groups := map[groupKey]spanGroup{}
-	var last groupKey
-	var lastGroup spanGroup
-	kv := 0
-	for i, s := range spans {
-		key := groupKey{s.Resource().Equivalent(), s.InstrumentationScope()}
-		g := lastGroup
-		if i == 0 || key != last {
-			var ok bool
-			if g, ok = groups[key]; !ok {
-				g = b.group(s.Resource(), key.res, key.scope)
-				groups[key] = g
-			}
-			last, lastGroup = key, g
-		}
-		b.span(i, s, &kv)
-		g.ss.Spans = append(g.ss.Spans, &b.spans[i])
+	m, ok := r.scopes[scope]
+	if !ok {
+		m = &commonpb.InstrumentationScope{Name: scope.Name, Version: scope.Version,
+			Attributes: keyValues(scope.Attributes.ToSlice())}
+		r.scopes[scope] = m
 	}
-	return b.out
+	return m
 }
 
 // groupKey is the resource and the instrumentation scope of a span.
 type groupKey struct {
 	res   attribute.Distinct
 	scope instrumentation.Scope
-}
-
-// spanGroup is where the spans of one resource and scope go.
-type spanGroup struct {
-	rs *tracepb.ResourceSpans
-	ss *tracepb.ScopeSpans
-}
-
-// group returns a new scope group under the resource's group (made when
-// the resource is new to this batch).
-func (b *batch) group(res *resource.Resource, key attribute.Distinct, scope instrumentation.Scope) (g spanGroup) {
-	for _, rs := range b.out {
-		if rs.Resource == b.resourceOf(res, key) {
-			g.rs = rs
-		}
-	}
-	if g.rs == nil {
-		g.rs = &tracepb.ResourceSpans{Resource: b.resourceOf(res, key), SchemaUrl: res.SchemaURL()}
-		b.out = append(b.out, g.rs)
-	}
-	g.ss = &tracepb.ScopeSpans{Scope: b.scopeOf(scope), SchemaUrl: scope.SchemaURL}
-	g.rs.ScopeSpans = append(g.rs.ScopeSpans, g.ss)
-	return g
-}
-
-func (b *batch) resourceOf(res *resource.Resource, key attribute.Distinct) *resourcepb.Resource {
-	if res == nil {
-		return nil
-	}
-	r, ok := b.resources[key]
-	if !ok {
-		r = &resourcepb.Resource{Attributes: keyValues(res.Attributes())}
-		b.resources[key] = r
-	}
-	return r
-}
-
-func (b *batch) scopeOf(scope instrumentation.Scope) *commonpb.InstrumentationScope {
-	if scope == (instrumentation.Scope{}) {
-		return nil
-	}
-	s, ok := b.scopes[scope]
-	if !ok {
-		s = &commonpb.InstrumentationScope{Name: scope.Name, Version: scope.Version,
-			Attributes: keyValues(scope.Attributes.ToSlice())}
-		b.scopes[scope] = s
-	}
-	return s
-}
-
-// span fills the i-th span message from s, its attributes from the
-// buffers at *kv onwards.
-func (b *batch) span(i int, s sdktrace.ReadOnlySpan, kv *int) {
-	sc, parent := s.SpanContext(), s.Parent()
-	ids := b.ids[32*i : 32*(i+1) : 32*(i+1)]
-	tid, sid, psid := sc.TraceID(), sc.SpanID(), parent.SpanID()
-	copy(ids[0:16], tid[:])
-	copy(ids[16:24], sid[:])
-	st := s.Status()
-	b.statuses[i] = tracepb.Status{Code: statusCode(st.Code), Message: st.Description}
-	m := &b.spans[i]
-	*m = tracepb.Span{
-		TraceId:                ids[0:16:16],
-		SpanId:                 ids[16:24:24],
-		TraceState:             sc.TraceState().String(),
-		Flags:                  spanFlags(sc.TraceFlags(), parent),
-		Name:                   s.Name(),
-		Kind:                   spanKind(s.SpanKind()),
-		StartTimeUnixNano:      unixNano(s.StartTime().UnixNano()),
-		EndTimeUnixNano:        unixNano(s.EndTime().UnixNano()),
-		Status:                 &b.statuses[i],
-		Events:                 events(s.Events()),
-		Links:                  links(s.Links()),
-		DroppedAttributesCount: clampUint32(s.DroppedAttributes()),
-		DroppedEventsCount:     clampUint32(s.DroppedEvents()),
-		DroppedLinksCount:      clampUint32(s.DroppedLinks()),
-	}
-	if psid.IsValid() {
-		copy(ids[24:32], psid[:])
-		m.ParentSpanId = ids[24:32:32]
-	}
-	attrs := s.Attributes()
-	if len(attrs) > 0 {
-		start := *kv
-		for _, a := range attrs {
-			b.keyValue(*kv, a)
-			*kv++
-		}
-		m.Attributes = b.kvPtrs[start:*kv:*kv]
-	}
-}
-
-// keyValue fills the j-th key-value of the buffers with a.
-func (b *batch) keyValue(j int, a attribute.KeyValue) {
-	v := &b.values[j]
-	switch a.Value.Type() {
-	case attribute.STRING:
-		b.strs[j] = commonpb.AnyValue_StringValue{StringValue: a.Value.AsString()}
-		*v = commonpb.AnyValue{Value: &b.strs[j]}
-	case attribute.INT64:
-		b.ints[j] = commonpb.AnyValue_IntValue{IntValue: a.Value.AsInt64()}
-		*v = commonpb.AnyValue{Value: &b.ints[j]}
-	case attribute.BOOL:
-		b.bools[j] = commonpb.AnyValue_BoolValue{BoolValue: a.Value.AsBool()}
-		*v = commonpb.AnyValue{Value: &b.bools[j]}
-	case attribute.FLOAT64:
-		b.doubles[j] = commonpb.AnyValue_DoubleValue{DoubleValue: a.Value.AsFloat64()}
-		*v = commonpb.AnyValue{Value: &b.doubles[j]}
-	default:
-		*v = commonpb.AnyValue{}
-		v.Value = anyValue(a.Value).Value
-	}
-	b.kvs[j] = commonpb.KeyValue{Key: string(a.Key), Value: v}
-	b.kvPtrs[j] = &b.kvs[j]
 }
 
 // keyValues converts attributes into new messages (resources, scopes,

@@ -24,9 +24,9 @@ const DefaultServiceName = "unet"
 //
 // Off (no variable names an exporter, or OTEL_SDK_DISABLED=true): the
 // provider is a no-op, spans cost a context lookup, and shutdown does
-// nothing. On: spans go in batches to the OTLP/HTTP exporter, which reads
-// OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout, compression, TLS)
-// itself; the sampler comes from OTEL_TRACES_SAMPLER(_ARG) (default
+// nothing. On: spans go in batches (OTEL_BSP_*, see batcher) to the
+// OTLP/HTTP client, which reads OTEL_EXPORTER_OTLP_* (endpoint, headers,
+// timeout, compression, TLS) itself; the sampler comes from OTEL_TRACES_SAMPLER(_ARG) (default
 // parentbased_always_on) and the resource carries service.name
 // (OTEL_SERVICE_NAME overrides serviceName), service.version and
 // OTEL_RESOURCE_ATTRIBUTES. W3C trace context and baggage are propagated
@@ -49,8 +49,8 @@ func Setup(ctx context.Context, serviceName, version string) (shutdown func(cont
 		enabled.Store(false)
 		return func(context.Context) error { return nil }, nil
 	}
-	exp := newExporter(otlptracehttp.NewClient())
-	if err := exp.Start(ctx); err != nil {
+	client := otlptracehttp.NewClient()
+	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("tracing: OTLP exporter: %w", err)
 	}
 	res, err := resource.New(ctx,
@@ -62,11 +62,11 @@ func Setup(ctx context.Context, serviceName, version string) (shutdown func(cont
 		resource.WithTelemetrySDK(),
 	)
 	if err != nil && !errors.Is(err, resource.ErrPartialResource) {
-		_ = exp.Shutdown(ctx)
+		_ = client.Stop(ctx)
 		return nil, fmt.Errorf("tracing: resource (OTEL_RESOURCE_ATTRIBUTES): %w", err)
 	}
 	tp := sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(exp),
+		sdktrace.WithSpanProcessor(newBatcher(client, cfg.batch)),
 		sdktrace.WithResource(res),
 	)
 	otel.SetTracerProvider(tp)

@@ -1,0 +1,87 @@
+package telemetry
+
+import (
+	"context"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// marshalClient is an OTLP client that marshals each request as the
+// OTLP/HTTP client does and sends it nowhere.
+type marshalClient struct{}
+
+func (marshalClient) Start(context.Context) error { return nil }
+func (marshalClient) Stop(context.Context) error  { return nil }
+func (marshalClient) UploadTraces(_ context.Context, rss []*tracepb.ResourceSpans) error {
+	_, err := proto.Marshal(&coltracepb.ExportTraceServiceRequest{ResourceSpans: rss})
+	return err
+}
+
+// BenchmarkTracingPipeline is the tracing of one API request as the server
+// makes it (a server span with its method, route and status, a service
+// span and a database span), from the spans' start to the bytes an export
+// request would send: "sdk" through the SDK's batch span processor and
+// OTLP exporter, "unet" through the batcher Setup installs. It reports the
+// process's CPU time per request (cpu-ns/req), export goroutine included:
+// on a busy server that is the cost, whichever core it runs on.
+func BenchmarkTracingPipeline(b *testing.B) {
+	cfg := batchConfig{delay: 5 * time.Second, timeout: 30 * time.Second, maxQueue: 2048, maxBatch: 512, block: true}
+	for _, p := range []struct {
+		name string
+		proc func(b *testing.B) sdktrace.SpanProcessor
+	}{
+		{"sdk", func(b *testing.B) sdktrace.SpanProcessor {
+			exp, err := otlptrace.New(context.Background(), marshalClient{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return sdktrace.NewBatchSpanProcessor(exp, sdktrace.WithBlocking())
+		}},
+		{"unet", func(*testing.B) sdktrace.SpanProcessor { return newBatcher(marshalClient{}, cfg) }},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p.proc(b)))
+			tr := tp.Tracer(ScopeName)
+			server := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(
+				attribute.String("http.request.method", "GET"), attribute.String("http.route", "/api/v1/nodes/{ref}"))}
+			db := []trace.SpanStartOption{trace.WithAttributes(
+				attribute.String("db.system.name", "sqlite"), attribute.String("db.operation.name", "SELECT"))}
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				ctx, s1 := tr.Start(context.Background(), "GET /api/v1/nodes/{ref}", server...)
+				ctx, s2 := tr.Start(ctx, "service.getNode")
+				_, s3 := tr.Start(ctx, "db.query", db...)
+				s3.End()
+				s2.End()
+				s1.SetAttributes(attribute.Int("http.response.status_code", 200))
+				s1.End()
+			}
+			if err := tp.ForceFlush(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/req")
+			if err := tp.Shutdown(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
