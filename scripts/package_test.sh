@@ -26,7 +26,6 @@ module=github.com/unet-dev/unet
 version=${UNET_VERSION:-0.0.0-dev}
 listen=127.0.0.1:8080
 base=http://$listen
-db=sqlite:///var/lib/unet/unet.db
 unit=/lib/systemd/system/unet.service
 
 fail() {
@@ -142,8 +141,9 @@ start_as_unit() {
 	statemode=$(unit_value StateDirectoryMode)
 	local -a exec_start
 	read -r -a exec_start <<<"$(unit_value ExecStart)"
-	[ -n "$user" ] && [ -n "$group" ] && [ -n "$statemode" ] && [ "${#exec_start[@]}" -gt 0 ] ||
+	if [ -z "$user" ] || [ -z "$group" ] || [ -z "$statemode" ] || [ "${#exec_start[@]}" -eq 0 ]; then
 		fail "the unit lacks User, Group, StateDirectoryMode or ExecStart"
+	fi
 	install -d -o "$user" -g "$group" -m "$statemode" "$statedir"
 	(
 		cd "$workdir"
@@ -223,7 +223,9 @@ package deb "$version" "$work/unet"
 package rpm "$version" "$work/unet"
 deb=$work/out/unet_$(pkgversion "$version")-1_$arch.deb
 rpmfile=$work/out/unet-$(pkgversion "$version")-1.$rpmarch.rpm
-[ -f "$deb" ] && [ -f "$rpmfile" ] || fail "nfpm made $(ls "$work/out"), not $(basename "$deb") and $(basename "$rpmfile")"
+if [ ! -f "$deb" ] || [ ! -f "$rpmfile" ]; then
+	fail "nfpm made $(ls "$work/out"), not $(basename "$deb") and $(basename "$rpmfile")"
+fi
 mv "$work/next/unet" "$work/unet-next"
 package deb "$upgrade_version" "$work/unet-next"
 deb_next=$work/out/unet_$(pkgversion "$upgrade_version")-1_$arch.deb
@@ -402,11 +404,17 @@ case "$status" in
 *) fail "dpkg still knows unet after purge: '$status'" ;;
 esac
 for gone in /etc/unet /var/lib/unet /etc/systemd/system/multi-user.target.wants/unet.service; do
-	[ ! -e "$gone" ] && [ ! -L "$gone" ] || fail "$gone is still there after dpkg -P"
+	if [ -e "$gone" ] || [ -L "$gone" ]; then
+		fail "$gone is still there after dpkg -P"
+	fi
 done
 ! getent passwd unet >/dev/null || fail "the user unet is still there after dpkg -P"
 ! getent group unet >/dev/null || fail "the group unet is still there after dpkg -P"
-left=$(find /etc /var /usr /srv /opt /run -xdev \( -uid "$uid" -o -name 'unet.service*' -o -name 'unet.toml*' \) -print 2>/dev/null || true)
+left=$(
+	find /etc /var /usr /srv /opt /run -xdev -uid "$uid" -print 2>/dev/null || true
+	find /etc/systemd /lib/systemd /usr/lib/systemd /var/lib/dpkg/info \
+		-name 'unet.*' -print 2>/dev/null || true
+)
 [ -z "$left" ] || fail "left after dpkg -P: $left"
 installed=false
 echo "after purge: nothing of unet in /etc, /var, /usr, /srv, /opt or /run, no user or group unet;"
