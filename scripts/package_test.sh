@@ -77,6 +77,24 @@ if [ -d /run/systemd/system ]; then
 	systemd_running=true
 fi
 
+# run_dpkg ARGS... runs dpkg, waiting up to 5 minutes while another
+# package manager holds its lock (dpkg itself fails at once).
+run_dpkg() {
+	local out rc
+	for _ in $(seq 150); do
+		rc=0
+		out=$(dpkg "$@" 2>&1 </dev/null) || rc=$?
+		if [ "$rc" -ne 0 ] && grep -q 'locked by another process' <<<"$out"; then
+			sleep 2
+			continue
+		fi
+		printf '%s\n' "$out"
+		return "$rc"
+	done
+	printf '%s\n' "$out" >&2
+	return 1
+}
+
 cleanup() {
 	local rc=$?
 	set +e
@@ -88,7 +106,7 @@ cleanup() {
 		if $systemd_running; then
 			systemctl disable --now unet.service >/dev/null 2>&1
 		fi
-		dpkg -P unet >/dev/null 2>&1
+		run_dpkg -P unet >/dev/null 2>&1
 		rm -rf /etc/unet /var/lib/unet
 		find /etc/systemd/system -path '*.wants/unet.service' -type l -delete 2>/dev/null
 		getent passwd unet >/dev/null && userdel unet
@@ -269,7 +287,7 @@ expect_same "dpkg-deb -c (files)" "-rw-r----- root/unet ./etc/unet/unet.toml
 # docs/operations.md, Install.
 step "install: dpkg -i $(basename "$deb")"
 installed=true
-dpkg -i "$deb"
+run_dpkg -i "$deb"
 uid=$(id -u unet)
 expect_same "getent passwd unet" "unet:x:$uid:$(getent group unet | cut -d: -f3):unet server:/var/lib/unet:/usr/sbin/nologin" \
 	"$(getent passwd unet)"
@@ -323,7 +341,7 @@ expect_same "/var/lib/unet" "unet:unet 750" "$(owner_mode /var/lib/unet)"
 expect_same "/var/lib/unet/unet.db" "unet:unet 640" "$(owner_mode /var/lib/unet/unet.db)"
 
 # docs/operations.md, The first admin, and reaching the API. The password
-# is given on stdin where the docs let unet login ask for it.
+# is given on stdin where the docs read it from the terminal (read, unet login).
 step "the first admin, login, API token"
 password=$(head -c 24 /dev/urandom | base64)
 export UNET_CREDENTIALS=$work/credentials.json
@@ -361,7 +379,7 @@ sed -i 's/^level = "info"$/level = "debug"/' /etc/unet/unet.toml
 echo "# changed on this host" >>/etc/unet/unet.toml
 config_before=$(cat /etc/unet/unet.toml)
 keys_before=$(cat /etc/unet/token-pepper /etc/unet/secrets-key | sha256sum)
-dpkg -i "$deb_next" </dev/null
+run_dpkg -i "$deb_next"
 if ! $systemd_running; then
 	# What the postinst's try-restart does under systemd.
 	stop_server
@@ -383,7 +401,7 @@ if ! $systemd_running; then
 	# What the prerm's systemctl stop does under systemd.
 	stop_server
 fi
-dpkg -r unet
+run_dpkg -r unet
 expect_same "dpkg status after remove" "rc " "$(dpkg-query -W -f '${db:Status-Abbrev}' unet)"
 for gone in /usr/bin/unet "$unit" /usr/share/doc/unet/copyright; do
 	[ ! -e "$gone" ] || fail "$gone is still there after dpkg -r"
@@ -397,7 +415,7 @@ if curl -s --max-time 2 -o /dev/null "$base/"; then
 fi
 
 step "purge: dpkg -P unet"
-dpkg -P unet
+run_dpkg -P unet
 status=$(dpkg-query -W -f '${db:Status-Abbrev}' unet 2>/dev/null || true)
 case "$status" in
 "" | un*) ;;
