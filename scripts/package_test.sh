@@ -103,6 +103,9 @@ cleanup() {
 		wait "$server_pid"
 	fi
 	if $installed; then
+		if rpm -q unet >/dev/null 2>&1; then
+			rpm -e --nodeps unet >/dev/null 2>&1
+		fi
 		if $systemd_running; then
 			systemctl disable --now unet.service >/dev/null 2>&1
 		fi
@@ -434,7 +437,35 @@ left=$(
 		-name 'unet.*' -print 2>/dev/null || true
 )
 [ -z "$left" ] || fail "left after dpkg -P: $left"
-installed=false
 echo "after purge: nothing of unet in /etc, /var, /usr, /srv, /opt or /run, no user or group unet;"
 echo "policy keeps only the journal's lines and drop-ins made with systemctl edit (none here)"
+
+# The .rpm's scriptlets, run by rpm on this Debian machine (--nodeps: no
+# RPM distribution's packages here): docs/operations.md, Remove and purge,
+# says what an erase leaves and how to delete it.
+step "the .rpm's scriptlets: rpm -i --nodeps, rpm -e"
+rpm -i --nodeps "$rpmfile" 2>&1 | grep -v 'should not be used directly\|assuming you know what you are doing' || true
+rpm -q unet >/dev/null || fail "rpm -i did not install unet"
+getent passwd unet >/dev/null || fail "the rpm's %pre made no user unet"
+expect_same "/etc/unet/unet.toml (rpm)" "root:unet 640" "$(owner_mode /etc/unet/unet.toml)"
+for key in token-pepper secrets-key; do
+	expect_same "/etc/unet/$key (rpm)" "root:unet 640" "$(owner_mode "/etc/unet/$key")"
+done
+[ -f /usr/lib/systemd/system/unet.service ] || fail "the rpm installed no unit"
+echo "# changed on this host" >>/etc/unet/unet.toml
+rpm -e unet 2>&1 | grep -v 'should not be used directly\|assuming you know what you are doing' || true
+! rpm -q unet >/dev/null 2>&1 || fail "rpm -e left unet installed"
+for gone in /usr/bin/unet /usr/lib/systemd/system/unet.service /etc/unet/unet.toml; do
+	[ ! -e "$gone" ] || fail "$gone is still there after rpm -e"
+done
+for kept in /etc/unet/unet.toml.rpmsave /etc/unet/token-pepper /etc/unet/secrets-key; do
+	[ -f "$kept" ] || fail "rpm -e did not keep $kept"
+done
+getent passwd unet >/dev/null || fail "rpm -e deleted the user unet"
+rm -rf /etc/unet /var/lib/unet
+userdel unet
+if getent group unet >/dev/null; then
+	fail "userdel unet left the group unet (the docs say userdel is enough)"
+fi
+installed=false
 echo "package test: ok (.deb and .rpm of unet $version; upgrade to $upgrade_version)"
