@@ -4,7 +4,8 @@
 # machine and takes it through the steps of docs/operations.md, "Installing
 # from a package", in the order written there: install, enable and start,
 # the first admin and the API, upgrade, remove, purge. The docs promise
-# that this script follows them: change both together.
+# that this script follows them: change both together. Last, the .rpm's
+# scriptlets run through rpm -i --nodeps and rpm -e on the same machine.
 #
 # It changes the machine (a package, a system user, /etc/unet, /var/lib/unet,
 # port 127.0.0.1:8080), so it runs as root on Debian, on CI or a throw-away
@@ -19,7 +20,8 @@
 # Environment: UNET_VERSION (default 0.0.0-dev), the version packaged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}
+# shellcheck source=scripts/toolchain.sh
+. scripts/toolchain.sh
 
 nfpm=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 module=github.com/unet-dev/unet
@@ -48,6 +50,9 @@ case "$status" in
 "" | un*) ;;
 *) fail "the unet package is on this machine (dpkg status '$status'): this test would purge it; remove it first (dpkg -P unet)" ;;
 esac
+if rpm -q unet >/dev/null 2>&1; then
+	fail "rpm has unet installed: this test would erase it; remove it first (rpm -e unet)"
+fi
 for path in /etc/unet /var/lib/unet; do
 	[ ! -e "$path" ] || fail "$path exists: this test would delete it"
 done
@@ -102,6 +107,7 @@ cleanup() {
 		kill -TERM "$server_pid"
 		wait "$server_pid"
 	fi
+	local removed=$installed
 	if $installed; then
 		if rpm -q unet >/dev/null 2>&1; then
 			rpm -e --nodeps unet >/dev/null 2>&1
@@ -116,8 +122,10 @@ cleanup() {
 		getent group unet >/dev/null && groupdel unet
 	fi
 	rm -rf "$work"
-	if [ "$rc" -ne 0 ]; then
+	if [ "$rc" -ne 0 ] && $removed; then
 		echo "package test FAILED (exit $rc); the package, its files and the user unet were removed" >&2
+	elif [ "$rc" -ne 0 ]; then
+		echo "package test FAILED (exit $rc) before installing anything" >&2
 	fi
 	exit "$rc"
 }
