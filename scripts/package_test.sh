@@ -390,8 +390,14 @@ sed -i 's/^level = "info"$/level = "debug"/' /etc/unet/unet.toml
 echo "# changed on this host" >>/etc/unet/unet.toml
 config_before=$(cat /etc/unet/unet.toml)
 keys_before=$(cat /etc/unet/token-pepper /etc/unet/secrets-key | sha256sum)
+main_pid=
+if $systemd_running; then
+	main_pid=$(systemctl show -p MainPID --value unet)
+fi
 run_dpkg -i "$deb_next"
-if ! $systemd_running; then
+if $systemd_running; then
+	[ "$(systemctl show -p MainPID --value unet)" != "$main_pid" ] || fail "the upgrade did not restart the service"
+else
 	# What the postinst's try-restart does under systemd.
 	stop_server
 	start_as_unit
