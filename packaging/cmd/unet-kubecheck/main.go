@@ -1,0 +1,61 @@
+// Command unet-kubecheck decodes Kubernetes manifest files strictly into
+// the API types and checks them as one release (see package kubecheck):
+//
+//	unet-kubecheck deploy/k8s/*.yaml
+//	helm template unet deploy/helm/unet | unet-kubecheck -
+//
+// It exits 1 listing every problem, 2 for bad usage, 0 when all is well.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/unet-dev/unet/packaging/kubecheck"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(stderr, "usage: unet-kubecheck FILE... (- for standard input)")
+		return 2
+	}
+	var objs []kubecheck.Object
+	for _, name := range args {
+		var data []byte
+		var err error
+		if name == "-" {
+			data, err = io.ReadAll(stdin)
+		} else {
+			data, err = os.ReadFile(name)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "unet-kubecheck: %v\n", err)
+			return 1
+		}
+		o, err := kubecheck.Decode(name, data)
+		if err != nil {
+			fmt.Fprintf(stderr, "unet-kubecheck: %v\n", err)
+			return 1
+		}
+		objs = append(objs, o...)
+	}
+	if len(objs) == 0 {
+		fmt.Fprintln(stderr, "unet-kubecheck: no manifest in the input")
+		return 1
+	}
+	if errs := kubecheck.Check(objs); len(errs) > 0 {
+		for _, err := range errs {
+			fmt.Fprintf(stderr, "unet-kubecheck: %v\n", err)
+		}
+		return 1
+	}
+	for _, o := range objs {
+		fmt.Fprintf(stdout, "ok %s %s (%s)\n", o.Kind, o.Name, o.Source)
+	}
+	return 0
+}
