@@ -17,6 +17,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/toolchain.sh
 
+for tool in curl python3 tar; do
+  if ! command -v "$tool" >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    else
+      echo "missing: $tool (apt-get install -y $tool)" >&2
+      exit 1
+    fi
+  fi
+done
+
 tmp=$(mktemp -d /tmp/unet-image-test.XXXXXX)
 pid=
 cleanup() {

@@ -73,10 +73,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "unet-image: %v (see unet-image -h)\n", err)
+		warnf(stderr, "unet-image: %v (see unet-image -h)\n", err)
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "unet-image: %v\n", err)
+		warnf(stderr, "unet-image: %v\n", err)
 		return exitFailure
 	}
 }
@@ -126,7 +126,7 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && !isSet(fl, "ca-certs"):
 			certs = nil // the default bundle is optional
-			fmt.Fprintf(stderr, "unet-image: no %s: the image has no CA certificates\n", *caCerts)
+			warnf(stderr, "unet-image: no %s: the image has no CA certificates\n", *caCerts)
 		case err != nil:
 			return fmt.Errorf("--ca-certs: %w", err)
 		}
@@ -200,4 +200,10 @@ func parseCreated(flagValue, epoch string) (time.Time, error) {
 		return time.Unix(sec, 0).UTC(), nil
 	}
 	return time.Time{}, usagef("give --created (the commit time, e.g. git log -1 --format=%%cI) or SOURCE_DATE_EPOCH: the image's times come from it")
+}
+
+// warnf writes a diagnostic to stderr. A failed write to stderr has nowhere
+// to be reported; the exit code still says what happened.
+func warnf(stderr io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(stderr, format, args...)
 }

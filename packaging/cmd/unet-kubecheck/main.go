@@ -21,7 +21,7 @@ func main() {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stderr, "usage: unet-kubecheck FILE... (- for standard input)")
+		warnf(stderr, "usage: unet-kubecheck FILE... (- for standard input)\n")
 		return 2
 	}
 	var objs []kubecheck.Object
@@ -34,28 +34,36 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			data, err = os.ReadFile(name)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "unet-kubecheck: %v\n", err)
+			warnf(stderr, "unet-kubecheck: %v\n", err)
 			return 1
 		}
 		o, err := kubecheck.Decode(name, data)
 		if err != nil {
-			fmt.Fprintf(stderr, "unet-kubecheck: %v\n", err)
+			warnf(stderr, "unet-kubecheck: %v\n", err)
 			return 1
 		}
 		objs = append(objs, o...)
 	}
 	if len(objs) == 0 {
-		fmt.Fprintln(stderr, "unet-kubecheck: no manifest in the input")
+		warnf(stderr, "unet-kubecheck: no manifest in the input\n")
 		return 1
 	}
 	if errs := kubecheck.Check(objs); len(errs) > 0 {
 		for _, err := range errs {
-			fmt.Fprintf(stderr, "unet-kubecheck: %v\n", err)
+			warnf(stderr, "unet-kubecheck: %v\n", err)
 		}
 		return 1
 	}
 	for _, o := range objs {
-		fmt.Fprintf(stdout, "ok %s %s (%s)\n", o.Kind, o.Name, o.Source)
+		if _, err := fmt.Fprintf(stdout, "ok %s %s (%s)\n", o.Kind, o.Name, o.Source); err != nil {
+			return 1
+		}
 	}
 	return 0
+}
+
+// warnf writes a diagnostic to stderr. A failed write to stderr has nowhere
+// to be reported; the exit code still says what happened.
+func warnf(stderr io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(stderr, format, args...)
 }
