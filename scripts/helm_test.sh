@@ -123,6 +123,35 @@ if "$tmp/bin/unet-kubecheck" "$tmp/existing-claim.yaml" 2>"$tmp/claim.err"; then
 fi
 grep -q 'PersistentVolumeClaim unet-data is not in the manifests' "$tmp/claim.err"
 
+echo "== unet accepts the rendered unet.toml"
+# unet serve reads the configuration strictly (an unknown key or a wrong type
+# is refused) before it looks for the database: with --no-migrate and no
+# database it stops there, saying so. What needs the pod (the listen
+# address, the mounted secrets) is moved by environment variables.
+go build -o "$tmp/bin/unet" ./cmd/unet
+for f in "$manifest" "$tmp/postgres.yaml"; do
+  python3 - "$f" "$tmp/unet.toml" <<'EOF'
+import sys, yaml
+for doc in yaml.safe_load_all(open(sys.argv[1])):
+    if doc and doc.get("kind") == "ConfigMap":
+        open(sys.argv[2], "w").write(doc["data"]["unet.toml"])
+        break
+else:
+    sys.exit("no ConfigMap in " + sys.argv[1])
+EOF
+  status=0
+  UNET_LISTEN=127.0.0.1:0 UNET_TOKEN_PEPPER=env:UNET_TEST_PEPPER UNET_TEST_PEPPER=0123456789abcdef0123456789abcdef \
+    UNET_DATA_DIR="$tmp/data" \
+    "$tmp/bin/unet" serve --config "$tmp/unet.toml" --no-migrate --no-snmp --db "sqlite://$tmp/none/unet.db" \
+    2>"$tmp/serve.err" || status=$?
+  if [ "$status" = 0 ] || ! grep -q 'no μNet database' "$tmp/serve.err"; then
+    cat "$tmp/unet.toml" "$tmp/serve.err"
+    echo "unet serve refused the unet.toml of $f (exit $status)" >&2
+    exit 1
+  fi
+  echo "-- $f: unet.toml accepted"
+done
+
 echo "== packaging module: manifest tests"
 (cd packaging && go test -count=1 ./kubecheck/ ./cmd/unet-kubecheck/)
 echo "helm chart and manifests: all checks passed"
