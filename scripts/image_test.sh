@@ -69,6 +69,30 @@ tar -tf "$tmp/unet-image.tar" | grep -qx manifest.json || {
   exit 1
 }
 
+# UNET_IMAGE_ARCHES="amd64 arm64" also builds a multi-platform index (the
+# cross-compilation takes minutes, so CI builds the host's platform only;
+# the packaging tests build an index of small programs).
+if [ -n "${UNET_IMAGE_ARCHES:-}" ]; then
+  echo "== build an index for: $UNET_IMAGE_ARCHES"
+  bins=()
+  for a in $UNET_IMAGE_ARCHES; do
+    CGO_ENABLED=0 GOOS=linux GOARCH=$a go build -trimpath -ldflags "-s -w \
+      -X github.com/unet-dev/unet/cli.Version=$version" -o "$tmp/unet-$a" ./cmd/unet
+    bins+=(--binary "$a=$tmp/unet-$a")
+  done
+  di=$("$tmp/unet-image" "${bins[@]}" --version "$version" --revision "$commit" --created "$created" --layout "$tmp/index")
+  python3 - "$tmp/index" "$di" $UNET_IMAGE_ARCHES <<'EOF'
+import json, sys
+root, digest, arches = sys.argv[1], sys.argv[2], sys.argv[3:]
+(desc,) = json.load(open(f"{root}/index.json"))["manifests"]
+assert desc["digest"] == digest, (desc, digest)
+index = json.load(open(f"{root}/blobs/sha256/{digest.split(':')[1]}"))
+got = [m["platform"]["os"] + "/" + m["platform"]["architecture"] for m in index["manifests"]]
+assert got == ["linux/" + a for a in arches], got
+print("index", digest, " ".join(got))
+EOF
+fi
+
 echo "== unpack the layer from the OCI layout"
 # index.json -> manifest -> its only layer (gzip-compressed tar).
 layer=$(python3 - "$tmp/layout" <<'EOF'
