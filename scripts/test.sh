@@ -47,6 +47,9 @@ go test -count=1 -timeout 20m ./...
 echo "== bench module: vet and agreement tests (no benchmarks)"
 (cd bench && go vet ./... && go test -count=1 -timeout 20m -run . ./...)
 
+echo "== packaging module: vet and tests (container image, Kubernetes manifests)"
+(cd packaging && go vet ./... && go test -count=1 -timeout 10m ./...)
+
 echo "== fuzz (short runs)"
 # An iteration count rather than a duration: a duration can end a run with a
 # spurious "context deadline exceeded" while a worker is mid-input.

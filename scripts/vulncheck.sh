@@ -4,7 +4,7 @@
 #      VULNDB_VERSION (its data/osv directory, indexed by its cmd/indexdb),
 #      cached under $UNET_VULNDB_CACHE (default ~/.cache/unet/vulndb);
 #   2. run govulncheck (golang.org/x/vuln at GOVULNCHECK_VERSION) against it
-#      over each module directory given (default: the main module and bench/).
+#      over each module directory given (default: the main module, bench/ and packaging/).
 # Exits non-zero when the code reaches a vulnerability; vulnerabilities in
 # required modules that the code does not reach are printed as information.
 # How to move the pins: docs/vulncheck.md.
@@ -40,7 +40,7 @@ fi
 echo "== vulnerability database: golang.org/x/vulndb@$VULNDB_VERSION ($(ls "$db/ID" | grep -c '\.json$') entries)"
 
 if [ $# -eq 0 ]; then
-  set -- "$root" "$root/bench"
+  set -- "$root" "$root/bench" "$root/packaging"
 fi
 status=0
 for dir in "$@"; do
