@@ -120,11 +120,10 @@ func (t *transport) tlsConfig(logger *slog.Logger) (*tls.Config, error) {
 }
 
 // reloadOnSIGHUP re-reads the certificate on SIGHUP until ctx is done or the
-// returned function is called.
+// returned function is called. Without a certificate SIGHUP is logged and
+// otherwise ignored: a service manager's reload (systemctl reload) must not
+// stop a server that has nothing to reload.
 func (t *transport) reloadOnSIGHUP(ctx context.Context, logger *slog.Logger) func() {
-	if t.certs == nil {
-		return func() {}
-	}
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGHUP)
 	done := make(chan struct{})
@@ -132,6 +131,10 @@ func (t *transport) reloadOnSIGHUP(ctx context.Context, logger *slog.Logger) fun
 		for {
 			select {
 			case <-ch:
+				if t.certs == nil {
+					logger.Info("SIGHUP: nothing to reload (no TLS certificate); serving on")
+					continue
+				}
 				if err := t.certs.Reload(); err != nil {
 					logger.Error("SIGHUP: TLS certificate not reloaded; the previous one stays in service", slog.Any("error", err))
 				} else {

@@ -106,6 +106,33 @@ func TestServeTLSRemoteClientAndSIGHUPReload(t *testing.T) {
 	}
 }
 
+// TestServeSIGHUPWithoutTLS: SIGHUP (systemctl reload) does not stop a
+// server that has no certificate to re-read; it is logged and ignored.
+func TestServeSIGHUPWithoutTLS(t *testing.T) {
+	dir := t.TempDir()
+	base, logs, stop := startServe(t, []string{"--db", "sqlite://" + filepath.Join(dir, "unet.db")},
+		func(string) string { return "" })
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(logs.String(), "SIGHUP: nothing to reload"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("SIGHUP not logged:\n%s", logs.String())
+		}
+	}
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatalf("after SIGHUP: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("after SIGHUP: %s", resp.Status)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d: %s", code, logs.String())
+	}
+}
+
 func TestServeTLSRefusals(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, _ := selfSignedPair(t, dir)
