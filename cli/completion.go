@@ -126,18 +126,18 @@ var argNames = map[string][]nameLister{
 // flagNames lists the flags that name objects: "PATH --flag" for one
 // command, "--flag" for every command with that flag.
 var flagNames = map[string]nameLister{
-	"--node":                   nodeNames,
-	"--location":               locationPaths,
-	"--parent":                 locationPaths,
-	"--vendor":                 vendorNames,
-	"--snmp-profile":           profileNames,
-	"--source":                 sourceNames,
-	"--changeset":              changeSetIDs,
-	"snmp poll --profile":      profileNames,
-	"tokens create --user":     userNames,
-	"tokens list --user":       userNames,
-	"users add --role":         roleNames,
-	"approvals add --role":     roleNames,
+	"--node":               nodeNames,
+	"--location":           locationPaths,
+	"--parent":             locationPaths,
+	"--vendor":             vendorNames,
+	"--snmp-profile":       profileNames,
+	"--source":             sourceNames,
+	"--changeset":          changeSetIDs,
+	"snmp poll --profile":  profileNames,
+	"tokens create --user": userNames,
+	"tokens list --user":   userNames,
+	"users add --role":     roleNames,
+	"approvals add --role": roleNames,
 }
 
 // Values of the enumerated settings that unet serve and the settings table
