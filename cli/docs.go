@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -77,7 +81,46 @@ func (a *app) writeManPages(root *cobra.Command, dir string) error {
 		Manual:  "μNet Manual",
 		Date:    &date,
 	}
-	return doc.GenManTree(root, header, dir)
+	return writeManTree(root, header, dir)
+}
+
+// writeManTree writes the page of c and of every available command below
+// it, named like the command (unet-nodes-show.1). Pages are plain ASCII:
+// other characters become roff escapes (\[u03BC]), which every man
+// implementation renders whatever the locale.
+func writeManTree(c *cobra.Command, header *doc.GenManHeader, dir string) error {
+	if (!c.IsAvailableCommand() && c.HasParent()) || c.IsAdditionalHelpTopicCommand() {
+		return nil
+	}
+	for _, sub := range c.Commands() {
+		if err := writeManTree(sub, header, dir); err != nil {
+			return err
+		}
+	}
+	h := *header
+	var page bytes.Buffer
+	if err := doc.GenMan(c, &h, &page); err != nil {
+		return err
+	}
+	name := strings.ReplaceAll(c.CommandPath(), " ", "-") + "." + header.Section
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(roffASCII(page.String())), 0o644); err != nil {
+		return unet.Errorf(unet.EINVALID, "docs man: %v", err)
+	}
+	return nil
+}
+
+// roffASCII replaces every non-ASCII character of a roff page by its
+// \[uXXXX] escape.
+func roffASCII(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 {
+			b.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&b, "\\[u%04X]", r)
+	}
+	return b.String()
 }
 
 // manDate is the date printed in the man pages: SOURCE_DATE_EPOCH when set
