@@ -13,6 +13,7 @@ import (
 	"github.com/unet-dev/unet/configtree"
 	"github.com/unet-dev/unet/inventoryfile"
 	"github.com/unet-dev/unet/policy"
+	"github.com/unet-dev/unet/snmp"
 	"github.com/unet-dev/unet/sqlstore"
 )
 
@@ -155,30 +156,36 @@ func flagValues() map[string][]string {
 		string(policy.SeverityHigh), string(policy.SeverityCritical)}
 	status := []string{string(policy.StatusPass), string(policy.StatusFail), string(policy.StatusError), string(policy.StatusNotApplicable)}
 	return map[string][]string{
-		"--output":                   outputFormats,
-		"--device-type":              unet.DeviceTypes,
-		"--platform":                 unet.Platforms,
-		"--lifecycle":                unet.Lifecycles(),
-		"--state":                    unet.ChangeSetStates(),
-		"--severity":                 sev,
-		"policy results --status":    status,
-		"links add --role":           unet.LinkRoles,
-		"links list --role":          unet.LinkRoles,
-		"links update --role":        unet.LinkRoles,
-		"locations add --type":       unet.LocationTypes,
-		"locations list --type":      unet.LocationTypes,
-		"locations update --type":    unet.LocationTypes,
-		"events --type":              unet.EventTypes(),
-		"notify add --events":        unet.EventTypes(),
-		"export --format":            inventoryfile.Formats,
-		"config diff --dialect":      configtree.Dialects(),
-		"config parse --dialect":     configtree.Dialects(),
-		"config slice --dialect":     configtree.Dialects(),
-		"config remediate --dialect": configtree.Dialects(),
-		"config predict --dialect":   configtree.Dialects(),
-		"serve --auth":               authModes,
-		"serve --log-format":         logFormats,
-		"serve --sqlite-sync":        syncModes,
+		"git sources add --kind":      {unet.GitKindPolicies, unet.GitKindTemplates, unet.GitKindBoth},
+		"notify add --format":         {unet.FormatStandard, unet.FormatSlack},
+		"notify deliveries --outcome": {unet.DeliveryDelivered, unet.DeliveryFailed, unet.DeliveryDead, unet.DeliveryTest},
+		"snmp profile add --auth-proto": {string(snmp.AuthMD5), string(snmp.AuthSHA), string(snmp.AuthSHA224),
+			string(snmp.AuthSHA256), string(snmp.AuthSHA384), string(snmp.AuthSHA512)},
+		"snmp profile add --priv-proto": {string(snmp.PrivDES), string(snmp.PrivAES), string(snmp.PrivAES192), string(snmp.PrivAES256)},
+		"--output":                      outputFormats,
+		"--device-type":                 unet.DeviceTypes,
+		"--platform":                    unet.Platforms,
+		"--lifecycle":                   unet.Lifecycles(),
+		"--state":                       unet.ChangeSetStates(),
+		"--severity":                    sev,
+		"policy results --status":       status,
+		"links add --role":              unet.LinkRoles,
+		"links list --role":             unet.LinkRoles,
+		"links update --role":           unet.LinkRoles,
+		"locations add --type":          unet.LocationTypes,
+		"locations list --type":         unet.LocationTypes,
+		"locations update --type":       unet.LocationTypes,
+		"events --type":                 unet.EventTypes(),
+		"notify add --events":           unet.EventTypes(),
+		"export --format":               inventoryfile.Formats,
+		"config diff --dialect":         configtree.Dialects(),
+		"config parse --dialect":        configtree.Dialects(),
+		"config slice --dialect":        configtree.Dialects(),
+		"config remediate --dialect":    configtree.Dialects(),
+		"config predict --dialect":      configtree.Dialects(),
+		"serve --auth":                  authModes,
+		"serve --log-format":            logFormats,
+		"serve --sqlite-sync":           syncModes,
 	}
 }
 

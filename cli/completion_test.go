@@ -147,6 +147,8 @@ func TestCompletionOfEnumeratedFlagValues(t *testing.T) {
 		{[]string{"events", "--type", "git.*,ch"}, prefixed(unet.EventTypes(), "git.*,", "ch")},
 		{[]string{"config", "diff", "--dialect", "junos"}, []string{"junos", "junos-set"}},
 		{[]string{"export", "--format", ""}, []string{"csv", "json", "yaml"}},
+		{[]string{"git", "sources", "add", "x", "--kind", ""}, []string{"both", "policies", "templates"}},
+		{[]string{"snmp", "profile", "add", "x", "--priv-proto", "aes"}, []string{"aes", "aes192", "aes256"}},
 	}
 	for _, c := range cases {
 		got, _ := complete(t, nil, c.words...)
