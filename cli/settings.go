@@ -113,8 +113,18 @@ func writeNewFile(path, text string, force bool) error {
 		// The file may name secret references: readable by its owner only.
 		werr = os.Chmod(tmp.Name(), 0o600)
 	}
-	if werr == nil {
+	if werr == nil && force {
 		werr = os.Rename(tmp.Name(), path)
+	} else if werr == nil {
+		// A hard link never replaces a file created meanwhile.
+		werr = os.Link(tmp.Name(), path)
+		if errors.Is(werr, fs.ErrExist) {
+			_ = os.Remove(tmp.Name())
+			return unet.Errorf(unet.ECONFLICT, "%s exists; give --force to overwrite it", path)
+		}
+		if werr == nil {
+			werr = os.Remove(tmp.Name())
+		}
 	}
 	if werr != nil {
 		_ = os.Remove(tmp.Name())
