@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -114,7 +115,16 @@ func TestCompletionOfNamesFromServer(t *testing.T) {
 // TestCompletionWithoutBackendIsQuiet: an unreachable server gives no
 // candidates and no output on stderr, quickly.
 func TestCompletionWithoutBackendIsQuiet(t *testing.T) {
-	got, stderr := complete(t, nil, "--server", "http://127.0.0.1:1", "nodes", "show", "")
+	// A port nothing listens on: taken, then released.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, stderr := complete(t, nil, "--server", closed, "nodes", "show", "")
 	if len(got) != 0 || stderr != "" {
 		t.Fatalf("unreachable server: %q, stderr %q", got, stderr)
 	}
