@@ -177,10 +177,13 @@ against a μNet server (--server).`,
 		a.eventsCommand(),
 		a.notifyCommand(),
 		a.canaryCommand(),
+		a.docsCommand(),
+		a.settingsCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}
+	a.registerCompletions(root)
 	return root
 }
 

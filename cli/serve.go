@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/unet-dev/unet"
@@ -146,35 +145,14 @@ func (d *duration) UnmarshalText(b []byte) error {
 }
 
 func loadServeConfig(path string) (*serveConfig, error) {
-	cfg := &serveConfig{}
 	if path == "" {
-		return cfg, nil
+		return &serveConfig{}, nil
 	}
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, unet.Errorf(unet.EINVALID, "config file: %v", err)
 	}
-	// Read only: closing it cannot lose anything.
-	defer func() { _ = f.Close() }()
-	dec := toml.NewDecoder(f).DisallowUnknownFields()
-	if err := dec.Decode(cfg); err != nil {
-		var missing *toml.StrictMissingError
-		if errors.As(err, &missing) {
-			var fe []unet.FieldError
-			for _, e := range missing.Errors {
-				row, _ := e.Position()
-				fe = append(fe, unet.FieldError{File: path, Record: row, Field: strings.Join(e.Key(), "."), Message: "unknown key"})
-			}
-			return nil, unet.Invalid("config file "+path+" has unknown keys", fe...)
-		}
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			row, col := de.Position()
-			return nil, unet.Errorf(unet.EINVALID, "config file %s:%d:%d: %v", path, row, col, err)
-		}
-		return nil, unet.Errorf(unet.EINVALID, "config file %s: %v", path, err)
-	}
-	return cfg, nil
+	return decodeConfig(path, data)
 }
 
 // serveFlags are the flags of `unet serve`.
