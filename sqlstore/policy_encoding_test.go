@@ -93,13 +93,13 @@ func TestObjectResultsRoundTrip(t *testing.T) {
 // TestDecodeErrors: malformed encodings are positioned errors.
 func TestDecodeErrors(t *testing.T) {
 	for enc, want := range map[string]string{
-		"r1\t\thigh":                                 "line 1: 3 fields, want 12",
-		"r1\t\thigh\tpass\tx\t\t\t\t0\t\t\t":         "line 1 field 5: a value starts with =",
-		"r1\t\thigh\tpass\t\t\t\\q\t\t0\t\t\t":       `line 1 field 7: unknown escape \q`,
-		"r1\t\thigh\tpass\t\t\t\t\tone\t\t\t":        `line 1 field 9: bad line number "one"`,
-		"r1\t\thigh\tpass\t\t\t\t\t0\t\t\t\\":        "line 1 field 12: backslash at the end",
+		"r1\t\thigh":                                  "line 1: 3 fields, want 12",
+		"r1\t\thigh\tpass\tx\t\t\t\t0\t\t\t":          "line 1 field 5: a value starts with =",
+		"r1\t\thigh\tpass\t\t\t\\q\t\t0\t\t\t":        `line 1 field 7: unknown escape \q`,
+		"r1\t\thigh\tpass\t\t\t\t\tone\t\t\t":         `line 1 field 9: bad line number "one"`,
+		"r1\t\thigh\tpass\t\t\t\t\t0\t\t\t\\":         "line 1 field 12: backslash at the end",
 		"r1\t\th\tp\t\t\t\t\t0\t\t\t\nr2\t\t\t\t\t\t": "line 2: 7 fields, want 12",
-		"r1\t\thigh\tpass\t\t\t\t\t0\t\t\t\t":       "line 1: more than 12 fields",
+		"r1\t\thigh\tpass\t\t\t\t\t0\t\t\t\t":         "line 1: more than 12 fields",
 	} {
 		err := sqlstore.DecodeObjectResults("node", "n1", "a", "t", enc, nil, func(*sqlstore.StoredRow) {})
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -191,11 +191,11 @@ type ObjectWrite struct {
 
 // encodedObject is an object row to write.
 type encodedObject struct {
-	results, set, setText                       string
-	nResults, nPass, nFail, nError, nNA, nOther int
+	results, set, setText               string
+	nResults, nPass, nFail, nError, nNA int
 }
 
-// statusCounts counts rows by status.
+// count counts rows by status.
 func (e *encodedObject) count(rows []WriteRow) {
 	e.nResults = len(rows)
 	for i := range rows {
