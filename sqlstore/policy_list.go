@@ -144,8 +144,8 @@ func (r Reader) ListPolicyResults(ctx context.Context, f PolicyResultQuery) (*un
 	flush := func() {
 		sort.Slice(group, func(i, j int) bool {
 			a, b := &group[i], &group[j]
-			if a.ObjectName+"\x01"+a.Rule != b.ObjectName+"\x01"+b.Rule {
-				return a.ObjectName+"\x01"+a.Rule < b.ObjectName+"\x01"+b.Rule
+			if a.Rule != b.Rule {
+				return a.Rule < b.Rule
 			}
 			return a.ObjectKind+a.ObjectID < b.ObjectKind+b.ObjectID
 		})
@@ -158,12 +158,19 @@ func (r Reader) ListPolicyResults(ctx context.Context, f PolicyResultQuery) (*un
 		}
 		group, inGroup = group[:0], false
 	}
-	after := func(res *unet.PolicyResult) bool {
+	// after reports whether a result of an object named name comes after
+	// the cursor. Objects of another name than the cursor's are after it
+	// (the query starts at its name, in the database's order of names);
+	// results of that name are compared by rule, then kind and ID.
+	after := func(name string, res *unet.PolicyResult) bool {
 		if f.Page.Cursor == "" {
 			return true
 		}
-		k := res.ObjectName + "\x01" + res.Rule
-		return k > ckey || (k == ckey && res.ObjectKind+res.ObjectID > cid)
+		rule, ok := strings.CutPrefix(ckey, name+"\x01")
+		if !ok {
+			return true
+		}
+		return res.Rule > rule || (res.Rule == rule && res.ObjectKind+res.ObjectID > cid)
 	}
 	var last *StoredObject
 	for batch := 8; ; batch = min(2*batch, 512) {
@@ -188,7 +195,12 @@ func (r Reader) ListPolicyResults(ctx context.Context, f PolicyResultQuery) (*un
 			groupName, inGroup = o.Name, true
 			err := o.Each(func(row *StoredRow) {
 				if match(row) {
-					if res := resultOf(row); after(&res) {
+					res := resultOf(row)
+					// Listed under the object's name (a result kept from
+					// before a rename by a partial store may hold the old
+					// one), which orders the list and makes its cursors.
+					res.ObjectName = o.Name
+					if after(o.Name, &res) {
 						group = append(group, res)
 					}
 				}
