@@ -9,7 +9,7 @@ import (
 	"github.com/unet-dev/unet/sqlstore"
 )
 
-// digestsMatchRows fails unless policy_digests holds exactly one digest per
+// digestsMatchRows fails unless the stored objects hold exactly one digest per
 // object with stored results, each the digest of those rows.
 func digestsMatchRows(t *testing.T, svc *service.Service, step string) {
 	t.Helper()
@@ -111,7 +111,7 @@ func TestPolicyDigestsMatchRows(t *testing.T) {
 
 		// Unknown digests, as the migration leaves them: a full store reads
 		// the rows, changes nothing and fills the digests in.
-		if _, err := svc.DB().SQL().ExecContext(ctx, `UPDATE policy_digests SET digest = ''`); err != nil {
+		if _, err := svc.DB().SQL().ExecContext(ctx, `UPDATE policy_object_results SET digest = ''`); err != nil {
 			t.Fatal(err)
 		}
 		full("full store over unknown digests", 0)

@@ -78,16 +78,16 @@ func encodeResults(results []unet.PolicyResult) ([]sqlstore.ResultRow, error) {
 	return rows, nil
 }
 
-// storeResults writes the results whose stored row differs (a new result,
-// another status, value or message) and appends a history row for every
-// status change; with a full scope or an object scope, stored results of
-// those objects that were not evaluated again are removed (history records
-// the move to ""). Unchanged rows are not written: their evaluated_at
-// stays the time their content was last written. A full scope first
-// compares each object's digest (policy_digests) and reads the stored rows
-// only of objects whose digest differs. Every object whose rows are written
-// gets its new digest in the same transaction. It returns the number of
-// status changes.
+// storeResults stores the results of the objects whose stored results
+// differ (a new result, another status, value or message) and appends a
+// history row for every status change; with a full scope or an object
+// scope, stored results of those objects that were not evaluated again are
+// removed (history records the move to ""). Results are stored one row per
+// object (sqlstore.PutObjectResults): only the rows of objects with a
+// change are written, and in them a result whose content did not change
+// keeps its evaluated_at. A full scope first compares each object's digest
+// and decodes the stored results only of objects whose digest differs. It
+// returns the number of status changes.
 func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult, sc storeScope) (int, error) {
 	rows, err := encodeResults(results)
 	if err != nil {
@@ -108,106 +108,58 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 	var counted []sqlstore.ResultCount
 	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		changed, delta, counted = 0, map[metrics.PolicyResult]int{}, nil
-		seen := make([]bool, len(rows))
-		var writes []pendingWrite
-		// removed: the history rows of removed results.
-		var removed []unet.ComplianceChange
-		var gone []sqlstore.ResultKey
-		// kept are the stored rows of merged objects that stay as they are.
-		kept := map[sqlstore.ObjectRef][]*sqlstore.ResultRow{}
 		rd := tx.Reader()
 		plan, err := planReads(ctx, rd, groups, sc)
 		if err != nil {
 			return err
 		}
-		// The rows of objects whose digest matched are not compared.
-		idx := map[sqlstore.ResultKey]int32{}
+		st := &storeRun{rows: rows, groups: groups, replaced: replaced, now: now, delta: delta,
+			group: map[sqlstore.ObjectRef]int{}, stored: map[sqlstore.ObjectRef]*sqlstore.StoredObject{}}
+		// The objects whose digest matched are neither compared nor written.
 		for g := range groups {
 			if !plan.same[groups[g].obj] {
-				for _, i := range groups[g].rows {
-					idx[rows[i].ResultKey] = i
-				}
+				st.group[groups[g].obj] = g
 			}
 		}
-		visit := func(old *sqlstore.StoredRow) {
-			o := sqlstore.ObjectRef{Kind: old.Kind, ID: old.ObjectID}
-			if plan.same[o] {
-				return
+		visit := func(o *sqlstore.StoredObject) error {
+			if !plan.same[o.ObjectRef] {
+				c := *o
+				st.stored[o.ObjectRef] = &c
 			}
-			i, ok := idx[old.ResultKey]
-			if !ok {
-				if replaced(o) {
-					gone = append(gone, old.ResultKey)
-					delta[metrics.PolicyResult{Rule: old.Rule, Severity: old.Severity, Status: old.Status}]--
-					removed = append(removed, unet.ComplianceChange{Time: now, ObjectKind: old.Kind,
-						ObjectID: old.ObjectID, ObjectName: old.Name, Rule: old.Rule, Severity: old.Severity, From: old.Status, To: ""})
-				} else {
-					row := old.ResultRow
-					kept[o] = append(kept[o], &row)
-				}
-				return
-			}
-			seen[i] = true
-			r := &rows[i]
-			if r.SameContent(&old.ResultRow) {
-				return
-			}
-			delta[metrics.PolicyResult{Rule: old.Rule, Severity: old.Severity, Status: old.Status}]--
-			delta[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
-			w := pendingWrite{ResultWrite: sqlstore.ResultWrite{Row: r}, from: old.Status, moved: r.Status != old.Status}
-			if !w.moved {
-				w.Since = old.Since
-			}
-			writes = append(writes, w)
+			return nil
 		}
 		switch {
 		case plan.all:
-			err = rd.AllStoredRows(ctx, visit)
+			err = rd.AllStoredObjects(ctx, visit)
 		case len(plan.read) > 0:
-			err = rd.StoredRowsOf(ctx, plan.read, visit)
+			err = rd.StoredObjectsOf(ctx, plan.read, visit)
 		}
 		if err != nil {
 			return err
 		}
-		for g := range groups {
-			if plan.same[groups[g].obj] {
-				continue
-			}
-			for _, i := range groups[g].rows {
-				if seen[i] {
-					continue
-				}
-				r := &rows[i]
-				delta[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
-				writes = append(writes, pendingWrite{ResultWrite: sqlstore.ResultWrite{Row: r}, moved: true})
-			}
+		if err := st.compare(); err != nil {
+			return err
 		}
-		// In key order, the primary key index grows at its end.
-		sort.Slice(writes, func(i, j int) bool { return keyLess(&writes[i].Row.ResultKey, &writes[j].Row.ResultKey) })
-		upserts, history := historyOf(writes, removed, now)
-		changed = len(history)
-		var reg regressions
-		for i := range history {
-			reg.add(&history[i])
+		changed = st.changed
+		st.reg.emit(tx, now, unet.ActorFrom(ctx), metrics.EvalTrigger(ctx))
+		written := 0
+		for i := range st.puts {
+			written += len(st.puts[i].Rows)
 		}
-		reg.emit(tx, now, unet.ActorFrom(ctx), metrics.EvalTrigger(ctx))
-		reportProgress(ctx, "store", 0, len(upserts))
-		done, err := tx.LargeWrite(ctx, len(upserts)+len(history))
+		reportProgress(ctx, "store", 0, written)
+		done, err := tx.LargeWrite(ctx, written+st.changed)
 		if err != nil {
 			return err
 		}
 		defer done()
-		if err := tx.DeletePolicyResults(ctx, gone); err != nil {
+		if err := tx.DeleteObjectResults(ctx, st.dels); err != nil {
 			return err
 		}
-		if err := tx.UpsertPolicyResults(ctx, upserts, now); err != nil {
+		if err := tx.PutObjectResults(ctx, st.puts, now); err != nil {
 			return err
 		}
-		reportProgress(ctx, "store", len(upserts), len(upserts))
-		if err := tx.InsertComplianceChanges(ctx, history); err != nil {
-			return err
-		}
-		if err := storeDigests(ctx, tx, rows, groups, plan, replaced, kept); err != nil {
+		reportProgress(ctx, "store", written, written)
+		if err := tx.InsertComplianceChanges(ctx, st.history); err != nil {
 			return err
 		}
 		if countAfter {
@@ -238,64 +190,215 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 	return changed, nil
 }
 
-// pendingWrite is a result to write and, when its status moves, the
-// status it moves from ("" for a new result).
-type pendingWrite struct {
-	sqlstore.ResultWrite
-	from  string
-	moved bool
+// storeRun compares an evaluation's results with the stored ones, object
+// by object, and collects what to write.
+type storeRun struct {
+	rows     []sqlstore.ResultRow
+	groups   []rowGroup
+	replaced func(sqlstore.ObjectRef) bool
+	now      time.Time
+	delta    map[metrics.PolicyResult]int
+	// group is the index in groups of each evaluated object to compare.
+	group map[sqlstore.ObjectRef]int
+	// stored are the stored results of the objects read.
+	stored map[sqlstore.ObjectRef]*sqlstore.StoredObject
+
+	// puts and dels are the object rows to write and remove, in key order.
+	puts []sqlstore.ObjectWrite
+	dels []sqlstore.ObjectRef
+	// history is the history rows to append; changed the number of status
+	// changes they record, and reg those that are new failures.
+	history []sqlstore.HistoryRow
+	changed int
+	reg     regressions
 }
 
-// historyOf splits writes (in key order) into the results to write and the
-// history rows of a store at time at: those of the results whose status
-// moves and those of the removed results, merged in key order and given
-// their time-ordered IDs in that order, so that the history table's
-// indexes (ID, time, object and rule) grow at their ends.
-func historyOf(writes []pendingWrite, removed []unet.ComplianceChange, at time.Time) ([]sqlstore.ResultWrite, []unet.ComplianceChange) {
-	upserts := make([]sqlstore.ResultWrite, len(writes))
-	moves := 0
-	for i := range writes {
-		upserts[i] = writes[i].ResultWrite
-		if writes[i].moved {
-			moves++
+// record counts one status change.
+func (st *storeRun) record(c *unet.ComplianceChange) {
+	st.changed++
+	if c.To == unet.StatusFail && c.From != unet.StatusFail {
+		cc := *c
+		st.reg.add(&cc)
+	}
+}
+
+func countKey(r *sqlstore.ResultRow) metrics.PolicyResult {
+	return metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}
+}
+
+// compare compares every evaluated or read object, in key order.
+func (st *storeRun) compare() error {
+	objs := make([]sqlstore.ObjectRef, 0, len(st.group)+len(st.stored))
+	for o := range st.group {
+		objs = append(objs, o)
+	}
+	for o := range st.stored {
+		if _, ok := st.group[o]; !ok {
+			objs = append(objs, o)
 		}
 	}
-	sort.Slice(removed, func(i, j int) bool { return historyLess(&removed[i], &removed[j]) })
-	history := make([]unet.ComplianceChange, 0, moves+len(removed))
-	g := 0
-	for i := range writes {
-		w := &writes[i]
-		if !w.moved {
+	sort.Slice(objs, func(i, j int) bool { return objectLess(objs[i], objs[j]) })
+	for _, o := range objs {
+		if err := st.object(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// object compares one object's new and stored results.
+func (st *storeRun) object(o sqlstore.ObjectRef) error {
+	var old []sqlstore.StoredRow
+	digest := ""
+	if so := st.stored[o]; so != nil {
+		var err error
+		if old, err = so.Rows(); err != nil {
+			return err
+		}
+		digest = so.Digest
+	}
+	oldAt := make(map[string]int, len(old))
+	for i := range old {
+		oldAt[old[i].Rule] = i
+	}
+	used := make([]bool, len(old))
+	var next []sqlstore.WriteRow
+	var changes []statusMove
+	dirty := false
+	g, evaluated := st.group[o]
+	name := ""
+	if evaluated {
+		grp := &st.groups[g]
+		for _, i := range grp.rows {
+			r := &st.rows[i]
+			name = r.Name
+			j, ok := oldAt[r.Rule]
+			if !ok {
+				dirty = true
+				st.delta[countKey(r)]++
+				next = append(next, sqlstore.WriteRow{ResultRow: r})
+				changes = append(changes, statusMove{r, "", r.Status})
+				continue
+			}
+			used[j] = true
+			prev := &old[j]
+			if r.SameContent(&prev.ResultRow) {
+				next = append(next, sqlstore.WriteRow{ResultRow: r, EvaluatedAt: prev.EvaluatedAt, Since: prev.Since})
+				continue
+			}
+			dirty = true
+			st.delta[countKey(&prev.ResultRow)]--
+			st.delta[countKey(r)]++
+			w := sqlstore.WriteRow{ResultRow: r}
+			if r.Status == prev.Status {
+				w.Since = prev.Since
+			} else {
+				changes = append(changes, statusMove{r, prev.Status, r.Status})
+			}
+			next = append(next, w)
+		}
+	}
+	merged := false
+	for j := range old {
+		if used[j] {
 			continue
 		}
-		r := w.Row
-		c := unet.ComplianceChange{Time: at, ObjectKind: r.Kind, ObjectID: r.ObjectID, ObjectName: r.Name,
-			Rule: r.Rule, Severity: r.Severity, From: w.from, To: r.Status, Source: r.Source}
-		for g < len(removed) && historyLess(&removed[g], &c) {
-			history = append(history, removed[g])
-			g++
+		p := &old[j]
+		if st.replaced(o) {
+			dirty = true
+			st.delta[countKey(&p.ResultRow)]--
+			changes = append(changes, statusMove{&p.ResultRow, p.Status, ""})
+			continue
 		}
-		history = append(history, c)
+		merged = true
+		if name == "" {
+			name = p.Name
+		}
+		next = append(next, sqlstore.WriteRow{ResultRow: &p.ResultRow, EvaluatedAt: p.EvaluatedAt, Since: p.Since})
 	}
-	history = append(history, removed[g:]...)
-	for i := range history {
-		history[i].ID = newID()
+	sort.Slice(changes, func(i, j int) bool { return changes[i].row.Rule < changes[j].row.Rule })
+	st.addHistory(o, changes)
+	if len(next) == 0 {
+		if st.stored[o] != nil {
+			st.dels = append(st.dels, o)
+		}
+		return nil
 	}
-	return upserts, history
+	d := ""
+	if evaluated {
+		d = st.groups[g].digest
+	}
+	if merged || !evaluated {
+		ptrs := make([]*sqlstore.ResultRow, len(next))
+		for i := range next {
+			ptrs[i] = next[i].ResultRow
+		}
+		d = sqlstore.DigestRows(ptrs)
+	}
+	if dirty || st.stored[o] == nil || digest != d {
+		st.puts = append(st.puts, sqlstore.ObjectWrite{ObjectRef: o, Name: name, Digest: d, Rows: next})
+	}
+	return nil
 }
 
-// historyLess orders history rows by object kind, object ID and rule.
-func historyLess(a, b *unet.ComplianceChange) bool {
-	return keyLess(&sqlstore.ResultKey{Kind: a.ObjectKind, ObjectID: a.ObjectID, Rule: a.Rule},
-		&sqlstore.ResultKey{Kind: b.ObjectKind, ObjectID: b.ObjectID, Rule: b.Rule})
+// statusMove is a result whose status moves from one status to another
+// ("" for no result).
+type statusMove struct {
+	row      *sqlstore.ResultRow
+	from, to string
 }
 
-func keyLess(a, b *sqlstore.ResultKey) bool {
+// change is the history change of m at time at (a removed result's has no
+// source).
+func (m *statusMove) change(at time.Time) unet.ComplianceChange {
+	r := m.row
+	c := unet.ComplianceChange{Time: at, ObjectKind: r.Kind, ObjectID: r.ObjectID, ObjectName: r.Name,
+		Rule: r.Rule, Severity: r.Severity, From: m.from, To: m.to, Source: r.Source}
+	if m.to == "" {
+		c.Source = ""
+	}
+	return c
+}
+
+// addHistory appends the history of one object's status moves (in rule
+// order) with time-ordered IDs: one row listing them when they are all the
+// object's first results and more than one, else one row each. IDs are
+// given in key order, so that the history table's indexes (ID, time,
+// object and rule) grow at their ends.
+func (st *storeRun) addHistory(o sqlstore.ObjectRef, moves []statusMove) {
+	first := len(moves) > 1
+	for i := range moves {
+		if moves[i].from != "" {
+			first = false
+			break
+		}
+	}
+	if !first {
+		for i := range moves {
+			c := moves[i].change(st.now)
+			c.ID = newID()
+			st.history = append(st.history, sqlstore.HistoryRow{ComplianceChange: c})
+			st.record(&c)
+		}
+		return
+	}
+	row := sqlstore.HistoryRow{ComplianceChange: unet.ComplianceChange{ID: newID(), Time: st.now, ObjectKind: o.Kind,
+		ObjectID: o.ID, ObjectName: moves[0].row.Name}, Entries: make([]sqlstore.HistoryEntry, len(moves))}
+	for i := range moves {
+		m := &moves[i]
+		row.Entries[i] = sqlstore.HistoryEntry{Rule: m.row.Rule, Severity: m.row.Severity, To: m.to, Source: m.row.Source}
+		st.changed++
+		if m.to == unet.StatusFail {
+			c := m.change(st.now)
+			st.reg.add(&c)
+		}
+	}
+	st.history = append(st.history, row)
+}
+
+func objectLess(a, b sqlstore.ObjectRef) bool {
 	if a.Kind != b.Kind {
 		return a.Kind < b.Kind
 	}
-	if a.ObjectID != b.ObjectID {
-		return a.ObjectID < b.ObjectID
-	}
-	return a.Rule < b.Rule
+	return a.ID < b.ID
 }

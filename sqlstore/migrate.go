@@ -273,6 +273,11 @@ func (db *DB) MigrateDown(ctx context.Context) (int, error) {
 			if _, err := tx.tx.ExecContext(ctx, m.Down); err != nil {
 				return fmt.Errorf("revert migration %04d_%s: %w", m.Version, m.Name, err)
 			}
+			if step := downSteps[m.Version]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("revert migration %04d_%s: %w", m.Version, m.Name, err)
+				}
+			}
 			_, err := tx.tx.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = $1`, v)
 			return err
 		})

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/unet-dev/unet"
 )
@@ -29,10 +28,11 @@ type ResultRow struct {
 }
 
 // StoredRow is a stored result as read back to compare with a new one;
-// Since is the stored text of when the status last changed.
+// EvaluatedAt and Since are the stored text of when it was last written
+// and when its status last changed.
 type StoredRow struct {
 	ResultRow
-	Since string
+	EvaluatedAt, Since string
 }
 
 // SameContent reports whether two rows store the same result (every column
@@ -79,114 +79,6 @@ func jsonText(what, rule string, v any) (sql.NullString, error) {
 
 // ObjectRef names one evaluated object.
 type ObjectRef struct{ Kind, ID string }
-
-const storedRowCols = `object_kind, object_id, rule, object_name, severity, status, expected_json, actual_json,
-	message, file, line, source, since`
-
-func scanStoredRow(rows *sql.Rows, into *StoredRow) error {
-	return rows.Scan(&into.Kind, &into.ObjectID, &into.Rule, &into.Name, &into.Severity, &into.Status, &into.Expected,
-		&into.Actual, &into.Message, &into.File, &into.Line, &into.Source, &into.Since)
-}
-
-// AllStoredRows calls fn with every stored result; the row is reused
-// between calls.
-func (r Reader) AllStoredRows(ctx context.Context, fn func(*StoredRow)) error {
-	rows, err := r.q.QueryContext(ctx, `SELECT `+storedRowCols+` FROM policy_results`)
-	if err != nil {
-		return fmt.Errorf("read policy results: %w", err)
-	}
-	defer rows.Close()
-	var row StoredRow
-	for rows.Next() {
-		if err := scanStoredRow(rows, &row); err != nil {
-			return fmt.Errorf("read policy results: %w", err)
-		}
-		fn(&row)
-	}
-	return rows.Err()
-}
-
-// StoredRowsOf calls fn with the stored results of the given objects.
-func (r Reader) StoredRowsOf(ctx context.Context, objects []ObjectRef, fn func(*StoredRow)) error {
-	byKind := map[string][]string{}
-	var kinds []string
-	for _, o := range objects {
-		if _, ok := byKind[o.Kind]; !ok {
-			kinds = append(kinds, o.Kind)
-		}
-		byKind[o.Kind] = append(byKind[o.Kind], o.ID)
-	}
-	var row StoredRow
-	for _, kind := range kinds {
-		ids := byKind[kind]
-		for start := 0; start < len(ids); start += inChunk {
-			chunk := ids[start:min(start+inChunk, len(ids))]
-			size := inChunk
-			for _, sz := range inSizes {
-				if len(chunk) <= sz {
-					size = sz
-					break
-				}
-			}
-			args := make([]any, size+1)
-			for i := range size {
-				args[i] = chunk[min(i, len(chunk)-1)]
-			}
-			args[size] = kind
-			rows, err := r.q.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM policy_results WHERE object_kind = $%d AND object_id IN (%s)`,
-				storedRowCols, size+1, placeholders(size)), args...)
-			if err != nil {
-				return fmt.Errorf("read policy results: %w", err)
-			}
-			for rows.Next() {
-				if err := scanStoredRow(rows, &row); err != nil {
-					rows.Close()
-					return fmt.Errorf("read policy results: %w", err)
-				}
-				fn(&row)
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return fmt.Errorf("read policy results: %w", err)
-			}
-		}
-	}
-	return nil
-}
-
-// ResultCount is the number of stored results of one rule, severity and
-// status.
-type ResultCount struct {
-	Rule, Severity, Status string
-	N                      int
-}
-
-// CountPolicyResults returns the stored results counted by rule, severity
-// and status.
-func (r Reader) CountPolicyResults(ctx context.Context) ([]ResultCount, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT rule, severity, status, COUNT(*) FROM policy_results GROUP BY rule, severity, status`)
-	if err != nil {
-		return nil, fmt.Errorf("count policy results: %w", err)
-	}
-	defer rows.Close()
-	var out []ResultCount
-	for rows.Next() {
-		var c ResultCount
-		if err := rows.Scan(&c.Rule, &c.Severity, &c.Status, &c.N); err != nil {
-			return nil, fmt.Errorf("count policy results: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// ResultWrite is a result to store with its evaluation time and the stored
-// text of its since time ("" for at).
-type ResultWrite struct {
-	Row   *ResultRow
-	Since string
-}
 
 // bulkRows is how many rows one multi-row statement carries at most (14
 // arguments a result: within SQLite's and PostgreSQL's argument limits).
@@ -249,118 +141,92 @@ func (tx *Tx) bulkExec(ctx context.Context, n, cols int, head, tail string, args
 	return nil
 }
 
-// UpsertPolicyResults stores results evaluated at at, in multi-row
-// statements (on PostgreSQL, more than bulkRows as unnest arrays).
-func (tx *Tx) UpsertPolicyResults(ctx context.Context, rows []ResultWrite, at time.Time) error {
-	now := fmtTime(at)
-	const head = `INSERT INTO policy_results (object_kind, object_id, rule, object_name, severity,
-		status, expected_json, actual_json, message, file, line, source, evaluated_at, since)`
-	const tail = ` ON CONFLICT (object_kind, object_id, rule) DO UPDATE SET object_name = excluded.object_name,
-		severity = excluded.severity, status = excluded.status, expected_json = excluded.expected_json,
-		actual_json = excluded.actual_json, message = excluded.message, file = excluded.file, line = excluded.line,
-		source = excluded.source, evaluated_at = excluded.evaluated_at, since = excluded.since`
-	if tx.engine == Postgres && len(rows) > bulkRows {
-		types := []string{"text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "int8", "text", "text", "text"}
-		err := tx.unnestExec(ctx, len(rows), head, types, tail, func(i, c int) any {
-			r := rows[i].Row
-			switch c {
-			case 0:
-				return r.Kind
-			case 1:
-				return r.ObjectID
-			case 2:
-				return r.Rule
-			case 3:
-				return r.Name
-			case 4:
-				return r.Severity
-			case 5:
-				return r.Status
-			case 6:
-				return nullText(r.Expected.Valid, r.Expected.String)
-			case 7:
-				return nullText(r.Actual.Valid, r.Actual.String)
-			case 8:
-				return r.Message
-			case 9:
-				return r.File
-			case 10:
-				return r.Line
-			case 11:
-				return r.Source
-			case 12:
-				return now
-			}
-			if rows[i].Since == "" {
-				return now
-			}
-			return rows[i].Since
-		})
-		if err != nil {
-			return fmt.Errorf("store policy results: %w", err)
-		}
-		return nil
-	}
-	insert, conflict := head, tail
-	if tx.engine == SQLite && len(rows) > bigWrite {
-		empty, err := tx.emptyResults(ctx)
-		if err != nil {
-			return err
-		}
-		if empty {
-			// Nothing to conflict with: see insertOrFail.
-			insert, conflict = insertOrFail(head), ""
-		}
-	}
-	err := tx.bulkExec(ctx, len(rows), 14, insert+` VALUES `, conflict,
-		func(i int, dst []any) []any {
-			w := rows[i]
-			r := w.Row
-			since := w.Since
-			if since == "" {
-				since = now
-			}
-			return append(dst, r.Kind, r.ObjectID, r.Rule, r.Name, r.Severity, r.Status, r.Expected, r.Actual,
-				r.Message, r.File, r.Line, r.Source, now, since)
-		})
-	if err != nil {
-		return fmt.Errorf("store policy results: %w", err)
-	}
-	return nil
+// HistoryRow is one row of the compliance history: a change, or, with
+// Entries, the first results of one object (Rule, Severity, From, To and
+// Source of the change are then empty; ID, Time and the object are the
+// row's).
+type HistoryRow struct {
+	unet.ComplianceChange
+	Entries []HistoryEntry
 }
 
 // InsertComplianceChanges appends compliance history rows in multi-row
 // statements (on PostgreSQL, more than bulkRows as unnest arrays).
-func (tx *Tx) InsertComplianceChanges(ctx context.Context, cs []unet.ComplianceChange) error {
+func (tx *Tx) InsertComplianceChanges(ctx context.Context, hs []HistoryRow) error {
 	const head = `INSERT INTO compliance_history (id, time, object_kind, object_id, object_name, rule,
-		severity, from_status, to_status, source)`
-	if tx.engine == Postgres && len(cs) > bulkRows {
-		types := []string{"text", "text", "text", "text", "text", "text", "text", "text", "text", "text"}
-		err := tx.unnestExec(ctx, len(cs), head, types, "", func(i, col int) any {
-			c := &cs[i]
-			switch col {
-			case 0:
-				return c.ID
-			case 1:
-				return fmtTime(c.Time)
-			case 2:
-				return c.ObjectKind
-			case 3:
-				return c.ObjectID
-			case 4:
-				return c.ObjectName
-			case 5:
-				return c.Rule
-			case 6:
-				return c.Severity
-			case 7:
-				return c.From
-			case 8:
-				return c.To
+		severity, from_status, to_status, source, entries, entry_count)`
+	// First results over the rule set of the object's results written in
+	// this transaction take the compact form.
+	sets := map[ObjectRef]struct {
+		id    string
+		rules []RuleMeta
+	}{}
+	written, _ := tx.Value(objectSetsKey{}).(map[ObjectRef]ruleSetText)
+	decoded := map[string][]RuleMeta{}
+	for i := range hs {
+		o := ObjectRef{Kind: hs[i].ObjectKind, ID: hs[i].ObjectID}
+		st, ok := written[o]
+		if hs[i].Entries == nil || !ok {
+			continue
+		}
+		rules, ok := decoded[st.id]
+		if !ok {
+			var err error
+			if rules, err = DecodeRuleSet(st.text); err != nil {
+				return fmt.Errorf("append compliance history: %w", err)
 			}
+			decoded[st.id] = rules
+		}
+		sets[o] = struct {
+			id    string
+			rules []RuleMeta
+		}{st.id, rules}
+	}
+	value := func(i, col int) any {
+		h := &hs[i]
+		c := &h.ComplianceChange
+		switch col {
+		case 0:
+			return c.ID
+		case 1:
+			return fmtTime(c.Time)
+		case 2:
+			return c.ObjectKind
+		case 3:
+			return c.ObjectID
+		case 4:
+			return c.ObjectName
+		case 5:
+			return c.Rule
+		case 6:
+			return c.Severity
+		case 7:
+			return c.From
+		case 8:
+			return c.To
+		case 9:
 			return c.Source
-		})
-		if err != nil {
+		case 10:
+			if h.Entries == nil {
+				return (*string)(nil)
+			}
+			e := ""
+			if set, ok := sets[ObjectRef{Kind: c.ObjectKind, ID: c.ObjectID}]; ok {
+				e = encodeCompactEntries(set.id, set.rules, h.Entries)
+			}
+			if e == "" {
+				e = EncodeHistoryEntries(h.Entries)
+			}
+			return &e
+		}
+		if h.Entries == nil {
+			return 1
+		}
+		return len(h.Entries)
+	}
+	if tx.engine == Postgres && len(hs) > bulkRows {
+		types := []string{"text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "int8"}
+		if err := tx.unnestExec(ctx, len(hs), head, types, "", value); err != nil {
 			return fmt.Errorf("append compliance history: %w", err)
 		}
 		return nil
@@ -370,26 +236,22 @@ func (tx *Tx) InsertComplianceChanges(ctx context.Context, cs []unet.ComplianceC
 	if tx.engine == SQLite {
 		insert = insertOrFail(head)
 	}
-	err := tx.bulkExec(ctx, len(cs), 10, insert+` VALUES `, "", func(i int, dst []any) []any {
-		c := &cs[i]
-		return append(dst, c.ID, fmtTime(c.Time), c.ObjectKind, c.ObjectID, c.ObjectName, c.Rule, c.Severity, c.From, c.To, c.Source)
+	err := tx.bulkExec(ctx, len(hs), 12, insert+` VALUES `, "", func(i int, dst []any) []any {
+		for c := range 12 {
+			v := value(i, c)
+			if p, ok := v.(*string); ok {
+				if p == nil {
+					v = nil
+				} else {
+					v = *p
+				}
+			}
+			dst = append(dst, v)
+		}
+		return dst
 	})
 	if err != nil {
 		return fmt.Errorf("append compliance history: %w", err)
-	}
-	return nil
-}
-
-// DeletePolicyResults removes results whose rule or object went away, in
-// multi-row statements.
-func (tx *Tx) DeletePolicyResults(ctx context.Context, keys []ResultKey) error {
-	err := tx.bulkExec(ctx, len(keys), 3, `DELETE FROM policy_results WHERE (object_kind, object_id, rule) IN (VALUES `, ")",
-		func(i int, dst []any) []any {
-			k := keys[i]
-			return append(dst, k.Kind, k.ObjectID, k.Rule)
-		})
-	if err != nil {
-		return fmt.Errorf("delete policy results: %w", err)
 	}
 	return nil
 }
@@ -404,15 +266,6 @@ func (tx *Tx) DeletePolicyResults(ctx context.Context, keys []ResultKey) error {
 // back all the same.
 func insertOrFail(head string) string {
 	return strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
-}
-
-// emptyResults reports whether no policy result is stored.
-func (tx *Tx) emptyResults(ctx context.Context) (bool, error) {
-	var n int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM policy_results LIMIT 1) t`).Scan(&n); err != nil {
-		return false, fmt.Errorf("read policy results: %w", err)
-	}
-	return n == 0, nil
 }
 
 // bigWrite is the number of rows past which a SQLite write grows the page

@@ -45,14 +45,6 @@ func (tx *Tx) unnestExec(ctx context.Context, n int, head string, types []string
 	return nil
 }
 
-// nullText is the *string of a nullable text value (nil: NULL).
-func nullText(valid bool, s string) *string {
-	if !valid {
-		return nil
-	}
-	return &s
-}
-
 // textColumn is the array parameter of a text column over rows [start,
 // end): a []string when no value is NULL (pgx encodes it without going
 // through a pointer per value), else a []*string.

@@ -10,15 +10,19 @@ import (
 	"github.com/unet-dev/unet/sqlstore"
 )
 
-// largeResults are n results of n/100 objects × 100 rules, past the size
-// at which a store prepares for a large write; every third has no expected
-// value (NULL).
-func largeResults(t *testing.T, n int, status string) []sqlstore.ResultWrite {
+// perObject is the number of rules of largeResults.
+const perObject = 20
+
+// largeResults are n results of n/perObject objects (more than one
+// multi-row statement's worth) × perObject rules, past the size at which a
+// store prepares for a large write; every third has no expected value
+// (NULL).
+func largeResults(t *testing.T, n int, status string) []sqlstore.ObjectWrite {
 	t.Helper()
-	out := make([]sqlstore.ResultWrite, 0, n)
+	var out []sqlstore.ObjectWrite
 	for i := range n {
-		res := unet.PolicyResult{ObjectKind: unet.KindNode, ObjectID: fmt.Sprintf("n%05d", i/100), ObjectName: fmt.Sprintf("n%05d.example.net", i/100),
-			Rule: fmt.Sprintf("r%03d", i%100), Severity: "high", Status: status, Actual: i, Message: "m", File: "a.rules", Line: i % 100, Source: "test"}
+		res := unet.PolicyResult{ObjectKind: unet.KindNode, ObjectID: fmt.Sprintf("n%05d", i/perObject), ObjectName: fmt.Sprintf("n%05d.example.net", i/perObject),
+			Rule: fmt.Sprintf("r%03d", i%perObject), Severity: "high", Status: status, Actual: i, Message: "m", File: "a.rules", Line: i % perObject, Source: "test"}
 		if i%3 != 0 {
 			res.Expected = "x"
 		}
@@ -26,31 +30,36 @@ func largeResults(t *testing.T, n int, status string) []sqlstore.ResultWrite {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, sqlstore.ResultWrite{Row: &row})
+		if i%perObject == 0 {
+			out = append(out, sqlstore.ObjectWrite{ObjectRef: sqlstore.ObjectRef{Kind: res.ObjectKind, ID: res.ObjectID}, Name: res.ObjectName})
+		}
+		o := &out[len(out)-1]
+		o.Rows = append(o.Rows, sqlstore.WriteRow{ResultRow: &row})
 	}
 	return out
 }
 
-// TestLargePolicyWrites: a large write of results into an empty table (on
-// SQLite, INSERT OR FAIL statements) and over stored results (upserts), and
-// a large history append, store every row as given on both engines; a
-// history append that fails part-way leaves nothing behind.
+// TestLargePolicyWrites: a large write of object results into an empty
+// table (on SQLite, INSERT OR FAIL statements) and over stored results
+// (upserts), and a large history append, store every result as given on
+// both engines; a history append that fails part-way leaves nothing
+// behind.
 func TestLargePolicyWrites(t *testing.T) {
 	ctx := context.Background()
-	const n = 25000
+	const n = 1500 * perObject
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(engine, func(t *testing.T) {
 			db := openBoth(t, engine)
 			at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-			write := func(rows []sqlstore.ResultWrite, at time.Time) {
+			write := func(objs []sqlstore.ObjectWrite, at time.Time) {
 				t.Helper()
 				err := db.WithTx(ctx, func(tx *sqlstore.Tx) error {
-					done, err := tx.LargeWrite(ctx, len(rows))
+					done, err := tx.LargeWrite(ctx, n)
 					if err != nil {
 						return err
 					}
 					defer done()
-					return tx.UpsertPolicyResults(ctx, rows, at)
+					return tx.PutObjectResults(ctx, objs, at)
 				})
 				if err != nil {
 					t.Fatal(err)
@@ -69,7 +78,7 @@ func TestLargePolicyWrites(t *testing.T) {
 				t.Fatalf("%d failures stored, want %d", l.Total, n)
 			}
 			l := list(unet.PolicyResultFilter{Rule: "r003", Page: unet.Page{Limit: 2}})
-			if l.Total != n/100 || len(l.Items) != 2 {
+			if l.Total != n/perObject || len(l.Items) != 2 {
 				t.Fatalf("rule r003: %d results", l.Total)
 			}
 			first := l.Items[0]
@@ -85,8 +94,10 @@ func TestLargePolicyWrites(t *testing.T) {
 			later := at.Add(time.Hour)
 			again := largeResults(t, n, unet.StatusPass)
 			for i := range again {
-				if (i/100)%2 == 0 {
-					again[i].Since = at.Format("2006-01-02T15:04:05.000000Z") // as results are stored
+				if i%2 == 0 {
+					for j := range again[i].Rows {
+						again[i].Rows[j].Since = at.Format("2006-01-02T15:04:05.000000Z") // as results are stored
+					}
 				}
 			}
 			write(again, later)
@@ -101,12 +112,15 @@ func TestLargePolicyWrites(t *testing.T) {
 				t.Fatalf("since kept and moved: %v %v, evaluated %v", a.Since, b.Since, a.EvaluatedAt)
 			}
 
-			history := make([]unet.ComplianceChange, n)
+			// One row a change, and one first-results row of two entries.
+			history := make([]sqlstore.HistoryRow, n)
 			for i := range history {
-				history[i] = unet.ComplianceChange{ID: fmt.Sprintf("00000000-0000-7000-8000-%012d", i), Time: at, ObjectKind: unet.KindNode,
-					ObjectID: fmt.Sprintf("n%05d", i/100), ObjectName: "x", Rule: fmt.Sprintf("r%03d", i%100), Severity: "high", To: unet.StatusFail}
+				history[i].ComplianceChange = unet.ComplianceChange{ID: fmt.Sprintf("00000000-0000-7000-8000-%012d", i), Time: at, ObjectKind: unet.KindNode,
+					ObjectID: fmt.Sprintf("n%05d", i/perObject), ObjectName: "x", Rule: fmt.Sprintf("r%03d", i%perObject), Severity: "high", To: unet.StatusFail}
 			}
-			appendHistory := func(cs []unet.ComplianceChange) error {
+			history[n-1].Rule = ""
+			history[n-1].Entries = []sqlstore.HistoryEntry{{Rule: "a", Severity: "low", To: unet.StatusPass}, {Rule: "b", To: unet.StatusFail}}
+			appendHistory := func(cs []sqlstore.HistoryRow) error {
 				return db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 					done, err := tx.LargeWrite(ctx, len(cs))
 					if err != nil {
@@ -126,12 +140,12 @@ func TestLargePolicyWrites(t *testing.T) {
 				}
 				return h.Total
 			}
-			if got := total(); got != n {
-				t.Fatalf("%d history rows, want %d", got, n)
+			if got := total(); got != n+1 {
+				t.Fatalf("%d history changes, want %d", got, n+1)
 			}
 			// New rows, then one that repeats an ID: the append fails and
 			// none of its rows stay.
-			more := make([]unet.ComplianceChange, n)
+			more := make([]sqlstore.HistoryRow, n)
 			for i := range more {
 				more[i] = history[i]
 				more[i].ID = fmt.Sprintf("00000000-0000-7000-9000-%012d", i)
@@ -140,8 +154,8 @@ func TestLargePolicyWrites(t *testing.T) {
 			if err := appendHistory(more); err == nil {
 				t.Fatal("a repeated history ID was stored")
 			}
-			if got := total(); got != n {
-				t.Fatalf("%d history rows after a failed append, want %d", got, n)
+			if got := total(); got != n+1 {
+				t.Fatalf("%d history changes after a failed append, want %d", got, n+1)
 			}
 		})
 	}
