@@ -177,6 +177,7 @@ against a μNet server (--server).`,
 		a.eventsCommand(),
 		a.notifyCommand(),
 		a.canaryCommand(),
+		a.serviceCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
