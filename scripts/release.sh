@@ -68,6 +68,12 @@ trap 'rm -rf "$tooldir"' EXIT
 go build -o "$tooldir/releasetool" ./internal/release/cmd/releasetool
 releasetool=$tooldir/releasetool
 
+# OUT is replaced: refuse a directory that is not empty and holds no earlier
+# release (a mistyped OUT must not delete anything else).
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/SHA256SUMS" ] && [ "$(cd "$out" && pwd)" != "$root/dist" ]; then
+  echo "release: $out is not empty and holds no earlier release: give an empty or new directory" >&2
+  exit 64
+fi
 rm -rf "$out"
 mkdir -p "$out"
 echo "== release $tag of $commit ($date) into $out"
