@@ -141,7 +141,9 @@ func TestVersionBinaries(t *testing.T) {
 
 	t.Run("plain go build", func(t *testing.T) {
 		bin := filepath.Join(dir, "unet-plain")
-		goBuild(t, root, "-o", bin, "./cmd/unet")
+		// -buildvcs=true: what go build does by default in a checkout, even
+		// where GOFLAGS turns it off.
+		goBuild(t, root, "-buildvcs=true", "-o", bin, "./cmd/unet")
 		got := versionJSON(t, runBinary(t, bin, "version", "-o", "json"))
 		// In a Git checkout Go records the revision and a pseudo-version;
 		// elsewhere (an unpacked archive) neither, and the version is dev.

@@ -6,7 +6,7 @@
 #                                          and windows amd64, with LICENSE,
 #                                          NOTICE, README.md and CHANGELOG.md
 #   OUT/unet_V_OS_ARCH.tar.gz (.zip)       their archives
-#   OUT/unet_V.cdx.json                    CycloneDX SBOM of the linux/amd64 build
+#   OUT/unet_V.cdx.json                    CycloneDX SBOM of the linux/amd64 binary
 #   OUT/unet.rb                            Homebrew formula (darwin and linux)
 #   OUT/SHA256SUMS                         checksums of the archives and the SBOM
 #
@@ -97,14 +97,19 @@ for target in $targets; do
   echo "built $goos/$goarch: $archive ($(($(date +%s) - start)) s)"
 done
 
-# The SBOM lists the modules compiled into the linux/amd64 binary (the other
-# targets differ only by platform-specific modules). Serial number and
-# timestamp are left out so that it is reproducible.
+# The SBOM lists the modules compiled into the linux/amd64 binary, read from
+# the build information Go records in it (the other targets differ only by
+# platform-specific modules). Serial number and timestamp are left out so that
+# it is reproducible.
 sbom=unet_${version}.cdx.json
-GOOS=linux GOARCH=amd64 CGO_ENABLED=0 GOFLAGS=-trimpath \
-  go run "$CYCLONEDX_GOMOD" app -json -licenses -noserial -notimestamp -main cmd/unet -output "$out/$sbom" .
-artefacts+=("$sbom")
-echo "built the SBOM: $sbom"
+if [ -f "$out/unet_${version}_linux_amd64/unet" ]; then
+  GOFLAGS= go run "$CYCLONEDX_GOMOD" bin -json -noserial -notimestamp -version "$tag" \
+    -output "$out/$sbom" "$out/unet_${version}_linux_amd64/unet"
+  artefacts+=("$sbom")
+  echo "built the SBOM: $sbom"
+else
+  echo "no SBOM: it describes the linux/amd64 binary, which was not built"
+fi
 
 # The Homebrew formula needs the darwin and linux archives.
 if [[ " $targets " == *" darwin/amd64 "* && " $targets " == *" darwin/arm64 "* &&
