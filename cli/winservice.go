@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -38,11 +37,6 @@ type winServiceConfig struct {
 // serviceNameRE is what a service name may contain: the Service Control
 // Manager forbids slashes and backslashes; μNet keeps to a portable set.
 var serviceNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$`)
-
-// errServiceWindowsOnly is the answer of `unet service` elsewhere than on
-// Windows, once its arguments have been checked.
-var errServiceWindowsOnly = errors.New("unet service manages a Windows service and works only on Windows; " +
-	"elsewhere run unet serve under the system's service manager (the .deb and .rpm packages install a systemd unit; see docs/operations.md)")
 
 // runArgs is the command line the Service Control Manager starts: the
 // binary's own `service run`, with the same configuration.

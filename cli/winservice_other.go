@@ -2,7 +2,15 @@
 
 package cli
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+// errServiceWindowsOnly is the answer of `unet service` elsewhere than on
+// Windows, once its arguments have been checked.
+var errServiceWindowsOnly = errors.New("unet service manages a Windows service and works only on Windows; " +
+	"elsewhere run unet serve under the system's service manager (the .deb and .rpm packages install a systemd unit; see docs/operations.md)")
 
 // installWindowsService, uninstallWindowsService and runWindowsService exist
 // only on Windows; elsewhere `unet service` checks its arguments and then
