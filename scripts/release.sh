@@ -26,6 +26,10 @@
 #   UNET_RELEASE_ALLOW_DIRTY=1  build even with uncommitted changes to tracked
 #                          files (the artefacts then do not match the commit)
 set -euo pipefail
+# OUT is relative to the directory the script is called from.
+if [ $# -eq 2 ] && [ -n "$2" ] && [ "${2#/}" = "$2" ]; then
+  set -- "$1" "$PWD/$2"
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/toolchain.sh
 . "$root/scripts/toolchain.sh"
