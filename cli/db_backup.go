@@ -62,7 +62,7 @@ func foreignSQLite(ctx context.Context, dbURL string) error {
 	return nil
 }
 
-func producer() string { return "unet " + Version }
+func producer() string { return "unet " + buildVersion() }
 
 // archiveError names the archive file in a reader's error, keeping its code
 // and its position.

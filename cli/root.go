@@ -178,6 +178,7 @@ against a μNet server (--server).`,
 		a.canaryCommand(),
 		a.docsCommand(),
 		a.settingsCommand(),
+		a.serviceCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -51,7 +51,7 @@ func newServeCluster(db *sqlstore.DB, svc *service.Service, f clusterFlags, list
 	}
 	c, err := cluster.New(db, cluster.Options{
 		Address:   pick(f.advertise, listen),
-		Version:   Version,
+		Version:   buildVersion(),
 		Heartbeat: f.heartbeat,
 		LeaseTTL:  f.leaseTTL,
 		Targets:   snmpTargetKeys(svc),

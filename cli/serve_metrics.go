@@ -37,7 +37,7 @@ func (f *metricsFlags) register(fl *pflag.FlagSet) {
 // function closes; it also stops watching db.
 func (a *app) setupMetrics(ctx context.Context, f metricsFlags, cfg *serveConfig, db *sqlstore.DB, logger *slog.Logger,
 	opts *httpapi.Options) (stop func(), err error) {
-	metrics.SetBuildInfo(Version)
+	metrics.SetBuildInfo(buildVersion())
 	h := metrics.Handler()
 	ref := pick(f.token, a.env.Getenv("UNET_METRICS_TOKEN"), cfg.Server.MetricsToken)
 	if ref != "" {

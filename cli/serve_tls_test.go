@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -89,7 +88,7 @@ func TestServeTLSRemoteClientAndSIGHUPReload(t *testing.T) {
 	// A new pair replaces the files; SIGHUP makes the server read it now.
 	_, _, _ = selfSignedPair(t, dir, "--force", "--host", "localhost", "--host", "127.0.0.1")
 	second := readCert(t, certFile)
-	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+	if err := sendSIGHUP(); err != nil {
 		t.Fatal(err)
 	}
 	want := "fingerprint_sha256=" + httpapi.Fingerprint(second)
@@ -112,7 +111,7 @@ func TestServeSIGHUPWithoutTLS(t *testing.T) {
 	dir := t.TempDir()
 	base, logs, stop := startServe(t, []string{"--db", "sqlite://" + filepath.Join(dir, "unet.db")},
 		func(string) string { return "" })
-	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+	if err := sendSIGHUP(); err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(logs.String(), "SIGHUP: nothing to reload"); time.Sleep(10 * time.Millisecond) {

@@ -12,7 +12,7 @@ import (
 // (off when it names no exporter) and returns the request observers to add
 // to the server and the function that flushes the spans left at shutdown.
 func startTracing(ctx context.Context, logger *slog.Logger) ([]httpapi.RequestObserver, func(), error) {
-	shutdown, err := telemetry.Setup(ctx, telemetry.DefaultServiceName, Version)
+	shutdown, err := telemetry.Setup(ctx, telemetry.DefaultServiceName, buildVersion())
 	if err != nil {
 		return nil, nil, usagef("%v", err)
 	}

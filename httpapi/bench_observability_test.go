@@ -1,3 +1,7 @@
+//go:build unix
+
+// The benchmarks measure the process's CPU time with getrusage (Unix).
+
 package httpapi_test
 
 import (

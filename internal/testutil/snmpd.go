@@ -89,7 +89,7 @@ func (s *SNMPD) Log() string { return s.log.String() }
 // nothing, like a device that hangs. Resume undoes it.
 func (s *SNMPD) Pause(t testing.TB) {
 	t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+	if err := pauseProcess(s.cmd.Process); err != nil {
 		t.Fatalf("pause snmpd: %v", err)
 	}
 }
@@ -97,7 +97,7 @@ func (s *SNMPD) Pause(t testing.TB) {
 // Resume continues an agent stopped by Pause.
 func (s *SNMPD) Resume(t testing.TB) {
 	t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+	if err := resumeProcess(s.cmd.Process); err != nil {
 		t.Fatalf("resume snmpd: %v", err)
 	}
 }
@@ -164,7 +164,7 @@ func launchSNMPD(t testing.TB, bin, dir, conf string, port uint16) (*SNMPD, erro
 		close(exited)
 	}()
 	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGCONT)
+		_ = resumeProcess(cmd.Process)
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
