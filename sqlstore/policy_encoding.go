@@ -289,17 +289,26 @@ func DecodeHistoryEntries(enc string, sets RuleSets) ([]HistoryEntry, error) {
 	for n := 1; enc != ""; n++ {
 		var line string
 		line, enc, _ = strings.Cut(enc, "\n")
-		if err := splitFields(line, n, fields[:]); err != nil {
-			return nil, err
-		}
 		var v [entryFields]string
-		for i, f := range fields {
-			var err error
-			if v[i], err = unescapeField(f, n, i+1); err != nil {
-				return nil, err
-			}
+		if err := readRecord(line, n, fields[:], v[:]); err != nil {
+			return nil, err
 		}
 		out = append(out, HistoryEntry{Rule: v[0], Severity: v[1], To: v[2], Source: v[3]})
 	}
 	return out, nil
+}
+
+// readRecord splits line n of an encoding into len(raw) fields and
+// unescapes each into v.
+func readRecord(line string, n int, raw, v []string) error {
+	if err := splitFields(line, n, raw); err != nil {
+		return err
+	}
+	for i, f := range raw {
+		var err error
+		if v[i], err = unescapeField(f, n, i+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -76,15 +76,9 @@ func DecodeRuleSet(text string) ([]RuleMeta, error) {
 	for n := 1; text != ""; n++ {
 		var line string
 		line, text, _ = strings.Cut(text, "\n")
-		if err := splitFields(line, n, fields[:]); err != nil {
-			return nil, err
-		}
 		var v [ruleSetFields]string
-		for i, f := range fields {
-			var err error
-			if v[i], err = unescapeField(f, n, i+1); err != nil {
-				return nil, err
-			}
+		if err := readRecord(line, n, fields[:], v[:]); err != nil {
+			return nil, err
 		}
 		l, err := strconv.ParseInt(v[3], 10, 64)
 		if err != nil || int64(int(l)) != l {
