@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -132,14 +131,9 @@ func manDate(getenv func(string) string) time.Time {
 			return time.Unix(n, 0).UTC()
 		}
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.time" {
-				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
-					return t.UTC()
-				}
-			}
-		}
+	// The stamped date of a release build, else the commit time Go recorded.
+	if t, err := time.Parse(time.RFC3339, currentBuild().Date); err == nil {
+		return t.UTC()
 	}
 	return time.Unix(0, 0).UTC()
 }
