@@ -2,7 +2,6 @@ package telemetry
 
 import (
 	"context"
-	"syscall"
 	"testing"
 	"time"
 
@@ -13,6 +12,8 @@ import (
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/unet-dev/unet/internal/testutil"
 )
 
 // marshalClient is an OTLP client that marshals each request as the
@@ -56,7 +57,7 @@ func BenchmarkTracingPipeline(b *testing.B) {
 			db := []trace.SpanStartOption{trace.WithAttributes(
 				attribute.String("db.system.name", "sqlite"), attribute.String("db.operation.name", "SELECT"))}
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := testutil.CPUTime(b)
 			for b.Loop() {
 				ctx, s1 := tr.Start(context.Background(), "GET /api/v1/nodes/{ref}", server...)
 				ctx, s2 := tr.Start(ctx, "service.getNode")
@@ -69,19 +70,10 @@ func BenchmarkTracingPipeline(b *testing.B) {
 			if err := tp.ForceFlush(context.Background()); err != nil {
 				b.Fatal(err)
 			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/req")
+			b.ReportMetric(float64(testutil.CPUTime(b)-cpu0)/float64(b.N), "cpu-ns/req")
 			if err := tp.Shutdown(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		})
 	}
-}
-
-// cpuTime is the CPU time (user and system) the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
