@@ -19,6 +19,7 @@ import (
 	"github.com/unet-dev/unet/httpapi"
 	"github.com/unet-dev/unet/service"
 	"github.com/unet-dev/unet/sqlstore"
+	"github.com/unet-dev/unet/webui"
 )
 
 // DefaultListen is where `unet serve` listens unless told otherwise.
@@ -485,13 +486,19 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	defer stopMetrics()
+	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Logger: logger})
+	if err != nil {
+		return err
+	}
+	opts.UI = ui.Handler()
 	srv, err := httpapi.New(svc, opts)
 	if err != nil {
 		return err
 	}
 	stopReload := tr.reloadOnSIGHUP(ctx, logger)
 	defer stopReload()
-	logger.Info("serving", slog.String("url", scheme+"://"+ln.Addr().String()), slog.String("auth_mode", mode),
+	logger.Info("serving", slog.String("url", scheme+"://"+ln.Addr().String()),
+		slog.String("ui", scheme+"://"+ln.Addr().String()+webui.Prefix), slog.String("auth_mode", mode),
 		slog.String("database", dbURL))
 	registerJobMetrics(ctx, svc, logger)
 	members.start(ctx)

@@ -35,6 +35,11 @@ type Options struct {
 	// the route table and the API's authentication: it checks its own
 	// credential, if any.
 	Metrics http.Handler
+	// UI, when set, is the web interface: served under /ui/ behind the base
+	// middleware (request ID, Host and Origin checks, access log,
+	// observers), with GET / redirecting there. It checks its own
+	// permissions (package webui).
+	UI http.Handler
 	// Authorizer checks each route's permission (default NoAuth).
 	Authorizer Authorizer
 	// Audit receives the audit log entries: every mutating request and
@@ -245,6 +250,7 @@ func (s *Server) register(table []Route) error {
 		s.mux.Handle(key, s.wrap(rt))
 	}
 	s.registerMetrics()
+	s.registerUI()
 	s.mux.Handle("/", s.base("", s.noRoute))
 	return nil
 }

@@ -1,0 +1,3 @@
+// μNet web interface: progressive enhancement only. Every page works
+// without this file.
+"use strict";

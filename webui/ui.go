@@ -1,0 +1,233 @@
+package webui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/unet-dev/unet"
+)
+
+// Prefix is the path under which the interface is served.
+const Prefix = "/ui/"
+
+// Authorizer checks a permission for a request and names the caller; the
+// API's authorizers (httpapi.Authorizer) satisfy it.
+type Authorizer interface {
+	Authorize(r *http.Request, perm unet.Permission) (*unet.Principal, error)
+	Mode() string
+}
+
+// Options configure the interface. Zero values take the defaults named below.
+type Options struct {
+	// Authorizer checks each page's permission (default: every caller is
+	// anonymous with every permission, as the API's auth mode none).
+	Authorizer Authorizer
+	// Logger receives the errors of pages (default: discarded).
+	Logger *slog.Logger
+}
+
+// UI is the web interface over a unet.Service.
+type UI struct {
+	svc    unet.Service
+	opts   Options
+	log    *slog.Logger
+	mux    *http.ServeMux
+	pages  map[string]*template.Template
+	assets *assets
+}
+
+// New builds the interface: its pages, templates and embedded assets.
+func New(svc unet.Service, o Options) (*UI, error) {
+	if svc == nil {
+		return nil, errors.New("webui.New: no service")
+	}
+	if o.Authorizer == nil {
+		o.Authorizer = openAuthorizer{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	u := &UI{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux()}
+	var err error
+	if u.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if u.pages, err = u.parsePages(); err != nil {
+		return nil, err
+	}
+	u.routes()
+	return u, nil
+}
+
+// Handler serves the interface: every path under Prefix.
+func (u *UI) Handler() http.Handler { return u.mux }
+
+// handler is a page or a form: it writes the answer or returns an error,
+// which becomes an error page with the error's status.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// handle registers a page or form on pattern ("GET /ui/nodes"), behind
+// the permission check: the handler runs with the caller's principal and
+// actor in the request's context.
+func (u *UI) handle(pattern string, perm unet.Permission, h handler) {
+	u.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		err := u.serve(w, r, perm, h)
+		if err != nil {
+			u.renderError(w, r, err)
+		}
+	})
+}
+
+// serve checks the caller and runs h.
+func (u *UI) serve(w http.ResponseWriter, r *http.Request, perm unet.Permission, h handler) error {
+	p, err := u.opts.Authorizer.Authorize(r, perm)
+	if err != nil {
+		return err
+	}
+	ctx := unet.WithPrincipal(unet.WithActor(r.Context(), actorOf(p)), p)
+	return h(w, r.WithContext(ctx))
+}
+
+func actorOf(p *unet.Principal) string {
+	if p == nil || p.User == "" {
+		return "anonymous"
+	}
+	return p.User
+}
+
+// openAuthorizer lets every caller in with every permission: the default of
+// a server without authentication (auth mode none).
+type openAuthorizer struct{}
+
+func (openAuthorizer) Mode() string { return "none" }
+
+func (openAuthorizer) Authorize(*http.Request, unet.Permission) (*unet.Principal, error) {
+	return &unet.Principal{User: "anonymous", Method: unet.AuthMethodNone, Permissions: unet.GrantablePermissions()}, nil
+}
+
+// principal returns the caller of a page.
+func principal(ctx context.Context) *unet.Principal { return unet.PrincipalFrom(ctx) }
+
+// can reports whether the caller of ctx holds perm (a page shows a button
+// only to those who may press it; the form checks again).
+func can(ctx context.Context, perm unet.Permission) bool {
+	p := principal(ctx)
+	return p == nil || p.Can(perm)
+}
+
+// view is what every page's template receives: the page's own data and
+// what the layout needs.
+type view struct {
+	// Title is the page's title (the <title> and the <h1>).
+	Title string
+	// Nav names the section of the menu that is current.
+	Nav string
+	// User is the caller.
+	User *unet.Principal
+	// Page is the page's own data.
+	Page any
+	ctx  context.Context
+}
+
+// Can reports whether the caller may do perm (for the templates).
+func (v view) Can(perm string) bool { return can(v.ctx, unet.Permission(perm)) }
+
+// render writes page name (templates/pages/NAME.html) inside the layout.
+func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) error {
+	t := u.pages[name]
+	if t == nil {
+		return fmt.Errorf("webui: no page template %q", name)
+	}
+	v.ctx = r.Context()
+	v.User = principal(r.Context())
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
+		return fmt.Errorf("webui: render %s: %w", name, err)
+	}
+	setPageHeaders(w.Header())
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, b.String())
+	return nil
+}
+
+// setPageHeaders replaces the API's Content-Security-Policy with one that
+// lets a page load its own styles and scripts, and nothing else.
+func setPageHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+}
+
+// renderError answers err as an error page with its status.
+func (u *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status >= 500 {
+		u.log.ErrorContext(r.Context(), "web page failed", slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	msg := err.Error()
+	if status >= 500 {
+		msg = "The server could not build this page; the error is in the server's log."
+	}
+	if rerr := u.render(w, r, status, "error", view{Title: http.StatusText(status), Page: msg}); rerr != nil {
+		http.Error(w, msg, status)
+	}
+}
+
+// statusOf maps an error to an HTTP status by its unet code.
+func statusOf(err error) int {
+	var se interface{ StatusCode() int }
+	if errors.As(err, &se) {
+		return se.StatusCode()
+	}
+	switch unet.ErrorCode(err) {
+	case unet.ENOTFOUND:
+		return http.StatusNotFound
+	case unet.EINVALID:
+		return http.StatusBadRequest
+	case unet.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case unet.EFORBIDDEN:
+		return http.StatusForbidden
+	case unet.ECONFLICT:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// parsePages parses each page with the layout and the partials.
+func (u *UI) parsePages() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(u.funcs()).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("webui: parse layout: %w", err)
+	}
+	files, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		t, err := base.Clone()
+		if err == nil {
+			t, err = t.ParseFS(templateFS, f)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("webui: parse %s: %w", f, err)
+		}
+		pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return pages, nil
+}
+
+// funcs are the functions every template may call.
+func (u *UI) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": u.assetPath,
+	}
+}
