@@ -6,7 +6,8 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// routes registers the pages. Each page names the permission it needs.
+// routes registers the pages. Each page names the permission it needs;
+// each section of the interface registers its own pages in its own file.
 func (u *UI) routes() {
 	u.mux.HandleFunc("GET "+Prefix+"static/{name}", u.serveAsset)
 	u.handle("GET "+Prefix+"{$}", unet.PermNodesRead, u.home)

@@ -134,6 +134,8 @@ type view struct {
 	User *unet.Principal
 	// Page is the page's own data.
 	Page any
+	// CSRF is the token every form of the page carries (template "csrf").
+	CSRF string
 	ctx  context.Context
 }
 
