@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/telemetry"
 )
 
 // AuditRecorder appends entries to the audit log (service.Service is one).
@@ -105,8 +106,11 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, rt Route, ch
 	var subject *auditSubject
 	if err == nil {
 		ctx := unet.WithPrincipal(unet.WithActor(r.Context(), actorOf(p)), p)
-		r, subject = withAuditSubject(r.WithContext(ctx))
+		ctx, subject = withAuditSubject(ctx)
+		ctx, span := telemetry.Start(ctx, rt.spanName)
+		r = r.WithContext(ctx)
 		err = rt.handle(w, r)
+		endServiceSpan(span, err)
 	}
 	status := http.StatusOK
 	if err != nil {

@@ -155,9 +155,9 @@ type auditSubject struct{ p *unet.Principal }
 
 type auditSubjectKey struct{}
 
-func withAuditSubject(r *http.Request) (*http.Request, *auditSubject) {
+func withAuditSubject(ctx context.Context) (context.Context, *auditSubject) {
 	h := &auditSubject{}
-	return r.WithContext(context.WithValue(r.Context(), auditSubjectKey{}, h)), h
+	return context.WithValue(ctx, auditSubjectKey{}, h), h
 }
 
 func setAuditSubject(r *http.Request, p *unet.Principal) {

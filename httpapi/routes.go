@@ -49,6 +49,8 @@ type Route struct {
 	Stream bool
 
 	handle handlerFunc
+	// spanName names the span of the route's operation (serviceSpan).
+	spanName string
 }
 
 // Param is a path or query parameter.

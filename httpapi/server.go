@@ -369,7 +369,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 		limit = rt.BodyLimit
 	}
 	admit := rt.Permission != PermPublic && !rt.Long
-	rt.handle = traced(rt)
+	rt.spanName = serviceSpan(rt)
 	return s.base(rt.Path, func(w http.ResponseWriter, r *http.Request) error {
 		if err := s.screenClient(w, r, rt); err != nil {
 			return err

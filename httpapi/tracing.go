@@ -34,12 +34,19 @@ func NewTracingObserver() *TracingObserver { return &TracingObserver{} }
 
 type spanKey struct{ method, route string }
 
-// spanStart is the name and the start options of the server spans of one
-// method and route.
+// spanStart is the name, the start options and the attributes of the
+// server spans of one method and route. The attributes include the status
+// code 200, the usual answer: another status is set at the end, replacing
+// it (the SDK keeps the last value of a key), so that a usual request does
+// not grow its span's attributes.
 type spanStart struct {
-	name string
-	opts []trace.SpanStartOption
+	name  string
+	opts  []trace.SpanStartOption
+	attrs []attribute.KeyValue
 }
+
+// statusOK is the status code attribute of a span answered 200.
+var statusOK = attribute.Int("http.response.status_code", http.StatusOK)
 
 func (o *TracingObserver) start(method, route string) *spanStart {
 	key := spanKey{method, route}
@@ -54,8 +61,8 @@ func (o *TracingObserver) start(method, route string) *spanStart {
 	} else {
 		attrs = append(attrs, attribute.String("http.route", route))
 	}
-	s := &spanStart{name: method + " " + name, opts: []trace.SpanStartOption{
-		trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...)}}
+	s := &spanStart{name: method + " " + name, opts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindServer)},
+		attrs: append(attrs, statusOK)}
 	if known(method) {
 		// Only the methods HTTP defines are kept: any other string a
 		// client sends would grow the cache without bound.
@@ -89,11 +96,11 @@ func (o *TracingObserver) Start(r *http.Request, route string) (*http.Request, f
 		ctx = otel.GetTextMapPropagator().Extract(ctx, propagation.HeaderCarrier(r.Header))
 	}
 	ctx, span := telemetry.Tracer().Start(ctx, st.name, st.opts...)
+	span.SetAttributes(st.attrs...)
 	return r.WithContext(ctx), func(status int) {
-		if status == 0 {
-			status = http.StatusOK
+		if status != 0 && status != http.StatusOK {
+			span.SetAttributes(attribute.Int("http.response.status_code", status))
 		}
-		span.SetAttributes(attribute.Int("http.response.status_code", status))
 		if status >= 500 {
 			span.SetStatus(codes.Error, http.StatusText(status))
 		}
@@ -101,28 +108,24 @@ func (o *TracingObserver) Start(r *http.Request, route string) (*http.Request, f
 	}
 }
 
-// traced wraps a route's handler in a span named after its operation
+// serviceSpan is the name of the span of a route's operation
 // ("service.getNode"): the work of the service behind the request, after
-// the transport checks, authentication and admission.
-func traced(rt Route) handlerFunc {
-	h, name := rt.handle, "service."+rt.OperationID
-	if h == nil {
-		return nil
+// the transport checks, authentication and admission. authorized starts it
+// in the context it builds for the handler (one new request, not two).
+func serviceSpan(rt Route) string { return "service." + rt.OperationID }
+
+// endServiceSpan ends the span of a route's operation with the handler's
+// error.
+func endServiceSpan(span trace.Span, err error) {
+	if !span.IsRecording() {
+		return
 	}
-	return func(w http.ResponseWriter, r *http.Request) error {
-		ctx, span := telemetry.Start(r.Context(), name)
-		if !span.IsRecording() {
-			return h(w, r)
-		}
-		err := h(w, r.WithContext(ctx))
-		failed := err
-		if err != nil && StatusOf(err) < http.StatusInternalServerError {
-			// A refusal (not found, invalid, conflict) is an answer, not a
-			// failure of the service.
-			span.SetAttributes(attribute.String("unet.error.code", unet.ErrorCode(err)))
-			failed = nil
-		}
-		telemetry.End(span, failed)
-		return err
+	failed := err
+	if err != nil && StatusOf(err) < http.StatusInternalServerError {
+		// A refusal (not found, invalid, conflict) is an answer, not a
+		// failure of the service.
+		span.SetAttributes(attribute.String("unet.error.code", unet.ErrorCode(err)))
+		failed = nil
 	}
+	telemetry.End(span, failed)
 }

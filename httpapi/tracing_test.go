@@ -195,6 +195,10 @@ func TestTracingContinuesIncomingTrace(t *testing.T) {
 	if server.Attributes["http.response.status_code"] != "404" || server.Error || svc.Error {
 		t.Errorf("a 404 is an answer, not a failure: server %+v service %+v", server, svc)
 	}
+	if server.AttributeCount != len(server.Attributes) {
+		// The status set at the end replaces the usual 200 of the start.
+		t.Errorf("server span sent %d attributes for %d keys: %v", server.AttributeCount, len(server.Attributes), server.Attributes)
+	}
 	if svc.Attributes["unet.error.code"] != unet.ENOTFOUND {
 		t.Errorf("service span error code %q", svc.Attributes["unet.error.code"])
 	}

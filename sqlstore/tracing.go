@@ -66,34 +66,34 @@ func (db *DB) reader() queryer {
 type tracedQueryer struct {
 	q      queryer
 	system attribute.KeyValue
-	ops    map[string][]trace.SpanStartOption
+	ops    map[string][]attribute.KeyValue
 }
 
 // tracedOps are the statements whose span options are built in advance.
 var tracedOps = []string{"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}
 
 func newTracedQueryer(q queryer, engine string) *tracedQueryer {
-	t := &tracedQueryer{q: q, system: dbSystem(engine), ops: map[string][]trace.SpanStartOption{}}
+	t := &tracedQueryer{q: q, system: dbSystem(engine), ops: map[string][]attribute.KeyValue{}}
 	for _, op := range tracedOps {
-		t.ops[op] = t.options(op)
+		t.ops[op] = t.attributes(op)
 	}
 	return t
 }
 
-// options are the start options of a span of one kind of statement. The
-// statement's text is left out: it is long, fixed by the code, and would be
-// most of the bytes exported per request.
-func (t *tracedQueryer) options(op string) []trace.SpanStartOption {
-	return []trace.SpanStartOption{trace.WithAttributes(t.system, attribute.String("db.operation.name", op))}
+// attributes are those of a span of one kind of statement. The statement's
+// text is left out: it is long, fixed by the code, and would be most of the
+// bytes exported per request.
+func (t *tracedQueryer) attributes(op string) []attribute.KeyValue {
+	return []attribute.KeyValue{t.system, attribute.String("db.operation.name", op)}
 }
 
 func (t *tracedQueryer) start(ctx context.Context, query string) (context.Context, trace.Span) {
 	op := operation(query)
-	opts, ok := t.ops[op]
+	attrs, ok := t.ops[op]
 	if !ok {
-		opts = t.options(op)
+		attrs = t.attributes(op)
 	}
-	return telemetry.StartWith(ctx, "db.query", opts...)
+	return telemetry.StartSet(ctx, "db.query", attrs)
 }
 
 func (t *tracedQueryer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -55,6 +55,20 @@ func StartWith(ctx context.Context, name string, opts ...trace.SpanStartOption) 
 	return Tracer().Start(ctx, name, opts...)
 }
 
+// StartSet is StartWith that records attrs once the span has started
+// rather than through a start option: the SDK then copies them once, into
+// the span, where an option first copies them into the start
+// configuration. Samplers do not see them (μNet's, from OTEL_TRACES_SAMPLER,
+// do not look at attributes). attrs is not kept.
+func StartSet(ctx context.Context, name string, attrs []attribute.KeyValue, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	if !enabled.Load() {
+		return ctx, noSpan
+	}
+	ctx, span := Tracer().Start(ctx, name, opts...)
+	span.SetAttributes(attrs...)
+	return ctx, span
+}
+
 // StartRoot starts a span that begins a new trace whatever ctx holds (for
 // background jobs: each run is a trace of its own).
 func StartRoot(ctx context.Context, name string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {

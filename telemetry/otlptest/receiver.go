@@ -26,6 +26,9 @@ type Span struct {
 	Name                          string
 	Kind                          tracepb.Span_SpanKind
 	Attributes                    map[string]string
+	// AttributeCount is the number of attributes the span carried, which
+	// is more than len(Attributes) when a key was sent twice.
+	AttributeCount int
 	// Error is true when the span's status is Error.
 	Error bool
 	// Resource holds the attributes of the span's resource.
@@ -106,14 +109,15 @@ func (r *Receiver) traces(w http.ResponseWriter, req *http.Request) {
 		for _, ss := range rs.GetScopeSpans() {
 			for _, s := range ss.GetSpans() {
 				got = append(got, Span{
-					TraceID:      hex.EncodeToString(s.GetTraceId()),
-					SpanID:       hex.EncodeToString(s.GetSpanId()),
-					ParentSpanID: hex.EncodeToString(s.GetParentSpanId()),
-					Name:         s.GetName(),
-					Kind:         s.GetKind(),
-					Attributes:   attributes(s.GetAttributes()),
-					Error:        s.GetStatus().GetCode() == tracepb.Status_STATUS_CODE_ERROR,
-					Resource:     res,
+					TraceID:        hex.EncodeToString(s.GetTraceId()),
+					SpanID:         hex.EncodeToString(s.GetSpanId()),
+					ParentSpanID:   hex.EncodeToString(s.GetParentSpanId()),
+					Name:           s.GetName(),
+					Kind:           s.GetKind(),
+					Attributes:     attributes(s.GetAttributes()),
+					AttributeCount: len(s.GetAttributes()),
+					Error:          s.GetStatus().GetCode() == tracepb.Status_STATUS_CODE_ERROR,
+					Resource:       res,
 				})
 			}
 		}
