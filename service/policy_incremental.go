@@ -153,7 +153,8 @@ func (s *Service) evaluateScope(ctx context.Context, sc *evalScope) (*unet.Polic
 	side, inv := sc.side, sc.side.inv
 	rep := &unet.PolicyEvalReport{Results: []unet.PolicyResult{}, Templates: map[string][]string{}, Sets: map[string][]unet.PolicySet{}}
 	keep := func(ev *policy.Evaluation, name, source string) {
-		for _, r := range ev.AllResults() {
+		for i := range ev.Results {
+			r := ev.Result(i)
 			r.ObjectName = name
 			rep.Results = append(rep.Results, toResult(r, source))
 		}
