@@ -541,3 +541,69 @@ func checkKeyboard(t testing.TB, ctx context.Context, pageName string) {
 		t.Errorf("%s: %d of the %d focusable elements were reached by Tab", pageName, len(seen), n)
 	}
 }
+
+// browserMode is a way of looking at a page: a theme and a width.
+type browserMode struct {
+	suffix string // of the screenshot's name
+	scheme string // prefers-color-scheme: "light" or "dark"
+	phone  bool   // a phone's viewport, else a desktop's
+}
+
+// browserModes are the ways checkPage looks at every page.
+var browserModes = []browserMode{
+	{suffix: "", scheme: "light"},
+	{suffix: "-dark", scheme: "dark"},
+	{suffix: "-phone", scheme: "light", phone: true},
+	{suffix: "-phone-dark", scheme: "dark", phone: true},
+}
+
+// themeBackground is the body's background of each theme (--bg in
+// static/app.css).
+var themeBackground = map[string]string{"light": "rgb(255, 255, 255)", "dark": "rgb(13, 17, 23)"}
+
+// checkPage runs the checks that apply to every page on the page the tab
+// shows, in the light and dark themes at desktop and phone width (switched
+// in place, so a signed-in page or one reached through a form is checked
+// as it is): the page follows the theme, fits a phone's width without
+// scrolling sideways, and axe finds no serious or critical WCAG 2.1 A/AA
+// violation; then nothing must have been written to the console (errors,
+// Content Security Policy violations). It takes the screenshots NAME,
+// NAME-dark, NAME-phone and NAME-phone-dark (screenshot), and leaves the
+// tab in the light theme at desktop width.
+func checkPage(t testing.TB, ctx context.Context, pageName string) {
+	t.Helper()
+	for _, m := range browserModes {
+		colorScheme(t, ctx, m.scheme)
+		if m.phone {
+			phone(t, ctx)
+		} else {
+			desktop(t, ctx)
+		}
+		checkMode(t, ctx, pageName, m)
+	}
+	colorScheme(t, ctx, "light")
+	desktop(t, ctx)
+	checkConsole(t, ctx, pageName)
+}
+
+// checkMode checks the page the tab shows in the mode already emulated.
+func checkMode(t testing.TB, ctx context.Context, pageName string, m browserMode) {
+	t.Helper()
+	name := pageName + m.suffix
+	if dark := eval[bool](t, ctx, `matchMedia("(prefers-color-scheme: dark)").matches`); dark != (m.scheme == "dark") {
+		t.Fatalf("%s: prefers-color-scheme: dark matches = %v with the %s scheme emulated", name, dark, m.scheme)
+	}
+	if bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`); bg != themeBackground[m.scheme] {
+		t.Errorf("%s: the body's background is %s in the %s theme, want %s", name, bg, m.scheme, themeBackground[m.scheme])
+	}
+	if m.phone {
+		w := eval[[]int](t, ctx, `[innerWidth, document.documentElement.scrollWidth]`)
+		// A phone widens the layout viewport to fit a page that is too wide
+		// (and shrinks it); a desktop browser would scroll sideways.
+		if w[0] != phoneWidth || w[1] > w[0] {
+			t.Errorf("%s: at a phone's width of %d px the page lays out %d px wide (viewport %d px): too wide for a phone", name, phoneWidth, w[1], w[0])
+		}
+	}
+	checkA11y(t, ctx, name)
+	screenshot(t, ctx, name)
+}

@@ -22,69 +22,13 @@ type browserPage struct {
 	name   string // the name of its screenshots
 	path   string
 	status int
-	text   string // a text the page's main content must show
+	text   string // a text the page's main content must show ("": any)
 }
 
 // skeletonPages are the pages every build serves.
 var skeletonPages = []browserPage{
-	{name: "home", path: "/ui/", status: http.StatusOK, text: "Welcome to μNet"},
+	{name: "home", path: "/ui/", status: http.StatusOK}, // the dashboard, whatever it shows
 	{name: "not-found", path: "/ui/no-such-page", status: http.StatusNotFound, text: "no such page"},
-}
-
-// browserMode is a way of looking at a page: a theme and a width.
-type browserMode struct {
-	suffix string // of the screenshot's name
-	scheme string // prefers-color-scheme
-	phone  bool
-}
-
-var browserModes = []browserMode{
-	{suffix: "", scheme: "light"},
-	{suffix: "-dark", scheme: "dark"},
-	{suffix: "-phone", scheme: "light", phone: true},
-	{suffix: "-phone-dark", scheme: "dark", phone: true},
-}
-
-// checkPageModes loads the page in each theme at desktop and phone width:
-// the page answers its status, shows its content, writes nothing to the
-// console (no error, no Content Security Policy violation), follows the
-// emulated theme, fits a phone's width without scrolling sideways, and
-// axe finds no serious or critical WCAG 2.1 A/AA violation.
-func checkPageModes(t *testing.T, baseURL string, p browserPage) {
-	for _, m := range browserModes {
-		t.Run(p.name+m.suffix, func(t *testing.T) {
-			ctx := newTab(t)
-			colorScheme(t, ctx, m.scheme)
-			if m.phone {
-				phone(t, ctx)
-			} else {
-				desktop(t, ctx)
-			}
-			if got := navigate(t, ctx, baseURL+p.path); got != p.status {
-				t.Fatalf("GET %s = %d, want %d", p.path, got, p.status)
-			}
-			if got := textOf(t, ctx, "main"); !strings.Contains(got, p.text) {
-				t.Errorf("main of %s = %q, want %q in it", p.path, got, p.text)
-			}
-			if dark := eval[bool](t, ctx, `matchMedia("(prefers-color-scheme: dark)").matches`); dark != (m.scheme == "dark") {
-				t.Fatalf("prefers-color-scheme: dark matches = %v with the %s scheme emulated", dark, m.scheme)
-			}
-			// The layout's colours come from the theme's custom properties.
-			bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
-			if want := map[string]string{"light": "rgb(255, 255, 255)", "dark": "rgb(13, 17, 23)"}[m.scheme]; bg != want {
-				t.Errorf("%s theme: the body's background is %s, want %s", m.scheme, bg, want)
-			}
-			if m.phone {
-				width := eval[[]int](t, ctx, `[innerWidth, document.documentElement.scrollWidth]`)
-				if width[0] != phoneWidth || width[1] > width[0] {
-					t.Errorf("at phone width the viewport is %d px and the page %d px wide, want %d and no sideways scrolling", width[0], width[1], phoneWidth)
-				}
-			}
-			checkConsole(t, ctx, p.name+m.suffix)
-			checkA11y(t, ctx, p.name+m.suffix)
-			screenshot(t, ctx, p.name+m.suffix)
-		})
-	}
 }
 
 // TestBrowserSkeletonPages: the pages of the skeleton in a real browser,
@@ -92,8 +36,30 @@ func checkPageModes(t *testing.T, baseURL string, p browserPage) {
 func TestBrowserSkeletonPages(t *testing.T) {
 	s := startUI(t, httpapi.Options{}, webui.Options{})
 	for _, p := range skeletonPages {
-		checkPageModes(t, s.URL, p)
+		t.Run(p.name, func(t *testing.T) {
+			ctx := newTab(t)
+			if got := navigate(t, ctx, s.URL+p.path); got != p.status {
+				t.Fatalf("GET %s = %d, want %d", p.path, got, p.status)
+			}
+			if got := textOf(t, ctx, "main"); !strings.Contains(got, p.text) || strings.TrimSpace(got) == "" {
+				t.Errorf("main of %s = %q, want %q in it", p.path, got, p.text)
+			}
+			checkPage(t, ctx, p.name)
+		})
 	}
+}
+
+// TestBrowserLoadsInEachMode: a page loaded with the dark theme and the
+// phone's viewport already emulated (not switched after the load) looks
+// the same to the checks.
+func TestBrowserLoadsInEachMode(t *testing.T) {
+	s := startUI(t, httpapi.Options{}, webui.Options{})
+	ctx := newTab(t)
+	colorScheme(t, ctx, "dark")
+	phone(t, ctx)
+	navigate(t, ctx, s.URL+"/ui/")
+	checkMode(t, ctx, "home", browserMode{suffix: "-phone-dark", scheme: "dark", phone: true})
+	checkConsole(t, ctx, "home")
 }
 
 // TestBrowserKeyboard: the skip link is the first tab stop and is visible
@@ -192,7 +158,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 			if with.Title != without.Title || with.H1 != without.H1 || with.Main != without.Main || !slices.Equal(with.Links, without.Links) {
 				t.Errorf("the page differs without JavaScript:\nwith:    %+v\nwithout: %+v", with, without)
 			}
-			if !strings.Contains(without.Main, p.text) {
+			if !strings.Contains(without.Main, p.text) || strings.TrimSpace(without.Main) == "" {
 				t.Errorf("without JavaScript main = %q, want %q in it", without.Main, p.text)
 			}
 			checkConsole(t, ctx, p.name+" without JavaScript")
@@ -322,4 +288,68 @@ func TestBrowserFormHelpers(t *testing.T) {
 	}
 	checkConsole(t, ctx, "form")
 	checkA11y(t, ctx, "form")
+}
+
+// recordTB keeps the errors a check reports instead of failing the test,
+// so that a test can assert that the check does fail.
+type recordTB struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recordTB) Helper() {}
+
+func (r *recordTB) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// TestBrowserPageChecksCatchProblems: checkKeyboard and checkPage report a
+// page whose first tab stop is not the skip link, whose tab order is not
+// the document's, whose link hides its focus, that ignores the dark theme
+// and that is wider than a phone.
+func TestBrowserPageChecksCatchProblems(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /bad", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = fmt.Fprint(w, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Bad</title>
+<link rel="stylesheet" href="/bad.css"></head><body>
+<a class="skip" href="#main">Skip to content</a>
+<main id="main" tabindex="-1"><h1>Bad</h1>
+<p><a class="nofocus" href="/elsewhere">Hidden focus</a></p>
+<p><button type="button" tabindex="3">Jumps the queue</button></p>
+<div class="wide">Too wide</div>
+</main></body></html>`)
+	})
+	mux.HandleFunc("GET /bad.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css")
+		_, _ = fmt.Fprint(w, `body { background: #fff; color: #000; }
+a.nofocus:focus, a.nofocus:focus-visible { outline: none; }
+.wide { width: 600px; }`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	ctx := newTab(t)
+	desktop(t, ctx)
+	navigate(t, ctx, srv.URL+"/bad")
+	kbd := &recordTB{TB: t}
+	checkKeyboard(kbd, ctx, "bad")
+	page := &recordTB{TB: t}
+	checkPage(page, ctx, "bad")
+	for _, c := range []struct {
+		check string
+		errs  []string
+		want  string
+	}{
+		{"checkKeyboard", kbd.errs, "the first tab stop is <button>"},
+		{"checkKeyboard", kbd.errs, "not the document's order"},
+		{"checkKeyboard", kbd.errs, `"Hidden focus" has no visible focus indicator`},
+		{"checkPage", page.errs, "bad-dark: the body's background is rgb(255, 255, 255) in the dark theme"},
+		{"checkPage", page.errs, "bad-phone: at a phone's width of 360 px the page lays out 608 px wide"},
+	} {
+		if !slices.ContainsFunc(c.errs, func(e string) bool { return strings.Contains(e, c.want) }) {
+			t.Errorf("%s did not report %q; it reported:\n%s", c.check, c.want, strings.Join(c.errs, "\n"))
+		}
+	}
 }
