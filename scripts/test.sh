@@ -21,6 +21,8 @@ command -v snmpsimd >/dev/null || command -v snmpsim-command-responder >/dev/nul
 { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || need+=(prometheus)
 # Three replicas behind HAProxy share one PostgreSQL (internal/replicatest).
 command -v haproxy >/dev/null || need+=(haproxy)
+# The web interface's browser tests drive Debian's Chromium (webui/browser_test.go).
+command -v chromium >/dev/null || need+=(chromium chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing: ${need[*]}"
@@ -31,6 +33,12 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# The browser tests inject axe-core into the pages: npm installs the version
+# of the committed lock file (MPL-2.0, downloaded, not part of the repository).
+echo "== npm ci (webui/testdata/browser: axe-core)"
+command -v npm >/dev/null || { echo "missing npm, which installs axe-core for the browser tests (apt-get install -y nodejs npm)" >&2; exit 1; }
+npm ci --prefix webui/testdata/browser --ignore-scripts --no-audit --no-fund --loglevel=error
 
 echo "== go vet"
 go vet ./...
