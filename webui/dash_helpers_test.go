@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/unet-dev/unet"
@@ -28,6 +29,8 @@ var engines = []string{sqlstore.SQLite, sqlstore.Postgres}
 type authUI struct {
 	*httptest.Server
 	svc *service.Service
+	// stop begins the interface's shutdown: its live streams end.
+	stop func()
 }
 
 // startAuthUI starts a server whose API and pages authenticate API tokens.
@@ -51,6 +54,8 @@ func startAuthUI(t testing.TB, engine string) *authUI {
 	}
 	auth := httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}
 	stop := make(chan struct{})
+	var once sync.Once
+	stopUI := func() { once.Do(func() { close(stop) }) }
 	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Stop: stop, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -61,11 +66,11 @@ func startAuthUI(t testing.TB, engine string) *authUI {
 	}
 	hs := httptest.NewServer(api.Handler())
 	t.Cleanup(func() {
-		close(stop)
+		stopUI()
 		hs.Close()
 		db.Close()
 	})
-	return &authUI{Server: hs, svc: svc}
+	return &authUI{Server: hs, svc: svc, stop: stopUI}
 }
 
 // setup is the context of test setup calls made on the service directly.

@@ -52,7 +52,12 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) error {
 	var d dashData
 	var err error
 	if can(ctx, unet.PermPoliciesRead) {
-		if d.Compliance, err = u.compliance(ctx); err != nil {
+		mark, err := u.complianceMark(ctx)
+		if err != nil {
+			return err
+		}
+		d.Compliance, err = cached(u, ctx, "compliance", mark, func() (*dashCompliance, error) { return u.compliance(ctx) })
+		if err != nil {
 			return err
 		}
 	}
@@ -69,7 +74,8 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.Git = &dashGit{Sources: gitSourceViews(sts)}
 	}
 	if can(ctx, unet.PermChangesRead) {
-		if d.Review, err = u.review(ctx); err != nil {
+		d.Review, err = cached(u, ctx, "review", u.eventMark(ctx), func() (*dashReview, error) { return u.review(ctx) })
+		if err != nil {
 			return err
 		}
 	}

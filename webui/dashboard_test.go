@@ -116,6 +116,26 @@ func TestDashboard(t *testing.T) {
 				t.Errorf("trend rows (time, pass, fail) = %v", rows)
 			}
 
+			// The page follows changes at once (its summaries are kept
+			// only while nothing changed).
+			if _, err := s.svc.UpdateNode(setup(), "node-00005", unet.Patch{"model": "c9300"}, unet.WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			storeResults(t, s.svc)
+			if _, err := s.svc.ProposeChangeSet(setup(), unet.ChangeSetRequest{Title: "model of node-00007",
+				Ops: []unet.ChangeOp{{Op: unet.OpUpdate, Kind: unet.KindNode, Ref: "node-00007", Data: []byte(`{"model":"c9300"}`)}}}); err != nil {
+				t.Fatal(err)
+			}
+			again := s.as(t, admin, http.MethodGet, "/ui/", "")
+			for _, frag := range []string{`13 nodes fail critical or high rules`, `<strong class="dash-count">2</strong> change sets proposed`} {
+				if !strings.Contains(again.body, frag) {
+					t.Errorf("dashboard after changes lacks %q", frag)
+				}
+			}
+			if got := cells(t, again.body, "critical"); got[1] != "13" {
+				t.Errorf("critical failures after the fix = %v", got)
+			}
+
 			// A caller who may read nodes only: the page without the
 			// sections.
 			bare := s.as(t, narrow, http.MethodGet, "/ui/", "")
