@@ -109,6 +109,11 @@ type AuditFilter struct {
 	Actor   string
 	Outcome string
 	Since   time.Time
+	// Until keeps the entries before this time (zero: no bound).
+	Until time.Time
+	// Permission keeps the entries of one action, named by the permission
+	// it needed ("nodes:write").
+	Permission Permission
 	Page
 }
 

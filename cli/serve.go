@@ -486,7 +486,7 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	defer stopMetrics()
-	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Logger: logger})
+	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Logger: logger, Stop: ctx.Done()})
 	if err != nil {
 		return err
 	}

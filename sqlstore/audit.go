@@ -44,5 +44,11 @@ func (r Reader) ListAudit(ctx context.Context, f unet.AuditFilter) (*unet.List[u
 	if !f.Since.IsZero() {
 		w.add("time >= ?", fmtTime(f.Since))
 	}
+	if !f.Until.IsZero() {
+		w.add("time < ?", fmtTime(f.Until))
+	}
+	if f.Permission != "" {
+		w.add("permission = ?", string(f.Permission))
+	}
 	return listNewest(ctx, r, "audit_log", auditCols, w, f.Page, scanAudit, func(e *unet.AuditEntry) string { return e.ID })
 }

@@ -10,13 +10,9 @@ import (
 // each section of the interface registers its own pages in its own file.
 func (u *UI) routes() {
 	u.mux.HandleFunc("GET "+Prefix+"static/{name}", u.serveAsset)
-	u.handle("GET "+Prefix+"{$}", unet.PermNodesRead, u.home)
+	u.handle("GET "+Prefix+"{$}", unet.PermNodesRead, u.dashboard)
 	u.mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, unet.Errorf(unet.ENOTFOUND, "no such page: %s", r.URL.Path))
 	})
-}
-
-// home is the first page (the dashboard replaces it).
-func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
-	return u.render(w, r, http.StatusOK, "home", view{Title: "μNet", Nav: "dashboard"})
+	u.routesDashboard()
 }

@@ -32,6 +32,9 @@ type Options struct {
 	Authorizer Authorizer
 	// Logger receives the errors of pages (default: discarded).
 	Logger *slog.Logger
+	// Stop, when closed, ends the open live-update streams (GET
+	// /ui/events): the server is shutting down and should not wait for them.
+	Stop <-chan struct{}
 }
 
 // UI is the web interface over a unet.Service.
@@ -42,6 +45,7 @@ type UI struct {
 	mux    *http.ServeMux
 	pages  map[string]*template.Template
 	assets *assets
+	dash   dashCache
 }
 
 // New builds the interface: its pages, templates and embedded assets.
@@ -136,6 +140,9 @@ type view struct {
 	Page any
 	// CSRF is the token every form of the page carries (template "csrf").
 	CSRF string
+	// Live lists the event types (patterns, comma-separated) on which the
+	// page refreshes itself when JavaScript runs; empty: a static page.
+	Live string
 	ctx  context.Context
 }
 
