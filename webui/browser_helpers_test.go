@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,13 +154,9 @@ func (c *consoleLog) add(s string) {
 }
 
 // expected reports whether a failed load of url is one the tests expect:
-// the document navigate loaded (its status is checked by the caller), or
-// the icon a browser asks every site for, /favicon.ico, which the pages do
-// not name.
+// the document navigate loaded (its status is checked by the caller). The
+// pages name their icon, so a browser does not ask for /favicon.ico.
 func (c *consoleLog) expected(url string) bool {
-	if u, err := neturl.Parse(url); err == nil && u.Path == "/favicon.ico" {
-		return true
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return url == c.document

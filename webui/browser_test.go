@@ -255,7 +255,7 @@ func TestBrowserFormHelpers(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /form", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Form</title></head>
+		_, _ = fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Form</title></head>
 <body><main><h1>Form</h1><p id="said">%s</p>
 <form method="post" action="/form"><label for="name">Name</label> <input id="name" name="name" value="old">
 <button type="submit" id="send">Send</button></form></main></body></html>`, html.EscapeString(r.URL.Query().Get("said")))
