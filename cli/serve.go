@@ -486,7 +486,13 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	defer stopMetrics()
-	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Logger: logger})
+	opts.LoginThrottle = httpapi.NewLoginThrottle(httpapi.DefaultLoginThrottle, nil)
+	csrfKey, err := a.uiCSRFKey(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Logger: logger, LoginThrottle: opts.LoginThrottle,
+		Audit: svc, CSRFKey: csrfKey})
 	if err != nil {
 		return err
 	}
