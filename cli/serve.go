@@ -491,8 +491,12 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	uiOIDC, err := a.uiOIDC(ctx, oidcSet)
+	if err != nil {
+		return err
+	}
 	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Logger: logger, LoginThrottle: opts.LoginThrottle,
-		Audit: svc, CSRFKey: csrfKey})
+		Audit: svc, CSRFKey: csrfKey, OIDC: uiOIDC})
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,8 @@ type loginView struct {
 	Issuer string
 	// OIDC tells that the page offers the OpenID Connect sign-in.
 	OIDC bool
+	// Continue is where a completed OpenID Connect sign-in goes on to.
+	Continue string
 }
 
 func (u *UI) loginView(r *http.Request) loginView {
@@ -60,9 +62,6 @@ func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) error {
 	v := u.loginView(r)
 	if v.Mode == "none" {
 		w.Header().Set("Refresh", "3; url="+Prefix)
-	}
-	if msg := r.URL.Query().Get("error"); msg != "" && v.Mode == "oidc" {
-		v.Error = "the sign-in with the identity provider failed; try again"
 	}
 	return u.render(w, r, http.StatusOK, "login", view{Title: "Sign in", Page: v})
 }

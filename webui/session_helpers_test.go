@@ -29,6 +29,7 @@ type authServer struct {
 	*httptest.Server
 	svc *service.Service
 	ui  *webui.UI
+	op  *testutil.OIDCProvider
 }
 
 // authOptions configure startAuthServer.
@@ -36,6 +37,9 @@ type authOptions struct {
 	engine  string // sqlstore.SQLite (default) or sqlstore.Postgres
 	tls     bool
 	session service.SessionConfig
+	// oidc, when set, makes the server's auth mode oidc with this
+	// provider (its web client, groups mapped: noc=viewer).
+	oidc *testutil.OIDCProvider
 }
 
 func startAuthServer(t testing.TB, o authOptions) *authServer {
@@ -68,10 +72,22 @@ func startAuthServer(t testing.TB, o authOptions) *authServer {
 	if err := svc.SetSessionConfig(o.session); err != nil {
 		t.Fatal(err)
 	}
-	authz := httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc},
+	var authz httpapi.Authorizer = httpapi.LocalAuth{Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc},
 		httpapi.JWTAuthenticator{Verifier: svc}, httpapi.CertAuthenticator{Verifier: svc}}}
+	wo := webui.Options{Audit: svc}
+	if o.oidc != nil {
+		a, err := httpapi.NewOIDCAuthenticator(httpapi.OIDCOptions{Issuer: o.oidc.Issuer(), ClientID: testutil.WebClientID,
+			RoleMap: map[string][]string{"noc": {unet.RoleViewer}}, Roles: svc, HTTPClient: o.oidc.HTTPClient()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		authz = httpapi.OIDCAuth{OIDC: a, Authenticators: []httpapi.Authenticator{httpapi.TokenAuthenticator{Verifier: svc}}}
+		wo.OIDC = &webui.OIDCLogin{Issuer: o.oidc.Issuer(), ClientID: testutil.WebClientID, ClientSecret: testutil.WebClientSecret,
+			HTTPClient: o.oidc.HTTPClient()}
+	}
 	throttle := httpapi.NewLoginThrottle(httpapi.DefaultLoginThrottle, nil)
-	ui, err := webui.New(svc, webui.Options{Authorizer: authz, Audit: svc, LoginThrottle: throttle})
+	wo.Authorizer, wo.LoginThrottle = authz, throttle
+	ui, err := webui.New(svc, wo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +103,10 @@ func startAuthServer(t testing.TB, o authOptions) *authServer {
 		hs.Start()
 	}
 	t.Cleanup(hs.Close)
-	return &authServer{Server: hs, svc: svc, ui: ui}
+	if o.oidc != nil {
+		o.oidc.AllowRedirect(hs.URL + "/ui/login/oidc/callback")
+	}
+	return &authServer{Server: hs, svc: svc, ui: ui, op: o.oidc}
 }
 
 // addUser creates a user with a password and roles.
@@ -125,6 +144,9 @@ func (s *authServer) browser(t testing.TB) *browser {
 		t.Fatal(err)
 	}
 	c := *s.Client()
+	if s.op != nil {
+		c.Transport = s.op.HTTPClient().Transport
+	}
 	c.Jar = jar
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &browser{t: t, s: s, c: &c}
@@ -220,4 +242,36 @@ func setCookies(p page) map[string]*http.Cookie {
 		m[c.Name] = c
 	}
 	return m
+}
+
+// getURL fetches an absolute URL (the provider's pages).
+func (b *browser) getURL(u string) page {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+// followUntil follows the redirects from the last answer until one leads
+// to a URL starting with prefix, and returns that URL.
+func (b *browser) followUntil(prefix string) string {
+	b.t.Helper()
+	for range 10 {
+		loc := b.last.header.Get("Location")
+		if loc == "" {
+			b.t.Fatalf("answer %d without a redirect before %s:\n%s", b.last.status, prefix, b.last.body)
+		}
+		if strings.HasPrefix(loc, "/") {
+			// A path of the provider's (the server's own are under prefix).
+			loc = b.s.op.Issuer() + loc
+		}
+		if strings.HasPrefix(loc, prefix) {
+			return loc
+		}
+		b.getURL(loc)
+	}
+	b.t.Fatalf("no redirect to %s", prefix)
+	return ""
 }

@@ -66,6 +66,9 @@ type UI struct {
 	// session refreshes (session.go).
 	csrfKey   []byte
 	refreshes refreshCache
+	// oidc is the discovered provider of the OpenID Connect sign-in
+	// (login_oidc.go).
+	oidc oidcClient
 }
 
 // New builds the interface: its pages, templates and embedded assets.
