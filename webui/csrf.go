@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/unet-dev/unet"
 )
@@ -89,6 +91,25 @@ func (u *UI) checkCSRF(r *http.Request, s session) error {
 		return errCSRF
 	}
 	return nil
+}
+
+// parseForm reads a posted form (url-encoded or multipart, up to
+// MaxFormBytes), so that its CSRF field can be checked and its handler
+// reads it.
+func (u *UI) parseForm(r *http.Request) error {
+	var err error
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(ct), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err == nil {
+		return nil
+	}
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return unet.Errorf(unet.EINVALID, "the form is larger than %d bytes", mbe.Limit)
+	}
+	return unet.Errorf(unet.EINVALID, "the form could not be read: %v", err)
 }
 
 type csrfKey struct{}

@@ -1,7 +1,9 @@
 package webui_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -483,5 +485,46 @@ func TestSessionRefreshConcurrent(t *testing.T) {
 	}
 	if _, err := s.svc.Refresh(context.Background(), unet.RefreshRequest{RefreshToken: b.cookie("unet_refresh")}); err != nil {
 		t.Fatalf("the session after the concurrent refresh: %v", err)
+	}
+}
+
+// TestFormParsing: a form larger than the bound is refused 400 before its
+// handler runs; a multipart form's CSRF field is checked like a plain one.
+func TestFormParsing(t *testing.T) {
+	s := startAuthServer(t, authOptions{})
+	s.addUser(t, "alice", "alice-password-1", unet.RoleViewer)
+	b := s.browser(t)
+	b.signIn("alice", "alice-password-1")
+	b.get("/ui/")
+	p := b.post("/ui/logout", url.Values{"csrf_token": {b.csrf()}, "filler": {strings.Repeat("x", 9<<20)}})
+	if p.status != http.StatusBadRequest || !strings.Contains(p.body, "the form is larger than") {
+		t.Fatalf("a 9 MiB form = %d:\n%.2000s", p.status, p.body)
+	}
+	if p := b.get("/ui/"); p.status != http.StatusOK {
+		t.Fatalf("the session after the refused form = %d", p.status)
+	}
+	// A multipart form (a file upload) carries its token the same way.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if err := mw.WriteField("csrf_token", b.csrf()); err != nil {
+		t.Fatal(err)
+	}
+	fw, err := mw.CreateFormFile("running", "running.cfg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write([]byte("hostname r1\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/ui/logout", &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if p := b.do(req); p.status != http.StatusSeeOther {
+		t.Fatalf("multipart sign-out = %d:\n%s", p.status, p.body)
 	}
 }

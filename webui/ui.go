@@ -158,7 +158,12 @@ func (u *UI) serve(w http.ResponseWriter, r *http.Request, perm unet.Permission,
 		http.Redirect(w, r, loginPath+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	case err == nil && post:
-		err = u.checkCSRF(r, sess)
+		if err = u.parseForm(r); err == nil {
+			err = u.checkCSRF(r, sess)
+		}
+		if r.MultipartForm != nil {
+			defer func() { _ = r.MultipartForm.RemoveAll() }()
+		}
 	}
 	if err == nil {
 		err = h(w, r.WithContext(withSession(r.Context(), sess)))
