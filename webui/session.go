@@ -45,6 +45,8 @@ type session struct {
 	access  string
 	refresh string
 	csrf    string
+	// refreshed tells that this request refreshed the session already.
+	refreshed bool
 }
 
 // refreshCache remembers the pairs recent refreshes bought, by the digest
@@ -71,13 +73,20 @@ func (u *UI) readSession(w http.ResponseWriter, r *http.Request) session {
 	if c, ok := tokenClaims(s.access); ok && time.Now().Add(c.skew()).Before(c.expires()) {
 		return s
 	}
+	return u.renewSession(w, r, s)
+}
+
+// renewSession refreshes the session s once: the new pair replaces the
+// cookies; a refresh that fails clears them.
+func (u *UI) renewSession(w http.ResponseWriter, r *http.Request, s session) session {
+	s.refreshed = true
 	pair, err := u.refreshSession(r.Context(), s.refresh, s.csrf)
 	if err != nil {
 		if unet.ErrorCode(err) != unet.EUNAUTHORIZED {
 			u.log.WarnContext(r.Context(), "web session refresh failed", "error", err)
 		}
 		clearSession(w, r)
-		return session{csrf: s.csrf}
+		return session{csrf: s.csrf, refreshed: true}
 	}
 	s.access, s.refresh = pair.AccessToken, pair.RefreshToken
 	setTokenCookies(w, r, pair)

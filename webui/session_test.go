@@ -528,3 +528,27 @@ func TestFormParsing(t *testing.T) {
 		t.Fatalf("multipart sign-out = %d:\n%s", p.status, p.body)
 	}
 }
+
+// TestSessionRefreshAfterRefusedToken: an access token refused before its
+// expiry (here: its signature damaged) is replaced once with the refresh
+// token, and the page is served.
+func TestSessionRefreshAfterRefusedToken(t *testing.T) {
+	s := startAuthServer(t, authOptions{})
+	s.addUser(t, "alice", "alice-password-1", unet.RoleViewer)
+	b := s.browser(t)
+	if ok := b.signIn("alice", "alice-password-1"); ok.status != http.StatusSeeOther {
+		t.Fatalf("sign-in = %d", ok.status)
+	}
+	access, refresh := b.cookie("unet_session"), b.cookie("unet_refresh")
+	i := strings.LastIndex(access, ".") + 5
+	c := "A"
+	if access[i] == 'A' {
+		c = "B"
+	}
+	damaged := access[:i] + c + access[i+1:]
+	b.setCookie("unet_session", damaged)
+	p := b.get("/ui/")
+	if p.status != http.StatusOK || b.cookie("unet_refresh") == refresh || b.cookie("unet_session") == damaged {
+		t.Fatalf("page with a refused access token = %d, cookies %v", p.status, p.header["Set-Cookie"])
+	}
+}

@@ -138,6 +138,13 @@ func (u *UI) serve(w http.ResponseWriter, r *http.Request, perm unet.Permission,
 	sess := u.readSession(w, r)
 	ar := withBearer(r, sess.access)
 	p, err := u.opts.Authorizer.Authorize(ar, perm)
+	if err != nil && statusOf(err) == http.StatusUnauthorized && sess.refresh != "" && !sess.refreshed {
+		// An access token refused before its expiry (its signing key
+		// retired, say): the refresh token may still buy a new one, once.
+		sess = u.renewSession(w, r, sess)
+		ar = withBearer(r, sess.access)
+		p, err = u.opts.Authorizer.Authorize(ar, perm)
+	}
 	if perm == unet.PermPublic && p == nil && err == nil && sess.access != "" {
 		// A public page (sign-in, sign-out) still names a signed-in
 		// caller, for its page and the audit log: any permission's check
