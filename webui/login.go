@@ -113,6 +113,12 @@ func (u *UI) loginPost(w http.ResponseWriter, r *http.Request) error {
 		case unet.EINVALID:
 			v.Error = "enter a user name and a password"
 			return u.render(w, r, http.StatusBadRequest, "login", view{Title: "Sign in", Page: v})
+		case unet.EUNAVAILABLE:
+			// Sign-in is not configured (no token pepper, no usable
+			// signing key): the reason goes to the server's log.
+			u.log.WarnContext(r.Context(), "web sign-in unavailable", "error", err)
+			v.Error = "signing in is not available on this server; the reason is in the server's log"
+			return u.render(w, r, http.StatusServiceUnavailable, "login", view{Title: "Sign in", Page: v})
 		}
 		return err
 	}

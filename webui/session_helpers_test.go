@@ -28,6 +28,7 @@ import (
 type authServer struct {
 	*httptest.Server
 	svc *service.Service
+	db  *sqlstore.DB
 	ui  *webui.UI
 	op  *testutil.OIDCProvider
 }
@@ -106,7 +107,7 @@ func startAuthServer(t testing.TB, o authOptions) *authServer {
 	if o.oidc != nil {
 		o.oidc.AllowRedirect(hs.URL + "/ui/login/oidc/callback")
 	}
-	return &authServer{Server: hs, svc: svc, ui: ui, op: o.oidc}
+	return &authServer{Server: hs, svc: svc, db: db, ui: ui, op: o.oidc}
 }
 
 // addUser creates a user with a password and roles.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -550,5 +551,29 @@ func TestSessionRefreshAfterRefusedToken(t *testing.T) {
 	p := b.get("/ui/")
 	if p.status != http.StatusOK || b.cookie("unet_refresh") == refresh || b.cookie("unet_session") == damaged {
 		t.Fatalf("page with a refused access token = %d, cookies %v", p.status, p.header["Set-Cookie"])
+	}
+}
+
+// TestSignInUnavailable: a server without a token pepper cannot start
+// sessions: the form says sign-in is unavailable (503), not that the
+// password is wrong.
+func TestSignInUnavailable(t *testing.T) {
+	s := startAuthServer(t, authOptions{})
+	s.addUser(t, "alice", "alice-password-1", unet.RoleViewer)
+	fresh := service.New(s.db)
+	ui, err := webui.New(fresh, webui.Options{Authorizer: httpapi.LocalAuth{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := httpapi.New(fresh, httpapi.Options{Authorizer: httpapi.LocalAuth{}, UI: ui.Handler()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(api.Handler())
+	t.Cleanup(hs.Close)
+	b := (&authServer{Server: hs, svc: fresh}).browser(t)
+	p := b.signIn("alice", "alice-password-1")
+	if p.status != http.StatusServiceUnavailable || !strings.Contains(p.body, "signing in is not available on this server") {
+		t.Fatalf("sign-in without a token pepper = %d:\n%s", p.status, p.body)
 	}
 }
