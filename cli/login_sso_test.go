@@ -255,6 +255,7 @@ func TestServeOIDCRefusals(t *testing.T) {
 		{[]string{"--oidc-issuer", op.Issuer(), "--oidc-client-id", "unet", "--oidc-role-map", "noc=wizard"}, `no role "wizard"`},
 		{[]string{"--oidc-issuer", op.Issuer(), "--oidc-client-id", "unet", "--oidc-client-secret", "db:x"}, "env:NAME or file:PATH"},
 		{[]string{"--oidc-issuer", op.Issuer(), "--oidc-client-id", "unet", "--oidc-ca", "/nonexistent.pem"}, "--oidc-ca"},
+		{[]string{"--oidc-issuer", op.Issuer(), "--oidc-client-id", "unet", "--oidc-redirect-url", "https://unet.example/callback"}, "want the web interface's callback"},
 	} {
 		var errb bytes.Buffer
 		code := runServeCLI(context.Background(), append(append([]string(nil), base...), c.args...),

@@ -486,7 +486,17 @@ func (a *app) serve(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	defer stopMetrics()
-	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Logger: logger, Stop: ctx.Done()})
+	opts.LoginThrottle = httpapi.NewLoginThrottle(httpapi.DefaultLoginThrottle, nil)
+	csrfKey, err := a.uiCSRFKey(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	uiOIDC, err := a.uiOIDC(ctx, oidcSet)
+	if err != nil {
+		return err
+	}
+	ui, err := webui.New(svc, webui.Options{Authorizer: auth, Logger: logger, LoginThrottle: opts.LoginThrottle,
+		Audit: svc, CSRFKey: csrfKey, OIDC: uiOIDC, Stop: ctx.Done()})
 	if err != nil {
 		return err
 	}

@@ -26,12 +26,14 @@ type oidcConfig struct {
 	RoleClaim    string   `toml:"role_claim"`
 	RoleMap      []string `toml:"role_map"` // "group=role" entries
 	CA           string   `toml:"ca"`       // PEM file of CAs trusted for the issuer
+	RedirectURL  string   `toml:"redirect_url"`
 }
 
 // oidcFlags are the --oidc-* flags of `unet serve`.
 type oidcFlags struct {
 	issuer, clientID, clientSecret, audience, roleClaim, ca string
 	roleMap                                                 []string
+	redirectURL                                             string
 }
 
 func (o *oidcFlags) register(fl *pflag.FlagSet) {
@@ -42,12 +44,14 @@ func (o *oidcFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&o.roleClaim, "oidc-role-claim", "", "auth mode oidc: the claim mapped to roles, a string or a list; a.b for a nested claim (env UNET_OIDC_ROLE_CLAIM; default "+httpapi.DefaultOIDCRoleClaim+")")
 	fl.StringArrayVar(&o.roleMap, "oidc-role-map", nil, "auth mode oidc: VALUE=ROLE, a role for tokens whose role claim holds VALUE; *=ROLE for every token (repeatable; env UNET_OIDC_ROLE_MAP, comma-separated)")
 	fl.StringVar(&o.ca, "oidc-ca", "", "auth mode oidc: PEM file of CA certificates trusted for the issuer, besides the system's (env UNET_OIDC_CA)")
+	fl.StringVar(&o.redirectURL, "oidc-redirect-url", "", "auth mode oidc: the web interface's sign-in callback registered at the issuer, https://HOST/ui/login/oidc/callback (env UNET_OIDC_REDIRECT_URL; default derived from each request's Host)")
 }
 
 // oidcSettings is the resolved OIDC configuration.
 type oidcSettings struct {
 	issuer, clientID, clientSecret, audience, roleClaim, ca string
 	roleMap                                                 map[string][]string
+	redirectURL                                             string
 }
 
 // resolveOIDC merges flags, environment and config file (in that order of
@@ -62,11 +66,15 @@ func (a *app) resolveOIDC(cmd *cobra.Command, f oidcFlags, cfg *serveConfig) (*o
 		audience:     pick(f.audience, env("UNET_OIDC_AUDIENCE"), c.Audience),
 		roleClaim:    pick(f.roleClaim, env("UNET_OIDC_ROLE_CLAIM"), c.RoleClaim),
 		ca:           pick(f.ca, env("UNET_OIDC_CA"), c.CA),
+		redirectURL:  pick(f.redirectURL, env("UNET_OIDC_REDIRECT_URL"), c.RedirectURL),
 	}
 	if s.issuer == "" || s.clientID == "" {
 		return nil, usagef("--auth oidc needs --oidc-issuer and --oidc-client-id (or UNET_OIDC_ISSUER and UNET_OIDC_CLIENT_ID, or issuer and client_id in [oidc])")
 	}
 	if err := checkOIDCSecretRef(s.clientSecret); err != nil {
+		return nil, err
+	}
+	if err := checkOIDCRedirectURL(s.redirectURL); err != nil {
 		return nil, err
 	}
 	entries := f.roleMap

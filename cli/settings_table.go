@@ -189,6 +189,8 @@ var settings = []setting{
 		Doc: "VALUE=ROLE entries: a role for tokens whose role claim holds VALUE; *=ROLE for every token."},
 	{Key: "oidc.ca", Flag: "oidc-ca", Env: "UNET_OIDC_CA", DefaultText: "the system's CAs",
 		Doc: "PEM file of CA certificates trusted for the issuer, besides the system's."},
+	{Key: "oidc.redirect_url", Flag: "oidc-redirect-url", Env: "UNET_OIDC_REDIRECT_URL", DefaultText: "derived from each request's Host",
+		Doc: "The web interface's sign-in callback registered at the issuer, https://HOST/ui/login/oidc/callback (docs/ui.md, Signing in)."},
 
 	{Key: "git.allow_local_urls", Default: false,
 		Doc: "Let API clients add Git sources with a local path or a file:// URL (such a source reads the server's own disk)."},

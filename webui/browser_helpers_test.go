@@ -31,14 +31,6 @@ const axePath = "testdata/browser/node_modules/axe-core/axe.min.js"
 // browserTimeout bounds the actions of one test's tab.
 const browserTimeout = 90 * time.Second
 
-// TestMain closes the shared browser, if a test started it, once every
-// test has run, so that no Chromium process outlives the test binary.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	closeBrowser()
-	os.Exit(code)
-}
-
 // sharedBrowser is the browser of the test binary.
 var sharedBrowser struct {
 	once        sync.Once

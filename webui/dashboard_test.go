@@ -147,8 +147,9 @@ func TestDashboard(t *testing.T) {
 					t.Errorf("a nodes-only caller sees %q:\n%s", frag, bare.body)
 				}
 			}
-			if got := s.as(t, "", http.MethodGet, "/ui/", ""); got.status != http.StatusUnauthorized {
-				t.Errorf("GET /ui/ without credentials = %d", got.status)
+			if got := s.as(t, "", http.MethodGet, "/ui/", ""); got.status != http.StatusSeeOther ||
+				got.header.Get("Location") != "/ui/login?next=%2Fui%2F" {
+				t.Errorf("GET /ui/ without credentials = %d to %q, want 303 to the sign-in page", got.status, got.header.Get("Location"))
 			}
 		})
 	}

@@ -15,4 +15,5 @@ func (u *UI) routes() {
 		u.renderError(w, r, unet.Errorf(unet.ENOTFOUND, "no such page: %s", r.URL.Path))
 	})
 	u.routesDashboard()
+	u.routesAuth()
 }

@@ -2,6 +2,7 @@ package webui
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"html/template"
@@ -9,10 +10,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/httpapi"
 )
 
 // Prefix is the path under which the interface is served.
@@ -35,6 +38,23 @@ type Options struct {
 	// Stop, when closed, ends the open live-update streams (GET
 	// /ui/events): the server is shutting down and should not wait for them.
 	Stop <-chan struct{}
+	// LoginThrottle slows down repeated failed sign-ins; pass the API
+	// server's, so that the sign-in form and the API's login route count
+	// failures together (default: a throttle of the interface's own with
+	// httpapi.DefaultLoginThrottle).
+	LoginThrottle *httpapi.LoginThrottle
+	// Audit receives an entry for every form posted and every page
+	// refused for lack of permission, as the API's mutations and denials
+	// (nil: nothing is recorded).
+	Audit httpapi.AuditRecorder
+	// CSRFKey keys the forms' CSRF tokens. Replicas behind one address
+	// need the same key (default: a random key of this process).
+	CSRFKey []byte
+	// OIDC is the OpenID Connect sign-in of auth mode oidc (nil: the
+	// sign-in page offers no OpenID Connect sign-in).
+	OIDC *OIDCLogin
+	// MaxFormBytes bounds the body of a posted form (default 8 MiB).
+	MaxFormBytes int64
 }
 
 // UI is the web interface over a unet.Service.
@@ -46,6 +66,13 @@ type UI struct {
 	pages  map[string]*template.Template
 	assets *assets
 	dash   dashCache
+	// csrfKey keys the CSRF tokens (csrf.go); refreshes remembers recent
+	// session refreshes (session.go).
+	csrfKey   []byte
+	refreshes refreshCache
+	// oidc is the discovered provider of the OpenID Connect sign-in
+	// (login_oidc.go).
+	oidc oidcClient
 }
 
 // New builds the interface: its pages, templates and embedded assets.
@@ -59,7 +86,19 @@ func New(svc unet.Service, o Options) (*UI, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	u := &UI{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux()}
+	if o.LoginThrottle == nil {
+		o.LoginThrottle = httpapi.NewLoginThrottle(httpapi.DefaultLoginThrottle, nil)
+	}
+	if o.MaxFormBytes <= 0 {
+		o.MaxFormBytes = 8 << 20
+	}
+	u := &UI{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux(), csrfKey: o.CSRFKey}
+	if len(u.csrfKey) == 0 {
+		u.csrfKey = make([]byte, 32)
+		if _, err := rand.Read(u.csrfKey); err != nil {
+			return nil, err
+		}
+	}
 	var err error
 	if u.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -79,25 +118,74 @@ func (u *UI) Handler() http.Handler { return u.mux }
 type handler func(w http.ResponseWriter, r *http.Request) error
 
 // handle registers a page or form on pattern ("GET /ui/nodes"), behind
-// the permission check: the handler runs with the caller's principal and
+// the checks of serve: the handler runs with the caller's principal and
 // actor in the request's context.
 func (u *UI) handle(pattern string, perm unet.Permission, h handler) {
 	u.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		err := u.serve(w, r, perm, h)
-		if err != nil {
-			u.renderError(w, r, err)
-		}
+		u.serve(w, r, perm, h)
 	})
 }
 
-// serve checks the caller and runs h.
-func (u *UI) serve(w http.ResponseWriter, r *http.Request, perm unet.Permission, h handler) error {
-	p, err := u.opts.Authorizer.Authorize(r, perm)
-	if err != nil {
-		return err
+// serve reads the session (refreshing an expired access token once),
+// authorizes the request with the API's Authorizer (the session's
+// credential as a Bearer header), checks the CSRF token of a POST, runs h
+// with the caller's principal and actor, answers an error as an error page
+// (an unauthenticated GET is sent to the sign-in page) and records posts
+// and refusals in the audit log.
+func (u *UI) serve(w http.ResponseWriter, r *http.Request, perm unet.Permission, h handler) {
+	sw := &statusWriter{ResponseWriter: w}
+	w = sw
+	post := r.Method != http.MethodGet && r.Method != http.MethodHead
+	if post {
+		r.Body = http.MaxBytesReader(w, r.Body, u.opts.MaxFormBytes)
 	}
-	ctx := unet.WithPrincipal(unet.WithActor(r.Context(), actorOf(p)), p)
-	return h(w, r.WithContext(ctx))
+	sess := u.readSession(w, r)
+	ar := withBearer(r, sess.access)
+	p, err := u.opts.Authorizer.Authorize(ar, perm)
+	if err != nil && statusOf(err) == http.StatusUnauthorized && sess.refresh != "" && !sess.refreshed {
+		// An access token refused before its expiry (its signing key
+		// retired, say): the refresh token may still buy a new one, once.
+		sess = u.renewSession(w, r, sess)
+		ar = withBearer(r, sess.access)
+		p, err = u.opts.Authorizer.Authorize(ar, perm)
+	}
+	if perm == unet.PermPublic && p == nil && err == nil && sess.access != "" {
+		// A public page (sign-in, sign-out) still names a signed-in
+		// caller, for its page and the audit log: any permission's check
+		// verifies the credential and returns its principal, held or not.
+		p, _ = u.opts.Authorizer.Authorize(ar, unet.PermNodesRead)
+	}
+	ctx := r.Context()
+	if p != nil {
+		ctx = unet.WithPrincipal(unet.WithActor(ctx, actorOf(p)), p)
+	}
+	ctx, subject := withAuditSubject(ctx)
+	if cerr := ensureCSRF(w, r, &sess); cerr != nil && err == nil {
+		err = cerr
+	}
+	r = r.WithContext(withCSRF(ctx, u.csrfToken(sess.csrf, csrfUser(sess))))
+	switch {
+	case err != nil && statusOf(err) == http.StatusUnauthorized && !post:
+		http.Redirect(w, r, loginPath+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	case err == nil && post:
+		if err = u.parseForm(r); err == nil {
+			err = u.checkCSRF(r, sess)
+		}
+		if r.MultipartForm != nil {
+			defer func() { _ = r.MultipartForm.RemoveAll() }()
+		}
+	}
+	if err == nil {
+		err = h(w, r.WithContext(withSession(r.Context(), sess)))
+	}
+	if err != nil {
+		u.renderError(w, r, err)
+	}
+	if p == nil {
+		p = subject.p
+	}
+	u.audit(sw, r, perm, p, err)
 }
 
 func actorOf(p *unet.Principal) string {
@@ -157,6 +245,9 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	}
 	v.ctx = r.Context()
 	v.User = principal(r.Context())
+	if v.CSRF == "" {
+		v.CSRF = csrfFrom(r.Context())
+	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
 		return fmt.Errorf("webui: render %s: %w", name, err)

@@ -78,7 +78,7 @@ func StartOIDCProvider(t testing.TB) *OIDCProvider {
 		hs.Close()
 		t.Fatal(err)
 	}
-	hs.Config.Handler = p
+	hs.Config.Handler = st.withSignIn(p, issuer)
 	t.Cleanup(hs.Close)
 	return &OIDCProvider{server: hs, store: st}
 }
@@ -183,9 +183,10 @@ func (p *OIDCProvider) DenyDevice(userCode string) error {
 	return nil
 }
 
-// opStorage is the provider's in-memory storage: users, two fixed clients,
-// signing keys and device authorizations. Grants the tests do not use
-// (authorization code, refresh, token exchange) are refused.
+// opStorage is the provider's in-memory storage: users, three fixed
+// clients, signing keys, device authorizations and the authorization
+// requests of the code flow (oidcop_code.go). Grants the tests do not use
+// (token exchange, JWT profile) are refused.
 type opStorage struct {
 	mu        sync.Mutex
 	users     map[string]OIDCUser
@@ -194,6 +195,7 @@ type opStorage struct {
 	userCodes map[string]string
 	refresh   map[string]*refreshReq
 	seq       int
+	code      codeFlow
 }
 
 // refreshReq is what a refresh token stands for.
@@ -263,18 +265,6 @@ type tokenReq struct {
 func (r *tokenReq) GetSubject() string    { return r.subject }
 func (r *tokenReq) GetAudience() []string { return r.audience }
 func (r *tokenReq) GetScopes() []string   { return r.scopes }
-
-func (s *opStorage) CreateAuthRequest(context.Context, *oidc.AuthRequest, string) (op.AuthRequest, error) {
-	return nil, errUnsupported
-}
-func (s *opStorage) AuthRequestByID(context.Context, string) (op.AuthRequest, error) {
-	return nil, errUnsupported
-}
-func (s *opStorage) AuthRequestByCode(context.Context, string) (op.AuthRequest, error) {
-	return nil, errUnsupported
-}
-func (s *opStorage) SaveAuthCode(context.Context, string, string) error { return errUnsupported }
-func (s *opStorage) DeleteAuthRequest(context.Context, string) error    { return nil }
 
 // CreateAccessToken gives the token an id and its expiry: an hour, or ten
 // minutes ago for a request with the "expired" scope.
@@ -358,12 +348,14 @@ func (s *opStorage) GetClientByClientID(_ context.Context, id string) (op.Client
 		return &opClient{id: id, public: true}, nil
 	case MinterClientID:
 		return &opClient{id: id}, nil
+	case WebClientID:
+		return &opClient{id: id, web: s.webRedirects()}, nil
 	}
 	return nil, fmt.Errorf("client %q not found", id)
 }
 
 func (s *opStorage) AuthorizeClientIDSecret(_ context.Context, id, secret string) error {
-	if id == MinterClientID && secret == minterSecret {
+	if (id == MinterClientID && secret == minterSecret) || (id == WebClientID && secret == WebClientSecret) {
 		return nil
 	}
 	return errors.New("invalid client")
@@ -478,26 +470,40 @@ func (s *opStorage) GetDeviceAuthorizatonState(_ context.Context, clientID, devi
 type opClient struct {
 	id     string
 	public bool
+	web    []string // the redirect URIs of the web client (authorization code flow)
 }
 
-func (c *opClient) GetID() string                       { return c.id }
-func (c *opClient) RedirectURIs() []string              { return nil }
-func (c *opClient) PostLogoutRedirectURIs() []string    { return nil }
-func (c *opClient) ApplicationType() op.ApplicationType { return op.ApplicationTypeNative }
+func (c *opClient) GetID() string                    { return c.id }
+func (c *opClient) RedirectURIs() []string           { return c.web }
+func (c *opClient) PostLogoutRedirectURIs() []string { return nil }
+func (c *opClient) ApplicationType() op.ApplicationType {
+	if c.id == WebClientID {
+		return op.ApplicationTypeWeb
+	}
+	return op.ApplicationTypeNative
+}
 func (c *opClient) AuthMethod() oidc.AuthMethod {
 	if c.public {
 		return oidc.AuthMethodNone
 	}
 	return oidc.AuthMethodBasic
 }
-func (c *opClient) ResponseTypes() []oidc.ResponseType { return nil }
+func (c *opClient) ResponseTypes() []oidc.ResponseType {
+	if c.id == WebClientID {
+		return []oidc.ResponseType{oidc.ResponseTypeCode}
+	}
+	return nil
+}
 func (c *opClient) GrantTypes() []oidc.GrantType {
-	if c.public {
+	switch {
+	case c.public:
 		return []oidc.GrantType{oidc.GrantTypeDeviceCode, oidc.GrantTypeRefreshToken}
+	case c.id == WebClientID:
+		return []oidc.GrantType{oidc.GrantTypeCode}
 	}
 	return []oidc.GrantType{oidc.GrantTypeClientCredentials}
 }
-func (c *opClient) LoginURL(string) string              { return "" }
+func (c *opClient) LoginURL(id string) string           { return signInPath + "?id=" + url.QueryEscape(id) }
 func (c *opClient) AccessTokenType() op.AccessTokenType { return op.AccessTokenTypeJWT }
 func (c *opClient) IDTokenLifetime() time.Duration      { return time.Hour }
 func (c *opClient) DevMode() bool                       { return false }
