@@ -81,7 +81,7 @@ func startCSServer(t testing.TB, engine string) *csServer {
 
 // ensurePostgres makes sure UNET_TEST_POSTGRES names a cluster: the one
 // given, or one started for the test and stopped after it.
-func ensurePostgres(t *testing.T) {
+func ensurePostgres(t testing.TB) {
 	t.Helper()
 	if os.Getenv(testutil.PostgresEnv) != "" {
 		return

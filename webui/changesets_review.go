@@ -30,8 +30,8 @@ type csReviewPage struct {
 	// CanDecide and CanApply say which forms the caller is shown;
 	// CanForce offers to override tripped guards.
 	CanDecide, CanApply, CanForce bool
-	Ops               []csOp
-	Objects           []csObject
+	Ops                           []csOp
+	Objects                       []csObject
 	// ObjectsSource says where Objects come from ("impact" or "log").
 	ObjectsSource string
 	Policy        []csRuleImpact
