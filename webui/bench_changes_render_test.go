@@ -13,16 +13,16 @@ import (
 	"github.com/unet-dev/unet/internal/testutil"
 )
 
-// reviewFixture is a proposed change set touching 100 nodes with its
-// impact as the service computes it: a field change, a new failure and a
+// reviewFixture is a proposed change set touching n nodes with its impact
+// as the service computes it: a field change, a new failure and a
 // configuration diff per node.
-func reviewFixture() *unet.ChangeSet {
+func reviewFixture(n int) *unet.ChangeSet {
 	now := time.Now()
 	cs := &unet.ChangeSet{ID: "cs-1", State: unet.ChangeSetProposed, Title: "100 cores", Author: "alice", CreatedAt: now, UpdatedAt: now,
 		Requirement: unet.ApprovalRequirement{Required: 1},
 		Impact: &unet.Impact{ComputedAt: now, Stats: unet.ImpactStats{AffectedNodes: 100, TotalNodes: 10000, RenderedNodes: 200, ConfigChanged: 100},
 			Guards: []unet.GuardResult{{Name: "config_change_ratio", Detail: "100 of 10000 nodes (1%) ≤ 20%"}}}}
-	for i := range 100 {
+	for i := range n {
 		name := fmt.Sprintf("node-%05d", i*100)
 		cs.Ops = append(cs.Ops, unet.ChangeOp{Seq: i + 1, Op: unet.OpUpdate, Kind: unet.KindNode, Ref: name, Data: []byte(`{"role":"core"}`), AddedBy: "alice"})
 		cs.Impact.Objects = append(cs.Impact.Objects, unet.ObjectImpact{Kind: unet.KindNode, Name: name, Op: unet.OpUpdate,
@@ -35,22 +35,35 @@ func reviewFixture() *unet.ChangeSet {
 	return cs
 }
 
+// bareUI is the interface's templates and assets without a service (for
+// what the pages do with data already read).
+func bareUI(tb testing.TB) *UI {
+	u := &UI{opts: Options{Authorizer: openAuthorizer{}}, log: slog.New(slog.DiscardHandler), mux: http.NewServeMux()}
+	var err error
+	if u.assets, err = loadAssets(); err != nil {
+		tb.Fatal(err)
+	}
+	if u.pages, err = u.parsePages(); err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// reviewRequest is a request for the review page by actor holding every
+// permission.
+func reviewRequest(actor string) *http.Request {
+	req := httptest.NewRequest(http.MethodGet, "/ui/changesets/cs-1", nil)
+	p, _ := openAuthorizer{}.Authorize(req, unet.PermChangesRead)
+	return req.WithContext(unet.WithPrincipal(unet.WithActor(req.Context(), actor), p))
+}
+
 // BenchmarkChangeSetReviewRender times what the interface adds to the
 // service for the review page of a set touching 100 nodes: building the
 // page's data from the set and its impact, and rendering the template.
 func BenchmarkChangeSetReviewRender(b *testing.B) {
-	u := &UI{opts: Options{Authorizer: openAuthorizer{}}, log: slog.New(slog.DiscardHandler), mux: http.NewServeMux()}
-	var err error
-	if u.assets, err = loadAssets(); err != nil {
-		b.Fatal(err)
-	}
-	if u.pages, err = u.parsePages(); err != nil {
-		b.Fatal(err)
-	}
-	cs := reviewFixture()
-	req := httptest.NewRequest(http.MethodGet, "/ui/changesets/cs-1", nil)
-	p, _ := openAuthorizer{}.Authorize(req, unet.PermChangesRead)
-	req = req.WithContext(unet.WithPrincipal(unet.WithActor(req.Context(), "bob"), p))
+	u := bareUI(b)
+	cs := reviewFixture(100)
+	req := reviewRequest("bob")
 	var size int
 	start := testutil.CPUTime(b)
 	for b.Loop() {

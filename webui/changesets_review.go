@@ -39,9 +39,11 @@ type csReviewPage struct {
 	NewFailures   int
 	Fixes         int
 	Config        []csConfig
-	Guards        []unet.GuardResult
-	Tripped       int
-	Conflicts     []csConflict
+	// ConfigMore are the nodes past maxConfigDiffs, without their diff.
+	ConfigMore []unet.ConfigImpact
+	Guards     []unet.GuardResult
+	Tripped    int
+	Conflicts  []csConflict
 	// Refusals say why an apply would be refused now.
 	Refusals []string
 	Problems []unet.ImpactProblem
@@ -93,6 +95,10 @@ type csConflict struct {
 	unet.Conflict
 	Lines []diffLine
 }
+
+// maxConfigDiffs bounds the configuration diffs a review page shows in
+// full; the other nodes are listed with their counts.
+const maxConfigDiffs = 200
 
 // diffLine is one line of a diff: Kind is "add", "del", "hunk" or "ctx";
 // Sign is the marker shown before it ("+", "-" or " ").
@@ -148,6 +154,10 @@ func (u *UI) reviewPage(ctx context.Context, cs *unet.ChangeSet) *csReviewPage {
 		}
 		p.policyImpact(im.Policy)
 		for i, c := range im.Config {
+			if i >= maxConfigDiffs {
+				p.ConfigMore = im.Config[i:]
+				break
+			}
 			cc := csConfig{Node: c.Node, ElementID: fmt.Sprintf("cs-config-%d", i), Added: c.Added, Removed: c.Removed,
 				Lines: unifiedLines(c.Diff), RemediationError: c.RemediationError}
 			if c.Remediation != nil {
