@@ -13,10 +13,10 @@ import (
 	"github.com/unet-dev/unet/internal/testutil"
 )
 
-// reviewFixture is a proposed change set touching n nodes with its impact
+// csReviewFixture is a proposed change set touching n nodes with its impact
 // as the service computes it: a field change, a new failure and a
 // configuration diff per node.
-func reviewFixture(n int) *unet.ChangeSet {
+func csReviewFixture(n int) *unet.ChangeSet {
 	now := time.Now()
 	cs := &unet.ChangeSet{ID: "cs-1", State: unet.ChangeSetProposed, Title: "100 cores", Author: "alice", CreatedAt: now, UpdatedAt: now,
 		Requirement: unet.ApprovalRequirement{Required: 1},
@@ -35,9 +35,9 @@ func reviewFixture(n int) *unet.ChangeSet {
 	return cs
 }
 
-// bareUI is the interface's templates and assets without a service (for
+// csBareUI is the interface's templates and assets without a service (for
 // what the pages do with data already read).
-func bareUI(tb testing.TB) *UI {
+func csBareUI(tb testing.TB) *UI {
 	u := &UI{opts: Options{Authorizer: openAuthorizer{}}, log: slog.New(slog.DiscardHandler), mux: http.NewServeMux()}
 	var err error
 	if u.assets, err = loadAssets(); err != nil {
@@ -49,9 +49,9 @@ func bareUI(tb testing.TB) *UI {
 	return u
 }
 
-// reviewRequest is a request for the review page by actor holding every
+// csReviewRequest is a request for the review page by actor holding every
 // permission.
-func reviewRequest(actor string) *http.Request {
+func csReviewRequest(actor string) *http.Request {
 	req := httptest.NewRequest(http.MethodGet, "/ui/changesets/cs-1", nil)
 	p, _ := openAuthorizer{}.Authorize(req, unet.PermChangesRead)
 	return req.WithContext(unet.WithPrincipal(unet.WithActor(req.Context(), actor), p))
@@ -61,9 +61,9 @@ func reviewRequest(actor string) *http.Request {
 // service for the review page of a set touching 100 nodes: building the
 // page's data from the set and its impact, and rendering the template.
 func BenchmarkChangeSetReviewRender(b *testing.B) {
-	u := bareUI(b)
-	cs := reviewFixture(100)
-	req := reviewRequest("bob")
+	u := csBareUI(b)
+	cs := csReviewFixture(100)
+	req := csReviewRequest("bob")
 	var size int
 	start := testutil.CPUTime(b)
 	for b.Loop() {

@@ -39,10 +39,10 @@ func BenchmarkChangeSetPages(b *testing.B) {
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
 		b.Run(engine, func(b *testing.B) {
 			if engine == sqlstore.Postgres {
-				ensurePostgres(b)
+				csEnsurePostgres(b)
 			}
 			s := startCSServer(b, engine)
-			ctx := setupCtx("bench")
+			ctx := csCtx("bench")
 			if _, err := s.svc.Import(ctx, bundle, unet.ImportOptions{}); err != nil {
 				b.Fatal(err)
 			}
@@ -51,12 +51,12 @@ func BenchmarkChangeSetPages(b *testing.B) {
 				ops = append(ops, unet.ChangeOp{Op: unet.OpUpdate, Kind: unet.KindNode, Ref: fmt.Sprintf("node-%05d", i*100),
 					Data: []byte(`{"role":"core"}`)})
 			}
-			cs, err := s.svc.ProposeChangeSet(setupCtx("alice"), unet.ChangeSetRequest{Title: "100 cores", Ops: ops})
+			cs, err := s.svc.ProposeChangeSet(csCtx("alice"), unet.ChangeSetRequest{Title: "100 cores", Ops: ops})
 			if err != nil {
 				b.Fatal(err)
 			}
 			for i := range 50 {
-				if _, err := s.svc.ProposeChangeSet(setupCtx("alice"), unet.ChangeSetRequest{Title: fmt.Sprintf("set %d", i),
+				if _, err := s.svc.ProposeChangeSet(csCtx("alice"), unet.ChangeSetRequest{Title: fmt.Sprintf("set %d", i),
 					Ops: []unet.ChangeOp{{Op: unet.OpUpdate, Kind: unet.KindNode, Ref: fmt.Sprintf("node-%05d", i), Data: []byte(`{"model":"x"}`)}}}); err != nil {
 					b.Fatal(err)
 				}

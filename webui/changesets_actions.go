@@ -7,8 +7,8 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// maxFormBytes bounds the body of a review form (a comment).
-const maxFormBytes = 64 << 10
+// csMaxFormBytes bounds the body of a review form (a comment).
+const csMaxFormBytes = 64 << 10
 
 // csAction runs one review decision posted from the review page: on
 // success the answer is 303 See Other back to the page, which shows the new
@@ -17,7 +17,7 @@ const maxFormBytes = 64 << 10
 // under review or a conflict).
 func (u *UI) csAction(w http.ResponseWriter, r *http.Request, action, field string,
 	do func(r *http.Request, id, text string) error) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, csMaxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		return unet.Errorf(unet.EINVALID, "unreadable form: %v", err)
 	}

@@ -11,29 +11,29 @@ import (
 	"github.com/unet-dev/unet"
 )
 
-// maxLoggedObjects bounds the objects of an applied set whose change-log
+// csMaxLoggedObjects bounds the objects of an applied set whose change-log
 // rows the review page reads.
-const maxLoggedObjects = 200
+const csMaxLoggedObjects = 200
 
-// fieldLines is the field-level diff of one object: "- field: before" and
+// csFieldLines is the field-level diff of one object: "- field: before" and
 // "+ field: after" lines (a created object has only the added lines, a
 // deleted one only the removed ones). Values are shown as JSON, so that an
 // empty string and a missing value differ.
-func fieldLines(fields []unet.FieldChange, op string) []diffLine {
-	out := make([]diffLine, 0, 2*len(fields))
+func csFieldLines(fields []unet.FieldChange, op string) []csDiffLine {
+	out := make([]csDiffLine, 0, 2*len(fields))
 	for _, f := range fields {
 		if op != unet.OpCreate {
-			out = append(out, diffLine{Kind: "del", Sign: "-", Text: f.Field + ": " + jsonValue(f.Before)})
+			out = append(out, csDiffLine{Kind: "del", Sign: "-", Text: f.Field + ": " + csJSONValue(f.Before)})
 		}
 		if op != unet.OpDelete {
-			out = append(out, diffLine{Kind: "add", Sign: "+", Text: f.Field + ": " + jsonValue(f.After)})
+			out = append(out, csDiffLine{Kind: "add", Sign: "+", Text: f.Field + ": " + csJSONValue(f.After)})
 		}
 	}
 	return out
 }
 
-// jsonValue writes a decoded value as compact JSON.
-func jsonValue(v any) string {
+// csJSONValue writes a decoded value as compact JSON.
+func csJSONValue(v any) string {
 	if v == nil {
 		return "null"
 	}
@@ -46,12 +46,12 @@ func jsonValue(v any) string {
 	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
-// opSummary is one line describing an operation, as the command line
+// csOpSummary is one line describing an operation, as the command line
 // shows it: "update node leaf1 {"role":"spine"}".
-func opSummary(op unet.ChangeOp) string {
+func csOpSummary(op unet.ChangeOp) string {
 	switch op.Op {
 	case unet.OpCreate:
-		return fmt.Sprintf("create %s %s", op.Kind, compactJSON(op.Data))
+		return fmt.Sprintf("create %s %s", op.Kind, csCompactJSON(op.Data))
 	case unet.OpDelete:
 		if op.Cascade {
 			return fmt.Sprintf("delete %s %s (cascade)", op.Kind, op.Ref)
@@ -62,23 +62,23 @@ func opSummary(op unet.ChangeOp) string {
 		if err := json.Unmarshal(op.Data, &b); err != nil {
 			return "import (unreadable bundle)"
 		}
-		return fmt.Sprintf("import %s, %s, %s, %s", plural(len(b.Vendors), "vendor"), plural(len(b.Locations), "location"),
-			plural(len(b.Nodes), "node"), plural(len(b.Links), "link"))
+		return fmt.Sprintf("import %s, %s, %s, %s", csPlural(len(b.Vendors), "vendor"), csPlural(len(b.Locations), "location"),
+			csPlural(len(b.Nodes), "node"), csPlural(len(b.Links), "link"))
 	}
-	return fmt.Sprintf("%s %s %s %s", op.Op, op.Kind, op.Ref, compactJSON(op.Data))
+	return fmt.Sprintf("%s %s %s %s", op.Op, op.Kind, op.Ref, csCompactJSON(op.Data))
 }
 
-// compactJSON is raw JSON on one line; the zero fields of a created object
+// csCompactJSON is raw JSON on one line; the zero fields of a created object
 // are left out.
-func compactJSON(raw json.RawMessage) string {
+func csCompactJSON(raw json.RawMessage) string {
 	var m map[string]any
 	if json.Unmarshal(raw, &m) == nil {
 		for k, v := range m {
-			if emptyValue(v) {
+			if csEmptyValue(v) {
 				delete(m, k)
 			}
 		}
-		return jsonValue(m)
+		return csJSONValue(m)
 	}
 	var b bytes.Buffer
 	if json.Compact(&b, raw) != nil {
@@ -87,7 +87,7 @@ func compactJSON(raw json.RawMessage) string {
 	return b.String()
 }
 
-func emptyValue(v any) bool {
+func csEmptyValue(v any) bool {
 	switch x := v.(type) {
 	case nil:
 		return true
@@ -119,7 +119,7 @@ func (u *UI) appliedObjects(ctx context.Context, cs *unet.ChangeSet) []csObject 
 				continue
 			}
 			seen[k] = true
-			if len(seen) > maxLoggedObjects {
+			if len(seen) > csMaxLoggedObjects {
 				return out
 			}
 			l, err := u.svc.ListChanges(ctx, unet.ChangeFilter{Object: b.Kind + "/" + b.Name, Page: unet.Page{Limit: 100}})
@@ -143,40 +143,40 @@ func (u *UI) appliedObjects(ctx context.Context, cs *unet.ChangeSet) []csObject 
 			}
 			o := csObject{Kind: b.Kind, Name: b.Name, Op: unet.OpUpdate}
 			switch {
-			case nullJSON(first.Before) && nullJSON(last.After):
+			case csNullJSON(first.Before) && csNullJSON(last.After):
 				continue
-			case nullJSON(first.Before):
+			case csNullJSON(first.Before):
 				o.Op = unet.OpCreate
-			case nullJSON(last.After):
+			case csNullJSON(last.After):
 				o.Op = unet.OpDelete
 			}
-			o.URL = objectURL(o.Kind, o.Name, o.Op)
-			o.Lines = fieldLines(imageFields(first.Before, last.After), o.Op)
+			o.URL = csObjectURL(o.Kind, o.Name, o.Op)
+			o.Lines = csFieldLines(csImageFields(first.Before, last.After), o.Op)
 			out = append(out, o)
 		}
 	}
 	return out
 }
 
-func nullJSON(raw json.RawMessage) bool {
+func csNullJSON(raw json.RawMessage) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) == 0 || bytes.Equal(t, []byte("null"))
 }
 
-// imageFields are the fields that differ between two object images, the
+// csImageFields are the fields that differ between two object images, the
 // keys of custom_data as dotted paths; the version and timestamps are left
 // out.
-func imageFields(before, after json.RawMessage) []unet.FieldChange {
+func csImageFields(before, after json.RawMessage) []unet.FieldChange {
 	var b, a map[string]any
-	if !nullJSON(before) {
+	if !csNullJSON(before) {
 		_ = json.Unmarshal(before, &b) // an unreadable image shows as empty
 	}
-	if !nullJSON(after) {
+	if !csNullJSON(after) {
 		_ = json.Unmarshal(after, &a)
 	}
 	fb, fa := map[string]any{}, map[string]any{}
-	flatten("", b, fb)
-	flatten("", a, fa)
+	csFlatten("", b, fb)
+	csFlatten("", a, fa)
 	keys := map[string]bool{}
 	for k := range fb {
 		keys[k] = true
@@ -198,13 +198,13 @@ func imageFields(before, after json.RawMessage) []unet.FieldChange {
 	return out
 }
 
-// flatten copies m into out, the keys of custom_data (at any depth) as
+// csFlatten copies m into out, the keys of custom_data (at any depth) as
 // dotted paths.
-func flatten(prefix string, m map[string]any, out map[string]any) {
+func csFlatten(prefix string, m map[string]any, out map[string]any) {
 	for k, v := range m {
 		name := prefix + k
 		if sub, ok := v.(map[string]any); ok && (prefix != "" || k == "custom_data") && len(sub) > 0 {
-			flatten(name+".", sub, out)
+			csFlatten(name+".", sub, out)
 			continue
 		}
 		out[name] = v

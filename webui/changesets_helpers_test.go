@@ -79,9 +79,9 @@ func startCSServer(t testing.TB, engine string) *csServer {
 	return &csServer{Server: hs, svc: svc}
 }
 
-// ensurePostgres makes sure UNET_TEST_POSTGRES names a cluster: the one
+// csEnsurePostgres makes sure UNET_TEST_POSTGRES names a cluster: the one
 // given, or one started for the test and stopped after it.
-func ensurePostgres(t testing.TB) {
+func csEnsurePostgres(t testing.TB) {
 	t.Helper()
 	if os.Getenv(testutil.PostgresEnv) != "" {
 		return
@@ -94,15 +94,15 @@ func ensurePostgres(t testing.TB) {
 	t.Setenv(testutil.PostgresEnv, u)
 }
 
-// setupCtx is the context of the tests' direct service calls.
-func setupCtx(actor string) context.Context {
+// csCtx is the context of the tests' direct service calls.
+func csCtx(actor string) context.Context {
 	return unet.WithActor(context.Background(), actor)
 }
 
 // userToken creates a user with roles and returns an API token of it.
 func (s *csServer) userToken(t testing.TB, user string, roles ...string) string {
 	t.Helper()
-	ctx := setupCtx("setup")
+	ctx := csCtx("setup")
 	if _, err := s.svc.CreateUser(ctx, unet.NewUser{Name: user, Roles: roles}); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func (s *csServer) getOK(t testing.TB, path, token string) string {
 	return p.body
 }
 
-var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
+var csCSRFField = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
 
 // post posts a form of the review page as token: it fetches the page
 // first and sends back the CSRF token found in it (any value when the page
@@ -165,13 +165,13 @@ func (s *csServer) post(t testing.TB, pagePath, action, token string, form url.V
 		form = url.Values{}
 	}
 	form.Set("csrf_token", "forged")
-	if m := csrfField.FindStringSubmatch(s.do(t, http.MethodGet, pagePath, token, nil).body); m != nil {
+	if m := csCSRFField.FindStringSubmatch(s.do(t, http.MethodGet, pagePath, token, nil).body); m != nil {
 		form.Set("csrf_token", m[1])
 	}
 	return s.do(t, http.MethodPost, action, token, form)
 }
 
-// hasForm reports whether html holds a form posting to action.
-func hasForm(html, action string) bool {
+// csHasForm reports whether html holds a form posting to action.
+func csHasForm(html, action string) bool {
 	return strings.Contains(html, `<form method="post" action="`+action+`"`)
 }

@@ -39,7 +39,7 @@ type csReviewPage struct {
 	NewFailures   int
 	Fixes         int
 	Config        []csConfig
-	// ConfigMore are the nodes past maxConfigDiffs, without their diff.
+	// ConfigMore are the nodes past csMaxConfigDiffs, without their diff.
 	ConfigMore []unet.ConfigImpact
 	Guards     []unet.GuardResult
 	Tripped    int
@@ -60,7 +60,7 @@ type csOp struct {
 type csObject struct {
 	Op, Kind, Name string
 	URL            string
-	Lines          []diffLine
+	Lines          []csDiffLine
 }
 
 // csPolicyRow is one (object, rule) whose status changes.
@@ -84,7 +84,7 @@ type csConfig struct {
 	Node             string
 	ElementID        string
 	Added, Removed   int
-	Lines            []diffLine
+	Lines            []csDiffLine
 	Remediation      string
 	RemediationError string
 	Dialect          string
@@ -93,16 +93,16 @@ type csConfig struct {
 // csConflict is a staged object that changed since, with its fields.
 type csConflict struct {
 	unet.Conflict
-	Lines []diffLine
+	Lines []csDiffLine
 }
 
-// maxConfigDiffs bounds the configuration diffs a review page shows in
+// csMaxConfigDiffs bounds the configuration diffs a review page shows in
 // full; the other nodes are listed with their counts.
-const maxConfigDiffs = 200
+const csMaxConfigDiffs = 200
 
-// diffLine is one line of a diff: Kind is "add", "del", "hunk" or "ctx";
+// csDiffLine is one line of a diff: Kind is "add", "del", "hunk" or "ctx";
 // Sign is the marker shown before it ("+", "-" or " ").
-type diffLine struct {
+type csDiffLine struct {
 	Kind, Sign, Text string
 }
 
@@ -141,25 +141,25 @@ func (u *UI) reviewPage(ctx context.Context, cs *unet.ChangeSet) *csReviewPage {
 	p.CanDecide = p.UnderReview && !p.IsAuthor && can(ctx, unet.PermChangesApprove)
 	p.CanApply = cs.State == unet.ChangeSetApproved && can(ctx, unet.PermChangesApply)
 	for _, op := range cs.Ops {
-		p.Ops = append(p.Ops, csOp{Seq: op.Seq, Summary: opSummary(op), AddedBy: op.AddedBy})
+		p.Ops = append(p.Ops, csOp{Seq: op.Seq, Summary: csOpSummary(op), AddedBy: op.AddedBy})
 	}
 	for _, c := range cs.Conflicts {
-		p.Conflicts = append(p.Conflicts, csConflict{Conflict: c, Lines: fieldLines(c.Fields, unet.OpUpdate)})
+		p.Conflicts = append(p.Conflicts, csConflict{Conflict: c, Lines: csFieldLines(c.Fields, unet.OpUpdate)})
 	}
 	if im := cs.Impact; im != nil {
 		p.ObjectsSource = "impact"
 		for _, o := range im.Objects {
-			p.Objects = append(p.Objects, csObject{Op: o.Op, Kind: o.Kind, Name: o.Name, URL: objectURL(o.Kind, o.Name, o.Op),
-				Lines: fieldLines(o.Fields, o.Op)})
+			p.Objects = append(p.Objects, csObject{Op: o.Op, Kind: o.Kind, Name: o.Name, URL: csObjectURL(o.Kind, o.Name, o.Op),
+				Lines: csFieldLines(o.Fields, o.Op)})
 		}
 		p.policyImpact(im.Policy)
 		for i, c := range im.Config {
-			if i >= maxConfigDiffs {
+			if i >= csMaxConfigDiffs {
 				p.ConfigMore = im.Config[i:]
 				break
 			}
 			cc := csConfig{Node: c.Node, ElementID: fmt.Sprintf("cs-config-%d", i), Added: c.Added, Removed: c.Removed,
-				Lines: unifiedLines(c.Diff), RemediationError: c.RemediationError}
+				Lines: csUnifiedLines(c.Diff), RemediationError: c.RemediationError}
 			if c.Remediation != nil {
 				cc.Remediation, cc.Dialect = c.Remediation.Text, c.Remediation.Dialect
 			}
@@ -179,13 +179,13 @@ func (u *UI) reviewPage(ctx context.Context, cs *unet.ChangeSet) *csReviewPage {
 		p.Objects = u.appliedObjects(ctx, cs)
 	}
 	p.CanForce = p.CanApply && p.Tripped > 0 && can(ctx, unet.PermChangesForce)
-	p.Refusals = refusals(cs, p)
+	p.Refusals = csRefusals(cs, p)
 	return p
 }
 
-// refusals say why applying cs now would be refused, in the service's
+// csRefusals say why applying cs now would be refused, in the service's
 // order: the state, the approvals, the conflicts, the guards.
-func refusals(cs *unet.ChangeSet, p *csReviewPage) []string {
+func csRefusals(cs *unet.ChangeSet, p *csReviewPage) []string {
 	var out []string
 	switch cs.State {
 	case unet.ChangeSetApproved:
@@ -198,10 +198,10 @@ func refusals(cs *unet.ChangeSet, p *csReviewPage) []string {
 		return []string{"it is " + cs.State + ": it can no longer be applied"}
 	}
 	if n := len(cs.Conflicts); n > 0 {
-		out = append(out, fmt.Sprintf("%s changed since staged (conflicts below; rebase the set)", plural(n, "object")))
+		out = append(out, fmt.Sprintf("%s changed since staged (conflicts below; rebase the set)", csPlural(n, "object")))
 	}
 	if p.Tripped > 0 {
-		out = append(out, fmt.Sprintf("%s tripped (an apply with force and a reason overrides them)", plural(p.Tripped, "guard")))
+		out = append(out, fmt.Sprintf("%s tripped (an apply with force and a reason overrides them)", csPlural(p.Tripped, "guard")))
 	}
 	return out
 }
@@ -220,11 +220,11 @@ func (p *csReviewPage) policyImpact(rows []unet.PolicyImpact) {
 			order = append(order, pi.Rule)
 		}
 		switch {
-		case isFailure(pi.After) && !isFailure(pi.Before):
+		case csIsFailure(pi.After) && !csIsFailure(pi.Before):
 			row.Effect = "new failure"
 			ri.NewFailures++
 			p.NewFailures++
-		case isFailure(pi.Before) && !isFailure(pi.After):
+		case csIsFailure(pi.Before) && !csIsFailure(pi.After):
 			row.Effect = "fixed"
 			ri.Fixes++
 			p.Fixes++
@@ -245,42 +245,42 @@ func (p *csReviewPage) policyImpact(rows []unet.PolicyImpact) {
 	sort.SliceStable(p.Policy, func(i, j int) bool { return p.Policy[i].NewFailures > p.Policy[j].NewFailures })
 }
 
-func isFailure(status string) bool { return status == unet.StatusFail || status == unet.StatusError }
+func csIsFailure(status string) bool { return status == unet.StatusFail || status == unet.StatusError }
 
-// objectURL links an object to its page where the interface has one (a
+// csObjectURL links an object to its page where the interface has one (a
 // deleted object has none).
-func objectURL(kind, name, op string) string {
+func csObjectURL(kind, name, op string) string {
 	if kind != unet.KindNode || op == unet.OpDelete || name == "" {
 		return ""
 	}
 	return Prefix + "nodes/" + url.PathEscape(name)
 }
 
-func plural(n int, word string) string {
+func csPlural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// unifiedLines splits a unified diff into marked lines.
-func unifiedLines(diff string) []diffLine {
+// csUnifiedLines splits a unified diff into marked lines.
+func csUnifiedLines(diff string) []csDiffLine {
 	diff = strings.TrimSuffix(diff, "\n")
 	if diff == "" {
 		return nil
 	}
 	lines := strings.Split(diff, "\n")
-	out := make([]diffLine, 0, len(lines))
+	out := make([]csDiffLine, 0, len(lines))
 	for _, l := range lines {
 		switch {
 		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"), strings.HasPrefix(l, "@@"):
-			out = append(out, diffLine{Kind: "hunk", Text: l})
+			out = append(out, csDiffLine{Kind: "hunk", Text: l})
 		case strings.HasPrefix(l, "+"):
-			out = append(out, diffLine{Kind: "add", Sign: "+", Text: l[1:]})
+			out = append(out, csDiffLine{Kind: "add", Sign: "+", Text: l[1:]})
 		case strings.HasPrefix(l, "-"):
-			out = append(out, diffLine{Kind: "del", Sign: "-", Text: l[1:]})
+			out = append(out, csDiffLine{Kind: "del", Sign: "-", Text: l[1:]})
 		default:
-			out = append(out, diffLine{Kind: "ctx", Sign: " ", Text: strings.TrimPrefix(l, " ")})
+			out = append(out, csDiffLine{Kind: "ctx", Sign: " ", Text: strings.TrimPrefix(l, " ")})
 		}
 	}
 	return out
