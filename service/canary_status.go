@@ -91,7 +91,7 @@ func (s *Service) canaryReport(ctx context.Context, c *unet.Canary, diff bool) (
 	for _, n := range nodes {
 		ids.add(n.ID)
 	}
-	side, err := loadSide(ctx, s.db.Reader(), impactSeeds{}, nil, ids)
+	side, err := loadSide(ctx, &sideReads{r: s.db.Reader()}, impactSeeds{}, nil, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -292,8 +292,18 @@ func (s *Service) annotate(ctx context.Context, r sqlstore.Reader, cs *unet.Chan
 		cs.Requirement = req
 		return nil
 	}
+	// One dry run serves the requirement, the conflicts and the impact.
 	m := s.stagingMutation(ctx, cs.ID, cs.Title, false)
-	rows, runErr := s.dryRunOps(ctx, cs.Ops, m, nil)
+	var run impactRun
+	if impact {
+		var err error
+		if run, err = s.reviewImpact(ctx, r, cs, m); err != nil {
+			return err
+		}
+	} else {
+		run.rows, run.runErr = s.dryRunOps(ctx, cs.Ops, m, nil)
+	}
+	rows, runErr := run.rows, run.runErr
 	if runErr != nil && unet.ErrorCode(runErr) == unet.EINTERNAL {
 		return runErr
 	}
@@ -315,7 +325,11 @@ func (s *Service) annotate(ctx context.Context, r sqlstore.Reader, cs *unet.Chan
 	if !impact {
 		return nil
 	}
-	imp, err := s.computeImpact(ctx, cs.Ops, m)
+	imp, err := run.impact, run.err
+	if runErr != nil {
+		// The operations no longer run: that is the impact's failure.
+		err = runErr
+	}
 	if err != nil {
 		if unet.ErrorCode(err) == unet.EINTERNAL {
 			return err

@@ -52,21 +52,26 @@ func (s *Service) ApplyChangeSet(ctx context.Context, ref string, o unet.ApplyOp
 	m := s.stagingMutation(ctx, cs.ID, reason, true)
 	m.emergency = o.Emergency
 
-	// Before the transaction, for a clear answer: conflicts, then guards.
-	found, runErr, err := s.conflictsNow(ctx, r, cs, m)
+	// Before the transaction, for a clear answer: conflicts, then guards
+	// (one dry run for both).
+	run := s.runImpact(ctx, cs.Ops, m)
+	if run.runErr != nil && unet.ErrorCode(run.runErr) == unet.EINTERNAL {
+		return nil, run.runErr
+	}
+	found, err := s.findConflicts(ctx, r, cs, run.rows)
 	if err != nil {
 		return nil, err
 	}
 	if len(found) > 0 {
 		return nil, conflictError(cs, found)
 	}
-	if runErr != nil {
-		return nil, runErr
+	if run.runErr != nil {
+		return nil, run.runErr
 	}
-	imp, err := s.computeImpact(ctx, cs.Ops, m)
-	if err != nil {
-		return nil, err
+	if run.err != nil {
+		return nil, run.err
 	}
+	imp := run.impact
 	var tripped []string
 	for _, g := range imp.Guards {
 		if g.Tripped {

@@ -6,7 +6,13 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/sqlstore"
+	"github.com/unet-dev/unet/templates"
 )
+
+// impactReuseBefore makes the after side of an impact take what the
+// operations cannot have changed from the before side (see sideReads);
+// the tests turn it off to compare with the after side read in full.
+var impactReuseBefore = true
 
 // impactChangeSet marks the change rows of an impact's dry run when the
 // caller names no set (the direct-write hook does not vet them).
@@ -23,25 +29,60 @@ const impactChangeSet = "impact"
 // run's transaction, the before side from the committed state; both are
 // evaluated and rendered once the transaction is rolled back.
 func (s *Service) computeImpact(ctx context.Context, ops []unet.ChangeOp, m mutation) (*unet.Impact, error) {
+	run := s.runImpact(ctx, ops, m)
+	if run.runErr != nil {
+		return nil, run.runErr
+	}
+	return run.impact, run.err
+}
+
+// impactRun is the outcome of one dry run of a set's operations with the
+// impact computed on it: what the requirement and the conflicts of the set
+// need (its change rows) comes from the same run as its impact.
+type impactRun struct {
+	// rows are the change rows of each operation; runErr is the failure of
+	// the operations themselves (rows are nil then, and so is impact).
+	rows   [][]unet.Change
+	runErr error
+	// impact is the impact of the operations, err its failure past the
+	// operations (reading, evaluating or rendering).
+	impact *unet.Impact
+	err    error
+	// What the impact was computed from beyond the inventory and the set,
+	// for the impact cache: the affected nodes and their poll times (read
+	// before their polled state), the revisions of the rules and the
+	// template sources of the environments used.
+	affected  []string
+	polled    []string
+	rules     map[string]string
+	templates map[string]*templates.Env
+}
+
+// runImpact dry-runs ops (as m) once and computes their impact (see
+// computeImpact), keeping the change rows of the run.
+func (s *Service) runImpact(ctx context.Context, ops []unet.ChangeOp, m mutation) impactRun {
 	start := time.Now()
 	if m.changeSet == "" {
 		m.changeSet = impactChangeSet
 	}
 	var (
+		run           impactRun
+		ran           bool
 		objs          []touched
 		before, after *impactSide
 		total         int
 		affected      int
 	)
 	_, err := s.dryRunOps(ctx, ops, m, func(tx *sqlstore.Tx, rows [][]unet.Change) error {
+		ran, run.rows = true, rows
 		objs = touchedObjects(rows)
 		seeds := seedsOf(objs)
 		br, ar := s.db.Reader(), tx.Reader()
-		union, err := affectedNodes(ctx, br, seeds, seeds.beforePaths)
+		union, bLinks, err := affectedNodes(ctx, br, seeds, seeds.beforePaths)
 		if err != nil {
 			return err
 		}
-		aset, err := affectedNodes(ctx, ar, seeds, seeds.afterPaths)
+		aset, aLinks, err := affectedNodes(ctx, ar, seeds, seeds.afterPaths)
 		if err != nil {
 			return err
 		}
@@ -49,10 +90,23 @@ func (s *Service) computeImpact(ctx context.Context, ops []unet.ChangeOp, m muta
 			union.add(id)
 		}
 		affected = len(union)
-		if before, err = loadSide(ctx, br, seeds, seeds.beforePaths, union); err != nil {
+		run.affected = union.sorted()
+		if run.polled, err = br.NodePollTimes(ctx, run.affected); err != nil {
 			return err
 		}
-		if after, err = loadSide(ctx, ar, seeds, seeds.afterPaths, union); err != nil {
+		touched, dirty := idSet{}, idSet{}
+		touched.add(seeds.nodes...)
+		dirty.add(seeds.nodes...)
+		dirty.add(seeds.endpoints...)
+		bsr := &sideReads{r: br, seedLinks: bLinks, touched: touched}
+		if before, err = loadSide(ctx, bsr, seeds, seeds.beforePaths, union); err != nil {
+			return err
+		}
+		asr := &sideReads{r: ar, seedLinks: aLinks, touched: touched, dirty: dirty}
+		if impactReuseBefore {
+			asr.base = before
+		}
+		if after, err = loadSide(ctx, asr, seeds, seeds.afterPaths, union); err != nil {
 			return err
 		}
 		nb, err := br.CountNodes(ctx)
@@ -67,11 +121,23 @@ func (s *Service) computeImpact(ctx context.Context, ops []unet.ChangeOp, m muta
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		if !ran {
+			return impactRun{runErr: err}
+		}
+		run.err = err
+		return run
 	}
+	progs := newImpactPrograms(s)
+	run.impact, run.err = s.impactOf(ctx, m, progs, objs, before, after, affected, total, start)
+	run.rules, run.templates = progs.rules, progs.envs
+	return run
+}
+
+// impactOf evaluates and renders both sides of a dry run and compares them.
+func (s *Service) impactOf(ctx context.Context, m mutation, progs *impactPrograms, objs []touched, before, after *impactSide,
+	affected, total int, start time.Time) (*unet.Impact, error) {
 	imp := &unet.Impact{Objects: objectImpacts(objs), Policy: []unet.PolicyImpact{}, Config: []unet.ConfigImpact{},
 		Problems: []unet.ImpactProblem{}}
-	progs := newImpactPrograms(s)
 	rb, nb, err := progs.evalSide(ctx, before)
 	if err != nil {
 		return nil, err
@@ -89,6 +155,7 @@ func (s *Service) computeImpact(ctx context.Context, ops []unet.ChangeOp, m muta
 	if err != nil {
 		return nil, err
 	}
+	after.shareDicts()
 	ca, err := progs.renderSide(ctx, after, generatedAt)
 	if err != nil {
 		return nil, err

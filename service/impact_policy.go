@@ -2,7 +2,10 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"sort"
 
 	"github.com/unet-dev/unet"
@@ -18,10 +21,38 @@ type impactPrograms struct {
 	progs    map[string]*policy.Program
 	envs     map[string]*templates.Env
 	problems []unet.ImpactProblem
+	// rules are the revisions of the rules of each environment used (see
+	// policyRevision), for the impact cache.
+	rules map[string]string
 }
 
 func newImpactPrograms(s *Service) *impactPrograms {
-	return &impactPrograms{s: s, progs: map[string]*policy.Program{}, envs: map[string]*templates.Env{}}
+	return &impactPrograms{s: s, progs: map[string]*policy.Program{}, envs: map[string]*templates.Env{},
+		rules: map[string]string{}}
+}
+
+// policyFiles returns the active rule files of env and their source, as
+// rules reads them.
+func (s *Service) policyFiles(ctx context.Context, env string) ([]unet.PolicyFile, string, error) {
+	src := s.policySource
+	if src == nil {
+		src = s.defaultPolicies
+	}
+	return src(ctx, env)
+}
+
+// policyRevision is a digest of what policyFiles returned: the source
+// (commit), every file's name and content, or the error.
+func policyRevision(files []unet.PolicyFile, source string, err error) string {
+	h := sha256.New()
+	if err != nil {
+		fmt.Fprintf(h, "error\x00%s\x00", err)
+	}
+	fmt.Fprintf(h, "%s\x00", source)
+	for _, f := range files {
+		fmt.Fprintf(h, "%s\x00%d\x00%s", f.Name, len(f.Content), f.Content)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // templates returns the template source of env, nil when there is none
@@ -51,7 +82,13 @@ func (p *impactPrograms) get(ctx context.Context, env string) (*policy.Program, 
 	if prog, ok := p.progs[env]; ok {
 		return prog, nil
 	}
-	prog, _, err := p.s.rules(ctx, nil, "", env)
+	// As rules does, keeping the revision of the files.
+	files, source, err := p.s.policyFiles(ctx, env)
+	p.rules[env] = policyRevision(files, source, err)
+	var prog *policy.Program
+	if err == nil {
+		prog, err = compilePolicies(files)
+	}
 	if err != nil {
 		if ctx.Err() != nil || unet.ErrorCode(err) == unet.EINTERNAL && !errors.Is(err, ErrNoPolicies) {
 			return nil, err

@@ -82,7 +82,7 @@ func (s *Service) incrementalScope(ctx context.Context, req IncrementalRequest) 
 	objs := touchedObjects([][]unet.Change{req.Changes})
 	seeds := seedsOf(objs)
 	r := s.db.Reader()
-	affected, err := affectedNodes(ctx, r, seeds, seeds.afterPaths)
+	affected, seedLinks, err := affectedNodes(ctx, r, seeds, seeds.afterPaths)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,9 @@ func (s *Service) incrementalScope(ctx context.Context, req IncrementalRequest) 
 	if len(affected) > MaxIncrementalNodes {
 		return nil, nil
 	}
-	side, err := loadSide(ctx, r, seeds, seeds.afterPaths, affected)
+	touched := idSet{}
+	touched.add(seeds.nodes...)
+	side, err := loadSide(ctx, &sideReads{r: r, seedLinks: seedLinks, touched: touched}, seeds, seeds.afterPaths, affected)
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,8 @@ type Service struct {
 	templateSource TemplateSource
 	// guards holds the change-set guard settings (nil: the defaults).
 	guards atomic.Pointer[GuardSettings]
+	// impacts caches the impacts of change sets under review.
+	impacts impactCache
 	// infos caches the compiled headers of infoEnv's templates.
 	infoMu  sync.Mutex
 	infoEnv *templates.Env

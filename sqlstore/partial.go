@@ -141,3 +141,29 @@ func (r Reader) CountNodes(ctx context.Context) (int, error) {
 	err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM nodes`).Scan(&n)
 	return n, err
 }
+
+// NodePollTimes returns, for those of the given nodes that were polled,
+// "ID TIME" of their last poll attempt, sorted: every poll writes the time
+// of its attempt with what it found, so that the list changes whenever the
+// polled state of one of the nodes may have.
+func (r Reader) NodePollTimes(ctx context.Context, ids []string) ([]string, error) {
+	type row struct{ id, at string }
+	rows, err := byChunks(ctx, r, `SELECT node_id, last_attempt FROM node_status WHERE node_id IN (%s)`, ids,
+		func(s rowScanner) (*row, error) {
+			var x row
+			return &x, s.Scan(&x.id, &x.at)
+		})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(rows))
+	seen := make(map[string]bool, len(rows))
+	for _, x := range rows {
+		if !seen[x.id] {
+			seen[x.id] = true
+			out = append(out, x.id+" "+x.at)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

@@ -16,4 +16,5 @@ func (u *UI) routes() {
 	})
 	u.routesDashboard()
 	u.routesAuth()
+	u.routesChangesets()
 }

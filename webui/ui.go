@@ -169,7 +169,11 @@ func (u *UI) serve(w http.ResponseWriter, r *http.Request, perm unet.Permission,
 		http.Redirect(w, r, loginPath+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	case err == nil && post:
-		if err = u.parseForm(r); err == nil {
+		// A request that brings its own Authorization header (a script
+		// with an API token) is not acting on a browser's cookies, which
+		// is what a forged form would borrow: it needs no CSRF token. A
+		// browser never adds that header to a cross-site form.
+		if err = u.parseForm(r); err == nil && r.Header.Get("Authorization") == "" {
 			err = u.checkCSRF(r, sess)
 		}
 		if r.MultipartForm != nil {
