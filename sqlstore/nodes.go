@@ -133,8 +133,84 @@ func (r Reader) ListNodes(ctx context.Context, f NodeQuery) (*unet.List[unet.Nod
 	if f.LocationPath != "" {
 		w.add("location_id IN (SELECT id FROM locations WHERE path = ? OR path LIKE ? ESCAPE '\\')", f.LocationPath, escapeLike(f.LocationPath)+"/%")
 	}
-	return listPage(ctx, r, pageQuery[unet.Node]{from: "nodes", columns: nodeCols, sortCol: "fqdn", idCol: "id", scan: scanNode,
-		cursor: func(n *unet.Node) (string, string) { return n.FQDN, n.ID }}, w, f.Page)
+	if f.Environment != "" {
+		w.add("environment = ?", f.Environment)
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		pat := "%" + escapeLike(strings.ToLower(s)) + "%"
+		conds := make([]string, len(nodeSearchCols))
+		args := make([]any, len(nodeSearchCols))
+		for i, c := range nodeSearchCols {
+			conds[i] = "LOWER(" + c + ") LIKE ? ESCAPE '\\'"
+			args[i] = pat
+		}
+		w.add("("+strings.Join(conds, " OR ")+")", args...)
+	}
+	if f.Compliance != "" {
+		cond, ok := nodeComplianceConds[f.Compliance]
+		if !ok {
+			return nil, unet.Errorf(unet.EINVALID, "compliance %q is not one of %s", f.Compliance, strings.Join(unet.NodeCompliances, ", "))
+		}
+		w.add(cond)
+	}
+	key, desc, err := nodeSortKey(f.Sort)
+	if err != nil {
+		return nil, err
+	}
+	return listPage(ctx, r, pageQuery[unet.Node]{from: "nodes", columns: nodeCols, sortCol: key, idCol: "id", desc: desc, scan: scanNode,
+		cursor: func(n *unet.Node) (string, string) { return NodeSortValue(n, key), n.ID }}, w, f.Page)
+}
+
+// nodeSearchCols are the columns NodeFilter.Search looks in.
+var nodeSearchCols = []string{"fqdn", "mgmt_ip", "model", "serial_number", "asset_tag"}
+
+// nodeComplianceConds are the conditions of NodeFilter.Compliance over the
+// stored results' counts.
+var nodeComplianceConds = map[string]string{
+	unet.ComplianceFail:  "id IN (SELECT object_id FROM policy_object_results WHERE object_kind = 'node' AND n_fail > 0)",
+	unet.ComplianceError: "id IN (SELECT object_id FROM policy_object_results WHERE object_kind = 'node' AND n_error > 0)",
+	unet.CompliancePass:  "id IN (SELECT object_id FROM policy_object_results WHERE object_kind = 'node' AND n_pass > 0 AND n_fail = 0 AND n_error = 0)",
+	unet.ComplianceNone:  "id NOT IN (SELECT object_id FROM policy_object_results WHERE object_kind = 'node' AND n_pass + n_fail + n_error > 0)",
+}
+
+// nodeSortKey validates a NodeFilter.Sort: its column and direction.
+func nodeSortKey(sort string) (col string, desc bool, err error) {
+	col, desc = strings.CutPrefix(sort, "-")
+	if col == "" {
+		col = "fqdn"
+	}
+	for _, k := range unet.NodeSortKeys {
+		if k == col {
+			return col, desc, nil
+		}
+	}
+	return "", false, unet.Errorf(unet.EINVALID, "sort %q is not one of %s (with a leading - for descending)", sort, strings.Join(unet.NodeSortKeys, ", "))
+}
+
+// NodeSortValue is the value of a node's sort column key (one of
+// unet.NodeSortKeys; a leading "-" is ignored), for list cursors.
+func NodeSortValue(n *unet.Node, key string) string {
+	switch strings.TrimPrefix(key, "-") {
+	case "name":
+		return n.Name
+	case "vendor":
+		return n.Vendor
+	case "model":
+		return n.Model
+	case "role":
+		return n.Role
+	case "platform":
+		return n.Platform
+	case "mgmt_ip":
+		return n.MgmtIP
+	case "lifecycle":
+		return n.Lifecycle
+	case "environment":
+		return n.Environment
+	case "software_version":
+		return n.SoftwareVersion
+	}
+	return n.FQDN
 }
 
 // escapeLike makes s literal inside a LIKE pattern written with ESCAPE '\'.
