@@ -14,6 +14,7 @@ func (u *UI) routes() {
 	u.mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, unet.Errorf(unet.ENOTFOUND, "no such page: %s", r.URL.Path))
 	})
+	u.routesNodes()
 }
 
 // home is the first page (the dashboard replaces it).
