@@ -106,6 +106,19 @@ THEN ASSERT node.vendor == "arista"
 				}
 			}
 		}
+		// Totals of filtered lists: on a page, past the end, after a cursor.
+		for _, p := range []unet.Page{{Limit: 4}, {Limit: 4, Offset: 8}, {Limit: 4, Offset: 100}} {
+			l := ok(svc.ListNodes(ctx, unet.NodeFilter{Search: "ser-", Environment: "lab", Page: p})).v(t)
+			if l.Total != 15 {
+				t.Errorf("total of %+v = %d", p, l.Total)
+			}
+			if p.Offset == 0 {
+				l = ok(svc.ListNodes(ctx, unet.NodeFilter{Search: "ser-", Environment: "lab", Page: unet.Page{Limit: 4, Cursor: l.Next}})).v(t)
+				if l.Total != 15 || len(l.Items) != 4 || l.Items[0].Name != "n09" {
+					t.Errorf("after a cursor: total %d, %+v", l.Total, l.Items)
+				}
+			}
+		}
 		_, err := svc.ListNodes(ctx, unet.NodeFilter{Sort: "custom_data"})
 		mustCode(t, err, unet.EINVALID)
 		_, err = svc.ListNodes(ctx, unet.NodeFilter{Compliance: "green"})

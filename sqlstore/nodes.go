@@ -137,14 +137,8 @@ func (r Reader) ListNodes(ctx context.Context, f NodeQuery) (*unet.List[unet.Nod
 		w.add("environment = ?", f.Environment)
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
-		pat := "%" + escapeLike(strings.ToLower(s)) + "%"
-		conds := make([]string, len(nodeSearchCols))
-		args := make([]any, len(nodeSearchCols))
-		for i, c := range nodeSearchCols {
-			conds[i] = "LOWER(" + c + ") LIKE ? ESCAPE '\\'"
-			args[i] = pat
-		}
-		w.add("("+strings.Join(conds, " OR ")+")", args...)
+		// One lower-cased text of the searched columns: one LIKE a row.
+		w.add("LOWER("+strings.Join(nodeSearchCols, " || ' ' || ")+") LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(s))+"%")
 	}
 	if f.Compliance != "" {
 		cond, ok := nodeComplianceConds[f.Compliance]
@@ -157,8 +151,53 @@ func (r Reader) ListNodes(ctx context.Context, f NodeQuery) (*unet.List[unet.Nod
 	if err != nil {
 		return nil, err
 	}
-	return listPage(ctx, r, pageQuery[unet.Node]{from: "nodes", columns: nodeCols, sortCol: key, idCol: "id", desc: desc, scan: scanNode,
-		cursor: func(n *unet.Node) (string, string) { return NodeSortValue(n, key), n.ID }}, w, f.Page)
+	q := pageQuery[unet.Node]{from: "nodes", columns: nodeCols, sortCol: key, idCol: "id", desc: desc, scan: scanNode,
+		cursor: func(n *unet.Node) (string, string) { return NodeSortValue(n, key), n.ID }}
+	if len(w.conds) == 0 {
+		return listPage(ctx, r, q, w, f.Page)
+	}
+	return listPageCounted(ctx, r, q, w, f.Page)
+}
+
+// listPageCounted is listPage for filters that read every row anyway (a
+// search, a subquery): the page's query counts the matching rows as well
+// (a window count), so the rows are read once; only a page past the end
+// counts on its own.
+func listPageCounted[T any](ctx context.Context, r Reader, q pageQuery[T], w where, p unet.Page) (*unet.List[T], error) {
+	counted := w
+	counted.conds, counted.args = append([]string(nil), w.conds...), append([]any(nil), w.args...)
+	tail, limit, err := pageClause(&counted, p, q.sortCol, q.idCol, q.desc)
+	if err != nil {
+		return nil, err
+	}
+	total := -1
+	scan := func(s rowScanner) (*T, error) { return q.scan(countScanner{s, &total}) }
+	items, err := queryItems(ctx, r, "SELECT "+q.columns+", COUNT(*) OVER () FROM "+q.from+counted.String()+tail, counted.args, scan)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 || p.Cursor != "" {
+		// No row to carry the count, or a cursor narrowed the rows counted.
+		if err := r.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+q.from+w.String(), w.args...).Scan(&total); err != nil {
+			return nil, fmt.Errorf("count: %w", err)
+		}
+	}
+	out := &unet.List[T]{Items: items, Total: total}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		out.Next = encodeCursor(q.cursor(&out.Items[limit-1]))
+	}
+	return out, nil
+}
+
+// countScanner scans a row with a trailing window count into total.
+type countScanner struct {
+	rowScanner
+	total *int
+}
+
+func (c countScanner) Scan(dest ...any) error {
+	return c.rowScanner.Scan(append(dest, c.total)...)
 }
 
 // nodeSearchCols are the columns NodeFilter.Search looks in.

@@ -66,7 +66,7 @@ func (u *UI) nodeDrift(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	d, err := u.nodeData(ctx, r.PathValue("name"), "")
+	d, err := u.nodeData(ctx, r.PathValue("name"), "", false)
 	if err != nil {
 		return err
 	}

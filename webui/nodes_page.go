@@ -74,6 +74,11 @@ type nodePageData struct {
 	Interfaces []unet.InterfaceStatus
 
 	ShowConfig bool
+	// Rendered is set when the page was asked to render the configuration
+	// (?render=1): a render reads the whole inventory, so the page does it
+	// on request.
+	Rendered   bool
+	RenderHref string
 	Configs    []configPart
 	ConfigErr  string
 	Warnings   []string
@@ -85,9 +90,11 @@ type nodePageData struct {
 }
 
 // nodePage answers GET /ui/nodes/{name}, the node as it is or, with
-// ?at=CHANGE-ID or an RFC 3339 time, as it was then.
+// ?at=CHANGE-ID or an RFC 3339 time, as it was then; with ?render=1 the
+// page shows the rendered configuration.
 func (u *UI) nodePage(w http.ResponseWriter, r *http.Request) error {
-	d, err := u.nodeData(r.Context(), r.PathValue("name"), strings.TrimSpace(r.URL.Query().Get("at")))
+	q := r.URL.Query()
+	d, err := u.nodeData(r.Context(), r.PathValue("name"), strings.TrimSpace(q.Get("at")), q.Get("render") == "1")
 	if err != nil {
 		return err
 	}
@@ -99,7 +106,7 @@ func (u *UI) renderNode(w http.ResponseWriter, r *http.Request, status int, d *n
 }
 
 // nodeData reads everything the node page shows that the caller may see.
-func (u *UI) nodeData(ctx context.Context, name, at string) (*nodePageData, error) {
+func (u *UI) nodeData(ctx context.Context, name, at string, render bool) (*nodePageData, error) {
 	var (
 		n   *unet.Node
 		err error
@@ -129,7 +136,7 @@ func (u *UI) nodeData(ctx context.Context, name, at string) (*nodePageData, erro
 				d.AtTime = c.Time.UTC().Format(time.RFC3339)
 			}
 		}
-	} else if err := u.nodeLive(ctx, d); err != nil {
+	} else if err := u.nodeLive(ctx, d, render); err != nil {
 		return nil, err
 	}
 	if can(ctx, unet.PermChangesRead) {
@@ -142,8 +149,9 @@ func (u *UI) nodeData(ctx context.Context, name, at string) (*nodePageData, erro
 }
 
 // nodeLive reads the current state around the node: links, results, SNMP
-// state and rendered configuration, each when the caller may read it.
-func (u *UI) nodeLive(ctx context.Context, d *nodePageData) error {
+// state and (with render) the rendered configuration, each when the
+// caller may read it.
+func (u *UI) nodeLive(ctx context.Context, d *nodePageData, render bool) error {
 	n := d.Node
 	if can(ctx, unet.PermLinksRead) {
 		d.ShowLinks = true
@@ -192,7 +200,12 @@ func (u *UI) nodeLive(ctx context.Context, d *nodePageData) error {
 		}
 	}
 	if can(ctx, unet.PermTemplatesRender) {
-		d.ShowConfig = true
+		d.ShowConfig, d.Drift = true, &driftView{}
+		d.RenderHref = Prefix + "nodes/" + url.PathEscape(n.FQDN) + "?render=1#n-config"
+		if !render {
+			return nil
+		}
+		d.Rendered = true
 		rr, err := u.svc.RenderNode(ctx, unet.TemplateRequest{Node: n.ID})
 		if err != nil {
 			if statusOf(err) >= 500 {
@@ -206,7 +219,6 @@ func (u *UI) nodeLive(ctx context.Context, d *nodePageData) error {
 					Download: Prefix + "nodes/" + url.PathEscape(n.FQDN) + "/config?" + url.Values{"template": {p.Template}}.Encode()})
 			}
 		}
-		d.Drift = &driftView{}
 	}
 	return nil
 }
