@@ -168,6 +168,10 @@ func (u *UI) nodeList(w http.ResponseWriter, r *http.Request) error {
 	p := nodeListPage{Query: q, Compliances: unet.NodeCompliances, Sizes: []int{50, 100, 200, 500},
 		Total: list.Total, ShowCompliant: can(ctx, unet.PermPoliciesRead),
 		Filtered: q.Search != "" || q.Vendor != "" || q.Role != "" || q.Location != "" || q.Environment != "" || q.Compliance != ""}
+	if !slices.Contains(p.Sizes, q.Size) {
+		p.Sizes = append(p.Sizes, q.Size)
+		slices.Sort(p.Sizes)
+	}
 	if vs, err := u.svc.ListVendors(ctx); err == nil {
 		for _, v := range vs {
 			p.Vendors = append(p.Vendors, v.Name)

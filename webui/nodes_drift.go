@@ -122,8 +122,8 @@ func readRunning(w http.ResponseWriter, r *http.Request) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			defer f.Close()
 			b, err := io.ReadAll(io.LimitReader(f, maxRunningBytes+1))
+			_ = f.Close() // read only: nothing is lost on a failed close
 			if err != nil {
 				return "", err
 			}
