@@ -153,16 +153,17 @@ func (r Reader) ListNodes(ctx context.Context, f NodeQuery) (*unet.List[unet.Nod
 	}
 	q := pageQuery[unet.Node]{from: "nodes", columns: nodeCols, sortCol: key, idCol: "id", desc: desc, scan: scanNode,
 		cursor: func(n *unet.Node) (string, string) { return NodeSortValue(n, key), n.ID }}
-	if len(w.conds) == 0 {
+	if len(w.conds) == 0 && key == "fqdn" {
 		return listPage(ctx, r, q, w, f.Page)
 	}
 	return listPageCounted(ctx, r, q, w, f.Page)
 }
 
-// listPageCounted is listPage for filters that read every row anyway (a
-// search, a subquery): the page's query counts the matching rows as well
-// (a window count), so the rows are read once; only a page past the end
-// counts on its own.
+// listPageCounted is listPage for lists that read every matching row
+// anyway (a filter without an index, an order without one): the rows are
+// read once, ordered by their key and ID only, and counted in the same
+// query (a window count); the page's rows are then read whole by ID. Only
+// a page past the end, or after a cursor, counts on its own.
 func listPageCounted[T any](ctx context.Context, r Reader, q pageQuery[T], w where, p unet.Page) (*unet.List[T], error) {
 	counted := w
 	counted.conds, counted.args = append([]string(nil), w.conds...), append([]any(nil), w.args...)
@@ -170,9 +171,14 @@ func listPageCounted[T any](ctx context.Context, r Reader, q pageQuery[T], w whe
 	if err != nil {
 		return nil, err
 	}
+	dir := ""
+	if q.desc {
+		dir = " DESC"
+	}
 	total := -1
 	scan := func(s rowScanner) (*T, error) { return q.scan(countScanner{s, &total}) }
-	items, err := queryItems(ctx, r, "SELECT "+q.columns+", COUNT(*) OVER () FROM "+q.from+counted.String()+tail, counted.args, scan)
+	items, err := queryItems(ctx, r, "SELECT "+q.columns+", page.n FROM "+q.from+" JOIN (SELECT "+q.idCol+" AS page_id, COUNT(*) OVER () AS n FROM "+
+		q.from+counted.String()+tail+") page ON "+q.idCol+" = page.page_id ORDER BY "+q.sortCol+dir+", "+q.idCol+dir, counted.args, scan)
 	if err != nil {
 		return nil, err
 	}

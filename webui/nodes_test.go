@@ -306,6 +306,10 @@ func TestNodeDrift(t *testing.T) {
 	if empty.status != http.StatusBadRequest || !strings.Contains(empty.body, "Paste the running configuration") {
 		t.Errorf("empty running configuration = %d", empty.status)
 	}
+	huge := s.postFile(t, "/ui/nodes/fra-leaf-01.example.net/drift", nil, "running_file", "big.cfg", []byte(strings.Repeat("interface x\n", 300000)))
+	if huge.status != http.StatusBadRequest || !strings.Contains(huge.body, "larger than") {
+		t.Errorf("a 3.6 MB upload = %d:\n%s", huge.status, huge.body)
+	}
 	after, err := s.svc.ListChanges(ctx, unet.ChangeFilter{Page: unet.Page{Limit: 1}})
 	if err != nil {
 		t.Fatal(err)
