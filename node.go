@@ -134,8 +134,35 @@ type NodeFilter struct {
 	Location  string // path or ID; matches the location and its descendants
 	Lifecycle string
 	Tag       string
+	// Environment keeps the nodes of this environment.
+	Environment string
+	// Search keeps the nodes whose name, FQDN, management address, model,
+	// serial number or asset tag contains this text (any case).
+	Search string
+	// Compliance keeps the nodes by their stored policy results: one of
+	// NodeCompliances ("fail": some result fails, "error": some result is
+	// an error, "pass": results and none fails or is an error, "none": no
+	// stored result).
+	Compliance string
+	// Sort orders the list by one of NodeSortKeys, descending with a
+	// leading "-" (default: by FQDN).
+	Sort string
 	Page
 }
+
+// Node compliance states (NodeFilter.Compliance).
+const (
+	ComplianceFail  = "fail"
+	ComplianceError = "error"
+	CompliancePass  = "pass"
+	ComplianceNone  = "none"
+)
+
+// NodeCompliances are the accepted values of NodeFilter.Compliance.
+var NodeCompliances = []string{ComplianceFail, ComplianceError, CompliancePass, ComplianceNone}
+
+// NodeSortKeys are the fields a node list may be sorted by (NodeFilter.Sort).
+var NodeSortKeys = []string{"fqdn", "name", "vendor", "model", "role", "platform", "mgmt_ip", "lifecycle", "environment", "software_version"}
 
 // Page is the pagination of a list call: Limit with either Offset or Cursor (the
 // opaque value returned as Next by the previous page).

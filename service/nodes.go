@@ -138,7 +138,7 @@ func (s *Service) ListNodes(ctx context.Context, f unet.NodeFilter) (*unet.List[
 	return scopedPage(f.Page, func(p unet.Page) (*unet.List[unet.Node], error) {
 		q.Page = p
 		return r.ListNodes(ctx, q)
-	}, e.nodeOK, func(n *unet.Node) string { return sqlstore.Cursor(n.FQDN, n.ID) })
+	}, e.nodeOK, func(n *unet.Node) string { return sqlstore.Cursor(sqlstore.NodeSortValue(n, f.Sort), n.ID) })
 }
 
 // UpdateNode applies a merge patch to a node. The patch may name the location

@@ -133,8 +133,129 @@ func (r Reader) ListNodes(ctx context.Context, f NodeQuery) (*unet.List[unet.Nod
 	if f.LocationPath != "" {
 		w.add("location_id IN (SELECT id FROM locations WHERE path = ? OR path LIKE ? ESCAPE '\\')", f.LocationPath, escapeLike(f.LocationPath)+"/%")
 	}
-	return listPage(ctx, r, pageQuery[unet.Node]{from: "nodes", columns: nodeCols, sortCol: "fqdn", idCol: "id", scan: scanNode,
-		cursor: func(n *unet.Node) (string, string) { return n.FQDN, n.ID }}, w, f.Page)
+	if f.Environment != "" {
+		w.add("environment = ?", f.Environment)
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		// One lower-cased text of the searched columns: one LIKE a row.
+		w.add("LOWER("+strings.Join(nodeSearchCols, " || ' ' || ")+") LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(s))+"%")
+	}
+	if f.Compliance != "" {
+		cond, ok := nodeComplianceConds[f.Compliance]
+		if !ok {
+			return nil, unet.Errorf(unet.EINVALID, "compliance %q is not one of %s", f.Compliance, strings.Join(unet.NodeCompliances, ", "))
+		}
+		w.add(cond)
+	}
+	key, desc, err := nodeSortKey(f.Sort)
+	if err != nil {
+		return nil, err
+	}
+	q := pageQuery[unet.Node]{from: "nodes", columns: nodeCols, sortCol: key, idCol: "id", desc: desc, scan: scanNode,
+		cursor: func(n *unet.Node) (string, string) { return NodeSortValue(n, key), n.ID }}
+	if len(w.conds) == 0 && key == "fqdn" {
+		return listPage(ctx, r, q, w, f.Page)
+	}
+	return listPageCounted(ctx, r, q, w, f.Page)
+}
+
+// listPageCounted is listPage for lists that read every matching row
+// anyway (a filter without an index, an order without one): the rows are
+// read once, ordered by their key and ID only, and counted in the same
+// query (a window count); the page's rows are then read whole by ID. Only
+// a page past the end, or after a cursor, counts on its own.
+func listPageCounted[T any](ctx context.Context, r Reader, q pageQuery[T], w where, p unet.Page) (*unet.List[T], error) {
+	counted := w
+	counted.conds, counted.args = append([]string(nil), w.conds...), append([]any(nil), w.args...)
+	tail, limit, err := pageClause(&counted, p, q.sortCol, q.idCol, q.desc)
+	if err != nil {
+		return nil, err
+	}
+	dir := ""
+	if q.desc {
+		dir = " DESC"
+	}
+	total := -1
+	scan := func(s rowScanner) (*T, error) { return q.scan(countScanner{s, &total}) }
+	items, err := queryItems(ctx, r, "SELECT "+q.columns+", page.n FROM "+q.from+" JOIN (SELECT "+q.idCol+" AS page_id, COUNT(*) OVER () AS n FROM "+
+		q.from+counted.String()+tail+") page ON "+q.idCol+" = page.page_id ORDER BY "+q.sortCol+dir+", "+q.idCol+dir, counted.args, scan)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 || p.Cursor != "" {
+		// No row to carry the count, or a cursor narrowed the rows counted.
+		if err := r.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+q.from+w.String(), w.args...).Scan(&total); err != nil {
+			return nil, fmt.Errorf("count: %w", err)
+		}
+	}
+	out := &unet.List[T]{Items: items, Total: total}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		out.Next = encodeCursor(q.cursor(&out.Items[limit-1]))
+	}
+	return out, nil
+}
+
+// countScanner scans a row with a trailing window count into total.
+type countScanner struct {
+	rowScanner
+	total *int
+}
+
+func (c countScanner) Scan(dest ...any) error {
+	return c.rowScanner.Scan(append(dest, c.total)...)
+}
+
+// nodeSearchCols are the columns NodeFilter.Search looks in.
+var nodeSearchCols = []string{"fqdn", "mgmt_ip", "model", "serial_number", "asset_tag"}
+
+// nodeComplianceConds are the conditions of NodeFilter.Compliance over the
+// stored results' counts.
+var nodeComplianceConds = map[string]string{
+	unet.ComplianceFail:  "id IN (SELECT object_id FROM policy_object_results WHERE object_kind = 'node' AND n_fail > 0)",
+	unet.ComplianceError: "id IN (SELECT object_id FROM policy_object_results WHERE object_kind = 'node' AND n_error > 0)",
+	unet.CompliancePass:  "id IN (SELECT object_id FROM policy_object_results WHERE object_kind = 'node' AND n_pass > 0 AND n_fail = 0 AND n_error = 0)",
+	unet.ComplianceNone:  "id NOT IN (SELECT object_id FROM policy_object_results WHERE object_kind = 'node' AND n_pass + n_fail + n_error > 0)",
+}
+
+// nodeSortKey validates a NodeFilter.Sort: its column and direction.
+func nodeSortKey(sort string) (col string, desc bool, err error) {
+	col, desc = strings.CutPrefix(sort, "-")
+	if col == "" {
+		col = "fqdn"
+	}
+	for _, k := range unet.NodeSortKeys {
+		if k == col {
+			return col, desc, nil
+		}
+	}
+	return "", false, unet.Errorf(unet.EINVALID, "sort %q is not one of %s (with a leading - for descending)", sort, strings.Join(unet.NodeSortKeys, ", "))
+}
+
+// NodeSortValue is the value of a node's sort column key (one of
+// unet.NodeSortKeys; a leading "-" is ignored), for list cursors.
+func NodeSortValue(n *unet.Node, key string) string {
+	switch strings.TrimPrefix(key, "-") {
+	case "name":
+		return n.Name
+	case "vendor":
+		return n.Vendor
+	case "model":
+		return n.Model
+	case "role":
+		return n.Role
+	case "platform":
+		return n.Platform
+	case "mgmt_ip":
+		return n.MgmtIP
+	case "lifecycle":
+		return n.Lifecycle
+	case "environment":
+		return n.Environment
+	case "software_version":
+		return n.SoftwareVersion
+	}
+	return n.FQDN
 }
 
 // escapeLike makes s literal inside a LIKE pattern written with ESCAPE '\'.

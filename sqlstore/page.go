@@ -14,6 +14,7 @@ type pageQuery[T any] struct {
 	columns string // selected columns
 	sortCol string // SQL expression of the sort key
 	idCol   string // SQL expression of the tie-breaking ID
+	desc    bool   // descending order (of both)
 	scan    func(rowScanner) (*T, error)
 	// cursor returns the sort key and ID of an item, for the next page.
 	cursor func(*T) (key, id string)
@@ -25,7 +26,7 @@ func listPage[T any](ctx context.Context, r Reader, q pageQuery[T], w where, p u
 	if err := r.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+q.from+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, fmt.Errorf("count: %w", err)
 	}
-	tail, limit, err := pageClause(&w, p, q.sortCol, q.idCol)
+	tail, limit, err := pageClause(&w, p, q.sortCol, q.idCol, q.desc)
 	if err != nil {
 		return nil, err
 	}

@@ -142,9 +142,10 @@ const (
 	MaxLimit     = 10000
 )
 
-// pageClause applies keyset (cursor) or offset pagination ordered by sortCol, id.
-// It returns the SQL tail (ORDER/LIMIT/OFFSET) and the effective limit.
-func pageClause(w *where, p unet.Page, sortCol, idCol string) (string, int, error) {
+// pageClause applies keyset (cursor) or offset pagination ordered by sortCol, id
+// (both descending with desc). It returns the SQL tail (ORDER/LIMIT/OFFSET) and
+// the effective limit.
+func pageClause(w *where, p unet.Page, sortCol, idCol string, desc bool) (string, int, error) {
 	limit := p.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
@@ -163,9 +164,17 @@ func pageClause(w *where, p unet.Page, sortCol, idCol string) (string, int, erro
 		if err != nil {
 			return "", 0, err
 		}
-		w.add(fmt.Sprintf("(%s > ? OR (%s = ? AND %s > ?))", sortCol, sortCol, idCol), key, key, id)
+		cmp := ">"
+		if desc {
+			cmp = "<"
+		}
+		w.add(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", sortCol, cmp, sortCol, idCol, cmp), key, key, id)
 	}
-	tail := fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", sortCol, idCol, limit+1)
+	order := ""
+	if desc {
+		order = " DESC"
+	}
+	tail := fmt.Sprintf(" ORDER BY %s%s, %s%s LIMIT %d", sortCol, order, idCol, order, limit+1)
 	if p.Offset > 0 {
 		tail += fmt.Sprintf(" OFFSET %d", p.Offset)
 	}

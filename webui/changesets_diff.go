@@ -19,14 +19,14 @@ const csMaxLoggedObjects = 200
 // "+ field: after" lines (a created object has only the added lines, a
 // deleted one only the removed ones). Values are shown as JSON, so that an
 // empty string and a missing value differ.
-func csFieldLines(fields []unet.FieldChange, op string) []csDiffLine {
-	out := make([]csDiffLine, 0, 2*len(fields))
+func csFieldLines(fields []unet.FieldChange, op string) []diffLine {
+	out := make([]diffLine, 0, 2*len(fields))
 	for _, f := range fields {
 		if op != unet.OpCreate {
-			out = append(out, csDiffLine{Kind: "del", Sign: "-", Text: f.Field + ": " + csJSONValue(f.Before)})
+			out = append(out, diffLine{Kind: "del", Text: f.Field + ": " + csJSONValue(f.Before)})
 		}
 		if op != unet.OpDelete {
-			out = append(out, csDiffLine{Kind: "add", Sign: "+", Text: f.Field + ": " + csJSONValue(f.After)})
+			out = append(out, diffLine{Kind: "add", Text: f.Field + ": " + csJSONValue(f.After)})
 		}
 	}
 	return out

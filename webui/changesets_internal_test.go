@@ -33,10 +33,10 @@ func TestReviewPageBoundsConfigDiffs(t *testing.T) {
 // diff keeps its headers apart from its lines.
 func TestDiffLines(t *testing.T) {
 	f := []unet.FieldChange{{Field: "role", Before: "access", After: "core"}, {Field: "model", Before: nil, After: ""}}
-	got := func(lines []csDiffLine) string {
+	got := func(lines []diffLine) string {
 		var b strings.Builder
 		for _, l := range lines {
-			b.WriteString(l.Kind + "|" + l.Sign + l.Text + "\n")
+			b.WriteString(l.Kind + "|" + map[string]string{"add": "+", "del": "-", "ctx": " "}[l.Kind] + l.Text + "\n")
 		}
 		return b.String()
 	}
@@ -49,7 +49,7 @@ func TestDiffLines(t *testing.T) {
 	if g := got(csFieldLines(f, unet.OpDelete)); strings.Contains(g, "add|") {
 		t.Errorf("delete has additions:\n%s", g)
 	}
-	u := got(csUnifiedLines("--- a\n+++ b\n@@ -1 +1 @@\n same\n-old\n+new\n"))
+	u := got(diffLines("--- a\n+++ b\n@@ -1 +1 @@\n same\n-old\n+new\n"))
 	if want := "hunk|--- a\nhunk|+++ b\nhunk|@@ -1 +1 @@\nctx| same\ndel|-old\nadd|+new\n"; u != want {
 		t.Errorf("unified:\n%s\nwant\n%s", u, want)
 	}

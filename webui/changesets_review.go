@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
 
 	"github.com/unet-dev/unet"
 )
@@ -60,7 +59,7 @@ type csOp struct {
 type csObject struct {
 	Op, Kind, Name string
 	URL            string
-	Lines          []csDiffLine
+	Lines          []diffLine
 }
 
 // csPolicyRow is one (object, rule) whose status changes.
@@ -84,7 +83,7 @@ type csConfig struct {
 	Node             string
 	ElementID        string
 	Added, Removed   int
-	Lines            []csDiffLine
+	Lines            []diffLine
 	Remediation      string
 	RemediationError string
 	Dialect          string
@@ -93,18 +92,12 @@ type csConfig struct {
 // csConflict is a staged object that changed since, with its fields.
 type csConflict struct {
 	unet.Conflict
-	Lines []csDiffLine
+	Lines []diffLine
 }
 
 // csMaxConfigDiffs bounds the configuration diffs a review page shows in
 // full; the other nodes are listed with their counts.
 const csMaxConfigDiffs = 200
-
-// csDiffLine is one line of a diff: Kind is "add", "del", "hunk" or "ctx";
-// Sign is the marker shown before it ("+", "-" or " ").
-type csDiffLine struct {
-	Kind, Sign, Text string
-}
 
 // changeSetReview answers GET /ui/changesets/{id}.
 func (u *UI) changeSetReview(w http.ResponseWriter, r *http.Request) error {
@@ -159,7 +152,7 @@ func (u *UI) reviewPage(ctx context.Context, cs *unet.ChangeSet) *csReviewPage {
 				break
 			}
 			cc := csConfig{Node: c.Node, ElementID: fmt.Sprintf("cs-config-%d", i), Added: c.Added, Removed: c.Removed,
-				Lines: csUnifiedLines(c.Diff), RemediationError: c.RemediationError}
+				Lines: diffLines(c.Diff), RemediationError: c.RemediationError}
 			if c.Remediation != nil {
 				cc.Remediation, cc.Dialect = c.Remediation.Text, c.Remediation.Dialect
 			}
@@ -261,27 +254,4 @@ func csPlural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// csUnifiedLines splits a unified diff into marked lines.
-func csUnifiedLines(diff string) []csDiffLine {
-	diff = strings.TrimSuffix(diff, "\n")
-	if diff == "" {
-		return nil
-	}
-	lines := strings.Split(diff, "\n")
-	out := make([]csDiffLine, 0, len(lines))
-	for _, l := range lines {
-		switch {
-		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"), strings.HasPrefix(l, "@@"):
-			out = append(out, csDiffLine{Kind: "hunk", Text: l})
-		case strings.HasPrefix(l, "+"):
-			out = append(out, csDiffLine{Kind: "add", Sign: "+", Text: l[1:]})
-		case strings.HasPrefix(l, "-"):
-			out = append(out, csDiffLine{Kind: "del", Sign: "-", Text: l[1:]})
-		default:
-			out = append(out, csDiffLine{Kind: "ctx", Sign: " ", Text: strings.TrimPrefix(l, " ")})
-		}
-	}
-	return out
 }

@@ -110,9 +110,13 @@ func TestChangeSetReviewInBrowser(t *testing.T) {
 			// The approver: the impact, the decision forms, no apply yet.
 			review := s.getOK(t, item, bob)
 			csMustContain(t, "the review page", review,
-				`<span class="del">- role: &#34;access&#34;</span>`, `<span class="add">+ role: &#34;core&#34;</span>`,
+				`<span class="del">- role: &#34;access&#34;
+</span>`, `<span class="add">+ role: &#34;core&#34;
+</span>`,
 				"core-has-model", "1 new failure(s)", // the policy impact
-				`<span class="del">- role access</span>`, `<span class="add">+ role core</span>`, // the configuration diff
+				`<span class="del">- role access
+</span>`, `<span class="add">+ role core
+</span>`, // the configuration diff
 				"0 received of 1 required", "it is not approved")
 			if !csHasForm(review, approve) || !csHasForm(review, reject) || csHasForm(review, apply) {
 				t.Fatalf("the approver's forms (approve, reject, no apply):\n%s", review)
@@ -131,7 +135,8 @@ func TestChangeSetReviewInBrowser(t *testing.T) {
 			}
 			applied := s.getOK(t, item, vic)
 			csMustContain(t, "the applied page", applied, "cs-state-applied", "by bob", "from the change log",
-				`<span class="add">+ role: &#34;core&#34;</span>`)
+				`<span class="add">+ role: &#34;core&#34;
+</span>`)
 			if strings.Contains(applied, `<form method="post" action="/ui/changesets`) {
 				t.Error("an applied set offers a form")
 			}

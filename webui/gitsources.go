@@ -178,26 +178,5 @@ func (u *UI) canaryPage(w http.ResponseWriter, r *http.Request) error {
 	return u.render(w, r, http.StatusOK, "git_canary", view{Title: "Canary " + c.Name, Nav: "git", Page: d})
 }
 
-// diffLine is one line of a unified diff, classed add, del or "".
-type diffLine struct {
-	Class, Text string
-}
-
-// Lines splits a unified diff into classed lines: "+" lines are additions
-// and "-" lines removals (headers excepted), so that the page colours them
-// and keeps their sign.
-func (canaryData) Lines(diff string) []diffLine {
-	var out []diffLine
-	for _, l := range strings.Split(strings.TrimRight(diff, "\n"), "\n") {
-		c := ""
-		switch {
-		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
-		case strings.HasPrefix(l, "+"):
-			c = "add"
-		case strings.HasPrefix(l, "-"):
-			c = "del"
-		}
-		out = append(out, diffLine{Class: c, Text: l})
-	}
-	return out
-}
+// Lines splits a unified diff into its lines for the template "diff".
+func (canaryData) Lines(diff string) []diffLine { return diffLines(diff) }

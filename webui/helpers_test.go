@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -21,6 +22,9 @@ type uiServer struct {
 	db  *sqlstore.DB
 	svc *service.Service
 	ui  *webui.UI
+	// tab is a client with a cookie jar that does not follow redirects,
+	// as a browser's tab seen from the server.
+	tab *http.Client
 }
 
 // startUI starts a server; o and wo configure the API and the interface
@@ -57,7 +61,14 @@ func startUI(t testing.TB, o httpapi.Options, wo webui.Options) *uiServer {
 		hs.Close()
 		db.Close()
 	})
-	return &uiServer{Server: hs, db: db, svc: svc, ui: ui}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := *hs.Client()
+	tab.Jar = jar
+	tab.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &uiServer{Server: hs, db: db, svc: svc, ui: ui, tab: &tab}
 }
 
 // page is an answer read in full.
@@ -70,9 +81,7 @@ type page struct {
 // get fetches path without following redirects.
 func (s *uiServer) get(t testing.TB, path string) page {
 	t.Helper()
-	c := *s.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Get(s.URL + path)
+	resp, err := s.tab.Get(s.URL + path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,4 +91,15 @@ func (s *uiServer) get(t testing.TB, path string) page {
 		t.Fatal(err)
 	}
 	return page{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
+
+// csrfToken is the CSRF token of the tab's forms, read from the page at
+// path.
+func (s *uiServer) csrfToken(t testing.TB, path string) string {
+	t.Helper()
+	m := csrfInput.FindStringSubmatch(s.get(t, path).body)
+	if m == nil {
+		t.Fatalf("the page %s has no CSRF token", path)
+	}
+	return m[1]
 }

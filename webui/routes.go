@@ -17,4 +17,5 @@ func (u *UI) routes() {
 	u.routesDashboard()
 	u.routesAuth()
 	u.routesChangesets()
+	u.routesNodes()
 }
