@@ -129,13 +129,18 @@ func (p *impactPrograms) evalSide(ctx context.Context, side *impactSide) (map[ru
 		}
 	}
 	inv := side.inv
+	if side.evals == nil {
+		side.evals = map[evalKey]*policy.Evaluation{}
+	}
 	for _, n := range side.nodes {
 		prog, err := p.get(ctx, n.Environment)
 		if err != nil {
 			return nil, 0, err
 		}
 		if prog != nil {
-			keep(unet.KindNode, n.ID, n.FQDN, prog.Evaluate(policy.KindNode, inv.nodeInput(n), policy.EvalOptions{}))
+			ev := prog.Evaluate(policy.KindNode, inv.nodeInput(n), policy.EvalOptions{})
+			side.evals[evalKey{prog, n.ID}] = ev
+			keep(unet.KindNode, n.ID, n.FQDN, ev)
 		}
 	}
 	if len(side.links) == 0 && len(side.locations) == 0 {
