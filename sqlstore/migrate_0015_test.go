@@ -111,7 +111,7 @@ func TestMigration0015(t *testing.T) {
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(engine, func(t *testing.T) {
 			db := openBoth(t, engine)
-			if v, err := db.MigrateDown(ctx); err != nil || v != 15 {
+			if v, err := revertThrough(ctx, db, 15); err != nil || v != 15 {
 				t.Fatalf("down: %d %v", v, err)
 			}
 			t0, t1, t2 := "2026-01-02T03:04:05.000000Z", "2026-01-03T00:00:00.000000Z", "2025-12-01T00:00:00.000000Z"
@@ -232,7 +232,7 @@ func TestMigration0015(t *testing.T) {
 			}
 
 			// Down and up again: the same lists.
-			if v, err := db.MigrateDown(ctx); err != nil || v != 15 {
+			if v, err := revertThrough(ctx, db, 15); err != nil || v != 15 {
 				t.Fatalf("down: %d %v", v, err)
 			}
 			var nResults, nHistory int
