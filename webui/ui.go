@@ -45,7 +45,6 @@ type UI struct {
 	mux    *http.ServeMux
 	pages  map[string]*template.Template
 	assets *assets
-	dash   dashCache
 }
 
 // New builds the interface: its pages, templates and embedded assets.

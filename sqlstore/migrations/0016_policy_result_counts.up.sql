@@ -14,3 +14,8 @@ CREATE TABLE policy_result_counts (
 ALTER TABLE policy_object_results ADD COLUMN n_critical_fail INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE policy_object_results ADD COLUMN n_high_fail INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX policy_object_results_failing ON policy_object_results (object_kind, n_critical_fail, n_high_fail);
+
+-- The dashboard counts the emergency change batches awaiting review on
+-- every view: grouping the emergency changes by batch through this index
+-- reads only them (through changes_batch, the whole change log).
+CREATE INDEX changes_emergency_batch ON changes (batch, id) WHERE emergency = 1;
