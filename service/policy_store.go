@@ -108,6 +108,9 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 	var counted []sqlstore.ResultCount
 	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		changed, delta, counted = 0, map[metrics.PolicyResult]int{}, nil
+		if err := tx.LockResults(ctx); err != nil {
+			return err
+		}
 		rd := tx.Reader()
 		plan, err := planReads(ctx, rd, groups, sc)
 		if err != nil {

@@ -207,3 +207,32 @@ RULE "link-role" SEVERITY low WHEN link.role == "backbone" THEN ASSERT link.a.no
 		}
 	})
 }
+
+// TestPolicyResultSummaryConcurrentStores: stores running at the same
+// time (full and partial, of rule sets that differ) leave counts equal to
+// the stored results.
+func TestPolicyResultSummaryConcurrentStores(t *testing.T) {
+	engines(t, func(t *testing.T, svc *service.Service) {
+		ctx := actx()
+		incrementalInventory(t, svc)
+		sets := [][]unet.PolicyFile{{{Name: "a.rules", Content: summaryRules}},
+			{{Name: "b.rules", Content: strings.Replace(summaryRules, `SEVERITY critical`, `SEVERITY high`, 1)}}}
+		errs := make(chan error, 8)
+		for i := range 8 {
+			go func() {
+				req := unet.PolicyEvalRequest{Files: sets[i%2], Source: "test", Store: true}
+				if i%4 == 3 {
+					req.Nodes = []string{"leaf1.example.net", "fill3.example.net"}
+				}
+				_, err := svc.EvaluatePolicies(ctx, req)
+				errs <- err
+			}()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkSummary(t, ctx, svc, "after concurrent stores")
+	})
+}

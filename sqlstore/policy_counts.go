@@ -19,6 +19,25 @@ const (
 	SeverityHigh     = "high"
 )
 
+// resultsLockKey is the PostgreSQL advisory lock ("unet" "res") that
+// transactions storing results hold.
+const resultsLockKey int64 = 0x756e6574_726573
+
+// LockResults makes the transaction the only one storing results until it
+// ends: a store compares the new results with those it reads and adjusts
+// the counts by the difference, which a concurrent store (PostgreSQL reads
+// what was committed before each statement) would make wrong. SQLite
+// write transactions take the write lock at BEGIN already.
+func (tx *Tx) LockResults(ctx context.Context) error {
+	if tx.engine != Postgres {
+		return nil
+	}
+	if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, resultsLockKey); err != nil {
+		return fmt.Errorf("lock policy results: %w", err)
+	}
+	return nil
+}
+
 // AdjustResultCounts adds each count's N (negative: removes) to the stored
 // count of its rule, severity and status; counts that reach zero are
 // removed. The counts must name distinct rule, severity and status.
