@@ -147,4 +147,8 @@ type PolicyService interface {
 	ApplyPolicies(ctx context.Context, req PolicyApplyRequest) (*PolicyApplyReport, error)
 	ListPolicyResults(ctx context.Context, f PolicyResultFilter) (*List[PolicyResult], error)
 	ListComplianceHistory(ctx context.Context, f ComplianceHistoryFilter) (*List[ComplianceChange], error)
+	// SummarizePolicyResults counts the stored results the caller may see
+	// by severity, rule and status, and lists the nodes failing critical
+	// or high rules.
+	SummarizePolicyResults(ctx context.Context, f PolicyResultSummaryFilter) (*PolicyResultSummary, error)
 }

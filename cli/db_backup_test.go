@@ -140,7 +140,7 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 		t.Fatalf("restore: %s", out)
 	}
 	sameExport(t, "sqlite → postgres", want, exportOf(t, pg.db))
-	for _, args := range [][]string{{"users", "list"}, {"secrets", "list"}, {"policy", "results", "--status", "fail"}, {"changes", "sets"}, {"git", "sources", "list"}, {"git", "log", "net"}} {
+	for _, args := range [][]string{{"users", "list"}, {"secrets", "list"}, {"policy", "results", "--status", "fail"}, {"policy", "results", "--summary"}, {"changes", "sets"}, {"git", "sources", "list"}, {"git", "log", "net"}} {
 		if a, b := src.ok(append(args, "-o", "json")...), pg.ok(append(args, "-o", "json")...); a != b {
 			t.Fatalf("%v differs after restore:\n%s\n---\n%s", args, a, b)
 		}
@@ -158,6 +158,9 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 	back := &runner{t: t, db: "sqlite://" + filepath.Join(dir, "back.db"), env: map[string]string{"UNET_ACTOR": "tester"}}
 	back.ok("db", "restore", pgArchive)
 	sameExport(t, "postgres → sqlite", want, exportOf(t, back.db))
+	if a, b := src.ok("policy", "results", "--summary", "-o", "json"), back.ok("policy", "results", "--summary", "-o", "json"); a != b || !strings.Contains(a, `"failing_nodes_total"`) {
+		t.Fatalf("summary after postgres → sqlite:\n%s\n---\n%s", a, b)
+	}
 
 	// Copy without a file.
 	copied := testutil.NewPostgresDB(t)

@@ -633,14 +633,26 @@ func (a *app) stagePolicyApply(cmd *cobra.Command, st *stageFlags, rep *unet.Pol
 
 func (a *app) policyResultsCommand() *cobra.Command {
 	var f unet.PolicyResultFilter
+	var summary bool
+	var top int
 	cmd := &cobra.Command{
-		Use:   "results [--node N] [--rule R] [--status S] [--severity S]",
-		Short: "List stored results (from `policy eval --store` or the server)",
+		Use:   "results [--node N] [--rule R] [--status S] [--severity S] | --summary [--top N]",
+		Short: "List stored results (from `policy eval --store` or the server), or count them with --summary",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkSummaryFlags(cmd, summary); err != nil {
+				return err
+			}
 			ps, err := a.policyService(cmd)
 			if err != nil {
 				return err
+			}
+			if summary {
+				sum, err := ps.SummarizePolicyResults(cmd.Context(), unet.PolicyResultSummaryFilter{Top: top})
+				if err != nil {
+					return err
+				}
+				return a.printer().emit(sum, func() any { return summaryText(sum) })
 			}
 			rs, err := collect(f.Page, func(p unet.Page) (*unet.List[unet.PolicyResult], error) {
 				ff := f
@@ -658,6 +670,8 @@ func (a *app) policyResultsCommand() *cobra.Command {
 	cmd.Flags().StringVar(&f.Status, "status", "", "only this status (pass, fail, error, not_applicable)")
 	cmd.Flags().StringVar(&f.Severity, "severity", "", "only this severity")
 	pageFlags(cmd.Flags(), &f.Page)
+	cmd.Flags().BoolVar(&summary, "summary", false, "count the results by severity, rule and status and list the nodes failing critical or high rules")
+	cmd.Flags().IntVar(&top, "top", 0, "with --summary: how many failing nodes to list (default 20, at most 1000)")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/unet-dev/unet"
@@ -61,6 +62,15 @@ func (c *Client) ListPolicyResults(ctx context.Context, f unet.PolicyResultFilte
 	setIf(q, "severity", f.Severity)
 	setIf(q, "kind", f.Kind)
 	return fetch[unet.List[unet.PolicyResult]](ctx, c, call{method: http.MethodGet, path: BasePath + "/policies/results", query: q})
+}
+
+// SummarizePolicyResults counts the stored results on the server.
+func (c *Client) SummarizePolicyResults(ctx context.Context, f unet.PolicyResultSummaryFilter) (*unet.PolicyResultSummary, error) {
+	q := url.Values{}
+	if f.Top != 0 {
+		q.Set("top", strconv.Itoa(f.Top))
+	}
+	return fetch[unet.PolicyResultSummary](ctx, c, call{method: http.MethodGet, path: BasePath + "/policies/results/summary", query: q})
 }
 
 // ListComplianceHistory lists compliance changes.

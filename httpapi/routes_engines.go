@@ -44,6 +44,10 @@ func (s *Server) engineRoutes() []Route {
 				{Name: "kind", Type: "string", Description: "node, link or location"},
 			}, pageParams()...),
 			Status: http.StatusOK, Result: unet.List[unet.PolicyResult]{}, handle: s.listPolicyResults},
+		{Method: http.MethodGet, Path: BasePath + "/policies/results/summary", Permission: PermPoliciesRead, OperationID: "summarizePolicyResults",
+			Tag: "policies", Summary: "Stored results counted by severity, rule and status, and the nodes failing critical or high rules",
+			Query:  []Param{{Name: "top", Type: "integer", Description: "how many failing nodes to list (default 20, at most 1000)"}},
+			Status: http.StatusOK, Result: unet.PolicyResultSummary{}, handle: s.summarizePolicyResults},
 		{Method: http.MethodGet, Path: BasePath + "/policies/history", Permission: PermPoliciesRead, OperationID: "listComplianceHistory",
 			Tag: "policies", Summary: "Compliance state changes, newest first",
 			Query: append([]Param{

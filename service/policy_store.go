@@ -108,6 +108,9 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 	var counted []sqlstore.ResultCount
 	err = s.db.WithTx(ctx, func(tx *sqlstore.Tx) error {
 		changed, delta, counted = 0, map[metrics.PolicyResult]int{}, nil
+		if err := tx.LockResults(ctx); err != nil {
+			return err
+		}
 		rd := tx.Reader()
 		plan, err := planReads(ctx, rd, groups, sc)
 		if err != nil {
@@ -160,6 +163,9 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 		}
 		reportProgress(ctx, "store", written, written)
 		if err := tx.InsertComplianceChanges(ctx, st.history); err != nil {
+			return err
+		}
+		if err := tx.AdjustResultCounts(ctx, resultCounts(delta)); err != nil {
 			return err
 		}
 		if countAfter {
@@ -220,6 +226,18 @@ func (st *storeRun) record(c *unet.ComplianceChange) {
 		cc := *c
 		st.reg.add(&cc)
 	}
+}
+
+// resultCounts is delta as the stored counts' adjustment.
+func resultCounts(delta map[metrics.PolicyResult]int) []sqlstore.ResultCount {
+	out := make([]sqlstore.ResultCount, 0, len(delta))
+	for k, n := range delta {
+		if n != 0 {
+			out = append(out, sqlstore.ResultCount{Rule: k.Rule, Severity: k.Severity, Status: k.Status, N: n})
+		}
+	}
+	sqlstore.SortResultCounts(out)
+	return out
 }
 
 func countKey(r *sqlstore.ResultRow) metrics.PolicyResult {

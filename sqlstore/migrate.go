@@ -241,6 +241,11 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (ran bool, err er
 		if _, err := tx.tx.ExecContext(ctx, m.Up); err != nil {
 			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 		}
+		if step := upSteps[m.Version]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+			}
+		}
 		_, err = tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 			m.Version, m.Name, fmtTime(time.Now()))
 		ran = err == nil

@@ -111,7 +111,9 @@ func TestMigration0015(t *testing.T) {
 	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(engine, func(t *testing.T) {
 			db := openBoth(t, engine)
-			downPast15(t, db)
+			if v, err := revertThrough(ctx, db, 15); err != nil || v != 15 {
+				t.Fatalf("down: %d %v", v, err)
+			}
 			t0, t1, t2 := "2026-01-02T03:04:05.000000Z", "2026-01-03T00:00:00.000000Z", "2025-12-01T00:00:00.000000Z"
 			type old struct {
 				kind, id, rule, name, sev, status string
@@ -230,7 +232,9 @@ func TestMigration0015(t *testing.T) {
 			}
 
 			// Down and up again: the same lists.
-			downPast15(t, db)
+			if v, err := revertThrough(ctx, db, 15); err != nil || v != 15 {
+				t.Fatalf("down: %d %v", v, err)
+			}
 			var nResults, nHistory int
 			if err := db.SQL().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM policy_results), (SELECT COUNT(*) FROM compliance_history)`).Scan(&nResults, &nHistory); err != nil {
 				t.Fatal(err)
@@ -271,16 +275,4 @@ func jsonValue(v any) any {
 		return s
 	}
 	return out
-}
-
-// downPast15 migrates down until 0015 is rolled back (through any
-// later migration).
-func downPast15(t *testing.T, db *sqlstore.DB) {
-	t.Helper()
-	for v := 0; v != 15; {
-		var err error
-		if v, err = db.MigrateDown(context.Background()); err != nil || v < 15 {
-			t.Fatalf("down: %d %v", v, err)
-		}
-	}
 }

@@ -154,24 +154,6 @@ func (r Reader) PolicyDigests(ctx context.Context, fn func(ObjectRef, string)) e
 	return nil
 }
 
-// CountPolicyResults returns the stored results counted by rule, severity
-// and status (every object decoded).
-func (r Reader) CountPolicyResults(ctx context.Context) ([]ResultCount, error) {
-	counts := map[ResultCount]int{}
-	err := r.AllStoredRows(ctx, func(row *StoredRow) {
-		counts[ResultCount{Rule: row.Rule, Severity: row.Severity, Status: row.Status}]++
-	})
-	if err != nil {
-		return nil, fmt.Errorf("count policy results: %w", err)
-	}
-	out := make([]ResultCount, 0, len(counts))
-	for c, n := range counts {
-		c.N = n
-		out = append(out, c)
-	}
-	return out, nil
-}
-
 // ResultCount is the number of stored results of one rule, severity and
 // status.
 type ResultCount struct {
@@ -193,6 +175,9 @@ type ObjectWrite struct {
 type encodedObject struct {
 	results, set, setText               string
 	nResults, nPass, nFail, nError, nNA int
+	// nCritical and nHigh count the failing results of critical and high
+	// severity (migration 0017).
+	nCritical, nHigh int
 }
 
 // count counts rows by status.
@@ -204,6 +189,12 @@ func (e *encodedObject) count(rows []WriteRow) {
 			e.nPass++
 		case unet.StatusFail:
 			e.nFail++
+			switch rows[i].Severity {
+			case SeverityCritical:
+				e.nCritical++
+			case SeverityHigh:
+				e.nHigh++
+			}
 		case unet.StatusError:
 			e.nError++
 		case unet.StatusNotApplicable:
@@ -211,6 +202,9 @@ func (e *encodedObject) count(rows []WriteRow) {
 		}
 	}
 }
+
+// objectCols is the number of columns PutObjectResults writes.
+const objectCols = 13
 
 // PutObjectResults stores the results of objects written at at, replacing
 // what they had, in multi-row statements (on PostgreSQL, more than
@@ -245,11 +239,12 @@ func (tx *Tx) PutObjectResults(ctx context.Context, objs []ObjectWrite, at time.
 		return err
 	}
 	const head = `INSERT INTO policy_object_results (object_kind, object_id, object_name, evaluated_at, digest, results,
-		n_results, n_pass, n_fail, n_error, n_na)`
+		n_results, n_pass, n_fail, n_error, n_na, n_critical_fail, n_high_fail)`
 	const tail = ` ON CONFLICT (object_kind, object_id) DO UPDATE SET object_name = excluded.object_name,
 		evaluated_at = excluded.evaluated_at, digest = excluded.digest, results = excluded.results,
 		n_results = excluded.n_results, n_pass = excluded.n_pass, n_fail = excluded.n_fail,
-		n_error = excluded.n_error, n_na = excluded.n_na`
+		n_error = excluded.n_error, n_na = excluded.n_na, n_critical_fail = excluded.n_critical_fail,
+		n_high_fail = excluded.n_high_fail`
 	value := func(i, c int) any {
 		o, e := &objs[i], &enc[i]
 		switch c {
@@ -273,11 +268,15 @@ func (tx *Tx) PutObjectResults(ctx context.Context, objs []ObjectWrite, at time.
 			return e.nFail
 		case 9:
 			return e.nError
+		case 10:
+			return e.nNA
+		case 11:
+			return e.nCritical
 		}
-		return e.nNA
+		return e.nHigh
 	}
 	if tx.engine == Postgres && len(objs) > bulkRows {
-		types := []string{"text", "text", "text", "text", "text", "text", "int8", "int8", "int8", "int8", "int8"}
+		types := []string{"text", "text", "text", "text", "text", "text", "int8", "int8", "int8", "int8", "int8", "int8", "int8"}
 		if err := tx.unnestExec(ctx, len(objs), head, types, tail, value); err != nil {
 			return fmt.Errorf("store policy results: %w", err)
 		}
@@ -294,8 +293,8 @@ func (tx *Tx) PutObjectResults(ctx context.Context, objs []ObjectWrite, at time.
 			insert, conflict = insertOrFail(head), ""
 		}
 	}
-	err := tx.bulkExec(ctx, len(objs), 11, insert+` VALUES `, conflict, func(i int, dst []any) []any {
-		for c := range 11 {
+	err := tx.bulkExec(ctx, len(objs), objectCols, insert+` VALUES `, conflict, func(i int, dst []any) []any {
+		for c := range objectCols {
 			dst = append(dst, value(i, c))
 		}
 		return dst

@@ -52,12 +52,7 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) error {
 	var d dashData
 	var err error
 	if can(ctx, unet.PermPoliciesRead) {
-		mark, err := u.complianceMark(ctx)
-		if err != nil {
-			return err
-		}
-		d.Compliance, err = cached(u, ctx, "compliance", mark, func() (*dashCompliance, error) { return u.compliance(ctx) })
-		if err != nil {
+		if d.Compliance, err = u.compliance(ctx); err != nil {
 			return err
 		}
 	}
@@ -74,8 +69,7 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.Git = &dashGit{Sources: gitSourceViews(sts)}
 	}
 	if can(ctx, unet.PermChangesRead) {
-		d.Review, err = cached(u, ctx, "review", u.eventMark(ctx), func() (*dashReview, error) { return u.review(ctx) })
-		if err != nil {
+		if d.Review, err = u.review(ctx); err != nil {
 			return err
 		}
 	}

@@ -20,12 +20,7 @@ const (
 	dashTrendPoints = 20
 	// dashTrendRows bounds the compliance history read for the trend.
 	dashTrendRows = 2000
-	// resultPage is the page size in which stored results are read.
-	resultPage = 10000
 )
-
-// severityOrder ranks severities, most severe first.
-var severityOrder = []string{"critical", "high", "medium", "low", "info"}
 
 // counts are results counted by status.
 type counts struct {
@@ -95,53 +90,37 @@ type dashCompliance struct {
 	Spark string
 }
 
-// compliance reads every stored result the caller may see, counts them
-// by severity and rule, and finds the nodes failing critical or high rules.
+// compliance summarizes the stored results the caller may see (counted
+// by the service with the results) by severity and rule, with the nodes
+// failing critical or high rules and the trend.
 func (u *UI) compliance(ctx context.Context) (*dashCompliance, error) {
-	d := &dashCompliance{}
+	sum, err := u.svc.SummarizePolicyResults(ctx, unet.PolicyResultSummaryFilter{Top: dashFailingNodes})
+	if err != nil {
+		return nil, err
+	}
+	d := &dashCompliance{FailingNodes: sum.FailingNodesTotal}
+	for st, n := range sum.ByStatus {
+		d.Total.add(st, n)
+	}
 	bySev := map[string]*group{}
+	for _, c := range sum.BySeverity {
+		g := bySev[c.Severity]
+		if g == nil {
+			g = &group{Name: c.Severity, Severity: c.Severity}
+			bySev[c.Severity] = g
+		}
+		g.add(c.Status, c.Count)
+	}
 	byRule := map[string]*group{}
-	failing := map[string]*failingNode{}
-	page := unet.Page{Limit: resultPage}
-	for {
-		l, err := u.svc.ListPolicyResults(ctx, unet.PolicyResultFilter{Page: page})
-		if err != nil {
-			return nil, err
+	for _, c := range sum.ByRule {
+		g := byRule[c.Rule]
+		if g == nil {
+			g = &group{Name: c.Rule, Severity: c.Severity}
+			byRule[c.Rule] = g
+		} else if severityRank(c.Severity) < severityRank(g.Severity) {
+			g.Severity = c.Severity
 		}
-		for i := range l.Items {
-			r := &l.Items[i]
-			d.Total.add(r.Status, 1)
-			g := bySev[r.Severity]
-			if g == nil {
-				g = &group{Name: r.Severity, Severity: r.Severity}
-				bySev[r.Severity] = g
-			}
-			g.add(r.Status, 1)
-			g = byRule[r.Rule]
-			if g == nil {
-				g = &group{Name: r.Rule, Severity: r.Severity}
-				byRule[r.Rule] = g
-			}
-			g.add(r.Status, 1)
-			if r.Status != unet.StatusFail || r.ObjectKind != unet.KindNode || (r.Severity != "critical" && r.Severity != "high") {
-				continue
-			}
-			f := failing[r.ObjectName]
-			if f == nil {
-				f = &failingNode{Name: r.ObjectName}
-				failing[r.ObjectName] = f
-			}
-			if r.Severity == "critical" {
-				f.Critical++
-			} else {
-				f.High++
-			}
-			f.Rules = append(f.Rules, r.Rule)
-		}
-		if l.Next == "" || len(l.Items) == 0 {
-			break
-		}
-		page = unet.Page{Limit: resultPage, Cursor: l.Next}
+		g.add(c.Status, c.Count)
 	}
 	d.BySeverity = sortedGroups(bySev, func(a, b *group) int {
 		return cmp.Compare(severityRank(a.Name), severityRank(b.Name))
@@ -152,23 +131,9 @@ func (u *UI) compliance(ctx context.Context) (*dashCompliance, error) {
 		}
 		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
 	})
-	d.FailingNodes = len(failing)
-	for _, f := range failing {
-		d.Failing = append(d.Failing, *f)
+	for _, n := range sum.FailingNodes {
+		d.Failing = append(d.Failing, failingNode{Name: n.Name, Critical: n.Critical, High: n.High, Rules: n.Rules})
 	}
-	slices.SortFunc(d.Failing, func(a, b failingNode) int {
-		if c := cmp.Compare(b.Critical, a.Critical); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(b.High, a.High); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	if len(d.Failing) > dashFailingNodes {
-		d.Failing = d.Failing[:dashFailingNodes]
-	}
-	var err error
 	if d.Trend, err = u.trend(ctx, d.Total); err != nil {
 		return nil, err
 	}
@@ -240,12 +205,7 @@ func sparkline(ps []trendPoint) string {
 	return b.String()
 }
 
-func severityRank(s string) int {
-	if i := slices.Index(severityOrder, s); i >= 0 {
-		return i
-	}
-	return len(severityOrder)
-}
+func severityRank(s string) int { return unet.SeverityRank(s) }
 
 // sortedGroups returns the groups ordered by order, then by name.
 func sortedGroups(m map[string]*group, order func(a, b *group) int) []group {

@@ -65,7 +65,6 @@ type UI struct {
 	mux    *http.ServeMux
 	pages  map[string]*template.Template
 	assets *assets
-	dash   dashCache
 	// csrfKey keys the CSRF tokens (csrf.go); refreshes remembers recent
 	// session refreshes (session.go).
 	csrfKey   []byte
