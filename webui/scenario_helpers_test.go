@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -338,4 +341,37 @@ func checkScenarioPage(t *testing.T, ctx context.Context, name string, modes ...
 		colorScheme(t, ctx, "light")
 		desktop(t, ctx)
 	}
+}
+
+// browserCookies returns the cookies the tab's browser context holds for
+// url.
+func browserCookies(t testing.TB, ctx context.Context, url string) []*network.Cookie {
+	t.Helper()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{url}})
+	if err != nil {
+		t.Fatalf("read the browser's cookies: %v", err)
+	}
+	return res.Cookies
+}
+
+// postWithCookies posts form fields to url from Go with the browser's
+// cookies (a script or another program that got hold of them, which sends
+// no Origin header) and returns the status.
+func postWithCookies(t testing.TB, cookies []*network.Cookie, url string, form neturl.Values) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range cookies {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
 }

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"io/fs"
 	"net/http"
+	neturl "net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/unet-dev/unet"
@@ -115,6 +117,24 @@ func TestBrowserScenario(t *testing.T) {
 	}
 	if got := textOf(t, ctx, ".account"); !strings.Contains(got, approverName) {
 		t.Errorf("the header says %q, want the approver's name", got)
+	}
+	// The session's cookie: HttpOnly (no script reads it), SameSite=Strict,
+	// for the interface's paths only.
+	cookies := browserCookies(t, ctx, base+"/ui/")
+	session := false
+	for _, c := range cookies {
+		if c.Name == "unet_session" {
+			session = true
+			if !c.HTTPOnly || c.SameSite != network.CookieSameSiteStrict || c.Path != "/ui/" {
+				t.Errorf("the session cookie: HttpOnly %v, SameSite %q, Path %q", c.HTTPOnly, c.SameSite, c.Path)
+			}
+		}
+	}
+	if !session {
+		t.Errorf("no session cookie after signing in: %v", cookies)
+	}
+	if dc := eval[string](t, ctx, `document.cookie`); strings.Contains(dc, "unet_session") {
+		t.Errorf("a script reads the session cookie: %q", dc)
 	}
 	checkScenarioPage(t, ctx, "dashboard", "-dark")
 	proposedBefore := dashboardProposed(t, ctx)
@@ -281,6 +301,14 @@ func TestBrowserScenario(t *testing.T) {
 	}
 	if status := postFromPage(t, ctx, setPath+"/approve", map[string]string{"csrf_token": viewerToken, "action": "approve"}); status != http.StatusForbidden {
 		t.Errorf("an approval with another session's CSRF token: status %d, want 403", status)
+	}
+	// The approver's cookies outside the browser, without the token, and
+	// with it (the post then succeeds, so it comes last, below).
+	if status := postWithCookies(t, cookies, base+setPath+"/approve", neturl.Values{"action": {"approve"}}); status != http.StatusForbidden {
+		t.Errorf("an approval with the browser's cookies and no CSRF token: status %d, want 403", status)
+	}
+	if status := postWithCookies(t, cookies, base+setPath+"/approve", neturl.Values{"action": {"approve"}, "csrf_token": {"forged"}}); status != http.StatusForbidden {
+		t.Errorf("an approval with the browser's cookies and a wrong CSRF token: status %d, want 403", status)
 	}
 	// The browsers log the refusals; nothing else.
 	for _, c := range []context.Context{ctx, vctx} {
