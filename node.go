@@ -164,6 +164,17 @@ var NodeCompliances = []string{ComplianceFail, ComplianceError, CompliancePass, 
 // NodeSortKeys are the fields a node list may be sorted by (NodeFilter.Sort).
 var NodeSortKeys = []string{"fqdn", "name", "vendor", "model", "role", "platform", "mgmt_ip", "lifecycle", "environment", "software_version"}
 
+// NodeSortOrders are the accepted values of NodeFilter.Sort: each of
+// NodeSortKeys ascending, then each descending.
+func NodeSortOrders() []string {
+	out := make([]string, 0, 2*len(NodeSortKeys))
+	out = append(out, NodeSortKeys...)
+	for _, k := range NodeSortKeys {
+		out = append(out, "-"+k)
+	}
+	return out
+}
+
 // Page is the pagination of a list call: Limit with either Offset or Cursor (the
 // opaque value returned as Next by the previous page).
 type Page struct {

@@ -169,6 +169,8 @@ func flagValues() map[string][]string {
 		"--state":                       unet.ChangeSetStates(),
 		"--severity":                    sev,
 		"policy results --status":       status,
+		"nodes list --compliance":       unet.NodeCompliances,
+		"nodes list --sort":             unet.NodeSortOrders(),
 		"links add --role":              unet.LinkRoles,
 		"links list --role":             unet.LinkRoles,
 		"links update --role":           unet.LinkRoles,

@@ -147,6 +147,9 @@ func TestCompletionOfEnumeratedFlagValues(t *testing.T) {
 	}{
 		{[]string{"nodes", "list", "--output", ""}, []string{"json", "ndjson", "table", "yaml"}},
 		{[]string{"nodes", "list", "--lifecycle", ""}, sorted(unet.Lifecycles())},
+		{[]string{"nodes", "list", "--compliance", ""}, sorted(unet.NodeCompliances)},
+		{[]string{"nodes", "list", "--sort", "m"}, []string{"mgmt_ip", "model"}},
+		{[]string{"nodes", "list", "--sort=-s"}, []string{"-software_version"}},
 		{[]string{"nodes", "add", "--device-type", "s"}, []string{"server", "switch"}},
 		{[]string{"nodes", "add", "--platform", "ju"}, []string{"junos"}},
 		{[]string{"links", "add", "--role", "p"}, []string{"peering"}},

@@ -47,10 +47,15 @@ func (a *app) nodesCommand() *cobra.Command {
 				fs.StringVar(&f.Location, "location", "", "only nodes in this location (path or ID) or below it")
 				fs.StringVar(&f.Lifecycle, "lifecycle", "", "only this lifecycle")
 				fs.StringVar(&f.Tag, "tag", "", "only nodes with this tag")
+				fs.StringVar(&f.Environment, "environment", "", "only nodes of this environment")
+				fs.StringVar(&f.Search, "search", "", "only nodes whose name, FQDN, management address, model, serial number or asset tag contains this text (any case)")
+				fs.StringVar(&f.Compliance, "compliance", "", "only nodes in this state by their stored policy results ("+strings.Join(unet.NodeCompliances, ", ")+")")
+				fs.StringVar(&f.Sort, "sort", "", "order by this field, descending with a leading - ("+strings.Join(unet.NodeSortKeys, ", ")+"; default fqdn)")
 			},
-			page:   func(f *unet.NodeFilter) *unet.Page { return &f.Page },
-			paged:  unet.Service.ListNodes,
-			header: []string{"NAME", "VENDOR", "MODEL", "ROLE", "PLATFORM", "MGMT IP", "VERSION", "LIFECYCLE"},
+			prepare: checkNodeFilter,
+			page:    func(f *unet.NodeFilter) *unet.Page { return &f.Page },
+			paged:   unet.Service.ListNodes,
+			header:  []string{"NAME", "VENDOR", "MODEL", "ROLE", "PLATFORM", "MGMT IP", "VERSION", "LIFECYCLE"},
 			row: func(n unet.Node) []string {
 				return []string{n.FQDN, n.Vendor, dash(n.Model), dash(n.Role), dash(n.Platform), dash(n.MgmtIP), dash(n.SoftwareVersion), n.Lifecycle}
 			},
@@ -75,6 +80,18 @@ func (a *app) nodesCommand() *cobra.Command {
 	})
 	cmd.AddCommand(a.nodeStateCommands()...)
 	return cmd
+}
+
+// checkNodeFilter refuses a --compliance or --sort value the node list does
+// not know, before any database or server is reached.
+func checkNodeFilter(f *unet.NodeFilter) error {
+	if f.Compliance != "" && !oneOf(f.Compliance, unet.NodeCompliances) {
+		return usagef("unknown --compliance %q (want %s)", f.Compliance, strings.Join(unet.NodeCompliances, ", "))
+	}
+	if f.Sort != "" && !oneOf(strings.TrimPrefix(f.Sort, "-"), unet.NodeSortKeys) {
+		return usagef("unknown --sort %q (want %s, with a leading - for descending)", f.Sort, strings.Join(unet.NodeSortKeys, ", "))
+	}
+	return nil
 }
 
 // showNodeEval prints a node with its policy results and the templates its

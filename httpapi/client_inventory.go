@@ -28,6 +28,10 @@ func (c *Client) ListNodes(ctx context.Context, f unet.NodeFilter) (*unet.List[u
 	setIf(q, "location", f.Location)
 	setIf(q, "lifecycle", f.Lifecycle)
 	setIf(q, "tag", f.Tag)
+	setIf(q, "environment", f.Environment)
+	setIf(q, "search", f.Search)
+	setIf(q, "compliance", f.Compliance)
+	setIf(q, "sort", f.Sort)
 	return fetch[unet.List[unet.Node]](ctx, c, call{method: http.MethodGet, path: BasePath + "/nodes", query: pageQuery(q, f.Page)})
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/unet-dev/unet"
 )
@@ -202,8 +204,27 @@ func getSchema(zero, ext any) any {
 
 func nodeFilter(q url.Values) (unet.NodeFilter, error) {
 	p, err := page(q)
-	return unet.NodeFilter{Vendor: q.Get("vendor"), Role: q.Get("role"), Platform: q.Get("platform"),
-		Location: q.Get("location"), Lifecycle: q.Get("lifecycle"), Tag: q.Get("tag"), Page: p}, err
+	if err != nil {
+		return unet.NodeFilter{}, err
+	}
+	f := unet.NodeFilter{Vendor: q.Get("vendor"), Role: q.Get("role"), Platform: q.Get("platform"),
+		Location: q.Get("location"), Lifecycle: q.Get("lifecycle"), Tag: q.Get("tag"),
+		Environment: q.Get("environment"), Search: q.Get("search"), Compliance: q.Get("compliance"), Sort: q.Get("sort"), Page: p}
+	if f.Compliance != "" && !slices.Contains(unet.NodeCompliances, f.Compliance) {
+		return f, enumParamError("compliance", f.Compliance, unet.NodeCompliances, "")
+	}
+	if f.Sort != "" && !slices.Contains(unet.NodeSortKeys, strings.TrimPrefix(f.Sort, "-")) {
+		return f, enumParamError("sort", f.Sort, unet.NodeSortKeys, " (with a leading - for descending)")
+	}
+	return f, nil
+}
+
+// enumParamError is the 400 answer to a query parameter whose value is not
+// one of vals, with the parameter as the field in error.
+func enumParamError(name, v string, vals []string, note string) error {
+	msg := "must be one of " + strings.Join(vals, ", ") + note
+	return statusError(http.StatusBadRequest, unet.EINVALID, "query parameter "+name+" "+msg+", not "+strconv.Quote(v),
+		unet.FieldError{Field: name, Message: msg})
 }
 
 func locationFilter(q url.Values) (unet.LocationFilter, error) {

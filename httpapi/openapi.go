@@ -117,8 +117,12 @@ func operation(g *schemaGen, rt Route) map[string]any {
 			"description": p.Description, "schema": paramSchema(p.Type)})
 	}
 	for _, p := range rt.Query {
+		schema := paramSchema(p.Type)
+		if len(p.Enum) > 0 {
+			schema["enum"] = p.Enum
+		}
 		params = append(params, map[string]any{"name": p.Name, "in": "query",
-			"description": p.Description, "schema": paramSchema(p.Type)})
+			"description": p.Description, "schema": schema})
 	}
 	if rt.Conditional {
 		params = append(params, map[string]any{"name": "If-Match", "in": "header",

@@ -58,6 +58,8 @@ type Param struct {
 	Name        string
 	Type        string // string, integer, boolean or date-time
 	Description string
+	// Enum, when set, lists the accepted values.
+	Enum []string
 }
 
 // handlerFunc serves one request; a returned error is answered as problem+json.
@@ -107,6 +109,10 @@ func (s *Server) routes() []Route {
 			{Name: "location", Type: "string", Description: "only nodes in this location (path or ID) or below it"},
 			{Name: "lifecycle", Type: "string", Description: "only this lifecycle"},
 			{Name: "tag", Type: "string", Description: "only nodes with this tag"},
+			{Name: "environment", Type: "string", Description: "only nodes of this environment"},
+			{Name: "search", Type: "string", Description: "only nodes whose name, FQDN, management address, model, serial number or asset tag contains this text (any case)"},
+			{Name: "compliance", Type: "string", Enum: unet.NodeCompliances, Description: "only nodes in this state by their stored policy results: fail (some result fails), error (some result is an error), pass (results, none failing or in error), none (no stored result)"},
+			{Name: "sort", Type: "string", Enum: unet.NodeSortOrders(), Description: "order by this field, descending with a leading - (default fqdn); cursors continue the same order"},
 		},
 		deleteParams: []Param{{Name: "cascade", Type: "boolean", Description: "also delete the node's links"}},
 		getParams: []Param{{Name: "eval", Type: "boolean",

@@ -90,7 +90,7 @@ func (s *Service) renderImpactNode(ctx context.Context, side *impactSide, prog *
 	if prog == nil || env == nil {
 		return r
 	}
-	in, err := s.nodeRenderInput(side.inv, prog, n, unet.TemplateRequest{})
+	in, err := s.nodeRenderInputOf(side.inv, prog, side.evals[evalKey{prog, n.ID}], n, unet.TemplateRequest{})
 	if err != nil {
 		var ue *unet.Error
 		if errors.As(err, &ue) && ue.Code == unet.EINVALID && strings.HasPrefix(ue.Message, "no templates for node") {

@@ -5,8 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/policy"
@@ -44,15 +45,16 @@ func (s *Service) policyFiles(ctx context.Context, env string) ([]unet.PolicyFil
 // policyRevision is a digest of what policyFiles returned: the source
 // (commit), every file's name and content, or the error.
 func policyRevision(files []unet.PolicyFile, source string, err error) string {
-	h := sha256.New()
+	var b strings.Builder
 	if err != nil {
-		fmt.Fprintf(h, "error\x00%s\x00", err)
+		b.WriteString("error\x00" + err.Error() + "\x00")
 	}
-	fmt.Fprintf(h, "%s\x00", source)
+	b.WriteString(source + "\x00")
 	for _, f := range files {
-		fmt.Fprintf(h, "%s\x00%d\x00%s", f.Name, len(f.Content), f.Content)
+		b.WriteString(f.Name + "\x00" + strconv.Itoa(len(f.Content)) + "\x00" + f.Content)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
 }
 
 // templates returns the template source of env, nil when there is none
@@ -127,13 +129,18 @@ func (p *impactPrograms) evalSide(ctx context.Context, side *impactSide) (map[ru
 		}
 	}
 	inv := side.inv
+	if side.evals == nil {
+		side.evals = map[evalKey]*policy.Evaluation{}
+	}
 	for _, n := range side.nodes {
 		prog, err := p.get(ctx, n.Environment)
 		if err != nil {
 			return nil, 0, err
 		}
 		if prog != nil {
-			keep(unet.KindNode, n.ID, n.FQDN, prog.Evaluate(policy.KindNode, inv.nodeInput(n), policy.EvalOptions{}))
+			ev := prog.Evaluate(policy.KindNode, inv.nodeInput(n), policy.EvalOptions{})
+			side.evals[evalKey{prog, n.ID}] = ev
+			keep(unet.KindNode, n.ID, n.FQDN, ev)
 		}
 	}
 	if len(side.links) == 0 && len(side.locations) == 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/jinja"
+	"github.com/unet-dev/unet/policy"
 	"github.com/unet-dev/unet/sqlstore"
 )
 
@@ -135,6 +136,16 @@ type impactSide struct {
 	// on this side; reads is how the side was read.
 	read  map[string]*unet.Node
 	reads *sideReads
+	// evals are the evaluations of the nodes by the rules of their
+	// environment (see evalSide), which their renders by the same rules
+	// reuse.
+	evals map[evalKey]*policy.Evaluation
+}
+
+// evalKey is a node evaluated by a program.
+type evalKey struct {
+	prog *policy.Program
+	node string
 }
 
 // clean reports whether node n of the after side is the before side's

@@ -207,10 +207,19 @@ func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (
 // nodeRenderInput builds one node's render context from a loaded inventory and
 // an optional compiled policy program.
 func (s *Service) nodeRenderInput(inv *inventory, prog *policy.Program, node *unet.Node, req unet.TemplateRequest) (*renderInput, error) {
+	return s.nodeRenderInputOf(inv, prog, nil, node, req)
+}
+
+// nodeRenderInputOf is nodeRenderInput with the node's evaluation by prog
+// when the caller has it already (nil: evaluated here).
+func (s *Service) nodeRenderInputOf(inv *inventory, prog *policy.Program, ev *policy.Evaluation, node *unet.Node,
+	req unet.TemplateRequest) (*renderInput, error) {
 	in := &renderInput{node: node, templates: req.Templates}
 	nodeMap := inv.dict(node)
 	if prog != nil {
-		ev := prog.Evaluate(policy.KindNode, inv.nodeInput(node), policy.EvalOptions{})
+		if ev == nil {
+			ev = prog.Evaluate(policy.KindNode, inv.nodeInput(node), policy.EvalOptions{})
+		}
 		if ev.CustomData != nil {
 			b, err := json.Marshal(ev.CustomData)
 			if err != nil {

@@ -2,6 +2,7 @@ package webui_test
 
 import (
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -42,5 +43,21 @@ func TestRootRedirectsAndLayout(t *testing.T) {
 	missing := s.get(t, "/ui/no-such-page")
 	if missing.status != http.StatusNotFound || !strings.Contains(missing.body, "no such page") {
 		t.Errorf("unknown page = %d:\n%s", missing.status, missing.body)
+	}
+}
+
+// TestPagesBehindAllowList: the server's client allow-list (--allow-ip)
+// covers the interface as it covers the API: a client outside it gets 403
+// on a page and on the sign-in page, one inside it gets the page.
+func TestPagesBehindAllowList(t *testing.T) {
+	outside := startUI(t, httpapi.Options{Limits: httpapi.RateLimits{AllowIPs: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}}}, webui.Options{})
+	for _, p := range []string{"/ui/", "/ui/login", "/ui/nodes"} {
+		if got := outside.get(t, p); got.status != http.StatusForbidden || !strings.Contains(got.body, "allow-list") {
+			t.Errorf("GET %s from outside the allow-list = %d:\n%s", p, got.status, got.body)
+		}
+	}
+	inside := startUI(t, httpapi.Options{Limits: httpapi.RateLimits{AllowIPs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}}, webui.Options{})
+	if got := inside.get(t, "/ui/"); got.status != http.StatusOK {
+		t.Errorf("GET /ui/ from inside the allow-list = %d", got.status)
 	}
 }
