@@ -13,5 +13,6 @@ import (
 func TestMain(m *testing.M) {
 	code := testutil.PostgresMain(m)
 	closeBrowser()
+	removeUnetBinary()
 	os.Exit(code)
 }

@@ -263,8 +263,13 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 }
 
 // setPageHeaders replaces the API's Content-Security-Policy with one that
-// lets a page load its own styles and scripts, and nothing else.
+// lets a page load its own styles and scripts, and nothing else, and the
+// API's Referrer-Policy no-referrer with same-origin: under no-referrer a
+// browser sends "Origin: null" with the page's form posts, which the
+// server's cross-origin check refuses; same-origin names this server in
+// the posts and still tells other sites nothing.
 func setPageHeaders(h http.Header) {
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 }
 
