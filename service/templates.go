@@ -171,13 +171,14 @@ func templateDict(v any) *jinja.Dict {
 
 // renderContext builds the template context of a node (SPEC §4.1): the
 // effective node after policy, its location with ancestors, its links with the
-// peer of each, user vars, and unet metadata.
+// peer of each, user vars, and unet metadata. It reads only the node's part
+// of the inventory (nodeInventory).
 func (s *Service) renderContext(ctx context.Context, req unet.TemplateRequest) (*renderInput, error) {
 	node, err := s.findNodeIn(ctx, unet.PermTemplatesRender, req.Node)
 	if err != nil {
 		return nil, err
 	}
-	inv, err := s.loadInventory(ctx, true)
+	inv, err := s.nodeInventory(ctx, node)
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func (u *UI) nodeDrift(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	d, err := u.nodeData(ctx, r.PathValue("name"), "", false)
+	d, err := u.nodeData(ctx, r.PathValue("name"), "")
 	if err != nil {
 		return err
 	}

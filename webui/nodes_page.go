@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
@@ -73,12 +74,11 @@ type nodePageData struct {
 	Status     *unet.NodeStatus
 	Interfaces []unet.InterfaceStatus
 
+	// ShowConfig shows the rendered configuration of the current node: a
+	// render reads only the node's part of the inventory (the node, its
+	// location chain, its links and their peers), so the page renders it
+	// on every view.
 	ShowConfig bool
-	// Rendered is set when the page was asked to render the configuration
-	// (?render=1): a render reads the whole inventory, so the page does it
-	// on request.
-	Rendered   bool
-	RenderHref string
 	Configs    []configPart
 	ConfigErr  string
 	Warnings   []string
@@ -89,12 +89,13 @@ type nodePageData struct {
 	History     []historyEntry
 }
 
-// nodePage answers GET /ui/nodes/{name}, the node as it is or, with
-// ?at=CHANGE-ID or an RFC 3339 time, as it was then; with ?render=1 the
-// page shows the rendered configuration.
+// nodePage answers GET /ui/nodes/{name}, the node as it is, with its
+// rendered configuration, or, with ?at=CHANGE-ID or an RFC 3339 time, as
+// it was then. The address of the configuration rendered on request
+// (?render=1) still answers the page, which now always shows it.
 func (u *UI) nodePage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	d, err := u.nodeData(r.Context(), r.PathValue("name"), strings.TrimSpace(q.Get("at")), q.Get("render") == "1")
+	d, err := u.nodeData(r.Context(), r.PathValue("name"), strings.TrimSpace(q.Get("at")))
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (u *UI) renderNode(w http.ResponseWriter, r *http.Request, status int, d *n
 }
 
 // nodeData reads everything the node page shows that the caller may see.
-func (u *UI) nodeData(ctx context.Context, name, at string, render bool) (*nodePageData, error) {
+func (u *UI) nodeData(ctx context.Context, name, at string) (*nodePageData, error) {
 	var (
 		n   *unet.Node
 		err error
@@ -136,7 +137,7 @@ func (u *UI) nodeData(ctx context.Context, name, at string, render bool) (*nodeP
 				d.AtTime = c.Time.UTC().Format(time.RFC3339)
 			}
 		}
-	} else if err := u.nodeLive(ctx, d, render); err != nil {
+	} else if err := u.nodeLive(ctx, d); err != nil {
 		return nil, err
 	}
 	if can(ctx, unet.PermChangesRead) {
@@ -149,9 +150,8 @@ func (u *UI) nodeData(ctx context.Context, name, at string, render bool) (*nodeP
 }
 
 // nodeLive reads the current state around the node: links, results, SNMP
-// state and (with render) the rendered configuration, each when the
-// caller may read it.
-func (u *UI) nodeLive(ctx context.Context, d *nodePageData, render bool) error {
+// state and the rendered configuration, each when the caller may read it.
+func (u *UI) nodeLive(ctx context.Context, d *nodePageData) error {
 	n := d.Node
 	if can(ctx, unet.PermLinksRead) {
 		d.ShowLinks = true
@@ -201,18 +201,18 @@ func (u *UI) nodeLive(ctx context.Context, d *nodePageData, render bool) error {
 	}
 	if can(ctx, unet.PermTemplatesRender) {
 		d.ShowConfig, d.Drift = true, &driftView{}
-		d.RenderHref = Prefix + "nodes/" + url.PathEscape(n.FQDN) + "?render=1#n-config"
-		if !render {
-			return nil
-		}
-		d.Rendered = true
 		rr, err := u.svc.RenderNode(ctx, unet.TemplateRequest{Node: n.ID})
-		if err != nil {
-			if statusOf(err) >= 500 {
-				return err
-			}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return err
+		case err != nil && statusOf(err) >= 500:
+			// The rest of the page stands: the section says the render
+			// failed, the log says why.
+			u.log.ErrorContext(ctx, "node page: render failed", slog.String("node", n.FQDN), slog.Any("error", err))
+			d.ConfigErr = "The configuration could not be rendered: server error (see the server's log)."
+		case err != nil:
 			d.ConfigErr = err.Error()
-		} else {
+		default:
 			d.Warnings = rr.Warnings
 			for i, p := range rr.Parts {
 				d.Configs = append(d.Configs, configPart{Template: p.Template, ID: "config-" + strconv.Itoa(i+1), Output: p.Output,
