@@ -206,7 +206,7 @@ func TestBrowserScenario(t *testing.T) {
 			t.Errorf("the node's data lack %q:\n%s", want, data)
 		}
 	}
-	click(t, ctx, `a[href$="render=1#n-config"]`)
+	// The configuration is rendered with the page.
 	cfg := textOf(t, ctx, "#config-1")
 	if !strings.Contains(cfg, "hostname fra-leaf-02") {
 		t.Errorf("the rendered configuration lacks its hostname:\n%s", cfg)
