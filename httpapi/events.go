@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -127,102 +125,8 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 // stopStreams ends the event streams: a graceful shutdown has begun.
 func (s *Server) stopStreams() { s.stoppingOnce.Do(func() { close(s.stopping) }) }
 
-// streamEvents answers with the Server-Sent Events stream of the events
-// after `after` (from the newest when !set) whose type matches types. The
-// stream reads the log in pages of every type, so its position moves past
-// the events it filters out; each write has its own deadline, so that the
-// server's write timeout does not cut the stream and a stalled client does
-// not hold it forever. It ends when the client goes or the server shuts
-// down.
+// streamEvents answers with the Server-Sent Events stream of the API
+// (StreamEvents, each message named after its event's type).
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, after int64, set bool, types []string) error {
-	ctx := r.Context()
-	// Read before the stream starts even when resuming, so that a refusal
-	// (a scoped grant) is an error answer rather than a silent stream.
-	last, err := s.svc.LastEventID(ctx)
-	if err != nil {
-		return err
-	}
-	// A position beyond the newest event (a database restored from an
-	// older archive, a made-up ID) would keep the stream silent until the
-	// IDs catch up: it starts at the newest event instead.
-	if !set || after > last {
-		after = last
-	}
-	rc := http.NewResponseController(w)
-	// No read deadline: the server's would cancel the request once it
-	// passes, while the client, having sent its request, stays silent.
-	_ = rc.SetReadDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", EventStreamContentType)
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	var buf []byte
-	send := func() error {
-		if len(buf) == 0 {
-			return nil
-		}
-		_ = rc.SetWriteDeadline(time.Now().Add(eventWriteTimeout))
-		_, err := w.Write(buf)
-		if err == nil {
-			err = rc.Flush()
-		}
-		buf = buf[:0]
-		return err
-	}
-	// The starting position, so that a client that reconnects before any
-	// event came resumes from it rather than from its own "now".
-	buf = fmt.Appendf(buf, "retry: %d\nid: %d\n\n", eventRetry.Milliseconds(), after)
-	if err := send(); err != nil {
-		return nil
-	}
-	poll := time.NewTicker(eventPoll)
-	defer poll.Stop()
-	lastWrite := time.Now()
-	for {
-		// Taken before reading: a commit after the read wakes the wait.
-		wake := s.svc.EventsWake()
-		evs, err := s.svc.ListEvents(ctx, unet.EventFilter{After: after, Limit: eventBatch})
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			s.log.LogAttrs(ctx, slog.LevelWarn, "event stream: read events", slog.Any("error", err))
-		}
-		for i := range evs {
-			e := &evs[i]
-			after = e.ID
-			if !unet.EventTypeMatches(types, e.Type) {
-				continue
-			}
-			data, err := json.Marshal(e)
-			if err != nil {
-				continue
-			}
-			buf = fmt.Appendf(buf, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, data)
-		}
-		if len(buf) > 0 {
-			if err := send(); err != nil {
-				return nil
-			}
-			lastWrite = time.Now()
-		}
-		if len(evs) == eventBatch {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-s.stopping:
-			return nil
-		case <-wake:
-		case <-poll.C:
-			if time.Since(lastWrite) >= eventKeepAlive {
-				buf = append(buf, ": keep-alive\n\n"...)
-				if err := send(); err != nil {
-					return nil
-				}
-				lastWrite = time.Now()
-			}
-		}
-	}
+	return StreamEvents(w, r, s.svc, StreamOptions{After: after, Resume: set, Types: types, Named: true, Stop: s.stopping, Log: s.log})
 }
