@@ -35,9 +35,27 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, rt Route, p *unet
 	if s.opts.Audit == nil || !audited(r.Method, status) {
 		return
 	}
-	e := &unet.AuditEntry{Actor: actorOf(p), AuthMethod: unet.AuthMethodNone, Permission: rt.Permission,
-		Method: r.Method, Route: rt.Path, Status: status, SourceIP: sourceIP(r),
+	e := &unet.AuditEntry{Actor: actorOf(p), Permission: rt.Permission, Method: r.Method, Route: rt.Path, Status: status,
 		RequestID: w.Header().Get(RequestIDHeader)}
+	if len(rt.PathParams) > 0 {
+		e.Object = strings.TrimPrefix(r.URL.Path, BasePath+"/")
+	}
+	if reason := r.URL.Query().Get("reason"); reason != "" {
+		e.Detail = "reason: " + reason
+	}
+	RecordAudit(r, s.opts.Audit, s.log, e, p, err)
+}
+
+// RecordAudit completes e and writes it: the client's address, how p
+// authenticated ("token:ID", "oidc:SUBJECT", or the method), the outcome of
+// e.Status and err (refused for 401, 403 and 429), and as detail the
+// error's message (not an internal error's), else the detail e has, at most
+// 1,024 bytes. The write runs on a context detached from the request's, so
+// that a client that disconnects cannot skip it; a failed write is logged.
+// The web interface records its forms with it.
+func RecordAudit(r *http.Request, rec AuditRecorder, log *slog.Logger, e *unet.AuditEntry, p *unet.Principal, err error) {
+	e.SourceIP = sourceIP(r)
+	e.AuthMethod = unet.AuthMethodNone
 	if p != nil {
 		e.AuthMethod = p.Method
 		switch {
@@ -47,13 +65,10 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, rt Route, p *unet
 			e.AuthMethod = p.Method + ":" + p.Subject
 		}
 	}
-	if len(rt.PathParams) > 0 {
-		e.Object = strings.TrimPrefix(r.URL.Path, BasePath+"/")
-	}
 	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusTooManyRequests:
+	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || e.Status == http.StatusTooManyRequests:
 		e.Outcome = unet.OutcomeDenied
-	case status >= 400 || err != nil:
+	case e.Status >= 400 || err != nil:
 		e.Outcome = unet.OutcomeError
 	default:
 		e.Outcome = unet.OutcomeOK
@@ -65,16 +80,14 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, rt Route, p *unet
 		} else {
 			e.Detail = "internal error"
 		}
-	} else if reason := r.URL.Query().Get("reason"); reason != "" {
-		e.Detail = "reason: " + reason
 	}
 	if len(e.Detail) > 1024 {
 		e.Detail = e.Detail[:1024]
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditWriteTimeout)
 	defer cancel()
-	if werr := s.opts.Audit.RecordAudit(ctx, e); werr != nil {
-		s.log.LogAttrs(ctx, slog.LevelError, "audit log write failed", slog.String("request_id", e.RequestID),
+	if werr := rec.RecordAudit(ctx, e); werr != nil {
+		log.LogAttrs(ctx, slog.LevelError, "audit log write failed", slog.String("request_id", e.RequestID),
 			slog.String("route", e.Method+" "+e.Route), slog.String("actor", e.Actor), slog.Any("error", werr))
 	}
 }

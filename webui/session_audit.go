@@ -2,18 +2,12 @@ package webui
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/httpapi"
 )
-
-// auditWriteTimeout bounds the write of one audit entry.
-const auditWriteTimeout = 10 * time.Second
 
 // statusWriter remembers the status a page answered.
 type statusWriter struct {
@@ -80,46 +74,10 @@ func (u *UI) audit(w *statusWriter, r *http.Request, perm unet.Permission, p *un
 	if r.Pattern != "" {
 		_, route, _ = strings.Cut(r.Pattern, " ")
 	}
-	e := &unet.AuditEntry{Actor: actorOf(p), AuthMethod: unet.AuthMethodNone, Permission: perm,
-		Method: r.Method, Route: route, Status: status, RequestID: w.Header().Get(httpapi.RequestIDHeader)}
-	if a := httpapi.ClientAddr(r); a.IsValid() {
-		e.SourceIP = a.String()
-	}
-	if p != nil {
-		e.AuthMethod = p.Method
-		switch {
-		case p.TokenID != "":
-			e.AuthMethod = p.Method + ":" + p.TokenID
-		case p.Subject != "":
-			e.AuthMethod = p.Method + ":" + p.Subject
-		}
-	}
+	e := &unet.AuditEntry{Actor: actorOf(p), Permission: perm, Method: r.Method, Route: route, Status: status,
+		RequestID: w.Header().Get(httpapi.RequestIDHeader)}
 	if strings.Contains(route, "{") {
 		e.Object = strings.TrimPrefix(r.URL.Path, Prefix)
 	}
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusTooManyRequests:
-		e.Outcome = unet.OutcomeDenied
-	case status >= 400 || err != nil:
-		e.Outcome = unet.OutcomeError
-	default:
-		e.Outcome = unet.OutcomeOK
-	}
-	if err != nil {
-		var ue *unet.Error
-		if errors.As(err, &ue) && ue.Code != unet.EINTERNAL {
-			e.Detail = ue.Message
-		} else {
-			e.Detail = "internal error"
-		}
-	}
-	if len(e.Detail) > 1024 {
-		e.Detail = e.Detail[:1024]
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditWriteTimeout)
-	defer cancel()
-	if werr := u.opts.Audit.RecordAudit(ctx, e); werr != nil {
-		u.log.LogAttrs(ctx, slog.LevelError, "audit log write failed", slog.String("request_id", e.RequestID),
-			slog.String("route", e.Method+" "+e.Route), slog.String("actor", e.Actor), slog.Any("error", werr))
-	}
+	httpapi.RecordAudit(r, u.opts.Audit, u.log, e, p, err)
 }
