@@ -414,3 +414,24 @@ type HistoryService interface {
 	// ExportAt is Export of the inventory as it was at that point.
 	ExportAt(ctx context.Context, at string) (*Bundle, error)
 }
+
+// EmptyJSON reports whether a decoded JSON value carries nothing: null, "",
+// 0, false, [], {} or the zero time (how the change log's before and after
+// of an object show a field that was not set).
+func EmptyJSON(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == "" || x == "0001-01-01T00:00:00Z"
+	case float64:
+		return x == 0
+	case bool:
+		return !x
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}

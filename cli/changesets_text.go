@@ -166,32 +166,12 @@ func compactData(raw json.RawMessage, dropEmpty bool) string {
 	}
 	if m, ok := v.(map[string]any); ok && dropEmpty {
 		for k, x := range m {
-			if emptyJSON(x) {
+			if unet.EmptyJSON(x) {
 				delete(m, k)
 			}
 		}
 	}
 	return oneLine(v)
-}
-
-// emptyJSON reports a decoded JSON value that carries nothing: null, "",
-// 0, false, [], {} and the zero time.
-func emptyJSON(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case string:
-		return x == "" || x == "0001-01-01T00:00:00Z"
-	case float64:
-		return x == 0
-	case bool:
-		return !x
-	case []any:
-		return len(x) == 0
-	case map[string]any:
-		return len(x) == 0
-	}
-	return false
 }
 
 func writeConflicts(b *strings.Builder, conflicts []unet.Conflict) {

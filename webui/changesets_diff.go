@@ -74,7 +74,7 @@ func csCompactJSON(raw json.RawMessage) string {
 	var m map[string]any
 	if json.Unmarshal(raw, &m) == nil {
 		for k, v := range m {
-			if csEmptyValue(v) {
+			if unet.EmptyJSON(v) {
 				delete(m, k)
 			}
 		}
@@ -85,24 +85,6 @@ func csCompactJSON(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return b.String()
-}
-
-func csEmptyValue(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case string:
-		return x == "" || x == "0001-01-01T00:00:00Z"
-	case float64:
-		return x == 0
-	case bool:
-		return !x
-	case []any:
-		return len(x) == 0
-	case map[string]any:
-		return len(x) == 0
-	}
-	return false
 }
 
 // appliedObjects is the before/after of the objects an applied set wrote,
