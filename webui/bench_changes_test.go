@@ -58,10 +58,15 @@ func BenchmarkChangeSetPages(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			var small *unet.ChangeSet
 			for i := range 50 {
-				if _, err := s.svc.ProposeChangeSet(csCtx("alice"), unet.ChangeSetRequest{Title: fmt.Sprintf("set %d", i),
-					Ops: []unet.ChangeOp{{Op: unet.OpUpdate, Kind: unet.KindNode, Ref: fmt.Sprintf("node-%05d", i), Data: []byte(`{"model":"x"}`)}}}); err != nil {
+				one, err := s.svc.ProposeChangeSet(csCtx("alice"), unet.ChangeSetRequest{Title: fmt.Sprintf("set %d", i),
+					Ops: []unet.ChangeOp{{Op: unet.OpUpdate, Kind: unet.KindNode, Ref: fmt.Sprintf("node-%05d", i), Data: []byte(`{"model":"x"}`)}}})
+				if err != nil {
 					b.Fatal(err)
+				}
+				if small == nil {
+					small = one
 				}
 			}
 			admin := s.userToken(b, "root", unet.RoleAdmin)
@@ -107,6 +112,26 @@ func BenchmarkChangeSetPages(b *testing.B) {
 					body := get(b, "/ui/changesets/"+cs.ID)
 					if strings.Count(body, `class="diff"`) < 200 || !strings.Contains(body, "100 new failure(s)") {
 						b.Fatalf("review page lacks the impact:\n%.2000s", body)
+					}
+				}
+				testutil.ReportCPU(b, start, time.Millisecond, "cpu-ms/op")
+				if err := s.svc.SetGuards(service.DefaultGuardSettings()); err != nil {
+					b.Fatal(err)
+				}
+			})
+			// review1-cold: the review of a one-node set (the usual size of
+			// a change), its impact computed for every page.
+			b.Run("review1-cold", func(b *testing.B) {
+				start := testutil.CPUTime(b)
+				i := 0
+				for b.Loop() {
+					i++
+					if err := s.svc.SetGuards(service.GuardSettings{ConfigPercent: 20 + float64(i%2)/2, NewCritical: true}); err != nil {
+						b.Fatal(err)
+					}
+					body := get(b, "/ui/changesets/"+small.ID)
+					if !strings.Contains(body, "Configuration diffs") || !strings.Contains(body, "model") {
+						b.Fatalf("review page lacks the set:\n%.2000s", body)
 					}
 				}
 				testutil.ReportCPU(b, start, time.Millisecond, "cpu-ms/op")
