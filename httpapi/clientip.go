@@ -44,11 +44,48 @@ func withClientIP(r *http.Request, trusted []netip.Prefix) *http.Request {
 	if len(trusted) == 0 {
 		return r
 	}
-	a := clientAddr(r, trusted)
-	if !a.IsValid() {
+	ctx := r.Context()
+	if r.TLS == nil && forwardedHTTPS(r, trusted) {
+		ctx = context.WithValue(ctx, forwardedTLSKey{}, true)
+	}
+	if a := clientAddr(r, trusted); a.IsValid() {
+		ctx = context.WithValue(ctx, clientIPKey{}, a)
+	}
+	if ctx == r.Context() {
 		return r
 	}
-	return r.WithContext(context.WithValue(r.Context(), clientIPKey{}, a))
+	return r.WithContext(ctx)
+}
+
+// ForwardedProtoHeader names the scheme a proxy received a request with.
+const ForwardedProtoHeader = "X-Forwarded-Proto"
+
+type forwardedTLSKey struct{}
+
+// forwardedHTTPS reports whether a trusted proxy forwarded r after
+// receiving it over HTTPS: the first scheme of X-Forwarded-Proto (the one
+// the client used, where proxies append theirs) is https. Only a trusted
+// peer's header is read.
+func forwardedHTTPS(r *http.Request, trusted []netip.Prefix) bool {
+	peer := peerAddr(r.RemoteAddr)
+	if !peer.IsValid() || !inPrefixes(peer, trusted) {
+		return false
+	}
+	first, _, _ := strings.Cut(r.Header.Get(ForwardedProtoHeader), ",")
+	return strings.EqualFold(strings.TrimSpace(first), "https")
+}
+
+// OverTLS reports whether the client reached the server over TLS: r came
+// over TLS, or a trusted proxy (TransportOptions.TrustedProxies) forwarded
+// it with X-Forwarded-Proto: https. The web interface marks its cookies
+// Secure by it, so that they stay Secure behind a proxy that terminates
+// TLS.
+func OverTLS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	v, _ := r.Context().Value(forwardedTLSKey{}).(bool)
+	return v
 }
 
 // clientAddr walks X-Forwarded-For from the right while the addresses are

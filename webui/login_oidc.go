@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/httpapi"
 )
 
 // OIDCLogin configures the OpenID Connect sign-in of auth mode oidc: the
@@ -142,7 +143,7 @@ func (u *UI) oidcStart(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieOIDC, Value: u.sealFlow(st), Path: oidcCallbackPath,
-		MaxAge: int(oidcFlowTTL / time.Second), HttpOnly: true, Secure: r.TLS != nil,
+		MaxAge: int(oidcFlowTTL / time.Second), HttpOnly: true, Secure: httpapi.OverTLS(r),
 		// The provider sends the browser back with a top-level GET from
 		// its own site: a Strict cookie would not come with it.
 		SameSite: http.SameSiteLaxMode})
@@ -157,7 +158,7 @@ func (u *UI) oidcStart(w http.ResponseWriter, r *http.Request) error {
 // nonce), and it becomes the session's credential until it expires.
 func (u *UI) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 	http.SetCookie(w, &http.Cookie{Name: cookieOIDC, Path: oidcCallbackPath, MaxAge: -1, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		Secure: httpapi.OverTLS(r), SameSite: http.SameSiteLaxMode})
 	v := u.loginView(r)
 	fail := func(msg string, err error) error {
 		if err != nil {

@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"github.com/unet-dev/unet"
+	"github.com/unet-dev/unet/httpapi"
 )
 
 // The cookies of a session. All are HttpOnly, SameSite=Strict, Path=/ui/
-// and Secure when the request came over TLS.
+// and Secure when the client reached the server over TLS (httpapi.OverTLS:
+// directly, or through a trusted proxy that terminates TLS).
 const (
 	// cookieAccess holds the bearer credential of the session: the access
 	// token (JWT) of a password sign-in, or the ID token of an OpenID
@@ -159,7 +161,7 @@ func clearSession(w http.ResponseWriter, r *http.Request) {
 // session) or removes (maxAge < 0) one of the interface's cookies.
 func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: Prefix, MaxAge: maxAge,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: httpapi.OverTLS(r), SameSite: http.SameSiteStrictMode})
 }
 
 func cookieValue(r *http.Request, name string) string {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -41,6 +42,8 @@ type authOptions struct {
 	// oidc, when set, makes the server's auth mode oidc with this
 	// provider (its web client, groups mapped: noc=viewer).
 	oidc *testutil.OIDCProvider
+	// trustedProxies are the server's (TransportOptions.TrustedProxies).
+	trustedProxies []netip.Prefix
 }
 
 func startAuthServer(t testing.TB, o authOptions) *authServer {
@@ -93,7 +96,7 @@ func startAuthServer(t testing.TB, o authOptions) *authServer {
 		t.Fatal(err)
 	}
 	api, err := httpapi.New(svc, httpapi.Options{Authorizer: authz, Audit: svc, Secrets: svc, UI: ui.Handler(),
-		LoginThrottle: throttle})
+		LoginThrottle: throttle, Transport: httpapi.TransportOptions{TrustedProxies: o.trustedProxies}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -118,6 +119,43 @@ func TestSignInSecureCookiesUnderTLS(t *testing.T) {
 	}
 	if home := b.get("/ui/"); home.status != http.StatusOK {
 		t.Fatalf("page over TLS = %d:\n%s", home.status, home.body)
+	}
+}
+
+// TestSignInSecureCookiesBehindTLSProxy: behind a trusted proxy that
+// terminates TLS (X-Forwarded-Proto: https) the cookies are Secure; the
+// same header from a peer that is not a trusted proxy is ignored.
+func TestSignInSecureCookiesBehindTLSProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trusted []netip.Prefix
+		secure  bool
+	}{
+		{"trusted proxy", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}, true},
+		{"untrusted peer", []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startAuthServer(t, authOptions{trustedProxies: tc.trusted})
+			s.addUser(t, "alice", "alice-password-1", unet.RoleViewer)
+			b := s.formClient(t)
+			if p := b.get("/ui/login"); p.status != http.StatusOK {
+				t.Fatalf("GET /ui/login = %d", p.status)
+			}
+			ok := b.post("/ui/login", url.Values{"username": {"alice"}, "password": {"alice-password-1"}, "csrf_token": {b.csrf()}},
+				"X-Forwarded-Proto", "https")
+			if ok.status != http.StatusSeeOther {
+				t.Fatalf("sign-in = %d:\n%s", ok.status, ok.body)
+			}
+			cookies := setCookies(ok)
+			if len(cookies) == 0 {
+				t.Fatal("no cookie set at sign-in")
+			}
+			for name, c := range cookies {
+				if c.Secure != tc.secure {
+					t.Errorf("cookie %s: Secure %v, want %v", name, c.Secure, tc.secure)
+				}
+			}
+		})
 	}
 }
 
