@@ -108,7 +108,9 @@ func (u *UI) changeSetReview(w http.ResponseWriter, r *http.Request) error {
 // when not nil, is the refusal of the form action just posted, shown on the
 // page with the text that was typed in it.
 func (u *UI) renderReview(w http.ResponseWriter, r *http.Request, status int, id, action string, refused error, comment string) error {
-	cs, err := u.svc.GetChangeSet(r.Context(), id, unet.ChangeSetView{Impact: true})
+	cs, err := withEngine(r.Context(), func(ctx context.Context) (*unet.ChangeSet, error) {
+		return u.svc.GetChangeSet(ctx, id, unet.ChangeSetView{Impact: true})
+	})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -171,7 +172,7 @@ func (u *UI) canaryPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := canaryData{Canary: canaryView{*c}}
 	if c.State == unet.CanaryActive {
-		if d.Report, err = u.svc.CanaryStatus(ctx, name, true); err != nil {
+		if d.Report, err = withEngine(ctx, func(ctx context.Context) (*unet.CanaryReport, error) { return u.svc.CanaryStatus(ctx, name, true) }); err != nil {
 			return err
 		}
 	}

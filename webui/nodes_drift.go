@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -54,8 +55,10 @@ func (u *UI) nodeDrift(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusBadRequest
 		return u.renderNode(w, r, status, d)
 	}
-	res, err := u.svc.DiffNode(ctx, unet.TemplateDiffRequest{TemplateRequest: unet.TemplateRequest{Node: d.Node.ID},
-		Running: running, Remediation: true})
+	res, err := withEngine(ctx, func(ctx context.Context) (*unet.TemplateDiffResult, error) {
+		return u.svc.DiffNode(ctx, unet.TemplateDiffRequest{TemplateRequest: unet.TemplateRequest{Node: d.Node.ID},
+			Running: running, Remediation: true})
+	})
 	if err != nil {
 		if statusOf(err) >= 500 {
 			return err
@@ -120,7 +123,7 @@ func (u *UI) nodeConfig(w http.ResponseWriter, r *http.Request) error {
 	if tmpl != "" {
 		req.Templates = []string{tmpl}
 	}
-	rr, err := u.svc.RenderNode(r.Context(), req)
+	rr, err := withEngine(r.Context(), func(ctx context.Context) (*unet.RenderResult, error) { return u.svc.RenderNode(ctx, req) })
 	if err != nil {
 		return err
 	}

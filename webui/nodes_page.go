@@ -201,7 +201,9 @@ func (u *UI) nodeLive(ctx context.Context, d *nodePageData) error {
 	}
 	if can(ctx, unet.PermTemplatesRender) {
 		d.ShowConfig, d.Drift = true, &driftView{}
-		rr, err := u.svc.RenderNode(ctx, unet.TemplateRequest{Node: n.ID})
+		rr, err := withEngine(ctx, func(ctx context.Context) (*unet.RenderResult, error) {
+			return u.svc.RenderNode(ctx, unet.TemplateRequest{Node: n.ID})
+		})
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return err
