@@ -377,7 +377,7 @@ expect_same "GET /api/v1/nodes without a credential" 401 \
 if $systemd_running; then
 	journalctl -u unet --no-pager -n 5
 else
-	grep -q 'msg=serving url=http://127.0.0.1:8080 auth_mode=local database=sqlite:///var/lib/unet/unet.db' \
+	grep -q 'msg=serving url=http://127.0.0.1:8080 ui=http://127.0.0.1:8080/ui/ auth_mode=local database=sqlite:///var/lib/unet/unet.db' \
 		"$work/serve.log" || fail "the server's log has no serving line: $(cat "$work/serve.log")"
 fi
 
