@@ -130,18 +130,7 @@ func (s *csServer) do(t testing.TB, method, path, token string, form url.Values)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	c := *s.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return page{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return readPage(t, s.Client(), req)
 }
 
 // getOK fetches a page as token and fails unless it is 200.

@@ -107,18 +107,7 @@ func (s *authUI) as(t testing.TB, token, method, path, body string) page {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	c := *s.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return page{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return readPage(t, s.Client(), req)
 }
 
 // inventory is n nodes of vendor cisco; the even ones have a model.

@@ -81,16 +81,11 @@ type page struct {
 // get fetches path without following redirects.
 func (s *uiServer) get(t testing.TB, path string) page {
 	t.Helper()
-	resp, err := s.tab.Get(s.URL + path)
+	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return page{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return readPage(t, s.tab, req)
 }
 
 // csrfToken is the CSRF token of the tab's forms, read from the page at
@@ -102,4 +97,22 @@ func (s *uiServer) csrfToken(t testing.TB, path string) string {
 		t.Fatalf("the page %s has no CSRF token", path)
 	}
 	return m[1]
+}
+
+// readPage sends req through a copy of c that does not follow redirects and
+// reads the answer in full.
+func readPage(t testing.TB, c *http.Client, req *http.Request) page {
+	t.Helper()
+	nc := *c
+	nc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := nc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page{status: resp.StatusCode, header: resp.Header, body: string(b)}
 }

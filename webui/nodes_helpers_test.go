@@ -109,14 +109,5 @@ func (s *uiServer) do(t testing.TB, p, contentType string, body io.Reader) page 
 	req.Header.Set("Content-Type", contentType)
 	// The form's page is the one the form posts below.
 	req.Header.Set("X-CSRF-Token", s.csrfToken(t, path.Dir(p)))
-	resp, err := s.tab.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return page{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return readPage(t, s.tab, req)
 }

@@ -2,7 +2,6 @@ package webui_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -158,16 +157,7 @@ func (s *authServer) formClient(t testing.TB) *formClient {
 
 func (b *formClient) do(req *http.Request) page {
 	b.t.Helper()
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	b.last = page{status: resp.StatusCode, header: resp.Header, body: string(body)}
+	b.last = readPage(b.t, b.c, req)
 	return b.last
 }
 
