@@ -376,12 +376,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		stream := rt.Stream && wantsEventStream(r)
 		if admit && !stream {
-			select {
-			case s.slots <- struct{}{}:
-				defer func() { <-s.slots }()
-			case <-r.Context().Done():
-				return fmt.Errorf("request abandoned while waiting for the server: %w", r.Context().Err())
+			release, err := s.admit(r)
+			if err != nil {
+				return err
 			}
+			defer release()
 		}
 		work := s.opts.RequestTimeout
 		if rt.Long {
@@ -427,6 +426,17 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		return s.authorized(w, r, rt, check)
 	})
+}
+
+// admit waits, first come first served, for one of the MaxInFlight slots
+// of the requests served at once; release gives it back.
+func (s *Server) admit(r *http.Request) (release func(), err error) {
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	case <-r.Context().Done():
+		return nil, fmt.Errorf("request abandoned while waiting for the server: %w", r.Context().Err())
+	}
 }
 
 func unknownParam(k string, accepted []Param) string {

@@ -31,12 +31,11 @@ func (s *Server) registerUI() {
 			return err
 		}
 		if p := r.URL.Path; p != uiPrefix+"events" && !strings.HasPrefix(p, uiPrefix+"static/") {
-			select {
-			case s.slots <- struct{}{}:
-				defer func() { <-s.slots }()
-			case <-r.Context().Done():
-				return fmt.Errorf("request abandoned while waiting for the server: %w", r.Context().Err())
+			release, err := s.admit(r)
+			if err != nil {
+				return err
 			}
+			defer release()
 		}
 		ui.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), engineGateKey{}, gate)))
 		return nil
