@@ -2,33 +2,38 @@ package service
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"sort"
 	"sync"
 
+	"github.com/unet-dev/unet"
 	"github.com/unet-dev/unet/sqlstore"
 )
 
-// rowGroup is the new results of one object: their indexes in the encoded
-// rows and the digest they store as (sqlstore.DigestRows).
+// rowGroup is the new results of one object: their indexes in the
+// evaluation's results and the digest they store as (sqlstore.DigestRows).
 type rowGroup struct {
 	obj    sqlstore.ObjectRef
 	rows   []int32
 	digest string
 }
 
-// groupRows groups the rows by object, in order of first appearance, and
-// computes each object's digest on every core.
-func groupRows(rows []sqlstore.ResultRow) []rowGroup {
+// groupResults groups results by object, in order of first appearance,
+// and computes each object's digest on every core. The stored form of the
+// results is built one object at a time and not kept: a store builds it
+// again for the objects it compares (storeRun.object), so that a
+// million results are never held twice.
+func groupResults(results []unet.PolicyResult) ([]rowGroup, error) {
 	at := map[sqlstore.ObjectRef]int{}
 	var groups []rowGroup
 	cur := -1
-	for i := range rows {
-		r := &rows[i]
-		// Results come sorted by object: most rows belong to the previous
-		// row's object.
-		if cur < 0 || groups[cur].obj.Kind != r.Kind || groups[cur].obj.ID != r.ObjectID {
-			o := sqlstore.ObjectRef{Kind: r.Kind, ID: r.ObjectID}
+	for i := range results {
+		r := &results[i]
+		// Results come sorted by object: most belong to the previous
+		// result's object.
+		if cur < 0 || groups[cur].obj.Kind != r.ObjectKind || groups[cur].obj.ID != r.ObjectID {
+			o := sqlstore.ObjectRef{Kind: r.ObjectKind, ID: r.ObjectID}
 			g, ok := at[o]
 			if !ok {
 				g = len(groups)
@@ -40,13 +45,20 @@ func groupRows(rows []sqlstore.ResultRow) []rowGroup {
 		groups[cur].rows = append(groups[cur].rows, int32(i))
 	}
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(groups)/100))
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			var rows []sqlstore.ResultRow
 			var ptrs []*sqlstore.ResultRow
 			for g := w; g < len(groups); g += workers {
+				var err error
+				if rows, err = encodeGroup(rows[:0], results, groups[g].rows); err != nil {
+					errs[w] = err
+					return
+				}
 				ptrs = ptrs[:0]
-				for _, i := range groups[g].rows {
+				for i := range rows {
 					ptrs = append(ptrs, &rows[i])
 				}
 				groups[g].digest = sqlstore.DigestRows(ptrs)
@@ -54,7 +66,19 @@ func groupRows(rows []sqlstore.ResultRow) []rowGroup {
 		})
 	}
 	wg.Wait()
-	return groups
+	return groups, errors.Join(errs...)
+}
+
+// encodeGroup appends to rows the stored form of the results at idx.
+func encodeGroup(rows []sqlstore.ResultRow, results []unet.PolicyResult, idx []int32) ([]sqlstore.ResultRow, error) {
+	for _, i := range idx {
+		row, err := sqlstore.EncodeResult(&results[i])
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
 }
 
 // readPlan is which stored results a store reads to compare.

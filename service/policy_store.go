@@ -50,34 +50,6 @@ func (t *resultTally) known() bool {
 	return t.counts != nil
 }
 
-// encodeResults converts results to their stored form on every core.
-func encodeResults(results []unet.PolicyResult) ([]sqlstore.ResultRow, error) {
-	rows := make([]sqlstore.ResultRow, len(results))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(results)/1000))
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	per := (len(results) + workers - 1) / max(workers, 1)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w * per; i < min((w+1)*per, len(results)); i++ {
-				row, err := sqlstore.EncodeResult(&results[i])
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				rows[i] = row
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return rows, nil
-}
-
 // storeResults stores the results of the objects whose stored results
 // differ (a new result, another status, value or message) and appends a
 // history row for every status change; with a full scope or an object
@@ -89,11 +61,10 @@ func encodeResults(results []unet.PolicyResult) ([]sqlstore.ResultRow, error) {
 // and decodes the stored results only of objects whose digest differs. It
 // returns the number of status changes.
 func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult, sc storeScope) (int, error) {
-	rows, err := encodeResults(results)
+	groups, err := groupResults(results)
 	if err != nil {
 		return 0, err
 	}
-	groups := groupRows(rows)
 	inScope := map[sqlstore.ObjectRef]bool{}
 	for _, o := range sc.objects {
 		inScope[o] = true
@@ -116,7 +87,7 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 		if err != nil {
 			return err
 		}
-		st := &storeRun{rows: rows, groups: groups, replaced: replaced, now: now, delta: delta,
+		st := &storeRun{results: results, groups: groups, replaced: replaced, now: now, delta: delta,
 			group: map[sqlstore.ObjectRef]int{}, stored: map[sqlstore.ObjectRef]*sqlstore.StoredObject{}}
 		// The objects whose digest matched are neither compared nor written.
 		for g := range groups {
@@ -147,7 +118,7 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 		st.reg.emit(tx, now, unet.ActorFrom(ctx), metrics.EvalTrigger(ctx))
 		written := 0
 		for i := range st.puts {
-			written += len(st.puts[i].Rows)
+			written += st.puts[i].Results()
 		}
 		reportProgress(ctx, "store", 0, written)
 		done, err := tx.LargeWrite(ctx, written+st.changed)
@@ -158,7 +129,7 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 		if err := tx.DeleteObjectResults(ctx, st.dels); err != nil {
 			return err
 		}
-		if err := tx.PutObjectResults(ctx, st.puts, now); err != nil {
+		if err := tx.PutEncodedResults(ctx, st.puts); err != nil {
 			return err
 		}
 		reportProgress(ctx, "store", written, written)
@@ -179,8 +150,8 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 	switch {
 	case sc.full:
 		full := make(map[metrics.PolicyResult]int)
-		for i := range rows {
-			r := &rows[i]
+		for i := range results {
+			r := &results[i]
 			full[metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}]++
 		}
 		s.tally.apply(true, full)
@@ -199,7 +170,7 @@ func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult,
 // storeRun compares an evaluation's results with the stored ones, object
 // by object, and collects what to write.
 type storeRun struct {
-	rows     []sqlstore.ResultRow
+	results  []unet.PolicyResult
 	groups   []rowGroup
 	replaced func(sqlstore.ObjectRef) bool
 	now      time.Time
@@ -210,7 +181,7 @@ type storeRun struct {
 	stored map[sqlstore.ObjectRef]*sqlstore.StoredObject
 
 	// puts and dels are the object rows to write and remove, in key order.
-	puts []sqlstore.ObjectWrite
+	puts []sqlstore.EncodedObject
 	dels []sqlstore.ObjectRef
 	// history is the history rows to append; changed the number of status
 	// changes they record, and reg those that are new failures.
@@ -244,7 +215,15 @@ func countKey(r *sqlstore.ResultRow) metrics.PolicyResult {
 	return metrics.PolicyResult{Rule: r.Rule, Severity: r.Severity, Status: r.Status}
 }
 
-// compare compares every evaluated or read object, in key order.
+// compareChunk is how many objects are compared at once, on every core,
+// before their outcomes are merged in key order.
+const compareChunk = 256
+
+// compare compares every evaluated or read object, in key order. Objects
+// are compared in chunks on every core, each building the stored form of
+// its new results and encoding its object row there: what a chunk built
+// is garbage once its outcomes are merged, so the stored form of all the
+// results is never held at once.
 func (st *storeRun) compare() error {
 	objs := make([]sqlstore.ObjectRef, 0, len(st.group)+len(st.stored))
 	for o := range st.group {
@@ -256,22 +235,68 @@ func (st *storeRun) compare() error {
 		}
 	}
 	sort.Slice(objs, func(i, j int) bool { return objectLess(objs[i], objs[j]) })
-	for _, o := range objs {
-		if err := st.object(o); err != nil {
-			return err
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(objs)/100))
+	encoders := make([]*sqlstore.ObjectEncoder, workers)
+	deltas := make([]map[metrics.PolicyResult]int, workers)
+	for w := range workers {
+		encoders[w], deltas[w] = sqlstore.NewObjectEncoder(st.now), map[metrics.PolicyResult]int{}
+	}
+	out := make([]objectOutcome, min(compareChunk, len(objs)))
+	for start := 0; start < len(objs); start += compareChunk {
+		part := objs[start:min(start+compareChunk, len(objs))]
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(part); i += workers {
+					out[i] = st.object(part[i], encoders[w], deltas[w])
+				}
+			})
+		}
+		wg.Wait()
+		for i, o := range part {
+			oc := &out[i]
+			if oc.err != nil {
+				return oc.err
+			}
+			st.addHistory(o, oc.moves)
+			if oc.put {
+				st.puts = append(st.puts, oc.row)
+			}
+			if oc.del {
+				st.dels = append(st.dels, o)
+			}
+			*oc = objectOutcome{}
+		}
+	}
+	for _, d := range deltas {
+		for k, n := range d {
+			st.delta[k] += n
 		}
 	}
 	return nil
 }
 
-// object compares one object's new and stored results.
-func (st *storeRun) object(o sqlstore.ObjectRef) error {
+// objectOutcome is what comparing one object's new and stored results
+// gives: its status moves, for history, and the object row to write (put)
+// or to remove (del).
+type objectOutcome struct {
+	moves []statusMove
+	row   sqlstore.EncodedObject
+	put   bool
+	del   bool
+	err   error
+}
+
+// object compares one object's new and stored results, counting the
+// changes to the stored counts in delta and encoding the row to write with
+// enc. It changes nothing in st: objects are compared concurrently.
+func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, delta map[metrics.PolicyResult]int) (out objectOutcome) {
 	var old []sqlstore.StoredRow
 	digest := ""
 	if so := st.stored[o]; so != nil {
 		var err error
 		if old, err = so.Rows(); err != nil {
-			return err
+			return objectOutcome{err: err}
 		}
 		digest = so.Digest
 	}
@@ -280,41 +305,48 @@ func (st *storeRun) object(o sqlstore.ObjectRef) error {
 		oldAt[old[i].Rule] = i
 	}
 	used := make([]bool, len(old))
-	var next []sqlstore.WriteRow
+	var rows []sqlstore.ResultRow
+	g, evaluated := st.group[o]
+	if evaluated {
+		var err error
+		if rows, err = encodeGroup(make([]sqlstore.ResultRow, 0, len(st.groups[g].rows)), st.results, st.groups[g].rows); err != nil {
+			return objectOutcome{err: err}
+		}
+	}
+	next := make([]sqlstore.WriteRow, 0, len(rows)+len(old))
 	var changes []statusMove
 	dirty := false
-	g, evaluated := st.group[o]
 	name := ""
-	if evaluated {
-		grp := &st.groups[g]
-		for _, i := range grp.rows {
-			r := &st.rows[i]
-			name = r.Name
-			j, ok := oldAt[r.Rule]
-			if !ok {
-				dirty = true
-				st.delta[countKey(r)]++
-				next = append(next, sqlstore.WriteRow{ResultRow: r})
-				changes = append(changes, statusMove{r, "", r.Status})
-				continue
-			}
-			used[j] = true
-			prev := &old[j]
-			if r.SameContent(&prev.ResultRow) {
-				next = append(next, sqlstore.WriteRow{ResultRow: r, EvaluatedAt: prev.EvaluatedAt, Since: prev.Since})
-				continue
-			}
+	for i := range rows {
+		r := &rows[i]
+		name = r.Name
+		j, ok := oldAt[r.Rule]
+		if !ok {
 			dirty = true
-			st.delta[countKey(&prev.ResultRow)]--
-			st.delta[countKey(r)]++
-			w := sqlstore.WriteRow{ResultRow: r}
-			if r.Status == prev.Status {
-				w.Since = prev.Since
-			} else {
-				changes = append(changes, statusMove{r, prev.Status, r.Status})
+			delta[countKey(r)]++
+			next = append(next, sqlstore.WriteRow{ResultRow: r})
+			if changes == nil {
+				changes = make([]statusMove, 0, len(rows)-i)
 			}
-			next = append(next, w)
+			changes = append(changes, statusMove{r, "", r.Status})
+			continue
 		}
+		used[j] = true
+		prev := &old[j]
+		if r.SameContent(&prev.ResultRow) {
+			next = append(next, sqlstore.WriteRow{ResultRow: r, EvaluatedAt: prev.EvaluatedAt, Since: prev.Since})
+			continue
+		}
+		dirty = true
+		delta[countKey(&prev.ResultRow)]--
+		delta[countKey(r)]++
+		w := sqlstore.WriteRow{ResultRow: r}
+		if r.Status == prev.Status {
+			w.Since = prev.Since
+		} else {
+			changes = append(changes, statusMove{r, prev.Status, r.Status})
+		}
+		next = append(next, w)
 	}
 	merged := false
 	for j := range old {
@@ -324,7 +356,7 @@ func (st *storeRun) object(o sqlstore.ObjectRef) error {
 		p := &old[j]
 		if st.replaced(o) {
 			dirty = true
-			st.delta[countKey(&p.ResultRow)]--
+			delta[countKey(&p.ResultRow)]--
 			changes = append(changes, statusMove{&p.ResultRow, p.Status, ""})
 			continue
 		}
@@ -335,12 +367,10 @@ func (st *storeRun) object(o sqlstore.ObjectRef) error {
 		next = append(next, sqlstore.WriteRow{ResultRow: &p.ResultRow, EvaluatedAt: p.EvaluatedAt, Since: p.Since})
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].row.Rule < changes[j].row.Rule })
-	st.addHistory(o, changes)
+	out.moves = changes
 	if len(next) == 0 {
-		if st.stored[o] != nil {
-			st.dels = append(st.dels, o)
-		}
-		return nil
+		out.del = st.stored[o] != nil
+		return out
 	}
 	d := ""
 	if evaluated {
@@ -354,9 +384,9 @@ func (st *storeRun) object(o sqlstore.ObjectRef) error {
 		d = sqlstore.DigestRows(ptrs)
 	}
 	if dirty || st.stored[o] == nil || digest != d {
-		st.puts = append(st.puts, sqlstore.ObjectWrite{ObjectRef: o, Name: name, Digest: d, Rows: next})
+		out.row, out.put = enc.Encode(&sqlstore.ObjectWrite{ObjectRef: o, Name: name, Digest: d, Rows: next}), true
 	}
-	return nil
+	return out
 }
 
 // statusMove is a result whose status moves from one status to another

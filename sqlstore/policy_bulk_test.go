@@ -160,3 +160,39 @@ func TestLargePolicyWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestPutEncodedResultsOneTime: objects encoded at different times cannot
+// be written together (their rows would not agree with evaluated_at), and
+// nothing is written; objects encoded apart at one time are.
+func TestPutEncodedResultsOneTime(t *testing.T) {
+	ctx := context.Background()
+	db := openBoth(t, sqlstore.SQLite)
+	objs := largeResults(t, 2*perObject, unet.StatusPass)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	put := func(times ...time.Time) error {
+		enc := make([]sqlstore.EncodedObject, len(objs))
+		for i := range objs {
+			enc[i] = sqlstore.NewObjectEncoder(times[i]).Encode(&objs[i])
+		}
+		return db.WithTx(ctx, func(tx *sqlstore.Tx) error { return tx.PutEncodedResults(ctx, enc) })
+	}
+	if err := put(at, at.Add(time.Second)); err == nil {
+		t.Fatal("objects encoded at two times were written together")
+	}
+	stored := func() int {
+		l, err := db.Reader().ListPolicyResults(ctx, sqlstore.PolicyResultQuery{PolicyResultFilter: unet.PolicyResultFilter{Page: unet.Page{Limit: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.Total
+	}
+	if n := stored(); n != 0 {
+		t.Fatalf("%d results stored by the refused write", n)
+	}
+	if err := put(at, at); err != nil {
+		t.Fatal(err)
+	}
+	if n := stored(); n != 2*perObject {
+		t.Fatalf("%d results stored, want %d", n, 2*perObject)
+	}
+}

@@ -206,34 +206,81 @@ func (e *encodedObject) count(rows []WriteRow) {
 // objectCols is the number of columns PutObjectResults writes.
 const objectCols = 13
 
+// EncodedObject is one object's results in their stored form, ready for
+// PutEncodedResults: encoding is CPU work a caller can spread over cores
+// and do object by object, so that the rows need not all be kept.
+type EncodedObject struct {
+	ObjectRef
+	// Name is the object's name; Digest its digest (DigestRows).
+	Name, Digest string
+	at           string
+	enc          encodedObject
+}
+
+// Results is the number of results the object row holds.
+func (e *EncodedObject) Results() int { return e.enc.nResults }
+
+// ObjectEncoder encodes objects' results written at one time; it reuses
+// the rule set of the last object it encoded, so it belongs to one
+// goroutine.
+type ObjectEncoder struct {
+	at   string
+	last lastSet
+}
+
+// NewObjectEncoder returns an encoder of objects written at at.
+func NewObjectEncoder(at time.Time) *ObjectEncoder { return &ObjectEncoder{at: fmtTime(at)} }
+
+// Encode is the stored form of w (whose rows it sorts by rule). The
+// result keeps none of w's rows.
+func (e *ObjectEncoder) Encode(w *ObjectWrite) EncodedObject {
+	o := EncodedObject{ObjectRef: w.ObjectRef, Name: w.Name, Digest: w.Digest, at: e.at}
+	o.enc.results, o.enc.set, o.enc.setText = e.last.encode(w.Name, e.at, w.Rows)
+	o.enc.count(w.Rows)
+	return o
+}
+
 // PutObjectResults stores the results of objects written at at, replacing
-// what they had, in multi-row statements (on PostgreSQL, more than
-// bulkRows as unnest arrays); the objects are encoded on every core.
+// what they had (PutEncodedResults); the objects are encoded on every core.
 func (tx *Tx) PutObjectResults(ctx context.Context, objs []ObjectWrite, at time.Time) error {
-	now := fmtTime(at)
-	enc := make([]encodedObject, len(objs))
+	enc := make([]EncodedObject, len(objs))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(objs)/100))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			var last lastSet
+			e := NewObjectEncoder(at)
 			for i := w; i < len(objs); i += workers {
-				rows := objs[i].Rows
-				enc[i].results, enc[i].set, enc[i].setText = last.encode(objs[i].Name, now, rows)
-				enc[i].count(rows)
+				enc[i] = e.Encode(&objs[i])
 			}
 		})
 	}
 	wg.Wait()
+	return tx.PutEncodedResults(ctx, enc)
+}
+
+// PutEncodedResults stores the results of encoded objects, replacing what
+// they had, in multi-row statements (on PostgreSQL, more than bulkRows as
+// unnest arrays). The objects must have been encoded at one time.
+func (tx *Tx) PutEncodedResults(ctx context.Context, objs []EncodedObject) error {
+	if len(objs) == 0 {
+		return nil
+	}
+	now := objs[0].at
+	for i := range objs {
+		if objs[i].at != now {
+			return fmt.Errorf("store policy results: objects encoded at %s and %s", now, objs[i].at)
+		}
+	}
 	sets := map[string]string{}
 	written, _ := tx.Value(objectSetsKey{}).(map[ObjectRef]ruleSetText)
 	if written == nil {
 		written = map[ObjectRef]ruleSetText{}
 		tx.SetValue(objectSetsKey{}, written)
 	}
-	for i := range enc {
-		sets[enc[i].set] = enc[i].setText
-		written[objs[i].ObjectRef] = ruleSetText{enc[i].set, enc[i].setText}
+	for i := range objs {
+		e := &objs[i].enc
+		sets[e.set] = e.setText
+		written[objs[i].ObjectRef] = ruleSetText{e.set, e.setText}
 	}
 	if err := tx.putRuleSets(ctx, sets); err != nil {
 		return err
@@ -246,7 +293,7 @@ func (tx *Tx) PutObjectResults(ctx context.Context, objs []ObjectWrite, at time.
 		n_error = excluded.n_error, n_na = excluded.n_na, n_critical_fail = excluded.n_critical_fail,
 		n_high_fail = excluded.n_high_fail`
 	value := func(i, c int) any {
-		o, e := &objs[i], &enc[i]
+		o, e := &objs[i], &objs[i].enc
 		switch c {
 		case 0:
 			return o.Kind
