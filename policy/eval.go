@@ -344,14 +344,20 @@ func (p *Program) EvaluateEach(kind ObjectKind, inputs []Input, opts EvalOptions
 // finish, and their fn calls still happen). It reports whether every input
 // was evaluated and passed to fn with fn returning true.
 func (p *Program) EvaluateWhile(kind ObjectKind, inputs []Input, opts EvalOptions, fn func(i int, ev *Evaluation) bool) bool {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(inputs) {
-		workers = len(inputs)
-	}
+	return p.EvaluateBuilt(kind, len(inputs), func(i int) Input { return inputs[i] }, opts, fn)
+}
+
+// EvaluateBuilt is EvaluateWhile over n objects whose inputs build makes:
+// the worker that evaluates object i calls build(i) just before, so that
+// the inputs are never all held at once and building them is spread over
+// the workers. build must be safe for concurrent use.
+func (p *Program) EvaluateBuilt(kind ObjectKind, n int, build func(i int) Input, opts EvalOptions, fn func(i int, ev *Evaluation) bool) bool {
+	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		e, ev := &env{}, &Evaluation{}
-		for i := range inputs {
-			p.evaluateInto(e, kind, &inputs[i], ev, opts)
+		for i := range n {
+			in := build(i)
+			p.evaluateInto(e, kind, &in, ev, opts)
 			if !fn(i, ev) {
 				return false
 			}
@@ -363,13 +369,11 @@ func (p *Program) EvaluateWhile(kind ObjectKind, inputs []Input, opts EvalOption
 	var stopped atomic.Bool
 	claim := func() (int, int) {
 		hi := int(next.Add(chunk))
-		return min(hi-chunk, len(inputs)), min(hi, len(inputs))
+		return min(hi-chunk, n), min(hi, n)
 	}
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			e, ev := &env{}, &Evaluation{}
 			for {
 				lo, hi := claim()
@@ -380,14 +384,15 @@ func (p *Program) EvaluateWhile(kind ObjectKind, inputs []Input, opts EvalOption
 					if stopped.Load() {
 						return
 					}
-					p.evaluateInto(e, kind, &inputs[i], ev, opts)
+					in := build(i)
+					p.evaluateInto(e, kind, &in, ev, opts)
 					if !fn(i, ev) {
 						stopped.Store(true)
 						return
 					}
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	return !stopped.Load()

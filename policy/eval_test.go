@@ -2,6 +2,7 @@ package policy
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -433,6 +434,43 @@ func TestEvaluateWhileStops(t *testing.T) {
 	calls.Store(0)
 	if !p.EvaluateWhile(KindNode, inputs, EvalOptions{}, func(int, *Evaluation) bool { calls.Add(1); return true }) || calls.Load() != 500 {
 		t.Fatalf("without a stop: %d callbacks", calls.Load())
+	}
+}
+
+// TestEvaluateBuiltBuildsEachInputOnce: EvaluateBuilt builds every
+// object's input once, just before evaluating it, and gives the results an
+// evaluation of the built inputs gives; a stop builds no more inputs than
+// it evaluates.
+func TestEvaluateBuiltBuildsEachInputOnce(t *testing.T) {
+	p := benchProgram(t)
+	inputs := benchInputs(500)
+	want := make([]string, len(inputs))
+	p.EvaluateWhile(KindNode, inputs, EvalOptions{}, func(i int, ev *Evaluation) bool {
+		want[i] = fmt.Sprint(ev.Results)
+		return true
+	})
+	built := make([]atomic.Int64, len(inputs))
+	got := make([]string, len(inputs))
+	if !p.EvaluateBuilt(KindNode, len(inputs), func(i int) Input { built[i].Add(1); return inputs[i] }, EvalOptions{}, func(i int, ev *Evaluation) bool {
+		if built[i].Load() != 1 {
+			t.Errorf("object %d evaluated after %d builds of its input", i, built[i].Load())
+		}
+		got[i] = fmt.Sprint(ev.Results)
+		return true
+	}) {
+		t.Fatal("stopped without a stop")
+	}
+	for i := range inputs {
+		if built[i].Load() != 1 || got[i] != want[i] {
+			t.Fatalf("object %d: %d builds, results %s, want %s", i, built[i].Load(), got[i], want[i])
+		}
+	}
+	var builds, calls atomic.Int64
+	p.EvaluateBuilt(KindNode, len(inputs), func(i int) Input { builds.Add(1); return inputs[i] }, EvalOptions{}, func(int, *Evaluation) bool {
+		return calls.Add(1) < 10
+	})
+	if builds.Load() != calls.Load() {
+		t.Fatalf("a stop after %d callbacks built %d inputs", calls.Load(), builds.Load())
 	}
 }
 

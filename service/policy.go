@@ -441,22 +441,16 @@ func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			return nil, err
 		}
 		idx := byEnv[key]
-		inputs := make([]policy.Input, len(idx))
-		for j, i := range idx {
-			inputs[j] = inv.nodeInput(&nodes[i])
-		}
-		if !ep.prog.EvaluateWhile(policy.KindNode, inputs, opts, func(j int, ev *policy.Evaluation) bool {
+		// Inputs are built as the objects are evaluated (EvaluateBuilt):
+		// they are not all held at once.
+		if !ep.prog.EvaluateBuilt(policy.KindNode, len(idx), func(j int) policy.Input { return inv.nodeInput(&nodes[idx[j]]) }, opts, func(j int, ev *policy.Evaluation) bool {
 			return collect(ev, nodes[idx[j]].FQDN, ep.source, true)
 		}) {
 			return nil, tooMany()
 		}
 	}
 	if len(req.Nodes) == 0 {
-		linkInputs := make([]policy.Input, len(inv.links))
-		for i := range inv.links {
-			linkInputs[i] = inv.linkInput(&inv.links[i])
-		}
-		if !prog.EvaluateWhile(policy.KindLink, linkInputs, opts, func(i int, ev *policy.Evaluation) bool {
+		if !prog.EvaluateBuilt(policy.KindLink, len(inv.links), func(i int) policy.Input { return inv.linkInput(&inv.links[i]) }, opts, func(i int, ev *policy.Evaluation) bool {
 			return collect(ev, linkLabel(&inv.links[i]), source, false)
 		}) {
 			return nil, tooMany()
@@ -466,11 +460,7 @@ func (s *Service) evaluatePolicies(ctx context.Context, req unet.PolicyEvalReque
 			ids = append(ids, id)
 		}
 		sort.Slice(ids, func(i, j int) bool { return inv.locations[ids[i]].Path < inv.locations[ids[j]].Path })
-		locInputs := make([]policy.Input, len(ids))
-		for i, id := range ids {
-			locInputs[i] = policy.Input{Location: inv.locationMap(id)}
-		}
-		if !prog.EvaluateWhile(policy.KindLocation, locInputs, opts, func(i int, ev *policy.Evaluation) bool {
+		if !prog.EvaluateBuilt(policy.KindLocation, len(ids), func(i int) policy.Input { return policy.Input{Location: inv.locationMap(ids[i])} }, opts, func(i int, ev *policy.Evaluation) bool {
 			return collect(ev, inv.locations[ids[i]].Path, source, false)
 		}) {
 			return nil, tooMany()

@@ -289,8 +289,34 @@ func TestLargeResultStore(t *testing.T) {
 		if l.Total != len(rep.Results) {
 			t.Fatalf("%d stored, %d evaluated", l.Total, len(rep.Results))
 		}
-		sameAsFull(t, svc, storedResults(t, svc))
+		stored := storedResults(t, svc)
+		sameAsFull(t, svc, stored)
 		digestsMatchRows(t, svc, "first store")
+		// Each object's first results are one history row (written in
+		// the compact form over its rule set), read back as one change
+		// per result.
+		first := map[string]string{}
+		for p := (unet.Page{Limit: 1000}); ; {
+			h := ok(svc.ListComplianceHistory(ctx, unet.ComplianceHistoryFilter{Page: p})).v(t)
+			for _, c := range h.Items {
+				if c.From != "" {
+					t.Fatalf("first store: change from %q", c.From)
+				}
+				first[c.ObjectKind+"/"+c.ObjectID+"/"+c.Rule] = c.To
+			}
+			if h.Next == "" {
+				break
+			}
+			p.Cursor = h.Next
+		}
+		if len(first) != len(stored) {
+			t.Fatalf("first store: %d history entries, %d results", len(first), len(stored))
+		}
+		for k, r := range stored {
+			if first[k] != r.Status {
+				t.Fatalf("%s: history says %q, stored %q", k, first[k], r.Status)
+			}
+		}
 		again := ok(svc.EvaluatePolicies(ctx, unet.PolicyEvalRequest{Store: true})).v(t)
 		if again.Changed != 0 {
 			t.Fatalf("storing the same results again: %d changes", again.Changed)

@@ -258,7 +258,7 @@ func (st *storeRun) compare() error {
 			if oc.err != nil {
 				return oc.err
 			}
-			st.addHistory(o, oc.moves)
+			st.addHistory(o, oc.moves, oc.firstEntries)
 			if oc.put {
 				st.puts = append(st.puts, oc.row)
 			}
@@ -281,7 +281,10 @@ func (st *storeRun) compare() error {
 // or to remove (del).
 type objectOutcome struct {
 	moves []statusMove
-	row   sqlstore.EncodedObject
+	// firstEntries is the stored form of the moves as one first-results
+	// history row, when they are one (see addHistory).
+	firstEntries string
+	row          sqlstore.EncodedObject
 	put   bool
 	del   bool
 	err   error
@@ -385,8 +388,27 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 	}
 	if dirty || st.stored[o] == nil || digest != d {
 		out.row, out.put = enc.Encode(&sqlstore.ObjectWrite{ObjectRef: o, Name: name, Digest: d, Rows: next}), true
+		if firstResults(changes) {
+			es := make([]sqlstore.HistoryEntry, len(changes))
+			for i := range changes {
+				m := &changes[i]
+				es[i] = sqlstore.HistoryEntry{Rule: m.row.Rule, Severity: m.row.Severity, To: m.to, Source: m.row.Source}
+			}
+			out.firstEntries = enc.FirstResultsEntries(es)
+		}
 	}
 	return out
+}
+
+// firstResults reports whether moves (more than one) are all an object's
+// first results: they are then one history row.
+func firstResults(moves []statusMove) bool {
+	for i := range moves {
+		if moves[i].from != "" {
+			return false
+		}
+	}
+	return len(moves) > 1
 }
 
 // statusMove is a result whose status moves from one status to another
@@ -410,18 +432,12 @@ func (m *statusMove) change(at time.Time) unet.ComplianceChange {
 
 // addHistory appends the history of one object's status moves (in rule
 // order) with time-ordered IDs: one row listing them when they are all the
-// object's first results and more than one, else one row each. IDs are
-// given in key order, so that the history table's indexes (ID, time,
-// object and rule) grow at their ends.
-func (st *storeRun) addHistory(o sqlstore.ObjectRef, moves []statusMove) {
-	first := len(moves) > 1
-	for i := range moves {
-		if moves[i].from != "" {
-			first = false
-			break
-		}
-	}
-	if !first {
+// object's first results and more than one (its entries encoded already
+// when first is not empty), else one row each. IDs are given in key
+// order, so that the history table's indexes (ID, time, object and rule)
+// grow at their ends.
+func (st *storeRun) addHistory(o sqlstore.ObjectRef, moves []statusMove, first string) {
+	if !firstResults(moves) {
 		for i := range moves {
 			c := moves[i].change(st.now)
 			c.ID = newID()
@@ -431,10 +447,17 @@ func (st *storeRun) addHistory(o sqlstore.ObjectRef, moves []statusMove) {
 		return
 	}
 	row := sqlstore.HistoryRow{ComplianceChange: unet.ComplianceChange{ID: newID(), Time: st.now, ObjectKind: o.Kind,
-		ObjectID: o.ID, ObjectName: moves[0].row.Name}, Entries: make([]sqlstore.HistoryEntry, len(moves))}
+		ObjectID: o.ID, ObjectName: moves[0].row.Name}}
+	if first != "" {
+		row.EncodedEntries, row.EntryCount = first, len(moves)
+	} else {
+		row.Entries = make([]sqlstore.HistoryEntry, len(moves))
+	}
 	for i := range moves {
 		m := &moves[i]
-		row.Entries[i] = sqlstore.HistoryEntry{Rule: m.row.Rule, Severity: m.row.Severity, To: m.to, Source: m.row.Source}
+		if row.Entries != nil {
+			row.Entries[i] = sqlstore.HistoryEntry{Rule: m.row.Rule, Severity: m.row.Severity, To: m.to, Source: m.row.Source}
+		}
 		st.changed++
 		if m.to == unet.StatusFail {
 			c := m.change(st.now)

@@ -176,6 +176,11 @@ func (tx *Tx) bulkExec(ctx context.Context, n, cols int, head, tail string, args
 type HistoryRow struct {
 	unet.ComplianceChange
 	Entries []HistoryEntry
+	// EncodedEntries, when not empty, is the stored form of a first-results
+	// row's EntryCount entries, built in advance in place of Entries
+	// (ObjectEncoder.FirstResultsEntries).
+	EncodedEntries string
+	EntryCount     int
 }
 
 // InsertComplianceChanges appends compliance history rows in multi-row
@@ -235,6 +240,9 @@ func (tx *Tx) InsertComplianceChanges(ctx context.Context, hs []HistoryRow) erro
 		case 9:
 			return c.Source
 		case 10:
+			if h.EncodedEntries != "" {
+				return &h.EncodedEntries
+			}
 			if h.Entries == nil {
 				return (*string)(nil)
 			}
@@ -246,6 +254,9 @@ func (tx *Tx) InsertComplianceChanges(ctx context.Context, hs []HistoryRow) erro
 				e = EncodeHistoryEntries(h.Entries)
 			}
 			return &e
+		}
+		if h.EncodedEntries != "" {
+			return h.EntryCount
 		}
 		if h.Entries == nil {
 			return 1

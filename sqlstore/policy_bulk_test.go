@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,5 +195,29 @@ func TestPutEncodedResultsOneTime(t *testing.T) {
 	}
 	if n := stored(); n != 2*perObject {
 		t.Fatalf("%d results stored, want %d", n, 2*perObject)
+	}
+}
+
+// TestFirstResultsEntries: the entries of an object's first results take
+// the compact form over the rule set of the object just encoded, and the
+// full form when they are not that set's rules.
+func TestFirstResultsEntries(t *testing.T) {
+	objs := largeResults(t, 2*perObject, unet.StatusPass)
+	enc := sqlstore.NewObjectEncoder(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	enc.Encode(&objs[0])
+	var es []sqlstore.HistoryEntry
+	for _, r := range objs[0].Rows {
+		es = append(es, sqlstore.HistoryEntry{Rule: r.Rule, Severity: r.Severity, To: r.Status, Source: r.Source})
+	}
+	compact := enc.FirstResultsEntries(es)
+	if !strings.HasPrefix(compact, "@") || len(compact) > 60 {
+		t.Fatalf("first results of the set's rules: %q, want the compact form", compact)
+	}
+	es[3].Severity = "low"
+	if full := enc.FirstResultsEntries(es); full != sqlstore.EncodeHistoryEntries(es) {
+		t.Fatalf("entries that are not the set's rules: %q, want the full form", full)
+	}
+	if full := enc.FirstResultsEntries(es[1:]); full != sqlstore.EncodeHistoryEntries(es[1:]) {
+		t.Fatalf("fewer entries than the set's rules: %q, want the full form", full)
 	}
 }

@@ -240,6 +240,30 @@ func (e *ObjectEncoder) Encode(w *ObjectWrite) EncodedObject {
 	return o
 }
 
+// FirstResultsEntries is the stored form of the entries (in rule order)
+// of the first-results history row of the object the encoder encoded last:
+// the compact form over that object's rule set when they are its rules,
+// else the full form, as InsertComplianceChanges writes Entries once the
+// object's row is written in the same transaction.
+func (e *ObjectEncoder) FirstResultsEntries(es []HistoryEntry) string {
+	if len(es) == len(e.last.rows) && e.last.id != "" {
+		b := make([]byte, 0, 3+len(e.last.id)+len(es))
+		b = append(b, '@')
+		b = append(b, e.last.id...)
+		b = append(b, '\n')
+		for i := range es {
+			r, h := e.last.rows[i].ResultRow, &es[i]
+			c, ok := statusCodes[h.To]
+			if !ok || h.Rule != r.Rule || h.Severity != r.Severity || h.Source != r.Source {
+				return EncodeHistoryEntries(es)
+			}
+			b = append(b, c)
+		}
+		return string(b)
+	}
+	return EncodeHistoryEntries(es)
+}
+
 // PutObjectResults stores the results of objects written at at, replacing
 // what they had (PutEncodedResults); the objects are encoded on every core.
 func (tx *Tx) PutObjectResults(ctx context.Context, objs []ObjectWrite, at time.Time) error {
