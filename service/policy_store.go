@@ -285,9 +285,9 @@ type objectOutcome struct {
 	// history row, when they are one (see addHistory).
 	firstEntries string
 	row          sqlstore.EncodedObject
-	put   bool
-	del   bool
-	err   error
+	put          bool
+	del          bool
+	err          error
 }
 
 // object compares one object's new and stored results, counting the
