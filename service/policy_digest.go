@@ -12,7 +12,8 @@ import (
 )
 
 // rowGroup is the new results of one object: their indexes in the
-// evaluation's results and the digest they store as (sqlstore.DigestRows).
+// evaluation's results and the digest they store as (sqlstore.DigestRows;
+// empty until computed, see groupResults).
 type rowGroup struct {
 	obj    sqlstore.ObjectRef
 	rows   []int32
@@ -20,11 +21,12 @@ type rowGroup struct {
 }
 
 // groupResults groups results by object, in order of first appearance,
-// and computes each object's digest on every core. The stored form of the
-// results is built one object at a time and not kept: a store builds it
-// again for the objects it compares (storeRun.object), so that a
-// million results are never held twice.
-func groupResults(results []unet.PolicyResult) ([]rowGroup, error) {
+// and computes on every core the digest of each object that digest marks
+// (the others' digest is left empty). The stored form of the results is
+// built one object at a time and not kept: a store builds it again for the
+// objects it compares (storeRun.object), so that a million results are
+// never held twice.
+func groupResults(results []unet.PolicyResult, digest map[sqlstore.ObjectRef]bool) ([]rowGroup, error) {
 	at := map[sqlstore.ObjectRef]int{}
 	var groups []rowGroup
 	cur := -1
@@ -52,6 +54,9 @@ func groupResults(results []unet.PolicyResult) ([]rowGroup, error) {
 			var rows []sqlstore.ResultRow
 			var ptrs []*sqlstore.ResultRow
 			for g := w; g < len(groups); g += workers {
+				if !digest[groups[g].obj] {
+					continue
+				}
 				var err error
 				if rows, err = encodeGroup(rows[:0], results, groups[g].rows); err != nil {
 					errs[w] = err

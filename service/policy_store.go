@@ -61,7 +61,18 @@ func (t *resultTally) known() bool {
 // and decodes the stored results only of objects whose digest differs. It
 // returns the number of status changes.
 func (s *Service) storeResults(ctx context.Context, results []unet.PolicyResult, sc storeScope) (int, error) {
-	groups, err := groupResults(results)
+	// Digests are computed in advance for the objects a full store may
+	// find unchanged, those with a stored digest; the others' are computed
+	// where they are compared. The transaction reads the stored digests
+	// again (planReads): this read only spares work.
+	var digested map[sqlstore.ObjectRef]bool
+	if sc.full {
+		digested = map[sqlstore.ObjectRef]bool{}
+		if err := s.db.Reader().PolicyDigests(ctx, func(o sqlstore.ObjectRef, d string) { digested[o] = d != "" }); err != nil {
+			return 0, err
+		}
+	}
+	groups, err := groupResults(results, digested)
 	if err != nil {
 		return 0, err
 	}
@@ -379,7 +390,7 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 	if evaluated {
 		d = st.groups[g].digest
 	}
-	if merged || !evaluated {
+	if merged || !evaluated || d == "" {
 		ptrs := make([]*sqlstore.ResultRow, len(next))
 		for i := range next {
 			ptrs[i] = next[i].ResultRow
