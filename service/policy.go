@@ -115,6 +115,17 @@ func (s *Service) rules(ctx context.Context, files []unet.PolicyFile, source, en
 // objectMap turns an object into the generic map policies see: its JSON form
 // without empty strings, so an unset field is missing (IS NULL holds).
 func objectMap(v any) map[string]any {
+	switch x := v.(type) {
+	case *unet.Link:
+		return linkMap(x)
+	case *unet.Location:
+		return locationObjectMap(x)
+	}
+	return reflectedObjectMap(v)
+}
+
+// reflectedObjectMap is objectMap through the object's JSON form.
+func reflectedObjectMap(v any) map[string]any {
 	m := fullMap(v)
 	for k, x := range m {
 		if s, ok := x.(string); ok && s == "" {
