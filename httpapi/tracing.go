@@ -104,7 +104,7 @@ func (o *TracingObserver) Start(r *http.Request, route string) (*http.Request, f
 		if status >= 500 {
 			span.SetStatus(codes.Error, http.StatusText(status))
 		}
-		span.End()
+		telemetry.End(span, nil)
 	}
 }
 
