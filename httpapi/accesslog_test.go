@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -16,8 +17,8 @@ import (
 // tracing observer does.
 type spanObserver struct{ sc trace.SpanContext }
 
-func (o spanObserver) Start(r *http.Request, _ string) (*http.Request, func(int)) {
-	return r.WithContext(trace.ContextWithSpanContext(r.Context(), o.sc)), func(int) {}
+func (o spanObserver) Start(ctx context.Context, _ *http.Request, _ string) (context.Context, func(int)) {
+	return trace.ContextWithSpanContext(ctx, o.sc), func(int) {}
 }
 
 // accessLines are the access log lines of b, decoded.

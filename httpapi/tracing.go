@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"sync"
 
@@ -89,15 +90,14 @@ func propagated(h http.Header) bool {
 }
 
 // Start implements RequestObserver.
-func (o *TracingObserver) Start(r *http.Request, route string) (*http.Request, func(status int)) {
+func (o *TracingObserver) Start(ctx context.Context, r *http.Request, route string) (context.Context, func(status int)) {
 	st := o.start(r.Method, route)
-	ctx := r.Context()
 	if propagated(r.Header) {
 		ctx = otel.GetTextMapPropagator().Extract(ctx, propagation.HeaderCarrier(r.Header))
 	}
 	ctx, span := telemetry.Tracer().Start(ctx, st.name, st.opts...)
 	span.SetAttributes(st.attrs...)
-	return r.WithContext(ctx), func(status int) {
+	return ctx, func(status int) {
 		if status != 0 && status != http.StatusOK {
 			span.SetAttributes(attribute.Int("http.response.status_code", status))
 		}

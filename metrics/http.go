@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -63,11 +64,11 @@ func NewHTTPObserver() *HTTPObserver {
 
 // Start counts r as in flight and returns the function that records its
 // answer. route is the route template ("" when no route matched).
-func (o *HTTPObserver) Start(r *http.Request, route string) (*http.Request, func(status int)) {
+func (o *HTTPObserver) Start(ctx context.Context, r *http.Request, route string) (context.Context, func(status int)) {
 	start := time.Now()
 	httpInFlight.Inc()
 	method := methodLabel(r.Method)
-	return r, func(status int) {
+	return ctx, func(status int) {
 		httpInFlight.Dec()
 		if status == 0 {
 			// Nothing was written: net/http answers 200.

@@ -19,10 +19,10 @@ func observedServer(t *testing.T, o *HTTPObserver, mux *http.ServeMux) *httptest
 		if i := strings.IndexByte(route, ' '); i >= 0 {
 			route = route[i+1:]
 		}
-		r, done := o.Start(r, route)
+		ctx, done := o.Start(r.Context(), r, route)
 		sw := &statusRecorder{ResponseWriter: w}
 		defer func() { done(sw.status) }()
-		mux.ServeHTTP(sw, r)
+		mux.ServeHTTP(sw, r.WithContext(ctx))
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -144,7 +144,8 @@ func TestHTTPObserverUnwrittenStatusIs200(t *testing.T) {
 	o := NewHTTPObserver()
 	labels := map[string]string{"route": "/quiet", "method": "HEAD", "code": "200"}
 	n, _ := sample(t, "unet_http_requests_total", labels)
-	_, done := o.Start(httptest.NewRequest(http.MethodHead, "/quiet", nil), "/quiet")
+	r := httptest.NewRequest(http.MethodHead, "/quiet", nil)
+	_, done := o.Start(r.Context(), r, "/quiet")
 	done(0)
 	if got := mustSample(t, "unet_http_requests_total", labels); got != n+1 {
 		t.Errorf("HEAD /quiet counted %v, want %v", got, n+1)
@@ -156,7 +157,7 @@ func BenchmarkHTTPObserver(b *testing.B) {
 	r := httptest.NewRequest(http.MethodGet, "/api/v1/nodes/x", nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		_, done := o.Start(r, "/api/v1/nodes/{ref}")
+		_, done := o.Start(r.Context(), r, "/api/v1/nodes/{ref}")
 		done(http.StatusOK)
 	}
 }
