@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
@@ -17,9 +18,11 @@ import (
 // tracing observer does.
 type spanObserver struct{ sc trace.SpanContext }
 
-func (o spanObserver) Start(ctx context.Context, _ *http.Request, _ string) (context.Context, func(int)) {
-	return trace.ContextWithSpanContext(ctx, o.sc), func(int) {}
+func (o spanObserver) Start(ctx context.Context, _ *http.Request, _ string) context.Context {
+	return trace.ContextWithSpanContext(ctx, o.sc)
 }
+
+func (spanObserver) End(context.Context, *http.Request, string, int, time.Duration) {}
 
 // accessLines are the access log lines of b, decoded.
 func (b *logBuffer) accessLines(t *testing.T) []map[string]any {

@@ -348,10 +348,21 @@ func (s *Server) serve(route string, h func(w *statusWriter, r *http.Request) er
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
 		ctx := r.Context()
-		for _, o := range s.opts.Observers {
-			var done func(status int)
-			ctx, done = o.Start(ctx, r, route)
-			defer func() { done(w.status) }()
+		if obs := s.opts.Observers; len(obs) > 0 {
+			// The context each observer's Start returned, for its End;
+			// one deferred call for all (no allocation for a few).
+			var few [4]context.Context
+			ctxs := few[:0]
+			for _, o := range obs {
+				ctx = o.Start(ctx, r, route)
+				ctxs = append(ctxs, ctx)
+			}
+			defer func() {
+				elapsed := time.Since(start)
+				for i := len(obs) - 1; i >= 0; i-- {
+					obs[i].End(ctxs[i], r, route, w.status, elapsed)
+				}
+			}()
 		}
 		// The client address is read from the request's context when
 		// proxies are trusted: the request is then put in it at once.
