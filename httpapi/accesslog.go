@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -20,8 +21,9 @@ const UnmatchedRoute = "unmatched"
 // matched), method, path, status, duration (seconds, a number), remote,
 // client_ip, and trace_id when the request runs in a span (an observer
 // started one).
-func (s *Server) accessLog(r *http.Request, w *statusWriter, id, route string, start time.Time) {
-	ctx := r.Context()
+//
+// ctx is the request's context (r may not be in it yet).
+func (s *Server) accessLog(ctx context.Context, r *http.Request, w *statusWriter, id, route string, start time.Time) {
 	if !s.log.Enabled(ctx, slog.LevelInfo) {
 		return
 	}

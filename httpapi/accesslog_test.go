@@ -2,10 +2,12 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
@@ -16,9 +18,11 @@ import (
 // tracing observer does.
 type spanObserver struct{ sc trace.SpanContext }
 
-func (o spanObserver) Start(r *http.Request, _ string) (*http.Request, func(int)) {
-	return r.WithContext(trace.ContextWithSpanContext(r.Context(), o.sc)), func(int) {}
+func (o spanObserver) Start(ctx context.Context, _ *http.Request, _ string) context.Context {
+	return trace.ContextWithSpanContext(ctx, o.sc)
 }
+
+func (spanObserver) End(context.Context, *http.Request, string, int, time.Duration) {}
 
 // accessLines are the access log lines of b, decoded.
 func (b *logBuffer) accessLines(t *testing.T) []map[string]any {

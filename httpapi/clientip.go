@@ -37,24 +37,21 @@ func ClientAddr(r *http.Request) netip.Addr {
 	return peerAddr(r.RemoteAddr)
 }
 
-// withClientIP records the client address of r in its context.
-// Without trusted proxies the client is the peer, which ClientAddr reads
-// from the request itself: nothing is stored.
-func withClientIP(r *http.Request, trusted []netip.Prefix) *http.Request {
+// withClientIP returns ctx, the context of r, with the client address of r
+// (and whether a trusted proxy received it over HTTPS) when proxies are
+// trusted. Without trusted proxies the client is the peer, which ClientAddr
+// reads from the request itself: ctx is returned as it is.
+func withClientIP(ctx context.Context, r *http.Request, trusted []netip.Prefix) context.Context {
 	if len(trusted) == 0 {
-		return r
+		return ctx
 	}
-	ctx := r.Context()
 	if r.TLS == nil && forwardedHTTPS(r, trusted) {
 		ctx = context.WithValue(ctx, forwardedTLSKey{}, true)
 	}
 	if a := clientAddr(r, trusted); a.IsValid() {
 		ctx = context.WithValue(ctx, clientIPKey{}, a)
 	}
-	if ctx == r.Context() {
-		return r
-	}
-	return r.WithContext(ctx)
+	return ctx
 }
 
 // ForwardedProtoHeader names the scheme a proxy received a request with.

@@ -26,7 +26,7 @@ func (s *Server) screenClient(w http.ResponseWriter, r *http.Request, rt Route) 
 	a := ClientAddr(r)
 	err := s.limits.allowed(a)
 	if err != nil {
-		s.auditRefusal(w, r, rt, nil, http.StatusForbidden, err, "allow:"+a.String())
+		s.auditRefusal(w, inContext(w, r), rt, nil, http.StatusForbidden, err, "allow:"+a.String())
 	}
 	return err
 }

@@ -281,11 +281,37 @@ func printableASCII(s string) bool {
 	return true
 }
 
-// statusWriter remembers the status and the actor for the access log.
+// statusWriter remembers the status and the actor for the access log, and
+// the request's context.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
 	actor  string // set by the route's authorization (noteActor)
+	// ctx is the request's context: the connection's, with the values the
+	// observers (a span) and the client address add. The request base
+	// hands a route (see serve) may not carry it yet, so that the route
+	// makes one copy of the request with ctx and its own deadline, not two.
+	ctx context.Context
+}
+
+// inContext returns r in the request's context (r itself when it is in it
+// already): for answers and records made before the route has made its own
+// copy of the request (a problem+json answer with its trace id, an audit
+// record under the request's span).
+func (w *statusWriter) inContext(r *http.Request) *http.Request {
+	if r.Context() == w.ctx {
+		return r
+	}
+	return r.WithContext(w.ctx)
+}
+
+// inContext is statusWriter.inContext for the writer base hands its
+// handlers (r itself for any other writer).
+func inContext(w http.ResponseWriter, r *http.Request) *http.Request {
+	if sw, ok := w.(*statusWriter); ok {
+		return sw.inContext(r)
+	}
+	return r
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -310,32 +336,59 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // type), panic recovery, access log (accesslog.go), and problem+json for
 // returned errors.
 func (s *Server) base(route string, h handlerFunc) http.Handler {
+	return s.serve(route, func(w *statusWriter, r *http.Request) error { return h(w, w.inContext(r)) })
+}
+
+// serve is base for a handler that takes the request before it is in the
+// request's context (w.ctx; r differs from it only by the values the
+// observers added): wrap, which puts it there together with the route's
+// deadline, in one copy of the request.
+func (s *Server) serve(route string, h func(w *statusWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
-		for _, o := range s.opts.Observers {
-			var done func(status int)
-			r, done = o.Start(r, route)
-			defer func() { done(w.status) }()
+		ctx := r.Context()
+		if obs := s.opts.Observers; len(obs) > 0 {
+			// The context each observer's Start returned, for its End;
+			// one deferred call for all (no allocation for a few).
+			var few [4]context.Context
+			ctxs := few[:0]
+			for _, o := range obs {
+				ctx = o.Start(ctx, r, route)
+				ctxs = append(ctxs, ctx)
+			}
+			defer func() {
+				elapsed := time.Since(start)
+				for i := len(obs) - 1; i >= 0; i-- {
+					obs[i].End(ctxs[i], r, route, w.status, elapsed)
+				}
+			}()
 		}
+		// The client address is read from the request's context when
+		// proxies are trusted: the request is then put in it at once.
+		if c := withClientIP(ctx, r, s.opts.Transport.TrustedProxies); c != ctx {
+			ctx = c
+			r = r.WithContext(ctx)
+		}
+		w.ctx = ctx
 		id := s.requestID(r)
 		hd := w.Header()
 		hd.Set(RequestIDHeader, id)
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Cache-Control", "no-store")
 		setSecurityHeaders(hd, r)
-		r = withClientIP(r, s.opts.Transport.TrustedProxies)
 		body := trackBody(r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
+				r := w.inContext(r)
 				closeIfUnread(w, r, body)
 				s.writeProblem(w, r, fmt.Errorf("panic: %v", v))
 			}
 			if s.opts.AccessLog {
-				s.accessLog(r, w, id, route, start)
+				s.accessLog(w.ctx, r, w, id, route, start)
 			}
 		}()
 		err := s.screen(r)
@@ -343,6 +396,7 @@ func (s *Server) base(route string, h handlerFunc) http.Handler {
 			err = h(w, r)
 		}
 		if err != nil {
+			r := w.inContext(r)
 			if clientGone(r, err) {
 				// Nobody is left to answer: not a server error.
 				w.status = StatusClientClosedRequest
@@ -370,7 +424,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 	}
 	admit := rt.Permission != PermPublic && !rt.Long
 	rt.spanName = serviceSpan(rt)
-	return s.base(rt.Path, func(w http.ResponseWriter, r *http.Request) error {
+	return s.serve(rt.Path, func(w *statusWriter, r *http.Request) error {
 		if err := s.screenClient(w, r, rt); err != nil {
 			return err
 		}
@@ -393,13 +447,15 @@ func (s *Server) wrap(rt Route) http.Handler {
 			_ = rc.SetWriteDeadline(deadline)
 			work = s.opts.LongRequestTimeout * 9 / 10
 		}
+		// The request goes on in its context (w.ctx) with the deadline:
+		// one copy of the request for both.
 		var ctx context.Context
 		var cancel context.CancelFunc
 		if stream {
 			// A stream runs until the client or the server leaves.
-			ctx, cancel = context.WithCancel(r.Context())
+			ctx, cancel = context.WithCancel(w.ctx)
 		} else {
-			ctx, cancel = context.WithTimeout(r.Context(), work)
+			ctx, cancel = context.WithTimeout(w.ctx, work)
 		}
 		defer cancel()
 		r = r.WithContext(ctx)

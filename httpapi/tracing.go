@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"sync"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -88,24 +90,29 @@ func propagated(h http.Header) bool {
 	return len(h["Traceparent"]) > 0 || len(h["Baggage"]) > 0
 }
 
-// Start implements RequestObserver.
-func (o *TracingObserver) Start(r *http.Request, route string) (*http.Request, func(status int)) {
+// Start implements RequestObserver: it starts the server span, in the
+// context it returns.
+func (o *TracingObserver) Start(ctx context.Context, r *http.Request, route string) context.Context {
 	st := o.start(r.Method, route)
-	ctx := r.Context()
 	if propagated(r.Header) {
 		ctx = otel.GetTextMapPropagator().Extract(ctx, propagation.HeaderCarrier(r.Header))
 	}
 	ctx, span := telemetry.Tracer().Start(ctx, st.name, st.opts...)
 	span.SetAttributes(st.attrs...)
-	return r.WithContext(ctx), func(status int) {
-		if status != 0 && status != http.StatusOK {
-			span.SetAttributes(attribute.Int("http.response.status_code", status))
-		}
-		if status >= 500 {
-			span.SetStatus(codes.Error, http.StatusText(status))
-		}
-		span.End()
+	return ctx
+}
+
+// End implements RequestObserver: it records the status on the server span
+// (in ctx, where Start put it) and ends it.
+func (o *TracingObserver) End(ctx context.Context, _ *http.Request, _ string, status int, _ time.Duration) {
+	span := trace.SpanFromContext(ctx)
+	if status != 0 && status != http.StatusOK {
+		span.SetAttributes(attribute.Int("http.response.status_code", status))
 	}
+	if status >= 500 {
+		span.SetStatus(codes.Error, http.StatusText(status))
+	}
+	telemetry.End(span, nil)
 }
 
 // serviceSpan is the name of the span of a route's operation

@@ -3,7 +3,9 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -252,5 +254,62 @@ func TestTracingOffLeavesNoTrace(t *testing.T) {
 	}
 	if p := a.problem(t); p.TraceID != "" {
 		t.Errorf("problem trace_id %q with tracing off", p.TraceID)
+	}
+}
+
+// traceRecorder keeps the trace id of each audit entry's context.
+type traceRecorder struct {
+	mu     sync.Mutex
+	traces []string
+}
+
+func (r *traceRecorder) RecordAudit(ctx context.Context, _ *unet.AuditEntry) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.traces = append(r.traces, telemetry.TraceID(ctx))
+	return nil
+}
+
+// TestTracingRefusedBeforeTheRoute: a request the allow-list refuses, before
+// its route puts it in its own context, is still answered and audited in
+// its trace, whether the client address comes from the peer or, through a
+// trusted proxy, from X-Forwarded-For; and its server span is sent.
+func TestTracingRefusedBeforeTheRoute(t *testing.T) {
+	rcv := startTracing(t)
+	const traceID = "5bf92f3577b34da6a3ce929d0e0e4736"
+	tp := "00-" + traceID + "-00f067aa0ba902b7-01"
+	allow := []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
+	for _, trusted := range [][]string{nil, {"127.0.0.1"}} {
+		proxies, err := httpapi.ParseTrustedProxies(trusted)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := &traceRecorder{}
+		ts := startServer(t, httpapi.Options{Observers: []httpapi.RequestObserver{httpapi.NewTracingObserver()},
+			Audit: rec, Limits: httpapi.RateLimits{AllowIPs: allow}, Transport: httpapi.TransportOptions{TrustedProxies: proxies}})
+		a := ts.send(t, http.MethodGet, "/api/v1/nodes", nil, "traceparent", tp, "X-Forwarded-For", "198.51.100.7")
+		if a.status != http.StatusForbidden {
+			t.Fatalf("trusted proxies %v: %d %s, want 403", trusted, a.status, a.body)
+		}
+		if p := a.problem(t); p.TraceID != traceID {
+			t.Errorf("trusted proxies %v: problem trace_id %q, want %q", trusted, p.TraceID, traceID)
+		}
+		rec.mu.Lock()
+		if len(rec.traces) != 1 || rec.traces[0] != traceID {
+			t.Errorf("trusted proxies %v: audit entries in traces %q, want one in %s", trusted, rec.traces, traceID)
+		}
+		rec.mu.Unlock()
+	}
+	err := rcv.WaitFor(10*time.Second, func(spans []otlptest.Span) bool {
+		n := 0
+		for _, s := range spans {
+			if s.TraceID == traceID && s.Name == "GET /api/v1/nodes" && s.Attributes["http.response.status_code"] == "403" {
+				n++
+			}
+		}
+		return n == 2
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

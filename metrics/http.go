@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -61,22 +62,23 @@ func NewHTTPObserver() *HTTPObserver {
 	return &HTTPObserver{children: map[httpKey]httpChildren{}}
 }
 
-// Start counts r as in flight and returns the function that records its
-// answer. route is the route template ("" when no route matched).
-func (o *HTTPObserver) Start(r *http.Request, route string) (*http.Request, func(status int)) {
-	start := time.Now()
+// Start counts r as in flight (RequestObserver). route is the route
+// template ("" when no route matched).
+func (o *HTTPObserver) Start(ctx context.Context, _ *http.Request, _ string) context.Context {
 	httpInFlight.Inc()
-	method := methodLabel(r.Method)
-	return r, func(status int) {
-		httpInFlight.Dec()
-		if status == 0 {
-			// Nothing was written: net/http answers 200.
-			status = http.StatusOK
-		}
-		c := o.lookup(httpKey{route: route, method: method, code: status})
-		c.requests.Inc()
-		c.duration.Observe(time.Since(start).Seconds())
+	return ctx
+}
+
+// End records the answer to r, status (0 when nothing was written: net/http
+// answers 200) after elapsed, and counts r out of flight.
+func (o *HTTPObserver) End(_ context.Context, r *http.Request, route string, status int, elapsed time.Duration) {
+	httpInFlight.Dec()
+	if status == 0 {
+		status = http.StatusOK
 	}
+	c := o.lookup(httpKey{route: route, method: methodLabel(r.Method), code: status})
+	c.requests.Inc()
+	c.duration.Observe(elapsed.Seconds())
 }
 
 // lookup returns the label children of k, resolving them the first time.

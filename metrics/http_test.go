@@ -19,10 +19,11 @@ func observedServer(t *testing.T, o *HTTPObserver, mux *http.ServeMux) *httptest
 		if i := strings.IndexByte(route, ' '); i >= 0 {
 			route = route[i+1:]
 		}
-		r, done := o.Start(r, route)
+		start := time.Now()
+		ctx := o.Start(r.Context(), r, route)
 		sw := &statusRecorder{ResponseWriter: w}
-		defer func() { done(sw.status) }()
-		mux.ServeHTTP(sw, r)
+		defer func() { o.End(ctx, r, route, sw.status, time.Since(start)) }()
+		mux.ServeHTTP(sw, r.WithContext(ctx))
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -144,8 +145,9 @@ func TestHTTPObserverUnwrittenStatusIs200(t *testing.T) {
 	o := NewHTTPObserver()
 	labels := map[string]string{"route": "/quiet", "method": "HEAD", "code": "200"}
 	n, _ := sample(t, "unet_http_requests_total", labels)
-	_, done := o.Start(httptest.NewRequest(http.MethodHead, "/quiet", nil), "/quiet")
-	done(0)
+	r := httptest.NewRequest(http.MethodHead, "/quiet", nil)
+	ctx := o.Start(r.Context(), r, "/quiet")
+	o.End(ctx, r, "/quiet", 0, time.Millisecond)
 	if got := mustSample(t, "unet_http_requests_total", labels); got != n+1 {
 		t.Errorf("HEAD /quiet counted %v, want %v", got, n+1)
 	}
@@ -156,7 +158,7 @@ func BenchmarkHTTPObserver(b *testing.B) {
 	r := httptest.NewRequest(http.MethodGet, "/api/v1/nodes/x", nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		_, done := o.Start(r, "/api/v1/nodes/{ref}")
-		done(http.StatusOK)
+		ctx := o.Start(r.Context(), r, "/api/v1/nodes/{ref}")
+		o.End(ctx, r, "/api/v1/nodes/{ref}", http.StatusOK, time.Millisecond)
 	}
 }

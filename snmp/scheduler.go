@@ -331,7 +331,7 @@ func (s *Scheduler) jitter() time.Duration {
 // schedule and delivers one batch.
 func (s *Scheduler) cycle(ctx context.Context, due []Assignment) (Batch, error) {
 	ctx, span := startCycle(ctx, len(due))
-	defer span.End()
+	defer endCycle(span)
 	b := Batch{Started: time.Now().UTC()}
 	run := fmt.Sprintf("%012x", rand.Uint64()>>16) // the cycle's id in the log
 	s.opt.Logger.Debug("snmp: poll cycle started", "run", run, "targets", len(due))

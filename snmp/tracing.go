@@ -20,6 +20,9 @@ func startCycle(ctx context.Context, targets int) (context.Context, trace.Span) 
 	return telemetry.Start(ctx, "snmp.cycle", attribute.Int("unet.snmp.targets", targets))
 }
 
+// endCycle ends the span of a scheduler cycle.
+func endCycle(span trace.Span) { telemetry.End(span, nil) }
+
 // startPoll starts the "snmp.poll" span of one agent.
 func startPoll(ctx context.Context, target Target, profile Profile) (context.Context, trace.Span) {
 	if !telemetry.Enabled() {

@@ -14,9 +14,10 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// batcher is the span processor Setup installs: it does the work of the
-// SDK's batch span processor and OTLP exporter, configured by the same
-// OTEL_BSP_* variables, at a fraction of the cost per span.
+// batcher is where the spans of the provider Setup installs go (End hands
+// them over; see pipeline): it does the work of the SDK's batch span
+// processor and OTLP exporter, configured by the same OTEL_BSP_* variables,
+// at a fraction of the cost per span. It is also an sdktrace.SpanProcessor.
 //
 // The SDK's processor hands every ended span to its export goroutine over
 // a channel, which wakes that goroutine once per span, and keeps the span
@@ -116,8 +117,8 @@ func newBatcher(client otlptrace.Client, cfg batchConfig) *batcher {
 // OnStart implements sdktrace.SpanProcessor.
 func (p *batcher) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
 
-// OnEnd implements sdktrace.SpanProcessor: it encodes a sampled span into
-// the open batch.
+// OnEnd implements sdktrace.SpanProcessor: it encodes a sampled span, which
+// has ended, into the open batch.
 func (p *batcher) OnEnd(s sdktrace.ReadOnlySpan) {
 	if !s.SpanContext().IsSampled() {
 		return

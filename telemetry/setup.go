@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 )
 
@@ -47,6 +48,7 @@ func Setup(ctx context.Context, serviceName, version string) (shutdown func(cont
 		otel.SetTracerProvider(noop.NewTracerProvider())
 		setTracer(noop.NewTracerProvider())
 		enabled.Store(false)
+		installed.Store(nil)
 		return func(context.Context) error { return nil }, nil
 	}
 	client := otlptracehttp.NewClient()
@@ -65,12 +67,12 @@ func Setup(ctx context.Context, serviceName, version string) (shutdown func(cont
 		_ = client.Stop(ctx)
 		return nil, fmt.Errorf("tracing: resource (OTEL_RESOURCE_ATTRIBUTES): %w", err)
 	}
-	tp := sdktrace.NewTracerProvider(
-		sdktrace.WithSpanProcessor(newBatcher(client, cfg.batch)),
-		sdktrace.WithResource(res),
-	)
-	otel.SetTracerProvider(tp)
-	setTracer(tp)
+	// The batcher is not registered with the provider: End hands it the
+	// spans (see pipeline).
+	p := &pipeline{tp: sdktrace.NewTracerProvider(sdktrace.WithResource(res)), b: newBatcher(client, cfg.batch)}
+	otel.SetTracerProvider(p.tp)
+	setTracer(p.tp)
+	installed.Store(p)
 	enabled.Store(true)
 	return func(ctx context.Context) error {
 		if _, ok := ctx.Deadline(); !ok {
@@ -79,8 +81,43 @@ func Setup(ctx context.Context, serviceName, version string) (shutdown func(cont
 			defer cancel()
 		}
 		enabled.Store(false)
-		return tp.Shutdown(ctx)
+		err := errors.Join(p.tp.Shutdown(ctx), p.b.Shutdown(ctx))
+		installed.CompareAndSwap(p, nil)
+		return err
 	}, nil
+}
+
+// pipeline is the provider Setup installed and the batcher its spans go
+// to.
+//
+// The batcher is not one of the provider's span processors: with a span
+// processor, the SDK copies every span as it ends (a snapshot of about
+// 400 bytes) to hand the copy to the processors; with none it makes no
+// copy. End hands the ended span itself to the batcher instead (an SDK
+// span is a ReadOnlySpan, and nothing in it changes once it has ended),
+// which is why μNet's spans end through End, never through span.End
+// directly (TestSpansEndThroughTelemetry checks it).
+type pipeline struct {
+	tp *sdktrace.TracerProvider
+	b  *batcher
+}
+
+// installed is the pipeline of the recording provider Setup installed
+// last, nil when tracing is off.
+var installed atomic.Pointer[pipeline]
+
+// export hands span, which has just ended, to the batcher of the pipeline
+// it belongs to (the batcher ignores it unless it is sampled).
+func export(span trace.Span) {
+	p := installed.Load()
+	if p == nil {
+		return
+	}
+	ro, ok := span.(sdktrace.ReadOnlySpan)
+	if !ok || span.TracerProvider() != trace.TracerProvider(p.tp) {
+		return
+	}
+	p.b.OnEnd(ro)
 }
 
 // enabled is set while a recording provider is installed by Setup.

@@ -78,13 +78,21 @@ func StartRoot(ctx context.Context, name string, attrs ...attribute.KeyValue) (c
 	return Tracer().Start(ctx, name, trace.WithNewRoot(), trace.WithAttributes(attrs...))
 }
 
-// End ends span, marking it failed with err when err is not nil.
+// End ends span, marking it failed with err when err is not nil, and hands
+// it to the exporter when it is sampled. μNet's spans end here (or through
+// EndWith), never through span.End alone: the exporter is not one of the
+// SDK's span processors (see pipeline), so a span ended otherwise is not
+// exported. Ending a span twice exports it once.
 func End(span trace.Span, err error) {
-	if err != nil && span.IsRecording() {
+	recording := span.IsRecording()
+	if err != nil && recording {
 		span.RecordError(err)
 		span.SetStatus(codes.Error, err.Error())
 	}
 	span.End()
+	if recording {
+		export(span)
+	}
 }
 
 // TraceID is the hex trace id of the span in ctx, "" when there is none (or
