@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/unet-dev/unet"
@@ -54,6 +56,10 @@ func groupResults(results []unet.PolicyResult, digest map[sqlstore.ObjectRef]boo
 			var rows []sqlstore.ResultRow
 			var ptrs []*sqlstore.ResultRow
 			for g := w; g < len(groups); g += workers {
+				// In rule order, the order of the stored form: the
+				// sorts of the rows built from them then find them
+				// sorted.
+				slices.SortFunc(groups[g].rows, func(a, b int32) int { return strings.Compare(results[a].Rule, results[b].Rule) })
 				if !digest[groups[g].obj] {
 					continue
 				}

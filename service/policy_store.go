@@ -3,7 +3,9 @@ package service
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -380,7 +382,7 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 		}
 		next = append(next, sqlstore.WriteRow{ResultRow: &p.ResultRow, EvaluatedAt: p.EvaluatedAt, Since: p.Since})
 	}
-	sort.Slice(changes, func(i, j int) bool { return changes[i].row.Rule < changes[j].row.Rule })
+	slices.SortFunc(changes, func(a, b statusMove) int { return strings.Compare(a.row.Rule, b.row.Rule) })
 	out.moves = changes
 	if len(next) == 0 {
 		out.del = st.stored[o] != nil

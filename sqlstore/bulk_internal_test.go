@@ -74,3 +74,34 @@ func TestParseInsertRecognisesTheStoreInserts(t *testing.T) {
 		}
 	}
 }
+
+// TestUnnestEnd: an unnest statement takes rows until their text reaches
+// unnestBytes (at least one row, however large), and never more than
+// bulkArrayRows; NULLs and numbers count nothing.
+func TestUnnestEnd(t *testing.T) {
+	types := []string{"text", "int8", "text"}
+	big := strings.Repeat("x", unnestBytes/4)
+	value := func(i, c int) any {
+		switch c {
+		case 0:
+			return big
+		case 1:
+			return i
+		}
+		return (*string)(nil)
+	}
+	if end := unnestEnd(10, 0, types, value); end != 4 {
+		t.Errorf("rows of a quarter of the budget: a statement of %d rows, want 4", end)
+	}
+	if end := unnestEnd(10, 8, types, value); end != 10 {
+		t.Errorf("the last rows: end %d, want 10", end)
+	}
+	huge := strings.Repeat("x", 2*unnestBytes)
+	if end := unnestEnd(3, 1, types, func(i, c int) any { return huge }); end != 2 {
+		t.Errorf("a row larger than the budget: end %d, want one row", end)
+	}
+	small := func(i, c int) any { return "s" }
+	if end := unnestEnd(3*bulkArrayRows, 0, types, small); end != bulkArrayRows {
+		t.Errorf("small rows: a statement of %d rows, want %d", end, bulkArrayRows)
+	}
+}

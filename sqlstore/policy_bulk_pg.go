@@ -23,8 +23,8 @@ func (tx *Tx) unnestExec(ctx context.Context, n int, head string, types []string
 	}
 	b.WriteString(")" + tail)
 	q := b.String()
-	for start := 0; start < n; start += bulkArrayRows {
-		end := min(n, start+bulkArrayRows)
+	for start, end := 0, 0; start < n; start = end {
+		end = unnestEnd(n, start, types, value)
 		params := make([]any, len(types))
 		for c, t := range types {
 			if t == "int8" {
@@ -43,6 +43,35 @@ func (tx *Tx) unnestExec(ctx context.Context, n int, head string, types []string
 		}
 	}
 	return nil
+}
+
+// unnestBytes bounds the text one unnest statement sends (about 1 MiB, at
+// least one row): the driver builds a statement's parameters in one buffer,
+// and object rows of a thousand results each (about 2 kB) would make it
+// tens of megabytes, grown by copying.
+const unnestBytes = 1 << 20
+
+// unnestEnd is the end of the rows from start that one unnest statement
+// sends: at most bulkArrayRows, and no more text than unnestBytes.
+func unnestEnd(n, start int, types []string, value func(i, c int) any) int {
+	end, size := start, 0
+	for end < n && end-start < bulkArrayRows && (end == start || size < unnestBytes) {
+		for c, t := range types {
+			if t == "int8" {
+				continue
+			}
+			switch v := value(end, c).(type) {
+			case string:
+				size += len(v)
+			case *string:
+				if v != nil {
+					size += len(*v)
+				}
+			}
+		}
+		end++
+	}
+	return end
 }
 
 // textColumn is the array parameter of a text column over rows [start,

@@ -221,3 +221,41 @@ func TestFirstResultsEntries(t *testing.T) {
 		t.Fatalf("fewer entries than the set's rules: %q, want the full form", full)
 	}
 }
+
+// TestLargeObjectRowsInSeveralStatements: object rows whose text exceeds
+// what one unnest statement sends (about 1 MiB) are written in several,
+// every row whole, on both engines.
+func TestLargeObjectRowsInSeveralStatements(t *testing.T) {
+	ctx := context.Background()
+	for _, engine := range []string{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(engine, func(t *testing.T) {
+			db := openBoth(t, engine)
+			const n = 1200 * perObject // more objects than bulkRows: unnest arrays on PostgreSQL
+			objs := largeResults(t, n, unet.StatusFail)
+			msg := strings.Repeat("m", 100) // about 2.5 MiB in all
+			for i := range objs {
+				for j := range objs[i].Rows {
+					r := *objs[i].Rows[j].ResultRow
+					r.Message = msg + r.Rule
+					objs[i].Rows[j].ResultRow = &r
+				}
+			}
+			at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			if err := db.WithTx(ctx, func(tx *sqlstore.Tx) error { return tx.PutObjectResults(ctx, objs, at) }); err != nil {
+				t.Fatal(err)
+			}
+			l, err := db.Reader().ListPolicyResults(ctx, sqlstore.PolicyResultQuery{PolicyResultFilter: unet.PolicyResultFilter{Rule: "r007", Page: unet.Page{Limit: 2000}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Total != n/perObject || len(l.Items) != n/perObject {
+				t.Fatalf("%d results of r007 stored, want %d", l.Total, n/perObject)
+			}
+			for _, r := range l.Items {
+				if r.Message != msg+"r007" {
+					t.Fatalf("%s: message of %d bytes, want %d", r.ObjectID, len(r.Message), len(msg)+4)
+				}
+			}
+		})
+	}
+}

@@ -5,7 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
-	"sort"
+	"slices"
+	"strings"
 )
 
 // A policy digest sums up the stored results of one object (column digest
@@ -18,7 +19,8 @@ import (
 // kept, hex) over every column but the times, in rule order. rows is
 // reordered.
 func DigestRows(rows []*ResultRow) string {
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Rule < rows[j].Rule })
+	// Rows usually come sorted already (pdqsort then only checks).
+	slices.SortFunc(rows, func(a, b *ResultRow) int { return strings.Compare(a.Rule, b.Rule) })
 	h := sha256.New()
 	var buf []byte
 	for _, r := range rows {

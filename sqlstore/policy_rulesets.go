@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -107,9 +107,7 @@ type lastSet struct {
 
 // encode is EncodeCompactResults, reusing the last rule set when it fits.
 func (l *lastSet) encode(name, at string, rows []WriteRow) (enc, id, set string) {
-	if !sort.SliceIsSorted(rows, func(i, j int) bool { return rows[i].Rule < rows[j].Rule }) {
-		sort.Slice(rows, func(i, j int) bool { return rows[i].Rule < rows[j].Rule })
-	}
+	slices.SortFunc(rows, func(a, b WriteRow) int { return strings.Compare(a.Rule, b.Rule) })
 	if !l.fits(rows) {
 		l.id, l.text = encodeRuleSet(rows)
 		l.rows = rows
