@@ -134,7 +134,8 @@ type regressions struct {
 	first *unet.ComplianceChange
 }
 
-// add counts c when it moves a result to fail from another status.
+// add counts c when it moves a result to fail from another status (c is
+// not kept).
 func (g *regressions) add(c *unet.ComplianceChange) {
 	if c.To != unet.StatusFail || c.From == unet.StatusFail {
 		return
@@ -142,7 +143,8 @@ func (g *regressions) add(c *unet.ComplianceChange) {
 	if g.data.BySeverity == nil {
 		g.data.BySeverity = map[string]int{}
 		g.data.Failures = []unet.EventFailure{}
-		g.first = c
+		f := *c
+		g.first = &f
 	}
 	g.data.Count++
 	g.data.BySeverity[c.Severity]++

@@ -206,10 +206,7 @@ type storeRun struct {
 // record counts one status change.
 func (st *storeRun) record(c *unet.ComplianceChange) {
 	st.changed++
-	if c.To == unet.StatusFail && c.From != unet.StatusFail {
-		cc := *c
-		st.reg.add(&cc)
-	}
+	st.reg.add(c)
 }
 
 // resultCounts is delta as the stored counts' adjustment.
@@ -234,9 +231,9 @@ const compareChunk = 256
 
 // compare compares every evaluated or read object, in key order. Objects
 // are compared in chunks on every core, each building the stored form of
-// its new results and encoding its object row there: what a chunk built
-// is garbage once its outcomes are merged, so the stored form of all the
-// results is never held at once.
+// its new results and encoding its object row there, in buffers each core
+// reuses from one object to the next (objectScratch): the stored form of
+// all the results is never held at once.
 func (st *storeRun) compare() error {
 	objs := make([]sqlstore.ObjectRef, 0, len(st.group)+len(st.stored))
 	for o := range st.group {
@@ -249,10 +246,9 @@ func (st *storeRun) compare() error {
 	}
 	sort.Slice(objs, func(i, j int) bool { return objectLess(objs[i], objs[j]) })
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(objs)/100))
-	encoders := make([]*sqlstore.ObjectEncoder, workers)
-	deltas := make([]map[metrics.PolicyResult]int, workers)
-	for w := range workers {
-		encoders[w], deltas[w] = sqlstore.NewObjectEncoder(st.now), map[metrics.PolicyResult]int{}
+	scratch := make([]objectScratch, workers)
+	for w := range scratch {
+		scratch[w] = objectScratch{enc: sqlstore.NewObjectEncoder(st.now), delta: map[metrics.PolicyResult]int{}}
 	}
 	out := make([]objectOutcome, min(compareChunk, len(objs)))
 	for start := 0; start < len(objs); start += compareChunk {
@@ -261,7 +257,7 @@ func (st *storeRun) compare() error {
 		for w := range workers {
 			wg.Go(func() {
 				for i := w; i < len(part); i += workers {
-					out[i] = st.object(part[i], encoders[w], deltas[w])
+					out[i] = st.object(part[i], &scratch[w])
 				}
 			})
 		}
@@ -271,7 +267,7 @@ func (st *storeRun) compare() error {
 			if oc.err != nil {
 				return oc.err
 			}
-			st.addHistory(o, oc.moves, oc.firstEntries)
+			st.addHistory(o, oc)
 			if oc.put {
 				st.puts = append(st.puts, oc.row)
 			}
@@ -281,32 +277,55 @@ func (st *storeRun) compare() error {
 			*oc = objectOutcome{}
 		}
 	}
-	for _, d := range deltas {
-		for k, n := range d {
+	for w := range scratch {
+		for k, n := range scratch[w].delta {
 			st.delta[k] += n
 		}
 	}
 	return nil
 }
 
+// objectScratch is what one core compares objects with: the encoder of
+// their rows, its count of their changes to the stored counts, and
+// buffers reused from one object to the next (no outcome points into
+// them).
+type objectScratch struct {
+	enc     *sqlstore.ObjectEncoder
+	delta   map[metrics.PolicyResult]int
+	rows    []sqlstore.ResultRow
+	next    []sqlstore.WriteRow
+	moves   []statusMove
+	entries []sqlstore.HistoryEntry
+	ptrs    []*sqlstore.ResultRow
+	used    []bool
+}
+
 // objectOutcome is what comparing one object's new and stored results
-// gives: its status moves, for history, and the object row to write (put)
-// or to remove (del).
+// gives: its history and the object row to write (put) or to remove (del).
 type objectOutcome struct {
-	moves []statusMove
-	// firstEntries is the stored form of the moves as one first-results
-	// history row, when they are one (see addHistory).
+	// changes are the object's status changes (their IDs are given in key
+	// order when outcomes are merged), unless they are its first results
+	// (firstEntries): then one history row of firstCount entries, whose
+	// failures, for the regression event, are fails.
+	changes      []unet.ComplianceChange
 	firstEntries string
+	firstCount   int
+	name         string
+	fails        []firstFail
 	row          sqlstore.EncodedObject
 	put          bool
 	del          bool
 	err          error
 }
 
+// firstFail is a failing first result.
+type firstFail struct{ rule, severity, source string }
+
 // object compares one object's new and stored results, counting the
-// changes to the stored counts in delta and encoding the row to write with
-// enc. It changes nothing in st: objects are compared concurrently.
-func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, delta map[metrics.PolicyResult]int) (out objectOutcome) {
+// changes to the stored counts in sc.delta and encoding the row to write
+// with sc.enc. It changes nothing in st: objects are compared
+// concurrently.
+func (st *storeRun) object(o sqlstore.ObjectRef, sc *objectScratch) (out objectOutcome) {
 	var old []sqlstore.StoredRow
 	digest := ""
 	if so := st.stored[o]; so != nil {
@@ -320,17 +339,20 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 	for i := range old {
 		oldAt[old[i].Rule] = i
 	}
-	used := make([]bool, len(old))
-	var rows []sqlstore.ResultRow
+	used := resize(sc.used, len(old))
+	clear(used)
+	sc.used = used
+	rows := sc.rows[:0]
 	g, evaluated := st.group[o]
 	if evaluated {
 		var err error
-		if rows, err = encodeGroup(make([]sqlstore.ResultRow, 0, len(st.groups[g].rows)), st.results, st.groups[g].rows); err != nil {
+		if rows, err = encodeGroup(rows, st.results, st.groups[g].rows); err != nil {
 			return objectOutcome{err: err}
 		}
+		sc.rows = rows
 	}
-	next := make([]sqlstore.WriteRow, 0, len(rows)+len(old))
-	var changes []statusMove
+	next, changes := sc.next[:0], sc.moves[:0]
+	defer func() { sc.next, sc.moves = next[:0], changes[:0] }()
 	dirty := false
 	name := ""
 	for i := range rows {
@@ -339,11 +361,8 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 		j, ok := oldAt[r.Rule]
 		if !ok {
 			dirty = true
-			delta[countKey(r)]++
+			sc.delta[countKey(r)]++
 			next = append(next, sqlstore.WriteRow{ResultRow: r})
-			if changes == nil {
-				changes = make([]statusMove, 0, len(rows)-i)
-			}
 			changes = append(changes, statusMove{r, "", r.Status})
 			continue
 		}
@@ -354,8 +373,8 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 			continue
 		}
 		dirty = true
-		delta[countKey(&prev.ResultRow)]--
-		delta[countKey(r)]++
+		sc.delta[countKey(&prev.ResultRow)]--
+		sc.delta[countKey(r)]++
 		w := sqlstore.WriteRow{ResultRow: r}
 		if r.Status == prev.Status {
 			w.Since = prev.Since
@@ -372,7 +391,7 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 		p := &old[j]
 		if st.replaced(o) {
 			dirty = true
-			delta[countKey(&p.ResultRow)]--
+			sc.delta[countKey(&p.ResultRow)]--
 			changes = append(changes, statusMove{&p.ResultRow, p.Status, ""})
 			continue
 		}
@@ -383,7 +402,15 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 		next = append(next, sqlstore.WriteRow{ResultRow: &p.ResultRow, EvaluatedAt: p.EvaluatedAt, Since: p.Since})
 	}
 	slices.SortFunc(changes, func(a, b statusMove) int { return strings.Compare(a.row.Rule, b.row.Rule) })
-	out.moves = changes
+	first := firstResults(changes)
+	if !first {
+		for i := range changes {
+			if i == 0 {
+				out.changes = make([]unet.ComplianceChange, 0, len(changes))
+			}
+			out.changes = append(out.changes, changes[i].change(st.now))
+		}
+	}
 	if len(next) == 0 {
 		out.del = st.stored[o] != nil
 		return out
@@ -393,24 +420,38 @@ func (st *storeRun) object(o sqlstore.ObjectRef, enc *sqlstore.ObjectEncoder, de
 		d = st.groups[g].digest
 	}
 	if merged || !evaluated || d == "" {
-		ptrs := make([]*sqlstore.ResultRow, len(next))
+		ptrs := sc.ptrs[:0]
 		for i := range next {
-			ptrs[i] = next[i].ResultRow
+			ptrs = append(ptrs, next[i].ResultRow)
 		}
+		sc.ptrs = ptrs
 		d = sqlstore.DigestRows(ptrs)
 	}
 	if dirty || st.stored[o] == nil || digest != d {
-		out.row, out.put = enc.Encode(&sqlstore.ObjectWrite{ObjectRef: o, Name: name, Digest: d, Rows: next}), true
-		if firstResults(changes) {
-			es := make([]sqlstore.HistoryEntry, len(changes))
-			for i := range changes {
-				m := &changes[i]
-				es[i] = sqlstore.HistoryEntry{Rule: m.row.Rule, Severity: m.row.Severity, To: m.to, Source: m.row.Source}
+		out.row, out.put = sc.enc.Encode(&sqlstore.ObjectWrite{ObjectRef: o, Name: name, Digest: d, Rows: next}), true
+	}
+	if first {
+		// First results are new rows: the object is written (dirty).
+		es := sc.entries[:0]
+		for i := range changes {
+			m := &changes[i]
+			es = append(es, sqlstore.HistoryEntry{Rule: m.row.Rule, Severity: m.row.Severity, To: m.to, Source: m.row.Source})
+			if m.to == unet.StatusFail {
+				out.fails = append(out.fails, firstFail{m.row.Rule, m.row.Severity, m.row.Source})
 			}
-			out.firstEntries = enc.FirstResultsEntries(es)
 		}
+		sc.entries = es
+		out.firstEntries, out.firstCount, out.name = sc.enc.FirstResultsEntries(es), len(es), changes[0].row.Name
 	}
 	return out
+}
+
+// resize is b with length n, reallocated only when too small.
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
 }
 
 // firstResults reports whether moves (more than one) are all an object's
@@ -443,41 +484,28 @@ func (m *statusMove) change(at time.Time) unet.ComplianceChange {
 	return c
 }
 
-// addHistory appends the history of one object's status moves (in rule
-// order) with time-ordered IDs: one row listing them when they are all the
-// object's first results and more than one (its entries encoded already
-// when first is not empty), else one row each. IDs are given in key
-// order, so that the history table's indexes (ID, time, object and rule)
-// grow at their ends.
-func (st *storeRun) addHistory(o sqlstore.ObjectRef, moves []statusMove, first string) {
-	if !firstResults(moves) {
-		for i := range moves {
-			c := moves[i].change(st.now)
+// addHistory appends the history of one object's outcome with
+// time-ordered IDs: one row for its first results, else one row per status
+// change (in rule order). IDs are given in key order, so that the history
+// table's indexes (ID, time, object and rule) grow at their ends.
+func (st *storeRun) addHistory(o sqlstore.ObjectRef, oc *objectOutcome) {
+	if oc.firstEntries == "" {
+		for i := range oc.changes {
+			c := &oc.changes[i]
 			c.ID = newID()
-			st.history = append(st.history, sqlstore.HistoryRow{ComplianceChange: c})
-			st.record(&c)
+			st.history = append(st.history, sqlstore.HistoryRow{ComplianceChange: *c})
+			st.record(c)
 		}
 		return
 	}
-	row := sqlstore.HistoryRow{ComplianceChange: unet.ComplianceChange{ID: newID(), Time: st.now, ObjectKind: o.Kind,
-		ObjectID: o.ID, ObjectName: moves[0].row.Name}}
-	if first != "" {
-		row.EncodedEntries, row.EntryCount = first, len(moves)
-	} else {
-		row.Entries = make([]sqlstore.HistoryEntry, len(moves))
+	st.history = append(st.history, sqlstore.HistoryRow{ComplianceChange: unet.ComplianceChange{ID: newID(), Time: st.now,
+		ObjectKind: o.Kind, ObjectID: o.ID, ObjectName: oc.name}, EncodedEntries: oc.firstEntries, EntryCount: oc.firstCount})
+	st.changed += oc.firstCount
+	for _, f := range oc.fails {
+		c := unet.ComplianceChange{Time: st.now, ObjectKind: o.Kind, ObjectID: o.ID, ObjectName: oc.name,
+			Rule: f.rule, Severity: f.severity, To: unet.StatusFail, Source: f.source}
+		st.reg.add(&c)
 	}
-	for i := range moves {
-		m := &moves[i]
-		if row.Entries != nil {
-			row.Entries[i] = sqlstore.HistoryEntry{Rule: m.row.Rule, Severity: m.row.Severity, To: m.to, Source: m.row.Source}
-		}
-		st.changed++
-		if m.to == unet.StatusFail {
-			c := m.change(st.now)
-			st.reg.add(&c)
-		}
-	}
-	st.history = append(st.history, row)
 }
 
 func objectLess(a, b sqlstore.ObjectRef) bool {

@@ -246,13 +246,13 @@ func (e *ObjectEncoder) Encode(w *ObjectWrite) EncodedObject {
 // else the full form, as InsertComplianceChanges writes Entries once the
 // object's row is written in the same transaction.
 func (e *ObjectEncoder) FirstResultsEntries(es []HistoryEntry) string {
-	if len(es) == len(e.last.rows) && e.last.id != "" {
+	if len(es) == len(e.last.rules) && e.last.id != "" {
 		b := make([]byte, 0, 3+len(e.last.id)+len(es))
 		b = append(b, '@')
 		b = append(b, e.last.id...)
 		b = append(b, '\n')
 		for i := range es {
-			r, h := e.last.rows[i].ResultRow, &es[i]
+			r, h := &e.last.rules[i], &es[i]
 			c, ok := statusCodes[h.To]
 			if !ok || h.Rule != r.Rule || h.Severity != r.Severity || h.Source != r.Source {
 				return EncodeHistoryEntries(es)

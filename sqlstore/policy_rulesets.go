@@ -100,9 +100,11 @@ func EncodeCompactResults(name, at string, rows []WriteRow) (enc, id, set string
 
 // lastSet is the rule set an encoder wrote last: objects in a row mostly
 // have the same rules, whose set is then neither built nor hashed again.
+// It keeps a copy of the set's rules, not the rows: a caller may reuse
+// them.
 type lastSet struct {
 	id, text string
-	rows     []WriteRow
+	rules    []RuleMeta
 }
 
 // encode is EncodeCompactResults, reusing the last rule set when it fits.
@@ -110,18 +112,22 @@ func (l *lastSet) encode(name, at string, rows []WriteRow) (enc, id, set string)
 	slices.SortFunc(rows, func(a, b WriteRow) int { return strings.Compare(a.Rule, b.Rule) })
 	if !l.fits(rows) {
 		l.id, l.text = encodeRuleSet(rows)
-		l.rows = rows
+		l.rules = l.rules[:0]
+		for i := range rows {
+			r := rows[i].ResultRow
+			l.rules = append(l.rules, RuleMeta{Rule: r.Rule, Severity: r.Severity, File: r.File, Line: r.Line, Source: r.Source})
+		}
 	}
 	return encodeCompact(l.id, name, at, rows), l.id, l.text
 }
 
 // fits reports whether rows have the rules of the last set.
 func (l *lastSet) fits(rows []WriteRow) bool {
-	if l.rows == nil || len(rows) != len(l.rows) {
+	if l.id == "" || len(rows) != len(l.rules) {
 		return false
 	}
 	for i := range rows {
-		a, b := rows[i].ResultRow, l.rows[i].ResultRow
+		a, b := rows[i].ResultRow, &l.rules[i]
 		if a.Rule != b.Rule || a.Severity != b.Severity || a.File != b.File || a.Line != b.Line || a.Source != b.Source {
 			return false
 		}
