@@ -1,20 +1,18 @@
-package telemetry
+package repocheck
 
 import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // TestSpansEndThroughTelemetry fails when code of the repository outside
-// this package ends a span with its End method: such a span would never be
-// exported, since the exporter is not one of the SDK's span processors and
-// sees only the spans End hands it (see pipeline).
+// package telemetry ends a span with its End method: such a span would
+// never be exported, since telemetry's exporter is not one of the SDK's span
+// processors and sees only the spans telemetry.End hands it.
 //
 // The check is syntactic (go/ast, no type information): it flags every call
 // of a method named End whose receiver is named like a span, that is an
@@ -23,35 +21,15 @@ import (
 // (trace.SpanFromContext(ctx).End()). Test files are not checked: tests
 // may end spans of providers of their own.
 func TestSpansEndThroughTelemetry(t *testing.T) {
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("repository root not found above the package: %v", err)
-	}
-	self := filepath.Join(root, "telemetry")
 	fset := token.NewFileSet()
-	files := 0
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			name := d.Name()
-			if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "vendor" || name == "node_modules") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || filepath.Dir(path) == self {
-			return nil
+	eachGoFile(t, 50, func(root, path string) {
+		if strings.HasSuffix(path, "_test.go") || filepath.Dir(path) == filepath.Join(root, "telemetry") {
+			return
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 		if err != nil {
-			return err
+			t.Fatalf("%s: %v", path, err)
 		}
-		files++
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -61,19 +39,11 @@ func TestSpansEndThroughTelemetry(t *testing.T) {
 			if !ok || sel.Sel.Name != "End" || !spanLike(sel.X) {
 				return true
 			}
-			rel, _ := filepath.Rel(root, fset.Position(call.Pos()).Filename)
 			t.Errorf("%s:%d: a span ends with its End method: end it with telemetry.End (or it is never exported)",
-				filepath.ToSlash(rel), fset.Position(call.Pos()).Line)
+				relTo(root, path), fset.Position(call.Pos()).Line)
 			return true
 		})
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if files < 50 {
-		t.Fatalf("checked %d files: the walk missed the repository", files)
-	}
 }
 
 // spanLike reports whether the receiver x of an End call looks like a span.
