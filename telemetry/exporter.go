@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"google.golang.org/protobuf/encoding/protowire"
 	"math"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -16,7 +17,7 @@ import (
 )
 
 // spanBatch is spans waiting for export, encoded as they ended (see
-// appendSpanField) and grouped by resource and instrumentation scope in
+// appendSpan) and grouped by resource and instrumentation scope in
 // the order the groups first appeared. A batch's buffers are kept when it
 // is reset, for the next spans.
 type spanBatch struct {
@@ -36,6 +37,12 @@ type wireGroup struct {
 
 // add encodes s into the batch.
 func (b *spanBatch) add(s sdktrace.ReadOnlySpan) {
+	b.scratch = appendSpan(b.scratch[:0], s)
+	b.addEncoded(s, b.scratch)
+}
+
+// addEncoded adds a span encoded already (body, appendSpan's) to the batch.
+func (b *spanBatch) addEncoded(s sdktrace.ReadOnlySpan, body []byte) {
 	key := groupKey{s.Resource().Equivalent(), s.InstrumentationScope()}
 	g := b.last
 	if g >= len(b.groups) || b.groups[g].key != key {
@@ -52,7 +59,8 @@ func (b *spanBatch) add(s sdktrace.ReadOnlySpan) {
 		}
 		b.last = g
 	}
-	b.groups[g].spans = appendSpanField(b.groups[g].spans, s, &b.scratch)
+	spans := protowire.AppendTag(b.groups[g].spans, scopeSpansSpans, protowire.BytesType)
+	b.groups[g].spans = protowire.AppendBytes(spans, body)
 	b.n++
 }
 

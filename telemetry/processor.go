@@ -123,6 +123,11 @@ func (p *batcher) OnEnd(s sdktrace.ReadOnlySpan) {
 	if !s.SpanContext().IsSampled() {
 		return
 	}
+	// The span is encoded before the lock is taken: requests ending spans
+	// at once wait for each other only to copy the bytes.
+	buf := encodeBuffers.Get().(*[]byte)
+	*buf = appendSpan((*buf)[:0], s)
+	defer encodeBuffers.Put(buf)
 	p.mu.Lock()
 	for p.cfg.block && p.queued >= p.cfg.maxQueue && !p.closed {
 		p.signal()
@@ -137,7 +142,7 @@ func (p *batcher) OnEnd(s sdktrace.ReadOnlySpan) {
 		p.mu.Unlock()
 		return
 	}
-	p.open.add(s)
+	p.open.addEncoded(s, *buf)
 	p.queued++
 	full := p.open.n >= p.cfg.maxBatch
 	if full {
@@ -148,6 +153,10 @@ func (p *batcher) OnEnd(s sdktrace.ReadOnlySpan) {
 		p.signal()
 	}
 }
+
+// encodeBuffers are the buffers spans are encoded in before they join a
+// batch.
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // signal wakes the export goroutine (unless it is woken already).
 func (p *batcher) signal() {

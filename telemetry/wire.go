@@ -43,18 +43,10 @@ const (
 	anyDouble = 4
 )
 
-// appendSpanField appends s to b as one element of ScopeSpans.spans: the
-// protobuf encoding the SDK's exporter would marshal for the same span,
-// written directly instead of through a tree of messages. Its body is
-// built in *scratch first (its length precedes it).
-func appendSpanField(b []byte, s sdktrace.ReadOnlySpan, scratch *[]byte) []byte {
-	body := appendSpan((*scratch)[:0], s)
-	*scratch = body
-	b = protowire.AppendTag(b, scopeSpansSpans, protowire.BytesType)
-	return protowire.AppendBytes(b, body)
-}
-
-// appendSpan appends the fields of one Span message. Fields holding their
+// appendSpan appends the fields of one Span message: the protobuf encoding
+// the SDK's exporter would marshal for the same span, written directly
+// instead of through a tree of messages (spanBatch.addEncoded adds it as
+// one element of ScopeSpans.spans). Fields holding their
 // type's zero value are left out, as proto3 marshalling does; the status is
 // always present (the SDK's exporter always sets it).
 func appendSpan(b []byte, s sdktrace.ReadOnlySpan) []byte {
