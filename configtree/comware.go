@@ -185,7 +185,7 @@ func (s *blockSource) header(ev *Event) error {
 // that is not deeper, and a Comware header (its body may start in column 0
 // and must be parsed).
 func (s *blockSource) skipDescendants() error {
-	if s.pending != nil || s.hasLine || len(s.stack) == 0 {
+	if s.heldLast || s.pending != nil || s.hasLine || len(s.stack) == 0 {
 		return nil
 	}
 	base := s.stack[len(s.stack)-1]

@@ -170,7 +170,7 @@ func (s *indentSource) banner(ev *Event) error {
 // and comments. It stops before anything else, and before a nested banner
 // (its body may start in column 0 and must be parsed).
 func (s *indentSource) skipDescendants() error {
-	if s.pending != nil || s.hasLine || len(s.stack) == 0 {
+	if s.heldLast || s.pending != nil || s.hasLine || len(s.stack) == 0 {
 		return nil
 	}
 	base := s.stack[len(s.stack)-1]

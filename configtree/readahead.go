@@ -8,10 +8,15 @@ type readAhead struct {
 	held    Event
 	saved   []byte
 	hasLine bool
+	// heldLast: the event returned last was produced ahead (a banner
+	// body). It has no descendants: the lines after it belong to the
+	// banner statement or to what follows, and are not skipped with it.
+	heldLast bool
 }
 
 // takePending returns the event produced ahead of time, if any.
 func (r *readAhead) takePending() (Event, bool) {
+	r.heldLast = r.pending != nil
 	if r.pending == nil {
 		return Event{}, false
 	}

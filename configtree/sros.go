@@ -11,7 +11,8 @@ import (
 //
 // A statement is the child of the nearest preceding statement indented less
 // than it. An "exit" line at the indentation of an open block closes that
-// block (an EventClose); an "exit" that closes nothing is an ordinary
+// block (an EventClose); an "exit" at the top level, with no block open,
+// is ignored; any other "exit" that closes nothing is an ordinary
 // statement. "exit all" returns to the top level: it closes every open
 // block and is a top-level statement of its own. Lines starting with "#"
 // are comments; blank lines are ignored.
@@ -85,6 +86,12 @@ func (s *exitSource) next() (Event, error) {
 			if n := len(s.stack); n > 0 && s.stack[n-1] == ind {
 				s.stack = s.stack[:n-1]
 				return Event{Kind: EventClose, Text: line, Key: content, Line: s.lr.line, Depth: n - 1}, nil
+			}
+			if len(s.stack) == 0 {
+				// Nothing is open: the CLI stays where it is. As a
+				// statement it could not be emitted back (under the
+				// block before it, it would close that block).
+				continue
 			}
 		}
 		for len(s.stack) > 0 && s.stack[len(s.stack)-1] >= ind {
