@@ -339,7 +339,7 @@ func (st *storeRun) object(o sqlstore.ObjectRef, sc *objectScratch) (out objectO
 	for i := range old {
 		oldAt[old[i].Rule] = i
 	}
-	used := resize(sc.used, len(old))
+	used := slices.Grow(sc.used[:0], len(old))[:len(old)]
 	clear(used)
 	sc.used = used
 	rows := sc.rows[:0]
@@ -444,14 +444,6 @@ func (st *storeRun) object(o sqlstore.ObjectRef, sc *objectScratch) (out objectO
 		out.firstEntries, out.firstCount, out.name = sc.enc.FirstResultsEntries(es), len(es), changes[0].row.Name
 	}
 	return out
-}
-
-// resize is b with length n, reallocated only when too small.
-func resize[T any](b []T, n int) []T {
-	if cap(b) < n {
-		return make([]T, n)
-	}
-	return b[:n]
 }
 
 // firstResults reports whether moves (more than one) are all an object's

@@ -21,10 +21,9 @@ import (
 // the order the groups first appeared. A batch's buffers are kept when it
 // is reset, for the next spans.
 type spanBatch struct {
-	groups  []wireGroup
-	last    int    // the group of the previous span: usually the next one's
-	n       int    // spans in the batch
-	scratch []byte // the body of the span being encoded
+	groups []wireGroup
+	last   int // the group of the previous span: usually the next one's
+	n      int // spans in the batch
 }
 
 // wireGroup is the encoded spans of one resource and scope.
@@ -33,12 +32,6 @@ type wireGroup struct {
 	res   *resource.Resource
 	scope instrumentation.Scope
 	spans []byte // ScopeSpans.spans fields, back to back
-}
-
-// add encodes s into the batch.
-func (b *spanBatch) add(s sdktrace.ReadOnlySpan) {
-	b.scratch = appendSpan(b.scratch[:0], s)
-	b.addEncoded(s, b.scratch)
 }
 
 // addEncoded adds a span encoded already (body, appendSpan's) to the batch.

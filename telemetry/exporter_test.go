@@ -355,11 +355,13 @@ func BenchmarkBatcherEncode(b *testing.B) {
 	spans = spans[:512]
 	var batch spanBatch
 	var req requestBuilder
+	var body []byte
 	b.ReportAllocs()
 	for b.Loop() {
 		batch.reset()
 		for _, s := range spans {
-			batch.add(s)
+			body = appendSpan(body[:0], s)
+			batch.addEncoded(s, body)
 		}
 		if _, err := proto.Marshal(&coltracepb.ExportTraceServiceRequest{ResourceSpans: req.build(&batch)}); err != nil {
 			b.Fatal(err)
